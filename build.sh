@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# OmniRTC's single entry point.
+#
+#   ./build.sh demo      build everything and run the C examples
+#   ./build.sh test      every test suite (Go, C, Python, Node, Swift, interop)
+#   ./build.sh bench     benchmarks (results go to BENCHMARKS.md by hand)
+#   ./build.sh lib       libomnirtc.so, omnirtc.h and omnirtc.pc into build/
+#   ./build.sh wheel     the Python wheel          ./build.sh npm   the npm tarball
+#   ./build.sh xcframework   Apple platforms (macOS with Xcode only)
+#   ./build.sh soak      the long reliability soak
+#
+# On a fresh machine it installs what it needs (apt packages, Go modules).
+set -euo pipefail
+shopt -s nullglob
+cd "$(dirname "$0")"
+ROOT=$PWD
+BUILD=$ROOT/build
+export PATH="$PATH:/usr/local/go/bin:$HOME/go/bin"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+# apt_need PKG... installs the Debian packages that are missing.
+apt_need() {
+	local missing=()
+	for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	say "installing apt packages: ${missing[*]}"
+	if [ ! -f /var/lib/apt/periodic/omnirtc-updated ] || [ -z "$(ls -A /var/lib/apt/lists 2>/dev/null | grep -v lock)" ]; then
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq
+		mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/omnirtc-updated
+	fi
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+deps() {
+	command -v go >/dev/null || { echo "Go is required (https://go.dev/dl)"; exit 1; }
+	apt_need gcc libc6-dev pkg-config iproute2 util-linux
+	say "fetching Go modules"
+	go mod download
+}
+
+lib() {
+	deps
+	say "building libomnirtc.so"
+	mkdir -p "$BUILD/lib/pkgconfig" "$BUILD/include"
+	CGO_ENABLED=1 go build -buildmode=c-shared -trimpath \
+		-ldflags "-s -w -extldflags '-Wl,-soname,libomnirtc.so.0 -Wl,--version-script=$ROOT/capi/exports.map'" \
+		-o "$BUILD/lib/libomnirtc.so.0" ./capi
+	rm -f "$BUILD"/lib/*.h
+	ln -sf libomnirtc.so.0 "$BUILD/lib/libomnirtc.so"
+	cp include/omnirtc.h "$BUILD/include/"
+	sed -e "s|@PREFIX@|$BUILD|" -e "s|@VERSION@|$(version)|" capi/omnirtc.pc.in >"$BUILD/lib/pkgconfig/omnirtc.pc"
+}
+
+version() { sed -n 's/^#define OMNIRTC_VERSION "\(.*\)"/\1/p' include/omnirtc.h; }
+
+# with_lib CMD... runs CMD with the freshly built library on every search path.
+with_lib() {
+	PKG_CONFIG_PATH="$BUILD/lib/pkgconfig" LD_LIBRARY_PATH="$BUILD/lib" OMNIRTC_LIBRARY="$BUILD/lib/libomnirtc.so" "$@"
+}
+
+c_programs() {
+	say "compiling C examples and tests"
+	mkdir -p "$BUILD/bin"
+	local cflags libs
+	cflags=$(with_lib pkg-config --cflags omnirtc)
+	libs=$(with_lib pkg-config --libs omnirtc)
+	local src
+	for src in examples/c/*.c; do
+		# shellcheck disable=SC2086
+		cc -std=c11 -Wall -Wextra -Werror -O2 $cflags -o "$BUILD/bin/$(basename "$src" .c)" "$src" $libs -lpthread
+	done
+	for src in tests/c/test_*.c; do
+		# shellcheck disable=SC2086
+		cc -std=c11 -Wall -Wextra -Werror -O2 -g $cflags -Itests/c/harness -o "$BUILD/bin/$(basename "$src" .c)" \
+			"$src" tests/c/harness/*.c $libs -lpthread
+	done
+}
+
+demo() {
+	lib
+	c_programs
+	say "demo: two peers in one process"
+	with_lib scripts/netns-run.sh "$BUILD/bin/datachannel"
+	say "demo: two processes exchanging SDP through files"
+	with_lib scripts/netns-run.sh examples/c/two-process.sh "$BUILD/bin/signaling_peer"
+}
+
+test_go() {
+	say "go vet and go test -race ./core/..."
+	go vet ./...
+	scripts/netns-run.sh go test -race -count=1 -timeout 15m ./core/...
+	say "Go fuzz targets (bounded)"
+	scripts/fuzz.sh "${FUZZTIME:-10s}"
+}
+
+test_c() {
+	c_programs
+	say "C tests"
+	with_lib scripts/netns-run.sh scripts/test-c.sh "$BUILD/bin"
+}
+
+run_suite() { # a binding's suite runs when its script exists
+	local script=scripts/test-$1.sh
+	[ -x "$script" ] || { say "no $1 suite yet"; return 0; }
+	say "$1 tests"
+	with_lib "$script"
+}
+
+test_all() {
+	lib
+	test_go
+	test_c
+	run_suite examples
+	run_suite python
+	run_suite node
+	run_suite swift
+	run_suite interop
+	say "all suites passed"
+}
+
+case "${1:-}" in
+	deps) deps ;;
+	lib) lib ;;
+	demo) demo ;;
+	test) test_all ;;
+	test-go) lib; test_go ;;
+	test-c) lib; test_c ;;
+	test-*) lib; run_suite "${1#test-}" ;;
+	bench) lib; with_lib scripts/bench.sh "${@:2}" ;;
+	soak) lib; with_lib scripts/soak.sh "${@:2}" ;;
+	wheel) lib; with_lib scripts/wheel.sh ;;
+	npm) lib; with_lib scripts/npm-pack.sh ;;
+	xcframework) scripts/xcframework.sh ;;
+	*) sed -n '2,12p' "$0"; exit 2 ;;
+esac

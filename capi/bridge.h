@@ -1,0 +1,24 @@
+/* Private glue between Go and C: what Go cannot do itself (call a C
+ * function pointer, keep a thread-local) and the const-qualified types that
+ * let cgo's generated prototypes match include/omnirtc.h exactly. */
+#ifndef OMNIRTC_BRIDGE_H
+#define OMNIRTC_BRIDGE_H
+
+#include <stdint.h>
+#include <stdlib.h>
+#include "../include/omnirtc.h"
+
+typedef const char omnirtc_cchar_t;
+typedef const void omnirtc_cvoid_t;
+
+void ortc_bridge_set_error(const char *message, size_t length);
+const char *ortc_bridge_last_error(void);
+
+void ortc_bridge_emit(omnirtc_event_cb cb, uintptr_t user_data, int32_t type, int32_t state,
+                         uint64_t peer, uint64_t channel, const char *text, const char *sdp_mid,
+                         int32_t sdp_mline_index, int32_t binary, const void *data, size_t size);
+
+void ortc_bridge_log(omnirtc_log_cb cb, uintptr_t user_data, int32_t level, const char *scope,
+                        const char *message);
+
+#endif

@@ -1,0 +1,218 @@
+package main
+
+/*
+#include "bridge.h"
+*/
+import "C"
+
+import (
+	"encoding/json"
+	"sync/atomic"
+	"unsafe"
+
+	"github.com/omnirtc/omnirtc/core"
+)
+
+// channel is the table entry of a data channel.
+type channel struct {
+	id   uint64
+	dc   *core.DataChannel
+	peer *peer
+	own  atomic.Pointer[callback] // set by omnirtc_channel_set_callback
+}
+
+func (*channel) kind() string { return "channel" }
+
+func (c *channel) callback() callback {
+	if cb := c.own.Load(); cb != nil {
+		return *cb
+	}
+
+	return callback{}
+}
+
+func lookupChannel(h C.omnirtc_channel_t) (*core.DataChannel, error) {
+	c, err := lookup[*channel](uint64(h))
+	if err != nil {
+		return nil, err
+	}
+
+	return c.dc, nil
+}
+
+//export omnirtc_channel_create
+func omnirtc_channel_create(h C.omnirtc_peer_t, label, initJSON *C.omnirtc_cchar_t,
+	channelOut *C.omnirtc_channel_t,
+) C.omnirtc_status_t {
+	return call(func() error {
+		if err := needOut(channelOut, "channel_out"); err != nil {
+			return err
+		}
+		p, err := lookup[*peer](uint64(h))
+		if err != nil {
+			return err
+		}
+		l, err := goString(label, "label")
+		if err != nil {
+			return err
+		}
+		init, err := core.ParseDataChannelInit([]byte(optString(initJSON)))
+		if err != nil {
+			return err
+		}
+		dc, err := p.pc.CreateDataChannel(l, init)
+		if err != nil {
+			return err
+		}
+		c := p.channelFor(dc)
+		if c == nil {
+			return core.ErrInvalidState
+		}
+		*channelOut = C.omnirtc_channel_t(c.id)
+
+		return nil
+	})
+}
+
+//export omnirtc_channel_set_callback
+func omnirtc_channel_set_callback(h C.omnirtc_channel_t, cb C.omnirtc_event_cb, userData unsafe.Pointer) C.omnirtc_status_t {
+	ud := C.uintptr_t(uintptr(userData))
+
+	return call(func() error {
+		c, err := lookup[*channel](uint64(h))
+		if err != nil {
+			return err
+		}
+		if cb == nil {
+			c.own.Store(nil)
+		} else {
+			c.own.Store(&callback{cb, ud})
+		}
+
+		return nil
+	})
+}
+
+//export omnirtc_channel_send
+func omnirtc_channel_send(h C.omnirtc_channel_t, data *C.omnirtc_cvoid_t, size C.size_t, binary C.int32_t) C.omnirtc_status_t {
+	return call(func() error {
+		dc, err := lookupChannel(h)
+		if err != nil {
+			return err
+		}
+		if data == nil && size > 0 {
+			return errNullArgf("data is NULL but size is %d", size)
+		}
+		// Checked before touching the memory, so a wild size is never read.
+		if err := dc.CheckMessageSize(uint64(size)); err != nil {
+			return err
+		}
+		var payload []byte
+		if size > 0 {
+			// Borrowed for the call: pion copies it into its send queue.
+			payload = unsafe.Slice((*byte)(unsafe.Pointer(data)), int(size))
+		}
+
+		return dc.Send(payload, binary != 0)
+	})
+}
+
+//export omnirtc_channel_get_info
+func omnirtc_channel_get_info(h C.omnirtc_channel_t, jsonOut **C.char) C.omnirtc_status_t {
+	return call(func() error {
+		if err := needOut(jsonOut, "json_out"); err != nil {
+			return err
+		}
+		dc, err := lookupChannel(h)
+		if err != nil {
+			return err
+		}
+		b, err := json.Marshal(dc.Info())
+		if err != nil {
+			return err
+		}
+		*jsonOut = C.CString(string(b))
+
+		return nil
+	})
+}
+
+//export omnirtc_channel_get_ready_state
+func omnirtc_channel_get_ready_state(h C.omnirtc_channel_t, out *C.int32_t) C.omnirtc_status_t {
+	return call(func() error {
+		if err := needOut(out, "state_out"); err != nil {
+			return err
+		}
+		dc, err := lookupChannel(h)
+		if err != nil {
+			return err
+		}
+		*out = C.int32_t(dc.ReadyState())
+
+		return nil
+	})
+}
+
+// getAmount is the body of the two uint64 getters.
+func getAmount(h C.omnirtc_channel_t, out *C.uint64_t, get func(*core.DataChannel) uint64) C.omnirtc_status_t {
+	return call(func() error {
+		if err := needOut(out, "out"); err != nil {
+			return err
+		}
+		dc, err := lookupChannel(h)
+		if err != nil {
+			return err
+		}
+		*out = C.uint64_t(get(dc))
+
+		return nil
+	})
+}
+
+//export omnirtc_channel_get_buffered_amount
+func omnirtc_channel_get_buffered_amount(h C.omnirtc_channel_t, out *C.uint64_t) C.omnirtc_status_t {
+	return getAmount(h, out, (*core.DataChannel).BufferedAmount)
+}
+
+//export omnirtc_channel_get_buffered_amount_low_threshold
+func omnirtc_channel_get_buffered_amount_low_threshold(h C.omnirtc_channel_t, out *C.uint64_t) C.omnirtc_status_t {
+	return getAmount(h, out, (*core.DataChannel).BufferedAmountLowThreshold)
+}
+
+//export omnirtc_channel_set_buffered_amount_low_threshold
+func omnirtc_channel_set_buffered_amount_low_threshold(h C.omnirtc_channel_t, threshold C.uint64_t) C.omnirtc_status_t {
+	return call(func() error {
+		dc, err := lookupChannel(h)
+		if err != nil {
+			return err
+		}
+		dc.SetBufferedAmountLowThreshold(uint64(threshold))
+
+		return nil
+	})
+}
+
+//export omnirtc_channel_set_paused
+func omnirtc_channel_set_paused(h C.omnirtc_channel_t, paused C.int32_t) C.omnirtc_status_t {
+	return call(func() error {
+		dc, err := lookupChannel(h)
+		if err != nil {
+			return err
+		}
+		dc.SetPaused(paused != 0)
+
+		return nil
+	})
+}
+
+//export omnirtc_channel_close
+func omnirtc_channel_close(h C.omnirtc_channel_t) C.omnirtc_status_t {
+	return call(func() error {
+		dc, err := lookupChannel(h)
+		if err != nil {
+			return err
+		}
+
+		return dc.Close()
+	})
+}

@@ -1,0 +1,406 @@
+package main
+
+/*
+#include "bridge.h"
+*/
+import "C"
+
+import (
+	"fmt"
+	"sync"
+	"unsafe"
+
+	"github.com/omnirtc/omnirtc/core"
+)
+
+// callback is a C event callback with its user data.
+type callback struct {
+	fn       C.omnirtc_event_cb
+	userData C.uintptr_t
+}
+
+// peer is the table entry of a peer connection.
+type peer struct {
+	id uint64
+	pc *core.PeerConnection
+	cb callback
+
+	mu       sync.Mutex
+	closed   bool
+	channels map[*core.DataChannel]*channel
+}
+
+func (*peer) kind() string { return "peer" }
+
+var (
+	peersMu sync.Mutex
+	peers   = map[*peer]struct{}{}
+)
+
+func livePeerEntries() []*peer {
+	peersMu.Lock()
+	defer peersMu.Unlock()
+	out := make([]*peer, 0, len(peers))
+	for p := range peers {
+		out = append(out, p)
+	}
+
+	return out
+}
+
+// channelFor returns the entry of a core channel, making one (and its handle)
+// the first time the channel is seen, whichever of the creating call and the
+// dispatcher gets there first. It returns nil once the peer is closed.
+func (p *peer) channelFor(dc *core.DataChannel) *channel {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if c, ok := p.channels[dc]; ok {
+		return c
+	}
+	if p.closed {
+		return nil
+	}
+	c := &channel{dc: dc, peer: p}
+	c.id = handles.add(c)
+	p.channels[dc] = c
+
+	return c
+}
+
+func (p *peer) dropChannel(c *channel) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.channels, c.dc)
+	handles.remove(c.id)
+}
+
+// close releases the peer's handles first, so no call can reach it once
+// close has started, then closes the engine side.
+func (p *peer) close() error {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+
+		return nil
+	}
+	p.closed = true
+	for _, c := range p.channels {
+		handles.remove(c.id)
+	}
+	p.channels = nil
+	p.mu.Unlock()
+	handles.remove(p.id)
+	peersMu.Lock()
+	delete(peers, p)
+	peersMu.Unlock()
+
+	return p.pc.Close()
+}
+
+// deliver runs on the peer's dispatcher goroutine: it resolves the handles an
+// event refers to and calls the C callback.
+func (p *peer) deliver(e *core.Event) {
+	target := p.cb
+	var chID uint64
+	var ch *channel
+	if e.Channel != nil {
+		if ch = p.channelFor(e.Channel); ch == nil {
+			return // the peer closed while this event was in flight
+		}
+		chID = ch.id
+		if e.Type != core.EventDataChannel {
+			if own := ch.callback(); own.fn != nil {
+				target = own
+			}
+		}
+	}
+	if target.fn != nil {
+		emit(target, e, p.id, chID)
+	}
+	if e.Type == core.EventChannelClose && ch != nil {
+		p.dropChannel(ch)
+	}
+}
+
+func emit(target callback, e *core.Event, peerID, channelID uint64) {
+	var text, mid *C.char
+	switch {
+	case e.Type == core.EventICECandidate:
+		text, mid = C.CString(e.Candidate), C.CString(e.SDPMid)
+	case e.StateName != "":
+		text = C.CString(e.StateName)
+	case e.Message != "":
+		text = C.CString(e.Message)
+	}
+	var data unsafe.Pointer
+	if len(e.Data) > 0 {
+		data = unsafe.Pointer(&e.Data[0]) // Go memory without pointers, used only during the call
+	}
+	binary := C.int32_t(0)
+	if e.Binary {
+		binary = 1
+	}
+	C.ortc_bridge_emit(target.fn, target.userData, C.int32_t(e.Type), C.int32_t(e.State), C.uint64_t(peerID),
+		C.uint64_t(channelID), text, mid, C.int32_t(e.SDPMLineIndex), binary, data, C.size_t(len(e.Data)))
+	if text != nil {
+		C.free(unsafe.Pointer(text))
+	}
+	if mid != nil {
+		C.free(unsafe.Pointer(mid))
+	}
+}
+
+func lookupPeer(h C.omnirtc_peer_t) (*core.PeerConnection, error) {
+	p, err := lookup[*peer](uint64(h))
+	if err != nil {
+		return nil, err
+	}
+
+	return p.pc, nil
+}
+
+//export omnirtc_peer_create
+func omnirtc_peer_create(configJSON *C.omnirtc_cchar_t, cb C.omnirtc_event_cb, userData unsafe.Pointer,
+	peerOut *C.omnirtc_peer_t,
+) C.omnirtc_status_t {
+	ud := C.uintptr_t(uintptr(userData))
+
+	return call(func() error {
+		if err := needOut(peerOut, "peer_out"); err != nil {
+			return err
+		}
+		cfg, err := core.ParseConfiguration([]byte(optString(configJSON)))
+		if err != nil {
+			return err
+		}
+		p := &peer{cb: callback{cb, ud}, channels: map[*core.DataChannel]*channel{}}
+		// The handler may run before NewPeerConnection returns; it waits for
+		// the entry to be complete.
+		ready := make(chan struct{})
+		pc, err := core.NewPeerConnection(cfg, logs, func(e *core.Event) {
+			<-ready
+			p.deliver(e)
+		})
+		if err != nil {
+			return err
+		}
+		p.pc = pc
+		p.id = handles.add(p)
+		peersMu.Lock()
+		peers[p] = struct{}{}
+		peersMu.Unlock()
+		close(ready)
+		*peerOut = C.omnirtc_peer_t(p.id)
+
+		return nil
+	})
+}
+
+//export omnirtc_peer_close
+func omnirtc_peer_close(h C.omnirtc_peer_t) C.omnirtc_status_t {
+	return call(func() error {
+		p, err := lookup[*peer](uint64(h))
+		if err != nil {
+			return err
+		}
+
+		return p.close()
+	})
+}
+
+func describe(h C.omnirtc_peer_t, optionsJSON *C.omnirtc_cchar_t, sdpOut **C.char, offer bool) C.omnirtc_status_t {
+	return call(func() error {
+		if err := needOut(sdpOut, "sdp_out"); err != nil {
+			return err
+		}
+		pc, err := lookupPeer(h)
+		if err != nil {
+			return err
+		}
+		opts, err := core.ParseOfferOptions([]byte(optString(optionsJSON)))
+		if err != nil {
+			return err
+		}
+		var text string
+		if offer {
+			text, err = pc.CreateOffer(opts)
+		} else {
+			text, err = pc.CreateAnswer()
+		}
+		if err != nil {
+			return err
+		}
+		*sdpOut = C.CString(text)
+
+		return nil
+	})
+}
+
+//export omnirtc_peer_create_offer
+func omnirtc_peer_create_offer(h C.omnirtc_peer_t, optionsJSON *C.omnirtc_cchar_t, sdpOut **C.char) C.omnirtc_status_t {
+	return describe(h, optionsJSON, sdpOut, true)
+}
+
+//export omnirtc_peer_create_answer
+func omnirtc_peer_create_answer(h C.omnirtc_peer_t, optionsJSON *C.omnirtc_cchar_t, sdpOut **C.char) C.omnirtc_status_t {
+	return describe(h, optionsJSON, sdpOut, false)
+}
+
+//export omnirtc_peer_set_local_description
+func omnirtc_peer_set_local_description(h C.omnirtc_peer_t, typ, sdp *C.omnirtc_cchar_t) C.omnirtc_status_t {
+	return call(func() error {
+		pc, err := lookupPeer(h)
+		if err != nil {
+			return err
+		}
+
+		return pc.SetLocalDescription(optString(typ), optString(sdp))
+	})
+}
+
+//export omnirtc_peer_set_remote_description
+func omnirtc_peer_set_remote_description(h C.omnirtc_peer_t, typ, sdp *C.omnirtc_cchar_t) C.omnirtc_status_t {
+	return call(func() error {
+		pc, err := lookupPeer(h)
+		if err != nil {
+			return err
+		}
+		t, err := goString(typ, "type")
+		if err != nil {
+			return err
+		}
+		if sdp == nil && t != "rollback" {
+			return fmt.Errorf("%w: sdp", errNullArg)
+		}
+
+		return pc.SetRemoteDescription(t, optString(sdp))
+	})
+}
+
+//export omnirtc_peer_get_description
+func omnirtc_peer_get_description(h C.omnirtc_peer_t, which C.int32_t, typeOut, sdpOut **C.char) C.omnirtc_status_t {
+	return call(func() error {
+		if err := needOut(sdpOut, "sdp_out"); err != nil {
+			return err
+		}
+		pc, err := lookupPeer(h)
+		if err != nil {
+			return err
+		}
+		if which < C.OMNIRTC_DESCRIPTION_LOCAL || which > C.OMNIRTC_DESCRIPTION_PENDING_REMOTE {
+			return fmt.Errorf("%w: description selector %d is not an OMNIRTC_DESCRIPTION_* value",
+				core.ErrInvalidArgument, which)
+		}
+		typ, text, ok := pc.SessionDescription(core.Description(which))
+		*sdpOut = nil
+		if typeOut != nil {
+			*typeOut = nil
+		}
+		if ok {
+			*sdpOut = C.CString(text)
+			if typeOut != nil {
+				*typeOut = C.CString(typ)
+			}
+		}
+
+		return nil
+	})
+}
+
+//export omnirtc_peer_add_ice_candidate
+func omnirtc_peer_add_ice_candidate(h C.omnirtc_peer_t, candidate, sdpMid *C.omnirtc_cchar_t,
+	sdpMLineIndex C.int32_t,
+) C.omnirtc_status_t {
+	return call(func() error {
+		pc, err := lookupPeer(h)
+		if err != nil {
+			return err
+		}
+
+		return pc.AddICECandidate(optString(candidate), optString(sdpMid), int32(sdpMLineIndex))
+	})
+}
+
+//export omnirtc_peer_restart_ice
+func omnirtc_peer_restart_ice(h C.omnirtc_peer_t) C.omnirtc_status_t {
+	return call(func() error {
+		pc, err := lookupPeer(h)
+		if err != nil {
+			return err
+		}
+
+		return pc.RestartICE()
+	})
+}
+
+//export omnirtc_peer_get_stats
+func omnirtc_peer_get_stats(h C.omnirtc_peer_t, jsonOut **C.char) C.omnirtc_status_t {
+	return call(func() error {
+		if err := needOut(jsonOut, "json_out"); err != nil {
+			return err
+		}
+		pc, err := lookupPeer(h)
+		if err != nil {
+			return err
+		}
+		b, err := pc.Stats()
+		if err != nil {
+			return err
+		}
+		*jsonOut = C.CString(string(b))
+
+		return nil
+	})
+}
+
+// getState is the body of the four state getters.
+func getState(h C.omnirtc_peer_t, out *C.int32_t, get func(*core.PeerConnection) int32) C.omnirtc_status_t {
+	return call(func() error {
+		if err := needOut(out, "state_out"); err != nil {
+			return err
+		}
+		pc, err := lookupPeer(h)
+		if err != nil {
+			return err
+		}
+		*out = C.int32_t(get(pc))
+
+		return nil
+	})
+}
+
+//export omnirtc_peer_get_signaling_state
+func omnirtc_peer_get_signaling_state(h C.omnirtc_peer_t, out *C.int32_t) C.omnirtc_status_t {
+	return getState(h, out, (*core.PeerConnection).SignalingState)
+}
+
+//export omnirtc_peer_get_ice_gathering_state
+func omnirtc_peer_get_ice_gathering_state(h C.omnirtc_peer_t, out *C.int32_t) C.omnirtc_status_t {
+	return getState(h, out, (*core.PeerConnection).ICEGatheringState)
+}
+
+//export omnirtc_peer_get_ice_connection_state
+func omnirtc_peer_get_ice_connection_state(h C.omnirtc_peer_t, out *C.int32_t) C.omnirtc_status_t {
+	return getState(h, out, (*core.PeerConnection).ICEConnectionState)
+}
+
+//export omnirtc_peer_get_connection_state
+func omnirtc_peer_get_connection_state(h C.omnirtc_peer_t, out *C.int32_t) C.omnirtc_status_t {
+	return getState(h, out, (*core.PeerConnection).ConnectionState)
+}
+
+//export omnirtc_peer_get_max_message_size
+func omnirtc_peer_get_max_message_size(h C.omnirtc_peer_t, out *C.uint64_t) C.omnirtc_status_t {
+	return call(func() error {
+		if err := needOut(out, "size_out"); err != nil {
+			return err
+		}
+		pc, err := lookupPeer(h)
+		if err != nil {
+			return err
+		}
+		*out = C.uint64_t(pc.MaxMessageSize())
+
+		return nil
+	})
+}

@@ -1,0 +1,136 @@
+package main
+
+/*
+#include "bridge.h"
+*/
+import "C"
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"runtime/debug"
+	"unsafe"
+
+	"github.com/omnirtc/omnirtc/core"
+)
+
+var (
+	errForked   = errors.New("OmniRTC cannot be used in a process forked after it was loaded; use spawn, not fork")
+	errNullArg  = errors.New("a required pointer argument is NULL")
+	errInternal = errors.New("internal error")
+)
+
+// loadPid is the process that loaded the library; see errForked.
+var loadPid = os.Getpid()
+
+var statusNames = map[C.omnirtc_status_t]string{
+	C.OMNIRTC_OK:                    "OMNIRTC_OK",
+	C.OMNIRTC_ERR_INVALID_ARGUMENT:  "OMNIRTC_ERR_INVALID_ARGUMENT",
+	C.OMNIRTC_ERR_INVALID_HANDLE:    "OMNIRTC_ERR_INVALID_HANDLE",
+	C.OMNIRTC_ERR_INVALID_STATE:     "OMNIRTC_ERR_INVALID_STATE",
+	C.OMNIRTC_ERR_INVALID_CONFIG:    "OMNIRTC_ERR_INVALID_CONFIG",
+	C.OMNIRTC_ERR_INVALID_SDP:       "OMNIRTC_ERR_INVALID_SDP",
+	C.OMNIRTC_ERR_INVALID_CANDIDATE: "OMNIRTC_ERR_INVALID_CANDIDATE",
+	C.OMNIRTC_ERR_TOO_LARGE:         "OMNIRTC_ERR_TOO_LARGE",
+	C.OMNIRTC_ERR_OPERATION:         "OMNIRTC_ERR_OPERATION",
+	C.OMNIRTC_ERR_FORKED:            "OMNIRTC_ERR_FORKED",
+	C.OMNIRTC_ERR_INTERNAL:          "OMNIRTC_ERR_INTERNAL",
+	C.OMNIRTC_ERR_NOT_SUPPORTED:     "OMNIRTC_ERR_NOT_SUPPORTED",
+}
+
+// statusNameStrings holds each name as a C string for the life of the process.
+var statusNameStrings = func() map[C.omnirtc_status_t]*C.char {
+	out := map[C.omnirtc_status_t]*C.char{-1000: C.CString("OMNIRTC_ERR_UNKNOWN")}
+	for code, name := range statusNames {
+		out[code] = C.CString(name)
+	}
+
+	return out
+}()
+
+var kinds = []struct {
+	kind   error
+	status C.omnirtc_status_t
+}{
+	{errInvalidHandle, C.OMNIRTC_ERR_INVALID_HANDLE},
+	{errNullArg, C.OMNIRTC_ERR_INVALID_ARGUMENT},
+	{errForked, C.OMNIRTC_ERR_FORKED},
+	{errInternal, C.OMNIRTC_ERR_INTERNAL},
+	{core.ErrInvalidArgument, C.OMNIRTC_ERR_INVALID_ARGUMENT},
+	{core.ErrInvalidState, C.OMNIRTC_ERR_INVALID_STATE},
+	{core.ErrInvalidConfig, C.OMNIRTC_ERR_INVALID_CONFIG},
+	{core.ErrInvalidSDP, C.OMNIRTC_ERR_INVALID_SDP},
+	{core.ErrInvalidCandidate, C.OMNIRTC_ERR_INVALID_CANDIDATE},
+	{core.ErrTooLarge, C.OMNIRTC_ERR_TOO_LARGE},
+	{core.ErrOperation, C.OMNIRTC_ERR_OPERATION},
+	{core.ErrNotSupported, C.OMNIRTC_ERR_NOT_SUPPORTED},
+}
+
+// fail records err as this thread's last error and returns its status.
+func fail(err error) C.omnirtc_status_t {
+	if err == nil {
+		return C.OMNIRTC_OK
+	}
+	status := C.omnirtc_status_t(C.OMNIRTC_ERR_INTERNAL)
+	for _, k := range kinds {
+		if errors.Is(err, k.kind) {
+			status = k.status
+			break
+		}
+	}
+	msg := err.Error()
+	if msg == "" {
+		msg = "unknown error"
+	}
+	// Runs on the caller's thread: cgo keeps an exported call on it.
+	C.ortc_bridge_set_error((*C.char)(unsafe.Pointer(unsafe.StringData(msg))), C.size_t(len(msg)))
+
+	return status
+}
+
+// call runs an export's body: it refuses to run in a forked child, turns a
+// panic into OMNIRTC_ERR_INTERNAL, and maps the error to a status.
+func call(body func() error) (status C.omnirtc_status_t) {
+	defer func() {
+		if r := recover(); r != nil {
+			status = fail(fmt.Errorf("%w: %v\n%s", errInternal, r, debug.Stack()))
+		}
+	}()
+	if os.Getpid() != loadPid {
+		return fail(errForked)
+	}
+
+	return fail(body())
+}
+
+// goString copies a borrowed C string; NULL is an error naming the argument.
+func goString(s *C.omnirtc_cchar_t, name string) (string, error) {
+	if s == nil {
+		return "", fmt.Errorf("%w: %s", errNullArg, name)
+	}
+
+	return C.GoString((*C.char)(s)), nil
+}
+
+// optString copies a borrowed C string; NULL is "".
+func optString(s *C.omnirtc_cchar_t) string {
+	if s == nil {
+		return ""
+	}
+
+	return C.GoString((*C.char)(s))
+}
+
+// needOut checks an out-parameter before any work is done.
+func needOut[T any](out *T, name string) error {
+	if out == nil {
+		return fmt.Errorf("%w: %s", errNullArg, name)
+	}
+
+	return nil
+}
+
+func errNullArgf(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{errNullArg}, args...)...)
+}

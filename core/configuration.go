@@ -1,0 +1,211 @@
+package core
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// MaxConfigurationSize bounds the configuration text accepted from callers.
+const MaxConfigurationSize = 1 << 20
+
+// Configuration mirrors W3C RTCConfiguration, plus engine settings under
+// "omnirtc".
+type Configuration struct {
+	ICEServers           []ICEServer    `json:"iceServers"`
+	ICETransportPolicy   string         `json:"iceTransportPolicy"`
+	BundlePolicy         string         `json:"bundlePolicy"`
+	RTCPMuxPolicy        string         `json:"rtcpMuxPolicy"`
+	Certificates         []string       `json:"certificates"`
+	ICECandidatePoolSize uint8          `json:"iceCandidatePoolSize"`
+	Engine               EngineSettings `json:"omnirtc"`
+}
+
+// ICEServer mirrors W3C RTCIceServer.
+type ICEServer struct {
+	URLs           StringList `json:"urls"`
+	Username       string     `json:"username"`
+	Credential     string     `json:"credential"`
+	CredentialType string     `json:"credentialType"`
+}
+
+// StringList accepts a JSON string or an array of strings, as "urls" does.
+type StringList []string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (l *StringList) UnmarshalJSON(b []byte) error {
+	var one string
+	if err := json.Unmarshal(b, &one); err == nil {
+		*l = StringList{one}
+
+		return nil
+	}
+	var many []string
+	if err := json.Unmarshal(b, &many); err != nil {
+		return errors.New("must be a string or an array of strings")
+	}
+	*l = many
+
+	return nil
+}
+
+// PortRange is an inclusive range of UDP ports.
+type PortRange struct {
+	Min uint16 `json:"min"`
+	Max uint16 `json:"max"`
+}
+
+// EngineSettings are OmniRTC's own options, beyond RTCConfiguration.
+type EngineSettings struct {
+	PortRange                *PortRange `json:"portRange"`
+	UDPMuxPort               *uint16    `json:"udpMuxPort"`
+	TCPMuxPort               *uint16    `json:"tcpMuxPort"`
+	NetworkTypes             []string   `json:"networkTypes"`
+	Interfaces               []string   `json:"interfaces"`
+	IPs                      []string   `json:"ips"`
+	NAT1To1IPs               []string   `json:"nat1to1IPs"`
+	NAT1To1CandidateType     string     `json:"nat1to1CandidateType"`
+	MDNS                     string     `json:"mdns"`
+	IncludeLoopback          bool       `json:"includeLoopback"`
+	ICEDisconnectedTimeoutMs *uint32    `json:"iceDisconnectedTimeoutMs"`
+	ICEFailedTimeoutMs       *uint32    `json:"iceFailedTimeoutMs"`
+	ICEKeepaliveIntervalMs   *uint32    `json:"iceKeepaliveIntervalMs"`
+	SCTPMaxMessageSize       *uint32    `json:"sctpMaxMessageSize"`
+	Interceptors             *[]string  `json:"interceptors"`
+}
+
+// ParseConfiguration decodes configuration JSON strictly: unknown keys, wrong
+// types and out-of-range values are errors that name the key. Empty text is
+// the default configuration.
+func ParseConfiguration(text []byte) (Configuration, error) {
+	var cfg Configuration
+	if len(text) > MaxConfigurationSize {
+		return cfg, wrap(ErrTooLarge, fmt.Errorf("configuration is %d bytes, over the %d-byte limit",
+			len(text), MaxConfigurationSize))
+	}
+	if err := decodeStrict(text, &cfg); err != nil {
+		return cfg, wrap(ErrInvalidConfig, fmt.Errorf("configuration: %w", err))
+	}
+	if err := cfg.validate(); err != nil {
+		return cfg, wrap(ErrInvalidConfig, fmt.Errorf("configuration: %w", err))
+	}
+
+	return cfg, nil
+}
+
+// decodeStrict decodes one JSON object into v, rejecting unknown keys and
+// trailing data. Empty or all-whitespace text leaves v unchanged.
+func decodeStrict(text []byte, v any) error {
+	if len(bytes.TrimSpace(text)) == 0 {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(text))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return describeJSONError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return errors.New("unexpected data after the JSON object")
+	}
+
+	return nil
+}
+
+// describeJSONError turns encoding/json errors into messages that name the
+// key the way the user wrote it.
+func describeJSONError(err error) error {
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	switch {
+	case errors.As(err, &typeErr):
+		if typeErr.Field == "" {
+			return fmt.Errorf("expected a JSON object, got %s", typeErr.Value)
+		}
+
+		return fmt.Errorf("key %q: expected %s, got %s", typeErr.Field, jsonTypeName(typeErr.Type.Kind().String()),
+			typeErr.Value)
+	case errors.As(err, &syntaxErr):
+		return fmt.Errorf("malformed JSON at byte %d: %w", syntaxErr.Offset, err)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return fmt.Errorf("unknown key %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return errors.New("malformed JSON: unexpected end of input")
+	default:
+		return fmt.Errorf("key %w", err)
+	}
+}
+
+func jsonTypeName(kind string) string {
+	switch kind {
+	case "string":
+		return "a string"
+	case "bool":
+		return "a boolean"
+	case "slice":
+		return "an array"
+	case "struct", "map":
+		return "an object"
+	default:
+		return "a number in range (" + kind + ")"
+	}
+}
+
+func (c *Configuration) validate() error {
+	checks := []struct {
+		key, value string
+		allowed    []string
+	}{
+		{"iceTransportPolicy", c.ICETransportPolicy, []string{"", "all", "relay"}},
+		{"bundlePolicy", c.BundlePolicy, []string{"", "balanced", "max-compat", "max-bundle"}},
+		{"rtcpMuxPolicy", c.RTCPMuxPolicy, []string{"", "require"}},
+		{"omnirtc.mdns", c.Engine.MDNS, []string{"", "disabled", "query", "gather"}},
+		{"omnirtc.nat1to1CandidateType", c.Engine.NAT1To1CandidateType, []string{"", "host", "srflx"}},
+	}
+	for _, check := range checks {
+		if !contains(check.allowed, check.value) {
+			return fmt.Errorf("key %q: %q is not one of %s", check.key, check.value,
+				strings.Join(check.allowed[1:], ", "))
+		}
+	}
+	for i, server := range c.ICEServers {
+		if len(server.URLs) == 0 {
+			return fmt.Errorf("key \"iceServers[%d].urls\": at least one URL is required", i)
+		}
+		if !contains([]string{"", "password"}, server.CredentialType) {
+			return fmt.Errorf("key \"iceServers[%d].credentialType\": only \"password\" is supported", i)
+		}
+	}
+	for _, nt := range c.Engine.NetworkTypes {
+		if _, ok := networkTypes[nt]; !ok {
+			return fmt.Errorf("key \"omnirtc.networkTypes\": unknown network type %q", nt)
+		}
+	}
+	if c.Engine.Interceptors != nil {
+		for _, name := range *c.Engine.Interceptors {
+			if _, ok := interceptorNames[name]; !ok {
+				return fmt.Errorf("key \"omnirtc.interceptors\": unknown interceptor %q", name)
+			}
+		}
+	}
+	if r := c.Engine.PortRange; r != nil && (r.Min == 0 || r.Max < r.Min) {
+		return fmt.Errorf("key \"omnirtc.portRange\": need 0 < min <= max, got %d..%d", r.Min, r.Max)
+	}
+	if s := c.Engine.SCTPMaxMessageSize; s != nil && *s < 1024 {
+		return fmt.Errorf("key \"omnirtc.sctpMaxMessageSize\": %d is below the 1024-byte minimum", *s)
+	}
+
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+
+	return false
+}

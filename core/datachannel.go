@@ -1,0 +1,264 @@
+package core
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"sync/atomic"
+	"unicode/utf8"
+
+	"github.com/pion/datachannel"
+	"github.com/pion/webrtc/v4"
+)
+
+// ChannelState is W3C RTCDataChannelState; the values are OMNIRTC_CHANNEL_*.
+type ChannelState int32
+
+// Data channel states.
+const (
+	ChannelConnecting ChannelState = iota
+	ChannelOpen
+	ChannelClosing
+	ChannelClosed
+)
+
+var channelStateNames = [...]string{"connecting", "open", "closing", "closed"}
+
+func (s ChannelState) String() string { return channelStateNames[s] }
+
+// initialReadBuffer is a reader's first buffer; it grows to the largest
+// message seen, so idle channels stay small.
+const initialReadBuffer = 8 << 10
+
+// DataChannelInit mirrors W3C RTCDataChannelInit.
+type DataChannelInit struct {
+	Ordered           *bool   `json:"ordered"`
+	MaxPacketLifeTime *uint16 `json:"maxPacketLifeTime"`
+	MaxRetransmits    *uint16 `json:"maxRetransmits"`
+	Protocol          string  `json:"protocol"`
+	Negotiated        bool    `json:"negotiated"`
+	ID                *uint16 `json:"id"`
+}
+
+// ParseDataChannelInit decodes RTCDataChannelInit JSON strictly and checks
+// the rules createDataChannel enforces.
+func ParseDataChannelInit(text []byte) (DataChannelInit, error) {
+	var init DataChannelInit
+	if err := decodeStrict(text, &init); err != nil {
+		return init, wrap(ErrInvalidArgument, fmt.Errorf("data channel options: %w", err))
+	}
+	switch {
+	case init.MaxPacketLifeTime != nil && init.MaxRetransmits != nil:
+		return init, wrap(ErrInvalidArgument,
+			errors.New("data channel options: maxPacketLifeTime and maxRetransmits are exclusive"))
+	case init.Negotiated && init.ID == nil:
+		return init, wrap(ErrInvalidArgument, errors.New("data channel options: negotiated requires id"))
+	case init.ID != nil && *init.ID > 65534:
+		return init, wrap(ErrInvalidArgument, fmt.Errorf("data channel options: id %d is over 65534", *init.ID))
+	case len(init.Protocol) > 65535 || !utf8.ValidString(init.Protocol):
+		return init, wrap(ErrInvalidArgument,
+			errors.New("data channel options: protocol must be UTF-8 of at most 65535 bytes"))
+	}
+
+	return init, nil
+}
+
+// DataChannel is an RTCDataChannel. Its events go through its peer
+// connection's dispatcher.
+type DataChannel struct {
+	pc *PeerConnection
+	dc *webrtc.DataChannel
+
+	state atomic.Int32
+
+	mu     sync.Mutex
+	resume *sync.Cond
+	paused bool
+	raw    datachannel.ReadWriteCloser
+}
+
+func newDataChannel(pc *PeerConnection, dc *webrtc.DataChannel) *DataChannel {
+	c := &DataChannel{pc: pc, dc: dc}
+	c.resume = sync.NewCond(&c.mu)
+	dc.OnOpen(c.handleOpen)
+	dc.OnBufferedAmountLow(func() { pc.events.post(&Event{Type: EventChannelBufferedLow, Channel: c}) })
+
+	return c
+}
+
+func (c *DataChannel) handleOpen() {
+	raw, err := c.dc.Detach()
+	c.mu.Lock()
+	closing := c.ReadyState() != ChannelConnecting
+	if err == nil {
+		c.raw = raw
+	}
+	c.mu.Unlock()
+	switch {
+	case err != nil:
+		c.pc.events.post(&Event{Type: EventChannelError, Channel: c, Message: err.Error()})
+		c.finish()
+	case closing: // closed while connecting
+		_ = raw.Close()
+		c.finish()
+	default:
+		c.state.Store(int32(ChannelOpen))
+		c.pc.events.post(&Event{Type: EventChannelOpen, Channel: c})
+		go c.readLoop(raw)
+	}
+}
+
+// readLoop moves messages from SCTP to the dispatcher. It stops reading while
+// paused or while the peer's message budget is spent, which is what gives a
+// slow consumer backpressure instead of an unbounded queue.
+func (c *DataChannel) readLoop(raw datachannel.ReadWriteCloser) {
+	buf := make([]byte, initialReadBuffer)
+	for {
+		c.mu.Lock()
+		for c.paused && c.ReadyState() == ChannelOpen {
+			c.resume.Wait()
+		}
+		c.mu.Unlock()
+
+		n, isString, err := raw.ReadDataChannel(buf)
+		if errors.Is(err, io.ErrShortBuffer) && n > len(buf) && n <= int(c.pc.engine.maxMsg) {
+			buf = make([]byte, n) // the message waits in SCTP until read whole
+			continue
+		}
+		if err != nil {
+			if !errors.Is(err, io.EOF) && c.ReadyState() == ChannelOpen {
+				c.pc.events.post(&Event{Type: EventChannelError, Channel: c, Message: err.Error()})
+			}
+			break
+		}
+		msg := make([]byte, n)
+		copy(msg, buf[:n])
+		if !c.pc.events.postMessage(&Event{Type: EventChannelMessage, Channel: c, Data: msg, Binary: !isString}) {
+			return
+		}
+	}
+	if c.state.CompareAndSwap(int32(ChannelOpen), int32(ChannelClosing)) {
+		c.pc.events.post(&Event{Type: EventChannelClosing, Channel: c})
+	}
+	_ = raw.Close() // answer the remote's stream reset with ours
+	c.finish()
+}
+
+// finish marks the channel closed and posts its final event once.
+func (c *DataChannel) finish() {
+	if ChannelState(c.state.Swap(int32(ChannelClosed))) == ChannelClosed {
+		return
+	}
+	c.mu.Lock()
+	c.resume.Broadcast()
+	c.mu.Unlock()
+	c.pc.forgetChannel(c)
+	c.pc.events.post(&Event{Type: EventChannelClose, Channel: c})
+}
+
+// Send queues one message; binary false sends UTF-8 text.
+func (c *DataChannel) Send(data []byte, binary bool) error {
+	if !binary && !utf8.Valid(data) {
+		return wrap(ErrInvalidArgument, errors.New("text message is not valid UTF-8"))
+	}
+	if state := c.ReadyState(); state != ChannelOpen {
+		return wrap(ErrInvalidState, fmt.Errorf("data channel is %s, not open", state))
+	}
+	if err := c.CheckMessageSize(uint64(len(data))); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	raw := c.raw
+	c.mu.Unlock()
+	if _, err := raw.WriteDataChannel(data, !binary); err != nil {
+		if c.ReadyState() != ChannelOpen {
+			return wrap(ErrInvalidState, fmt.Errorf("data channel is %s: %w", c.ReadyState(), err))
+		}
+
+		return wrap(ErrOperation, err)
+	}
+
+	return nil
+}
+
+// CheckMessageSize reports whether a message of n bytes may be sent now.
+func (c *DataChannel) CheckMessageSize(n uint64) error {
+	if limit := c.pc.MaxMessageSize(); n > limit {
+		return wrap(ErrTooLarge, fmt.Errorf("message of %d bytes is over the maximum message size of %d bytes",
+			n, limit))
+	}
+
+	return nil
+}
+
+// Close starts closing the channel: data already sent is still delivered and
+// EventChannelClose follows. Closing a closing or closed channel does nothing.
+func (c *DataChannel) Close() error {
+	c.mu.Lock()
+	if !c.state.CompareAndSwap(int32(ChannelOpen), int32(ChannelClosing)) &&
+		!c.state.CompareAndSwap(int32(ChannelConnecting), int32(ChannelClosing)) {
+		c.mu.Unlock()
+
+		return nil
+	}
+	raw := c.raw
+	c.resume.Broadcast()
+	c.mu.Unlock()
+	if raw == nil { // never opened: no stream to reset
+		err := c.dc.Close()
+		c.finish()
+
+		return wrap(ErrOperation, err)
+	}
+
+	return wrap(ErrOperation, raw.Close())
+}
+
+// SetPaused stops (true) or resumes (false) reading messages from the network.
+func (c *DataChannel) SetPaused(paused bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.paused = paused
+	c.resume.Broadcast()
+}
+
+// ReadyState is the W3C readyState.
+func (c *DataChannel) ReadyState() ChannelState { return ChannelState(c.state.Load()) }
+
+// BufferedAmount is the number of bytes queued by Send and not yet sent.
+func (c *DataChannel) BufferedAmount() uint64 { return c.dc.BufferedAmount() }
+
+// BufferedAmountLowThreshold is the level at or below which
+// EventChannelBufferedLow fires.
+func (c *DataChannel) BufferedAmountLowThreshold() uint64 { return c.dc.BufferedAmountLowThreshold() }
+
+// SetBufferedAmountLowThreshold sets BufferedAmountLowThreshold.
+func (c *DataChannel) SetBufferedAmountLowThreshold(v uint64) { c.dc.SetBufferedAmountLowThreshold(v) }
+
+// DataChannelInfo is a snapshot of a channel's W3C attributes.
+type DataChannelInfo struct {
+	Label                      string  `json:"label"`
+	Protocol                   string  `json:"protocol"`
+	ID                         *uint16 `json:"id"`
+	Ordered                    bool    `json:"ordered"`
+	MaxPacketLifeTime          *uint16 `json:"maxPacketLifeTime"`
+	MaxRetransmits             *uint16 `json:"maxRetransmits"`
+	Negotiated                 bool    `json:"negotiated"`
+	ReadyState                 string  `json:"readyState"`
+	BufferedAmount             uint64  `json:"bufferedAmount"`
+	BufferedAmountLowThreshold uint64  `json:"bufferedAmountLowThreshold"`
+}
+
+// Info returns the channel's attributes.
+func (c *DataChannel) Info() DataChannelInfo {
+	return DataChannelInfo{
+		Label: c.dc.Label(), Protocol: c.dc.Protocol(), ID: c.dc.ID(), Ordered: c.dc.Ordered(),
+		MaxPacketLifeTime: c.dc.MaxPacketLifeTime(), MaxRetransmits: c.dc.MaxRetransmits(),
+		Negotiated: c.dc.Negotiated(), ReadyState: c.ReadyState().String(),
+		BufferedAmount: c.BufferedAmount(), BufferedAmountLowThreshold: c.BufferedAmountLowThreshold(),
+	}
+}
+
+// PeerConnection returns the channel's peer connection.
+func (c *DataChannel) PeerConnection() *PeerConnection { return c.pc }

@@ -1,0 +1,165 @@
+package core
+
+import (
+	"bytes"
+	"runtime"
+	"strconv"
+	"sync"
+	"sync/atomic"
+)
+
+// messageBudget bounds the bytes of received messages a peer connection holds
+// for a slow handler. Past it, channel readers stop reading, so the remote's
+// SCTP flow control pushes back instead of memory growing.
+const messageBudget = 4 << 20
+
+// messageOverhead is what one queued message costs besides its payload.
+const messageOverhead = 64
+
+// queuedEvents counts events waiting in every dispatcher, for leak checks.
+var queuedEvents atomic.Int64
+
+// dispatcher delivers one peer connection's events to its handler on a single
+// goroutine, so pion's goroutines never wait on host code and the handler
+// never runs concurrently with itself.
+type dispatcher struct {
+	handler Handler
+
+	mu      sync.Mutex
+	wake    *sync.Cond // new event, or stop
+	credit  *sync.Cond // message budget freed, or stop
+	queue   []*Event
+	budget  int
+	stopped bool   // accepts only the final event
+	final   *Event // delivered after the queue is dropped
+	runner  uint64 // goroutine id of the delivering goroutine
+	done    chan struct{}
+}
+
+func newDispatcher(handler Handler) *dispatcher {
+	d := &dispatcher{handler: handler, done: make(chan struct{})}
+	d.wake = sync.NewCond(&d.mu)
+	d.credit = sync.NewCond(&d.mu)
+	ready := make(chan struct{})
+	go d.run(ready)
+	<-ready
+
+	return d
+}
+
+// post queues a control event; it never blocks. Events after stop are dropped.
+func (d *dispatcher) post(e *Event) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.stopped {
+		return
+	}
+	d.queue = append(d.queue, e)
+	queuedEvents.Add(1)
+	d.wake.Signal()
+}
+
+// postMessage queues a received message, waiting while the message budget is
+// spent. It reports false once the dispatcher is stopped.
+func (d *dispatcher) postMessage(e *Event) bool {
+	cost := len(e.Data) + messageOverhead
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	// One message always fits when nothing is queued, however large.
+	for !d.stopped && d.budget > 0 && d.budget+cost > messageBudget {
+		d.credit.Wait()
+	}
+	if d.stopped {
+		return false
+	}
+	d.budget += cost
+	d.queue = append(d.queue, e)
+	queuedEvents.Add(1)
+	d.wake.Signal()
+
+	return true
+}
+
+// stop drops every queued event and refuses new ones.
+func (d *dispatcher) stop() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.stopped = true
+	queuedEvents.Add(-int64(len(d.queue)))
+	d.queue = nil
+	d.budget = 0
+	d.credit.Broadcast()
+}
+
+// finish delivers final as the last event and ends the goroutine. Called from
+// any goroutine but the dispatcher's own, it returns once final was
+// delivered; from inside the handler it returns at once and final follows
+// when the handler returns.
+func (d *dispatcher) finish(final *Event) {
+	d.stop()
+	d.mu.Lock()
+	if d.final == nil {
+		d.final = final
+	}
+	d.wake.Signal()
+	own := d.runner == goroutineID()
+	d.mu.Unlock()
+	if !own {
+		<-d.done
+	}
+}
+
+// inHandler reports whether the caller runs inside this dispatcher's handler.
+func (d *dispatcher) inHandler() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+
+	return d.runner == goroutineID()
+}
+
+func (d *dispatcher) run(ready chan struct{}) {
+	defer close(d.done)
+	d.mu.Lock()
+	d.runner = goroutineID()
+	close(ready)
+	for {
+		for len(d.queue) == 0 && d.final == nil {
+			d.wake.Wait()
+		}
+		if len(d.queue) == 0 {
+			final := d.final
+			d.mu.Unlock()
+			d.handler(final)
+
+			return
+		}
+		e := d.queue[0]
+		d.queue[0] = nil
+		d.queue = d.queue[1:]
+		queuedEvents.Add(-1)
+		d.mu.Unlock()
+
+		d.handler(e)
+
+		d.mu.Lock()
+		if e.Type == EventChannelMessage && !d.stopped {
+			d.budget -= len(e.Data) + messageOverhead
+			d.credit.Broadcast()
+		}
+	}
+}
+
+// goroutineID identifies the calling goroutine. It is read only when a
+// dispatcher starts and when a peer closes, never per event, to tell a
+// close from inside a handler (which must not wait for itself) from any other.
+func goroutineID() uint64 {
+	var buf [64]byte
+	b := buf[:runtime.Stack(buf[:], false)]
+	b = bytes.TrimPrefix(b, []byte("goroutine "))
+	if i := bytes.IndexByte(b, ' '); i > 0 {
+		b = b[:i]
+	}
+	id, _ := strconv.ParseUint(string(b), 10, 64)
+
+	return id
+}

@@ -1,0 +1,445 @@
+package core
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"unicode/utf8"
+
+	"github.com/pion/sdp/v3"
+	"github.com/pion/webrtc/v4"
+	"github.com/pion/webrtc/v4/pkg/rtcerr"
+)
+
+// livePeers counts open peer connections, for leak checks.
+var livePeers atomic.Int64
+
+// Description selects one of a peer connection's session descriptions; the
+// values are OMNIRTC_DESCRIPTION_*.
+type Description int32
+
+// Session descriptions.
+const (
+	DescriptionLocal Description = iota
+	DescriptionRemote
+	DescriptionCurrentLocal
+	DescriptionPendingLocal
+	DescriptionCurrentRemote
+	DescriptionPendingRemote
+)
+
+// PeerConnection is an RTCPeerConnection whose events arrive, in order, at
+// the handler given to NewPeerConnection.
+type PeerConnection struct {
+	pc     *webrtc.PeerConnection
+	engine *engine
+	events *dispatcher
+
+	closed       atomic.Bool
+	restartICE   atomic.Bool
+	mu           sync.Mutex
+	channels     map[*DataChannel]struct{}
+	closeStarted bool
+}
+
+// NewPeerConnection creates a peer connection from a parsed configuration.
+// handler receives every event of the peer and its channels; the last one is
+// EventPeerClosed.
+func NewPeerConnection(cfg Configuration, logs *LogSink, handler Handler) (*PeerConnection, error) {
+	eng, err := newEngine(cfg, logs)
+	if err != nil {
+		return nil, err
+	}
+	pion, err := eng.api.NewPeerConnection(eng.config)
+	if err != nil {
+		eng.release()
+
+		return nil, wrap(ErrInvalidConfig, fmt.Errorf("configuration: %w", err))
+	}
+	p := &PeerConnection{pc: pion, engine: eng, channels: map[*DataChannel]struct{}{}}
+	p.events = newDispatcher(handler)
+	p.wireEvents()
+	livePeers.Add(1)
+
+	return p, nil
+}
+
+func (p *PeerConnection) wireEvents() {
+	p.pc.OnICECandidate(func(c *webrtc.ICECandidate) {
+		e := &Event{Type: EventICECandidate, SDPMLineIndex: 0}
+		if c != nil {
+			init := c.ToJSON()
+			e.Candidate = init.Candidate
+			if init.SDPMid != nil {
+				e.SDPMid = *init.SDPMid
+			}
+			if init.SDPMLineIndex != nil {
+				e.SDPMLineIndex = int32(*init.SDPMLineIndex)
+			}
+		}
+		p.events.post(e)
+	})
+	p.pc.OnICEGatheringStateChange(func(s webrtc.ICEGatheringState) {
+		p.postState(EventICEGatheringState, int32(s)-1, s.String())
+	})
+	p.pc.OnICEConnectionStateChange(func(s webrtc.ICEConnectionState) {
+		p.postState(EventICEConnectionState, int32(s)-1, s.String())
+	})
+	p.pc.OnConnectionStateChange(func(s webrtc.PeerConnectionState) {
+		p.postState(EventConnectionState, int32(s)-1, s.String())
+	})
+	p.pc.OnSignalingStateChange(func(s webrtc.SignalingState) {
+		p.postState(EventSignalingState, int32(s)-1, s.String())
+	})
+	p.pc.OnNegotiationNeeded(func() {
+		if !p.closed.Load() {
+			p.events.post(&Event{Type: EventNegotiationNeeded})
+		}
+	})
+	p.pc.OnDataChannel(func(dc *webrtc.DataChannel) {
+		if c := p.adoptChannel(dc); c != nil {
+			p.events.post(&Event{Type: EventDataChannel, Channel: c})
+		}
+	})
+}
+
+// postState forwards a state change, except the ones close causes: W3C's
+// close() fires no state events.
+func (p *PeerConnection) postState(t EventType, state int32, name string) {
+	if !p.closed.Load() {
+		p.events.post(&Event{Type: t, State: state, StateName: name})
+	}
+}
+
+func (p *PeerConnection) adoptChannel(dc *webrtc.DataChannel) *DataChannel {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closeStarted {
+		return nil
+	}
+	c := newDataChannel(p, dc)
+	p.channels[c] = struct{}{}
+
+	return c
+}
+
+func (p *PeerConnection) forgetChannel(c *DataChannel) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.channels, c)
+}
+
+func (p *PeerConnection) checkOpen() error {
+	if p.closed.Load() {
+		return wrap(ErrInvalidState, errors.New("peer connection is closed"))
+	}
+
+	return nil
+}
+
+// OfferOptions mirrors W3C RTCOfferOptions.
+type OfferOptions struct {
+	ICERestart bool `json:"iceRestart"`
+}
+
+// ParseOfferOptions decodes RTCOfferOptions (or RTCAnswerOptions) JSON.
+func ParseOfferOptions(text []byte) (OfferOptions, error) {
+	var o OfferOptions
+	if err := decodeStrict(text, &o); err != nil {
+		return o, wrap(ErrInvalidArgument, fmt.Errorf("offer options: %w", err))
+	}
+
+	return o, nil
+}
+
+// CreateOffer returns an SDP offer.
+func (p *PeerConnection) CreateOffer(opts OfferOptions) (string, error) {
+	if err := p.checkOpen(); err != nil {
+		return "", err
+	}
+	restart := opts.ICERestart || p.restartICE.Swap(false)
+	offer, err := p.pc.CreateOffer(&webrtc.OfferOptions{ICERestart: restart})
+	if err != nil {
+		return "", classify(err, ErrOperation)
+	}
+
+	return offer.SDP, nil
+}
+
+// CreateAnswer returns an SDP answer to the remote offer.
+func (p *PeerConnection) CreateAnswer() (string, error) {
+	if err := p.checkOpen(); err != nil {
+		return "", err
+	}
+	answer, err := p.pc.CreateAnswer(nil)
+	if err != nil {
+		return "", classify(err, ErrInvalidState)
+	}
+
+	return answer.SDP, nil
+}
+
+func parseSDPType(typ string) (webrtc.SDPType, error) {
+	t := webrtc.NewSDPType(typ)
+	if t == webrtc.SDPTypeUnknown {
+		return t, wrap(ErrInvalidArgument,
+			fmt.Errorf("description type %q is not offer, answer, pranswer or rollback", typ))
+	}
+
+	return t, nil
+}
+
+// SetLocalDescription applies a local description. An empty typ is the
+// implicit form: it creates whatever offer or answer the signaling state
+// calls for. An empty sdp uses the last one created of that type.
+func (p *PeerConnection) SetLocalDescription(typ, text string) error {
+	if err := p.checkOpen(); err != nil {
+		return err
+	}
+	if typ == "" {
+		var err error
+		switch p.pc.SignalingState() {
+		case webrtc.SignalingStateHaveRemoteOffer, webrtc.SignalingStateHaveLocalPranswer:
+			typ = "answer"
+			text, err = p.CreateAnswer()
+		default:
+			typ = "offer"
+			text, err = p.CreateOffer(OfferOptions{})
+		}
+		if err != nil {
+			return err
+		}
+	}
+	t, err := parseSDPType(typ)
+	if err != nil {
+		return err
+	}
+	if err := checkSDPText(t, text, true); err != nil {
+		return err
+	}
+
+	return classify(p.pc.SetLocalDescription(webrtc.SessionDescription{Type: t, SDP: text}), ErrInvalidSDP)
+}
+
+// SetRemoteDescription applies the remote peer's description.
+func (p *PeerConnection) SetRemoteDescription(typ, text string) error {
+	if err := p.checkOpen(); err != nil {
+		return err
+	}
+	t, err := parseSDPType(typ)
+	if err != nil {
+		return err
+	}
+	if err := checkSDPText(t, text, false); err != nil {
+		return err
+	}
+
+	return classify(p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: t, SDP: text}), ErrInvalidSDP)
+}
+
+// checkSDPText rejects text that is not SDP before pion sees it, so a
+// malformed description is told apart from one in the wrong state.
+func checkSDPText(t webrtc.SDPType, text string, emptyAllowed bool) error {
+	if t == webrtc.SDPTypeRollback || (text == "" && emptyAllowed) {
+		return nil
+	}
+	if !utf8.ValidString(text) {
+		return wrap(ErrInvalidSDP, errors.New("session description is not valid UTF-8"))
+	}
+	var parsed sdp.SessionDescription
+	if err := parsed.UnmarshalString(text); err != nil {
+		return wrap(ErrInvalidSDP, fmt.Errorf("malformed session description: %w", err))
+	}
+
+	return nil
+}
+
+// classify maps pion's W3C error types onto core's kinds; other errors get
+// the fallback kind.
+func classify(err error, fallback error) error {
+	if err == nil {
+		return nil
+	}
+	var stateErr *rtcerr.InvalidStateError
+	var modErr *rtcerr.InvalidModificationError
+	var typeErr *rtcerr.TypeError
+	var syntaxErr *rtcerr.SyntaxError
+	switch {
+	case errors.As(err, &stateErr), errors.As(err, &modErr):
+		return wrap(ErrInvalidState, err)
+	case errors.As(err, &typeErr):
+		return wrap(ErrInvalidArgument, err)
+	case errors.As(err, &syntaxErr):
+		return wrap(ErrInvalidSDP, err)
+	}
+
+	return wrap(fallback, err)
+}
+
+// SessionDescription returns one of the six descriptions; ok is false when
+// there is none.
+func (p *PeerConnection) SessionDescription(which Description) (typ, text string, ok bool) {
+	var d *webrtc.SessionDescription
+	switch which {
+	case DescriptionLocal:
+		d = p.pc.LocalDescription()
+	case DescriptionRemote:
+		d = p.pc.RemoteDescription()
+	case DescriptionCurrentLocal:
+		d = p.pc.CurrentLocalDescription()
+	case DescriptionPendingLocal:
+		d = p.pc.PendingLocalDescription()
+	case DescriptionCurrentRemote:
+		d = p.pc.CurrentRemoteDescription()
+	case DescriptionPendingRemote:
+		d = p.pc.PendingRemoteDescription()
+	}
+	if d == nil {
+		return "", "", false
+	}
+
+	return d.Type.String(), d.SDP, true
+}
+
+// AddICECandidate adds a remote candidate; an empty candidate signals the
+// end of candidates. mlineIndex < 0 means unknown.
+func (p *PeerConnection) AddICECandidate(candidate, mid string, mlineIndex int32) error {
+	if err := p.checkOpen(); err != nil {
+		return err
+	}
+	if !utf8.ValidString(candidate) || !utf8.ValidString(mid) {
+		return wrap(ErrInvalidCandidate, errors.New("candidate is not valid UTF-8"))
+	}
+	init := webrtc.ICECandidateInit{Candidate: strings.TrimPrefix(strings.TrimSpace(candidate), "a=")}
+	if mid != "" {
+		init.SDPMid = &mid
+	}
+	if mlineIndex >= 0 {
+		if mlineIndex > 65535 {
+			return wrap(ErrInvalidArgument, fmt.Errorf("sdpMLineIndex %d is out of range", mlineIndex))
+		}
+		idx := uint16(mlineIndex)
+		init.SDPMLineIndex = &idx
+	}
+	if p.pc.RemoteDescription() == nil {
+		return wrap(ErrInvalidState, errors.New("cannot add an ICE candidate before the remote description"))
+	}
+
+	return classify(p.pc.AddICECandidate(init), ErrInvalidCandidate)
+}
+
+// RestartICE makes the next offer restart ICE and asks for negotiation.
+func (p *PeerConnection) RestartICE() error {
+	if err := p.checkOpen(); err != nil {
+		return err
+	}
+	p.restartICE.Store(true)
+	p.events.post(&Event{Type: EventNegotiationNeeded})
+
+	return nil
+}
+
+// Stats returns the RTCStatsReport as JSON, keyed by stats id.
+func (p *PeerConnection) Stats() ([]byte, error) {
+	if err := p.checkOpen(); err != nil {
+		return nil, err
+	}
+	b, err := json.Marshal(p.pc.GetStats())
+
+	return b, wrap(ErrOperation, err)
+}
+
+// SignalingState is the W3C signalingState (OMNIRTC_SIGNALING_*).
+func (p *PeerConnection) SignalingState() int32 { return int32(p.pc.SignalingState()) - 1 }
+
+// ICEGatheringState is the W3C iceGatheringState (OMNIRTC_ICE_GATHERING_*).
+func (p *PeerConnection) ICEGatheringState() int32 { return int32(p.pc.ICEGatheringState()) - 1 }
+
+// ICEConnectionState is the W3C iceConnectionState (OMNIRTC_ICE_CONNECTION_*).
+func (p *PeerConnection) ICEConnectionState() int32 { return int32(p.pc.ICEConnectionState()) - 1 }
+
+// ConnectionState is the W3C connectionState (OMNIRTC_PEER_*).
+func (p *PeerConnection) ConnectionState() int32 { return int32(p.pc.ConnectionState()) - 1 }
+
+// MaxMessageSize is the largest message Send accepts now: the remote's
+// max-message-size once SCTP runs, else the SCTP default of 65536.
+func (p *PeerConnection) MaxMessageSize() uint64 {
+	if s := p.pc.SCTP(); s != nil {
+		if size := s.GetCapabilities().MaxMessageSize; size > 0 {
+			return uint64(size)
+		}
+	}
+
+	return 65536
+}
+
+// CreateDataChannel is createDataChannel.
+func (p *PeerConnection) CreateDataChannel(label string, init DataChannelInit) (*DataChannel, error) {
+	if err := p.checkOpen(); err != nil {
+		return nil, err
+	}
+	if len(label) > 65535 || !utf8.ValidString(label) {
+		return nil, wrap(ErrInvalidArgument, errors.New("label must be UTF-8 of at most 65535 bytes"))
+	}
+	opts := &webrtc.DataChannelInit{
+		Ordered: init.Ordered, MaxPacketLifeTime: init.MaxPacketLifeTime, MaxRetransmits: init.MaxRetransmits,
+		Protocol: &init.Protocol,
+	}
+	if init.Negotiated {
+		opts.Negotiated = &init.Negotiated
+		opts.ID = init.ID
+	}
+	dc, err := p.pc.CreateDataChannel(label, opts)
+	if err != nil {
+		return nil, classify(err, ErrOperation)
+	}
+	c := p.adoptChannel(dc)
+	if c == nil {
+		_ = dc.Close()
+
+		return nil, wrap(ErrInvalidState, errors.New("peer connection is closed"))
+	}
+
+	return c, nil
+}
+
+// Close closes the peer connection and its channels, drops pending events and
+// delivers EventPeerClosed last. From another goroutine it returns after that
+// delivery; from inside the handler it returns at once.
+func (p *PeerConnection) Close() error {
+	p.mu.Lock()
+	if p.closeStarted {
+		p.mu.Unlock()
+
+		return nil
+	}
+	p.closeStarted = true
+	channels := p.channels
+	p.channels = map[*DataChannel]struct{}{}
+	p.mu.Unlock()
+
+	p.closed.Store(true)
+	p.events.stop()
+	for c := range channels {
+		c.state.Store(int32(ChannelClosed))
+		c.SetPaused(false)
+	}
+	err := p.pc.Close()
+	p.engine.release()
+	livePeers.Add(-1)
+	p.events.finish(&Event{Type: EventPeerClosed})
+
+	return wrap(ErrOperation, err)
+}
+
+// InHandler reports whether the caller is running inside this peer's handler.
+func (p *PeerConnection) InHandler() bool { return p.events.inHandler() }
+
+// LivePeers counts peer connections not yet closed.
+func LivePeers() int64 { return livePeers.Load() }
+
+// QueuedEvents counts events waiting in all dispatchers.
+func QueuedEvents() int64 { return queuedEvents.Load() }

@@ -1,0 +1,218 @@
+package core
+
+import (
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/pion/ice/v4"
+	"github.com/pion/interceptor"
+	"github.com/pion/webrtc/v4"
+)
+
+var networkTypes = map[string]webrtc.NetworkType{
+	"udp4": webrtc.NetworkTypeUDP4,
+	"udp6": webrtc.NetworkTypeUDP6,
+	"tcp4": webrtc.NetworkTypeTCP4,
+	"tcp6": webrtc.NetworkTypeTCP6,
+}
+
+// interceptorNames maps each configurable interceptor to its registration.
+var interceptorNames = map[string]func(*webrtc.MediaEngine, *interceptor.Registry) error{
+	"nack": webrtc.ConfigureNack,
+	"rtcpReports": func(_ *webrtc.MediaEngine, r *interceptor.Registry) error {
+		return webrtc.ConfigureRTCPReports(r)
+	},
+	"twcc": webrtc.ConfigureTWCCSender,
+}
+
+var bundlePolicies = map[string]webrtc.BundlePolicy{
+	"":           webrtc.BundlePolicyUnknown,
+	"balanced":   webrtc.BundlePolicyBalanced,
+	"max-compat": webrtc.BundlePolicyMaxCompat,
+	"max-bundle": webrtc.BundlePolicyMaxBundle,
+}
+
+var defaultInterceptors = []string{"nack", "rtcpReports", "twcc"}
+
+// defaultMaxMessageSize is what OmniRTC accepts when the configuration says
+// nothing: the same as Chrome's, so messages browsers send always fit.
+const defaultMaxMessageSize = 256 * 1024
+
+// engine is what a peer connection is built from: a pion API plus the shared
+// sockets it borrowed, which it returns on close.
+type engine struct {
+	api      *webrtc.API
+	config   webrtc.Configuration
+	maxMsg   uint32
+	releases []func()
+}
+
+func (e *engine) release() {
+	for _, r := range e.releases {
+		r()
+	}
+	e.releases = nil
+}
+
+// newEngine turns a parsed Configuration into pion's configuration, setting
+// engine and API.
+func newEngine(cfg Configuration, logs *LogSink) (*engine, error) {
+	eng := &engine{maxMsg: defaultMaxMessageSize}
+	pcConfig, err := cfg.webrtcConfiguration()
+	if err != nil {
+		return nil, err
+	}
+	eng.config = pcConfig
+
+	se := webrtc.SettingEngine{LoggerFactory: logs}
+	se.DetachDataChannels()
+	if err := eng.applyEngineSettings(&se, cfg.Engine, logs); err != nil {
+		eng.release()
+
+		return nil, err
+	}
+
+	media := &webrtc.MediaEngine{}
+	if err := media.RegisterDefaultCodecs(); err != nil {
+		eng.release()
+
+		return nil, wrap(ErrOperation, err)
+	}
+	registry := &interceptor.Registry{}
+	names := defaultInterceptors
+	if cfg.Engine.Interceptors != nil {
+		names = *cfg.Engine.Interceptors
+	}
+	for _, name := range names {
+		if err := interceptorNames[name](media, registry); err != nil {
+			eng.release()
+
+			return nil, wrap(ErrOperation, err)
+		}
+	}
+	eng.api = webrtc.NewAPI(webrtc.WithSettingEngine(se), webrtc.WithMediaEngine(media),
+		webrtc.WithInterceptorRegistry(registry))
+
+	return eng, nil
+}
+
+func (e *engine) applyEngineSettings(se *webrtc.SettingEngine, s EngineSettings, logs *LogSink) error {
+	mdns := ice.MulticastDNSModeQueryOnly
+	switch s.MDNS {
+	case "disabled":
+		mdns = ice.MulticastDNSModeDisabled
+	case "gather":
+		mdns = ice.MulticastDNSModeQueryAndGather
+	}
+	se.SetICEMulticastDNSMode(mdns)
+	se.SetIncludeLoopbackCandidate(s.IncludeLoopback)
+
+	if s.PortRange != nil {
+		if err := se.SetEphemeralUDPPortRange(s.PortRange.Min, s.PortRange.Max); err != nil {
+			return wrap(ErrInvalidConfig, fmt.Errorf("configuration: key \"omnirtc.portRange\": %w", err))
+		}
+	}
+	if len(s.NetworkTypes) > 0 {
+		types := make([]webrtc.NetworkType, 0, len(s.NetworkTypes))
+		for _, name := range s.NetworkTypes {
+			types = append(types, networkTypes[name])
+		}
+		se.SetNetworkTypes(types)
+	}
+	interfaceFilter := allowList(s.Interfaces)
+	if interfaceFilter != nil {
+		se.SetInterfaceFilter(interfaceFilter)
+	}
+	ipFilter := allowedIPs(s.IPs)
+	if ipFilter != nil {
+		se.SetIPFilter(ipFilter)
+	}
+	if len(s.NAT1To1IPs) > 0 {
+		candidateType := webrtc.ICECandidateTypeHost
+		if s.NAT1To1CandidateType == "srflx" {
+			candidateType = webrtc.ICECandidateTypeSrflx
+		}
+		se.SetNAT1To1IPs(s.NAT1To1IPs, candidateType) //nolint:staticcheck // the rewrite-rule API says the same
+	}
+	if s.ICEDisconnectedTimeoutMs != nil || s.ICEFailedTimeoutMs != nil || s.ICEKeepaliveIntervalMs != nil {
+		se.SetICETimeouts(millis(s.ICEDisconnectedTimeoutMs, 5000), millis(s.ICEFailedTimeoutMs, 25000),
+			millis(s.ICEKeepaliveIntervalMs, 2000))
+	}
+	if s.SCTPMaxMessageSize != nil {
+		e.maxMsg = *s.SCTPMaxMessageSize
+	}
+	se.SetSCTPMaxMessageSize(e.maxMsg)
+
+	if s.UDPMuxPort != nil {
+		mux, release, err := sharedSockets.udpMux(int(*s.UDPMuxPort), s.IncludeLoopback, interfaceFilter, ipFilter, logs)
+		if err != nil {
+			return wrap(ErrInvalidConfig, fmt.Errorf("configuration: key \"omnirtc.udpMuxPort\": %w", err))
+		}
+		e.releases = append(e.releases, release)
+		se.SetICEUDPMux(mux)
+	}
+	if s.TCPMuxPort != nil {
+		mux, release, err := sharedSockets.tcpMux(int(*s.TCPMuxPort), logs)
+		if err != nil {
+			return wrap(ErrInvalidConfig, fmt.Errorf("configuration: key \"omnirtc.tcpMuxPort\": %w", err))
+		}
+		e.releases = append(e.releases, release)
+		se.SetICETCPMux(mux)
+		if len(s.NetworkTypes) == 0 {
+			se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4, webrtc.NetworkTypeUDP6,
+				webrtc.NetworkTypeTCP4, webrtc.NetworkTypeTCP6})
+		}
+	}
+
+	return nil
+}
+
+func millis(v *uint32, def uint32) time.Duration {
+	if v == nil {
+		return time.Duration(def) * time.Millisecond
+	}
+
+	return time.Duration(*v) * time.Millisecond
+}
+
+func allowList(names []string) func(string) bool {
+	if len(names) == 0 {
+		return nil
+	}
+
+	return func(name string) bool { return contains(names, name) }
+}
+
+func allowedIPs(ips []string) func(net.IP) bool {
+	if len(ips) == 0 {
+		return nil
+	}
+
+	return func(ip net.IP) bool { return contains(ips, ip.String()) }
+}
+
+func (c *Configuration) webrtcConfiguration() (webrtc.Configuration, error) {
+	out := webrtc.Configuration{ICECandidatePoolSize: c.ICECandidatePoolSize}
+	for _, s := range c.ICEServers {
+		out.ICEServers = append(out.ICEServers, webrtc.ICEServer{
+			URLs: s.URLs, Username: s.Username, Credential: s.Credential,
+		})
+	}
+	if c.ICETransportPolicy != "" {
+		out.ICETransportPolicy = webrtc.NewICETransportPolicy(c.ICETransportPolicy)
+	}
+	out.BundlePolicy = bundlePolicies[c.BundlePolicy]
+	if c.RTCPMuxPolicy != "" {
+		out.RTCPMuxPolicy = webrtc.RTCPMuxPolicyRequire
+	}
+	for i, text := range c.Certificates {
+		cert, err := webrtc.CertificateFromPEM(text)
+		if err != nil {
+			return out, wrap(ErrInvalidConfig, fmt.Errorf("configuration: key \"certificates[%d]\": %w", i, err))
+		}
+		out.Certificates = append(out.Certificates, *cert)
+	}
+
+	return out, nil
+}

@@ -1,0 +1,460 @@
+/*
+ * omnirtc.h — the OmniRTC C API.
+ *
+ * One memory-safe WebRTC engine (Go, on pion/webrtc v4) behind flat functions
+ * over opaque, typed, never-reused 64-bit handles.
+ *
+ * Conventions (apply to every function below unless its comment says otherwise):
+ *
+ *  - Status.  Every fallible function returns omnirtc_status_t: OMNIRTC_OK (0)
+ *    or a negative OMNIRTC_ERR_* code.  omnirtc_last_error() then returns a
+ *    human-readable message for the last failure on the calling thread.
+ *    Out-parameters are written only on success.
+ *  - Handles.  Zero is never valid.  Ids are never reused in a process, so a
+ *    closed (stale) handle, an unknown one, or a handle of the wrong kind is
+ *    reported as OMNIRTC_ERR_INVALID_HANDLE, never mistaken for another object.
+ *  - Strings in: UTF-8, NUL-terminated, borrowed for the duration of the call.
+ *    Binary payloads in: pointer + length, copied before the call returns.
+ *  - Strings out (char **): allocated by the library, released by the caller
+ *    with omnirtc_free().  A NULL result means "none" where documented.
+ *  - Threads.  Every function may be called from any thread.  No function
+ *    blocks on the network; completion is reported by an event.
+ *  - Callbacks run on library-owned threads, never on the caller's thread
+ *    inside an API call.  Events of one peer connection (and its data
+ *    channels) are delivered one at a time, in order.  No library lock is held
+ *    while a callback runs: any function, including close, may be called from
+ *    inside a callback.  Pointers inside an event are valid only during the
+ *    callback; copy what you keep.
+ *  - Configuration and options are JSON text mirroring the W3C dictionaries.
+ *    Unknown keys and wrong types are errors whose message names the key.
+ *  - fork(): the library must not be used in a child forked after it was
+ *    loaded; every call there returns OMNIRTC_ERR_FORKED.
+ */
+#ifndef OMNIRTC_H
+#define OMNIRTC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ===================================================================== */
+/* Library                                                                */
+/* ===================================================================== */
+
+#define OMNIRTC_VERSION_MAJOR 0
+#define OMNIRTC_VERSION_MINOR 1
+#define OMNIRTC_VERSION_PATCH 0
+#define OMNIRTC_VERSION "0.1.0"
+
+typedef int32_t omnirtc_status_t;
+typedef uint64_t omnirtc_peer_t;
+typedef uint64_t omnirtc_channel_t;
+
+/* Status codes.  Never renumbered; new codes are only added. */
+enum {
+	OMNIRTC_OK = 0,
+	OMNIRTC_ERR_INVALID_ARGUMENT = -1, /* NULL pointer, bad value, invalid UTF-8, bad option (W3C TypeError) */
+	OMNIRTC_ERR_INVALID_HANDLE = -2,   /* zero, unknown, closed or wrong-kind handle */
+	OMNIRTC_ERR_INVALID_STATE = -3,    /* not allowed in the current state (W3C InvalidStateError) */
+	OMNIRTC_ERR_INVALID_CONFIG = -4,   /* configuration JSON malformed, unknown key, wrong type or value */
+	OMNIRTC_ERR_INVALID_SDP = -5,      /* session description malformed or unacceptable */
+	OMNIRTC_ERR_INVALID_CANDIDATE = -6,/* ICE candidate malformed */
+	OMNIRTC_ERR_TOO_LARGE = -7,        /* message or input over its maximum size */
+	OMNIRTC_ERR_OPERATION = -8,        /* the engine could not do it (W3C OperationError) */
+	OMNIRTC_ERR_FORKED = -9,           /* called in a child process forked after load */
+	OMNIRTC_ERR_INTERNAL = -10,        /* a bug in OmniRTC; the process is still safe */
+	OMNIRTC_ERR_NOT_SUPPORTED = -11    /* valid request this build cannot do */
+};
+
+/*
+ * omnirtc_version — the library's version string, for example "0.1.0".
+ * Static storage: never free it.  Compare with OMNIRTC_VERSION to detect a
+ * header/library mismatch.  Any thread.
+ */
+const char *omnirtc_version(void);
+
+/*
+ * omnirtc_status_string — the name of a status code ("OMNIRTC_ERR_INVALID_HANDLE"),
+ * or "OMNIRTC_ERR_UNKNOWN" for a code this version does not know.
+ * Static storage: never free it.  Any thread.
+ */
+const char *omnirtc_status_string(omnirtc_status_t status);
+
+/*
+ * omnirtc_last_error — the message of the last failed call on this thread
+ * ("" if none).  Valid until the next failing call on this thread; do not free.
+ * Read it right after the failing call, on the same thread.
+ */
+const char *omnirtc_last_error(void);
+
+/*
+ * omnirtc_free — release a string or buffer returned by this library.
+ * NULL is accepted and ignored.  Any thread.
+ */
+void omnirtc_free(void *ptr);
+
+/* Log levels for omnirtc_set_log_callback. */
+enum {
+	OMNIRTC_LOG_NONE = 0,
+	OMNIRTC_LOG_ERROR = 1,
+	OMNIRTC_LOG_WARNING = 2,
+	OMNIRTC_LOG_INFO = 3,
+	OMNIRTC_LOG_DEBUG = 4,
+	OMNIRTC_LOG_TRACE = 5
+};
+
+/*
+ * Log callback.  scope names the subsystem ("ice", "dtls", "sctp", "omnirtc"…),
+ * message is one line.  Both strings are valid only during the call.
+ */
+typedef void (*omnirtc_log_cb)(void *user_data, int32_t level, const char *scope, const char *message);
+
+/*
+ * omnirtc_set_log_callback — route the engine's logging (pion's included) to cb,
+ * for messages at `level` or more severe.  Pass cb = NULL or level =
+ * OMNIRTC_LOG_NONE to silence logging (the default).  Applies to peer
+ * connections created afterwards.  The callback runs on one library thread,
+ * one message at a time; when the host cannot keep up, messages are dropped
+ * rather than slowing the engine.
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT for a level outside 0..5.
+ */
+omnirtc_status_t omnirtc_set_log_callback(int32_t level, omnirtc_log_cb cb, void *user_data);
+
+/*
+ * omnirtc_debug_counters — a JSON object for leak checks:
+ *   {"handles":{"peer":N,"channel":N}, "goroutines":N, "sockets":N,
+ *    "peers":N, "queuedEvents":N}
+ * `sockets` counts the process's open socket descriptors.  *json_out is
+ * released with omnirtc_free().
+ */
+omnirtc_status_t omnirtc_debug_counters(char **json_out);
+
+/*
+ * omnirtc_generate_certificate — a new ECDSA P-256 certificate and private key
+ * as one PEM text.  Store it and pass it in "certificates" so a peer keeps its
+ * DTLS identity (and fingerprint) across runs.  Release with omnirtc_free().
+ */
+omnirtc_status_t omnirtc_generate_certificate(char **pem_out);
+
+/*
+ * omnirtc_shutdown — close every open peer connection (as omnirtc_peer_close)
+ * and stop logging.  Safe to call more than once; the library stays usable.
+ * Call it before the process exits while callbacks may be in flight.
+ */
+omnirtc_status_t omnirtc_shutdown(void);
+
+/* ===================================================================== */
+/* Events                                                                 */
+/* ===================================================================== */
+
+typedef enum omnirtc_event_type {
+	/* peer connection */
+	OMNIRTC_EVENT_ICE_CANDIDATE = 1,          /* text = candidate line, "" at end of candidates; sdp_mid, sdp_mline_index */
+	OMNIRTC_EVENT_ICE_GATHERING_STATE = 2,    /* state = OMNIRTC_ICE_GATHERING_*, text = W3C name */
+	OMNIRTC_EVENT_ICE_CONNECTION_STATE = 3,   /* state = OMNIRTC_ICE_CONNECTION_*, text = W3C name */
+	OMNIRTC_EVENT_CONNECTION_STATE = 4,       /* state = OMNIRTC_PEER_*, text = W3C name */
+	OMNIRTC_EVENT_SIGNALING_STATE = 5,        /* state = OMNIRTC_SIGNALING_*, text = W3C name */
+	OMNIRTC_EVENT_NEGOTIATION_NEEDED = 6,
+	OMNIRTC_EVENT_DATA_CHANNEL = 7,           /* channel = a new handle for a channel the remote opened */
+	OMNIRTC_EVENT_PEER_CLOSED = 8,            /* final event: the peer and all its channel handles are released */
+	/* data channel */
+	OMNIRTC_EVENT_CHANNEL_OPEN = 20,
+	OMNIRTC_EVENT_CHANNEL_MESSAGE = 21,       /* data, size, binary */
+	OMNIRTC_EVENT_CHANNEL_BUFFERED_AMOUNT_LOW = 22,
+	OMNIRTC_EVENT_CHANNEL_ERROR = 23,         /* text = message */
+	OMNIRTC_EVENT_CHANNEL_CLOSING = 24,       /* the remote started closing the channel */
+	OMNIRTC_EVENT_CHANNEL_CLOSE = 25          /* final event: the channel handle is released */
+} omnirtc_event_type_t;
+
+/*
+ * One event.  The struct and everything it points to are valid only during
+ * the callback.  Fields not listed for an event type are zero / NULL.
+ * New fields are only ever appended.
+ */
+typedef struct omnirtc_event {
+	int32_t type;              /* omnirtc_event_type_t */
+	int32_t state;             /* *_STATE events: the new state */
+	omnirtc_peer_t peer;       /* always set */
+	omnirtc_channel_t channel; /* channel events and OMNIRTC_EVENT_DATA_CHANNEL */
+	const char *text;          /* see the event type; NUL-terminated */
+	const char *sdp_mid;       /* ICE_CANDIDATE: media stream id, may be "" */
+	int32_t sdp_mline_index;   /* ICE_CANDIDATE: m-line index */
+	int32_t binary;            /* CHANNEL_MESSAGE: 1 binary, 0 UTF-8 text */
+	const uint8_t *data;       /* CHANNEL_MESSAGE: payload (not NUL-terminated) */
+	size_t size;               /* CHANNEL_MESSAGE: payload length in bytes */
+} omnirtc_event_t;
+
+/*
+ * Event callback.  user_data is the pointer registered with it; the library
+ * never dereferences it.  See the callback rules at the top of this file.
+ */
+typedef void (*omnirtc_event_cb)(void *user_data, const omnirtc_event_t *event);
+
+/* ===================================================================== */
+/* Peer connection                                                        */
+/* ===================================================================== */
+
+/* RTCSignalingState */
+enum {
+	OMNIRTC_SIGNALING_STABLE = 0,
+	OMNIRTC_SIGNALING_HAVE_LOCAL_OFFER = 1,
+	OMNIRTC_SIGNALING_HAVE_REMOTE_OFFER = 2,
+	OMNIRTC_SIGNALING_HAVE_LOCAL_PRANSWER = 3,
+	OMNIRTC_SIGNALING_HAVE_REMOTE_PRANSWER = 4,
+	OMNIRTC_SIGNALING_CLOSED = 5
+};
+
+/* RTCIceGatheringState */
+enum {
+	OMNIRTC_ICE_GATHERING_NEW = 0,
+	OMNIRTC_ICE_GATHERING_GATHERING = 1,
+	OMNIRTC_ICE_GATHERING_COMPLETE = 2
+};
+
+/* RTCIceConnectionState */
+enum {
+	OMNIRTC_ICE_CONNECTION_NEW = 0,
+	OMNIRTC_ICE_CONNECTION_CHECKING = 1,
+	OMNIRTC_ICE_CONNECTION_CONNECTED = 2,
+	OMNIRTC_ICE_CONNECTION_COMPLETED = 3,
+	OMNIRTC_ICE_CONNECTION_DISCONNECTED = 4,
+	OMNIRTC_ICE_CONNECTION_FAILED = 5,
+	OMNIRTC_ICE_CONNECTION_CLOSED = 6
+};
+
+/* RTCPeerConnectionState */
+enum {
+	OMNIRTC_PEER_NEW = 0,
+	OMNIRTC_PEER_CONNECTING = 1,
+	OMNIRTC_PEER_CONNECTED = 2,
+	OMNIRTC_PEER_DISCONNECTED = 3,
+	OMNIRTC_PEER_FAILED = 4,
+	OMNIRTC_PEER_CLOSED = 5
+};
+
+/* Which session description omnirtc_peer_get_description returns. */
+enum {
+	OMNIRTC_DESCRIPTION_LOCAL = 0,          /* localDescription */
+	OMNIRTC_DESCRIPTION_REMOTE = 1,         /* remoteDescription */
+	OMNIRTC_DESCRIPTION_CURRENT_LOCAL = 2,  /* currentLocalDescription */
+	OMNIRTC_DESCRIPTION_PENDING_LOCAL = 3,  /* pendingLocalDescription */
+	OMNIRTC_DESCRIPTION_CURRENT_REMOTE = 4, /* currentRemoteDescription */
+	OMNIRTC_DESCRIPTION_PENDING_REMOTE = 5  /* pendingRemoteDescription */
+};
+
+/*
+ * omnirtc_peer_create — create an RTCPeerConnection.
+ *
+ * config_json: NULL, "" or a JSON object mirroring RTCConfiguration:
+ *   {"iceServers":[{"urls":"stun:host:3478"|["turn:h?transport=tcp",…],
+ *                   "username":"u","credential":"p"}],
+ *    "iceTransportPolicy":"all"|"relay",
+ *    "bundlePolicy":"balanced"|"max-compat"|"max-bundle",
+ *    "rtcpMuxPolicy":"require",
+ *    "certificates":["<PEM certificate + private key>"],
+ *    "iceCandidatePoolSize":0,
+ *    "omnirtc":{                           engine settings, all optional:
+ *      "portRange":{"min":40000,"max":40100},   UDP ports for host candidates
+ *      "udpMuxPort":3478,        one shared UDP port for all peers using it (ICE UDP mux)
+ *      "tcpMuxPort":3479,        accept ICE-TCP on this shared TCP port (passive candidates)
+ *      "networkTypes":["udp4","udp6","tcp4","tcp6"],
+ *      "interfaces":["eth0"],    only gather on these interfaces
+ *      "ips":["10.0.0.2"],       only gather these local addresses
+ *      "nat1to1IPs":["203.0.113.7"], "nat1to1CandidateType":"host"|"srflx",
+ *      "mdns":"disabled"|"query"|"gather",   default "query"
+ *      "includeLoopback":false,  gather 127.0.0.1 / ::1 candidates
+ *      "iceDisconnectedTimeoutMs":5000, "iceFailedTimeoutMs":25000,
+ *      "iceKeepaliveIntervalMs":2000,
+ *      "sctpMaxMessageSize":262144,  largest message this peer accepts
+ *      "interceptors":["nack","rtcpReports","twcc"]  default: all three
+ *    }}
+ * cb, user_data: the event callback for this peer and, unless a channel has
+ *   its own (omnirtc_channel_set_callback), for its channels.  cb may be NULL.
+ * peer_out: receives the new handle.
+ *
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (peer_out NULL), OMNIRTC_ERR_INVALID_CONFIG
+ * (message names the key), OMNIRTC_ERR_TOO_LARGE (config over 1 MiB).
+ */
+omnirtc_status_t omnirtc_peer_create(const char *config_json, omnirtc_event_cb cb, void *user_data,
+                                     omnirtc_peer_t *peer_out);
+
+/*
+ * omnirtc_peer_close — close the peer connection and every channel on it.
+ * Pending events are discarded, then OMNIRTC_EVENT_PEER_CLOSED is delivered.
+ * Called from another thread, it waits for an in-flight callback and for the
+ * PEER_CLOSED delivery, so no callback for this peer starts after it returns.
+ * Called from inside one of this peer's callbacks, it returns at once and
+ * PEER_CLOSED follows when that callback returns.  The handle (and its channel
+ * handles) are invalid afterwards: a second close returns OMNIRTC_ERR_INVALID_HANDLE.
+ */
+omnirtc_status_t omnirtc_peer_close(omnirtc_peer_t peer);
+
+/*
+ * omnirtc_peer_create_offer / omnirtc_peer_create_answer — create an SDP offer
+ * or answer (RTCPeerConnection.createOffer/createAnswer).  Local work only.
+ * options_json: NULL or {"iceRestart":true} (offer only).
+ * *sdp_out: the SDP text; release with omnirtc_free().
+ * Errors: OMNIRTC_ERR_INVALID_STATE (answer without a remote offer, closed),
+ * OMNIRTC_ERR_INVALID_ARGUMENT (bad options).
+ */
+omnirtc_status_t omnirtc_peer_create_offer(omnirtc_peer_t peer, const char *options_json, char **sdp_out);
+omnirtc_status_t omnirtc_peer_create_answer(omnirtc_peer_t peer, const char *options_json, char **sdp_out);
+
+/*
+ * omnirtc_peer_set_local_description — apply a local description.
+ * type: "offer", "answer", "pranswer", "rollback", or NULL for the implicit
+ *   form (creates the offer or answer the signaling state calls for).
+ * sdp: the SDP, or NULL to use the last one created of that type.
+ * Starts ICE gathering: candidates arrive as OMNIRTC_EVENT_ICE_CANDIDATE.
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (unknown type), OMNIRTC_ERR_INVALID_SDP,
+ * OMNIRTC_ERR_INVALID_STATE (wrong signaling state).
+ */
+omnirtc_status_t omnirtc_peer_set_local_description(omnirtc_peer_t peer, const char *type, const char *sdp);
+
+/*
+ * omnirtc_peer_set_remote_description — apply the remote peer's description.
+ * type: "offer", "answer", "pranswer" or "rollback"; sdp: the SDP (may be NULL
+ * only for "rollback").  Remote data channels arrive as OMNIRTC_EVENT_DATA_CHANNEL.
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT, OMNIRTC_ERR_INVALID_SDP, OMNIRTC_ERR_INVALID_STATE.
+ */
+omnirtc_status_t omnirtc_peer_set_remote_description(omnirtc_peer_t peer, const char *type, const char *sdp);
+
+/*
+ * omnirtc_peer_get_description — one of the six descriptions (OMNIRTC_DESCRIPTION_*).
+ * *type_out ("offer"…) and *sdp_out are set to NULL when there is none;
+ * otherwise release both with omnirtc_free().  type_out may be NULL.
+ */
+omnirtc_status_t omnirtc_peer_get_description(omnirtc_peer_t peer, int32_t which, char **type_out,
+                                              char **sdp_out);
+
+/*
+ * omnirtc_peer_add_ice_candidate — add a remote candidate (trickle ICE).
+ * candidate: an "a=candidate" value ("candidate:…", with or without the
+ *   prefix); NULL or "" signals end-of-candidates.
+ * sdp_mid: may be NULL; sdp_mline_index: -1 if unknown.
+ * Errors: OMNIRTC_ERR_INVALID_CANDIDATE (malformed), OMNIRTC_ERR_INVALID_STATE
+ * (no remote description yet).
+ */
+omnirtc_status_t omnirtc_peer_add_ice_candidate(omnirtc_peer_t peer, const char *candidate, const char *sdp_mid,
+                                                int32_t sdp_mline_index);
+
+/*
+ * omnirtc_peer_restart_ice — request an ICE restart: the next offer carries new
+ * ICE credentials (OMNIRTC_EVENT_NEGOTIATION_NEEDED follows).
+ */
+omnirtc_status_t omnirtc_peer_restart_ice(omnirtc_peer_t peer);
+
+/*
+ * omnirtc_peer_get_stats — an RTCStatsReport as a JSON object keyed by stats id,
+ * each value a W3C stats dictionary with "type" ("peer-connection", "transport",
+ * "candidate-pair", "local-candidate", "remote-candidate", "data-channel",
+ * "certificate"…).  Release with omnirtc_free().
+ */
+omnirtc_status_t omnirtc_peer_get_stats(omnirtc_peer_t peer, char **json_out);
+
+/* State getters: write the current OMNIRTC_SIGNALING_* / ICE_GATHERING_* /
+ * ICE_CONNECTION_* / PEER_* value. */
+omnirtc_status_t omnirtc_peer_get_signaling_state(omnirtc_peer_t peer, int32_t *state_out);
+omnirtc_status_t omnirtc_peer_get_ice_gathering_state(omnirtc_peer_t peer, int32_t *state_out);
+omnirtc_status_t omnirtc_peer_get_ice_connection_state(omnirtc_peer_t peer, int32_t *state_out);
+omnirtc_status_t omnirtc_peer_get_connection_state(omnirtc_peer_t peer, int32_t *state_out);
+
+/*
+ * omnirtc_peer_get_max_message_size — the largest data channel message this
+ * peer may send now (the remote's max-message-size once connected, else 65536).
+ */
+omnirtc_status_t omnirtc_peer_get_max_message_size(omnirtc_peer_t peer, uint64_t *size_out);
+
+/* ===================================================================== */
+/* Data channel                                                           */
+/* ===================================================================== */
+
+/* RTCDataChannelState */
+enum {
+	OMNIRTC_CHANNEL_CONNECTING = 0,
+	OMNIRTC_CHANNEL_OPEN = 1,
+	OMNIRTC_CHANNEL_CLOSING = 2,
+	OMNIRTC_CHANNEL_CLOSED = 3
+};
+
+/*
+ * omnirtc_channel_create — RTCPeerConnection.createDataChannel.
+ * label: UTF-8, at most 65535 bytes.
+ * init_json: NULL or RTCDataChannelInit:
+ *   {"ordered":true, "maxPacketLifeTime":ms, "maxRetransmits":n,
+ *    "protocol":"…", "negotiated":false, "id":0..65534}
+ *   maxPacketLifeTime and maxRetransmits are exclusive; "negotiated":true
+ *   requires "id" (both sides then create the channel with the same id).
+ * Events go to the peer's callback until omnirtc_channel_set_callback is called.
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (bad label or option, message names it),
+ * OMNIRTC_ERR_INVALID_STATE (peer closed).
+ */
+omnirtc_status_t omnirtc_channel_create(omnirtc_peer_t peer, const char *label, const char *init_json,
+                                        omnirtc_channel_t *channel_out);
+
+/*
+ * omnirtc_channel_set_callback — send this channel's events to cb with
+ * user_data instead of the peer's callback.  cb = NULL restores the peer's.
+ * Takes effect for events not yet delivered; to miss none on a remote channel,
+ * call it inside the OMNIRTC_EVENT_DATA_CHANNEL callback.
+ */
+omnirtc_status_t omnirtc_channel_set_callback(omnirtc_channel_t channel, omnirtc_event_cb cb, void *user_data);
+
+/*
+ * omnirtc_channel_send — queue one message.  binary = 0 sends UTF-8 text (must
+ * be valid UTF-8), 1 sends binary; the receiver sees the same flag.  data may
+ * be NULL only when size is 0.  Copied before return; never blocks: watch
+ * omnirtc_channel_get_buffered_amount and OMNIRTC_EVENT_CHANNEL_BUFFERED_AMOUNT_LOW.
+ * Errors: OMNIRTC_ERR_INVALID_STATE (not open), OMNIRTC_ERR_TOO_LARGE (over
+ * omnirtc_peer_get_max_message_size), OMNIRTC_ERR_INVALID_ARGUMENT (bad UTF-8, NULL).
+ */
+omnirtc_status_t omnirtc_channel_send(omnirtc_channel_t channel, const void *data, size_t size, int32_t binary);
+
+/*
+ * omnirtc_channel_get_info — the channel's properties as JSON:
+ *   {"label":"…","protocol":"…","id":n|null,"ordered":true,
+ *    "maxPacketLifeTime":n|null,"maxRetransmits":n|null,"negotiated":false,
+ *    "readyState":"open","bufferedAmount":n,"bufferedAmountLowThreshold":n}
+ * Release with omnirtc_free().
+ */
+omnirtc_status_t omnirtc_channel_get_info(omnirtc_channel_t channel, char **json_out);
+
+/* omnirtc_channel_get_ready_state — OMNIRTC_CHANNEL_* */
+omnirtc_status_t omnirtc_channel_get_ready_state(omnirtc_channel_t channel, int32_t *state_out);
+
+/* omnirtc_channel_get_buffered_amount — bytes queued by send and not yet sent. */
+omnirtc_status_t omnirtc_channel_get_buffered_amount(omnirtc_channel_t channel, uint64_t *amount_out);
+
+/*
+ * omnirtc_channel_set/get_buffered_amount_low_threshold — when bufferedAmount
+ * falls to the threshold or below, OMNIRTC_EVENT_CHANNEL_BUFFERED_AMOUNT_LOW fires.
+ */
+omnirtc_status_t omnirtc_channel_set_buffered_amount_low_threshold(omnirtc_channel_t channel, uint64_t threshold);
+omnirtc_status_t omnirtc_channel_get_buffered_amount_low_threshold(omnirtc_channel_t channel,
+                                                                   uint64_t *threshold_out);
+
+/*
+ * omnirtc_channel_set_paused — backpressure for a slow consumer.  While paused
+ * (paused != 0) no further message is read from the network for this channel,
+ * so the sender's flow control pushes back instead of a queue growing in
+ * memory; a reliable channel loses nothing.  Messages already queued are still
+ * delivered.  paused = 0 resumes.
+ */
+omnirtc_status_t omnirtc_channel_set_paused(omnirtc_channel_t channel, int32_t paused);
+
+/*
+ * omnirtc_channel_close — RTCDataChannel.close: data already sent is still
+ * delivered, messages already received are still delivered to the callback,
+ * then OMNIRTC_EVENT_CHANNEL_CLOSE follows, after which the handle is invalid.
+ * Calling it again before that event is a no-op.
+ */
+omnirtc_status_t omnirtc_channel_close(omnirtc_channel_t channel);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* OMNIRTC_H */

@@ -1,0 +1,298 @@
+#define _GNU_SOURCE
+#include "harness.h"
+
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+static char *dup_or_null(const char *s) { return s != NULL ? strdup(s) : NULL; }
+
+static void record(peer_t *p, const omnirtc_event_t *e) {
+	record_t r = {.type = e->type, .state = e->state, .binary = e->binary,
+	              .sdp_mline_index = e->sdp_mline_index, .channel = e->channel,
+	              .text = dup_or_null(e->text), .sdp_mid = dup_or_null(e->sdp_mid), .size = e->size};
+	if (e->type == OMNIRTC_EVENT_CHANNEL_MESSAGE && p->keep_payloads) {
+		r.data = malloc(e->size + 1);
+		CHECK(r.data != NULL);
+		if (e->size > 0)
+			memcpy(r.data, e->data, e->size);
+	}
+	if (p->count == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 64;
+		p->events = realloc(p->events, p->cap * sizeof(record_t));
+		CHECK(p->events != NULL);
+	}
+	p->events[p->count++] = r;
+	if (e->type == OMNIRTC_EVENT_CHANNEL_MESSAGE) {
+		p->messages++;
+		p->message_bytes += e->size;
+	}
+	if (e->type == OMNIRTC_EVENT_PEER_CLOSED)
+		p->closed = 1;
+}
+
+/* Trickle: hand the candidate to the remote, or park it until the remote has
+ * its remote description. */
+static void trickle(peer_t *p, const omnirtc_event_t *e) {
+	peer_t *r = p->remote;
+	if (r == NULL)
+		return;
+	pthread_mutex_lock(&r->mu);
+	if (!r->remote_described) {
+		r->pending = realloc(r->pending, (r->npending + 1) * sizeof(char *));
+		r->pending[r->npending++] = strdup(e->text);
+		pthread_mutex_unlock(&r->mu);
+		return;
+	}
+	pthread_mutex_unlock(&r->mu);
+	omnirtc_status_t s = omnirtc_peer_add_ice_candidate(r->id, e->text, e->sdp_mid, e->sdp_mline_index);
+	CHECK(s == OMNIRTC_OK || s == OMNIRTC_ERR_INVALID_HANDLE); /* the remote may be closing */
+}
+
+static void on_event(void *user_data, const omnirtc_event_t *e) {
+	peer_t *p = user_data;
+	CHECK(e->peer == p->id || p->id == 0);
+	pthread_mutex_lock(&p->mu);
+	record(p, e);
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	if (e->type == OMNIRTC_EVENT_ICE_CANDIDATE)
+		trickle(p, e);
+	if (p->hook != NULL)
+		p->hook(p, e);
+}
+
+void peer_open(peer_t *p, const char *name, const char *config) {
+	memset(p, 0, sizeof(*p));
+	p->name = name;
+	p->keep_payloads = 1;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	omnirtc_peer_t id = 0;
+	OK(omnirtc_peer_create(config != NULL ? config : LOOPBACK_CONFIG, on_event, p, &id));
+	CHECK(id != 0);
+	pthread_mutex_lock(&p->mu);
+	p->id = id;
+	pthread_mutex_unlock(&p->mu);
+}
+
+void peer_free(peer_t *p) {
+	for (size_t i = 0; i < p->count; i++) {
+		free(p->events[i].text);
+		free(p->events[i].sdp_mid);
+		free(p->events[i].data);
+	}
+	free(p->events);
+	for (size_t i = 0; i < p->npending; i++)
+		free(p->pending[i]);
+	free(p->pending);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cv);
+}
+
+static void remote_described(peer_t *p) {
+	pthread_mutex_lock(&p->mu);
+	p->remote_described = 1;
+	char **pending = p->pending;
+	size_t n = p->npending;
+	p->pending = NULL;
+	p->npending = 0;
+	pthread_mutex_unlock(&p->mu);
+	for (size_t i = 0; i < n; i++) {
+		OK(omnirtc_peer_add_ice_candidate(p->id, pending[i], "", 0));
+		free(pending[i]);
+	}
+	free(pending);
+}
+
+void negotiate(peer_t *a, peer_t *b) {
+	a->remote = b;
+	b->remote = a;
+	char *offer = NULL, *answer = NULL;
+	OK(omnirtc_peer_create_offer(a->id, NULL, &offer));
+	OK(omnirtc_peer_set_local_description(a->id, "offer", offer));
+	OK(omnirtc_peer_set_remote_description(b->id, "offer", offer));
+	remote_described(b);
+	OK(omnirtc_peer_create_answer(b->id, NULL, &answer));
+	OK(omnirtc_peer_set_local_description(b->id, "answer", answer));
+	OK(omnirtc_peer_set_remote_description(a->id, "answer", answer));
+	remote_described(a);
+	omnirtc_free(offer);
+	omnirtc_free(answer);
+}
+
+void connect_pair(peer_t *a, peer_t *b) {
+	negotiate(a, b);
+	wait_connection_state(a, OMNIRTC_PEER_CONNECTED, 15000);
+	wait_connection_state(b, OMNIRTC_PEER_CONNECTED, 15000);
+}
+
+static struct timespec deadline(int timeout_ms) {
+	struct timespec t;
+	clock_gettime(CLOCK_REALTIME, &t);
+	t.tv_sec += timeout_ms / 1000;
+	t.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (t.tv_nsec >= 1000000000L) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000L;
+	}
+	return t;
+}
+
+static size_t count_locked(peer_t *p, int32_t type, omnirtc_channel_t channel, size_t *last) {
+	size_t n = 0;
+	for (size_t i = 0; i < p->count; i++) {
+		if (p->events[i].type == type && (channel == 0 || p->events[i].channel == channel)) {
+			n++;
+			if (last != NULL)
+				*last = i;
+		}
+	}
+	return n;
+}
+
+size_t count_events(peer_t *p, int32_t type, omnirtc_channel_t channel) {
+	pthread_mutex_lock(&p->mu);
+	size_t n = count_locked(p, type, channel, NULL);
+	pthread_mutex_unlock(&p->mu);
+	return n;
+}
+
+size_t wait_events(peer_t *p, int32_t type, omnirtc_channel_t channel, size_t count, int timeout_ms) {
+	struct timespec until = deadline(timeout_ms);
+	size_t last = 0;
+	pthread_mutex_lock(&p->mu);
+	while (count_locked(p, type, channel, &last) < count) {
+		if (pthread_cond_timedwait(&p->cv, &p->mu, &until) == ETIMEDOUT) {
+			size_t have = count_locked(p, type, channel, NULL);
+			pthread_mutex_unlock(&p->mu);
+			fprintf(stderr, "%s: timed out after %d ms waiting for %zu events of type %d (have %zu)\n",
+			        p->name, timeout_ms, count, type, have);
+			exit(1);
+		}
+	}
+	pthread_mutex_unlock(&p->mu);
+	return last;
+}
+
+void wait_connection_state(peer_t *p, int32_t state, int timeout_ms) {
+	struct timespec until = deadline(timeout_ms);
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		for (size_t i = 0; i < p->count; i++) {
+			if (p->events[i].type == OMNIRTC_EVENT_CONNECTION_STATE && p->events[i].state == state) {
+				pthread_mutex_unlock(&p->mu);
+				return;
+			}
+		}
+		if (pthread_cond_timedwait(&p->cv, &p->mu, &until) == ETIMEDOUT) {
+			pthread_mutex_unlock(&p->mu);
+			fprintf(stderr, "%s: timed out waiting for connection state %d\n", p->name, state);
+			exit(1);
+		}
+	}
+}
+
+void wait_message_bytes(peer_t *p, uint64_t bytes, int timeout_ms) {
+	struct timespec until = deadline(timeout_ms);
+	pthread_mutex_lock(&p->mu);
+	while (p->message_bytes < bytes) {
+		if (pthread_cond_timedwait(&p->cv, &p->mu, &until) == ETIMEDOUT) {
+			uint64_t have = p->message_bytes;
+			pthread_mutex_unlock(&p->mu);
+			fprintf(stderr, "%s: timed out waiting for %llu message bytes (have %llu)\n", p->name,
+			        (unsigned long long)bytes, (unsigned long long)have);
+			exit(1);
+		}
+	}
+	pthread_mutex_unlock(&p->mu);
+}
+
+record_t *nth_event(peer_t *p, int32_t type, omnirtc_channel_t channel, size_t n) {
+	pthread_mutex_lock(&p->mu);
+	record_t *found = NULL;
+	for (size_t i = 0; i < p->count && found == NULL; i++) {
+		if (p->events[i].type == type && (channel == 0 || p->events[i].channel == channel) && n-- == 0)
+			found = &p->events[i];
+	}
+	pthread_mutex_unlock(&p->mu);
+	if (found == NULL) {
+		fprintf(stderr, "%s: no event #%zu of type %d\n", p->name, n, type);
+		exit(1);
+	}
+	return found; /* stable: tests read it after the peer went quiet */
+}
+
+static long json_number(const char *json, const char *key) {
+	char pattern[64];
+	snprintf(pattern, sizeof pattern, "\"%s\":", key);
+	const char *at = strstr(json, pattern);
+	CHECK(at != NULL);
+	return strtol(at + strlen(pattern), NULL, 10);
+}
+
+counters_t read_counters(void) {
+	char *json = NULL;
+	OK(omnirtc_debug_counters(&json));
+	counters_t c = {
+	    .peers = json_number(json, "peer"),
+	    .channels = json_number(json, "channel"),
+	    .goroutines = json_number(json, "goroutines"),
+	    .sockets = json_number(json, "sockets"),
+	    .live_peers = json_number(json, "peers"),
+	    .queued = json_number(json, "queuedEvents"),
+	};
+	omnirtc_free(json);
+	return c;
+}
+
+void wait_counters_back(counters_t base, long goroutine_slack, int timeout_ms) {
+	counters_t now = base;
+	for (int waited = 0; waited <= timeout_ms; waited += 50) {
+		now = read_counters();
+		if (now.peers == base.peers && now.channels == base.channels && now.sockets == base.sockets &&
+		    now.live_peers == base.live_peers && now.queued == 0 &&
+		    now.goroutines <= base.goroutines + goroutine_slack)
+			return;
+		struct timespec t = {0, 50 * 1000000L};
+		nanosleep(&t, NULL);
+	}
+	fprintf(stderr,
+	        "counters not back to baseline: peers %ld->%ld channels %ld->%ld sockets %ld->%ld "
+	        "goroutines %ld->%ld live %ld->%ld queued %ld\n",
+	        base.peers, now.peers, base.channels, now.channels, base.sockets, now.sockets, base.goroutines,
+	        now.goroutines, base.live_peers, now.live_peers, now.queued);
+	exit(1);
+}
+
+static struct {
+	const char *name;
+	test_fn fn;
+} tests[128];
+static int ntests;
+
+void register_test(const char *name, test_fn fn) {
+	CHECK(ntests < 128);
+	tests[ntests].name = name;
+	tests[ntests].fn = fn;
+	ntests++;
+}
+
+/* With no argument: list the tests. With one: run that test. The runner
+ * (scripts/test-c.sh) starts one process per test so each is isolated. */
+int run_tests(int argc, char **argv) {
+	if (argc < 2) {
+		for (int i = 0; i < ntests; i++)
+			printf("%s\n", tests[i].name);
+		return 0;
+	}
+	for (int i = 0; i < ntests; i++) {
+		if (strcmp(tests[i].name, argv[1]) == 0) {
+			tests[i].fn();
+			OK(omnirtc_shutdown());
+			return 0;
+		}
+	}
+	fprintf(stderr, "no test named %s\n", argv[1]);
+	return 2;
+}

@@ -1,0 +1,116 @@
+/* A small harness for OmniRTC's C tests: peers whose events are recorded,
+ * trickle ICE between two of them, and waiting with a deadline. */
+#ifndef OMNIRTC_TEST_HARNESS_H
+#define OMNIRTC_TEST_HARNESS_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <omnirtc.h>
+
+/* Peers see 127.0.0.1 and nothing leaves the test's network namespace. */
+#define LOOPBACK_CONFIG "{\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\"}}"
+
+#define CHECK(cond)                                                                                  \
+	do {                                                                                         \
+		if (!(cond)) {                                                                       \
+			fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);   \
+			exit(1);                                                                     \
+		}                                                                                    \
+	} while (0)
+
+/* OK(call) requires OMNIRTC_OK; EXPECT_STATUS(code, call) requires that code
+ * and a non-empty last-error message. */
+#define OK(call) EXPECT_STATUS(OMNIRTC_OK, call)
+#define EXPECT_STATUS(code, call)                                                                    \
+	do {                                                                                         \
+		omnirtc_status_t s_ = (call);                                                        \
+		if (s_ != (code)) {                                                                  \
+			fprintf(stderr, "%s:%d: %s returned %s, want %s: %s\n", __FILE__, __LINE__, \
+			        #call, omnirtc_status_string(s_), omnirtc_status_string(code),       \
+			        omnirtc_last_error());                                               \
+			exit(1);                                                                     \
+		}                                                                                    \
+		if ((code) != OMNIRTC_OK && omnirtc_last_error()[0] == '\0') {                      \
+			fprintf(stderr, "%s:%d: %s gave no error message\n", __FILE__, __LINE__, #call); \
+			exit(1);                                                                     \
+		}                                                                                    \
+	} while (0)
+
+/* One recorded event: a deep copy of an omnirtc_event_t. */
+typedef struct {
+	int32_t type, state, binary, sdp_mline_index;
+	omnirtc_channel_t channel;
+	char *text, *sdp_mid;
+	uint8_t *data;
+	size_t size;
+} record_t;
+
+typedef struct peer peer_t;
+
+/* Called on the library's thread for every event, after it is recorded. */
+typedef void (*peer_hook)(peer_t *p, const omnirtc_event_t *e);
+
+struct peer {
+	omnirtc_peer_t id;
+	const char *name;
+	peer_t *remote;     /* trickle target */
+	peer_hook hook;     /* optional */
+	void *test_data;    /* for hooks */
+	int keep_payloads;  /* record message bytes (off for bulk tests) */
+
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	record_t *events;
+	size_t count, cap;
+	int remote_described;   /* remote description set: candidates can be added */
+	char **pending;         /* candidates that arrived before that */
+	size_t npending;
+	uint64_t message_bytes, messages;
+	int closed;             /* PEER_CLOSED seen */
+};
+
+/* Creates a peer with `config` (NULL: LOOPBACK_CONFIG); aborts on failure. */
+void peer_open(peer_t *p, const char *name, const char *config);
+/* Frees the recorded events (the peer must be closed). */
+void peer_free(peer_t *p);
+
+/* Offer from a, answer from b, trickling candidates both ways; returns once
+ * both have applied both descriptions (not yet connected). */
+void negotiate(peer_t *a, peer_t *b);
+/* negotiate, then wait until both are connected. */
+void connect_pair(peer_t *a, peer_t *b);
+
+/* Waits until `count` events of `type` (for `channel`, 0 = any) were
+ * recorded; aborts after timeout_ms. Returns the index of the last one. */
+size_t wait_events(peer_t *p, int32_t type, omnirtc_channel_t channel, size_t count, int timeout_ms);
+/* Waits for a CONNECTION_STATE event with `state`. */
+void wait_connection_state(peer_t *p, int32_t state, int timeout_ms);
+/* Waits until the peer received at least `bytes` of message payload. */
+void wait_message_bytes(peer_t *p, uint64_t bytes, int timeout_ms);
+/* Number of recorded events of type for channel (0 = any). */
+size_t count_events(peer_t *p, int32_t type, omnirtc_channel_t channel);
+/* The n-th (0-based) recorded event of type for channel; aborts if missing. */
+record_t *nth_event(peer_t *p, int32_t type, omnirtc_channel_t channel, size_t n);
+
+/* {"handles":{"peer":N,"channel":N},"goroutines":N,"sockets":N,...} parsed. */
+typedef struct {
+	long peers, channels, goroutines, sockets, live_peers, queued;
+} counters_t;
+counters_t read_counters(void);
+/* Waits up to timeout_ms until the counters are back to `base` (goroutines
+ * within slack); aborts and prints both otherwise. */
+void wait_counters_back(counters_t base, long goroutine_slack, int timeout_ms);
+
+/* Test registry: TEST(name) { ... } and RUN_TESTS() in main. */
+typedef void (*test_fn)(void);
+void register_test(const char *name, test_fn fn);
+int run_tests(int argc, char **argv);
+#define TEST(name)                                                                                   \
+	static void name(void);                                                                      \
+	__attribute__((constructor)) static void register_##name(void) { register_test(#name, name); } \
+	static void name(void)
+
+#endif
