@@ -6,6 +6,7 @@ import (
 	"io"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unicode/utf8"
 
 	"github.com/pion/datachannel"
@@ -122,8 +123,10 @@ func (c *DataChannel) readLoop(raw datachannel.ReadWriteCloser) {
 		c.mu.Unlock()
 
 		n, isString, err := raw.ReadDataChannel(buf)
-		if errors.Is(err, io.ErrShortBuffer) && n > len(buf) && n <= int(c.pc.engine.maxMsg) {
-			buf = make([]byte, n) // the message waits in SCTP until read whole
+		if errors.Is(err, io.ErrShortBuffer) && len(buf) < int(c.pc.engine.maxMsg) {
+			// The message waits in SCTP until a buffer holds it whole.
+			buf = make([]byte, min(2*len(buf), int(c.pc.engine.maxMsg)))
+
 			continue
 		}
 		if err != nil {
@@ -258,6 +261,37 @@ func (c *DataChannel) Info() DataChannelInfo {
 		Negotiated: c.dc.Negotiated(), ReadyState: c.ReadyState().String(),
 		BufferedAmount: c.BufferedAmount(), BufferedAmountLowThreshold: c.BufferedAmountLowThreshold(),
 	}
+}
+
+// channelCounters is what pion/datachannel counts per channel.
+type channelCounters interface {
+	MessagesSent() uint32
+	MessagesReceived() uint32
+	BytesSent() uint64
+	BytesReceived() uint64
+}
+
+// stats is the channel's W3C RTCDataChannelStats; ok is false before it has
+// an SCTP stream id.
+func (c *DataChannel) stats() (webrtc.DataChannelStats, bool) {
+	id := c.dc.ID()
+	if id == nil {
+		return webrtc.DataChannelStats{}, false
+	}
+	s := webrtc.DataChannelStats{
+		Timestamp: webrtc.StatsTimestamp(time.Now().UnixNano() / int64(time.Millisecond)), Type: webrtc.StatsTypeDataChannel,
+		ID: fmt.Sprintf("DataChannel-%d", *id), Label: c.dc.Label(), Protocol: c.dc.Protocol(),
+		DataChannelIdentifier: int32(*id), State: webrtc.DataChannelState(c.ReadyState() + 1), // pion's enum starts with Unknown
+	}
+	c.mu.Lock()
+	counters, ok := c.raw.(channelCounters)
+	c.mu.Unlock()
+	if ok {
+		s.MessagesSent, s.BytesSent = counters.MessagesSent(), counters.BytesSent()
+		s.MessagesReceived, s.BytesReceived = counters.MessagesReceived(), counters.BytesReceived()
+	}
+
+	return s, true
 }
 
 // PeerConnection returns the channel's peer connection.

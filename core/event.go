@@ -5,20 +5,20 @@ type EventType int32
 
 // Peer connection and data channel events.
 const (
-	EventICECandidate          EventType = 1
-	EventICEGatheringState     EventType = 2
-	EventICEConnectionState    EventType = 3
-	EventConnectionState       EventType = 4
-	EventSignalingState        EventType = 5
-	EventNegotiationNeeded     EventType = 6
-	EventDataChannel           EventType = 7
-	EventPeerClosed            EventType = 8
-	EventChannelOpen           EventType = 20
-	EventChannelMessage        EventType = 21
-	EventChannelBufferedLow    EventType = 22
-	EventChannelError          EventType = 23
-	EventChannelClosing        EventType = 24
-	EventChannelClose          EventType = 25
+	EventICECandidate       EventType = 1
+	EventICEGatheringState  EventType = 2
+	EventICEConnectionState EventType = 3
+	EventConnectionState    EventType = 4
+	EventSignalingState     EventType = 5
+	EventNegotiationNeeded  EventType = 6
+	EventDataChannel        EventType = 7
+	EventPeerClosed         EventType = 8
+	EventChannelOpen        EventType = 20
+	EventChannelMessage     EventType = 21
+	EventChannelBufferedLow EventType = 22
+	EventChannelError       EventType = 23
+	EventChannelClosing     EventType = 24
+	EventChannelClose       EventType = 25
 )
 
 // Event is one notification from a peer connection or one of its channels.

@@ -347,7 +347,16 @@ func (p *PeerConnection) Stats() ([]byte, error) {
 	if err := p.checkOpen(); err != nil {
 		return nil, err
 	}
-	b, err := json.Marshal(p.pc.GetStats())
+	report := p.pc.GetStats()
+	// pion reports only channels it reads itself; OmniRTC detaches them all.
+	p.mu.Lock()
+	for c := range p.channels {
+		if s, ok := c.stats(); ok {
+			report[s.ID] = s
+		}
+	}
+	p.mu.Unlock()
+	b, err := json.Marshal(report)
 
 	return b, wrap(ErrOperation, err)
 }

@@ -51,15 +51,20 @@ static void trickle(peer_t *p, const omnirtc_event_t *e) {
 
 static void on_event(void *user_data, const omnirtc_event_t *e) {
 	peer_t *p = user_data;
+	if (getenv("OMNIRTC_TEST_TRACE") != NULL && e->type != OMNIRTC_EVENT_CHANNEL_MESSAGE)
+		fprintf(stderr, "[%s] event %d state %d channel %llu text %s\n", p->name, e->type, e->state,
+		        (unsigned long long)e->channel, e->text != NULL ? e->text : "-");
 	CHECK(e->peer == p->id || p->id == 0);
+	/* The hook runs first, so a test that waits for an event also sees
+	 * everything its hook did with it. */
+	if (p->hook != NULL)
+		p->hook(p, e);
+	if (e->type == OMNIRTC_EVENT_ICE_CANDIDATE)
+		trickle(p, e);
 	pthread_mutex_lock(&p->mu);
 	record(p, e);
 	pthread_cond_broadcast(&p->cv);
 	pthread_mutex_unlock(&p->mu);
-	if (e->type == OMNIRTC_EVENT_ICE_CANDIDATE)
-		trickle(p, e);
-	if (p->hook != NULL)
-		p->hook(p, e);
 }
 
 void peer_open(peer_t *p, const char *name, const char *config) {
@@ -254,8 +259,7 @@ void wait_counters_back(counters_t base, long goroutine_slack, int timeout_ms) {
 		    now.live_peers == base.live_peers && now.queued == 0 &&
 		    now.goroutines <= base.goroutines + goroutine_slack)
 			return;
-		struct timespec t = {0, 50 * 1000000L};
-		nanosleep(&t, NULL);
+		sleep_ms(50);
 	}
 	fprintf(stderr,
 	        "counters not back to baseline: peers %ld->%ld channels %ld->%ld sockets %ld->%ld "
@@ -295,4 +299,9 @@ int run_tests(int argc, char **argv) {
 	}
 	fprintf(stderr, "no test named %s\n", argv[1]);
 	return 2;
+}
+
+void sleep_ms(int ms) {
+	struct timespec t = {ms / 1000, (long)(ms % 1000) * 1000000L};
+	nanosleep(&t, NULL);
 }

@@ -104,6 +104,8 @@ counters_t read_counters(void);
  * within slack); aborts and prints both otherwise. */
 void wait_counters_back(counters_t base, long goroutine_slack, int timeout_ms);
 
+void sleep_ms(int ms);
+
 /* Test registry: TEST(name) { ... } and RUN_TESTS() in main. */
 typedef void (*test_fn)(void);
 void register_test(const char *name, test_fn fn);

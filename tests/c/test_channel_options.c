@@ -1,0 +1,216 @@
+/* Every RTCDataChannelInit option, negotiated channels, bulk transfer. */
+#include <string.h>
+
+#include "harness.h"
+
+static omnirtc_channel_t remote_channel(peer_t *p, size_t n) {
+	wait_events(p, OMNIRTC_EVENT_DATA_CHANNEL, 0, n + 1, 10000);
+	return nth_event(p, OMNIRTC_EVENT_DATA_CHANNEL, 0, n)->channel;
+}
+
+static char *info(omnirtc_channel_t c) {
+	char *json = NULL;
+	OK(omnirtc_channel_get_info(c, &json));
+	return json;
+}
+
+/* Each option arrives at the remote as the same attribute, and messages flow. */
+TEST(every_channel_option_reaches_the_remote) {
+	static const struct {
+		const char *init, *expect[3];
+	} cases[] = {
+	    {"{\"ordered\":false}", {"\"ordered\":false", "\"maxRetransmits\":null", "\"maxPacketLifeTime\":null"}},
+	    {"{\"maxRetransmits\":0}", {"\"ordered\":true", "\"maxRetransmits\":0", "\"maxPacketLifeTime\":null"}},
+	    {"{\"ordered\":false,\"maxPacketLifeTime\":150}", {"\"ordered\":false", "\"maxPacketLifeTime\":150", "\"maxRetransmits\":null"}},
+	    {"{\"protocol\":\"chat.v2\"}", {"\"protocol\":\"chat.v2\"", "\"ordered\":true", "\"negotiated\":false"}},
+	};
+	const size_t n = sizeof cases / sizeof cases[0];
+	peer_t a, b;
+	peer_open(&a, "a", NULL);
+	peer_open(&b, "b", NULL);
+	omnirtc_channel_t local[8];
+	for (size_t i = 0; i < n; i++) {
+		char label[16];
+		snprintf(label, sizeof label, "c%zu", i);
+		OK(omnirtc_channel_create(a.id, label, cases[i].init, &local[i]));
+	}
+	connect_pair(&a, &b);
+	for (size_t i = 0; i < n; i++) {
+		omnirtc_channel_t remote = remote_channel(&b, i);
+		wait_events(&b, OMNIRTC_EVENT_CHANNEL_OPEN, remote, 1, 10000);
+		char *json = info(remote);
+		char label[24];
+		snprintf(label, sizeof label, "\"label\":\"c%zu\"", i);
+		/* remote channels arrive in creation order on one SCTP association */
+		CHECK(strstr(json, label) != NULL);
+		for (int k = 0; k < 3; k++) {
+			if (strstr(json, cases[i].expect[k]) == NULL) {
+				fprintf(stderr, "case %s: %s not in %s\n", cases[i].init, cases[i].expect[k], json);
+				exit(1);
+			}
+		}
+		omnirtc_free(json);
+		wait_events(&a, OMNIRTC_EVENT_CHANNEL_OPEN, local[i], 1, 10000);
+		OK(omnirtc_channel_send(local[i], "x", 1, 0));
+		wait_events(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, remote, 1, 10000);
+	}
+	OK(omnirtc_peer_close(a.id));
+	OK(omnirtc_peer_close(b.id));
+	peer_free(&a);
+	peer_free(&b);
+}
+
+/* Negotiated channels: both sides create id 7 out of band; no DATA_CHANNEL event. */
+TEST(negotiated_channels_pair_by_id) {
+	peer_t a, b;
+	peer_open(&a, "a", NULL);
+	peer_open(&b, "b", NULL);
+	omnirtc_channel_t ca, cb;
+	OK(omnirtc_channel_create(a.id, "neg", "{\"negotiated\":true,\"id\":7}", &ca));
+	OK(omnirtc_channel_create(b.id, "neg", "{\"negotiated\":true,\"id\":7}", &cb));
+	connect_pair(&a, &b);
+	wait_events(&a, OMNIRTC_EVENT_CHANNEL_OPEN, ca, 1, 10000);
+	wait_events(&b, OMNIRTC_EVENT_CHANNEL_OPEN, cb, 1, 10000);
+	OK(omnirtc_channel_send(ca, "ping", 4, 0));
+	OK(omnirtc_channel_send(cb, "pong", 4, 0));
+	wait_events(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, 1, 10000);
+	wait_events(&a, OMNIRTC_EVENT_CHANNEL_MESSAGE, ca, 1, 10000);
+	CHECK(memcmp(nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, 0)->data, "ping", 4) == 0);
+	CHECK(count_events(&b, OMNIRTC_EVENT_DATA_CHANNEL, 0) == 0);
+	char *json = info(ca);
+	CHECK(strstr(json, "\"id\":7") && strstr(json, "\"negotiated\":true"));
+	omnirtc_free(json);
+	OK(omnirtc_peer_close(a.id));
+	OK(omnirtc_peer_close(b.id));
+	peer_free(&a);
+	peer_free(&b);
+}
+
+/* --- 16 MiB in 64 KiB messages, checked byte by byte in order ----------- */
+
+#define CHUNK (64 * 1024)
+#define TOTAL (16u * 1024 * 1024)
+
+static uint8_t pattern(uint64_t offset) { return (uint8_t)((offset * 2654435761u) >> 13); }
+
+typedef struct {
+	uint64_t offset; /* next expected byte */
+	int bad;
+} stream_check_t;
+
+static void check_stream(peer_t *p, const omnirtc_event_t *e) {
+	if (e->type != OMNIRTC_EVENT_CHANNEL_MESSAGE)
+		return;
+	stream_check_t *s = p->test_data;
+	for (size_t i = 0; i < e->size; i++) {
+		if (e->data[i] != pattern(s->offset + i)) {
+			s->bad = 1;
+			break;
+		}
+	}
+	s->offset += e->size;
+}
+
+TEST(sixteen_mib_in_64k_messages_arrive_byte_identical_and_in_order) {
+	peer_t a, b;
+	peer_open(&a, "a", NULL);
+	peer_open(&b, "b", NULL);
+	stream_check_t check = {0};
+	b.keep_payloads = 0;
+	b.test_data = &check;
+	b.hook = check_stream;
+	omnirtc_channel_t ca;
+	OK(omnirtc_channel_create(a.id, "bulk", NULL, &ca));
+	connect_pair(&a, &b);
+	wait_events(&a, OMNIRTC_EVENT_CHANNEL_OPEN, ca, 1, 10000);
+	OK(omnirtc_channel_set_buffered_amount_low_threshold(ca, 1 << 20));
+
+	static uint8_t chunk[CHUNK];
+	size_t lows = 0;
+	for (uint64_t sent = 0; sent < TOTAL; sent += CHUNK) {
+		uint64_t buffered = 0;
+		OK(omnirtc_channel_get_buffered_amount(ca, &buffered));
+		if (buffered > 4u << 20) /* flow control: wait for the low-water event */
+			wait_events(&a, OMNIRTC_EVENT_CHANNEL_BUFFERED_AMOUNT_LOW, ca, ++lows, 20000);
+		for (size_t i = 0; i < CHUNK; i++)
+			chunk[i] = pattern(sent + i);
+		OK(omnirtc_channel_send(ca, chunk, CHUNK, 1));
+	}
+	wait_message_bytes(&b, TOTAL, 60000);
+	CHECK(b.messages == TOTAL / CHUNK);
+	CHECK(check.offset == TOTAL && !check.bad);
+	CHECK(lows > 0); /* the flow control really ran */
+	OK(omnirtc_peer_close(a.id));
+	OK(omnirtc_peer_close(b.id));
+	peer_free(&a);
+	peer_free(&b);
+}
+
+/* A message of exactly the maximum size passes; one byte more is refused. */
+TEST(max_message_size_is_enforced_at_send) {
+	peer_t a, b;
+	peer_open(&a, "a", NULL);
+	peer_open(&b, "b", NULL);
+	omnirtc_channel_t ca;
+	OK(omnirtc_channel_create(a.id, "big", NULL, &ca));
+	connect_pair(&a, &b);
+	wait_events(&a, OMNIRTC_EVENT_CHANNEL_OPEN, ca, 1, 10000);
+	uint64_t max = 0;
+	OK(omnirtc_peer_get_max_message_size(a.id, &max));
+	CHECK(max == 256 * 1024); /* what the remote (OmniRTC's default) advertised */
+	uint8_t *big = calloc(1, max + 1);
+	CHECK(big != NULL);
+	big[0] = 42;
+	big[max - 1] = 43;
+	EXPECT_STATUS(OMNIRTC_ERR_TOO_LARGE, omnirtc_channel_send(ca, big, max + 1, 1));
+	OK(omnirtc_channel_send(ca, big, max, 1));
+	omnirtc_channel_t cb = remote_channel(&b, 0);
+	wait_events(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, 1, 10000);
+	record_t *m = nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, 0);
+	CHECK(m->size == max && m->data[0] == 42 && m->data[max - 1] == 43);
+	free(big);
+	OK(omnirtc_peer_close(a.id));
+	OK(omnirtc_peer_close(b.id));
+	peer_free(&a);
+	peer_free(&b);
+}
+
+/* While paused, nothing is delivered and nothing is lost; resume delivers all. */
+TEST(paused_channel_holds_messages_until_resumed) {
+	peer_t a, b;
+	peer_open(&a, "a", NULL);
+	peer_open(&b, "b", NULL);
+	omnirtc_channel_t ca;
+	OK(omnirtc_channel_create(a.id, "slow", NULL, &ca));
+	connect_pair(&a, &b);
+	wait_events(&a, OMNIRTC_EVENT_CHANNEL_OPEN, ca, 1, 10000);
+	wait_events(&b, OMNIRTC_EVENT_DATA_CHANNEL, 0, 1, 10000);
+	omnirtc_channel_t cb = nth_event(&b, OMNIRTC_EVENT_DATA_CHANNEL, 0, 0)->channel;
+	wait_events(&b, OMNIRTC_EVENT_CHANNEL_OPEN, cb, 1, 10000);
+	OK(omnirtc_channel_send(ca, "first", 5, 0));
+	wait_events(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, 1, 10000);
+	OK(omnirtc_channel_set_paused(cb, 1));
+	/* The reader may already wait inside SCTP for the next message: that one
+	 * is delivered; everything after it is held. */
+	static uint8_t chunk[16384];
+	for (int i = 0; i < 200; i++) {
+		chunk[0] = (uint8_t)i;
+		OK(omnirtc_channel_send(ca, chunk, sizeof chunk, 1));
+	}
+	sleep_ms(300);
+	size_t held = count_events(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb);
+	CHECK(held <= 2);
+	uint64_t buffered = 0;
+	OK(omnirtc_channel_get_buffered_amount(ca, &buffered));
+	CHECK(buffered > 0); /* backpressure reached the sender */
+	OK(omnirtc_channel_set_paused(cb, 0));
+	wait_events(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, 201, 20000);
+	for (int i = 0; i < 200; i++)
+		CHECK(nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, (size_t)i + 1)->data[0] == (uint8_t)i);
+	OK(omnirtc_peer_close(a.id));
+	OK(omnirtc_peer_close(b.id));
+	peer_free(&a);
+	peer_free(&b);
+}
+
+int main(int argc, char **argv) { return run_tests(argc, argv); }

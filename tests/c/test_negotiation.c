@@ -1,0 +1,198 @@
+/* Renegotiation, ICE restart, full gathering, descriptions, stats, identity. */
+#include <string.h>
+
+#include "harness.h"
+
+static omnirtc_channel_t remote_channel(peer_t *p, size_t n) {
+	wait_events(p, OMNIRTC_EVENT_DATA_CHANNEL, 0, n + 1, 10000);
+	return nth_event(p, OMNIRTC_EVENT_DATA_CHANNEL, 0, n)->channel;
+}
+
+static void close_pair(peer_t *a, peer_t *b) {
+	OK(omnirtc_peer_close(a->id));
+	OK(omnirtc_peer_close(b->id));
+	peer_free(a);
+	peer_free(b);
+}
+
+TEST(renegotiation_adds_a_channel_to_a_connected_pair) {
+	peer_t a, b;
+	peer_open(&a, "a", NULL);
+	peer_open(&b, "b", NULL);
+	omnirtc_channel_t first;
+	OK(omnirtc_channel_create(a.id, "first", NULL, &first));
+	connect_pair(&a, &b);
+	wait_events(&a, OMNIRTC_EVENT_CHANNEL_OPEN, first, 1, 10000);
+	size_t needed = count_events(&b, OMNIRTC_EVENT_NEGOTIATION_NEEDED, 0);
+
+	/* b adds the first channel of its own: it must ask for negotiation only if
+	 * SCTP is not negotiated yet; here it is, so the channel opens directly. */
+	omnirtc_channel_t second;
+	OK(omnirtc_channel_create(b.id, "second", NULL, &second));
+	wait_events(&b, OMNIRTC_EVENT_CHANNEL_OPEN, second, 1, 10000);
+	omnirtc_channel_t second_at_a = remote_channel(&a, 0);
+	OK(omnirtc_channel_send(second, "over the new channel", 20, 0));
+	wait_events(&a, OMNIRTC_EVENT_CHANNEL_MESSAGE, second_at_a, 1, 10000);
+	CHECK(count_events(&b, OMNIRTC_EVENT_NEGOTIATION_NEEDED, 0) == needed);
+
+	/* A full offer/answer round on the connected pair keeps everything working. */
+	negotiate(&b, &a);
+	int32_t state = -1;
+	OK(omnirtc_peer_get_signaling_state(a.id, &state));
+	CHECK(state == OMNIRTC_SIGNALING_STABLE);
+	OK(omnirtc_channel_send(first, "still here", 10, 0));
+	omnirtc_channel_t first_at_b = remote_channel(&b, 0);
+	wait_events(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, first_at_b, 1, 10000);
+	close_pair(&a, &b);
+}
+
+TEST(renegotiation_adds_data_to_a_connection_that_had_none) {
+	/* A connection negotiated without SCTP gets a channel later: the first
+	 * channel fires negotiationneeded and opens after the new round. */
+	peer_t a, b;
+	peer_open(&a, "a", NULL);
+	peer_open(&b, "b", NULL);
+	omnirtc_channel_t boot;
+	OK(omnirtc_channel_create(a.id, "boot", "{\"negotiated\":true,\"id\":1}", &boot));
+	connect_pair(&a, &b);
+	size_t before = count_events(&a, OMNIRTC_EVENT_NEGOTIATION_NEEDED, 0);
+	omnirtc_channel_t late;
+	OK(omnirtc_channel_create(a.id, "late", NULL, &late));
+	omnirtc_channel_t late_at_b = remote_channel(&b, 0);
+	wait_events(&a, OMNIRTC_EVENT_CHANNEL_OPEN, late, 1, 10000);
+	OK(omnirtc_channel_send(late, "hi", 2, 0));
+	wait_events(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, late_at_b, 1, 10000);
+	CHECK(count_events(&a, OMNIRTC_EVENT_NEGOTIATION_NEEDED, 0) >= before);
+	close_pair(&a, &b);
+}
+
+TEST(ice_restart_renews_credentials_and_keeps_the_channel) {
+	peer_t a, b;
+	peer_open(&a, "a", NULL);
+	peer_open(&b, "b", NULL);
+	omnirtc_channel_t ca;
+	OK(omnirtc_channel_create(a.id, "c", NULL, &ca));
+	connect_pair(&a, &b);
+	wait_events(&a, OMNIRTC_EVENT_CHANNEL_OPEN, ca, 1, 10000);
+	char *before = NULL, *after = NULL;
+	OK(omnirtc_peer_get_description(a.id, OMNIRTC_DESCRIPTION_LOCAL, NULL, &before));
+	size_t needed = count_events(&a, OMNIRTC_EVENT_NEGOTIATION_NEEDED, 0);
+	OK(omnirtc_peer_restart_ice(a.id));
+	wait_events(&a, OMNIRTC_EVENT_NEGOTIATION_NEEDED, 0, needed + 1, 5000);
+	negotiate(&a, &b);
+	OK(omnirtc_peer_get_description(a.id, OMNIRTC_DESCRIPTION_LOCAL, NULL, &after));
+	const char *u1 = strstr(before, "a=ice-ufrag:"), *u2 = strstr(after, "a=ice-ufrag:");
+	CHECK(u1 && u2 && strncmp(u1, u2, 28) != 0);
+	omnirtc_free(before);
+	omnirtc_free(after);
+	OK(omnirtc_channel_send(ca, "after restart", 13, 0));
+	omnirtc_channel_t cb = remote_channel(&b, 0);
+	wait_events(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, 1, 15000);
+	close_pair(&a, &b);
+}
+
+/* aiortc style: no trickle; wait for gathering, then send the whole SDP. */
+TEST(full_gathering_without_trickle) {
+	peer_t a, b;
+	peer_open(&a, "a", NULL);
+	peer_open(&b, "b", NULL);
+	omnirtc_channel_t ca;
+	OK(omnirtc_channel_create(a.id, "c", NULL, &ca));
+	OK(omnirtc_peer_set_local_description(a.id, NULL, NULL)); /* implicit offer */
+	wait_events(&a, OMNIRTC_EVENT_ICE_CANDIDATE, 0, 1, 5000);
+	size_t i = wait_events(&a, OMNIRTC_EVENT_ICE_GATHERING_STATE, 0, 2, 5000);
+	CHECK(a.events[i].state == OMNIRTC_ICE_GATHERING_COMPLETE && strcmp(a.events[i].text, "complete") == 0);
+	char *type = NULL, *offer = NULL;
+	OK(omnirtc_peer_get_description(a.id, OMNIRTC_DESCRIPTION_LOCAL, &type, &offer));
+	CHECK(strcmp(type, "offer") == 0 && strstr(offer, "a=candidate:") != NULL);
+	char *pending = NULL;
+	OK(omnirtc_peer_get_description(a.id, OMNIRTC_DESCRIPTION_PENDING_LOCAL, NULL, &pending));
+	CHECK(pending != NULL);
+	char *current = (char *)1;
+	OK(omnirtc_peer_get_description(a.id, OMNIRTC_DESCRIPTION_CURRENT_LOCAL, NULL, &current));
+	CHECK(current == NULL);
+	OK(omnirtc_peer_set_remote_description(b.id, "offer", offer));
+	OK(omnirtc_peer_set_local_description(b.id, NULL, NULL)); /* implicit answer */
+	wait_events(&b, OMNIRTC_EVENT_ICE_GATHERING_STATE, 0, 2, 5000);
+	char *answer = NULL;
+	OK(omnirtc_peer_get_description(b.id, OMNIRTC_DESCRIPTION_LOCAL, &type, &answer));
+	CHECK(strstr(answer, "a=candidate:") != NULL);
+	OK(omnirtc_peer_set_remote_description(a.id, "answer", answer));
+	wait_connection_state(&a, OMNIRTC_PEER_CONNECTED, 10000);
+	OK(omnirtc_peer_get_description(a.id, OMNIRTC_DESCRIPTION_CURRENT_REMOTE, NULL, &current));
+	CHECK(current != NULL);
+	omnirtc_free(current);
+	omnirtc_free(type);
+	omnirtc_free(offer);
+	omnirtc_free(pending);
+	omnirtc_free(answer);
+	wait_events(&a, OMNIRTC_EVENT_CHANNEL_OPEN, ca, 1, 10000);
+	close_pair(&a, &b);
+}
+
+TEST(stats_report_has_the_w3c_types) {
+	peer_t a, b;
+	peer_open(&a, "a", NULL);
+	peer_open(&b, "b", NULL);
+	omnirtc_channel_t ca;
+	OK(omnirtc_channel_create(a.id, "c", NULL, &ca));
+	connect_pair(&a, &b);
+	wait_events(&a, OMNIRTC_EVENT_CHANNEL_OPEN, ca, 1, 10000);
+	OK(omnirtc_channel_send(ca, "count me", 8, 0));
+	wait_events(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0, 1, 10000);
+	char *json = NULL;
+	OK(omnirtc_peer_get_stats(a.id, &json));
+	const char *types[] = {"\"peer-connection\"", "\"transport\"", "\"candidate-pair\"", "\"local-candidate\"",
+	                       "\"remote-candidate\"", "\"data-channel\"", "\"certificate\"", "\"messagesSent\":1"};
+	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+		if (strstr(json, types[i]) == NULL) {
+			fprintf(stderr, "%s missing from stats: %.2000s\n", types[i], json);
+			exit(1);
+		}
+	}
+	omnirtc_free(json);
+	close_pair(&a, &b);
+}
+
+/* A stored certificate gives the same DTLS fingerprint every time. */
+TEST(configured_certificate_is_used) {
+	char *pem = NULL;
+	OK(omnirtc_generate_certificate(&pem));
+	CHECK(strstr(pem, "BEGIN CERTIFICATE") && strstr(pem, "PRIVATE KEY"));
+	/* JSON-escape the newlines */
+	size_t n = strlen(pem);
+	char *escaped = malloc(2 * n + 1), *w = escaped;
+	for (size_t i = 0; i < n; i++) {
+		if (pem[i] == '\n') {
+			*w++ = '\\';
+			*w++ = 'n';
+		} else {
+			*w++ = pem[i];
+		}
+	}
+	*w = '\0';
+	char *config = malloc(strlen(escaped) + 200);
+	sprintf(config, "{\"certificates\":[\"%s\"],\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\"}}",
+	        escaped);
+	char fingerprints[2][128];
+	for (int round = 0; round < 2; round++) {
+		peer_t a;
+		peer_open(&a, "a", config);
+		omnirtc_channel_t c;
+		OK(omnirtc_channel_create(a.id, "c", NULL, &c));
+		char *offer = NULL;
+		OK(omnirtc_peer_create_offer(a.id, NULL, &offer));
+		const char *fp = strstr(offer, "a=fingerprint:");
+		CHECK(fp != NULL);
+		snprintf(fingerprints[round], sizeof fingerprints[round], "%.100s", fp);
+		omnirtc_free(offer);
+		OK(omnirtc_peer_close(a.id));
+		peer_free(&a);
+	}
+	CHECK(strcmp(fingerprints[0], fingerprints[1]) == 0);
+	free(config);
+	free(escaped);
+	omnirtc_free(pem);
+}
+
+int main(int argc, char **argv) { return run_tests(argc, argv); }
