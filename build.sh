@@ -72,7 +72,7 @@ c_programs() {
 	done
 	for src in tests/c/test_*.c; do
 		# shellcheck disable=SC2086
-		cc -std=c11 -Wall -Wextra -Werror -O2 -g $cflags -Itests/c/harness -o "$BUILD/bin/$(basename "$src" .c)" \
+		cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g $cflags -Itests/c/harness -o "$BUILD/bin/$(basename "$src" .c)" \
 			"$src" tests/c/harness/*.c $libs -lpthread
 	done
 }

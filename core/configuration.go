@@ -45,7 +45,7 @@ func (l *StringList) UnmarshalJSON(b []byte) error {
 	}
 	var many []string
 	if err := json.Unmarshal(b, &many); err != nil {
-		return errors.New("must be a string or an array of strings")
+		return errors.New(`key "iceServers[].urls": must be a string or an array of strings`)
 	}
 	*l = many
 
@@ -134,7 +134,7 @@ func describeJSONError(err error) error {
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return errors.New("malformed JSON: unexpected end of input")
 	default:
-		return fmt.Errorf("key %w", err)
+		return err
 	}
 }
 

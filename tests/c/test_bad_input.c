@@ -1,0 +1,253 @@
+/* Bad input of every class gets its documented status and a message, never
+ * a crash, a hang or a leak. */
+#include <string.h>
+
+#include "harness.h"
+
+static void expect_message(const char *fragment) {
+	if (strstr(omnirtc_last_error(), fragment) == NULL) {
+		fprintf(stderr, "last error \"%s\" does not mention \"%s\"\n", omnirtc_last_error(), fragment);
+		exit(1);
+	}
+}
+
+TEST(null_pointers_are_invalid_arguments) {
+	counters_t base = read_counters();
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_peer_create(NULL, NULL, NULL, NULL));
+	expect_message("peer_out");
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_debug_counters(NULL));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_generate_certificate(NULL));
+	omnirtc_peer_t p;
+	OK(omnirtc_peer_create(NULL, NULL, NULL, &p)); /* NULL config and callback are fine */
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_peer_create_offer(p, NULL, NULL));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_peer_get_stats(p, NULL));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_peer_get_signaling_state(p, NULL));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_peer_get_description(p, 0, NULL, NULL));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_peer_set_remote_description(p, NULL, "v=0"));
+	expect_message("type");
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_peer_set_remote_description(p, "offer", NULL));
+	omnirtc_channel_t c;
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_channel_create(p, NULL, NULL, &c));
+	expect_message("label");
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_channel_create(p, "x", NULL, NULL));
+	OK(omnirtc_channel_create(p, "x", NULL, &c));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_channel_send(c, NULL, 5, 1));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_channel_get_info(c, NULL));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_channel_get_buffered_amount(c, NULL));
+	omnirtc_free(NULL);
+	OK(omnirtc_peer_close(p));
+	wait_counters_back(base, 3, 5000);
+}
+
+TEST(zero_stale_unknown_and_wrong_kind_handles_are_invalid) {
+	int32_t state;
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_peer_close(0));
+	expect_message("never valid");
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_peer_get_connection_state(987654321, &state));
+	expect_message("never issued");
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_channel_send(0xFFFFFFFFFFFFFFFFull, "x", 1, 0));
+	omnirtc_peer_t p;
+	OK(omnirtc_peer_create(LOOPBACK_CONFIG, NULL, NULL, &p));
+	omnirtc_channel_t c;
+	OK(omnirtc_channel_create(p, "x", NULL, &c));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_channel_send(p, "x", 1, 0));
+	expect_message("is a peer handle, not a channel handle");
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_peer_close(c));
+	expect_message("is a channel handle, not a peer handle");
+	OK(omnirtc_peer_close(p));
+	/* after close: the peer and its channel are stale, and ids are never reused */
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_peer_close(p));
+	expect_message("was closed");
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_peer_create_offer(p, NULL, &(char *){NULL}));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_channel_get_ready_state(c, &state));
+	omnirtc_peer_t q;
+	OK(omnirtc_peer_create(NULL, NULL, NULL, &q));
+	CHECK(q != p && q != c && q > c);
+	OK(omnirtc_peer_close(q));
+}
+
+static void expect_config_error(omnirtc_status_t code, const char *config, const char *mention) {
+	omnirtc_peer_t p = 0;
+	EXPECT_STATUS(code, omnirtc_peer_create(config, NULL, NULL, &p));
+	CHECK(p == 0); /* out-parameters are written only on success */
+	expect_message(mention);
+}
+
+TEST(malformed_oversize_and_unknown_configuration_is_refused) {
+	counters_t base = read_counters();
+	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{", "malformed JSON");
+	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "[1,2]", "expected a JSON object");
+	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{} trailing", "after the JSON object");
+	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"iceServer\":[]}", "unknown key \"iceServer\"");
+	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"omnirtc\":{\"mdsn\":\"disabled\"}}", "unknown key \"mdsn\"");
+	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"iceCandidatePoolSize\":\"many\"}", "iceCandidatePoolSize");
+	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"iceCandidatePoolSize\":300}", "iceCandidatePoolSize");
+	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"omnirtc\":{\"portRange\":{\"min\":\"a\"}}}", "portRange.min");
+	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"omnirtc\":{\"portRange\":{\"min\":9,\"max\":2}}}", "portRange");
+	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"iceTransportPolicy\":\"none\"}", "iceTransportPolicy");
+	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"bundlePolicy\":1}", "bundlePolicy");
+	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"iceServers\":[{\"urls\":5}]}", "urls");
+	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"iceServers\":[{\"urls\":\"http://x\"}]}", "configuration");
+	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG,
+	                    "{\"iceServers\":[{\"urls\":\"turn:127.0.0.1:3478\"}]}", "configuration");
+	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"certificates\":[\"not a pem\"]}", "certificates[0]");
+	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"omnirtc\":{\"networkTypes\":[\"sctp\"]}}", "networkTypes");
+	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"omnirtc\":{\"interceptors\":[\"magic\"]}}", "interceptors");
+	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "\xff\xfe", "malformed JSON");
+	size_t n = 2 * 1024 * 1024;
+	char *big = malloc(n + 1);
+	memset(big, ' ', n);
+	big[0] = '{';
+	big[n - 1] = '}';
+	big[n] = '\0';
+	expect_config_error(OMNIRTC_ERR_TOO_LARGE, big, "limit");
+	free(big);
+	wait_counters_back(base, 3, 5000);
+}
+
+TEST(malformed_sdp_and_wrong_state_are_told_apart) {
+	counters_t base = read_counters();
+	omnirtc_peer_t p;
+	OK(omnirtc_peer_create(LOOPBACK_CONFIG, NULL, NULL, &p));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_SDP, omnirtc_peer_set_remote_description(p, "offer", "garbage"));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_SDP, omnirtc_peer_set_remote_description(p, "offer", "v=0\r\no=- x\r\n"));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_SDP, omnirtc_peer_set_remote_description(p, "offer", "v=0\xff\xfe"));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_peer_set_remote_description(p, "bogus", "v=0"));
+	expect_message("bogus");
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_peer_set_local_description(p, "bogus", NULL));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_peer_get_description(p, 17, NULL, &(char *){NULL}));
+	char *sdp = NULL;
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_STATE, omnirtc_peer_create_answer(p, NULL, &sdp));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_peer_create_offer(p, "{\"iceRestrat\":true}", &sdp));
+	expect_message("iceRestrat");
+	/* a well-formed answer while stable is a state error */
+	omnirtc_peer_t q;
+	OK(omnirtc_peer_create(LOOPBACK_CONFIG, NULL, NULL, &q));
+	omnirtc_channel_t c;
+	OK(omnirtc_channel_create(q, "c", NULL, &c));
+	OK(omnirtc_peer_create_offer(q, NULL, &sdp));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_STATE, omnirtc_peer_set_remote_description(p, "answer", sdp));
+	OK(omnirtc_peer_set_remote_description(p, "offer", sdp)); /* and still usable */
+	omnirtc_free(sdp);
+	OK(omnirtc_peer_close(p));
+	OK(omnirtc_peer_close(q));
+	wait_counters_back(base, 3, 5000);
+}
+
+TEST(garbage_candidates_are_refused) {
+	peer_t a, b;
+	peer_open(&a, "a", NULL);
+	peer_open(&b, "b", NULL);
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_STATE,
+	              omnirtc_peer_add_ice_candidate(a.id, "candidate:1 1 udp 1 127.0.0.1 9 typ host", "0", 0));
+	expect_message("remote description");
+	omnirtc_channel_t c;
+	OK(omnirtc_channel_create(a.id, "c", NULL, &c));
+	connect_pair(&a, &b);
+	static const char *garbage[] = {
+	    "candidate:garbage",
+	    "candidate:1 1 udp notanumber 127.0.0.1 9 typ host",
+	    "candidate:1 1 udp 1 300.1.1.1 9 typ host",
+	    "candidate:1 1 udp 1 127.0.0.1 99999 typ host",
+	    "\xff\xfe",
+	};
+	for (size_t i = 0; i < sizeof garbage / sizeof garbage[0]; i++)
+		EXPECT_STATUS(OMNIRTC_ERR_INVALID_CANDIDATE, omnirtc_peer_add_ice_candidate(a.id, garbage[i], "0", 0));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT,
+	              omnirtc_peer_add_ice_candidate(a.id, "candidate:1 1 udp 1 127.0.0.1 9 typ host", "0", 70000));
+	OK(omnirtc_peer_add_ice_candidate(a.id, NULL, NULL, -1)); /* end of candidates */
+	/* the connection is unharmed */
+	wait_events(&a, OMNIRTC_EVENT_CHANNEL_OPEN, c, 1, 10000);
+	OK(omnirtc_channel_send(c, "fine", 4, 0));
+	wait_events(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0, 1, 10000);
+	OK(omnirtc_peer_close(a.id));
+	OK(omnirtc_peer_close(b.id));
+	peer_free(&a);
+	peer_free(&b);
+}
+
+TEST(bad_channel_options_are_type_errors) {
+	omnirtc_peer_t p;
+	OK(omnirtc_peer_create(NULL, NULL, NULL, &p));
+	omnirtc_channel_t c = 0;
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT,
+	              omnirtc_channel_create(p, "x", "{\"maxRetransmits\":1,\"maxPacketLifeTime\":1}", &c));
+	expect_message("exclusive");
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_channel_create(p, "x", "{\"negotiated\":true}", &c));
+	expect_message("requires id");
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_channel_create(p, "x", "{\"negotiated\":true,\"id\":65535}", &c));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_channel_create(p, "x", "{\"maxRetransmits\":-1}", &c));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_channel_create(p, "x", "{\"reliable\":true}", &c));
+	expect_message("reliable");
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_channel_create(p, "\xc3\x28", NULL, &c));
+	char *label = malloc(70000);
+	memset(label, 'a', 69999);
+	label[69999] = '\0';
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_channel_create(p, label, NULL, &c));
+	free(label);
+	CHECK(c == 0);
+	OK(omnirtc_peer_close(p));
+}
+
+TEST(send_before_open_after_close_oversize_and_bad_utf8_is_refused) {
+	peer_t a, b;
+	peer_open(&a, "a", NULL);
+	peer_open(&b, "b", NULL);
+	omnirtc_channel_t c;
+	OK(omnirtc_channel_create(a.id, "c", NULL, &c));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_STATE, omnirtc_channel_send(c, "early", 5, 0));
+	expect_message("connecting");
+	connect_pair(&a, &b);
+	wait_events(&a, OMNIRTC_EVENT_CHANNEL_OPEN, c, 1, 10000);
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_channel_send(c, "\xc3\x28", 2, 0));
+	expect_message("UTF-8");
+	OK(omnirtc_channel_send(c, "\xc3\x28", 2, 1)); /* the same bytes are fine as binary */
+	/* A wild length is refused before the memory is touched. */
+	EXPECT_STATUS(OMNIRTC_ERR_TOO_LARGE, omnirtc_channel_send(c, "x", SIZE_MAX, 1));
+	EXPECT_STATUS(OMNIRTC_ERR_TOO_LARGE, omnirtc_channel_send(c, "x", SIZE_MAX / 2, 0));
+	OK(omnirtc_channel_send(c, "", 0, 0)); /* empty messages are allowed */
+	OK(omnirtc_channel_send(c, NULL, 0, 1));
+	wait_events(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0, 3, 10000);
+	CHECK(nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0, 1)->size == 0);
+	CHECK(nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0, 1)->binary == 0);
+	CHECK(nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0, 2)->binary == 1);
+	OK(omnirtc_channel_close(c));
+	omnirtc_status_t s = omnirtc_channel_send(c, "late", 4, 0);
+	CHECK(s == OMNIRTC_ERR_INVALID_STATE || s == OMNIRTC_ERR_INVALID_HANDLE);
+	wait_events(&a, OMNIRTC_EVENT_CHANNEL_CLOSE, c, 1, 10000);
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_channel_send(c, "late", 4, 0));
+	OK(omnirtc_peer_close(a.id));
+	OK(omnirtc_peer_close(b.id));
+	peer_free(&a);
+	peer_free(&b);
+}
+
+TEST(status_names_and_version) {
+	CHECK(strcmp(omnirtc_version(), OMNIRTC_VERSION) == 0);
+	CHECK(strcmp(omnirtc_status_string(OMNIRTC_OK), "OMNIRTC_OK") == 0);
+	CHECK(strcmp(omnirtc_status_string(OMNIRTC_ERR_TOO_LARGE), "OMNIRTC_ERR_TOO_LARGE") == 0);
+	CHECK(strcmp(omnirtc_status_string(-777), "OMNIRTC_ERR_UNKNOWN") == 0);
+	CHECK(strcmp(omnirtc_status_string(12), "OMNIRTC_ERR_UNKNOWN") == 0);
+}
+
+/* The last error is per thread: a failure on one thread is not seen on another. */
+static void *fail_on_other_thread(void *arg) {
+	(void)arg;
+	omnirtc_peer_close(424242);
+	return strdup(omnirtc_last_error());
+}
+
+TEST(last_error_is_per_thread) {
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_peer_close(0));
+	char *mine = strdup(omnirtc_last_error());
+	pthread_t t;
+	void *theirs = NULL;
+	CHECK(pthread_create(&t, NULL, fail_on_other_thread, NULL) == 0);
+	CHECK(pthread_join(t, &theirs) == 0);
+	CHECK(strstr(theirs, "424242") != NULL);
+	CHECK(strcmp(omnirtc_last_error(), mine) == 0);
+	free(mine);
+	free(theirs);
+}
+
+int main(int argc, char **argv) { return run_tests(argc, argv); }
