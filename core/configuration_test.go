@@ -1,0 +1,58 @@
+package core
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestParseConfigurationAcceptsW3CAndEngineKeys(t *testing.T) {
+	cfg, err := ParseConfiguration([]byte(`{
+		"iceServers":[{"urls":"stun:127.0.0.1:3478"},{"urls":["turn:127.0.0.1:3478?transport=tcp"],"username":"u","credential":"p"}],
+		"iceTransportPolicy":"relay","bundlePolicy":"max-bundle","rtcpMuxPolicy":"require","iceCandidatePoolSize":2,
+		"omnirtc":{"portRange":{"min":40000,"max":40100},"networkTypes":["udp4","tcp4"],"mdns":"disabled",
+		"includeLoopback":true,"iceDisconnectedTimeoutMs":1000,"sctpMaxMessageSize":1048576,"interceptors":["nack"]}}`))
+	must(t, err)
+	if len(cfg.ICEServers) != 2 || cfg.ICEServers[1].URLs[0] != "turn:127.0.0.1:3478?transport=tcp" {
+		t.Fatalf("iceServers: %+v", cfg.ICEServers)
+	}
+	if cfg.Engine.PortRange.Max != 40100 || *cfg.Engine.SCTPMaxMessageSize != 1048576 {
+		t.Fatalf("engine: %+v", cfg.Engine)
+	}
+	eng, err := newEngine(cfg, NewLogSink())
+	must(t, err)
+	eng.release()
+}
+
+func TestParseConfigurationErrorsNameTheKey(t *testing.T) {
+	for text, key := range map[string]string{
+		`{"iceServers":[{"url":"stun:x"}]}`:                           `"url"`,
+		`{"omnirtc":{"udpMuxPort":-1}}`:                               "udpMuxPort",
+		`{"omnirtc":{"mdns":"loud"}}`:                                 "omnirtc.mdns",
+		`{"iceServers":[{"urls":[]}]}`:                                "iceServers[0].urls",
+		`{"omnirtc":{"sctpMaxMessageSize":10}}`:                       "sctpMaxMessageSize",
+		`{"iceServers":[{"urls":"stun:x","credentialType":"oauth"}]}`: "credentialType",
+	} {
+		_, err := ParseConfiguration([]byte(text))
+		if !errors.Is(err, ErrInvalidConfig) || !strings.Contains(err.Error(), key) {
+			t.Errorf("%s: got %v, want an invalid-config error naming %s", text, err, key)
+		}
+	}
+}
+
+func TestParseDataChannelInitRules(t *testing.T) {
+	for text, ok := range map[string]bool{
+		``:                                     true,
+		`{"ordered":false,"maxRetransmits":3}`: true,
+		`{"negotiated":true,"id":0}`:           true,
+		`{"maxRetransmits":1,"maxPacketLifeTime":1}`: false,
+		`{"negotiated":true}`:                        false,
+		`{"id":65535}`:                               false,
+		`{"priority":"high"}`:                        false,
+	} {
+		_, err := ParseDataChannelInit([]byte(text))
+		if (err == nil) != ok || (err != nil && !errors.Is(err, ErrInvalidArgument)) {
+			t.Errorf("%s: got %v", text, err)
+		}
+	}
+}

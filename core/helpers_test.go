@@ -1,0 +1,145 @@
+package core
+
+import (
+	"sync"
+	"testing"
+	"time"
+)
+
+const loopbackConfig = `{"omnirtc":{"includeLoopback":true,"mdns":"disabled"}}`
+
+// recorder is a Handler that keeps every event and lets a test wait for one.
+type recorder struct {
+	mu     sync.Mutex
+	cond   *sync.Cond
+	events []*Event
+	hook   func(*Event)
+}
+
+func newRecorder() *recorder {
+	r := &recorder{}
+	r.cond = sync.NewCond(&r.mu)
+
+	return r
+}
+
+func (r *recorder) handle(e *Event) {
+	r.mu.Lock()
+	hook := r.hook
+	r.mu.Unlock()
+	if hook != nil {
+		hook(e)
+	}
+	r.mu.Lock()
+	r.events = append(r.events, e)
+	r.cond.Broadcast()
+	r.mu.Unlock()
+}
+
+// waitFor returns the first event matching match, failing the test after timeout.
+func (r *recorder) waitFor(t *testing.T, timeout time.Duration, match func(*Event) bool) *Event {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	timer := time.AfterFunc(timeout, func() { r.mu.Lock(); r.cond.Broadcast(); r.mu.Unlock() })
+	defer timer.Stop()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for {
+		for _, e := range r.events {
+			if match(e) {
+				return e
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting for an event", timeout)
+		}
+		r.cond.Wait()
+	}
+}
+
+func (r *recorder) setHook(hook func(*Event)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.hook = hook
+}
+
+func (r *recorder) count(match func(*Event) bool) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for _, e := range r.events {
+		if match(e) {
+			n++
+		}
+	}
+
+	return n
+}
+
+func ofType(t EventType) func(*Event) bool { return func(e *Event) bool { return e.Type == t } }
+
+func newPeer(t *testing.T, config string, r *recorder) *PeerConnection {
+	t.Helper()
+	cfg, err := ParseConfiguration([]byte(config))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pc, err := NewPeerConnection(cfg, NewLogSink(), r.handle)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	return pc
+}
+
+// connect negotiates a with b, trickling candidates through the recorders' hooks.
+func connect(t *testing.T, a, b *PeerConnection, ra, rb *recorder) {
+	t.Helper()
+	trickle := func(to *PeerConnection) func(*Event) {
+		var mu sync.Mutex
+		var ready bool
+		var parked []*Event
+		return func(e *Event) {
+			switch {
+			case e.Type == EventICECandidate:
+				mu.Lock()
+				if !ready {
+					parked = append(parked, e)
+					mu.Unlock()
+					return
+				}
+				mu.Unlock()
+				_ = to.AddICECandidate(e.Candidate, e.SDPMid, e.SDPMLineIndex)
+			case e.Type == EventSignalingState && e.StateName == "stable":
+				mu.Lock()
+				ready = true
+				p := parked
+				parked = nil
+				mu.Unlock()
+				for _, c := range p {
+					_ = to.AddICECandidate(c.Candidate, c.SDPMid, c.SDPMLineIndex)
+				}
+			}
+		}
+	}
+	ra.setHook(trickle(b))
+	rb.setHook(trickle(a))
+	offer, err := a.CreateOffer(OfferOptions{})
+	must(t, err)
+	must(t, a.SetLocalDescription("offer", offer))
+	must(t, b.SetRemoteDescription("offer", offer))
+	answer, err := b.CreateAnswer()
+	must(t, err)
+	must(t, b.SetLocalDescription("answer", answer))
+	must(t, a.SetRemoteDescription("answer", answer))
+	connected := func(e *Event) bool { return e.Type == EventConnectionState && e.StateName == "connected" }
+	ra.waitFor(t, 10*time.Second, connected)
+	rb.waitFor(t, 10*time.Second, connected)
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
