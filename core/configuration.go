@@ -74,6 +74,7 @@ type EngineSettings struct {
 	ICEFailedTimeoutMs       *uint32    `json:"iceFailedTimeoutMs"`
 	ICEKeepaliveIntervalMs   *uint32    `json:"iceKeepaliveIntervalMs"`
 	SCTPMaxMessageSize       *uint32    `json:"sctpMaxMessageSize"`
+	UDPBufferSize            *uint32    `json:"udpBufferSize"`
 	Interceptors             *[]string  `json:"interceptors"`
 }
 

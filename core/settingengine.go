@@ -7,6 +7,7 @@ import (
 
 	"github.com/pion/ice/v4"
 	"github.com/pion/interceptor"
+	"github.com/pion/transport/v5"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -143,9 +144,23 @@ func (e *engine) applyEngineSettings(se *webrtc.SettingEngine, s EngineSettings,
 		e.maxMsg = *s.SCTPMaxMessageSize
 	}
 	se.SetSCTPMaxMessageSize(e.maxMsg)
+	bufferSize := defaultUDPBufferSize
+	if s.UDPBufferSize != nil {
+		bufferSize = int(*s.UDPBufferSize)
+	}
+	var hostNet transport.Net
+	if bufferSize > 0 {
+		n, err := newBufferedNet(bufferSize)
+		if err != nil {
+			return wrap(ErrOperation, err)
+		}
+		hostNet = n
+		se.SetNet(n)
+	}
 
 	if s.UDPMuxPort != nil {
-		mux, release, err := sharedSockets.udpMux(int(*s.UDPMuxPort), s.IncludeLoopback, interfaceFilter, ipFilter, logs)
+		mux, release, err := sharedSockets.udpMux(int(*s.UDPMuxPort), hostNet, s.IncludeLoopback, interfaceFilter, ipFilter,
+			logs)
 		if err != nil {
 			return wrap(ErrInvalidConfig, fmt.Errorf("configuration: key \"omnirtc.udpMuxPort\": %w", err))
 		}

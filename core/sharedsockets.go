@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/pion/ice/v4"
+	"github.com/pion/transport/v5"
 )
 
 // sharedSockets holds the ICE UDP and TCP muxes that peer connections share
@@ -52,11 +53,14 @@ func (r *muxRegistry) releaseEntry(key string, entry *muxEntry) {
 	}
 }
 
-func (r *muxRegistry) udpMux(port int, loopback bool, interfaces func(string) bool, ips func(net.IP) bool,
+func (r *muxRegistry) udpMux(port int, hostNet transport.Net, loopback bool, interfaces func(string) bool, ips func(net.IP) bool,
 	logs *LogSink,
 ) (ice.UDPMux, func(), error) {
 	mux, release, err := r.acquire("udp/"+strconv.Itoa(port), func() (any, func(), error) {
 		opts := []ice.UDPMuxFromPortOption{ice.UDPMuxFromPortWithLogger(logs.NewLogger("ice"))}
+		if hostNet != nil {
+			opts = append(opts, ice.UDPMuxFromPortWithNet(hostNet))
+		}
 		if loopback {
 			opts = append(opts, ice.UDPMuxFromPortWithLoopback())
 		}

@@ -269,6 +269,8 @@ enum {
  *      "iceDisconnectedTimeoutMs":5000, "iceFailedTimeoutMs":25000,
  *      "iceKeepaliveIntervalMs":2000,
  *      "sctpMaxMessageSize":262144,  largest message this peer accepts
+ *      "udpBufferSize":4194304,  UDP socket buffers to ask for (0: the OS default);
+ *                                past net.core.rmem_max only with CAP_NET_ADMIN
  *      "interceptors":["nack","rtcpReports","twcc"]  default: all three
  *    }}
  * cb, user_data: the event callback for this peer and, unless a channel has

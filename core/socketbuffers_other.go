@@ -1,0 +1,7 @@
+//go:build !linux
+
+package core
+
+import "syscall"
+
+func forceSocketBuffers(syscall.RawConn, int) bool { return false }
