@@ -94,29 +94,39 @@ test_go() {
 	scripts/fuzz.sh "${FUZZTIME:-10s}"
 }
 
+# Each suite's output is kept in build/logs/ so the totals can be added up.
+LOGS=$BUILD/logs
+
 test_c() {
 	c_programs
 	say "C tests"
-	with_lib scripts/netns-run.sh scripts/test-c.sh "$BUILD/bin"
+	mkdir -p "$LOGS"
+	with_lib scripts/netns-run.sh scripts/test-c.sh "$BUILD/bin" | tee "$LOGS/c.log"
 }
 
-run_suite() { # a binding's suite runs when its script exists
+run_suite() { # a suite runs when its script exists
 	local script=scripts/test-$1.sh
 	[ -x "$script" ] || { say "no $1 suite yet"; return 0; }
 	say "$1 tests"
-	with_lib "$script"
+	mkdir -p "$LOGS"
+	with_lib "$script" 2>&1 | tee "$LOGS/$1.log"
+}
+
+# total adds up the "N passed, M failed" summary line of every suite.
+total() {
+	cat "$LOGS"/*.log | grep -Eo '[0-9]+ passed, [0-9]+ failed' |
+		awk '{p += $1; f += $3} END {printf "total: %d passed, %d failed\n", p, f}'
 }
 
 test_all() {
 	lib
+	rm -rf "$LOGS"
 	test_go
 	test_c
-	run_suite examples
-	run_suite python
-	run_suite node
-	run_suite swift
-	run_suite interop
-	say "all suites passed"
+	for suite in examples python node swift interop nat media reliability; do
+		run_suite "$suite"
+	done
+	total
 }
 
 case "${1:-}" in

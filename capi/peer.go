@@ -114,11 +114,13 @@ func (p *peer) deliver(e *core.Event) {
 			}
 		}
 	}
+	if e.Type == core.EventChannelClose {
+		// Released first: the final event finds its handle already invalid,
+		// as PEER_CLOSED does.
+		p.dropChannel(ch)
+	}
 	if target.fn != nil {
 		emit(target, e, p.id, chID)
-	}
-	if e.Type == core.EventChannelClose && ch != nil {
-		p.dropChannel(ch)
 	}
 }
 

@@ -130,9 +130,10 @@ func (c *DataChannel) readLoop(raw datachannel.ReadWriteCloser) {
 			continue
 		}
 		if err != nil {
-			if !errors.Is(err, io.EOF) && c.ReadyState() == ChannelOpen {
+			if !errors.Is(err, io.EOF) && c.ReadyState() == ChannelOpen && c.pc.sctpRunning() {
 				c.pc.events.post(&Event{Type: EventChannelError, Channel: c, Message: err.Error()})
 			}
+
 			break
 		}
 		msg := make([]byte, n)

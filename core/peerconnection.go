@@ -163,7 +163,7 @@ func (p *PeerConnection) CreateOffer(opts OfferOptions) (string, error) {
 	restart := opts.ICERestart || p.restartICE.Swap(false)
 	offer, err := p.pc.CreateOffer(&webrtc.OfferOptions{ICERestart: restart})
 	if err != nil {
-		return "", classify(err, ErrOperation)
+		return "", p.outcome(err, ErrOperation)
 	}
 
 	return offer.SDP, nil
@@ -176,7 +176,7 @@ func (p *PeerConnection) CreateAnswer() (string, error) {
 	}
 	answer, err := p.pc.CreateAnswer(nil)
 	if err != nil {
-		return "", classify(err, ErrInvalidState)
+		return "", p.outcome(err, ErrInvalidState)
 	}
 
 	return answer.SDP, nil
@@ -221,7 +221,7 @@ func (p *PeerConnection) SetLocalDescription(typ, text string) error {
 		return err
 	}
 
-	return classify(p.pc.SetLocalDescription(webrtc.SessionDescription{Type: t, SDP: text}), ErrInvalidSDP)
+	return p.outcome(p.pc.SetLocalDescription(webrtc.SessionDescription{Type: t, SDP: text}), ErrInvalidSDP)
 }
 
 // SetRemoteDescription applies the remote peer's description.
@@ -237,7 +237,7 @@ func (p *PeerConnection) SetRemoteDescription(typ, text string) error {
 		return err
 	}
 
-	return classify(p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: t, SDP: text}), ErrInvalidSDP)
+	return p.outcome(p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: t, SDP: text}), ErrInvalidSDP)
 }
 
 // checkSDPText rejects text that is not SDP before pion sees it, so a
@@ -255,6 +255,16 @@ func checkSDPText(t webrtc.SDPType, text string, emptyAllowed bool) error {
 	}
 
 	return nil
+}
+
+// outcome classifies an error of a pion call on this peer: one that lost a
+// race with Close is a state error, whatever pion called it.
+func (p *PeerConnection) outcome(err error, fallback error) error {
+	if err != nil && p.closed.Load() {
+		return wrap(ErrInvalidState, fmt.Errorf("peer connection is closed: %w", err))
+	}
+
+	return classify(err, fallback)
 }
 
 // classify maps pion's W3C error types onto core's kinds; other errors get
@@ -328,7 +338,7 @@ func (p *PeerConnection) AddICECandidate(candidate, mid string, mlineIndex int32
 		return wrap(ErrInvalidState, errors.New("cannot add an ICE candidate before the remote description"))
 	}
 
-	return classify(p.pc.AddICECandidate(init), ErrInvalidCandidate)
+	return p.outcome(p.pc.AddICECandidate(init), ErrInvalidCandidate)
 }
 
 // RestartICE makes the next offer restart ICE and asks for negotiation.
@@ -385,6 +395,14 @@ func (p *PeerConnection) MaxMessageSize() uint64 {
 	return 65536
 }
 
+// sctpRunning reports whether the SCTP association still runs; a channel
+// read error after it ended is the association's end, not a channel error.
+func (p *PeerConnection) sctpRunning() bool {
+	s := p.pc.SCTP()
+
+	return s != nil && s.State() == webrtc.SCTPTransportStateConnected
+}
+
 // CreateDataChannel is createDataChannel.
 func (p *PeerConnection) CreateDataChannel(label string, init DataChannelInit) (*DataChannel, error) {
 	if err := p.checkOpen(); err != nil {
@@ -403,7 +421,7 @@ func (p *PeerConnection) CreateDataChannel(label string, init DataChannelInit) (
 	}
 	dc, err := p.pc.CreateDataChannel(label, opts)
 	if err != nil {
-		return nil, classify(err, ErrOperation)
+		return nil, p.outcome(err, ErrOperation)
 	}
 	c := p.adoptChannel(dc)
 	if c == nil {

@@ -159,14 +159,14 @@ typedef enum omnirtc_event_type {
 	OMNIRTC_EVENT_SIGNALING_STATE = 5,        /* state = OMNIRTC_SIGNALING_*, text = W3C name */
 	OMNIRTC_EVENT_NEGOTIATION_NEEDED = 6,
 	OMNIRTC_EVENT_DATA_CHANNEL = 7,           /* channel = a new handle for a channel the remote opened */
-	OMNIRTC_EVENT_PEER_CLOSED = 8,            /* final event: the peer and all its channel handles are released */
+	OMNIRTC_EVENT_PEER_CLOSED = 8,            /* final event: the peer and its channel handles are already released */
 	/* data channel */
 	OMNIRTC_EVENT_CHANNEL_OPEN = 20,
 	OMNIRTC_EVENT_CHANNEL_MESSAGE = 21,       /* data, size, binary */
 	OMNIRTC_EVENT_CHANNEL_BUFFERED_AMOUNT_LOW = 22,
 	OMNIRTC_EVENT_CHANNEL_ERROR = 23,         /* text = message */
 	OMNIRTC_EVENT_CHANNEL_CLOSING = 24,       /* the remote started closing the channel */
-	OMNIRTC_EVENT_CHANNEL_CLOSE = 25          /* final event: the channel handle is released */
+	OMNIRTC_EVENT_CHANNEL_CLOSE = 25          /* final event: the channel handle is already released */
 } omnirtc_event_type_t;
 
 /*

@@ -19,5 +19,5 @@ for exe in "$bin"/test_*; do
 		fi
 	done
 done
-echo "C tests: $passed passed, $failed failed"
+echo "C: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

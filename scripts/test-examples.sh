@@ -18,5 +18,5 @@ expect() { # NAME PATTERN CMD...
 }
 expect examples/c/datachannel "checksum ok" "$bin/datachannel"
 expect examples/c/two-process "offerer: done" examples/c/two-process.sh "$bin/signaling_peer"
-echo "C examples: $passed passed, $failed failed"
+echo "examples: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -254,7 +254,7 @@ void wait_counters_back(counters_t base, long goroutine_slack, int timeout_ms) {
 	counters_t now = base;
 	for (int waited = 0; waited <= timeout_ms; waited += 50) {
 		now = read_counters();
-		if (now.peers == base.peers && now.channels == base.channels && now.sockets == base.sockets &&
+		if (now.peers == base.peers && now.channels == base.channels && now.sockets <= base.sockets &&
 		    now.live_peers == base.live_peers && now.queued == 0 &&
 		    now.goroutines <= base.goroutines + goroutine_slack)
 			return;
