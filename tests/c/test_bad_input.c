@@ -160,10 +160,7 @@ TEST(garbage_candidates_are_refused) {
 	wait_events(&a, OMNIRTC_EVENT_CHANNEL_OPEN, c, 1, 10000);
 	OK(omnirtc_channel_send(c, "fine", 4, 0));
 	wait_events(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0, 1, 10000);
-	OK(omnirtc_peer_close(a.id));
-	OK(omnirtc_peer_close(b.id));
-	peer_free(&a);
-	peer_free(&b);
+	close_pair(&a, &b);
 }
 
 TEST(bad_channel_options_are_type_errors) {
@@ -216,10 +213,7 @@ TEST(send_before_open_after_close_oversize_and_bad_utf8_is_refused) {
 	CHECK(s == OMNIRTC_ERR_INVALID_STATE || s == OMNIRTC_ERR_INVALID_HANDLE);
 	wait_events(&a, OMNIRTC_EVENT_CHANNEL_CLOSE, c, 1, 10000);
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_channel_send(c, "late", 4, 0));
-	OK(omnirtc_peer_close(a.id));
-	OK(omnirtc_peer_close(b.id));
-	peer_free(&a);
-	peer_free(&b);
+	close_pair(&a, &b);
 }
 
 TEST(status_names_and_version) {

@@ -111,12 +111,7 @@ TEST(close_channel_inside_channel_closing) { run_close_case(OMNIRTC_EVENT_CHANNE
  * and no callback for the peer starts after it. */
 TEST(close_from_another_thread_delivers_closed_before_returning) {
 	peer_t a, b;
-	peer_open(&a, "a", NULL);
-	peer_open(&b, "b", NULL);
-	omnirtc_channel_t ca;
-	OK(omnirtc_channel_create(a.id, "c", NULL, &ca));
-	connect_pair(&a, &b);
-	wait_events(&a, OMNIRTC_EVENT_CHANNEL_OPEN, ca, 1, 10000);
+	omnirtc_channel_t ca = connected_channel(&a, &b, "c", NULL);
 	wait_events(&b, OMNIRTC_EVENT_DATA_CHANNEL, 0, 1, 10000);
 	for (int i = 0; i < 100; i++)
 		OK(omnirtc_channel_send(ca, "x", 1, 0)); /* b is busy delivering while we close it */
@@ -176,10 +171,7 @@ TEST(channel_callback_receives_its_events) {
 	}
 	CHECK(own_sink.messages == 10 && !own_sink.wrong_user_data);
 	CHECK(count_events(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0) == 0);
-	OK(omnirtc_peer_close(a.id));
-	OK(omnirtc_peer_close(b.id));
-	peer_free(&a);
-	peer_free(&b);
+	close_pair(&a, &b);
 }
 
 int main(int argc, char **argv) { return run_tests(argc, argv); }

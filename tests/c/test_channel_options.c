@@ -3,11 +3,6 @@
 
 #include "harness.h"
 
-static omnirtc_channel_t remote_channel(peer_t *p, size_t n) {
-	wait_events(p, OMNIRTC_EVENT_DATA_CHANNEL, 0, n + 1, 10000);
-	return nth_event(p, OMNIRTC_EVENT_DATA_CHANNEL, 0, n)->channel;
-}
-
 static char *info(omnirtc_channel_t c) {
 	char *json = NULL;
 	OK(omnirtc_channel_get_info(c, &json));
@@ -54,10 +49,7 @@ TEST(every_channel_option_reaches_the_remote) {
 		OK(omnirtc_channel_send(local[i], "x", 1, 0));
 		wait_events(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, remote, 1, 10000);
 	}
-	OK(omnirtc_peer_close(a.id));
-	OK(omnirtc_peer_close(b.id));
-	peer_free(&a);
-	peer_free(&b);
+	close_pair(&a, &b);
 }
 
 /* Negotiated channels: both sides create id 7 out of band; no DATA_CHANNEL event. */
@@ -80,10 +72,7 @@ TEST(negotiated_channels_pair_by_id) {
 	char *json = info(ca);
 	CHECK(strstr(json, "\"id\":7") && strstr(json, "\"negotiated\":true"));
 	omnirtc_free(json);
-	OK(omnirtc_peer_close(a.id));
-	OK(omnirtc_peer_close(b.id));
-	peer_free(&a);
-	peer_free(&b);
+	close_pair(&a, &b);
 }
 
 /* --- 16 MiB in 64 KiB messages, checked byte by byte in order ----------- */
@@ -140,21 +129,13 @@ TEST(sixteen_mib_in_64k_messages_arrive_byte_identical_and_in_order) {
 	CHECK(b.messages == TOTAL / CHUNK);
 	CHECK(check.offset == TOTAL && !check.bad);
 	CHECK(lows > 0); /* the flow control really ran */
-	OK(omnirtc_peer_close(a.id));
-	OK(omnirtc_peer_close(b.id));
-	peer_free(&a);
-	peer_free(&b);
+	close_pair(&a, &b);
 }
 
 /* A message of exactly the maximum size passes; one byte more is refused. */
 TEST(max_message_size_is_enforced_at_send) {
 	peer_t a, b;
-	peer_open(&a, "a", NULL);
-	peer_open(&b, "b", NULL);
-	omnirtc_channel_t ca;
-	OK(omnirtc_channel_create(a.id, "big", NULL, &ca));
-	connect_pair(&a, &b);
-	wait_events(&a, OMNIRTC_EVENT_CHANNEL_OPEN, ca, 1, 10000);
+	omnirtc_channel_t ca = connected_channel(&a, &b, "big", NULL);
 	uint64_t max = 0;
 	OK(omnirtc_peer_get_max_message_size(a.id, &max));
 	CHECK(max == 256 * 1024); /* what the remote (OmniRTC's default) advertised */
@@ -169,21 +150,13 @@ TEST(max_message_size_is_enforced_at_send) {
 	record_t *m = nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, 0);
 	CHECK(m->size == max && m->data[0] == 42 && m->data[max - 1] == 43);
 	free(big);
-	OK(omnirtc_peer_close(a.id));
-	OK(omnirtc_peer_close(b.id));
-	peer_free(&a);
-	peer_free(&b);
+	close_pair(&a, &b);
 }
 
 /* While paused, nothing is delivered and nothing is lost; resume delivers all. */
 TEST(paused_channel_holds_messages_until_resumed) {
 	peer_t a, b;
-	peer_open(&a, "a", NULL);
-	peer_open(&b, "b", NULL);
-	omnirtc_channel_t ca;
-	OK(omnirtc_channel_create(a.id, "slow", NULL, &ca));
-	connect_pair(&a, &b);
-	wait_events(&a, OMNIRTC_EVENT_CHANNEL_OPEN, ca, 1, 10000);
+	omnirtc_channel_t ca = connected_channel(&a, &b, "slow", NULL);
 	wait_events(&b, OMNIRTC_EVENT_DATA_CHANNEL, 0, 1, 10000);
 	omnirtc_channel_t cb = nth_event(&b, OMNIRTC_EVENT_DATA_CHANNEL, 0, 0)->channel;
 	wait_events(&b, OMNIRTC_EVENT_CHANNEL_OPEN, cb, 1, 10000);
@@ -207,10 +180,7 @@ TEST(paused_channel_holds_messages_until_resumed) {
 	wait_events(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, 201, 20000);
 	for (int i = 0; i < 200; i++)
 		CHECK(nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, (size_t)i + 1)->data[0] == (uint8_t)i);
-	OK(omnirtc_peer_close(a.id));
-	OK(omnirtc_peer_close(b.id));
-	peer_free(&a);
-	peer_free(&b);
+	close_pair(&a, &b);
 }
 
 int main(int argc, char **argv) { return run_tests(argc, argv); }

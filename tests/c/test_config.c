@@ -73,10 +73,7 @@ TEST(peers_connect_over_ice_tcp_only) {
 	CHECK(strstr(stats, "\"protocol\":\"tcp\"") != NULL);
 	CHECK(strstr(stats, "\"protocol\":\"udp\"") == NULL);
 	omnirtc_free(stats);
-	OK(omnirtc_peer_close(a.id));
-	OK(omnirtc_peer_close(b.id));
-	peer_free(&a);
-	peer_free(&b);
+	close_pair(&a, &b);
 }
 
 TEST(interceptor_list_and_timeouts_are_accepted_and_remote_close_is_seen) {

@@ -3,11 +3,6 @@
 
 #include "harness.h"
 
-static omnirtc_channel_t remote_channel(peer_t *p, size_t n) {
-	wait_events(p, OMNIRTC_EVENT_DATA_CHANNEL, 0, n + 1, 10000);
-	return nth_event(p, OMNIRTC_EVENT_DATA_CHANNEL, 0, n)->channel;
-}
-
 TEST(connects_with_trickle_ice_and_exchanges_text_and_binary) {
 	peer_t a, b;
 	peer_open(&a, "a", NULL);

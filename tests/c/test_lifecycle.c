@@ -15,10 +15,7 @@ static void cycle(const char *config) {
 	wait_events(&a, OMNIRTC_EVENT_CHANNEL_OPEN, ca, 1, 10000);
 	OK(omnirtc_channel_send(ca, "ping", 4, 0));
 	wait_events(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0, 1, 10000);
-	OK(omnirtc_peer_close(a.id));
-	OK(omnirtc_peer_close(b.id));
-	peer_free(&a);
-	peer_free(&b);
+	close_pair(&a, &b);
 }
 
 TEST(two_hundred_connect_close_cycles_leak_nothing) {
@@ -42,12 +39,7 @@ TEST(cycles_on_a_shared_udp_mux_leak_nothing) {
 TEST(closing_a_channel_is_seen_by_both_sides_and_releases_it) {
 	counters_t base = read_counters();
 	peer_t a, b;
-	peer_open(&a, "a", NULL);
-	peer_open(&b, "b", NULL);
-	omnirtc_channel_t ca;
-	OK(omnirtc_channel_create(a.id, "c", NULL, &ca));
-	connect_pair(&a, &b);
-	wait_events(&a, OMNIRTC_EVENT_CHANNEL_OPEN, ca, 1, 10000);
+	omnirtc_channel_t ca = connected_channel(&a, &b, "c", NULL);
 	wait_events(&b, OMNIRTC_EVENT_CHANNEL_OPEN, 0, 1, 10000);
 	omnirtc_channel_t cb = nth_event(&b, OMNIRTC_EVENT_DATA_CHANNEL, 0, 0)->channel;
 	/* Data sent right before close still arrives. */
@@ -66,10 +58,7 @@ TEST(closing_a_channel_is_seen_by_both_sides_and_releases_it) {
 	CHECK(count_events(&a, OMNIRTC_EVENT_CHANNEL_CLOSING, ca) == 0); /* local close() fires none */
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_channel_close(ca));
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_channel_get_ready_state(cb, &state));
-	OK(omnirtc_peer_close(a.id));
-	OK(omnirtc_peer_close(b.id));
-	peer_free(&a);
-	peer_free(&b);
+	close_pair(&a, &b);
 	wait_counters_back(base, 3, 10000);
 }
 

@@ -3,26 +3,9 @@
 
 #include "harness.h"
 
-static omnirtc_channel_t remote_channel(peer_t *p, size_t n) {
-	wait_events(p, OMNIRTC_EVENT_DATA_CHANNEL, 0, n + 1, 10000);
-	return nth_event(p, OMNIRTC_EVENT_DATA_CHANNEL, 0, n)->channel;
-}
-
-static void close_pair(peer_t *a, peer_t *b) {
-	OK(omnirtc_peer_close(a->id));
-	OK(omnirtc_peer_close(b->id));
-	peer_free(a);
-	peer_free(b);
-}
-
 TEST(renegotiation_adds_a_channel_to_a_connected_pair) {
 	peer_t a, b;
-	peer_open(&a, "a", NULL);
-	peer_open(&b, "b", NULL);
-	omnirtc_channel_t first;
-	OK(omnirtc_channel_create(a.id, "first", NULL, &first));
-	connect_pair(&a, &b);
-	wait_events(&a, OMNIRTC_EVENT_CHANNEL_OPEN, first, 1, 10000);
+	omnirtc_channel_t first = connected_channel(&a, &b, "first", NULL);
 	size_t needed = count_events(&b, OMNIRTC_EVENT_NEGOTIATION_NEEDED, 0);
 
 	/* b adds the first channel of its own: it must ask for negotiation only if
@@ -68,12 +51,7 @@ TEST(renegotiation_adds_data_to_a_connection_that_had_none) {
 
 TEST(ice_restart_renews_credentials_and_keeps_the_channel) {
 	peer_t a, b;
-	peer_open(&a, "a", NULL);
-	peer_open(&b, "b", NULL);
-	omnirtc_channel_t ca;
-	OK(omnirtc_channel_create(a.id, "c", NULL, &ca));
-	connect_pair(&a, &b);
-	wait_events(&a, OMNIRTC_EVENT_CHANNEL_OPEN, ca, 1, 10000);
+	omnirtc_channel_t ca = connected_channel(&a, &b, "c", NULL);
 	char *before = NULL, *after = NULL;
 	OK(omnirtc_peer_get_description(a.id, OMNIRTC_DESCRIPTION_LOCAL, NULL, &before));
 	size_t needed = count_events(&a, OMNIRTC_EVENT_NEGOTIATION_NEEDED, 0);
@@ -132,12 +110,7 @@ TEST(full_gathering_without_trickle) {
 
 TEST(stats_report_has_the_w3c_types) {
 	peer_t a, b;
-	peer_open(&a, "a", NULL);
-	peer_open(&b, "b", NULL);
-	omnirtc_channel_t ca;
-	OK(omnirtc_channel_create(a.id, "c", NULL, &ca));
-	connect_pair(&a, &b);
-	wait_events(&a, OMNIRTC_EVENT_CHANNEL_OPEN, ca, 1, 10000);
+	omnirtc_channel_t ca = connected_channel(&a, &b, "c", NULL);
 	OK(omnirtc_channel_send(ca, "count me", 8, 0));
 	wait_events(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0, 1, 10000);
 	char *json = NULL;

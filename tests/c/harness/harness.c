@@ -131,6 +131,28 @@ void connect_pair(peer_t *a, peer_t *b) {
 	wait_connection_state(b, OMNIRTC_PEER_CONNECTED, 15000);
 }
 
+omnirtc_channel_t connected_channel(peer_t *a, peer_t *b, const char *label, const char *init) {
+	peer_open(a, "a", NULL);
+	peer_open(b, "b", NULL);
+	omnirtc_channel_t c;
+	OK(omnirtc_channel_create(a->id, label, init, &c));
+	connect_pair(a, b);
+	wait_events(a, OMNIRTC_EVENT_CHANNEL_OPEN, c, 1, 10000);
+	return c;
+}
+
+omnirtc_channel_t remote_channel(peer_t *p, size_t n) {
+	wait_events(p, OMNIRTC_EVENT_DATA_CHANNEL, 0, n + 1, 10000);
+	return nth_event(p, OMNIRTC_EVENT_DATA_CHANNEL, 0, n)->channel;
+}
+
+void close_pair(peer_t *a, peer_t *b) {
+	OK(omnirtc_peer_close(a->id));
+	OK(omnirtc_peer_close(b->id));
+	peer_free(a);
+	peer_free(b);
+}
+
 static struct timespec deadline(int timeout_ms) {
 	struct timespec t;
 	clock_gettime(CLOCK_REALTIME, &t);

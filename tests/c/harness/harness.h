@@ -83,6 +83,14 @@ void negotiate(peer_t *a, peer_t *b);
 /* negotiate, then wait until both are connected. */
 void connect_pair(peer_t *a, peer_t *b);
 
+/* Opens a and b with the default config, creates channel `label` (init JSON
+ * or NULL) on a, connects them and waits until it is open on a. */
+omnirtc_channel_t connected_channel(peer_t *a, peer_t *b, const char *label, const char *init);
+/* The handle of the n-th (0-based) channel the remote opened on p; waits. */
+omnirtc_channel_t remote_channel(peer_t *p, size_t n);
+/* Closes both peers and frees their records. */
+void close_pair(peer_t *a, peer_t *b);
+
 /* Waits until `count` events of `type` (for `channel`, 0 = any) were
  * recorded; aborts after timeout_ms. Returns the index of the last one. */
 size_t wait_events(peer_t *p, int32_t type, omnirtc_channel_t channel, size_t count, int timeout_ms);
