@@ -1,5 +1,14 @@
+#include <pthread.h>
 #include <string.h>
 #include "bridge.h"
+
+/* Set in a child forked after load: the Go runtime's threads did not come
+ * along, so every export refuses to run there. Read directly from Go. */
+int ortc_bridge_forked;
+
+static void mark_forked(void) { ortc_bridge_forked = 1; }
+
+__attribute__((constructor)) static void watch_fork(void) { pthread_atfork(NULL, NULL, mark_forked); }
 
 /* The last error message of each thread; see omnirtc_last_error. */
 static __thread char *last_error;

@@ -11,6 +11,8 @@
 typedef const char omnirtc_cchar_t;
 typedef const void omnirtc_cvoid_t;
 
+extern int ortc_bridge_forked;
+
 void ortc_bridge_set_error(const char *message, size_t length);
 const char *ortc_bridge_last_error(void);
 

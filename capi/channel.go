@@ -40,8 +40,8 @@ func lookupChannel(h C.omnirtc_channel_t) (*core.DataChannel, error) {
 	return c.dc, nil
 }
 
-//export omnirtc_channel_create
-func omnirtc_channel_create(h C.omnirtc_peer_t, label, initJSON *C.omnirtc_cchar_t,
+//export ortc_go_channel_create
+func ortc_go_channel_create(h C.omnirtc_peer_t, label, initJSON *C.omnirtc_cchar_t,
 	channelOut *C.omnirtc_channel_t,
 ) C.omnirtc_status_t {
 	return call(func() error {
@@ -74,8 +74,8 @@ func omnirtc_channel_create(h C.omnirtc_peer_t, label, initJSON *C.omnirtc_cchar
 	})
 }
 
-//export omnirtc_channel_set_callback
-func omnirtc_channel_set_callback(h C.omnirtc_channel_t, cb C.omnirtc_event_cb, userData unsafe.Pointer) C.omnirtc_status_t {
+//export ortc_go_channel_set_callback
+func ortc_go_channel_set_callback(h C.omnirtc_channel_t, cb C.omnirtc_event_cb, userData unsafe.Pointer) C.omnirtc_status_t {
 	ud := C.uintptr_t(uintptr(userData))
 
 	return call(func() error {
@@ -93,32 +93,33 @@ func omnirtc_channel_set_callback(h C.omnirtc_channel_t, cb C.omnirtc_event_cb, 
 	})
 }
 
-//export omnirtc_channel_send
-func omnirtc_channel_send(h C.omnirtc_channel_t, data *C.omnirtc_cvoid_t, size C.size_t, binary C.int32_t) C.omnirtc_status_t {
-	return call(func() error {
-		dc, err := lookupChannel(h)
-		if err != nil {
-			return err
-		}
-		if data == nil && size > 0 {
-			return errNullArgf("data is NULL but size is %d", size)
-		}
-		// Checked before touching the memory, so a wild size is never read.
-		if err := dc.CheckMessageSize(uint64(size)); err != nil {
-			return err
-		}
-		var payload []byte
-		if size > 0 {
-			// Borrowed for the call: pion copies it into its send queue.
-			payload = unsafe.Slice((*byte)(unsafe.Pointer(data)), int(size))
-		}
+//export ortc_go_channel_send
+func ortc_go_channel_send(h C.omnirtc_channel_t, data *C.omnirtc_cvoid_t, size C.size_t, binary C.int32_t) (
+	status C.omnirtc_status_t,
+) {
+	defer guard(&status)
+	dc, err := lookupChannel(h)
+	if err != nil {
+		return fail(err)
+	}
+	if data == nil && size > 0 {
+		return fail(errNullArgf("data is NULL but size is %d", size))
+	}
+	// Checked before touching the memory, so a wild size is never read.
+	if err := dc.CheckMessageSize(uint64(size)); err != nil {
+		return fail(err)
+	}
+	var payload []byte
+	if size > 0 {
+		// Borrowed for the call: pion copies it into its send queue.
+		payload = unsafe.Slice((*byte)(unsafe.Pointer(data)), int(size))
+	}
 
-		return dc.Send(payload, binary != 0)
-	})
+	return fail(dc.Send(payload, binary != 0))
 }
 
-//export omnirtc_channel_get_info
-func omnirtc_channel_get_info(h C.omnirtc_channel_t, jsonOut **C.char) C.omnirtc_status_t {
+//export ortc_go_channel_get_info
+func ortc_go_channel_get_info(h C.omnirtc_channel_t, jsonOut **C.char) C.omnirtc_status_t {
 	return call(func() error {
 		if err := needOut(jsonOut, "json_out"); err != nil {
 			return err
@@ -137,8 +138,8 @@ func omnirtc_channel_get_info(h C.omnirtc_channel_t, jsonOut **C.char) C.omnirtc
 	})
 }
 
-//export omnirtc_channel_get_ready_state
-func omnirtc_channel_get_ready_state(h C.omnirtc_channel_t, out *C.int32_t) C.omnirtc_status_t {
+//export ortc_go_channel_get_ready_state
+func ortc_go_channel_get_ready_state(h C.omnirtc_channel_t, out *C.int32_t) C.omnirtc_status_t {
 	return call(func() error {
 		if err := needOut(out, "state_out"); err != nil {
 			return err
@@ -169,18 +170,18 @@ func getAmount(h C.omnirtc_channel_t, out *C.uint64_t, get func(*core.DataChanne
 	})
 }
 
-//export omnirtc_channel_get_buffered_amount
-func omnirtc_channel_get_buffered_amount(h C.omnirtc_channel_t, out *C.uint64_t) C.omnirtc_status_t {
+//export ortc_go_channel_get_buffered_amount
+func ortc_go_channel_get_buffered_amount(h C.omnirtc_channel_t, out *C.uint64_t) C.omnirtc_status_t {
 	return getAmount(h, out, (*core.DataChannel).BufferedAmount)
 }
 
-//export omnirtc_channel_get_buffered_amount_low_threshold
-func omnirtc_channel_get_buffered_amount_low_threshold(h C.omnirtc_channel_t, out *C.uint64_t) C.omnirtc_status_t {
+//export ortc_go_channel_get_buffered_amount_low_threshold
+func ortc_go_channel_get_buffered_amount_low_threshold(h C.omnirtc_channel_t, out *C.uint64_t) C.omnirtc_status_t {
 	return getAmount(h, out, (*core.DataChannel).BufferedAmountLowThreshold)
 }
 
-//export omnirtc_channel_set_buffered_amount_low_threshold
-func omnirtc_channel_set_buffered_amount_low_threshold(h C.omnirtc_channel_t, threshold C.uint64_t) C.omnirtc_status_t {
+//export ortc_go_channel_set_buffered_amount_low_threshold
+func ortc_go_channel_set_buffered_amount_low_threshold(h C.omnirtc_channel_t, threshold C.uint64_t) C.omnirtc_status_t {
 	return call(func() error {
 		dc, err := lookupChannel(h)
 		if err != nil {
@@ -192,8 +193,8 @@ func omnirtc_channel_set_buffered_amount_low_threshold(h C.omnirtc_channel_t, th
 	})
 }
 
-//export omnirtc_channel_set_paused
-func omnirtc_channel_set_paused(h C.omnirtc_channel_t, paused C.int32_t) C.omnirtc_status_t {
+//export ortc_go_channel_set_paused
+func ortc_go_channel_set_paused(h C.omnirtc_channel_t, paused C.int32_t) C.omnirtc_status_t {
 	return call(func() error {
 		dc, err := lookupChannel(h)
 		if err != nil {
@@ -205,8 +206,8 @@ func omnirtc_channel_set_paused(h C.omnirtc_channel_t, paused C.int32_t) C.omnir
 	})
 }
 
-//export omnirtc_channel_close
-func omnirtc_channel_close(h C.omnirtc_channel_t) C.omnirtc_status_t {
+//export ortc_go_channel_close
+func ortc_go_channel_close(h C.omnirtc_channel_t) C.omnirtc_status_t {
 	return call(func() error {
 		dc, err := lookupChannel(h)
 		if err != nil {

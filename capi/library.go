@@ -15,33 +15,13 @@ import (
 	"github.com/omnirtc/omnirtc/core"
 )
 
-var versionString = C.CString(C.OMNIRTC_VERSION)
-
 // logs routes the engine's logging to the host's log callback.
 var logs = core.NewLogSink()
 
 func main() {}
 
-//export omnirtc_version
-func omnirtc_version() *C.omnirtc_cchar_t { return versionString }
-
-//export omnirtc_status_string
-func omnirtc_status_string(status C.omnirtc_status_t) *C.omnirtc_cchar_t {
-	if name, ok := statusNameStrings[status]; ok {
-		return name
-	}
-
-	return statusNameStrings[-1000]
-}
-
-//export omnirtc_last_error
-func omnirtc_last_error() *C.omnirtc_cchar_t { return C.ortc_bridge_last_error() }
-
-//export omnirtc_free
-func omnirtc_free(ptr unsafe.Pointer) { C.free(ptr) }
-
-//export omnirtc_set_log_callback
-func omnirtc_set_log_callback(level C.int32_t, cb C.omnirtc_log_cb, userData unsafe.Pointer) C.omnirtc_status_t {
+//export ortc_go_set_log_callback
+func ortc_go_set_log_callback(level C.int32_t, cb C.omnirtc_log_cb, userData unsafe.Pointer) C.omnirtc_status_t {
 	ud := C.uintptr_t(uintptr(userData))
 
 	return call(func() error {
@@ -59,8 +39,8 @@ func omnirtc_set_log_callback(level C.int32_t, cb C.omnirtc_log_cb, userData uns
 	})
 }
 
-//export omnirtc_debug_counters
-func omnirtc_debug_counters(jsonOut **C.char) C.omnirtc_status_t {
+//export ortc_go_debug_counters
+func ortc_go_debug_counters(jsonOut **C.char) C.omnirtc_status_t {
 	return call(func() error {
 		if err := needOut(jsonOut, "json_out"); err != nil {
 			return err
@@ -98,8 +78,8 @@ func openSockets() int {
 	return n
 }
 
-//export omnirtc_generate_certificate
-func omnirtc_generate_certificate(pemOut **C.char) C.omnirtc_status_t {
+//export ortc_go_generate_certificate
+func ortc_go_generate_certificate(pemOut **C.char) C.omnirtc_status_t {
 	return call(func() error {
 		if err := needOut(pemOut, "pem_out"); err != nil {
 			return err
@@ -114,8 +94,8 @@ func omnirtc_generate_certificate(pemOut **C.char) C.omnirtc_status_t {
 	})
 }
 
-//export omnirtc_shutdown
-func omnirtc_shutdown() C.omnirtc_status_t {
+//export ortc_go_shutdown
+func ortc_go_shutdown() C.omnirtc_status_t {
 	return call(func() error {
 		// On this goroutine, so a shutdown from inside a callback does not
 		// wait for itself.

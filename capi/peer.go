@@ -161,8 +161,8 @@ func lookupPeer(h C.omnirtc_peer_t) (*core.PeerConnection, error) {
 	return p.pc, nil
 }
 
-//export omnirtc_peer_create
-func omnirtc_peer_create(configJSON *C.omnirtc_cchar_t, cb C.omnirtc_event_cb, userData unsafe.Pointer,
+//export ortc_go_peer_create
+func ortc_go_peer_create(configJSON *C.omnirtc_cchar_t, cb C.omnirtc_event_cb, userData unsafe.Pointer,
 	peerOut *C.omnirtc_peer_t,
 ) C.omnirtc_status_t {
 	ud := C.uintptr_t(uintptr(userData))
@@ -198,8 +198,8 @@ func omnirtc_peer_create(configJSON *C.omnirtc_cchar_t, cb C.omnirtc_event_cb, u
 	})
 }
 
-//export omnirtc_peer_close
-func omnirtc_peer_close(h C.omnirtc_peer_t) C.omnirtc_status_t {
+//export ortc_go_peer_close
+func ortc_go_peer_close(h C.omnirtc_peer_t) C.omnirtc_status_t {
 	return call(func() error {
 		p, err := lookup[*peer](uint64(h))
 		if err != nil {
@@ -238,18 +238,18 @@ func describe(h C.omnirtc_peer_t, optionsJSON *C.omnirtc_cchar_t, sdpOut **C.cha
 	})
 }
 
-//export omnirtc_peer_create_offer
-func omnirtc_peer_create_offer(h C.omnirtc_peer_t, optionsJSON *C.omnirtc_cchar_t, sdpOut **C.char) C.omnirtc_status_t {
+//export ortc_go_peer_create_offer
+func ortc_go_peer_create_offer(h C.omnirtc_peer_t, optionsJSON *C.omnirtc_cchar_t, sdpOut **C.char) C.omnirtc_status_t {
 	return describe(h, optionsJSON, sdpOut, true)
 }
 
-//export omnirtc_peer_create_answer
-func omnirtc_peer_create_answer(h C.omnirtc_peer_t, optionsJSON *C.omnirtc_cchar_t, sdpOut **C.char) C.omnirtc_status_t {
+//export ortc_go_peer_create_answer
+func ortc_go_peer_create_answer(h C.omnirtc_peer_t, optionsJSON *C.omnirtc_cchar_t, sdpOut **C.char) C.omnirtc_status_t {
 	return describe(h, optionsJSON, sdpOut, false)
 }
 
-//export omnirtc_peer_set_local_description
-func omnirtc_peer_set_local_description(h C.omnirtc_peer_t, typ, sdp *C.omnirtc_cchar_t) C.omnirtc_status_t {
+//export ortc_go_peer_set_local_description
+func ortc_go_peer_set_local_description(h C.omnirtc_peer_t, typ, sdp *C.omnirtc_cchar_t) C.omnirtc_status_t {
 	return call(func() error {
 		pc, err := lookupPeer(h)
 		if err != nil {
@@ -260,8 +260,8 @@ func omnirtc_peer_set_local_description(h C.omnirtc_peer_t, typ, sdp *C.omnirtc_
 	})
 }
 
-//export omnirtc_peer_set_remote_description
-func omnirtc_peer_set_remote_description(h C.omnirtc_peer_t, typ, sdp *C.omnirtc_cchar_t) C.omnirtc_status_t {
+//export ortc_go_peer_set_remote_description
+func ortc_go_peer_set_remote_description(h C.omnirtc_peer_t, typ, sdp *C.omnirtc_cchar_t) C.omnirtc_status_t {
 	return call(func() error {
 		pc, err := lookupPeer(h)
 		if err != nil {
@@ -279,8 +279,8 @@ func omnirtc_peer_set_remote_description(h C.omnirtc_peer_t, typ, sdp *C.omnirtc
 	})
 }
 
-//export omnirtc_peer_get_description
-func omnirtc_peer_get_description(h C.omnirtc_peer_t, which C.int32_t, typeOut, sdpOut **C.char) C.omnirtc_status_t {
+//export ortc_go_peer_get_description
+func ortc_go_peer_get_description(h C.omnirtc_peer_t, which C.int32_t, typeOut, sdpOut **C.char) C.omnirtc_status_t {
 	return call(func() error {
 		if err := needOut(sdpOut, "sdp_out"); err != nil {
 			return err
@@ -309,8 +309,8 @@ func omnirtc_peer_get_description(h C.omnirtc_peer_t, which C.int32_t, typeOut, 
 	})
 }
 
-//export omnirtc_peer_add_ice_candidate
-func omnirtc_peer_add_ice_candidate(h C.omnirtc_peer_t, candidate, sdpMid *C.omnirtc_cchar_t,
+//export ortc_go_peer_add_ice_candidate
+func ortc_go_peer_add_ice_candidate(h C.omnirtc_peer_t, candidate, sdpMid *C.omnirtc_cchar_t,
 	sdpMLineIndex C.int32_t,
 ) C.omnirtc_status_t {
 	return call(func() error {
@@ -323,8 +323,8 @@ func omnirtc_peer_add_ice_candidate(h C.omnirtc_peer_t, candidate, sdpMid *C.omn
 	})
 }
 
-//export omnirtc_peer_restart_ice
-func omnirtc_peer_restart_ice(h C.omnirtc_peer_t) C.omnirtc_status_t {
+//export ortc_go_peer_restart_ice
+func ortc_go_peer_restart_ice(h C.omnirtc_peer_t) C.omnirtc_status_t {
 	return call(func() error {
 		pc, err := lookupPeer(h)
 		if err != nil {
@@ -335,8 +335,8 @@ func omnirtc_peer_restart_ice(h C.omnirtc_peer_t) C.omnirtc_status_t {
 	})
 }
 
-//export omnirtc_peer_get_stats
-func omnirtc_peer_get_stats(h C.omnirtc_peer_t, jsonOut **C.char) C.omnirtc_status_t {
+//export ortc_go_peer_get_stats
+func ortc_go_peer_get_stats(h C.omnirtc_peer_t, jsonOut **C.char) C.omnirtc_status_t {
 	return call(func() error {
 		if err := needOut(jsonOut, "json_out"); err != nil {
 			return err
@@ -371,28 +371,28 @@ func getState(h C.omnirtc_peer_t, out *C.int32_t, get func(*core.PeerConnection)
 	})
 }
 
-//export omnirtc_peer_get_signaling_state
-func omnirtc_peer_get_signaling_state(h C.omnirtc_peer_t, out *C.int32_t) C.omnirtc_status_t {
+//export ortc_go_peer_get_signaling_state
+func ortc_go_peer_get_signaling_state(h C.omnirtc_peer_t, out *C.int32_t) C.omnirtc_status_t {
 	return getState(h, out, (*core.PeerConnection).SignalingState)
 }
 
-//export omnirtc_peer_get_ice_gathering_state
-func omnirtc_peer_get_ice_gathering_state(h C.omnirtc_peer_t, out *C.int32_t) C.omnirtc_status_t {
+//export ortc_go_peer_get_ice_gathering_state
+func ortc_go_peer_get_ice_gathering_state(h C.omnirtc_peer_t, out *C.int32_t) C.omnirtc_status_t {
 	return getState(h, out, (*core.PeerConnection).ICEGatheringState)
 }
 
-//export omnirtc_peer_get_ice_connection_state
-func omnirtc_peer_get_ice_connection_state(h C.omnirtc_peer_t, out *C.int32_t) C.omnirtc_status_t {
+//export ortc_go_peer_get_ice_connection_state
+func ortc_go_peer_get_ice_connection_state(h C.omnirtc_peer_t, out *C.int32_t) C.omnirtc_status_t {
 	return getState(h, out, (*core.PeerConnection).ICEConnectionState)
 }
 
-//export omnirtc_peer_get_connection_state
-func omnirtc_peer_get_connection_state(h C.omnirtc_peer_t, out *C.int32_t) C.omnirtc_status_t {
+//export ortc_go_peer_get_connection_state
+func ortc_go_peer_get_connection_state(h C.omnirtc_peer_t, out *C.int32_t) C.omnirtc_status_t {
 	return getState(h, out, (*core.PeerConnection).ConnectionState)
 }
 
-//export omnirtc_peer_get_max_message_size
-func omnirtc_peer_get_max_message_size(h C.omnirtc_peer_t, out *C.uint64_t) C.omnirtc_status_t {
+//export ortc_go_peer_get_max_message_size
+func ortc_go_peer_get_max_message_size(h C.omnirtc_peer_t, out *C.uint64_t) C.omnirtc_status_t {
 	return call(func() error {
 		if err := needOut(out, "size_out"); err != nil {
 			return err

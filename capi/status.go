@@ -8,7 +8,6 @@ import "C"
 import (
 	"errors"
 	"fmt"
-	"os"
 	"runtime/debug"
 	"unsafe"
 
@@ -16,38 +15,9 @@ import (
 )
 
 var (
-	errForked   = errors.New("OmniRTC cannot be used in a process forked after it was loaded; use spawn, not fork")
 	errNullArg  = errors.New("a required pointer argument is NULL")
 	errInternal = errors.New("internal error")
 )
-
-// loadPid is the process that loaded the library; see errForked.
-var loadPid = os.Getpid()
-
-var statusNames = map[C.omnirtc_status_t]string{
-	C.OMNIRTC_OK:                    "OMNIRTC_OK",
-	C.OMNIRTC_ERR_INVALID_ARGUMENT:  "OMNIRTC_ERR_INVALID_ARGUMENT",
-	C.OMNIRTC_ERR_INVALID_HANDLE:    "OMNIRTC_ERR_INVALID_HANDLE",
-	C.OMNIRTC_ERR_INVALID_STATE:     "OMNIRTC_ERR_INVALID_STATE",
-	C.OMNIRTC_ERR_INVALID_CONFIG:    "OMNIRTC_ERR_INVALID_CONFIG",
-	C.OMNIRTC_ERR_INVALID_SDP:       "OMNIRTC_ERR_INVALID_SDP",
-	C.OMNIRTC_ERR_INVALID_CANDIDATE: "OMNIRTC_ERR_INVALID_CANDIDATE",
-	C.OMNIRTC_ERR_TOO_LARGE:         "OMNIRTC_ERR_TOO_LARGE",
-	C.OMNIRTC_ERR_OPERATION:         "OMNIRTC_ERR_OPERATION",
-	C.OMNIRTC_ERR_FORKED:            "OMNIRTC_ERR_FORKED",
-	C.OMNIRTC_ERR_INTERNAL:          "OMNIRTC_ERR_INTERNAL",
-	C.OMNIRTC_ERR_NOT_SUPPORTED:     "OMNIRTC_ERR_NOT_SUPPORTED",
-}
-
-// statusNameStrings holds each name as a C string for the life of the process.
-var statusNameStrings = func() map[C.omnirtc_status_t]*C.char {
-	out := map[C.omnirtc_status_t]*C.char{-1000: C.CString("OMNIRTC_ERR_UNKNOWN")}
-	for code, name := range statusNames {
-		out[code] = C.CString(name)
-	}
-
-	return out
-}()
 
 var kinds = []struct {
 	kind   error
@@ -55,7 +25,6 @@ var kinds = []struct {
 }{
 	{errInvalidHandle, C.OMNIRTC_ERR_INVALID_HANDLE},
 	{errNullArg, C.OMNIRTC_ERR_INVALID_ARGUMENT},
-	{errForked, C.OMNIRTC_ERR_FORKED},
 	{errInternal, C.OMNIRTC_ERR_INTERNAL},
 	{core.ErrInvalidArgument, C.OMNIRTC_ERR_INVALID_ARGUMENT},
 	{core.ErrInvalidState, C.OMNIRTC_ERR_INVALID_STATE},
@@ -89,19 +58,20 @@ func fail(err error) C.omnirtc_status_t {
 	return status
 }
 
-// call runs an export's body: it refuses to run in a forked child, turns a
-// panic into OMNIRTC_ERR_INTERNAL, and maps the error to a status.
+// call runs an export's body: it turns a panic into OMNIRTC_ERR_INTERNAL and
+// maps the error to a status. (exports.c has refused forked children before.)
+// Hot exports inline the same with guard, to save the closure.
 func call(body func() error) (status C.omnirtc_status_t) {
-	defer func() {
-		if r := recover(); r != nil {
-			status = fail(fmt.Errorf("%w: %v\n%s", errInternal, r, debug.Stack()))
-		}
-	}()
-	if os.Getpid() != loadPid {
-		return fail(errForked)
-	}
+	defer guard(&status)
 
 	return fail(body())
+}
+
+// guard, deferred first in an export, turns a panic into OMNIRTC_ERR_INTERNAL.
+func guard(status *C.omnirtc_status_t) {
+	if r := recover(); r != nil {
+		*status = fail(fmt.Errorf("%w: %v\n%s", errInternal, r, debug.Stack()))
+	}
 }
 
 // goString copies a borrowed C string; NULL is an error naming the argument.

@@ -1,6 +1,8 @@
 /* Bad input of every class gets its documented status and a message, never
  * a crash, a hang or a leak. */
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -242,6 +244,27 @@ TEST(last_error_is_per_thread) {
 	CHECK(strcmp(omnirtc_last_error(), mine) == 0);
 	free(mine);
 	free(theirs);
+}
+
+/* A child forked after load gets a clear error instead of a hang. */
+TEST(forked_child_gets_a_clear_error) {
+	peer_t a, b;
+	omnirtc_channel_t c = connected_channel(&a, &b, "c", NULL); /* runtime busy */
+	pid_t pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		omnirtc_peer_t p = 0;
+		omnirtc_status_t s = omnirtc_peer_create(NULL, NULL, NULL, &p);
+		int ok = s == OMNIRTC_ERR_FORKED && strstr(omnirtc_last_error(), "fork") != NULL;
+		ok = ok && omnirtc_channel_send(c, "x", 1, 0) == OMNIRTC_ERR_FORKED;
+		_exit(ok ? 0 : 1);
+	}
+	int status = 0;
+	CHECK(waitpid(pid, &status, 0) == pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	OK(omnirtc_channel_send(c, "parent still fine", 17, 0)); /* the parent is unaffected */
+	wait_events(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0, 1, 10000);
+	close_pair(&a, &b);
 }
 
 int main(int argc, char **argv) { return run_tests(argc, argv); }

@@ -9,7 +9,12 @@ static void gather(peer_t *p, const char *config) {
 	omnirtc_channel_t c;
 	OK(omnirtc_channel_create(p->id, "c", NULL, &c));
 	OK(omnirtc_peer_set_local_description(p->id, NULL, NULL));
-	wait_events(p, OMNIRTC_EVENT_ICE_GATHERING_STATE, 0, 2, 10000); /* gathering, complete */
+	/* until the end-of-candidates marker (it follows the "complete" state) */
+	for (size_t n = 1;; n++) {
+		wait_events(p, OMNIRTC_EVENT_ICE_CANDIDATE, 0, n, 10000);
+		if (nth_event(p, OMNIRTC_EVENT_ICE_CANDIDATE, 0, n - 1)->text[0] == '\0')
+			return;
+	}
 }
 
 static void close_peer(peer_t *p) {

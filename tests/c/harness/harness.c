@@ -113,14 +113,17 @@ void negotiate(peer_t *a, peer_t *b) {
 	a->remote = b;
 	b->remote = a;
 	char *offer = NULL, *answer = NULL;
+	/* Each description reaches the remote before it is applied locally, since
+	 * applying it starts gathering: a candidate (of a restarted ICE too) then
+	 * never arrives before the description it belongs to. */
 	OK(omnirtc_peer_create_offer(a->id, NULL, &offer));
-	OK(omnirtc_peer_set_local_description(a->id, "offer", offer));
 	OK(omnirtc_peer_set_remote_description(b->id, "offer", offer));
 	remote_described(b);
+	OK(omnirtc_peer_set_local_description(a->id, "offer", offer));
 	OK(omnirtc_peer_create_answer(b->id, NULL, &answer));
-	OK(omnirtc_peer_set_local_description(b->id, "answer", answer));
 	OK(omnirtc_peer_set_remote_description(a->id, "answer", answer));
 	remote_described(a);
+	OK(omnirtc_peer_set_local_description(b->id, "answer", answer));
 	omnirtc_free(offer);
 	omnirtc_free(answer);
 }
