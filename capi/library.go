@@ -20,6 +20,16 @@ var logs = core.NewLogSink()
 
 func main() {}
 
+// Host threads that call in need a P of their own to run Go: with only one P
+// per core, a sending thread waits for the engine's goroutines to yield one
+// (measured: 270k vs 325k 100-byte messages/s on 2 cores). GOMAXPROCS in the
+// environment still decides.
+func init() {
+	if os.Getenv("GOMAXPROCS") == "" {
+		runtime.GOMAXPROCS(runtime.NumCPU() + 2)
+	}
+}
+
 //export ortc_go_set_log_callback
 func ortc_go_set_log_callback(level C.int32_t, cb C.omnirtc_log_cb, userData unsafe.Pointer) C.omnirtc_status_t {
 	ud := C.uintptr_t(uintptr(userData))
