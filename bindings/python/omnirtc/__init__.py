@@ -1,0 +1,78 @@
+"""omnirtc: WebRTC for asyncio with aiortc's API, on OmniRTC's engine."""
+
+from __future__ import annotations
+
+import atexit
+
+from . import _native
+from ._version import __version__
+from .exceptions import (
+    Error,
+    ForkedError,
+    InternalError,
+    InvalidArgumentError,
+    InvalidCandidateError,
+    InvalidConfigError,
+    InvalidHandleError,
+    InvalidSdpError,
+    InvalidStateError,
+    NotSupportedError,
+    OperationError,
+    TooLargeError,
+)
+from .rtcconfiguration import RTCConfiguration, RTCIceServer
+from .rtcdatachannel import RTCDataChannel
+from .rtcicecandidate import RTCIceCandidate, candidate_from_sdp, candidate_to_sdp
+from .rtcpeerconnection import RTCPeerConnection, RTCSctpTransport, RTCStatsReport
+from .rtcsessiondescription import RTCSessionDescription
+
+
+def library_version() -> str:
+    """The version of the loaded libomnirtc."""
+    return _native.lib.omnirtc_version().decode()
+
+
+def debug_counters() -> dict:  # type: ignore[type-arg]
+    """Live handles, goroutines and sockets of the library, for leak checks."""
+    import json
+
+    return json.loads(_native.call_string(_native.lib.omnirtc_debug_counters) or "{}")
+
+
+def generate_certificate() -> str:
+    """A new DTLS certificate and key as PEM, for RTCConfiguration.certificates."""
+    return _native.call_string(_native.lib.omnirtc_generate_certificate) or ""
+
+
+# Close every peer before the interpreter tears down: a callback arriving
+# during finalization could otherwise find Python half gone.
+atexit.register(_native.lib.omnirtc_shutdown)
+
+__all__ = [
+    "Error",
+    "ForkedError",
+    "InternalError",
+    "InvalidArgumentError",
+    "InvalidCandidateError",
+    "InvalidConfigError",
+    "InvalidHandleError",
+    "InvalidSdpError",
+    "InvalidStateError",
+    "NotSupportedError",
+    "OperationError",
+    "RTCConfiguration",
+    "RTCDataChannel",
+    "RTCIceCandidate",
+    "RTCIceServer",
+    "RTCPeerConnection",
+    "RTCSctpTransport",
+    "RTCSessionDescription",
+    "RTCStatsReport",
+    "TooLargeError",
+    "__version__",
+    "candidate_from_sdp",
+    "candidate_to_sdp",
+    "debug_counters",
+    "generate_certificate",
+    "library_version",
+]

@@ -1,0 +1,61 @@
+"""A small event emitter with the pyee-style ``@obj.on("event")`` decorator aiortc uses."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Callable
+
+Handler = Callable[..., Any]
+
+
+class EventEmitter:
+    def __init__(self) -> None:
+        self._handlers: dict[str, list[Handler]] = {}
+
+    def on(self, event: str, handler: Handler | None = None) -> Any:
+        """Register ``handler`` for ``event``; without a handler, return a decorator."""
+        if handler is None:
+            return lambda f: self.on(event, f)
+        self._handlers.setdefault(event, []).append(handler)
+        return handler
+
+    def once(self, event: str, handler: Handler | None = None) -> Any:
+        """Like :meth:`on`, for the next ``event`` only."""
+        if handler is None:
+            return lambda f: self.once(event, f)
+
+        def wrapper(*args: Any) -> Any:
+            self.remove_listener(event, wrapper)
+            return handler(*args)
+
+        return self.on(event, wrapper)
+
+    def remove_listener(self, event: str, handler: Handler) -> None:
+        handlers = self._handlers.get(event, [])
+        if handler in handlers:
+            handlers.remove(handler)
+
+    def remove_all_listeners(self, event: str | None = None) -> None:
+        if event is None:
+            self._handlers.clear()
+        else:
+            self._handlers.pop(event, None)
+
+    def listeners(self, event: str) -> list[Handler]:
+        return list(self._handlers.get(event, []))
+
+    def emit(self, event: str, *args: Any) -> None:
+        """Call each handler; coroutine results are scheduled as tasks.
+
+        A handler's exception goes to the running loop's exception handler,
+        and the remaining handlers still run.
+        """
+        for handler in list(self._handlers.get(event, [])):
+            try:
+                result = handler(*args)
+                if asyncio.iscoroutine(result):
+                    asyncio.ensure_future(result)
+            except Exception as exc:  # noqa: BLE001 - reported, never fatal
+                asyncio.get_event_loop().call_exception_handler(
+                    {"message": f"exception in {event!r} handler {handler!r}", "exception": exc}
+                )

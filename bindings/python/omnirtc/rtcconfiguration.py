@@ -1,0 +1,52 @@
+"""RTCConfiguration and RTCIceServer, as in aiortc, plus OmniRTC's engine settings."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Optional, Union
+
+
+@dataclass
+class RTCIceServer:
+    """A STUN or TURN server (W3C RTCIceServer)."""
+
+    urls: Union[str, list[str]]
+    username: Optional[str] = None
+    credential: Optional[str] = None
+    credentialType: str = "password"
+
+
+@dataclass
+class RTCConfiguration:
+    """W3C RTCConfiguration. ``omnirtc`` holds engine settings (see omnirtc.h), for
+    example ``{"portRange": {"min": 40000, "max": 40100}, "mdns": "disabled"}``."""
+
+    iceServers: Optional[list[RTCIceServer]] = None
+    iceTransportPolicy: str = "all"
+    bundlePolicy: str = "balanced"
+    certificates: list[str] = field(default_factory=list)
+    iceCandidatePoolSize: int = 0
+    omnirtc: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        servers = []
+        for server in self.iceServers or []:
+            if not isinstance(server, RTCIceServer):
+                raise TypeError(f"iceServers entries must be RTCIceServer, not {type(server).__name__}")
+            entry: dict[str, Any] = {"urls": server.urls}
+            if server.username is not None:
+                entry["username"] = server.username
+            if server.credential is not None:
+                entry["credential"] = server.credential
+            servers.append(entry)
+        body: dict[str, Any] = {
+            "iceServers": servers,
+            "iceTransportPolicy": self.iceTransportPolicy,
+            "bundlePolicy": self.bundlePolicy,
+            "certificates": list(self.certificates),
+            "iceCandidatePoolSize": self.iceCandidatePoolSize,
+        }
+        if self.omnirtc:
+            body["omnirtc"] = self.omnirtc
+        return json.dumps(body)

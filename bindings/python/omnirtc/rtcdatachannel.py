@@ -1,0 +1,137 @@
+"""RTCDataChannel: events ``open``, ``message``, ``bufferedamountlow``, ``error``,
+``closing`` and ``close``, as in aiortc and the W3C API."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Optional, Union
+
+from . import _native
+from .events import EventEmitter
+from .exceptions import InvalidHandleError, InvalidStateError
+
+
+class RTCDataChannel(EventEmitter):
+    """A data channel. Create one with :meth:`RTCPeerConnection.createDataChannel`;
+    the remote's arrive through the peer connection's ``datachannel`` event."""
+
+    def __init__(self, handle: int) -> None:
+        super().__init__()
+        self._handle = handle
+        self._state = "connecting"
+        self._info: dict[str, Any] = {}
+        self._refresh()
+
+    def _refresh(self) -> None:
+        if self._state != "closed":
+            info = _native.call_string(_native.lib.omnirtc_channel_get_info, self._handle)
+            self._info = json.loads(info or "{}")
+
+    # --- attributes -------------------------------------------------------
+    @property
+    def label(self) -> str:
+        return str(self._info.get("label", ""))
+
+    @property
+    def id(self) -> Optional[int]:
+        if self._info.get("id") is None and self._state != "closed":
+            self._refresh()
+        return self._info.get("id")
+
+    @property
+    def protocol(self) -> str:
+        return str(self._info.get("protocol", ""))
+
+    @property
+    def ordered(self) -> bool:
+        return bool(self._info.get("ordered", True))
+
+    @property
+    def maxRetransmits(self) -> Optional[int]:
+        return self._info.get("maxRetransmits")
+
+    @property
+    def maxPacketLifeTime(self) -> Optional[int]:
+        return self._info.get("maxPacketLifeTime")
+
+    @property
+    def negotiated(self) -> bool:
+        return bool(self._info.get("negotiated", False))
+
+    @property
+    def readyState(self) -> str:
+        return self._state
+
+    @property
+    def bufferedAmount(self) -> int:
+        if self._state == "closed":
+            return 0
+        return int(_native.call_value(_native.lib.omnirtc_channel_get_buffered_amount, _native.ctypes.c_uint64, self._handle))
+
+    @property
+    def bufferedAmountLowThreshold(self) -> int:
+        if self._state == "closed":
+            return int(self._info.get("bufferedAmountLowThreshold", 0))
+        return int(
+            _native.call_value(
+                _native.lib.omnirtc_channel_get_buffered_amount_low_threshold, _native.ctypes.c_uint64, self._handle
+            )
+        )
+
+    @bufferedAmountLowThreshold.setter
+    def bufferedAmountLowThreshold(self, value: int) -> None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError("bufferedAmountLowThreshold must be an int")
+        if value < 0 or value > 2**64 - 1:
+            raise ValueError("bufferedAmountLowThreshold must be between 0 and 2**64-1")
+        if self._state != "closed":
+            _native.check(_native.lib.omnirtc_channel_set_buffered_amount_low_threshold(self._handle, value))
+        self._info["bufferedAmountLowThreshold"] = value
+
+    # --- methods ----------------------------------------------------------
+    def send(self, data: Union[str, bytes, bytearray, memoryview]) -> None:
+        """Send a message: ``str`` as text, bytes-like as binary."""
+        if isinstance(data, str):
+            payload, binary = data.encode("utf-8"), 0
+        elif isinstance(data, (bytes, bytearray, memoryview)):
+            payload, binary = bytes(data), 1
+        else:
+            raise TypeError(f"Data must be str or bytes, not {type(data).__name__}")
+        if self._state != "open":
+            raise InvalidStateError(f"RTCDataChannel is {self._state}, not open", -3)
+        _native.check(_native.lib.omnirtc_channel_send(self._handle, payload, len(payload), binary))
+
+    def close(self) -> None:
+        """Start closing; ``close`` fires once both sides are done."""
+        if self._state in ("closing", "closed"):
+            return
+        self._state = "closing"
+        try:
+            _native.check(_native.lib.omnirtc_channel_close(self._handle))
+        except InvalidHandleError:
+            self._state = "closed"
+
+    # --- events from the peer connection ------------------------------------
+    def _on_event(self, event: Any) -> None:
+        t = event.type
+        if t == _native.CHANNEL_OPEN:
+            self._state = "open"
+            self._refresh()
+            self.emit("open")
+        elif t == _native.CHANNEL_MESSAGE:
+            data = event.data if event.binary else event.data.decode("utf-8")
+            self.emit("message", data)
+        elif t == _native.CHANNEL_BUFFERED_AMOUNT_LOW:
+            self.emit("bufferedamountlow")
+        elif t == _native.CHANNEL_ERROR:
+            self.emit("error", Exception(event.text))
+        elif t == _native.CHANNEL_CLOSING:
+            self._state = "closing"
+            self.emit("closing")
+        elif t == _native.CHANNEL_CLOSE:
+            self._closed()
+
+    def _closed(self) -> None:
+        if self._state != "closed":
+            self._state = "closed"
+            self.emit("close")

@@ -1,0 +1,322 @@
+"""RTCPeerConnection with aiortc's asyncio API.
+
+Events: ``datachannel``, ``icecandidate``, ``icegatheringstatechange``,
+``iceconnectionstatechange``, ``connectionstatechange``, ``signalingstatechange``
+and ``negotiationneeded``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ctypes
+import json
+import weakref
+from typing import Any, Optional
+
+from . import _bridge, _native
+from .events import EventEmitter
+from .exceptions import InvalidHandleError, InvalidStateError
+from .rtcconfiguration import RTCConfiguration
+from .rtcdatachannel import RTCDataChannel
+from .rtcicecandidate import RTCIceCandidate, candidate_from_sdp, candidate_to_sdp
+from .rtcsessiondescription import RTCSessionDescription
+
+SIGNALING = ("stable", "have-local-offer", "have-remote-offer", "have-local-pranswer", "have-remote-pranswer", "closed")
+GATHERING = ("new", "gathering", "complete")
+ICE_CONNECTION = ("new", "checking", "connected", "completed", "disconnected", "failed", "closed")
+CONNECTION = ("new", "connecting", "connected", "disconnected", "failed", "closed")
+
+
+class RTCStats(dict):  # type: ignore[type-arg]
+    """One stats dictionary; keys are also attributes (``stats.type``)."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+class RTCStatsReport(dict):  # type: ignore[type-arg]
+    """Stats by id, as returned by :meth:`RTCPeerConnection.getStats`."""
+
+
+class RTCSctpTransport:
+    """The SCTP transport the data channels run over."""
+
+    def __init__(self, pc: "RTCPeerConnection") -> None:
+        self._pc = pc
+
+    @property
+    def maxMessageSize(self) -> int:
+        """The largest message :meth:`RTCDataChannel.send` accepts now."""
+        return int(_native.call_value(_native.lib.omnirtc_peer_get_max_message_size, ctypes.c_uint64, self._pc._live()))
+
+
+def _owning_loop() -> asyncio.AbstractEventLoop:
+    """The running loop, else the thread's current one (made if there is none)."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    try:
+        return asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        return loop
+
+
+def _close_handle(handle: int) -> None:
+    # A collected peer connection is closed; INVALID_HANDLE means it already was.
+    _native.lib.omnirtc_peer_close(handle)
+
+
+class RTCPeerConnection(EventEmitter):
+    """A WebRTC peer connection.
+
+    Create it inside a running event loop (or pass none and create it where
+    ``asyncio.get_event_loop()`` is the loop that will run it): its events are
+    delivered on that loop.
+    """
+
+    def __init__(self, configuration: Optional[RTCConfiguration] = None) -> None:
+        super().__init__()
+        if configuration is not None and not isinstance(configuration, RTCConfiguration):
+            raise TypeError(f"configuration must be RTCConfiguration, not {type(configuration).__name__}")
+        self._configuration = configuration or RTCConfiguration()
+        self._loop = loop = _owning_loop()
+        self._signaling = "stable"
+        self._gathering = "new"
+        self._ice_connection = "new"
+        self._connection = "new"
+        self._closed = False
+        self._channels: dict[int, RTCDataChannel] = {}
+        self._gathering_changed = asyncio.Event()
+        self._candidates_ended = 0
+        token = _bridge.register(_bridge.Inbox(loop, self, RTCPeerConnection._on_event))
+        handle = _native.c_handle()
+        _native.check(
+            _native.lib.omnirtc_peer_create(
+                self._configuration.to_json().encode(), _bridge.callback, token, ctypes.byref(handle)
+            )
+        )
+        self._handle = handle.value
+        self._finalizer = weakref.finalize(self, _close_handle, self._handle)
+        self.sctp = RTCSctpTransport(self)
+
+    # --- attributes -------------------------------------------------------
+    @property
+    def signalingState(self) -> str:
+        return self._signaling
+
+    @property
+    def iceGatheringState(self) -> str:
+        return self._gathering
+
+    @property
+    def iceConnectionState(self) -> str:
+        return self._ice_connection
+
+    @property
+    def connectionState(self) -> str:
+        return self._connection
+
+    def _description(self, which: int) -> Optional[RTCSessionDescription]:
+        if self._closed:
+            return None
+        typ, sdp = ctypes.c_void_p(), ctypes.c_void_p()
+        _native.check(_native.lib.omnirtc_peer_get_description(self._handle, which, ctypes.byref(typ), ctypes.byref(sdp)))
+        typ_text, sdp_text = _native.take_string(typ), _native.take_string(sdp)
+        return RTCSessionDescription(sdp_text, typ_text) if sdp_text is not None and typ_text else None
+
+    @property
+    def localDescription(self) -> Optional[RTCSessionDescription]:
+        return self._description(_native.DESCRIPTION_LOCAL)
+
+    @property
+    def remoteDescription(self) -> Optional[RTCSessionDescription]:
+        return self._description(_native.DESCRIPTION_REMOTE)
+
+    def _live(self) -> int:
+        if self._closed:
+            raise InvalidStateError("RTCPeerConnection is closed", -3)
+        return self._handle
+
+    # --- negotiation --------------------------------------------------------
+    async def createOffer(self, iceRestart: bool = False) -> RTCSessionDescription:
+        options = json.dumps({"iceRestart": bool(iceRestart)}).encode()
+        sdp = _native.call_string(_native.lib.omnirtc_peer_create_offer, self._live(), options)
+        return RTCSessionDescription(sdp or "", "offer")
+
+    async def createAnswer(self) -> RTCSessionDescription:
+        sdp = _native.call_string(_native.lib.omnirtc_peer_create_answer, self._live(), None)
+        return RTCSessionDescription(sdp or "", "answer")
+
+    async def setLocalDescription(self, sessionDescription: Optional[RTCSessionDescription] = None) -> None:
+        """Apply a local description (or create the right one when omitted), then,
+        as aiortc does, wait until ICE gathering completes so that
+        :attr:`localDescription` carries every candidate. The ``icecandidate``
+        events of that gathering have been emitted when it returns."""
+        handle = self._live()
+        ended = self._candidates_ended
+        was_complete = self._native_gathering() == GATHERING.index("complete")
+        if sessionDescription is None:
+            _native.check(_native.lib.omnirtc_peer_set_local_description(handle, None, None))
+        else:
+            self._check_description(sessionDescription)
+            _native.check(
+                _native.lib.omnirtc_peer_set_local_description(
+                    handle, sessionDescription.type.encode(), _native.encode(sessionDescription.sdp, "sdp")
+                )
+            )
+        await self._gathered(ended, was_complete)
+
+    def _native_gathering(self) -> int:
+        return int(_native.call_value(_native.lib.omnirtc_peer_get_ice_gathering_state, ctypes.c_int32, self._handle))
+
+    async def _gathered(self, ended: int, was_complete: bool) -> None:
+        """Wait for the end-of-candidates event of a new gathering, or return when
+        none started (a renegotiation that keeps its candidates)."""
+        loop = asyncio.get_running_loop()
+        grace = loop.time() + 0.5
+        while not self._closed and self._candidates_ended == ended:
+            if was_complete and self._native_gathering() == GATHERING.index("complete") and loop.time() > grace:
+                return
+            self._gathering_changed.clear()
+            try:
+                await asyncio.wait_for(self._gathering_changed.wait(), 0.1)
+            except asyncio.TimeoutError:
+                pass
+
+    async def setRemoteDescription(self, sessionDescription: RTCSessionDescription) -> None:
+        self._check_description(sessionDescription)
+        _native.check(
+            _native.lib.omnirtc_peer_set_remote_description(
+                self._live(), sessionDescription.type.encode(), _native.encode(sessionDescription.sdp, "sdp")
+            )
+        )
+
+    @staticmethod
+    def _check_description(description: Any) -> None:
+        if not isinstance(description, RTCSessionDescription):
+            raise TypeError(f"expected RTCSessionDescription, not {type(description).__name__}")
+
+    async def addIceCandidate(self, candidate: Optional[RTCIceCandidate]) -> None:
+        """Add a remote candidate; ``None`` signals the end of candidates."""
+        if candidate is None:
+            _native.check(_native.lib.omnirtc_peer_add_ice_candidate(self._live(), None, None, -1))
+            return
+        if not isinstance(candidate, RTCIceCandidate):
+            raise TypeError(f"expected RTCIceCandidate, not {type(candidate).__name__}")
+        line = "candidate:" + candidate_to_sdp(candidate)
+        mid = candidate.sdpMid.encode() if candidate.sdpMid is not None else None
+        index = candidate.sdpMLineIndex if candidate.sdpMLineIndex is not None else -1
+        _native.check(_native.lib.omnirtc_peer_add_ice_candidate(self._live(), _native.encode(line, "candidate"), mid, index))
+
+    def restartIce(self) -> None:
+        _native.check(_native.lib.omnirtc_peer_restart_ice(self._live()))
+
+    async def getStats(self) -> RTCStatsReport:
+        text = _native.call_string(_native.lib.omnirtc_peer_get_stats, self._live())
+        return RTCStatsReport({k: RTCStats(v) for k, v in json.loads(text or "{}").items()})
+
+    def createDataChannel(
+        self,
+        label: str,
+        maxPacketLifeTime: Optional[int] = None,
+        maxRetransmits: Optional[int] = None,
+        ordered: bool = True,
+        protocol: str = "",
+        negotiated: bool = False,
+        id: Optional[int] = None,
+    ) -> RTCDataChannel:
+        """Create a data channel with the W3C RTCDataChannelInit options."""
+        if maxPacketLifeTime is not None and maxRetransmits is not None:
+            raise ValueError("Cannot specify both maxPacketLifeTime and maxRetransmits")
+        for name, value in (("maxPacketLifeTime", maxPacketLifeTime), ("maxRetransmits", maxRetransmits), ("id", id)):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+                raise TypeError(f"{name} must be an int")
+            if value is not None and not 0 <= value <= 65535:
+                raise ValueError(f"{name} must be between 0 and 65535")
+        if negotiated and id is None:
+            raise ValueError("negotiated channels need an id")
+        init: dict[str, Any] = {"ordered": bool(ordered), "protocol": protocol, "negotiated": bool(negotiated)}
+        for name, value in (("maxPacketLifeTime", maxPacketLifeTime), ("maxRetransmits", maxRetransmits), ("id", id)):
+            if value is not None:
+                init[name] = value
+        _native.encode(protocol, "protocol")
+        handle = _native.c_handle()
+        _native.check(
+            _native.lib.omnirtc_channel_create(
+                self._live(), _native.encode(label, "label"), json.dumps(init).encode(), ctypes.byref(handle)
+            )
+        )
+        channel = RTCDataChannel(handle.value)
+        self._channels[handle.value] = channel
+        return channel
+
+    async def close(self) -> None:
+        """Close the connection and its channels."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            _native.check(_native.lib.omnirtc_peer_close(self._handle))
+        except InvalidHandleError:
+            pass
+        self._finalizer.detach()
+        self._signaling = "closed"
+        self._ice_connection = "closed"
+        self._connection = "closed"
+        for channel in list(self._channels.values()):
+            channel._closed()
+        self._channels.clear()
+        self._gathering_changed.set()
+
+    # --- events -------------------------------------------------------------
+    def _on_event(self, event: _bridge.Event) -> None:
+        t = event.type
+        if t >= _native.CHANNEL_OPEN:
+            channel = self._channels.get(event.channel)
+            if channel is None:
+                return
+            first_open = t == _native.CHANNEL_OPEN and channel._state == "connecting" and getattr(channel, "_remote", False)
+            channel._on_event(event)
+            if first_open:
+                # like aiortc and browsers: a remote channel is announced open
+                self.emit("datachannel", channel)
+            if t == _native.CHANNEL_CLOSE:
+                self._channels.pop(event.channel, None)
+            return
+        if self._closed:
+            return
+        if t == _native.ICE_CANDIDATE:
+            candidate = None
+            if event.text:
+                candidate = candidate_from_sdp(event.text)
+                candidate.sdpMid = event.sdp_mid
+                candidate.sdpMLineIndex = event.sdp_mline_index
+            self.emit("icecandidate", candidate)
+            if candidate is None:
+                self._candidates_ended += 1
+                self._gathering_changed.set()
+        elif t == _native.ICE_GATHERING_STATE:
+            self._gathering = GATHERING[event.state]
+            self._gathering_changed.set()
+            self.emit("icegatheringstatechange")
+        elif t == _native.ICE_CONNECTION_STATE:
+            self._ice_connection = ICE_CONNECTION[event.state]
+            self.emit("iceconnectionstatechange")
+        elif t == _native.CONNECTION_STATE:
+            self._connection = CONNECTION[event.state]
+            self.emit("connectionstatechange")
+        elif t == _native.SIGNALING_STATE:
+            self._signaling = SIGNALING[event.state]
+            self.emit("signalingstatechange")
+        elif t == _native.NEGOTIATION_NEEDED:
+            self.emit("negotiationneeded")
+        elif t == _native.DATA_CHANNEL:
+            channel = RTCDataChannel(event.channel)
+            channel._remote = True  # type: ignore[attr-defined]
+            self._channels[event.channel] = channel

@@ -1,0 +1,114 @@
+"""Bad arguments of every kind raise the documented exception, never crash."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+import omnirtc
+from conftest import TIMEOUT, open_pair, run, loopback_config
+from omnirtc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSessionDescription
+
+
+def test_configuration_errors_name_the_key():
+    async def main():
+        with pytest.raises(TypeError):
+            RTCPeerConnection(configuration="stun:x")  # type: ignore[arg-type]
+        with pytest.raises(omnirtc.InvalidConfigError, match="mdsn"):
+            RTCPeerConnection(RTCConfiguration(omnirtc={"mdsn": "disabled"}))
+        with pytest.raises(omnirtc.InvalidConfigError, match="iceTransportPolicy"):
+            RTCPeerConnection(RTCConfiguration(iceTransportPolicy="none"))
+        with pytest.raises(omnirtc.InvalidConfigError) as info:
+            RTCPeerConnection(RTCConfiguration(iceServers=[RTCIceServer("http://not-ice")]))
+        assert info.value.status == -4 and info.value.message
+        with pytest.raises(TypeError):
+            RTCPeerConnection(RTCConfiguration(iceServers=["stun:x"]))  # type: ignore[list-item]
+
+    run(main())
+
+
+def test_data_channel_argument_errors():
+    async def main():
+        pc = RTCPeerConnection(loopback_config())
+        with pytest.raises(TypeError):
+            pc.createDataChannel(5)  # type: ignore[arg-type]
+        with pytest.raises(ValueError):
+            pc.createDataChannel("x", maxRetransmits=1, maxPacketLifeTime=1)
+        with pytest.raises(ValueError):
+            pc.createDataChannel("x", maxRetransmits=-1)
+        with pytest.raises(TypeError):
+            pc.createDataChannel("x", maxRetransmits="3")  # type: ignore[arg-type]
+        with pytest.raises(ValueError):
+            pc.createDataChannel("x", negotiated=True)
+        with pytest.raises(ValueError):
+            pc.createDataChannel("x", id=70000, negotiated=True)
+        with pytest.raises(ValueError):
+            pc.createDataChannel("nul\0inside")
+        with pytest.raises(ValueError):
+            pc.createDataChannel("\ud800")  # lone surrogate: not UTF-8
+        channel = pc.createDataChannel("x")
+        with pytest.raises(omnirtc.InvalidStateError):
+            channel.send("not open yet")
+        with pytest.raises(TypeError):
+            channel.send(123)  # type: ignore[arg-type]
+        with pytest.raises(TypeError):
+            channel.bufferedAmountLowThreshold = "high"  # type: ignore[assignment]
+        with pytest.raises(ValueError):
+            channel.bufferedAmountLowThreshold = -1
+        await pc.close()
+
+    run(main())
+
+
+def test_description_and_candidate_errors():
+    async def main():
+        pc = RTCPeerConnection(loopback_config())
+        with pytest.raises(ValueError):
+            RTCSessionDescription("v=0", "bogus")
+        with pytest.raises(TypeError):
+            await pc.setRemoteDescription("v=0")  # type: ignore[arg-type]
+        with pytest.raises(omnirtc.InvalidSdpError):
+            await pc.setRemoteDescription(RTCSessionDescription("garbage", "offer"))
+        with pytest.raises(omnirtc.InvalidStateError):
+            await pc.createAnswer()
+        with pytest.raises(TypeError):
+            await pc.addIceCandidate("candidate:1 1 udp 1 1.2.3.4 5 typ host")  # type: ignore[arg-type]
+        with pytest.raises(ValueError):
+            omnirtc.candidate_from_sdp("garbage")
+        other = RTCPeerConnection(loopback_config())
+        other.createDataChannel("x")
+        await pc.setRemoteDescription(await other.createOffer())
+        bad = omnirtc.candidate_from_sdp("candidate:1 1 udp 1 300.1.1.1 5 typ host")
+        with pytest.raises(omnirtc.InvalidCandidateError):
+            await pc.addIceCandidate(bad)
+        await pc.close()
+        await other.close()
+
+    run(main())
+
+
+def test_oversize_message_and_calls_after_close():
+    async def main():
+        a, b, local, remote = await open_pair()
+        with pytest.raises(omnirtc.TooLargeError):
+            local.send(b"x" * (a.sctp.maxMessageSize + 1))
+        local.send(b"x" * a.sctp.maxMessageSize)  # exactly the maximum is fine
+        await a.close()
+        await a.close()  # idempotent
+        with pytest.raises(omnirtc.InvalidStateError):
+            await a.createOffer()
+        with pytest.raises(omnirtc.InvalidStateError):
+            a.createDataChannel("late")
+        with pytest.raises(omnirtc.InvalidStateError):
+            local.send("after close")
+        assert a.localDescription is None and local.bufferedAmount == 0
+        await b.close()
+
+    run(main())
+
+
+def test_errors_carry_status_and_message():
+    err = omnirtc.InvalidStateError("x", -3)
+    assert isinstance(err, omnirtc.Error) and err.status == -3 and err.message == "x"
+    assert issubclass(omnirtc.InvalidConfigError, ValueError)

@@ -1,0 +1,219 @@
+"""Two Python peers over loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+
+import pytest
+
+from conftest import TIMEOUT, connect, event_future, loopback_config, open_pair, run, wait_for
+from omnirtc import RTCPeerConnection, candidate_from_sdp
+
+
+def test_text_and_binary_both_ways(counters_back):
+    async def main():
+        a, b, local, remote = await open_pair()
+        got_b, got_a = [], []
+        remote.on("message", got_b.append)
+        local.on("message", got_a.append)
+        local.send("hello")
+        local.send(b"\x00\x01\xff")
+        local.send(bytearray(b"ba"))
+        remote.send("back")
+        await wait_for(lambda: len(got_b) == 3 and len(got_a) == 1)
+        assert got_b == ["hello", b"\x00\x01\xff", b"ba"]
+        assert got_a == ["back"]
+        assert a.connectionState == b.connectionState == "connected"
+        assert remote.label == "test" and remote.readyState == "open" and remote.id == local.id
+        await a.close()
+        await b.close()
+        assert a.connectionState == "closed" and local.readyState == "closed"
+
+    run(main())
+
+
+@pytest.mark.parametrize(
+    "options, expect",
+    [
+        ({"ordered": False}, {"ordered": False, "maxRetransmits": None, "maxPacketLifeTime": None}),
+        ({"maxRetransmits": 0}, {"ordered": True, "maxRetransmits": 0}),
+        ({"ordered": False, "maxPacketLifeTime": 150}, {"ordered": False, "maxPacketLifeTime": 150}),
+        ({"protocol": "chat.v2"}, {"protocol": "chat.v2", "negotiated": False}),
+    ],
+)
+def test_every_channel_option_reaches_the_remote(options, expect):
+    async def main():
+        a, b, local, remote = await open_pair(**options)
+        for name, value in expect.items():
+            assert getattr(remote, name) == value, name
+            assert getattr(local, name) == value, name
+        got = event_future(remote, "message")
+        local.send("x")
+        assert await asyncio.wait_for(got, TIMEOUT) == "x"
+        await a.close()
+        await b.close()
+
+    run(main())
+
+
+def test_negotiated_channels_pair_by_id():
+    async def main():
+        a, b = RTCPeerConnection(loopback_config()), RTCPeerConnection(loopback_config())
+        ca = a.createDataChannel("neg", negotiated=True, id=5)
+        cb = b.createDataChannel("neg", negotiated=True, id=5)
+        opened = asyncio.gather(event_future(ca, "open"), event_future(cb, "open"))
+        await connect(a, b)
+        await asyncio.wait_for(opened, TIMEOUT)
+        got = event_future(cb, "message")
+        ca.send(b"over id 5")
+        assert await asyncio.wait_for(got, TIMEOUT) == b"over id 5"
+        assert ca.id == cb.id == 5 and ca.negotiated
+        await a.close()
+        await b.close()
+
+    run(main())
+
+
+def test_sixteen_mib_arrive_byte_identical(counters_back):
+    async def main():
+        a, b, local, remote = await open_pair()
+        total, chunk = 16 * 1024 * 1024, 64 * 1024
+        payload = bytes(range(256)) * (total // 256)
+        received = hashlib.sha256()
+        count = [0]
+
+        def on_message(message: bytes) -> None:
+            received.update(message)
+            count[0] += len(message)
+
+        remote.on("message", on_message)
+        local.bufferedAmountLowThreshold = 1024 * 1024
+        low = asyncio.Event()
+        local.on("bufferedamountlow", low.set)
+        for offset in range(0, total, chunk):
+            if local.bufferedAmount > 4 * 1024 * 1024:
+                low.clear()
+                await asyncio.wait_for(low.wait(), TIMEOUT)
+            local.send(payload[offset : offset + chunk])
+        await wait_for(lambda: count[0] >= total, 60)
+        assert count[0] == total
+        assert received.digest() == hashlib.sha256(payload).digest()
+        await a.close()
+        await b.close()
+
+    run(main())
+
+
+def test_trickle_ice_events_and_add_ice_candidate():
+    async def main():
+        a, b = RTCPeerConnection(loopback_config()), RTCPeerConnection(loopback_config())
+        a.createDataChannel("t")
+        candidates = []
+        a.on("icecandidate", candidates.append)
+        await a.setLocalDescription(await a.createOffer())
+        assert candidates and candidates[-1] is None  # end of candidates
+        first = candidates[0]
+        assert first.ip == "127.0.0.1" and first.protocol == "udp" and first.sdpMid is not None
+        # The offer without its candidates, then the candidates one by one.
+        bare = "\r\n".join(
+            line for line in a.localDescription.sdp.split("\r\n") if not line.startswith("a=candidate")
+        )
+        from omnirtc import RTCSessionDescription
+
+        await b.setRemoteDescription(RTCSessionDescription(bare, "offer"))
+        for candidate in candidates:
+            await b.addIceCandidate(candidate)
+        datachannel = event_future(b, "datachannel")
+        await b.setLocalDescription(await b.createAnswer())
+        await a.setRemoteDescription(b.localDescription)
+        await asyncio.wait_for(datachannel, TIMEOUT)
+        assert candidate_from_sdp("candidate:" + "1 1 udp 5 10.0.0.1 9 typ host").port == 9
+        await a.close()
+        await b.close()
+
+    run(main())
+
+
+def test_renegotiation_adds_a_channel():
+    async def main():
+        a, b, local, remote = await open_pair()
+        late = a.createDataChannel("late")
+        datachannel = event_future(b, "datachannel")
+        await connect(a, b)  # a second offer/answer round on a connected pair
+        added = await asyncio.wait_for(datachannel, TIMEOUT)
+        assert added.label == "late"
+        got = event_future(added, "message")
+        late.send("after renegotiation")
+        assert await asyncio.wait_for(got, TIMEOUT) == "after renegotiation"
+        await a.close()
+        await b.close()
+
+    run(main())
+
+
+def test_close_is_seen_by_the_other_side(counters_back):
+    async def main():
+        a, b, local, remote = await open_pair()
+        closed = event_future(remote, "close")
+        local.close()
+        await asyncio.wait_for(closed, TIMEOUT)
+        assert remote.readyState == "closed"
+        await wait_for(lambda: local.readyState == "closed")
+        await a.close()
+        await b.close()
+
+    run(main())
+
+
+def test_get_stats_and_sctp():
+    async def main():
+        a, b, local, remote = await open_pair()
+        got = event_future(remote, "message")
+        local.send("count me")
+        await asyncio.wait_for(got, TIMEOUT)
+        report = await a.getStats()
+        types = {stats.type for stats in report.values()}
+        assert {"peer-connection", "transport", "candidate-pair", "data-channel", "certificate"} <= types
+        assert any(s.type == "data-channel" and s.messagesSent == 1 for s in report.values())
+        assert a.sctp.maxMessageSize == 256 * 1024
+        await a.close()
+        await b.close()
+
+    run(main())
+
+
+def test_handler_exception_goes_to_the_loop_exception_handler():
+    async def main():
+        loop = asyncio.get_running_loop()
+        reported = []
+        loop.set_exception_handler(lambda _loop, context: reported.append(context))
+        a, b, local, remote = await open_pair()
+        remote.on("message", lambda message: 1 / 0)
+        after = event_future(remote, "message")  # registered second: still called
+        local.send("boom")
+        assert await asyncio.wait_for(after, TIMEOUT) == "boom"
+        assert any(isinstance(c.get("exception"), ZeroDivisionError) for c in reported)
+        local.send("still alive")
+        assert await asyncio.wait_for(event_future(remote, "message"), TIMEOUT) == "still alive"
+        await a.close()
+        await b.close()
+
+    run(main())
+
+
+def test_garbage_collected_peer_connection_is_closed():
+    import gc
+
+    from omnirtc import debug_counters
+
+    async def main():
+        before = debug_counters()["handles"]["peer"]
+        pc = RTCPeerConnection(loopback_config())
+        pc.createDataChannel("x")
+        assert debug_counters()["handles"]["peer"] == before + 1
+        del pc
+        gc.collect()
+        await wait_for(lambda: debug_counters()["handles"]["peer"] == before)
+
+    run(main())

@@ -1,0 +1,118 @@
+"""The host process stays in charge: exit, Ctrl-C, a closed loop, fork."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).parent
+
+PAIR = textwrap.dedent(
+    """
+    import asyncio, sys
+    sys.path.insert(0, %r)
+    from conftest import open_pair
+    """
+    % str(HERE)
+)
+
+
+def python(code: str, **kwargs) -> subprocess.Popen:  # type: ignore[type-arg]
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    return subprocess.Popen(
+        [sys.executable, "-c", PAIR + textwrap.dedent(code)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        **kwargs,
+    )
+
+
+def test_interpreter_exits_promptly_with_peers_open():
+    proc = python(
+        """
+        async def main():
+            global keep
+            keep = await open_pair()
+            keep[2].send("in flight")
+            print("connected", flush=True)
+        asyncio.run(main())
+        """
+    )
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "connected" in out
+
+
+def test_ctrl_c_raises_keyboard_interrupt_while_connected():
+    proc = python(
+        """
+        async def main():
+            a, b, local, remote = await open_pair()
+            print("ready", flush=True)
+            while True:  # busy with the library when SIGINT lands
+                local.send("tick")
+                await asyncio.sleep(0.001)
+        try:
+            asyncio.run(main())
+        except KeyboardInterrupt:
+            print("interrupted", flush=True)
+            sys.exit(3)
+        """
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "ready"
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 3, err
+    assert "interrupted" in out
+
+
+def test_loop_closed_with_events_pending_does_not_crash():
+    proc = python(
+        """
+        loop = asyncio.new_event_loop()
+        a, b, local, remote = loop.run_until_complete(open_pair())
+        for _ in range(200):
+            local.send(b"x" * 1000)   # events for b arrive after its loop is gone
+        loop.close()
+        import time; time.sleep(1)
+        print("survived", flush=True)
+        """
+    )
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "survived" in out
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+def test_forked_child_gets_forked_error():
+    proc = python(
+        """
+        import os, omnirtc
+        from omnirtc import RTCPeerConnection
+        async def main():
+            await open_pair()   # the library's threads are running
+        asyncio.run(main())
+        pid = os.fork()
+        if pid == 0:
+            try:
+                RTCPeerConnection()
+            except omnirtc.ForkedError as e:
+                os._exit(0 if "fork" in e.message else 2)
+            os._exit(1)
+        _, status = os.waitpid(pid, 0)
+        print("child", os.waitstatus_to_exitcode(status), flush=True)
+        """
+    )
+    out, err = proc.communicate(timeout=30)
+    assert "child 0" in out, err
