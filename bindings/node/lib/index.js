@@ -1,0 +1,22 @@
+'use strict';
+// omnirtc: the W3C WebRTC API for Node.js on OmniRTC's engine.
+const native = require('./native');
+const { RTCPeerConnection } = require('./rtcpeerconnection');
+const { RTCDataChannel } = require('./rtcdatachannel');
+const { RTCSessionDescription } = require('./rtcsessiondescription');
+const { RTCIceCandidate } = require('./rtcicecandidate');
+const { RTCPeerConnectionIceEvent, RTCDataChannelEvent, RTCErrorEvent } = require('./events');
+
+module.exports = {
+  RTCPeerConnection,
+  RTCDataChannel,
+  RTCSessionDescription,
+  RTCIceCandidate,
+  RTCPeerConnectionIceEvent,
+  RTCDataChannelEvent,
+  RTCErrorEvent,
+  /** The loaded libomnirtc's version. */
+  libraryVersion: () => native.version(),
+  /** Live handles, goroutines and sockets of the library, for leak checks. */
+  debugCounters: () => JSON.parse(native.debugCounters()),
+};

@@ -1,0 +1,240 @@
+'use strict';
+const native = require('./native');
+const { w3c, invalidState, toW3C } = require('./errors');
+const { RTCPeerConnectionIceEvent, RTCDataChannelEvent, defineEventHandlers } = require('./events');
+const { RTCDataChannel } = require('./rtcdatachannel');
+const { RTCSessionDescription, TYPES } = require('./rtcsessiondescription');
+const { RTCIceCandidate } = require('./rtcicecandidate');
+
+const SIGNALING = ['stable', 'have-local-offer', 'have-remote-offer', 'have-local-pranswer', 'have-remote-pranswer', 'closed'];
+const GATHERING = ['new', 'gathering', 'complete'];
+const ICE = ['new', 'checking', 'connected', 'completed', 'disconnected', 'failed', 'closed'];
+const CONNECTION = ['new', 'connecting', 'connected', 'disconnected', 'failed', 'closed'];
+const DESCRIPTION = { local: 0, remote: 1, currentLocal: 2, pendingLocal: 3, currentRemote: 4, pendingRemote: 5 };
+const CONFIG_KEYS = ['iceServers', 'iceTransportPolicy', 'bundlePolicy', 'rtcpMuxPolicy', 'certificates',
+  'iceCandidatePoolSize', 'omnirtc'];
+
+function configurationJSON(configuration) {
+  if (configuration === undefined || configuration === null) return '{}';
+  if (typeof configuration !== 'object') throw new TypeError('RTCConfiguration must be an object');
+  const body = {};
+  // Like browsers, unknown members of the dictionary are ignored; the
+  // library checks the known ones strictly.
+  for (const key of CONFIG_KEYS) if (configuration[key] !== undefined) body[key] = configuration[key];
+  return JSON.stringify(body);
+}
+
+function channelInitJSON(init) {
+  if (init === undefined || init === null) return '{}';
+  if (typeof init !== 'object') throw new TypeError('RTCDataChannelInit must be an object');
+  const body = {};
+  for (const key of ['ordered', 'maxPacketLifeTime', 'maxRetransmits', 'protocol', 'negotiated', 'id']) {
+    if (init[key] === undefined || init[key] === null) continue;
+    const value = init[key];
+    if (key === 'ordered' || key === 'negotiated') body[key] = Boolean(value);
+    else if (key === 'protocol') body[key] = String(value);
+    else {
+      const n = Number(value);
+      if (!Number.isFinite(n) || n < 0 || n > 65535) throw new TypeError(`${key} must be between 0 and 65535`);
+      body[key] = Math.floor(n);
+    }
+  }
+  return JSON.stringify(body);
+}
+
+class RTCPeerConnection extends EventTarget {
+  #handle;
+  #closed = false;
+  #signaling = 'stable';
+  #gathering = 'new';
+  #ice = 'new';
+  #connection = 'new';
+  #channels = new Map();
+  #lastOffer = null;
+  #lastAnswer = null;
+
+  constructor(configuration = {}) {
+    super();
+    this.#handle = w3c(() => native.peerCreate(configurationJSON(configuration), this.#onEvent.bind(this)));
+  }
+
+  get signalingState() { return this.#signaling; }
+  get iceGatheringState() { return this.#gathering; }
+  get iceConnectionState() { return this.#ice; }
+  get connectionState() { return this.#connection; }
+  get canTrickleIceCandidates() { return this.remoteDescription ? true : null; }
+
+  #description(which) {
+    if (this.#closed) return null;
+    const d = native.getDescription(this.#handle, which);
+    return d ? new RTCSessionDescription(d) : null;
+  }
+
+  get localDescription() { return this.#description(DESCRIPTION.local); }
+  get remoteDescription() { return this.#description(DESCRIPTION.remote); }
+  get currentLocalDescription() { return this.#description(DESCRIPTION.currentLocal); }
+  get pendingLocalDescription() { return this.#description(DESCRIPTION.pendingLocal); }
+  get currentRemoteDescription() { return this.#description(DESCRIPTION.currentRemote); }
+  get pendingRemoteDescription() { return this.#description(DESCRIPTION.pendingRemote); }
+
+  #live() {
+    if (this.#closed) throw invalidState('RTCPeerConnection is closed');
+    return this.#handle;
+  }
+
+  /** Runs a library call as a W3C promise: rejections carry W3C errors. */
+  #async(fn) {
+    try {
+      return Promise.resolve(fn());
+    } catch (error) {
+      return Promise.reject(toW3C(error));
+    }
+  }
+
+  createOffer(options = {}) {
+    return this.#async(() => {
+      const sdp = native.createOffer(this.#live(), JSON.stringify({ iceRestart: Boolean(options?.iceRestart) }));
+      this.#lastOffer = sdp;
+      return new RTCSessionDescription({ type: 'offer', sdp });
+    });
+  }
+
+  createAnswer() {
+    return this.#async(() => {
+      const sdp = native.createAnswer(this.#live(), null);
+      this.#lastAnswer = sdp;
+      return new RTCSessionDescription({ type: 'answer', sdp });
+    });
+  }
+
+  setLocalDescription(description) {
+    return this.#async(() => {
+      if (description === undefined || description === null || description.type === undefined) {
+        native.setLocalDescription(this.#live(), null, null); // the implicit form
+        return undefined;
+      }
+      if (!TYPES.includes(description.type)) throw new TypeError(`invalid description type '${description.type}'`);
+      const sdp = description.sdp || (description.type === 'offer' ? this.#lastOffer : this.#lastAnswer);
+      native.setLocalDescription(this.#live(), description.type, sdp || null);
+      return undefined;
+    });
+  }
+
+  setRemoteDescription(description) {
+    return this.#async(() => {
+      if (!description || typeof description !== 'object') throw new TypeError('setRemoteDescription needs a description');
+      if (!TYPES.includes(description.type)) throw new TypeError(`invalid description type '${description.type}'`);
+      if (description.type !== 'rollback' && typeof description.sdp !== 'string') throw new TypeError('sdp must be a string');
+      native.setRemoteDescription(this.#live(), description.type, description.sdp ?? null);
+      return undefined;
+    });
+  }
+
+  addIceCandidate(candidate) {
+    return this.#async(() => {
+      const handle = this.#live();
+      if (candidate === undefined || candidate === null || !candidate.candidate) {
+        native.addIceCandidate(handle, null, candidate?.sdpMid ?? null, candidate?.sdpMLineIndex ?? -1);
+        return undefined;
+      }
+      if (candidate.sdpMid == null && candidate.sdpMLineIndex == null) {
+        throw new TypeError('candidate needs sdpMid or sdpMLineIndex');
+      }
+      native.addIceCandidate(handle, String(candidate.candidate), candidate.sdpMid ?? null, candidate.sdpMLineIndex ?? -1);
+      return undefined;
+    });
+  }
+
+  restartIce() {
+    if (!this.#closed) w3c(() => native.restartIce(this.#handle));
+  }
+
+  getStats() {
+    return this.#async(() => {
+      const report = JSON.parse(native.getStats(this.#live()));
+      return new Map(Object.entries(report));
+    });
+  }
+
+  get sctp() {
+    if (this.#closed) return null;
+    const handle = this.#handle;
+    return { get maxMessageSize() { return native.maxMessageSize(handle); } };
+  }
+
+  createDataChannel(label, init = {}) {
+    if (arguments.length === 0) throw new TypeError('createDataChannel needs a label');
+    const handle = this.#live();
+    if (init?.maxPacketLifeTime != null && init?.maxRetransmits != null) {
+      throw new TypeError('maxPacketLifeTime and maxRetransmits are exclusive');
+    }
+    const id = w3c(() => native.channelCreate(handle, String(label), channelInitJSON(init)));
+    const channel = new RTCDataChannel(id);
+    this.#channels.set(id, channel);
+    return channel;
+  }
+
+  close() {
+    if (this.#closed) return;
+    this.#closed = true;
+    try { native.peerClose(this.#handle); } catch { /* closed already */ }
+    this.#signaling = 'closed';
+    this.#ice = 'closed';
+    this.#connection = 'closed';
+    for (const channel of this.#channels.values()) channel._closed();
+    this.#channels.clear();
+  }
+
+  // type, state, channel, text, sdpMid, sdpMLineIndex, binary, data (ArrayBuffer)
+  #onEvent(type, state, channel, text, sdpMid, sdpMLineIndex, binary, data) {
+    if (type >= 20) {
+      const target = this.#channels.get(channel);
+      if (!target) return;
+      const announce = type === 20 && target._remote && target.readyState === 'connecting';
+      if (type === 25) this.#channels.delete(channel);
+      if (announce) { // browsers announce a remote channel once it is open
+        target._onEvent(type, text, binary, data);
+        this.dispatchEvent(new RTCDataChannelEvent('datachannel', { channel: target }));
+        return;
+      }
+      target._onEvent(type, text, binary, data);
+      return;
+    }
+    if (type === 8 || this.#closed) return; // PEER_CLOSED, or events that lost the race with close()
+    switch (type) {
+      case 1: {
+        const candidate = text ? new RTCIceCandidate({ candidate: text, sdpMid, sdpMLineIndex }) : null;
+        this.dispatchEvent(new RTCPeerConnectionIceEvent('icecandidate', { candidate }));
+        break;
+      }
+      case 2:
+        this.#gathering = GATHERING[state];
+        this.dispatchEvent(new Event('icegatheringstatechange'));
+        break;
+      case 3:
+        this.#ice = ICE[state];
+        this.dispatchEvent(new Event('iceconnectionstatechange'));
+        break;
+      case 4:
+        this.#connection = CONNECTION[state];
+        this.dispatchEvent(new Event('connectionstatechange'));
+        break;
+      case 5:
+        this.#signaling = SIGNALING[state];
+        this.dispatchEvent(new Event('signalingstatechange'));
+        break;
+      case 6:
+        this.dispatchEvent(new Event('negotiationneeded'));
+        break;
+      case 7:
+        this.#channels.set(channel, new RTCDataChannel(channel, true));
+        break;
+      default:
+    }
+  }
+}
+
+defineEventHandlers(RTCPeerConnection, ['icecandidate', 'icegatheringstatechange', 'iceconnectionstatechange',
+  'connectionstatechange', 'signalingstatechange', 'negotiationneeded', 'datachannel']);
+
+module.exports = { RTCPeerConnection };

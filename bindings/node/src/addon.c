@@ -1,0 +1,443 @@
+/*
+ * The N-API addon: a thin, synchronous mirror of include/omnirtc.h for the
+ * JavaScript layer in lib/. All W3C behaviour lives in JavaScript.
+ *
+ * Events: each peer connection has a thread-safe function. The library's
+ * callback (on a Go thread) copies the event and queues it without blocking;
+ * JavaScript gets it on the main thread. The function keeps the event loop
+ * alive until OMNIRTC_EVENT_PEER_CLOSED, then is released, so a process with
+ * no open peer connection can exit. When JavaScript falls HIGH_WATER messages
+ * behind, the channels that feed it are paused (SCTP flow control pushes back)
+ * until it is LOW_WATER behind again.
+ */
+#define NAPI_VERSION 8
+#include <node_api.h>
+#include <omnirtc.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HIGH_WATER 4096
+#define LOW_WATER 1024
+#define MAX_PAUSED 64
+
+typedef struct {
+	napi_threadsafe_function tsfn;
+	pthread_mutex_t mu;
+	long pending;                         /* events queued, not yet in JavaScript */
+	omnirtc_channel_t paused[MAX_PAUSED]; /* channels paused by this peer's backlog */
+	int npaused;
+} peer_ctx;
+
+typedef struct {
+	int32_t type, state, sdp_mline_index, binary;
+	omnirtc_channel_t channel;
+	char *text, *sdp_mid;
+	void *data;
+	size_t size;
+} event_copy;
+
+/* --- errors ---------------------------------------------------------------- */
+
+static napi_value throw_status(napi_env env, omnirtc_status_t status) {
+	napi_value message, code, error, number;
+	napi_create_string_utf8(env, omnirtc_last_error(), NAPI_AUTO_LENGTH, &message);
+	napi_create_string_utf8(env, omnirtc_status_string(status), NAPI_AUTO_LENGTH, &code);
+	napi_create_error(env, code, message, &error);
+	napi_create_int32(env, status, &number);
+	napi_set_named_property(env, error, "status", number);
+	napi_throw(env, error);
+	return NULL;
+}
+
+#define CALL(expr)                                                                                   \
+	do {                                                                                         \
+		omnirtc_status_t s_ = (expr);                                                        \
+		if (s_ != OMNIRTC_OK)                                                                \
+			return throw_status(env, s_);                                                \
+	} while (0)
+
+/* --- argument helpers (lib/ validates types; these only convert) -------------- */
+
+static napi_value *args(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
+	size_t argc = want;
+	napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+	for (size_t i = argc; i < want; i++)
+		napi_get_undefined(env, &argv[i]);
+	return argv;
+}
+
+static uint64_t to_handle(napi_env env, napi_value v) {
+	double d = 0;
+	napi_get_value_double(env, v, &d);
+	return d > 0 ? (uint64_t)d : 0;
+}
+
+/* A copy of a JS string, or NULL for null/undefined. Free with free(). */
+static char *to_string(napi_env env, napi_value v) {
+	napi_valuetype t;
+	napi_typeof(env, v, &t);
+	if (t != napi_string)
+		return NULL;
+	size_t n = 0;
+	napi_get_value_string_utf8(env, v, NULL, 0, &n);
+	char *s = malloc(n + 1);
+	if (s != NULL)
+		napi_get_value_string_utf8(env, v, s, n + 1, &n);
+	return s;
+}
+
+static napi_value from_handle(napi_env env, uint64_t h) {
+	napi_value v;
+	napi_create_double(env, (double)h, &v);
+	return v;
+}
+
+static napi_value from_string(napi_env env, const char *s) {
+	napi_value v;
+	if (s == NULL)
+		napi_get_null(env, &v);
+	else
+		napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &v);
+	return v;
+}
+
+/* Returns a library string as a JS string and frees it. */
+static napi_value take_string(napi_env env, char *s) {
+	napi_value v = from_string(env, s);
+	omnirtc_free(s);
+	return v;
+}
+
+/* --- events ------------------------------------------------------------------ */
+
+static char *dup_or_null(const char *s) { return s != NULL ? strdup(s) : NULL; }
+
+static void free_event(event_copy *e) {
+	free(e->text);
+	free(e->sdp_mid);
+	free(e->data);
+	free(e);
+}
+
+static void free_external(napi_env env, void *data, void *hint) {
+	(void)env;
+	(void)hint;
+	free(data);
+}
+
+/* On a Go thread: copy, account, queue without blocking. */
+static void on_event(void *user_data, const omnirtc_event_t *e) {
+	peer_ctx *ctx = user_data;
+	event_copy *copy = calloc(1, sizeof *copy);
+	if (copy == NULL)
+		return;
+	copy->type = e->type;
+	copy->state = e->state;
+	copy->channel = e->channel;
+	copy->sdp_mline_index = e->sdp_mline_index;
+	copy->binary = e->binary;
+	copy->text = dup_or_null(e->text);
+	copy->sdp_mid = dup_or_null(e->sdp_mid);
+	if (e->type == OMNIRTC_EVENT_CHANNEL_MESSAGE) {
+		copy->size = e->size;
+		copy->data = malloc(e->size > 0 ? e->size : 1);
+		if (e->size > 0 && copy->data != NULL)
+			memcpy(copy->data, e->data, e->size);
+	}
+	int pause = 0;
+	pthread_mutex_lock(&ctx->mu);
+	ctx->pending++;
+	if (e->type == OMNIRTC_EVENT_CHANNEL_MESSAGE && ctx->pending > HIGH_WATER && ctx->npaused < MAX_PAUSED) {
+		pause = 1;
+		for (int i = 0; i < ctx->npaused; i++)
+			pause = pause && ctx->paused[i] != e->channel;
+		if (pause)
+			ctx->paused[ctx->npaused++] = e->channel;
+	}
+	pthread_mutex_unlock(&ctx->mu);
+	if (pause)
+		omnirtc_channel_set_paused(e->channel, 1);
+	napi_call_threadsafe_function(ctx->tsfn, copy, napi_tsfn_nonblocking);
+	if (e->type == OMNIRTC_EVENT_PEER_CLOSED) /* the last event: let the loop go */
+		napi_release_threadsafe_function(ctx->tsfn, napi_tsfn_release);
+}
+
+/* On the main thread: hand one event to lib/'s dispatcher. */
+static void call_js(napi_env env, napi_value js_cb, void *context, void *data) {
+	peer_ctx *ctx = context;
+	event_copy *e = data;
+	omnirtc_channel_t resume[MAX_PAUSED];
+	int nresume = 0;
+	pthread_mutex_lock(&ctx->mu);
+	ctx->pending--;
+	if (ctx->pending < LOW_WATER && ctx->npaused > 0) {
+		nresume = ctx->npaused;
+		memcpy(resume, ctx->paused, sizeof(omnirtc_channel_t) * (size_t)nresume);
+		ctx->npaused = 0;
+	}
+	pthread_mutex_unlock(&ctx->mu);
+	for (int i = 0; i < nresume; i++)
+		omnirtc_channel_set_paused(resume[i], 0);
+	if (env == NULL) { /* the function is being torn down */
+		free_event(e);
+		return;
+	}
+	napi_value argv[8], undefined;
+	napi_get_undefined(env, &undefined);
+	napi_create_int32(env, e->type, &argv[0]);
+	napi_create_int32(env, e->state, &argv[1]);
+	argv[2] = from_handle(env, e->channel);
+	argv[3] = from_string(env, e->text);
+	argv[4] = from_string(env, e->sdp_mid);
+	napi_create_int32(env, e->sdp_mline_index, &argv[5]);
+	napi_get_boolean(env, e->binary != 0, &argv[6]);
+	argv[7] = undefined;
+	if (e->data != NULL) { /* handed to JavaScript without a copy */
+		napi_create_external_arraybuffer(env, e->data, e->size, free_external, NULL, &argv[7]);
+		e->data = NULL;
+	}
+	napi_call_function(env, undefined, js_cb, 8, argv, NULL);
+	free_event(e);
+}
+
+static void finalize_ctx(napi_env env, void *data, void *hint) {
+	(void)env;
+	(void)hint;
+	peer_ctx *ctx = data;
+	pthread_mutex_destroy(&ctx->mu);
+	free(ctx);
+}
+
+/* peerCreate(configJson, onEvent) -> handle */
+static napi_value peer_create(napi_env env, napi_callback_info info) {
+	napi_value argv[2], name;
+	args(env, info, 2, argv);
+	peer_ctx *ctx = calloc(1, sizeof *ctx);
+	pthread_mutex_init(&ctx->mu, NULL);
+	napi_create_string_utf8(env, "omnirtc-events", NAPI_AUTO_LENGTH, &name);
+	if (napi_create_threadsafe_function(env, argv[1], NULL, name, 0, 1, ctx, finalize_ctx, ctx, call_js,
+	                                    &ctx->tsfn) != napi_ok) {
+		finalize_ctx(env, ctx, NULL);
+		napi_throw_error(env, "OMNIRTC_ERR_INTERNAL", "cannot create the event function");
+		return NULL;
+	}
+	char *config = to_string(env, argv[0]);
+	omnirtc_peer_t peer = 0;
+	omnirtc_status_t s = omnirtc_peer_create(config, on_event, ctx, &peer);
+	free(config);
+	if (s != OMNIRTC_OK) {
+		napi_release_threadsafe_function(ctx->tsfn, napi_tsfn_release);
+		return throw_status(env, s);
+	}
+	return from_handle(env, peer);
+}
+
+/* --- simple forwards ------------------------------------------------------------ */
+
+static napi_value peer_close(napi_env env, napi_callback_info info) {
+	napi_value argv[1];
+	args(env, info, 1, argv);
+	CALL(omnirtc_peer_close(to_handle(env, argv[0])));
+	return NULL;
+}
+
+static napi_value create_description(napi_env env, napi_callback_info info, int offer) {
+	napi_value argv[2];
+	args(env, info, 2, argv);
+	char *options = to_string(env, argv[1]), *sdp = NULL;
+	uint64_t peer = to_handle(env, argv[0]);
+	omnirtc_status_t s = offer ? omnirtc_peer_create_offer(peer, options, &sdp)
+	                           : omnirtc_peer_create_answer(peer, options, &sdp);
+	free(options);
+	CALL(s);
+	return take_string(env, sdp);
+}
+
+static napi_value create_offer(napi_env env, napi_callback_info info) { return create_description(env, info, 1); }
+static napi_value create_answer(napi_env env, napi_callback_info info) { return create_description(env, info, 0); }
+
+static napi_value set_description(napi_env env, napi_callback_info info, int local) {
+	napi_value argv[3];
+	args(env, info, 3, argv);
+	char *type = to_string(env, argv[1]), *sdp = to_string(env, argv[2]);
+	uint64_t peer = to_handle(env, argv[0]);
+	omnirtc_status_t s = local ? omnirtc_peer_set_local_description(peer, type, sdp)
+	                           : omnirtc_peer_set_remote_description(peer, type, sdp);
+	free(type);
+	free(sdp);
+	CALL(s);
+	return NULL;
+}
+
+static napi_value set_local(napi_env env, napi_callback_info info) { return set_description(env, info, 1); }
+static napi_value set_remote(napi_env env, napi_callback_info info) { return set_description(env, info, 0); }
+
+/* getDescription(peer, which) -> {type, sdp} | null */
+static napi_value get_description(napi_env env, napi_callback_info info) {
+	napi_value argv[2], result;
+	args(env, info, 2, argv);
+	int32_t which = 0;
+	napi_get_value_int32(env, argv[1], &which);
+	char *type = NULL, *sdp = NULL;
+	CALL(omnirtc_peer_get_description(to_handle(env, argv[0]), which, &type, &sdp));
+	if (sdp == NULL) {
+		napi_get_null(env, &result);
+		return result;
+	}
+	napi_create_object(env, &result);
+	napi_set_named_property(env, result, "type", take_string(env, type));
+	napi_set_named_property(env, result, "sdp", take_string(env, sdp));
+	return result;
+}
+
+static napi_value add_candidate(napi_env env, napi_callback_info info) {
+	napi_value argv[4];
+	args(env, info, 4, argv);
+	char *candidate = to_string(env, argv[1]), *mid = to_string(env, argv[2]);
+	int32_t index = -1;
+	napi_get_value_int32(env, argv[3], &index);
+	omnirtc_status_t s = omnirtc_peer_add_ice_candidate(to_handle(env, argv[0]), candidate, mid, index);
+	free(candidate);
+	free(mid);
+	CALL(s);
+	return NULL;
+}
+
+static napi_value restart_ice(napi_env env, napi_callback_info info) {
+	napi_value argv[1];
+	args(env, info, 1, argv);
+	CALL(omnirtc_peer_restart_ice(to_handle(env, argv[0])));
+	return NULL;
+}
+
+static napi_value get_stats(napi_env env, napi_callback_info info) {
+	napi_value argv[1];
+	args(env, info, 1, argv);
+	char *json = NULL;
+	CALL(omnirtc_peer_get_stats(to_handle(env, argv[0]), &json));
+	return take_string(env, json);
+}
+
+static napi_value max_message_size(napi_env env, napi_callback_info info) {
+	napi_value argv[1], v;
+	args(env, info, 1, argv);
+	uint64_t size = 0;
+	CALL(omnirtc_peer_get_max_message_size(to_handle(env, argv[0]), &size));
+	napi_create_double(env, (double)size, &v);
+	return v;
+}
+
+static napi_value channel_create(napi_env env, napi_callback_info info) {
+	napi_value argv[3];
+	args(env, info, 3, argv);
+	char *label = to_string(env, argv[1]), *init = to_string(env, argv[2]);
+	omnirtc_channel_t channel = 0;
+	omnirtc_status_t s = omnirtc_channel_create(to_handle(env, argv[0]), label, init, &channel);
+	free(label);
+	free(init);
+	CALL(s);
+	return from_handle(env, channel);
+}
+
+/* channelSend(channel, string | Uint8Array): a string is sent as text */
+static napi_value channel_send(napi_env env, napi_callback_info info) {
+	napi_value argv[3];
+	args(env, info, 3, argv);
+	uint64_t channel = to_handle(env, argv[0]);
+	napi_valuetype t;
+	napi_typeof(env, argv[1], &t);
+	if (t == napi_string) {
+		char *text = to_string(env, argv[1]);
+		omnirtc_status_t s = omnirtc_channel_send(channel, text, text != NULL ? strlen(text) : 0, 0);
+		free(text);
+		CALL(s);
+		return NULL;
+	}
+	/* lib/ passes every binary payload as a Uint8Array */
+	void *data = NULL;
+	size_t size = 0;
+	napi_typedarray_type type;
+	napi_value buffer;
+	size_t offset;
+	if (napi_get_typedarray_info(env, argv[1], &type, &size, &data, &buffer, &offset) != napi_ok ||
+	    type != napi_uint8_array) {
+		napi_throw_type_error(env, "OMNIRTC_ERR_INVALID_ARGUMENT", "binary data must be a Uint8Array");
+		return NULL;
+	}
+	CALL(omnirtc_channel_send(channel, data, size, 1));
+	return NULL;
+}
+
+static napi_value channel_info(napi_env env, napi_callback_info info) {
+	napi_value argv[1];
+	args(env, info, 1, argv);
+	char *json = NULL;
+	CALL(omnirtc_channel_get_info(to_handle(env, argv[0]), &json));
+	return take_string(env, json);
+}
+
+static napi_value channel_buffered(napi_env env, napi_callback_info info) {
+	napi_value argv[1], v;
+	args(env, info, 1, argv);
+	uint64_t amount = 0;
+	CALL(omnirtc_channel_get_buffered_amount(to_handle(env, argv[0]), &amount));
+	napi_create_double(env, (double)amount, &v);
+	return v;
+}
+
+static napi_value channel_set_threshold(napi_env env, napi_callback_info info) {
+	napi_value argv[2];
+	args(env, info, 2, argv);
+	double threshold = 0;
+	napi_get_value_double(env, argv[1], &threshold);
+	CALL(omnirtc_channel_set_buffered_amount_low_threshold(to_handle(env, argv[0]), (uint64_t)threshold));
+	return NULL;
+}
+
+static napi_value channel_close(napi_env env, napi_callback_info info) {
+	napi_value argv[1];
+	args(env, info, 1, argv);
+	CALL(omnirtc_channel_close(to_handle(env, argv[0])));
+	return NULL;
+}
+
+static napi_value debug_counters(napi_env env, napi_callback_info info) {
+	(void)info;
+	char *json = NULL;
+	CALL(omnirtc_debug_counters(&json));
+	return take_string(env, json);
+}
+
+static napi_value version(napi_env env, napi_callback_info info) {
+	(void)info;
+	return from_string(env, omnirtc_version());
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+	static const struct {
+		const char *name;
+		napi_callback fn;
+	} functions[] = {
+	    {"peerCreate", peer_create},         {"peerClose", peer_close},
+	    {"createOffer", create_offer},       {"createAnswer", create_answer},
+	    {"setLocalDescription", set_local},  {"setRemoteDescription", set_remote},
+	    {"getDescription", get_description}, {"addIceCandidate", add_candidate},
+	    {"restartIce", restart_ice},         {"getStats", get_stats},
+	    {"maxMessageSize", max_message_size}, {"channelCreate", channel_create},
+	    {"channelSend", channel_send},       {"channelInfo", channel_info},
+	    {"channelBufferedAmount", channel_buffered},
+	    {"channelSetThreshold", channel_set_threshold},
+	    {"channelClose", channel_close},     {"debugCounters", debug_counters},
+	    {"version", version},
+	};
+	for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
+		napi_value fn;
+		napi_create_function(env, functions[i].name, NAPI_AUTO_LENGTH, functions[i].fn, NULL, &fn);
+		napi_set_named_property(env, exports, functions[i].name, fn);
+	}
+	return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

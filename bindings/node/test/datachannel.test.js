@@ -1,0 +1,171 @@
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const crypto = require('node:crypto');
+const { RTCPeerConnection, RTCSessionDescription, debugCounters } = require('..');
+const { LOOPBACK, once, trickle, negotiate, openPair, waitFor } = require('./helpers');
+
+function messages(channel) {
+  const got = [];
+  channel.addEventListener('message', (e) => got.push(e.data));
+  return got;
+}
+
+test('text and every binary type, both ways', async () => {
+  const [a, b, local, remote] = await openPair();
+  const atB = messages(remote);
+  const atA = messages(local);
+  local.send('hello');
+  local.send(new Uint8Array([1, 2, 3]));
+  local.send(new Uint16Array([0x0102]).buffer);
+  local.send(new DataView(new Uint8Array([9, 8, 7, 6]).buffer, 1, 2));
+  local.send(Buffer.from('buf'));
+  local.send(new Blob(['blob!']));
+  local.send('after the blob'); // keeps its place behind the Blob
+  remote.send('back');
+  await waitFor(() => atB.length === 7 && atA.length === 1);
+  assert.equal(atB[0], 'hello');
+  assert.deepEqual([...new Uint8Array(atB[1])], [1, 2, 3]);
+  assert.ok(atB[1] instanceof ArrayBuffer);
+  assert.deepEqual([...new Uint8Array(atB[2])], [2, 1]);
+  assert.deepEqual([...new Uint8Array(atB[3])], [8, 7]);
+  assert.equal(Buffer.from(atB[4]).toString(), 'buf');
+  assert.equal(Buffer.from(atB[5]).toString(), 'blob!');
+  assert.equal(atB[6], 'after the blob');
+  assert.equal(atA[0], 'back');
+  assert.equal(a.connectionState, 'connected');
+  assert.equal(remote.label, 'test');
+  assert.equal(remote.id, local.id);
+  a.close();
+  b.close();
+  assert.equal(local.readyState, 'closed');
+});
+
+test('binaryType blob delivers Blobs', async () => {
+  const [a, b, local, remote] = await openPair();
+  remote.binaryType = 'blob';
+  const got = once(remote, 'message');
+  local.send(new Uint8Array([5, 6]));
+  const { data } = await got;
+  assert.ok(data instanceof Blob);
+  assert.deepEqual([...new Uint8Array(await data.arrayBuffer())], [5, 6]);
+  a.close();
+  b.close();
+});
+
+for (const [init, expect] of [
+  [{ ordered: false }, { ordered: false, maxRetransmits: null, maxPacketLifeTime: null }],
+  [{ maxRetransmits: 0 }, { ordered: true, maxRetransmits: 0 }],
+  [{ ordered: false, maxPacketLifeTime: 150 }, { ordered: false, maxPacketLifeTime: 150 }],
+  [{ protocol: 'chat.v2' }, { protocol: 'chat.v2', negotiated: false }],
+]) {
+  test(`channel option ${JSON.stringify(init)} reaches the remote`, async () => {
+    const [a, b, local, remote] = await openPair(init);
+    for (const [key, value] of Object.entries(expect)) {
+      assert.equal(remote[key], value, key);
+      assert.equal(local[key], value, key);
+    }
+    const got = once(remote, 'message');
+    local.send('x');
+    assert.equal((await got).data, 'x');
+    a.close();
+    b.close();
+  });
+}
+
+test('negotiated channels pair by id', async () => {
+  const a = new RTCPeerConnection(LOOPBACK);
+  const b = new RTCPeerConnection(LOOPBACK);
+  trickle(a, b);
+  const ca = a.createDataChannel('neg', { negotiated: true, id: 3 });
+  const cb = b.createDataChannel('neg', { negotiated: true, id: 3 });
+  const opened = Promise.all([once(ca, 'open'), once(cb, 'open')]);
+  await negotiate(a, b);
+  await opened;
+  const got = once(cb, 'message');
+  ca.send('by id');
+  assert.equal((await got).data, 'by id');
+  assert.equal(ca.id, 3);
+  a.close();
+  b.close();
+});
+
+test('16 MiB arrive byte-identical with bufferedamountlow flow control', async () => {
+  const [a, b, local, remote] = await openPair();
+  const total = 16 * 1024 * 1024;
+  const chunk = 64 * 1024;
+  const payload = crypto.randomBytes(total);
+  const hash = crypto.createHash('sha256');
+  let received = 0;
+  remote.addEventListener('message', ({ data }) => { hash.update(new Uint8Array(data)); received += data.byteLength; });
+  local.bufferedAmountLowThreshold = 1024 * 1024;
+  assert.equal(local.bufferedAmountLowThreshold, 1024 * 1024);
+  let lows = 0;
+  local.onbufferedamountlow = () => { lows += 1; };
+  for (let offset = 0; offset < total; offset += chunk) {
+    if (local.bufferedAmount > 4 * 1024 * 1024) await once(local, 'bufferedamountlow');
+    local.send(payload.subarray(offset, offset + chunk));
+  }
+  await waitFor(() => received >= total, 60000);
+  assert.equal(received, total);
+  assert.equal(hash.digest('hex'), crypto.createHash('sha256').update(payload).digest('hex'));
+  assert.ok(lows > 0);
+  a.close();
+  b.close();
+});
+
+test('close from either side is observed by the other', async () => {
+  const before = debugCounters().handles;
+  const [a, b, local, remote] = await openPair();
+  const closing = once(remote, 'closing');
+  const closed = once(remote, 'close');
+  local.close();
+  assert.equal(local.readyState, 'closing');
+  await closing;
+  await closed;
+  await once(local, 'close');
+  assert.equal(remote.readyState, 'closed');
+  a.close();
+  b.close();
+  await waitFor(() => debugCounters().handles.peer <= before.peer && debugCounters().handles.channel <= before.channel);
+});
+
+test('renegotiation adds a channel and restartIce keeps it working', async () => {
+  const [a, b, local, remote] = await openPair();
+  const late = a.createDataChannel('late');
+  const added = once(b, 'datachannel');
+  a.restartIce();
+  await once(a, 'negotiationneeded');
+  await negotiate(a, b);
+  const { channel } = await added;
+  assert.equal(channel.label, 'late');
+  const got = once(channel, 'message');
+  if (late.readyState !== 'open') await once(late, 'open');
+  late.send('renegotiated');
+  assert.equal((await got).data, 'renegotiated');
+  const again = once(remote, 'message');
+  local.send('old channel');
+  assert.equal((await again).data, 'old channel');
+  a.close();
+  b.close();
+});
+
+test('getStats returns an RTCStatsReport map; descriptions and states are W3C', async () => {
+  const [a, b, local, remote] = await openPair();
+  const got = once(remote, 'message');
+  local.send('count');
+  await got;
+  const report = await a.getStats();
+  assert.ok(report instanceof Map);
+  const types = new Set([...report.values()].map((s) => s.type));
+  for (const t of ['peer-connection', 'transport', 'candidate-pair', 'data-channel', 'certificate']) assert.ok(types.has(t), t);
+  assert.ok(a.localDescription instanceof RTCSessionDescription);
+  assert.equal(a.currentRemoteDescription.type, 'answer');
+  assert.equal(a.pendingLocalDescription, null);
+  assert.equal(a.signalingState, 'stable');
+  assert.equal(a.iceGatheringState, 'complete');
+  assert.equal(a.sctp.maxMessageSize, 256 * 1024);
+  a.close();
+  b.close();
+  assert.equal(a.signalingState, 'closed');
+});
