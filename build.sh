@@ -86,12 +86,14 @@ demo() {
 	with_lib scripts/netns-run.sh examples/c/two-process.sh "$BUILD/bin/signaling_peer"
 }
 
+FAILED_SUITES=() # suites that failed; build.sh test runs them all, then fails
+
 test_go() {
 	say "go vet and go test -race ./core/..."
-	go vet ./...
-	scripts/netns-run.sh go test -race -count=1 -timeout 15m ./core/...
+	go vet ./... || FAILED_SUITES+=(vet)
+	scripts/netns-run.sh go test -race -count=1 -timeout 15m ./core/... || FAILED_SUITES+=(go)
 	say "Go fuzz targets (bounded)"
-	scripts/fuzz.sh "${FUZZTIME:-10s}"
+	scripts/fuzz.sh "${FUZZTIME:-10s}" || FAILED_SUITES+=(fuzz)
 }
 
 # Each suite's output is kept in build/logs/ so the totals can be added up.
@@ -101,15 +103,15 @@ test_c() {
 	c_programs
 	say "C tests"
 	mkdir -p "$LOGS"
-	with_lib scripts/netns-run.sh scripts/test-c.sh "$BUILD/bin" | tee "$LOGS/c.log"
+	with_lib scripts/netns-run.sh scripts/test-c.sh "$BUILD/bin" | tee "$LOGS/c.log" || FAILED_SUITES+=(c)
 }
 
-run_suite() { # a suite runs when its script exists
+run_suite() { # a suite runs when its script exists; a failure is counted, not fatal
 	local script=scripts/test-$1.sh
 	[ -x "$script" ] || { say "no $1 suite yet"; return 0; }
 	say "$1 tests"
 	mkdir -p "$LOGS"
-	with_lib "$script" 2>&1 | tee "$LOGS/$1.log"
+	with_lib "$script" 2>&1 | tee "$LOGS/$1.log" || FAILED_SUITES+=("$1")
 }
 
 # total adds up the "N passed, M failed" summary line of every suite.
@@ -127,6 +129,7 @@ test_all() {
 		run_suite "$suite"
 	done
 	total
+	[ ${#FAILED_SUITES[@]} -eq 0 ] || { echo "failed suites: ${FAILED_SUITES[*]}"; exit 1; }
 }
 
 case "${1:-}" in
@@ -134,9 +137,9 @@ case "${1:-}" in
 	lib) lib ;;
 	demo) demo ;;
 	test) test_all ;;
-	test-go) lib; test_go ;;
-	test-c) lib; test_c ;;
-	test-*) lib; run_suite "${1#test-}" ;;
+	test-go) lib; test_go; [ ${#FAILED_SUITES[@]} -eq 0 ] ;;
+	test-c) lib; test_c; [ ${#FAILED_SUITES[@]} -eq 0 ] ;;
+	test-*) lib; run_suite "${1#test-}"; [ ${#FAILED_SUITES[@]} -eq 0 ] ;;
 	bench) lib; with_lib scripts/bench.sh "${@:2}" ;;
 	soak) lib; with_lib scripts/soak.sh "${@:2}" ;;
 	wheel) lib; with_lib scripts/wheel.sh ;;

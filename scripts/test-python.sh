@@ -1,14 +1,24 @@
 #!/usr/bin/env bash
 # The Python binding's suite: a venv with pytest and aiortc, then pytest in a
 # private network namespace with a veth pair (aiortc ignores loopback).
-set -euo pipefail
+set -uo pipefail
 cd "$(dirname "$0")/.."
 venv=build/venv-python
 if [ ! -x "$venv/bin/pytest" ] || ! "$venv/bin/python" -c "import aiortc" 2>/dev/null; then
 	echo "==> creating $venv (pytest, aiortc, build)"
 	python3 -m venv "$venv"
-	"$venv/bin/pip" install -q --disable-pip-version-check pytest aiortc build wheel
+	"$venv/bin/pip" install -q --disable-pip-version-check pytest aiortc build wheel || exit 1
 fi
+# The wheel test runs offline inside the namespace; its build venv is made here.
+scripts/wheel.sh >/dev/null || exit 1
 export PYTHONPATH=$PWD/bindings/python:$PWD/bindings/python/tests
-NETNS_LAN=1 exec scripts/netns-run.sh "$venv/bin/python" -m pytest -q -p no:cacheprovider \
-	bindings/python/tests examples/python "$@"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+NETNS_LAN=1 scripts/netns-run.sh "$venv/bin/python" -m pytest -q -p no:cacheprovider \
+	bindings/python/tests examples/python "$@" | tee "$log" || status=$?
+summary=$(tail -n 1 "$log")
+passed=$(grep -Eo '[0-9]+ passed' <<<"$summary" | grep -Eo '[0-9]+' || true)
+failed=$(grep -Eo '[0-9]+ (failed|errors?)' <<<"$summary" | awk '{n += $1} END {print n + 0}')
+echo "python: ${passed:-0} passed, ${failed:-0} failed"
+[ "$status" -eq 0 ] && [ "${passed:-0}" -gt 0 ]

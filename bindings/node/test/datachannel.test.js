@@ -119,11 +119,10 @@ test('close from either side is observed by the other', async () => {
   const [a, b, local, remote] = await openPair();
   const closing = once(remote, 'closing');
   const closed = once(remote, 'close');
+  const localClosed = once(local, 'close'); // may fire before the remote's
   local.close();
   assert.equal(local.readyState, 'closing');
-  await closing;
-  await closed;
-  await once(local, 'close');
+  await Promise.all([closing, closed, localClosed]);
   assert.equal(remote.readyState, 'closed');
   a.close();
   b.close();
