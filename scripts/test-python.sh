@@ -4,11 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 venv=build/venv-python
-if [ ! -x "$venv/bin/pytest" ] || ! "$venv/bin/python" -c "import aiortc" 2>/dev/null; then
-	echo "==> creating $venv (pytest, aiortc, build)"
-	python3 -m venv "$venv"
-	"$venv/bin/pip" install -q --disable-pip-version-check pytest aiortc build wheel || exit 1
-fi
+scripts/python-venv.sh || exit 1
 # The wheel test runs offline inside the namespace; its build venv is made here.
 scripts/wheel.sh >/dev/null || exit 1
 export PYTHONPATH=$PWD/bindings/python:$PWD/bindings/python/tests
