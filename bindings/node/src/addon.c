@@ -312,22 +312,29 @@ static napi_value restart_ice(napi_env env, napi_callback_info info) {
 	return NULL;
 }
 
-static napi_value get_stats(napi_env env, napi_callback_info info) {
-	napi_value argv[1];
-	args(env, info, 1, argv);
-	char *json = NULL;
-	CALL(omnirtc_peer_get_stats(to_handle(env, argv[0]), &json));
-	return take_string(env, json);
-}
+/* Getters that take one handle: NAME(handle) -> JSON string or number. */
+#define JSON_GETTER(name, getter)                                                                  \
+	static napi_value name(napi_env env, napi_callback_info info) {                            \
+		napi_value argv[1];                                                                \
+		args(env, info, 1, argv);                                                          \
+		char *json = NULL;                                                                 \
+		CALL(getter(to_handle(env, argv[0]), &json));                                      \
+		return take_string(env, json);                                                     \
+	}
+#define U64_GETTER(name, getter)                                                                   \
+	static napi_value name(napi_env env, napi_callback_info info) {                            \
+		napi_value argv[1], v;                                                             \
+		args(env, info, 1, argv);                                                          \
+		uint64_t n = 0;                                                                    \
+		CALL(getter(to_handle(env, argv[0]), &n));                                         \
+		napi_create_double(env, (double)n, &v);                                            \
+		return v;                                                                          \
+	}
 
-static napi_value max_message_size(napi_env env, napi_callback_info info) {
-	napi_value argv[1], v;
-	args(env, info, 1, argv);
-	uint64_t size = 0;
-	CALL(omnirtc_peer_get_max_message_size(to_handle(env, argv[0]), &size));
-	napi_create_double(env, (double)size, &v);
-	return v;
-}
+JSON_GETTER(get_stats, omnirtc_peer_get_stats)
+U64_GETTER(max_message_size, omnirtc_peer_get_max_message_size)
+JSON_GETTER(channel_info, omnirtc_channel_get_info)
+U64_GETTER(channel_buffered, omnirtc_channel_get_buffered_amount)
 
 static napi_value channel_create(napi_env env, napi_callback_info info) {
 	napi_value argv[3];
@@ -368,23 +375,6 @@ static napi_value channel_send(napi_env env, napi_callback_info info) {
 	}
 	CALL(omnirtc_channel_send(channel, data, size, 1));
 	return NULL;
-}
-
-static napi_value channel_info(napi_env env, napi_callback_info info) {
-	napi_value argv[1];
-	args(env, info, 1, argv);
-	char *json = NULL;
-	CALL(omnirtc_channel_get_info(to_handle(env, argv[0]), &json));
-	return take_string(env, json);
-}
-
-static napi_value channel_buffered(napi_env env, napi_callback_info info) {
-	napi_value argv[1], v;
-	args(env, info, 1, argv);
-	uint64_t amount = 0;
-	CALL(omnirtc_channel_get_buffered_amount(to_handle(env, argv[0]), &amount));
-	napi_create_double(env, (double)amount, &v);
-	return v;
 }
 
 static napi_value channel_set_threshold(napi_env env, napi_callback_info info) {
