@@ -236,13 +236,6 @@ static napi_value peer_create(napi_env env, napi_callback_info info) {
 
 /* --- simple forwards ------------------------------------------------------------ */
 
-static napi_value peer_close(napi_env env, napi_callback_info info) {
-	napi_value argv[1];
-	args(env, info, 1, argv);
-	CALL(omnirtc_peer_close(to_handle(env, argv[0])));
-	return NULL;
-}
-
 static napi_value create_description(napi_env env, napi_callback_info info, int offer) {
 	napi_value argv[2];
 	args(env, info, 2, argv);
@@ -305,14 +298,14 @@ static napi_value add_candidate(napi_env env, napi_callback_info info) {
 	return NULL;
 }
 
-static napi_value restart_ice(napi_env env, napi_callback_info info) {
-	napi_value argv[1];
-	args(env, info, 1, argv);
-	CALL(omnirtc_peer_restart_ice(to_handle(env, argv[0])));
-	return NULL;
-}
-
-/* Getters that take one handle: NAME(handle) -> JSON string or number. */
+/* Calls that take one handle: NAME(handle) -> undefined, JSON string or number. */
+#define HANDLE_CALL(name, call)                                                                    \
+	static napi_value name(napi_env env, napi_callback_info info) {                            \
+		napi_value argv[1];                                                                \
+		args(env, info, 1, argv);                                                          \
+		CALL(call(to_handle(env, argv[0])));                                               \
+		return NULL;                                                                       \
+	}
 #define JSON_GETTER(name, getter)                                                                  \
 	static napi_value name(napi_env env, napi_callback_info info) {                            \
 		napi_value argv[1];                                                                \
@@ -331,6 +324,9 @@ static napi_value restart_ice(napi_env env, napi_callback_info info) {
 		return v;                                                                          \
 	}
 
+HANDLE_CALL(peer_close, omnirtc_peer_close)
+HANDLE_CALL(restart_ice, omnirtc_peer_restart_ice)
+HANDLE_CALL(channel_close, omnirtc_channel_close)
 JSON_GETTER(get_stats, omnirtc_peer_get_stats)
 U64_GETTER(max_message_size, omnirtc_peer_get_max_message_size)
 JSON_GETTER(channel_info, omnirtc_channel_get_info)
@@ -383,13 +379,6 @@ static napi_value channel_set_threshold(napi_env env, napi_callback_info info) {
 	double threshold = 0;
 	napi_get_value_double(env, argv[1], &threshold);
 	CALL(omnirtc_channel_set_buffered_amount_low_threshold(to_handle(env, argv[0]), (uint64_t)threshold));
-	return NULL;
-}
-
-static napi_value channel_close(napi_env env, napi_callback_info info) {
-	napi_value argv[1];
-	args(env, info, 1, argv);
-	CALL(omnirtc_channel_close(to_handle(env, argv[0])));
 	return NULL;
 }
 
