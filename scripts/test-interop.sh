@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The interop suite: OmniRTC's C API, Python and Node bindings against
+# Debian's Chromium driven by playwright-core (tests/interop/README.md).
+# Installs Chromium and the suite's npm packages when missing, builds the C
+# peer and the Node addon, then runs every case in a private network namespace
+# whose veth has a default route: Chromium gathers no candidate without one.
+# Usage: scripts/test-interop.sh [node --test options]
+#   INTEROP_LANGUAGES=c,python,node selects the library peers.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+if ! dpkg -s chromium >/dev/null 2>&1; then
+	echo "==> installing chromium"
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null || exit 1
+fi
+(cd tests/interop && { [ -d node_modules/playwright-core ] && [ -d node_modules/ws ] || npm install --no-audit --no-fund --loglevel=error; }) || exit 1
+scripts/build-node-addon.sh || exit 1
+mkdir -p build/bin
+# shellcheck disable=SC2046
+cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 $(pkg-config --cflags omnirtc) -o build/bin/interop_c_peer \
+	tests/interop/c_peer.c $(pkg-config --libs omnirtc) -lpthread || exit 1
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+NETNS_LAN=1 timeout 900 scripts/netns-run.sh bash -c 'ip route add default via 10.99.0.2 dev omni0 && exec "$@"' route \
+	node --test --test-reporter=spec --test-concurrency=1 --test-force-exit \
+	tests/interop/interop.test.js "$@" | tee "$log" || status=$?
+passed=$(sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' "$log")
+failed=$(sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' "$log")
+echo "interop: ${passed:-0} passed, ${failed:-0} failed"
+[ "$status" -eq 0 ] && [ "${passed:-0}" -gt 0 ]

@@ -1,0 +1,206 @@
+// The interop agent for any W3C WebRTC implementation: the browser page runs
+// it over Chromium's or Firefox's RTCPeerConnection, node-peer.js over the
+// omnirtc Node binding's. It obeys the runner's operations (PROTOCOL.md) and
+// reports events; c_peer.c and python_peer.py speak the same protocol.
+(function (root) {
+  'use strict';
+
+  const CRC_TABLE = (() => {
+    const table = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      table[n] = c >>> 0;
+    }
+    return table;
+  })();
+
+  /** CRC-32 (zlib's) of bytes, continuing from crc. */
+  function crc32(bytes, crc = 0) {
+    let c = ~crc >>> 0;
+    for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+    return ~c >>> 0;
+  }
+
+  /** Running totals of the messages sent or received on one channel: count,
+   * bytes, CRC of the whole stream (order-sensitive) and the sum of every
+   * message's CRC (order-insensitive, for unordered channels). */
+  class Tally {
+    constructor() { Object.assign(this, { count: 0, bytes: 0, crc: 0, sum: 0, text: 0, binary: 0 }); }
+    add(bytes, binary) {
+      this.count++;
+      this.bytes += bytes.length;
+      this.crc = crc32(bytes, this.crc);
+      this.sum = (this.sum + crc32(bytes)) >>> 0;
+      if (binary) this.binary++; else this.text++;
+    }
+    result() { return { ...this }; }
+  }
+
+  const encoder = new TextEncoder();
+  const TEXT_UNIT = 'héllo wörld ✓ ';
+
+  /** Message i of a send: pseudo-random bytes, or UTF-8 text with
+   * multi-byte characters, about `size` bytes. */
+  function payload(binary, size, i) {
+    if (!binary) {
+      // TEXT_UNIT is 14 characters in 18 UTF-8 bytes
+      const text = `${i} ` + TEXT_UNIT.repeat(Math.ceil(size / 14));
+      return [...text].slice(0, Math.max(1, Math.floor(size * 14 / 18))).join('');
+    }
+    const bytes = new Uint8Array(size);
+    let x = (0x9e3779b9 ^ (i + 1) * 0x85ebca6b) >>> 0 || 1;
+    for (let k = 0; k < size; k++) {
+      x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+      bytes[k] = x & 0xff;
+    }
+    return bytes;
+  }
+
+  function bytesOf(data) {
+    if (typeof data === 'string') return encoder.encode(data);
+    if (data instanceof ArrayBuffer) return new Uint8Array(data);
+    if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    throw new TypeError(`unexpected message data ${Object.prototype.toString.call(data)}`);
+  }
+
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  const HIGH_WATER = 1 << 20;
+
+  /**
+   * createAgent({RTCPeerConnection, emit}) returns handle(message): emit(obj)
+   * sends an event or reply to the runner; handle takes one operation.
+   */
+  function createAgent({ RTCPeerConnection, emit }) {
+    let pc = null;
+    const channels = new Map(); // label -> RTCDataChannel
+    const received = new Map(); // label -> Tally
+    const expects = []; // {label, count, id}
+    let signaling = Promise.resolve(); // descriptions and candidates, in order
+    let queued = []; // remote candidates before the remote description
+
+    const tally = (label) => {
+      if (!received.has(label)) received.set(label, new Tally());
+      return received.get(label);
+    };
+
+    function settle() {
+      for (let i = expects.length - 1; i >= 0; i--) {
+        const e = expects[i];
+        const t = tally(e.label);
+        if (t.count >= e.count) {
+          expects.splice(i, 1);
+          emit({ id: e.id, ok: true, ...t.result() });
+        }
+      }
+    }
+
+    function adopt(channel, remote) {
+      channel.binaryType = 'arraybuffer';
+      channels.set(channel.label, channel);
+      if (remote) {
+        emit({
+          ev: 'channel', label: channel.label, ordered: channel.ordered, protocol: channel.protocol,
+          maxRetransmits: channel.maxRetransmits, maxPacketLifeTime: channel.maxPacketLifeTime,
+        });
+      }
+      const opened = () => emit({ ev: 'open', label: channel.label });
+      if (channel.readyState === 'open') opened();
+      else channel.addEventListener('open', opened);
+      channel.addEventListener('close', () => emit({ ev: 'close', label: channel.label }));
+      channel.addEventListener('message', ({ data }) => {
+        tally(channel.label).add(bytesOf(data), typeof data !== 'string');
+        settle();
+      });
+    }
+
+    async function describe(type, options) {
+      await pc.setLocalDescription(await (type === 'offer' ? pc.createOffer(options) : pc.createAnswer()));
+      emit({ ev: 'signal', signal: { type: pc.localDescription.type, sdp: pc.localDescription.sdp } });
+    }
+
+    async function signal(m) {
+      if (m.type === 'candidate') {
+        const candidate = { candidate: m.candidate, sdpMid: m.sdpMid, sdpMLineIndex: m.sdpMLineIndex };
+        if (!pc.remoteDescription) queued.push(candidate);
+        else await pc.addIceCandidate(candidate);
+        return;
+      }
+      await pc.setRemoteDescription({ type: m.type, sdp: m.sdp });
+      for (const c of queued.splice(0)) await pc.addIceCandidate(c);
+      if (m.type === 'offer') await describe('answer');
+    }
+
+    async function send({ label, binary, size, count, pace }) {
+      const channel = channels.get(label);
+      if (!channel) throw new Error(`no channel '${label}'`);
+      const sent = new Tally();
+      channel.bufferedAmountLowThreshold = HIGH_WATER / 4;
+      for (let i = 0; i < count; i++) {
+        if (pace) await sleep(2);
+        while (channel.bufferedAmount > HIGH_WATER) {
+          await new Promise((resolve) => {
+            channel.addEventListener('bufferedamountlow', resolve, { once: true });
+            setTimeout(resolve, 20);
+          });
+        }
+        const data = payload(binary, size, i);
+        channel.send(data);
+        sent.add(bytesOf(data), binary);
+      }
+      return sent.result();
+    }
+
+    /** Runs a signaling step after the ones before it, failed or not. */
+    function inOrder(step) {
+      signaling = signaling.catch(() => {}).then(step);
+      return signaling.then(() => ({}));
+    }
+
+    const ops = {
+      create: ({ config }) => {
+        pc = new RTCPeerConnection(config || {});
+        pc.addEventListener('icecandidate', ({ candidate }) => {
+          if (candidate && candidate.candidate) {
+            emit({ ev: 'signal', signal: { type: 'candidate', candidate: candidate.candidate, sdpMid: candidate.sdpMid, sdpMLineIndex: candidate.sdpMLineIndex } });
+          }
+        });
+        pc.addEventListener('datachannel', ({ channel }) => adopt(channel, true));
+        pc.addEventListener('signalingstatechange', () => emit({ ev: 'signaling', state: pc.signalingState }));
+        pc.addEventListener('iceconnectionstatechange', () => emit({ ev: 'ice', state: pc.iceConnectionState }));
+        pc.addEventListener('connectionstatechange', () => emit({ ev: 'connection', state: pc.connectionState }));
+        return {};
+      },
+      channel: ({ label, init }) => { adopt(pc.createDataChannel(label, init || {}), false); return {}; },
+      offer: ({ iceRestart }) => inOrder(() => describe('offer', { iceRestart: Boolean(iceRestart) })),
+      signal: (m) => inOrder(() => signal(m)),
+      send,
+      expect: ({ label, count, id }) => { expects.push({ label, count, id }); settle(); return undefined; },
+      close: ({ label }) => { channels.get(label).close(); return {}; },
+      closePeer: () => { pc.close(); return {}; },
+      state: () => {
+        const states = {};
+        for (const [label, channel] of channels) states[label] = channel.readyState;
+        return {
+          signaling: pc.signalingState, ice: pc.iceConnectionState, connection: pc.connectionState,
+          maxMessageSize: pc.sctp ? pc.sctp.maxMessageSize : null, channels: states,
+        };
+      },
+    };
+
+    return function handle(message) {
+      const op = ops[message.op];
+      Promise.resolve()
+        .then(() => {
+          if (!op) throw new Error(`unknown op '${message.op}'`);
+          return op(message);
+        })
+        .then((result) => { if (result !== undefined) emit({ id: message.id, ok: true, ...result }); })
+        .catch((error) => emit({ id: message.id, error: `${error.name}: ${error.message}` }));
+    };
+  }
+
+  const api = { createAgent, crc32, payload, sleep };
+  if (typeof module !== 'undefined' && module.exports) module.exports = api;
+  else root.interopAgent = api;
+})(this);

@@ -1,0 +1,511 @@
+/* The library-side interop agent in C: libomnirtc's C API speaking the
+ * interop protocol (PROTOCOL.md) as JSON lines on stdin and stdout.
+ * The main thread runs operations in order; events are written from the
+ * library's callback thread.  Build: cc c_peer.c $(pkg-config --cflags --libs omnirtc) */
+#include <ctype.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <omnirtc.h>
+
+#define MAX_CHANNELS 64
+#define HIGH_WATER (1u << 20)
+
+/* ---- a little JSON: reading top-level fields, writing escaped strings ---- */
+
+static const char *skip_ws(const char *p) {
+	while (*p && isspace((unsigned char)*p)) p++;
+	return p;
+}
+
+static const char *skip_string(const char *p) { /* p at the opening quote */
+	for (p++; *p && *p != '"'; p++)
+		if (*p == '\\' && p[1]) p++;
+	return *p ? p + 1 : p;
+}
+
+static const char *skip_value(const char *p) {
+	p = skip_ws(p);
+	if (*p == '"') return skip_string(p);
+	if (*p == '{' || *p == '[') {
+		int depth = 0;
+		while (*p) {
+			if (*p == '"') {
+				p = skip_string(p);
+				continue;
+			}
+			if (*p == '{' || *p == '[') depth++;
+			if (*p == '}' || *p == ']') {
+				if (--depth == 0) return p + 1;
+			}
+			p++;
+		}
+		return p;
+	}
+	while (*p && *p != ',' && *p != '}' && *p != ']') p++;
+	return p;
+}
+
+/* The value of `key` in the top-level object `obj`, or NULL. */
+static const char *json_find(const char *obj, const char *key) {
+	const char *p = skip_ws(obj);
+	if (*p != '{') return NULL;
+	p++;
+	size_t klen = strlen(key);
+	for (;;) {
+		p = skip_ws(p);
+		if (*p != '"') return NULL;
+		const char *k = p + 1, *kend = skip_string(p) - 1;
+		p = skip_ws(kend + 1);
+		if (*p != ':') return NULL;
+		const char *value = skip_ws(p + 1);
+		if ((size_t)(kend - k) == klen && memcmp(k, key, klen) == 0) return value;
+		p = skip_ws(skip_value(value));
+		if (*p != ',') return NULL;
+		p++;
+	}
+}
+
+static void put_utf8(char **out, unsigned cp) {
+	char *o = *out;
+	if (cp < 0x80) *o++ = (char)cp;
+	else if (cp < 0x800) *o++ = (char)(0xc0 | cp >> 6), *o++ = (char)(0x80 | (cp & 0x3f));
+	else if (cp < 0x10000)
+		*o++ = (char)(0xe0 | cp >> 12), *o++ = (char)(0x80 | ((cp >> 6) & 0x3f)), *o++ = (char)(0x80 | (cp & 0x3f));
+	else
+		*o++ = (char)(0xf0 | cp >> 18), *o++ = (char)(0x80 | ((cp >> 12) & 0x3f)),
+		*o++ = (char)(0x80 | ((cp >> 6) & 0x3f)), *o++ = (char)(0x80 | (cp & 0x3f));
+	*out = o;
+}
+
+/* The string value of `key`, unescaped and malloc'd, or NULL. */
+static char *json_string(const char *obj, const char *key) {
+	const char *p = json_find(obj, key);
+	if (!p || *p != '"') return NULL;
+	const char *end = skip_string(p);
+	char *s = malloc((size_t)(end - p) + 1), *o = s;
+	for (p++; p < end - 1; p++) {
+		if (*p != '\\') {
+			*o++ = *p;
+			continue;
+		}
+		switch (*++p) {
+		case 'n': *o++ = '\n'; break;
+		case 'r': *o++ = '\r'; break;
+		case 't': *o++ = '\t'; break;
+		case 'b': *o++ = '\b'; break;
+		case 'f': *o++ = '\f'; break;
+		case 'u': {
+			unsigned cp = (unsigned)strtoul((char[5]){p[1], p[2], p[3], p[4], 0}, NULL, 16);
+			p += 4;
+			if (cp >= 0xd800 && cp < 0xdc00 && p[1] == '\\' && p[2] == 'u') {
+				unsigned lo = (unsigned)strtoul((char[5]){p[3], p[4], p[5], p[6], 0}, NULL, 16);
+				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+				p += 6;
+			}
+			put_utf8(&o, cp);
+			break;
+		}
+		default: *o++ = *p; /* \" \\ \/ */
+		}
+	}
+	*o = 0;
+	return s;
+}
+
+/* The raw text of an object value of `key` (malloc'd), or NULL. */
+static char *json_object(const char *obj, const char *key) {
+	const char *p = json_find(obj, key);
+	if (!p || *p != '{') return NULL;
+	const char *end = skip_value(p);
+	return strndup(p, (size_t)(end - p));
+}
+
+static long json_long(const char *obj, const char *key, long fallback) {
+	const char *p = json_find(obj, key);
+	return p && (isdigit((unsigned char)*p) || *p == '-') ? strtol(p, NULL, 10) : fallback;
+}
+
+static int json_true(const char *obj, const char *key) {
+	const char *p = json_find(obj, key);
+	return p && strncmp(p, "true", 4) == 0;
+}
+
+static void put_json_string(const char *s) {
+	putchar('"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\') printf("\\%c", *p);
+		else if (*p == '\n') fputs("\\n", stdout);
+		else if (*p == '\r') fputs("\\r", stdout);
+		else if (*p < 0x20) printf("\\u%04x", *p);
+		else putchar(*p);
+	}
+	putchar('"');
+}
+
+/* ---- message tallies ---------------------------------------------------- */
+
+static uint32_t crc_table[256];
+
+static void crc_init(void) {
+	for (uint32_t n = 0; n < 256; n++) {
+		uint32_t c = n;
+		for (int k = 0; k < 8; k++) c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+		crc_table[n] = c;
+	}
+}
+
+static uint32_t crc32(const uint8_t *p, size_t n, uint32_t crc) {
+	uint32_t c = ~crc;
+	while (n--) c = crc_table[(c ^ *p++) & 0xff] ^ (c >> 8);
+	return ~c;
+}
+
+/* Count, bytes, stream CRC (order-sensitive), sum of message CRCs. */
+typedef struct {
+	uint64_t count, bytes, text, binary;
+	uint32_t crc, sum;
+} tally_t;
+
+static void tally_add(tally_t *t, const uint8_t *data, size_t size, int binary) {
+	t->count++;
+	t->bytes += size;
+	t->crc = crc32(data, size, t->crc);
+	t->sum += crc32(data, size, 0);
+	if (binary) t->binary++;
+	else t->text++;
+}
+
+/* Writes `"id":N,"ok":true,...` for a tally; the caller holds stdout. */
+static void put_tally(long id, const tally_t *t) {
+	printf("{\"id\":%ld,\"ok\":true,\"count\":%llu,\"bytes\":%llu,\"crc\":%u,\"sum\":%u,\"text\":%llu,\"binary\":%llu}\n",
+	       id, (unsigned long long)t->count, (unsigned long long)t->bytes, t->crc, t->sum,
+	       (unsigned long long)t->text, (unsigned long long)t->binary);
+	fflush(stdout);
+}
+
+/* ---- the agent ---------------------------------------------------------- */
+
+typedef struct {
+	char *label;
+	omnirtc_channel_t handle; /* 0 once closed */
+	tally_t received;
+	long expect_count, expect_id; /* a pending "expect", expect_id 0 if none */
+} channel_t;
+
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static channel_t channels[MAX_CHANNELS];
+static int nchannels;
+static omnirtc_peer_t pc;
+
+static const char *SIGNALING[] = {"stable", "have-local-offer", "have-remote-offer", "have-local-pranswer",
+                                  "have-remote-pranswer", "closed"};
+static const char *ICE[] = {"new", "checking", "connected", "completed", "disconnected", "failed", "closed"};
+static const char *CONNECTION[] = {"new", "connecting", "connected", "disconnected", "failed", "closed"};
+static const char *READY[] = {"connecting", "open", "closing", "closed"};
+
+static void emit(const char *fmt, ...) {
+	va_list ap;
+	va_start(ap, fmt);
+	flockfile(stdout);
+	vprintf(fmt, ap);
+	putchar('\n');
+	fflush(stdout);
+	funlockfile(stdout);
+	va_end(ap);
+}
+
+static void emit_error(long id, const char *what, omnirtc_status_t s) {
+	flockfile(stdout);
+	printf("{\"id\":%ld,\"error\":", id);
+	char msg[1024];
+	snprintf(msg, sizeof msg, "%s: %s: %s", what, omnirtc_status_string(s), omnirtc_last_error());
+	put_json_string(msg);
+	puts("}");
+	fflush(stdout);
+	funlockfile(stdout);
+}
+
+/* Under mu: the channel with this label, or with this handle. */
+static channel_t *by_label(const char *label) {
+	for (int i = 0; i < nchannels; i++)
+		if (strcmp(channels[i].label, label) == 0) return &channels[i];
+	return NULL;
+}
+
+static channel_t *by_handle(omnirtc_channel_t h) {
+	for (int i = 0; i < nchannels; i++)
+		if (channels[i].handle == h) return &channels[i];
+	return NULL;
+}
+
+static channel_t *add_channel(const char *label, omnirtc_channel_t h) {
+	channel_t *c = by_label(label);
+	if (!c && nchannels < MAX_CHANNELS) c = &channels[nchannels++];
+	if (!c) return NULL;
+	free(c->label);
+	*c = (channel_t){.label = strdup(label), .handle = h};
+	return c;
+}
+
+/* Under mu, holding stdout: answers a pending expect once it is met. */
+static void settle(channel_t *c) {
+	if (c->expect_id && c->received.count >= (uint64_t)c->expect_count) {
+		put_tally(c->expect_id, &c->received);
+		c->expect_id = 0;
+	}
+}
+
+static void emit_label_event(const char *ev, omnirtc_channel_t h) {
+	pthread_mutex_lock(&mu);
+	channel_t *c = by_handle(h);
+	if (c) {
+		flockfile(stdout);
+		printf("{\"ev\":\"%s\",\"label\":", ev);
+		put_json_string(c->label);
+		puts("}");
+		fflush(stdout);
+		funlockfile(stdout);
+		if (strcmp(ev, "close") == 0) c->handle = 0;
+	}
+	pthread_mutex_unlock(&mu);
+}
+
+static void on_event(void *user_data, const omnirtc_event_t *e) {
+	(void)user_data;
+	switch (e->type) {
+	case OMNIRTC_EVENT_ICE_CANDIDATE:
+		if (!e->text[0]) break;
+		flockfile(stdout);
+		fputs("{\"ev\":\"signal\",\"signal\":{\"type\":\"candidate\",\"candidate\":", stdout);
+		put_json_string(e->text);
+		fputs(",\"sdpMid\":", stdout);
+		put_json_string(e->sdp_mid ? e->sdp_mid : "");
+		printf(",\"sdpMLineIndex\":%d}}\n", e->sdp_mline_index);
+		fflush(stdout);
+		funlockfile(stdout);
+		break;
+	case OMNIRTC_EVENT_SIGNALING_STATE: emit("{\"ev\":\"signaling\",\"state\":\"%s\"}", e->text); break;
+	case OMNIRTC_EVENT_ICE_CONNECTION_STATE: emit("{\"ev\":\"ice\",\"state\":\"%s\"}", e->text); break;
+	case OMNIRTC_EVENT_CONNECTION_STATE: emit("{\"ev\":\"connection\",\"state\":\"%s\"}", e->text); break;
+	case OMNIRTC_EVENT_DATA_CHANNEL: {
+		char *info = NULL;
+		if (omnirtc_channel_get_info(e->channel, &info) != OMNIRTC_OK) break;
+		char *label = json_string(info, "label");
+		pthread_mutex_lock(&mu);
+		add_channel(label, e->channel);
+		pthread_mutex_unlock(&mu);
+		emit("{\"ev\":\"channel\",%s", info + 1); /* the info object's fields, label included */
+		free(label);
+		omnirtc_free(info);
+		break;
+	}
+	case OMNIRTC_EVENT_CHANNEL_OPEN: emit_label_event("open", e->channel); break;
+	case OMNIRTC_EVENT_CHANNEL_CLOSE: emit_label_event("close", e->channel); break;
+	case OMNIRTC_EVENT_CHANNEL_MESSAGE: {
+		pthread_mutex_lock(&mu);
+		channel_t *c = by_handle(e->channel);
+		if (c) {
+			tally_add(&c->received, e->data, e->size, e->binary);
+			flockfile(stdout);
+			settle(c);
+			funlockfile(stdout);
+		}
+		pthread_mutex_unlock(&mu);
+		break;
+	}
+	default: break;
+	}
+}
+
+static void payload(uint8_t *buf, size_t size, int binary, long i) {
+	if (!binary) { /* UTF-8 with two- and three-byte characters, whole units only */
+		static const char unit[] = "h\xc3\xa9llo w\xc3\xb6rld \xe2\x9c\x93 ";
+		size_t u = sizeof unit - 1;
+		for (size_t k = 0; k < size; k++) buf[k] = (uint8_t)unit[k % u];
+		return;
+	}
+	uint32_t x = (uint32_t)(0x9e3779b9u ^ (uint32_t)(i + 1) * 0x85ebca6bu);
+	if (!x) x = 1;
+	for (size_t k = 0; k < size; k++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		buf[k] = (uint8_t)x;
+	}
+}
+
+static void sleep_ms(long ms) { nanosleep(&(struct timespec){ms / 1000, (ms % 1000) * 1000000L}, NULL); }
+
+static void op_send(const char *m, long id) {
+	char *label = json_string(m, "label");
+	int binary = json_true(m, "binary"), pace = json_true(m, "pace");
+	long size = json_long(m, "size", 0), count = json_long(m, "count", 0);
+	if (!binary) size -= size % 18; /* whole text units */
+	if (!binary && size == 0) size = 18;
+	pthread_mutex_lock(&mu);
+	channel_t *c = by_label(label);
+	omnirtc_channel_t h = c ? c->handle : 0;
+	pthread_mutex_unlock(&mu);
+	free(label);
+	uint8_t *buf = malloc((size_t)size + 1);
+	tally_t sent = {0};
+	for (long i = 0; i < count; i++) {
+		uint64_t buffered = 0;
+		if (pace) sleep_ms(2);
+		while (omnirtc_channel_get_buffered_amount(h, &buffered) == OMNIRTC_OK && buffered > HIGH_WATER) sleep_ms(5);
+		payload(buf, (size_t)size, binary, i);
+		omnirtc_status_t s = omnirtc_channel_send(h, buf, (size_t)size, binary);
+		if (s != OMNIRTC_OK) {
+			emit_error(id, "omnirtc_channel_send", s);
+			free(buf);
+			return;
+		}
+		tally_add(&sent, buf, (size_t)size, binary);
+	}
+	free(buf);
+	flockfile(stdout);
+	put_tally(id, &sent);
+	funlockfile(stdout);
+}
+
+static void op_state(long id) {
+	int32_t sig = 0, ice = 0, conn = 0;
+	uint64_t max = 0;
+	omnirtc_status_t s = omnirtc_peer_get_signaling_state(pc, &sig);
+	if (s == OMNIRTC_OK) s = omnirtc_peer_get_ice_connection_state(pc, &ice);
+	if (s == OMNIRTC_OK) s = omnirtc_peer_get_connection_state(pc, &conn);
+	if (s == OMNIRTC_OK) s = omnirtc_peer_get_max_message_size(pc, &max);
+	if (s != OMNIRTC_OK) {
+		emit_error(id, "state", s);
+		return;
+	}
+	pthread_mutex_lock(&mu);
+	flockfile(stdout);
+	printf("{\"id\":%ld,\"ok\":true,\"signaling\":\"%s\",\"ice\":\"%s\",\"connection\":\"%s\",\"maxMessageSize\":%llu,"
+	       "\"channels\":{",
+	       id, SIGNALING[sig], ICE[ice], CONNECTION[conn], (unsigned long long)max);
+	for (int i = 0; i < nchannels; i++) {
+		int32_t ready = OMNIRTC_CHANNEL_CLOSED;
+		if (channels[i].handle) omnirtc_channel_get_ready_state(channels[i].handle, &ready);
+		put_json_string(channels[i].label);
+		printf(":\"%s\"%s", READY[ready], i + 1 < nchannels ? "," : "");
+	}
+	puts("}}");
+	fflush(stdout);
+	funlockfile(stdout);
+	pthread_mutex_unlock(&mu);
+}
+
+/* Creates and applies a local offer or answer, then sends it. */
+static omnirtc_status_t describe(int offer, const char *options) {
+	char *sdp = NULL, *type = NULL;
+	omnirtc_status_t s = offer ? omnirtc_peer_create_offer(pc, options, &sdp) : omnirtc_peer_create_answer(pc, NULL, &sdp);
+	if (s == OMNIRTC_OK) s = omnirtc_peer_set_local_description(pc, offer ? "offer" : "answer", sdp);
+	omnirtc_free(sdp);
+	sdp = NULL;
+	if (s == OMNIRTC_OK) s = omnirtc_peer_get_description(pc, OMNIRTC_DESCRIPTION_LOCAL, &type, &sdp);
+	if (s == OMNIRTC_OK) {
+		flockfile(stdout);
+		printf("{\"ev\":\"signal\",\"signal\":{\"type\":\"%s\",\"sdp\":", type);
+		put_json_string(sdp);
+		puts("}}");
+		fflush(stdout);
+		funlockfile(stdout);
+	}
+	omnirtc_free(type);
+	omnirtc_free(sdp);
+	return s;
+}
+
+static void reply_status(long id, const char *what, omnirtc_status_t s) {
+	if (s == OMNIRTC_OK) emit("{\"id\":%ld,\"ok\":true}", id);
+	else emit_error(id, what, s);
+}
+
+static void handle(const char *m) {
+	long id = json_long(m, "id", 0);
+	char *op = json_string(m, "op");
+	if (!op) return;
+	if (strcmp(op, "create") == 0) {
+		char *config = json_object(m, "config");
+		reply_status(id, "omnirtc_peer_create", omnirtc_peer_create(config, on_event, NULL, &pc));
+		free(config);
+	} else if (strcmp(op, "channel") == 0) {
+		char *label = json_string(m, "label"), *init = json_object(m, "init");
+		omnirtc_channel_t h = 0;
+		omnirtc_status_t s = omnirtc_channel_create(pc, label, init, &h);
+		if (s == OMNIRTC_OK) {
+			pthread_mutex_lock(&mu);
+			add_channel(label, h);
+			pthread_mutex_unlock(&mu);
+		}
+		reply_status(id, "omnirtc_channel_create", s);
+		free(label);
+		free(init);
+	} else if (strcmp(op, "offer") == 0) {
+		reply_status(id, "offer", describe(1, json_true(m, "iceRestart") ? "{\"iceRestart\":true}" : NULL));
+	} else if (strcmp(op, "signal") == 0) {
+		char *type = json_string(m, "type");
+		omnirtc_status_t s;
+		if (strcmp(type, "candidate") == 0) {
+			char *candidate = json_string(m, "candidate"), *mid = json_string(m, "sdpMid");
+			s = omnirtc_peer_add_ice_candidate(pc, candidate, mid, (int32_t)json_long(m, "sdpMLineIndex", -1));
+			free(candidate);
+			free(mid);
+		} else {
+			char *sdp = json_string(m, "sdp");
+			s = omnirtc_peer_set_remote_description(pc, type, sdp);
+			if (s == OMNIRTC_OK && strcmp(type, "offer") == 0) s = describe(0, NULL);
+			free(sdp);
+		}
+		reply_status(id, "signal", s);
+		free(type);
+	} else if (strcmp(op, "send") == 0) {
+		op_send(m, id);
+	} else if (strcmp(op, "expect") == 0) {
+		char *label = json_string(m, "label");
+		pthread_mutex_lock(&mu);
+		channel_t *c = by_label(label);
+		if (!c) c = add_channel(label, 0);
+		c->expect_count = json_long(m, "count", 0);
+		c->expect_id = id;
+		flockfile(stdout);
+		settle(c);
+		funlockfile(stdout);
+		pthread_mutex_unlock(&mu);
+		free(label);
+	} else if (strcmp(op, "close") == 0) {
+		char *label = json_string(m, "label");
+		pthread_mutex_lock(&mu);
+		channel_t *c = by_label(label);
+		omnirtc_channel_t h = c ? c->handle : 0;
+		pthread_mutex_unlock(&mu);
+		reply_status(id, "omnirtc_channel_close", omnirtc_channel_close(h));
+		free(label);
+	} else if (strcmp(op, "closePeer") == 0) {
+		reply_status(id, "omnirtc_peer_close", omnirtc_peer_close(pc));
+	} else if (strcmp(op, "state") == 0) {
+		op_state(id);
+	} else {
+		emit_error(id, op, OMNIRTC_ERR_NOT_SUPPORTED);
+	}
+	free(op);
+}
+
+int main(void) {
+	crc_init();
+	emit("{\"ev\":\"hello\",\"userAgent\":\"omnirtc-c/%s\"}", omnirtc_version());
+	char *line = NULL;
+	size_t cap = 0;
+	while (getline(&line, &cap, stdin) > 0) handle(line);
+	free(line);
+	if (pc) omnirtc_peer_close(pc); /* INVALID_HANDLE if already closed */
+	omnirtc_shutdown();
+	return 0;
+}

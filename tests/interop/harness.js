@@ -1,0 +1,305 @@
+// The runner's side of the interop protocol (PROTOCOL.md): the signaling
+// server that serves the page, agents (a browser page over WebSocket, a
+// library peer over stdio), and sessions that link two agents.
+'use strict';
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const http = require('node:http');
+const os = require('node:os');
+const path = require('node:path');
+const { spawn } = require('node:child_process');
+const { WebSocketServer } = require('ws');
+
+const ROOT = path.resolve(__dirname, '../..');
+const TIMEOUT = 20000;
+
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** One peer under test, whatever its transport: call(op) resolves with the
+ * reply, events are kept so waitFor can look back from a mark. */
+class Agent {
+  constructor(name, kind) {
+    this.name = name;
+    this.kind = kind; // 'browser' or 'library'
+    this.events = [];
+    this.waiters = [];
+    this.pending = new Map();
+    this.nextId = 1;
+    this.onSignal = null;
+    this.log = [];
+  }
+
+  receive(message) {
+    if (message.ev === undefined) { // a reply
+      const p = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      if (!p) return;
+      if (message.error) p.reject(new Error(`${this.name} ${p.op}: ${message.error}`));
+      else p.resolve(message);
+      return;
+    }
+    if (message.ev === 'signal' && this.onSignal) this.onSignal(message.signal);
+    this.events.push(message);
+    for (const w of [...this.waiters]) if (w.test(message)) w.done(message);
+  }
+
+  call(op, args = {}, timeout = TIMEOUT) {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`${this.name}: '${op}' timed out`));
+      }, timeout);
+      this.pending.set(id, {
+        op,
+        resolve: (m) => { clearTimeout(timer); resolve(m); },
+        reject: (e) => { clearTimeout(timer); reject(e); },
+      });
+      this.transmit({ ...args, op, id });
+    });
+  }
+
+  mark() { return this.events.length; }
+
+  /** The first event since `from` that matches pred (an object of fields or
+   * a function), waiting up to timeout for it. */
+  waitFor(pred, from = 0, timeout = TIMEOUT) {
+    const test = typeof pred === 'function' ? pred : (e) => Object.entries(pred).every(([k, v]) => e[k] === v);
+    const found = this.events.slice(from).find(test);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const w = {
+        test,
+        done: (e) => { clearTimeout(timer); this.waiters.splice(this.waiters.indexOf(w), 1); resolve(e); },
+      };
+      const timer = setTimeout(() => {
+        this.waiters.splice(this.waiters.indexOf(w), 1);
+        reject(new Error(`${this.name}: timed out waiting for ${JSON.stringify(typeof pred === 'function' ? String(pred) : pred)}`));
+      }, timeout);
+      this.waiters.push(w);
+    });
+  }
+}
+
+/** A library peer: a child process speaking JSON lines on stdio. */
+class ProcessAgent extends Agent {
+  constructor(name, command, args, env) {
+    super(name, 'library');
+    this.child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.exited = new Promise((resolve) => this.child.on('exit', (code, signal) => resolve({ code, signal })));
+    let buffer = '';
+    this.child.stdout.on('data', (chunk) => {
+      buffer += chunk;
+      let nl;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        if (line.trim()) this.receive(JSON.parse(line));
+      }
+    });
+    this.child.stderr.on('data', (chunk) => this.log.push(String(chunk)));
+    this.child.stdin.on('error', () => {});
+  }
+
+  transmit(message) { this.child.stdin.write(`${JSON.stringify(message)}\n`); }
+
+  async dispose() {
+    this.child.stdin.end();
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+    const { code, signal } = await this.exited;
+    clearTimeout(timer);
+    return { code, signal };
+  }
+}
+
+/** A browser page: agent.js in page.html, reached through the server. */
+class PageAgent extends Agent {
+  constructor(name, page) {
+    super(name, 'browser');
+    this.page = page;
+    page.on('console', (m) => this.log.push(`console.${m.type()}: ${m.text()}`));
+    page.on('pageerror', (e) => this.log.push(`pageerror: ${e.message}`));
+  }
+
+  attach(socket) {
+    this.socket = socket;
+    socket.on('message', (data) => this.receive(JSON.parse(data)));
+  }
+
+  transmit(message) { this.socket.send(JSON.stringify(message)); }
+
+  async dispose() { await this.page.close().catch(() => {}); }
+}
+
+/** The loopback HTTP server for page.html and agent.js, and the WebSocket
+ * signaling endpoint the pages join. */
+class Server {
+  async start() {
+    const files = { '/page.html': 'text/html', '/agent.js': 'text/javascript' };
+    this.waiting = new Map();
+    this.http = http.createServer((req, res) => {
+      const file = new URL(req.url, 'http://x').pathname;
+      if (!files[file]) { res.writeHead(404); res.end(); return; }
+      res.writeHead(200, { 'content-type': files[file], 'cache-control': 'no-store' });
+      res.end(fs.readFileSync(path.join(__dirname, file)));
+    });
+    this.wss = new WebSocketServer({ server: this.http, path: '/signal' });
+    this.wss.on('connection', (socket, req) => {
+      const name = new URL(req.url, 'http://x').searchParams.get('agent');
+      const agent = this.waiting.get(name);
+      this.waiting.delete(name);
+      if (!agent) { socket.close(); return; }
+      agent.attach(socket);
+    });
+    await new Promise((resolve) => this.http.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${this.http.address().port}`;
+  }
+
+  /** Opens page.html in a new page of context and waits for it to join. */
+  async page(context, name) {
+    const agent = new PageAgent(name, await context.newPage());
+    this.waiting.set(name, agent);
+    const hello = agent.waitFor({ ev: 'hello' });
+    await agent.page.goto(`${this.url}/page.html?agent=${encodeURIComponent(name)}`);
+    await hello;
+    return agent;
+  }
+
+  async stop() {
+    for (const client of this.wss.clients) client.terminate();
+    this.wss.close();
+    await new Promise((resolve) => this.http.close(resolve));
+  }
+}
+
+/** Debian's Chromium through playwright-core, in a fresh profile. With
+ * exposeIps, host candidates carry addresses instead of mDNS names. */
+async function launchChromium({ exposeIps }) {
+  const { chromium } = require('playwright-core');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'omnirtc-chromium-'));
+  const args = [...CHROMIUM_FLAGS];
+  if (exposeIps) args.push('--disable-features=WebRtcHideLocalIpsWithMdns');
+  const context = await chromium.launchPersistentContext(dir, { executablePath: '/usr/bin/chromium', args, headless: true });
+  const version = context.browser()?.version() ?? (await (await context.newPage()).evaluate(() => navigator.userAgent));
+  return {
+    context,
+    version,
+    close: async () => { await context.close(); fs.rmSync(dir, { recursive: true, force: true }); },
+  };
+}
+
+/** The library peers, one per language, all speaking the same protocol. */
+const LIBRARY_PEERS = {
+  c: () => [path.join(ROOT, 'build/bin/interop_c_peer'), []],
+  python: () => [process.env.INTEROP_PYTHON || 'python3', [path.join(__dirname, 'python_peer.py')]],
+  node: () => [process.execPath, [path.join(__dirname, 'node-peer.js')]],
+};
+
+function libraryPeer(language, name) {
+  const [command, args] = LIBRARY_PEERS[language]();
+  return new ProcessAgent(name, command, args, { PYTHONPATH: path.join(ROOT, 'bindings/python') });
+}
+
+const HOST_CANDIDATE = /^(?:a=)?candidate:\S+ \d+ udp \d+ (\S+) \d+ typ host/i;
+
+/** The host addresses in a candidate line or an SDP. */
+function hostAddresses(text) {
+  return text.split(/\r?\n/).map((l) => HOST_CANDIDATE.exec(l.trim())).filter(Boolean).map((m) => m[1]);
+}
+
+/**
+ * Two agents linked by the runner: every signal of one goes to the other.
+ * withholdLibraryCandidates drops the library's candidates (trickled and in
+ * its SDP), so the browser can only be reached by resolving its mDNS names.
+ */
+class Session {
+  constructor(browser, library, { withholdLibraryCandidates = false } = {}) {
+    this.agents = { browser, library };
+    this.signals = [];
+    this.browserHosts = [];
+    const forward = (from, to) => {
+      from.onSignal = (signal) => {
+        this.signals.push({ from: from.kind, ...signal });
+        if (from.kind === 'browser') this.browserHosts.push(...hostAddresses(signal.candidate || signal.sdp || ''));
+        if (from.kind === 'library' && withholdLibraryCandidates) {
+          if (signal.type === 'candidate') return;
+          signal = { ...signal, sdp: signal.sdp.split('\r\n').filter((l) => !l.startsWith('a=candidate:')).join('\r\n') };
+        }
+        to.call('signal', signal).catch((e) => from.log.push(`forwarding: ${e.message}`));
+      };
+    };
+    forward(browser, library);
+    forward(library, browser);
+  }
+
+  side(name) { return this.agents[name]; }
+  other(name) { return this.agents[name === 'browser' ? 'library' : 'browser']; }
+
+  async create(libraryConfig) {
+    await this.agents.browser.call('create', { config: {} });
+    await this.agents.library.call('create', { config: libraryConfig });
+  }
+
+  /** One offer/answer round started by `offerer`; resolves when both sides
+   * are stable again. */
+  async negotiate(offerer, options = {}) {
+    const a = this.side(offerer);
+    const b = this.other(offerer);
+    const [ma, mb] = [a.mark(), b.mark()];
+    await a.call('offer', options);
+    await a.waitFor((e) => e.ev === 'signaling' && e.state === 'stable', ma);
+    await b.waitFor((e) => e.ev === 'signaling' && e.state === 'stable', mb);
+  }
+
+  /** `opener` creates channel `label`; resolves with the far side's
+   * 'channel' event once both ends are open. Negotiates when asked. */
+  async openChannel(opener, label, init = {}, { negotiate = false } = {}) {
+    const a = this.side(opener);
+    const b = this.other(opener);
+    const [ma, mb] = [a.mark(), b.mark()];
+    await a.call('channel', { label, init });
+    if (negotiate) await this.negotiate(opener);
+    const [remote] = await Promise.all([
+      b.waitFor({ ev: 'channel', label }, mb),
+      a.waitFor({ ev: 'open', label }, ma),
+      b.waitFor({ ev: 'open', label }, mb),
+    ]);
+    return remote;
+  }
+
+  /** Sends `count` messages on `label` from one side and checks the other
+   * received the same bytes: in order (stream CRC) unless unordered. */
+  async transfer(from, label, { binary = true, size = 1000, count = 10, ordered = true, pace = false } = {}) {
+    const receiver = this.other(from);
+    const expected = receiver.call('expect', { label, count }, 60000);
+    const sent = await this.side(from).call('send', { label, binary, size, count, pace }, 60000);
+    const got = await expected;
+    assert.equal(got.count, sent.count, 'message count');
+    assert.equal(got.bytes, sent.bytes, 'bytes');
+    assert.equal(got.sum, sent.sum, 'every message intact');
+    if (ordered) assert.equal(got.crc, sent.crc, 'byte-identical stream, in order');
+    assert.equal(got.binary, binary ? count : 0, 'binary messages arrive as binary');
+    assert.equal(got.text, binary ? 0 : count, 'text messages arrive as text');
+    return got;
+  }
+
+  async state(name) { return this.side(name).call('state'); }
+
+  /** Waits until `name`'s state satisfies pred. */
+  async until(name, pred, timeout = TIMEOUT) {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const s = await this.state(name);
+      if (pred(s)) return s;
+      if (Date.now() > deadline) throw new Error(`${name}: state never matched: ${JSON.stringify(s)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  ufrags() {
+    return this.signals.filter((s) => s.sdp).map((s) => ({ from: s.from, type: s.type, ufrag: /a=ice-ufrag:(\S+)/.exec(s.sdp)?.[1] }));
+  }
+}
+
+module.exports = { Server, Session, launchChromium, libraryPeer, hostAddresses, TIMEOUT, LIBRARY_PEERS };

@@ -1,0 +1,70 @@
+// Interop with a real browser: every case of cases.js, for every library
+// peer, in two set-ups of how the browser shows its host candidates.
+// Run by scripts/test-interop.sh inside a private network namespace.
+'use strict';
+const assert = require('node:assert/strict');
+const { describe, test, before, after } = require('node:test');
+const { Server, Session, launchChromium, libraryPeer } = require('./harness');
+const { cases } = require('./cases');
+
+const LANGUAGES = (process.env.INTEROP_LANGUAGES || 'c,python,node').split(',');
+const ENGINE = { sctpMaxMessageSize: 4 * 1024 * 1024 };
+const IP = /^[0-9.]+$|:/;
+
+const MODES = [
+  {
+    name: 'Chromium shows IP addresses (WebRtcHideLocalIpsWithMdns disabled)',
+    exposeIps: true,
+    config: { omnirtc: { ...ENGINE, mdns: 'disabled' } },
+    checkHosts: (hosts) => assert.ok(hosts.length > 0 && hosts.every((h) => IP.test(h)), `browser host candidates: ${hosts}`),
+    cases,
+  },
+  {
+    name: 'Chromium hides addresses behind mDNS names; the library resolves them',
+    exposeIps: false,
+    // The library's own candidates are withheld from the browser: the call
+    // connects only if the library resolves the browser's .local names.
+    withholdLibraryCandidates: true,
+    config: { omnirtc: { ...ENGINE, mdns: 'query' } },
+    checkHosts: (hosts) => assert.ok(hosts.length > 0 && hosts.every((h) => h.endsWith('.local')), `browser host candidates: ${hosts}`),
+    cases: cases.filter((c) => c.mdns),
+  },
+];
+
+const server = new Server();
+before(() => server.start());
+after(() => server.stop());
+
+let serial = 0;
+
+for (const mode of MODES) {
+  describe(mode.name, () => {
+    let chromium;
+    before(async () => { chromium = await launchChromium({ exposeIps: mode.exposeIps }); });
+    after(() => chromium?.close());
+
+    for (const language of LANGUAGES) {
+      for (const c of mode.cases) {
+        test(`${language}: ${c.name}`, async () => {
+          const n = ++serial;
+          const browser = await server.page(chromium.context, `browser-${n}`);
+          const library = libraryPeer(language, `${language}-${n}`);
+          const s = new Session(browser, library, { withholdLibraryCandidates: mode.withholdLibraryCandidates });
+          try {
+            await s.create(mode.config);
+            await c.run(s);
+            mode.checkHosts(s.browserHosts);
+          } catch (error) {
+            error.message += `\n--- ${library.name} stderr:\n${library.log.join('').slice(-3000)}\n--- page:\n${browser.log.join('\n').slice(-2000)}`;
+            throw error;
+          } finally {
+            await library.call('closePeer', {}, 5000).catch(() => {});
+            const exit = await library.dispose();
+            await browser.dispose();
+            assert.equal(exit.signal, null, `${library.name} ended by ${exit.signal}`);
+          }
+        });
+      }
+    }
+  });
+}
