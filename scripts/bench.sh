@@ -4,7 +4,8 @@
 # with ratios (ours / theirs) for BENCHMARKS.md. Also kept in build/bench.md.
 #   C ABI vs native pion (bench/c, bench/pion)
 #   Python vs aiortc (bench/python), Node vs node-datachannel (bench/node)
-# Usage: scripts/bench.sh [c] [python] [node]   (default: all three)
+#   Chromium to OmniRTC (C, Python, Node) vs Chromium to Chromium (tests/interop)
+# Usage: scripts/bench.sh [c] [python] [node] [interop]   (default: all four)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=build/bench.md
@@ -67,7 +68,20 @@ bench_node() {
 			"omnirtc" "node-datachannel"
 }
 
+# Set-up time between Debian's Chromium and each library peer, against two
+# Chromium pages (tests/interop/bench.js); each pair of rows is one run.
+bench_interop() {
+	scripts/test-interop.sh --test-name-pattern='^$' >/dev/null 2>&1 || true # installs and builds, runs no case
+	local peer
+	for peer in c python node; do
+		NETNS_LAN=1 compare "tests/interop/with-route.sh node tests/interop/bench.js $peer" \
+			"tests/interop/with-route.sh node tests/interop/bench.js browser" "setup 20" |
+			sed "s/^| setup 20 |/| setup 20, $peer |/"
+	done | table "Chromium $(chromium --version 2>/dev/null | grep -Eo '[0-9][0-9.]+' | head -n 1) to OmniRTC vs Chromium to Chromium" \
+		"to OmniRTC" "to Chromium"
+}
+
 printf '## %s, %s cores, `./build.sh bench`\n' "$(date -u +%Y-%m-%d)" "$(nproc)" | tee -a "$out"
 suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(c python node)
+[ ${#suites[@]} -gt 0 ] || suites=(c python node interop)
 for suite in "${suites[@]}"; do "bench_$suite" | tee -a "$out"; done

@@ -3,7 +3,7 @@
 # Debian's Chromium driven by playwright-core (tests/interop/README.md).
 # Installs Chromium and the suite's npm packages when missing, builds the C
 # peer and the Node addon, then runs every case in a private network namespace
-# whose veth has a default route: Chromium gathers no candidate without one.
+# (tests/interop/with-route.sh gives its veth the route Chromium needs).
 # Usage: scripts/test-interop.sh [node --test options]
 #   INTEROP_LANGUAGES=c,python,node selects the library peers.
 set -uo pipefail
@@ -22,8 +22,7 @@ cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 $(pkg-config --cflags omnirt
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
-NETNS_LAN=1 timeout 900 scripts/netns-run.sh bash -c 'ip route add default via 10.99.0.2 dev omni0 && exec "$@"' route \
-	node --test --test-reporter=spec --test-concurrency=1 --test-force-exit \
+NETNS_LAN=1 timeout 900 scripts/netns-run.sh tests/interop/with-route.sh node --test --test-reporter=spec --test-concurrency=1 --test-force-exit \
 	tests/interop/interop.test.js "$@" | tee "$log" || status=$?
 passed=$(sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' "$log")
 failed=$(sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' "$log")
