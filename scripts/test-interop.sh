@@ -8,10 +8,12 @@
 #   INTEROP_LANGUAGES=c,python,node selects the library peers.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-if ! dpkg -s chromium >/dev/null 2>&1; then
-	echo "==> installing chromium"
+missing=$(for p in chromium firefox-esr; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
+if [ -n "$missing" ]; then
+	echo "==> installing" $missing
 	DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null || exit 1
+		# shellcheck disable=SC2086
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null || exit 1
 fi
 (cd tests/interop && { [ -d node_modules/playwright-core ] && [ -d node_modules/ws ] || npm install --no-audit --no-fund --loglevel=error; }) || exit 1
 scripts/build-node-addon.sh || exit 1

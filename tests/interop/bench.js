@@ -18,8 +18,8 @@ const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(
   const chromium = await launchChromium({ exposeIps: true });
   const times = [];
   for (let i = 0; i < Number(rounds); i++) {
-    const a = await server.page(chromium.context, `a${i}`);
-    const b = peer === 'browser' ? await server.page(chromium.context, `b${i}`) : libraryPeer(peer, `${peer}${i}`);
+    const a = await server.page(chromium, `a${i}`);
+    const b = peer === 'browser' ? await server.page(chromium, `b${i}`) : libraryPeer(peer, `${peer}${i}`);
     b.kind = 'library'; // the answering side of the session, whatever it is
     const s = new Session(a, b);
     await s.create({ omnirtc: { mdns: 'disabled' } });

@@ -19,7 +19,9 @@ async function bothWays(s, label, options) {
 const connected = (st) => st.connection === 'connected' && ['connected', 'completed'].includes(st.ice);
 
 const cases = [];
-const add = (name, run, { mdns = false } = {}) => cases.push({ name, run, mdns });
+// mdns: also run with the browser's addresses behind mDNS names;
+// browsers: only with these browsers (default: all).
+const add = (name, run, { mdns = false, browsers } = {}) => cases.push({ name, run, mdns, browsers });
 
 for (const offerer of BOTH) {
   add(`${offerer} offers; text both ways`, async (s) => {
@@ -68,7 +70,13 @@ add('1 MiB refused both ways (Chromium\'s max-message-size is 256 KiB); 256 KiB 
   }
   await bothWays(s, 'chat', { size: 256 * 1024, count: 2 });
   for (const side of BOTH) assert.equal((await s.state(side)).channels.chat, 'open', `${side}: the channel stays open`);
-});
+}, { browsers: ['chromium'] });
+
+// Firefox accepts messages up to 1 GiB (a=max-message-size:1073741823).
+add('a 1 MiB message both ways', async (s) => {
+  await connect(s, 'browser');
+  await bothWays(s, 'chat', { size: MIB, count: 1 });
+}, { browsers: ['firefox'] });
 
 for (const from of BOTH) {
   add(`16 MiB byte-identical, ${from} to ${other(from)}`, async (s) => {

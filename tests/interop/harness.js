@@ -8,7 +8,7 @@ const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
-const { WebSocketServer } = require('ws');
+const { WebSocket, WebSocketServer } = require('ws');
 
 const ROOT = path.resolve(__dirname, '../..');
 const TIMEOUT = 20000;
@@ -115,11 +115,8 @@ class ProcessAgent extends Agent {
 
 /** A browser page: agent.js in page.html, reached through the server. */
 class PageAgent extends Agent {
-  constructor(name, page) {
+  constructor(name) {
     super(name, 'browser');
-    this.page = page;
-    page.on('console', (m) => this.log.push(`console.${m.type()}: ${m.text()}`));
-    page.on('pageerror', (e) => this.log.push(`pageerror: ${e.message}`));
   }
 
   attach(socket) {
@@ -129,7 +126,7 @@ class PageAgent extends Agent {
 
   transmit(message) { this.socket.send(JSON.stringify(message)); }
 
-  async dispose() { await this.page.close().catch(() => {}); }
+  async dispose() { await this.page?.close().catch(() => {}); }
 }
 
 /** The loopback HTTP server for page.html and agent.js, and the WebSocket
@@ -156,12 +153,12 @@ class Server {
     this.url = `http://127.0.0.1:${this.http.address().port}`;
   }
 
-  /** Opens page.html in a new page of context and waits for it to join. */
-  async page(context, name) {
-    const agent = new PageAgent(name, await context.newPage());
+  /** Opens page.html in a new page of `browser` and waits for it to join. */
+  async page(browser, name) {
+    const agent = new PageAgent(name);
     this.waiting.set(name, agent);
     const hello = agent.waitFor({ ev: 'hello' });
-    await agent.page.goto(`${this.url}/page.html?agent=${encodeURIComponent(name)}`);
+    agent.page = await browser.open(`${this.url}/page.html?agent=${encodeURIComponent(name)}`, (line) => agent.log.push(line));
     await hello;
     return agent;
   }
@@ -181,11 +178,90 @@ async function launchChromium({ exposeIps }) {
   const args = [...CHROMIUM_FLAGS];
   if (exposeIps) args.push('--disable-features=WebRtcHideLocalIpsWithMdns');
   const context = await chromium.launchPersistentContext(dir, { executablePath: '/usr/bin/chromium', args, headless: true });
-  const version = context.browser()?.version() ?? (await (await context.newPage()).evaluate(() => navigator.userAgent));
   return {
-    context,
-    version,
+    name: 'chromium',
+    /** Opens url in a new page; log receives its console lines. */
+    open: async (url, log) => {
+      const page = await context.newPage();
+      page.on('console', (m) => log(`console.${m.type()}: ${m.text()}`));
+      page.on('pageerror', (e) => log(`pageerror: ${e.message}`));
+      await page.goto(url);
+      return page;
+    },
     close: async () => { await context.close(); fs.rmSync(dir, { recursive: true, force: true }); },
+  };
+}
+
+/**
+ * Debian's Firefox ESR through WebDriver BiDi, which it speaks natively.
+ * playwright-core cannot drive it: its Firefox protocol (Juggler) exists only
+ * in Playwright's own Firefox builds, and its BiDi path fails on a command
+ * ESR 153 lacks (emulation.setMediaFeaturesOverride). The page drives
+ * itself, so opening and closing tabs is all the driver does.
+ */
+async function launchFirefox({ exposeIps }) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'omnirtc-firefox-'));
+  fs.writeFileSync(path.join(dir, 'user.js'), [
+    `user_pref("media.peerconnection.ice.obfuscate_host_addresses", ${!exposeIps});`,
+    'user_pref("browser.shell.checkDefaultBrowser", false);',
+    'user_pref("datareporting.policy.dataSubmissionEnabled", false);',
+    'user_pref("network.captive-portal-service.enabled", false);',
+    '',
+  ].join('\n'));
+  const child = spawn('/usr/bin/firefox-esr', ['--headless', '--no-remote', '--profile', dir, '--remote-debugging-port=0'],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const endpoint = await new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`Firefox did not start: ${output}`)), TIMEOUT);
+    const scan = (chunk) => {
+      output += chunk;
+      const m = /WebDriver BiDi listening on (ws:\/\/\S+)/.exec(output);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    };
+    child.stdout.on('data', scan);
+    child.stderr.on('data', scan);
+  });
+  const ws = new WebSocket(`${endpoint}/session`);
+  await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
+  const pending = new Map();
+  const logs = new Map(); // browsing context -> log function
+  let nextId = 0;
+  ws.on('message', (data) => {
+    const m = JSON.parse(data);
+    if (m.id !== undefined) {
+      const p = pending.get(m.id);
+      pending.delete(m.id);
+      if (m.type === 'error') p?.reject(new Error(`${m.error}: ${m.message}`));
+      else p?.resolve(m.result);
+    } else if (m.method === 'log.entryAdded') {
+      logs.get(m.params.source?.context)?.(`console.${m.params.level}: ${m.params.text}`);
+    }
+  });
+  const call = (method, params = {}) => new Promise((resolve, reject) => {
+    const id = ++nextId;
+    pending.set(id, { resolve, reject });
+    ws.send(JSON.stringify({ id, method, params }));
+  });
+  await call('session.new', { capabilities: {} });
+  await call('session.subscribe', { events: ['log.entryAdded'] });
+  return {
+    name: 'firefox',
+    open: async (url, log) => {
+      const { context } = await call('browsingContext.create', { type: 'tab' });
+      logs.set(context, log);
+      await call('browsingContext.navigate', { context, url, wait: 'complete' });
+      return { close: () => { logs.delete(context); return call('browsingContext.close', { context }); } };
+    },
+    close: async () => {
+      await call('session.end').catch(() => {});
+      ws.close();
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 
@@ -302,4 +378,4 @@ class Session {
   }
 }
 
-module.exports = { Server, Session, launchChromium, libraryPeer, hostAddresses, TIMEOUT, LIBRARY_PEERS };
+module.exports = { Server, Session, launchChromium, launchFirefox, libraryPeer, hostAddresses, TIMEOUT, LIBRARY_PEERS };

@@ -4,23 +4,25 @@
 'use strict';
 const assert = require('node:assert/strict');
 const { describe, test, before, after } = require('node:test');
-const { Server, Session, launchChromium, libraryPeer } = require('./harness');
+const { Server, Session, launchChromium, launchFirefox, libraryPeer } = require('./harness');
 const { cases } = require('./cases');
 
 const LANGUAGES = (process.env.INTEROP_LANGUAGES || 'c,python,node').split(',');
+const BROWSERS = { chromium: launchChromium, firefox: launchFirefox };
+const BROWSER_NAMES = (process.env.INTEROP_BROWSERS || 'chromium,firefox').split(',');
 const ENGINE = { sctpMaxMessageSize: 4 * 1024 * 1024 };
 const IP = /^[0-9.]+$|:/;
 
 const MODES = [
   {
-    name: 'Chromium shows IP addresses (WebRtcHideLocalIpsWithMdns disabled)',
+    name: 'IP addresses shown (Chromium: WebRtcHideLocalIpsWithMdns disabled; Firefox: obfuscate_host_addresses off)',
     exposeIps: true,
     config: { omnirtc: { ...ENGINE, mdns: 'disabled' } },
     checkHosts: (hosts) => assert.ok(hosts.length > 0 && hosts.every((h) => IP.test(h)), `browser host candidates: ${hosts}`),
     cases,
   },
   {
-    name: 'Chromium hides addresses behind mDNS names; the library resolves them',
+    name: 'addresses hidden behind mDNS names (the browsers\' default); the library resolves them',
     exposeIps: false,
     // The library's own candidates are withheld from the browser: the call
     // connects only if the library resolves the browser's .local names.
@@ -37,17 +39,17 @@ after(() => server.stop());
 
 let serial = 0;
 
-for (const mode of MODES) {
-  describe(mode.name, () => {
-    let chromium;
-    before(async () => { chromium = await launchChromium({ exposeIps: mode.exposeIps }); });
-    after(() => chromium?.close());
+for (const browserName of BROWSER_NAMES) {
+  for (const mode of MODES) describe(`${browserName}, ${mode.name}`, () => {
+    let launched;
+    before(async () => { launched = await BROWSERS[browserName]({ exposeIps: mode.exposeIps }); });
+    after(() => launched?.close());
 
     for (const language of LANGUAGES) {
-      for (const c of mode.cases) {
+      for (const c of mode.cases.filter((k) => !k.browsers || k.browsers.includes(browserName))) {
         test(`${language}: ${c.name}`, async () => {
           const n = ++serial;
-          const browser = await server.page(chromium.context, `browser-${n}`);
+          const browser = await server.page(launched, `browser-${n}`);
           const library = libraryPeer(language, `${language}-${n}`);
           const s = new Session(browser, library, { withholdLibraryCandidates: mode.withholdLibraryCandidates });
           try {
