@@ -71,7 +71,7 @@ bench_node() {
 # Set-up time between Debian's Chromium and each library peer, against two
 # Chromium pages (tests/interop/bench.js); each pair of rows is one run.
 bench_interop() {
-	scripts/test-interop.sh --test-name-pattern='^$' >/dev/null 2>&1 || true # installs and builds, runs no case
+	scripts/test-interop.sh --prepare >/dev/null
 	local peer
 	for peer in c python node; do
 		NETNS_LAN=1 compare "tests/interop/with-route.sh node tests/interop/bench.js $peer" \

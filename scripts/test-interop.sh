@@ -4,7 +4,8 @@
 # Installs Chromium and the suite's npm packages when missing, builds the C
 # peer and the Node addon, then runs every case in a private network namespace
 # (tests/interop/with-route.sh gives its veth the route Chromium needs).
-# Usage: scripts/test-interop.sh [node --test options]
+# Usage: scripts/test-interop.sh [--prepare | node --test options]
+#   --prepare installs and builds, then stops (for scripts/bench.sh).
 #   INTEROP_LANGUAGES=c,python,node selects the library peers.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +22,7 @@ mkdir -p build/bin
 # shellcheck disable=SC2046
 cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 $(pkg-config --cflags omnirtc) -o build/bin/interop_c_peer \
 	tests/interop/c_peer.c $(pkg-config --libs omnirtc) -lpthread || exit 1
+[ "${1:-}" = --prepare ] && exit 0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0

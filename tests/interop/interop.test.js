@@ -63,7 +63,7 @@ for (const browserName of BROWSER_NAMES) {
             await library.call('closePeer', {}, 5000).catch(() => {});
             const exit = await library.dispose();
             await browser.dispose();
-            assert.equal(exit.signal, null, `${library.name} ended by ${exit.signal}`);
+            assert.deepEqual(exit, { code: 0, signal: null }, `${library.name} exits cleanly when its input ends`);
           }
         });
       }
