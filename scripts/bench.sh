@@ -4,7 +4,7 @@
 # with ratios (ours / theirs) for BENCHMARKS.md. Also kept in build/bench.md.
 #   C ABI vs native pion (bench/c, bench/pion)
 #   Python vs aiortc (bench/python), Node vs node-datachannel (bench/node)
-#   Chromium to OmniRTC (C, Python, Node) vs Chromium to Chromium (tests/interop)
+#   Chromium and Firefox to OmniRTC (C, Python, Node) vs to themselves (tests/interop)
 # Usage: scripts/bench.sh [c] [python] [node] [interop]   (default: all four)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -68,17 +68,21 @@ bench_node() {
 			"omnirtc" "node-datachannel"
 }
 
-# Set-up time between Debian's Chromium and each library peer, against two
-# Chromium pages (tests/interop/bench.js); each pair of rows is one run.
+# Set-up time between a browser and each library peer, against two pages of
+# that browser (tests/interop/bench.js); each pair of rows is one run.
 bench_interop() {
 	scripts/test-interop.sh --prepare >/dev/null
-	local peer
-	for peer in c python node; do
-		NETNS_LAN=1 compare "tests/interop/with-route.sh node tests/interop/bench.js $peer" \
-			"tests/interop/with-route.sh node tests/interop/bench.js browser" "setup 20" |
-			sed "s/^| setup 20 |/| setup 20, $peer |/"
-	done | table "Chromium $(chromium --version 2>/dev/null | grep -Eo '[0-9][0-9.]+' | head -n 1) to OmniRTC vs Chromium to Chromium" \
-		"to OmniRTC" "to Chromium"
+	local browser peer version
+	for browser in chromium firefox; do
+		for peer in c python node; do
+			NETNS_LAN=1 compare "tests/interop/with-route.sh node tests/interop/bench.js $browser $peer" \
+				"tests/interop/with-route.sh node tests/interop/bench.js $browser browser" "setup 20" |
+				sed "s/^| setup 20 |/| setup 20, $peer |/"
+		done | {
+			version=$("$([ $browser = firefox ] && echo firefox-esr || echo chromium)" --version 2>/dev/null | grep -Eo '[0-9][0-9.]+[a-z]*' | head -n 1)
+			table "$browser $version to OmniRTC vs $browser to $browser" "to OmniRTC" "to $browser"
+		}
+	done
 }
 
 printf '## %s, %s cores, `./build.sh bench`\n' "$(date -u +%Y-%m-%d)" "$(nproc)" | tee -a "$out"

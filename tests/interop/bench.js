@@ -1,13 +1,14 @@
-// Connection set-up time with a browser: node bench.js PEER setup N, where
-// PEER is 'browser' (a second Chromium page) or a library peer (c, python,
-// node). Per pair: from the browser's createDataChannel and createOffer to
+// Connection set-up time with a browser: node bench.js BROWSER PEER setup N,
+// BROWSER 'chromium' or 'firefox', PEER 'browser' (a second page of the same
+// browser) or a library peer (c, python, node). Per pair: from the browser's createDataChannel and createOffer to
 // the channel open at both ends, with trickle ICE through the runner; the
 // pages, processes and peer connections exist before the clock starts.
 // Prints "setup_median_ms X" and "setup_p95_ms Y" for scripts/bench.sh.
 'use strict';
-const { Server, Session, launchChromium, libraryPeer } = require('./harness');
+const { Server, Session, launchChromium, launchFirefox, libraryPeer } = require('./harness');
 
-const [peer = 'browser', workload = 'setup', rounds = '10'] = process.argv.slice(2);
+const [browserName, peer, workload, rounds = '10'] = process.argv.slice(2);
+const launch = { chromium: launchChromium, firefox: launchFirefox }[browserName];
 if (workload !== 'setup') throw new Error(`unknown workload ${workload}`);
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
@@ -15,11 +16,11 @@ const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(
 (async () => {
   const server = new Server();
   await server.start();
-  const chromium = await launchChromium({ exposeIps: true });
+  const browser = await launch({ exposeIps: true });
   const times = [];
   for (let i = 0; i < Number(rounds); i++) {
-    const a = await server.page(chromium, `a${i}`);
-    const b = peer === 'browser' ? await server.page(chromium, `b${i}`) : libraryPeer(peer, `${peer}${i}`);
+    const a = await server.page(browser, `a${i}`);
+    const b = peer === 'browser' ? await server.page(browser, `b${i}`) : libraryPeer(peer, `${peer}${i}`);
     b.kind = 'library'; // the answering side of the session, whatever it is
     const s = new Session(a, b);
     await s.create({ omnirtc: { mdns: 'disabled' } });
@@ -33,6 +34,6 @@ const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(
   times.sort((x, y) => x - y);
   console.log(`setup_median_ms ${percentile(times, 0.5).toFixed(1)}`);
   console.log(`setup_p95_ms ${percentile(times, 0.95).toFixed(1)}`);
-  await chromium.close();
+  await browser.close();
   await server.stop();
 })().catch((error) => { console.error(error); process.exit(1); });
