@@ -240,7 +240,11 @@ async function launchFirefox({ exposeIps }) {
   });
   const call = (method, params = {}) => new Promise((resolve, reject) => {
     const id = ++nextId;
-    pending.set(id, { resolve, reject });
+    const timer = setTimeout(() => { pending.delete(id); reject(new Error(`Firefox: ${method} timed out`)); }, TIMEOUT);
+    pending.set(id, {
+      resolve: (r) => { clearTimeout(timer); resolve(r); },
+      reject: (e) => { clearTimeout(timer); reject(e); },
+    });
     ws.send(JSON.stringify({ id, method, params }));
   });
   await call('session.new', { capabilities: {} });
@@ -378,4 +382,4 @@ class Session {
   }
 }
 
-module.exports = { Server, Session, launchChromium, launchFirefox, libraryPeer, hostAddresses, TIMEOUT, LIBRARY_PEERS };
+module.exports = { Server, Session, launchChromium, launchFirefox, libraryPeer };
