@@ -15,14 +15,14 @@ const IP = /^[0-9.]+$|:/;
 
 const MODES = [
   {
-    name: 'IP addresses shown (Chromium: WebRtcHideLocalIpsWithMdns disabled; Firefox: obfuscate_host_addresses off)',
+    name: (browser) => `IP addresses shown (${browser === 'firefox' ? 'obfuscate_host_addresses off' : 'WebRtcHideLocalIpsWithMdns disabled'})`,
     exposeIps: true,
     config: { omnirtc: { ...ENGINE, mdns: 'disabled' } },
     checkHosts: (hosts) => assert.ok(hosts.length > 0 && hosts.every((h) => IP.test(h)), `browser host candidates: ${hosts}`),
     cases,
   },
   {
-    name: 'addresses hidden behind mDNS names (the browsers\' default); the library resolves them',
+    name: () => 'addresses behind mDNS names (the default); the library resolves them',
     exposeIps: false,
     // The library's own candidates are withheld from the browser: the call
     // connects only if the library resolves the browser's .local names.
@@ -40,7 +40,7 @@ after(() => server.stop());
 let serial = 0;
 
 for (const browserName of BROWSER_NAMES) {
-  for (const mode of MODES) describe(`${browserName}, ${mode.name}`, () => {
+  for (const mode of MODES) describe(`${browserName}, ${mode.name(browserName)}`, () => {
     let launched;
     before(async () => { launched = await BROWSERS[browserName]({ exposeIps: mode.exposeIps }); });
     after(() => launched?.close());
