@@ -415,6 +415,32 @@ omnirtc_status_t omnirtc_channel_set_callback(omnirtc_channel_t channel, omnirtc
  */
 omnirtc_status_t omnirtc_channel_send(omnirtc_channel_t channel, const void *data, size_t size, int32_t binary);
 
+/* One message of omnirtc_channel_send_batch: the arguments of one send. */
+typedef struct omnirtc_message {
+	const void *data; /* may be NULL only when size is 0 */
+	size_t size;      /* bytes */
+	int32_t binary;   /* 1 binary, 0 UTF-8 text */
+} omnirtc_message_t;
+
+/*
+ * omnirtc_channel_send_batch — omnirtc_channel_send for count messages, in
+ * order, with one entry into the library: for bindings whose every call into
+ * the library is expensive (Node sends what one JavaScript task sent at once).
+ * The result is the same as calling omnirtc_channel_send for messages[0],
+ * messages[1]… and stopping at the first that fails.  messages and every data
+ * pointer are borrowed for the call and copied before it returns; never blocks.
+ * sent_out, if not NULL, receives how many messages were queued (count on
+ * success; on failure the index of the message that failed, whose error is the
+ * status and omnirtc_last_error, and no message after it was queued).
+ * count = 0 queues nothing and returns OMNIRTC_OK (messages may then be NULL).
+ * Errors: those of omnirtc_channel_send; OMNIRTC_ERR_INVALID_ARGUMENT also for
+ * messages NULL with count > 0, a message with data NULL and size > 0, and a
+ * count no array can hold; OMNIRTC_ERR_INVALID_HANDLE for a bad channel
+ * (nothing queued).
+ */
+omnirtc_status_t omnirtc_channel_send_batch(omnirtc_channel_t channel, const omnirtc_message_t *messages,
+                                            size_t count, size_t *sent_out);
+
 /*
  * omnirtc_channel_get_info — the channel's properties as JSON:
  *   {"label":"…","protocol":"…","id":n|null,"ordered":true,
