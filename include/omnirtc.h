@@ -146,6 +146,19 @@ omnirtc_status_t omnirtc_generate_certificate(char **pem_out);
  */
 omnirtc_status_t omnirtc_shutdown(void);
 
+/*
+ * omnirtc_set_engine_threads — how many threads may run the library's Go code
+ * at once (Go's GOMAXPROCS), process-wide, from now on.  threads = 0 restores
+ * the default: GOMAXPROCS from the environment when set, else the number of
+ * cores + 2, which leaves room for host threads that call in once per message
+ * (a thread that calls in waits for one of these slots).  A host that batches
+ * its calls (omnirtc_channel_send_batch; the Node binding) does better with
+ * one per core: the extra ones cost CPU in bulk transfers on a loaded machine.
+ * previous_out, if not NULL, receives the value before the call.  Any thread.
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT for threads < 0 or > 1024.
+ */
+omnirtc_status_t omnirtc_set_engine_threads(int32_t threads, int32_t *previous_out);
+
 /* ===================================================================== */
 /* Events                                                                 */
 /* ===================================================================== */

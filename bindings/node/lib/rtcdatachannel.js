@@ -139,7 +139,7 @@ class RTCDataChannel extends EventTarget {
   }
 
   #append(payload, size) {
-    if (this.#count === 0) queueMicrotask(() => this.#flush());
+    if (this.#count === 0) queueMicrotask(() => this.#flush(true));
     if (this.#bytes === null || this.#length + size > this.#bytes.length) {
       const bytes = Buffer.allocUnsafe(Math.max(2 * (this.#length + size), 64 * 1024));
       if (this.#bytes !== null) bytes.set(this.#bytes.subarray(0, this.#length));
@@ -160,8 +160,9 @@ class RTCDataChannel extends EventTarget {
     this.#length += size;
   }
 
-  /** Sends the batch; a failure is an error event (send() has returned). */
-  #flush() {
+  /** Sends the batch; a failure is an error event (send() has returned).
+   * At the end of a task a large batch buffer is given back. */
+  #flush(endOfTask = false) {
     const count = this.#count;
     if (count === 0) return;
     const length = this.#length;
@@ -173,9 +174,12 @@ class RTCDataChannel extends EventTarget {
       if (this.#queued >= 0) this.#queued += length;
     } catch (error) {
       this.#queued = -1;
-      if (this.#state === 'open') this.dispatchEvent(new RTCErrorEvent('error', { error: toW3C(error) }));
+      // A channel closing under the batch drops the rest, as browsers do; its
+      // closing and close events follow. Anything else is an error event.
+      const closing = error.code === 'OMNIRTC_ERR_INVALID_STATE' || error.code === 'OMNIRTC_ERR_INVALID_HANDLE';
+      if (!closing && this.#state === 'open') this.dispatchEvent(new RTCErrorEvent('error', { error: toW3C(error) }));
     }
-    if (this.#bytes.length > 4 * FLUSH_AT) { // a burst of large messages is over: give the memory back
+    if (endOfTask && this.#bytes.length > 64 * 1024) {
       this.#bytes = null;
       this.#sizes = null;
     }

@@ -533,6 +533,17 @@ static napi_value channel_set_threshold(napi_env env, napi_callback_info info) {
 	return NULL;
 }
 
+/* setEngineThreads(n) -> the previous number */
+static napi_value set_engine_threads(napi_env env, napi_callback_info info) {
+	napi_value argv[1], v;
+	args(env, info, 1, argv);
+	int32_t threads = 0, previous = 0;
+	napi_get_value_int32(env, argv[0], &threads);
+	CALL(omnirtc_set_engine_threads(threads, &previous));
+	napi_create_int32(env, previous, &v);
+	return v;
+}
+
 static napi_value debug_counters(napi_env env, napi_callback_info info) {
 	(void)info;
 	char *json = NULL;
@@ -561,6 +572,7 @@ static napi_value init(napi_env env, napi_value exports) {
 	    {"channelBufferedAmount", channel_buffered},
 	    {"channelSetThreshold", channel_set_threshold},
 	    {"channelClose", channel_close},     {"debugCounters", debug_counters},
+	    {"setEngineThreads", set_engine_threads},
 	    {"version", version},
 	};
 	for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {

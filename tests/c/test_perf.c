@@ -1,5 +1,6 @@
-/* omnirtc_channel_send_batch: the same result as one omnirtc_channel_send per
- * message, in order, stopping at the first failure, which it names. */
+/* For hosts that care about the cost of calling in: omnirtc_channel_send_batch
+ * (the same result as one omnirtc_channel_send per message, in order, stopping
+ * at the first failure, which it names) and omnirtc_set_engine_threads. */
 #include <string.h>
 
 #include "harness.h"
@@ -114,6 +115,32 @@ TEST(batch_on_bad_handles_and_channels_not_open_is_refused) {
 	wait_events(&a, OMNIRTC_EVENT_CHANNEL_CLOSE, c, 1, 10000);
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_channel_send_batch(c, one, 1, &sent));
 	close_pair(&a, &b);
+}
+
+TEST(engine_threads_are_set_restored_and_bounded) {
+	int32_t previous = -1, first = -1;
+	OK(omnirtc_set_engine_threads(1, &first));
+	CHECK(first > 0);
+	OK(omnirtc_set_engine_threads(3, &previous));
+	CHECK(previous == 1);
+	OK(omnirtc_set_engine_threads(0, &previous)); /* back to the default */
+	CHECK(previous == 3);
+	OK(omnirtc_set_engine_threads(2, &previous));
+	CHECK(previous == first); /* the default is what the library started with */
+	OK(omnirtc_set_engine_threads(0, NULL));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_set_engine_threads(-1, &previous));
+	expect_message("threads -1");
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_set_engine_threads(1025, NULL));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_set_engine_threads(INT32_MIN, NULL));
+	/* with one engine thread, a pair still connects and talks */
+	OK(omnirtc_set_engine_threads(1, NULL));
+	peer_t a, b;
+	omnirtc_channel_t c = connected_channel(&a, &b, "one thread", NULL);
+	omnirtc_message_t one[] = {{"x", 1, 0}};
+	OK(omnirtc_channel_send_batch(c, one, 1, NULL));
+	wait_events(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0, 1, 10000);
+	close_pair(&a, &b);
+	OK(omnirtc_set_engine_threads(0, NULL));
 }
 
 int main(int argc, char **argv) { return run_tests(argc, argv); }
