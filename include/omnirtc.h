@@ -445,7 +445,8 @@ typedef struct omnirtc_message {
  * sent_out, if not NULL, receives how many messages were queued (count on
  * success; on failure the index of the message that failed, whose error is the
  * status and omnirtc_last_error, and no message after it was queued).
- * count = 0 queues nothing and returns OMNIRTC_OK (messages may then be NULL).
+ * count = 0 on a valid channel queues nothing and returns OMNIRTC_OK (messages
+ * may then be NULL).
  * Errors: those of omnirtc_channel_send; OMNIRTC_ERR_INVALID_ARGUMENT also for
  * messages NULL with count > 0, a message with data NULL and size > 0, and a
  * count no array can hold; OMNIRTC_ERR_INVALID_HANDLE for a bad channel
