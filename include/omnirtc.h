@@ -146,6 +146,19 @@ omnirtc_status_t omnirtc_generate_certificate(char **pem_out);
  */
 omnirtc_status_t omnirtc_shutdown(void);
 
+/*
+ * omnirtc_set_engine_threads — how many threads may run the library's Go code
+ * at once (Go's GOMAXPROCS), process-wide, from now on.  threads = 0 restores
+ * the default: GOMAXPROCS from the environment when set, else the number of
+ * cores + 2, which leaves room for host threads that call in once per message
+ * (a thread that calls in waits for one of these slots).  A host that batches
+ * its calls (omnirtc_channel_send_batch; the Node binding) does better with
+ * one per core: the extra ones cost CPU in bulk transfers on a loaded machine.
+ * previous_out, if not NULL, receives the value before the call.  Any thread.
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT for threads < 0 or > 1024.
+ */
+omnirtc_status_t omnirtc_set_engine_threads(int32_t threads, int32_t *previous_out);
+
 /* ===================================================================== */
 /* Events                                                                 */
 /* ===================================================================== */
@@ -414,6 +427,33 @@ omnirtc_status_t omnirtc_channel_set_callback(omnirtc_channel_t channel, omnirtc
  * omnirtc_peer_get_max_message_size), OMNIRTC_ERR_INVALID_ARGUMENT (bad UTF-8, NULL).
  */
 omnirtc_status_t omnirtc_channel_send(omnirtc_channel_t channel, const void *data, size_t size, int32_t binary);
+
+/* One message of omnirtc_channel_send_batch: the arguments of one send. */
+typedef struct omnirtc_message {
+	const void *data; /* may be NULL only when size is 0 */
+	size_t size;      /* bytes */
+	int32_t binary;   /* 1 binary, 0 UTF-8 text */
+} omnirtc_message_t;
+
+/*
+ * omnirtc_channel_send_batch — omnirtc_channel_send for count messages, in
+ * order, with one entry into the library: for bindings whose every call into
+ * the library is expensive (Node sends what one JavaScript task sent at once).
+ * The result is the same as calling omnirtc_channel_send for messages[0],
+ * messages[1]… and stopping at the first that fails.  messages and every data
+ * pointer are borrowed for the call and copied before it returns; never blocks.
+ * sent_out, if not NULL, receives how many messages were queued (count on
+ * success; on failure the index of the message that failed, whose error is the
+ * status and omnirtc_last_error, and no message after it was queued).
+ * count = 0 on a valid channel queues nothing and returns OMNIRTC_OK (messages
+ * may then be NULL).
+ * Errors: those of omnirtc_channel_send; OMNIRTC_ERR_INVALID_ARGUMENT also for
+ * messages NULL with count > 0, a message with data NULL and size > 0, and a
+ * count no array can hold; OMNIRTC_ERR_INVALID_HANDLE for a bad channel
+ * (nothing queued).
+ */
+omnirtc_status_t omnirtc_channel_send_batch(omnirtc_channel_t channel, const omnirtc_message_t *messages,
+                                            size_t count, size_t *sent_out);
 
 /*
  * omnirtc_channel_get_info — the channel's properties as JSON:

@@ -4,7 +4,9 @@
 //
 //   node bench.js omnirtc|node-datachannel setup PAIRS | throughput MIB | rate MESSAGES | idle PEERS
 //
-// Output: one "name value" line per result. Runs in scripts/netns-run.sh with
+// Output: one "name value" line per result. The *_cpu_* results are the CPU
+// time of the whole process per unit of work (lower is better), which a
+// shared machine disturbs less than a rate. Runs in scripts/netns-run.sh with
 // a veth pair, since node-datachannel ignores loopback.
 const path = require('node:path');
 const fs = require('node:fs');
@@ -73,13 +75,15 @@ async function setup(create, pairs) {
 }
 
 /** Sends count messages of size bytes, at most HIGH_WATER buffered; resolves
- * with the seconds until the remote received them all. */
+ * with the seconds until the remote received them all and the CPU seconds the
+ * process (every thread: JavaScript, the library's, the kernel for it) spent. */
 async function sendAll(create, size, count) {
   const pair = await connect(create);
   const { local } = pair;
   local.bufferedAmountLowThreshold = LOW_WATER;
   const message = new Uint8Array(size).fill(120);
   const started = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
   for (let i = 0; i < count; i++) {
     if (local.bufferedAmount > HIGH_WATER) {
       await new Promise((resolve) => { local.onbufferedamountlow = resolve; });
@@ -88,9 +92,10 @@ async function sendAll(create, size, count) {
   }
   while (pair.messages < count) await later(1);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const used = process.cpuUsage(cpu);
   if (pair.bytes !== size * count) throw new Error(`received ${pair.bytes} bytes, sent ${size * count}`);
   close(pair);
-  return seconds;
+  return { seconds, cpuSeconds: (used.user + used.system) / 1e6 };
 }
 
 function rssKiB() {
@@ -116,10 +121,16 @@ async function main() {
   const create = stacks[impl]();
   switch (workload) {
     case 'setup': await setup(create, n); break;
-    case 'throughput':
-      console.log(`throughput_mib_s ${(n / await sendAll(create, BULK_MESSAGE, n * 16)).toFixed(1)}`);
+    case 'throughput': {
+      const { seconds, cpuSeconds } = await sendAll(create, BULK_MESSAGE, n * 16);
+      console.log(`throughput_mib_s ${(n / seconds).toFixed(1)}\nthroughput_cpu_ms_per_mib ${(1e3 * cpuSeconds / n).toFixed(2)}`);
       break;
-    case 'rate': console.log(`rate_msgs_s ${(n / await sendAll(create, SMALL_MESSAGE, n)).toFixed(0)}`); break;
+    }
+    case 'rate': {
+      const { seconds, cpuSeconds } = await sendAll(create, SMALL_MESSAGE, n);
+      console.log(`rate_msgs_s ${(n / seconds).toFixed(0)}\nrate_cpu_us_per_msg ${(1e6 * cpuSeconds / n).toFixed(2)}`);
+      break;
+    }
     case 'idle': await idle(create, n); break;
     default: throw new Error(`unknown workload ${workload}`);
   }

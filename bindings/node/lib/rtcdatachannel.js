@@ -10,6 +10,13 @@ function bytesOf(data) {
   return null;
 }
 
+// Messages up to BATCHED bytes are copied into a per-channel batch and sent by
+// one native call per JavaScript task (or every FLUSH_AT bytes), since each
+// call into the library costs far more than the copy. Larger ones go straight
+// through, after whatever is batched, so the order is kept.
+const BATCHED = 16 * 1024;
+const FLUSH_AT = 256 * 1024;
+
 class RTCDataChannel extends EventTarget {
   #handle;
   #state = 'connecting';
@@ -18,12 +25,26 @@ class RTCDataChannel extends EventTarget {
   #threshold = 0;
   #pendingBlobs = 0; // bytes of Blobs whose contents are still being read
   #sendChain = null; // orders sends behind a Blob being read
+  #peer; // the peer connection's handle, for its maximum message size
+  // The batch: #count messages, #length bytes in #bytes; #sizes[i] is a
+  // message's length, or ~length for text.
+  #bytes = null;
+  #sizes = null;
+  #count = 0;
+  #length = 0;
+  // What the library said in this task: bufferedAmount (-1: ask again) and the
+  // maximum message size. Within one task bufferedAmount only grows by sends,
+  // as the W3C spec has it.
+  #queued = -1;
+  #maxSize = -1;
+  #forgetting = false;
 
   /** @internal created by RTCPeerConnection */
-  constructor(handle, remote = false) {
+  constructor(handle, remote = false, peer = 0) {
     super();
     if (typeof handle !== 'number') throw new TypeError('Illegal constructor');
     this.#handle = handle;
+    this.#peer = peer;
     this.#info = JSON.parse(native.channelInfo(handle));
     this._remote = remote;
   }
@@ -47,8 +68,19 @@ class RTCDataChannel extends EventTarget {
   }
 
   get bufferedAmount() {
-    const queued = this.#state === 'closed' ? 0 : native.channelBufferedAmount(this.#handle);
-    return queued + this.#pendingBlobs;
+    if (this.#state === 'closed') return this.#pendingBlobs;
+    if (this.#queued < 0) {
+      this.#queued = native.channelBufferedAmount(this.#handle);
+      this.#forgetLater();
+    }
+    return this.#queued + this.#length + this.#pendingBlobs;
+  }
+
+  /** Forgets what the library said once this task ends. */
+  #forgetLater() {
+    if (this.#forgetting) return;
+    this.#forgetting = true;
+    queueMicrotask(() => { this.#queued = -1; this.#maxSize = -1; this.#forgetting = false; });
   }
 
   get bufferedAmountLowThreshold() { return this.#threshold; }
@@ -75,12 +107,81 @@ class RTCDataChannel extends EventTarget {
   }
 
   #sendNow(payload, throwErrors = false) {
+    const size = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength;
+    if (size > BATCHED) {
+      this.#flush();
+      try {
+        native.channelSend(this.#handle, payload);
+        if (this.#queued >= 0) this.#queued += size;
+      } catch (error) {
+        const w3cError = toW3C(error);
+        if (throwErrors) throw w3cError;
+        this.dispatchEvent(new RTCErrorEvent('error', { error: w3cError }));
+      }
+      return;
+    }
+    if (this.#maxSize < 0) {
+      try {
+        this.#maxSize = native.maxMessageSize(this.#peer);
+      } catch {
+        this.#maxSize = Infinity; // the peer is closing: the library will say why
+      }
+      this.#forgetLater();
+    }
+    if (size > this.#maxSize) {
+      const error = new TypeError(`message of ${size} bytes is over the maximum message size of ${this.#maxSize} bytes`);
+      if (throwErrors) throw error;
+      this.dispatchEvent(new RTCErrorEvent('error', { error }));
+      return;
+    }
+    this.#append(payload, size);
+    if (this.#length >= FLUSH_AT) this.#flush();
+  }
+
+  #append(payload, size) {
+    if (this.#count === 0) queueMicrotask(() => this.#flush(true));
+    if (this.#bytes === null || this.#length + size > this.#bytes.length) {
+      const bytes = Buffer.allocUnsafe(Math.max(2 * (this.#length + size), 64 * 1024));
+      if (this.#bytes !== null) bytes.set(this.#bytes.subarray(0, this.#length));
+      this.#bytes = bytes;
+    }
+    if (this.#sizes === null || this.#count === this.#sizes.length) {
+      const sizes = new Int32Array(this.#sizes === null ? 1024 : 2 * this.#sizes.length);
+      if (this.#sizes !== null) sizes.set(this.#sizes);
+      this.#sizes = sizes;
+    }
+    if (typeof payload === 'string') {
+      this.#bytes.write(payload, this.#length, size, 'utf8');
+      this.#sizes[this.#count++] = ~size;
+    } else {
+      this.#bytes.set(payload, this.#length);
+      this.#sizes[this.#count++] = size;
+    }
+    this.#length += size;
+  }
+
+  /** Sends the batch; a failure is an error event (send() has returned).
+   * At the end of a task a large batch buffer is given back. */
+  #flush(endOfTask = false) {
+    const count = this.#count;
+    if (count === 0) return;
+    const length = this.#length;
+    this.#count = 0;
+    this.#length = 0;
+    if (this.#state !== 'open') return; // closed under it: nothing more is sent
     try {
-      native.channelSend(this.#handle, payload);
+      native.channelSendBatch(this.#handle, this.#bytes, this.#sizes, count);
+      if (this.#queued >= 0) this.#queued += length;
     } catch (error) {
-      const w3cError = toW3C(error);
-      if (throwErrors) throw w3cError;
-      this.dispatchEvent(new RTCErrorEvent('error', { error: w3cError }));
+      this.#queued = -1;
+      // A channel closing under the batch drops the rest, as browsers do; its
+      // closing and close events follow. Anything else is an error event.
+      const closing = error.code === 'OMNIRTC_ERR_INVALID_STATE' || error.code === 'OMNIRTC_ERR_INVALID_HANDLE';
+      if (!closing && this.#state === 'open') this.dispatchEvent(new RTCErrorEvent('error', { error: toW3C(error) }));
+    }
+    if (endOfTask && this.#bytes.length > 64 * 1024) {
+      this.#bytes = null;
+      this.#sizes = null;
     }
   }
 
@@ -98,6 +199,7 @@ class RTCDataChannel extends EventTarget {
 
   close() {
     if (this.#state === 'closing' || this.#state === 'closed') return;
+    this.#flush(); // what was sent before close() is still delivered
     this.#state = 'closing';
     try {
       native.channelClose(this.#handle);
@@ -117,13 +219,12 @@ class RTCDataChannel extends EventTarget {
         if (this.#threshold) native.channelSetThreshold(this.#handle, this.#threshold);
         this.dispatchEvent(new Event('open'));
         break;
-      case 21: { // MESSAGE
-        let payload;
-        if (!binary) payload = Buffer.from(data).toString('utf8');
-        else payload = this.#binaryType === 'blob' ? new Blob([data]) : data;
-        this.dispatchEvent(new MessageEvent('message', { data: payload }));
+      case 21: // MESSAGE: data holds consecutive messages, a string for text
+        for (const payload of data) {
+          const value = typeof payload !== 'string' && this.#binaryType === 'blob' ? new Blob([payload]) : payload;
+          this.dispatchEvent(new MessageEvent('message', { data: value }));
+        }
         break;
-      }
       case 22: // BUFFERED_AMOUNT_LOW
         this.dispatchEvent(new Event('bufferedamountlow'));
         break;

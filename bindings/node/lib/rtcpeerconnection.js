@@ -169,7 +169,7 @@ class RTCPeerConnection extends EventTarget {
       throw new TypeError('maxPacketLifeTime and maxRetransmits are exclusive');
     }
     const id = w3c(() => native.channelCreate(handle, String(label), channelInitJSON(init)));
-    const channel = new RTCDataChannel(id);
+    const channel = new RTCDataChannel(id, false, handle);
     this.#channels.set(id, channel);
     return channel;
   }
@@ -227,7 +227,7 @@ class RTCPeerConnection extends EventTarget {
         this.dispatchEvent(new Event('negotiationneeded'));
         break;
       case 7:
-        this.#channels.set(channel, new RTCDataChannel(channel, true));
+        this.#channels.set(channel, new RTCDataChannel(channel, true, this.#handle));
         break;
       default:
     }

@@ -2,41 +2,56 @@
  * The N-API addon: a thin, synchronous mirror of include/omnirtc.h for the
  * JavaScript layer in lib/. All W3C behaviour lives in JavaScript.
  *
- * Events: each peer connection has a thread-safe function. The library's
- * callback (on a Go thread) copies the event and queues it without blocking;
- * JavaScript gets it on the main thread. The function keeps the event loop
+ * Events: each peer connection has a thread-safe function and a queue. The
+ * library's callback (on a Go thread) copies the event onto the queue without
+ * blocking and wakes JavaScript only when the queue was idle, so a burst costs
+ * one wake-up; on the main thread the whole queue is handed over, consecutive
+ * messages of one channel in a single call. The function keeps the event loop
  * alive until OMNIRTC_EVENT_PEER_CLOSED, then is released, so a process with
  * no open peer connection can exit. When JavaScript falls HIGH_WATER messages
- * behind, the channels that feed it are paused (SCTP flow control pushes back)
- * until it is LOW_WATER behind again.
+ * or HIGH_BYTES bytes behind, the channels that feed it are paused (SCTP flow
+ * control pushes back) until it is below LOW_WATER and LOW_BYTES again.
  */
 #define NAPI_VERSION 8
 #include <node_api.h>
 #include <omnirtc.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define HIGH_WATER 4096
-#define LOW_WATER 1024
+#define HIGH_WATER 65536
+#define LOW_WATER 16384
+#define HIGH_BYTES (16u << 20)
+#define LOW_BYTES (4u << 20)
 #define MAX_PAUSED 64
+/* Messages up to INLINE bytes are stored with their event and copied into a
+ * JavaScript ArrayBuffer; larger ones are handed over without a copy. */
+#define INLINE 4096
+
+typedef struct event_copy event_copy;
 
 typedef struct {
 	napi_threadsafe_function tsfn;
 	pthread_mutex_t mu;
-	long pending;                         /* events queued, not yet in JavaScript */
+	event_copy *head, *tail;              /* queued, not yet taken by JavaScript */
+	int scheduled;                        /* a call of tsfn is on its way to drain the queue */
+	long pending;                         /* messages queued or being delivered */
+	size_t pending_bytes;                 /* their bytes */
 	omnirtc_channel_t paused[MAX_PAUSED]; /* channels paused by this peer's backlog */
 	int npaused;
 } peer_ctx;
 
-typedef struct {
+struct event_copy {
+	event_copy *next;
 	int32_t type, state, sdp_mline_index, binary;
 	omnirtc_channel_t channel;
 	char *text, *sdp_mid;
-	void *data;
+	void *data; /* points at inline, or a malloc'd block over INLINE bytes */
 	size_t size;
-} event_copy;
+	unsigned char inline_data[];
+};
 
 /* --- errors ---------------------------------------------------------------- */
 
@@ -117,7 +132,8 @@ static char *dup_or_null(const char *s) { return s != NULL ? strdup(s) : NULL; }
 static void free_event(event_copy *e) {
 	free(e->text);
 	free(e->sdp_mid);
-	free(e->data);
+	if (e->data != e->inline_data)
+		free(e->data);
 	free(e);
 }
 
@@ -130,7 +146,9 @@ static void free_external(napi_env env, void *data, void *hint) {
 /* On a Go thread: copy, account, queue without blocking. */
 static void on_event(void *user_data, const omnirtc_event_t *e) {
 	peer_ctx *ctx = user_data;
-	event_copy *copy = calloc(1, sizeof *copy);
+	int message = e->type == OMNIRTC_EVENT_CHANNEL_MESSAGE;
+	size_t inline_size = message && e->size <= INLINE ? e->size : 0;
+	event_copy *copy = calloc(1, sizeof *copy + inline_size);
 	if (copy == NULL)
 		return;
 	copy->type = e->type;
@@ -140,39 +158,50 @@ static void on_event(void *user_data, const omnirtc_event_t *e) {
 	copy->binary = e->binary;
 	copy->text = dup_or_null(e->text);
 	copy->sdp_mid = dup_or_null(e->sdp_mid);
-	if (e->type == OMNIRTC_EVENT_CHANNEL_MESSAGE) {
+	if (message) {
 		copy->size = e->size;
-		copy->data = malloc(e->size > 0 ? e->size : 1);
+		copy->data = e->size <= INLINE ? copy->inline_data : malloc(e->size);
 		if (e->size > 0 && copy->data != NULL)
 			memcpy(copy->data, e->data, e->size);
 	}
-	int pause = 0;
+	int pause = 0, wake = 0;
 	pthread_mutex_lock(&ctx->mu);
-	ctx->pending++;
-	if (e->type == OMNIRTC_EVENT_CHANNEL_MESSAGE && ctx->pending > HIGH_WATER && ctx->npaused < MAX_PAUSED) {
-		pause = 1;
-		for (int i = 0; i < ctx->npaused; i++)
-			pause = pause && ctx->paused[i] != e->channel;
-		if (pause)
-			ctx->paused[ctx->npaused++] = e->channel;
+	if (ctx->tail != NULL)
+		ctx->tail->next = copy;
+	else
+		ctx->head = copy;
+	ctx->tail = copy;
+	if (!ctx->scheduled)
+		ctx->scheduled = wake = 1;
+	if (message) {
+		ctx->pending++;
+		ctx->pending_bytes += e->size;
+		if ((ctx->pending > HIGH_WATER || ctx->pending_bytes > HIGH_BYTES) && ctx->npaused < MAX_PAUSED) {
+			pause = 1;
+			for (int i = 0; i < ctx->npaused; i++)
+				pause = pause && ctx->paused[i] != e->channel;
+			if (pause)
+				ctx->paused[ctx->npaused++] = e->channel;
+		}
 	}
 	pthread_mutex_unlock(&ctx->mu);
 	if (pause)
 		omnirtc_channel_set_paused(e->channel, 1);
-	napi_call_threadsafe_function(ctx->tsfn, copy, napi_tsfn_nonblocking);
+	if (wake)
+		napi_call_threadsafe_function(ctx->tsfn, NULL, napi_tsfn_nonblocking);
 	if (e->type == OMNIRTC_EVENT_PEER_CLOSED) /* the last event: let the loop go */
 		napi_release_threadsafe_function(ctx->tsfn, napi_tsfn_release);
 }
 
-/* On the main thread: hand one event to lib/'s dispatcher. */
-static void call_js(napi_env env, napi_value js_cb, void *context, void *data) {
-	peer_ctx *ctx = context;
-	event_copy *e = data;
+/* Accounts for delivered messages; resumes the paused channels once the
+ * backlog is low again. */
+static void delivered(peer_ctx *ctx, long messages, size_t bytes) {
 	omnirtc_channel_t resume[MAX_PAUSED];
 	int nresume = 0;
 	pthread_mutex_lock(&ctx->mu);
-	ctx->pending--;
-	if (ctx->pending < LOW_WATER && ctx->npaused > 0) {
+	ctx->pending -= messages;
+	ctx->pending_bytes -= bytes;
+	if (ctx->pending < LOW_WATER && ctx->pending_bytes < LOW_BYTES && ctx->npaused > 0) {
 		nresume = ctx->npaused;
 		memcpy(resume, ctx->paused, sizeof(omnirtc_channel_t) * (size_t)nresume);
 		ctx->npaused = 0;
@@ -180,26 +209,91 @@ static void call_js(napi_env env, napi_value js_cb, void *context, void *data) {
 	pthread_mutex_unlock(&ctx->mu);
 	for (int i = 0; i < nresume; i++)
 		omnirtc_channel_set_paused(resume[i], 0);
-	if (env == NULL) { /* the function is being torn down */
-		free_event(e);
-		return;
-	}
-	napi_value argv[8], undefined;
-	napi_get_undefined(env, &undefined);
-	napi_create_int32(env, e->type, &argv[0]);
-	napi_create_int32(env, e->state, &argv[1]);
-	argv[2] = from_handle(env, e->channel);
-	argv[3] = from_string(env, e->text);
-	argv[4] = from_string(env, e->sdp_mid);
-	napi_create_int32(env, e->sdp_mline_index, &argv[5]);
-	napi_get_boolean(env, e->binary != 0, &argv[6]);
-	argv[7] = undefined;
-	if (e->data != NULL) { /* handed to JavaScript without a copy */
-		napi_create_external_arraybuffer(env, e->data, e->size, free_external, NULL, &argv[7]);
+}
+
+/* A message's payload for JavaScript: a string for text, else an ArrayBuffer
+ * (a large one handed over without a copy). */
+static napi_value payload(napi_env env, event_copy *e) {
+	napi_value v;
+	if (!e->binary) {
+		napi_create_string_utf8(env, e->data != NULL ? e->data : "", e->size, &v);
+	} else if (e->data == e->inline_data) {
+		void *bytes = NULL;
+		napi_create_arraybuffer(env, e->size, &bytes, &v);
+		if (e->size > 0)
+			memcpy(bytes, e->data, e->size);
+	} else if (e->data != NULL) {
+		napi_create_external_arraybuffer(env, e->data, e->size, free_external, NULL, &v);
 		e->data = NULL;
+	} else {
+		napi_create_arraybuffer(env, 0, NULL, &v);
 	}
-	napi_call_function(env, undefined, js_cb, 8, argv, NULL);
-	free_event(e);
+	return v;
+}
+
+/*
+ * On the main thread: hand the queued events to lib/'s dispatcher in order,
+ * as onEvent(type, state, channel, text, sdpMid, sdpMLineIndex, binary, data);
+ * for messages type is MESSAGE and data an array of the payloads of
+ * consecutive messages on that channel (a string for text).
+ */
+static void call_js(napi_env env, napi_value js_cb, void *context, void *data) {
+	(void)data;
+	peer_ctx *ctx = context;
+	pthread_mutex_lock(&ctx->mu);
+	event_copy *e = ctx->head;
+	ctx->head = ctx->tail = NULL;
+	ctx->scheduled = 0;
+	pthread_mutex_unlock(&ctx->mu);
+	while (e != NULL) {
+		long messages = 0;
+		size_t bytes = 0;
+		napi_handle_scope scope = NULL;
+		if (env != NULL)
+			napi_open_handle_scope(env, &scope);
+		napi_value argv[8], undefined = NULL;
+		if (env != NULL) {
+			napi_get_undefined(env, &undefined);
+			napi_create_int32(env, e->type, &argv[0]);
+			napi_create_int32(env, e->state, &argv[1]);
+			argv[2] = from_handle(env, e->channel);
+			argv[3] = from_string(env, e->text);
+			argv[4] = from_string(env, e->sdp_mid);
+			napi_create_int32(env, e->sdp_mline_index, &argv[5]);
+			napi_get_boolean(env, e->binary != 0, &argv[6]);
+			argv[7] = undefined;
+		}
+		event_copy *next = e->next;
+		if (e->type == OMNIRTC_EVENT_CHANNEL_MESSAGE) {
+			omnirtc_channel_t channel = e->channel;
+			if (env != NULL)
+				napi_create_array(env, &argv[7]);
+			uint32_t n = 0;
+			for (; e != NULL && e->type == OMNIRTC_EVENT_CHANNEL_MESSAGE && e->channel == channel; e = next) {
+				next = e->next;
+				if (env != NULL)
+					napi_set_element(env, argv[7], n++, payload(env, e));
+				messages++;
+				bytes += e->size;
+				free_event(e);
+			}
+		} else {
+			free_event(e);
+			e = next;
+		}
+		if (env != NULL) { /* NULL: the function is being torn down */
+			napi_call_function(env, undefined, js_cb, 8, argv, NULL);
+			bool thrown = false;
+			napi_value error;
+			/* as Node does for one call: report it, and go on with the next event */
+			if (napi_is_exception_pending(env, &thrown) == napi_ok && thrown &&
+			    napi_get_and_clear_last_exception(env, &error) == napi_ok)
+				napi_fatal_exception(env, error);
+			napi_close_handle_scope(env, scope);
+		}
+		if (messages > 0)
+			delivered(ctx, messages, bytes);
+	}
 }
 
 static void finalize_ctx(napi_env env, void *data, void *hint) {
@@ -373,6 +467,63 @@ static napi_value channel_send(napi_env env, napi_callback_info info) {
 	return NULL;
 }
 
+/* channelSendBatch(channel, Uint8Array bytes, Int32Array sizes, count) -> count:
+ * message i is the next sizes[i] bytes, or ~sizes[i] bytes sent as text when
+ * sizes[i] < 0. A failure throws with the error of the message that failed and
+ * `sent`, the number queued before it. */
+static napi_value channel_send_batch(napi_env env, napi_callback_info info) {
+	napi_value argv[4];
+	args(env, info, 4, argv);
+	uint64_t channel = to_handle(env, argv[0]);
+	napi_typedarray_type type, sizes_type;
+	size_t length = 0, nsizes = 0, offset;
+	void *bytes = NULL, *sizes_data = NULL;
+	napi_value buffer;
+	uint32_t count = 0;
+	napi_get_value_uint32(env, argv[3], &count);
+	if (napi_get_typedarray_info(env, argv[1], &type, &length, &bytes, &buffer, &offset) != napi_ok ||
+	    type != napi_uint8_array ||
+	    napi_get_typedarray_info(env, argv[2], &sizes_type, &nsizes, &sizes_data, &buffer, &offset) != napi_ok ||
+	    sizes_type != napi_int32_array || count > nsizes) {
+		napi_throw_type_error(env, "OMNIRTC_ERR_INVALID_ARGUMENT", "a batch is a Uint8Array and an Int32Array");
+		return NULL;
+	}
+	const int32_t *sizes = sizes_data;
+	omnirtc_message_t stack[256], *messages = count <= 256 ? stack : malloc(sizeof *messages * count);
+	if (messages == NULL) {
+		napi_throw_error(env, "OMNIRTC_ERR_INTERNAL", "out of memory");
+		return NULL;
+	}
+	size_t at = 0;
+	for (uint32_t i = 0; i < count; i++) {
+		int32_t text = sizes[i] < 0;
+		size_t size = (size_t)(text ? ~sizes[i] : sizes[i]);
+		if (size > length - at) { /* lib/ never does this; refuse rather than read past the end */
+			count = i;
+			break;
+		}
+		messages[i] = (omnirtc_message_t){(const uint8_t *)bytes + at, size, !text};
+		at += size;
+	}
+	size_t sent = 0;
+	omnirtc_status_t s = omnirtc_channel_send_batch(channel, messages, count, &sent);
+	if (messages != stack)
+		free(messages);
+	if (s != OMNIRTC_OK) {
+		throw_status(env, s);
+		napi_value error, n;
+		if (napi_get_and_clear_last_exception(env, &error) == napi_ok) {
+			napi_create_double(env, (double)sent, &n);
+			napi_set_named_property(env, error, "sent", n);
+			napi_throw(env, error);
+		}
+		return NULL;
+	}
+	napi_value result;
+	napi_create_double(env, (double)sent, &result);
+	return result;
+}
+
 static napi_value channel_set_threshold(napi_env env, napi_callback_info info) {
 	napi_value argv[2];
 	args(env, info, 2, argv);
@@ -380,6 +531,17 @@ static napi_value channel_set_threshold(napi_env env, napi_callback_info info) {
 	napi_get_value_double(env, argv[1], &threshold);
 	CALL(omnirtc_channel_set_buffered_amount_low_threshold(to_handle(env, argv[0]), (uint64_t)threshold));
 	return NULL;
+}
+
+/* setEngineThreads(n) -> the previous number */
+static napi_value set_engine_threads(napi_env env, napi_callback_info info) {
+	napi_value argv[1], v;
+	args(env, info, 1, argv);
+	int32_t threads = 0, previous = 0;
+	napi_get_value_int32(env, argv[0], &threads);
+	CALL(omnirtc_set_engine_threads(threads, &previous));
+	napi_create_int32(env, previous, &v);
+	return v;
 }
 
 static napi_value debug_counters(napi_env env, napi_callback_info info) {
@@ -405,10 +567,12 @@ static napi_value init(napi_env env, napi_value exports) {
 	    {"getDescription", get_description}, {"addIceCandidate", add_candidate},
 	    {"restartIce", restart_ice},         {"getStats", get_stats},
 	    {"maxMessageSize", max_message_size}, {"channelCreate", channel_create},
-	    {"channelSend", channel_send},       {"channelInfo", channel_info},
+	    {"channelSend", channel_send},       {"channelSendBatch", channel_send_batch},
+	    {"channelInfo", channel_info},
 	    {"channelBufferedAmount", channel_buffered},
 	    {"channelSetThreshold", channel_set_threshold},
 	    {"channelClose", channel_close},     {"debugCounters", debug_counters},
+	    {"setEngineThreads", set_engine_threads},
 	    {"version", version},
 	};
 	for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {

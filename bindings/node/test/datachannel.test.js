@@ -41,6 +41,45 @@ test('text and every binary type, both ways', async () => {
   assert.equal(local.readyState, 'closed');
 });
 
+test('sends of one task keep their order, bufferedAmount and close() around the batch', async () => {
+  const [a, b, local, remote] = await openPair();
+  const got = messages(remote);
+  const reused = new Uint8Array(100);
+  const large = new Uint8Array(40000).fill(7); // over the batched size: sent directly, after the batch
+  const start = local.bufferedAmount; // may still hold the channel's open message
+  const sent = [];
+  for (let i = 0; i < 5000; i++) {
+    if (i % 1000 === 500) {
+      local.send(large);
+      sent.push('large');
+    } else if (i % 2) {
+      reused.fill(i & 0xff); // the caller may change its buffer right after send()
+      local.send(reused);
+      sent.push(i & 0xff);
+    } else {
+      local.send(`text ${i} ✓`);
+      sent.push(`text ${i} ✓`);
+    }
+  }
+  // W3C: bufferedAmount grows by each send at once, within the same task
+  const before = local.bufferedAmount;
+  assert.ok(before >= start + 2495 * 100 + 5 * 40000, `bufferedAmount ${before}`);
+  local.send('x');
+  assert.equal(local.bufferedAmount, before + 1);
+  sent.push('x');
+  local.send('last before close');
+  sent.push('last before close');
+  local.close(); // what was sent in this task is still delivered
+  await waitFor(() => got.length === sent.length);
+  got.forEach((data, i) => {
+    if (sent[i] === 'large') assert.deepEqual(new Uint8Array(data), large);
+    else if (typeof sent[i] === 'number') assert.deepEqual(new Uint8Array(data), new Uint8Array(100).fill(sent[i]));
+    else assert.equal(data, sent[i]);
+  });
+  a.close();
+  b.close();
+});
+
 test('binaryType blob delivers Blobs', async () => {
   const [a, b, local, remote] = await openPair();
   remote.binaryType = 'blob';
