@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The Swift binding's suite. Debian bookworm has no Swift, so this runs
+# `swift build` and `swift test` (bindings/swift, then the examples/swift
+# package the tests run) in a Debian trixie root made by scripts/swift-chroot.sh
+# outside the repo, against the freshly built build/lib/libomnirtc.so.
+#
+# The repo is bind-mounted into the root at its own path, so omnirtc.pc and
+# SwiftPM's absolute paths are the same inside and out; the mounts live in a
+# private mount namespace (and a trap unmounts them), and everything runs in a
+# private network namespace with only loopback up. Where mounting is not
+# allowed, the repo is copied in instead (.git and build outputs left out).
+# Usage: scripts/test-swift.sh [swift test args, e.g. --filter ErrorTests]
+set -uo pipefail
+cd "$(dirname "$0")/.."
+REPO=$PWD
+LIBDIR=$(dirname "${OMNIRTC_LIBRARY:-$REPO/build/lib/libomnirtc.so}")
+[ -f "$LIBDIR/libomnirtc.so" ] || { echo "no $LIBDIR/libomnirtc.so: run ./build.sh lib"; echo "swift: 0 passed, 1 failed"; exit 1; }
+ROOT=$(scripts/swift-chroot.sh) || { echo "swift: 0 passed, 1 failed"; exit 1; }
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# inside: runs in the new mount + network namespace, as root.
+inside() {
+	set -euo pipefail
+	ip link set lo up
+	target=$ROOT$REPO
+	mkdir -p "$target" "$ROOT/proc" "$ROOT/dev"
+	trap 'umount -l "$ROOT/dev" "$ROOT/proc" "$target" 2>/dev/null || true' EXIT
+	mount -t proc proc "$ROOT/proc"
+	mount --rbind /dev "$ROOT/dev"
+	if ! mount --bind "$REPO" "$target" 2>/dev/null; then
+		echo "bind mount refused: copying the repo into $target"
+		tar -C "$REPO" --exclude=./.git --exclude=./bindings/node/node_modules --exclude=./bindings/swift/.build \
+			--exclude="./examples/swift/*/.build" -cf - . | tar -C "$target" -xf -
+		mkdir -p "$target/build" && cp -a "$LIBDIR/." "$target/build/lib/"
+	fi
+	if [ "$LIBDIR" != "$REPO/build/lib" ]; then # a library from elsewhere: make it visible too
+		mkdir -p "$ROOT$LIBDIR" && mount --bind "$LIBDIR" "$ROOT$LIBDIR"
+	fi
+	chroot "$ROOT" env -i HOME=/root PATH=/usr/bin:/bin:/usr/sbin:/sbin LANG=C.UTF-8 \
+		PKG_CONFIG_PATH="$LIBDIR/pkgconfig" LD_LIBRARY_PATH="$LIBDIR" OMNIRTC_REPO="$REPO" \
+		sh -euc 'cd "$OMNIRTC_REPO/bindings/swift"
+			swift build --build-tests
+			swift build --package-path ../../examples/swift/datachannel
+			swift test --skip-build "$@"' swift-test "$@"
+}
+export -f inside
+export ROOT REPO LIBDIR
+status=0
+timeout 1200 unshare -m -n --propagation private bash -c 'inside "$@"' inside "$@" 2>&1 | tee "$log" || status=$?
+
+# XCTest prints one line per test case: "Test Case '...' passed|failed (N seconds)".
+passed=$(grep -Ec "^Test Case '.*' passed" "$log")
+failed=$(grep -Ec "^Test Case '.*' failed" "$log")
+[ "$status" -ne 0 ] && [ "$failed" -eq 0 ] && failed=1 # a build failure or a crash counts as one failure
+echo "swift: ${passed:-0} passed, ${failed:-0} failed"
+[ "$status" -eq 0 ] && [ "${passed:-0}" -gt 0 ] && [ "$failed" -eq 0 ]
