@@ -103,22 +103,10 @@ final class PeerSink: Sendable {
                 IceCandidate(
                     candidate: text(e.text), sdpMid: mid?.isEmpty == false ? mid : nil,
                     sdpMLineIndex: e.sdp_mline_index >= 0 ? e.sdp_mline_index : nil))
-        case code(OMNIRTC_EVENT_SIGNALING_STATE):
-            guard let s = SignalingState(library: e.state) else { return }
-            state.withLock { $0.signaling = s }
-            signalingStates.continuation.yield(s)
-        case code(OMNIRTC_EVENT_ICE_GATHERING_STATE):
-            guard let s = IceGatheringState(library: e.state) else { return }
-            state.withLock { $0.gathering = s }
-            gatheringStates.continuation.yield(s)
-        case code(OMNIRTC_EVENT_ICE_CONNECTION_STATE):
-            guard let s = IceConnectionState(library: e.state) else { return }
-            state.withLock { $0.iceConnection = s }
-            iceConnectionStates.continuation.yield(s)
-        case code(OMNIRTC_EVENT_CONNECTION_STATE):
-            guard let s = PeerConnectionState(library: e.state) else { return }
-            state.withLock { $0.connection = s }
-            connectionStates.continuation.yield(s)
+        case code(OMNIRTC_EVENT_SIGNALING_STATE): update(e.state, \.signaling, signalingStates)
+        case code(OMNIRTC_EVENT_ICE_GATHERING_STATE): update(e.state, \.gathering, gatheringStates)
+        case code(OMNIRTC_EVENT_ICE_CONNECTION_STATE): update(e.state, \.iceConnection, iceConnectionStates)
+        case code(OMNIRTC_EVENT_CONNECTION_STATE): update(e.state, \.connection, connectionStates)
         case code(OMNIRTC_EVENT_NEGOTIATION_NEEDED):
             negotiationNeeded.continuation.yield()
         case code(OMNIRTC_EVENT_DATA_CHANNEL):
@@ -138,6 +126,13 @@ final class PeerSink: Sendable {
                 }
             }
         }
+    }
+
+    /// A state change: remembered for the getters, then streamed.
+    private func update<S: CaseIterable & Sendable>(_ value: Int32, _ field: WritableKeyPath<State, S>, _ pipe: Pipe<S>) {
+        guard let new = S(library: value) else { return }
+        state.withLock { $0[keyPath: field] = new }
+        pipe.continuation.yield(new)
     }
 
     /// Routes a channel's events to its sink, those that came early first.

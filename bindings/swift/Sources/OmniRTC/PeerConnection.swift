@@ -59,10 +59,23 @@ public final class PeerConnection: Sendable {
 
     // MARK: State
 
-    public var signalingState: SignalingState { sink.state.withLock { $0.signaling } }
-    public var iceGatheringState: IceGatheringState { sink.state.withLock { $0.gathering } }
-    public var iceConnectionState: IceConnectionState { sink.state.withLock { $0.iceConnection } }
-    public var connectionState: PeerConnectionState { sink.state.withLock { $0.connection } }
+    // The library's current state, as W3C getters give it right after an
+    // `await`; the events report the same changes later. Once closed, the
+    // last state the events reported (`closed`, except for gathering).
+    public var signalingState: SignalingState { current(omnirtc_peer_get_signaling_state, \.signaling) }
+    public var iceGatheringState: IceGatheringState { current(omnirtc_peer_get_ice_gathering_state, \.gathering) }
+    public var iceConnectionState: IceConnectionState {
+        current(omnirtc_peer_get_ice_connection_state, \.iceConnection)
+    }
+    public var connectionState: PeerConnectionState { current(omnirtc_peer_get_connection_state, \.connection) }
+
+    private func current<S: CaseIterable & Sendable>(
+        _ getter: (omnirtc_peer_t, UnsafeMutablePointer<Int32>?) -> omnirtc_status_t, _ field: KeyPath<PeerSink.State, S>
+    ) -> S {
+        var value: Int32 = 0
+        if getter(handle, &value) == 0, let state = S(library: value) { return state }
+        return sink.state.withLock { $0[keyPath: field] }
+    }
 
     public var localDescription: SessionDescription? { description(Int32(OMNIRTC_DESCRIPTION_LOCAL)) }
     public var remoteDescription: SessionDescription? { description(Int32(OMNIRTC_DESCRIPTION_REMOTE)) }
