@@ -8,7 +8,8 @@
 # SwiftPM's absolute paths are the same inside and out; the mounts live in a
 # private mount namespace (and a trap unmounts them), and everything runs in a
 # private network namespace with only loopback up. Where mounting is not
-# allowed, the repo is copied in instead (.git and build outputs left out).
+# allowed (or with OMNIRTC_SWIFT_COPY=1), the repo is copied in instead: .git
+# and build outputs left out, a full Swift build each time.
 # Usage: scripts/test-swift.sh [swift test args, e.g. --filter ErrorTests]
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -24,19 +25,20 @@ trap 'rm -f "$log"' EXIT
 inside() {
 	set -euo pipefail
 	ip link set lo up
-	target=$ROOT$REPO
+	target=$ROOT$REPO prefix=$(dirname "$LIBDIR") # prefix: build/, with lib/ and include/
 	mkdir -p "$target" "$ROOT/proc" "$ROOT/dev"
-	trap 'umount -l "$ROOT/dev" "$ROOT/proc" "$target" 2>/dev/null || true' EXIT
+	trap 'umount -l "$ROOT$prefix" "$ROOT/dev" "$ROOT/proc" "$target" 2>/dev/null || true' EXIT
 	mount -t proc proc "$ROOT/proc"
 	mount --rbind /dev "$ROOT/dev"
-	if ! mount --bind "$REPO" "$target" 2>/dev/null; then
-		echo "bind mount refused: copying the repo into $target"
-		tar -C "$REPO" --exclude=./.git --exclude=./bindings/node/node_modules --exclude=./bindings/swift/.build \
-			--exclude="./examples/swift/*/.build" -cf - . | tar -C "$target" -xf -
-		mkdir -p "$target/build" && cp -a "$LIBDIR/." "$target/build/lib/"
-	fi
-	if [ "$LIBDIR" != "$REPO/build/lib" ]; then # a library from elsewhere: make it visible too
-		mkdir -p "$ROOT$LIBDIR" && mount --bind "$LIBDIR" "$ROOT$LIBDIR"
+	if [ "${OMNIRTC_SWIFT_COPY:-}" != 1 ] && mount --bind "$REPO" "$target" 2>/dev/null; then
+		[ "$prefix" = "$REPO/build" ] || { mkdir -p "$ROOT$prefix" && mount --bind "$prefix" "$ROOT$prefix"; }
+	else
+		if mountpoint -q "$target"; then echo "$target is a mount point: not replacing it"; exit 1; fi
+		echo "copying the repo into $target (no bind mount)"
+		rm -rf "$target" && mkdir -p "$target" "$ROOT$prefix"
+		tar -C "$REPO" --exclude=./.git --exclude=./build --exclude=./bindings/node/node_modules \
+			--exclude=./bindings/swift/.build --exclude="./examples/swift/*/.build" -cf - . | tar -C "$target" -xf -
+		cp -a "$prefix/." "$ROOT$prefix/"
 	fi
 	chroot "$ROOT" env -i HOME=/root PATH=/usr/bin:/bin:/usr/sbin:/sbin LANG=C.UTF-8 \
 		PKG_CONFIG_PATH="$LIBDIR/pkgconfig" LD_LIBRARY_PATH="$LIBDIR" OMNIRTC_REPO="$REPO" \

@@ -1,12 +1,19 @@
 // swift-tools-version:6.0
 // OmniRTC for Swift: async/await and AsyncStream over the C API in include/omnirtc.h.
 //
-// Linux: the package links the system's libomnirtc, found through pkg-config
+// Linux: COmniRTC is the system's libomnirtc, found through pkg-config
 // (`./build.sh lib` writes build/lib/pkgconfig/omnirtc.pc). Apple platforms:
-// build the xcframework with `./build.sh xcframework` and replace the
-// COmniRTC system library below with
-//   .binaryTarget(name: "COmniRTC", path: "../../build/OmniRTC.xcframework")
+// `./build.sh xcframework` (macOS with Xcode) puts OmniRTC.xcframework beside
+// this file, and COmniRTC becomes that binary target (untested: no Mac here).
+import Foundation
 import PackageDescription
+
+let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+#if os(Linux)
+let useXCFramework = false
+#else
+let useXCFramework = FileManager.default.fileExists(atPath: here.appendingPathComponent("OmniRTC.xcframework").path)
+#endif
 
 let package = Package(
     name: "OmniRTC",
@@ -15,10 +22,9 @@ let package = Package(
         .library(name: "OmniRTC", targets: ["OmniRTC"]),
     ],
     targets: [
-        .systemLibrary(
-            name: "COmniRTC",
-            pkgConfig: "omnirtc"
-        ),
+        useXCFramework
+            ? .binaryTarget(name: "COmniRTC", path: "OmniRTC.xcframework")
+            : .systemLibrary(name: "COmniRTC", pkgConfig: "omnirtc"),
         .target(name: "OmniRTC", dependencies: ["COmniRTC"]),
         .testTarget(name: "OmniRTCTests", dependencies: ["OmniRTC"]),
     ],
