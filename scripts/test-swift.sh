@@ -10,6 +10,8 @@
 # private network namespace with only loopback up. Where mounting is not
 # allowed (or with OMNIRTC_SWIFT_COPY=1), the repo is copied in instead: .git
 # and build outputs left out, a full Swift build each time.
+# The tests then run again built with the thread sanitizer (OMNIRTC_SWIFT_TSAN=0
+# skips that pass); any race it reports fails the suite.
 # Usage: scripts/test-swift.sh [swift test args, e.g. --filter ErrorTests]
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -41,20 +43,35 @@ inside() {
 		cp -a "$prefix/." "$ROOT$prefix/"
 	fi
 	chroot "$ROOT" env -i HOME=/root PATH=/usr/bin:/bin:/usr/sbin:/sbin LANG=C.UTF-8 \
-		PKG_CONFIG_PATH="$LIBDIR/pkgconfig" LD_LIBRARY_PATH="$LIBDIR" OMNIRTC_REPO="$REPO" \
+		PKG_CONFIG_PATH="$LIBDIR/pkgconfig" LD_LIBRARY_PATH="$LIBDIR" OMNIRTC_REPO="$REPO" TSAN="$TSAN" \
 		sh -euc 'cd "$OMNIRTC_REPO/bindings/swift"
 			swift build --build-tests
 			swift build --package-path ../../examples/swift/datachannel
-			swift test --skip-build "$@"' swift-test "$@"
+			swift test --skip-build "$@"
+			[ "$TSAN" = 1 ] || exit 0
+			echo "== the same tests under the thread sanitizer"
+			swift build --build-tests --sanitize=thread --scratch-path .build/tsan
+			swift test --skip-build --sanitize=thread --scratch-path .build/tsan "$@"' swift-test "$@"
 }
 export -f inside
-export ROOT REPO LIBDIR
+TSAN=${OMNIRTC_SWIFT_TSAN:-1}
+export ROOT REPO LIBDIR TSAN
 status=0
 timeout 1200 unshare -m -n --propagation private bash -c 'inside "$@"' inside "$@" 2>&1 | tee "$log" || status=$?
 
 # XCTest prints one line per test case: "Test Case '...' passed|failed (N seconds)".
-passed=$(grep -Ec "^Test Case '.*' passed" "$log")
-failed=$(grep -Ec "^Test Case '.*' failed" "$log")
+# The thread-sanitizer pass counts as one more test: every case passed, no report.
+plain=$(sed '/^== the same tests under the thread sanitizer/,$d' "$log")
+passed=$(grep -Ec "^Test Case '.*' passed" <<<"$plain")
+failed=$(grep -Ec "^Test Case '.*' failed" <<<"$plain")
+if [ "$TSAN" = 1 ] && grep -q "^== the same tests under the thread sanitizer" "$log"; then
+	tsan=$(sed -n '/^== the same tests under the thread sanitizer/,$p' "$log")
+	if [ "$status" -eq 0 ] && ! grep -q "WARNING: ThreadSanitizer" <<<"$tsan" && ! grep -q "^Test Case '.*' failed" <<<"$tsan"; then
+		passed=$((passed + 1)) && echo "ok   thread sanitizer: no data race"
+	else
+		failed=$((failed + 1)) && echo "FAIL thread sanitizer"
+	fi
+fi
 [ "$status" -ne 0 ] && [ "$failed" -eq 0 ] && failed=1 # a build failure or a crash counts as one failure
 echo "swift: ${passed:-0} passed, ${failed:-0} failed"
 [ "$status" -eq 0 ] && [ "${passed:-0}" -gt 0 ] && [ "$failed" -eq 0 ]

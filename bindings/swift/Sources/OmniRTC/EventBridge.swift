@@ -59,6 +59,10 @@ func text(_ pointer: UnsafePointer<CChar>?) -> String { pointer.map { String(cSt
 /// The event callback of every peer connection: user_data is its PeerSink.
 func peerEventCallback(_ userData: UnsafeMutableRawPointer?, _ event: UnsafePointer<omnirtc_event_t>?) {
     guard let userData, let event else { return }
+    // Go's synchronization already orders the sink's construction before this
+    // call, but thread sanitizers cannot see through Go: the lock PeerSink.init
+    // released last makes that order visible to them too (uncontended: cheap).
+    PeerSink.live.withLock { _ in }
     let sink = Unmanaged<PeerSink>.fromOpaque(userData)
     sink.takeUnretainedValue().handle(event.pointee)
     if event.pointee.type == code(OMNIRTC_EVENT_PEER_CLOSED) {
@@ -92,7 +96,7 @@ final class PeerSink: Sendable {
 
     let state = Locked(State())
 
-    init() { Self.live.withLock { $0 += 1 } }
+    init() { Self.live.withLock { $0 += 1 } } // after every field is set: see peerEventCallback
     deinit { Self.live.withLock { $0 -= 1 } }
 
     func handle(_ e: omnirtc_event_t) {
