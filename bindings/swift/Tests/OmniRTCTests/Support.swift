@@ -41,10 +41,11 @@ func negotiate(_ a: PeerConnection, _ b: PeerConnection) async throws {
 
 /// A connected pair with one channel open on both sides.
 func connectedChannel(
-    label: String = "test", options: DataChannelOptions = DataChannelOptions(), configuration: Configuration = loopback
+    label: String = "test", options: DataChannelOptions = DataChannelOptions(), configuration: Configuration = loopback,
+    answerer: Configuration = loopback
 ) async throws -> (PeerConnection, PeerConnection, DataChannel, DataChannel) {
     let a = try PeerConnection(configuration: configuration)
-    let b = try PeerConnection(configuration: configuration)
+    let b = try PeerConnection(configuration: answerer)
     let local = try a.createDataChannel(label: label, options: options)
     try await negotiate(a, b)
     let remote = try await within {
