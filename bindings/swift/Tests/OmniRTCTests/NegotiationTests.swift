@@ -77,6 +77,41 @@ final class NegotiationTests: XCTestCase {
         try await b.close()
     }
 
+    func testDescriptionsAndRollbackRefused() async throws {
+        let a = try PeerConnection(configuration: loopback)
+        _ = try a.createDataChannel(label: "x")
+        let offer = try await a.createOffer()
+        try await a.setLocalDescription(offer)
+        XCTAssertEqual(a.signalingState, .haveLocalOffer)
+        XCTAssertEqual(a.pendingLocalDescription?.type, .offer)
+        XCTAssertNil(a.currentLocalDescription)
+        XCTAssertNil(a.remoteDescription)
+
+        let b = try PeerConnection(configuration: loopback)
+        try await b.setRemoteDescription(offer)
+        XCTAssertEqual(b.signalingState, .haveRemoteOffer)
+        XCTAssertEqual(b.pendingRemoteDescription, offer)
+        XCTAssertNil(b.currentRemoteDescription)
+
+        // The engine (pion) does not roll back: both kinds are refused as
+        // invalid state transitions, and the state stays as it was.
+        for (pc, local) in [(a, true), (b, false)] {
+            var refused: OmniRTCError?
+            do {
+                let rollback = SessionDescription(type: .rollback, sdp: "")
+                if local { try await pc.setLocalDescription(rollback) } else { try await pc.setRemoteDescription(rollback) }
+            } catch {
+                refused = error
+            }
+            XCTAssertEqual(refused?.status, -3, "\(String(describing: refused))")
+            XCTAssertTrue(refused?.message.contains("rollback") ?? false)
+        }
+        XCTAssertEqual(a.signalingState, .haveLocalOffer)
+        XCTAssertEqual(b.signalingState, .haveRemoteOffer)
+        try await a.close()
+        try await b.close()
+    }
+
     func testRenegotiationAddsAChannel() async throws {
         let (a, b, first, firstRemote) = try await connectedChannel(label: "first")
         let second = try a.createDataChannel(label: "second", options: DataChannelOptions(protocol: "p2"))
