@@ -144,10 +144,7 @@ final class DataChannelTests: XCTestCase {
         let a = try PeerConnection(configuration: loopback)
         let b = try PeerConnection(configuration: loopback)
         _ = try a.createDataChannel(label: "x")
-        try await within {
-            var needed = a.negotiationNeeded.makeAsyncIterator()
-            _ = await needed.next()
-        }
+        _ = try await next(a.negotiationNeeded)
         try await negotiate(a, b)
         try await within {
             for await state in a.connectionStates where state == .connected { break }
@@ -167,10 +164,7 @@ final class DataChannelTests: XCTestCase {
         // An ICE restart asks for negotiation and brings new credentials.
         let before = try XCTUnwrap(a.localDescription).sdp
         try await a.restartIce()
-        try await within {
-            var needed = a.negotiationNeeded.makeAsyncIterator()
-            _ = await needed.next()
-        }
+        _ = try await next(a.negotiationNeeded)
         let restarted = try await a.createOffer(iceRestart: true)
         XCTAssertNotEqual(iceUfrag(before), iceUfrag(restarted.sdp))
 

@@ -33,11 +33,7 @@ final class NegotiationTests: XCTestCase {
         try await negotiateGathered(a, b)
         XCTAssertTrue(try XCTUnwrap(a.localDescription).sdp.contains("a=candidate:"))
         XCTAssertEqual(a.iceGatheringState, .complete)
-        let remote = try await within {
-            var channels = b.dataChannels.makeAsyncIterator()
-            let channel = await channels.next()
-            return try XCTUnwrap(channel)
-        }
+        let remote = try await next(b.dataChannels)
         try await within { try await local.waitUntilOpen() }
         try await ping(local, remote, "before restart")
 
@@ -119,11 +115,7 @@ final class NegotiationTests: XCTestCase {
         try await b.setRemoteDescription(XCTUnwrap(a.localDescription))
         try await b.setLocalDescription(try await b.createAnswer())
         try await a.setRemoteDescription(XCTUnwrap(b.localDescription))
-        let secondRemote = try await within {
-            var channels = b.dataChannels.makeAsyncIterator()
-            let channel = await channels.next()
-            return try XCTUnwrap(channel)
-        }
+        let secondRemote = try await next(b.dataChannels)
         XCTAssertEqual(secondRemote.label, "second")
         XCTAssertEqual(secondRemote.protocol, "p2")
         try await within { try await second.waitUntilOpen() }

@@ -48,16 +48,21 @@ func connectedChannel(
     let b = try PeerConnection(configuration: answerer)
     let local = try a.createDataChannel(label: label, options: options)
     try await negotiate(a, b)
-    let remote = try await within {
-        var channels = b.dataChannels.makeAsyncIterator()
-        let channel = await channels.next()
-        return try XCTUnwrap(channel)
-    }
+    let remote = try await next(b.dataChannels)
     try await within {
         try await local.waitUntilOpen()
         try await remote.waitUntilOpen()
     }
     return (a, b, local, remote)
+}
+
+/// The next element of a stream (failing if it ends or takes over `seconds`).
+func next<Element: Sendable>(_ stream: AsyncStream<Element>, seconds: Double = 30) async throws -> Element {
+    try await within(seconds) {
+        var iterator = stream.makeAsyncIterator()
+        let element = await iterator.next()
+        return try XCTUnwrap(element, "the stream ended")
+    }
 }
 
 /// The next `count` messages of a channel.
