@@ -39,4 +39,6 @@ public struct DebugCounters: Sendable, Equatable, Decodable {
     public var sockets: Int
     public var peers: Int
     public var queuedEvents: Int
+    /// Log lines lost because the log stream's reader fell behind.
+    public var logsDropped: Int?
 }

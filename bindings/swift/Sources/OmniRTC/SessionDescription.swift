@@ -65,3 +65,42 @@ extension CaseIterable {
         self = all[Int(value)]
     }
 }
+
+/// W3C `RTCIceCandidateType`.
+public enum IceCandidateType: String, Sendable { case host, srflx, prflx, relay }
+
+extension IceCandidate {
+    // The W3C RTCIceCandidate attributes, read from the candidate line
+    // ("candidate:<foundation> <component> <protocol> <priority> <address> <port> typ <type> [raddr …]").
+    // Each is nil when the line lacks it (and for end of candidates).
+
+    private var fields: [Substring] {
+        let line = candidate.hasPrefix("candidate:") ? candidate.dropFirst("candidate:".count) : Substring(candidate)
+        return line.split(separator: " ")
+    }
+
+    private func field(_ index: Int) -> String? {
+        let fields = self.fields
+        return index < fields.count ? String(fields[index]) : nil
+    }
+
+    /// The value after `name` among the extensions that follow the type.
+    private func attribute(_ name: String) -> String? {
+        let fields = self.fields
+        guard fields.count > 8 else { return nil }
+        return stride(from: 8, to: fields.count - 1, by: 2).first { fields[$0] == name }.map { String(fields[$0 + 1]) }
+    }
+
+    public var foundation: String? { field(0) }
+    public var component: Int? { field(1).flatMap { Int($0) } }
+    /// "udp" or "tcp".
+    public var transport: String? { field(2)?.lowercased() }
+    public var priority: UInt32? { field(3).flatMap { UInt32($0) } }
+    public var address: String? { field(4) }
+    public var port: UInt16? { field(5).flatMap { UInt16($0) } }
+    public var type: IceCandidateType? { field(6) == "typ" ? field(7).flatMap(IceCandidateType.init(rawValue:)) : nil }
+    public var relatedAddress: String? { attribute("raddr") }
+    public var relatedPort: UInt16? { attribute("rport").flatMap { UInt16($0) } }
+    /// "active", "passive" or "so" for TCP candidates.
+    public var tcpType: String? { attribute("tcptype") }
+}
