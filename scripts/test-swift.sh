@@ -28,10 +28,11 @@ inside() {
 	set -euo pipefail
 	ip link set lo up
 	target=$ROOT$REPO prefix=$(dirname "$LIBDIR") # prefix: build/, with lib/ and include/
-	mkdir -p "$target" "$ROOT/proc" "$ROOT/dev"
-	trap 'umount -l "$ROOT$prefix" "$ROOT/dev" "$ROOT/proc" "$target" 2>/dev/null || true' EXIT
+	mkdir -p "$target" "$ROOT/proc" "$ROOT/dev" "$ROOT/tmp"
+	trap 'umount -l "$ROOT$prefix" "$ROOT/tmp" "$ROOT/dev" "$ROOT/proc" "$target" 2>/dev/null || true' EXIT
 	mount -t proc proc "$ROOT/proc"
 	mount --rbind /dev "$ROOT/dev"
+	mount -t tmpfs -o mode=1777 tmpfs "$ROOT/tmp" # SwiftPM's temporary files go with it
 	if [ "${OMNIRTC_SWIFT_COPY:-}" != 1 ] && mount --bind "$REPO" "$target" 2>/dev/null; then
 		[ "$prefix" = "$REPO/build" ] || { mkdir -p "$ROOT$prefix" && mount --bind "$prefix" "$ROOT$prefix"; }
 	else

@@ -1,5 +1,5 @@
 // swift-tools-version:6.0
-// A Swift example, depending on the binding by path as an application would.
+// Swift examples, depending on the binding by path as an application would.
 // (Its own directory: a package named like the binding's, "swift", would clash.)
 import PackageDescription
 
@@ -9,6 +9,7 @@ let package = Package(
     dependencies: [.package(path: "../../../bindings/swift")],
     targets: [
         .executableTarget(name: "datachannel", dependencies: [.product(name: "OmniRTC", package: "swift")]),
+        .executableTarget(name: "signaling-peer", dependencies: [.product(name: "OmniRTC", package: "swift")]),
     ],
     swiftLanguageModes: [.v6]
 )

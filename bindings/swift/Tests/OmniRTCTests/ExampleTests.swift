@@ -1,8 +1,8 @@
 import Foundation
 import XCTest
 
-/// Runs the program in examples/swift/datachannel (built by scripts/test-swift.sh,
-/// or here when it is missing) and checks what it prints.
+/// Runs the programs of examples/swift/datachannel (built by scripts/test-swift.sh,
+/// or here when missing) and checks what they print.
 final class ExampleTests: XCTestCase {
     private let repo = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -28,17 +28,61 @@ final class ExampleTests: XCTestCase {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    func testDataChannelExampleRuns() throws {
+    /// The path of an example program, built first if it is not yet.
+    private func example(_ name: String) throws -> String {
         let package = repo.appendingPathComponent("examples/swift/datachannel").path
-        let binary = package + "/.build/debug/datachannel"
+        let binary = package + "/.build/debug/" + name
         if !FileManager.default.isExecutableFile(atPath: binary) {
             let (status, log) = try run("/usr/bin/env", ["swift", "build", "--package-path", package])
             XCTAssertEqual(status, 0, log)
         }
-        let (status, output) = try run(binary, [], seconds: 60)
+        return binary
+    }
+
+    func testDataChannelExampleRuns() throws {
+        let (status, output) = try run(try example("datachannel"), [], seconds: 60)
         XCTAssertEqual(status, 0, output)
         XCTAssertTrue(output.contains("channel chat open"), output)
         XCTAssertTrue(output.contains("echoed: hello from Swift"), output)
         XCTAssertTrue(output.contains("checksum ok (100000 bytes)"), output)
+    }
+
+    func testSignalingPeersInTwoProcesses() throws {
+        // Each one's stdout is the other's stdin; their stderr goes to files.
+        let binary = try example("signaling-peer")
+        let toAnswerer = Pipe(), toOfferer = Pipe()
+        let logs = FileManager.default.temporaryDirectory.appendingPathComponent("signaling-\(getpid())")
+        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: logs) }
+        var processes: [Process] = []
+        for (role, input, output) in [("answer", toAnswerer, toOfferer), ("offer", toOfferer, toAnswerer)] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = [role]
+            process.standardInput = input
+            process.standardOutput = output
+            let log = logs.appendingPathComponent(role)
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+            process.standardError = try FileHandle(forWritingTo: log)
+            try process.run()
+            processes.append(process)
+        }
+        // Only the children hold the pipes now: the offerer's exit ends the answerer's input.
+        for pipe in [toAnswerer, toOfferer] {
+            try pipe.fileHandleForReading.close()
+            try pipe.fileHandleForWriting.close()
+        }
+        let timer = DispatchSource.makeTimerSource()
+        timer.schedule(deadline: .now() + 60)
+        timer.setEventHandler { for p in processes where p.isRunning { p.terminate() } }
+        timer.resume()
+        for p in processes { p.waitUntilExit() }
+        timer.cancel()
+        let offerLog = try String(contentsOf: logs.appendingPathComponent("offer"), encoding: .utf8)
+        let answerLog = try String(contentsOf: logs.appendingPathComponent("answer"), encoding: .utf8)
+        XCTAssertEqual(processes.map(\.terminationStatus), [0, 0], offerLog + answerLog)
+        XCTAssertTrue(offerLog.contains("offer: got pong, done"), offerLog)
+        XCTAssertTrue(answerLog.contains("answer: got ping, sending pong"), answerLog)
+        XCTAssertTrue(answerLog.contains("answer: offerer gone, done"), answerLog)
     }
 }
