@@ -73,6 +73,9 @@ if [ "$TSAN" = 1 ] && grep -q "^== the same tests under the thread sanitizer" "$
 		failed=$((failed + 1)) && echo "FAIL thread sanitizer"
 	fi
 fi
-[ "$status" -ne 0 ] && [ "$failed" -eq 0 ] && failed=1 # a build failure or a crash counts as one failure
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then # a set-up or build failure, or a crash: one failure
+	failed=1
+	echo "FAIL swift: exit status $status before or after the test cases (see the output above)"
+fi
 echo "swift: ${passed:-0} passed, ${failed:-0} failed"
 [ "$status" -eq 0 ] && [ "${passed:-0}" -gt 0 ] && [ "$failed" -eq 0 ]
