@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.."
 REPO=$PWD
 LIBDIR=$(dirname "${OMNIRTC_LIBRARY:-$REPO/build/lib/libomnirtc.so}")
 [ -f "$LIBDIR/libomnirtc.so" ] || { echo "no $LIBDIR/libomnirtc.so: run ./build.sh lib"; echo "swift: 0 passed, 1 failed"; exit 1; }
-ROOT=$(scripts/swift-chroot.sh) || { echo "swift: 0 passed, 1 failed"; exit 1; }
+ROOT=$(scripts/swift-chroot.sh) || { echo "FAIL swift: no Swift root (scripts/swift-chroot.sh)"; echo "swift: 0 passed, 1 failed"; exit 1; }
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
