@@ -117,9 +117,12 @@ final class DataChannelTests: XCTestCase {
                 while sender.bufferedAmount > 1 << 20 { try await Task.sleep(nanoseconds: 1_000_000) }
             }
         }
-        try await Task.sleep(nanoseconds: 300_000_000) // let the receiving side fill up and pause
+        // Nobody reads yet: the receiving side fills up and pauses the channel.
+        let paused = await eventually { receiver.sink.state.withLock { $0.paused } }
+        XCTAssertTrue(paused, "the channel was never paused")
         let got = try await receive(count, from: receiver, seconds: 60)
         XCTAssertEqual(got, (0..<count).map { .text("\($0)") })
+        XCTAssertFalse(receiver.sink.state.withLock { $0.paused }, "reading resumed it")
         try await a.close()
         try await b.close()
     }
