@@ -1,0 +1,120 @@
+import COmniRTC
+import Foundation
+
+/// A received message: text arrives as text, binary as bytes.
+public enum DataChannelMessage: Sendable, Equatable {
+    case text(String)
+    case binary(Data)
+
+    /// The payload as bytes (text as UTF-8).
+    public var data: Data {
+        switch self {
+        case .text(let s): Data(s.utf8)
+        case .binary(let d): d
+        }
+    }
+}
+
+/// A data channel (W3C `RTCDataChannel`). Make one with
+/// ``PeerConnection/createDataChannel(label:options:)``; the remote's arrive on
+/// ``PeerConnection/dataChannels``. Its events are streams, each meant for one
+/// consumer; they end when the channel closes. Keep its peer connection alive
+/// while you use it: releasing the ``PeerConnection`` closes its channels.
+public final class DataChannel: Sendable {
+    let sink: ChannelSink
+
+    init(_ sink: ChannelSink) { self.sink = sink }
+
+    private var info: ChannelInfo { sink.state.withLock { $0.info } }
+
+    public var label: String { info.label }
+    public var `protocol`: String { info.protocol }
+    /// The SCTP stream id; nil until the transport assigned it.
+    public var id: UInt16? { info.id }
+    public var ordered: Bool { info.ordered }
+    public var maxPacketLifeTime: UInt16? { info.maxPacketLifeTime }
+    public var maxRetransmits: UInt16? { info.maxRetransmits }
+    public var negotiated: Bool { info.negotiated }
+
+    public var readyState: DataChannelState { sink.state.withLock { $0.readyState } }
+
+    /// Received messages, in the order the channel delivered them.
+    public var messages: DataChannelMessages { DataChannelMessages(sink: sink) }
+    /// State changes after `connecting`: open, closing, closed.
+    public var states: AsyncStream<DataChannelState> { sink.states.stream }
+    /// An element each time ``bufferedAmount`` falls to ``bufferedAmountLowThreshold``.
+    public var bufferedAmountLow: AsyncStream<Void> { sink.bufferedAmountLow.stream }
+    /// Errors the channel reported (a close follows).
+    public var errors: AsyncStream<OmniRTCError> { sink.errors.stream }
+
+    /// Bytes queued by `send` and not yet handed to the network (0 once closed).
+    public var bufferedAmount: UInt64 {
+        var amount: UInt64 = 0
+        return omnirtc_channel_get_buffered_amount(sink.handle, &amount) == 0 ? amount : 0
+    }
+
+    /// When ``bufferedAmount`` falls to this many bytes or below,
+    /// ``bufferedAmountLow`` gets an element. Default 0.
+    public var bufferedAmountLowThreshold: UInt64 {
+        get { sink.state.withLock { $0.lowThreshold } }
+        set {
+            sink.state.withLock { s in
+                s.lowThreshold = newValue
+                _ = omnirtc_channel_set_buffered_amount_low_threshold(sink.handle, newValue) // a closed channel keeps the value only
+            }
+        }
+    }
+
+    /// Sends bytes as one binary message. Never blocks: watch ``bufferedAmount``.
+    /// Throws ``OmniRTCError/invalidState(_:)`` when not open,
+    /// ``OmniRTCError/tooLarge(_:)`` past ``PeerConnection/maxMessageSize``.
+    public func send(_ data: Data) throws(OmniRTCError) {
+        let status = data.withUnsafeBytes { omnirtc_channel_send(sink.handle, $0.baseAddress, $0.count, 1) }
+        try check(status)
+    }
+
+    /// Sends text as one text message.
+    public func send(_ text: String) throws(OmniRTCError) {
+        var text = text
+        let status = text.withUTF8 { omnirtc_channel_send(sink.handle, $0.baseAddress, $0.count, 0) }
+        try check(status)
+    }
+
+    /// Waits until the channel is open. Throws ``OmniRTCError/invalidState(_:)``
+    /// if it closes first, `CancellationError` when the task is cancelled.
+    public func waitUntilOpen() async throws {
+        try await sink.waitUntilOpen()
+    }
+
+    /// Starts closing: data already sent is still delivered, then ``states``
+    /// reports `closed` and the streams end. Closing again does nothing.
+    public func close() {
+        let wasOpen = sink.state.withLock { s in
+            defer { if s.readyState != .closed { s.readyState = .closing } }
+            return s.readyState != .closed
+        }
+        if wasOpen { _ = omnirtc_channel_close(sink.handle) } // a closed handle is fine here
+    }
+}
+
+/// The messages of a data channel. Taking one makes room for more: a consumer
+/// that falls far behind pauses the channel instead of buffering without bound.
+public struct DataChannelMessages: AsyncSequence, Sendable {
+    public typealias Element = DataChannelMessage
+    let sink: ChannelSink
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        var base: AsyncStream<DataChannelMessage>.AsyncIterator
+        let sink: ChannelSink
+
+        public mutating func next() async -> DataChannelMessage? {
+            guard let message = await base.next() else { return nil }
+            sink.consumed()
+            return message
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(base: sink.messages.stream.makeAsyncIterator(), sink: sink)
+    }
+}

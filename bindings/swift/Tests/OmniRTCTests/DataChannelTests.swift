@@ -1,0 +1,193 @@
+import Foundation
+import XCTest
+
+@testable import OmniRTC
+
+final class DataChannelTests: XCTestCase {
+    func testTextAndBinaryOverChannelsWithDifferentOptions() async throws {
+        let variants: [(String, DataChannelOptions)] = [
+            ("reliable", DataChannelOptions()),
+            ("unordered", DataChannelOptions(ordered: false)),
+            ("retransmits", DataChannelOptions(ordered: false, maxRetransmits: 3)),
+            ("lifetime", DataChannelOptions(maxPacketLifeTime: 500)),
+            ("protocol", DataChannelOptions(protocol: "chat/1")),
+        ]
+        let a = try PeerConnection(configuration: loopback)
+        let b = try PeerConnection(configuration: loopback)
+        let negotiatedOptions = DataChannelOptions(protocol: "pre-agreed", negotiated: true, id: 40)
+        var pairs: [(DataChannel, DataChannel)] = [
+            (try a.createDataChannel(label: "negotiated", options: negotiatedOptions),
+             try b.createDataChannel(label: "negotiated", options: negotiatedOptions))
+        ]
+        var local: [String: DataChannel] = [:]
+        for (label, options) in variants { local[label] = try a.createDataChannel(label: label, options: options) }
+        try await negotiate(a, b)
+
+        // The remote sees every announced channel, with the options it was made with.
+        let remote = try await within {
+            var byLabel: [String: DataChannel] = [:]
+            for await channel in b.dataChannels {
+                byLabel[channel.label] = channel
+                if byLabel.count == variants.count { break }
+            }
+            return byLabel
+        }
+        XCTAssertEqual(remote.count, variants.count)
+        for (label, options) in variants {
+            let channel = try XCTUnwrap(remote[label], label)
+            XCTAssertEqual(channel.ordered, options.ordered, label)
+            XCTAssertEqual(channel.maxRetransmits, options.maxRetransmits, label)
+            XCTAssertEqual(channel.maxPacketLifeTime, options.maxPacketLifeTime, label)
+            XCTAssertEqual(channel.protocol, options.protocol, label)
+            XCTAssertFalse(channel.negotiated, label)
+            pairs.append((try XCTUnwrap(local[label]), channel))
+        }
+        XCTAssertTrue(pairs[0].0.negotiated)
+        XCTAssertEqual(pairs[0].1.id, 40)
+
+        let bytes = Data([0, 1, 2, 0xfe, 0xff])
+        for (mine, theirs) in pairs {
+            try await within {
+                try await mine.waitUntilOpen()
+                try await theirs.waitUntilOpen()
+            }
+            XCTAssertEqual(mine.readyState, .open)
+            XCTAssertEqual(mine.id, theirs.id)
+            let text = "héllo \(mine.label) ✓"
+            try mine.send(text)
+            try mine.send(bytes)
+            try theirs.send(bytes + bytes)
+            try theirs.send(text.uppercased())
+            // Unordered channels may swap two messages: compare as sets.
+            let there = try await receive(2, from: theirs).map(\.description)
+            let back = try await receive(2, from: mine).map(\.description)
+            XCTAssertEqual(Set(there), Set([DataChannelMessage.text(text), .binary(bytes)].map(\.description)), mine.label)
+            XCTAssertEqual(Set(back), Set([DataChannelMessage.binary(bytes + bytes), .text(text.uppercased())].map(\.description)), mine.label)
+        }
+        try await a.close()
+        try await b.close()
+        XCTAssertEqual(pairs[1].0.readyState, .closed)
+    }
+
+    func testFourMebibytesArriveByteIdentical() async throws {
+        let (a, b, sender, receiver) = try await connectedChannel(label: "bulk")
+        let size = 4 << 20
+        let payload = Data((0..<size).map { UInt8(truncatingIfNeeded: ($0 &* 2_654_435_761) >> 13) })
+        let chunk = 64 << 10
+        let maxMessageSize = try a.maxMessageSize
+        XCTAssertGreaterThanOrEqual(maxMessageSize, UInt64(chunk))
+        sender.bufferedAmountLowThreshold = 256 << 10
+        XCTAssertEqual(sender.bufferedAmountLowThreshold, 256 << 10)
+
+        let received = Task {
+            var data = Data()
+            for await message in receiver.messages {
+                data.append(message.data)
+                if data.count >= size { break }
+            }
+            return data
+        }
+        let lowEvents = try await within(120) {
+            var lows = sender.bufferedAmountLow.makeAsyncIterator()
+            var waited = 0
+            for offset in stride(from: 0, to: size, by: chunk) {
+                try sender.send(payload.subdata(in: offset..<min(offset + chunk, size)))
+                if sender.bufferedAmount > 1 << 20 { // back off until the low-threshold event
+                    _ = await lows.next()
+                    waited += 1
+                }
+            }
+            return waited
+        }
+        XCTAssertGreaterThan(lowEvents, 0, "bufferedAmountLow never fired")
+        let data = try await within(120) { await received.value }
+        XCTAssertEqual(data.count, size)
+        XCTAssertTrue(data == payload, "payload differs")
+        try await a.close()
+        try await b.close()
+    }
+
+    func testSlowConsumerLosesNothing() async throws {
+        // More messages than the binding buffers before pausing the channel.
+        let (a, b, sender, receiver) = try await connectedChannel(label: "slow")
+        let count = ChannelSink.highWater + 2000
+        try await within(60) {
+            for i in 0..<count {
+                try sender.send("\(i)")
+                while sender.bufferedAmount > 1 << 20 { try await Task.sleep(nanoseconds: 1_000_000) }
+            }
+        }
+        // Nobody reads yet: the receiving side fills up and pauses the channel.
+        let paused = await eventually { receiver.sink.state.withLock { $0.paused } }
+        XCTAssertTrue(paused, "the channel was never paused")
+        let got = try await receive(count, from: receiver, seconds: 60)
+        XCTAssertEqual(got, (0..<count).map { .text("\($0)") })
+        XCTAssertFalse(receiver.sink.state.withLock { $0.paused }, "reading resumed it")
+        try await a.close()
+        try await b.close()
+    }
+
+    func testChannelCloseEndsItsStreamsOnBothSides() async throws {
+        let (a, b, local, remote) = try await connectedChannel(label: "closing")
+        local.close()
+        try await within {
+            var localStates: [DataChannelState] = []
+            for await state in local.states { localStates.append(state) }
+            XCTAssertEqual(localStates.last, .closed)
+            for await _ in remote.messages {}
+        }
+        let remoteClosed = await eventually { remote.readyState == .closed }
+        XCTAssertTrue(remoteClosed)
+        XCTAssertThrowsError(try local.send("late"))
+        try await a.close()
+        try await b.close()
+    }
+
+    func testPeerEventsStatesAndStats() async throws {
+        let a = try PeerConnection(configuration: loopback)
+        let b = try PeerConnection(configuration: loopback)
+        _ = try a.createDataChannel(label: "x")
+        _ = try await next(a.negotiationNeeded)
+        try await negotiate(a, b)
+        try await within {
+            for await state in a.connectionStates where state == .connected { break }
+            for await state in b.iceConnectionStates where state == .connected || state == .completed { break }
+            for await state in a.gatheringStates where state == .complete { break }
+        }
+        XCTAssertEqual(a.connectionState, .connected)
+        XCTAssertEqual(a.signalingState, .stable)
+        XCTAssertEqual(b.signalingState, .stable)
+        XCTAssertEqual(a.currentRemoteDescription?.type, .answer)
+        XCTAssertNil(a.pendingLocalDescription)
+
+        let stats = try await a.stats()
+        XCTAssertFalse(stats.stats(ofType: "candidate-pair").isEmpty)
+        XCTAssertFalse(stats.stats(ofType: "peer-connection").isEmpty)
+
+        // An ICE restart asks for negotiation and brings new credentials.
+        let before = try XCTUnwrap(a.localDescription).sdp
+        try await a.restartIce()
+        _ = try await next(a.negotiationNeeded)
+        let restarted = try await a.createOffer(iceRestart: true)
+        XCTAssertNotEqual(iceUfrag(before), iceUfrag(restarted.sdp))
+
+        try await a.close()
+        XCTAssertEqual(a.connectionState, .closed)
+        XCTAssertEqual(a.signalingState, .closed)
+        try await a.close() // again: nothing to do
+        try await b.close()
+    }
+
+    private func iceUfrag(_ sdp: String) -> String? {
+        sdp.split(whereSeparator: \.isNewline).first { $0.hasPrefix("a=ice-ufrag:") }.map(String.init)
+    }
+}
+
+extension DataChannelMessage: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .text(let s): "text(\(s))"
+        case .binary(let d): "binary(\(Array(d)))"
+        }
+    }
+}
