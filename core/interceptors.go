@@ -45,10 +45,11 @@ var interceptorNames = map[string]interceptorSetup{
 var defaultInterceptors = []string{"nack", "rtx", "rtcpReports", "twcc", "stats"}
 
 // interceptorOrder is the order interceptors are registered in, whatever the
-// configuration's order: FlexFEC must see packets before anything rewrites
-// them (pion's ConfigureFlexFEC03 says so).
+// configuration's order. Stats comes first so that the RTCP the others
+// write (NACK, PLI, reports) passes through it and is counted; FlexFEC must
+// see packets before anything rewrites them (pion's ConfigureFlexFEC03).
 var interceptorOrder = []string{
-	"flexfec", "nack", "nackGenerator", "nackResponder", "rtx", "rtcpReports", "twcc", "gcc", "jitterBuffer", "stats",
+	"stats", "flexfec", "nack", "nackGenerator", "nackResponder", "rtx", "rtcpReports", "twcc", "gcc", "jitterBuffer",
 }
 
 func configureNack(generator, responder bool) interceptorSetup {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/pion/rtcp"
 	"github.com/pion/rtp"
@@ -28,10 +29,15 @@ const defaultMaxLate = 512
 // maxPacket bounds one received RTP packet.
 const maxPacket = 1500
 
+// defaultMaxDelay is how much media time the sample builder waits for a
+// missing packet before it drops the frame.
+const defaultMaxDelay = time.Second
+
 // ReceiveOptions choose how a remote track is delivered.
 type ReceiveOptions struct {
-	Mode    string `json:"mode"`    // "frames" (default), "rtp" or "none"
-	MaxLate uint16 `json:"maxLate"` // frames mode: packets to wait for a missing one (default 512)
+	Mode       string `json:"mode"`       // "frames" (default), "rtp" or "none"
+	MaxLate    uint16 `json:"maxLate"`    // frames mode: packets to wait for a missing one (default 512)
+	MaxDelayMs uint32 `json:"maxDelayMs"` // frames mode: media time to wait for it (default 1000)
 }
 
 // ParseReceiveOptions decodes ReceiveOptions JSON strictly.
@@ -57,6 +63,7 @@ type RemoteTrack struct {
 	transceiver *Transceiver
 	mode        atomic.Int32
 	maxLate     atomic.Uint32
+	maxDelay    atomic.Int64 // time.Duration
 	ready       chan struct{}
 }
 
@@ -90,6 +97,7 @@ func (p *PeerConnection) onTrack(t *webrtc.TrackRemote, receiver *webrtc.RTPRece
 		r.transceiver = p.transceiverFor(tr)
 	}
 	r.maxLate.Store(defaultMaxLate)
+	r.maxDelay.Store(int64(defaultMaxDelay))
 	info := remoteInfo(t)
 	if r.transceiver != nil {
 		info.Mid = r.transceiver.t.Mid()
@@ -112,6 +120,9 @@ func (r *RemoteTrack) SetReceiveOptions(o ReceiveOptions) {
 	if o.MaxLate > 0 {
 		r.maxLate.Store(uint32(o.MaxLate))
 	}
+	if o.MaxDelayMs > 0 {
+		r.maxDelay.Store(int64(o.MaxDelayMs) * int64(time.Millisecond))
+	}
 	r.mode.Store(mode)
 }
 
@@ -125,7 +136,7 @@ func (r *RemoteTrack) run() {
 		return
 	}
 	var builder *samplebuilder.SampleBuilder
-	var builderLate uint32
+	var built [2]int64 // the maxLate and maxDelay it was built with
 	buf := make([]byte, maxPacket)
 	for {
 		n, _, err := r.t.Read(buf)
@@ -143,8 +154,8 @@ func (r *RemoteTrack) run() {
 				return
 			}
 		case receiveFrames:
-			if late := r.maxLate.Load(); builder == nil || late != builderLate {
-				builder, builderLate = r.newBuilder(uint16(late)), late
+			if want := [2]int64{int64(r.maxLate.Load()), r.maxDelay.Load()}; builder == nil || want != built {
+				builder, built = r.newBuilder(uint16(want[0]), time.Duration(want[1])), want
 			}
 			p := &rtp.Packet{}
 			if p.Unmarshal(append([]byte(nil), buf[:n]...)) != nil {
@@ -177,10 +188,11 @@ func (r *RemoteTrack) popFrames(b *samplebuilder.SampleBuilder) bool {
 	return true
 }
 
-func (r *RemoteTrack) newBuilder(maxLate uint16) *samplebuilder.SampleBuilder {
+func (r *RemoteTrack) newBuilder(maxLate uint16, maxDelay time.Duration) *samplebuilder.SampleBuilder {
 	codec := r.t.Codec()
 
-	return samplebuilder.New(maxLate, depacketizer(codec.MimeType), codec.ClockRate)
+	return samplebuilder.New(maxLate, depacketizer(codec.MimeType), codec.ClockRate,
+		samplebuilder.WithMaxTimeDelay(maxDelay))
 }
 
 // depacketizer returns the payload parser for a codec; unknown audio is

@@ -89,7 +89,7 @@ func (p *PeerConnection) AddTrack(track *LocalTrack) (*Transceiver, error) {
 	if track.closed.Load() {
 		return nil, wrap(ErrInvalidState, errTrackClosed)
 	}
-	sender, err := p.pc.AddTrack(track.layers[0].track)
+	sender, err := p.pc.AddTrack(track.layers[0].sendable)
 	if err != nil {
 		return nil, p.outcome(err, ErrOperation)
 	}
@@ -134,7 +134,7 @@ func (p *PeerConnection) AddTransceiver(kind string, track *LocalTrack, init Tra
 		if err := track.checkEncodings(init.SendEncodings); err != nil {
 			return nil, err
 		}
-		t, err = p.pc.AddTransceiverFromTrack(track.layers[0].track, opts)
+		t, err = p.pc.AddTransceiverFromTrack(track.layers[0].sendable, opts)
 	}
 	if err != nil {
 		return nil, p.outcome(err, ErrOperation)
@@ -172,8 +172,15 @@ func (t *LocalTrack) checkEncodings(encodings []Encoding) error {
 // the encodings and starts reading the sender's RTCP.
 func (tr *Transceiver) attach(track *LocalTrack, encodings []Encoding) error {
 	sender := tr.t.Sender()
-	for _, l := range track.layers[1:] {
-		if err := sender.AddEncoding(l.track); err != nil {
+	mid := tr.t.Mid
+	for i, l := range track.layers {
+		if r, ok := l.sendable.(*ridTrack); ok {
+			r.mid.Store(&mid)
+		}
+		if i == 0 {
+			continue
+		}
+		if err := sender.AddEncoding(l.sendable); err != nil {
 			return tr.pc.outcome(err, ErrOperation)
 		}
 	}
@@ -270,7 +277,7 @@ func (tr *Transceiver) ReplaceTrack(track *LocalTrack) error {
 	if len(track.layers) > 1 {
 		return wrap(ErrNotSupported, errors.New("replaceTrack with a simulcast track"))
 	}
-	if err := sender.ReplaceTrack(track.layers[0].track); err != nil {
+	if err := sender.ReplaceTrack(track.layers[0].sendable); err != nil {
 		return tr.pc.outcome(err, ErrOperation)
 	}
 	tr.sending(sender, track)
@@ -432,4 +439,14 @@ func (p *PeerConnection) currentDirection(mid string) *string {
 	}
 
 	return nil
+}
+
+// ParseCodecPreferences decodes a JSON array of CodecPreference strictly.
+func ParseCodecPreferences(text []byte) ([]CodecPreference, error) {
+	var prefs []CodecPreference
+	if err := decodeStrict(text, &prefs); err != nil {
+		return nil, wrap(ErrInvalidArgument, fmt.Errorf("codec preferences: %w", err))
+	}
+
+	return prefs, nil
 }

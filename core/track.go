@@ -34,15 +34,14 @@ func ParseTrackInit(text []byte) (TrackInit, error) {
 }
 
 // trackWriter is what both kinds of pion local track have.
-type trackWriter interface {
-	webrtc.TrackLocal
-}
+type trackWriter = webrtc.TrackLocal
 
 // layer is one encoding of a local track: the whole track, or one rid.
 type layer struct {
-	rid    string
-	track  trackWriter
-	active atomic.Bool
+	rid      string
+	track    trackWriter       // written to
+	sendable webrtc.TrackLocal // given to senders: track, or with a rid its ridTrack
+	active   atomic.Bool
 }
 
 // LocalTrack is a MediaStreamTrack fed with encoded media: samples that pion
@@ -111,7 +110,15 @@ func (t *LocalTrack) newLayer(rid string) (*layer, error) {
 		l.track, err = webrtc.NewTrackLocalStaticSample(t.codec, t.id, t.stream, opts...)
 	}
 
-	return l, wrap(ErrOperation, err)
+	if err != nil {
+		return nil, wrap(ErrOperation, err)
+	}
+	l.sendable = l.track
+	if rid != "" {
+		l.sendable = &ridTrack{TrackLocal: l.track}
+	}
+
+	return l, nil
 }
 
 // Kind is "audio" or "video".
@@ -190,3 +197,29 @@ func (t *LocalTrack) SetActive(rid string, active bool) error {
 
 // Close ends the track: later writes fail.
 func (t *LocalTrack) Close() { t.closed.Store(true) }
+
+// LocalTrackInfo describes a local track.
+type LocalTrackInfo struct {
+	ID       string   `json:"id"`
+	Kind     string   `json:"kind"`
+	Codec    string   `json:"codec"`
+	StreamID string   `json:"streamId"`
+	Mode     string   `json:"mode"`
+	RIDs     []string `json:"rids"`
+}
+
+// Info describes the track.
+func (t *LocalTrack) Info() LocalTrackInfo {
+	info := LocalTrackInfo{ID: t.id, Kind: t.Kind(), Codec: t.codec.MimeType, StreamID: t.stream, Mode: "sample",
+		RIDs: []string{}}
+	if t.rtp {
+		info.Mode = "rtp"
+	}
+	for _, l := range t.layers {
+		if l.rid != "" {
+			info.RIDs = append(info.RIDs, l.rid)
+		}
+	}
+
+	return info
+}
