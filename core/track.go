@@ -3,6 +3,7 @@ package core
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -96,6 +97,9 @@ func NewLocalTrack(init TrackInit) (*LocalTrack, error) {
 
 var trackIDs atomic.Int64
 
+// packets recycles the parsed form of written RTP packets.
+var packets = sync.Pool{New: func() any { return &rtp.Packet{} }}
+
 func (t *LocalTrack) newLayer(rid string) (*layer, error) {
 	var opts []func(*webrtc.TrackLocalStaticRTP)
 	if rid != "" {
@@ -171,7 +175,11 @@ func (t *LocalTrack) WriteRTP(rid string, packet []byte) error {
 	if err != nil || !l.active.Load() {
 		return err
 	}
-	var p rtp.Packet
+	p, _ := packets.Get().(*rtp.Packet)
+	defer func() {
+		*p = rtp.Packet{}
+		packets.Put(p)
+	}()
 	if err := p.Unmarshal(packet); err != nil {
 		return wrap(ErrInvalidArgument, fmt.Errorf("malformed RTP packet: %w", err))
 	}
@@ -180,7 +188,7 @@ func (t *LocalTrack) WriteRTP(rid string, packet []byte) error {
 	}
 	s, _ := l.track.(*webrtc.TrackLocalStaticRTP)
 
-	return wrap(ErrOperation, s.WriteRTP(&p))
+	return wrap(ErrOperation, s.WriteRTP(p))
 }
 
 // SetActive pauses (false) or resumes one layer: writes to a paused layer

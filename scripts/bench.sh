@@ -4,7 +4,8 @@
 # with ratios (ours / theirs) for BENCHMARKS.md. Also kept in build/bench.md.
 #   C ABI vs native pion (bench/c, bench/pion)
 #   Python vs aiortc (bench/python), Node vs node-datachannel (bench/node)
-# Usage: scripts/bench.sh [c] [python] [node]   (default: all three)
+#   media: RTP through the C ABI vs native pion (bench/c/bench_media.c, bench/pion-media)
+# Usage: scripts/bench.sh [c] [media] [python] [node]   (default: all four)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=build/bench.md
@@ -49,6 +50,20 @@ bench_c() {
 		table "C ABI on pion's socket buffers vs native pion" "C ABI" "pion"
 }
 
+# Media: RTP packets/s through the C ABI's write and read paths, and CPU per
+# forwarded 2.5 Mbit/s SRTP stream (a -> b -> c in one process) at 10 and
+# 100 streams, against native pion running the same workloads.
+bench_media() {
+	local cflags libs
+	cflags=$(pkg-config --cflags omnirtc)
+	libs=$(pkg-config --libs omnirtc)
+	# shellcheck disable=SC2086
+	cc -std=c11 -O2 -Wall -Wextra -Werror $cflags -o build/bin/bench-media-c bench/c/bench_media.c $libs -lpthread
+	go build -trimpath -o build/bin/bench-media-pion ./bench/pion-media
+	compare build/bin/bench-media-c build/bin/bench-media-pion "rtp 200000" "forward 10 5" "forward 100 5" |
+		table "Media: C ABI vs native pion ($(go list -m -f '{{.Version}}' github.com/pion/webrtc/v4))" "C ABI" "pion"
+}
+
 bench_python() {
 	local python=build/venv-python/bin/python
 	scripts/python-venv.sh
@@ -69,5 +84,5 @@ bench_node() {
 
 printf '## %s, %s cores, `./build.sh bench`\n' "$(date -u +%Y-%m-%d)" "$(nproc)" | tee -a "$out"
 suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(c python node)
+[ ${#suites[@]} -gt 0 ] || suites=(c media python node)
 for suite in "${suites[@]}"; do "bench_$suite" | tee -a "$out"; done
