@@ -18,6 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "helpers.h"
+#include "media.h"
+
 #define HIGH_WATER 4096
 #define LOW_WATER 1024
 #define MAX_PAUSED 64
@@ -36,11 +39,17 @@ typedef struct {
 	char *text, *sdp_mid;
 	void *data;
 	size_t size;
+	omnirtc_track_t track; /* media events */
+	omnirtc_transceiver_t transceiver;
+	char *rid;
+	uint32_t rtp_timestamp;
+	int32_t keyframe;
+	int64_t value;
 } event_copy;
 
 /* --- errors ---------------------------------------------------------------- */
 
-static napi_value throw_status(napi_env env, omnirtc_status_t status) {
+napi_value throw_status(napi_env env, omnirtc_status_t status) {
 	napi_value message, code, error, number;
 	napi_create_string_utf8(env, omnirtc_last_error(), NAPI_AUTO_LENGTH, &message);
 	napi_create_string_utf8(env, omnirtc_status_string(status), NAPI_AUTO_LENGTH, &code);
@@ -51,16 +60,10 @@ static napi_value throw_status(napi_env env, omnirtc_status_t status) {
 	return NULL;
 }
 
-#define CALL(expr)                                                                                   \
-	do {                                                                                         \
-		omnirtc_status_t s_ = (expr);                                                        \
-		if (s_ != OMNIRTC_OK)                                                                \
-			return throw_status(env, s_);                                                \
-	} while (0)
 
 /* --- argument helpers (lib/ validates types; these only convert) -------------- */
 
-static napi_value *args(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
+napi_value *args(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
 	size_t argc = want;
 	napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
 	for (size_t i = argc; i < want; i++)
@@ -68,14 +71,14 @@ static napi_value *args(napi_env env, napi_callback_info info, size_t want, napi
 	return argv;
 }
 
-static uint64_t to_handle(napi_env env, napi_value v) {
+uint64_t to_handle(napi_env env, napi_value v) {
 	double d = 0;
 	napi_get_value_double(env, v, &d);
 	return d > 0 ? (uint64_t)d : 0;
 }
 
 /* A copy of a JS string, or NULL for null/undefined. Free with free(). */
-static char *to_string(napi_env env, napi_value v) {
+char *to_string(napi_env env, napi_value v) {
 	napi_valuetype t;
 	napi_typeof(env, v, &t);
 	if (t != napi_string)
@@ -88,13 +91,13 @@ static char *to_string(napi_env env, napi_value v) {
 	return s;
 }
 
-static napi_value from_handle(napi_env env, uint64_t h) {
+napi_value from_handle(napi_env env, uint64_t h) {
 	napi_value v;
 	napi_create_double(env, (double)h, &v);
 	return v;
 }
 
-static napi_value from_string(napi_env env, const char *s) {
+napi_value from_string(napi_env env, const char *s) {
 	napi_value v;
 	if (s == NULL)
 		napi_get_null(env, &v);
@@ -104,7 +107,7 @@ static napi_value from_string(napi_env env, const char *s) {
 }
 
 /* Returns a library string as a JS string and frees it. */
-static napi_value take_string(napi_env env, char *s) {
+napi_value take_string(napi_env env, char *s) {
 	napi_value v = from_string(env, s);
 	omnirtc_free(s);
 	return v;
@@ -117,6 +120,7 @@ static char *dup_or_null(const char *s) { return s != NULL ? strdup(s) : NULL; }
 static void free_event(event_copy *e) {
 	free(e->text);
 	free(e->sdp_mid);
+	free(e->rid);
 	free(e->data);
 	free(e);
 }
@@ -130,6 +134,7 @@ static void free_external(napi_env env, void *data, void *hint) {
 /* On a Go thread: copy, account, queue without blocking. */
 static void on_event(void *user_data, const omnirtc_event_t *e) {
 	peer_ctx *ctx = user_data;
+	media_on_event(e);
 	event_copy *copy = calloc(1, sizeof *copy);
 	if (copy == NULL)
 		return;
@@ -140,7 +145,14 @@ static void on_event(void *user_data, const omnirtc_event_t *e) {
 	copy->binary = e->binary;
 	copy->text = dup_or_null(e->text);
 	copy->sdp_mid = dup_or_null(e->sdp_mid);
-	if (e->type == OMNIRTC_EVENT_CHANNEL_MESSAGE) {
+	copy->track = e->track;
+	copy->transceiver = e->transceiver;
+	copy->rid = dup_or_null(e->rid);
+	copy->rtp_timestamp = e->rtp_timestamp;
+	copy->keyframe = e->keyframe;
+	copy->value = e->value;
+	if (e->type == OMNIRTC_EVENT_CHANNEL_MESSAGE || e->type == OMNIRTC_EVENT_TRACK_RTP ||
+	    e->type == OMNIRTC_EVENT_TRACK_FRAME) {
 		copy->size = e->size;
 		copy->data = malloc(e->size > 0 ? e->size : 1);
 		if (e->size > 0 && copy->data != NULL)
@@ -184,7 +196,7 @@ static void call_js(napi_env env, napi_value js_cb, void *context, void *data) {
 		free_event(e);
 		return;
 	}
-	napi_value argv[8], undefined;
+	napi_value argv[9], undefined;
 	napi_get_undefined(env, &undefined);
 	napi_create_int32(env, e->type, &argv[0]);
 	napi_create_int32(env, e->state, &argv[1]);
@@ -198,7 +210,22 @@ static void call_js(napi_env env, napi_value js_cb, void *context, void *data) {
 		napi_create_external_arraybuffer(env, e->data, e->size, free_external, NULL, &argv[7]);
 		e->data = NULL;
 	}
-	napi_call_function(env, undefined, js_cb, 8, argv, NULL);
+	argv[8] = undefined;
+	if (e->type >= OMNIRTC_EVENT_TRACK) { /* media: {track, transceiver, rid, timestamp, keyframe, value} */
+		napi_value media, v;
+		napi_create_object(env, &media);
+		napi_set_named_property(env, media, "track", from_handle(env, e->track));
+		napi_set_named_property(env, media, "transceiver", from_handle(env, e->transceiver));
+		napi_set_named_property(env, media, "rid", from_string(env, e->rid));
+		napi_create_uint32(env, e->rtp_timestamp, &v);
+		napi_set_named_property(env, media, "timestamp", v);
+		napi_get_boolean(env, e->keyframe != 0, &v);
+		napi_set_named_property(env, media, "keyframe", v);
+		napi_create_double(env, (double)e->value, &v);
+		napi_set_named_property(env, media, "value", v);
+		argv[8] = media;
+	}
+	napi_call_function(env, undefined, js_cb, 9, argv, NULL);
 	free_event(e);
 }
 
@@ -416,6 +443,7 @@ static napi_value init(napi_env env, napi_value exports) {
 		napi_create_function(env, functions[i].name, NAPI_AUTO_LENGTH, functions[i].fn, NULL, &fn);
 		napi_set_named_property(env, exports, functions[i].name, fn);
 	}
+	media_register(env, exports);
 	return exports;
 }
 
