@@ -4,7 +4,6 @@ import (
 	"github.com/pion/interceptor"
 	"github.com/pion/interceptor/pkg/cc"
 	"github.com/pion/interceptor/pkg/gcc"
-	"github.com/pion/interceptor/pkg/jitterbuffer"
 	"github.com/pion/interceptor/pkg/nack"
 	"github.com/pion/interceptor/pkg/stats"
 	"github.com/pion/webrtc/v4"
@@ -23,7 +22,10 @@ type interceptorSetup func(e *engine, m *webrtc.MediaEngine, r *interceptor.Regi
 
 // interceptorNames maps each name of "omnirtc.interceptors" to its setup.
 // "rtx" is not an interceptor: it offers the RTX codecs, which the NACK
-// responder then retransmits on.
+// responder then retransmits on. There is no "jitterBuffer": pion's jitter
+// buffer interceptor fails reads while it buffers, which stops pion from
+// starting the remote track at all; received frames are reordered by the
+// sample builder instead (ReceiveOptions.MaxLate, MaxDelayMs).
 var interceptorNames = map[string]interceptorSetup{
 	"nack":          configureNack(true, true),
 	"nackGenerator": configureNack(true, false),
@@ -35,10 +37,9 @@ var interceptorNames = map[string]interceptorSetup{
 	"twcc": func(_ *engine, m *webrtc.MediaEngine, r *interceptor.Registry) error {
 		return webrtc.ConfigureTWCCSender(m, r)
 	},
-	"gcc":          configureGCC,
-	"flexfec":      configureFlexFEC,
-	"jitterBuffer": configureJitterBuffer,
-	"stats":        configureStats,
+	"gcc":     configureGCC,
+	"flexfec": configureFlexFEC,
+	"stats":   configureStats,
 }
 
 // defaultInterceptors apply when the configuration names none.
@@ -49,7 +50,7 @@ var defaultInterceptors = []string{"nack", "rtx", "rtcpReports", "twcc", "stats"
 // write (NACK, PLI, reports) passes through it and is counted; FlexFEC must
 // see packets before anything rewrites them (pion's ConfigureFlexFEC03).
 var interceptorOrder = []string{
-	"stats", "flexfec", "nack", "nackGenerator", "nackResponder", "rtx", "rtcpReports", "twcc", "gcc", "jitterBuffer",
+	"stats", "flexfec", "nack", "nackGenerator", "nackResponder", "rtx", "rtcpReports", "twcc", "gcc",
 }
 
 func configureNack(generator, responder bool) interceptorSetup {
@@ -93,16 +94,6 @@ func configureGCC(e *engine, m *webrtc.MediaEngine, r *interceptor.Registry) err
 
 func configureFlexFEC(_ *engine, m *webrtc.MediaEngine, r *interceptor.Registry) error {
 	return webrtc.ConfigureFlexFEC03(flexFECPayloadType, m, r)
-}
-
-func configureJitterBuffer(_ *engine, _ *webrtc.MediaEngine, r *interceptor.Registry) error {
-	f, err := jitterbuffer.NewInterceptor()
-	if err != nil {
-		return err
-	}
-	r.Add(f)
-
-	return nil
 }
 
 // configureStats records per-stream RTP statistics for getStats.

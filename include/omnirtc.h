@@ -500,10 +500,14 @@ omnirtc_status_t omnirtc_channel_close(omnirtc_channel_t channel);
  *   "rtx" (offer RTX so retransmissions go on their own SSRC), "rtcpReports"
  *   (sender/receiver reports), "twcc" (transport-wide feedback), "gcc"
  *   (bandwidth estimation: OMNIRTC_EVENT_TARGET_BITRATE), "flexfec" (FlexFEC-03
- *   protection of sent video), "jitterBuffer" (reorders received RTP), "stats"
+ *   protection of sent video), "stats"
  *   (the RTP statistics of omnirtc_peer_get_stats: inbound-rtp, outbound-rtp,
  *   remote-inbound-rtp, media-source; codec is always there).
- *   Default: ["nack","rtx","rtcpReports","twcc","stats"].
+ *   Default: ["nack","rtx","rtcpReports","twcc","stats"].  Received frames always
+ *   pass a jitter buffer (pion's sample builder: reordering, waiting for
+ *   retransmissions; see omnirtc_track_set_receive).  pion's jitter-buffer
+ *   interceptor is not offered: its reads fail while it buffers, and pion then
+ *   never starts the remote track.
  */
 
 /*

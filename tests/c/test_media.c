@@ -233,13 +233,13 @@ static void call_close(call_t *c) {
 }
 
 /* Sends a file from a to b over loopback and checks b received every frame. */
-static void loopback_file(const char *file) {
+static void loopback_file_with(const char *file, const char *config, size_t tail) {
 	clip_t *clip = malloc(sizeof *clip);
 	load_clip(clip, file);
 	char init[128];
 	snprintf(init, sizeof init, "{\"codec\":\"%s\",\"id\":\"t1\",\"streamId\":\"s1\"}", clip->codec);
-	call_t *c = call_connected(NULL, init, "{\"mode\":\"frames\"}");
-	play(c->track, NULL, clip, 4, 0, 10);
+	call_t *c = call_connected(config, init, "{\"mode\":\"frames\"}");
+	play(c->track, NULL, clip, 4, 0, tail);
 	wait_frames(&c->recv, clip->n, 10000);
 	check_equal(&c->recv, clip);
 	/* the track event described the track */
@@ -251,7 +251,25 @@ static void loopback_file(const char *file) {
 	free(clip);
 }
 
+static void loopback_file(const char *file) { loopback_file_with(file, NULL, 10); }
+
 TEST(vp8_ivf_frames_arrive_equal) { loopback_file("vp8.ivf"); }
+
+TEST(flexfec_keeps_frames_equal) {
+	const char *config = "{\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\",\"interceptors\":"
+	                     "[\"nack\",\"rtx\",\"rtcpReports\",\"stats\",\"flexfec\"]}}";
+	peer_t p;
+	peer_open(&p, "p", config);
+	omnirtc_transceiver_t tr;
+	OK(omnirtc_peer_add_transceiver(p.id, "video", 0, NULL, &tr));
+	char *offer = NULL;
+	OK(omnirtc_peer_create_offer(p.id, NULL, &offer));
+	CHECK(strstr(offer, "flexfec-03/90000") != NULL);
+	omnirtc_free(offer);
+	OK(omnirtc_peer_close(p.id));
+	peer_free(&p);
+	loopback_file_with("vp8.ivf", config, 10);
+}
 
 TEST(opus_ogg_frames_arrive_equal) { loopback_file("opus.ogg"); }
 
@@ -504,6 +522,10 @@ TEST(bad_media_input_gets_clear_errors) {
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_track_create("{\"codec\":\"vp8\",\"bogus\":1}", &t));
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_track_create("{\"codec\":\"vp8\",\"mode\":\"x\"}", &t));
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_track_create("{\"codec\":\"vp8\"}", NULL));
+	omnirtc_peer_t unused;
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_CONFIG,
+	              omnirtc_peer_create("{\"omnirtc\":{\"interceptors\":[\"jitterBuffer\"]}}", NULL, NULL, &unused));
+	CHECK(strstr(omnirtc_last_error(), "unknown interceptor") != NULL);
 	OK(omnirtc_track_create("{\"codec\":\"vp8\"}", &t));
 	OK(omnirtc_track_create("{\"codec\":\"opus\",\"mode\":\"rtp\"}", &audio));
 	/* malformed RTP */
