@@ -8,4 +8,4 @@ cd "$(dirname "$0")/../bindings/node"
 mkdir -p build
 cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -shared -fPIC \
 	-I node_modules/node-api-headers/include -I ../../build/include \
-	-o build/omnirtc.node src/addon.c -L ../../build/lib -lomnirtc -lpthread '-Wl,-rpath,$ORIGIN'
+	-o build/omnirtc.node src/*.c -L ../../build/lib -lomnirtc -lpthread '-Wl,-rpath,$ORIGIN'

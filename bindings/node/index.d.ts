@@ -179,3 +179,130 @@ export function debugCounters(): {
   peers: number;
   queuedEvents: number;
 };
+
+// --- Media (lib/media.js, lib/mediafile.js): encoded media in and out -----------
+
+export interface EncodedTrackInit {
+  /** MIME type or name: opus, pcmu, pcma, g722, vp8, vp9, h264, h265, av1 */
+  codec: string;
+  id?: string;
+  streamId?: string;
+  /** 'sample' (default): writeSample frames; 'rtp': writeRtp packets */
+  mode?: 'sample' | 'rtp';
+  /** simulcast layers, sent with addTransceiver(track, {sendEncodings}) */
+  rids?: string[];
+}
+
+/** A local track fed with encoded media (OmniRTC does not encode). */
+export class EncodedTrack extends EventTarget {
+  constructor(init: EncodedTrackInit);
+  readonly kind: 'audio' | 'video';
+  readonly id: string;
+  readonly codec: string;
+  readonly readyState: 'live' | 'ended';
+  /** One encoded frame (H264: an Annex-B access unit) lasting `duration` seconds. */
+  writeSample(data: ArrayBuffer | ArrayBufferView, duration: number, rid?: string | null): void;
+  /** One RTP packet; payload type and SSRC are rewritten to the negotiated ones. */
+  writeRtp(packet: ArrayBuffer | ArrayBufferView, rid?: string | null): void;
+  stop(): void;
+}
+
+export interface RtpCodec {
+  payloadType: number;
+  mimeType: string;
+  clockRate: number;
+  channels?: number;
+  sdpFmtpLine?: string;
+}
+
+export interface EncodedFrameEvent extends Event {
+  readonly data: Uint8Array;
+  /** RTP timestamp */
+  readonly timestamp: number;
+  readonly keyframe: boolean;
+  /** packets lost just before this frame */
+  readonly lost: number;
+}
+
+/** A track the remote peer sends; dispatches 'frame' (or 'rtp') and 'ended'. */
+export class RemoteTrack extends EventTarget {
+  readonly kind: 'audio' | 'video';
+  readonly id: string;
+  readonly rid: string;
+  readonly codec: RtpCodec;
+  readonly readyState: 'live' | 'ended';
+  onframe: ((event: EncodedFrameEvent) => void) | null;
+  onrtp: ((event: Event & { data: Uint8Array; timestamp: number }) => void) | null;
+  onended: ((event: Event) => void) | null;
+  setReceiveMode(mode: 'frames' | 'rtp' | 'none', options?: { maxLate?: number; maxDelayMs?: number }): void;
+  requestKeyframe(options?: { fir?: boolean }): void;
+}
+
+export interface RTCRtpEncodingParameters {
+  rid?: string;
+  active?: boolean;
+  maxBitrate?: number;
+  scaleResolutionDownBy?: number;
+}
+
+export class RTCRtpSender extends EventTarget {
+  readonly track: EncodedTrack | null;
+  replaceTrack(track: EncodedTrack | null): Promise<void>;
+  getParameters(): { encodings: RTCRtpEncodingParameters[]; codecs: RtpCodec[] };
+  /** 'keyframerequest' events carry request ('pli' | 'fir') and rid. */
+  onkeyframerequest: ((event: Event & { request: 'pli' | 'fir'; rid: string }) => void) | null;
+}
+
+export class RTCRtpReceiver {
+  readonly track: RemoteTrack | null;
+}
+
+export class RTCRtpTransceiver {
+  readonly mid: string | null;
+  readonly direction: 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
+  readonly currentDirection: 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive' | null;
+  readonly sender: RTCRtpSender;
+  readonly receiver: RTCRtpReceiver;
+  setCodecPreferences(codecs: { mimeType: string; sdpFmtpLine?: string }[]): void;
+  stop(): void;
+}
+
+export class RTCTrackEvent extends Event {
+  readonly track: RemoteTrack;
+  readonly receiver: RTCRtpReceiver;
+  readonly transceiver: RTCRtpTransceiver;
+  readonly streams: unknown[];
+}
+
+export interface RTCPeerConnection {
+  addTrack(track: EncodedTrack): RTCRtpSender;
+  addTransceiver(trackOrKind: EncodedTrack | 'audio' | 'video',
+    init?: { direction?: RTCRtpTransceiver['direction']; sendEncodings?: RTCRtpEncodingParameters[] }): RTCRtpTransceiver;
+  removeTrack(sender: RTCRtpSender): void;
+  getTransceivers(): RTCRtpTransceiver[];
+  getSenders(): RTCRtpSender[];
+  getReceivers(): RTCRtpReceiver[];
+  /** How remote tracks arriving from now on deliver (applied from their first packet). */
+  setTrackReceive(options: { mode: 'frames' | 'rtp' | 'none'; maxLate?: number; maxDelayMs?: number }): void;
+  ontrack: ((event: RTCTrackEvent) => void) | null;
+  /** With the "gcc" interceptor: event.bitrate in bits per second. */
+  ontargetbitrate: ((event: Event & { bitrate: number }) => void) | null;
+}
+
+/** Reads an IVF (VP8/VP9/AV1), Ogg/Opus or H264 Annex-B file frame by frame. */
+export class MediaReader implements Iterable<{ data: Uint8Array; duration: number; keyframe: boolean }> {
+  constructor(path: string, options?: { format?: 'ivf' | 'ogg' | 'h264'; fps?: number });
+  readonly info: { format: string; codec: string; width?: number; height?: number; frameCount?: number;
+    channels?: number; sampleRate?: number };
+  read(): { data: Uint8Array; duration: number; keyframe: boolean } | null;
+  [Symbol.iterator](): Iterator<{ data: Uint8Array; duration: number; keyframe: boolean }>;
+  close(): void;
+}
+
+/** Records RTP packets into an IVF, Ogg or H264 file. */
+export class MediaWriter {
+  constructor(path: string, options?: { format?: string; codec?: string; width?: number; height?: number;
+    sampleRate?: number; channels?: number });
+  writeRtp(packet: Uint8Array): void;
+  close(): void;
+}

@@ -6,6 +6,8 @@ const { RTCDataChannel } = require('./rtcdatachannel');
 const { RTCSessionDescription } = require('./rtcsessiondescription');
 const { RTCIceCandidate } = require('./rtcicecandidate');
 const { RTCPeerConnectionIceEvent, RTCDataChannelEvent, RTCErrorEvent } = require('./events');
+const { MediaReader, MediaWriter } = require('./mediafile');
+const { EncodedTrack, RemoteTrack, RTCTrackEvent, RTCRtpSender, RTCRtpReceiver, RTCRtpTransceiver } = require('./media');
 
 module.exports = {
   RTCPeerConnection,
@@ -15,6 +17,14 @@ module.exports = {
   RTCPeerConnectionIceEvent,
   RTCDataChannelEvent,
   RTCErrorEvent,
+  EncodedTrack,
+  RemoteTrack,
+  RTCTrackEvent,
+  RTCRtpSender,
+  RTCRtpReceiver,
+  RTCRtpTransceiver,
+  MediaReader,
+  MediaWriter,
   /** The loaded libomnirtc's version. */
   libraryVersion: () => native.version(),
   /** Live handles, goroutines and sockets of the library, for leak checks. */

@@ -2,6 +2,7 @@
 const native = require('./native');
 const { w3c, invalidState, toW3C } = require('./errors');
 const { RTCPeerConnectionIceEvent, RTCDataChannelEvent, defineEventHandlers } = require('./events');
+const { PeerMedia } = require('./media');
 const { RTCDataChannel } = require('./rtcdatachannel');
 const { RTCSessionDescription, TYPES } = require('./rtcsessiondescription');
 const { RTCIceCandidate } = require('./rtcicecandidate');
@@ -50,6 +51,7 @@ class RTCPeerConnection extends EventTarget {
   #ice = 'new';
   #connection = 'new';
   #channels = new Map();
+  #media = new PeerMedia(this);
   #lastOffer = null;
   #lastAnswer = null;
 
@@ -174,6 +176,22 @@ class RTCPeerConnection extends EventTarget {
     return channel;
   }
 
+  // Media (lib/media.js): EncodedTrack in, RemoteTrack out.
+  addTrack(track) { return this.#media.addTrack(this.#live(), track); }
+
+  addTransceiver(trackOrKind, init = {}) { return this.#media.addTransceiver(this.#live(), trackOrKind, init); }
+
+  removeTrack(sender) { this.#media.removeTrack(this.#live(), sender); }
+
+  getTransceivers() { return this.#media.getTransceivers(); }
+
+  getSenders() { return this.getTransceivers().map((t) => t.sender); }
+
+  getReceivers() { return this.getTransceivers().map((t) => t.receiver); }
+
+  /** How remote tracks arriving from now on deliver: {mode: 'frames'|'rtp'|'none', maxLate?, maxDelayMs?}. */
+  setTrackReceive(options) { this.#media.setTrackReceive(this.#live(), options); }
+
   close() {
     if (this.#closed) return;
     this.#closed = true;
@@ -183,10 +201,15 @@ class RTCPeerConnection extends EventTarget {
     this.#connection = 'closed';
     for (const channel of this.#channels.values()) channel._closed();
     this.#channels.clear();
+    this.#media.closed();
   }
 
-  // type, state, channel, text, sdpMid, sdpMLineIndex, binary, data (ArrayBuffer)
-  #onEvent(type, state, channel, text, sdpMid, sdpMLineIndex, binary, data) {
+  // type, state, channel, text, sdpMid, sdpMLineIndex, binary, data (ArrayBuffer), media
+  #onEvent(type, state, channel, text, sdpMid, sdpMLineIndex, binary, data, media) {
+    if (type >= 40) {
+      if (!this.#closed) this.#media.onEvent(type, state, text, data, media);
+      return;
+    }
     if (type >= 20) {
       const target = this.#channels.get(channel);
       if (!target) return;
@@ -235,6 +258,6 @@ class RTCPeerConnection extends EventTarget {
 }
 
 defineEventHandlers(RTCPeerConnection, ['icecandidate', 'icegatheringstatechange', 'iceconnectionstatechange',
-  'connectionstatechange', 'signalingstatechange', 'negotiationneeded', 'datachannel']);
+  'connectionstatechange', 'signalingstatechange', 'negotiationneeded', 'datachannel', 'track', 'targetbitrate']);
 
 module.exports = { RTCPeerConnection };

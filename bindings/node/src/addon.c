@@ -21,6 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "helpers.h"
+#include "media.h"
+
 #define HIGH_WATER 65536
 #define LOW_WATER 16384
 #define HIGH_BYTES (16u << 20)
@@ -50,12 +53,18 @@ struct event_copy {
 	char *text, *sdp_mid;
 	void *data; /* points at inline, or a malloc'd block over INLINE bytes */
 	size_t size;
+	omnirtc_track_t track; /* media events */
+	omnirtc_transceiver_t transceiver;
+	char *rid;
+	uint32_t rtp_timestamp;
+	int32_t keyframe;
+	int64_t value;
 	unsigned char inline_data[];
 };
 
 /* --- errors ---------------------------------------------------------------- */
 
-static napi_value throw_status(napi_env env, omnirtc_status_t status) {
+napi_value throw_status(napi_env env, omnirtc_status_t status) {
 	napi_value message, code, error, number;
 	napi_create_string_utf8(env, omnirtc_last_error(), NAPI_AUTO_LENGTH, &message);
 	napi_create_string_utf8(env, omnirtc_status_string(status), NAPI_AUTO_LENGTH, &code);
@@ -66,16 +75,10 @@ static napi_value throw_status(napi_env env, omnirtc_status_t status) {
 	return NULL;
 }
 
-#define CALL(expr)                                                                                   \
-	do {                                                                                         \
-		omnirtc_status_t s_ = (expr);                                                        \
-		if (s_ != OMNIRTC_OK)                                                                \
-			return throw_status(env, s_);                                                \
-	} while (0)
 
 /* --- argument helpers (lib/ validates types; these only convert) -------------- */
 
-static napi_value *args(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
+napi_value *args(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
 	size_t argc = want;
 	napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
 	for (size_t i = argc; i < want; i++)
@@ -83,14 +86,14 @@ static napi_value *args(napi_env env, napi_callback_info info, size_t want, napi
 	return argv;
 }
 
-static uint64_t to_handle(napi_env env, napi_value v) {
+uint64_t to_handle(napi_env env, napi_value v) {
 	double d = 0;
 	napi_get_value_double(env, v, &d);
 	return d > 0 ? (uint64_t)d : 0;
 }
 
 /* A copy of a JS string, or NULL for null/undefined. Free with free(). */
-static char *to_string(napi_env env, napi_value v) {
+char *to_string(napi_env env, napi_value v) {
 	napi_valuetype t;
 	napi_typeof(env, v, &t);
 	if (t != napi_string)
@@ -103,13 +106,13 @@ static char *to_string(napi_env env, napi_value v) {
 	return s;
 }
 
-static napi_value from_handle(napi_env env, uint64_t h) {
+napi_value from_handle(napi_env env, uint64_t h) {
 	napi_value v;
 	napi_create_double(env, (double)h, &v);
 	return v;
 }
 
-static napi_value from_string(napi_env env, const char *s) {
+napi_value from_string(napi_env env, const char *s) {
 	napi_value v;
 	if (s == NULL)
 		napi_get_null(env, &v);
@@ -119,7 +122,7 @@ static napi_value from_string(napi_env env, const char *s) {
 }
 
 /* Returns a library string as a JS string and frees it. */
-static napi_value take_string(napi_env env, char *s) {
+napi_value take_string(napi_env env, char *s) {
 	napi_value v = from_string(env, s);
 	omnirtc_free(s);
 	return v;
@@ -132,6 +135,7 @@ static char *dup_or_null(const char *s) { return s != NULL ? strdup(s) : NULL; }
 static void free_event(event_copy *e) {
 	free(e->text);
 	free(e->sdp_mid);
+	free(e->rid);
 	if (e->data != e->inline_data)
 		free(e->data);
 	free(e);
@@ -146,8 +150,10 @@ static void free_external(napi_env env, void *data, void *hint) {
 /* On a Go thread: copy, account, queue without blocking. */
 static void on_event(void *user_data, const omnirtc_event_t *e) {
 	peer_ctx *ctx = user_data;
+	media_on_event(e);
 	int message = e->type == OMNIRTC_EVENT_CHANNEL_MESSAGE;
-	size_t inline_size = message && e->size <= INLINE ? e->size : 0;
+	int carries_data = message || e->type == OMNIRTC_EVENT_TRACK_RTP || e->type == OMNIRTC_EVENT_TRACK_FRAME;
+	size_t inline_size = carries_data && e->size <= INLINE ? e->size : 0;
 	event_copy *copy = calloc(1, sizeof *copy + inline_size);
 	if (copy == NULL)
 		return;
@@ -158,7 +164,13 @@ static void on_event(void *user_data, const omnirtc_event_t *e) {
 	copy->binary = e->binary;
 	copy->text = dup_or_null(e->text);
 	copy->sdp_mid = dup_or_null(e->sdp_mid);
-	if (message) {
+	copy->track = e->track;
+	copy->transceiver = e->transceiver;
+	copy->rid = dup_or_null(e->rid);
+	copy->rtp_timestamp = e->rtp_timestamp;
+	copy->keyframe = e->keyframe;
+	copy->value = e->value;
+	if (carries_data) {
 		copy->size = e->size;
 		copy->data = e->size <= INLINE ? copy->inline_data : malloc(e->size);
 		if (e->size > 0 && copy->data != NULL)
@@ -211,13 +223,10 @@ static void delivered(peer_ctx *ctx, long messages, size_t bytes) {
 		omnirtc_channel_set_paused(resume[i], 0);
 }
 
-/* A message's payload for JavaScript: a string for text, else an ArrayBuffer
- * (a large one handed over without a copy). */
-static napi_value payload(napi_env env, event_copy *e) {
+/* An event's bytes as an ArrayBuffer (a large one handed over without a copy). */
+static napi_value buffer(napi_env env, event_copy *e) {
 	napi_value v;
-	if (!e->binary) {
-		napi_create_string_utf8(env, e->data != NULL ? e->data : "", e->size, &v);
-	} else if (e->data == e->inline_data) {
+	if (e->data == e->inline_data) {
 		void *bytes = NULL;
 		napi_create_arraybuffer(env, e->size, &bytes, &v);
 		if (e->size > 0)
@@ -231,11 +240,37 @@ static napi_value payload(napi_env env, event_copy *e) {
 	return v;
 }
 
+/* A message's payload for JavaScript: a string for text, else an ArrayBuffer. */
+static napi_value payload(napi_env env, event_copy *e) {
+	napi_value v;
+	if (e->binary)
+		return buffer(env, e);
+	napi_create_string_utf8(env, e->data != NULL ? e->data : "", e->size, &v);
+	return v;
+}
+
+/* The media fields of a track event: {track, transceiver, rid, timestamp, keyframe, value}. */
+static napi_value media_fields(napi_env env, event_copy *e) {
+	napi_value media, v;
+	napi_create_object(env, &media);
+	napi_set_named_property(env, media, "track", from_handle(env, e->track));
+	napi_set_named_property(env, media, "transceiver", from_handle(env, e->transceiver));
+	napi_set_named_property(env, media, "rid", from_string(env, e->rid));
+	napi_create_uint32(env, e->rtp_timestamp, &v);
+	napi_set_named_property(env, media, "timestamp", v);
+	napi_get_boolean(env, e->keyframe != 0, &v);
+	napi_set_named_property(env, media, "keyframe", v);
+	napi_create_double(env, (double)e->value, &v);
+	napi_set_named_property(env, media, "value", v);
+	return media;
+}
+
 /*
  * On the main thread: hand the queued events to lib/'s dispatcher in order,
- * as onEvent(type, state, channel, text, sdpMid, sdpMLineIndex, binary, data);
+ * as onEvent(type, state, channel, text, sdpMid, sdpMLineIndex, binary, data, media);
  * for messages type is MESSAGE and data an array of the payloads of
- * consecutive messages on that channel (a string for text).
+ * consecutive messages on that channel (a string for text); for track events
+ * data is the packet or frame (an ArrayBuffer, if any) and media their fields.
  */
 static void call_js(napi_env env, napi_value js_cb, void *context, void *data) {
 	(void)data;
@@ -251,7 +286,7 @@ static void call_js(napi_env env, napi_value js_cb, void *context, void *data) {
 		napi_handle_scope scope = NULL;
 		if (env != NULL)
 			napi_open_handle_scope(env, &scope);
-		napi_value argv[8], undefined = NULL;
+		napi_value argv[9], undefined = NULL;
 		if (env != NULL) {
 			napi_get_undefined(env, &undefined);
 			napi_create_int32(env, e->type, &argv[0]);
@@ -262,6 +297,7 @@ static void call_js(napi_env env, napi_value js_cb, void *context, void *data) {
 			napi_create_int32(env, e->sdp_mline_index, &argv[5]);
 			napi_get_boolean(env, e->binary != 0, &argv[6]);
 			argv[7] = undefined;
+			argv[8] = undefined;
 		}
 		event_copy *next = e->next;
 		if (e->type == OMNIRTC_EVENT_CHANNEL_MESSAGE) {
@@ -278,11 +314,16 @@ static void call_js(napi_env env, napi_value js_cb, void *context, void *data) {
 				free_event(e);
 			}
 		} else {
+			if (env != NULL && e->type >= OMNIRTC_EVENT_TRACK) {
+				if (e->data != NULL)
+					argv[7] = buffer(env, e);
+				argv[8] = media_fields(env, e);
+			}
 			free_event(e);
 			e = next;
 		}
 		if (env != NULL) { /* NULL: the function is being torn down */
-			napi_call_function(env, undefined, js_cb, 8, argv, NULL);
+			napi_call_function(env, undefined, js_cb, 9, argv, NULL);
 			bool thrown = false;
 			napi_value error;
 			/* as Node does for one call: report it, and go on with the next event */
@@ -580,6 +621,7 @@ static napi_value init(napi_env env, napi_value exports) {
 		napi_create_function(env, functions[i].name, NAPI_AUTO_LENGTH, functions[i].fn, NULL, &fn);
 		napi_set_named_property(env, exports, functions[i].name, fn);
 	}
+	media_register(env, exports);
 	return exports;
 }
 

@@ -1,0 +1,220 @@
+'use strict';
+// Media with the W3C shapes: RTCRtpTransceiver, RTCRtpSender, RTCRtpReceiver,
+// RTCTrackEvent and a receiving MediaStreamTrack. OmniRTC moves encoded media:
+// an EncodedTrack is fed frames (writeSample) or RTP packets (writeRtp), and a
+// remote track dispatches 'frame' events ({data, timestamp, keyframe}) or,
+// after setReceiveMode('rtp'), 'rtp' events ({data}).
+const native = require('./native');
+const { w3c } = require('./errors');
+const { defineEventHandlers } = require('./events');
+
+const EVENT = { track: 40, rtp: 41, frame: 42, ended: 43, keyframeRequest: 44, targetBitrate: 45 };
+
+function bytes(data) {
+  if (data instanceof Uint8Array) return data;
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  throw new TypeError('data must be an ArrayBuffer or a view of one');
+}
+
+/** A local track fed with encoded media: {codec, id?, streamId?, mode?: 'sample'|'rtp', rids?}. */
+class EncodedTrack extends EventTarget {
+  constructor(init) {
+    super();
+    if (!init || typeof init.codec !== 'string') throw new TypeError('EncodedTrack needs a codec');
+    this._handle = w3c(() => native.trackCreate(JSON.stringify(init)));
+    const info = JSON.parse(native.trackInfo(this._handle));
+    this.kind = info.kind;
+    this.id = info.id;
+    this.codec = info.codec;
+    this.readyState = 'live';
+  }
+
+  /** Sends one encoded frame lasting `duration` seconds. */
+  writeSample(data, duration, rid = null) {
+    w3c(() => native.trackWrite(this._handle, rid, bytes(data), Math.max(0, Math.round(duration * 1e6))));
+  }
+
+  /** Sends one RTP packet; its payload type and SSRC are rewritten. */
+  writeRtp(packet, rid = null) {
+    w3c(() => native.trackWrite(this._handle, rid, bytes(packet), -1));
+  }
+
+  stop() {
+    if (this.readyState === 'ended') return;
+    this.readyState = 'ended';
+    try { native.trackClose(this._handle); } catch { /* closed already */ }
+  }
+}
+
+/** A track the remote peer sends (one per simulcast layer: see rid). */
+class RemoteTrack extends EventTarget {
+  constructor(handle, info) {
+    super();
+    this._handle = handle;
+    this.kind = info.kind;
+    this.id = info.id;
+    this.rid = info.rid;
+    this.codec = info.codec;
+    this.readyState = 'live';
+    this.muted = false;
+  }
+
+  /** 'frames' (default), 'rtp' or 'none', from the next packet on. */
+  setReceiveMode(mode, options = {}) {
+    w3c(() => native.trackSetReceive(this._handle, JSON.stringify({ ...options, mode })));
+  }
+
+  /** Asks the sender for a keyframe: a PLI, or a FIR with {fir: true}. */
+  requestKeyframe({ fir = false } = {}) {
+    w3c(() => native.trackRequestKeyframe(this._handle, Boolean(fir)));
+  }
+
+  _ended() {
+    if (this.readyState === 'ended') return;
+    this.readyState = 'ended';
+    this.dispatchEvent(new Event('ended'));
+  }
+}
+defineEventHandlers(RemoteTrack, ['frame', 'rtp', 'ended']);
+
+class MediaDataEvent extends Event {
+  constructor(type, init) {
+    super(type);
+    Object.assign(this, init);
+  }
+}
+
+class RTCTrackEvent extends Event {
+  constructor(type, init) {
+    super(type, init);
+    this.track = init.track;
+    this.receiver = init.receiver;
+    this.transceiver = init.transceiver;
+    this.streams = init.streams ?? [];
+  }
+}
+
+class RTCRtpSender extends EventTarget {
+  constructor(transceiver, track) {
+    super();
+    this._transceiver = transceiver;
+    this.track = track ?? null;
+  }
+
+  async replaceTrack(track) {
+    w3c(() => native.replaceTrack(this._transceiver._handle, track ? track._handle : 0));
+    this.track = track ?? null;
+  }
+
+  getParameters() {
+    const info = this._transceiver._info();
+    return { encodings: info.sendEncodings, codecs: info.codecs };
+  }
+}
+defineEventHandlers(RTCRtpSender, ['keyframerequest']);
+
+class RTCRtpReceiver {
+  constructor() {
+    this.track = null;
+  }
+}
+
+class RTCRtpTransceiver {
+  constructor(handle, track) {
+    this._handle = handle;
+    this.sender = new RTCRtpSender(this, track);
+    this.receiver = new RTCRtpReceiver();
+  }
+
+  _info() { return JSON.parse(w3c(() => native.transceiverInfo(this._handle))); }
+
+  get mid() { return this._info().mid; }
+
+  get direction() { return this._info().direction; }
+
+  get currentDirection() { return this._info().currentDirection; }
+
+  /** Offers only these codecs, in order ({mimeType, sdpFmtpLine?}). */
+  setCodecPreferences(codecs) {
+    const prefs = codecs.map((c) => (c.sdpFmtpLine ? { mimeType: c.mimeType, sdpFmtpLine: c.sdpFmtpLine } : { mimeType: c.mimeType }));
+    w3c(() => native.setCodecPreferences(this._handle, JSON.stringify(prefs)));
+  }
+
+  stop() { w3c(() => native.transceiverStop(this._handle)); }
+}
+
+/** A peer connection's transceivers and remote tracks; lib/rtcpeerconnection.js delegates here. */
+class PeerMedia {
+  #pc;
+  #transceivers = new Map();
+  #tracks = new Map();
+
+  constructor(pc) { this.#pc = pc; }
+
+  #transceiver(handle, track) {
+    let t = this.#transceivers.get(handle);
+    if (!t) this.#transceivers.set(handle, (t = new RTCRtpTransceiver(handle, track)));
+    else if (track) t.sender.track = track;
+    return t;
+  }
+
+  addTrack(peer, track) {
+    if (!(track instanceof EncodedTrack)) throw new TypeError('addTrack needs an EncodedTrack');
+    return this.#transceiver(w3c(() => native.addTransceiver(peer, undefined, track._handle, undefined)), track).sender;
+  }
+
+  addTransceiver(peer, trackOrKind, init = {}) {
+    const track = trackOrKind instanceof EncodedTrack ? trackOrKind : null;
+    if (!track && trackOrKind !== 'audio' && trackOrKind !== 'video') {
+      throw new TypeError(`kind must be 'audio' or 'video', not ${String(trackOrKind)}`);
+    }
+    const json = JSON.stringify({ direction: init.direction ?? 'sendrecv', ...(init.sendEncodings ? { sendEncodings: init.sendEncodings } : {}) });
+    const handle = w3c(() => native.addTransceiver(peer, track ? null : trackOrKind, track ? track._handle : 0, json));
+    return this.#transceiver(handle, track);
+  }
+
+  removeTrack(peer, sender) {
+    w3c(() => native.removeTrack(peer, sender._transceiver._handle));
+    sender.track = null;
+  }
+
+  getTransceivers() { return [...this.#transceivers.values()]; }
+
+  setTrackReceive(peer, options) { w3c(() => native.peerSetTrackReceive(peer, JSON.stringify(options))); }
+
+  onEvent(type, state, text, data, media) {
+    if (type === EVENT.track) {
+      const track = new RemoteTrack(media.track, JSON.parse(text));
+      this.#tracks.set(media.track, track);
+      const transceiver = this.#transceiver(media.transceiver);
+      transceiver.receiver.track ??= track;
+      this.#pc.dispatchEvent(new RTCTrackEvent('track', { track, receiver: transceiver.receiver, transceiver }));
+    } else if (type === EVENT.keyframeRequest) {
+      const sender = this.#transceivers.get(media.transceiver)?.sender;
+      sender?.dispatchEvent(new MediaDataEvent('keyframerequest', { request: text, rid: media.rid }));
+    } else if (type === EVENT.targetBitrate) {
+      this.#pc.dispatchEvent(new MediaDataEvent('targetbitrate', { bitrate: media.value }));
+    } else {
+      const track = this.#tracks.get(media.track);
+      if (!track) return;
+      if (type === EVENT.frame) {
+        track.dispatchEvent(new MediaDataEvent('frame', {
+          data: new Uint8Array(data), timestamp: media.timestamp, keyframe: media.keyframe, lost: media.value,
+        }));
+      } else if (type === EVENT.rtp) {
+        track.dispatchEvent(new MediaDataEvent('rtp', { data: new Uint8Array(data), timestamp: media.timestamp }));
+      } else if (type === EVENT.ended) {
+        this.#tracks.delete(media.track);
+        track._ended();
+      }
+    }
+  }
+
+  closed() {
+    for (const track of this.#tracks.values()) track._ended();
+    this.#tracks.clear();
+  }
+}
+
+module.exports = { EncodedTrack, RemoteTrack, RTCTrackEvent, RTCRtpSender, RTCRtpReceiver, RTCRtpTransceiver, PeerMedia };
