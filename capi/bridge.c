@@ -27,7 +27,9 @@ const char *ortc_bridge_last_error(void) { return last_error != NULL ? last_erro
 
 void ortc_bridge_emit(omnirtc_event_cb cb, uintptr_t user_data, int32_t type, int32_t state,
                          uint64_t peer, uint64_t channel, const char *text, const char *sdp_mid,
-                         int32_t sdp_mline_index, int32_t binary, const void *data, size_t size) {
+                         int32_t sdp_mline_index, int32_t binary, const void *data, size_t size,
+                         uint64_t track, uint64_t transceiver, const char *rid, uint32_t rtp_timestamp,
+                         int32_t keyframe, int64_t value) {
 	omnirtc_event_t event = {
 	    .type = type,
 	    .state = state,
@@ -39,6 +41,12 @@ void ortc_bridge_emit(omnirtc_event_cb cb, uintptr_t user_data, int32_t type, in
 	    .binary = binary,
 	    .data = data,
 	    .size = size,
+	    .track = track,
+	    .transceiver = transceiver,
+	    .rid = rid,
+	    .rtp_timestamp = rtp_timestamp,
+	    .keyframe = keyframe,
+	    .value = value,
 	};
 	cb((void *)user_data, &event);
 }

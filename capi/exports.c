@@ -9,19 +9,12 @@
 #include "_cgo_export.h"
 #include "bridge.h"
 
-static omnirtc_status_t forked_error(void) {
+omnirtc_status_t ortc_forked_error(void) {
 	static const char message[] = "OmniRTC cannot be used in a process forked after it was loaded; "
 	                              "start the child with spawn/exec instead of fork";
 	ortc_bridge_set_error(message, sizeof message - 1);
 	return OMNIRTC_ERR_FORKED;
 }
-
-#define FORWARD(call)                                                                                \
-	do {                                                                                         \
-		if (ortc_bridge_forked)                                                              \
-			return forked_error();                                                       \
-		return call;                                                                         \
-	} while (0)
 
 /* Library */
 

@@ -28,6 +28,7 @@ type peer struct {
 	mu       sync.Mutex
 	closed   bool
 	channels map[*core.DataChannel]*channel
+	media    peerMedia // transceiver and remote track handles
 }
 
 func (*peer) kind() string { return "peer" }
@@ -88,6 +89,7 @@ func (p *peer) close() error {
 		handles.remove(c.id)
 	}
 	p.channels = nil
+	p.media.release()
 	p.mu.Unlock()
 	handles.remove(p.id)
 	peersMu.Lock()
@@ -119,13 +121,17 @@ func (p *peer) deliver(e *core.Event) {
 		// as PEER_CLOSED does.
 		p.dropChannel(ch)
 	}
+	ids, ok := p.mediaIDs(e)
+	if !ok {
+		return // the peer closed while this event was in flight
+	}
 	if target.fn != nil {
-		emit(target, e, p.id, chID)
+		emit(target, e, p.id, chID, ids)
 	}
 }
 
-func emit(target callback, e *core.Event, peerID, channelID uint64) {
-	var text, mid *C.char
+func emit(target callback, e *core.Event, peerID, channelID uint64, ids mediaIDs) {
+	var text, mid, rid *C.char
 	switch {
 	case e.Type == core.EventICECandidate:
 		text, mid = C.CString(e.Candidate), C.CString(e.SDPMid)
@@ -138,12 +144,20 @@ func emit(target callback, e *core.Event, peerID, channelID uint64) {
 	if len(e.Data) > 0 {
 		data = unsafe.Pointer(&e.Data[0]) // Go memory without pointers, used only during the call
 	}
-	binary := C.int32_t(0)
+	binary, keyframe := C.int32_t(0), C.int32_t(0)
 	if e.Binary {
 		binary = 1
 	}
+	if e.Keyframe {
+		keyframe = 1
+	}
+	if e.Type == core.EventTrack || e.Type == core.EventKeyframeRequest {
+		rid = C.CString(e.RID)
+		defer C.free(unsafe.Pointer(rid))
+	}
 	C.ortc_bridge_emit(target.fn, target.userData, C.int32_t(e.Type), C.int32_t(e.State), C.uint64_t(peerID),
-		C.uint64_t(channelID), text, mid, C.int32_t(e.SDPMLineIndex), binary, data, C.size_t(len(e.Data)))
+		C.uint64_t(channelID), text, mid, C.int32_t(e.SDPMLineIndex), binary, data, C.size_t(len(e.Data)),
+		C.uint64_t(ids.track), C.uint64_t(ids.transceiver), rid, C.uint32_t(e.Timestamp), keyframe, C.int64_t(e.Value))
 	if text != nil {
 		C.free(unsafe.Pointer(text))
 	}

@@ -73,6 +73,7 @@ func (d *dispatcher) postMessage(e *Event) bool {
 		return false
 	}
 	d.budget += cost
+	e.cost = cost
 	d.queue = append(d.queue, e)
 	queuedEvents.Add(1)
 	d.wake.Signal()
@@ -140,10 +141,13 @@ func (d *dispatcher) run(ready chan struct{}) {
 		d.mu.Unlock()
 
 		d.handler(e)
+		if e.delivered != nil {
+			e.delivered()
+		}
 
 		d.mu.Lock()
-		if e.Type == EventChannelMessage && !d.stopped {
-			d.budget -= len(e.Data) + messageOverhead
+		if e.cost > 0 && !d.stopped {
+			d.budget -= e.cost
 			d.credit.Broadcast()
 		}
 	}

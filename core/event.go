@@ -21,6 +21,16 @@ const (
 	EventChannelClose       EventType = 25
 )
 
+// Media events.
+const (
+	EventTrack           EventType = 40 // a remote track arrived: RemoteTrack, Transceiver, Message = its info JSON
+	EventTrackRTP        EventType = 41 // RemoteTrack, Data = one RTP packet
+	EventTrackFrame      EventType = 42 // RemoteTrack, Data = one frame, Timestamp, Keyframe
+	EventTrackEnded      EventType = 43 // RemoteTrack ended; final event for it
+	EventKeyframeRequest EventType = 44 // Transceiver, RID; State 0 = PLI, 1 = FIR
+	EventTargetBitrate   EventType = 45 // Value = the estimate in bits per second
+)
+
 // Event is one notification from a peer connection or one of its channels.
 // Data is owned by the handler once delivered.
 type Event struct {
@@ -37,7 +47,17 @@ type Event struct {
 	Data   []byte // EventChannelMessage
 	Binary bool
 
-	Message string // EventChannelError
+	Message string // EventChannelError, EventTrack
+
+	RemoteTrack *RemoteTrack // track events
+	Transceiver *Transceiver // EventTrack, EventKeyframeRequest
+	RID         string       // EventTrack, EventKeyframeRequest: the simulcast layer
+	Timestamp   uint32       // EventTrackFrame, EventTrackRTP: the RTP timestamp
+	Keyframe    bool         // EventTrackFrame
+	Value       int64        // EventTargetBitrate; EventTrackFrame: frames lost before this one
+
+	delivered func() // run after the handler returned
+	cost      int    // bytes of the message budget it holds
 }
 
 // Handler receives a peer connection's events, one at a time, in order, on a

@@ -42,7 +42,10 @@ type PeerConnection struct {
 	restartICE   atomic.Bool
 	mu           sync.Mutex
 	channels     map[*DataChannel]struct{}
+	transceivers map[*webrtc.RTPTransceiver]*Transceiver
 	closeStarted bool
+	done         chan struct{} // closed by Close
+	firSeq       atomic.Uint32 // FIR command sequence numbers
 }
 
 // NewPeerConnection creates a peer connection from a parsed configuration.
@@ -59,9 +62,11 @@ func NewPeerConnection(cfg Configuration, logs *LogSink, handler Handler) (*Peer
 
 		return nil, wrap(ErrInvalidConfig, fmt.Errorf("configuration: %w", err))
 	}
-	p := &PeerConnection{pc: pion, engine: eng, channels: map[*DataChannel]struct{}{}}
+	p := &PeerConnection{pc: pion, engine: eng, channels: map[*DataChannel]struct{}{},
+		transceivers: map[*webrtc.RTPTransceiver]*Transceiver{}, done: make(chan struct{})}
 	p.events = newDispatcher(handler)
 	p.wireEvents()
+	p.watchBandwidth()
 	livePeers.Add(1)
 
 	return p, nil
@@ -99,6 +104,7 @@ func (p *PeerConnection) wireEvents() {
 			p.events.post(&Event{Type: EventNegotiationNeeded})
 		}
 	})
+	p.pc.OnTrack(p.onTrack)
 	p.pc.OnDataChannel(func(dc *webrtc.DataChannel) {
 		if c := p.adoptChannel(dc); c != nil {
 			p.events.post(&Event{Type: EventDataChannel, Channel: c})
@@ -366,7 +372,11 @@ func (p *PeerConnection) Stats() ([]byte, error) {
 		}
 	}
 	p.mu.Unlock()
-	b, err := json.Marshal(report)
+	all := p.mediaStats(report)
+	for id, s := range report {
+		all[id] = s
+	}
+	b, err := json.Marshal(all)
 
 	return b, wrap(ErrOperation, err)
 }
@@ -449,6 +459,7 @@ func (p *PeerConnection) Close() error {
 	p.mu.Unlock()
 
 	p.closed.Store(true)
+	close(p.done)
 	p.events.stop()
 	for c := range channels {
 		c.state.Store(int32(ChannelClosed))

@@ -3,10 +3,13 @@ package core
 import (
 	"fmt"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/pion/ice/v4"
 	"github.com/pion/interceptor"
+	"github.com/pion/interceptor/pkg/cc"
+	"github.com/pion/interceptor/pkg/stats"
 	"github.com/pion/transport/v5"
 	"github.com/pion/webrtc/v4"
 )
@@ -18,23 +21,12 @@ var networkTypes = map[string]webrtc.NetworkType{
 	"tcp6": webrtc.NetworkTypeTCP6,
 }
 
-// interceptorNames maps each configurable interceptor to its registration.
-var interceptorNames = map[string]func(*webrtc.MediaEngine, *interceptor.Registry) error{
-	"nack": webrtc.ConfigureNack,
-	"rtcpReports": func(_ *webrtc.MediaEngine, r *interceptor.Registry) error {
-		return webrtc.ConfigureRTCPReports(r)
-	},
-	"twcc": webrtc.ConfigureTWCCSender,
-}
-
 var bundlePolicies = map[string]webrtc.BundlePolicy{
 	"":           webrtc.BundlePolicyUnknown,
 	"balanced":   webrtc.BundlePolicyBalanced,
 	"max-compat": webrtc.BundlePolicyMaxCompat,
 	"max-bundle": webrtc.BundlePolicyMaxBundle,
 }
-
-var defaultInterceptors = []string{"nack", "rtcpReports", "twcc"}
 
 // defaultMaxMessageSize is what OmniRTC accepts when the configuration says
 // nothing: the same as Chrome's, so messages browsers send always fit.
@@ -47,6 +39,34 @@ type engine struct {
 	config   webrtc.Configuration
 	maxMsg   uint32
 	releases []func()
+
+	// Set while pion builds the peer connection's interceptors.
+	stats     stats.Getter          // with the "stats" interceptor
+	estimator cc.BandwidthEstimator // with "gcc"
+	rtx       bool                  // RTX codecs offered
+}
+
+// configureMedia offers the codecs and registers the named interceptors
+// (nil: the defaults) in their fixed order.
+func (e *engine) configureMedia(m *webrtc.MediaEngine, r *interceptor.Registry, names *[]string) error {
+	selected := defaultInterceptors
+	if names != nil {
+		selected = *names
+	}
+	e.rtx = contains(selected, "rtx")
+	if err := registerCodecs(m, e.rtx); err != nil {
+		return err
+	}
+	for _, name := range interceptorOrder {
+		if !contains(selected, name) || (strings.HasPrefix(name, "nack") && name != "nack" && contains(selected, "nack")) {
+			continue
+		}
+		if err := interceptorNames[name](e, m, r); err != nil {
+			return err
+		}
+	}
+
+	return nil
 }
 
 func (e *engine) release() {
@@ -78,22 +98,11 @@ func newEngine(cfg Configuration, logs *LogSink) (*engine, error) {
 	}
 
 	media := &webrtc.MediaEngine{}
-	if err := media.RegisterDefaultCodecs(); err != nil {
+	registry := &interceptor.Registry{}
+	if err := eng.configureMedia(media, registry, cfg.Engine.Interceptors); err != nil {
 		eng.release()
 
 		return nil, wrap(ErrOperation, err)
-	}
-	registry := &interceptor.Registry{}
-	names := defaultInterceptors
-	if cfg.Engine.Interceptors != nil {
-		names = *cfg.Engine.Interceptors
-	}
-	for _, name := range names {
-		if err := interceptorNames[name](media, registry); err != nil {
-			eng.release()
-
-			return nil, wrap(ErrOperation, err)
-		}
 	}
 	eng.api = webrtc.NewAPI(webrtc.WithSettingEngine(se), webrtc.WithMediaEngine(media),
 		webrtc.WithInterceptorRegistry(registry))

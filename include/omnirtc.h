@@ -52,6 +52,10 @@ extern "C" {
 typedef int32_t omnirtc_status_t;
 typedef uint64_t omnirtc_peer_t;
 typedef uint64_t omnirtc_channel_t;
+typedef uint64_t omnirtc_track_t;       /* a local track, or a remote track of a peer */
+typedef uint64_t omnirtc_transceiver_t; /* an RTCRtpTransceiver (with its sender and receiver) */
+typedef uint64_t omnirtc_media_reader_t;
+typedef uint64_t omnirtc_media_writer_t;
 
 /* Status codes.  Never renumbered; new codes are only added. */
 enum {
@@ -166,7 +170,19 @@ typedef enum omnirtc_event_type {
 	OMNIRTC_EVENT_CHANNEL_BUFFERED_AMOUNT_LOW = 22,
 	OMNIRTC_EVENT_CHANNEL_ERROR = 23,         /* text = message */
 	OMNIRTC_EVENT_CHANNEL_CLOSING = 24,       /* the remote started closing the channel */
-	OMNIRTC_EVENT_CHANNEL_CLOSE = 25          /* final event: the channel handle is already released */
+	OMNIRTC_EVENT_CHANNEL_CLOSE = 25,         /* final event: the channel handle is already released */
+	/* media (see "Track" below) */
+	OMNIRTC_EVENT_TRACK = 40,                 /* a remote track arrived: track = its new handle, transceiver,
+	                                             rid, text = JSON {"id","streamIds":[],"kind","rid","ssrc",
+	                                             "mid","codec":{"payloadType","mimeType","clockRate",
+	                                             "channels","sdpFmtpLine"}} */
+	OMNIRTC_EVENT_TRACK_RTP = 41,             /* receive mode "rtp": data, size = one RTP packet; rtp_timestamp */
+	OMNIRTC_EVENT_TRACK_FRAME = 42,           /* receive mode "frames": data, size = one frame; rtp_timestamp,
+	                                             keyframe, value = packets dropped before it */
+	OMNIRTC_EVENT_TRACK_ENDED = 43,           /* final event of a remote track: its handle is already released */
+	OMNIRTC_EVENT_KEYFRAME_REQUEST = 44,      /* the remote asked a sender for a keyframe: transceiver, rid,
+	                                             state = 0 PLI / 1 FIR, text = "pli" / "fir" */
+	OMNIRTC_EVENT_TARGET_BITRATE = 45         /* "gcc" interceptor: value = the new target in bits per second */
 } omnirtc_event_type_t;
 
 /*
@@ -185,6 +201,13 @@ typedef struct omnirtc_event {
 	int32_t binary;            /* CHANNEL_MESSAGE: 1 binary, 0 UTF-8 text */
 	const uint8_t *data;       /* CHANNEL_MESSAGE: payload (not NUL-terminated) */
 	size_t size;               /* CHANNEL_MESSAGE: payload length in bytes */
+	/* media events (see "Track") */
+	omnirtc_track_t track;             /* TRACK, TRACK_RTP, TRACK_FRAME, TRACK_ENDED: the remote track */
+	omnirtc_transceiver_t transceiver; /* TRACK, KEYFRAME_REQUEST */
+	const char *rid;                   /* TRACK, KEYFRAME_REQUEST: simulcast layer, "" for none */
+	uint32_t rtp_timestamp;            /* TRACK_RTP, TRACK_FRAME */
+	int32_t keyframe;                  /* TRACK_FRAME: 1 if the frame decodes on its own (audio: always) */
+	int64_t value;                     /* TARGET_BITRATE: bits/s; TRACK_FRAME: packets lost before it */
 } omnirtc_event_t;
 
 /*
@@ -271,7 +294,7 @@ enum {
  *      "sctpMaxMessageSize":262144,  largest message this peer accepts
  *      "udpBufferSize":4194304,  UDP socket buffers to ask for (0: the OS default);
  *                                past net.core.rmem_max only with CAP_NET_ADMIN
- *      "interceptors":["nack","rtcpReports","twcc"]  default: all three
+ *      "interceptors":["nack","rtx","rtcpReports","twcc","stats"]  the default; see "Track"
  *    }}
  * cb, user_data: the event callback for this peer and, unless a channel has
  *   its own (omnirtc_channel_set_callback), for its channels.  cb may be NULL.
@@ -454,6 +477,220 @@ omnirtc_status_t omnirtc_channel_set_paused(omnirtc_channel_t channel, int32_t p
  * Calling it again before that event is a no-op.
  */
 omnirtc_status_t omnirtc_channel_close(omnirtc_channel_t channel);
+
+/* ===================================================================== */
+/* Track                                                                  */
+/* ===================================================================== */
+
+/*
+ * Media is sent and received already encoded: OmniRTC packetizes, protects
+ * (NACK/RTX, FlexFEC), paces feedback (TWCC/GCC) and reassembles, but never
+ * encodes or decodes.  Codecs: Opus, PCMU, PCMA, G722, VP8, VP9, H264, H265, AV1.
+ *
+ * Local tracks (omnirtc_track_create) belong to no peer: one may be sent on
+ * several peers, and lives until omnirtc_track_close.  Remote tracks arrive
+ * in OMNIRTC_EVENT_TRACK with a new handle that lives until
+ * OMNIRTC_EVENT_TRACK_ENDED or until its peer closes.  Transceiver handles
+ * live as long as their peer.  Remote tracks are read from the network
+ * into the peer's event queue; a slow callback makes the library drop
+ * packets (as a network would) instead of queueing without bound.
+ *
+ * Interceptors are chosen in the peer configuration, "omnirtc":{"interceptors":[…]}:
+ *   "nack" (generator and responder), or "nackGenerator" / "nackResponder" alone,
+ *   "rtx" (offer RTX so retransmissions go on their own SSRC), "rtcpReports"
+ *   (sender/receiver reports), "twcc" (transport-wide feedback), "gcc"
+ *   (bandwidth estimation: OMNIRTC_EVENT_TARGET_BITRATE), "flexfec" (FlexFEC-03
+ *   protection of sent video), "jitterBuffer" (reorders received RTP), "stats"
+ *   (the RTP statistics of omnirtc_peer_get_stats: inbound-rtp, outbound-rtp,
+ *   remote-inbound-rtp, media-source; codec is always there).
+ *   Default: ["nack","rtx","rtcpReports","twcc","stats"].
+ */
+
+/*
+ * omnirtc_track_create — a local track fed with encoded media.
+ * init_json: {"codec":"video/VP8"|"vp8"|"opus"|…  (required),
+ *             "id":"…", "streamId":"…"   (default: generated / "omnirtc"),
+ *             "mode":"sample"|"rtp"      (default "sample"),
+ *             "rids":["q","h","f"]       simulcast layers (send with omnirtc_peer_add_transceiver)}
+ * "sample": write whole frames (audio packets) with omnirtc_track_write_sample;
+ * "rtp": write RTP packets with omnirtc_track_write_rtp.
+ * Errors: OMNIRTC_ERR_NOT_SUPPORTED (unknown codec; the message lists the
+ * known ones), OMNIRTC_ERR_INVALID_ARGUMENT (bad JSON or option).
+ */
+omnirtc_status_t omnirtc_track_create(const char *init_json, omnirtc_track_t *track_out);
+
+/*
+ * omnirtc_track_write_sample — send one encoded frame (H264/H265: Annex-B
+ * access unit; audio: one packet) lasting duration_us microseconds, which
+ * advances the RTP timestamp of the next one.  rid: the simulcast layer, or
+ * NULL / "" for the first.  Copied before return; before the track is
+ * negotiated (or while its layer is inactive) the sample is dropped.
+ * Errors: OMNIRTC_ERR_INVALID_HANDLE (closed track or a remote track),
+ * OMNIRTC_ERR_INVALID_STATE (an "rtp" track), OMNIRTC_ERR_INVALID_ARGUMENT
+ * (empty data, unknown rid).
+ */
+omnirtc_status_t omnirtc_track_write_sample(omnirtc_track_t track, const char *rid, const void *data, size_t size,
+                                            uint64_t duration_us);
+
+/*
+ * omnirtc_track_write_rtp — send one RTP packet of a "rtp" track; its
+ * payload type and SSRC are rewritten to the negotiated ones, sequence
+ * numbers and timestamps are kept.  Copied before return.
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (malformed RTP: the message says why),
+ * OMNIRTC_ERR_INVALID_STATE (a "sample" track), OMNIRTC_ERR_INVALID_HANDLE.
+ */
+omnirtc_status_t omnirtc_track_write_rtp(omnirtc_track_t track, const char *rid, const void *packet, size_t size);
+
+/*
+ * omnirtc_track_set_receive — how a remote track is delivered, from the next
+ * packet on (call it inside OMNIRTC_EVENT_TRACK to apply from the first):
+ *   {"mode":"frames"|"rtp"|"none", "maxLate":512, "maxDelayMs":1000}
+ * "frames" (default): OMNIRTC_EVENT_TRACK_FRAME with whole frames reassembled
+ * through a sample builder that waits up to maxLate packets and maxDelayMs
+ * of media time for a missing (retransmitted) packet, then drops the frame; "rtp": OMNIRTC_EVENT_TRACK_RTP per packet, after
+ * NACK/RTX repair; "none": read and dropped.
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT, OMNIRTC_ERR_INVALID_HANDLE (a local track).
+ */
+omnirtc_status_t omnirtc_track_set_receive(omnirtc_track_t track, const char *options_json);
+
+/*
+ * omnirtc_track_request_keyframe — ask the sender of a remote video track for
+ * a keyframe: a PLI (fir = 0) or a FIR (fir = 1).  The sender sees
+ * OMNIRTC_EVENT_KEYFRAME_REQUEST.
+ * Errors: OMNIRTC_ERR_INVALID_STATE (audio track, peer closed), OMNIRTC_ERR_INVALID_HANDLE.
+ */
+omnirtc_status_t omnirtc_track_request_keyframe(omnirtc_track_t track, int32_t fir);
+
+/*
+ * omnirtc_track_get_info — a local track: {"id","kind","codec","streamId",
+ * "mode","rids":[]}; a remote track: as the text of OMNIRTC_EVENT_TRACK.
+ * Release with omnirtc_free().
+ */
+omnirtc_status_t omnirtc_track_get_info(omnirtc_track_t track, char **json_out);
+
+/*
+ * omnirtc_track_close — end a local track: further writes fail with
+ * OMNIRTC_ERR_INVALID_HANDLE; senders using it send nothing more.
+ * Errors: OMNIRTC_ERR_INVALID_HANDLE (closed, or a remote track: those end
+ * with their peer or OMNIRTC_EVENT_TRACK_ENDED).
+ */
+omnirtc_status_t omnirtc_track_close(omnirtc_track_t track);
+
+/*
+ * omnirtc_peer_add_track — RTCPeerConnection.addTrack: send a local track on
+ * a new or reusable transceiver (OMNIRTC_EVENT_NEGOTIATION_NEEDED follows).
+ * *transceiver_out: its transceiver (valid while the peer is open).
+ * Errors: OMNIRTC_ERR_INVALID_HANDLE, OMNIRTC_ERR_INVALID_STATE (peer closed),
+ * OMNIRTC_ERR_OPERATION (the track is already sent on this peer).
+ */
+omnirtc_status_t omnirtc_peer_add_track(omnirtc_peer_t peer, omnirtc_track_t track,
+                                        omnirtc_transceiver_t *transceiver_out);
+
+/*
+ * omnirtc_peer_add_transceiver — RTCPeerConnection.addTransceiver with a kind
+ * ("audio"/"video", track = 0) or a local track (kind NULL or matching).
+ * init_json: NULL or RTCRtpTransceiverInit:
+ *   {"direction":"sendrecv"|"sendonly"|"recvonly"|"inactive",
+ *    "sendEncodings":[{"rid":"f","active":true,"maxBitrate":2500000,
+ *                      "scaleResolutionDownBy":1.0},…]}
+ * Several sendEncodings send simulcast; their rids must be the track's
+ * "rids", in order.  maxBitrate and scaleResolutionDownBy are reported in
+ * omnirtc_transceiver_get_info for the application's encoder; active:false
+ * drops what is written to that layer.
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (bad kind, kind/track mismatch, bad
+ * option), OMNIRTC_ERR_INVALID_HANDLE, OMNIRTC_ERR_INVALID_STATE.
+ */
+omnirtc_status_t omnirtc_peer_add_transceiver(omnirtc_peer_t peer, const char *kind, omnirtc_track_t track,
+                                              const char *init_json, omnirtc_transceiver_t *transceiver_out);
+
+/*
+ * omnirtc_peer_remove_track — RTCPeerConnection.removeTrack(transceiver.sender).
+ * Errors: OMNIRTC_ERR_INVALID_HANDLE, OMNIRTC_ERR_INVALID_STATE.
+ */
+omnirtc_status_t omnirtc_peer_remove_track(omnirtc_peer_t peer, omnirtc_transceiver_t transceiver);
+
+/*
+ * omnirtc_transceiver_replace_track — RTCRtpSender.replaceTrack, without
+ * renegotiation.  track = 0 stops sending.
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (track of the other kind),
+ * OMNIRTC_ERR_NOT_SUPPORTED (a simulcast track), OMNIRTC_ERR_INVALID_HANDLE,
+ * OMNIRTC_ERR_INVALID_STATE (stopped transceiver, closed peer).
+ */
+omnirtc_status_t omnirtc_transceiver_replace_track(omnirtc_transceiver_t transceiver, omnirtc_track_t track);
+
+/*
+ * omnirtc_transceiver_set_codec_preferences — RTCRtpTransceiver.setCodecPreferences:
+ * codecs_json is an array, in preference order, of
+ *   {"mimeType":"video/H264", "sdpFmtpLine":"…"  (optional: all fmtp variants)}
+ * RTX follows its codec automatically.  [] restores the defaults.  Applies
+ * from the next offer or answer.
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (unknown codec, codec of the other kind).
+ */
+omnirtc_status_t omnirtc_transceiver_set_codec_preferences(omnirtc_transceiver_t transceiver,
+                                                           const char *codecs_json);
+
+/*
+ * omnirtc_transceiver_get_info — the transceiver as JSON:
+ *   {"mid":"0"|null, "kind":"video", "direction":"sendrecv",
+ *    "currentDirection":"sendonly"|null, "senderTrackId":"…"|null,
+ *    "sendEncodings":[{"rid","active","maxBitrate","scaleResolutionDownBy"}],
+ *    "codecs":[{"payloadType","mimeType","clockRate","channels","sdpFmtpLine"}],
+ *    "receiverTracks":[…as OMNIRTC_EVENT_TRACK…]}
+ * Release with omnirtc_free().
+ */
+omnirtc_status_t omnirtc_transceiver_get_info(omnirtc_transceiver_t transceiver, char **json_out);
+
+/* omnirtc_transceiver_stop — RTCRtpTransceiver.stop. */
+omnirtc_status_t omnirtc_transceiver_stop(omnirtc_transceiver_t transceiver);
+
+/*
+ * Media files, for playing a file to a peer and recording one.
+ *
+ * omnirtc_media_reader_open — open an IVF (VP8/VP9/AV1), Ogg/Opus or H264
+ * Annex-B file.  options_json: NULL or {"format":"ivf"|"ogg"|"h264" (default:
+ * from the extension .ivf/.ogg/.opus/.h264/.264), "fps":30 (h264: the frame
+ * duration)}.  info_json_out (may be NULL): {"format","codec" (a MIME type
+ * for omnirtc_track_create),"width","height","frameCount","channels",
+ * "sampleRate"}, released with omnirtc_free().
+ * Errors: OMNIRTC_ERR_OPERATION (cannot open: the message has the OS error),
+ * OMNIRTC_ERR_INVALID_ARGUMENT (not such a file), OMNIRTC_ERR_NOT_SUPPORTED (format).
+ */
+omnirtc_status_t omnirtc_media_reader_open(const char *path, const char *options_json,
+                                           omnirtc_media_reader_t *reader_out, char **info_json_out);
+
+/*
+ * omnirtc_media_reader_next — the next frame: *data_out (release with
+ * omnirtc_free) and *size_out, its duration in microseconds and keyframe
+ * flag (both outputs may be NULL).  At the end of the file *data_out is
+ * NULL and *size_out 0 (status OK).  H264 frames are access units in
+ * Annex-B with 4-byte start codes; Ogg frames are single Opus packets.
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (corrupt file), OMNIRTC_ERR_INVALID_HANDLE.
+ */
+omnirtc_status_t omnirtc_media_reader_next(omnirtc_media_reader_t reader, uint8_t **data_out, size_t *size_out,
+                                           uint64_t *duration_us_out, int32_t *keyframe_out);
+
+/* omnirtc_media_reader_close — close the file; the handle is invalid afterwards. */
+omnirtc_status_t omnirtc_media_reader_close(omnirtc_media_reader_t reader);
+
+/*
+ * omnirtc_media_writer_open — create a file that RTP packets are recorded
+ * into (depacketized by pion's IVF, Ogg and H264 writers).
+ * options_json: NULL or {"format":…, "codec":"vp8"|"vp9"|"av1" (ivf),
+ * "width":640, "height":480 (ivf), "sampleRate":48000, "channels":2 (ogg)}.
+ * Errors: OMNIRTC_ERR_OPERATION (cannot create), OMNIRTC_ERR_INVALID_ARGUMENT.
+ */
+omnirtc_status_t omnirtc_media_writer_open(const char *path, const char *options_json,
+                                           omnirtc_media_writer_t *writer_out);
+
+/*
+ * omnirtc_media_writer_write_rtp — record one RTP packet (for example from
+ * OMNIRTC_EVENT_TRACK_RTP).  Errors: OMNIRTC_ERR_INVALID_ARGUMENT (malformed
+ * RTP), OMNIRTC_ERR_OPERATION (write failed).
+ */
+omnirtc_status_t omnirtc_media_writer_write_rtp(omnirtc_media_writer_t writer, const void *packet, size_t size);
+
+/* omnirtc_media_writer_close — finish and close the file; the handle is invalid afterwards. */
+omnirtc_status_t omnirtc_media_writer_close(omnirtc_media_writer_t writer);
 
 #ifdef __cplusplus
 }

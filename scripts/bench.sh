@@ -4,8 +4,9 @@
 # with ratios (ours / theirs) for BENCHMARKS.md. Also kept in build/bench.md.
 #   C ABI vs native pion (bench/c, bench/pion)
 #   Python vs aiortc (bench/python), Node vs node-datachannel (bench/node)
+#   media: RTP through the C ABI vs native pion (bench/c/bench_media.c, bench/pion-media)
 #   Chromium and Firefox to OmniRTC (C, Python, Node) vs to themselves (tests/interop)
-# Usage: scripts/bench.sh [c] [python] [node] [interop]   (default: all four)
+# Usage: scripts/bench.sh [c] [media] [python] [node] [interop]   (default: all five)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=build/bench.md
@@ -50,6 +51,20 @@ bench_c() {
 		table "C ABI on pion's socket buffers vs native pion" "C ABI" "pion"
 }
 
+# Media: RTP packets/s through the C ABI's write and read paths, and CPU per
+# forwarded 2.5 Mbit/s SRTP stream (a -> b -> c in one process) at 10 and
+# 100 streams, against native pion running the same workloads.
+bench_media() {
+	local cflags libs
+	cflags=$(pkg-config --cflags omnirtc)
+	libs=$(pkg-config --libs omnirtc)
+	# shellcheck disable=SC2086
+	cc -std=c11 -O2 -Wall -Wextra -Werror $cflags -o build/bin/bench-media-c bench/c/bench_media.c $libs -lpthread
+	go build -trimpath -o build/bin/bench-media-pion ./bench/pion-media
+	compare build/bin/bench-media-c build/bin/bench-media-pion "rtp 200000" "forward 10 5" "forward 100 5" |
+		table "Media: C ABI vs native pion ($(go list -m -f '{{.Version}}' github.com/pion/webrtc/v4))" "C ABI" "pion"
+}
+
 bench_python() {
 	local python=build/venv-python/bin/python
 	scripts/python-venv.sh
@@ -87,5 +102,5 @@ bench_interop() {
 
 printf '## %s, %s cores, `./build.sh bench`\n' "$(date -u +%Y-%m-%d)" "$(nproc)" | tee -a "$out"
 suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(c python node interop)
+[ ${#suites[@]} -gt 0 ] || suites=(c media python node interop)
 for suite in "${suites[@]}"; do "bench_$suite" | tee -a "$out"; done

@@ -42,3 +42,28 @@ def test_aiortc_program_ported_by_changing_imports():
     assert all("import" in a or a.startswith('"""') for a, _ in changed)
     assert run(str(HERE / "aiortc_port" / "original.py")).strip() == "pong 1"
     assert run(str(HERE / "aiortc_port" / "ported.py")).strip() == "pong 1"
+
+
+def fake_vp8_ivf(path: Path, frames: int = 30) -> None:
+    """A small VP8 IVF file without an encoder: distinct fake frames, the first a keyframe."""
+    import struct
+
+    data = bytearray(b"DKIF" + struct.pack("<HH4sHHIIII", 0, 32, b"VP80", 320, 240, 30, 1, frames, 0))
+    for i in range(frames):
+        frame = bytes([0x00 if i == 0 else 0x01]) + f"frame-{i:04d}".encode() * 40
+        data += struct.pack("<IQ", len(frame), i) + frame
+    path.write_bytes(bytes(data))
+
+
+def test_play_file_example(tmp_path):
+    source = tmp_path / "in.ivf"
+    fake_vp8_ivf(source)
+    out = run(str(HERE / "play_file.py"), str(source))
+    assert "played 30 frames, viewer received 30" in out and "all frames arrived intact" in out
+
+
+def test_record_file_example(tmp_path):
+    source, target = tmp_path / "in.ivf", tmp_path / "out.ivf"
+    fake_vp8_ivf(source)
+    out = run(str(HERE / "record_file.py"), str(source), str(target))
+    assert f"sent 30 frames; {target} holds 30 frames" in out

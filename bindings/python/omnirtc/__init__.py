@@ -20,10 +20,13 @@ from .exceptions import (
     OperationError,
     TooLargeError,
 )
+from .mediafile import MediaReader, MediaWriter
+from .mediastreams import EncodedFrame, LocalTrack, MediaStreamError, MediaStreamTrack, RemoteStreamTrack
 from .rtcconfiguration import RTCConfiguration, RTCIceServer
 from .rtcdatachannel import RTCDataChannel
 from .rtcicecandidate import RTCIceCandidate, candidate_from_sdp, candidate_to_sdp
 from .rtcpeerconnection import RTCPeerConnection, RTCSctpTransport, RTCStatsReport
+from .rtcrtptransceiver import RTCRtpReceiver, RTCRtpSender, RTCRtpTransceiver
 from .rtcsessiondescription import RTCSessionDescription
 
 
@@ -49,6 +52,7 @@ def generate_certificate() -> str:
 atexit.register(_native.lib.omnirtc_shutdown)
 
 __all__ = [
+    "EncodedFrame",
     "Error",
     "ForkedError",
     "InternalError",
@@ -58,6 +62,11 @@ __all__ = [
     "InvalidHandleError",
     "InvalidSdpError",
     "InvalidStateError",
+    "LocalTrack",
+    "MediaReader",
+    "MediaStreamError",
+    "MediaStreamTrack",
+    "MediaWriter",
     "NotSupportedError",
     "OperationError",
     "RTCConfiguration",
@@ -65,9 +74,13 @@ __all__ = [
     "RTCIceCandidate",
     "RTCIceServer",
     "RTCPeerConnection",
+    "RTCRtpReceiver",
+    "RTCRtpSender",
+    "RTCRtpTransceiver",
     "RTCSctpTransport",
     "RTCSessionDescription",
     "RTCStatsReport",
+    "RemoteStreamTrack",
     "TooLargeError",
     "__version__",
     "candidate_from_sdp",

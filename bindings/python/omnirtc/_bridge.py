@@ -33,6 +33,12 @@ class Event(NamedTuple):
     sdp_mline_index: int
     binary: bool
     data: Optional[bytes]
+    track: int = 0
+    transceiver: int = 0
+    rid: Optional[str] = None
+    rtp_timestamp: int = 0
+    keyframe: bool = False
+    value: int = 0
 
 
 class Inbox:
@@ -45,6 +51,7 @@ class Inbox:
         self.lock = threading.Lock()
         self.events: deque[Event] = deque()
         self.paused: set[int] = set()
+        self.track_receive: Optional[bytes] = None  # receive options applied to each new remote track
 
     def push(self, event: Event) -> None:  # on a library thread
         with self.lock:
@@ -107,9 +114,28 @@ def _on_event(user_data: Optional[int], pointer: Any) -> None:
         inbox = _inboxes.get(user_data or 0)
         if inbox is None:
             return
-        data = ctypes.string_at(e.data, e.size) if e.type == _native.CHANNEL_MESSAGE else None
+        if e.type == _native.TRACK and inbox.track_receive is not None:
+            # on the library's thread, inside the event: applies from the first packet
+            _native.lib.omnirtc_track_set_receive(e.track, inbox.track_receive)
+        carries_data = e.type in (_native.CHANNEL_MESSAGE, _native.TRACK_RTP, _native.TRACK_FRAME)
+        data = ctypes.string_at(e.data, e.size) if carries_data else None
         inbox.push(
-            Event(e.type, e.state, e.channel, _decode(e.text), _decode(e.sdp_mid), e.sdp_mline_index, bool(e.binary), data)
+            Event(
+                e.type,
+                e.state,
+                e.channel,
+                _decode(e.text),
+                _decode(e.sdp_mid),
+                e.sdp_mline_index,
+                bool(e.binary),
+                data,
+                e.track,
+                e.transceiver,
+                _decode(e.rid),
+                e.rtp_timestamp,
+                bool(e.keyframe),
+                e.value,
+            )
         )
         if e.type == _native.PEER_CLOSED:
             _inboxes.pop(user_data or 0, None)

@@ -31,6 +31,12 @@ class Event(ctypes.Structure):
         ("binary", ctypes.c_int32),
         ("data", ctypes.POINTER(ctypes.c_uint8)),
         ("size", ctypes.c_size_t),
+        ("track", c_handle),
+        ("transceiver", c_handle),
+        ("rid", ctypes.c_char_p),
+        ("rtp_timestamp", ctypes.c_uint32),
+        ("keyframe", ctypes.c_int32),
+        ("value", ctypes.c_int64),
     ]
 
 
@@ -52,6 +58,12 @@ CHANNEL_BUFFERED_AMOUNT_LOW = 22
 CHANNEL_ERROR = 23
 CHANNEL_CLOSING = 24
 CHANNEL_CLOSE = 25
+TRACK = 40
+TRACK_RTP = 41
+TRACK_FRAME = 42
+TRACK_ENDED = 43
+KEYFRAME_REQUEST = 44
+TARGET_BITRATE = 45
 
 DESCRIPTION_LOCAL, DESCRIPTION_REMOTE = 0, 1
 
@@ -109,6 +121,35 @@ _PROTOTYPES = {
     "omnirtc_channel_get_buffered_amount_low_threshold": (c_status, [c_handle, _P(ctypes.c_uint64)]),
     "omnirtc_channel_set_paused": (c_status, [c_handle, ctypes.c_int32]),
     "omnirtc_channel_close": (c_status, [c_handle]),
+    "omnirtc_track_create": (c_status, [ctypes.c_char_p, _P(c_handle)]),
+    "omnirtc_track_write_sample": (
+        c_status,
+        [c_handle, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint64],
+    ),
+    "omnirtc_track_write_rtp": (c_status, [c_handle, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t]),
+    "omnirtc_track_set_receive": (c_status, [c_handle, ctypes.c_char_p]),
+    "omnirtc_track_request_keyframe": (c_status, [c_handle, ctypes.c_int32]),
+    "omnirtc_track_get_info": (c_status, [c_handle, _P(ctypes.c_void_p)]),
+    "omnirtc_track_close": (c_status, [c_handle]),
+    "omnirtc_peer_add_track": (c_status, [c_handle, c_handle, _P(c_handle)]),
+    "omnirtc_peer_add_transceiver": (
+        c_status,
+        [c_handle, ctypes.c_char_p, c_handle, ctypes.c_char_p, _P(c_handle)],
+    ),
+    "omnirtc_peer_remove_track": (c_status, [c_handle, c_handle]),
+    "omnirtc_transceiver_replace_track": (c_status, [c_handle, c_handle]),
+    "omnirtc_transceiver_set_codec_preferences": (c_status, [c_handle, ctypes.c_char_p]),
+    "omnirtc_transceiver_get_info": (c_status, [c_handle, _P(ctypes.c_void_p)]),
+    "omnirtc_transceiver_stop": (c_status, [c_handle]),
+    "omnirtc_media_reader_open": (c_status, [ctypes.c_char_p, ctypes.c_char_p, _P(c_handle), _P(ctypes.c_void_p)]),
+    "omnirtc_media_reader_next": (
+        c_status,
+        [c_handle, _P(ctypes.c_void_p), _P(ctypes.c_size_t), _P(ctypes.c_uint64), _P(ctypes.c_int32)],
+    ),
+    "omnirtc_media_reader_close": (c_status, [c_handle]),
+    "omnirtc_media_writer_open": (c_status, [ctypes.c_char_p, ctypes.c_char_p, _P(c_handle)]),
+    "omnirtc_media_writer_write_rtp": (c_status, [c_handle, ctypes.c_char_p, ctypes.c_size_t]),
+    "omnirtc_media_writer_close": (c_status, [c_handle]),
 }
 for _name, (_restype, _argtypes) in _PROTOTYPES.items():
     _fn = getattr(lib, _name)

@@ -1,8 +1,8 @@
 """RTCPeerConnection with aiortc's asyncio API.
 
-Events: ``datachannel``, ``icecandidate``, ``icegatheringstatechange``,
-``iceconnectionstatechange``, ``connectionstatechange``, ``signalingstatechange``
-and ``negotiationneeded``.
+Events: ``datachannel``, ``track``, ``icecandidate``, ``icegatheringstatechange``,
+``iceconnectionstatechange``, ``connectionstatechange``, ``signalingstatechange``,
+``negotiationneeded`` and, with the "gcc" interceptor, ``targetbitrate``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from . import _bridge, _native
 from .events import EventEmitter
 from .exceptions import InvalidHandleError, InvalidStateError
 from .rtcconfiguration import RTCConfiguration
+from .mediastreams import EncodedFrame, LocalTrack, RemoteStreamTrack
 from .rtcdatachannel import RTCDataChannel
+from .rtcrtptransceiver import RTCRtpReceiver, RTCRtpSender, RTCRtpTransceiver
 from .rtcicecandidate import RTCIceCandidate, candidate_from_sdp, candidate_to_sdp
 from .rtcsessiondescription import RTCSessionDescription
 
@@ -92,9 +94,12 @@ class RTCPeerConnection(EventEmitter):
         self._connection = "new"
         self._closed = False
         self._channels: dict[int, RTCDataChannel] = {}
+        self._transceivers: dict[int, RTCRtpTransceiver] = {}
+        self._remote_tracks: dict[int, RemoteStreamTrack] = {}
         self._gathering_changed = asyncio.Event()
         self._candidates_ended = 0
-        token = _bridge.register(_bridge.Inbox(loop, self, RTCPeerConnection._on_event))
+        self._inbox = _bridge.Inbox(loop, self, RTCPeerConnection._on_event)
+        token = _bridge.register(self._inbox)
         handle = _native.c_handle()
         _native.check(
             _native.lib.omnirtc_peer_create(
@@ -256,6 +261,96 @@ class RTCPeerConnection(EventEmitter):
         self._channels[handle.value] = channel
         return channel
 
+    # --- media ---------------------------------------------------------------
+    def setTrackReceive(self, mode: str = "frames", maxLate: Optional[int] = None, maxDelayMs: Optional[int] = None) -> None:
+        """How remote tracks that arrive from now on deliver to ``recv()``:
+        ``"frames"`` (:class:`EncodedFrame`, the default), ``"rtp"`` (packet
+        bytes) or ``"none"``; maxLate / maxDelayMs bound the wait for a
+        retransmitted packet in frames mode."""
+        options: dict[str, Any] = {"mode": mode}
+        if maxLate is not None:
+            options["maxLate"] = maxLate
+        if maxDelayMs is not None:
+            options["maxDelayMs"] = maxDelayMs
+        self._inbox.track_receive = json.dumps(options).encode()
+
+    def _transceiver(self, handle: int, track: Optional[LocalTrack] = None) -> RTCRtpTransceiver:
+        transceiver = self._transceivers.get(handle)
+        if transceiver is None:
+            transceiver = self._transceivers[handle] = RTCRtpTransceiver(handle, track)
+        elif track is not None:
+            transceiver.sender.track = track
+        return transceiver
+
+    def addTrack(self, track: LocalTrack) -> RTCRtpSender:
+        """Send a local track; returns its sender."""
+        if not isinstance(track, LocalTrack):
+            raise TypeError(f"expected LocalTrack, not {type(track).__name__}")
+        handle = _native.c_handle()
+        _native.check(_native.lib.omnirtc_peer_add_track(self._live(), track._handle, ctypes.byref(handle)))
+        return self._transceiver(handle.value, track).sender
+
+    def addTransceiver(
+        self, trackOrKind: Any, direction: str = "sendrecv", sendEncodings: Optional[list[dict[str, Any]]] = None
+    ) -> RTCRtpTransceiver:
+        """Add a transceiver for a kind ("audio"/"video") or a :class:`LocalTrack`;
+        ``sendEncodings`` (dicts with rid, active, maxBitrate,
+        scaleResolutionDownBy) sends a track created with those rids as simulcast."""
+        init: dict[str, Any] = {"direction": direction}
+        if sendEncodings:
+            init["sendEncodings"] = sendEncodings
+        track = trackOrKind if isinstance(trackOrKind, LocalTrack) else None
+        kind = None if track is not None else _native.encode(trackOrKind, "kind")
+        handle = _native.c_handle()
+        _native.check(
+            _native.lib.omnirtc_peer_add_transceiver(
+                self._live(), kind, track._handle if track else 0, json.dumps(init).encode(), ctypes.byref(handle)
+            )
+        )
+        return self._transceiver(handle.value, track)
+
+    def removeTrack(self, sender: RTCRtpSender) -> None:
+        _native.check(_native.lib.omnirtc_peer_remove_track(self._live(), sender._transceiver._handle))
+        sender.track = None
+
+    def getTransceivers(self) -> list[RTCRtpTransceiver]:
+        return list(self._transceivers.values())
+
+    def getSenders(self) -> list[RTCRtpSender]:
+        return [t.sender for t in self._transceivers.values()]
+
+    def getReceivers(self) -> list[RTCRtpReceiver]:
+        return [t.receiver for t in self._transceivers.values()]
+
+    def _on_media_event(self, event: _bridge.Event) -> None:
+        t = event.type
+        if t == _native.TRACK:
+            track = RemoteStreamTrack(event.track, json.loads(event.text or "{}"))
+            self._remote_tracks[event.track] = track
+            receiver = self._transceiver(event.transceiver).receiver
+            receiver.tracks.append(track)
+            receiver.track = receiver.track or track
+            self.emit("track", track)
+            return
+        if t == _native.KEYFRAME_REQUEST:
+            transceiver = self._transceivers.get(event.transceiver)
+            if transceiver is not None:
+                transceiver.sender.emit("keyframerequest", event.text, event.rid or "")
+            return
+        if t == _native.TARGET_BITRATE:
+            self.emit("targetbitrate", event.value)
+            return
+        track = self._remote_tracks.get(event.track)
+        if track is None:
+            return
+        if t == _native.TRACK_FRAME:
+            track._push(EncodedFrame(event.data or b"", event.rtp_timestamp, event.keyframe, event.value))
+        elif t == _native.TRACK_RTP:
+            track._push(event.data or b"")
+        elif t == _native.TRACK_ENDED:
+            del self._remote_tracks[event.track]
+            track.stop()
+
     async def close(self) -> None:
         """Close the connection and its channels."""
         if self._closed:
@@ -272,11 +367,18 @@ class RTCPeerConnection(EventEmitter):
         for channel in list(self._channels.values()):
             channel._closed()
         self._channels.clear()
+        for track in self._remote_tracks.values():
+            track.stop()
+        self._remote_tracks.clear()
         self._gathering_changed.set()
 
     # --- events -------------------------------------------------------------
     def _on_event(self, event: _bridge.Event) -> None:
         t = event.type
+        if t >= _native.TRACK:
+            if not self._closed:
+                self._on_media_event(event)
+            return
         if t >= _native.CHANNEL_OPEN:
             channel = self._channels.get(event.channel)
             if channel is None:

@@ -1,0 +1,140 @@
+"""Media tracks, shaped like aiortc's ``MediaStreamTrack``.
+
+OmniRTC sends and receives media already encoded: a :class:`LocalTrack` is fed
+encoded frames (:meth:`LocalTrack.write_sample`) or RTP packets
+(:meth:`LocalTrack.write_rtp`), and a :class:`RemoteStreamTrack` returns
+:class:`EncodedFrame` objects (or RTP packets) from ``await track.recv()``,
+where aiortc's tracks carry decoded ``av`` frames.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ctypes
+import json
+from collections import deque
+from dataclasses import dataclass
+from typing import Any, Optional, Union
+
+from . import _native
+from .events import EventEmitter
+
+# A remote track keeps at most this many undelivered frames; older ones are
+# dropped, as a player would skip them.
+MAX_QUEUED = 1024
+
+
+class MediaStreamError(Exception):
+    """Raised by :meth:`RemoteStreamTrack.recv` once the track has ended."""
+
+
+@dataclass(frozen=True)
+class EncodedFrame:
+    """One received frame (an audio packet for audio)."""
+
+    data: bytes
+    timestamp: int  # RTP timestamp
+    keyframe: bool  # decodable on its own (always True for audio)
+    lost: int = 0  # packets lost just before it
+
+
+class MediaStreamTrack(EventEmitter):
+    """A track of audio or video; emits ``ended``."""
+
+    kind: str = ""
+
+    def __init__(self, kind: str, id: str) -> None:
+        super().__init__()
+        self.kind = kind
+        self.id = id
+        self.readyState = "live"
+
+    def stop(self) -> None:
+        if self.readyState != "ended":
+            self.readyState = "ended"
+            self.emit("ended")
+
+
+class LocalTrack(MediaStreamTrack):
+    """A track this side sends, fed with encoded media.
+
+    ``codec`` is a MIME type or name: opus, pcmu, pcma, g722, vp8, vp9, h264,
+    h265, av1. ``mode="sample"`` takes whole frames, ``"rtp"`` RTP packets.
+    ``rids`` makes a simulcast track with one layer per rid.
+    """
+
+    def __init__(
+        self,
+        codec: str,
+        id: Optional[str] = None,
+        streamId: Optional[str] = None,
+        mode: str = "sample",
+        rids: Optional[list[str]] = None,
+    ) -> None:
+        init: dict[str, Any] = {"codec": codec, "mode": mode}
+        if id is not None:
+            init["id"] = id
+        if streamId is not None:
+            init["streamId"] = streamId
+        if rids:
+            init["rids"] = list(rids)
+        handle = _native.c_handle()
+        _native.check(_native.lib.omnirtc_track_create(json.dumps(init).encode(), ctypes.byref(handle)))
+        self._handle = handle.value
+        info = json.loads(_native.call_string(_native.lib.omnirtc_track_get_info, self._handle) or "{}")
+        super().__init__(info["kind"], info["id"])
+        self.codec = info["codec"]
+
+    def write_sample(self, data: bytes, duration: float, rid: Optional[str] = None) -> None:
+        """Send one encoded frame lasting ``duration`` seconds (H264: an Annex-B access unit)."""
+        _native.check(
+            _native.lib.omnirtc_track_write_sample(
+                self._handle, rid.encode() if rid else None, bytes(data), len(data), int(duration * 1e6)
+            )
+        )
+
+    def write_rtp(self, packet: bytes, rid: Optional[str] = None) -> None:
+        """Send one RTP packet; its payload type and SSRC are rewritten."""
+        _native.check(
+            _native.lib.omnirtc_track_write_rtp(self._handle, rid.encode() if rid else None, bytes(packet), len(packet))
+        )
+
+    def stop(self) -> None:
+        """End the track: further writes raise :class:`InvalidHandleError`."""
+        if self.readyState != "ended":
+            _native.lib.omnirtc_track_close(self._handle)
+        super().stop()
+
+
+class RemoteStreamTrack(MediaStreamTrack):
+    """A track the remote peer sends (one per simulcast layer, see :attr:`rid`)."""
+
+    def __init__(self, handle: int, info: dict[str, Any]) -> None:
+        super().__init__(info.get("kind", ""), info.get("id", ""))
+        self._handle = handle
+        self.rid: str = info.get("rid", "")
+        self.streamIds: list[str] = info.get("streamIds", [])
+        self.codec: dict[str, Any] = info.get("codec", {})
+        self._queue: deque[Union[EncodedFrame, bytes]] = deque(maxlen=MAX_QUEUED)
+        self._arrived = asyncio.Event()
+
+    async def recv(self) -> Union[EncodedFrame, bytes]:
+        """The next frame (or RTP packet, with ``receive_mode="rtp"``)."""
+        while not self._queue:
+            if self.readyState == "ended":
+                raise MediaStreamError("the track has ended")
+            self._arrived.clear()
+            await self._arrived.wait()
+        return self._queue.popleft()
+
+    def requestKeyframe(self, fir: bool = False) -> None:
+        """Ask the sender for a keyframe with a PLI (or a FIR)."""
+        _native.check(_native.lib.omnirtc_track_request_keyframe(self._handle, int(fir)))
+
+    def _push(self, item: Union[EncodedFrame, bytes]) -> None:
+        self._queue.append(item)
+        self._arrived.set()
+
+    def stop(self) -> None:
+        super().stop()
+        self._arrived.set()

@@ -1,0 +1,80 @@
+"""RTCRtpTransceiver, RTCRtpSender and RTCRtpReceiver."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Optional
+
+from . import _native
+from .events import EventEmitter
+from .mediastreams import LocalTrack, RemoteStreamTrack
+
+
+class RTCRtpSender(EventEmitter):
+    """Sends a :class:`LocalTrack`; emits ``keyframerequest`` with ``"pli"`` or
+    ``"fir"`` and the simulcast rid when the remote asks for a keyframe."""
+
+    def __init__(self, transceiver: "RTCRtpTransceiver", track: Optional[LocalTrack]) -> None:
+        super().__init__()
+        self._transceiver = transceiver
+        self.track = track
+
+    async def replaceTrack(self, track: Optional[LocalTrack]) -> None:
+        _native.check(
+            _native.lib.omnirtc_transceiver_replace_track(self._transceiver._handle, track._handle if track else 0)
+        )
+        self.track = track
+
+
+class RTCRtpReceiver:
+    """Receives the remote tracks of a transceiver (several with simulcast)."""
+
+    def __init__(self) -> None:
+        self.track: Optional[RemoteStreamTrack] = None
+        self.tracks: list[RemoteStreamTrack] = []
+
+
+class RTCRtpTransceiver:
+    def __init__(self, handle: int, track: Optional[LocalTrack] = None) -> None:
+        self._handle = handle
+        self.sender = RTCRtpSender(self, track)
+        self.receiver = RTCRtpReceiver()
+
+    def _info(self) -> dict[str, Any]:
+        return json.loads(_native.call_string(_native.lib.omnirtc_transceiver_get_info, self._handle) or "{}")
+
+    @property
+    def mid(self) -> Optional[str]:
+        return self._info()["mid"]
+
+    @property
+    def kind(self) -> str:
+        return self._info()["kind"]
+
+    @property
+    def direction(self) -> str:
+        return self._info()["direction"]
+
+    @property
+    def currentDirection(self) -> Optional[str]:
+        return self._info()["currentDirection"]
+
+    @property
+    def codecs(self) -> list[dict[str, Any]]:
+        """The negotiated codecs (RTCRtpCodecParameters as dicts)."""
+        return self._info()["codecs"]
+
+    def setCodecPreferences(self, codecs: list[Any]) -> None:
+        """Offer only these codecs, in order: objects with ``mimeType`` (and
+        optionally ``sdpFmtpLine``), like aiortc's RTCRtpCodecCapability, or dicts."""
+        prefs = []
+        for codec in codecs:
+            get = codec.get if isinstance(codec, dict) else lambda key, c=codec: getattr(c, key, None)
+            pref = {"mimeType": get("mimeType")}
+            if get("sdpFmtpLine"):
+                pref["sdpFmtpLine"] = get("sdpFmtpLine")
+            prefs.append(pref)
+        _native.check(_native.lib.omnirtc_transceiver_set_codec_preferences(self._handle, json.dumps(prefs).encode()))
+
+    def stop(self) -> None:
+        _native.check(_native.lib.omnirtc_transceiver_stop(self._handle))

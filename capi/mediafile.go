@@ -1,0 +1,149 @@
+package main
+
+/*
+#include "bridge.h"
+*/
+import "C"
+
+import (
+	"github.com/omnirtc/omnirtc/core"
+)
+
+type mediaReader struct{ r *core.MediaReader }
+
+func (*mediaReader) kind() string { return "media reader" }
+
+type mediaWriter struct{ w *core.MediaWriter }
+
+func (*mediaWriter) kind() string { return "media writer" }
+
+// mediaFileArgs reads the path and options of a reader or writer.
+func mediaFileArgs(path, optionsJSON *C.omnirtc_cchar_t) (string, core.MediaFileOptions, error) {
+	name, err := goString(path, "path")
+	if err != nil {
+		return "", core.MediaFileOptions{}, err
+	}
+	opts, err := core.ParseMediaFileOptions([]byte(optString(optionsJSON)))
+
+	return name, opts, err
+}
+
+//export ortc_go_media_reader_open
+func ortc_go_media_reader_open(path, optionsJSON *C.omnirtc_cchar_t, out *C.omnirtc_media_reader_t,
+	infoOut **C.char,
+) C.omnirtc_status_t {
+	return call(func() error {
+		if err := needOut(out, "reader_out"); err != nil {
+			return err
+		}
+		name, opts, err := mediaFileArgs(path, optionsJSON)
+		if err != nil {
+			return err
+		}
+		r, err := core.OpenMediaReader(name, opts)
+		if err != nil {
+			return err
+		}
+		if infoOut != nil {
+			if err := putJSON(infoOut, r.Info()); err != nil {
+				_ = r.Close()
+
+				return err
+			}
+		}
+		*out = C.omnirtc_media_reader_t(handles.add(&mediaReader{r: r}))
+
+		return nil
+	})
+}
+
+//export ortc_go_media_reader_next
+func ortc_go_media_reader_next(h C.omnirtc_media_reader_t, dataOut **C.uint8_t, sizeOut *C.size_t,
+	durationOut *C.uint64_t, keyframeOut *C.int32_t,
+) C.omnirtc_status_t {
+	return call(func() error {
+		if err := needOut(dataOut, "data_out"); err != nil {
+			return err
+		}
+		if err := needOut(sizeOut, "size_out"); err != nil {
+			return err
+		}
+		r, err := lookup[*mediaReader](uint64(h))
+		if err != nil {
+			return err
+		}
+		frame, ok, err := r.r.Next()
+		if err != nil {
+			return err
+		}
+		*dataOut, *sizeOut = nil, 0
+		if !ok {
+			return nil
+		}
+		if len(frame.Data) > 0 {
+			*dataOut = (*C.uint8_t)(C.CBytes(frame.Data))
+			*sizeOut = C.size_t(len(frame.Data))
+		}
+		if durationOut != nil {
+			*durationOut = C.uint64_t(frame.Duration.Microseconds())
+		}
+		if keyframeOut != nil {
+			*keyframeOut = 0
+			if frame.Keyframe {
+				*keyframeOut = 1
+			}
+		}
+
+		return nil
+	})
+}
+
+//export ortc_go_media_reader_close
+func ortc_go_media_reader_close(h C.omnirtc_media_reader_t) C.omnirtc_status_t {
+	return with(uint64(h), func(r *mediaReader) error {
+		handles.remove(uint64(h))
+
+		return r.r.Close()
+	})
+}
+
+//export ortc_go_media_writer_open
+func ortc_go_media_writer_open(path, optionsJSON *C.omnirtc_cchar_t, out *C.omnirtc_media_writer_t) C.omnirtc_status_t {
+	return call(func() error {
+		if err := needOut(out, "writer_out"); err != nil {
+			return err
+		}
+		name, opts, err := mediaFileArgs(path, optionsJSON)
+		if err != nil {
+			return err
+		}
+		w, err := core.OpenMediaWriter(name, opts)
+		if err != nil {
+			return err
+		}
+		*out = C.omnirtc_media_writer_t(handles.add(&mediaWriter{w: w}))
+
+		return nil
+	})
+}
+
+//export ortc_go_media_writer_write_rtp
+func ortc_go_media_writer_write_rtp(h C.omnirtc_media_writer_t, packet *C.omnirtc_cvoid_t, size C.size_t) C.omnirtc_status_t {
+	return with(uint64(h), func(w *mediaWriter) error {
+		b, err := borrowBytes(packet, size, "packet")
+		if err != nil {
+			return err
+		}
+
+		return w.w.WriteRTP(b)
+	})
+}
+
+//export ortc_go_media_writer_close
+func ortc_go_media_writer_close(h C.omnirtc_media_writer_t) C.omnirtc_status_t {
+	return with(uint64(h), func(w *mediaWriter) error {
+		handles.remove(uint64(h))
+
+		return w.w.Close()
+	})
+}

@@ -1,0 +1,114 @@
+package core
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pion/webrtc/v4"
+)
+
+// videoCodec is one offered video codec and the payload type of its RTX
+// stream.
+type videoCodec struct {
+	mime string
+	fmtp string
+	pt   webrtc.PayloadType
+	rtx  webrtc.PayloadType
+}
+
+// The codecs OmniRTC offers: pion's defaults, with RTX optional.
+var (
+	audioCodecs = []webrtc.RTPCodecParameters{
+		{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2,
+			SDPFmtpLine: "minptime=10;useinbandfec=1"}, PayloadType: 111},
+		{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeG722, ClockRate: 8000}, PayloadType: 9},
+		{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypePCMU, ClockRate: 8000}, PayloadType: 0},
+		{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypePCMA, ClockRate: 8000}, PayloadType: 8},
+	}
+	videoCodecs = []videoCodec{
+		{webrtc.MimeTypeVP8, "", 96, 97},
+		{webrtc.MimeTypeH264, "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42001f", 102, 103},
+		{webrtc.MimeTypeH264, "level-asymmetry-allowed=1;packetization-mode=0;profile-level-id=42001f", 104, 105},
+		{webrtc.MimeTypeH264, "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f", 106, 107},
+		{webrtc.MimeTypeH264, "level-asymmetry-allowed=1;packetization-mode=0;profile-level-id=42e01f", 108, 109},
+		{webrtc.MimeTypeH264, "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=4d001f", 127, 125},
+		{webrtc.MimeTypeH264, "level-asymmetry-allowed=1;packetization-mode=0;profile-level-id=4d001f", 39, 40},
+		{webrtc.MimeTypeH265, "", 116, 117},
+		{webrtc.MimeTypeAV1, "", 45, 46},
+		{webrtc.MimeTypeVP9, "profile-id=0", 98, 99},
+		{webrtc.MimeTypeVP9, "profile-id=2", 100, 101},
+		{webrtc.MimeTypeH264, "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=64001f", 112, 113},
+	}
+	videoFeedback = []webrtc.RTCPFeedback{{Type: "goog-remb"}, {Type: "ccm", Parameter: "fir"}}
+)
+
+// registerCodecs offers the default codecs, with RTX when rtx is set.
+func registerCodecs(m *webrtc.MediaEngine, rtx bool) error {
+	for _, c := range audioCodecs {
+		if err := m.RegisterCodec(c, webrtc.RTPCodecTypeAudio); err != nil {
+			return err
+		}
+	}
+	for _, c := range videoCodecs {
+		codec := webrtc.RTPCodecParameters{
+			RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: c.mime, ClockRate: 90000, SDPFmtpLine: c.fmtp,
+				RTCPFeedback: videoFeedback},
+			PayloadType: c.pt,
+		}
+		if err := m.RegisterCodec(codec, webrtc.RTPCodecTypeVideo); err != nil {
+			return err
+		}
+		if !rtx {
+			continue
+		}
+		repair := webrtc.RTPCodecParameters{
+			RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeRTX, ClockRate: 90000,
+				SDPFmtpLine: fmt.Sprintf("apt=%d", c.pt)},
+			PayloadType: c.rtx,
+		}
+		if err := m.RegisterCodec(repair, webrtc.RTPCodecTypeVideo); err != nil {
+			return err
+		}
+	}
+
+	return webrtc.ConfigureSimulcastExtensionHeaders(m)
+}
+
+// sendableCodecs are the codecs a local track can carry, by lower-case name.
+var sendableCodecs = map[string]webrtc.RTPCodecCapability{
+	"opus": {MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2},
+	"pcmu": {MimeType: webrtc.MimeTypePCMU, ClockRate: 8000},
+	"pcma": {MimeType: webrtc.MimeTypePCMA, ClockRate: 8000},
+	"g722": {MimeType: webrtc.MimeTypeG722, ClockRate: 8000},
+	"vp8":  {MimeType: webrtc.MimeTypeVP8, ClockRate: 90000},
+	"vp9":  {MimeType: webrtc.MimeTypeVP9, ClockRate: 90000, SDPFmtpLine: "profile-id=0"},
+	"h264": {MimeType: webrtc.MimeTypeH264, ClockRate: 90000,
+		SDPFmtpLine: "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f"},
+	"h265": {MimeType: webrtc.MimeTypeH265, ClockRate: 90000},
+	"av1":  {MimeType: webrtc.MimeTypeAV1, ClockRate: 90000},
+}
+
+// lookupCodec finds a sendable codec by MIME type ("video/VP8") or name
+// ("vp8"), case-insensitively.
+func lookupCodec(name string) (webrtc.RTPCodecCapability, error) {
+	key := strings.ToLower(name)
+	if i := strings.IndexByte(key, '/'); i >= 0 {
+		key = key[i+1:]
+	}
+	c, ok := sendableCodecs[key]
+	if !ok {
+		return c, wrap(ErrNotSupported, fmt.Errorf(
+			"unknown codec %q: use one of opus, pcmu, pcma, g722, vp8, vp9, h264, h265, av1 (or its MIME type)", name))
+	}
+
+	return c, nil
+}
+
+// codecKind is "audio" or "video" for a MIME type.
+func codecKind(mime string) webrtc.RTPCodecType {
+	if strings.HasPrefix(strings.ToLower(mime), "audio/") {
+		return webrtc.RTPCodecTypeAudio
+	}
+
+	return webrtc.RTPCodecTypeVideo
+}

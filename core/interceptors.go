@@ -1,0 +1,118 @@
+package core
+
+import (
+	"github.com/pion/interceptor"
+	"github.com/pion/interceptor/pkg/cc"
+	"github.com/pion/interceptor/pkg/gcc"
+	"github.com/pion/interceptor/pkg/jitterbuffer"
+	"github.com/pion/interceptor/pkg/nack"
+	"github.com/pion/interceptor/pkg/stats"
+	"github.com/pion/webrtc/v4"
+)
+
+// flexFECPayloadType is the payload type FlexFEC-03 is offered with; the
+// default codecs leave it free.
+const flexFECPayloadType = 118
+
+// gccInitialBitrate is where GCC's estimate starts, in bits per second.
+const gccInitialBitrate = 1_000_000
+
+// interceptorSetup registers one configurable interceptor. e receives what
+// the interceptor hands back per peer connection (stats, the estimator).
+type interceptorSetup func(e *engine, m *webrtc.MediaEngine, r *interceptor.Registry) error
+
+// interceptorNames maps each name of "omnirtc.interceptors" to its setup.
+// "rtx" is not an interceptor: it offers the RTX codecs, which the NACK
+// responder then retransmits on.
+var interceptorNames = map[string]interceptorSetup{
+	"nack":          configureNack(true, true),
+	"nackGenerator": configureNack(true, false),
+	"nackResponder": configureNack(false, true),
+	"rtx":           func(*engine, *webrtc.MediaEngine, *interceptor.Registry) error { return nil },
+	"rtcpReports": func(_ *engine, _ *webrtc.MediaEngine, r *interceptor.Registry) error {
+		return webrtc.ConfigureRTCPReports(r)
+	},
+	"twcc": func(_ *engine, m *webrtc.MediaEngine, r *interceptor.Registry) error {
+		return webrtc.ConfigureTWCCSender(m, r)
+	},
+	"gcc":          configureGCC,
+	"flexfec":      configureFlexFEC,
+	"jitterBuffer": configureJitterBuffer,
+	"stats":        configureStats,
+}
+
+// defaultInterceptors apply when the configuration names none.
+var defaultInterceptors = []string{"nack", "rtx", "rtcpReports", "twcc", "stats"}
+
+// interceptorOrder is the order interceptors are registered in, whatever the
+// configuration's order. Stats comes first so that the RTCP the others
+// write (NACK, PLI, reports) passes through it and is counted; FlexFEC must
+// see packets before anything rewrites them (pion's ConfigureFlexFEC03).
+var interceptorOrder = []string{
+	"stats", "flexfec", "nack", "nackGenerator", "nackResponder", "rtx", "rtcpReports", "twcc", "gcc", "jitterBuffer",
+}
+
+func configureNack(generator, responder bool) interceptorSetup {
+	return func(_ *engine, m *webrtc.MediaEngine, r *interceptor.Registry) error {
+		if responder {
+			f, err := nack.NewResponderInterceptor()
+			if err != nil {
+				return err
+			}
+			r.Add(f)
+		}
+		if generator {
+			f, err := nack.NewGeneratorInterceptor()
+			if err != nil {
+				return err
+			}
+			r.Add(f)
+		}
+		m.RegisterFeedback(webrtc.RTCPFeedback{Type: "nack"}, webrtc.RTPCodecTypeVideo)
+		m.RegisterFeedback(webrtc.RTCPFeedback{Type: "nack", Parameter: "pli"}, webrtc.RTPCodecTypeVideo)
+
+		return nil
+	}
+}
+
+// configureGCC adds send-side bandwidth estimation (Google Congestion
+// Control) over TWCC feedback. It paces nothing itself: the application's
+// encoder follows the target-bitrate event.
+func configureGCC(e *engine, m *webrtc.MediaEngine, r *interceptor.Registry) error {
+	f, err := cc.NewInterceptor(func() (cc.BandwidthEstimator, error) {
+		return gcc.NewSendSideBWE(gcc.SendSideBWEInitialBitrate(gccInitialBitrate), gcc.SendSideBWEPacer(gcc.NewNoOpPacer()))
+	})
+	if err != nil {
+		return err
+	}
+	f.OnNewPeerConnection(func(_ string, estimator cc.BandwidthEstimator) { e.estimator = estimator })
+	r.Add(f)
+
+	return webrtc.ConfigureTWCCHeaderExtensionSender(m, r)
+}
+
+func configureFlexFEC(_ *engine, m *webrtc.MediaEngine, r *interceptor.Registry) error {
+	return webrtc.ConfigureFlexFEC03(flexFECPayloadType, m, r)
+}
+
+func configureJitterBuffer(_ *engine, _ *webrtc.MediaEngine, r *interceptor.Registry) error {
+	f, err := jitterbuffer.NewInterceptor()
+	if err != nil {
+		return err
+	}
+	r.Add(f)
+
+	return nil
+}
+
+// configureStats records per-stream RTP statistics for getStats.
+func configureStats(e *engine, _ *webrtc.MediaEngine, r *interceptor.Registry) error {
+	f, err := stats.NewInterceptor()
+	if err != nil {
+		return err
+	}
+	f.OnNewPeerConnection(func(_ string, g stats.Getter) { e.stats = g })
+	r.Add(f)
+
+	return nil
+}

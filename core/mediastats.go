@@ -1,0 +1,112 @@
+package core
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/pion/interceptor/pkg/stats"
+	"github.com/pion/webrtc/v4"
+)
+
+// mediaStats adds the W3C RTP statistics (inbound-rtp, outbound-rtp,
+// remote-inbound-rtp, media-source) from the "stats" interceptor, keyed by
+// stats id; report is pion's, for the codec ids.
+func (p *PeerConnection) mediaStats(report webrtc.StatsReport) map[string]any {
+	out := map[string]any{}
+	getter := p.engine.stats
+	if getter == nil {
+		return out
+	}
+	now := webrtc.StatsTimestamp(float64(time.Now().UnixNano()) / 1e6)
+	for _, t := range p.pc.GetTransceivers() {
+		mid := t.Mid()
+		if s := t.Sender(); s != nil && s.Track() != nil {
+			p.outboundStats(out, report, getter, now, t, s, mid)
+		}
+		if r := t.Receiver(); r != nil {
+			for _, track := range r.Tracks() {
+				if track.SSRC() == 0 {
+					continue
+				}
+				st := getter.Get(uint32(track.SSRC()))
+				if st == nil {
+					continue
+				}
+				in := st.InboundRTPStreamStats
+				id := fmt.Sprintf("IT%d", track.SSRC())
+				out[id] = map[string]any{
+					"id": id, "type": "inbound-rtp", "timestamp": now, "ssrc": uint32(track.SSRC()),
+					"kind": track.Kind().String(), "mid": mid, "rid": track.RID(), "trackIdentifier": track.ID(),
+					"codecId":         codecStatsID(report, track.Codec()),
+					"packetsReceived": in.PacketsReceived, "packetsLost": in.PacketsLost,
+					"jitter": in.Jitter / float64(max(track.Codec().ClockRate, 1)), "bytesReceived": in.BytesReceived,
+					"headerBytesReceived": in.HeaderBytesReceived, "firCount": in.FIRCount, "pliCount": in.PLICount,
+					"nackCount": in.NACKCount, "lastPacketReceivedTimestamp": statsTime(in.LastPacketReceivedTimestamp),
+				}
+			}
+		}
+	}
+
+	return out
+}
+
+func (p *PeerConnection) outboundStats(out map[string]any, report webrtc.StatsReport, getter stats.Getter, now webrtc.StatsTimestamp,
+	t *webrtc.RTPTransceiver, s *webrtc.RTPSender, mid string,
+) {
+	params := s.GetParameters()
+	var codec webrtc.RTPCodecParameters
+	if len(params.Codecs) > 0 {
+		codec = params.Codecs[0]
+	}
+	sourceID := "MS" + s.Track().ID()
+	out[sourceID] = map[string]any{
+		"id": sourceID, "type": "media-source", "timestamp": now, "trackIdentifier": s.Track().ID(),
+		"kind": t.Kind().String(),
+	}
+	for _, enc := range params.Encodings {
+		st := getter.Get(uint32(enc.SSRC))
+		if st == nil {
+			continue
+		}
+		sent := st.OutboundRTPStreamStats
+		id := fmt.Sprintf("OT%d", enc.SSRC)
+		remoteID := fmt.Sprintf("RI%d", enc.SSRC)
+		entry := map[string]any{
+			"id": id, "type": "outbound-rtp", "timestamp": now, "ssrc": uint32(enc.SSRC), "kind": t.Kind().String(),
+			"mid": mid, "rid": enc.RID, "mediaSourceId": sourceID, "codecId": codecStatsID(report, codec),
+			"packetsSent": sent.PacketsSent, "bytesSent": sent.BytesSent, "headerBytesSent": sent.HeaderBytesSent,
+			"nackCount": sent.NACKCount, "firCount": sent.FIRCount, "pliCount": sent.PLICount, "active": true,
+		}
+		if in := st.RemoteInboundRTPStreamStats; in.PacketsReceived > 0 || in.RoundTripTimeMeasurements > 0 {
+			entry["remoteId"] = remoteID
+			out[remoteID] = map[string]any{
+				"id": remoteID, "type": "remote-inbound-rtp", "timestamp": now, "ssrc": uint32(enc.SSRC),
+				"kind": t.Kind().String(), "localId": id, "codecId": codecStatsID(report, codec),
+				"packetsReceived": in.PacketsReceived, "packetsLost": in.PacketsLost,
+				"jitter": in.Jitter / float64(max(codec.ClockRate, 1)), "roundTripTime": in.RoundTripTime.Seconds(),
+				"totalRoundTripTime": in.TotalRoundTripTime.Seconds(), "fractionLost": in.FractionLost,
+				"roundTripTimeMeasurements": in.RoundTripTimeMeasurements,
+			}
+		}
+		out[id] = entry
+	}
+}
+
+// codecStatsID finds the id pion gave the codec's stats, "" if none.
+func codecStatsID(report webrtc.StatsReport, codec webrtc.RTPCodecParameters) string {
+	for id, s := range report {
+		if c, ok := s.(webrtc.CodecStats); ok && c.PayloadType == codec.PayloadType && c.MimeType == codec.MimeType {
+			return id
+		}
+	}
+
+	return ""
+}
+
+func statsTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+
+	return float64(t.UnixNano()) / 1e6
+}

@@ -1,0 +1,338 @@
+package core
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/pion/rtcp"
+	"github.com/pion/rtp"
+	"github.com/pion/rtp/codecs"
+	"github.com/pion/webrtc/v4"
+	"github.com/pion/webrtc/v4/pkg/media/samplebuilder"
+)
+
+// Receive modes of a remote track.
+const (
+	receiveFrames int32 = iota // reassembled frames (the default)
+	receiveRTP                 // raw RTP packets
+	receiveNone                // read and drop (the interceptors still see them)
+)
+
+// defaultMaxLate is how many packets the sample builder waits for a missing
+// one (a retransmission) before it drops the frame.
+const defaultMaxLate = 512
+
+// maxPacket bounds one received RTP packet.
+const maxPacket = 1500
+
+// defaultMaxDelay is how much media time the sample builder waits for a
+// missing packet before it drops the frame.
+const defaultMaxDelay = time.Second
+
+// ReceiveOptions choose how a remote track is delivered.
+type ReceiveOptions struct {
+	Mode       string `json:"mode"`       // "frames" (default), "rtp" or "none"
+	MaxLate    uint16 `json:"maxLate"`    // frames mode: packets to wait for a missing one (default 512)
+	MaxDelayMs uint32 `json:"maxDelayMs"` // frames mode: media time to wait for it (default 1000)
+}
+
+// ParseReceiveOptions decodes ReceiveOptions JSON strictly.
+func ParseReceiveOptions(text []byte) (ReceiveOptions, error) {
+	var o ReceiveOptions
+	if err := decodeStrict(text, &o); err != nil {
+		return o, wrap(ErrInvalidArgument, fmt.Errorf("receive options: %w", err))
+	}
+	if o.Mode != "" && o.Mode != "frames" && o.Mode != "rtp" && o.Mode != "none" {
+		return o, wrap(ErrInvalidArgument, fmt.Errorf("receive options: mode %q is not frames, rtp or none", o.Mode))
+	}
+
+	return o, nil
+}
+
+// RemoteTrack is a track the remote peer sends: one per SSRC (per rid with
+// simulcast). It is read on its own goroutine from the moment its
+// EventTrack was delivered, so the receive mode set inside that event's
+// handler applies from the first packet.
+type RemoteTrack struct {
+	pc          *PeerConnection
+	t           *webrtc.TrackRemote
+	transceiver *Transceiver
+	mode        atomic.Int32
+	maxLate     atomic.Uint32
+	maxDelay    atomic.Int64 // time.Duration
+	ready       chan struct{}
+}
+
+// RemoteInfo describes a remote track, as in the track event.
+type RemoteInfo struct {
+	ID        string    `json:"id"`
+	StreamIDs []string  `json:"streamIds"`
+	Kind      string    `json:"kind"`
+	RID       string    `json:"rid"`
+	SSRC      uint32    `json:"ssrc"`
+	Codec     CodecInfo `json:"codec"`
+	Mid       string    `json:"mid,omitempty"`
+}
+
+func remoteInfo(t *webrtc.TrackRemote) RemoteInfo {
+	streams := []string{}
+	if t.StreamID() != "" {
+		streams = append(streams, t.StreamID())
+	}
+
+	return RemoteInfo{ID: t.ID(), StreamIDs: streams, Kind: t.Kind().String(), RID: t.RID(), SSRC: uint32(t.SSRC()),
+		Codec: codecInfo(t.Codec())}
+}
+
+func (p *PeerConnection) onTrack(t *webrtc.TrackRemote, receiver *webrtc.RTPReceiver) {
+	if p.closed.Load() {
+		return
+	}
+	r := &RemoteTrack{pc: p, t: t, ready: make(chan struct{})}
+	if tr := receiver.RTPTransceiver(); tr != nil {
+		r.transceiver = p.transceiverFor(tr)
+	}
+	r.maxLate.Store(defaultMaxLate)
+	r.maxDelay.Store(int64(defaultMaxDelay))
+	info := remoteInfo(t)
+	if r.transceiver != nil {
+		info.Mid = r.transceiver.t.Mid()
+	}
+	text, _ := json.Marshal(info)
+	p.events.post(&Event{Type: EventTrack, RemoteTrack: r, Transceiver: r.transceiver, RID: t.RID(),
+		Message: string(text), delivered: func() { close(r.ready) }})
+	go r.run()
+}
+
+// SetReceiveOptions sets how packets are delivered from now on.
+func (r *RemoteTrack) SetReceiveOptions(o ReceiveOptions) {
+	mode := receiveFrames
+	switch o.Mode {
+	case "rtp":
+		mode = receiveRTP
+	case "none":
+		mode = receiveNone
+	}
+	if o.MaxLate > 0 {
+		r.maxLate.Store(uint32(o.MaxLate))
+	}
+	if o.MaxDelayMs > 0 {
+		r.maxDelay.Store(int64(o.MaxDelayMs) * int64(time.Millisecond))
+	}
+	r.mode.Store(mode)
+}
+
+// Info describes the track.
+func (r *RemoteTrack) Info() RemoteInfo { return remoteInfo(r.t) }
+
+func (r *RemoteTrack) run() {
+	select {
+	case <-r.ready:
+	case <-r.pc.done:
+		return
+	}
+	var builder *samplebuilder.SampleBuilder
+	var built [2]int64 // the maxLate and maxDelay it was built with
+	buf := make([]byte, maxPacket)
+	for {
+		n, _, err := r.t.Read(buf)
+		if err != nil {
+			break
+		}
+		switch r.mode.Load() {
+		case receiveRTP:
+			packet := append([]byte(nil), buf[:n]...)
+			var ts uint32
+			if n >= 8 {
+				ts = uint32(packet[4])<<24 | uint32(packet[5])<<16 | uint32(packet[6])<<8 | uint32(packet[7])
+			}
+			if !r.pc.events.postMessage(&Event{Type: EventTrackRTP, RemoteTrack: r, Data: packet, Timestamp: ts}) {
+				return
+			}
+		case receiveFrames:
+			if want := [2]int64{int64(r.maxLate.Load()), r.maxDelay.Load()}; builder == nil || want != built {
+				builder, built = r.newBuilder(uint16(want[0]), time.Duration(want[1])), want
+			}
+			p := &rtp.Packet{}
+			if p.Unmarshal(append([]byte(nil), buf[:n]...)) != nil {
+				continue
+			}
+			builder.Push(p)
+			if !r.popFrames(builder) {
+				return
+			}
+		}
+	}
+	if builder != nil {
+		builder.Flush()
+		r.popFrames(builder)
+	}
+	r.pc.events.post(&Event{Type: EventTrackEnded, RemoteTrack: r})
+}
+
+// popFrames delivers every frame the builder completed; false once the
+// peer connection is closed.
+func (r *RemoteTrack) popFrames(b *samplebuilder.SampleBuilder) bool {
+	for s := b.Pop(); s != nil; s = b.Pop() {
+		e := &Event{Type: EventTrackFrame, RemoteTrack: r, Data: s.Data, Timestamp: s.PacketTimestamp,
+			Keyframe: isKeyframe(r.t.Codec().MimeType, s.Data), Value: int64(s.PrevDroppedPackets)}
+		if !r.pc.events.postMessage(e) {
+			return false
+		}
+	}
+
+	return true
+}
+
+func (r *RemoteTrack) newBuilder(maxLate uint16, maxDelay time.Duration) *samplebuilder.SampleBuilder {
+	codec := r.t.Codec()
+
+	return samplebuilder.New(maxLate, depacketizer(codec.MimeType), codec.ClockRate,
+		samplebuilder.WithMaxTimeDelay(maxDelay))
+}
+
+// depacketizer returns the payload parser for a codec; unknown audio is
+// taken as whole packets.
+func depacketizer(mime string) rtp.Depacketizer {
+	switch strings.ToLower(mime) {
+	case strings.ToLower(webrtc.MimeTypeVP8):
+		return &codecs.VP8Packet{}
+	case strings.ToLower(webrtc.MimeTypeVP9):
+		return &codecs.VP9Packet{}
+	case strings.ToLower(webrtc.MimeTypeH264):
+		return &codecs.H264Packet{}
+	case strings.ToLower(webrtc.MimeTypeH265):
+		return &codecs.H265Depacketizer{}
+	case strings.ToLower(webrtc.MimeTypeAV1):
+		return &codecs.AV1Depacketizer{}
+	case strings.ToLower(webrtc.MimeTypeOpus):
+		return &codecs.OpusPacket{}
+	default:
+		return &wholePacket{}
+	}
+}
+
+// wholePacket depacketizes codecs whose payload is the frame (G.711, G.722).
+type wholePacket struct{}
+
+func (*wholePacket) Unmarshal(payload []byte) ([]byte, error) { return payload, nil }
+func (*wholePacket) IsPartitionHead([]byte) bool              { return true }
+func (*wholePacket) IsPartitionTail(bool, []byte) bool        { return true }
+
+// isKeyframe tells whether a reassembled frame can be decoded on its own.
+// Audio frames always can.
+func isKeyframe(mime string, frame []byte) bool {
+	if len(frame) == 0 {
+		return false
+	}
+	switch strings.ToLower(mime) {
+	case strings.ToLower(webrtc.MimeTypeVP8):
+		return frame[0]&0x01 == 0
+	case strings.ToLower(webrtc.MimeTypeVP9):
+		return vp9Keyframe(frame[0])
+	case strings.ToLower(webrtc.MimeTypeH264):
+		return annexBHas(frame, func(h byte) bool { return h&0x1f == 5 })
+	case strings.ToLower(webrtc.MimeTypeH265):
+		return annexBHas(frame, func(h byte) bool { t := (h >> 1) & 0x3f; return t >= 16 && t <= 21 })
+	case strings.ToLower(webrtc.MimeTypeAV1):
+		return av1HasSequenceHeader(frame)
+	}
+
+	return codecKind(mime) == webrtc.RTPCodecTypeAudio
+}
+
+// vp9Keyframe reads frame_type from the first byte of a VP9 uncompressed
+// header: frame_marker(2) profile(2) [reserved(1) if profile 3]
+// show_existing_frame(1) frame_type(1).
+func vp9Keyframe(b byte) bool {
+	profile := (b>>5)&1 | (b>>3)&2
+	bit := 3
+	if profile == 3 {
+		bit = 2
+	}
+	if (b>>bit)&1 == 1 { // show_existing_frame
+		return false
+	}
+
+	return (b>>(bit-1))&1 == 0
+}
+
+// annexBHas reports whether an Annex-B stream has a NAL unit whose first
+// header byte satisfies match.
+func annexBHas(b []byte, match func(byte) bool) bool {
+	zeros := 0
+	for i, c := range b {
+		switch {
+		case c == 0:
+			zeros++
+		case c == 1 && zeros >= 2 && i+1 < len(b):
+			if match(b[i+1]) {
+				return true
+			}
+			zeros = 0
+		default:
+			zeros = 0
+		}
+	}
+
+	return false
+}
+
+// av1HasSequenceHeader reports whether the temporal unit's first OBU is a
+// sequence header (type 1), which starts every AV1 keyframe.
+func av1HasSequenceHeader(b []byte) bool {
+	for len(b) > 0 {
+		obuType := (b[0] >> 3) & 0x0f
+		if obuType == 1 {
+			return true
+		}
+		if b[0]&0x02 == 0 { // no size field: the OBU runs to the end
+			return false
+		}
+		off := 1
+		if b[0]&0x04 != 0 {
+			off++
+		}
+		size, n := leb128(b[off:])
+		if n == 0 || off+n+int(size) > len(b) {
+			return false
+		}
+		b = b[off+n+int(size):]
+	}
+
+	return false
+}
+
+func leb128(b []byte) (uint64, int) {
+	var v uint64
+	for i := 0; i < len(b) && i < 8; i++ {
+		v |= uint64(b[i]&0x7f) << (7 * i)
+		if b[i]&0x80 == 0 {
+			return v, i + 1
+		}
+	}
+
+	return 0, 0
+}
+
+// RequestKeyframe sends a PLI (fir false) or a FIR to the track's sender.
+func (r *RemoteTrack) RequestKeyframe(fir bool) error {
+	if err := r.pc.checkOpen(); err != nil {
+		return err
+	}
+	if r.t.Kind() != webrtc.RTPCodecTypeVideo {
+		return wrap(ErrInvalidState, errors.New("keyframes are requested from video tracks only"))
+	}
+	ssrc := uint32(r.t.SSRC())
+	var pkt rtcp.Packet = &rtcp.PictureLossIndication{MediaSSRC: ssrc}
+	if fir {
+		seq := uint8(r.pc.firSeq.Add(1))
+		pkt = &rtcp.FullIntraRequest{MediaSSRC: ssrc, FIR: []rtcp.FIREntry{{SSRC: ssrc, SequenceNumber: seq}}}
+	}
+
+	return r.pc.outcome(r.pc.pc.WriteRTCP([]rtcp.Packet{pkt}), ErrOperation)
+}

@@ -1,0 +1,452 @@
+package core
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/pion/rtcp"
+	"github.com/pion/sdp/v3"
+	"github.com/pion/webrtc/v4"
+)
+
+// Encoding mirrors W3C RTCRtpEncodingParameters. OmniRTC does not encode:
+// maxBitrate and scaleResolutionDownBy are kept for the application's
+// encoder; active=false drops what is written to the layer.
+type Encoding struct {
+	RID                   string   `json:"rid,omitempty"`
+	Active                *bool    `json:"active,omitempty"`
+	MaxBitrate            *uint64  `json:"maxBitrate,omitempty"`
+	ScaleResolutionDownBy *float64 `json:"scaleResolutionDownBy,omitempty"`
+}
+
+// TransceiverInit mirrors W3C RTCRtpTransceiverInit.
+type TransceiverInit struct {
+	Direction     string     `json:"direction"`
+	Streams       []string   `json:"streams"`
+	SendEncodings []Encoding `json:"sendEncodings"`
+}
+
+// ParseTransceiverInit decodes RTCRtpTransceiverInit JSON strictly.
+func ParseTransceiverInit(text []byte) (TransceiverInit, error) {
+	var init TransceiverInit
+	if err := decodeStrict(text, &init); err != nil {
+		return init, wrap(ErrInvalidArgument, fmt.Errorf("transceiver options: %w", err))
+	}
+	if init.Direction != "" && webrtc.NewRTPTransceiverDirection(init.Direction) == webrtc.RTPTransceiverDirectionUnknown {
+		return init, wrap(ErrInvalidArgument, fmt.Errorf(
+			"transceiver options: direction %q is not sendrecv, sendonly, recvonly or inactive", init.Direction))
+	}
+	for _, e := range init.SendEncodings {
+		if e.ScaleResolutionDownBy != nil && *e.ScaleResolutionDownBy < 1 {
+			return init, wrap(ErrInvalidArgument, errors.New("transceiver options: scaleResolutionDownBy must be >= 1"))
+		}
+	}
+
+	return init, nil
+}
+
+// Transceiver is an RTCRtpTransceiver with its sender and receiver.
+type Transceiver struct {
+	pc *PeerConnection
+	t  *webrtc.RTPTransceiver
+
+	mu        sync.Mutex
+	track     *LocalTrack
+	encodings []Encoding
+	rtcpRead  bool // the sender's RTCP readers run
+}
+
+// transceiverFor returns the wrapper of a pion transceiver, making it the
+// first time it is seen.
+func (p *PeerConnection) transceiverFor(t *webrtc.RTPTransceiver) *Transceiver {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if tr, ok := p.transceivers[t]; ok {
+		return tr
+	}
+	tr := &Transceiver{pc: p, t: t}
+	p.transceivers[t] = tr
+
+	return tr
+}
+
+func parseKind(kind string) (webrtc.RTPCodecType, error) {
+	k := webrtc.NewRTPCodecType(kind)
+	if k == 0 {
+		return k, wrap(ErrInvalidArgument, fmt.Errorf("kind %q is not audio or video", kind))
+	}
+
+	return k, nil
+}
+
+// AddTrack is addTrack: it sends track on a new (or reusable) transceiver.
+func (p *PeerConnection) AddTrack(track *LocalTrack) (*Transceiver, error) {
+	if err := p.checkOpen(); err != nil {
+		return nil, err
+	}
+	if track.closed.Load() {
+		return nil, wrap(ErrInvalidState, errTrackClosed)
+	}
+	sender, err := p.pc.AddTrack(track.layers[0].sendable)
+	if err != nil {
+		return nil, p.outcome(err, ErrOperation)
+	}
+	for _, t := range p.pc.GetTransceivers() {
+		if t.Sender() == sender {
+			tr := p.transceiverFor(t)
+
+			return tr, tr.attach(track, nil)
+		}
+	}
+
+	return nil, wrap(ErrOperation, errors.New("the sender's transceiver was not found"))
+}
+
+// AddTransceiver is addTransceiver with a kind (track nil) or a track.
+func (p *PeerConnection) AddTransceiver(kind string, track *LocalTrack, init TransceiverInit) (*Transceiver, error) {
+	if err := p.checkOpen(); err != nil {
+		return nil, err
+	}
+	opts := webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionSendrecv}
+	if init.Direction != "" {
+		opts.Direction = webrtc.NewRTPTransceiverDirection(init.Direction)
+	}
+	var t *webrtc.RTPTransceiver
+	var err error
+	if track == nil {
+		k, kerr := parseKind(kind)
+		if kerr != nil {
+			return nil, kerr
+		}
+		if len(init.SendEncodings) > 1 {
+			return nil, wrap(ErrInvalidArgument, errors.New("simulcast sendEncodings need a track created with those rids"))
+		}
+		t, err = p.pc.AddTransceiverFromKind(k, opts)
+	} else {
+		if track.closed.Load() {
+			return nil, wrap(ErrInvalidState, errTrackClosed)
+		}
+		if kind != "" && kind != track.Kind() {
+			return nil, wrap(ErrInvalidArgument, fmt.Errorf("kind %q does not match the %s track", kind, track.Kind()))
+		}
+		if err := track.checkEncodings(init.SendEncodings); err != nil {
+			return nil, err
+		}
+		t, err = p.pc.AddTransceiverFromTrack(track.layers[0].sendable, opts)
+	}
+	if err != nil {
+		return nil, p.outcome(err, ErrOperation)
+	}
+	tr := p.transceiverFor(t)
+	tr.mu.Lock()
+	tr.encodings = init.SendEncodings
+	tr.mu.Unlock()
+	if track == nil {
+		return tr, nil
+	}
+
+	return tr, tr.attach(track, init.SendEncodings)
+}
+
+// checkEncodings requires simulcast encodings to name the track's rids.
+func (t *LocalTrack) checkEncodings(encodings []Encoding) error {
+	if len(encodings) <= 1 && (len(encodings) == 0 || encodings[0].RID == "") {
+		return nil
+	}
+	if len(encodings) != len(t.layers) {
+		return wrap(ErrInvalidArgument, fmt.Errorf("%d sendEncodings for a track with %d layers", len(encodings), len(t.layers)))
+	}
+	for i, e := range encodings {
+		if e.RID != t.layers[i].rid {
+			return wrap(ErrInvalidArgument, fmt.Errorf("sendEncodings[%d].rid %q is not the track's rid %q", i, e.RID,
+				t.layers[i].rid))
+		}
+	}
+
+	return nil
+}
+
+// attach adds the track's further simulcast layers to the sender, applies
+// the encodings and starts reading the sender's RTCP.
+func (tr *Transceiver) attach(track *LocalTrack, encodings []Encoding) error {
+	sender := tr.t.Sender()
+	mid := tr.t.Mid
+	for i, l := range track.layers {
+		if r, ok := l.sendable.(*ridTrack); ok {
+			r.mid.Store(&mid)
+		}
+		if i == 0 {
+			continue
+		}
+		if err := sender.AddEncoding(l.sendable); err != nil {
+			return tr.pc.outcome(err, ErrOperation)
+		}
+	}
+	for _, e := range encodings {
+		if e.Active != nil {
+			if err := track.SetActive(e.RID, *e.Active); err != nil {
+				return err
+			}
+		}
+	}
+	tr.sending(sender, track)
+
+	return nil
+}
+
+// sending records the track being sent and, the first time, starts reading
+// the sender's RTCP, one reader per layer.
+func (tr *Transceiver) sending(sender *webrtc.RTPSender, track *LocalTrack) {
+	tr.mu.Lock()
+	tr.track = track
+	start := !tr.rtcpRead
+	tr.rtcpRead = true
+	tr.mu.Unlock()
+	if start {
+		for _, l := range track.layers {
+			go tr.readRTCP(sender, l.rid)
+		}
+	}
+}
+
+// readRTCP reads one sender layer's RTCP, which also drives the
+// interceptors (NACK responder, reports, GCC), and turns PLI and FIR into
+// keyframe-request events.
+func (tr *Transceiver) readRTCP(sender *webrtc.RTPSender, rid string) {
+	for {
+		var packets []rtcp.Packet
+		var err error
+		if rid == "" {
+			packets, _, err = sender.ReadRTCP()
+		} else {
+			packets, _, err = sender.ReadSimulcastRTCP(rid)
+		}
+		if err != nil {
+			return
+		}
+		for _, pkt := range packets {
+			switch pkt.(type) {
+			case *rtcp.PictureLossIndication:
+				tr.pc.events.post(&Event{Type: EventKeyframeRequest, Transceiver: tr, RID: rid, State: 0, StateName: "pli"})
+			case *rtcp.FullIntraRequest:
+				tr.pc.events.post(&Event{Type: EventKeyframeRequest, Transceiver: tr, RID: rid, State: 1, StateName: "fir"})
+			}
+		}
+	}
+}
+
+// RemoveTrack is removeTrack(sender): the transceiver stops sending.
+func (p *PeerConnection) RemoveTrack(tr *Transceiver) error {
+	if err := p.checkOpen(); err != nil {
+		return err
+	}
+	if err := p.pc.RemoveTrack(tr.t.Sender()); err != nil {
+		return p.outcome(err, ErrInvalidState)
+	}
+	tr.mu.Lock()
+	tr.track = nil
+	tr.mu.Unlock()
+
+	return nil
+}
+
+// ReplaceTrack is sender.replaceTrack: track nil sends nothing.
+func (tr *Transceiver) ReplaceTrack(track *LocalTrack) error {
+	if err := tr.pc.checkOpen(); err != nil {
+		return err
+	}
+	sender := tr.t.Sender()
+	if sender == nil {
+		return wrap(ErrInvalidState, errors.New("the transceiver is stopped"))
+	}
+	if track == nil {
+		tr.mu.Lock()
+		tr.track = nil
+		tr.mu.Unlock()
+
+		return tr.pc.outcome(sender.ReplaceTrack(nil), ErrOperation)
+	}
+	if track.closed.Load() {
+		return wrap(ErrInvalidState, errTrackClosed)
+	}
+	if track.Kind() != tr.t.Kind().String() {
+		return wrap(ErrInvalidArgument, fmt.Errorf("cannot send a %s track on a %s transceiver", track.Kind(), tr.t.Kind()))
+	}
+	if len(track.layers) > 1 {
+		return wrap(ErrNotSupported, errors.New("replaceTrack with a simulcast track"))
+	}
+	if err := sender.ReplaceTrack(track.layers[0].sendable); err != nil {
+		return tr.pc.outcome(err, ErrOperation)
+	}
+	tr.sending(sender, track)
+
+	return nil
+}
+
+// CodecPreference names one codec for setCodecPreferences.
+type CodecPreference struct {
+	MimeType    string `json:"mimeType"`
+	SDPFmtpLine string `json:"sdpFmtpLine"`
+	ClockRate   uint32 `json:"clockRate"`
+	Channels    uint16 `json:"channels"`
+}
+
+// SetCodecPreferences is setCodecPreferences: the transceiver offers only
+// these codecs, in this order (with their RTX when RTX is on). Empty
+// restores the defaults.
+func (tr *Transceiver) SetCodecPreferences(prefs []CodecPreference) error {
+	var codecs []webrtc.RTPCodecParameters
+	for _, pref := range prefs {
+		matched := false
+		for _, c := range offeredCodecs(tr.pc.engine.rtx) {
+			if !strings.EqualFold(c.MimeType, pref.MimeType) ||
+				(pref.SDPFmtpLine != "" && c.SDPFmtpLine != pref.SDPFmtpLine) {
+				continue
+			}
+			if codecKind(c.MimeType) != tr.t.Kind() {
+				return wrap(ErrInvalidArgument, fmt.Errorf("codec %s does not fit a %s transceiver", pref.MimeType, tr.t.Kind()))
+			}
+			codecs = append(codecs, c)
+			matched = true
+		}
+		if !matched {
+			return wrap(ErrInvalidArgument, fmt.Errorf("codec %q %q is not one this peer connection offers", pref.MimeType,
+				pref.SDPFmtpLine))
+		}
+	}
+
+	return tr.pc.outcome(tr.t.SetCodecPreferences(codecs), ErrInvalidArgument)
+}
+
+// offeredCodecs lists the registered codecs, each video codec followed by
+// its RTX codec when rtx is on.
+func offeredCodecs(rtx bool) []webrtc.RTPCodecParameters {
+	out := append([]webrtc.RTPCodecParameters{}, audioCodecs...)
+	for _, c := range videoCodecs {
+		out = append(out, webrtc.RTPCodecParameters{
+			RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: c.mime, ClockRate: 90000, SDPFmtpLine: c.fmtp},
+			PayloadType:        c.pt,
+		})
+		if rtx {
+			out = append(out, webrtc.RTPCodecParameters{
+				RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeRTX, ClockRate: 90000,
+					SDPFmtpLine: fmt.Sprintf("apt=%d", c.pt)},
+				PayloadType: c.rtx,
+			})
+		}
+	}
+
+	return out
+}
+
+// Stop is transceiver.stop.
+func (tr *Transceiver) Stop() error {
+	if err := tr.pc.checkOpen(); err != nil {
+		return err
+	}
+
+	return tr.pc.outcome(tr.t.Stop(), ErrOperation)
+}
+
+// TransceiverInfo is what omnirtc_transceiver_get_info reports.
+type TransceiverInfo struct {
+	Mid              *string      `json:"mid"`
+	Kind             string       `json:"kind"`
+	Direction        string       `json:"direction"`
+	CurrentDirection *string      `json:"currentDirection"`
+	SenderTrack      *string      `json:"senderTrackId"`
+	Encodings        []Encoding   `json:"sendEncodings"`
+	Codecs           []CodecInfo  `json:"codecs"`
+	ReceiverTracks   []RemoteInfo `json:"receiverTracks"`
+}
+
+// CodecInfo mirrors W3C RTCRtpCodecParameters.
+type CodecInfo struct {
+	PayloadType uint8  `json:"payloadType"`
+	MimeType    string `json:"mimeType"`
+	ClockRate   uint32 `json:"clockRate"`
+	Channels    uint16 `json:"channels,omitempty"`
+	SDPFmtpLine string `json:"sdpFmtpLine,omitempty"`
+}
+
+func codecInfo(c webrtc.RTPCodecParameters) CodecInfo {
+	return CodecInfo{PayloadType: uint8(c.PayloadType), MimeType: c.MimeType, ClockRate: c.ClockRate,
+		Channels: c.Channels, SDPFmtpLine: c.SDPFmtpLine}
+}
+
+// Info reports mid, kind, direction, currentDirection, the sender's track
+// and encodings, the negotiated codecs and the receiver's tracks.
+func (tr *Transceiver) Info() TransceiverInfo {
+	info := TransceiverInfo{Kind: tr.t.Kind().String(), Direction: tr.t.Direction().String(),
+		Encodings: []Encoding{}, Codecs: []CodecInfo{}, ReceiverTracks: []RemoteInfo{}}
+	if mid := tr.t.Mid(); mid != "" {
+		info.Mid = &mid
+		info.CurrentDirection = tr.pc.currentDirection(mid)
+	}
+	tr.mu.Lock()
+	if tr.track != nil {
+		id := tr.track.id
+		info.SenderTrack = &id
+		for i, l := range tr.track.layers {
+			e := Encoding{RID: l.rid}
+			if i < len(tr.encodings) {
+				e = tr.encodings[i]
+			}
+			active := l.active.Load()
+			e.Active = &active
+			info.Encodings = append(info.Encodings, e)
+		}
+	}
+	tr.mu.Unlock()
+	if s := tr.t.Sender(); s != nil {
+		for _, c := range s.GetParameters().Codecs {
+			info.Codecs = append(info.Codecs, codecInfo(c))
+		}
+	}
+	if r := tr.t.Receiver(); r != nil {
+		for _, t := range r.Tracks() {
+			if t.SSRC() != 0 {
+				info.ReceiverTracks = append(info.ReceiverTracks, remoteInfo(t))
+			}
+		}
+	}
+
+	return info
+}
+
+// currentDirection reads the direction of media section mid in the current
+// local description (W3C currentDirection); nil before negotiation.
+func (p *PeerConnection) currentDirection(mid string) *string {
+	d := p.pc.CurrentLocalDescription()
+	if d == nil {
+		return nil
+	}
+	parsed, err := d.Unmarshal()
+	if err != nil {
+		return nil
+	}
+	for _, m := range parsed.MediaDescriptions {
+		if v, _ := m.Attribute(sdp.AttrKeyMID); v != mid {
+			continue
+		}
+		for _, dir := range []string{"sendrecv", "sendonly", "recvonly", "inactive"} {
+			if _, ok := m.Attribute(dir); ok {
+				return &dir
+			}
+		}
+	}
+
+	return nil
+}
+
+// ParseCodecPreferences decodes a JSON array of CodecPreference strictly.
+func ParseCodecPreferences(text []byte) ([]CodecPreference, error) {
+	var prefs []CodecPreference
+	if err := decodeStrict(text, &prefs); err != nil {
+		return nil, wrap(ErrInvalidArgument, fmt.Errorf("codec preferences: %w", err))
+	}
+
+	return prefs, nil
+}

@@ -1,0 +1,233 @@
+package core
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pion/rtp"
+	"github.com/pion/webrtc/v4"
+	"github.com/pion/webrtc/v4/pkg/media"
+)
+
+// TrackInit describes a local track: what it carries and how it is fed.
+type TrackInit struct {
+	Codec    string   `json:"codec"`    // "video/VP8", "vp8", "opus"…
+	ID       string   `json:"id"`       // track id (default: random)
+	StreamID string   `json:"streamId"` // media stream id (default: "omnirtc")
+	RIDs     []string `json:"rids"`     // simulcast layers, one pion track each
+	Mode     string   `json:"mode"`     // "sample" (default): encoded frames; "rtp": the caller's packets
+}
+
+// ParseTrackInit decodes TrackInit JSON strictly.
+func ParseTrackInit(text []byte) (TrackInit, error) {
+	var init TrackInit
+	if err := decodeStrict(text, &init); err != nil {
+		return init, wrap(ErrInvalidArgument, fmt.Errorf("track options: %w", err))
+	}
+	if init.Mode != "" && init.Mode != "sample" && init.Mode != "rtp" {
+		return init, wrap(ErrInvalidArgument, fmt.Errorf("track options: mode %q is not sample or rtp", init.Mode))
+	}
+
+	return init, nil
+}
+
+// trackWriter is what both kinds of pion local track have.
+type trackWriter = webrtc.TrackLocal
+
+// layer is one encoding of a local track: the whole track, or one rid.
+type layer struct {
+	rid      string
+	track    trackWriter       // written to
+	sendable webrtc.TrackLocal // given to senders: track, or with a rid its ridTrack
+	active   atomic.Bool
+}
+
+// LocalTrack is a MediaStreamTrack fed with encoded media: samples that pion
+// packetizes, or RTP packets that pion rewrites to the negotiated payload
+// type and SSRC.
+type LocalTrack struct {
+	codec  webrtc.RTPCodecCapability
+	rtp    bool
+	id     string
+	stream string
+	layers []*layer
+	closed atomic.Bool
+}
+
+var (
+	errTrackClosed = errors.New("the track is closed")
+	errNoLayer     = errors.New("the track has no such simulcast layer")
+)
+
+// NewLocalTrack creates a local track from its options.
+func NewLocalTrack(init TrackInit) (*LocalTrack, error) {
+	codec, err := lookupCodec(init.Codec)
+	if err != nil {
+		return nil, err
+	}
+	t := &LocalTrack{codec: codec, rtp: init.Mode == "rtp", id: init.ID, stream: init.StreamID}
+	if t.id == "" {
+		t.id = fmt.Sprintf("omnirtc-%d", trackIDs.Add(1))
+	}
+	if t.stream == "" {
+		t.stream = "omnirtc"
+	}
+	rids := init.RIDs
+	if len(rids) == 0 {
+		rids = []string{""}
+	}
+	seen := map[string]bool{}
+	for _, rid := range rids {
+		if seen[rid] || (len(init.RIDs) > 0 && (rid == "" || len(rid) > 16)) {
+			return nil, wrap(ErrInvalidArgument, fmt.Errorf("track options: rids must be distinct, 1 to 16 characters, got %q", rid))
+		}
+		seen[rid] = true
+		l, err := t.newLayer(rid)
+		if err != nil {
+			return nil, err
+		}
+		t.layers = append(t.layers, l)
+	}
+
+	return t, nil
+}
+
+var trackIDs atomic.Int64
+
+// packets recycles the parsed form of written RTP packets.
+var packets = sync.Pool{New: func() any { return &rtp.Packet{} }}
+
+func (t *LocalTrack) newLayer(rid string) (*layer, error) {
+	var opts []func(*webrtc.TrackLocalStaticRTP)
+	if rid != "" {
+		opts = append(opts, webrtc.WithRTPStreamID(rid))
+	}
+	l := &layer{rid: rid}
+	l.active.Store(true)
+	var err error
+	if t.rtp {
+		l.track, err = webrtc.NewTrackLocalStaticRTP(t.codec, t.id, t.stream, opts...)
+	} else {
+		l.track, err = webrtc.NewTrackLocalStaticSample(t.codec, t.id, t.stream, opts...)
+	}
+
+	if err != nil {
+		return nil, wrap(ErrOperation, err)
+	}
+	l.sendable = l.track
+	if rid != "" {
+		l.sendable = &ridTrack{TrackLocal: l.track}
+	}
+
+	return l, nil
+}
+
+// Kind is "audio" or "video".
+func (t *LocalTrack) Kind() string { return codecKind(t.codec.MimeType).String() }
+
+// ID is the track id.
+func (t *LocalTrack) ID() string { return t.id }
+
+func (t *LocalTrack) layer(rid string) (*layer, error) {
+	if t.closed.Load() {
+		return nil, wrap(ErrInvalidState, errTrackClosed)
+	}
+	if rid == "" && len(t.layers) > 0 {
+		return t.layers[0], nil
+	}
+	for _, l := range t.layers {
+		if l.rid == rid {
+			return l, nil
+		}
+	}
+
+	return nil, wrap(ErrInvalidArgument, fmt.Errorf("%w: %q", errNoLayer, rid))
+}
+
+// WriteSample sends one encoded frame (or audio packet) lasting duration on
+// the layer rid ("" for the first).
+func (t *LocalTrack) WriteSample(rid string, data []byte, duration time.Duration) error {
+	if t.rtp {
+		return wrap(ErrInvalidState, errors.New("the track was created with mode \"rtp\": write RTP packets"))
+	}
+	l, err := t.layer(rid)
+	if err != nil || !l.active.Load() {
+		return err
+	}
+	if len(data) == 0 {
+		return wrap(ErrInvalidArgument, errors.New("a sample needs at least one byte"))
+	}
+	s, _ := l.track.(*webrtc.TrackLocalStaticSample)
+
+	return wrap(ErrOperation, s.WriteSample(media.Sample{Data: data, Duration: duration}))
+}
+
+// WriteRTP sends one RTP packet on the layer rid; pion sets the payload
+// type and SSRC negotiated for it.
+func (t *LocalTrack) WriteRTP(rid string, packet []byte) error {
+	if !t.rtp {
+		return wrap(ErrInvalidState, errors.New("the track was created with mode \"sample\": write samples"))
+	}
+	l, err := t.layer(rid)
+	if err != nil || !l.active.Load() {
+		return err
+	}
+	p, _ := packets.Get().(*rtp.Packet)
+	defer func() {
+		*p = rtp.Packet{}
+		packets.Put(p)
+	}()
+	if err := p.Unmarshal(packet); err != nil {
+		return wrap(ErrInvalidArgument, fmt.Errorf("malformed RTP packet: %w", err))
+	}
+	if p.Version != 2 {
+		return wrap(ErrInvalidArgument, fmt.Errorf("malformed RTP packet: version %d, not 2", p.Version))
+	}
+	s, _ := l.track.(*webrtc.TrackLocalStaticRTP)
+
+	return wrap(ErrOperation, s.WriteRTP(p))
+}
+
+// SetActive pauses (false) or resumes one layer: writes to a paused layer
+// are dropped, as an inactive encoding sends nothing.
+func (t *LocalTrack) SetActive(rid string, active bool) error {
+	l, err := t.layer(rid)
+	if err != nil {
+		return err
+	}
+	l.active.Store(active)
+
+	return nil
+}
+
+// Close ends the track: later writes fail.
+func (t *LocalTrack) Close() { t.closed.Store(true) }
+
+// LocalTrackInfo describes a local track.
+type LocalTrackInfo struct {
+	ID       string   `json:"id"`
+	Kind     string   `json:"kind"`
+	Codec    string   `json:"codec"`
+	StreamID string   `json:"streamId"`
+	Mode     string   `json:"mode"`
+	RIDs     []string `json:"rids"`
+}
+
+// Info describes the track.
+func (t *LocalTrack) Info() LocalTrackInfo {
+	info := LocalTrackInfo{ID: t.id, Kind: t.Kind(), Codec: t.codec.MimeType, StreamID: t.stream, Mode: "sample",
+		RIDs: []string{}}
+	if t.rtp {
+		info.Mode = "rtp"
+	}
+	for _, l := range t.layers {
+		if l.rid != "" {
+			info.RIDs = append(info.RIDs, l.rid)
+		}
+	}
+
+	return info
+}

@@ -1,0 +1,561 @@
+/* Media through the C API: files played from one peer and recorded at the
+ * other are equal frame by frame (VP8 IVF, Opus Ogg, H264 Annex-B); NACK/RTX
+ * under loss; simulcast; PLI; renegotiation; GCC; stats; bad input.
+ * The media files come from scripts/test-media.sh (generated with ffmpeg):
+ * $OMNIRTC_TEST_MEDIA/{vp8.ivf,vp9.ivf,opus.ogg,h264.h264}; without it the
+ * program lists no tests, so the plain C suite skips it and the media suite
+ * runs it.  Loss and delay come from a userspace relay (impair.h): this
+ * machine's kernel has no sch_netem for tc. */
+#include <string.h>
+
+#include "harness.h"
+#include "impair.h"
+
+#define MAX_FRAMES 4096
+#define MAX_LAYERS 4
+
+/* A file read into memory: its frames and their durations. */
+typedef struct {
+	char codec[32];
+	size_t n;
+	uint8_t *data[MAX_FRAMES];
+	size_t size[MAX_FRAMES];
+	uint64_t duration_us[MAX_FRAMES];
+	int32_t keyframe[MAX_FRAMES];
+} clip_t;
+
+static void media_path(char *out, size_t cap, const char *name) {
+	const char *dir = getenv("OMNIRTC_TEST_MEDIA");
+	CHECK(dir != NULL && "run through scripts/test-media.sh, which makes the media files");
+	snprintf(out, cap, "%s/%s", dir, name);
+}
+
+static void load_clip(clip_t *c, const char *name) {
+	char path[512];
+	media_path(path, sizeof path, name);
+	memset(c, 0, sizeof *c);
+	omnirtc_media_reader_t r;
+	char *info = NULL;
+	OK(omnirtc_media_reader_open(path, NULL, &r, &info));
+	const char *codec = strstr(info, "\"codec\":\"");
+	CHECK(codec != NULL);
+	sscanf(codec + 9, "%31[^\"]", c->codec);
+	omnirtc_free(info);
+	for (;;) {
+		uint8_t *data;
+		size_t size;
+		OK(omnirtc_media_reader_next(r, &data, &size, &c->duration_us[c->n], &c->keyframe[c->n]));
+		if (data == NULL)
+			break;
+		CHECK(c->n < MAX_FRAMES);
+		c->data[c->n] = data;
+		c->size[c->n++] = size;
+	}
+	OK(omnirtc_media_reader_close(r));
+	CHECK(c->n > 10);
+	CHECK(c->keyframe[0] == 1);
+}
+
+static void free_clip(clip_t *c) {
+	for (size_t i = 0; i < c->n; i++)
+		omnirtc_free(c->data[i]);
+}
+
+/* What a receiving peer's hook collects: per remote track (layer), the frames. */
+typedef struct {
+	const char *receive; /* omnirtc_track_set_receive options */
+	pthread_mutex_t mu;
+	size_t layers;
+	omnirtc_track_t track[MAX_LAYERS];
+	omnirtc_transceiver_t transceiver[MAX_LAYERS];
+	char rid[MAX_LAYERS][16];
+	size_t frames[MAX_LAYERS];
+	uint8_t *data[MAX_LAYERS][MAX_FRAMES];
+	size_t size[MAX_LAYERS][MAX_FRAMES];
+	int32_t keyframe[MAX_LAYERS][MAX_FRAMES];
+	size_t rtp_packets;
+	size_t keyframe_requests[2]; /* PLI, FIR (sending side) */
+	int64_t target_bitrate;      /* sending side */
+} sink_t;
+
+static void sink_init(sink_t *s, const char *receive) {
+	memset(s, 0, sizeof *s);
+	s->receive = receive;
+	pthread_mutex_init(&s->mu, NULL);
+}
+
+static void sink_free(sink_t *s) {
+	for (size_t l = 0; l < s->layers; l++)
+		for (size_t i = 0; i < s->frames[l]; i++)
+			free(s->data[l][i]);
+}
+
+static size_t layer_of(sink_t *s, omnirtc_track_t t) {
+	for (size_t l = 0; l < s->layers; l++)
+		if (s->track[l] == t)
+			return l;
+	return MAX_LAYERS;
+}
+
+static void media_hook(peer_t *p, const omnirtc_event_t *e) {
+	sink_t *s = p->test_data;
+	pthread_mutex_lock(&s->mu);
+	switch (e->type) {
+	case OMNIRTC_EVENT_TRACK:
+		CHECK(s->layers < MAX_LAYERS);
+		CHECK(e->track != 0 && e->transceiver != 0 && e->rid != NULL && e->text != NULL);
+		s->track[s->layers] = e->track;
+		s->transceiver[s->layers] = e->transceiver;
+		snprintf(s->rid[s->layers], sizeof s->rid[0], "%s", e->rid);
+		s->layers++;
+		if (s->receive != NULL)
+			OK(omnirtc_track_set_receive(e->track, s->receive));
+		break;
+	case OMNIRTC_EVENT_TRACK_FRAME: {
+		size_t l = layer_of(s, e->track);
+		CHECK(l < MAX_LAYERS && s->frames[l] < MAX_FRAMES);
+		uint8_t *copy = malloc(e->size);
+		memcpy(copy, e->data, e->size);
+		s->data[l][s->frames[l]] = copy;
+		s->size[l][s->frames[l]] = e->size;
+		s->keyframe[l][s->frames[l]++] = e->keyframe;
+		break;
+	}
+	case OMNIRTC_EVENT_TRACK_RTP:
+		s->rtp_packets++;
+		break;
+	case OMNIRTC_EVENT_KEYFRAME_REQUEST:
+		CHECK(e->state == 0 || e->state == 1);
+		s->keyframe_requests[e->state]++;
+		break;
+	case OMNIRTC_EVENT_TARGET_BITRATE:
+		s->target_bitrate = e->value;
+		break;
+	}
+	pthread_mutex_unlock(&s->mu);
+}
+
+static size_t frames_of(sink_t *s, size_t layer) {
+	pthread_mutex_lock(&s->mu);
+	size_t n = layer < s->layers ? s->frames[layer] : 0;
+	pthread_mutex_unlock(&s->mu);
+	return n;
+}
+
+/* Sends `lead` copies of the first frame, then the clip paced at real time
+ * divided by speedup, then `tail` copies of the last frame so the
+ * receiver's sample builder releases the last real one. */
+static void play(omnirtc_track_t t, const char *rid, const clip_t *c, int speedup, size_t lead, size_t tail) {
+	for (size_t i = 0; i < lead + c->n + tail; i++) {
+		size_t k = i < lead ? 0 : i - lead < c->n ? i - lead : c->n - 1;
+		OK(omnirtc_track_write_sample(t, rid, c->data[k], c->size[k], c->duration_us[k]));
+		sleep_ms((int)(c->duration_us[k] / 1000 / (uint64_t)speedup));
+	}
+}
+
+/* Waits until layer 0 has `want` frames or timeout_ms passed. */
+static void wait_frames(sink_t *s, size_t want, int timeout_ms) {
+	for (int waited = 0; frames_of(s, 0) < want && waited < timeout_ms; waited += 20)
+		sleep_ms(20);
+}
+
+/* How many of the clip's frames arrived intact, in order, and whether the
+ * first `n` received are exactly the clip's. */
+static size_t intact_frames(sink_t *s, const clip_t *c) {
+	size_t matched = 0, j = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		size_t k;
+		for (k = j; k < s->frames[0]; k++) {
+			if (s->size[0][k] == c->size[i] && memcmp(s->data[0][k], c->data[i], c->size[i]) == 0) {
+				matched++;
+				j = k + 1;
+				break;
+			}
+		}
+		if (k == s->frames[0])
+			fprintf(stderr, "frame %zu (%zu bytes) missing\n", i, c->size[i]);
+	}
+	return matched;
+}
+
+static void check_equal(sink_t *s, const clip_t *c) {
+	pthread_mutex_lock(&s->mu);
+	CHECK(s->frames[0] >= c->n);
+	for (size_t i = 0; i < c->n; i++) {
+		if (s->size[0][i] != c->size[i] || memcmp(s->data[0][i], c->data[i], c->size[i]) != 0) {
+			fprintf(stderr, "frame %zu differs: sent %zu bytes, received %zu\n", i, c->size[i], s->size[0][i]);
+			exit(1);
+		}
+		CHECK(s->keyframe[0][i] == c->keyframe[i]);
+	}
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* Sends a file from a to b over loopback and checks b received every frame. */
+/* Two peers, each with a sink (a's records what reaches the sender, b's the
+ * media), and a local track on a, not yet added. */
+typedef struct {
+	peer_t a, b;
+	sink_t sent, recv;
+	omnirtc_track_t track;
+	omnirtc_transceiver_t tr;
+} call_t;
+
+static call_t *call_open(const char *config, const char *track_init, const char *receive) {
+	call_t *c = calloc(1, sizeof *c);
+	CHECK(c != NULL);
+	sink_init(&c->sent, NULL);
+	sink_init(&c->recv, receive);
+	peer_open(&c->a, "a", config);
+	peer_open(&c->b, "b", config);
+	c->a.test_data = &c->sent;
+	c->a.hook = media_hook;
+	c->b.test_data = &c->recv;
+	c->b.hook = media_hook;
+	OK(omnirtc_track_create(track_init, &c->track));
+	return c;
+}
+
+/* call_open, add the track on a and connect. */
+static call_t *call_connected(const char *config, const char *track_init, const char *receive) {
+	call_t *c = call_open(config, track_init, receive);
+	OK(omnirtc_peer_add_track(c->a.id, c->track, &c->tr));
+	connect_pair(&c->a, &c->b);
+	return c;
+}
+
+static void call_close(call_t *c) {
+	OK(omnirtc_track_close(c->track));
+	close_pair(&c->a, &c->b);
+	sink_free(&c->sent);
+	sink_free(&c->recv);
+	free(c);
+}
+
+/* Sends a file from a to b over loopback and checks b received every frame. */
+static void loopback_file(const char *file) {
+	clip_t *clip = malloc(sizeof *clip);
+	load_clip(clip, file);
+	char init[128];
+	snprintf(init, sizeof init, "{\"codec\":\"%s\",\"id\":\"t1\",\"streamId\":\"s1\"}", clip->codec);
+	call_t *c = call_connected(NULL, init, "{\"mode\":\"frames\"}");
+	play(c->track, NULL, clip, 4, 0, 10);
+	wait_frames(&c->recv, clip->n, 10000);
+	check_equal(&c->recv, clip);
+	/* the track event described the track */
+	record_t *ev = nth_event(&c->b, OMNIRTC_EVENT_TRACK, 0, 0);
+	CHECK(strstr(ev->text, "\"id\":\"t1\"") != NULL && strstr(ev->text, "\"streamIds\":[\"s1\"]") != NULL);
+	CHECK(strstr(ev->text, clip->codec) != NULL);
+	call_close(c);
+	free_clip(clip);
+	free(clip);
+}
+
+TEST(vp8_ivf_frames_arrive_equal) { loopback_file("vp8.ivf"); }
+
+TEST(opus_ogg_frames_arrive_equal) { loopback_file("opus.ogg"); }
+
+TEST(h264_annexb_frames_arrive_equal) { loopback_file("h264.h264"); }
+
+TEST(vp9_ivf_frames_arrive_equal) { loopback_file("vp9.ivf"); }
+
+/* Sends the VP8 clip over 5% loss and 30 ms delay each way; returns how many
+ * of its frames arrived intact and (in *nacks) the NACKs the receiver sent. */
+static size_t lossy_run(const char *config, const clip_t *clip, long *nacks) {
+	impair_t *relay = impair_start(5.0, 30, 12345);
+	call_t *c = call_open(config, "{\"codec\":\"video/VP8\"}", "{\"mode\":\"frames\",\"maxLate\":300,\"maxDelayMs\":500}");
+	OK(omnirtc_peer_add_track(c->a.id, c->track, &c->tr));
+	impair_connect(relay, &c->a, &c->b);
+	/* Warm-up keyframes first: a packet lost before the first one received
+	 * cannot be NACKed, since the receiver does not know it was sent. */
+	play(c->track, NULL, clip, 1, 5, 45);
+	wait_frames(&c->recv, clip->n, 5000);
+	pthread_mutex_lock(&c->recv.mu);
+	size_t intact = intact_frames(&c->recv, clip);
+	pthread_mutex_unlock(&c->recv.mu);
+	fprintf(stderr, "%zu of %zu frames intact (%zu received)\n", intact, clip->n, frames_of(&c->recv, 0));
+	char *stats = NULL;
+	OK(omnirtc_peer_get_stats(c->b.id, &stats));
+	const char *nack = strstr(stats, "\"nackCount\":");
+	CHECK(nack != NULL);
+	*nacks = strtol(nack + 12, NULL, 10);
+	fprintf(stderr, "receiver sent %ld NACKs\n", *nacks);
+	omnirtc_free(stats);
+	call_close(c);
+	size_t dropped = impair_stop(relay);
+	fprintf(stderr, "relay dropped %zu packets\n", dropped);
+	CHECK(dropped > 5);
+	return intact;
+}
+
+#define LOSSY(interceptors)                                                                          \
+	"{\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\",\"networkTypes\":[\"udp4\"],"  \
+	"\"interceptors\":[" interceptors "]}}"
+
+static void lossy_test(const char *config, int nack) {
+	clip_t *clip = malloc(sizeof *clip);
+	load_clip(clip, "vp8.ivf");
+	long nacks;
+	size_t intact = lossy_run(config, clip, &nacks);
+	if (nack)
+		CHECK(intact == clip->n && nacks > 0);
+	else
+		CHECK(intact < clip->n && nacks == 0);
+	free_clip(clip);
+	free(clip);
+}
+
+TEST(nack_rtx_recovers_every_frame_under_loss) { lossy_test(LOSSY("\"nack\",\"rtx\",\"rtcpReports\",\"stats\""), 1); }
+
+TEST(without_nack_loss_shows) { lossy_test(LOSSY("\"rtcpReports\",\"stats\""), 0); }
+
+/* A small fake VP8 frame, distinct per layer and index. */
+static void fake_frame(uint8_t *buf, size_t size, int layer, int i) {
+	memset(buf, layer * 50 + (i % 50), size);
+	buf[0] = i == 0 ? 0x00 : 0x01;
+	buf[1] = (uint8_t)layer;
+	buf[2] = (uint8_t)i;
+}
+
+TEST(simulcast_three_layers_arrive_as_three_tracks) {
+	call_t *c = call_open(NULL, "{\"codec\":\"vp8\",\"rids\":[\"q\",\"h\",\"f\"]}", NULL);
+	OK(omnirtc_peer_add_transceiver(c->a.id, "video", c->track,
+	                                "{\"direction\":\"sendonly\",\"sendEncodings\":["
+	                                "{\"rid\":\"q\",\"scaleResolutionDownBy\":4,\"maxBitrate\":150000},"
+	                                "{\"rid\":\"h\",\"scaleResolutionDownBy\":2,\"maxBitrate\":500000},"
+	                                "{\"rid\":\"f\",\"maxBitrate\":2500000}]}",
+	                                &c->tr));
+	connect_pair(&c->a, &c->b);
+	const char *rids[3] = {"q", "h", "f"};
+	uint8_t frame[1200];
+	for (int i = 0; i < 60; i++) {
+		for (int l = 0; l < 3; l++) {
+			fake_frame(frame, 300 * (size_t)(l + 1), l, i);
+			OK(omnirtc_track_write_sample(c->track, rids[l], frame, 300 * (size_t)(l + 1), 33333));
+		}
+		sleep_ms(5);
+	}
+	wait_events(&c->b, OMNIRTC_EVENT_TRACK, 0, 3, 10000);
+	sink_t *s = &c->recv;
+	pthread_mutex_lock(&s->mu);
+	CHECK(s->layers == 3);
+	int seen[3] = {0, 0, 0};
+	for (size_t l = 0; l < 3; l++) {
+		int rid = strcmp(s->rid[l], "q") == 0 ? 0 : strcmp(s->rid[l], "h") == 0 ? 1 : 2;
+		CHECK(strcmp(s->rid[l], rids[rid]) == 0);
+		seen[rid] = 1;
+		CHECK(s->transceiver[l] == s->transceiver[0]); /* one transceiver, three layers */
+		CHECK(s->frames[l] > 10);
+		for (size_t i = 0; i < s->frames[l]; i++) /* every frame on a layer is that layer's */
+			CHECK(s->size[l][i] == 300 * (size_t)(rid + 1) && s->data[l][i][1] == rid);
+	}
+	CHECK(seen[0] && seen[1] && seen[2]);
+	pthread_mutex_unlock(&s->mu);
+	char *info = NULL;
+	OK(omnirtc_transceiver_get_info(c->tr, &info));
+	CHECK(strstr(info, "\"rid\":\"h\"") != NULL && strstr(info, "\"scaleResolutionDownBy\":2") != NULL);
+	CHECK(strstr(info, "\"currentDirection\":\"sendonly\"") != NULL);
+	omnirtc_free(info);
+	call_close(c);
+}
+
+/* Sends fake VP8 frames until b has `want` frames. */
+static void send_until(call_t *c, size_t want) {
+	uint8_t frame[800];
+	for (int i = 0; frames_of(&c->recv, 0) < want; i++) {
+		CHECK(i < 1000);
+		fake_frame(frame, sizeof frame, 0, i);
+		OK(omnirtc_track_write_sample(c->track, NULL, frame, sizeof frame, 33333));
+		sleep_ms(10);
+	}
+}
+
+TEST(pli_and_fir_raise_keyframe_requests_at_the_sender) {
+	call_t *c = call_connected(NULL, "{\"codec\":\"vp8\"}", NULL);
+	send_until(c, 5);
+	OK(omnirtc_track_request_keyframe(c->recv.track[0], 0));
+	wait_events(&c->a, OMNIRTC_EVENT_KEYFRAME_REQUEST, 0, 1, 5000);
+	OK(omnirtc_track_request_keyframe(c->recv.track[0], 1));
+	wait_events(&c->a, OMNIRTC_EVENT_KEYFRAME_REQUEST, 0, 2, 5000);
+	pthread_mutex_lock(&c->sent.mu);
+	CHECK(c->sent.keyframe_requests[0] >= 1 && c->sent.keyframe_requests[1] == 1);
+	pthread_mutex_unlock(&c->sent.mu);
+	CHECK(strcmp(nth_event(&c->a, OMNIRTC_EVENT_KEYFRAME_REQUEST, 0, 0)->text, "pli") == 0);
+	call_close(c);
+}
+
+TEST(renegotiation_adds_video_to_a_connected_call) {
+	call_t *c = call_open(NULL, "{\"codec\":\"vp8\"}", NULL);
+	omnirtc_channel_t ch;
+	OK(omnirtc_channel_create(c->a.id, "chat", NULL, &ch));
+	connect_pair(&c->a, &c->b);
+	wait_events(&c->a, OMNIRTC_EVENT_CHANNEL_OPEN, ch, 1, 10000);
+	OK(omnirtc_peer_add_track(c->a.id, c->track, &c->tr));
+	wait_events(&c->a, OMNIRTC_EVENT_NEGOTIATION_NEEDED, 0, 1, 5000);
+	negotiate(&c->a, &c->b);
+	send_until(c, 10);
+	/* the same connection stayed up: connecting, connected, nothing since */
+	CHECK(count_events(&c->a, OMNIRTC_EVENT_CONNECTION_STATE, 0) == 2);
+	OK(omnirtc_channel_send(ch, "still here", 10, 0));
+	wait_events(&c->b, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0, 1, 5000);
+	char *info = NULL;
+	OK(omnirtc_transceiver_get_info(c->tr, &info));
+	CHECK(strstr(info, "\"mid\":\"1\"") != NULL && strstr(info, "VP8") != NULL);
+	omnirtc_free(info);
+	/* removeTrack and renegotiate: the receiving side's track ends */
+	OK(omnirtc_peer_remove_track(c->a.id, c->tr));
+	negotiate(&c->a, &c->b);
+	wait_events(&c->b, OMNIRTC_EVENT_TRACK_ENDED, 0, 1, 10000);
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_track_set_receive(c->recv.track[0], NULL));
+	call_close(c);
+}
+
+static void put_be(uint8_t *p, uint32_t v, int bytes) {
+	for (int i = 0; i < bytes; i++)
+		p[i] = (uint8_t)(v >> (8 * (bytes - 1 - i)));
+}
+
+TEST(rtp_tracks_rewrite_payload_type_and_ssrc) {
+	call_t *c = call_open(NULL, "{\"codec\":\"audio/PCMU\",\"mode\":\"rtp\"}", "{\"mode\":\"rtp\"}");
+	OK(omnirtc_peer_add_transceiver(c->a.id, "audio", c->track, "{\"direction\":\"sendonly\"}", &c->tr));
+	connect_pair(&c->a, &c->b);
+	uint8_t pkt[12 + 160];
+	memset(pkt, 0x7f, sizeof pkt);
+	for (uint32_t i = 0; i < 200 && count_events(&c->b, OMNIRTC_EVENT_TRACK_RTP, 0) < 20; i++) {
+		pkt[0] = 0x80;
+		pkt[1] = 99; /* wrong on purpose: rewritten to PCMU's 0 */
+		put_be(pkt + 2, i, 2);
+		put_be(pkt + 4, i * 160, 4);
+		put_be(pkt + 8, 0xabababab, 4); /* rewritten too */
+		OK(omnirtc_track_write_rtp(c->track, NULL, pkt, sizeof pkt));
+		sleep_ms(10);
+	}
+	wait_events(&c->b, OMNIRTC_EVENT_TRACK_RTP, 0, 20, 5000);
+	record_t *ev = nth_event(&c->b, OMNIRTC_EVENT_TRACK, 0, 0);
+	CHECK(strstr(ev->text, "\"mimeType\":\"audio/PCMU\"") != NULL && strstr(ev->text, "\"payloadType\":0") != NULL);
+	call_close(c);
+}
+
+TEST(stats_report_media) {
+	call_t *c = call_connected(NULL, "{\"codec\":\"vp8\",\"id\":\"cam\"}", NULL);
+	send_until(c, 5);
+	/* receiver reports come about once a second */
+	char *stats = NULL;
+	for (int i = 0; i < 100; i++) {
+		uint8_t frame[500];
+		fake_frame(frame, sizeof frame, 0, i + 1);
+		OK(omnirtc_track_write_sample(c->track, NULL, frame, sizeof frame, 33333));
+		sleep_ms(33);
+		omnirtc_free(stats);
+		OK(omnirtc_peer_get_stats(c->a.id, &stats));
+		if (strstr(stats, "\"remote-inbound-rtp\"") != NULL)
+			break;
+	}
+	CHECK(strstr(stats, "\"outbound-rtp\"") != NULL && strstr(stats, "\"media-source\"") != NULL);
+	CHECK(strstr(stats, "\"remote-inbound-rtp\"") != NULL && strstr(stats, "\"codec\"") != NULL);
+	CHECK(strstr(stats, "\"trackIdentifier\":\"cam\"") != NULL && strstr(stats, "\"packetsSent\"") != NULL);
+	omnirtc_free(stats);
+	OK(omnirtc_peer_get_stats(c->b.id, &stats));
+	CHECK(strstr(stats, "\"inbound-rtp\"") != NULL && strstr(stats, "\"packetsReceived\"") != NULL);
+	omnirtc_free(stats);
+	call_close(c);
+}
+
+TEST(gcc_reports_a_target_bitrate) {
+	call_t *c = call_connected("{\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\","
+	                           "\"interceptors\":[\"nack\",\"rtx\",\"rtcpReports\",\"twcc\",\"gcc\"]}}",
+	                           "{\"codec\":\"vp8\"}", NULL);
+	send_until(c, 60);
+	wait_events(&c->a, OMNIRTC_EVENT_TARGET_BITRATE, 0, 1, 10000);
+	pthread_mutex_lock(&c->sent.mu);
+	CHECK(c->sent.target_bitrate > 0);
+	pthread_mutex_unlock(&c->sent.mu);
+	call_close(c);
+}
+
+TEST(codec_preferences_choose_the_codec) {
+	peer_t a, b;
+	peer_open(&a, "a", NULL);
+	peer_open(&b, "b", NULL);
+	omnirtc_transceiver_t tr;
+	OK(omnirtc_peer_add_transceiver(a.id, "video", 0, "{\"direction\":\"recvonly\"}", &tr));
+	OK(omnirtc_transceiver_set_codec_preferences(tr, "[{\"mimeType\":\"video/VP9\"},{\"mimeType\":\"video/AV1\"}]"));
+	char *offer = NULL;
+	OK(omnirtc_peer_create_offer(a.id, NULL, &offer));
+	CHECK(strstr(offer, "VP9/90000") != NULL && strstr(offer, "AV1/90000") != NULL);
+	CHECK(strstr(offer, "VP8/90000") == NULL && strstr(offer, "H264/90000") == NULL);
+	omnirtc_free(offer);
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_transceiver_set_codec_preferences(tr, "[{\"mimeType\":\"audio/opus\"}]"));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_transceiver_set_codec_preferences(tr, "[{\"mimeType\":\"video/MPV\"}]"));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_transceiver_set_codec_preferences(tr, "{\"mimeType\":1}"));
+	char *info = NULL;
+	OK(omnirtc_transceiver_get_info(tr, &info));
+	CHECK(strstr(info, "\"direction\":\"recvonly\"") != NULL && strstr(info, "\"currentDirection\":null") != NULL);
+	CHECK(strstr(info, "\"kind\":\"video\"") != NULL);
+	omnirtc_free(info);
+	OK(omnirtc_transceiver_stop(tr));
+	close_pair(&a, &b);
+}
+
+TEST(bad_media_input_gets_clear_errors) {
+	omnirtc_track_t t, audio;
+	EXPECT_STATUS(OMNIRTC_ERR_NOT_SUPPORTED, omnirtc_track_create("{\"codec\":\"video/MPEG2\"}", &t));
+	CHECK(strstr(omnirtc_last_error(), "unknown codec") != NULL);
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_track_create("{\"codec\":\"vp8\",\"bogus\":1}", &t));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_track_create("{\"codec\":\"vp8\",\"mode\":\"x\"}", &t));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_track_create("{\"codec\":\"vp8\"}", NULL));
+	OK(omnirtc_track_create("{\"codec\":\"vp8\"}", &t));
+	OK(omnirtc_track_create("{\"codec\":\"opus\",\"mode\":\"rtp\"}", &audio));
+	/* malformed RTP */
+	uint8_t junk[5] = {0x80, 0, 0, 1, 2};
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_track_write_rtp(audio, NULL, junk, sizeof junk));
+	CHECK(strstr(omnirtc_last_error(), "malformed RTP") != NULL);
+	uint8_t v1[12] = {0x40};
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_track_write_rtp(audio, NULL, v1, sizeof v1));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_track_write_rtp(audio, NULL, NULL, 12));
+	/* samples on an RTP track, RTP on a sample track, unknown layer, empty */
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_STATE, omnirtc_track_write_sample(audio, NULL, junk, 5, 20000));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_STATE, omnirtc_track_write_rtp(t, NULL, v1, sizeof v1));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_track_write_sample(t, "nope", junk, 5, 20000));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_track_write_sample(t, NULL, junk, 0, 20000));
+	/* wrong kinds */
+	peer_t a;
+	peer_open(&a, "a", NULL);
+	omnirtc_transceiver_t tr;
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_peer_add_transceiver(a.id, "audio", t, NULL, &tr));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_peer_add_transceiver(a.id, "data", 0, NULL, &tr));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_peer_add_transceiver(a.id, NULL, 0, NULL, &tr));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT,
+	              omnirtc_peer_add_transceiver(a.id, "video", 0, "{\"direction\":\"sideways\"}", &tr));
+	OK(omnirtc_peer_add_transceiver(a.id, "audio", 0, NULL, &tr));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_transceiver_replace_track(tr, t));
+	OK(omnirtc_transceiver_replace_track(tr, audio));
+	/* handles of the wrong kind */
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_track_set_receive(t, NULL));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_track_request_keyframe(t, 0));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_peer_add_track(a.id, tr, &tr));
+	char *json = NULL;
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_transceiver_get_info(t, &json));
+	/* samples on a closed track */
+	OK(omnirtc_track_close(t));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_track_write_sample(t, NULL, junk, 5, 20000));
+	CHECK(strstr(omnirtc_last_error(), "closed") != NULL);
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_track_close(t));
+	OK(omnirtc_track_close(audio));
+	/* files */
+	omnirtc_media_reader_t r;
+	EXPECT_STATUS(OMNIRTC_ERR_OPERATION, omnirtc_media_reader_open("/nonexistent/x.ivf", NULL, &r, NULL));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_media_reader_open("/etc/hostname", NULL, &r, NULL));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_media_reader_open("/etc/passwd", "{\"format\":\"ivf\"}", &r, NULL));
+	EXPECT_STATUS(OMNIRTC_ERR_NOT_SUPPORTED, omnirtc_media_reader_open("/etc/passwd", "{\"format\":\"mp4\"}", &r, NULL));
+	omnirtc_media_writer_t w;
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_media_writer_open("/tmp/x.ivf", "{\"codec\":\"h264\"}", &w));
+	OK(omnirtc_peer_close(a.id));
+	peer_free(&a);
+}
+
+int main(int argc, char **argv) {
+	if (getenv("OMNIRTC_TEST_MEDIA") == NULL)
+		return 0; /* no media files: nothing to list (scripts/test-media.sh makes them) */
+	return run_tests(argc, argv);
+}
