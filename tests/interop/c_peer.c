@@ -611,6 +611,7 @@ static void stop_senders(void) {
 		free(senders[i].path);
 	}
 	nsenders = 0;
+	stopping = 0;
 }
 
 /* sendMedia {"files":[path…]}: a track per file, added to the peer; each is
