@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The interop suite: OmniRTC's C API, Python and Node bindings against
-# Debian's Chromium driven by playwright-core (tests/interop/README.md).
-# Installs Chromium and the suite's npm packages when missing, builds the C
+# Debian's Chromium and Firefox ESR, data channels and media (tests/interop/README.md).
+# Installs the browsers, ffmpeg and the suite's npm packages when missing, builds the C
 # peer and the Node addon, then runs every case in a private network namespace
 # (tests/interop/with-route.sh gives its veth the route Chromium needs).
 # Usage: scripts/test-interop.sh [--prepare | node --test options]
@@ -9,7 +9,7 @@
 #   INTEROP_LANGUAGES=c,python,node selects the library peers.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-missing=$(for p in chromium firefox-esr; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
+missing=$(for p in chromium firefox-esr ffmpeg; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
 if [ -n "$missing" ]; then
 	echo "==> installing" $missing
 	DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
@@ -27,7 +27,7 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
 NETNS_LAN=1 timeout 900 scripts/netns-run.sh tests/interop/with-route.sh node --test --test-reporter=spec --test-concurrency=1 --test-force-exit \
-	tests/interop/interop.test.js "$@" | tee "$log" || status=$?
+	"$@" tests/interop/interop.test.js | tee "$log" || status=$?
 passed=$(sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' "$log")
 failed=$(sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' "$log")
 echo "interop: ${passed:-0} passed, ${failed:-0} failed"

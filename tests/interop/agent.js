@@ -157,7 +157,76 @@
       return signaling.then(() => ({}));
     }
 
+    /** Plays a received track in a muted media element, so the browser
+     * decodes it as it would for a user (pages only). */
+    function play(track) {
+      if (typeof document === 'undefined') return;
+      const element = document.createElement(track.kind);
+      element.muted = true;
+      element.autoplay = true;
+      element.srcObject = new MediaStream([track]);
+      document.body.appendChild(element);
+      element.play().catch(() => {});
+    }
+
+    /** A 1280x720 canvas stream whose content changes every frame (pages only). */
+    function canvasTrack() {
+      const canvas = Object.assign(document.createElement('canvas'), { width: 1280, height: 720 });
+      const g = canvas.getContext('2d');
+      let n = 0;
+      const draw = () => {
+        n++;
+        g.fillStyle = `hsl(${(n * 7) % 360} 70% 50%)`;
+        g.fillRect(0, 0, 1280, 720);
+        g.fillStyle = '#fff';
+        g.font = '120px sans-serif';
+        g.fillText(String(n), 100 + (n * 13) % 900, 200 + (n * 7) % 400);
+        for (let i = 0; i < 40; i++) g.fillRect((i * 97 + n * 5) % 1280, (i * 53 + n * 3) % 720, 60, 60);
+      };
+      draw();
+      const timer = setInterval(draw, 33);
+      const track = canvas.captureStream(30).getVideoTracks()[0];
+      track.addEventListener('ended', () => clearInterval(timer));
+      return track;
+    }
+
+    /** Sends the fake camera and/or microphone, or a simulcast canvas. */
+    async function addMedia({ audio, video, codec, rids }) {
+      const tracks = [];
+      if (rids) tracks.push(canvasTrack());
+      if (audio || (video && !rids)) {
+        const stream = await navigator.mediaDevices.getUserMedia({ audio: Boolean(audio), video: Boolean(video && !rids) });
+        tracks.push(...stream.getTracks());
+      }
+      const sent = [];
+      for (const track of tracks) {
+        const init = { direction: 'sendonly' };
+        if (rids && track.kind === 'video') {
+          init.sendEncodings = rids.map((rid, i) => ({ rid, scaleResolutionDownBy: 2 ** (rids.length - 1 - i) }));
+        }
+        const transceiver = pc.addTransceiver(track, init);
+        if (codec && track.kind === 'video') {
+          const all = RTCRtpSender.getCapabilities('video').codecs;
+          const wanted = all.filter((c) => c.mimeType.toLowerCase() === `video/${codec}`.toLowerCase()
+            && !/packetization-mode=0/.test(c.sdpFmtpLine || ''));
+          if (!wanted.length) throw new Error(`this browser cannot send ${codec}`);
+          transceiver.setCodecPreferences([...wanted, ...all.filter((c) => c.mimeType === 'video/rtx')]);
+        }
+        sent.push({ kind: track.kind, id: track.id, settings: track.getSettings() });
+      }
+      return { tracks: sent };
+    }
+
+    /** The stats report as a plain object keyed by id. */
+    async function stats() {
+      const report = {};
+      (await pc.getStats()).forEach((value, key) => { report[key] = value; });
+      return { report };
+    }
+
     const ops = {
+      addMedia,
+      stats,
       create: ({ config }) => {
         pc = new RTCPeerConnection(config || {});
         pc.addEventListener('icecandidate', ({ candidate }) => {
@@ -166,6 +235,7 @@
           }
         });
         pc.addEventListener('datachannel', ({ channel }) => adopt(channel, true));
+        pc.addEventListener('track', ({ track }) => play(track));
         pc.addEventListener('signalingstatechange', () => emit({ ev: 'signaling', state: pc.signalingState }));
         pc.addEventListener('iceconnectionstatechange', () => emit({ ev: 'ice', state: pc.iceConnectionState }));
         pc.addEventListener('connectionstatechange', () => emit({ ev: 'connection', state: pc.connectionState }));

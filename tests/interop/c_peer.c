@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <omnirtc.h>
@@ -276,6 +277,111 @@ static void emit_label_event(const char *ev, omnirtc_channel_t h) {
 	pthread_mutex_unlock(&mu);
 }
 
+/* ---- media: received tracks counted and checked, files sent ------------ */
+
+#define MAX_TRACKS 16
+#define MAX_SENDERS 4
+
+/* One received track: its frames as reassembled by the library, each
+ * checked against its codec's bitstream (see frame_ok). */
+typedef struct {
+	omnirtc_track_t handle; /* 0 once ended */
+	char kind[8], rid[32], mime[32];
+	uint64_t frames, keyframes, bytes, lost, valid, idr;
+	int width, height; /* VP8: from the last keyframe's header */
+} rtrack_t;
+
+static rtrack_t rtracks[MAX_TRACKS];
+static int nrtracks;
+
+/* A file played to the peer in real time, looped, by its own thread. */
+typedef struct {
+	char *path;
+	omnirtc_track_t track;
+	pthread_t thread;
+	uint64_t frames;
+} sender_t;
+
+static sender_t senders[MAX_SENDERS];
+static int nsenders;
+static volatile int stopping;
+
+static int has_start_code(const uint8_t *p, size_t n, size_t i) {
+	return i + 3 <= n && p[i] == 0 && p[i + 1] == 0 && (p[i + 2] == 1 || (i + 4 <= n && p[i + 2] == 0 && p[i + 3] == 1));
+}
+
+/* Under mu: checks one frame's bitstream and counts it. VP8: the frame tag's
+ * first partition fits, and a keyframe has the start code and a size (RFC
+ * 6386 9.1). H264: Annex-B NAL units; a keyframe carries an SPS and an IDR
+ * slice. Opus: at least the TOC byte. */
+static void count_frame(rtrack_t *t, const uint8_t *p, size_t n, int keyframe, int64_t lost) {
+	t->frames++;
+	t->bytes += n;
+	t->lost += (uint64_t)(lost > 0 ? lost : 0);
+	if (keyframe) t->keyframes++;
+	int ok = 0;
+	if (strcasecmp(t->mime, "video/VP8") == 0 && n >= 3) {
+		uint32_t tag = p[0] | p[1] << 8 | (uint32_t)p[2] << 16;
+		int key = !(tag & 1);
+		size_t first = (tag >> 5) & 0x7ffff;
+		ok = first <= n - 3;
+		if (key) {
+			ok = ok && n >= 10 && p[3] == 0x9d && p[4] == 0x01 && p[5] == 0x2a;
+			if (ok) {
+				t->width = (p[6] | p[7] << 8) & 0x3fff;
+				t->height = (p[8] | p[9] << 8) & 0x3fff;
+				ok = t->width > 0 && t->height > 0;
+			}
+		}
+	} else if (strcasecmp(t->mime, "video/H264") == 0) {
+		int sps = 0, idr = 0, nals = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (!has_start_code(p, n, i)) continue;
+			i += p[i + 2] == 1 ? 3 : 4;
+			if (i >= n || (p[i] & 0x80)) {
+				nals = -1000; /* forbidden_zero_bit set, or nothing after a start code */
+				break;
+			}
+			nals++;
+			if ((p[i] & 0x1f) == 7) sps = 1;
+			if ((p[i] & 0x1f) == 5) idr = 1;
+		}
+		ok = nals > 0 && has_start_code(p, n, 0);
+		if (keyframe && sps && idr) t->idr++;
+	} else if (strcasecmp(t->mime, "audio/opus") == 0) {
+		ok = n >= 1;
+	}
+	if (ok) t->valid++;
+}
+
+static rtrack_t *track_by_handle(omnirtc_track_t h) {
+	for (int i = 0; i < nrtracks; i++)
+		if (rtracks[i].handle == h) return &rtracks[i];
+	return NULL;
+}
+
+static void copy_field(char *dst, size_t cap, const char *json, const char *key) {
+	char *v = json ? json_string(json, key) : NULL;
+	snprintf(dst, cap, "%s", v ? v : "");
+	free(v);
+}
+
+static void on_track(const omnirtc_event_t *e) {
+	omnirtc_track_set_receive(e->track, "{\"mode\":\"frames\"}");
+	char *codec = json_object(e->text, "codec");
+	pthread_mutex_lock(&mu);
+	if (nrtracks < MAX_TRACKS) {
+		rtrack_t *t = &rtracks[nrtracks++];
+		*t = (rtrack_t){.handle = e->track};
+		copy_field(t->kind, sizeof t->kind, e->text, "kind");
+		snprintf(t->rid, sizeof t->rid, "%s", e->rid ? e->rid : "");
+		copy_field(t->mime, sizeof t->mime, codec, "mimeType");
+	}
+	pthread_mutex_unlock(&mu);
+	free(codec);
+	emit("{\"ev\":\"track\",%s", e->text + 1); /* the track's info fields */
+}
+
 static void on_event(void *user_data, const omnirtc_event_t *e) {
 	(void)user_data;
 	switch (e->type) {
@@ -316,6 +422,21 @@ static void on_event(void *user_data, const omnirtc_event_t *e) {
 			settle(c);
 			funlockfile(stdout);
 		}
+		pthread_mutex_unlock(&mu);
+		break;
+	}
+	case OMNIRTC_EVENT_TRACK: on_track(e); break;
+	case OMNIRTC_EVENT_TRACK_FRAME: {
+		pthread_mutex_lock(&mu);
+		rtrack_t *t = track_by_handle(e->track);
+		if (t) count_frame(t, e->data, e->size, e->keyframe, e->value);
+		pthread_mutex_unlock(&mu);
+		break;
+	}
+	case OMNIRTC_EVENT_TRACK_ENDED: {
+		pthread_mutex_lock(&mu);
+		rtrack_t *t = track_by_handle(e->track);
+		if (t) t->handle = 0;
 		pthread_mutex_unlock(&mu);
 		break;
 	}
@@ -428,6 +549,125 @@ static void reply_status(long id, const char *what, omnirtc_status_t s) {
 	else emit_error(id, what, s);
 }
 
+static void op_tracks(long id) {
+	pthread_mutex_lock(&mu);
+	flockfile(stdout);
+	printf("{\"id\":%ld,\"ok\":true,\"tracks\":[", id);
+	for (int i = 0; i < nrtracks; i++) {
+		const rtrack_t *t = &rtracks[i];
+		printf("%s{\"kind\":\"%s\",\"rid\":\"%s\",\"mimeType\":\"%s\",\"frames\":%llu,\"keyframes\":%llu,\"bytes\":%llu,"
+		       "\"lost\":%llu,\"valid\":%llu,\"idrKeyframes\":%llu,\"width\":%d,\"height\":%d,\"ended\":%s}",
+		       i ? "," : "", t->kind, t->rid, t->mime, (unsigned long long)t->frames,
+		       (unsigned long long)t->keyframes, (unsigned long long)t->bytes, (unsigned long long)t->lost,
+		       (unsigned long long)t->valid, (unsigned long long)t->idr, t->width, t->height,
+		       t->handle ? "false" : "true");
+	}
+	puts("]}");
+	fflush(stdout);
+	funlockfile(stdout);
+	pthread_mutex_unlock(&mu);
+}
+
+static uint64_t now_us(void) {
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* Plays one file to its track in real time until stopping, from the start
+ * again at its end. */
+static void *play_file(void *arg) {
+	sender_t *snd = arg;
+	uint64_t due = now_us();
+	while (!stopping) {
+		omnirtc_media_reader_t reader = 0;
+		if (omnirtc_media_reader_open(snd->path, NULL, &reader, NULL) != OMNIRTC_OK) break;
+		while (!stopping) {
+			uint8_t *data = NULL;
+			size_t size = 0;
+			uint64_t duration = 0;
+			if (omnirtc_media_reader_next(reader, &data, &size, &duration, NULL) != OMNIRTC_OK || !data) break;
+			omnirtc_status_t s = omnirtc_track_write_sample(snd->track, NULL, data, size, duration);
+			omnirtc_free(data);
+			if (s != OMNIRTC_OK) {
+				stopping = 1;
+				break;
+			}
+			snd->frames++;
+			due += duration ? duration : 20000;
+			uint64_t now = now_us();
+			if (due > now) sleep_ms((long)((due - now) / 1000));
+		}
+		omnirtc_media_reader_close(reader);
+	}
+	return NULL;
+}
+
+static void stop_senders(void) {
+	stopping = 1;
+	for (int i = 0; i < nsenders; i++) {
+		pthread_join(senders[i].thread, NULL);
+		omnirtc_track_close(senders[i].track);
+		free(senders[i].path);
+	}
+	nsenders = 0;
+	stopping = 0;
+}
+
+/* sendMedia {"files":[path…]}: a track per file, added to the peer; each is
+ * played once the call is up (samples before that are dropped). */
+static void op_send_media(const char *m, long id) {
+	const char *p = json_find(m, "files");
+	if (!p || *p != '[') {
+		emit_error(id, "sendMedia: files", OMNIRTC_ERR_INVALID_ARGUMENT);
+		return;
+	}
+	p = skip_ws(p + 1);
+	while (*p == '"' && nsenders < MAX_SENDERS) {
+		char *wrapped = NULL;
+		const char *end = skip_string(p);
+		if (asprintf(&wrapped, "{\"f\":%.*s}", (int)(end - p), p) < 0) break;
+		sender_t *snd = &senders[nsenders];
+		*snd = (sender_t){.path = json_string(wrapped, "f")};
+		free(wrapped);
+		omnirtc_media_reader_t reader = 0;
+		char *info = NULL, *codec = NULL, *init = NULL;
+		omnirtc_transceiver_t transceiver = 0;
+		omnirtc_status_t s = omnirtc_media_reader_open(snd->path, NULL, &reader, &info);
+		if (s == OMNIRTC_OK) {
+			omnirtc_media_reader_close(reader);
+			codec = json_string(info, "codec");
+			if (asprintf(&init, "{\"codec\":\"%s\",\"streamId\":\"omnirtc-interop\"}", codec) < 0) init = NULL;
+			s = omnirtc_track_create(init, &snd->track);
+		}
+		if (s == OMNIRTC_OK) s = omnirtc_peer_add_track(pc, snd->track, &transceiver);
+		omnirtc_free(info);
+		free(codec);
+		free(init);
+		if (s != OMNIRTC_OK) {
+			emit_error(id, snd->path, s);
+			free(snd->path);
+			return;
+		}
+		pthread_create(&snd->thread, NULL, play_file, snd);
+		nsenders++;
+		p = skip_ws(end);
+		if (*p == ',') p = skip_ws(p + 1);
+	}
+	reply_status(id, "sendMedia", OMNIRTC_OK);
+}
+
+static void op_stats(long id) {
+	char *report = NULL;
+	omnirtc_status_t s = omnirtc_peer_get_stats(pc, &report);
+	if (s != OMNIRTC_OK) {
+		emit_error(id, "omnirtc_peer_get_stats", s);
+		return;
+	}
+	emit("{\"id\":%ld,\"ok\":true,\"report\":%s}", id, report);
+	omnirtc_free(report);
+}
+
 static void handle(const char *m) {
 	long id = json_long(m, "id", 0);
 	char *op = json_string(m, "op");
@@ -489,9 +729,16 @@ static void handle(const char *m) {
 		reply_status(id, "omnirtc_channel_close", omnirtc_channel_close(h));
 		free(label);
 	} else if (strcmp(op, "closePeer") == 0) {
+		stop_senders();
 		reply_status(id, "omnirtc_peer_close", omnirtc_peer_close(pc));
 	} else if (strcmp(op, "state") == 0) {
 		op_state(id);
+	} else if (strcmp(op, "tracks") == 0) {
+		op_tracks(id);
+	} else if (strcmp(op, "stats") == 0) {
+		op_stats(id);
+	} else if (strcmp(op, "sendMedia") == 0) {
+		op_send_media(m, id);
 	} else {
 		emit_error(id, op, OMNIRTC_ERR_NOT_SUPPORTED);
 	}
@@ -505,6 +752,7 @@ int main(void) {
 	size_t cap = 0;
 	while (getline(&line, &cap, stdin) > 0) handle(line);
 	free(line);
+	stop_senders();
 	if (pc) omnirtc_peer_close(pc); /* INVALID_HANDLE if already closed */
 	omnirtc_shutdown();
 	return 0;

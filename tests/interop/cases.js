@@ -2,6 +2,10 @@
 // (C, Python, Node) with a browser on the other side. `s` is a Session.
 'use strict';
 const assert = require('node:assert/strict');
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
 
 const MIB = 1 << 20;
 const BOTH = ['browser', 'library'];
@@ -21,7 +25,8 @@ const connected = (st) => st.connection === 'connected' && ['connected', 'comple
 const cases = [];
 // mdns: also run with the browser's addresses behind mDNS names;
 // browsers: only with these browsers (default: all).
-const add = (name, run, { mdns = false, browsers } = {}) => cases.push({ name, run, mdns, browsers });
+// languages: only with these library peers (default: all).
+const add = (name, run, { mdns = false, browsers, languages } = {}) => cases.push({ name, run, mdns, browsers, languages });
 
 for (const offerer of BOTH) {
   add(`${offerer} offers; text both ways`, async (s) => {
@@ -122,5 +127,131 @@ for (const initiator of BOTH) {
     await s.side(other(initiator)).waitFor({ ev: 'close', label: 'chat' }, m);
   });
 }
+
+// ---- media ---------------------------------------------------------------
+// The Node binding has no media API yet: media cases run with C and Python.
+const MEDIA_LANGUAGES = ['c', 'python'];
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `side`'s reply to `op` until pred holds; returns the last reply. */
+async function poll(s, side, op, pred, timeout = 15000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const reply = await s.side(side).call(op);
+    if (pred(reply)) return reply;
+    if (Date.now() > deadline) throw new Error(`${side}: '${op}' never matched: ${JSON.stringify(reply).slice(0, 3000)}`);
+    await sleep(250);
+  }
+}
+
+/** The RTP stream stats of one type ('inbound-rtp', 'outbound-rtp') in a
+ * stats report, each with its codec's mimeType. */
+function rtpStats(report, type) {
+  return Object.values(report).filter((r) => r.type === type)
+    .map((r) => ({ ...r, mimeType: report[r.codecId]?.mimeType }));
+}
+
+let files;
+/** Small test media made with ffmpeg once per run: 3 s of 320x240 VP8 at
+ * 30 fps with a keyframe every second (IVF), 3 s of a 440 Hz sine in Opus (Ogg). */
+function mediaFiles() {
+  if (files) return files;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'omnirtc-interop-media-'));
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  const ffmpeg = (...args) => execFileSync('ffmpeg', ['-nostdin', '-loglevel', 'error', '-y', ...args]);
+  files = { video: path.join(dir, 'video.ivf'), audio: path.join(dir, 'audio.ogg') };
+  ffmpeg('-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=30', '-t', '3', '-c:v', 'libvpx', '-g', '30',
+    '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '400k', files.video);
+  ffmpeg('-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', '3', '-c:a', 'libopus', '-b:a', '48k', files.audio);
+  return files;
+}
+
+const byKind = (tracks, kind) => tracks.filter((t) => t.kind === kind);
+
+/** Checks a received track: its codec, and every frame reassembled intact. */
+function checkFrames(t, mimeType, minFrames) {
+  assert.equal(t.mimeType.toLowerCase(), mimeType.toLowerCase(), `${t.kind} codec`);
+  assert.ok(t.frames >= minFrames, `${t.kind}${t.rid ? ` ${t.rid}` : ''}: ${t.frames} frames`);
+  assert.equal(t.valid, t.frames, `${t.kind}${t.rid ? ` ${t.rid}` : ''}: every frame a well-formed ${mimeType} frame`);
+  if (t.kind === 'video') assert.ok(t.keyframes >= 1, 'a keyframe arrived');
+}
+
+/** Packets counted by the library's inbound-rtp stats: at least one per frame. */
+async function checkPackets(s, tracks) {
+  const inbound = rtpStats((await s.side('library').call('stats')).report, 'inbound-rtp');
+  for (const t of tracks) {
+    const st = inbound.find((r) => r.kind === t.kind && (r.rid || '') === t.rid);
+    assert.ok(st, `inbound-rtp stats for ${t.kind} ${t.rid}`);
+    assert.ok(st.packetsReceived >= t.frames, `${t.kind} ${t.rid}: ${st.packetsReceived} packets for ${t.frames} frames`);
+  }
+  return inbound;
+}
+
+for (const codec of ['VP8', 'H264']) {
+  // Debian's Firefox ESR offers no H264 (OpenH264 is a plugin it downloads;
+  // it offers VP8, VP9 and AV1), so H264 runs with Chromium only.
+  add(`fake camera (${codec}) and microphone (Opus) from the browser: frames reassembled, packets counted`, async (s) => {
+    await s.side('browser').call('addMedia', { audio: true, video: true, codec });
+    await s.negotiate('browser');
+    const { tracks } = await poll(s, 'library', 'tracks', ({ tracks: ts }) =>
+      byKind(ts, 'video').some((t) => t.frames >= 30) && byKind(ts, 'audio').some((t) => t.frames >= 50));
+    assert.equal(tracks.length, 2, 'one audio and one video track');
+    const [video] = byKind(tracks, 'video');
+    const [audio] = byKind(tracks, 'audio');
+    checkFrames(video, `video/${codec}`, 30);
+    checkFrames(audio, 'audio/opus', 50);
+    if (codec === 'VP8') assert.ok(video.width > 0 && video.height > 0, 'keyframe size');
+    else assert.ok(video.idrKeyframes >= 1, 'a keyframe with an SPS and an IDR slice');
+    const inbound = await checkPackets(s, tracks);
+    const outbound = rtpStats((await s.side('browser').call('stats')).report, 'outbound-rtp');
+    assert.ok(outbound.some((r) => r.kind === 'video' && r.framesEncoded > 0 && r.mimeType === `video/${codec}`), 'the browser encoded');
+    return tracks.map((t) => `${t.mimeType}: ${t.frames} frames (${t.keyframes} key, ${t.lost} packets lost)` +
+      `${t.width ? ` ${t.width}x${t.height}` : ''}, ${inbound.find((r) => r.kind === t.kind).packetsReceived} packets`).join('; ');
+  }, { languages: MEDIA_LANGUAGES, browsers: codec === 'H264' ? ['chromium'] : undefined });
+}
+
+add('the library sends VP8 and Opus that the browser decodes (getStats)', async (s) => {
+  const { video, audio } = mediaFiles();
+  await s.side('library').call('sendMedia', { files: [video, audio] });
+  await s.negotiate('library');
+  const sample = async () => {
+    const inbound = rtpStats((await s.side('browser').call('stats')).report, 'inbound-rtp');
+    return { v: inbound.find((r) => r.kind === 'video'), a: inbound.find((r) => r.kind === 'audio') };
+  };
+  const ready = ({ v, a }) => v && a && v.framesDecoded > 0 && v.packetsReceived > 0 && a.packetsReceived > 0;
+  const deadline = Date.now() + 15000;
+  let first = await sample();
+  while (!ready(first)) {
+    if (Date.now() > deadline) throw new Error(`the browser decoded nothing: ${JSON.stringify(first)}`);
+    await sleep(250);
+    first = await sample();
+  }
+  await sleep(1000);
+  const then = await sample();
+  assert.equal(then.v.mimeType, 'video/VP8');
+  assert.equal(then.a.mimeType.toLowerCase(), 'audio/opus');
+  assert.ok(then.v.framesDecoded > first.v.framesDecoded, `framesDecoded grows: ${first.v.framesDecoded} -> ${then.v.framesDecoded}`);
+  assert.ok(then.v.packetsReceived > first.v.packetsReceived, 'video packetsReceived grows');
+  assert.ok(then.a.packetsReceived > first.a.packetsReceived, 'audio packetsReceived grows');
+  assert.equal(then.v.frameWidth, 320, 'decoded width');
+  assert.equal(then.v.frameHeight, 240, 'decoded height');
+  return `browser: VP8 framesDecoded ${first.v.framesDecoded} -> ${then.v.framesDecoded}, packetsReceived ` +
+    `${first.v.packetsReceived} -> ${then.v.packetsReceived}; Opus packetsReceived ${first.a.packetsReceived} -> ${then.a.packetsReceived}`;
+}, { languages: MEDIA_LANGUAGES });
+
+add('simulcast from the browser (1280x720 canvas, rids q/h/f) received as three layers', async (s) => {
+  const rids = ['q', 'h', 'f'];
+  await s.side('browser').call('addMedia', { video: true, rids, codec: 'VP8' });
+  await s.negotiate('browser');
+  const { tracks } = await poll(s, 'library', 'tracks', ({ tracks: ts }) =>
+    rids.every((rid) => ts.some((t) => t.rid === rid && t.frames >= 10 && t.width > 0)), 20000);
+  const layers = rids.map((rid) => tracks.find((t) => t.rid === rid));
+  for (const t of layers) checkFrames(t, 'video/VP8', 10);
+  const widths = layers.map((t) => t.width);
+  assert.ok(widths[0] < widths[1] && widths[1] < widths[2], `three sizes, smallest first: ${widths}`);
+  const inbound = await checkPackets(s, layers);
+  return layers.map((t) => `${t.rid}: ${t.width}x${t.height}, ${t.frames} frames, ` +
+    `${inbound.find((r) => r.rid === t.rid).packetsReceived} packets`).join('; ');
+}, { languages: MEDIA_LANGUAGES });
 
 module.exports = { cases };

@@ -15,6 +15,11 @@ const TIMEOUT = 20000;
 
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+// For the media cases: the fake camera and microphone, granted without a
+// prompt. Only where the IPs are shown anyway: a page allowed to capture
+// sees the host addresses instead of mDNS names.
+const CHROMIUM_MEDIA_FLAGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required'];
 
 /** One peer under test, whatever its transport: call(op) resolves with the
  * reply, events are kept so waitFor can look back from a mark. */
@@ -176,7 +181,7 @@ async function launchChromium({ exposeIps }) {
   const { chromium } = require('playwright-core');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'omnirtc-chromium-'));
   const args = [...CHROMIUM_FLAGS];
-  if (exposeIps) args.push('--disable-features=WebRtcHideLocalIpsWithMdns');
+  if (exposeIps) args.push('--disable-features=WebRtcHideLocalIpsWithMdns', ...CHROMIUM_MEDIA_FLAGS);
   const context = await chromium.launchPersistentContext(dir, { executablePath: '/usr/bin/chromium', args, headless: true });
   return {
     name: 'chromium',
@@ -206,6 +211,9 @@ async function launchFirefox({ exposeIps }) {
     'user_pref("browser.shell.checkDefaultBrowser", false);',
     'user_pref("datareporting.policy.dataSubmissionEnabled", false);',
     'user_pref("network.captive-portal-service.enabled", false);',
+    // the media cases' fake camera and microphone, as for Chromium above
+    ...(exposeIps ? ['media.navigator.streams.fake', 'media.navigator.permission.disabled']
+      .map((pref) => `user_pref("${pref}", true);`) : []),
     '',
   ].join('\n'));
   const child = spawn('/usr/bin/firefox-esr', ['--headless', '--no-remote', '--profile', dir, '--remote-debugging-port=0'],

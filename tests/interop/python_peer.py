@@ -15,6 +15,8 @@ from typing import Any, Callable, Optional
 
 import omnirtc
 from omnirtc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription, candidate_from_sdp
+from omnirtc.mediafile import MediaReader
+from omnirtc.mediastreams import LocalTrack, MediaStreamError, RemoteStreamTrack
 
 HIGH_WATER = 1 << 20
 TEXT_UNIT = "héllo wörld ✓ "  # 14 characters, 18 UTF-8 bytes
@@ -52,6 +54,59 @@ def payload(binary: bool, size: int, i: int) -> bytes | str:
     return text[: max(1, size * 14 // 18)]
 
 
+def has_start_code(p: bytes, i: int) -> bool:
+    return p[i : i + 3] == b"\0\0\1" or p[i : i + 4] == b"\0\0\0\1"
+
+
+class TrackTally:
+    """The frames of one received track, each checked against its codec's
+    bitstream: VP8's frame tag and keyframe header (RFC 6386 9.1), H264's
+    Annex-B NAL units (a keyframe with an SPS and an IDR slice), Opus's TOC byte."""
+
+    def __init__(self, track: RemoteStreamTrack) -> None:
+        self.kind, self.rid, self.mime = track.kind, track.rid, track.codec.get("mimeType", "")
+        self.frames = self.keyframes = self.bytes = self.lost = self.valid = self.idr = 0
+        self.width = self.height = 0
+        self.ended = False
+
+    def add(self, p: bytes, keyframe: bool, lost: int) -> None:
+        self.frames += 1
+        self.bytes += len(p)
+        self.lost += max(lost, 0)
+        self.keyframes += int(keyframe)
+        mime, ok = self.mime.lower(), False
+        if mime == "video/vp8" and len(p) >= 3:
+            tag = p[0] | p[1] << 8 | p[2] << 16
+            ok = (tag >> 5) & 0x7FFFF <= len(p) - 3
+            if not tag & 1:
+                ok = ok and len(p) >= 10 and p[3:6] == b"\x9d\x01\x2a"
+                if ok:
+                    self.width = (p[6] | p[7] << 8) & 0x3FFF
+                    self.height = (p[8] | p[9] << 8) & 0x3FFF
+                    ok = self.width > 0 and self.height > 0
+        elif mime == "video/h264":
+            types, i, bad = [], 0, False
+            while i < len(p):
+                if has_start_code(p, i):
+                    i += 3 if p[i + 2] == 1 else 4
+                    if i >= len(p) or p[i] & 0x80:
+                        bad = True
+                        break
+                    types.append(p[i] & 0x1F)
+                i += 1
+            ok = not bad and bool(types) and has_start_code(p, 0)
+            if keyframe and 7 in types and 5 in types:
+                self.idr += 1
+        elif mime == "audio/opus":
+            ok = len(p) >= 1
+        self.valid += int(ok)
+
+    def result(self) -> dict[str, Any]:
+        return {"kind": self.kind, "rid": self.rid, "mimeType": self.mime, "frames": self.frames,
+                "keyframes": self.keyframes, "bytes": self.bytes, "lost": self.lost, "valid": self.valid,
+                "idrKeyframes": self.idr, "width": self.width, "height": self.height, "ended": self.ended}
+
+
 class Agent:
     def __init__(self) -> None:
         self.pc: Optional[RTCPeerConnection] = None
@@ -59,6 +114,9 @@ class Agent:
         self.received: dict[str, Tally] = {}
         self.expects: list[tuple[str, int, int]] = []
         self.signaling = asyncio.Lock()
+        self.tracks: list[TrackTally] = []
+        self.players: list[asyncio.Task[None]] = []
+        self.local_tracks: list[LocalTrack] = []
 
     def tally(self, label: str) -> Tally:
         return self.received.setdefault(label, Tally())
@@ -99,6 +157,8 @@ class Agent:
     async def op_create(self, m: dict[str, Any]) -> dict[str, Any]:
         pc = self.pc = RTCPeerConnection(RTCConfiguration(omnirtc=(m.get("config") or {}).get("omnirtc", {})))
         pc.on("datachannel", lambda channel: self.adopt(channel, True))
+        pc.setTrackReceive("frames")
+        pc.on("track", self.on_track)
         pc.on("signalingstatechange", lambda: emit({"ev": "signaling", "state": pc.signalingState}))
         pc.on("iceconnectionstatechange", lambda: emit({"ev": "ice", "state": pc.iceConnectionState}))
         pc.on("connectionstatechange", lambda: emit({"ev": "connection", "state": pc.connectionState}))
@@ -152,6 +212,7 @@ class Agent:
 
     async def op_closePeer(self, m: dict[str, Any]) -> dict[str, Any]:
         assert self.pc is not None
+        self.stop_media()
         await self.pc.close()
         return {}
 
@@ -161,6 +222,61 @@ class Agent:
         return {"signaling": pc.signalingState, "ice": pc.iceConnectionState, "connection": pc.connectionState,
                 "maxMessageSize": pc.sctp.maxMessageSize if pc.connectionState != "closed" else None,
                 "channels": {label: c.readyState for label, c in self.channels.items()}}
+
+    # --- media ----------------------------------------------------------------
+    def on_track(self, track: RemoteStreamTrack) -> None:
+        tally = TrackTally(track)
+        self.tracks.append(tally)
+        emit({"ev": "track", "kind": track.kind, "rid": track.rid, "id": track.id, "codec": track.codec})
+
+        async def read() -> None:
+            try:
+                while True:
+                    frame = await track.recv()
+                    tally.add(frame.data, frame.keyframe, frame.lost)
+            except MediaStreamError:
+                tally.ended = True
+
+        task = asyncio.ensure_future(read())
+        self.players.append(task)
+
+    async def play(self, path: str, track: LocalTrack) -> None:
+        """Plays a file to the track in real time, from the start again at its end."""
+        loop = asyncio.get_running_loop()
+        due = loop.time()
+        while True:
+            with MediaReader(path) as reader:
+                for frame in reader:
+                    track.write_sample(frame.data, frame.duration)
+                    due += frame.duration or 0.02
+                    await asyncio.sleep(max(0.0, due - loop.time()))
+
+    async def op_sendMedia(self, m: dict[str, Any]) -> dict[str, Any]:
+        assert self.pc is not None
+        for path in m["files"]:
+            with MediaReader(path) as reader:
+                codec = reader.info["codec"]
+            track = LocalTrack(codec, streamId="omnirtc-interop")
+            self.pc.addTrack(track)
+            self.local_tracks.append(track)
+            self.players.append(asyncio.ensure_future(self.play(path, track)))
+        return {}
+
+    async def op_tracks(self, m: dict[str, Any]) -> dict[str, Any]:
+        return {"tracks": [t.result() for t in self.tracks]}
+
+    async def op_stats(self, m: dict[str, Any]) -> dict[str, Any]:
+        assert self.pc is not None
+        report = await self.pc.getStats()
+        return {"report": {key: dict(value) for key, value in report.items()}}
+
+    def stop_media(self) -> None:
+        for task in self.players:
+            task.cancel()
+        for track in self.local_tracks:
+            track.stop()
+        self.players.clear()
+        self.local_tracks.clear()
 
     async def handle(self, m: dict[str, Any]) -> None:
         try:
@@ -191,6 +307,7 @@ async def main() -> None:
         task = asyncio.create_task(agent.handle(json.loads(line)))
         tasks.add(task)
         task.add_done_callback(tasks.discard)
+    agent.stop_media()
     if agent.pc is not None:
         await agent.pc.close()
 
