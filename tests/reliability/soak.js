@@ -1,0 +1,57 @@
+'use strict';
+// Soak through the Node binding: CYCLES connect/exchange/close cycles with
+// CONCURRENT pairs at a time; afterwards the library's debug counters are
+// back at their baseline and RSS comes back near it.
+// Usage: node soak.js [CYCLES [CONCURRENT]]
+const path = require('node:path');
+const { openPair, once } = require(path.join(__dirname, '../../bindings/node/test/helpers.js'));
+const { debugCounters } = require(path.join(__dirname, '../../bindings/node'));
+
+async function cycle(n) {
+  const [a, b, local, remote] = await openPair();
+  const got = once(remote, 'message');
+  local.send(`cycle ${n}`);
+  if ((await got).data !== `cycle ${n}`) throw new Error('wrong message');
+  const back = once(local, 'message');
+  remote.send(Buffer.from(`cycle ${n}`));
+  if (Buffer.from((await back).data).toString() !== `cycle ${n}`) throw new Error('wrong message back');
+  a.close();
+  b.close();
+}
+
+async function run(cycles, concurrent) {
+  let next = 0;
+  const worker = async () => { while (next < cycles) await cycle(next++); };
+  await Promise.all(Array.from({ length: concurrent }, worker));
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function main() {
+  const cycles = Number(process.argv[2] || 100);
+  const concurrent = Number(process.argv[3] || 20);
+  await run(concurrent, concurrent); // warm-up
+  await sleep(500);
+  const base = debugCounters();
+  const rssBase = process.memoryUsage().rss >> 10;
+  const start = Date.now();
+  await run(cycles, concurrent);
+  const elapsed = (Date.now() - start) / 1000;
+  let now;
+  let back = false;
+  for (const deadline = Date.now() + 30000; !back && Date.now() < deadline; await sleep(100)) {
+    if (global.gc) global.gc();
+    now = debugCounters();
+    back = now.handles.peer === base.handles.peer && now.handles.channel === base.handles.channel &&
+      now.peers === base.peers && now.queuedEvents === 0 && now.sockets <= base.sockets &&
+      now.goroutines <= base.goroutines + 5;
+  }
+  const rss = process.memoryUsage().rss >> 10;
+  console.log(`node soak: ${cycles} cycles, ${concurrent} concurrent pairs, ${elapsed.toFixed(1)} s ` +
+    `(${(cycles / elapsed).toFixed(0)} cycles/s); counters ${JSON.stringify(base)} -> ${JSON.stringify(now)}; ` +
+    `RSS ${rssBase} KiB baseline, ${rss} after`);
+  if (!back) throw new Error('debug counters not back at baseline');
+  if (rss > rssBase * 1.25 + 16384) throw new Error('RSS did not come back near its baseline');
+}
+
+main().catch((err) => { console.error(err); process.exit(1); });
