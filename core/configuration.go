@@ -107,7 +107,7 @@ func decodeStrict(text []byte, v any) error {
 		return nil
 	}
 	if !utf8.Valid(text) {
-		return errors.New("JSON text is not valid UTF-8")
+		return errors.New("malformed JSON: the text is not valid UTF-8")
 	}
 	dec := json.NewDecoder(bytes.NewReader(text))
 	dec.DisallowUnknownFields()
