@@ -3,12 +3,12 @@
 # concurrent pairs through the C ABI, then through Python and Node; the debug
 # counters and RSS must return to their baseline. Each runs in a private
 # network namespace. Usage: scripts/soak.sh [C_CYCLES [BINDING_CYCLES]]
-# (defaults 10000 and 2000).
+# (default 10000 each).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 cycles=${1:-10000}
-binding_cycles=${2:-2000}
+binding_cycles=${2:-$cycles}
 out=build/reliability
 mkdir -p "$out"
 cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g $(pkg-config --cflags omnirtc) -Itests/c/harness \
@@ -22,4 +22,4 @@ PYTHONPATH="$ROOT/bindings/python:$ROOT/bindings/python/tests" \
 	scripts/netns-run.sh "$venv_python" tests/reliability/soak.py "$binding_cycles" 50
 echo "==> Node: $binding_cycles cycles, 50 concurrent pairs"
 scripts/build-node-addon.sh >/dev/null
-scripts/netns-run.sh node tests/reliability/soak.js "$binding_cycles" 50
+scripts/netns-run.sh node --expose-gc tests/reliability/soak.js "$binding_cycles" 50

@@ -81,7 +81,7 @@ step "Python soak (100 cycles, 50 concurrent)" "$out/soak-python.txt" \
 	env PYTHONPATH="$ROOT/bindings/python:$ROOT/bindings/python/tests" \
 	scripts/netns-run.sh "$venv_python" tests/reliability/soak.py 100 50
 step "Node soak (100 cycles, 50 concurrent)" "$out/soak-node.txt" bash -c 'scripts/build-node-addon.sh >/dev/null &&
-	scripts/netns-run.sh node tests/reliability/soak.js 100 50'
+	scripts/netns-run.sh node --expose-gc tests/reliability/soak.js 100 50'
 for f in c python node; do
 	sed 's/^/soak | /' "$out/soak-$f.txt" | grep 'soak: ' >>"$OMNIRTC_RELIABILITY_LOG"
 done

@@ -1,8 +1,9 @@
 'use strict';
 // Soak through the Node binding: CYCLES connect/exchange/close cycles with
 // CONCURRENT pairs at a time; afterwards the library's debug counters are
-// back at their baseline and RSS comes back near it.
-// Usage: node soak.js [CYCLES [CONCURRENT]]
+// back at their baseline and RSS comes back near it, without growing from
+// cycle to cycle.
+// Usage: node --expose-gc soak.js [CYCLES [CONCURRENT]]
 const path = require('node:path');
 const { openPair, once } = require(path.join(__dirname, '../../bindings/node/test/helpers.js'));
 const { debugCounters } = require(path.join(__dirname, '../../bindings/node'));
@@ -26,6 +27,8 @@ async function run(cycles, concurrent) {
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+// RSS after a full collection when node runs with --expose-gc.
+const rssKiB = () => { if (global.gc) global.gc(); return process.memoryUsage().rss >> 10; };
 
 async function main() {
   const cycles = Number(process.argv[2] || 100);
@@ -33,9 +36,11 @@ async function main() {
   await run(concurrent, concurrent); // warm-up
   await sleep(500);
   const base = debugCounters();
-  const rssBase = process.memoryUsage().rss >> 10;
+  const rssBase = rssKiB();
   const start = Date.now();
-  await run(cycles, concurrent);
+  await run(Math.floor(cycles / 10), concurrent);
+  const rssTenth = rssKiB();
+  await run(cycles - Math.floor(cycles / 10), concurrent);
   const elapsed = (Date.now() - start) / 1000;
   let now;
   let back = false;
@@ -46,12 +51,14 @@ async function main() {
       now.peers === base.peers && now.queuedEvents === 0 && now.sockets <= base.sockets &&
       now.goroutines <= base.goroutines + 5;
   }
-  const rss = process.memoryUsage().rss >> 10;
+  const rss = rssKiB();
   console.log(`node soak: ${cycles} cycles, ${concurrent} concurrent pairs, ${elapsed.toFixed(1)} s ` +
     `(${(cycles / elapsed).toFixed(0)} cycles/s); counters ${JSON.stringify(base)} -> ${JSON.stringify(now)}; ` +
-    `RSS ${rssBase} KiB baseline, ${rss} after`);
+    `RSS ${rssBase} KiB baseline, ${rssTenth} a tenth in, ${rss} after`);
   if (!back) throw new Error('debug counters not back at baseline');
   if (rss > rssBase * 1.25 + 16384) throw new Error('RSS did not come back near its baseline');
+  // (a tenth of a short run is too early for the heap to have settled)
+  if (cycles >= 1000 && rss > rssTenth * 1.10 + 8192) throw new Error('RSS grew from cycle to cycle');
 }
 
 main().catch((err) => { console.error(err); process.exit(1); });
