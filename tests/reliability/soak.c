@@ -3,7 +3,7 @@
  * checked message each way and closes. Afterwards the debug counters
  * (handles, goroutines, sockets, live peers, queued events) must be back at
  * their baseline, and RSS must neither grow from cycle to cycle (end within
- * 10% + 4 MiB of where it stood a tenth of the way in) nor end far above the
+ * 10% + 4 MiB of where it stood half-way) nor end far above the
  * warm baseline (50% + 8 MiB: Go keeps freed heap and the last
  * sockets' buffers for a while).
  * Usage: soak [CYCLES [CONCURRENT]]  (default 300 50) */
@@ -87,7 +87,7 @@ int main(int argc, char **argv) {
 	}
 	sleep_ms(500); /* the last sockets and goroutines of the warm-up wind down */
 	base = read_counters();
-	long rss_base = rss_kib(), rss_peak = rss_base, rss_tenth = 0;
+	long rss_base = rss_kib(), rss_peak = rss_base, rss_half = 0;
 	double start = seconds();
 	atomic_store(&done_cycles, 0);
 	total_cycles = cycles;
@@ -100,8 +100,8 @@ int main(int argc, char **argv) {
 		long rss = rss_kib();
 		rss_peak = rss > rss_peak ? rss : rss_peak;
 		long done = atomic_load(&done_cycles);
-		if (rss_tenth == 0 && done >= cycles / 10)
-			rss_tenth = rss;
+		if (rss_half == 0 && done >= cycles / 2)
+			rss_half = rss;
 		if (done - reported >= 1000) {
 			fprintf(stderr, "soak: %ld/%ld cycles, %.0f s, RSS %ld KiB\n", done, cycles, seconds() - start, rss);
 			reported = done;
@@ -113,23 +113,23 @@ int main(int argc, char **argv) {
 	double elapsed = seconds() - start;
 	wait_counters_back(base, 5, 30000);
 	counters_t end = read_counters();
-	if (rss_tenth == 0)
-		rss_tenth = rss_peak;
+	if (rss_half == 0)
+		rss_half = rss_peak;
 	long rss_end = rss_kib();
 	for (int waited = 0; waited < 20000 && (rss_end > rss_base + rss_base / 2 + 8192 ||
-	                                         (cycles >= 1000 && rss_end > rss_tenth + rss_tenth / 10 + 4096));
+	                                         (cycles >= 1000 && rss_end > rss_half + rss_half / 10 + 4096));
 	     waited += 500) {
 		sleep_ms(500);
 		rss_end = rss_kib();
 	}
 	printf("soak: %ld cycles, %d concurrent pairs, %.1f s (%.0f cycles/s); handles peer %ld->%ld channel %ld->%ld, "
 	       "goroutines %ld->%ld, sockets %ld->%ld, live peers %ld->%ld, queued events %ld; RSS %ld KiB baseline, "
-	       "%ld a tenth in, %ld peak, %ld after\n",
+	       "%ld half-way, %ld peak, %ld after\n",
 	       cycles, concurrent, elapsed, (double)cycles / elapsed, base.peers, end.peers, base.channels, end.channels,
 	       base.goroutines, end.goroutines, base.sockets, end.sockets, base.live_peers, end.live_peers, end.queued,
-	       rss_base, rss_tenth, rss_peak, rss_end);
+	       rss_base, rss_half, rss_peak, rss_end);
 	CHECK(rss_end <= rss_base + rss_base / 2 + 8192);
-	CHECK(cycles < 1000 || rss_end <= rss_tenth + rss_tenth / 10 + 4096); /* a tenth of a short run is too early */
+	CHECK(cycles < 1000 || rss_end <= rss_half + rss_half / 10 + 4096); /* half of a short run is too early */
 	OK(omnirtc_shutdown());
 	return 0;
 }

@@ -29,6 +29,7 @@ async function run(cycles, concurrent) {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 // RSS after a full collection when node runs with --expose-gc.
 const rssKiB = () => { if (global.gc) global.gc(); return process.memoryUsage().rss >> 10; };
+const heapKiB = () => process.memoryUsage().heapUsed >> 10;
 
 async function main() {
   const cycles = Number(process.argv[2] || 100);
@@ -37,10 +38,11 @@ async function main() {
   await sleep(500);
   const base = debugCounters();
   const rssBase = rssKiB();
+  const heapBase = heapKiB();
   const start = Date.now();
-  await run(Math.floor(cycles / 10), concurrent);
-  const rssTenth = rssKiB();
-  await run(cycles - Math.floor(cycles / 10), concurrent);
+  await run(Math.floor(cycles / 2), concurrent);
+  const rssHalf = rssKiB();
+  await run(cycles - Math.floor(cycles / 2), concurrent);
   const elapsed = (Date.now() - start) / 1000;
   let now;
   let back = false;
@@ -52,13 +54,15 @@ async function main() {
       now.goroutines <= base.goroutines + 5;
   }
   const rss = rssKiB();
+  const heap = heapKiB();
   console.log(`node soak: ${cycles} cycles, ${concurrent} concurrent pairs, ${elapsed.toFixed(1)} s ` +
     `(${(cycles / elapsed).toFixed(0)} cycles/s); counters ${JSON.stringify(base)} -> ${JSON.stringify(now)}; ` +
-    `RSS ${rssBase} KiB baseline, ${rssTenth} a tenth in, ${rss} after`);
+    `RSS ${rssBase} KiB baseline, ${rssHalf} half-way, ${rss} after; JS heap used ${heapBase} -> ${heap} KiB`);
   if (!back) throw new Error('debug counters not back at baseline');
-  if (rss > rssBase * 1.25 + 16384) throw new Error('RSS did not come back near its baseline');
-  // (a tenth of a short run is too early for the heap to have settled)
-  if (cycles >= 1000 && rss > rssTenth * 1.10 + 8192) throw new Error('RSS grew from cycle to cycle');
+  if (rss > rssBase * 1.5 + 16384) throw new Error('RSS did not come back near its baseline');
+  if (heap > heapBase * 1.5 + 1024) throw new Error('the JS heap grew');
+  // (half of a short run is too early for the heap to have settled)
+  if (cycles >= 1000 && rss > rssHalf * 1.10 + 8192) throw new Error('RSS grew from cycle to cycle');
 }
 
 main().catch((err) => { console.error(err); process.exit(1); });
