@@ -234,8 +234,8 @@ static void run_impaired(const char *name, impairment_t imp, uint32_t n, int exp
 	sleep_ms(1500 + 2 * imp.delay_ms); /* stragglers of the partial channels */
 	size_t got_rx0 = check_partial(&l, NO_RETRANSMITS, n);
 	size_t got_life = check_partial(&l, LIFETIME, n);
-	if (expect_partial_loss)
-		CHECK(got_rx0 < n); /* a channel that never retransmits cannot beat 10% loss */
+	if (expect_partial_loss) /* a channel that never retransmits cannot beat 10% loss */
+		CHECK(got_rx0 < n);  /* (150 messages: all arriving has odds below 1 in 1,000) */
 	relay_stats_t s = relay_stats(l.relay);
 	coverage("faults | %s | 4 channels x %u messages (%u bytes each way max) | relay: %llu forwarded, %llu dropped, "
 	         "%llu duplicated, %llu reordered | ordered: %u/%u in order, unordered: %u/%u (%zu out of order), "
@@ -252,7 +252,7 @@ TEST(duplication) { run_impaired("25% duplication", (impairment_t){.duplicate = 
 TEST(delay_of_200_ms) { run_impaired("200 ms delay each way", (impairment_t){.delay_ms = 200}, 100, 0); }
 TEST(all_at_once) {
 	run_impaired("10% loss + 10% dup + 200 ms delay + 0..40 ms jitter",
-	             (impairment_t){.loss = 0.10, .duplicate = 0.10, .delay_ms = 200, .jitter_ms = 40}, 60, 1);
+	             (impairment_t){.loss = 0.10, .duplicate = 0.10, .delay_ms = 200, .jitter_ms = 40}, 60, 0);
 }
 
 /* A sender that keeps the ordered channel busy through an outage. */
