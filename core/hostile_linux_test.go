@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 )
@@ -229,4 +230,73 @@ func FuzzPacketsAtLivePeer(f *testing.F) {
 		lp.sendHostile(t, stranger, sp, int(route%3), payload)
 		lp.stillWorks(t)
 	})
+}
+
+// mutateSDP returns text with one random change: a flipped byte, a line
+// dropped, doubled or cut short, or the text truncated.
+func mutateSDP(r *rand.Rand, text string) string {
+	lines := strings.Split(text, "\r\n")
+	i := r.Intn(len(lines))
+	switch r.Intn(5) {
+	case 0:
+		b := []byte(text)
+		b[r.Intn(len(b))] = byte(r.Intn(256))
+		return string(b)
+	case 1:
+		lines = append(lines[:i], lines[i+1:]...)
+	case 2:
+		lines = append(lines[:i+1], lines[i:]...)
+	case 3:
+		lines[i] = lines[i][:r.Intn(len(lines[i])+1)]
+	case 4:
+		return text[:r.Intn(len(text)+1)]
+	}
+
+	return strings.Join(lines, "\r\n")
+}
+
+// TestMalformedSDPAtLivePeer offers OMNIRTC_HOSTILE_OFFERS (default 100)
+// mutations of a real offer to a connected peer. Each is refused with a kind, or accepted. A refusal that
+// left the signaling state alone must leave the connection as it was: the
+// channel keeps delivering both ways. An accepted one is a legitimate new
+// offer, and pion has no rollback, so that pair is replaced by a fresh one;
+// so is one that pion refused after already moving to have-remote-offer
+// (it checks ICE credentials and mids only after the state change), which is
+// counted and reported: such a peer cannot renegotiate again.
+func TestMalformedSDPAtLivePeer(t *testing.T) {
+	total := 100
+	if n, err := strconv.Atoi(os.Getenv("OMNIRTC_HOSTILE_OFFERS")); err == nil {
+		total = n
+	}
+	lp := openLivePair(t)
+	offer, err := lp.a.CreateOffer(OfferOptions{})
+	must(t, err)
+	r := rand.New(rand.NewSource(3))
+	accepted, wedged, probes := 0, 0, 0
+	for i := 0; i < total; i++ {
+		err := lp.b.SetRemoteDescription("offer", mutateSDP(r, offer))
+		checkKind(t, err)
+		moved := lp.b.SignalingState() != 0
+		switch {
+		case err == nil:
+			accepted++
+		case moved:
+			wedged++
+		}
+		if moved {
+			probes += lp.probes
+			lp.close()
+			lp = openLivePair(t)
+			offer, err = lp.a.CreateOffer(OfferOptions{})
+			must(t, err)
+		}
+		if i%25 == 24 {
+			lp.stillWorks(t)
+		}
+	}
+	probes += lp.probes
+	lp.close()
+	t.Logf("%d mutated offers at a live peer: %d refused with the connection intact, %d accepted as a new offer, "+
+		"%d refused by pion after it had moved to have-remote-offer; %d probes each way",
+		total, total-accepted-wedged, accepted, wedged, probes)
 }

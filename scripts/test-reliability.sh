@@ -49,11 +49,13 @@ compile() { # compile OUT FLAGS SRC...
 		-o "$o" "$@" tests/c/harness/*.c $libs -lpthread
 }
 
-echo "==> hostile packets at a live pair (Go, raw spoofed UDP)"
-packets=${OMNIRTC_HOSTILE_PACKETS:-20000}
-step "hostile packets ($packets)" "$out/hostile.txt" env OMNIRTC_HOSTILE_PACKETS="$packets" scripts/netns-run.sh \
-	go test -count=1 -run '^(TestHostilePacketsAtLivePeer|TestValidDatagram)$' -v ./core/
-grep -h 'hostile_linux_test.go.*hostile packets' "$out/hostile.txt" | sed 's/^ *hostile_linux_test.go:[0-9]*: /hostile | /' >>"$OMNIRTC_RELIABILITY_LOG"
+echo "==> hostile packets and offers at a live pair (Go, raw spoofed UDP)"
+packets=${OMNIRTC_HOSTILE_PACKETS:-20000} offers=${OMNIRTC_HOSTILE_OFFERS:-600}
+step "hostile packets ($packets) and offers ($offers)" "$out/hostile.txt" \
+	env OMNIRTC_HOSTILE_PACKETS="$packets" OMNIRTC_HOSTILE_OFFERS="$offers" scripts/netns-run.sh \
+	go test -count=1 -run '^(TestHostilePacketsAtLivePeer|TestMalformedSDPAtLivePeer|TestValidDatagram)$' -v ./core/
+grep -h 'hostile_linux_test.go.*\(hostile packets\|mutated offers\)' "$out/hostile.txt" |
+	sed 's/^ *hostile_linux_test.go:[0-9]*: /hostile | /' >>"$OMNIRTC_RELIABILITY_LOG"
 
 echo "==> fault injection (relay: loss, reordering, duplication, delay, black hole, path change)"
 compile "$out/test_faults" -O2 tests/reliability/test_faults.c tests/reliability/relay.c || exit 1
