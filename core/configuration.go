@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 )
 
 // MaxConfigurationSize bounds the configuration text accepted from callers.
@@ -98,10 +99,15 @@ func ParseConfiguration(text []byte) (Configuration, error) {
 }
 
 // decodeStrict decodes one JSON object into v, rejecting unknown keys and
-// trailing data. Empty or all-whitespace text leaves v unchanged.
+// trailing data. Empty or all-whitespace text leaves v unchanged. Text that
+// is not UTF-8 is refused (encoding/json would silently replace the bad
+// bytes, changing a username or protocol behind the caller's back).
 func decodeStrict(text []byte, v any) error {
 	if len(bytes.TrimSpace(text)) == 0 {
 		return nil
+	}
+	if !utf8.Valid(text) {
+		return errors.New("malformed JSON: the text is not valid UTF-8")
 	}
 	dec := json.NewDecoder(bytes.NewReader(text))
 	dec.DisallowUnknownFields()

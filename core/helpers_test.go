@@ -37,7 +37,7 @@ func (r *recorder) handle(e *Event) {
 }
 
 // waitFor returns the first event matching match, failing the test after timeout.
-func (r *recorder) waitFor(t *testing.T, timeout time.Duration, match func(*Event) bool) *Event {
+func (r *recorder) waitFor(t testing.TB, timeout time.Duration, match func(*Event) bool) *Event {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	timer := time.AfterFunc(timeout, func() { r.mu.Lock(); r.cond.Broadcast(); r.mu.Unlock() })
@@ -78,7 +78,7 @@ func (r *recorder) count(match func(*Event) bool) int {
 
 func ofType(t EventType) func(*Event) bool { return func(e *Event) bool { return e.Type == t } }
 
-func newPeer(t *testing.T, config string, r *recorder) *PeerConnection {
+func newPeer(t testing.TB, config string, r *recorder) *PeerConnection {
 	t.Helper()
 	cfg, err := ParseConfiguration([]byte(config))
 	if err != nil {
@@ -93,7 +93,7 @@ func newPeer(t *testing.T, config string, r *recorder) *PeerConnection {
 }
 
 // connect negotiates a with b, trickling candidates through the recorders' hooks.
-func connect(t *testing.T, a, b *PeerConnection, ra, rb *recorder) {
+func connect(t testing.TB, a, b *PeerConnection, ra, rb *recorder) {
 	t.Helper()
 	trickle := func(to *PeerConnection) func(*Event) {
 		var mu sync.Mutex
@@ -137,7 +137,7 @@ func connect(t *testing.T, a, b *PeerConnection, ra, rb *recorder) {
 	rb.waitFor(t, 10*time.Second, connected)
 }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)

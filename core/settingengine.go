@@ -10,7 +10,6 @@ import (
 	"github.com/pion/interceptor"
 	"github.com/pion/interceptor/pkg/cc"
 	"github.com/pion/interceptor/pkg/stats"
-	"github.com/pion/transport/v5"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -160,15 +159,11 @@ func (e *engine) applyEngineSettings(se *webrtc.SettingEngine, s EngineSettings,
 	if s.UDPBufferSize != nil {
 		bufferSize = int(*s.UDPBufferSize)
 	}
-	var hostNet transport.Net
-	if bufferSize > 0 {
-		n, err := newBufferedNet(bufferSize)
-		if err != nil {
-			return wrap(ErrOperation, err)
-		}
-		hostNet = n
-		se.SetNet(n)
+	hostNet, err := newBufferedNet(bufferSize)
+	if err != nil {
+		return wrap(ErrOperation, err)
 	}
+	se.SetNet(hostNet)
 
 	if s.UDPMuxPort != nil {
 		mux, release, err := sharedSockets.udpMux(int(*s.UDPMuxPort), hostNet, s.IncludeLoopback, interfaceFilter, ipFilter,

@@ -13,7 +13,8 @@ import (
 // costs SCTP a retransmission timeout: a 30x throughput loss on loopback.
 const defaultUDPBufferSize = 4 << 20
 
-// bufferedNet is the host network with larger UDP socket buffers.
+// bufferedNet is the host network with larger UDP socket buffers (size 0:
+// the OS default) whose UDP reads skip invalid DTLS datagrams (validDatagram).
 type bufferedNet struct {
 	transport.Net
 	size int
@@ -30,25 +31,33 @@ func newBufferedNet(size int) (transport.Net, error) {
 
 func (n *bufferedNet) ListenUDP(network string, addr *net.UDPAddr) (transport.UDPConn, error) {
 	c, err := n.Net.ListenUDP(network, addr)
-	if err == nil {
-		n.grow(c)
+	if err != nil {
+		return nil, err
 	}
+	n.grow(c)
 
-	return c, err
+	return newFilteredConn(c), nil
 }
 
 func (n *bufferedNet) ListenPacket(network, address string) (net.PacketConn, error) {
 	c, err := n.Net.ListenPacket(network, address)
-	if err == nil {
-		n.grow(c)
+	if err != nil {
+		return nil, err
+	}
+	n.grow(c)
+	if udp, ok := c.(*net.UDPConn); ok {
+		return newFilteredConn(udp), nil
 	}
 
-	return c, err
+	return filteredPacketConn{c}, nil
 }
 
 // grow asks for the buffer size: above the system's maximum when the process
 // may (CAP_NET_ADMIN), else up to that maximum. Failure only costs speed.
 func (n *bufferedNet) grow(c any) {
+	if n.size <= 0 {
+		return
+	}
 	if sc, ok := c.(syscall.Conn); ok {
 		if raw, err := sc.SyscallConn(); err == nil && forceSocketBuffers(raw, n.size) {
 			return

@@ -59,17 +59,21 @@ test('a throwing handler is reported like EventTarget does, and the library keep
   assert.match(out, /second listener got two/);
 });
 
-test('SIGINT handlers of the host keep working', async () => {
-  const child = spawn(process.execPath, ['-e', `
-    const h = require(${JSON.stringify(HELPERS)});
-    h.openPair().then(([a, b]) => {
-      process.on('SIGINT', () => { console.log('sigint'); a.close(); b.close(); });
-      console.log('ready');
-    });`], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  await new Promise((resolve) => child.stdout.on('data', (d) => { out += d; if (out.includes('ready')) resolve(); }));
-  child.kill('SIGINT');
-  const code = await new Promise((resolve) => child.on('exit', resolve));
-  assert.equal(code, 0);
-  assert.match(out, /sigint/);
-});
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  test(`${signal} handlers of the host keep working while data flows`, async () => {
+    const child = spawn(process.execPath, ['-e', `
+      const h = require(${JSON.stringify(HELPERS)});
+      h.openPair().then(([a, b, local]) => {
+        const ticker = setInterval(() => local.send('tick'), 1); // busy with the library when the signal lands
+        process.on('${signal}', () => { console.log('got ${signal}'); clearInterval(ticker); a.close(); b.close(); });
+        console.log('ready');
+      });`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    await new Promise((resolve) => child.stdout.on('data', (d) => { out += d; if (out.includes('ready')) resolve(); }));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    child.kill(signal);
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    assert.equal(code, 0);
+    assert.match(out, new RegExp(`got ${signal}`));
+  });
+}

@@ -77,6 +77,59 @@ def test_ctrl_c_raises_keyboard_interrupt_while_connected():
     assert "interrupted" in out
 
 
+def test_sigterm_handler_of_the_host_runs_while_connected():
+    proc = python(
+        """
+        import signal
+        def on_term(signum, frame):
+            print("terminated", flush=True)
+            sys.exit(4)
+        signal.signal(signal.SIGTERM, on_term)
+        async def main():
+            a, b, local, remote = await open_pair()
+            print("ready", flush=True)
+            while True:  # busy with the library when SIGTERM lands
+                local.send("tick")
+                await asyncio.sleep(0.001)
+        asyncio.run(main())
+        """
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "ready"
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 4, err
+    assert "terminated" in out
+
+
+def test_asyncio_signal_handler_runs_while_connected():
+    proc = python(
+        """
+        import signal
+        async def main():
+            stop = asyncio.Event()
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+            a, b, local, remote = await open_pair()
+            print("ready", flush=True)
+            while not stop.is_set():
+                local.send("tick")
+                await asyncio.sleep(0.001)
+            await a.close()
+            await b.close()
+            print("stopped cleanly", flush=True)
+        asyncio.run(main())
+        """
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "ready"
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0, err
+    assert "stopped cleanly" in out
+
+
 def test_loop_closed_with_events_pending_does_not_crash():
     proc = python(
         """

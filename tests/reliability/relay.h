@@ -1,0 +1,39 @@
+/* An impairing UDP relay between two peers on loopback: netem in user space.
+ *
+ * This kernel (and many CI kernels) has no sch_netem, so the fault tests put
+ * the faults on the path themselves: every host candidate a peer announces is
+ * rewritten to a "face" socket of the relay, so each packet between the peers
+ * crosses the relay, which drops, duplicates, delays (with jitter, which
+ * reorders) or black-holes it. Moving a peer (relay_move) retires every face:
+ * the old path is gone and only an ICE restart, whose new candidates get new
+ * faces, finds the new one. */
+#ifndef OMNIRTC_TEST_RELAY_H
+#define OMNIRTC_TEST_RELAY_H
+
+#include <stdint.h>
+
+typedef struct {
+	double loss;      /* 0..1: probability a packet is dropped */
+	double duplicate; /* 0..1: probability a packet is sent twice */
+	int delay_ms;     /* one-way delay */
+	int jitter_ms;    /* extra random delay 0..jitter_ms: packets overtake each other */
+	int blackhole;    /* 1: drop everything */
+} impairment_t;
+
+typedef struct {
+	uint64_t forwarded, dropped, duplicated, reordered, unknown;
+} relay_stats_t;
+
+typedef struct relay relay_t;
+
+relay_t *relay_start(void);
+void relay_set(relay_t *r, impairment_t imp);
+/* Rewrites every a=candidate line of sdp to point at a relay face (non-UDP
+ * and non-127.0.0.1 candidates are removed). Returns a malloc'd SDP. */
+char *relay_rewrite_sdp(relay_t *r, const char *sdp);
+/* Retires every face: the current path stops working for good. */
+void relay_move(relay_t *r);
+relay_stats_t relay_stats(relay_t *r);
+void relay_stop(relay_t *r);
+
+#endif

@@ -1,0 +1,322 @@
+/* Faults on the path: loss, reordering, duplication, delay, a 5 s black hole
+ * and a path change, injected by the relay between two peers (relay.h).
+ * Reliable channels deliver every message exactly once (ordered ones in
+ * order), each intact (sequence number, length and checksum); partially
+ * reliable ones deliver a subset of what was sent, never a duplicate; the
+ * connection goes disconnected and back; an ICE restart finds a new path.
+ * With OMNIRTC_RELIABILITY_LOG set, each test appends what it covered there. */
+#include <stdatomic.h>
+#include <string.h>
+
+#include "harness.h"
+#include "relay.h"
+
+#define FAULT_CONFIG                                                                                         \
+	"{\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\",\"networkTypes\":[\"udp4\"],"          \
+	"\"iceDisconnectedTimeoutMs\":1000,\"iceFailedTimeoutMs\":30000,\"iceKeepaliveIntervalMs\":250}}"
+
+/* ---- messages that prove their own integrity ---- */
+
+enum { HEADER = 16 };
+
+static uint32_t fnv1a(const uint8_t *p, size_t n) {
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
+}
+
+static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
+static uint32_t get32(const uint8_t *p) {
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+/* Message seq: 16-byte header (magic, seq, payload length, checksum) and a
+ * payload of 16..1215 bytes derived from seq. Returns its size. */
+static size_t make_message(uint32_t seq, uint8_t *buf) {
+	size_t n = 16 + (seq * 7919u) % 1200u;
+	for (size_t i = 0; i < n; i++)
+		buf[HEADER + i] = (uint8_t)(seq * 31u + i);
+	put32(buf, 0x4f525443u);
+	put32(buf + 4, seq);
+	put32(buf + 8, (uint32_t)n);
+	put32(buf + 12, fnv1a(buf + HEADER, n));
+	return HEADER + n;
+}
+
+/* The sequence number of an intact message; aborts on a damaged one. */
+static uint32_t check_message(const record_t *m) {
+	CHECK(m->size >= HEADER && m->binary);
+	CHECK(get32(m->data) == 0x4f525443u);
+	uint32_t n = get32(m->data + 8);
+	CHECK(m->size == HEADER + n);
+	CHECK(get32(m->data + 12) == fnv1a(m->data + HEADER, n));
+	uint8_t expect[HEADER + 1300];
+	CHECK(make_message(get32(m->data + 4), expect) == m->size && memcmp(expect, m->data, m->size) == 0);
+	return get32(m->data + 4);
+}
+
+static void coverage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#include <stdarg.h>
+static void coverage(const char *fmt, ...) {
+	const char *path = getenv("OMNIRTC_RELIABILITY_LOG");
+	FILE *f = path != NULL ? fopen(path, "a") : stderr;
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fputc('\n', f);
+	if (f != stderr)
+		fclose(f);
+}
+
+/* ---- negotiation through the relay ---- */
+
+/* End-of-candidates events so far (an ICE restart gathers again without
+ * leaving the gathering state "complete" first). */
+static size_t gathering_completions(peer_t *p) {
+	size_t n = 0;
+	pthread_mutex_lock(&p->mu);
+	for (size_t i = 0; i < p->count; i++)
+		n += p->events[i].type == OMNIRTC_EVENT_ICE_CANDIDATE && p->events[i].text[0] == '\0';
+	pthread_mutex_unlock(&p->mu);
+	return n;
+}
+
+static size_t connections(peer_t *p, int32_t state) {
+	size_t n = 0;
+	pthread_mutex_lock(&p->mu);
+	for (size_t i = 0; i < p->count; i++)
+		n += p->events[i].type == OMNIRTC_EVENT_CONNECTION_STATE && p->events[i].state == state;
+	pthread_mutex_unlock(&p->mu);
+	return n;
+}
+
+static void wait_until(size_t (*count)(peer_t *, int32_t), peer_t *p, int32_t state, size_t n, int timeout_ms,
+                       const char *what) {
+	for (int waited = 0; count(p, state) < n; waited += 10) {
+		if (waited > timeout_ms) {
+			fprintf(stderr, "%s: timed out after %d ms waiting for %s\n", p->name, timeout_ms, what);
+			exit(1);
+		}
+		sleep_ms(10);
+	}
+}
+
+static size_t completions(peer_t *p, int32_t unused) {
+	(void)unused;
+	return gathering_completions(p);
+}
+
+/* Applies p's local description, waits for full gathering and returns it
+ * with its candidates rewritten to relay faces. */
+static char *described_via(relay_t *r, peer_t *p, const char *type, const char *sdp) {
+	size_t before = gathering_completions(p);
+	OK(omnirtc_peer_set_local_description(p->id, type, sdp));
+	wait_until(completions, p, 0, before + 1, 15000, "ICE gathering to complete");
+	char *local = NULL;
+	OK(omnirtc_peer_get_description(p->id, OMNIRTC_DESCRIPTION_LOCAL, NULL, &local));
+	char *rewritten = relay_rewrite_sdp(r, local);
+	omnirtc_free(local);
+	return rewritten;
+}
+
+static void negotiate_via(relay_t *r, peer_t *a, peer_t *b, int restart) {
+	char *offer = NULL, *answer = NULL;
+	OK(omnirtc_peer_create_offer(a->id, restart ? "{\"iceRestart\":true}" : NULL, &offer));
+	char *relayed_offer = described_via(r, a, "offer", offer);
+	OK(omnirtc_peer_set_remote_description(b->id, "offer", relayed_offer));
+	OK(omnirtc_peer_create_answer(b->id, NULL, &answer));
+	char *relayed_answer = described_via(r, b, "answer", answer);
+	OK(omnirtc_peer_set_remote_description(a->id, "answer", relayed_answer));
+	omnirtc_free(offer);
+	omnirtc_free(answer);
+	free(relayed_offer);
+	free(relayed_answer);
+}
+
+/* ---- channels of every reliability kind ---- */
+
+enum { ORDERED, UNORDERED, NO_RETRANSMITS, LIFETIME, KINDS };
+static const char *labels[KINDS] = {"ordered", "unordered", "maxRetransmits=0", "maxPacketLifeTime=100"};
+static const char *inits[KINDS] = {NULL, "{\"ordered\":false}", "{\"ordered\":false,\"maxRetransmits\":0}",
+                                   "{\"ordered\":false,\"maxPacketLifeTime\":100}"};
+
+typedef struct {
+	peer_t a, b;
+	relay_t *relay;
+	omnirtc_channel_t tx[KINDS], rx[KINDS];
+} link_t;
+
+static void open_link(link_t *l, impairment_t imp) {
+	l->relay = relay_start();
+	relay_set(l->relay, imp);
+	peer_open(&l->a, "a", FAULT_CONFIG);
+	peer_open(&l->b, "b", FAULT_CONFIG);
+	for (int k = 0; k < KINDS; k++)
+		OK(omnirtc_channel_create(l->a.id, labels[k], inits[k], &l->tx[k]));
+	negotiate_via(l->relay, &l->a, &l->b, 0);
+	wait_connection_state(&l->a, OMNIRTC_PEER_CONNECTED, 30000);
+	for (int k = 0; k < KINDS; k++)
+		wait_events(&l->a, OMNIRTC_EVENT_CHANNEL_OPEN, l->tx[k], 1, 30000);
+	for (int k = 0; k < KINDS; k++) {
+		omnirtc_channel_t c = remote_channel(&l->b, (size_t)k);
+		char *info = NULL;
+		OK(omnirtc_channel_get_info(c, &info));
+		for (int j = 0; j < KINDS; j++) {
+			char want[64];
+			snprintf(want, sizeof want, "\"label\":\"%s\"", labels[j]);
+			if (strstr(info, want) != NULL)
+				l->rx[j] = c;
+		}
+		omnirtc_free(info);
+	}
+	for (int k = 0; k < KINDS; k++)
+		CHECK(l->rx[k] != 0);
+}
+
+static void send_range(link_t *l, int kind, uint32_t from, uint32_t to) {
+	uint8_t buf[HEADER + 1300];
+	for (uint32_t seq = from; seq < to; seq++)
+		OK(omnirtc_channel_send(l->tx[kind], buf, make_message(seq, buf), 1));
+}
+
+/* Reliable: all of 0..n-1 exactly once (in order when ordered). Returns how
+ * many arrived out of order. */
+static size_t check_reliable(link_t *l, int kind, uint32_t n, int timeout_ms) {
+	wait_events(&l->b, OMNIRTC_EVENT_CHANNEL_MESSAGE, l->rx[kind], n, timeout_ms);
+	CHECK(count_events(&l->b, OMNIRTC_EVENT_CHANNEL_MESSAGE, l->rx[kind]) == n);
+	uint8_t *seen = calloc(n, 1);
+	size_t out_of_order = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t seq = check_message(nth_event(&l->b, OMNIRTC_EVENT_CHANNEL_MESSAGE, l->rx[kind], i));
+		CHECK(seq < n && !seen[seq]);
+		seen[seq] = 1;
+		if (kind == ORDERED)
+			CHECK(seq == i);
+		out_of_order += seq != i;
+	}
+	free(seen);
+	return out_of_order;
+}
+
+/* Partially reliable: a subset of 0..n-1, never one twice. Returns how many. */
+static size_t check_partial(link_t *l, int kind, uint32_t n) {
+	size_t got = count_events(&l->b, OMNIRTC_EVENT_CHANNEL_MESSAGE, l->rx[kind]);
+	CHECK(got <= n);
+	uint8_t *seen = calloc(n, 1);
+	for (size_t i = 0; i < got; i++) {
+		uint32_t seq = check_message(nth_event(&l->b, OMNIRTC_EVENT_CHANNEL_MESSAGE, l->rx[kind], i));
+		CHECK(seq < n && !seen[seq]);
+		seen[seq] = 1;
+	}
+	free(seen);
+	return got;
+}
+
+static void close_link(link_t *l) {
+	close_pair(&l->a, &l->b);
+	relay_stop(l->relay);
+}
+
+/* Every kind of channel carries n messages through the impaired path. */
+static void run_impaired(const char *name, impairment_t imp, uint32_t n, int expect_partial_loss) {
+	link_t l = {0};
+	open_link(&l, imp);
+	l.b.keep_payloads = 1;
+	for (int k = 0; k < KINDS; k++)
+		send_range(&l, k, 0, n);
+	size_t ooo_ordered = check_reliable(&l, ORDERED, n, 90000);
+	size_t ooo_unordered = check_reliable(&l, UNORDERED, n, 90000);
+	CHECK(ooo_ordered == 0);
+	sleep_ms(1500 + 2 * imp.delay_ms); /* stragglers of the partial channels */
+	size_t got_rx0 = check_partial(&l, NO_RETRANSMITS, n);
+	size_t got_life = check_partial(&l, LIFETIME, n);
+	if (expect_partial_loss) /* a channel that never retransmits cannot beat 10% loss */
+		CHECK(got_rx0 < n);  /* (150 messages: all arriving has odds below 1 in 1,000) */
+	relay_stats_t s = relay_stats(l.relay);
+	coverage("faults | %s | 4 channels x %u messages (%u bytes each way max) | relay: %llu forwarded, %llu dropped, "
+	         "%llu duplicated, %llu reordered | ordered: %u/%u in order, unordered: %u/%u (%zu out of order), "
+	         "maxRetransmits=0: %zu/%u, maxPacketLifeTime=100: %zu/%u, duplicates 0, damaged 0",
+	         name, n, HEADER + 1215, (unsigned long long)s.forwarded, (unsigned long long)s.dropped,
+	         (unsigned long long)s.duplicated, (unsigned long long)s.reordered, n, n, n, n, ooo_unordered, got_rx0, n,
+	         got_life, n);
+	close_link(&l);
+}
+
+TEST(loss_of_ten_percent) { run_impaired("10% loss", (impairment_t){.loss = 0.10}, 150, 1); }
+TEST(reordering) { run_impaired("reordering (5 ms + 0..30 ms jitter)", (impairment_t){.delay_ms = 5, .jitter_ms = 30}, 300, 0); }
+TEST(duplication) { run_impaired("25% duplication", (impairment_t){.duplicate = 0.25}, 300, 0); }
+TEST(delay_of_200_ms) { run_impaired("200 ms delay each way", (impairment_t){.delay_ms = 200}, 100, 0); }
+TEST(all_at_once) {
+	run_impaired("10% loss + 10% dup + 200 ms delay + 0..40 ms jitter",
+	             (impairment_t){.loss = 0.10, .duplicate = 0.10, .delay_ms = 200, .jitter_ms = 40}, 60, 0);
+}
+
+/* A sender that keeps the ordered channel busy through an outage. */
+typedef struct {
+	link_t *l;
+	atomic_int stop;
+	uint32_t sent;
+} pump_t;
+
+static void *pump(void *arg) {
+	pump_t *p = arg;
+	while (!atomic_load(&p->stop)) {
+		send_range(p->l, ORDERED, p->sent, p->sent + 1);
+		p->sent++;
+		sleep_ms(20);
+	}
+	return NULL;
+}
+
+TEST(black_hole_of_five_seconds) {
+	link_t l = {0};
+	open_link(&l, (impairment_t){0});
+	pump_t p = {.l = &l};
+	pthread_t t;
+	CHECK(pthread_create(&t, NULL, pump, &p) == 0);
+	sleep_ms(500);
+	relay_set(l.relay, (impairment_t){.blackhole = 1});
+	wait_connection_state(&l.a, OMNIRTC_PEER_DISCONNECTED, 5000);
+	wait_connection_state(&l.b, OMNIRTC_PEER_DISCONNECTED, 5000);
+	sleep_ms(3500); /* the outage lasts about 5 s in all */
+	relay_set(l.relay, (impairment_t){0});
+	wait_until(connections, &l.a, OMNIRTC_PEER_CONNECTED, 2, 15000, "connected again");
+	wait_until(connections, &l.b, OMNIRTC_PEER_CONNECTED, 2, 15000, "connected again");
+	sleep_ms(500);
+	atomic_store(&p.stop, 1);
+	pthread_join(t, NULL);
+	check_reliable(&l, ORDERED, p.sent, 60000);
+	relay_stats_t s = relay_stats(l.relay);
+	coverage("faults | 5 s black hole | ordered channel, a message every 20 ms through the outage | relay: %llu "
+	         "dropped | connected -> disconnected -> connected on both sides; %u/%u messages in order, duplicates 0",
+	         (unsigned long long)s.dropped, p.sent, p.sent);
+	close_link(&l);
+}
+
+TEST(ice_restart_recovers_a_path_change) {
+	link_t l = {0};
+	open_link(&l, (impairment_t){0});
+	pump_t p = {.l = &l};
+	pthread_t t;
+	CHECK(pthread_create(&t, NULL, pump, &p) == 0);
+	sleep_ms(300);
+	relay_move(l.relay); /* the old addresses are gone for good */
+	wait_connection_state(&l.a, OMNIRTC_PEER_DISCONNECTED, 5000);
+	negotiate_via(l.relay, &l.a, &l.b, 1);
+	wait_until(connections, &l.a, OMNIRTC_PEER_CONNECTED, 2, 20000, "connected over the new path");
+	wait_until(connections, &l.b, OMNIRTC_PEER_CONNECTED, 2, 20000, "connected over the new path");
+	sleep_ms(300);
+	atomic_store(&p.stop, 1);
+	pthread_join(t, NULL);
+	check_reliable(&l, ORDERED, p.sent, 60000);
+	coverage("faults | path change + ICE restart | ordered channel busy throughout | disconnected, restarted, "
+	         "connected over new addresses; %u/%u messages in order, duplicates 0",
+	         p.sent, p.sent);
+	close_link(&l);
+}
+
+int main(int argc, char **argv) { return run_tests(argc, argv); }
