@@ -76,6 +76,15 @@ func newEngine(cfg Configuration, logs *LogSink) (*engine, error) {
 
 		return nil, err
 	}
+	dialer, err := newTURNDialer(cfg.ICEServers)
+	if err != nil {
+		eng.release()
+
+		return nil, wrap(ErrInvalidConfig, fmt.Errorf("configuration: %w", err))
+	}
+	if dialer != nil {
+		se.SetICEProxyDialer(dialer)
+	}
 
 	media := &webrtc.MediaEngine{}
 	if err := media.RegisterDefaultCodecs(); err != nil {
