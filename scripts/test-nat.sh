@@ -45,7 +45,7 @@ cleanup() {
 	for pid in $(jobs -p); do kill "$pid" 2>/dev/null; done
 	wait 2>/dev/null
 	for ns in "${NAMESPACES[@]}"; do ip netns del "$ns" 2>/dev/null; done
-	rm -rf "$WORK"
+	rm -rf "$WORK" 2>/dev/null || { sleep 0.5; rm -rf "$WORK"; }
 }
 trap cleanup EXIT
 
@@ -272,6 +272,67 @@ server_from() { # KIND: the UDP relay test with the server started from C, Pytho
 test_server_python() { server_from python; }
 test_server_node() { server_from node; }
 
+# A behind a masquerading NAT in R reaches B through the srflx candidate it
+# learned from the built-in STUN server in W (the "internet" router). B
+# accepts only answers to what it sent (a stateful firewall), so A's checks
+# from its host socket, which the NAT maps to another port, are dropped: only
+# the srflx path, which B's own checks opened, connects.
+test_nat_srflx() {
+	add_ns n r w c
+	link n 10.201.3.2/24 r 10.201.3.1/24
+	link r 10.201.4.2/24 w 10.201.4.1/24
+	link w 10.201.5.1/24 c 10.201.5.2/24
+	in_ns n ip route add default via 10.201.3.1
+	in_ns r ip route add default via 10.201.4.1
+	in_ns c ip route add default via 10.201.5.1
+	in_ns r sysctl -qw net.ipv4.ip_forward=1
+	in_ns w sysctl -qw net.ipv4.ip_forward=1
+	in_ns r nft -f - <<NFT || return 1
+table ip nat {
+	chain postrouting {
+		type nat hook postrouting priority srcnat;
+		oifname "${P}rw" masquerade
+	}
+}
+# Like a home router: nothing unsolicited reaches R itself from outside (a
+# probe for a mapping that does not exist yet must not leave a conntrack entry
+# that the mapping then collides with).
+table inet firewall {
+	chain input {
+		type filter hook input priority filter; policy accept;
+		iifname "${P}rw" ct state != established,related drop
+	}
+}
+NFT
+	in_ns c nft -f - <<NFT || return 1
+table inet firewall {
+	chain input {
+		type filter hook input priority filter; policy drop;
+		iifname "lo" accept
+		ct state established,related accept
+	}
+}
+NFT
+	local saved=("$STATS" "$STOP" "$SERVER_PID" "$SERVER_LOG") status=0 a_config b_config out types
+	start_server c w || return 1
+	a_config='{"iceServers":[{"urls":"stun:10.201.4.1:3478"}],"omnirtc":{"mdns":"disabled"}}'
+	b_config='{"iceServers":[{"urls":"stun:10.201.5.1:3478"}],"omnirtc":{"mdns":"disabled"}}'
+	DIR=$(mktemp -d "$WORK/call.XXXX")
+	if out=$(transfer n "$a_config" c "$b_config" $MiB16); then
+		echo "$out"
+		types=$(pair_types "$DIR/answer.stats") || status=1
+		echo "B's selected pair: $types; A's: $(pair_types "$DIR/offer.stats")"
+		grep -q ' 10.201.4.2 .* typ srflx' "$DIR/offer.sdp" || status=1
+		[ "${types%% *}" = host/srflx ] && [ "$(pair_types "$DIR/offer.stats")" = "srflx/host -" ] || status=1
+	else
+		echo "$out"
+		status=1
+	fi
+	stop_server
+	STATS=${saved[0]} STOP=${saved[1]} SERVER_PID=${saved[2]} SERVER_LOG=${saved[3]}
+	return $status
+}
+
 run() { # NAME: runs test_NAME, counting the result
 	[[ -z "$filter" || "$1" == *"$filter"* ]] || return 0
 	local log=$WORK/test.log start=$SECONDS
@@ -289,7 +350,7 @@ run() { # NAME: runs test_NAME, counting the result
 
 relay_topology
 if start_server c t; then
-	for t in relay_udp relay_tcp relay_tls tls_untrusted wrong_password rest_credentials user_quota flood; do
+	for t in relay_udp relay_tcp relay_tls tls_untrusted wrong_password rest_credentials user_quota flood nat_srflx; do
 		run "$t"
 	done
 else
