@@ -95,14 +95,21 @@ static long stats_number(omnirtc_turn_server_t server, const char *key) {
 	return n;
 }
 
-/* Two peers relayed through `server` as user/password; returns once connected. */
-static void relayed_pair(peer_t *a, peer_t *b, omnirtc_turn_server_t server, const char *user, const char *password) {
-	char addr[64], config[512];
+/* A relay-only peer configuration using `server` as user/password. */
+static void relay_config(omnirtc_turn_server_t server, const char *user, const char *password, char *config,
+                         size_t size) {
+	char addr[64];
 	server_address(server, addr, sizeof addr);
-	snprintf(config, sizeof config,
+	snprintf(config, size,
 	         "{\"iceServers\":[{\"urls\":\"turn:%s\",\"username\":\"%s\",\"credential\":\"%s\"}],"
 	         "\"iceTransportPolicy\":\"relay\",\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\"}}",
 	         addr, user, password);
+}
+
+/* Two peers relayed through `server` as user/password; returns once connected. */
+static void relayed_pair(peer_t *a, peer_t *b, omnirtc_turn_server_t server, const char *user, const char *password) {
+	char config[512];
+	relay_config(server, user, password, config, sizeof config);
 	peer_open(a, "a", config);
 	peer_open(b, "b", config);
 	omnirtc_channel_t c;
@@ -199,12 +206,8 @@ TEST(close_from_inside_the_event_callback) {
 	r->close_on_create = 1;
 	omnirtc_turn_server_t s;
 	OK(omnirtc_turn_server_start(SERVER_CONFIG, on_turn_event, NULL, r, &s));
-	char addr[64], config[512];
-	server_address(s, addr, sizeof addr);
-	snprintf(config, sizeof config,
-	         "{\"iceServers\":[{\"urls\":\"turn:%s\",\"username\":\"alice\",\"credential\":\"wonder\"}],"
-	         "\"iceTransportPolicy\":\"relay\",\"omnirtc\":{\"mdns\":\"disabled\"}}",
-	         addr);
+	char config[512];
+	relay_config(s, "alice", "wonder", config, sizeof config);
 	peer_t p;
 	peer_open(&p, "p", config);
 	omnirtc_channel_t c;
