@@ -38,6 +38,9 @@ for src in tests/nat/*.c; do
 		$(pkg-config --libs omnirtc) -lpthread || { echo "SUITE: 0 passed, 1 failed"; exit 1; }
 done
 
+# The Node addon, for the server started from Node.
+scripts/build-node-addon.sh || { echo "SUITE: 0 passed, 1 failed"; exit 1; }
+
 WORK=$(mktemp -d)
 NAMESPACES=()
 cleanup() {
@@ -261,11 +264,12 @@ test_flood() {
 	[ $status -eq 0 ] && grep -q "intact" <<<"$out" && [ "$(stat authFailures)" -gt $((failures_before + 1000)) ]
 }
 
-server_from() { # KIND: the UDP relay test with the server started from C, Python or Node
+server_from() { # KIND: the UDP relay test with the server started from Python or Node
 	stop_server
 	start_server "$1" t || return 1
 	test_relay_udp
 	local status=$?
+	stop_server || status=1
 	grep -q "allocation-created" "$SERVER_LOG" || { echo "no allocation event from the $1 server:"; cat "$SERVER_LOG"; status=1; }
 	return $status
 }
@@ -349,8 +353,9 @@ run() { # NAME: runs test_NAME, counting the result
 }
 
 relay_topology
+# The C server serves the tests up to server_python, which replaces it.
 if start_server c t; then
-	for t in relay_udp relay_tcp relay_tls tls_untrusted wrong_password rest_credentials user_quota flood nat_srflx; do
+	for t in relay_udp relay_tcp relay_tls tls_untrusted wrong_password rest_credentials user_quota flood nat_srflx server_python server_node; do
 		run "$t"
 	done
 else

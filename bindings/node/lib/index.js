@@ -6,6 +6,7 @@ const { RTCDataChannel } = require('./rtcdatachannel');
 const { RTCSessionDescription } = require('./rtcsessiondescription');
 const { RTCIceCandidate } = require('./rtcicecandidate');
 const { RTCPeerConnectionIceEvent, RTCDataChannelEvent, RTCErrorEvent } = require('./events');
+const { TurnServer, TurnAllocationEvent } = require('./turnserver');
 
 module.exports = {
   RTCPeerConnection,
@@ -15,6 +16,8 @@ module.exports = {
   RTCPeerConnectionIceEvent,
   RTCDataChannelEvent,
   RTCErrorEvent,
+  TurnServer,
+  TurnAllocationEvent,
   /** The loaded libomnirtc's version. */
   libraryVersion: () => native.version(),
   /** Live handles, goroutines and sockets of the library, for leak checks. */

@@ -394,6 +394,71 @@ static napi_value version(napi_env env, napi_callback_info info) {
 	return from_string(env, omnirtc_version());
 }
 
+/* --- TURN server ------------------------------------------------------------------ */
+
+/* One TURN server's thread-safe function; events go to JavaScript as
+ * onEvent(type, username, realm, clientAddress, relayAddress, protocol). It
+ * keeps the loop alive until OMNIRTC_TURN_EVENT_CLOSED. */
+typedef struct {
+	int32_t type;
+	char *fields[5];
+} turn_event_copy;
+
+static void on_turn_event(void *user_data, const omnirtc_turn_event_t *e) {
+	napi_threadsafe_function tsfn = user_data;
+	turn_event_copy *copy = calloc(1, sizeof *copy);
+	if (copy != NULL) {
+		copy->type = e->type;
+		const char *fields[5] = {e->username, e->realm, e->client_address, e->relay_address, e->protocol};
+		for (int i = 0; i < 5; i++)
+			copy->fields[i] = dup_or_null(fields[i]);
+		napi_call_threadsafe_function(tsfn, copy, napi_tsfn_nonblocking);
+	}
+	if (e->type == OMNIRTC_TURN_EVENT_CLOSED)
+		napi_release_threadsafe_function(tsfn, napi_tsfn_release);
+}
+
+static void call_js_turn(napi_env env, napi_value js_cb, void *context, void *data) {
+	(void)context;
+	turn_event_copy *e = data;
+	if (env != NULL) {
+		napi_value argv[6], undefined;
+		napi_get_undefined(env, &undefined);
+		napi_create_int32(env, e->type, &argv[0]);
+		for (int i = 0; i < 5; i++)
+			argv[i + 1] = from_string(env, e->fields[i]);
+		napi_call_function(env, undefined, js_cb, 6, argv, NULL);
+	}
+	for (int i = 0; i < 5; i++)
+		free(e->fields[i]);
+	free(e);
+}
+
+/* turnServerStart(configJson, onEvent) -> handle */
+static napi_value turn_server_start(napi_env env, napi_callback_info info) {
+	napi_value argv[2], name;
+	args(env, info, 2, argv);
+	napi_threadsafe_function tsfn;
+	napi_create_string_utf8(env, "omnirtc-turn-events", NAPI_AUTO_LENGTH, &name);
+	if (napi_create_threadsafe_function(env, argv[1], NULL, name, 0, 1, NULL, NULL, NULL, call_js_turn, &tsfn) !=
+	    napi_ok) {
+		napi_throw_error(env, "OMNIRTC_ERR_INTERNAL", "cannot create the event function");
+		return NULL;
+	}
+	char *config = to_string(env, argv[0]);
+	omnirtc_turn_server_t server = 0;
+	omnirtc_status_t s = omnirtc_turn_server_start(config, on_turn_event, NULL, tsfn, &server);
+	free(config);
+	if (s != OMNIRTC_OK) { /* no event, not even CLOSED, follows a failed start */
+		napi_release_threadsafe_function(tsfn, napi_tsfn_release);
+		return throw_status(env, s);
+	}
+	return from_handle(env, server);
+}
+
+HANDLE_CALL(turn_server_close, omnirtc_turn_server_close)
+JSON_GETTER(turn_server_stats, omnirtc_turn_server_stats)
+
 static napi_value init(napi_env env, napi_value exports) {
 	static const struct {
 		const char *name;
@@ -410,6 +475,8 @@ static napi_value init(napi_env env, napi_value exports) {
 	    {"channelSetThreshold", channel_set_threshold},
 	    {"channelClose", channel_close},     {"debugCounters", debug_counters},
 	    {"version", version},
+	    {"turnServerStart", turn_server_start}, {"turnServerStats", turn_server_stats},
+	    {"turnServerClose", turn_server_close},
 	};
 	for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
 		napi_value fn;

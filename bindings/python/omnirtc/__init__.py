@@ -25,6 +25,7 @@ from .rtcdatachannel import RTCDataChannel
 from .rtcicecandidate import RTCIceCandidate, candidate_from_sdp, candidate_to_sdp
 from .rtcpeerconnection import RTCPeerConnection, RTCSctpTransport, RTCStatsReport
 from .rtcsessiondescription import RTCSessionDescription
+from .turnserver import TurnAllocation, TurnServer, rest_credential
 
 
 def library_version() -> str:
@@ -69,10 +70,13 @@ __all__ = [
     "RTCSessionDescription",
     "RTCStatsReport",
     "TooLargeError",
+    "TurnAllocation",
+    "TurnServer",
     "__version__",
     "candidate_from_sdp",
     "candidate_to_sdp",
     "debug_counters",
     "generate_certificate",
     "library_version",
+    "rest_credential",
 ]
