@@ -147,8 +147,9 @@ stop_server() {
 # stat KEY: a number from the server's last stats.
 stat() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$STATS" "$1"; }
 
-# pair_types FILE: "local/remote" candidate types of the selected (nominated,
-# succeeded) candidate pair in a getStats JSON.
+# pair_types FILE: "local/remote protocol": candidate types of the selected
+# (nominated, succeeded) candidate pair in a getStats JSON, and the local
+# candidate's transport (to its TURN server for a relay candidate).
 pair_types() {
 	python3 - "$1" <<'PY'
 import json, sys
@@ -159,7 +160,8 @@ if len(pairs) != 1:
     sys.exit(f"{len(pairs)} selected candidate pairs")
 pair = pairs[0]
 local, remote = stats[pair["localCandidateId"]], stats[pair["remoteCandidateId"]]
-print(local["candidateType"] + "/" + remote["candidateType"], local.get("relayProtocol") or "-")
+# how the local end reaches the other (its TURN server, for a relay)
+print(local["candidateType"] + "/" + remote["candidateType"], local.get("relayProtocol") or local.get("protocol"))
 PY
 }
 
@@ -276,6 +278,21 @@ server_from() { # KIND: the UDP relay test with the server started from Python o
 test_server_python() { server_from python; }
 test_server_node() { server_from node; }
 
+# ICE-TCP between namespaces: T accepts on a shared TCP port (passive
+# candidates), A connects (active); 16 MiB over host/host TCP.
+test_ice_tcp() {
+	local out offer answer
+	DIR=$(mktemp -d "$WORK/call.XXXX")
+	out=$(transfer a '{"omnirtc":{"mdns":"disabled","networkTypes":["tcp4"]}}' \
+		t '{"omnirtc":{"mdns":"disabled","networkTypes":["tcp4"],"tcpMuxPort":3479}}' $MiB16) || { echo "$out"; return 1; }
+	echo "$out"
+	offer=$(pair_types "$DIR/offer.stats") && answer=$(pair_types "$DIR/answer.stats") || return 1
+	echo "selected pairs: offerer $offer, answerer $answer"
+	# An active candidate is signaled with the discard port 9 (RFC 6544), so
+	# the passive end learns the real one as peer-reflexive.
+	[ "$offer" = "host/host tcp" ] && [ "$answer" = "host/prflx tcp" ]
+}
+
 # A behind a masquerading NAT in R reaches B through the srflx candidate it
 # learned from the built-in STUN server in W (the "internet" router). B
 # accepts only answers to what it sent (a stateful firewall), so A's checks
@@ -327,7 +344,7 @@ NFT
 		types=$(pair_types "$DIR/answer.stats") || status=1
 		echo "B's selected pair: $types; A's: $(pair_types "$DIR/offer.stats")"
 		grep -q ' 10.201.4.2 .* typ srflx' "$DIR/offer.sdp" || status=1
-		[ "${types%% *}" = host/srflx ] && [ "$(pair_types "$DIR/offer.stats")" = "srflx/host -" ] || status=1
+		[ "$types" = "host/srflx udp" ] && [ "$(pair_types "$DIR/offer.stats")" = "srflx/host udp" ] || status=1
 	else
 		echo "$out"
 		status=1
@@ -355,7 +372,7 @@ run() { # NAME: runs test_NAME, counting the result
 relay_topology
 # The C server serves the tests up to server_python, which replaces it.
 if start_server c t; then
-	for t in relay_udp relay_tcp relay_tls tls_untrusted wrong_password rest_credentials user_quota flood nat_srflx server_python server_node; do
+	for t in relay_udp relay_tcp relay_tls tls_untrusted wrong_password rest_credentials user_quota flood ice_tcp nat_srflx server_python server_node; do
 		run "$t"
 	done
 else
