@@ -3,9 +3,7 @@
 # (names prefixed nat<PID>, removed by a trap), the built-in TURN/STUN server
 # in one namespace, peers in others with no route between them.
 #
-#   relay:  A (10.201.1.2) -- T (10.201.1.1 | 10.201.2.1) -- B (10.201.2.2)
-#           T runs the TURN server and forwards nothing; A and B only reach
-#           each other through relayed candidates.
+#   relay:  A -- T (TURN server, forwards nothing) -- B   (scripts/nat-lib.sh)
 #   nat:    A (10.201.3.2) -- R (NAT, masquerade) -- W (STUN, router) -- B
 #
 # Usage: scripts/test-nat.sh [FILTER]   (run by ./build.sh test-nat)
@@ -14,7 +12,6 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 BIN=$ROOT/build/bin
 filter=${1:-}
-P=nat$$
 passed=0 failed=0
 
 if [ "$(id -u)" != 0 ]; then
@@ -42,43 +39,16 @@ done
 scripts/build-node-addon.sh || { echo "SUITE: 0 passed, 1 failed"; exit 1; }
 
 WORK=$(mktemp -d)
-NAMESPACES=()
+# shellcheck source=scripts/nat-lib.sh
+source scripts/nat-lib.sh
 cleanup() {
 	local pid
 	for pid in $(jobs -p); do kill "$pid" 2>/dev/null; done
 	wait 2>/dev/null
-	for ns in "${NAMESPACES[@]}"; do ip netns del "$ns" 2>/dev/null; done
+	remove_namespaces
 	rm -rf "$WORK" 2>/dev/null || { sleep 0.5; rm -rf "$WORK"; }
 }
 trap cleanup EXIT
-
-in_ns() { local ns=$1; shift; ip netns exec "$P$ns" "$@"; }
-
-add_ns() {
-	local ns
-	for ns in "$@"; do
-		ip netns add "$P$ns"
-		NAMESPACES+=("$P$ns")
-		in_ns "$ns" ip link set lo up
-	done
-}
-
-# link NS1 ADDR1 NS2 ADDR2: a veth pair between two namespaces.
-link() {
-	ip link add "$P$1$3" netns "$P$1" type veth peer name "$P$3$1" netns "$P$3"
-	in_ns "$1" ip addr add "$2" dev "$P$1$3"
-	in_ns "$3" ip addr add "$4" dev "$P$3$1"
-	in_ns "$1" ip link set "$P$1$3" up
-	in_ns "$3" ip link set "$P$3$1" up
-}
-
-# The relay topology, made once for the relay tests.
-relay_topology() {
-	add_ns t a b
-	link t 10.201.1.1/24 a 10.201.1.2/24
-	link t 10.201.2.1/24 b 10.201.2.2/24
-	in_ns t sysctl -qw net.ipv4.ip_forward=0
-}
 
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=omnirtc-turn-test \
 	-addext "subjectAltName=IP:10.201.1.1,IP:10.201.2.1" -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
@@ -128,10 +98,10 @@ start_server() {
 	server_config "$dir/config.json" "${3:-}"
 	STATS=$dir/stats.json STOP=$dir/stop
 	case $kind in
-	c) in_ns "$ns" "$BIN/turn_server" "$dir/config.json" "$STATS" "$STOP" >"$dir/log" 2>&1 & ;;
-	python) in_ns "$ns" env PYTHONPATH="$ROOT/bindings/python" python3 tests/nat/turn_server.py \
+	c) ip netns exec "$P$ns" "$BIN/turn_server" "$dir/config.json" "$STATS" "$STOP" >"$dir/log" 2>&1 & ;;
+	python) ip netns exec "$P$ns" env PYTHONPATH="$ROOT/bindings/python" python3 tests/nat/turn_server.py \
 		"$dir/config.json" "$STATS" "$STOP" >"$dir/log" 2>&1 & ;;
-	node) in_ns "$ns" node tests/nat/turn_server.js "$dir/config.json" "$STATS" "$STOP" >"$dir/log" 2>&1 & ;;
+	node) ip netns exec "$P$ns" node tests/nat/turn_server.js "$dir/config.json" "$STATS" "$STOP" >"$dir/log" 2>&1 & ;;
 	esac
 	SERVER_PID=$! SERVER_LOG=$dir/log
 	for _ in $(seq 300); do [ -s "$STATS" ] && return 0; kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.05; done
@@ -146,39 +116,6 @@ stop_server() {
 
 # stat KEY: a number from the server's last stats.
 stat() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$STATS" "$1"; }
-
-# pair_types FILE: "local/remote protocol": candidate types of the selected
-# (nominated, succeeded) candidate pair in a getStats JSON, and the local
-# candidate's transport (to its TURN server for a relay candidate).
-pair_types() {
-	python3 - "$1" <<'PY'
-import json, sys
-stats = json.load(open(sys.argv[1]))
-pairs = [s for s in stats.values() if s.get("type") == "candidate-pair" and s.get("nominated")
-         and s.get("state") == "succeeded"]
-if len(pairs) != 1:
-    sys.exit(f"{len(pairs)} selected candidate pairs")
-pair = pairs[0]
-local, remote = stats[pair["localCandidateId"]], stats[pair["remoteCandidateId"]]
-# how the local end reaches the other (its TURN server, for a relay)
-print(local["candidateType"] + "/" + remote["candidateType"], local.get("relayProtocol") or local.get("protocol"))
-PY
-}
-
-# transfer NS_A CONFIG_A NS_B CONFIG_B BYTES: the two peers exchange BYTES;
-# prints the answerer's report. A new DIR (made here, so callers capturing the
-# output in a subshell still see it) holds both stats files afterwards.
-transfer() {
-	in_ns "$3" timeout 120 "$BIN/nat_peer" answer "$DIR" "$4" "$5" >"$DIR/answer.log" 2>&1 &
-	local answerer=$!
-	if ! in_ns "$1" timeout 120 "$BIN/nat_peer" offer "$DIR" "$2" "$5" >"$DIR/offer.log" 2>&1; then
-		wait "$answerer"
-		cat "$DIR/offer.log" "$DIR/answer.log"
-		return 1
-	fi
-	wait "$answerer" || { cat "$DIR/answer.log"; return 1; }
-	cat "$DIR/answer.log"
-}
 
 MiB16=$((16 << 20))
 
@@ -252,7 +189,7 @@ test_flood() {
 	# signed Allocates) from B while A and B relay 4 MiB.
 	local failures_before
 	failures_before=$(stat authFailures)
-	in_ns b python3 tests/nat/flood.py 10.201.2.1 3478 100000 >"$WORK/flood.log" 2>&1 &
+	ip netns exec "${P}b" python3 tests/nat/flood.py 10.201.2.1 3478 100000 >"$WORK/flood.log" 2>&1 &
 	local flooder=$! out
 	DIR=$(mktemp -d "$WORK/call.XXXX")
 	out=$(transfer a "$(peer_config turn:10.201.1.1:3478 alice wonder)" b \
