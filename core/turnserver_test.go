@@ -238,3 +238,17 @@ func TestTURNServerStartFailsCleanly(t *testing.T) {
 		t.Fatalf("a server that never started reported %+v", events.events)
 	}
 }
+
+func FuzzParseTURNServerConfig(f *testing.F) {
+	f.Add([]byte(`{"listeners":[{"transport":"udp","address":"127.0.0.1:0"}],"relay":{"address":"127.0.0.1"}}`))
+	f.Add([]byte(`{"listeners":[{"transport":"tls","address":"[::1]:0","certificate":"x","privateKey":"y"}],` +
+		`"relay":{"address":"::1","minPort":1,"maxPort":2},"users":{"a":"b"},"sharedSecret":"s","userQuota":3}`))
+	f.Fuzz(func(t *testing.T, text []byte) {
+		cfg, err := ParseTURNServerConfig(text)
+		checkKind(t, err)
+		if err == nil && (cfg.Realm == "" || cfg.AllocationLifetimeSec < 1 || cfg.Relay.MinPort == 0 ||
+			cfg.Relay.MaxPort < cfg.Relay.MinPort || len(cfg.Listeners) == 0) {
+			t.Fatalf("accepted without defaults or checks: %+v", cfg)
+		}
+	})
+}
