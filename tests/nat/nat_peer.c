@@ -179,17 +179,11 @@ static int gather(const char *config, int count) {
 		omnirtc_channel_t ch;
 		check(omnirtc_channel_create(peers[i], "probe", NULL, &ch), "channel_create");
 		check(omnirtc_peer_set_local_description(peers[i], NULL, NULL), "set_local_description");
+		/* one peer at a time, so the server sees them in order (the quota test) */
 		pthread_mutex_lock(&mu);
-		int target = i + 1;
+		while (gathered < i + 1)
+			pthread_cond_wait(&changed, &mu);
 		pthread_mutex_unlock(&mu);
-		while (1) {
-			pthread_mutex_lock(&mu);
-			int g = gathered;
-			pthread_mutex_unlock(&mu);
-			if (g >= target)
-				break;
-			nanosleep(&(struct timespec){0, 10 * 1000000L}, NULL);
-		}
 	}
 	printf("relay %d srflx %d\n", relay_candidates, srflx_candidates);
 	fflush(stdout);
