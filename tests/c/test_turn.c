@@ -3,6 +3,8 @@
  * process relayed through a server on loopback. (Relaying across network
  * namespaces is scripts/test-nat.sh.) */
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -240,6 +242,27 @@ TEST(rest_credential_matches_the_shared_secret_scheme) {
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_turn_rest_credential("north", "a:b", 60, &user, &password));
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_turn_rest_credential(NULL, "alice", 60, &user, &password));
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_turn_rest_credential("north", "alice", 60, NULL, &password));
+}
+
+TEST(forked_child_gets_a_clear_error) {
+	omnirtc_turn_server_t s;
+	OK(omnirtc_turn_server_start(SERVER_CONFIG, NULL, NULL, NULL, &s));
+	pid_t pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		char *json = NULL;
+		omnirtc_turn_server_t other = 0;
+		int ok = omnirtc_turn_server_stats(s, &json) == OMNIRTC_ERR_FORKED &&
+		         strstr(omnirtc_last_error(), "fork") != NULL &&
+		         omnirtc_turn_server_start(SERVER_CONFIG, NULL, NULL, NULL, &other) == OMNIRTC_ERR_FORKED &&
+		         omnirtc_turn_server_close(s) == OMNIRTC_ERR_FORKED;
+		_exit(ok ? 0 : 1);
+	}
+	int status = 0;
+	CHECK(waitpid(pid, &status, 0) == pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CHECK(stats_number(s, "allocations") == 0); /* the parent's server is unaffected */
+	OK(omnirtc_turn_server_close(s));
 }
 
 int main(int argc, char **argv) { return run_tests(argc, argv); }
