@@ -41,7 +41,9 @@ type TURNEvent struct {
 
 // TURNAuthFunc is an optional host-supplied credential lookup: it returns the
 // password of username, or ok = false to refuse. It runs on a server
-// goroutine while that listener waits, so it must return quickly.
+// goroutine while that listener waits, so it must return quickly. None runs
+// after Close returns: Close waits for one in flight, so it must not be
+// called from inside the function.
 type TURNAuthFunc func(username, realm, clientAddress string) (password string, ok bool)
 
 // TURNServer is a running TURN/STUN server on pion/turn.
@@ -57,6 +59,10 @@ type TURNServer struct {
 	allocsCreated   atomic.Uint64
 	authFailures    atomic.Uint64
 	quotaRejections atomic.Uint64
+
+	// authMu lets Close wait for a host auth call in flight; none starts after.
+	authMu     sync.RWMutex
+	authClosed bool
 
 	mu        sync.Mutex
 	perUser   map[string]int
@@ -209,7 +215,13 @@ func (s *TURNServer) authenticate(ra *turn.RequestAttributes) (string, []byte, b
 		if ra.SrcAddr != nil {
 			client = ra.SrcAddr.String()
 		}
-		if password, ok := s.auth(ra.Username, ra.Realm, client); ok {
+		s.authMu.RLock()
+		password, ok := "", false
+		if !s.authClosed {
+			password, ok = s.auth(ra.Username, ra.Realm, client)
+		}
+		s.authMu.RUnlock()
+		if ok {
 			return key(ra.Username, password)
 		}
 	}
@@ -314,6 +326,9 @@ func (s *TURNServer) Stats() ([]byte, error) {
 // handler it returns once TURNEventClosed was delivered; from inside, at once.
 func (s *TURNServer) Close() error {
 	s.closeOnce.Do(func() {
+		s.authMu.Lock()
+		s.authClosed = true
+		s.authMu.Unlock()
 		s.closeErr = s.server.Close()
 		// pion frees allocations on close without reporting them.
 		s.mu.Lock()

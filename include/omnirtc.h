@@ -503,7 +503,9 @@ typedef void (*omnirtc_turn_event_cb)(void *user_data, const omnirtc_turn_event_
  * return 1 to let the server check the request's MESSAGE-INTEGRITY with it,
  * or return 0 to refuse the user.  All strings are valid only during the call.
  * Runs on a library thread while that listener waits: return quickly, never
- * block on the network.  May run concurrently for different listeners.
+ * block on the network.  May run concurrently for different listeners.  No
+ * call starts after omnirtc_turn_server_close returns: close waits for one in
+ * flight, so never call close from inside this callback.
  */
 typedef int32_t (*omnirtc_turn_auth_cb)(void *user_data, const char *username, const char *realm,
                                         const char *client_address, char *password_out, size_t password_capacity);

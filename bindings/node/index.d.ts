@@ -214,7 +214,9 @@ export class TurnAllocationEvent extends Event {
 
 /** A built-in TURN/STUN server; it keeps the process alive until closed. */
 export class TurnServer extends EventTarget {
-  constructor(config: TurnServerConfig | string);
+  /** auth: password of a user neither static nor REST, or null to refuse; synchronous (library thread waits ≤ 2 s). */
+  constructor(config: TurnServerConfig | string,
+    options?: { auth?: (username: string, realm: string, clientAddress: string) => string | null });
   onallocationcreated: ((this: TurnServer, ev: TurnAllocationEvent) => any) | null;
   onallocationdeleted: ((this: TurnServer, ev: TurnAllocationEvent) => any) | null;
   onclose: ((this: TurnServer, ev: Event) => any) | null;

@@ -7,10 +7,11 @@
 //   server.stats().allocations;
 //   await server.close();
 //
-// A running server keeps the process alive until it is closed. The host auth
-// callback of the C API is not offered here: it must answer synchronously on a
-// library thread, which JavaScript cannot; use static users or REST
-// credentials (TurnServer.restCredential) instead.
+// A running server keeps the process alive until it is closed. The optional
+// `auth(username, realm, clientAddress)` returns the password of a user that is
+// neither in `users` nor a valid REST credential, or null to refuse. It must
+// be synchronous: a library thread waits for it (at most 2 s, then the user is
+// refused), so a busy main thread delays TURN authentication.
 const crypto = require('node:crypto');
 const native = require('./native');
 const { w3c } = require('./errors');
@@ -37,12 +38,24 @@ class TurnServer extends EventTarget {
   #closed;
   #resolveClosed;
 
-  /** config: an object or JSON text with the keys of omnirtc_turn_server_start. */
-  constructor(config) {
+  /**
+   * config: an object or JSON text with the keys of omnirtc_turn_server_start.
+   * options.auth: optional (username, realm, clientAddress) => password | null.
+   */
+  constructor(config, { auth } = {}) {
     super();
     const text = typeof config === 'string' ? config : JSON.stringify(config ?? {});
+    if (auth !== undefined && typeof auth !== 'function') throw new TypeError('auth must be a function');
     this.#closed = new Promise((resolve) => { this.#resolveClosed = resolve; });
-    this.#handle = w3c(() => native.turnServerStart(text, this.#onEvent.bind(this)));
+    const ask = auth && ((username, realm, client) => {
+      try {
+        const password = auth(username, realm, client);
+        return typeof password === 'string' ? password : null;
+      } catch {
+        return null; // a failing auth function refuses the user
+      }
+    });
+    this.#handle = w3c(() => native.turnServerStart(text, this.#onEvent.bind(this), ask));
   }
 
   #onEvent(type, username, realm, clientAddress, relayAddress, protocol) {

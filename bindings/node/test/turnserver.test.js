@@ -43,6 +43,18 @@ async function relayedEcho(config) {
   b.close();
 }
 
+/** A peer using these credentials gathers no relay candidate; the server counts the failure. */
+async function expectRefused(server, username, credential) {
+  const failures = server.stats().authFailures;
+  const pc = new RTCPeerConnection(relayConfig(server, username, credential));
+  pc.createDataChannel('x');
+  await pc.setLocalDescription(await pc.createOffer());
+  await waitFor(() => pc.iceGatheringState === 'complete');
+  assert.doesNotMatch(pc.localDescription.sdp, /typ relay/);
+  pc.close();
+  await waitFor(() => server.stats().authFailures > failures);
+}
+
 test('peers relay through the server, with events and stats', async () => {
   const server = new TurnServer(CONFIG);
   const created = [];
@@ -67,16 +79,25 @@ test('REST credentials: valid relays, expired is refused', async () => {
   const server = new TurnServer(CONFIG);
   const { username, credential } = TurnServer.restCredential('north', 'dave', 600);
   await relayedEcho(relayConfig(server, username, credential));
-  const failures = server.stats().authFailures;
   const expired = TurnServer.restCredential('north', 'erin', -60);
-  const pc = new RTCPeerConnection(relayConfig(server, expired.username, expired.credential));
-  pc.createDataChannel('x');
-  await pc.setLocalDescription(await pc.createOffer());
-  await waitFor(() => pc.iceGatheringState === 'complete');
-  assert.doesNotMatch(pc.localDescription.sdp, /typ relay/);
-  pc.close();
-  await waitFor(() => server.stats().authFailures > failures);
+  await expectRefused(server, expired.username, expired.credential);
   await server.close();
+});
+
+test('the auth function decides users neither static nor REST', async () => {
+  const asked = [];
+  const server = new TurnServer(CONFIG, {
+    auth: (username, realm) => {
+      asked.push(username);
+      if (username === 'mallory') throw new Error('refuse by throwing');
+      return username === 'carol' && realm === 'omnirtc' ? 'from-node' : null;
+    },
+  });
+  await relayedEcho(relayConfig(server, 'carol', 'from-node'));
+  assert.ok(asked.includes('carol'));
+  await expectRefused(server, 'mallory', 'x');
+  await server.close();
+  assert.throws(() => new TurnServer(CONFIG, { auth: 'no' }), TypeError);
 });
 
 test('bad configuration is a TypeError naming the key; a taken address an OperationError', async () => {
