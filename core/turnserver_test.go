@@ -252,3 +252,36 @@ func FuzzParseTURNServerConfig(f *testing.F) {
 		}
 	})
 }
+
+func TestTURNServerAllocationLifetimeExpires(t *testing.T) {
+	events := &turnEvents{}
+	server, addr := startTestTURNServer(t, `,"allocationLifetimeSec":2`, nil, events)
+	conn, err := net.ListenPacket("udp4", "127.0.0.1:0") //nolint:noctx
+	must(t, err)
+	client, err := turn.NewClient(&turn.ClientConfig{
+		STUNServerAddr: addr, TURNServerAddr: addr, Conn: conn, Username: "alice", Password: "wonder",
+	})
+	must(t, err)
+	defer client.Close()
+	must(t, client.Listen())
+	_, err = client.Allocate()
+	must(t, err)
+	start := time.Now()
+	_ = conn.Close() // the client can no longer refresh
+	for server.server.AllocationCount() != 0 {
+		if time.Since(start) > 10*time.Second {
+			t.Fatal("an unrefreshed allocation outlived its 2 s lifetime by 8 s")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if elapsed := time.Since(start); elapsed < time.Second {
+		t.Fatalf("the allocation ended after %v, before its lifetime", elapsed)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for events.count(TURNEventAllocationDeleted) != 1 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if events.count(TURNEventAllocationDeleted) != 1 {
+		t.Fatalf("events: %+v", events.events)
+	}
+}
