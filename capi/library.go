@@ -120,6 +120,9 @@ func ortc_go_shutdown() C.omnirtc_status_t {
 		for _, p := range livePeerEntries() {
 			_ = p.close()
 		}
+		for _, t := range liveTURNServers() {
+			_ = t.close()
+		}
 
 		return logs.SetHandler(core.LogNone, nil)
 	})

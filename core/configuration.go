@@ -31,6 +31,8 @@ type ICEServer struct {
 	Username       string     `json:"username"`
 	Credential     string     `json:"credential"`
 	CredentialType string     `json:"credentialType"`
+	// Engine holds OmniRTC's own options for this server.
+	Engine *ICEServerSettings `json:"omnirtc"`
 }
 
 // StringList accepts a JSON string or an array of strings, as "urls" does.

@@ -95,6 +95,15 @@ func newEngine(cfg Configuration, logs *LogSink) (*engine, error) {
 
 		return nil, err
 	}
+	dialer, err := newTURNDialer(cfg.ICEServers)
+	if err != nil {
+		eng.release()
+
+		return nil, wrap(ErrInvalidConfig, fmt.Errorf("configuration: %w", err))
+	}
+	if dialer != nil {
+		se.SetICEProxyDialer(dialer)
+	}
 
 	media := &webrtc.MediaEngine{}
 	registry := &interceptor.Registry{}

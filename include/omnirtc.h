@@ -145,7 +145,7 @@ omnirtc_status_t omnirtc_generate_certificate(char **pem_out);
 
 /*
  * omnirtc_shutdown — close every open peer connection (as omnirtc_peer_close)
- * and stop logging.  Safe to call more than once; the library stays usable.
+ * and TURN server (as omnirtc_turn_server_close) and stop logging.  Safe to call more than once; the library stays usable.
  * Call it before the process exits while callbacks may be in flight.
  */
 omnirtc_status_t omnirtc_shutdown(void);
@@ -735,6 +735,133 @@ omnirtc_status_t omnirtc_media_writer_write_rtp(omnirtc_media_writer_t writer, c
 
 /* omnirtc_media_writer_close — finish and close the file; the handle is invalid afterwards. */
 omnirtc_status_t omnirtc_media_writer_close(omnirtc_media_writer_t writer);
+
+/* ===================================================================== */
+/* TURN server                                                            */
+/* ===================================================================== */
+
+/*
+ * A built-in TURN/STUN server (RFC 8656 on pion/turn), so an application can
+ * relay its own peers without deploying coturn.  It also answers STUN Binding
+ * requests on every listener, which is what a peer needs to learn its
+ * server-reflexive address behind a NAT.
+ */
+typedef uint64_t omnirtc_turn_server_t;
+
+typedef enum omnirtc_turn_event_type {
+	OMNIRTC_TURN_EVENT_ALLOCATION_CREATED = 1, /* username, realm, client_address, relay_address, protocol */
+	OMNIRTC_TURN_EVENT_ALLOCATION_DELETED = 2, /* username, realm, client_address, protocol */
+	OMNIRTC_TURN_EVENT_CLOSED = 3              /* final event: the server handle is already released */
+} omnirtc_turn_event_type_t;
+
+/*
+ * One TURN server event.  The struct and its strings are valid only during
+ * the callback.  Fields not listed for an event type are "".  New fields are
+ * only ever appended.
+ */
+typedef struct omnirtc_turn_event {
+	int32_t type;                 /* omnirtc_turn_event_type_t */
+	omnirtc_turn_server_t server; /* always set */
+	const char *username;         /* the authenticated user; for REST credentials the part after "expiry:" */
+	const char *realm;
+	const char *client_address;   /* the client's transport address, "ip:port" */
+	const char *relay_address;    /* ALLOCATION_CREATED: the relayed transport address, "ip:port" */
+	const char *protocol;         /* client-to-server transport: "UDP" or "TCP" (TLS listeners say "TCP") */
+} omnirtc_turn_event_t;
+
+/*
+ * TURN server event callback.  Events of one server are delivered one at a
+ * time, in order, on a library thread; the callback rules at the top of this
+ * file apply.  A host that falls more than 4096 events behind loses the
+ * excess (counted as "eventsDropped" in the stats), so the server never waits.
+ */
+typedef void (*omnirtc_turn_event_cb)(void *user_data, const omnirtc_turn_event_t *event);
+
+/*
+ * Optional credential lookup, asked for a username that is neither a static
+ * user nor a valid REST username.  Write the user's password (NUL-terminated,
+ * at most password_capacity bytes including the NUL) to password_out and
+ * return 1 to let the server check the request's MESSAGE-INTEGRITY with it,
+ * or return 0 to refuse the user.  All strings are valid only during the call.
+ * Runs on a library thread while that listener waits: return quickly, never
+ * block on the network.  May run concurrently for different listeners.  No
+ * call starts after omnirtc_turn_server_close returns: close waits for one in
+ * flight, so never call close from inside this callback.
+ */
+typedef int32_t (*omnirtc_turn_auth_cb)(void *user_data, const char *username, const char *realm,
+                                        const char *client_address, char *password_out, size_t password_capacity);
+
+/*
+ * omnirtc_turn_server_start — open the listeners and start serving.
+ *
+ * config_json: a JSON object (unknown keys are errors naming the key):
+ *   {"listeners":[                       at least one:
+ *      {"transport":"udp","address":"0.0.0.0:3478"},
+ *      {"transport":"tcp","address":"0.0.0.0:3478"},
+ *      {"transport":"tls","address":"0.0.0.0:5349",
+ *       "certificate":"<PEM chain>","privateKey":"<PEM key>"}],
+ *                                        port 0 picks a free port (see the stats)
+ *    "realm":"omnirtc",                  long-term credential realm (default "omnirtc")
+ *    "relay":{"address":"203.0.113.7",   required: the IP put in relayed addresses,
+ *                                        the server's address as peers reach it
+ *             "bindAddress":"0.0.0.0",   local IP relay sockets bind to (default: address)
+ *             "minPort":49152,"maxPort":65535},   relay port range (this default)
+ *    "users":{"alice":"password"},       static long-term credentials
+ *    "sharedSecret":"s3cret",            time-limited REST credentials as coturn's
+ *                                        use-auth-secret: username "expiry:user" with
+ *                                        expiry in Unix seconds, password
+ *                                        base64(HMAC-SHA1(secret, username)); refused
+ *                                        once expired
+ *    "userQuota":0,                      most allocations a user holds at once (0: no limit);
+ *                                        over it an Allocate gets 486 Allocation Quota Reached
+ *    "allocationLifetimeSec":600}        lifetime of an unrefreshed allocation (1..3600)
+ *   Usernames are looked up in "users", then as REST credentials, then with auth_cb.
+ * cb, user_data: event callback (may be NULL) and its pointer, never dereferenced.
+ * auth_cb: optional credential lookup (NULL: none), called with the same user_data.
+ * server_out: receives the new handle.
+ *
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (NULL config_json or server_out),
+ * OMNIRTC_ERR_INVALID_CONFIG (message names the key), OMNIRTC_ERR_TOO_LARGE
+ * (config over 1 MiB), OMNIRTC_ERR_OPERATION (a listener could not be opened,
+ * for example the address is in use; no callback is ever made then).
+ */
+omnirtc_status_t omnirtc_turn_server_start(const char *config_json, omnirtc_turn_event_cb cb,
+                                           omnirtc_turn_auth_cb auth_cb, void *user_data,
+                                           omnirtc_turn_server_t *server_out);
+
+/*
+ * omnirtc_turn_server_stats — the server's counters as a JSON object:
+ *   {"allocations":N,          allocations now
+ *    "allocationsCreated":N,   since start
+ *    "bytesRelayed":N,         bytesToPeers + bytesFromPeers
+ *    "bytesToPeers":N, "bytesFromPeers":N,   payload bytes on relay sockets
+ *    "authFailures":N, "quotaRejections":N, "eventsDropped":N,
+ *    "listeners":[{"transport":"udp","address":"10.0.0.1:3478"}]}   actual addresses
+ * *json_out is released with omnirtc_free().  Any thread.
+ */
+omnirtc_status_t omnirtc_turn_server_stats(omnirtc_turn_server_t server, char **json_out);
+
+/*
+ * omnirtc_turn_server_close — stop listening and free every allocation (their
+ * ALLOCATION_DELETED events are delivered), then deliver
+ * OMNIRTC_TURN_EVENT_CLOSED.  Called from another thread it waits for that
+ * final event, so no callback for this server starts after it returns; called
+ * from inside this server's event callback it returns at once and CLOSED
+ * follows.  The handle is invalid afterwards (a second close returns
+ * OMNIRTC_ERR_INVALID_HANDLE).  omnirtc_shutdown() closes every TURN server too.
+ */
+omnirtc_status_t omnirtc_turn_server_close(omnirtc_turn_server_t server);
+
+/*
+ * omnirtc_turn_rest_credential — make a time-limited REST credential for the
+ * sharedSecret of a server (or of coturn with use-auth-secret): *username_out
+ * = "<now + ttl_seconds>:<user>" and *password_out = base64(HMAC-SHA1(secret,
+ * username)).  A negative ttl_seconds makes an already expired one (tests).
+ * Release both with omnirtc_free().  Local work only; any thread.
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (NULL argument, user containing ':').
+ */
+omnirtc_status_t omnirtc_turn_rest_credential(const char *secret, const char *user, int64_t ttl_seconds,
+                                              char **username_out, char **password_out);
 
 #ifdef __cplusplus
 }

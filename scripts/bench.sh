@@ -6,7 +6,8 @@
 #   Python vs aiortc (bench/python), Node vs node-datachannel (bench/node)
 #   media: RTP through the C ABI vs native pion (bench/c/bench_media.c, bench/pion-media)
 #   Chromium and Firefox to OmniRTC (C, Python, Node) vs to themselves (tests/interop)
-# Usage: scripts/bench.sh [c] [media] [python] [node] [interop]   (default: all five)
+#   the built-in TURN server vs coturn (bench_nat, as root)
+# Usage: scripts/bench.sh [c] [media] [python] [node] [interop] [nat]   (default: all six)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=build/bench.md
@@ -100,7 +101,82 @@ bench_interop() {
 	done
 }
 
+# bench_nat: the built-in TURN server vs coturn (Debian package) in the same
+# namespaces (scripts/nat-lib.sh), in 3 alternating rounds (medians): 64 MiB
+# between two relay-only peers, and allocations per second from 16 concurrent
+# pion/turn clients (allocate + release, 1,000 a round). Needs root.
+bench_nat() {
+	[ "$(id -u)" = 0 ] || { echo "bench_nat: needs root (network namespaces)" >&2; return 0; }
+	command -v turnserver >/dev/null ||
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends coturn >/dev/null
+	local src
+	for src in nat_peer turn_server; do
+		# shellcheck disable=SC2046
+		cc -std=c11 -O2 -Wall -Wextra -Werror $(pkg-config --cflags omnirtc) -o "build/bin/$src" "tests/nat/$src.c" \
+			$(pkg-config --libs omnirtc) -lpthread
+	done
+	go build -trimpath -o build/bin/bench-turn ./bench/turn
+	(
+		BIN=$PWD/build/bin
+		WORK=$(mktemp -d)
+		# shellcheck source=scripts/nat-lib.sh
+		source scripts/nat-lib.sh
+		trap 'for p in $(jobs -p); do kill "$p" 2>/dev/null; done; wait; remove_namespaces; rm -rf "$WORK"' EXIT
+		relay_topology
+		local peer_a peer_b
+		peer_a='{"iceServers":[{"urls":"turn:10.201.1.1:3478","username":"alice","credential":"wonder"}],"iceTransportPolicy":"relay","omnirtc":{"mdns":"disabled"}}'
+		peer_b=${peer_a/10.201.1.1/10.201.2.1}
+		peer_b=${peer_b/alice/bob}
+		peer_b=${peer_b/wonder/builder}
+		cat >"$WORK/omnirtc.json" <<JSON
+{"listeners":[{"transport":"udp","address":"0.0.0.0:3478"}],"realm":"omnirtc.test",
+ "relay":{"address":"10.201.1.1","bindAddress":"0.0.0.0","minPort":50000,"maxPort":59999},
+ "users":{"alice":"wonder","bob":"builder"}}
+JSON
+		measure() { # one 64 MiB call, then bench-turn's lines
+			DIR=$(mktemp -d "$WORK/call.XXXX")
+			transfer a "$peer_a" b "$peer_b" $((64 << 20)) | sed -n 's/.*(\([0-9.]*\) MiB\/s).*/relayed_mib_s \1/p'
+			in_ns a "$BIN/bench-turn" 10.201.1.1:3478 alice wonder 1000 16
+		}
+		# Rounds alternate the servers, so load from elsewhere hits both alike.
+		local round coturn
+		for round in 1 2 3; do
+			rm -f "$WORK/stop"
+			ip netns exec "${P}t" "$BIN/turn_server" "$WORK/omnirtc.json" "$WORK/stats.json" "$WORK/stop" >/dev/null &
+			sleep 1
+			measure >"$WORK/ours.$round"
+			touch "$WORK/stop"
+			wait
+			ip netns exec "${P}t" turnserver -n --listening-ip=10.201.1.1 --listening-ip=10.201.2.1 --listening-port=3478 \
+				--relay-ip=10.201.1.1 --min-port=50000 --max-port=59999 --lt-cred-mech --realm=omnirtc.test \
+				--user=alice:wonder --user=bob:builder --no-tls --no-dtls --no-cli --no-tcp-relay \
+				--pidfile="$WORK/turnserver.pid" --log-file=stdout --simple-log >"$WORK/turnserver.log" 2>&1 &
+			coturn=$!
+			sleep 1
+			measure >"$WORK/coturn.$round"
+			kill "$coturn"
+			wait
+		done
+		median() { # FILES...: each metric's median over the rounds
+			python3 -c 'import statistics, sys
+values = {}
+for path in sys.argv[1:]:
+    for line in open(path):
+        name, value = line.split()[:2]
+        values.setdefault(name, []).append(float(value))
+for name, vs in values.items():
+    print(name, f"{statistics.median(vs):g}")' "$@"
+		}
+		median "$WORK"/ours.* >"$WORK/ours"
+		median "$WORK"/coturn.* >"$WORK/coturn"
+		paste "$WORK/ours" "$WORK/coturn" | awk '{
+			r = ($4 + 0 != 0) ? sprintf("%.2fx", $2 / $4) : "-"
+			printf "| relay, UDP | %s | %s | %s | %s |\n", $1, $2, $4, r
+		}' | table "TURN: built-in server vs coturn $(dpkg-query -W -f '${Version}' coturn 2>/dev/null)" "omnirtc" "coturn"
+	)
+}
+
 printf '## %s, %s cores, `./build.sh bench`\n' "$(date -u +%Y-%m-%d)" "$(nproc)" | tee -a "$out"
 suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(c media python node interop)
+[ ${#suites[@]} -gt 0 ] || suites=(c media python node interop nat)
 for suite in "${suites[@]}"; do "bench_$suite" | tee -a "$out"; done

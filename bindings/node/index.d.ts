@@ -305,4 +305,49 @@ export class MediaWriter {
     sampleRate?: number; channels?: number });
   writeRtp(packet: Uint8Array): void;
   close(): void;
+
+/** The configuration of a built-in TURN/STUN server (see omnirtc.h, omnirtc_turn_server_start). */
+export interface TurnServerConfig {
+  listeners: { transport: 'udp' | 'tcp' | 'tls'; address: string; certificate?: string; privateKey?: string }[];
+  realm?: string;
+  relay: { address: string; bindAddress?: string; minPort?: number; maxPort?: number };
+  users?: Record<string, string>;
+  sharedSecret?: string;
+  userQuota?: number;
+  allocationLifetimeSec?: number;
+}
+
+export interface TurnServerStats {
+  allocations: number;
+  allocationsCreated: number;
+  bytesRelayed: number;
+  bytesToPeers: number;
+  bytesFromPeers: number;
+  authFailures: number;
+  quotaRejections: number;
+  eventsDropped: number;
+  listeners: { transport: 'udp' | 'tcp' | 'tls'; address: string }[];
+}
+
+export class TurnAllocationEvent extends Event {
+  readonly username: string;
+  readonly realm: string;
+  readonly clientAddress: string;
+  /** '' for allocationdeleted */
+  readonly relayAddress: string;
+  readonly protocol: string;
+}
+
+/** A built-in TURN/STUN server; it keeps the process alive until closed. */
+export class TurnServer extends EventTarget {
+  /** auth: password of a user neither static nor REST, or null to refuse; synchronous (library thread waits ≤ 2 s). */
+  constructor(config: TurnServerConfig | string,
+    options?: { auth?: (username: string, realm: string, clientAddress: string) => string | null });
+  onallocationcreated: ((this: TurnServer, ev: TurnAllocationEvent) => any) | null;
+  onallocationdeleted: ((this: TurnServer, ev: TurnAllocationEvent) => any) | null;
+  onclose: ((this: TurnServer, ev: Event) => any) | null;
+  stats(): TurnServerStats;
+  close(): Promise<void>;
+  /** A coturn-style time-limited credential for sharedSecret. */
+  static restCredential(secret: string, user: string, ttlSeconds?: number): { username: string; credential: string };
 }

@@ -8,6 +8,7 @@ const { RTCIceCandidate } = require('./rtcicecandidate');
 const { RTCPeerConnectionIceEvent, RTCDataChannelEvent, RTCErrorEvent } = require('./events');
 const { MediaReader, MediaWriter } = require('./mediafile');
 const { EncodedTrack, RemoteTrack, RTCTrackEvent, RTCRtpSender, RTCRtpReceiver, RTCRtpTransceiver } = require('./media');
+const { TurnServer, TurnAllocationEvent } = require('./turnserver');
 
 module.exports = {
   RTCPeerConnection,
@@ -25,6 +26,8 @@ module.exports = {
   RTCRtpTransceiver,
   MediaReader,
   MediaWriter,
+  TurnServer,
+  TurnAllocationEvent,
   /** The loaded libomnirtc's version. */
   libraryVersion: () => native.version(),
   /** Live handles, goroutines and sockets of the library, for leak checks. */

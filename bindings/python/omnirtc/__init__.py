@@ -28,6 +28,7 @@ from .rtcicecandidate import RTCIceCandidate, candidate_from_sdp, candidate_to_s
 from .rtcpeerconnection import RTCPeerConnection, RTCSctpTransport, RTCStatsReport
 from .rtcrtptransceiver import RTCRtpReceiver, RTCRtpSender, RTCRtpTransceiver
 from .rtcsessiondescription import RTCSessionDescription
+from .turnserver import TurnAllocation, TurnServer, rest_credential
 
 
 def library_version() -> str:
@@ -82,10 +83,13 @@ __all__ = [
     "RTCStatsReport",
     "RemoteStreamTrack",
     "TooLargeError",
+    "TurnAllocation",
+    "TurnServer",
     "__version__",
     "candidate_from_sdp",
     "candidate_to_sdp",
     "debug_counters",
     "generate_certificate",
     "library_version",
+    "rest_credential",
 ]

@@ -15,6 +15,9 @@ class RTCIceServer:
     username: Optional[str] = None
     credential: Optional[str] = None
     credentialType: str = "password"
+    #: OmniRTC's options for this server, e.g. ``{"caCertificates": PEM}``: the
+    #: CAs a turns: server's certificate must chain to (see omnirtc.h).
+    omnirtc: Optional[dict[str, Any]] = None
 
 
 @dataclass
@@ -39,6 +42,8 @@ class RTCConfiguration:
                 entry["username"] = server.username
             if server.credential is not None:
                 entry["credential"] = server.credential
+            if server.omnirtc is not None:
+                entry["omnirtc"] = server.omnirtc
             servers.append(entry)
         body: dict[str, Any] = {
             "iceServers": servers,

@@ -1,0 +1,194 @@
+"""The built-in TURN/STUN server (include/omnirtc.h, "TURN server").
+
+::
+
+    server = TurnServer({"listeners": [{"transport": "udp", "address": "0.0.0.0:3478"}],
+                         "relay": {"address": "203.0.113.7"}, "users": {"alice": "secret"}})
+
+    @server.on("allocationcreated")
+    def created(allocation: TurnAllocation) -> None: ...
+
+    print(server.stats()["allocations"])
+    await server.close()
+
+Events are delivered on the event loop that was running when the server
+started (or the one passed in). The optional ``auth`` callable is the
+exception: the server asks it synchronously, on a library thread, so it must be
+quick and must not touch the loop; it returns the user's password or ``None``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ctypes
+import itertools
+import json
+import threading
+from typing import Any, Callable, NamedTuple, Optional, Union
+
+from . import _native
+from .events import EventEmitter
+from .exceptions import InvalidHandleError
+
+
+class _TurnEvent(ctypes.Structure):
+    """omnirtc_turn_event_t"""
+
+    _fields_ = [
+        ("type", ctypes.c_int32),
+        ("server", _native.c_handle),
+        ("username", ctypes.c_char_p),
+        ("realm", ctypes.c_char_p),
+        ("client_address", ctypes.c_char_p),
+        ("relay_address", ctypes.c_char_p),
+        ("protocol", ctypes.c_char_p),
+    ]
+
+
+_EVENT_CB = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.POINTER(_TurnEvent))
+_AUTH_CB = ctypes.CFUNCTYPE(
+    ctypes.c_int32, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p,
+    ctypes.POINTER(ctypes.c_char), ctypes.c_size_t,
+)
+_P = ctypes.POINTER
+for _name, _argtypes in {
+    "omnirtc_turn_server_start": [ctypes.c_char_p, _EVENT_CB, _AUTH_CB, ctypes.c_void_p, _P(_native.c_handle)],
+    "omnirtc_turn_server_stats": [_native.c_handle, _P(ctypes.c_void_p)],
+    "omnirtc_turn_server_close": [_native.c_handle],
+    "omnirtc_turn_rest_credential": [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int64, _P(ctypes.c_void_p),
+                                     _P(ctypes.c_void_p)],
+}.items():
+    getattr(_native.lib, _name).restype = _native.c_status
+    getattr(_native.lib, _name).argtypes = _argtypes
+
+ALLOCATION_CREATED, ALLOCATION_DELETED, CLOSED = 1, 2, 3
+_EVENT_NAMES = {ALLOCATION_CREATED: "allocationcreated", ALLOCATION_DELETED: "allocationdeleted"}
+
+
+class TurnAllocation(NamedTuple):
+    """What an ``allocationcreated`` / ``allocationdeleted`` event carries."""
+
+    username: str
+    realm: str
+    client_address: str
+    relay_address: str  # "" for allocationdeleted
+    protocol: str  # "UDP" or "TCP"
+
+
+AuthFunction = Callable[[str, str, str], Optional[str]]
+
+_servers: dict[int, "TurnServer"] = {}  # by user_data key, until the final event
+_keys = itertools.count(1)
+_lock = threading.Lock()
+
+
+def _text(value: Optional[bytes]) -> str:
+    return (value or b"").decode("utf-8", "replace")
+
+
+@_EVENT_CB
+def _on_event(user_data: Optional[int], pointer: Any) -> None:  # on a library thread
+    event = pointer.contents
+    with _lock:
+        server = _servers.get(user_data or 0)
+        if event.type == CLOSED:
+            _servers.pop(user_data or 0, None)
+    if server is None:
+        return
+    allocation = TurnAllocation(_text(event.username), _text(event.realm), _text(event.client_address),
+                                _text(event.relay_address), _text(event.protocol))
+    try:
+        server._loop.call_soon_threadsafe(server._deliver, event.type, allocation)
+    except RuntimeError:
+        pass  # the loop is closed: nobody is left to deliver to
+
+
+@_AUTH_CB
+def _on_auth(user_data: Optional[int], username: bytes, realm: bytes, client: bytes, out: Any, capacity: int) -> int:
+    with _lock:
+        server = _servers.get(user_data or 0)
+    if server is None or server._auth is None:
+        return 0
+    try:
+        password = server._auth(_text(username), _text(realm), _text(client))
+    except Exception:  # noqa: BLE001 - a failing auth function refuses the user
+        return 0
+    if password is None:
+        return 0
+    encoded = password.encode("utf-8")
+    if len(encoded) >= capacity or b"\0" in encoded:
+        return 0
+    ctypes.memmove(out, encoded + b"\0", len(encoded) + 1)
+    return 1
+
+
+class TurnServer(EventEmitter):
+    """A running TURN/STUN server; see the ``omnirtc_turn_server_start``
+    documentation in omnirtc.h for the configuration keys.
+
+    Events: ``allocationcreated`` and ``allocationdeleted`` (a
+    :class:`TurnAllocation`), then ``close`` once the server is gone.
+    """
+
+    def __init__(self, config: Union[dict, str], *, auth: Optional[AuthFunction] = None,
+                 loop: Optional[asyncio.AbstractEventLoop] = None) -> None:
+        super().__init__()
+        text = config if isinstance(config, str) else json.dumps(config)
+        self._loop = loop or asyncio.get_event_loop()
+        self._auth = auth
+        self._closed = self._loop.create_future()
+        self._key = next(_keys)
+        with _lock:
+            _servers[self._key] = self
+        handle = _native.c_handle()
+        try:
+            _native.check(_native.lib.omnirtc_turn_server_start(
+                _native.encode(text, "config"), _on_event, _on_auth if auth else _AUTH_CB(),
+                ctypes.c_void_p(self._key), ctypes.byref(handle)))
+        except BaseException:
+            with _lock:
+                _servers.pop(self._key, None)
+            raise
+        self._handle = handle.value
+
+    def _deliver(self, kind: int, allocation: TurnAllocation) -> None:  # on the loop
+        if kind == CLOSED:
+            if not self._closed.done():
+                self._closed.set_result(None)
+            self.emit("close")
+        else:
+            self.emit(_EVENT_NAMES[kind], allocation)
+
+    def stats(self) -> dict:  # type: ignore[type-arg]
+        """Allocations, bytes relayed, failures and the listeners' addresses."""
+        return json.loads(_native.call_string(_native.lib.omnirtc_turn_server_stats, self._handle) or "{}")
+
+    @property
+    def addresses(self) -> list[tuple[str, str]]:
+        """(transport, "ip:port") of each listener, with ports chosen by the OS filled in."""
+        return [(entry["transport"], entry["address"]) for entry in self.stats()["listeners"]]
+
+    async def close(self) -> None:
+        """Stop the server; returns once its ``close`` event was emitted. Idempotent."""
+        if not self._closed.done():
+            try:
+                _native.check(_native.lib.omnirtc_turn_server_close(self._handle))
+            except InvalidHandleError:  # already closed (by omnirtc_shutdown)
+                pass
+        await self._closed
+
+    async def __aenter__(self) -> "TurnServer":
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.close()
+
+
+def rest_credential(secret: str, user: str, ttl: int = 86400) -> tuple[str, str]:
+    """A time-limited (username, password) for a server's ``sharedSecret``,
+    as coturn's use-auth-secret: ``("<expiry>:<user>", base64(HMAC-SHA1))``."""
+    username, password = ctypes.c_void_p(), ctypes.c_void_p()
+    _native.check(_native.lib.omnirtc_turn_rest_credential(
+        _native.encode(secret, "secret"), _native.encode(user, "user"), int(ttl),
+        ctypes.byref(username), ctypes.byref(password)))
+    return _native.take_string(username) or "", _native.take_string(password) or ""
