@@ -419,6 +419,8 @@ TEST(replace_track_switches_what_is_sent_without_renegotiation) {
 	}
 	pthread_mutex_lock(&c->recv.mu);
 	size_t n = c->recv.frames[0];
+	if (n < 25)
+		fprintf(stderr, "received %zu frames, last from layer %d\n", n, n ? c->recv.data[0][n - 1][1] : -1);
 	CHECK(n >= 25);
 	/* the last frames all came from the second track (layer byte 2), on the same remote track */
 	for (size_t i = n - 10; i < n; i++)
