@@ -29,6 +29,12 @@ const defaultMaxLate = 512
 // maxPacket bounds one received RTP packet.
 const maxPacket = 1500
 
+// seqJump is a sequence number distance no reordering explains: the sender
+// restarted its numbering (replaceTrack gives the SSRC a new packetizer), so
+// the sample builder starts over instead of taking the new packets for late
+// ones.
+const seqJump = 3000
+
 // defaultMaxDelay is how much media time the sample builder waits for a
 // missing packet before it drops the frame.
 const defaultMaxDelay = time.Second
@@ -137,6 +143,7 @@ func (r *RemoteTrack) run() {
 	}
 	var builder *samplebuilder.SampleBuilder
 	var built [2]int64 // the maxLate and maxDelay it was built with
+	var lastSeq uint16
 	buf := make([]byte, maxPacket)
 	for {
 		n, _, err := r.t.Read(buf)
@@ -161,6 +168,14 @@ func (r *RemoteTrack) run() {
 			if p.Unmarshal(append([]byte(nil), buf[:n]...)) != nil {
 				continue
 			}
+			if d := p.SequenceNumber - lastSeq; d > seqJump && d < 65536-seqJump {
+				builder.Flush()
+				if !r.popFrames(builder) {
+					return
+				}
+				builder = r.newBuilder(uint16(built[0]), time.Duration(built[1]))
+			}
+			lastSeq = p.SequenceNumber
 			builder.Push(p)
 			if !r.popFrames(builder) {
 				return

@@ -55,7 +55,8 @@ type Transceiver struct {
 	mu        sync.Mutex
 	track     *LocalTrack
 	encodings []Encoding
-	rtcpRead  bool // the sender's RTCP readers run
+	rtcpRead  bool                  // the sender's RTCP readers run
+	numbers   map[uint32]*numbering // per SSRC, across replaced tracks
 }
 
 // transceiverFor returns the wrapper of a pion transceiver, making it the
@@ -89,7 +90,8 @@ func (p *PeerConnection) AddTrack(track *LocalTrack) (*Transceiver, error) {
 	if track.closed.Load() {
 		return nil, wrap(ErrInvalidState, errTrackClosed)
 	}
-	sender, err := p.pc.AddTrack(track.layers[0].sendable)
+	layers := track.forSender()
+	sender, err := p.pc.AddTrack(layers[0])
 	if err != nil {
 		return nil, p.outcome(err, ErrOperation)
 	}
@@ -97,7 +99,7 @@ func (p *PeerConnection) AddTrack(track *LocalTrack) (*Transceiver, error) {
 		if t.Sender() == sender {
 			tr := p.transceiverFor(t)
 
-			return tr, tr.attach(track, nil)
+			return tr, tr.attach(track, layers, nil)
 		}
 	}
 
@@ -115,6 +117,7 @@ func (p *PeerConnection) AddTransceiver(kind string, track *LocalTrack, init Tra
 	}
 	var t *webrtc.RTPTransceiver
 	var err error
+	var layers []*sendTrack
 	if track == nil {
 		k, kerr := parseKind(kind)
 		if kerr != nil {
@@ -134,7 +137,8 @@ func (p *PeerConnection) AddTransceiver(kind string, track *LocalTrack, init Tra
 		if err := track.checkEncodings(init.SendEncodings); err != nil {
 			return nil, err
 		}
-		t, err = p.pc.AddTransceiverFromTrack(track.layers[0].sendable, opts)
+		layers = track.forSender()
+		t, err = p.pc.AddTransceiverFromTrack(layers[0], opts)
 	}
 	if err != nil {
 		return nil, p.outcome(err, ErrOperation)
@@ -147,7 +151,7 @@ func (p *PeerConnection) AddTransceiver(kind string, track *LocalTrack, init Tra
 		return tr, nil
 	}
 
-	return tr, tr.attach(track, init.SendEncodings)
+	return tr, tr.attach(track, layers, init.SendEncodings)
 }
 
 // checkEncodings requires simulcast encodings to name the track's rids.
@@ -169,18 +173,16 @@ func (t *LocalTrack) checkEncodings(encodings []Encoding) error {
 }
 
 // attach adds the track's further simulcast layers to the sender, applies
-// the encodings and starts reading the sender's RTCP.
-func (tr *Transceiver) attach(track *LocalTrack, encodings []Encoding) error {
+// the encodings and starts reading the sender's RTCP. layers are the
+// track's layers wrapped for this sender; pion binds them later.
+func (tr *Transceiver) attach(track *LocalTrack, layers []*sendTrack, encodings []Encoding) error {
 	sender := tr.t.Sender()
-	mid := tr.t.Mid
-	for i, l := range track.layers {
-		if r, ok := l.sendable.(*ridTrack); ok {
-			r.mid.Store(&mid)
-		}
+	for i, l := range layers {
+		l.sender.Store(tr)
 		if i == 0 {
 			continue
 		}
-		if err := sender.AddEncoding(l.sendable); err != nil {
+		if err := sender.AddEncoding(l); err != nil {
 			return tr.pc.outcome(err, ErrOperation)
 		}
 	}
@@ -277,7 +279,9 @@ func (tr *Transceiver) ReplaceTrack(track *LocalTrack) error {
 	if len(track.layers) > 1 {
 		return wrap(ErrNotSupported, errors.New("replaceTrack with a simulcast track"))
 	}
-	if err := sender.ReplaceTrack(track.layers[0].sendable); err != nil {
+	layer := track.forSender()[0]
+	layer.sender.Store(tr)
+	if err := sender.ReplaceTrack(layer); err != nil {
 		return tr.pc.outcome(err, ErrOperation)
 	}
 	tr.sending(sender, track)

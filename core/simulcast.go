@@ -1,6 +1,7 @@
 package core
 
 import (
+	"sync"
 	"sync/atomic"
 
 	"github.com/pion/rtp"
@@ -8,28 +9,35 @@ import (
 	"github.com/pion/webrtc/v4"
 )
 
-// ridTrack wraps one simulcast layer's pion track so that every packet it
-// sends carries the mid and rid header extensions, by which the receiver
-// tells the layers apart (pion's sender leaves them to the application).
-type ridTrack struct {
+// sendTrack wraps a layer's pion track for its senders. Every packet it
+// sends carries the mid and rid header extensions when it is a simulcast
+// layer (pion's sender leaves them to the application; a receiver tells the
+// layers apart by them), and continues its sender's sequence numbers and
+// timestamps when it replaced another track: a new track's packetizer starts
+// at random values, and a receiver's SRTP replay check drops packets whose
+// numbers went backwards.
+type sendTrack struct {
 	webrtc.TrackLocal
-	mid atomic.Pointer[func() string] // the transceiver's mid, set when attached
+	sender atomic.Pointer[Transceiver] // set when attached, before pion binds it
 }
 
-// Bind hands pion's track a context whose writer adds the extensions.
-func (t *ridTrack) Bind(ctx webrtc.TrackLocalContext) (webrtc.RTPCodecParameters, error) {
-	return t.TrackLocal.Bind(&ridContext{TrackLocalContext: ctx, track: t})
+// Bind hands pion's track a context whose writer stamps and renumbers.
+func (t *sendTrack) Bind(ctx webrtc.TrackLocalContext) (webrtc.RTPCodecParameters, error) {
+	return t.TrackLocal.Bind(&sendContext{TrackLocalContext: ctx, track: t})
 }
 
-type ridContext struct {
+type sendContext struct {
 	webrtc.TrackLocalContext
-	track *ridTrack
+	track *sendTrack
 }
 
-func (c *ridContext) WriteStream() webrtc.TrackLocalWriter {
-	w := &ridWriter{TrackLocalWriter: c.TrackLocalContext.WriteStream(), rid: []byte(c.track.RID())}
-	if mid := c.track.mid.Load(); mid != nil {
-		w.mid = []byte((*mid)())
+func (c *sendContext) WriteStream() webrtc.TrackLocalWriter {
+	w := &sendWriter{TrackLocalWriter: c.TrackLocalContext.WriteStream()}
+	if tr := c.track.sender.Load(); tr != nil {
+		w.numbers = tr.numbering(uint32(c.SSRC()))
+		if rid := c.track.RID(); rid != "" {
+			w.mid, w.rid = []byte(tr.t.Mid()), []byte(rid)
+		}
 	}
 	for _, e := range c.HeaderExtensions() {
 		switch e.URI {
@@ -43,22 +51,66 @@ func (c *ridContext) WriteStream() webrtc.TrackLocalWriter {
 	return w
 }
 
-type ridWriter struct {
-	webrtc.TrackLocalWriter
-	mid, rid     []byte
-	midID, ridID uint8
+// numbering is the last sequence number and timestamp one SSRC sent, shared
+// by the tracks that take turns on it.
+type numbering struct {
+	mu        sync.Mutex
+	started   bool
+	seq       uint16
+	timestamp uint32
 }
 
-func (w *ridWriter) WriteRTP(header *rtp.Header, payload []byte) (int, error) {
+// numbering returns the numbering state of one of the sender's SSRCs.
+func (tr *Transceiver) numbering(ssrc uint32) *numbering {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	if tr.numbers == nil {
+		tr.numbers = map[uint32]*numbering{}
+	}
+	n, ok := tr.numbers[ssrc]
+	if !ok {
+		n = &numbering{}
+		tr.numbers[ssrc] = n
+	}
+
+	return n
+}
+
+type sendWriter struct {
+	webrtc.TrackLocalWriter
+	numbers      *numbering
+	mid, rid     []byte
+	midID, ridID uint8
+
+	offsetSet bool // the offsets below are fixed at this writer's first packet
+	seqOffset uint16
+	tsOffset  uint32
+}
+
+func (w *sendWriter) WriteRTP(header *rtp.Header, payload []byte) (int, error) {
 	if w.midID != 0 && len(w.mid) > 0 {
 		if err := header.SetExtension(w.midID, w.mid); err != nil {
 			return 0, err
 		}
 	}
-	if w.ridID != 0 {
+	if w.ridID != 0 && len(w.rid) > 0 {
 		if err := header.SetExtension(w.ridID, w.rid); err != nil {
 			return 0, err
 		}
+	}
+	if n := w.numbers; n != nil {
+		n.mu.Lock()
+		if !w.offsetSet {
+			w.offsetSet = true
+			if n.started { // continue after the previous track's last packet
+				w.seqOffset = n.seq + 1 - header.SequenceNumber
+				w.tsOffset = n.timestamp + 1 - header.Timestamp
+			}
+		}
+		header.SequenceNumber += w.seqOffset
+		header.Timestamp += w.tsOffset
+		n.started, n.seq, n.timestamp = true, header.SequenceNumber, header.Timestamp
+		n.mu.Unlock()
 	}
 
 	return w.TrackLocalWriter.WriteRTP(header, payload)

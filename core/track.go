@@ -39,10 +39,9 @@ type trackWriter = webrtc.TrackLocal
 
 // layer is one encoding of a local track: the whole track, or one rid.
 type layer struct {
-	rid      string
-	track    trackWriter       // written to
-	sendable webrtc.TrackLocal // given to senders: track, or with a rid its ridTrack
-	active   atomic.Bool
+	rid    string
+	track  trackWriter // written to; each sender gets it wrapped in a sendTrack
+	active atomic.Bool
 }
 
 // LocalTrack is a MediaStreamTrack fed with encoded media: samples that pion
@@ -117,12 +116,18 @@ func (t *LocalTrack) newLayer(rid string) (*layer, error) {
 	if err != nil {
 		return nil, wrap(ErrOperation, err)
 	}
-	l.sendable = l.track
-	if rid != "" {
-		l.sendable = &ridTrack{TrackLocal: l.track}
-	}
 
 	return l, nil
+}
+
+// forSender wraps each layer for one sender (see sendTrack).
+func (t *LocalTrack) forSender() []*sendTrack {
+	out := make([]*sendTrack, len(t.layers))
+	for i, l := range t.layers {
+		out[i] = &sendTrack{TrackLocal: l.track}
+	}
+
+	return out
 }
 
 // Kind is "audio" or "video".

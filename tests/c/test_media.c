@@ -402,6 +402,41 @@ TEST(pli_and_fir_raise_keyframe_requests_at_the_sender) {
 	call_close(c);
 }
 
+TEST(replace_track_switches_what_is_sent_without_renegotiation) {
+	call_t *c = call_connected(NULL, "{\"codec\":\"vp8\"}", NULL);
+	send_until(c, 5);
+	omnirtc_track_t second;
+	OK(omnirtc_track_create("{\"codec\":\"vp8\",\"id\":\"second\"}", &second));
+	OK(omnirtc_transceiver_replace_track(c->tr, second));
+	size_t before = count_events(&c->a, OMNIRTC_EVENT_NEGOTIATION_NEEDED, 0);
+	uint8_t frame[600];
+	for (int i = 0; i < 300 && frames_of(&c->recv, 0) < 25; i++) {
+		fake_frame(frame, sizeof frame, 2, i);
+		OK(omnirtc_track_write_sample(second, NULL, frame, sizeof frame, 33333));
+		fake_frame(frame, sizeof frame, 0, i);
+		OK(omnirtc_track_write_sample(c->track, NULL, frame, sizeof frame, 33333)); /* no longer sent */
+		sleep_ms(10);
+	}
+	pthread_mutex_lock(&c->recv.mu);
+	size_t n = c->recv.frames[0];
+	if (n < 25)
+		fprintf(stderr, "received %zu frames, last from layer %d\n", n, n ? c->recv.data[0][n - 1][1] : -1);
+	CHECK(n >= 25);
+	/* the last frames all came from the second track (layer byte 2), on the same remote track */
+	for (size_t i = n - 10; i < n; i++)
+		CHECK(c->recv.data[0][i][1] == 2);
+	CHECK(c->recv.layers == 1);
+	pthread_mutex_unlock(&c->recv.mu);
+	CHECK(count_events(&c->a, OMNIRTC_EVENT_NEGOTIATION_NEEDED, 0) == before);
+	char *info = NULL;
+	OK(omnirtc_transceiver_get_info(c->tr, &info));
+	CHECK(strstr(info, "\"senderTrackId\":\"second\"") != NULL);
+	omnirtc_free(info);
+	OK(omnirtc_transceiver_replace_track(c->tr, 0)); /* sends nothing */
+	OK(omnirtc_track_close(second));
+	call_close(c);
+}
+
 TEST(renegotiation_adds_video_to_a_connected_call) {
 	call_t *c = call_open(NULL, "{\"codec\":\"vp8\"}", NULL);
 	omnirtc_channel_t ch;
