@@ -16,7 +16,7 @@ passed=0 failed=0
 
 if [ "$(id -u)" != 0 ]; then
 	echo "nat: needs root (network namespaces)"
-	echo "SUITE: 0 passed, 1 failed"
+	echo "nat: 0 passed, 1 failed"
 	exit 1
 fi
 need=()
@@ -32,11 +32,11 @@ mkdir -p "$BIN"
 for src in tests/nat/*.c; do
 	# shellcheck disable=SC2046
 	cc -std=c11 -Wall -Wextra -Werror -O2 $(pkg-config --cflags omnirtc) -o "$BIN/$(basename "$src" .c)" "$src" \
-		$(pkg-config --libs omnirtc) -lpthread || { echo "SUITE: 0 passed, 1 failed"; exit 1; }
+		$(pkg-config --libs omnirtc) -lpthread || { echo "nat: 0 passed, 1 failed"; exit 1; }
 done
 
 # The Node addon, for the server started from Node.
-scripts/build-node-addon.sh || { echo "SUITE: 0 passed, 1 failed"; exit 1; }
+scripts/build-node-addon.sh || { echo "nat: 0 passed, 1 failed"; exit 1; }
 
 WORK=$(mktemp -d)
 # shellcheck source=scripts/nat-lib.sh
@@ -315,5 +315,5 @@ if start_server c t; then
 else
 	failed=$((failed + 1))
 fi
-echo "SUITE: $passed passed, $failed failed"
+echo "nat: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
