@@ -5,7 +5,7 @@
 #   C ABI vs native pion (bench/c, bench/pion)
 #   Python vs aiortc (bench/python), Node vs node-datachannel (bench/node)
 #   media: RTP through the C ABI vs native pion (bench/c/bench_media.c, bench/pion-media)
-#   Chromium and Firefox to OmniRTC (C, Python, Node) vs to themselves (tests/interop)
+#   Chromium and Firefox to OmniRTC (C, Python, Node, Swift) vs to themselves (tests/interop)
 #   the built-in TURN server vs coturn (bench_nat, as root)
 # Usage: scripts/bench.sh [c] [media] [python] [node] [interop] [nat]   (default: all six)
 set -euo pipefail
@@ -90,7 +90,7 @@ bench_interop() {
 	scripts/test-interop.sh --prepare >/dev/null
 	local browser peer version
 	for browser in chromium firefox; do
-		for peer in c python node; do
+		for peer in c python node swift; do
 			NETNS_LAN=1 compare "tests/interop/with-route.sh node tests/interop/bench.js $browser $peer" \
 				"tests/interop/with-route.sh node tests/interop/bench.js $browser browser" "setup 20" |
 				sed "s/^| setup 20 |/| setup 20, $peer |/"

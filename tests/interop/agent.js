@@ -68,10 +68,14 @@
   const HIGH_WATER = 1 << 20;
 
   /**
-   * createAgent({RTCPeerConnection, emit}) returns handle(message): emit(obj)
-   * sends an event or reply to the runner; handle takes one operation.
+   * createAgent({RTCPeerConnection, emit, media}) returns handle(message):
+   * emit(obj) sends an event or reply to the runner; handle takes one
+   * operation. `media` is for a library that takes media its own way
+   * (node-peer.js): created(pc) after `create`, track(event) instead of
+   * playing a received track, ops (more operations), closing() before
+   * `closePeer`.
    */
-  function createAgent({ RTCPeerConnection, emit }) {
+  function createAgent({ RTCPeerConnection, emit, media = {} }) {
     let pc = null;
     const channels = new Map(); // label -> RTCDataChannel
     const received = new Map(); // label -> Tally
@@ -235,10 +239,11 @@
           }
         });
         pc.addEventListener('datachannel', ({ channel }) => adopt(channel, true));
-        pc.addEventListener('track', ({ track }) => play(track));
+        pc.addEventListener('track', (event) => (media.track ? media.track(event) : play(event.track)));
         pc.addEventListener('signalingstatechange', () => emit({ ev: 'signaling', state: pc.signalingState }));
         pc.addEventListener('iceconnectionstatechange', () => emit({ ev: 'ice', state: pc.iceConnectionState }));
         pc.addEventListener('connectionstatechange', () => emit({ ev: 'connection', state: pc.connectionState }));
+        media.created?.(pc);
         return {};
       },
       channel: ({ label, init }) => { adopt(pc.createDataChannel(label, init || {}), false); return {}; },
@@ -247,7 +252,7 @@
       send,
       expect: ({ label, count, id }) => { expects.push({ label, count, id }); settle(); return undefined; },
       close: ({ label }) => { channels.get(label).close(); return {}; },
-      closePeer: () => { pc.close(); return {}; },
+      closePeer: () => { media.closing?.(); pc.close(); return {}; },
       state: () => {
         const states = {};
         for (const [label, channel] of channels) states[label] = channel.readyState;
@@ -256,6 +261,7 @@
           maxMessageSize: pc.sctp ? pc.sctp.maxMessageSize : null, channels: states,
         };
       },
+      ...media.ops,
     };
 
     return function handle(message) {

@@ -1,6 +1,6 @@
 // Connection set-up time with a browser: node bench.js BROWSER PEER setup N,
 // BROWSER 'chromium' or 'firefox', PEER 'browser' (a second page of the same
-// browser) or a library peer (c, python, node). Per pair: from the browser's createDataChannel and createOffer to
+// browser) or a library peer (c, python, node, swift). Per pair: from the browser's createDataChannel and createOffer to
 // the channel open at both ends, with trickle ICE through the runner; the
 // pages, processes and peer connections exist before the clock starts.
 // Prints "setup_median_ms X" and "setup_p95_ms Y" for scripts/bench.sh.

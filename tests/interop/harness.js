@@ -282,6 +282,8 @@ const LIBRARY_PEERS = {
   c: () => [path.join(ROOT, 'build/bin/interop_c_peer'), []],
   python: () => [process.env.INTEROP_PYTHON || 'python3', [path.join(__dirname, 'python_peer.py')]],
   node: () => [process.execPath, [path.join(__dirname, 'node-peer.js')]],
+  // built and run in the Swift root of scripts/swift-chroot.sh (swift-peer.sh)
+  swift: () => [path.join(__dirname, 'swift-peer.sh'), []],
 };
 
 function libraryPeer(language, name) {

@@ -7,7 +7,7 @@ const { describe, test, before, after } = require('node:test');
 const { Server, Session, launchChromium, launchFirefox, libraryPeer } = require('./harness');
 const { cases } = require('./cases');
 
-const LANGUAGES = (process.env.INTEROP_LANGUAGES || 'c,python,node').split(',');
+const LANGUAGES = (process.env.INTEROP_LANGUAGES || 'c,python,node,swift').split(',');
 const BROWSERS = { chromium: launchChromium, firefox: launchFirefox };
 const BROWSER_NAMES = (process.env.INTEROP_BROWSERS || 'chromium,firefox').split(',');
 const ENGINE = { sctpMaxMessageSize: 4 * 1024 * 1024 };

@@ -1,0 +1,324 @@
+// The library-side interop agent in Swift: the OmniRTC binding speaking the
+// interop protocol (tests/interop/PROTOCOL.md) as JSON lines on stdin and
+// stdout, like c_peer.c, python_peer.py and node-peer.js. Data channels only:
+// the binding has no media API yet, so media operations answer an error.
+import Foundation
+import OmniRTC
+
+// MARK: Output
+
+let output = NSLock()
+
+/// Writes one message to the runner as a JSON line (from any task).
+func emit(_ message: [String: Any]) {
+    guard var line = try? JSONSerialization.data(withJSONObject: message) else {
+        FileHandle.standardError.write(Data("swift-peer: cannot encode \(message)\n".utf8))
+        return
+    }
+    line.append(UInt8(ascii: "\n"))
+    output.lock()
+    FileHandle.standardOutput.write(line)
+    output.unlock()
+}
+
+func orNull(_ value: Any?) -> Any { value ?? NSNull() }
+
+// MARK: Tallies
+
+let crcTable: [UInt32] = (0..<256).map { n in
+    var c = UInt32(n)
+    for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+    return c
+}
+
+/// CRC-32 (zlib's) of bytes, continuing from crc.
+func crc32(_ data: Data, _ crc: UInt32 = 0) -> UInt32 {
+    var c = ~crc
+    crcTable.withUnsafeBufferPointer { table in
+        data.withUnsafeBytes { bytes in
+            for b in bytes { c = table[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
+        }
+    }
+    return ~c
+}
+
+/// Count, bytes, stream CRC-32 and the order-insensitive sum of per-message CRCs.
+struct Tally {
+    var count = 0, bytes = 0, text = 0, binary = 0
+    var crc: UInt32 = 0, sum: UInt32 = 0
+
+    mutating func add(_ data: Data, binary isBinary: Bool) {
+        count += 1
+        bytes += data.count
+        crc = crc32(data, crc)
+        sum = sum &+ crc32(data)
+        if isBinary { binary += 1 } else { text += 1 }
+    }
+
+    var result: [String: Any] {
+        ["count": count, "bytes": bytes, "crc": Int(crc), "sum": Int(sum), "text": text, "binary": binary]
+    }
+}
+
+let textUnit = "héllo wörld ✓ " // 14 characters, 18 UTF-8 bytes
+let highWater: UInt64 = 1 << 20
+
+/// Message i of a send: pseudo-random bytes (xorshift32), or UTF-8 text with
+/// multi-byte characters, about `size` bytes.
+func payload(binary: Bool, size: Int, index i: Int) -> DataChannelMessage {
+    if !binary {
+        let text = "\(i) " + String(repeating: textUnit, count: size / 14 + 1)
+        return .text(String(text.prefix(max(1, size * 14 / 18))))
+    }
+    var x = 0x9E37_79B9 ^ UInt32(truncatingIfNeeded: (i + 1) &* 0x85EB_CA6B)
+    if x == 0 { x = 1 }
+    var bytes = [UInt8](repeating: 0, count: size)
+    for k in 0..<size {
+        x ^= x << 13
+        x ^= x >> 17
+        x ^= x << 5
+        bytes[k] = UInt8(truncatingIfNeeded: x)
+    }
+    return .binary(Data(bytes))
+}
+
+struct ProtocolError: Error, CustomStringConvertible {
+    let description: String
+}
+
+// MARK: The agent
+
+actor Agent {
+    var pc: PeerConnection?
+    var channels: [String: DataChannel] = [:]
+    var received: [String: Tally] = [:]
+    var expects: [(label: String, count: Int, id: Int)] = []
+    var queued: [IceCandidate] = [] // remote candidates before the remote description
+    var tail: Task<Void, Never>? // the last signaling step
+
+    func peer() throws -> PeerConnection {
+        guard let pc else { throw ProtocolError(description: "no peer connection: 'create' first") }
+        return pc
+    }
+
+    /// Starts operation m; its reply is emitted when it is done. Signaling
+    /// steps run one after another in the order they arrived.
+    func dispatch(_ m: [String: Any]) {
+        let id = m["id"] as? Int ?? 0
+        let op = m["op"] as? String ?? ""
+        let work: Task<[String: Any]?, Error>
+        if op == "offer" || op == "signal" {
+            let previous = tail
+            work = Task {
+                await previous?.value
+                return try await self.run(op, m)
+            }
+            tail = Task { _ = await work.result }
+        } else {
+            work = Task { try await self.run(op, m) }
+        }
+        Task {
+            do {
+                if let reply = try await work.value { emit(reply.merging(["id": id, "ok": true]) { $1 }) }
+            } catch {
+                emit(["id": id, "error": "\(type(of: error)): \(error)"])
+            }
+        }
+    }
+
+    func run(_ op: String, _ m: [String: Any]) async throws -> [String: Any]? {
+        switch op {
+        case "create": return try create(m["config"] as? [String: Any] ?? [:])
+        case "channel":
+            let pc = try peer()
+            let init_ = m["init"] as? [String: Any] ?? [:]
+            let options = DataChannelOptions(
+                ordered: init_["ordered"] as? Bool ?? true,
+                maxPacketLifeTime: (init_["maxPacketLifeTime"] as? Int).map { UInt16($0) },
+                maxRetransmits: (init_["maxRetransmits"] as? Int).map { UInt16($0) },
+                protocol: init_["protocol"] as? String ?? "")
+            adopt(try pc.createDataChannel(label: m["label"] as? String ?? "", options: options), remote: false)
+            return [:]
+        case "offer":
+            try await describe(offer: true, iceRestart: m["iceRestart"] as? Bool ?? false)
+            return [:]
+        case "signal":
+            try await signal(m)
+            return [:]
+        case "send": return try await send(m)
+        case "expect":
+            expects.append((m["label"] as? String ?? "", m["count"] as? Int ?? 0, m["id"] as? Int ?? 0))
+            settle()
+            return nil
+        case "close":
+            guard let channel = channels[m["label"] as? String ?? ""] else { throw ProtocolError(description: "no such channel") }
+            channel.close()
+            return [:]
+        case "closePeer":
+            try await peer().close()
+            return [:]
+        case "state": return try state()
+        case "stats":
+            let report = try await peer().stats()
+            let json = try JSONEncoder().encode(report.entries)
+            return ["report": try JSONSerialization.jsonObject(with: json)]
+        default:
+            // media (addMedia is the browser's; sendMedia, tracks): the
+            // Swift binding has no media API yet
+            throw ProtocolError(description: "unknown op '\(op)'")
+        }
+    }
+
+    func create(_ config: [String: Any]) throws -> [String: Any] {
+        // the "omnirtc" section goes to the library as it is
+        let section = try JSONSerialization.data(withJSONObject: config["omnirtc"] as? [String: Any] ?? [:])
+        let engine = try JSONDecoder().decode([String: JSONValue].self, from: section)
+        let pc = try PeerConnection(configuration: Configuration(engine: EngineSettings(additional: engine)))
+        self.pc = pc
+        Task {
+            for await c in pc.iceCandidates where !c.isEndOfCandidates {
+                emit(["ev": "signal", "signal": ["type": "candidate", "candidate": c.candidate,
+                                                 "sdpMid": orNull(c.sdpMid), "sdpMLineIndex": orNull(c.sdpMLineIndex.map { Int($0) })]])
+            }
+        }
+        Task { for await s in pc.signalingStates { emit(["ev": "signaling", "state": s.rawValue]) } }
+        Task { for await s in pc.iceConnectionStates { emit(["ev": "ice", "state": s.rawValue]) } }
+        Task { for await s in pc.connectionStates { emit(["ev": "connection", "state": s.rawValue]) } }
+        Task { for await channel in pc.dataChannels { self.adopt(channel, remote: true) } }
+        return [:]
+    }
+
+    /// Reports a channel's events and counts its messages.
+    func adopt(_ channel: DataChannel, remote: Bool) {
+        let label = channel.label
+        channels[label] = channel
+        if remote {
+            emit(["ev": "channel", "label": label, "ordered": channel.ordered, "protocol": channel.protocol,
+                  "maxRetransmits": orNull(channel.maxRetransmits.map { Int($0) }),
+                  "maxPacketLifeTime": orNull(channel.maxPacketLifeTime.map { Int($0) })])
+        }
+        Task {
+            // the stream buffers from the channel's creation; a remote channel
+            // may be open already
+            var opened = channel.readyState == .open
+            if opened { emit(["ev": "open", "label": label]) }
+            for await state in channel.states {
+                if state == .open && !opened {
+                    opened = true
+                    emit(["ev": "open", "label": label])
+                }
+                if state == .closed { break }
+            }
+            emit(["ev": "close", "label": label])
+        }
+        Task {
+            for await message in channel.messages {
+                switch message {
+                case .text(let text): self.got(label, Data(text.utf8), binary: false)
+                case .binary(let data): self.got(label, data, binary: true)
+                }
+            }
+        }
+    }
+
+    func got(_ label: String, _ data: Data, binary: Bool) {
+        received[label, default: Tally()].add(data, binary: binary)
+        settle()
+    }
+
+    func settle() {
+        expects.removeAll { e in
+            let t = received[e.label, default: Tally()]
+            guard t.count >= e.count else { return false }
+            emit(t.result.merging(["id": e.id, "ok": true]) { $1 })
+            return true
+        }
+    }
+
+    func describe(offer: Bool, iceRestart: Bool = false) async throws {
+        let pc = try peer()
+        try await pc.setLocalDescription(offer ? try await pc.createOffer(iceRestart: iceRestart) : try await pc.createAnswer())
+        guard let local = pc.localDescription else { throw ProtocolError(description: "no local description") }
+        emit(["ev": "signal", "signal": ["type": local.type.rawValue, "sdp": local.sdp]])
+    }
+
+    func signal(_ m: [String: Any]) async throws {
+        let pc = try peer()
+        let type = m["type"] as? String ?? ""
+        if type == "candidate" {
+            let candidate = IceCandidate(candidate: m["candidate"] as? String ?? "", sdpMid: m["sdpMid"] as? String,
+                                         sdpMLineIndex: (m["sdpMLineIndex"] as? Int).map { Int32($0) })
+            if pc.remoteDescription == nil { queued.append(candidate) } else { try await pc.addIceCandidate(candidate) }
+            return
+        }
+        guard let kind = SessionDescription.Kind(rawValue: type) else { throw ProtocolError(description: "bad type '\(type)'") }
+        try await pc.setRemoteDescription(SessionDescription(type: kind, sdp: m["sdp"] as? String ?? ""))
+        let waiting = queued
+        queued = []
+        for c in waiting { try await pc.addIceCandidate(c) }
+        if kind == .offer { try await describe(offer: false) }
+    }
+
+    func send(_ m: [String: Any]) async throws -> [String: Any] {
+        let label = m["label"] as? String ?? ""
+        guard let channel = channels[label] else { throw ProtocolError(description: "no channel '\(label)'") }
+        let binary = m["binary"] as? Bool ?? true
+        let size = m["size"] as? Int ?? 0
+        let pace = m["pace"] as? Bool ?? false
+        var sent = Tally()
+        for i in 0..<(m["count"] as? Int ?? 0) {
+            if pace { try await Task.sleep(nanoseconds: 2_000_000) }
+            while channel.bufferedAmount > highWater { try await Task.sleep(nanoseconds: 5_000_000) }
+            switch payload(binary: binary, size: size, index: i) {
+            case .text(let text):
+                try channel.send(text)
+                sent.add(Data(text.utf8), binary: false)
+            case .binary(let data):
+                try channel.send(data)
+                sent.add(data, binary: true)
+            }
+        }
+        return sent.result
+    }
+
+    func state() throws -> [String: Any] {
+        let pc = try peer()
+        var states: [String: Any] = [:]
+        for (label, channel) in channels { states[label] = channel.readyState.rawValue }
+        return ["signaling": pc.signalingState.rawValue, "ice": pc.iceConnectionState.rawValue,
+                "connection": pc.connectionState.rawValue,
+                "maxMessageSize": (try? pc.maxMessageSize).map { Int($0) } as Any? ?? NSNull(),
+                "channels": states]
+    }
+}
+
+// MARK: Input
+
+/// The lines on stdin, read on a thread of their own (read(2), not readLine():
+/// a thread blocked inside stdio would hold the lock exit() takes).
+func inputLines() -> AsyncStream<Data> {
+    AsyncStream { continuation in
+        Thread.detachNewThread {
+            var buffer = Data()
+            while case let chunk = FileHandle.standardInput.availableData, !chunk.isEmpty {
+                buffer.append(chunk)
+                while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                    continuation.yield(Data(buffer[buffer.startIndex..<newline]))
+                    buffer = Data(buffer[(newline + 1)...])
+                }
+            }
+            continuation.finish()
+        }
+    }
+}
+
+let agent = Agent()
+emit(["ev": "hello", "userAgent": "omnirtc-swift/\(Library.version)"])
+for await line in inputLines() {
+    guard let message = (try? JSONSerialization.jsonObject(with: line)) as? [String: Any] else {
+        FileHandle.standardError.write(Data("swift-peer: not a JSON object: \(String(decoding: line, as: UTF8.self))\n".utf8))
+        continue
+    }
+    await agent.dispatch(message)
+}
+exit(0) // the end of input ends the peer, as for the other library peers
