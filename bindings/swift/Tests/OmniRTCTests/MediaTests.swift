@@ -176,6 +176,36 @@ final class MediaTests: XCTestCase {
         try await a.close()
     }
 
+    func testRtpTrackSendsTheCallersPackets() async throws {
+        let a = try PeerConnection(configuration: loopback)
+        let b = try PeerConnection(configuration: loopback)
+        let packets = Array(try MediaReader(path: try testMedia("opus.ogg"))).map(\.data)
+        let track = try LocalTrack(codec: "audio/opus", mode: .rtp)
+        try a.addTransceiver(track: track, direction: .sendonly)
+        try await connectMedia(a, b)
+        let receiving = Task { () -> [EncodedFrame] in
+            var tracks = b.tracks.makeAsyncIterator()
+            guard let remote = await tracks.next() else { return [] }
+            return await collect(remote.frames, packets.count)
+        }
+        // The caller's RTP: its own payload type (100) and SSRC, rewritten by the library.
+        for (i, payload) in (packets + packets.suffix(1)).enumerated() {
+            let seq = UInt16(truncatingIfNeeded: 1000 + i), ts = UInt32(truncatingIfNeeded: 5000 + 960 * i)
+            var packet = Data([0x80, 100, UInt8(seq >> 8), UInt8(seq & 0xff)])
+            packet.append(contentsOf: [UInt8(ts >> 24), UInt8((ts >> 16) & 0xff), UInt8((ts >> 8) & 0xff), UInt8(ts & 0xff)])
+            packet.append(contentsOf: [0xde, 0xad, 0xbe, 0xef])
+            packet.append(payload)
+            try track.write(rtp: packet)
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let got = try await within(10) { await receiving.value }
+        XCTAssertEqual(got.map(\.data), packets)
+        XCTAssertEqual(got.first?.timestamp, 5000) // timestamps are kept
+        try await a.close()
+        try await b.close()
+        track.close()
+    }
+
     func testPLIRaisesTheKeyframeRequestStreamAndGCCATargetBitrate() async throws {
         var config = loopback
         config.engine.interceptors = ["nack", "rtx", "rtcpReports", "twcc", "gcc"]
