@@ -10,6 +10,8 @@
 # private network namespace with only loopback up. Where mounting is not
 # allowed (or with OMNIRTC_SWIFT_COPY=1), the repo is copied in instead: .git
 # and build outputs left out, a full Swift build each time.
+# The media tests' VP8 IVF and Opus Ogg are made by the host's ffmpeg into a
+# temporary directory passed in as OMNIRTC_SWIFT_MEDIA.
 # The tests then run again built with the thread sanitizer (OMNIRTC_SWIFT_TSAN=0
 # skips that pass); any race it reports fails the suite.
 # Usage: scripts/test-swift.sh [swift test args, e.g. --filter ErrorTests]
