@@ -206,6 +206,67 @@ final class MediaTests: XCTestCase {
         track.close()
     }
 
+    func testSimulcastLayersArriveAsThreeTracks() async throws {
+        let a = try PeerConnection(configuration: loopback)
+        let b = try PeerConnection(configuration: loopback)
+        let frames = Array(try MediaReader(path: try testMedia("vp8.ivf")))
+        let rids = ["q", "h", "f"]
+        let track = try LocalTrack(codec: "vp8", rids: rids)
+        let transceiver = try a.addTransceiver(
+            track: track, direction: .sendonly,
+            sendEncodings: rids.map { SendEncoding(rid: $0, maxBitrate: $0 == "f" ? 2_500_000 : 300_000) })
+        try await connectMedia(a, b)
+        XCTAssertEqual(transceiver.currentDirection, .sendonly)
+        let receiving = Task { () -> [(RemoteTrack, [EncodedFrame])] in
+            let layers = await collect(b.tracks, 3)
+            return await withTaskGroup(of: (RemoteTrack, [EncodedFrame]).self) { group in
+                for layer in layers { group.addTask { (layer, await collect(layer.frames, 20, seconds: 10)) } }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+        }
+        for frame in frames {
+            for rid in rids { try track.write(sample: frame.data, duration: frame.duration, rid: rid) }
+            try await Task.sleep(for: frame.duration)
+        }
+        let layers = try await within(15) { await receiving.value }
+        XCTAssertEqual(Set(layers.map { $0.0.rid ?? "" }), Set(rids))
+        XCTAssertEqual(Set(layers.map { $0.0.transceiver }).count, 1) // one transceiver, three layers
+        let sent = Set(frames.map(\.data))
+        for (layer, got) in layers {
+            XCTAssertGreaterThanOrEqual(got.count, 10, "layer \(layer.rid ?? "")")
+            XCTAssertTrue(got.allSatisfy { sent.contains($0.data) }, "layer \(layer.rid ?? "") has frames not sent")
+        }
+        try await a.close()
+        try await b.close()
+        track.close()
+    }
+
+    func testRenegotiationAddsAVideoTrackToAConnectedCall() async throws {
+        let (a, b, local, remote) = try await connectedChannel(label: "call")
+        let track = try LocalTrack(codec: "vp8")
+        try a.addTrack(track)
+        _ = try await next(a.negotiationNeeded)
+        try await a.setLocalDescription(try await a.createOffer())
+        try await b.setRemoteDescription(XCTUnwrap(a.localDescription))
+        try await b.setLocalDescription(try await b.createAnswer())
+        try await a.setRemoteDescription(XCTUnwrap(b.localDescription))
+        let frames = Array(try MediaReader(path: try testMedia("vp8.ivf")).prefix(15))
+        let receiving = Task { () -> [EncodedFrame] in
+            var tracks = b.tracks.makeAsyncIterator()
+            guard let video = await tracks.next() else { return [] }
+            return await collect(video.frames, frames.count)
+        }
+        try await play(frames, on: track)
+        let got = try await within(10) { await receiving.value }
+        XCTAssertEqual(got.map(\.data), frames.map(\.data))
+        try local.send("still here") // the channel kept working
+        let message = try await receive(1, from: remote)
+        XCTAssertEqual(message, [.text("still here")])
+        try await a.close()
+        try await b.close()
+        track.close()
+    }
+
     func testPLIRaisesTheKeyframeRequestStreamAndGCCATargetBitrate() async throws {
         var config = loopback
         config.engine.interceptors = ["nack", "rtx", "rtcpReports", "twcc", "gcc"]
