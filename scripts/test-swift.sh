@@ -10,6 +10,8 @@
 # private network namespace with only loopback up. Where mounting is not
 # allowed (or with OMNIRTC_SWIFT_COPY=1), the repo is copied in instead: .git
 # and build outputs left out, a full Swift build each time.
+# The media tests' VP8 IVF and Opus Ogg are made by the host's ffmpeg into a
+# temporary directory passed in as OMNIRTC_SWIFT_MEDIA.
 # The tests then run again built with the thread sanitizer (OMNIRTC_SWIFT_TSAN=0
 # skips that pass); any race it reports fails the suite.
 # Usage: scripts/test-swift.sh [swift test args, e.g. --filter ErrorTests]
@@ -21,7 +23,18 @@ LIBDIR=$(dirname "${OMNIRTC_LIBRARY:-$REPO/build/lib/libomnirtc.so}")
 ROOT=$(scripts/swift-chroot.sh) || { echo "FAIL swift: no Swift root (scripts/swift-chroot.sh)"; echo "swift: 0 passed, 1 failed"; exit 1; }
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+# The media tests' files, made here by the host's ffmpeg (installed if missing)
+# and mounted (or copied) into the root at the same path: $OMNIRTC_SWIFT_MEDIA.
+MEDIA=$(mktemp -d /tmp/omnirtc-swift-media.XXXXXX)
+trap 'rm -f "$log"; rm -rf "$MEDIA"' EXIT
+if ! command -v ffmpeg >/dev/null; then
+	echo "installing ffmpeg"
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ffmpeg >/dev/null
+fi
+ffmpeg -v error -y -f lavfi -i testsrc=size=320x240:rate=30 -t 2 -c:v libvpx -b:v 500k -g 30 -f ivf "$MEDIA/vp8.ivf" &&
+	ffmpeg -v error -y -f lavfi -i sine=frequency=440:duration=2 -c:a libopus -b:a 64k -ar 48000 "$MEDIA/opus.ogg" ||
+	{ echo "FAIL swift: ffmpeg could not make the test media"; echo "swift: 0 passed, 1 failed"; exit 1; }
 
 # inside: runs in the new mount + network namespace, as root.
 inside() {
@@ -29,10 +42,12 @@ inside() {
 	ip link set lo up
 	target=$ROOT$REPO prefix=$(dirname "$LIBDIR") # prefix: build/, with lib/ and include/
 	mkdir -p "$target" "$ROOT/proc" "$ROOT/dev" "$ROOT/tmp"
-	trap 'umount -l "$ROOT$prefix" "$ROOT/tmp" "$ROOT/dev" "$ROOT/proc" "$target" 2>/dev/null || true' EXIT
+	trap 'umount -l "$ROOT$MEDIA" "$ROOT$prefix" "$ROOT/tmp" "$ROOT/dev" "$ROOT/proc" "$target" 2>/dev/null || true' EXIT
 	mount -t proc proc "$ROOT/proc"
 	mount --rbind /dev "$ROOT/dev"
 	mount -t tmpfs -o mode=1777 tmpfs "$ROOT/tmp" # SwiftPM's temporary files go with it
+	mkdir -p "$ROOT$MEDIA"
+	mount --bind "$MEDIA" "$ROOT$MEDIA" 2>/dev/null || cp -a "$MEDIA/." "$ROOT$MEDIA/"
 	if [ "${OMNIRTC_SWIFT_COPY:-}" != 1 ] && mount --bind "$REPO" "$target" 2>/dev/null; then
 		[ "$prefix" = "$REPO/build" ] || { mkdir -p "$ROOT$prefix" && mount --bind "$prefix" "$ROOT$prefix"; }
 	else
@@ -45,9 +60,11 @@ inside() {
 	fi
 	chroot "$ROOT" env -i HOME=/root PATH=/usr/bin:/bin:/usr/sbin:/sbin LANG=C.UTF-8 \
 		PKG_CONFIG_PATH="$LIBDIR/pkgconfig" LD_LIBRARY_PATH="$LIBDIR" OMNIRTC_REPO="$REPO" TSAN="$TSAN" \
+		OMNIRTC_SWIFT_MEDIA="$MEDIA" \
 		sh -euc 'cd "$OMNIRTC_REPO/bindings/swift"
 			swift build --build-tests
 			swift build --package-path ../../examples/swift/datachannel
+			swift build --package-path ../../examples/swift/media
 			swift test --skip-build "$@"
 			[ "$TSAN" = 1 ] || exit 0
 			echo "== the same tests under the thread sanitizer"
@@ -56,7 +73,7 @@ inside() {
 }
 export -f inside
 TSAN=${OMNIRTC_SWIFT_TSAN:-1}
-export ROOT REPO LIBDIR TSAN
+export ROOT REPO LIBDIR TSAN MEDIA
 status=0
 timeout 1200 unshare -m -n --propagation private bash -c 'inside "$@"' inside "$@" 2>&1 | tee "$log" || status=$?
 

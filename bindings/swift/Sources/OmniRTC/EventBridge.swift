@@ -17,7 +17,7 @@ final class Locked<Value: Sendable>: @unchecked Sendable {
 
     init(_ value: Value) { self.value = value }
 
-    func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
+    func withLock<R, E: Error>(_ body: (inout Value) throws(E) -> R) throws(E) -> R {
         lock.lock()
         defer { lock.unlock() }
         return try body(&value)
@@ -29,7 +29,9 @@ struct Pipe<Element: Sendable>: Sendable {
     let stream: AsyncStream<Element>
     let continuation: AsyncStream<Element>.Continuation
 
-    init() { (stream, continuation) = AsyncStream.makeStream() }
+    init(bufferingPolicy: AsyncStream<Element>.Continuation.BufferingPolicy = .unbounded) {
+        (stream, continuation) = AsyncStream.makeStream(bufferingPolicy: bufferingPolicy)
+    }
 }
 
 /// A data channel event, copied out of the C struct.
@@ -82,6 +84,8 @@ final class PeerSink: Sendable {
     let connectionStates = Pipe<PeerConnectionState>()
     let negotiationNeeded = Pipe<Void>()
     let dataChannels = Pipe<DataChannel>()
+    let tracks = Pipe<RemoteTrack>()
+    let targetBitrates = Pipe<Int>(bufferingPolicy: .bufferingNewest(64))
 
     struct State: Sendable {
         var signaling = SignalingState.stable
@@ -92,6 +96,10 @@ final class PeerSink: Sendable {
         var channels: [omnirtc_channel_t: ChannelSink] = [:]
         /// Events of a local channel that came before createDataChannel registered it.
         var early: [omnirtc_channel_t: [ChannelEvent]] = [:]
+        var tracks: [omnirtc_track_t: TrackSink] = [:]
+        var transceivers: [omnirtc_transceiver_t: TransceiverSink] = [:]
+        /// How each remote track is delivered (omnirtc_track_set_receive), applied as it arrives.
+        var trackReceive: TrackReceive?
     }
 
     let state = Locked(State())
@@ -119,6 +127,8 @@ final class PeerSink: Sendable {
             dataChannels.continuation.yield(DataChannel(channel))
         case code(OMNIRTC_EVENT_PEER_CLOSED):
             closed()
+        case code(OMNIRTC_EVENT_TRACK)...:
+            handleMedia(e)
         default:
             guard let event = ChannelEvent(e) else { return }
             state.withLock { s in
@@ -171,6 +181,7 @@ final class PeerSink: Sendable {
         connectionStates.continuation.finish()
         negotiationNeeded.continuation.finish()
         dataChannels.continuation.finish()
+        closedMedia()
     }
 }
 

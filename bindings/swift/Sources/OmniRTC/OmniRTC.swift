@@ -32,6 +32,28 @@ public struct DebugCounters: Sendable, Equatable, Decodable {
     public struct Handles: Sendable, Equatable, Decodable {
         public var peer: Int
         public var channel: Int
+        /// Local tracks, remote tracks, transceivers, media readers and writers (0 when absent).
+        public var track: Int
+        public var remoteTrack: Int
+        public var transceiver: Int
+        public var mediaReader: Int
+        public var mediaWriter: Int
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: Key.self)
+            func count(_ name: String) throws -> Int { try c.decodeIfPresent(Int.self, forKey: Key(name)) ?? 0 }
+            (peer, channel) = (try count("peer"), try count("channel"))
+            (track, remoteTrack, transceiver) = (try count("track"), try count("remote track"), try count("transceiver"))
+            (mediaReader, mediaWriter) = (try count("media reader"), try count("media writer"))
+        }
+
+        private struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(_ name: String) { stringValue = name }
+            init?(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
     }
 
     public var handles: Handles

@@ -29,8 +29,8 @@ final class ExampleTests: XCTestCase {
     }
 
     /// The path of an example program, built first if it is not yet.
-    private func example(_ name: String) throws -> String {
-        let package = repo.appendingPathComponent("examples/swift/datachannel").path
+    private func example(_ name: String, package: String = "datachannel") throws -> String {
+        let package = repo.appendingPathComponent("examples/swift/" + package).path
         let binary = package + "/.build/debug/" + name
         if !FileManager.default.isExecutableFile(atPath: binary) {
             let (status, log) = try run("/usr/bin/env", ["swift", "build", "--package-path", package])
@@ -45,6 +45,26 @@ final class ExampleTests: XCTestCase {
         XCTAssertTrue(output.contains("channel chat open"), output)
         XCTAssertTrue(output.contains("echoed: hello from Swift"), output)
         XCTAssertTrue(output.contains("checksum ok (100000 bytes)"), output)
+    }
+
+    func testPlayFileExample() throws {
+        for file in ["vp8.ivf", "opus.ogg"] {
+            let (status, output) = try run(try example("play-file", package: "media"), [try testMedia(file)], seconds: 60)
+            XCTAssertEqual(status, 0, output)
+            XCTAssertTrue(output.contains("viewer: \(file.hasSuffix("ivf") ? "video" : "audio") track"), output)
+            XCTAssertTrue(output.contains("all frames arrived intact"), output)
+        }
+    }
+
+    func testRecordFileExample() throws {
+        for file in ["vp8.ivf", "opus.ogg"] {
+            let out = NSTemporaryDirectory() + "swift-example-\(getpid())-" + file
+            defer { try? FileManager.default.removeItem(atPath: out) }
+            let (status, output) = try run(try example("record-file", package: "media"), [try testMedia(file), out], seconds: 60)
+            XCTAssertEqual(status, 0, output)
+            XCTAssertTrue(output.contains("recorded frames equal the sent ones"), output)
+            XCTAssertTrue(FileManager.default.fileExists(atPath: out))
+        }
     }
 
     func testSignalingPeersInTwoProcesses() throws {

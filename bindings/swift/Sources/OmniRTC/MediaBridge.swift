@@ -1,0 +1,139 @@
+// Media events, from the library's threads to Swift concurrency (see
+// EventBridge.swift for the rules: nothing blocks, no user code runs on a
+// library thread). A peer's remote tracks and transceivers are routed by
+// handle through tables in its PeerSink's state; a remote track leaves its
+// table at TRACK_ENDED, and everything ends at PEER_CLOSED.
+import COmniRTC
+import Foundation
+
+/// A remote track's frames or packets waiting unread: past this many the
+/// oldest are dropped, as a player that falls behind would skip them.
+let mediaBufferLimit = 4096
+
+/// A transceiver's events and the local track its sender sends.
+final class TransceiverSink: Sendable {
+    let handle: omnirtc_transceiver_t
+    let keyframeRequests = Pipe<KeyframeRequest>(bufferingPolicy: .bufferingNewest(mediaBufferLimit))
+    let senderTrack: Locked<LocalTrack?>
+
+    init(handle: omnirtc_transceiver_t, track: LocalTrack? = nil) {
+        self.handle = handle
+        senderTrack = Locked(track)
+    }
+}
+
+/// A remote track's events.
+final class TrackSink: Sendable {
+    let handle: omnirtc_track_t
+    let info: RemoteTrackInfo
+    let transceiver: TransceiverSink
+    let frames = Pipe<EncodedFrame>(bufferingPolicy: .bufferingNewest(mediaBufferLimit))
+    let rtpPackets = Pipe<Data>(bufferingPolicy: .bufferingNewest(mediaBufferLimit))
+    let ended = Locked(false)
+
+    init(handle: omnirtc_track_t, info: RemoteTrackInfo, transceiver: TransceiverSink) {
+        self.handle = handle
+        self.info = info
+        self.transceiver = transceiver
+    }
+
+    func end() {
+        let was = ended.withLock { e in
+            defer { e = true }
+            return e
+        }
+        guard !was else { return }
+        frames.continuation.finish()
+        rtpPackets.continuation.finish()
+    }
+}
+
+/// What OMNIRTC_EVENT_TRACK's text says about a remote track.
+struct RemoteTrackInfo: Sendable, Decodable {
+    var id = ""
+    var streamIds: [String] = []
+    var kind = ""
+    var rid = ""
+    var ssrc: UInt32 = 0
+    var mid: String?
+    var codec = RtpCodec()
+
+    init() {}
+
+    init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decodeIfPresent(String.self, forKey: .id) ?? ""
+        streamIds = try c.decodeIfPresent([String].self, forKey: .streamIds) ?? []
+        kind = try c.decodeIfPresent(String.self, forKey: .kind) ?? ""
+        rid = try c.decodeIfPresent(String.self, forKey: .rid) ?? ""
+        ssrc = try c.decodeIfPresent(UInt32.self, forKey: .ssrc) ?? 0
+        mid = try c.decodeIfPresent(String.self, forKey: .mid)
+        codec = try c.decodeIfPresent(RtpCodec.self, forKey: .codec) ?? RtpCodec()
+    }
+
+    private enum CodingKeys: String, CodingKey { case id, streamIds, kind, rid, ssrc, mid, codec }
+}
+
+extension PeerSink {
+    /// The sink of a transceiver handle, made the first time it is seen.
+    func transceiver(_ handle: omnirtc_transceiver_t, track: LocalTrack? = nil) -> TransceiverSink {
+        state.withLock { s in
+            if let sink = s.transceivers[handle] {
+                if let track { sink.senderTrack.withLock { $0 = track } }
+                return sink
+            }
+            let sink = TransceiverSink(handle: handle, track: track)
+            s.transceivers[handle] = sink
+            if s.closed { sink.keyframeRequests.continuation.finish() }
+            return sink
+        }
+    }
+
+    /// One media event (type 40 and up).
+    func handleMedia(_ e: omnirtc_event_t) {
+        switch e.type {
+        case code(OMNIRTC_EVENT_TRACK):
+            // Inside the event, so the mode applies from the first packet.
+            if let receive = state.withLock({ $0.trackReceive }), let json = try? encodeJSON(receive) {
+                _ = omnirtc_track_set_receive(e.track, json)
+            }
+            let info = (try? JSONDecoder().decode(RemoteTrackInfo.self, from: Data(text(e.text).utf8))) ?? RemoteTrackInfo()
+            let track = TrackSink(handle: e.track, info: info, transceiver: transceiver(e.transceiver))
+            let closed = state.withLock { s in
+                if !s.closed { s.tracks[e.track] = track }
+                return s.closed
+            }
+            if closed { track.end() }
+            tracks.continuation.yield(RemoteTrack(track))
+        case code(OMNIRTC_EVENT_TRACK_FRAME):
+            guard let track = state.withLock({ $0.tracks[e.track] }) else { return }
+            let bytes = UnsafeBufferPointer(start: e.data, count: e.data == nil ? 0 : e.size)
+            track.frames.continuation.yield(
+                EncodedFrame(data: Data(bytes), timestamp: e.rtp_timestamp, keyframe: e.keyframe != 0, lost: Int(e.value)))
+        case code(OMNIRTC_EVENT_TRACK_RTP):
+            guard let track = state.withLock({ $0.tracks[e.track] }) else { return }
+            track.rtpPackets.continuation.yield(Data(UnsafeBufferPointer(start: e.data, count: e.data == nil ? 0 : e.size)))
+        case code(OMNIRTC_EVENT_TRACK_ENDED):
+            state.withLock { $0.tracks.removeValue(forKey: e.track) }?.end()
+        case code(OMNIRTC_EVENT_KEYFRAME_REQUEST):
+            let request = KeyframeRequest(method: e.state == 1 ? .fir : .pli, rid: e.rid.map { String(cString: $0) } ?? "")
+            transceiver(e.transceiver).keyframeRequests.continuation.yield(request)
+        case code(OMNIRTC_EVENT_TARGET_BITRATE):
+            targetBitrates.continuation.yield(Int(e.value))
+        default:
+            break
+        }
+    }
+
+    /// The peer closed: every remote track and keyframe stream ends.
+    func closedMedia() {
+        let (tracks, transceivers) = state.withLock { s in
+            defer { s.tracks = [:] }
+            return (Array(s.tracks.values), Array(s.transceivers.values))
+        }
+        for track in tracks { track.end() }
+        for transceiver in transceivers { transceiver.keyframeRequests.continuation.finish() }
+        self.tracks.continuation.finish()
+        targetBitrates.continuation.finish()
+    }
+}
