@@ -133,7 +133,9 @@ public struct TurnAllocation: Sendable, Equatable {
     public var clientAddress: String
     /// The relayed transport address, "ip:port" (empty in a deletion).
     public var relayAddress: String
-    /// The client-to-server transport: "UDP" or "TCP" (TLS listeners say "TCP").
+    /// The client-to-server transport as the library reports it. omnirtc.h
+    /// documents "UDP" or "TCP", but pion/turn v5.1.3 says "UDP" for every
+    /// allocation, also over TCP and TLS listeners.
     public var `protocol`: String
 }
 

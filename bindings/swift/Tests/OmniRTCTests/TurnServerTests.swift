@@ -190,6 +190,40 @@ final class TurnServerTests: XCTestCase {
         }
     }
 
+    func testTcpListenerAndUserQuota() async throws {
+        var config = Self.config
+        config.listeners = [.init(transport: .tcp, address: "127.0.0.1:0")]
+        config.userQuota = 1
+        let server = try TurnServer(configuration: config)
+        XCTAssertEqual(server.listeners.map(\.transport), ["tcp"])
+        var overTCP = try relayed(server, "alice", "wonder")
+        overTCP.iceServers[0].urls = ["turn:\(server.listeners[0].address)?transport=tcp"]
+
+        // alice may hold one allocation: a first peer gets it, a second one is refused while it lives.
+        let first = try PeerConnection(configuration: overTCP)
+        _ = try first.createDataChannel(label: "first")
+        try await first.setLocalDescription(try await first.createOffer())
+        let relay = try await within {
+            for await c in first.iceCandidates where c.candidate.contains("typ relay") { return c }
+            return IceCandidate.endOfCandidates
+        }
+        XCTAssertTrue(relay.candidate.contains("typ relay"), "no relay candidate over TCP")
+        let second = try await gathersRelay(overTCP)
+        XCTAssertFalse(second, "a second allocation over alice's quota of 1")
+        let stats = try await server.stats()
+        XCTAssertEqual(stats.allocations, 1, "\(stats)")
+        XCTAssertGreaterThan(stats.quotaRejections, 0, "\(stats)")
+        try await first.close()
+        try await server.close()
+        let events = try await allEvents(server)
+        guard case .allocationCreated(let allocation)? = events.first else { return XCTFail("\(events)") }
+        XCTAssertEqual(allocation.username, "alice")
+        // omnirtc.h says "TCP" here, but pion/turn v5.1.3 builds every five-tuple
+        // with UDP (internal/server/turn.go), so the library reports "UDP" over TCP too.
+        XCTAssertEqual(allocation.protocol, "UDP")
+        XCTAssertEqual(events.count, 2, "\(events)") // created, then deleted (by the peer or by close)
+    }
+
     func testBadConfiguration() async throws {
         var config = Self.config
         config.additional["listen"] = .bool(true)
