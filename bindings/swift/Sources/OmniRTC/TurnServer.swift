@@ -3,10 +3,12 @@
 // Each server registers one TurnSink with the library as its user_data,
 // retained through Unmanaged and released by the final CLOSED event (or at
 // once when the start fails). Allocation events become AsyncStream elements;
-// nothing blocks on a library thread. The optional credential lookup is the
-// one place application code runs on a library thread: the C contract is a
-// synchronous answer while that listener waits, so it is a synchronous
-// `@Sendable` closure (no Task is awaited there).
+// nothing blocks on a library thread for them. The optional credential lookup
+// is different: the C API wants the password synchronously, while that
+// listener waits. No user code runs on the library thread: the thread starts
+// a Task for the async closure and waits for its answer at most
+// TurnServer.authTimeout (as the Node binding waits for its main thread),
+// refusing the user after that.
 import COmniRTC
 import Foundation
 
@@ -214,8 +216,16 @@ func turnAuthCallback(
     guard let userData, let passwordOut, capacity > 0 else { return 0 }
     TurnSink.live.withLock { _ in }
     let sink = Unmanaged<TurnSink>.fromOpaque(userData).takeUnretainedValue()
-    guard let auth = sink.auth,
-        let password = auth(TurnAuthRequest(username: text(username), realm: text(realm), clientAddress: text(client)))
+    guard let auth = sink.auth else { return 0 }
+    let request = TurnAuthRequest(username: text(username), realm: text(realm), clientAddress: text(client))
+    let answer = Locked<String?>(nil)
+    let done = DispatchSemaphore(value: 0)
+    Task {
+        let password = await auth(request)
+        answer.withLock { $0 = password }
+        done.signal()
+    }
+    guard done.wait(timeout: .now() + TurnServer.authTimeout) == .success, let password = answer.withLock({ $0 })
     else { return 0 }
     let bytes = Array(password.utf8)
     guard bytes.count < capacity, !bytes.contains(0) else { return 0 } // does not fit, or would be cut: refuse
@@ -232,9 +242,9 @@ final class TurnSink: Sendable {
     static let live = Locked(0)
 
     let events: Pipe<TurnServerEvent>
-    let auth: (@Sendable (TurnAuthRequest) -> String?)?
+    let auth: (@Sendable (TurnAuthRequest) async -> String?)?
 
-    init(auth: (@Sendable (TurnAuthRequest) -> String?)?) {
+    init(auth: (@Sendable (TurnAuthRequest) async -> String?)?) {
         let (stream, continuation) = AsyncStream<TurnServerEvent>.makeStream(
             bufferingPolicy: .bufferingNewest(TurnServer.eventBuffer))
         events = Pipe(stream: stream, continuation: continuation)
@@ -269,6 +279,8 @@ extension Pipe {
 public final class TurnServer: Sendable {
     /// Unread events ``events`` keeps (the newest): a server nobody watches does not grow.
     public static let eventBuffer = 4096
+    /// How long a listener waits for the `auth` closure's answer, in seconds.
+    public static let authTimeout: TimeInterval = 2
 
     let handle: omnirtc_turn_server_t
     let sink: TurnSink
@@ -277,15 +289,15 @@ public final class TurnServer: Sendable {
 
     /// Starts a server. `auth`, if given, is asked for the password of a
     /// username that is neither in ``TurnServerConfiguration/users`` nor a valid
-    /// REST credential; returning nil refuses the user. It runs on a library
-    /// thread while that listener waits, possibly on several at once: answer
-    /// from memory, quickly (never wait for the network or for a Task).
+    /// REST credential; returning nil refuses the user. It runs in a Task (it
+    /// may call into your actors), possibly several at once, while that
+    /// listener waits: an answer later than ``authTimeout`` refuses the user.
     ///
     /// Throws ``OmniRTCError/invalidConfig(_:)`` (naming the key) for a bad
     /// configuration and ``OmniRTCError/operation(_:)`` when a listener cannot
     /// be opened (the address is in use).
     public convenience init(
-        configuration: TurnServerConfiguration, auth: (@Sendable (TurnAuthRequest) -> String?)? = nil
+        configuration: TurnServerConfiguration, auth: (@Sendable (TurnAuthRequest) async -> String?)? = nil
     ) throws(OmniRTCError) {
         let json: String
         do {
@@ -297,7 +309,7 @@ public final class TurnServer: Sendable {
     }
 
     /// Starts a server from the JSON text `omnirtc_turn_server_start` takes.
-    public init(json: String, auth: (@Sendable (TurnAuthRequest) -> String?)? = nil) throws(OmniRTCError) {
+    public init(json: String, auth: (@Sendable (TurnAuthRequest) async -> String?)? = nil) throws(OmniRTCError) {
         let sink = TurnSink(auth: auth)
         let userData = Unmanaged.passRetained(sink)
         var handle: omnirtc_turn_server_t = 0
@@ -340,7 +352,8 @@ public final class TurnServer: Sendable {
 
     /// Stops listening and frees every allocation (their deletions are
     /// reported), then ends ``events``. When it returns no more events come
-    /// and `auth` is not called again. Closing again does nothing.
+    /// and no `auth` call starts (one already running is not awaited past
+    /// ``authTimeout``). Closing again does nothing.
     public func close() async throws(OmniRTCError) {
         let status = omnirtc_turn_server_close(handle)
         if status == Int32(OMNIRTC_ERR_INVALID_HANDLE) { return }

@@ -158,10 +158,9 @@ final class TurnServerTests: XCTestCase {
     }
 
     func testRestCredentialsAndAuthClosure() async throws {
-        let asked = Locked<[TurnAuthRequest]>([])
+        let store = CredentialStore()
         let server = try TurnServer(configuration: Self.config) { request in
-            asked.withLock { $0.append(request) }
-            return request.username == "carol" ? "from-swift" : nil
+            await store.password(for: request) // an actor: the closure runs in a Task, not on a library thread
         }
         let rest = try TurnServer.restCredential(secret: "north", user: "dave", ttl: 600)
         XCTAssertTrue(rest.username.hasSuffix(":dave"), rest.username)
@@ -169,7 +168,7 @@ final class TurnServerTests: XCTestCase {
         XCTAssertEqual(Double(expiry), Date().timeIntervalSince1970 + 600, accuracy: 5)
         _ = try await relayedExchange(try relayed(server, rest.username, rest.password))
         _ = try await relayedExchange(try relayed(server, "carol", "from-swift"))
-        let carol = asked.withLock { $0.filter { $0.username == "carol" } }
+        let carol = await store.asked.filter { $0.username == "carol" }
         XCTAssertFalse(carol.isEmpty)
         XCTAssertEqual(carol.first?.realm, "omnirtc")
         XCTAssertTrue(carol.first?.clientAddress.hasPrefix("127.0.0.1:") == true)
@@ -179,7 +178,8 @@ final class TurnServerTests: XCTestCase {
         XCTAssertFalse(expiredRelays)
         let refused = try await gathersRelay(try relayed(server, "frank", "anything"))
         XCTAssertFalse(refused, "the closure said no to frank")
-        XCTAssertTrue(asked.withLock { $0.contains { $0.username == "frank" } })
+        let askedFrank = await store.asked.contains { $0.username == "frank" }
+        XCTAssertTrue(askedFrank)
         try await server.close()
         let events = try await allEvents(server)
         let users = Set(events.compactMap { if case .allocationCreated(let a) = $0 { a.username } else { nil } })
@@ -188,6 +188,23 @@ final class TurnServerTests: XCTestCase {
         XCTAssertThrowsError(try TurnServer.restCredential(secret: "north", user: "a:b", ttl: 60)) { error in
             guard case .invalidArgument = error as? OmniRTCError else { return XCTFail("\(error)") }
         }
+    }
+
+    func testSlowAuthClosureRefusesTheUser() async throws {
+        let calls = Locked(0)
+        let server = try TurnServer(configuration: Self.config) { _ in
+            calls.withLock { $0 += 1 }
+            try? await Task.sleep(nanoseconds: UInt64((TurnServer.authTimeout + 1) * 1e9))
+            return "too-late"
+        }
+        let started = Date()
+        let relays = try await gathersRelay(try relayed(server, "gina", "too-late"))
+        XCTAssertFalse(relays, "an answer after authTimeout still let the user in")
+        XCTAssertGreaterThan(calls.withLock { $0 }, 0)
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), TurnServer.authTimeout - 0.1)
+        let stats = try await server.stats()
+        XCTAssertEqual(stats.allocationsCreated, 0)
+        try await server.close()
     }
 
     func testTcpListenerAndUserQuota() async throws {
@@ -294,5 +311,15 @@ final class TurnServerTests: XCTestCase {
         let now = (handles: try turnServerHandleCount(), sinks: TurnSink.live.withLock { $0 },
                    sockets: try Library.debugCounters().sockets)
         XCTAssertTrue(back, "not back to baseline: \(now), was \((handles, sinks, sockets))")
+    }
+}
+
+/// Passwords behind an actor, as an application's credential store might be.
+actor CredentialStore {
+    private(set) var asked: [TurnAuthRequest] = []
+
+    func password(for request: TurnAuthRequest) -> String? {
+        asked.append(request)
+        return request.username == "carol" ? "from-swift" : nil
     }
 }
