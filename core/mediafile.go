@@ -341,15 +341,17 @@ type MediaWriter struct {
 	rtp media.Writer
 }
 
-// OpenMediaWriter creates path for writing.
+// OpenMediaWriter creates path for writing. The file is created here, before
+// any writer is built, so a path that cannot be created fails at open with
+// ErrOperation naming the path; a writer that then rejects its options closes
+// and removes the file it was given.
 func OpenMediaWriter(path string, o MediaFileOptions) (*MediaWriter, error) {
 	format, err := mediaFormat(path, o.Format)
 	if err != nil {
 		return nil, err
 	}
-	w := &MediaWriter{}
-	switch format {
-	case "ivf":
+	var ivfOpts []ivfwriter.Option
+	if format == "ivf" {
 		codec := o.Codec
 		if codec == "" {
 			codec = "vp8"
@@ -361,11 +363,19 @@ func OpenMediaWriter(path string, o MediaFileOptions) (*MediaWriter, error) {
 		if _, ok := map[string]bool{"video/VP8": true, "video/VP9": true, "video/AV1": true}[c.MimeType]; !ok {
 			return nil, wrap(ErrInvalidArgument, fmt.Errorf("IVF holds VP8, VP9 or AV1, not %s", c.MimeType))
 		}
-		opts := []ivfwriter.Option{ivfwriter.WithCodec(c.MimeType)}
+		ivfOpts = []ivfwriter.Option{ivfwriter.WithCodec(c.MimeType)}
 		if o.Width > 0 && o.Height > 0 {
-			opts = append(opts, ivfwriter.WithWidthAndHeight(o.Width, o.Height))
+			ivfOpts = append(ivfOpts, ivfwriter.WithWidthAndHeight(o.Width, o.Height))
 		}
-		w.rtp, err = ivfwriter.New(path, opts...)
+	}
+	f, err := os.Create(path) //nolint:gosec // the caller names the file
+	if err != nil {
+		return nil, wrap(ErrOperation, fmt.Errorf("cannot create %q: %w", path, err))
+	}
+	w := &MediaWriter{}
+	switch format {
+	case "ivf":
+		w.rtp, err = ivfwriter.NewWith(f, ivfOpts...)
 	case "ogg":
 		rate, channels := o.SampleRate, o.Channels
 		if rate == 0 {
@@ -374,12 +384,15 @@ func OpenMediaWriter(path string, o MediaFileOptions) (*MediaWriter, error) {
 		if channels == 0 {
 			channels = 2
 		}
-		w.rtp, err = oggwriter.New(path, rate, channels)
+		w.rtp, err = oggwriter.NewWith(f, rate, channels)
 	default:
-		w.rtp, err = h264writer.New(path)
+		w.rtp = h264writer.NewWith(f)
 	}
 	if err != nil {
-		return nil, wrap(ErrOperation, err)
+		_ = f.Close()
+		_ = os.Remove(path)
+
+		return nil, wrap(ErrOperation, fmt.Errorf("cannot start %s file %q: %w", format, path, err))
 	}
 
 	return w, nil

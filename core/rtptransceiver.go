@@ -90,6 +90,11 @@ func (p *PeerConnection) AddTrack(track *LocalTrack) (*Transceiver, error) {
 	if track.closed.Load() {
 		return nil, wrap(ErrInvalidState, errTrackClosed)
 	}
+	p.addTrackMu.Lock()
+	defer p.addTrackMu.Unlock()
+	if p.sends(track) {
+		return nil, wrap(ErrOperation, fmt.Errorf("addTrack: track %q is already sent on this peer", track.id))
+	}
 	layers := track.forSender()
 	sender, err := p.pc.AddTrack(layers[0])
 	if err != nil {
@@ -104,6 +109,27 @@ func (p *PeerConnection) AddTrack(track *LocalTrack) (*Transceiver, error) {
 	}
 
 	return nil, wrap(ErrOperation, errors.New("the sender's transceiver was not found"))
+}
+
+// sends reports whether a sender of this peer already carries track (W3C
+// addTrack throws InvalidAccessError then; pion does not check).
+func (p *PeerConnection) sends(track *LocalTrack) bool {
+	p.mu.Lock()
+	trs := make([]*Transceiver, 0, len(p.transceivers))
+	for _, tr := range p.transceivers {
+		trs = append(trs, tr)
+	}
+	p.mu.Unlock()
+	for _, tr := range trs {
+		tr.mu.Lock()
+		same := tr.track == track
+		tr.mu.Unlock()
+		if same {
+			return true
+		}
+	}
+
+	return false
 }
 
 // AddTransceiver is addTransceiver with a kind (track nil) or a track.
@@ -420,16 +446,46 @@ func (tr *Transceiver) Info() TransceiverInfo {
 	return info
 }
 
-// currentDirection reads the direction of media section mid in the current
-// local description (W3C currentDirection); nil before negotiation.
+// currentDirection is W3C currentDirection: the direction negotiated for
+// media section mid by the current offer/answer exchange, seen from this
+// peer; nil before negotiation. The answer decides it: when this peer
+// answered, it is the direction of its own answer; when this peer offered,
+// it is the remote answer's direction reversed (an answer "recvonly" to our
+// "sendrecv" makes ours "sendonly").
 func (p *PeerConnection) currentDirection(mid string) *string {
-	d := p.pc.CurrentLocalDescription()
-	if d == nil {
+	local := p.pc.CurrentLocalDescription()
+	if local == nil {
 		return nil
 	}
+	answer, reverse := local, false
+	if local.Type == webrtc.SDPTypeOffer {
+		if answer = p.pc.CurrentRemoteDescription(); answer == nil {
+			return nil
+		}
+		reverse = true
+	}
+	dir := mediaDirection(answer, mid)
+	if dir == "" {
+		return nil
+	}
+	if reverse {
+		switch dir {
+		case "sendonly":
+			dir = "recvonly"
+		case "recvonly":
+			dir = "sendonly"
+		}
+	}
+
+	return &dir
+}
+
+// mediaDirection is the direction attribute of media section mid of d
+// (sendrecv when it has none, RFC 4566); "" when d has no such section.
+func mediaDirection(d *webrtc.SessionDescription, mid string) string {
 	parsed, err := d.Unmarshal()
 	if err != nil {
-		return nil
+		return ""
 	}
 	for _, m := range parsed.MediaDescriptions {
 		if v, _ := m.Attribute(sdp.AttrKeyMID); v != mid {
@@ -437,12 +493,14 @@ func (p *PeerConnection) currentDirection(mid string) *string {
 		}
 		for _, dir := range []string{"sendrecv", "sendonly", "recvonly", "inactive"} {
 			if _, ok := m.Attribute(dir); ok {
-				return &dir
+				return dir
 			}
 		}
+
+		return "sendrecv"
 	}
 
-	return nil
+	return ""
 }
 
 // ParseCodecPreferences decodes a JSON array of CodecPreference strictly.

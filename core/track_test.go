@@ -72,8 +72,16 @@ func TestVideoSamplesArriveAsFrames(t *testing.T) {
 		}
 	}
 	info := tr.Info()
-	if info.Mid == nil || info.CurrentDirection == nil || *info.CurrentDirection != "sendrecv" || len(info.Codecs) == 0 {
+	// b has no track: the answer is recvonly, so the offerer's sendrecv
+	// transceiver is currently sendonly (W3C currentDirection).
+	if info.Mid == nil || info.CurrentDirection == nil || *info.CurrentDirection != "sendonly" || len(info.Codecs) == 0 {
 		t.Fatalf("transceiver info %+v", info)
+	}
+	if d := got.Transceiver.Info().CurrentDirection; d == nil || *d != "recvonly" {
+		t.Fatalf("answerer's currentDirection %v", d)
+	}
+	if _, err := a.AddTrack(track); !errors.Is(err, ErrOperation) {
+		t.Fatalf("adding the track twice: %v", err)
 	}
 	// PLI from the receiver reaches the sender as a keyframe request.
 	must(t, got.RemoteTrack.RequestKeyframe(false))

@@ -625,7 +625,9 @@ omnirtc_status_t omnirtc_track_close(omnirtc_track_t track);
  * a new or reusable transceiver (OMNIRTC_EVENT_NEGOTIATION_NEEDED follows).
  * *transceiver_out: its transceiver (valid while the peer is open).
  * Errors: OMNIRTC_ERR_INVALID_HANDLE, OMNIRTC_ERR_INVALID_STATE (peer closed),
- * OMNIRTC_ERR_OPERATION (the track is already sent on this peer).
+ * OMNIRTC_ERR_OPERATION (a sender of this peer already carries the track —
+ * W3C InvalidAccessError; after omnirtc_peer_remove_track it can be added
+ * again).
  */
 omnirtc_status_t omnirtc_peer_add_track(omnirtc_peer_t peer, omnirtc_track_t track,
                                         omnirtc_transceiver_t *transceiver_out);
@@ -680,6 +682,10 @@ omnirtc_status_t omnirtc_transceiver_set_codec_preferences(omnirtc_transceiver_t
  *    "sendEncodings":[{"rid","active","maxBitrate","scaleResolutionDownBy"}],
  *    "codecs":[{"payloadType","mimeType","clockRate","channels","sdpFmtpLine"}],
  *    "receiverTracks":[…as OMNIRTC_EVENT_TRACK…]}
+ * currentDirection is the direction negotiated by the last completed
+ * offer/answer, seen from this peer: the answer's direction at the answerer,
+ * reversed at the offerer (answered "recvonly", a "sendrecv" offer is
+ * "sendonly"); null before then.
  * Release with omnirtc_free().
  */
 omnirtc_status_t omnirtc_transceiver_get_info(omnirtc_transceiver_t transceiver, char **json_out);
@@ -721,7 +727,9 @@ omnirtc_status_t omnirtc_media_reader_close(omnirtc_media_reader_t reader);
  * into (depacketized by pion's IVF, Ogg and H264 writers).
  * options_json: NULL or {"format":…, "codec":"vp8"|"vp9"|"av1" (ivf),
  * "width":640, "height":480 (ivf), "sampleRate":48000, "channels":2 (ogg)}.
- * Errors: OMNIRTC_ERR_OPERATION (cannot create), OMNIRTC_ERR_INVALID_ARGUMENT.
+ * The file is created (or truncated) here and the IVF/Ogg header written.
+ * Errors: OMNIRTC_ERR_OPERATION (cannot create: the message names the path
+ * and has the OS error), OMNIRTC_ERR_INVALID_ARGUMENT.
  */
 omnirtc_status_t omnirtc_media_writer_open(const char *path, const char *options_json,
                                            omnirtc_media_writer_t *writer_out);

@@ -550,6 +550,43 @@ TEST(codec_preferences_choose_the_codec) {
 	close_pair(&a, &b);
 }
 
+/* W3C currentDirection is the negotiated direction from this peer's view:
+ * a sendrecv addTrack transceiver answered recvonly (b has no track) is
+ * "sendonly" at the offerer and "recvonly" at the answerer. */
+TEST(current_direction_is_the_answer_seen_from_each_side) {
+	call_t *c = call_connected(NULL, "{\"codec\":\"vp8\"}", NULL);
+	char *info = NULL;
+	OK(omnirtc_transceiver_get_info(c->tr, &info));
+	CHECK(strstr(info, "\"direction\":\"sendrecv\"") != NULL);
+	CHECK(strstr(info, "\"currentDirection\":\"sendonly\"") != NULL);
+	omnirtc_free(info);
+	send_until(c, 3);
+	OK(omnirtc_transceiver_get_info(c->recv.transceiver[0], &info));
+	CHECK(strstr(info, "\"currentDirection\":\"recvonly\"") != NULL);
+	omnirtc_free(info);
+	call_close(c);
+}
+
+/* addTrack of a track this peer already sends fails (W3C InvalidAccessError);
+ * after removeTrack the track can be added again, and another peer may send it. */
+TEST(add_track_twice_on_one_peer_fails) {
+	peer_t a, b;
+	peer_open(&a, "a", NULL);
+	peer_open(&b, "b", NULL);
+	omnirtc_track_t t;
+	omnirtc_transceiver_t tr, again, other;
+	OK(omnirtc_track_create("{\"codec\":\"vp8\",\"id\":\"dup\"}", &t));
+	OK(omnirtc_peer_add_track(a.id, t, &tr));
+	EXPECT_STATUS(OMNIRTC_ERR_OPERATION, omnirtc_peer_add_track(a.id, t, &again));
+	CHECK(strstr(omnirtc_last_error(), "already sent") != NULL);
+	OK(omnirtc_peer_add_track(b.id, t, &other));
+	OK(omnirtc_peer_remove_track(a.id, tr));
+	OK(omnirtc_peer_add_track(a.id, t, &again));
+	EXPECT_STATUS(OMNIRTC_ERR_OPERATION, omnirtc_peer_add_track(a.id, t, &again));
+	OK(omnirtc_track_close(t));
+	close_pair(&a, &b);
+}
+
 TEST(bad_media_input_gets_clear_errors) {
 	omnirtc_track_t t, audio;
 	EXPECT_STATUS(OMNIRTC_ERR_NOT_SUPPORTED, omnirtc_track_create("{\"codec\":\"video/MPEG2\"}", &t));
@@ -607,6 +644,13 @@ TEST(bad_media_input_gets_clear_errors) {
 	EXPECT_STATUS(OMNIRTC_ERR_NOT_SUPPORTED, omnirtc_media_reader_open("/etc/passwd", "{\"format\":\"mp4\"}", &r, NULL));
 	omnirtc_media_writer_t w;
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_media_writer_open("/tmp/x.ivf", "{\"codec\":\"h264\"}", &w));
+	/* a path that cannot be created fails at open, naming the path, for every format */
+	EXPECT_STATUS(OMNIRTC_ERR_OPERATION, omnirtc_media_writer_open("/nonexistent/dir/out.ivf", "{\"codec\":\"vp8\"}", &w));
+	CHECK(strstr(omnirtc_last_error(), "/nonexistent/dir/out.ivf") != NULL);
+	EXPECT_STATUS(OMNIRTC_ERR_OPERATION, omnirtc_media_writer_open("/nonexistent/dir/out.ogg", NULL, &w));
+	CHECK(strstr(omnirtc_last_error(), "/nonexistent/dir/out.ogg") != NULL);
+	EXPECT_STATUS(OMNIRTC_ERR_OPERATION, omnirtc_media_writer_open("/nonexistent/dir/out.h264", NULL, &w));
+	CHECK(strstr(omnirtc_last_error(), "/nonexistent/dir/out.h264") != NULL);
 	OK(omnirtc_peer_close(a.id));
 	peer_free(&a);
 }

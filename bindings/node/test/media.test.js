@@ -54,7 +54,7 @@ test('video frames arrive equal, with keyframe flags, and PLI reaches the sender
   assert.equal((await request).request, 'pli');
   const sent = a.getTransceivers()[0];
   assert.equal(sent.mid, '0');
-  assert.equal(sent.currentDirection, 'sendrecv');
+  assert.equal(sent.currentDirection, 'sendonly'); // b sends nothing: answered recvonly
   const ended = once(remote, 'ended');
   a.close();
   b.close();

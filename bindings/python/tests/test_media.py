@@ -62,7 +62,7 @@ def test_video_frames_arrive_equal_and_keyframes_are_requested(counters_back):
         remote.requestKeyframe(fir=True)
         await wait_for(lambda: requests == ["pli", "fir"])
         transceiver = a.getTransceivers()[0]
-        assert transceiver.mid == "0" and transceiver.currentDirection == "sendrecv" and transceiver.kind == "video"
+        assert transceiver.mid == "0" and transceiver.currentDirection == "sendonly" and transceiver.kind == "video"
         assert b.getReceivers()[0].track is remote
         stats = await b.getStats()
         assert any(s.type == "inbound-rtp" for s in stats.values())
