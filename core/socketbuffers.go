@@ -14,7 +14,7 @@ import (
 const defaultUDPBufferSize = 4 << 20
 
 // bufferedNet is the host network with larger UDP socket buffers (size 0:
-// the OS default) whose UDP reads skip invalid DTLS datagrams (validDatagram).
+// the OS default) whose unicast UDP reads skip invalid DTLS datagrams (validDatagram).
 type bufferedNet struct {
 	transport.Net
 	size int
@@ -35,6 +35,11 @@ func (n *bufferedNet) ListenUDP(network string, addr *net.UDPAddr) (transport.UD
 		return nil, err
 	}
 	n.grow(c)
+	if addr != nil && addr.IP.IsMulticast() {
+		// pion's mDNS socket: golang.org/x/net/ipv4 reads only from a
+		// *net.UDPConn itself, and mDNS is not DTLS.
+		return c, nil
+	}
 
 	return newFilteredConn(c), nil
 }
