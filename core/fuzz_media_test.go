@@ -40,31 +40,41 @@ var (
 // input of that worker is sent through it.
 func openMediaPair(t testing.TB) *mediaPair {
 	t.Helper()
-	mediaPairOnce.Do(func() {
-		mp := &mediaPair{ra: newRecorder(), rb: newRecorder()}
-		mp.a = newPeer(t, loopbackConfig, mp.ra)
-		mp.b = newPeer(t, loopbackConfig, mp.rb)
-		for _, init := range []TrackInit{{Codec: "vp8", ID: "vp8"}, {Codec: "h264", ID: "h264"}, {Codec: "opus", ID: "opus"},
-			{Codec: "vp8", ID: "rtp", Mode: "rtp"}} {
-			track, err := NewLocalTrack(init)
-			must(t, err)
-			_, err = mp.a.AddTrack(track)
-			must(t, err)
-			mp.tracks = append(mp.tracks, track)
-		}
-		var err error
-		mp.probe, err = NewLocalTrack(TrackInit{Codec: "vp8", ID: "probe"})
-		must(t, err)
-		_, err = mp.a.AddTrack(mp.probe)
-		must(t, err)
-		connect(t, mp.a, mp.b, mp.ra, mp.rb)
-		sharedMedia = mp
-	})
+	mediaPairOnce.Do(func() { sharedMedia = newMediaPair(t) })
 	if sharedMedia == nil {
 		t.Fatal("no media pair")
 	}
 
 	return sharedMedia
+}
+
+// newMediaPair connects a media pair.
+func newMediaPair(t testing.TB) *mediaPair {
+	t.Helper()
+	mp := &mediaPair{ra: newRecorder(), rb: newRecorder()}
+	mp.a = newPeer(t, loopbackConfig, mp.ra)
+	mp.b = newPeer(t, loopbackConfig, mp.rb)
+	for _, init := range []TrackInit{{Codec: "vp8", ID: "vp8"}, {Codec: "h264", ID: "h264"}, {Codec: "opus", ID: "opus"},
+		{Codec: "vp8", ID: "rtp", Mode: "rtp"}} {
+		track, err := NewLocalTrack(init)
+		must(t, err)
+		_, err = mp.a.AddTrack(track)
+		must(t, err)
+		mp.tracks = append(mp.tracks, track)
+	}
+	var err error
+	mp.probe, err = NewLocalTrack(TrackInit{Codec: "vp8", ID: "probe"})
+	must(t, err)
+	_, err = mp.a.AddTrack(mp.probe)
+	must(t, err)
+	connect(t, mp.a, mp.b, mp.ra, mp.rb)
+
+	return mp
+}
+
+func (mp *mediaPair) close() {
+	_ = mp.a.Close()
+	_ = mp.b.Close()
 }
 
 // stillFlows sends a probe keyframe and waits for b to deliver it, and

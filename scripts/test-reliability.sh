@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The reliability suite (issue #9): hostile packets at a live pair, C ABI
-# misuse and the C tests under AddressSanitizer, faults on the path (loss,
-# reordering, duplication, delay, black hole, path change), and a short soak
+# The reliability suite (issue #9): hostile packets at a live pair (data
+# channels and media), C ABI misuse and the C tests under AddressSanitizer,
+# faults on the path (loss, reordering, duplication, delay, black hole, path
+# change) and SRTP replay by the relay, and a short soak
 # through C, Python and Node. Every step runs in a private network namespace.
 # What each step covered is appended to build/reliability/coverage.txt.
 # Usage: scripts/test-reliability.sh   (via ./build.sh test-reliability)
@@ -51,13 +52,16 @@ compile() { # compile OUT FLAGS SRC...
 
 echo "==> hostile packets and offers at a live pair (Go, raw spoofed UDP)"
 packets=${OMNIRTC_HOSTILE_PACKETS:-20000} offers=${OMNIRTC_HOSTILE_OFFERS:-600}
-step "hostile packets ($packets) and offers ($offers)" "$out/hostile.txt" \
-	env OMNIRTC_HOSTILE_PACKETS="$packets" OMNIRTC_HOSTILE_OFFERS="$offers" scripts/netns-run.sh \
-	go test -count=1 -run '^(TestHostilePacketsAtLivePeer|TestMalformedSDPAtLivePeer|TestValidDatagram)$' -v ./core/
-grep -h 'hostile_linux_test.go.*\(hostile packets\|mutated offers\)' "$out/hostile.txt" |
-	sed 's/^ *hostile_linux_test.go:[0-9]*: /hostile | /' >>"$OMNIRTC_RELIABILITY_LOG"
+media_packets=${OMNIRTC_HOSTILE_MEDIA_PACKETS:-10000}
+step "hostile packets ($packets), media packets ($media_packets) and offers ($offers)" "$out/hostile.txt" \
+	env OMNIRTC_HOSTILE_PACKETS="$packets" OMNIRTC_HOSTILE_OFFERS="$offers" \
+	OMNIRTC_HOSTILE_MEDIA_PACKETS="$media_packets" scripts/netns-run.sh go test -count=1 \
+	-run '^(TestHostilePacketsAtLivePeer|TestHostilePacketsAtLiveMediaPeer|TestMalformedSDPAtLivePeer|TestValidDatagram)$' \
+	-v ./core/
+grep -h 'hostile_\(media_\)\?linux_test.go.*\(hostile packets\|hostile media packets\|mutated offers\)' "$out/hostile.txt" |
+	sed 's/^ *hostile_\(media_\)\?linux_test.go:[0-9]*: /hostile | /' >>"$OMNIRTC_RELIABILITY_LOG"
 
-echo "==> fault injection (relay: loss, reordering, duplication, delay, black hole, path change)"
+echo "==> fault injection (relay: loss, reordering, duplication, delay, black hole, path change, SRTP replay)"
 compile "$out/test_faults" -O2 tests/reliability/test_faults.c tests/reliability/relay.c || exit 1
 scripts/netns-run.sh scripts/test-c.sh "$out" | tee "$out/faults.txt"
 c_counts "$out/faults.txt" faults
