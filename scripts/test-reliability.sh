@@ -78,9 +78,10 @@ ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:halt_on_error=1 \
 c_counts "$out/asan.txt" asan
 echo "asan | every C test ($(grep -c '^ok' "$out/asan.txt") cases incl. misuse and security) under AddressSanitizer | no report" >>"$OMNIRTC_RELIABILITY_LOG"
 
-echo "==> short soak: C ABI, Python, Node"
+echo "==> short soak: C ABI (channels, media), Python, Node"
 compile "$out/soak" -O2 tests/reliability/soak.c || exit 1
 step "C soak (300 cycles, 50 concurrent)" "$out/soak-c.txt" scripts/netns-run.sh "$out/soak" 300 50
+step "C media soak (200 cycles, 20 concurrent)" "$out/soak-media.txt" scripts/netns-run.sh "$out/soak" 200 20 media
 venv_python=python3
 if scripts/python-venv.sh >/dev/null 2>&1; then venv_python=build/venv-python/bin/python; fi
 step "Python soak (100 cycles, 50 concurrent)" "$out/soak-python.txt" \
@@ -88,8 +89,8 @@ step "Python soak (100 cycles, 50 concurrent)" "$out/soak-python.txt" \
 	scripts/netns-run.sh "$venv_python" tests/reliability/soak.py 100 50
 step "Node soak (100 cycles, 50 concurrent)" "$out/soak-node.txt" bash -c 'scripts/build-node-addon.sh >/dev/null &&
 	scripts/netns-run.sh node --expose-gc tests/reliability/soak.js 100 50'
-for f in c python node; do
-	sed 's/^/soak | /' "$out/soak-$f.txt" | grep 'soak: ' >>"$OMNIRTC_RELIABILITY_LOG"
+for f in c media python node; do
+	sed 's/^/soak | /' "$out/soak-$f.txt" | grep 'soak\( (media)\)\?: ' >>"$OMNIRTC_RELIABILITY_LOG"
 done
 
 echo "==> what was covered"
