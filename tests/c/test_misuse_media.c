@@ -17,6 +17,29 @@
 	"{\"listeners\":[{\"transport\":\"udp\",\"address\":\"127.0.0.1:0\"}],"                          \
 	"\"relay\":{\"address\":\"127.0.0.1\",\"minPort\":52000,\"maxPort\":52999},\"users\":{\"a\":\"b\"}}"
 
+/* Live handles of one kind in omnirtc_debug_counters (absent: 0). */
+static long live_handles(const char *kind) {
+	char *json = NULL, key[64];
+	OK(omnirtc_debug_counters(&json));
+	snprintf(key, sizeof key, "\"%s\":", kind);
+	const char *at = strstr(json, key);
+	long n = at != NULL ? strtol(at + strlen(key), NULL, 10) : 0;
+	omnirtc_free(json);
+	return n;
+}
+
+/* wait_counters_back, and every media and TURN handle released too. */
+static void wait_all_back(counters_t base) {
+	wait_counters_back(base, 3, 8000);
+	const char *kinds[] = {"track", "remote track", "transceiver", "media reader", "media writer", "turnServer"};
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+		if (live_handles(kinds[i]) != 0) {
+			fprintf(stderr, "%ld %s handles still live\n", live_handles(kinds[i]), kinds[i]);
+			exit(1);
+		}
+	}
+}
+
 static void expect_handle_error(omnirtc_status_t s, const char *what, uint64_t h) {
 	if (s != OMNIRTC_ERR_INVALID_HANDLE) {
 		fprintf(stderr, "%s(%llu) returned %s, want OMNIRTC_ERR_INVALID_HANDLE: %s\n", what, (unsigned long long)h,
@@ -213,7 +236,7 @@ TEST(media_and_turn_functions_refuse_zero_stale_random_and_wrong_kind_handles) {
 	close_world(&w);
 	media_calls_with(&w, w.track); /* now stale too */
 	media_calls_with(&w, w.turn);
-	wait_counters_back(base, 3, 5000);
+	wait_all_back(base);
 }
 
 TEST(media_out_parameters_and_required_strings_may_not_be_null) {
@@ -268,7 +291,7 @@ TEST(media_out_parameters_and_required_strings_may_not_be_null) {
 	OK(omnirtc_media_reader_close(r));
 	(void)info;
 	close_world(&w);
-	wait_counters_back(base, 3, 5000);
+	wait_all_back(base);
 }
 
 TEST(media_sizes_zero_and_near_size_max) {
@@ -343,7 +366,7 @@ TEST(invalid_utf8_in_every_media_string_is_refused) {
 	snprintf(bad_path, sizeof bad_path, "%s/" BAD_UTF8 ".ivf", w.dir);
 	EXPECT_STATUS(OMNIRTC_ERR_OPERATION, omnirtc_media_reader_open(bad_path, NULL, &r, NULL));
 	close_world(&w);
-	wait_counters_back(base, 3, 5000);
+	wait_all_back(base);
 }
 
 /* A connected pair with a sample track and an RTP track from a to b. */
@@ -440,11 +463,11 @@ TEST(track_close_races_with_writers_on_several_threads) {
 	OK(omnirtc_peer_close(b.id));
 	peer_free(&a);
 	peer_free(&b);
-	wait_counters_back(base, 3, 8000);
+	wait_all_back(base);
 }
 
-/* Several threads closing the same track, reader, writer and TURN server:
- * exactly one close of each wins. */
+/* Several threads reading, writing and closing the same track, reader,
+ * writer and TURN server: each call succeeds or finds the handle closed. */
 typedef struct {
 	world_t *w;
 	atomic_int ok;
@@ -455,10 +478,25 @@ static void *close_all(void *arg) {
 	closers_t *c = arg;
 	while (!atomic_load(&c->go))
 		;
+	/* reads and writes on the same reader and writer, racing the closes */
+	for (int i = 0; i < 20; i++) {
+		uint8_t *data = NULL;
+		size_t size;
+		omnirtc_status_t r = omnirtc_media_reader_next(c->w->reader, &data, &size, NULL, NULL);
+		omnirtc_free(data);
+		omnirtc_status_t w = omnirtc_media_writer_write_rtp(c->w->writer, rtp_packet, sizeof rtp_packet);
+		if ((r != OMNIRTC_OK && r != OMNIRTC_ERR_INVALID_HANDLE) || (w != OMNIRTC_OK && w != OMNIRTC_ERR_INVALID_HANDLE)) {
+			fprintf(stderr, "next %s, write %s during close\n", omnirtc_status_string(r), omnirtc_status_string(w));
+			exit(1);
+		}
+	}
 	omnirtc_status_t s[] = {omnirtc_track_close(c->w->track), omnirtc_media_reader_close(c->w->reader),
 	                        omnirtc_media_writer_close(c->w->writer), omnirtc_turn_server_close(c->w->turn)};
 	for (int i = 0; i < 4; i++) {
-		CHECK(s[i] == OMNIRTC_OK || s[i] == OMNIRTC_ERR_INVALID_HANDLE);
+		if (s[i] != OMNIRTC_OK && s[i] != OMNIRTC_ERR_INVALID_HANDLE) {
+			fprintf(stderr, "close %d of 4: %s: %s\n", i, omnirtc_status_string(s[i]), omnirtc_last_error());
+			exit(1);
+		}
 		if (s[i] == OMNIRTC_OK)
 			atomic_fetch_add(&c->ok, 1);
 	}
@@ -486,7 +524,7 @@ TEST(concurrent_closes_of_media_and_turn_handles) {
 		snprintf(cmd, sizeof cmd, "rm -rf %s", w.dir);
 		CHECK(system(cmd) == 0);
 	}
-	wait_counters_back(base, 3, 5000);
+	wait_all_back(base);
 }
 
 int main(int argc, char **argv) { return run_tests(argc, argv); }
