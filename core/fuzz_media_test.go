@@ -345,9 +345,9 @@ func FuzzMediaReader(f *testing.F) {
 	}
 	f.Add(uint8(0), []byte("DKIF\x00\x00\x20\x00VP80\x80\x02\xe0\x01\x1e\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00"))
 	f.Add(uint8(2), []byte{0, 0, 1, 9, 0, 0, 1})
+	path := filepath.Join(f.TempDir(), "in") // one per worker process: inputs run one at a time
 	f.Fuzz(func(t *testing.T, which uint8, data []byte) {
 		format := mediaFormats[int(which)%len(mediaFormats)]
-		path := filepath.Join(t.TempDir(), "in")
 		must(t, os.WriteFile(path, data, 0o600))
 		r, err := OpenMediaReader(path, MediaFileOptions{Format: format})
 		checkKind(t, err)
