@@ -321,6 +321,25 @@ TEST(media_sizes_zero_and_near_size_max) {
 	OK(omnirtc_track_write_sample(w.track, NULL, tiny, 1, 0));
 	OK(omnirtc_track_write_sample(w.track, NULL, tiny, 1, UINT64_MAX));
 	OK(omnirtc_track_write_rtp(w.rtp_track, NULL, rtp_packet, 12));
+	/* options far over any sane size: the TURN config has a 1 MiB limit; the
+	 * JSON options of tracks, transceivers and codecs are parsed and refused */
+	size_t big = (1u << 20) + 16;
+	char *json = malloc(big + 1);
+	memset(json, ' ', big);
+	memcpy(json, "{\"realm\":\"", 10);
+	memcpy(json + big - 2, "\"}", 2);
+	json[big] = '\0';
+	omnirtc_turn_server_t srv;
+	EXPECT_STATUS(OMNIRTC_ERR_TOO_LARGE, omnirtc_turn_server_start(json, NULL, NULL, NULL, &srv));
+	memcpy(json, "{\"codec\":\"", 10);
+	omnirtc_track_t t;
+	EXPECT_STATUS(OMNIRTC_ERR_NOT_SUPPORTED, omnirtc_track_create(json, &t)); /* a 1 MiB codec name */
+	memcpy(json, "[{\"mime\":\"", 10);
+	json[big - 1] = ']';
+	json[big - 2] = '}';
+	json[big - 3] = '"';
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_transceiver_set_codec_preferences(w.transceiver, json));
+	free(json);
 	/* out-of-range numbers */
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_turn_rest_credential("s", "a:b", 60, &(char *){0}, &(char *){0}));
 	close_world(&w);
