@@ -6,16 +6,32 @@ package main
 import "C"
 
 import (
+	"fmt"
+	"sync"
+
 	"github.com/omnirtc/omnirtc/core"
 )
 
-type mediaReader struct{ r *core.MediaReader }
+// mediaReader and mediaWriter serialize the calls on one handle: a file is
+// not safe for concurrent use, and of several closes racing only the first
+// closes it (the others get OMNIRTC_ERR_INVALID_HANDLE, as after it).
+type mediaReader struct {
+	mu     sync.Mutex
+	r      *core.MediaReader
+	closed bool
+}
 
 func (*mediaReader) kind() string { return "media reader" }
 
-type mediaWriter struct{ w *core.MediaWriter }
+type mediaWriter struct {
+	mu     sync.Mutex
+	w      *core.MediaWriter
+	closed bool
+}
 
 func (*mediaWriter) kind() string { return "media writer" }
+
+func errClosed(h uint64) error { return fmt.Errorf("%w: handle %d was closed", errInvalidHandle, h) }
 
 // mediaFileArgs reads the path and options of a reader or writer.
 func mediaFileArgs(path, optionsJSON *C.omnirtc_cchar_t) (string, core.MediaFileOptions, error) {
@@ -72,7 +88,14 @@ func ortc_go_media_reader_next(h C.omnirtc_media_reader_t, dataOut **C.uint8_t, 
 		if err != nil {
 			return err
 		}
+		r.mu.Lock()
+		if r.closed {
+			r.mu.Unlock()
+
+			return errClosed(uint64(h))
+		}
 		frame, ok, err := r.r.Next()
+		r.mu.Unlock()
 		if err != nil {
 			return err
 		}
@@ -101,6 +124,12 @@ func ortc_go_media_reader_next(h C.omnirtc_media_reader_t, dataOut **C.uint8_t, 
 //export ortc_go_media_reader_close
 func ortc_go_media_reader_close(h C.omnirtc_media_reader_t) C.omnirtc_status_t {
 	return with(uint64(h), func(r *mediaReader) error {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if r.closed {
+			return errClosed(uint64(h))
+		}
+		r.closed = true
 		handles.remove(uint64(h))
 
 		return r.r.Close()
@@ -134,6 +163,11 @@ func ortc_go_media_writer_write_rtp(h C.omnirtc_media_writer_t, packet *C.omnirt
 		if err != nil {
 			return err
 		}
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		if w.closed {
+			return errClosed(uint64(h))
+		}
 
 		return w.w.WriteRTP(b)
 	})
@@ -142,6 +176,12 @@ func ortc_go_media_writer_write_rtp(h C.omnirtc_media_writer_t, packet *C.omnirt
 //export ortc_go_media_writer_close
 func ortc_go_media_writer_close(h C.omnirtc_media_writer_t) C.omnirtc_status_t {
 	return with(uint64(h), func(w *mediaWriter) error {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		if w.closed {
+			return errClosed(uint64(h))
+		}
+		w.closed = true
 		handles.remove(uint64(h))
 
 		return w.w.Close()

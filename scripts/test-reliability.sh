@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The reliability suite (issue #9): hostile packets at a live pair, C ABI
-# misuse and the C tests under AddressSanitizer, faults on the path (loss,
-# reordering, duplication, delay, black hole, path change), and a short soak
+# The reliability suite (issue #9): hostile packets at a live pair (data
+# channels and media), C ABI misuse and the C tests under AddressSanitizer,
+# faults on the path (loss, reordering, duplication, delay, black hole, path
+# change) and SRTP replay by the relay, and a short soak
 # through C, Python and Node. Every step runs in a private network namespace.
 # What each step covered is appended to build/reliability/coverage.txt.
 # Usage: scripts/test-reliability.sh   (via ./build.sh test-reliability)
@@ -51,13 +52,16 @@ compile() { # compile OUT FLAGS SRC...
 
 echo "==> hostile packets and offers at a live pair (Go, raw spoofed UDP)"
 packets=${OMNIRTC_HOSTILE_PACKETS:-20000} offers=${OMNIRTC_HOSTILE_OFFERS:-600}
-step "hostile packets ($packets) and offers ($offers)" "$out/hostile.txt" \
-	env OMNIRTC_HOSTILE_PACKETS="$packets" OMNIRTC_HOSTILE_OFFERS="$offers" scripts/netns-run.sh \
-	go test -count=1 -run '^(TestHostilePacketsAtLivePeer|TestMalformedSDPAtLivePeer|TestValidDatagram)$' -v ./core/
-grep -h 'hostile_linux_test.go.*\(hostile packets\|mutated offers\)' "$out/hostile.txt" |
-	sed 's/^ *hostile_linux_test.go:[0-9]*: /hostile | /' >>"$OMNIRTC_RELIABILITY_LOG"
+media_packets=${OMNIRTC_HOSTILE_MEDIA_PACKETS:-10000}
+step "hostile packets ($packets), media packets ($media_packets) and offers ($offers)" "$out/hostile.txt" \
+	env OMNIRTC_HOSTILE_PACKETS="$packets" OMNIRTC_HOSTILE_OFFERS="$offers" \
+	OMNIRTC_HOSTILE_MEDIA_PACKETS="$media_packets" scripts/netns-run.sh go test -count=1 \
+	-run '^(TestHostilePacketsAtLivePeer|TestHostilePacketsAtLiveMediaPeer|TestMalformedSDPAtLivePeer|TestValidDatagram)$' \
+	-v ./core/
+grep -h 'hostile_\(media_\)\?linux_test.go.*\(hostile packets\|hostile media packets\|mutated offers\)' "$out/hostile.txt" |
+	sed 's/^ *hostile_\(media_\)\?linux_test.go:[0-9]*: /hostile | /' >>"$OMNIRTC_RELIABILITY_LOG"
 
-echo "==> fault injection (relay: loss, reordering, duplication, delay, black hole, path change)"
+echo "==> fault injection (relay: loss, reordering, duplication, delay, black hole, path change, SRTP replay)"
 compile "$out/test_faults" -O2 tests/reliability/test_faults.c tests/reliability/relay.c || exit 1
 scripts/netns-run.sh scripts/test-c.sh "$out" | tee "$out/faults.txt"
 c_counts "$out/faults.txt" faults
@@ -74,9 +78,10 @@ ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:halt_on_error=1 \
 c_counts "$out/asan.txt" asan
 echo "asan | every C test ($(grep -c '^ok' "$out/asan.txt") cases incl. misuse and security) under AddressSanitizer | no report" >>"$OMNIRTC_RELIABILITY_LOG"
 
-echo "==> short soak: C ABI, Python, Node"
+echo "==> short soak: C ABI (channels, media), Python, Node"
 compile "$out/soak" -O2 tests/reliability/soak.c || exit 1
 step "C soak (300 cycles, 50 concurrent)" "$out/soak-c.txt" scripts/netns-run.sh "$out/soak" 300 50
+step "C media soak (200 cycles, 20 concurrent)" "$out/soak-media.txt" scripts/netns-run.sh "$out/soak" 200 20 media
 venv_python=python3
 if scripts/python-venv.sh >/dev/null 2>&1; then venv_python=build/venv-python/bin/python; fi
 step "Python soak (100 cycles, 50 concurrent)" "$out/soak-python.txt" \
@@ -84,8 +89,8 @@ step "Python soak (100 cycles, 50 concurrent)" "$out/soak-python.txt" \
 	scripts/netns-run.sh "$venv_python" tests/reliability/soak.py 100 50
 step "Node soak (100 cycles, 50 concurrent)" "$out/soak-node.txt" bash -c 'scripts/build-node-addon.sh >/dev/null &&
 	scripts/netns-run.sh node --expose-gc tests/reliability/soak.js 100 50'
-for f in c python node; do
-	sed 's/^/soak | /' "$out/soak-$f.txt" | grep 'soak: ' >>"$OMNIRTC_RELIABILITY_LOG"
+for f in c media python node; do
+	sed 's/^/soak | /' "$out/soak-$f.txt" | grep 'soak\( (media)\)\?: ' >>"$OMNIRTC_RELIABILITY_LOG"
 done
 
 echo "==> what was covered"

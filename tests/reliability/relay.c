@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { MAX_FACES = 64, MAX_QUEUED = 8192, MAX_PACKET = 2048 };
+enum { MAX_FACES = 64, MAX_QUEUED = 8192, MAX_PACKET = 2048, MAX_CAPTURED = 256 };
 
 /* A face stands for one real candidate (address:port of a peer) towards the
  * other peer: what arrives on it is forwarded to that real address. */
@@ -40,6 +40,8 @@ struct relay {
 	int nqueued;
 	uint64_t arrivals, last_sent_order;
 	unsigned seed;
+	queued_t *captured; /* relay_capture: copies of forwarded RTP */
+	int ncaptured, capture_left;
 	atomic_int stop;
 	pthread_t thread;
 };
@@ -80,9 +82,21 @@ static void receive(relay_t *r, face_t *in) {
 		r->stats.dropped++;
 		return;
 	}
+	int rtp = n >= 12 && buf[0] >= 128 && buf[0] <= 191 && !(buf[1] >= 192 && buf[1] <= 223);
 	int copies = uniform(r) < r->imp.duplicate ? 2 : 1;
-	if (copies == 2)
+	if (copies == 2) {
 		r->stats.duplicated++;
+		r->stats.rtp_duplicated += rtp;
+	}
+	if (rtp && r->capture_left > 0 && r->ncaptured < MAX_CAPTURED) {
+		queued_t *c = &r->captured[r->ncaptured++];
+		c->out_fd = back->fd;
+		c->to = in->real;
+		c->len = (size_t)n;
+		memcpy(c->data, buf, (size_t)n);
+		r->capture_left--;
+		r->stats.captured++;
+	}
 	uint64_t order = r->arrivals++;
 	for (int c = 0; c < copies && r->nqueued < MAX_QUEUED; c++) {
 		queued_t *q = &r->queue[r->nqueued++];
@@ -151,7 +165,8 @@ static void *run(void *arg) {
 relay_t *relay_start(void) {
 	relay_t *r = calloc(1, sizeof *r);
 	r->queue = calloc(MAX_QUEUED, sizeof(queued_t));
-	if (r == NULL || r->queue == NULL)
+	r->captured = calloc(MAX_CAPTURED, sizeof(queued_t));
+	if (r == NULL || r->queue == NULL || r->captured == NULL)
 		abort();
 	pthread_mutex_init(&r->mu, NULL);
 	r->seed = 4242;
@@ -236,6 +251,25 @@ relay_stats_t relay_stats(relay_t *r) {
 	return s;
 }
 
+void relay_capture(relay_t *r, int n) {
+	pthread_mutex_lock(&r->mu);
+	r->capture_left = n;
+	pthread_mutex_unlock(&r->mu);
+}
+
+int relay_replay(relay_t *r) {
+	pthread_mutex_lock(&r->mu);
+	int n = 0;
+	for (int i = 0; i < r->ncaptured; i++) {
+		queued_t *c = &r->captured[i];
+		if (sendto(c->out_fd, c->data, c->len, 0, (struct sockaddr *)&c->to, sizeof c->to) == (ssize_t)c->len)
+			n++;
+	}
+	r->stats.replayed += (uint64_t)n;
+	pthread_mutex_unlock(&r->mu);
+	return n;
+}
+
 void relay_stop(relay_t *r) {
 	atomic_store(&r->stop, 1);
 	pthread_join(r->thread, NULL);
@@ -243,5 +277,6 @@ void relay_stop(relay_t *r) {
 		close(r->faces[i].fd);
 	pthread_mutex_destroy(&r->mu);
 	free(r->queue);
+	free(r->captured);
 	free(r);
 }

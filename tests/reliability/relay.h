@@ -22,6 +22,8 @@ typedef struct {
 
 typedef struct {
 	uint64_t forwarded, dropped, duplicated, reordered, unknown;
+	uint64_t rtp_duplicated; /* of duplicated: RTP-shaped (SRTP) packets */
+	uint64_t captured, replayed;
 } relay_stats_t;
 
 typedef struct relay relay_t;
@@ -34,6 +36,12 @@ char *relay_rewrite_sdp(relay_t *r, const char *sdp);
 /* Retires every face: the current path stops working for good. */
 void relay_move(relay_t *r);
 relay_stats_t relay_stats(relay_t *r);
+/* Keeps a copy of the next n RTP-shaped datagrams (RFC 7983: first byte
+ * 128..191, not RTCP) the relay forwards, up to 256 in all. */
+void relay_capture(relay_t *r, int n);
+/* Sends every captured datagram again, now, on the path it took; returns
+ * how many (an attacker on the path replaying SRTP). */
+int relay_replay(relay_t *r);
 void relay_stop(relay_t *r);
 
 #endif

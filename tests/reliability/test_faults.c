@@ -4,6 +4,8 @@
  * order), each intact (sequence number, length and checksum); partially
  * reliable ones deliver a subset of what was sent, never a duplicate; the
  * connection goes disconnected and back; an ICE restart finds a new path.
+ * SRTP: packets duplicated on the path and captured packets replayed later
+ * are each delivered once (srtp_replayed_packets_are_dropped).
  * With OMNIRTC_RELIABILITY_LOG set, each test appends what it covered there. */
 #include <stdatomic.h>
 #include <string.h>
@@ -317,6 +319,157 @@ TEST(ice_restart_recovers_a_path_change) {
 	         "connected over new addresses; %u/%u messages in order, duplicates 0",
 	         p.sent, p.sent);
 	close_link(&l);
+}
+
+/* ---- SRTP: replayed packets are dropped ---- */
+
+/* What the receiving peer's hook sees of the remote track, in "rtp" mode:
+ * how often each RTP sequence number was delivered. */
+typedef struct {
+	pthread_mutex_t mu;
+	omnirtc_track_t track;
+	uint32_t ssrc;
+	uint64_t packets, repeats, other_ssrc;
+	uint16_t times[65536];
+	uint16_t last_seq;
+} rtp_sink_t;
+
+static void on_media(peer_t *p, const omnirtc_event_t *e) {
+	rtp_sink_t *s = p->test_data;
+	if (e->type == OMNIRTC_EVENT_TRACK) {
+		OK(omnirtc_track_set_receive(e->track, "{\"mode\":\"rtp\"}"));
+		pthread_mutex_lock(&s->mu);
+		s->track = e->track;
+		pthread_mutex_unlock(&s->mu);
+	} else if (e->type == OMNIRTC_EVENT_TRACK_RTP) {
+		CHECK(e->size >= 12 && (e->data[0] >> 6) == 2);
+		uint16_t seq = (uint16_t)(e->data[2] << 8 | e->data[3]);
+		uint32_t ssrc = (uint32_t)e->data[8] << 24 | (uint32_t)e->data[9] << 16 | (uint32_t)e->data[10] << 8 | e->data[11];
+		pthread_mutex_lock(&s->mu);
+		if (s->packets == 0)
+			s->ssrc = ssrc;
+		if (ssrc != s->ssrc) {
+			s->other_ssrc++;
+		} else {
+			s->packets++;
+			if (s->times[seq]++ > 0)
+				s->repeats++;
+			s->last_seq = seq;
+		}
+		pthread_mutex_unlock(&s->mu);
+	}
+}
+
+typedef struct {
+	omnirtc_track_t track;
+	atomic_int stop;
+	atomic_long frames;
+} sender_t;
+
+/* One small VP8 frame (one RTP packet) every 10 ms. */
+static void *send_frames(void *arg) {
+	sender_t *s = arg;
+	uint8_t frame[200];
+	for (long i = 0; !atomic_load(&s->stop); i++) {
+		memset(frame, (int)i, sizeof frame);
+		frame[0] = i % 50 ? 1 : 0;
+		omnirtc_status_t st = omnirtc_track_write_sample(s->track, NULL, frame, sizeof frame, 10000);
+		CHECK(st == OMNIRTC_OK);
+		atomic_fetch_add(&s->frames, 1);
+		sleep_ms(10);
+	}
+	return NULL;
+}
+
+static uint64_t delivered(rtp_sink_t *s) {
+	pthread_mutex_lock(&s->mu);
+	uint64_t n = s->packets;
+	pthread_mutex_unlock(&s->mu);
+	return n;
+}
+
+static void wait_more_rtp(rtp_sink_t *s, uint64_t more, int timeout_ms) {
+	uint64_t want = delivered(s) + more;
+	for (int waited = 0; delivered(s) < want; waited += 10) {
+		if (waited > timeout_ms) {
+			fprintf(stderr, "media stopped: %llu RTP packets delivered, wanted %llu\n",
+			        (unsigned long long)delivered(s), (unsigned long long)want);
+			exit(1);
+		}
+		sleep_ms(10);
+	}
+}
+
+/* An attacker on the path duplicates SRTP packets at once (25%), replays
+ * captured ones within the receiver's replay window (soon after) and long
+ * after (outside it): the receiver delivers every RTP sequence number once,
+ * and media keeps flowing. */
+TEST(srtp_replayed_packets_are_dropped) {
+	relay_t *relay = relay_start();
+	peer_t a, b;
+	static rtp_sink_t sink;
+	memset(&sink, 0, sizeof sink);
+	pthread_mutex_init(&sink.mu, NULL);
+	peer_open(&a, "a", FAULT_CONFIG);
+	peer_open(&b, "b", FAULT_CONFIG);
+	b.hook = on_media;
+	b.test_data = &sink;
+	sender_t tx = {0};
+	OK(omnirtc_track_create("{\"codec\":\"vp8\"}", &tx.track));
+	omnirtc_transceiver_t tr;
+	OK(omnirtc_peer_add_transceiver(a.id, NULL, tx.track, "{\"direction\":\"sendonly\"}", &tr));
+	negotiate_via(relay, &a, &b, 0);
+	wait_connection_state(&a, OMNIRTC_PEER_CONNECTED, 30000);
+	pthread_t th;
+	CHECK(pthread_create(&th, NULL, send_frames, &tx) == 0);
+	wait_more_rtp(&sink, 20, 15000);
+
+	/* 1. duplication on the path for 1.5 s */
+	relay_set(relay, (impairment_t){.duplicate = 0.25});
+	sleep_ms(1500);
+	relay_set(relay, (impairment_t){0});
+	wait_more_rtp(&sink, 20, 5000);
+	/* 2. capture 30 packets; replay them at once (inside the 64-packet
+	 *    window), twice, while new packets flow */
+	relay_capture(relay, 30);
+	sleep_ms(400);
+	int soon = relay_replay(relay);
+	sleep_ms(100);
+	soon += relay_replay(relay);
+	wait_more_rtp(&sink, 20, 5000);
+	/* 3. and again 2 s later, far behind the window */
+	sleep_ms(2000);
+	int late = relay_replay(relay);
+	sleep_ms(200);
+	late += relay_replay(relay);
+	wait_more_rtp(&sink, 50, 5000); /* media still flows after the replays */
+	atomic_store(&tx.stop, 1);
+	pthread_join(th, NULL);
+	sleep_ms(300);
+
+	relay_stats_t rs = relay_stats(relay);
+	pthread_mutex_lock(&sink.mu);
+	uint64_t packets = sink.packets, repeats = sink.repeats, other = sink.other_ssrc;
+	pthread_mutex_unlock(&sink.mu);
+	coverage("security | SRTP replay | %ld frames sent, %llu RTP packets delivered | relay: %llu SRTP packets "
+	         "duplicated on the path, %llu captured and replayed twice at once (%d packets, inside the replay window) and twice "
+	         "2 s later (%d packets, far behind it) | sequence numbers delivered twice: %llu (must be 0)",
+	         atomic_load(&tx.frames), (unsigned long long)packets, (unsigned long long)rs.rtp_duplicated,
+	         (unsigned long long)rs.captured, soon, late, (unsigned long long)repeats);
+	printf("  delivered %llu, duplicated on path %llu, replayed %d+%d, repeats %llu, other ssrc %llu\n",
+	       (unsigned long long)packets, (unsigned long long)rs.rtp_duplicated, soon, late,
+	       (unsigned long long)repeats, (unsigned long long)other);
+	/* the attack really happened: the duplicates and replays reached b… */
+	CHECK(rs.rtp_duplicated >= 10);
+	CHECK(rs.captured == 30 && soon == 60 && late == 60);
+	/* …and none of them was delivered */
+	CHECK(repeats == 0);
+	CHECK(other == 0);
+	CHECK(packets >= 200);
+	OK(omnirtc_track_close(tx.track));
+	close_pair(&a, &b);
+	relay_stop(relay);
+	pthread_mutex_destroy(&sink.mu);
 }
 
 int main(int argc, char **argv) { return run_tests(argc, argv); }
