@@ -245,7 +245,22 @@ func (s *TURNServer) withinQuota(userID, _ string, _ net.Addr) bool {
 	return true
 }
 
-func (s *TURNServer) allocationCreated(src, _ net.Addr, protocol, userID, realm string, relay net.Addr, _ int) {
+// clientTransport is the transport of the listener an allocation came in on:
+// "TCP" or "UDP". pion/turn v5 reports every allocation's protocol as UDP, so
+// it is taken from the 5-tuple's server side instead: that is the socket of
+// the listener the request arrived on (the UDP listener's PacketConn, or the
+// TCP connection accepted from a tcp/tls listener), and its network says
+// which. TLS runs over TCP, so a tls listener's allocations say "TCP".
+func clientTransport(server net.Addr) string {
+	if server != nil && strings.HasPrefix(server.Network(), "tcp") {
+		return "TCP"
+	}
+
+	return "UDP"
+}
+
+func (s *TURNServer) allocationCreated(src, dst net.Addr, _, userID, realm string, relay net.Addr, _ int) {
+	protocol := clientTransport(dst)
 	e := &TURNEvent{
 		Type: TURNEventAllocationCreated, Username: userID, Realm: realm,
 		ClientAddress: addrString(src), RelayAddress: addrString(relay), Protocol: protocol,
@@ -258,8 +273,8 @@ func (s *TURNServer) allocationCreated(src, _ net.Addr, protocol, userID, realm 
 	s.events.post(e)
 }
 
-func (s *TURNServer) allocationDeleted(src, _ net.Addr, protocol, _, _ string) {
-	s.forget(protocol + " " + addrString(src))
+func (s *TURNServer) allocationDeleted(src, dst net.Addr, _, _, _ string) {
+	s.forget(clientTransport(dst) + " " + addrString(src))
 }
 
 // forget drops a live allocation and reports its deletion, once.

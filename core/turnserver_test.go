@@ -214,10 +214,18 @@ func TestTURNServerRelaysAndCountsBytes(t *testing.T) {
 	if string(buf[:n]) != "pong" {
 		t.Fatalf("client got %q", buf[:n])
 	}
+	// A relay socket counts a write once it returns, and the peer's answer
+	// can arrive back before that goroutine gets there: wait for the count.
 	var stats TURNServerStats
-	b, err := server.Stats()
-	must(t, err)
-	must(t, json.Unmarshal(b, &stats))
+	var b []byte
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		b, err = server.Stats()
+		must(t, err)
+		must(t, json.Unmarshal(b, &stats))
+		if stats.BytesToPeers == 4 || time.Now().After(deadline) {
+			break
+		}
+	}
 	if stats.BytesToPeers != 4 || stats.BytesFromPeers != 4 || stats.BytesRelayed != 8 {
 		t.Fatalf("stats: %s", b)
 	}

@@ -11,7 +11,8 @@
 # allowed (or with OMNIRTC_SWIFT_COPY=1), the repo is copied in instead: .git
 # and build outputs left out, a full Swift build each time.
 # The media tests' VP8 IVF and Opus Ogg are made by the host's ffmpeg into a
-# temporary directory passed in as OMNIRTC_SWIFT_MEDIA.
+# temporary directory passed in as OMNIRTC_SWIFT_MEDIA, with the TURN TLS test's
+# self-signed certificate (turn-cert.pem, turn-key.pem) made by the host's openssl.
 # The tests then run again built with the thread sanitizer (OMNIRTC_SWIFT_TSAN=0
 # skips that pass); any race it reports fails the suite.
 # Usage: scripts/test-swift.sh [swift test args, e.g. --filter ErrorTests]
@@ -35,6 +36,11 @@ fi
 ffmpeg -v error -y -f lavfi -i testsrc=size=320x240:rate=30 -t 2 -c:v libvpx -b:v 500k -g 30 -f ivf "$MEDIA/vp8.ivf" &&
 	ffmpeg -v error -y -f lavfi -i sine=frequency=440:duration=2 -c:a libopus -b:a 64k -ar 48000 "$MEDIA/opus.ogg" ||
 	{ echo "FAIL swift: ffmpeg could not make the test media"; echo "swift: 0 passed, 1 failed"; exit 1; }
+# TurnServerTests' TLS listener: a self-signed certificate for 127.0.0.1, in the same directory.
+command -v openssl >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openssl >/dev/null
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=omnirtc-turn-test \
+	-addext "subjectAltName=IP:127.0.0.1" -keyout "$MEDIA/turn-key.pem" -out "$MEDIA/turn-cert.pem" 2>/dev/null ||
+	{ echo "FAIL swift: openssl could not make the TURN test certificate"; echo "swift: 0 passed, 1 failed"; exit 1; }
 
 # inside: runs in the new mount + network namespace, as root.
 inside() {

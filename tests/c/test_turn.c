@@ -21,17 +21,20 @@ typedef struct {
 	int close_on_create; /* close the server from inside ALLOCATION_CREATED */
 	omnirtc_status_t close_status;
 	int auth_calls;
+	const char *protocol; /* every allocation event's expected protocol; NULL: "UDP" */
 } turn_events_t;
 
 static void on_turn_event(void *user_data, const omnirtc_turn_event_t *e) {
 	turn_events_t *r = user_data;
 	CHECK(e->type >= 1 && e->type <= 3 && e->server != 0);
 	if (e->type == OMNIRTC_TURN_EVENT_ALLOCATION_CREATED) {
-		CHECK(strncmp(e->relay_address, "127.0.0.1:", 10) == 0 && strcmp(e->protocol, "UDP") == 0);
+		CHECK(strncmp(e->relay_address, "127.0.0.1:", 10) == 0);
 		CHECK(e->username[0] != '\0' && e->client_address[0] != '\0');
 		if (r->close_on_create)
 			r->close_status = omnirtc_turn_server_close(e->server);
 	}
+	if (e->type != OMNIRTC_TURN_EVENT_CLOSED)
+		CHECK(strcmp(e->protocol, r->protocol ? r->protocol : "UDP") == 0);
 	pthread_mutex_lock(&r->mu);
 	r->counts[e->type]++;
 	pthread_cond_broadcast(&r->cv);
@@ -97,26 +100,32 @@ static long stats_number(omnirtc_turn_server_t server, const char *key) {
 	return n;
 }
 
-/* A relay-only peer configuration using `server` as user/password. */
-static void relay_config(omnirtc_turn_server_t server, const char *user, const char *password, char *config,
-                         size_t size) {
+/* A relay-only peer configuration using `server` (its first listener) as
+ * user/password; `query` is appended to the turn: URL ("" or "?transport=tcp"). */
+static void relay_config(omnirtc_turn_server_t server, const char *query, const char *user, const char *password,
+                         char *config, size_t size) {
 	char addr[64];
 	server_address(server, addr, sizeof addr);
 	snprintf(config, size,
-	         "{\"iceServers\":[{\"urls\":\"turn:%s\",\"username\":\"%s\",\"credential\":\"%s\"}],"
+	         "{\"iceServers\":[{\"urls\":\"turn:%s%s\",\"username\":\"%s\",\"credential\":\"%s\"}],"
 	         "\"iceTransportPolicy\":\"relay\",\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\"}}",
-	         addr, user, password);
+	         addr, query, user, password);
 }
 
 /* Two peers relayed through `server` as user/password; returns once connected. */
-static void relayed_pair(peer_t *a, peer_t *b, omnirtc_turn_server_t server, const char *user, const char *password) {
+static void relayed_pair_over(peer_t *a, peer_t *b, omnirtc_turn_server_t server, const char *query, const char *user,
+                              const char *password) {
 	char config[512];
-	relay_config(server, user, password, config, sizeof config);
+	relay_config(server, query, user, password, config, sizeof config);
 	peer_open(a, "a", config);
 	peer_open(b, "b", config);
 	omnirtc_channel_t c;
 	OK(omnirtc_channel_create(a->id, "relayed", NULL, &c));
 	connect_pair(a, b);
+}
+
+static void relayed_pair(peer_t *a, peer_t *b, omnirtc_turn_server_t server, const char *user, const char *password) {
+	relayed_pair_over(a, b, server, "", user, password);
 }
 
 TEST(bad_config_is_refused_naming_the_key) {
@@ -191,6 +200,24 @@ TEST(peers_relay_through_the_server_with_events) {
 	free(r);
 }
 
+/* Allocations made over a TCP listener say "TCP" in their events (pion
+ * itself reports every allocation as UDP). */
+TEST(tcp_listener_allocations_say_tcp) {
+	turn_events_t *r = new_events();
+	r->protocol = "TCP";
+	omnirtc_turn_server_t s;
+	OK(omnirtc_turn_server_start("{\"listeners\":[{\"transport\":\"tcp\",\"address\":\"127.0.0.1:0\"}]," RELAY
+	                             ",\"users\":{\"alice\":\"wonder\"}}",
+	                             on_turn_event, NULL, r, &s));
+	peer_t a, b;
+	relayed_pair_over(&a, &b, s, "?transport=tcp", "alice", "wonder");
+	wait_turn_events(r, OMNIRTC_TURN_EVENT_ALLOCATION_CREATED, 2);
+	close_pair(&a, &b);
+	OK(omnirtc_turn_server_close(s));
+	CHECK(r->counts[OMNIRTC_TURN_EVENT_ALLOCATION_DELETED] == r->counts[OMNIRTC_TURN_EVENT_ALLOCATION_CREATED]);
+	free(r);
+}
+
 TEST(auth_callback_decides_unknown_users) {
 	turn_events_t *r = new_events();
 	omnirtc_turn_server_t s;
@@ -209,7 +236,7 @@ TEST(close_from_inside_the_event_callback) {
 	omnirtc_turn_server_t s;
 	OK(omnirtc_turn_server_start(SERVER_CONFIG, on_turn_event, NULL, r, &s));
 	char config[512];
-	relay_config(s, "alice", "wonder", config, sizeof config);
+	relay_config(s, "", "alice", "wonder", config, sizeof config);
 	peer_t p;
 	peer_open(&p, "p", config);
 	omnirtc_channel_t c;

@@ -36,11 +36,42 @@ public struct IceServer: Sendable, Equatable, Codable {
     public var urls: [String]
     public var username: String?
     public var credential: String?
+    /// PEM text of the certificate authorities trusted for this server's
+    /// `turns:` URLs, in addition to the system's: lets a server with a private
+    /// or self-signed certificate be used while verification stays on. Encoded
+    /// as the library's `"omnirtc": {"caCertificates": …}` of this entry.
+    public var caCertificates: String?
 
-    public init(urls: [String], username: String? = nil, credential: String? = nil) {
+    public init(urls: [String], username: String? = nil, credential: String? = nil, caCertificates: String? = nil) {
         self.urls = urls
         self.username = username
         self.credential = credential
+        self.caCertificates = caCertificates
+    }
+
+    private enum CodingKeys: String, CodingKey { case urls, username, credential, omnirtc }
+    private enum EngineKeys: String, CodingKey { case caCertificates }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        urls = try c.decode([String].self, forKey: .urls)
+        username = try c.decodeIfPresent(String.self, forKey: .username)
+        credential = try c.decodeIfPresent(String.self, forKey: .credential)
+        if c.contains(.omnirtc) {
+            let engine = try c.nestedContainer(keyedBy: EngineKeys.self, forKey: .omnirtc)
+            caCertificates = try engine.decodeIfPresent(String.self, forKey: .caCertificates)
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(urls, forKey: .urls)
+        try c.encodeIfPresent(username, forKey: .username)
+        try c.encodeIfPresent(credential, forKey: .credential)
+        if let caCertificates {
+            var engine = c.nestedContainer(keyedBy: EngineKeys.self, forKey: .omnirtc)
+            try engine.encode(caCertificates, forKey: .caCertificates)
+        }
     }
 }
 

@@ -135,9 +135,8 @@ public struct TurnAllocation: Sendable, Equatable {
     public var clientAddress: String
     /// The relayed transport address, "ip:port" (empty in a deletion).
     public var relayAddress: String
-    /// The client-to-server transport as the library reports it. omnirtc.h
-    /// documents "UDP" or "TCP", but pion/turn v5.1.3 says "UDP" for every
-    /// allocation, also over TCP and TLS listeners.
+    /// The client-to-server transport: "UDP", or "TCP" for an allocation
+    /// made over a TCP or TLS listener (TLS runs over TCP).
     public var `protocol`: String
 }
 

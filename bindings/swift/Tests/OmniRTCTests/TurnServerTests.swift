@@ -22,8 +22,9 @@ final class TurnServerTests: XCTestCase {
             iceTransportPolicy: .relay, engine: EngineSettings(mdns: .disabled, includeLoopback: true))
     }
 
-    /// The candidate types of a peer's selected pair (nominated and succeeded).
-    func selectedPair(_ pc: PeerConnection) async throws -> (local: String?, remote: String?) {
+    /// The candidate types of a peer's selected pair (nominated and succeeded),
+    /// and its local candidate's relayProtocol.
+    func selectedPair(_ pc: PeerConnection) async throws -> (local: String?, remote: String?, relayProtocol: String?) {
         let report = try await pc.stats()
         let pair = try XCTUnwrap(
             report.stats(ofType: "candidate-pair").first {
@@ -32,12 +33,14 @@ final class TurnServerTests: XCTestCase {
         func type(_ key: String) -> String? {
             pair[key]?.string.flatMap { report.entries[$0]?["candidateType"]?.string }
         }
-        return (type("localCandidateId"), type("remoteCandidateId"))
+        let relayProtocol = pair["localCandidateId"]?.string.flatMap { report.entries[$0]?["relayProtocol"]?.string }
+        return (type("localCandidateId"), type("remoteCandidateId"), relayProtocol)
     }
 
     /// Connects two peers with `config`, passes data both ways and checks the
-    /// pair is relay/relay on both sides. Returns the bytes sent.
-    func relayedExchange(_ config: Configuration) async throws -> Int {
+    /// pair is relay/relay on both sides (over `relayProtocol`, when given).
+    /// Returns the bytes sent.
+    func relayedExchange(_ config: Configuration, relayProtocol: String? = nil) async throws -> Int {
         let (a, b, local, remote) = try await connectedChannel(label: "relayed", configuration: config, answerer: config)
         let chunk = Data((0..<16_384).map { UInt8(truncatingIfNeeded: $0 &* 7) })
         for _ in 0..<8 { try local.send(chunk) }
@@ -50,6 +53,7 @@ final class TurnServerTests: XCTestCase {
             let pair = try await selectedPair(pc)
             XCTAssertEqual(pair.local, "relay")
             XCTAssertEqual(pair.remote, "relay")
+            if let relayProtocol { XCTAssertEqual(pair.relayProtocol, relayProtocol) }
         }
         try await a.close()
         try await b.close()
@@ -235,10 +239,46 @@ final class TurnServerTests: XCTestCase {
         let events = try await allEvents(server)
         guard case .allocationCreated(let allocation)? = events.first else { return XCTFail("\(events)") }
         XCTAssertEqual(allocation.username, "alice")
-        // omnirtc.h says "TCP" here, but pion/turn v5.1.3 builds every five-tuple
-        // with UDP (internal/server/turn.go), so the library reports "UDP" over TCP too.
-        XCTAssertEqual(allocation.protocol, "UDP")
+        XCTAssertEqual(allocation.protocol, "TCP") // the listener's transport
         XCTAssertEqual(events.count, 2, "\(events)") // created, then deleted (by the peer or by close)
+    }
+
+    /// A TLS listener with a self-signed certificate for 127.0.0.1, made at
+    /// test time by scripts/test-swift.sh (openssl on the host) in $OMNIRTC_SWIFT_MEDIA.
+    func testTurnsWithAPrivateCA() async throws {
+        let dir = try XCTUnwrap(ProcessInfo.processInfo.environment["OMNIRTC_SWIFT_MEDIA"], "OMNIRTC_SWIFT_MEDIA is not set")
+        let certificate = try String(contentsOfFile: dir + "/turn-cert.pem", encoding: .utf8)
+        let key = try String(contentsOfFile: dir + "/turn-key.pem", encoding: .utf8)
+        var config = Self.config
+        config.listeners = [.init(transport: .tls, address: "127.0.0.1:0", certificate: certificate, privateKey: key)]
+        let server = try TurnServer(configuration: config)
+        XCTAssertEqual(server.listeners.map(\.transport), ["tls"])
+        var untrusted = try relayed(server, "alice", "wonder")
+        untrusted.iceServers[0].urls = ["turns:\(server.listeners[0].address)?transport=tcp"]
+
+        // Without the CA the server's certificate is refused: no relay candidate.
+        let relaysUntrusted = try await gathersRelay(untrusted)
+        XCTAssertFalse(relaysUntrusted, "a relay through an untrusted turns: server")
+
+        var trusted = untrusted
+        trusted.iceServers[0].caCertificates = certificate
+        // Encoded under the entry's "omnirtc" object, and decoded back.
+        let json = try trusted.json()
+        let entry = try XCTUnwrap(
+            (JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])?["iceServers"] as? [[String: Any]])
+        XCTAssertEqual((entry.first?["omnirtc"] as? [String: String])?["caCertificates"], certificate)
+        XCTAssertEqual(try JSONDecoder().decode(IceServer.self, from: JSONEncoder().encode(trusted.iceServers[0])),
+                       trusted.iceServers[0])
+        let plain = try JSONSerialization.jsonObject(with: JSONEncoder().encode(untrusted.iceServers[0])) as? [String: Any]
+        XCTAssertNotNil(plain)
+        XCTAssertNil(plain?["omnirtc"], "no \"omnirtc\" object without caCertificates")
+
+        _ = try await relayedExchange(trusted, relayProtocol: "tls")
+        try await server.close()
+        let events = try await allEvents(server)
+        let created = events.compactMap { if case .allocationCreated(let a) = $0 { a } else { nil } }
+        XCTAssertGreaterThanOrEqual(created.count, 2, "\(events)")
+        XCTAssertTrue(created.allSatisfy { $0.protocol == "TCP" }, "\(created)") // TLS runs over TCP
     }
 
     func testBadConfiguration() async throws {
