@@ -483,8 +483,10 @@ func (p *PeerConnection) currentDirection(mid string) *string {
 // mediaDirection is the direction attribute of media section mid of d
 // (sendrecv when it has none, RFC 4566); "" when d has no such section.
 func mediaDirection(d *webrtc.SessionDescription, mid string) string {
-	parsed, err := d.Unmarshal()
-	if err != nil {
+	// Parse the text, not d: Unmarshal caches into d, which pion reads from
+	// its own goroutines (a data race under -race).
+	var parsed sdp.SessionDescription
+	if err := parsed.UnmarshalString(d.SDP); err != nil {
 		return ""
 	}
 	for _, m := range parsed.MediaDescriptions {
