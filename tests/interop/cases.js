@@ -129,8 +129,8 @@ for (const initiator of BOTH) {
 }
 
 // ---- media ---------------------------------------------------------------
-// The Swift binding has no media API yet: media cases run with C, Python and Node.
-const MEDIA_LANGUAGES = ['c', 'python', 'node'];
+// Every library peer has media (Swift since its binding's media API landed).
+const MEDIA_LANGUAGES = ['c', 'python', 'node', 'swift'];
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `side`'s reply to `op` until pred holds; returns the last reply. */
