@@ -46,7 +46,10 @@ for (const browserName of BROWSER_NAMES) {
     after(() => launched?.close());
 
     for (const language of LANGUAGES) {
-      for (const c of mode.cases.filter((k) => (!k.browsers || k.browsers.includes(browserName)) && (!k.languages || k.languages.includes(language)))) {
+      const runs = (k) => (!k.browsers || k.browsers.includes(browserName)) &&
+        (!k.languages || k.languages.includes(language)) &&
+        !k.excluded.some(([b, l]) => b === browserName && l === language);
+      for (const c of mode.cases.filter(runs)) {
         test(`${language}: ${c.name}`, async (t) => {
           const n = ++serial;
           const browser = await server.page(launched, `browser-${n}`);

@@ -19,7 +19,7 @@ exec unshare -m --propagation private bash -euc '
 	case $LIBDIR in "$REPO"/*) ;; *) mkdir -p "$ROOT$LIBDIR" && mount --bind "$LIBDIR" "$ROOT$LIBDIR" ;; esac
 	mount -t proc proc "$ROOT/proc"
 	mount --rbind /dev "$ROOT/dev"
-	mount -t tmpfs -o mode=1777 tmpfs "$ROOT/tmp"
+	mount --rbind /tmp "$ROOT/tmp" # the host /tmp: the media files of cases.js are there
 	package=$REPO/tests/interop/swift-peer
 	if [ "${1:-}" = --build ]; then
 		cmd=(swift build -c release --package-path "$package")

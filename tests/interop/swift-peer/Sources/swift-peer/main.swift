@@ -1,7 +1,7 @@
 // The library-side interop agent in Swift: the OmniRTC binding speaking the
 // interop protocol (tests/interop/PROTOCOL.md) as JSON lines on stdin and
-// stdout, like c_peer.c, python_peer.py and node-peer.js. Data channels only:
-// the binding has no media API yet, so media operations answer an error.
+// stdout, like c_peer.c, python_peer.py and node-peer.js: data channels, and
+// media (remote tracks' frames checked and counted, files sent in real time).
 import Foundation
 import OmniRTC
 
@@ -82,6 +82,74 @@ func payload(binary: Bool, size: Int, index i: Int) -> DataChannelMessage {
     return .binary(Data(bytes))
 }
 
+// MARK: Media
+
+/// The start code (00 00 01 or 00 00 00 01) at p[i]: its length, or nil.
+func startCode(_ p: [UInt8], _ i: Int) -> Int? {
+    if i + 2 < p.count && p[i] == 0 && p[i + 1] == 0 && p[i + 2] == 1 { return 3 }
+    if i + 3 < p.count && p[i] == 0 && p[i + 1] == 0 && p[i + 2] == 0 && p[i + 3] == 1 { return 4 }
+    return nil
+}
+
+/// The frames of one received track, each checked against its codec's
+/// bitstream: VP8's frame tag and keyframe header (RFC 6386 9.1), H264's
+/// Annex-B NAL units (a keyframe with an SPS and an IDR slice), Opus's TOC
+/// byte. As python_peer.py's TrackTally and node-peer.js's.
+struct TrackTally {
+    let kind: String, rid: String, mimeType: String
+    var frames = 0, keyframes = 0, bytes = 0, lost = 0, valid = 0, idrKeyframes = 0, width = 0, height = 0
+    var ended = false
+
+    mutating func add(_ frame: EncodedFrame) {
+        let p = [UInt8](frame.data)
+        frames += 1
+        bytes += p.count
+        lost += max(frame.lost, 0)
+        if frame.keyframe { keyframes += 1 }
+        var ok = false
+        switch mimeType.lowercased() {
+        case "video/vp8" where p.count >= 3:
+            let tag = Int(p[0]) | Int(p[1]) << 8 | Int(p[2]) << 16
+            ok = (tag >> 5) & 0x7FFFF <= p.count - 3
+            if tag & 1 == 0 { // a keyframe: start code and size
+                ok = ok && p.count >= 10 && p[3] == 0x9D && p[4] == 0x01 && p[5] == 0x2A
+                if ok {
+                    width = (Int(p[6]) | Int(p[7]) << 8) & 0x3FFF
+                    height = (Int(p[8]) | Int(p[9]) << 8) & 0x3FFF
+                    ok = width > 0 && height > 0
+                }
+            }
+        case "video/h264":
+            var types: [UInt8] = []
+            var bad = false
+            var i = 0
+            while i < p.count {
+                if let n = startCode(p, i) {
+                    i += n
+                    if i >= p.count || p[i] & 0x80 != 0 {
+                        bad = true
+                        break
+                    }
+                    types.append(p[i] & 0x1F)
+                }
+                i += 1
+            }
+            ok = !bad && !types.isEmpty && startCode(p, 0) != nil
+            if frame.keyframe && types.contains(7) && types.contains(5) { idrKeyframes += 1 }
+        case "audio/opus":
+            ok = p.count >= 1
+        default:
+            break
+        }
+        if ok { valid += 1 }
+    }
+
+    var result: [String: Any] {
+        ["kind": kind, "rid": rid, "mimeType": mimeType, "frames": frames, "keyframes": keyframes, "bytes": bytes,
+         "lost": lost, "valid": valid, "idrKeyframes": idrKeyframes, "width": width, "height": height, "ended": ended]
+    }
+}
+
 struct ProtocolError: Error, CustomStringConvertible {
     let description: String
 }
@@ -95,6 +163,9 @@ actor Agent {
     var expects: [(label: String, count: Int, id: Int)] = []
     var queued: [IceCandidate] = [] // remote candidates before the remote description
     var tail: Task<Void, Never>? // the last signaling step
+    var tallies: [TrackTally] = [] // per remote track, in arrival order
+    var local: [LocalTrack] = [] // per sent file
+    var playing = true
 
     func peer() throws -> PeerConnection {
         guard let pc else { throw ProtocolError(description: "no peer connection: 'create' first") }
@@ -155,16 +226,20 @@ actor Agent {
             channel.close()
             return [:]
         case "closePeer":
-            try await peer().close()
+            let pc = try peer()
+            playing = false
+            for track in local { track.close() }
+            local = []
+            try await pc.close()
             return [:]
         case "state": return try state()
         case "stats":
             let report = try await peer().stats()
             let json = try JSONEncoder().encode(report.entries)
             return ["report": try JSONSerialization.jsonObject(with: json)]
-        default:
-            // media (addMedia is the browser's; sendMedia, tracks): the
-            // Swift binding has no media API yet
+        case "sendMedia": return try sendMedia(m["files"] as? [String] ?? [])
+        case "tracks": return ["tracks": tallies.map(\.result)]
+        default: // addMedia is the browser's
             throw ProtocolError(description: "unknown op '\(op)'")
         }
     }
@@ -185,7 +260,58 @@ actor Agent {
         Task { for await s in pc.iceConnectionStates { emit(["ev": "ice", "state": s.rawValue]) } }
         Task { for await s in pc.connectionStates { emit(["ev": "connection", "state": s.rawValue]) } }
         Task { for await channel in pc.dataChannels { self.adopt(channel, remote: true) } }
+        pc.trackReceive = .frames // reassembled frames from the first packet
+        Task { for await track in pc.tracks { self.adopt(track) } }
         return [:]
+    }
+
+    /// Reports a remote track and checks and counts its frames.
+    func adopt(_ track: RemoteTrack) {
+        let codec = track.codec
+        let index = tallies.count
+        tallies.append(TrackTally(kind: track.kind.rawValue, rid: track.rid ?? "", mimeType: codec.mimeType))
+        emit(["ev": "track", "kind": track.kind.rawValue, "rid": track.rid ?? "", "id": track.id,
+              "codec": ["mimeType": codec.mimeType, "clockRate": Int(codec.clockRate), "channels": Int(codec.channels),
+                        "sdpFmtpLine": codec.sdpFmtpLine, "payloadType": Int(codec.payloadType)]])
+        Task {
+            for await frame in track.frames { self.tallies[index].add(frame) }
+            self.tallies[index].ended = true // the track's end or its peer's close
+        }
+    }
+
+    /// Per file, a sample track of its codec, added and played in real time.
+    func sendMedia(_ files: [String]) throws -> [String: Any] {
+        let pc = try peer()
+        for path in files {
+            let reader = try MediaReader(path: path)
+            let codec = reader.info.codec
+            reader.close()
+            let track = try LocalTrack(codec: codec, streamId: "omnirtc-interop")
+            try pc.addTrack(track)
+            local.append(track)
+            Task { await self.play(path, track) }
+        }
+        return [:]
+    }
+
+    /// Plays a file to the track in real time, from the start again at its end,
+    /// until closePeer.
+    func play(_ path: String, _ track: LocalTrack) async {
+        let clock = ContinuousClock()
+        var due = clock.now
+        do {
+            while playing {
+                let reader = try MediaReader(path: path)
+                defer { reader.close() }
+                while playing, let frame = try reader.next() {
+                    try track.write(sample: frame.data, duration: frame.duration)
+                    due += frame.duration > .zero ? frame.duration : .milliseconds(20)
+                    try await clock.sleep(until: due)
+                }
+            }
+        } catch {
+            if playing { FileHandle.standardError.write(Data("swift-peer: playing \(path): \(error)\n".utf8)) }
+        }
     }
 
     /// Reports a channel's events and counts its messages.
