@@ -114,9 +114,11 @@ run_suite() { # a suite runs when its script exists; a failure is counted, not f
 	with_lib "$script" 2>&1 | tee "$LOGS/$1.log" || FAILED_SUITES+=("$1")
 }
 
-# total adds up the "N passed, M failed" summary line of every suite.
+# total adds up the "N passed, M failed" summary line of every suite: the
+# last one of each log, since a suite may print its parts' lines before it.
 total() {
-	cat "$LOGS"/*.log | grep -Eo '[0-9]+ passed, [0-9]+ failed' |
+	local log
+	for log in "$LOGS"/*.log; do grep -Eo '[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1; done |
 		awk '{p += $1; f += $3} END {printf "total: %d passed, %d failed\n", p, f}'
 }
 
