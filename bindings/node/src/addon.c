@@ -434,22 +434,7 @@ static napi_value add_candidate(napi_env env, napi_callback_info info) {
 	return NULL;
 }
 
-/* Calls that take one handle: NAME(handle) -> undefined, JSON string or number. */
-#define HANDLE_CALL(name, call)                                                                    \
-	static napi_value name(napi_env env, napi_callback_info info) {                            \
-		napi_value argv[1];                                                                \
-		args(env, info, 1, argv);                                                          \
-		CALL(call(to_handle(env, argv[0])));                                               \
-		return NULL;                                                                       \
-	}
-#define JSON_GETTER(name, getter)                                                                  \
-	static napi_value name(napi_env env, napi_callback_info info) {                            \
-		napi_value argv[1];                                                                \
-		args(env, info, 1, argv);                                                          \
-		char *json = NULL;                                                                 \
-		CALL(getter(to_handle(env, argv[0]), &json));                                      \
-		return take_string(env, json);                                                     \
-	}
+/* NAME(handle) -> number; HANDLE_CALL and JSON_GETTER are in helpers.h. */
 #define U64_GETTER(name, getter)                                                                   \
 	static napi_value name(napi_env env, napi_callback_info info) {                            \
 		napi_value argv[1], v;                                                             \

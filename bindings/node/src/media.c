@@ -75,32 +75,15 @@ static napi_value track_write(napi_env env, napi_callback_info info) {
 		CALL(call(to_handle(env, argv[0]), to_handle(env, argv[1])));                       \
 		return NULL;                                                                       \
 	}
-/* NAME(handle) -> JSON text */
-#define INFO_CALL(name, call)                                                                      \
-	static napi_value name(napi_env env, napi_callback_info info) {                            \
-		napi_value argv[1];                                                                \
-		args(env, info, 1, argv);                                                      \
-		char *json = NULL;                                                                 \
-		CALL(call(to_handle(env, argv[0]), &json));                                         \
-		return take_string(env, json);                                                      \
-	}
-/* NAME(handle) -> undefined */
-#define ONE_HANDLE_CALL(name, call)                                                                \
-	static napi_value name(napi_env env, napi_callback_info info) {                            \
-		napi_value argv[1];                                                                \
-		args(env, info, 1, argv);                                                      \
-		CALL(call(to_handle(env, argv[0])));                                                \
-		return NULL;                                                                       \
-	}
 
 HANDLE_STRING_CALL(track_set_receive, omnirtc_track_set_receive)
 HANDLE_STRING_CALL(set_codec_preferences, omnirtc_transceiver_set_codec_preferences)
 TWO_HANDLE_CALL(remove_track, omnirtc_peer_remove_track)
 TWO_HANDLE_CALL(replace_track, omnirtc_transceiver_replace_track)
-INFO_CALL(track_info, omnirtc_track_get_info)
-INFO_CALL(transceiver_info, omnirtc_transceiver_get_info)
-ONE_HANDLE_CALL(track_close, omnirtc_track_close)
-ONE_HANDLE_CALL(transceiver_stop, omnirtc_transceiver_stop)
+JSON_GETTER(track_info, omnirtc_track_get_info)
+JSON_GETTER(transceiver_info, omnirtc_transceiver_get_info)
+HANDLE_CALL(track_close, omnirtc_track_close)
+HANDLE_CALL(transceiver_stop, omnirtc_transceiver_stop)
 
 /* trackRequestKeyframe(track, fir) */
 static napi_value track_request_keyframe(napi_env env, napi_callback_info info) {
@@ -198,8 +181,8 @@ static napi_value writer_write(napi_env env, napi_callback_info info) {
 	return NULL;
 }
 
-ONE_HANDLE_CALL(reader_close, omnirtc_media_reader_close)
-ONE_HANDLE_CALL(writer_close, omnirtc_media_writer_close)
+HANDLE_CALL(reader_close, omnirtc_media_reader_close)
+HANDLE_CALL(writer_close, omnirtc_media_writer_close)
 
 /* Receive options each peer applies to its new remote tracks, inside the
  * track event on the library's thread, so they hold from the first packet. */
