@@ -36,6 +36,16 @@ def python(code: str, **kwargs) -> subprocess.Popen:  # type: ignore[type-arg]
     )
 
 
+def signal_when_ready(proc: subprocess.Popen, sig: int) -> tuple[str, str]:  # type: ignore[type-arg]
+    """Sends sig once the child printed "ready" and is busy with the library;
+    returns its output."""
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "ready"
+    time.sleep(0.3)
+    proc.send_signal(sig)
+    return proc.communicate(timeout=20)
+
+
 def test_interpreter_exits_promptly_with_peers_open():
     proc = python(
         """
@@ -68,11 +78,7 @@ def test_ctrl_c_raises_keyboard_interrupt_while_connected():
             sys.exit(3)
         """
     )
-    assert proc.stdout is not None
-    assert proc.stdout.readline().strip() == "ready"
-    time.sleep(0.3)
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=20)
+    out, err = signal_when_ready(proc, signal.SIGINT)
     assert proc.returncode == 3, err
     assert "interrupted" in out
 
@@ -94,11 +100,7 @@ def test_sigterm_handler_of_the_host_runs_while_connected():
         asyncio.run(main())
         """
     )
-    assert proc.stdout is not None
-    assert proc.stdout.readline().strip() == "ready"
-    time.sleep(0.3)
-    proc.send_signal(signal.SIGTERM)
-    out, err = proc.communicate(timeout=20)
+    out, err = signal_when_ready(proc, signal.SIGTERM)
     assert proc.returncode == 4, err
     assert "terminated" in out
 
@@ -121,11 +123,7 @@ def test_asyncio_signal_handler_runs_while_connected():
         asyncio.run(main())
         """
     )
-    assert proc.stdout is not None
-    assert proc.stdout.readline().strip() == "ready"
-    time.sleep(0.3)
-    proc.send_signal(signal.SIGTERM)
-    out, err = proc.communicate(timeout=20)
+    out, err = signal_when_ready(proc, signal.SIGTERM)
     assert proc.returncode == 0, err
     assert "stopped cleanly" in out
 
