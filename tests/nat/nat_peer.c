@@ -21,7 +21,7 @@
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t changed = PTHREAD_COND_INITIALIZER;
-static int gathered, channel_open, done, failed, low;
+static int gathered, channel_open, done, failed, low, remote_gone;
 static int relay_candidates, srflx_candidates;
 static omnirtc_channel_t channel;
 static unsigned long long received;
@@ -54,12 +54,17 @@ static void on_event(void *user_data, const omnirtc_event_t *e) {
 		fprintf(stderr, "%s: connection %s\n", offerer ? "offerer" : "answerer", e->text);
 		if (e->state == OMNIRTC_PEER_FAILED)
 			failed = 1;
+		if (e->state == OMNIRTC_PEER_CLOSED || e->state == OMNIRTC_PEER_DISCONNECTED)
+			remote_gone = 1;
 		break;
 	case OMNIRTC_EVENT_DATA_CHANNEL:
 		channel = e->channel;
 		break;
 	case OMNIRTC_EVENT_CHANNEL_OPEN:
 		channel_open = 1;
+		break;
+	case OMNIRTC_EVENT_CHANNEL_CLOSE:
+		remote_gone = 1;
 		break;
 	case OMNIRTC_EVENT_CHANNEL_BUFFERED_AMOUNT_LOW:
 		low = 1;
@@ -242,8 +247,15 @@ int main(int argc, char **argv) {
 		check(omnirtc_channel_send(channel, "done", 4, 0), "send done");
 		printf("answerer: received %llu bytes intact in %.3f s (%.1f MiB/s)\n", got, seconds,
 		       (double)got / 1048576.0 / seconds);
-		/* Let "done" leave before closing. */
-		nanosleep(&(struct timespec){0, 500 * 1000000L}, NULL);
+		/* Close only once the offerer has closed (after "done" reached it): a
+		 * fixed pause lost "done" on a relay slowed by the flood test. */
+		pthread_mutex_lock(&mu);
+		clock_gettime(CLOCK_REALTIME, &deadline);
+		deadline.tv_sec += TIMEOUT_S;
+		while (!remote_gone && !failed)
+			if (pthread_cond_timedwait(&changed, &mu, &deadline) != 0)
+				break;
+		pthread_mutex_unlock(&mu);
 	}
 	check(omnirtc_peer_close(peer), "peer_close");
 	return 0;
