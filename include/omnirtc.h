@@ -697,7 +697,10 @@ omnirtc_status_t omnirtc_transceiver_set_codec_preferences(omnirtc_transceiver_t
  * currentDirection is the direction negotiated by the last completed
  * offer/answer, seen from this peer: the answer's direction at the answerer,
  * reversed at the offerer (answered "recvonly", a "sendrecv" offer is
- * "sendonly"); null before then.
+ * "sendonly"); null before then.  direction has no setter (W3C
+ * transceiver.direction = …): pion v4 keeps it private and refuses a local
+ * description edited by the caller, so only omnirtc_peer_add_track and
+ * omnirtc_peer_remove_track change its sending half, as in W3C.
  * Release with omnirtc_free().
  */
 omnirtc_status_t omnirtc_transceiver_get_info(omnirtc_transceiver_t transceiver, char **json_out);
