@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "impair.h"
 
 #define PACKETS 100
 #define CONFIG(interceptors)                                                                         \
@@ -46,61 +47,113 @@ static void send_packet(omnirtc_track_t t, uint16_t seq) {
 	OK(omnirtc_track_write_rtp(t, NULL, pkt, sizeof pkt));
 }
 
-/* Sends packets 0, 1, then in swapped pairs (3 2 5 4 …) from a to b with
- * config; fills *a with what b was delivered and returns b's stats. */
-static char *send_swapped(const char *config, arrivals_t *a) {
-	peer_t pa, pb;
-	memset(a, 0, sizeof *a);
-	pthread_mutex_init(&a->mu, NULL);
-	peer_open(&pa, "a", config);
-	peer_open(&pb, "b", config);
-	pb.test_data = a;
-	pb.hook = record_rtp;
+/* Two peers with config, a VP8 "rtp" track from a to b, b recording. */
+typedef struct {
+	peer_t a, b;
 	omnirtc_track_t track;
+	arrivals_t got;
+} rtp_call_t;
+
+/* Connects the call directly, or through relay if not NULL. */
+static rtp_call_t *rtp_call_open(const char *config, impair_t *relay) {
+	rtp_call_t *c = calloc(1, sizeof *c);
+	CHECK(c != NULL);
+	pthread_mutex_init(&c->got.mu, NULL);
+	peer_open(&c->a, "a", config);
+	peer_open(&c->b, "b", config);
+	c->b.test_data = &c->got;
+	c->b.hook = record_rtp;
 	omnirtc_transceiver_t tr;
-	OK(omnirtc_track_create("{\"codec\":\"vp8\",\"mode\":\"rtp\"}", &track));
-	OK(omnirtc_peer_add_track(pa.id, track, &tr));
-	connect_pair(&pa, &pb);
-	send_packet(track, 0);
-	send_packet(track, 1);
-	for (uint16_t i = 2; i + 1 < PACKETS; i += 2) {
-		send_packet(track, i + 1);
-		send_packet(track, i);
-	}
-	for (int waited = 0; arrived(a) < PACKETS && waited < 10000; waited += 10)
+	OK(omnirtc_track_create("{\"codec\":\"vp8\",\"mode\":\"rtp\"}", &c->track));
+	OK(omnirtc_peer_add_track(c->a.id, c->track, &tr));
+	if (relay != NULL)
+		impair_connect(relay, &c->a, &c->b);
+	else
+		connect_pair(&c->a, &c->b);
+	return c;
+}
+
+/* Waits until b was delivered `want` packets (at most 10 s), closes the call
+ * and returns b's stats. */
+static char *rtp_call_close(rtp_call_t *c, size_t want) {
+	for (int waited = 0; arrived(&c->got) < want && waited < 10000; waited += 10)
 		sleep_ms(10);
 	char *stats = NULL;
-	OK(omnirtc_peer_get_stats(pb.id, &stats));
-	OK(omnirtc_track_close(track));
-	close_pair(&pa, &pb);
+	OK(omnirtc_peer_get_stats(c->b.id, &stats));
+	OK(omnirtc_track_close(c->track));
+	close_pair(&c->a, &c->b);
 	return stats;
 }
 
+/* Sends packets 0, 1, then in swapped pairs (3 2 5 4 …) from a to b with
+ * config; returns the closed call (what b was delivered) and b's stats. */
+static rtp_call_t *send_swapped(const char *config, char **stats) {
+	rtp_call_t *c = rtp_call_open(config, NULL);
+	send_packet(c->track, 0);
+	send_packet(c->track, 1);
+	for (uint16_t i = 2; i + 1 < PACKETS; i += 2) {
+		send_packet(c->track, i + 1);
+		send_packet(c->track, i);
+	}
+	*stats = rtp_call_close(c, PACKETS);
+	return c;
+}
+
 TEST(jitter_buffer_delivers_rtp_in_order) {
-	arrivals_t a;
-	char *stats = send_swapped(CONFIG("\"nack\",\"rtx\",\"stats\",\"jitterBuffer\""), &a);
-	CHECK(a.n == PACKETS);
-	for (size_t i = 0; i < a.n; i++)
-		CHECK(a.seq[i] == i);
+	char *stats;
+	rtp_call_t *c = send_swapped(CONFIG("\"nack\",\"rtx\",\"stats\",\"jitterBuffer\""), &stats);
+	CHECK(c->got.n == PACKETS);
+	for (size_t i = 0; i < c->got.n; i++)
+		CHECK(c->got.seq[i] == i);
 	CHECK(strstr(stats, "\"jitterBufferEmittedCount\":100") != NULL);
 	CHECK(strstr(stats, "\"packetsDiscarded\":0") != NULL);
 	CHECK(strstr(stats, "\"jitterBufferTargetDelay\":500") != NULL);
 	CHECK(strstr(stats, "\"jitterBufferDelay\":") != NULL);
 	omnirtc_free(stats);
+	free(c);
 }
 
 TEST(without_jitter_buffer_reordering_reaches_the_application) {
-	arrivals_t a;
-	char *stats = send_swapped("{\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\","
-	                           "\"interceptors\":[\"stats\"]}}",
-	                           &a);
-	CHECK(a.n >= PACKETS);
+	char *stats;
+	rtp_call_t *c = send_swapped("{\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\","
+	                             "\"interceptors\":[\"stats\"]}}",
+	                             &stats);
+	CHECK(c->got.n >= PACKETS);
 	int inverted = 0;
-	for (size_t i = 1; i < a.n; i++)
-		inverted |= a.seq[i] < a.seq[i - 1];
+	for (size_t i = 1; i < c->got.n; i++)
+		inverted |= c->got.seq[i] < c->got.seq[i - 1];
 	CHECK(inverted);
 	CHECK(strstr(stats, "\"inbound-rtp\"") != NULL && strstr(stats, "jitterBuffer") == NULL);
 	omnirtc_free(stats);
+	free(c);
+}
+
+/* Over 5% loss and 30 ms delay each way, packets behind a gap wait for its
+ * RTX retransmission: from the first packet received on, every one arrives
+ * once and in order, and the waits show in jitterBufferDelay. */
+TEST(jitter_buffer_waits_for_retransmissions_under_loss) {
+	const char *config = "{\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\",\"networkTypes\":[\"udp4\"],"
+	                     "\"interceptors\":[\"nack\",\"rtx\",\"stats\",\"jitterBuffer\"],"
+	                     "\"jitterBuffer\":{\"targetDelayMs\":5000}}}";
+	impair_t *relay = impair_start(5.0, 30, 4242);
+	rtp_call_t *c = rtp_call_open(config, relay);
+	/* A tail after PACKETS: a lost packet is only missed once a later one comes. */
+	for (uint16_t i = 0; i < PACKETS + 40; i++) {
+		send_packet(c->track, i);
+		sleep_ms(5);
+	}
+	char *stats = rtp_call_close(c, PACKETS);
+	size_t dropped = impair_stop(relay);
+	fprintf(stderr, "relay dropped %zu packets; delivered %zu, from %u\n", dropped, c->got.n, c->got.seq[0]);
+	CHECK(dropped > 5);
+	CHECK(c->got.n >= PACKETS && c->got.seq[0] < 20);
+	for (size_t i = 0; i < c->got.n; i++)
+		CHECK(c->got.seq[i] == c->got.seq[0] + i);
+	const char *delay = strstr(stats, "\"jitterBufferDelay\":");
+	CHECK(delay != NULL && strtod(delay + 20, NULL) > 0);
+	CHECK(strstr(stats, "\"packetsDiscarded\":0") != NULL);
+	omnirtc_free(stats);
+	free(c);
 }
 
 TEST(bad_jitter_buffer_options_name_the_key) {
