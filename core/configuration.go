@@ -79,6 +79,9 @@ type EngineSettings struct {
 	SCTPMaxMessageSize       *uint32    `json:"sctpMaxMessageSize"`
 	UDPBufferSize            *uint32    `json:"udpBufferSize"`
 	Interceptors             *[]string  `json:"interceptors"`
+
+	// JitterBuffer sets the "jitterBuffer" interceptor's options.
+	JitterBuffer *JitterBufferSettings `json:"jitterBuffer"`
 }
 
 // ParseConfiguration decodes configuration JSON strictly: unknown keys, wrong
@@ -198,6 +201,9 @@ func (c *Configuration) validate() error {
 				return fmt.Errorf("key \"omnirtc.interceptors\": unknown interceptor %q", name)
 			}
 		}
+	}
+	if err := c.Engine.validateJitterBuffer(); err != nil {
+		return err
 	}
 	if r := c.Engine.PortRange; r != nil && (r.Min == 0 || r.Max < r.Min) {
 		return fmt.Errorf("key \"omnirtc.portRange\": need 0 < min <= max, got %d..%d", r.Min, r.Max)

@@ -22,15 +22,16 @@ type interceptorSetup func(e *engine, m *webrtc.MediaEngine, r *interceptor.Regi
 
 // interceptorNames maps each name of "omnirtc.interceptors" to its setup.
 // "rtx" is not an interceptor: it offers the RTX codecs, which the NACK
-// responder then retransmits on. There is no "jitterBuffer": pion's jitter
+// responder then retransmits on. Nor is "jitterBuffer": pion's jitter
 // buffer interceptor fails reads while it buffers, which stops pion from
-// starting the remote track at all; received frames are reordered by the
-// sample builder instead (ReceiveOptions.MaxLate, MaxDelayMs).
+// starting the remote track at all, so the remote track's read loop puts
+// packets in order itself (jitterBuffer, "omnirtc.jitterBuffer").
 var interceptorNames = map[string]interceptorSetup{
 	"nack":          configureNack(true, true),
 	"nackGenerator": configureNack(true, false),
 	"nackResponder": configureNack(false, true),
-	"rtx":           func(*engine, *webrtc.MediaEngine, *interceptor.Registry) error { return nil },
+	"rtx":           notAnInterceptor,
+	"jitterBuffer":  notAnInterceptor,
 	"rtcpReports": func(_ *engine, _ *webrtc.MediaEngine, r *interceptor.Registry) error {
 		return webrtc.ConfigureRTCPReports(r)
 	},
@@ -52,6 +53,8 @@ var defaultInterceptors = []string{"nack", "rtx", "rtcpReports", "twcc", "stats"
 var interceptorOrder = []string{
 	"stats", "flexfec", "nack", "nackGenerator", "nackResponder", "rtx", "rtcpReports", "twcc", "gcc",
 }
+
+func notAnInterceptor(*engine, *webrtc.MediaEngine, *interceptor.Registry) error { return nil }
 
 func configureNack(generator, responder bool) interceptorSetup {
 	return func(_ *engine, m *webrtc.MediaEngine, r *interceptor.Registry) error {

@@ -34,7 +34,7 @@ func (p *PeerConnection) mediaStats(report webrtc.StatsReport) map[string]any {
 				}
 				in := st.InboundRTPStreamStats
 				id := fmt.Sprintf("IT%d", track.SSRC())
-				out[id] = map[string]any{
+				entry := map[string]any{
 					"id": id, "type": "inbound-rtp", "timestamp": now, "ssrc": uint32(track.SSRC()),
 					"kind": track.Kind().String(), "mid": mid, "rid": track.RID(), "trackIdentifier": track.ID(),
 					"codecId":         codecStatsID(report, track.Codec()),
@@ -43,6 +43,10 @@ func (p *PeerConnection) mediaStats(report webrtc.StatsReport) map[string]any {
 					"headerBytesReceived": in.HeaderBytesReceived, "firCount": in.FIRCount, "pliCount": in.PLICount,
 					"nackCount": in.NACKCount, "lastPacketReceivedTimestamp": statsTime(in.LastPacketReceivedTimestamp),
 				}
+				if j, ok := p.jitterStats.Load(track); ok {
+					j.(*jitterStats).addTo(entry)
+				}
+				out[id] = entry
 			}
 		}
 	}

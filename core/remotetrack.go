@@ -1,6 +1,7 @@
 package core
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -69,7 +70,8 @@ type RemoteTrack struct {
 	transceiver *Transceiver
 	mode        atomic.Int32
 	maxLate     atomic.Uint32
-	maxDelay    atomic.Int64 // time.Duration
+	maxDelay    atomic.Int64  // time.Duration
+	jitter      *jitterBuffer // with the "jitterBuffer" interceptor
 	ready       chan struct{}
 }
 
@@ -101,6 +103,10 @@ func (p *PeerConnection) onTrack(t *webrtc.TrackRemote, receiver *webrtc.RTPRece
 	r := &RemoteTrack{pc: p, t: t, ready: make(chan struct{})}
 	if tr := receiver.RTPTransceiver(); tr != nil {
 		r.transceiver = p.transceiverFor(tr)
+	}
+	if cfg := p.engine.jitter; cfg != nil {
+		r.jitter = newJitterBuffer(*cfg)
+		p.jitterStats.Store(t, &r.jitter.stats)
 	}
 	r.maxLate.Store(defaultMaxLate)
 	r.maxDelay.Store(int64(defaultMaxDelay))
@@ -141,52 +147,80 @@ func (r *RemoteTrack) run() {
 	case <-r.pc.done:
 		return
 	}
-	var builder *samplebuilder.SampleBuilder
-	var built [2]int64 // the maxLate and maxDelay it was built with
-	var lastSeq uint16
+	d := &delivery{r: r}
+	read := r.readDirect
+	if r.jitter != nil {
+		defer r.pc.jitterStats.Delete(r.t)
+		read = r.readBuffered
+	}
+	if !read(d) {
+		return
+	}
+	if d.builder != nil {
+		d.builder.Flush()
+		r.popFrames(d.builder)
+	}
+	r.pc.events.post(&Event{Type: EventTrackEnded, RemoteTrack: r})
+}
+
+// readDirect delivers packets as they are read until the track ends (true)
+// or the peer closes (false).
+func (r *RemoteTrack) readDirect(d *delivery) bool {
 	buf := make([]byte, maxPacket)
 	for {
 		n, _, err := r.t.Read(buf)
 		if err != nil {
-			break
+			return true
 		}
-		switch r.mode.Load() {
-		case receiveRTP:
-			packet := append([]byte(nil), buf[:n]...)
-			var ts uint32
-			if n >= 8 {
-				ts = uint32(packet[4])<<24 | uint32(packet[5])<<16 | uint32(packet[6])<<8 | uint32(packet[7])
-			}
-			if !r.pc.events.postMessage(&Event{Type: EventTrackRTP, RemoteTrack: r, Data: packet, Timestamp: ts}) {
-				return
-			}
-		case receiveFrames:
-			if want := [2]int64{int64(r.maxLate.Load()), r.maxDelay.Load()}; builder == nil || want != built {
-				builder, built = r.newBuilder(uint16(want[0]), time.Duration(want[1])), want
-			}
-			p := &rtp.Packet{}
-			if p.Unmarshal(append([]byte(nil), buf[:n]...)) != nil {
-				continue
-			}
-			if d := p.SequenceNumber - lastSeq; d > seqJump && d < 65536-seqJump {
-				builder.Flush()
-				if !r.popFrames(builder) {
-					return
-				}
-				builder = r.newBuilder(uint16(built[0]), time.Duration(built[1]))
-			}
-			lastSeq = p.SequenceNumber
-			builder.Push(p)
-			if !r.popFrames(builder) {
-				return
-			}
+		if r.mode.Load() != receiveNone && !d.deliver(append([]byte(nil), buf[:n]...)) {
+			return false
 		}
 	}
-	if builder != nil {
-		builder.Flush()
-		r.popFrames(builder)
+}
+
+// delivery hands read packets to the application in the track's receive
+// mode.
+type delivery struct {
+	r       *RemoteTrack
+	builder *samplebuilder.SampleBuilder
+	built   [2]int64 // the maxLate and maxDelay it was built with
+	lastSeq uint16
+}
+
+// deliver hands over one packet, which it keeps; false once the peer
+// connection is closed.
+func (d *delivery) deliver(packet []byte) bool {
+	r := d.r
+	switch r.mode.Load() {
+	case receiveRTP:
+		var ts uint32
+		if len(packet) >= 8 {
+			ts = binary.BigEndian.Uint32(packet[4:])
+		}
+
+		return r.pc.events.postMessage(&Event{Type: EventTrackRTP, RemoteTrack: r, Data: packet, Timestamp: ts})
+	case receiveFrames:
+		if want := [2]int64{int64(r.maxLate.Load()), r.maxDelay.Load()}; d.builder == nil || want != d.built {
+			d.builder, d.built = r.newBuilder(uint16(want[0]), time.Duration(want[1])), want
+		}
+		p := &rtp.Packet{}
+		if p.Unmarshal(packet) != nil {
+			return true
+		}
+		if gap := p.SequenceNumber - d.lastSeq; gap > seqJump && gap < 65536-seqJump {
+			d.builder.Flush()
+			if !r.popFrames(d.builder) {
+				return false
+			}
+			d.builder = r.newBuilder(uint16(d.built[0]), time.Duration(d.built[1]))
+		}
+		d.lastSeq = p.SequenceNumber
+		d.builder.Push(p)
+
+		return r.popFrames(d.builder)
 	}
-	r.pc.events.post(&Event{Type: EventTrackEnded, RemoteTrack: r})
+
+	return true
 }
 
 // popFrames delivers every frame the builder completed; false once the

@@ -408,6 +408,14 @@ func codecInfo(c webrtc.RTPCodecParameters) CodecInfo {
 
 // Info reports mid, kind, direction, currentDirection, the sender's track
 // and encodings, the negotiated codecs and the receiver's tracks.
+//
+// There is no SetDirection: pion v4.2.26 keeps RTPTransceiver.setDirection
+// private, writes that field into every offer and answer and compares it for
+// negotiation-needed, and SetLocalDescription refuses any SDP but the one
+// CreateOffer/CreateAnswer returned, so a direction can neither be set nor
+// rewritten in the SDP. Its public calls move only the sending half
+// (RemoveTrack stops the RTPSender for good, SetSender needs a new one and a
+// track), and no started sender pauses for a negotiated direction.
 func (tr *Transceiver) Info() TransceiverInfo {
 	info := TransceiverInfo{Kind: tr.t.Kind().String(), Direction: tr.t.Direction().String(),
 		Encodings: []Encoding{}, Codecs: []CodecInfo{}, ReceiverTracks: []RemoteInfo{}}

@@ -38,6 +38,7 @@ type engine struct {
 	config   webrtc.Configuration
 	maxMsg   uint32
 	releases []func()
+	jitter   *jitterConfig // with the "jitterBuffer" interceptor
 
 	// Set while pion builds the peer connection's interceptors.
 	stats     stats.Getter          // with the "stats" interceptor
@@ -78,7 +79,7 @@ func (e *engine) release() {
 // newEngine turns a parsed Configuration into pion's configuration, setting
 // engine and API.
 func newEngine(cfg Configuration, logs *LogSink) (*engine, error) {
-	eng := &engine{maxMsg: defaultMaxMessageSize}
+	eng := &engine{maxMsg: defaultMaxMessageSize, jitter: cfg.Engine.jitterBuffer()}
 	pcConfig, err := cfg.webrtcConfiguration()
 	if err != nil {
 		return nil, err

@@ -308,6 +308,8 @@ enum {
  *      "udpBufferSize":4194304,  UDP socket buffers to ask for (0: the OS default);
  *                                past net.core.rmem_max only with CAP_NET_ADMIN
  *      "interceptors":["nack","rtx","rtcpReports","twcc","stats"]  the default; see "Track"
+ *      "jitterBuffer":{"targetDelayMs":200,"maxPackets":512}  options of the "jitterBuffer"
+ *                                interceptor (defaults shown); an error without it
  *    }}
  * cb, user_data: the event callback for this peer and, unless a channel has
  *   its own (omnirtc_channel_set_callback), for its channels.  cb may be NULL.
@@ -543,11 +545,20 @@ omnirtc_status_t omnirtc_channel_close(omnirtc_channel_t channel);
  *   protection of sent video), "stats"
  *   (the RTP statistics of omnirtc_peer_get_stats: inbound-rtp, outbound-rtp,
  *   remote-inbound-rtp, media-source; codec is always there).
+ *   "jitterBuffer" (puts each received stream back in sequence order before
+ *   the "rtp" and "frames" modes of omnirtc_track_set_receive: a packet that
+ *   follows a gap waits until a retransmission fills it or for
+ *   "omnirtc.jitterBuffer.targetDelayMs", then the gap is given up; a buffer
+ *   spans "maxPackets" sequence numbers, a packet further ahead releases the
+ *   oldest at once; duplicates are dropped, late packets (also those sent
+ *   before the first one received) dropped and counted; inbound-rtp then has jitterBufferDelay, jitterBufferTargetDelay
+ *   (seconds, summed per emitted frame: packets of one RTP timestamp),
+ *   jitterBufferEmittedCount and packetsDiscarded).
  *   Default: ["nack","rtx","rtcpReports","twcc","stats"].  Received frames always
- *   pass a jitter buffer (pion's sample builder: reordering, waiting for
- *   retransmissions; see omnirtc_track_set_receive).  pion's jitter-buffer
- *   interceptor is not offered: its reads fail while it buffers, and pion then
- *   never starts the remote track.
+ *   pass pion's sample builder too (reordering, waiting for retransmissions;
+ *   see omnirtc_track_set_receive).  pion's own jitter-buffer interceptor is
+ *   not used: its reads fail while it buffers, and pion then never starts
+ *   the remote track; "jitterBuffer" works in the remote track's reader.
  */
 
 /*
@@ -592,7 +603,8 @@ omnirtc_status_t omnirtc_track_write_rtp(omnirtc_track_t track, const char *rid,
  * "frames" (default): OMNIRTC_EVENT_TRACK_FRAME with whole frames reassembled
  * through a sample builder that waits up to maxLate packets and maxDelayMs
  * of media time for a missing (retransmitted) packet, then drops the frame; "rtp": OMNIRTC_EVENT_TRACK_RTP per packet, after
- * NACK/RTX repair; "none": read and dropped.
+ * NACK/RTX repair; "none": read and dropped.  With the "jitterBuffer"
+ * interceptor (see "Track") both modes get the packets in sequence order.
  * Errors: OMNIRTC_ERR_INVALID_ARGUMENT, OMNIRTC_ERR_INVALID_HANDLE (a local track).
  */
 omnirtc_status_t omnirtc_track_set_receive(omnirtc_track_t track, const char *options_json);
@@ -685,7 +697,10 @@ omnirtc_status_t omnirtc_transceiver_set_codec_preferences(omnirtc_transceiver_t
  * currentDirection is the direction negotiated by the last completed
  * offer/answer, seen from this peer: the answer's direction at the answerer,
  * reversed at the offerer (answered "recvonly", a "sendrecv" offer is
- * "sendonly"); null before then.
+ * "sendonly"); null before then.  direction has no setter (W3C
+ * transceiver.direction = …): pion v4 keeps it private and refuses a local
+ * description edited by the caller, so only omnirtc_peer_add_track and
+ * omnirtc_peer_remove_track change its sending half, as in W3C.
  * Release with omnirtc_free().
  */
 omnirtc_status_t omnirtc_transceiver_get_info(omnirtc_transceiver_t transceiver, char **json_out);

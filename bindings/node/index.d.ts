@@ -36,6 +36,8 @@ export interface OmniRTCEngineSettings {
   sctpMaxMessageSize?: number;
   udpBufferSize?: number;
   interceptors?: string[];
+  /** Options of the 'jitterBuffer' interceptor (see omnirtc.h). */
+  jitterBuffer?: { targetDelayMs?: number; maxPackets?: number };
 }
 
 export interface RTCConfiguration {

@@ -594,10 +594,6 @@ TEST(bad_media_input_gets_clear_errors) {
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_track_create("{\"codec\":\"vp8\",\"bogus\":1}", &t));
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_track_create("{\"codec\":\"vp8\",\"mode\":\"x\"}", &t));
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_track_create("{\"codec\":\"vp8\"}", NULL));
-	omnirtc_peer_t unused;
-	EXPECT_STATUS(OMNIRTC_ERR_INVALID_CONFIG,
-	              omnirtc_peer_create("{\"omnirtc\":{\"interceptors\":[\"jitterBuffer\"]}}", NULL, NULL, &unused));
-	CHECK(strstr(omnirtc_last_error(), "unknown interceptor") != NULL);
 	OK(omnirtc_track_create("{\"codec\":\"vp8\"}", &t));
 	OK(omnirtc_track_create("{\"codec\":\"opus\",\"mode\":\"rtp\"}", &audio));
 	/* malformed RTP */

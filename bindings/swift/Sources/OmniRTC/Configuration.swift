@@ -121,8 +121,10 @@ public struct EngineSettings: Sendable, Equatable {
     public var sctpMaxMessageSize: Int?
     /// UDP socket buffer size to ask for (0: the OS default).
     public var udpBufferSize: Int?
-    /// "nack", "rtcpReports", "twcc".
+    /// "nack", "rtx", "rtcpReports", "twcc", "gcc", "flexfec", "stats", "jitterBuffer" (see omnirtc.h).
     public var interceptors: [String]?
+    /// Options of the "jitterBuffer" interceptor.
+    public var jitterBuffer: JitterBufferSettings?
     /// Further keys of the `"omnirtc"` object, sent as they are: settings newer
     /// than this binding. The library rejects keys it does not know.
     public var additional: [String: JSONValue]
@@ -133,7 +135,8 @@ public struct EngineSettings: Sendable, Equatable {
         nat1to1IPs: [String]? = nil, nat1to1CandidateType: String? = nil, mdns: MDNS? = nil,
         includeLoopback: Bool? = nil, iceDisconnectedTimeoutMs: Int? = nil, iceFailedTimeoutMs: Int? = nil,
         iceKeepaliveIntervalMs: Int? = nil, sctpMaxMessageSize: Int? = nil, udpBufferSize: Int? = nil,
-        interceptors: [String]? = nil, additional: [String: JSONValue] = [:]
+        interceptors: [String]? = nil, jitterBuffer: JitterBufferSettings? = nil,
+        additional: [String: JSONValue] = [:]
     ) {
         self.portRange = portRange
         self.udpMuxPort = udpMuxPort
@@ -151,6 +154,7 @@ public struct EngineSettings: Sendable, Equatable {
         self.sctpMaxMessageSize = sctpMaxMessageSize
         self.udpBufferSize = udpBufferSize
         self.interceptors = interceptors
+        self.jitterBuffer = jitterBuffer
         self.additional = additional
     }
 }
@@ -274,6 +278,7 @@ extension EngineSettings: Encodable {
         try put("sctpMaxMessageSize", sctpMaxMessageSize)
         try put("udpBufferSize", udpBufferSize)
         try put("interceptors", interceptors)
+        try put("jitterBuffer", jitterBuffer)
         for (name, value) in additional.sorted(by: { $0.key < $1.key }) { try put(name, value) }
     }
 }

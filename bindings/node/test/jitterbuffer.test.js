@@ -1,0 +1,70 @@
+'use strict';
+// The "jitterBuffer" interceptor from Node: RTP sent out of order is
+// delivered in order, and inbound-rtp counts it.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { RTCPeerConnection, EncodedTrack } = require('..');
+const { LOOPBACK, once, trickle, negotiate, waitFor } = require('./helpers');
+
+const PACKETS = 40;
+
+function withJitterBuffer(jitterBuffer) {
+  return {
+    omnirtc: { ...LOOPBACK.omnirtc, interceptors: ['nack', 'rtx', 'stats', 'jitterBuffer'], jitterBuffer },
+  };
+}
+
+/** A one-packet VP8 frame numbered seq (marker set, payload type 96). */
+function vp8Packet(seq) {
+  const packet = new Uint8Array(14);
+  const view = new DataView(packet.buffer);
+  view.setUint8(0, 0x80);
+  view.setUint8(1, 0x80 | 96);
+  view.setUint16(2, seq);
+  view.setUint32(4, seq * 3000);
+  packet[12] = 0x10;
+  packet[13] = seq;
+  return packet;
+}
+
+test('the jitter buffer puts RTP back in order and reports it in inbound-rtp', async () => {
+  const config = withJitterBuffer({ targetDelayMs: 5000, maxPackets: 256 });
+  const a = new RTCPeerConnection(config);
+  const b = new RTCPeerConnection(config);
+  trickle(a, b);
+  const track = new EncodedTrack({ codec: 'vp8', mode: 'rtp' });
+  a.addTransceiver(track, { direction: 'sendonly' });
+  const trackEvent = once(b, 'track');
+  await negotiate(a, b);
+  await waitFor(() => a.connectionState === 'connected' && b.connectionState === 'connected');
+  // Packet 0 starts the track (and is delivered as a frame); from 1 on, RTP.
+  track.writeRtp(vp8Packet(0));
+  const { track: remote } = await trackEvent;
+  remote.setReceiveMode('rtp');
+  const seqs = [];
+  remote.addEventListener('rtp', (e) => seqs.push(new DataView(e.data.buffer, e.data.byteOffset).getUint16(2)));
+  track.writeRtp(vp8Packet(1));
+  for (let k = 2; k < PACKETS; k += 2) {
+    track.writeRtp(vp8Packet(k + 1));
+    track.writeRtp(vp8Packet(k));
+  }
+  await waitFor(() => seqs.length >= PACKETS - 1);
+  assert.deepEqual(seqs, Array.from({ length: PACKETS - 1 }, (_, i) => i + 1));
+  const inbound = [...(await b.getStats()).values()].find((s) => s.type === 'inbound-rtp');
+  assert.equal(inbound.jitterBufferEmittedCount, PACKETS);
+  assert.equal(inbound.packetsDiscarded, 0);
+  assert.equal(inbound.jitterBufferTargetDelay, 5 * PACKETS);
+  assert.ok(inbound.jitterBufferDelay >= 0 && inbound.jitterBufferDelay < inbound.jitterBufferTargetDelay);
+  track.stop();
+  a.close();
+  b.close();
+});
+
+test('bad jitter buffer options are a TypeError naming the key', () => {
+  assert.throws(() => new RTCPeerConnection(withJitterBuffer({ targetDelayMs: 0 })), {
+    name: 'TypeError', message: /targetDelayMs/,
+  });
+  assert.throws(() => new RTCPeerConnection({ omnirtc: { jitterBuffer: {} } }), {
+    name: 'TypeError', message: /interceptors/,
+  });
+});
