@@ -40,6 +40,7 @@ var interceptorNames = map[string]interceptorSetup{
 	"gcc":     configureGCC,
 	"flexfec": configureFlexFEC,
 	"stats":   configureStats,
+	"remb":    configureREMB,
 }
 
 // defaultInterceptors apply when the configuration names none.
@@ -50,7 +51,7 @@ var defaultInterceptors = []string{"nack", "rtx", "rtcpReports", "twcc", "stats"
 // write (NACK, PLI, reports) passes through it and is counted; FlexFEC must
 // see packets before anything rewrites them (pion's ConfigureFlexFEC03).
 var interceptorOrder = []string{
-	"stats", "flexfec", "nack", "nackGenerator", "nackResponder", "rtx", "rtcpReports", "twcc", "gcc",
+	"stats", "flexfec", "nack", "nackGenerator", "nackResponder", "rtx", "rtcpReports", "twcc", "gcc", "remb",
 }
 
 func configureNack(generator, responder bool) interceptorSetup {

@@ -47,6 +47,7 @@ type PeerConnection struct {
 	done         chan struct{} // closed by Close
 	firSeq       atomic.Uint32 // FIR command sequence numbers
 	addTrackMu   sync.Mutex    // makes AddTrack's "already sent" check and the add one step
+	rembIn       rembReceiver
 }
 
 // NewPeerConnection creates a peer connection from a parsed configuration.

@@ -1,6 +1,6 @@
 /* Media through the C API: files played from one peer and recorded at the
  * other are equal frame by frame (VP8 IVF, Opus Ogg, H264 Annex-B); NACK/RTX
- * under loss; simulcast; PLI; renegotiation; GCC; stats; bad input.
+ * under loss; simulcast; PLI; renegotiation; GCC and REMB; stats; bad input.
  * The media files come from scripts/test-media.sh (generated with ffmpeg):
  * $OMNIRTC_TEST_MEDIA/{vp8.ivf,vp9.ivf,opus.ogg,h264.h264}; without it the
  * program lists no tests, so the plain C suite skips it and the media suite
@@ -523,6 +523,65 @@ TEST(gcc_reports_a_target_bitrate) {
 	pthread_mutex_lock(&c->sent.mu);
 	CHECK(c->sent.target_bitrate > 0);
 	pthread_mutex_unlock(&c->sent.mu);
+	record_t *e = nth_event(&c->a, OMNIRTC_EVENT_TARGET_BITRATE, 0, 0);
+	CHECK(e->state == OMNIRTC_BITRATE_SOURCE_GCC && strcmp(e->text, "{\"source\":\"gcc\"}") == 0);
+	call_close(c);
+}
+
+#define REMB_CONFIG(interceptors) \
+	"{\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\",\"interceptors\":" interceptors "}}"
+
+TEST(remb_from_the_receiver_is_the_senders_target_bitrate) {
+	call_t *c = call_connected(REMB_CONFIG("[\"nack\",\"rtcpReports\",\"remb\"]"), "{\"codec\":\"vp8\"}", NULL);
+	char *sdp = NULL;
+	OK(omnirtc_peer_get_description(c->a.id, OMNIRTC_DESCRIPTION_CURRENT_LOCAL, NULL, &sdp));
+	CHECK(strstr(sdp, " goog-remb\r\n") != NULL);
+	omnirtc_free(sdp);
+	send_until(c, 5);
+	omnirtc_track_t remote = c->recv.track[0];
+	OK(omnirtc_track_request_bitrate(remote, 750000)); /* 187500 * 2^2: exact */
+	wait_events(&c->a, OMNIRTC_EVENT_TARGET_BITRATE, 0, 1, 5000);
+	pthread_mutex_lock(&c->sent.mu);
+	CHECK(c->sent.target_bitrate == 750000);
+	pthread_mutex_unlock(&c->sent.mu);
+	record_t *e = nth_event(&c->a, OMNIRTC_EVENT_TARGET_BITRATE, 0, 0);
+	CHECK(e->state == OMNIRTC_BITRATE_SOURCE_REMB && strstr(e->text, "\"source\":\"remb\"") != NULL);
+	char *info = NULL, ssrcs[64];
+	OK(omnirtc_track_get_info(remote, &info));
+	const char *ssrc = strstr(info, "\"ssrc\":");
+	CHECK(ssrc != NULL);
+	snprintf(ssrcs, sizeof ssrcs, "\"ssrcs\":[%ld]", strtol(ssrc + 7, NULL, 10));
+	omnirtc_free(info);
+	CHECK(strstr(e->text, ssrcs) != NULL && strstr(e->text, "\"mids\":[\"0\"]") != NULL);
+
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_track_request_bitrate(remote, 0));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_track_request_bitrate(remote, -100000));
+	CHECK(strstr(omnirtc_last_error(), "positive") != NULL);
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_track_request_bitrate(c->track, 500000)); /* local */
+	call_close(c);
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_track_request_bitrate(remote, 500000)); /* peer closed */
+}
+
+TEST(remb_needs_the_remb_interceptor_and_video) {
+	call_t *c = call_connected(REMB_CONFIG("[\"nack\",\"rtcpReports\"]"), "{\"codec\":\"vp8\"}", NULL);
+	char *sdp = NULL;
+	OK(omnirtc_peer_get_description(c->a.id, OMNIRTC_DESCRIPTION_CURRENT_LOCAL, NULL, &sdp));
+	CHECK(strstr(sdp, "goog-remb") == NULL);
+	omnirtc_free(sdp);
+	send_until(c, 5);
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_STATE, omnirtc_track_request_bitrate(c->recv.track[0], 500000));
+	CHECK(strstr(omnirtc_last_error(), "\"remb\"") != NULL);
+	call_close(c);
+
+	c = call_connected(REMB_CONFIG("[\"remb\"]"), "{\"codec\":\"opus\"}", NULL);
+	uint8_t packet[40] = {0x78};
+	for (int i = 0; count_events(&c->b, OMNIRTC_EVENT_TRACK, 0) == 0; i++) {
+		CHECK(i < 500);
+		OK(omnirtc_track_write_sample(c->track, NULL, packet, sizeof packet, 20000));
+		sleep_ms(10);
+	}
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_STATE, omnirtc_track_request_bitrate(c->recv.track[0], 64000));
+	CHECK(strstr(omnirtc_last_error(), "video") != NULL);
 	call_close(c);
 }
 
