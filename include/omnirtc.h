@@ -553,9 +553,15 @@ omnirtc_status_t omnirtc_channel_close(omnirtc_channel_t channel);
  *   transport-cc, is OMNIRTC_EVENT_TARGET_BITRATE with source "remb", "ssrcs"
  *   the streams its bitrate covers together and "mids" the media sections
  *   sending them, when its bitrate or streams change; this peer's receivers
- *   send REMB with omnirtc_track_request_bitrate; no estimate of our own is
- *   sent automatically), "flexfec" (FlexFEC-03 protection of sent video),
- *   "stats"
+ *   send REMB with omnirtc_track_request_bitrate), "rembEstimator" ("remb",
+ *   and once a second a REMB of this peer's own estimate for all the video it
+ *   receives with goog-remb: loss-based, not delay-based like libwebrtc's
+ *   (which needs abs-send-time, which pion does not send): over 10% of the
+ *   packets lost it asks for the received rate cut by half the loss, under 2%
+ *   for 8% over the larger of its last estimate and the received rate, at most
+ *   1.5 x the received rate + 10 kbit/s, in between its last; it notices a link that drops packets, not one that only
+ *   queues them; a REMB of omnirtc_track_request_bitrate holds until the next
+ *   estimate), "flexfec" (FlexFEC-03 protection of sent video), "stats"
  *   (the RTP statistics of omnirtc_peer_get_stats: inbound-rtp, outbound-rtp,
  *   remote-inbound-rtp, media-source; codec is always there).
  *   Default: ["nack","rtx","rtcpReports","twcc","stats"].  Received frames always

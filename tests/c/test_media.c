@@ -1,6 +1,6 @@
 /* Media through the C API: files played from one peer and recorded at the
  * other are equal frame by frame (VP8 IVF, Opus Ogg, H264 Annex-B); NACK/RTX
- * under loss; simulcast; PLI; renegotiation; GCC and REMB; stats; bad input.
+ * under loss; simulcast; PLI; renegotiation; GCC, REMB and its estimator; stats; bad input.
  * The media files come from scripts/test-media.sh (generated with ffmpeg):
  * $OMNIRTC_TEST_MEDIA/{vp8.ivf,vp9.ivf,opus.ogg,h264.h264}; without it the
  * program lists no tests, so the plain C suite skips it and the media suite
@@ -560,6 +560,49 @@ TEST(remb_from_the_receiver_is_the_senders_target_bitrate) {
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_track_request_bitrate(c->track, 500000)); /* local */
 	call_close(c);
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_track_request_bitrate(remote, 500000)); /* peer closed */
+}
+
+TEST(remb_estimator_sends_the_receivers_own_remb) {
+	call_t *c = call_connected(REMB_CONFIG("[\"rembEstimator\"]"), "{\"codec\":\"vp8\"}", NULL);
+	send_until(c, 5); /* the next second's estimate covers these packets */
+	wait_events(&c->a, OMNIRTC_EVENT_TARGET_BITRATE, 0, 1, 5000);
+	record_t *e = nth_event(&c->a, OMNIRTC_EVENT_TARGET_BITRATE, 0, 0);
+	CHECK(e->state == OMNIRTC_BITRATE_SOURCE_REMB && strstr(e->text, "\"mids\":[\"0\"]") != NULL);
+	pthread_mutex_lock(&c->sent.mu);
+	CHECK(c->sent.target_bitrate > 0);
+	pthread_mutex_unlock(&c->sent.mu);
+	call_close(c);
+}
+
+/* The fourth estimate "rembEstimator" sends for fake 30 fps video of 1200
+ * bytes a frame through a relay dropping loss_percent of the packets. */
+static int64_t fourth_estimate(double loss_percent) {
+	impair_t *relay = impair_start(loss_percent, 0, 777);
+	call_t *c = call_open(LOSSY("\"rembEstimator\""), "{\"codec\":\"vp8\"}", "{\"mode\":\"none\"}");
+	OK(omnirtc_peer_add_track(c->a.id, c->track, &c->tr));
+	impair_connect(relay, &c->a, &c->b);
+	uint8_t frame[1200];
+	for (int i = 0; count_events(&c->a, OMNIRTC_EVENT_TARGET_BITRATE, 0) < 4; i++) {
+		CHECK(i < 1200); /* 40 s */
+		fake_frame(frame, sizeof frame, 0, i);
+		OK(omnirtc_track_write_sample(c->track, NULL, frame, sizeof frame, 33333));
+		sleep_ms(33);
+	}
+	pthread_mutex_lock(&c->sent.mu);
+	int64_t estimate = c->sent.target_bitrate;
+	pthread_mutex_unlock(&c->sent.mu);
+	call_close(c);
+	impair_stop(relay);
+	fprintf(stderr, "%.0f%% loss: %lld bit/s\n", loss_percent, (long long)estimate);
+	return estimate;
+}
+
+/* Without loss the estimate grows over what arrives; with 40% of the
+ * packets lost it falls under it (loss-based, see "rembEstimator"). */
+TEST(remb_estimator_backs_off_under_loss) {
+	int64_t clean = fourth_estimate(0), lossy = fourth_estimate(40);
+	CHECK(clean > 0 && lossy > 0);
+	CHECK(lossy * 2 < clean);
 }
 
 TEST(remb_needs_the_remb_interceptor_and_video) {

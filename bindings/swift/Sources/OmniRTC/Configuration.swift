@@ -122,7 +122,8 @@ public struct EngineSettings: Sendable, Equatable {
     /// UDP socket buffer size to ask for (0: the OS default).
     public var udpBufferSize: Int?
     /// Interceptor names: "nack", "nackGenerator", "nackResponder", "rtx",
-    /// "rtcpReports", "twcc", "gcc", "remb", "flexfec", "stats" (see the header).
+    /// "rtcpReports", "twcc", "gcc", "remb", "rembEstimator", "flexfec", "stats"
+    /// (see the header).
     public var interceptors: [String]?
     /// Further keys of the `"omnirtc"` object, sent as they are: settings newer
     /// than this binding. The library rejects keys it does not know.
