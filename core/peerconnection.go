@@ -47,7 +47,7 @@ type PeerConnection struct {
 	done         chan struct{} // closed by Close
 	firSeq       atomic.Uint32 // FIR command sequence numbers
 	addTrackMu   sync.Mutex    // makes AddTrack's "already sent" check and the add one step
-	rembIn       rembReceiver
+	rembIn       rembReceiver  // the last REMB received, so only changes are events
 }
 
 // NewPeerConnection creates a peer connection from a parsed configuration.

@@ -633,11 +633,13 @@ omnirtc_status_t omnirtc_track_request_keyframe(omnirtc_track_t track, int32_t f
  * (source "remb"); a browser caps its encoder.  REMB carries 18 bits of
  * mantissa, so bitrates of 262144 and more arrive rounded down to a multiple
  * of a power of two (1234567 arrives as 1234560).  Send it again when the
- * wanted bitrate changes, and periodically: REMB travels over UDP.  Any
- * thread.
+ * wanted bitrate changes, and periodically: REMB travels over UDP.  With
+ * "rembEstimator" the peer's next estimate, within a second, replaces it.
+ * Any thread.
  * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (bitrate <= 0), OMNIRTC_ERR_INVALID_STATE
  * (audio track, goog-remb not negotiated: both peers need it, see "remb"
- * above; peer closed), OMNIRTC_ERR_INVALID_HANDLE (a local track).
+ * above; peer closing), OMNIRTC_ERR_INVALID_HANDLE (a local track, a track
+ * that ended or whose peer closed).
  */
 omnirtc_status_t omnirtc_track_request_bitrate(omnirtc_track_t track, int64_t bitrate);
 

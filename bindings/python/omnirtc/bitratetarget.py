@@ -24,4 +24,4 @@ class BitrateTarget:
     @classmethod
     def _from_event(cls, bitrate: int, text: str) -> BitrateTarget:
         info = json.loads(text)
-        return cls(bitrate, info["source"], info.get("ssrcs", []), info.get("mids", []))
+        return cls(bitrate, info.get("source", ""), info.get("ssrcs", []), info.get("mids", []))
