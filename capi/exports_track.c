@@ -23,6 +23,10 @@ omnirtc_status_t omnirtc_track_request_keyframe(omnirtc_track_t track, int32_t f
 	FORWARD(ortc_go_track_request_keyframe(track, fir));
 }
 
+omnirtc_status_t omnirtc_track_request_bitrate(omnirtc_track_t track, int64_t bitrate) {
+	FORWARD(ortc_go_track_request_bitrate(track, bitrate));
+}
+
 omnirtc_status_t omnirtc_track_get_info(omnirtc_track_t track, char **json_out) {
 	FORWARD(ortc_go_track_get_info(track, json_out));
 }

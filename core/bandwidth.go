@@ -8,7 +8,7 @@ func (p *PeerConnection) watchBandwidth() {
 	}
 	p.engine.estimator.OnTargetBitrateChange(func(bitrate int) {
 		if !p.closed.Load() {
-			p.events.post(&Event{Type: EventTargetBitrate, Value: int64(bitrate)})
+			p.events.post(BitrateTarget{Source: "gcc"}.event(BitrateSourceGCC, int64(bitrate)))
 		}
 	})
 }

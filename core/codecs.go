@@ -39,7 +39,7 @@ var (
 		{webrtc.MimeTypeVP9, "profile-id=2", 100, 101},
 		{webrtc.MimeTypeH264, "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=64001f", 112, 113},
 	}
-	videoFeedback = []webrtc.RTCPFeedback{{Type: "goog-remb"}, {Type: "ccm", Parameter: "fir"}}
+	videoFeedback = []webrtc.RTCPFeedback{{Type: "ccm", Parameter: "fir"}} // goog-remb with "remb"
 )
 
 // registerCodecs offers the default codecs, with RTX when rtx is set.

@@ -28,7 +28,7 @@ const (
 	EventTrackFrame      EventType = 42 // RemoteTrack, Data = one frame, Timestamp, Keyframe
 	EventTrackEnded      EventType = 43 // RemoteTrack ended; final event for it
 	EventKeyframeRequest EventType = 44 // Transceiver, RID; State 0 = PLI, 1 = FIR
-	EventTargetBitrate   EventType = 45 // Value = the estimate in bits per second
+	EventTargetBitrate   EventType = 45 // Value = bits per second, State = BitrateSource*, Message = BitrateTarget JSON
 )
 
 // Event is one notification from a peer connection or one of its channels.

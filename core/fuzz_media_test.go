@@ -48,12 +48,17 @@ func openMediaPair(t testing.TB) *mediaPair {
 	return sharedMedia
 }
 
+// mediaPairConfig adds "remb" to the default interceptors, so fuzzed REMBs
+// reach the sender's REMB handling.
+const mediaPairConfig = `{"omnirtc":{"includeLoopback":true,"mdns":"disabled",` +
+	`"interceptors":["nack","rtx","rtcpReports","twcc","stats","remb"]}}`
+
 // newMediaPair connects a media pair.
 func newMediaPair(t testing.TB) *mediaPair {
 	t.Helper()
 	mp := &mediaPair{ra: newRecorder(), rb: newRecorder()}
-	mp.a = newPeer(t, loopbackConfig, mp.ra)
-	mp.b = newPeer(t, loopbackConfig, mp.rb)
+	mp.a = newPeer(t, mediaPairConfig, mp.ra)
+	mp.b = newPeer(t, mediaPairConfig, mp.rb)
 	for _, init := range []TrackInit{{Codec: "vp8", ID: "vp8"}, {Codec: "h264", ID: "h264"}, {Codec: "opus", ID: "opus"},
 		{Codec: "vp8", ID: "rtp", Mode: "rtp"}} {
 		track, err := NewLocalTrack(init)
@@ -170,10 +175,15 @@ func FuzzRTCPAtSender(f *testing.F) {
 		mp := openMediaPair(t)
 		if useSenderSSRC && len(data) >= 12 {
 			// aim it at a real sender: a's first video SSRC as media SSRC
+			// (and as a REMB's first listed SSRC)
 			for _, tr := range mp.a.pc.GetTransceivers() {
 				if s := tr.Sender(); s != nil && len(s.GetParameters().Encodings) > 0 {
 					data = append([]byte{}, data...)
-					binary.BigEndian.PutUint32(data[8:12], uint32(s.GetParameters().Encodings[0].SSRC))
+					ssrc := uint32(s.GetParameters().Encodings[0].SSRC)
+					binary.BigEndian.PutUint32(data[8:12], ssrc)
+					if len(data) >= 24 && string(data[12:16]) == "REMB" {
+						binary.BigEndian.PutUint32(data[20:24], ssrc)
+					}
 
 					break
 				}

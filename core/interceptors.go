@@ -38,9 +38,11 @@ var interceptorNames = map[string]interceptorSetup{
 	"twcc": func(_ *engine, m *webrtc.MediaEngine, r *interceptor.Registry) error {
 		return webrtc.ConfigureTWCCSender(m, r)
 	},
-	"gcc":     configureGCC,
-	"flexfec": configureFlexFEC,
-	"stats":   configureStats,
+	"gcc":           configureGCC,
+	"flexfec":       configureFlexFEC,
+	"stats":         configureStats,
+	"remb":          configureREMB,
+	"rembEstimator": configureREMBEstimator,
 }
 
 // defaultInterceptors apply when the configuration names none.
@@ -51,7 +53,7 @@ var defaultInterceptors = []string{"nack", "rtx", "rtcpReports", "twcc", "stats"
 // write (NACK, PLI, reports) passes through it and is counted; FlexFEC must
 // see packets before anything rewrites them (pion's ConfigureFlexFEC03).
 var interceptorOrder = []string{
-	"stats", "flexfec", "nack", "nackGenerator", "nackResponder", "rtx", "rtcpReports", "twcc", "gcc",
+	"stats", "flexfec", "nack", "nackGenerator", "nackResponder", "rtx", "rtcpReports", "twcc", "gcc", "remb", "rembEstimator",
 }
 
 func notAnInterceptor(*engine, *webrtc.MediaEngine, *interceptor.Registry) error { return nil }

@@ -48,6 +48,7 @@ type PeerConnection struct {
 	firSeq       atomic.Uint32 // FIR command sequence numbers
 	addTrackMu   sync.Mutex    // makes AddTrack's "already sent" check and the add one step
 	jitterStats  sync.Map      // *webrtc.TrackRemote → *jitterStats, with the "jitterBuffer" interceptor
+	rembIn       rembReceiver  // the last REMB received, so only changes are events
 }
 
 // NewPeerConnection creates a peer connection from a parsed configuration.

@@ -240,8 +240,8 @@ func (tr *Transceiver) sending(sender *webrtc.RTPSender, track *LocalTrack) {
 }
 
 // readRTCP reads one sender layer's RTCP, which also drives the
-// interceptors (NACK responder, reports, GCC), and turns PLI and FIR into
-// keyframe-request events.
+// interceptors (NACK responder, reports, GCC), turns PLI and FIR into
+// keyframe-request events and REMB into target-bitrate events.
 func (tr *Transceiver) readRTCP(sender *webrtc.RTPSender, rid string) {
 	for {
 		var packets []rtcp.Packet
@@ -255,11 +255,13 @@ func (tr *Transceiver) readRTCP(sender *webrtc.RTPSender, rid string) {
 			return
 		}
 		for _, pkt := range packets {
-			switch pkt.(type) {
+			switch pkt := pkt.(type) {
 			case *rtcp.PictureLossIndication:
 				tr.pc.events.post(&Event{Type: EventKeyframeRequest, Transceiver: tr, RID: rid, State: 0, StateName: "pli"})
 			case *rtcp.FullIntraRequest:
 				tr.pc.events.post(&Event{Type: EventKeyframeRequest, Transceiver: tr, RID: rid, State: 1, StateName: "fir"})
+			case *rtcp.ReceiverEstimatedMaximumBitrate:
+				tr.pc.onREMB(pkt, sender, rid)
 			}
 		}
 	}

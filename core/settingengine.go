@@ -44,6 +44,7 @@ type engine struct {
 	stats     stats.Getter          // with the "stats" interceptor
 	estimator cc.BandwidthEstimator // with "gcc"
 	rtx       bool                  // RTX codecs offered
+	remb      bool                  // goog-remb offered
 }
 
 // configureMedia offers the codecs and registers the named interceptors

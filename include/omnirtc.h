@@ -195,7 +195,9 @@ typedef enum omnirtc_event_type {
 	OMNIRTC_EVENT_TRACK_ENDED = 43,           /* final event of a remote track: its handle is already released */
 	OMNIRTC_EVENT_KEYFRAME_REQUEST = 44,      /* the remote asked a sender for a keyframe: transceiver, rid,
 	                                             state = 0 PLI / 1 FIR, text = "pli" / "fir" */
-	OMNIRTC_EVENT_TARGET_BITRATE = 45         /* "gcc" interceptor: value = the new target in bits per second */
+	OMNIRTC_EVENT_TARGET_BITRATE = 45         /* a new send bitrate target: value = bits per second, state =
+	                                             OMNIRTC_BITRATE_SOURCE_*, text = JSON {"source":"gcc"|"remb",
+	                                             "ssrcs":[…],"mids":[…]} (see "Track": interceptors) */
 } omnirtc_event_type_t;
 
 /*
@@ -205,7 +207,7 @@ typedef enum omnirtc_event_type {
  */
 typedef struct omnirtc_event {
 	int32_t type;              /* omnirtc_event_type_t */
-	int32_t state;             /* *_STATE events: the new state */
+	int32_t state;             /* *_STATE events: the new state; KEYFRAME_REQUEST, TARGET_BITRATE: see them */
 	omnirtc_peer_t peer;       /* always set */
 	omnirtc_channel_t channel; /* channel events and OMNIRTC_EVENT_DATA_CHANNEL */
 	const char *text;          /* see the event type; NUL-terminated */
@@ -222,6 +224,12 @@ typedef struct omnirtc_event {
 	int32_t keyframe;                  /* TRACK_FRAME: 1 if the frame decodes on its own (audio: always) */
 	int64_t value;                     /* TARGET_BITRATE: bits/s; TRACK_FRAME: packets lost before it */
 } omnirtc_event_t;
+
+/* OMNIRTC_EVENT_TARGET_BITRATE: where the target comes from (its state) */
+enum {
+	OMNIRTC_BITRATE_SOURCE_GCC = 0, /* the "gcc" interceptor's estimate, for everything the peer sends */
+	OMNIRTC_BITRATE_SOURCE_REMB = 1 /* a REMB from the remote receiver, for the streams its text lists */
+};
 
 /*
  * Event callback.  user_data is the pointer registered with it; the library
@@ -541,8 +549,21 @@ omnirtc_status_t omnirtc_channel_close(omnirtc_channel_t channel);
  *   "nack" (generator and responder), or "nackGenerator" / "nackResponder" alone,
  *   "rtx" (offer RTX so retransmissions go on their own SSRC), "rtcpReports"
  *   (sender/receiver reports), "twcc" (transport-wide feedback), "gcc"
- *   (bandwidth estimation: OMNIRTC_EVENT_TARGET_BITRATE), "flexfec" (FlexFEC-03
- *   protection of sent video), "stats"
+ *   (send-side bandwidth estimation over TWCC: OMNIRTC_EVENT_TARGET_BITRATE with
+ *   source "gcc" when the estimate changes), "remb" (offer goog-remb for video:
+ *   a REMB the remote receiver sends, as browsers do for video without
+ *   transport-cc, is OMNIRTC_EVENT_TARGET_BITRATE with source "remb", "ssrcs"
+ *   the streams its bitrate covers together and "mids" the media sections
+ *   sending them, when its bitrate or streams change; this peer's receivers
+ *   send REMB with omnirtc_track_request_bitrate), "rembEstimator" ("remb",
+ *   and once a second a REMB of this peer's own estimate for all the video it
+ *   receives with goog-remb: loss-based, not delay-based like libwebrtc's
+ *   (which needs abs-send-time, which pion does not send): over 10% of the
+ *   packets lost it asks for the received rate cut by half the loss, under 2%
+ *   for 8% over the larger of its last estimate and the received rate, at most
+ *   1.5 x the received rate + 10 kbit/s, in between its last; it notices a link that drops packets, not one that only
+ *   queues them; a REMB of omnirtc_track_request_bitrate holds until the next
+ *   estimate), "flexfec" (FlexFEC-03 protection of sent video), "stats"
  *   (the RTP statistics of omnirtc_peer_get_stats: inbound-rtp, outbound-rtp,
  *   remote-inbound-rtp, media-source; codec is always there).
  *   "jitterBuffer" (puts each received stream back in sequence order before
@@ -616,6 +637,23 @@ omnirtc_status_t omnirtc_track_set_receive(omnirtc_track_t track, const char *op
  * Errors: OMNIRTC_ERR_INVALID_STATE (audio track, peer closed), OMNIRTC_ERR_INVALID_HANDLE.
  */
 omnirtc_status_t omnirtc_track_request_keyframe(omnirtc_track_t track, int32_t fir);
+
+/*
+ * omnirtc_track_request_bitrate — send a REMB for a remote video track: the
+ * most, in bits per second, this receiver wants its sender to send on it.
+ * A sender with the "remb" interceptor sees OMNIRTC_EVENT_TARGET_BITRATE
+ * (source "remb"); a browser caps its encoder.  REMB carries 18 bits of
+ * mantissa, so bitrates of 262144 and more arrive rounded down to a multiple
+ * of a power of two (1234567 arrives as 1234560).  Send it again when the
+ * wanted bitrate changes, and periodically: REMB travels over UDP.  With
+ * "rembEstimator" the peer's next estimate, within a second, replaces it.
+ * Any thread.
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (bitrate <= 0), OMNIRTC_ERR_INVALID_STATE
+ * (audio track, goog-remb not negotiated: both peers need it, see "remb"
+ * above; peer closing), OMNIRTC_ERR_INVALID_HANDLE (a local track, a track
+ * that ended or whose peer closed).
+ */
+omnirtc_status_t omnirtc_track_request_bitrate(omnirtc_track_t track, int64_t bitrate);
 
 /*
  * omnirtc_track_get_info — a local track: {"id","kind","codec","streamId",

@@ -226,11 +226,20 @@ export interface EncodedFrameEvent extends Event {
   readonly lost: number;
 }
 
+/**
+ * 'targetbitrate': bitrate in bits per second, from source 'gcc' (the "gcc"
+ * interceptor's estimate, for everything the peer sends) or 'remb' (a REMB
+ * from the remote receiver: ssrcs are the streams it covers together, mids
+ * the transceivers sending them).
+ */
+export type TargetBitrateEvent = Event & { bitrate: number; source: 'gcc' | 'remb'; ssrcs: number[]; mids: string[] };
+
 /** A track the remote peer sends; dispatches 'frame' (or 'rtp') and 'ended'. */
 export class RemoteTrack extends EventTarget {
   readonly kind: 'audio' | 'video';
   readonly id: string;
   readonly rid: string;
+  readonly ssrc: number;
   readonly codec: RtpCodec;
   readonly readyState: 'live' | 'ended';
   onframe: ((event: EncodedFrameEvent) => void) | null;
@@ -238,6 +247,8 @@ export class RemoteTrack extends EventTarget {
   onended: ((event: Event) => void) | null;
   setReceiveMode(mode: 'frames' | 'rtp' | 'none', options?: { maxLate?: number; maxDelayMs?: number }): void;
   requestKeyframe(options?: { fir?: boolean }): void;
+  /** Sends a REMB (video, "remb" interceptor): the most the sender should send, in bits/s. */
+  requestBitrate(bitrate: number): void;
 }
 
 export interface RTCRtpEncodingParameters {
@@ -287,8 +298,8 @@ export interface RTCPeerConnection {
   /** How remote tracks arriving from now on deliver (applied from their first packet). */
   setTrackReceive(options: { mode: 'frames' | 'rtp' | 'none'; maxLate?: number; maxDelayMs?: number }): void;
   ontrack: ((event: RTCTrackEvent) => void) | null;
-  /** With the "gcc" interceptor: event.bitrate in bits per second. */
-  ontargetbitrate: ((event: Event & { bitrate: number }) => void) | null;
+  /** With the "gcc" or "remb" interceptor: a new send bitrate target. */
+  ontargetbitrate: ((event: TargetBitrateEvent) => void) | null;
 }
 
 /** Reads an IVF (VP8/VP9/AV1), Ogg/Opus or H264 Annex-B file frame by frame. */

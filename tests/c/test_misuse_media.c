@@ -83,6 +83,7 @@ static void media_calls_with(world_t *w, uint64_t h) {
 	H(omnirtc_track_set_receive(h, "{\"mode\":\"rtp\"}"));
 	H(omnirtc_track_request_keyframe(h, 0));
 	H(omnirtc_track_request_keyframe(h, 1));
+	H(omnirtc_track_request_bitrate(h, 500000));
 	/* as a peer, with a live track / transceiver */
 	H(omnirtc_peer_add_track(h, w->track, &tr));
 	H(omnirtc_peer_add_transceiver(h, "video", 0, NULL, &tr));
@@ -193,6 +194,7 @@ TEST(media_and_turn_functions_refuse_zero_stale_random_and_wrong_kind_handles) {
 	H(omnirtc_track_get_info(w.transceiver, &s), w.transceiver);
 	H(omnirtc_track_set_receive(w.track, "{}"), w.track); /* local, not remote */
 	H(omnirtc_track_request_keyframe(w.track, 0), w.track);
+	H(omnirtc_track_request_bitrate(w.track, 500000), w.track);
 	H(omnirtc_peer_add_track(w.track, w.track, &tr), w.track);
 	H(omnirtc_peer_add_track(w.peer, w.channel, &tr), w.channel);
 	H(omnirtc_peer_add_track(w.peer, w.transceiver, &tr), w.transceiver);

@@ -294,6 +294,11 @@ typedef struct {
 static rtrack_t rtracks[MAX_TRACKS];
 static int nrtracks;
 
+/* The target-bitrate events, as the "targets" reply's JSON array items. */
+#define MAX_TARGETS 256
+static char *targets[MAX_TARGETS];
+static int ntargets;
+
 /* A file played to the peer in real time, looped, by its own thread. */
 typedef struct {
 	char *path;
@@ -426,6 +431,15 @@ static void on_event(void *user_data, const omnirtc_event_t *e) {
 		break;
 	}
 	case OMNIRTC_EVENT_TRACK: on_track(e); break;
+	case OMNIRTC_EVENT_TARGET_BITRATE: { /* text: {"source",…}; value: bits/s */
+		char *item = NULL;
+		if (asprintf(&item, "{\"bitrate\":%lld,%s", (long long)e->value, e->text + 1) < 0) break;
+		pthread_mutex_lock(&mu);
+		if (ntargets < MAX_TARGETS) targets[ntargets++] = item;
+		else free(item);
+		pthread_mutex_unlock(&mu);
+		break;
+	}
 	case OMNIRTC_EVENT_TRACK_FRAME: {
 		pthread_mutex_lock(&mu);
 		rtrack_t *t = track_by_handle(e->track);
@@ -566,6 +580,35 @@ static void op_tracks(long id) {
 	fflush(stdout);
 	funlockfile(stdout);
 	pthread_mutex_unlock(&mu);
+}
+
+static void op_targets(long id) {
+	pthread_mutex_lock(&mu);
+	flockfile(stdout);
+	printf("{\"id\":%ld,\"ok\":true,\"targets\":[", id);
+	for (int i = 0; i < ntargets; i++) printf("%s%s", i ? "," : "", targets[i]);
+	puts("]}");
+	fflush(stdout);
+	funlockfile(stdout);
+	pthread_mutex_unlock(&mu);
+}
+
+/* A REMB of `bitrate` for every received video track. */
+static void op_request_bitrate(const char *m, long id) {
+	omnirtc_track_t video[MAX_TRACKS];
+	int n = 0;
+	pthread_mutex_lock(&mu);
+	for (int i = 0; i < nrtracks; i++)
+		if (rtracks[i].handle && strcmp(rtracks[i].kind, "video") == 0) video[n++] = rtracks[i].handle;
+	pthread_mutex_unlock(&mu);
+	for (int i = 0; i < n; i++) {
+		omnirtc_status_t s = omnirtc_track_request_bitrate(video[i], json_long(m, "bitrate", 0));
+		if (s != OMNIRTC_OK) {
+			emit_error(id, "omnirtc_track_request_bitrate", s);
+			return;
+		}
+	}
+	emit("{\"id\":%ld,\"ok\":true,\"tracks\":%d}", id, n);
 }
 
 static uint64_t now_us(void) {
@@ -735,6 +778,10 @@ static void handle(const char *m) {
 		op_state(id);
 	} else if (strcmp(op, "tracks") == 0) {
 		op_tracks(id);
+	} else if (strcmp(op, "targets") == 0) {
+		op_targets(id);
+	} else if (strcmp(op, "requestBitrate") == 0) {
+		op_request_bitrate(m, id);
 	} else if (strcmp(op, "stats") == 0) {
 		op_stats(id);
 	} else if (strcmp(op, "sendMedia") == 0) {

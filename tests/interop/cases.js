@@ -27,8 +27,9 @@ const cases = [];
 // browsers: only with these browsers (default: all).
 // languages: only with these library peers (default: all).
 // excluded: [browser, language] pairs left out, each with its reason in README.md.
-const add = (name, run, { mdns = false, browsers, languages, excluded = [] } = {}) =>
-  cases.push({ name, run, mdns, browsers, languages, excluded });
+// engine: keys of the library's "omnirtc" section for this case.
+const add = (name, run, { mdns = false, browsers, languages, excluded = [], engine = {} } = {}) =>
+  cases.push({ name, run, mdns, browsers, languages, excluded, engine });
 
 for (const offerer of BOTH) {
   add(`${offerer} offers; text both ways`, async (s) => {
@@ -240,6 +241,48 @@ add('the library sends VP8 and Opus that the browser decodes (getStats)', async 
   return `browser: VP8 framesDecoded ${first.v.framesDecoded} -> ${then.v.framesDecoded}, packetsReceived ` +
     `${first.v.packetsReceived} -> ${then.v.packetsReceived}; Opus packetsReceived ${first.a.packetsReceived} -> ${then.a.packetsReceived}`;
 }, { languages: MEDIA_LANGUAGES });
+
+// goog-remb and no transport-cc: the browser estimates on its receive side and
+// sends REMB, which the library raises as a target bitrate (source "remb").
+add('the library sends VP8 without transport-cc; the browser\'s REMB is its target bitrate', async (s) => {
+  const { video } = mediaFiles();
+  await s.side('library').call('sendMedia', { files: [video] });
+  await s.negotiate('library');
+  const { targets } = await poll(s, 'library', 'targets', ({ targets: ts }) => ts.some((t) => t.source === 'remb'), 30000);
+  const remb = targets.find((t) => t.source === 'remb');
+  assert.ok(remb.bitrate > 0, `REMB bitrate ${remb.bitrate}`);
+  assert.equal(remb.mids.length, 1, `the REMB covers the video track: ${JSON.stringify(remb)}`);
+  assert.ok(remb.ssrcs.length >= 1, 'the SSRCs it covers');
+  return `${targets.length} target(s), first REMB ${remb.bitrate} bit/s for mid ${remb.mids[0]}, ssrcs ${remb.ssrcs}`;
+}, { languages: MEDIA_LANGUAGES, engine: { interceptors: ['nack', 'rtx', 'rtcpReports', 'remb'] } });
+
+// The receiving side: the library's REMB caps what the browser's encoder
+// targets (outbound-rtp targetBitrate, which Firefox does not report), with
+// goog-remb and no transport-cc. The target is first seen above twice the
+// cap (Chromium starts at 300 kbit/s), so the drop is the REMB's doing.
+add('the library receives the browser\'s camera without transport-cc; its REMB caps the browser\'s target bitrate', async (s) => {
+  await s.side('browser').call('addMedia', { video: true, codec: 'VP8' });
+  await s.negotiate('browser');
+  await poll(s, 'library', 'tracks', ({ tracks }) => tracks.some((t) => t.kind === 'video' && t.frames > 0));
+  const cap = 100000;
+  const target = async () => rtpStats((await s.side('browser').call('stats')).report, 'outbound-rtp')
+    .find((r) => r.kind === 'video')?.targetBitrate;
+  let before = await target();
+  for (const deadline = Date.now() + 15000; !(before >= 2 * cap); before = await target()) {
+    if (Date.now() > deadline) throw new Error(`the browser's targetBitrate stayed ${before}, under twice ${cap}`);
+    await sleep(250);
+  }
+  const deadline = Date.now() + 15000;
+  let now = before;
+  // REMB goes over UDP: sent again each round, as a receiver would.
+  while (!(now > 0 && now <= cap)) {
+    if (Date.now() > deadline) throw new Error(`the browser's targetBitrate stayed ${now} (before ${before}), over the REMB's ${cap}`);
+    assert.equal((await s.side('library').call('requestBitrate', { bitrate: cap })).tracks, 1);
+    await sleep(250);
+    now = await target();
+  }
+  return `browser targetBitrate ${before} -> ${now} bit/s under a REMB of ${cap}`;
+}, { languages: MEDIA_LANGUAGES, browsers: ['chromium'], engine: { interceptors: ['nack', 'rtx', 'rtcpReports', 'remb'] } });
 
 add('simulcast from the browser (1280x720 canvas, rids q/h/f) received as three layers', async (s) => {
   const rids = ['q', 'h', 'f'];

@@ -56,7 +56,7 @@ for (const browserName of BROWSER_NAMES) {
           const library = libraryPeer(language, `${language}-${n}`);
           const s = new Session(browser, library, { withholdLibraryCandidates: mode.withholdLibraryCandidates });
           try {
-            await s.create(mode.config);
+            await s.create({ ...mode.config, omnirtc: { ...mode.config.omnirtc, ...c.engine } });
             const summary = await c.run(s); // media cases return their counts
             if (summary) t.diagnostic(summary);
             mode.checkHosts(s.browserHosts);

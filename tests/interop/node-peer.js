@@ -65,6 +65,8 @@ class TrackTally {
 }
 
 const received = []; // TrackTally per remote track
+const targets = []; // what each 'targetbitrate' event carried
+const remoteVideo = []; // RemoteTrack per received video track
 const local = []; // EncodedTrack per sent file
 let playing = true;
 
@@ -88,10 +90,15 @@ async function play(path, track) {
 
 let pc = null;
 const media = {
-  created: (peer) => { pc = peer; pc.setTrackReceive({ mode: 'frames' }); },
+  created: (peer) => {
+    pc = peer;
+    pc.setTrackReceive({ mode: 'frames' });
+    pc.addEventListener('targetbitrate', ({ bitrate, source, ssrcs, mids }) => targets.push({ bitrate, source, ssrcs, mids }));
+  },
   track: ({ track }) => {
     const tally = new TrackTally(track);
     received.push(tally);
+    if (track.kind === 'video') remoteVideo.push(track);
     emit({ ev: 'track', kind: track.kind, rid: tally.rid, id: track.id, codec: track.codec });
     track.addEventListener('frame', (e) => tally.add(e.data, e.keyframe, e.lost));
     track.addEventListener('ended', () => { tally.ended = true; });
@@ -114,6 +121,11 @@ const media = {
       return {};
     },
     tracks: () => ({ tracks: received.map((t) => t.result()) }),
+    targets: () => ({ targets }),
+    requestBitrate: ({ bitrate }) => {
+      for (const track of remoteVideo) track.requestBitrate(bitrate);
+      return { tracks: remoteVideo.length };
+    },
   },
 };
 

@@ -6,6 +6,7 @@ carries every candidate and none is trickled."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import random
 import sys
@@ -117,6 +118,8 @@ class Agent:
         self.tracks: list[TrackTally] = []
         self.players: list[asyncio.Task[None]] = []
         self.local_tracks: list[LocalTrack] = []
+        self.remote_video: list[RemoteStreamTrack] = []
+        self.targets: list[dict[str, Any]] = []  # what each targetbitrate event carried
 
     def tally(self, label: str) -> Tally:
         return self.received.setdefault(label, Tally())
@@ -159,6 +162,7 @@ class Agent:
         pc.on("datachannel", lambda channel: self.adopt(channel, True))
         pc.setTrackReceive("frames")
         pc.on("track", self.on_track)
+        pc.on("targetbitrate", lambda t: self.targets.append(dataclasses.asdict(t)))
         pc.on("signalingstatechange", lambda: emit({"ev": "signaling", "state": pc.signalingState}))
         pc.on("iceconnectionstatechange", lambda: emit({"ev": "ice", "state": pc.iceConnectionState}))
         pc.on("connectionstatechange", lambda: emit({"ev": "connection", "state": pc.connectionState}))
@@ -227,6 +231,8 @@ class Agent:
     def on_track(self, track: RemoteStreamTrack) -> None:
         tally = TrackTally(track)
         self.tracks.append(tally)
+        if track.kind == "video":
+            self.remote_video.append(track)
         emit({"ev": "track", "kind": track.kind, "rid": track.rid, "id": track.id, "codec": track.codec})
 
         async def read() -> None:
@@ -264,6 +270,14 @@ class Agent:
 
     async def op_tracks(self, m: dict[str, Any]) -> dict[str, Any]:
         return {"tracks": [t.result() for t in self.tracks]}
+
+    async def op_targets(self, m: dict[str, Any]) -> dict[str, Any]:
+        return {"targets": self.targets}
+
+    async def op_requestBitrate(self, m: dict[str, Any]) -> dict[str, Any]:
+        for track in self.remote_video:
+            track.requestBitrate(m["bitrate"])
+        return {"tracks": len(self.remote_video)}
 
     async def op_stats(self, m: dict[str, Any]) -> dict[str, Any]:
         assert self.pc is not None

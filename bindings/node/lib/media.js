@@ -55,6 +55,7 @@ class RemoteTrack extends EventTarget {
     this.kind = info.kind;
     this.id = info.id;
     this.rid = info.rid;
+    this.ssrc = info.ssrc;
     this.codec = info.codec;
     this.readyState = 'live';
     this.muted = false;
@@ -68,6 +69,16 @@ class RemoteTrack extends EventTarget {
   /** Asks the sender for a keyframe: a PLI, or a FIR with {fir: true}. */
   requestKeyframe({ fir = false } = {}) {
     w3c(() => native.trackRequestKeyframe(this._handle, Boolean(fir)));
+  }
+
+  /**
+   * Sends a REMB: the most, in bits per second, this receiver wants the
+   * sender to send on this video track (needs the "remb" interceptor). The
+   * sender's peer fires 'targetbitrate' with source 'remb'.
+   */
+  requestBitrate(bitrate) {
+    if (!Number.isSafeInteger(bitrate)) throw new TypeError('bitrate must be an integer number of bits per second');
+    w3c(() => native.trackRequestBitrate(this._handle, bitrate));
   }
 
   _ended() {
@@ -194,7 +205,8 @@ class PeerMedia {
       const sender = this.#transceivers.get(media.transceiver)?.sender;
       sender?.dispatchEvent(new MediaDataEvent('keyframerequest', { request: text, rid: media.rid }));
     } else if (type === EVENT.targetBitrate) {
-      this.#pc.dispatchEvent(new MediaDataEvent('targetbitrate', { bitrate: media.value }));
+      const { source, ssrcs = [], mids = [] } = JSON.parse(text);
+      this.#pc.dispatchEvent(new MediaDataEvent('targetbitrate', { bitrate: media.value, source, ssrcs, mids }));
     } else {
       const track = this.#tracks.get(media.track);
       if (!track) return;

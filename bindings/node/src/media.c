@@ -95,6 +95,16 @@ static napi_value track_request_keyframe(napi_env env, napi_callback_info info) 
 	return NULL;
 }
 
+/* trackRequestBitrate(track, bitrate) */
+static napi_value track_request_bitrate(napi_env env, napi_callback_info info) {
+	napi_value argv[2];
+	args(env, info, 2, argv);
+	int64_t bitrate = 0;
+	napi_get_value_int64(env, argv[1], &bitrate);
+	CALL(omnirtc_track_request_bitrate(to_handle(env, argv[0]), bitrate));
+	return NULL;
+}
+
 /* addTransceiver(peer, kind | null, track | 0, initJson) -> transceiver handle;
  * with kind undefined and no init it is addTrack. */
 static napi_value add_transceiver(napi_env env, napi_callback_info info) {
@@ -248,6 +258,7 @@ void media_register(napi_env env, napi_value exports) {
 	    {"trackWrite", track_write},
 	    {"trackSetReceive", track_set_receive},
 	    {"trackRequestKeyframe", track_request_keyframe},
+	    {"trackRequestBitrate", track_request_bitrate},
 	    {"trackInfo", track_info},
 	    {"trackClose", track_close},
 	    {"addTransceiver", add_transceiver},

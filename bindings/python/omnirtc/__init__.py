@@ -6,6 +6,7 @@ import atexit
 
 from . import _native
 from ._version import __version__
+from .bitratetarget import BitrateTarget
 from .exceptions import (
     Error,
     ForkedError,
@@ -53,6 +54,7 @@ def generate_certificate() -> str:
 atexit.register(_native.lib.omnirtc_shutdown)
 
 __all__ = [
+    "BitrateTarget",
     "EncodedFrame",
     "Error",
     "ForkedError",

@@ -129,6 +129,7 @@ _PROTOTYPES = {
     "omnirtc_track_write_rtp": (c_status, [c_handle, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t]),
     "omnirtc_track_set_receive": (c_status, [c_handle, ctypes.c_char_p]),
     "omnirtc_track_request_keyframe": (c_status, [c_handle, ctypes.c_int32]),
+    "omnirtc_track_request_bitrate": (c_status, [c_handle, ctypes.c_int64]),
     "omnirtc_track_get_info": (c_status, [c_handle, _P(ctypes.c_void_p)]),
     "omnirtc_track_close": (c_status, [c_handle]),
     "omnirtc_peer_add_track": (c_status, [c_handle, c_handle, _P(c_handle)]),

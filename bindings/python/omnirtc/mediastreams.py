@@ -113,6 +113,7 @@ class RemoteStreamTrack(MediaStreamTrack):
         super().__init__(info.get("kind", ""), info.get("id", ""))
         self._handle = handle
         self.rid: str = info.get("rid", "")
+        self.ssrc: int = info.get("ssrc", 0)
         self.streamIds: list[str] = info.get("streamIds", [])
         self.codec: dict[str, Any] = info.get("codec", {})
         self._queue: deque[Union[EncodedFrame, bytes]] = deque(maxlen=MAX_QUEUED)
@@ -130,6 +131,16 @@ class RemoteStreamTrack(MediaStreamTrack):
     def requestKeyframe(self, fir: bool = False) -> None:
         """Ask the sender for a keyframe with a PLI (or a FIR)."""
         _native.check(_native.lib.omnirtc_track_request_keyframe(self._handle, int(fir)))
+
+    def requestBitrate(self, bitrate: int) -> None:
+        """Send a REMB: the most, in bits per second, this receiver wants the
+        sender to send on this video track (needs the "remb" interceptor).
+        A sender with "remb" gets a ``targetbitrate`` event."""
+        if isinstance(bitrate, bool) or not isinstance(bitrate, int):
+            raise TypeError(f"bitrate must be an int (bits per second), not {type(bitrate).__name__}")
+        if bitrate >= 2**63:
+            raise ValueError("bitrate must be below 2**63 bits per second")
+        _native.check(_native.lib.omnirtc_track_request_bitrate(self._handle, bitrate))
 
     def _push(self, item: Union[EncodedFrame, bytes]) -> None:
         self._queue.append(item)

@@ -2,7 +2,8 @@
 
 Events: ``datachannel``, ``track``, ``icecandidate``, ``icegatheringstatechange``,
 ``iceconnectionstatechange``, ``connectionstatechange``, ``signalingstatechange``,
-``negotiationneeded`` and, with the "gcc" interceptor, ``targetbitrate``.
+``negotiationneeded`` and, with the "gcc" or "remb" interceptor, ``targetbitrate``
+(a :class:`BitrateTarget`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import weakref
 from typing import Any, Optional
 
 from . import _bridge, _native
+from .bitratetarget import BitrateTarget
 from .events import EventEmitter
 from .exceptions import InvalidHandleError, InvalidStateError
 from .rtcconfiguration import RTCConfiguration
@@ -338,7 +340,7 @@ class RTCPeerConnection(EventEmitter):
                 transceiver.sender.emit("keyframerequest", event.text, event.rid or "")
             return
         if t == _native.TARGET_BITRATE:
-            self.emit("targetbitrate", event.value)
+            self.emit("targetbitrate", BitrateTarget._from_event(event.value, event.text or "{}"))
             return
         track = self._remote_tracks.get(event.track)
         if track is None:

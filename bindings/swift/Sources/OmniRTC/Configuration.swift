@@ -121,7 +121,9 @@ public struct EngineSettings: Sendable, Equatable {
     public var sctpMaxMessageSize: Int?
     /// UDP socket buffer size to ask for (0: the OS default).
     public var udpBufferSize: Int?
-    /// "nack", "rtx", "rtcpReports", "twcc", "gcc", "flexfec", "stats", "jitterBuffer" (see omnirtc.h).
+    /// Interceptor names: "nack", "nackGenerator", "nackResponder", "rtx",
+    /// "rtcpReports", "twcc", "gcc", "remb", "rembEstimator", "flexfec", "stats",
+    /// "jitterBuffer" (see the header).
     public var interceptors: [String]?
     /// Options of the "jitterBuffer" interceptor.
     public var jitterBuffer: JitterBufferSettings?

@@ -85,7 +85,7 @@ final class PeerSink: Sendable {
     let negotiationNeeded = Pipe<Void>()
     let dataChannels = Pipe<DataChannel>()
     let tracks = Pipe<RemoteTrack>()
-    let targetBitrates = Pipe<Int>(bufferingPolicy: .bufferingNewest(64))
+    let targetBitrates = Pipe<BitrateTarget>(bufferingPolicy: .bufferingNewest(64))
 
     struct State: Sendable {
         var signaling = SignalingState.stable

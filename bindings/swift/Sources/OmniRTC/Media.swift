@@ -243,6 +243,16 @@ public final class RemoteTrack: Sendable {
     public func requestKeyframe(fir: Bool = false) throws(OmniRTCError) {
         try check(omnirtc_track_request_keyframe(sink.handle, fir ? 1 : 0))
     }
+
+    /// Sends a REMB: the most, in bits per second, this receiver wants the
+    /// sender to send on this video track (needs the "remb" interceptor; a
+    /// sender with it gets a ``BitrateTarget`` with source `.remb`). Throws
+    /// ``OmniRTCError/invalidArgument(_:)`` for a bitrate of 0 or less,
+    /// ``OmniRTCError/invalidState(_:)`` for audio, REMB not negotiated or a
+    /// closed peer, ``OmniRTCError/invalidHandle(_:)`` once the track ended.
+    public func requestBitrate(_ bitrate: Int) throws(OmniRTCError) {
+        try check(omnirtc_track_request_bitrate(sink.handle, Int64(bitrate)))
+    }
 }
 
 /// W3C `RTCRtpTransceiver`. Its state is the library's, read on each access;
@@ -321,9 +331,9 @@ public final class RtpSender: Sendable {
 extension PeerConnection {
     /// Remote tracks as they arrive (one per simulcast layer).
     public var tracks: AsyncStream<RemoteTrack> { sink.tracks.stream }
-    /// With the "gcc" interceptor: the estimated target bitrate, in bits per
-    /// second, for the application's encoder.
-    public var targetBitrates: AsyncStream<Int> { sink.targetBitrates.stream }
+    /// With the "gcc" or "remb" interceptor: new targets for the
+    /// application's encoder, from GCC's estimate or the remote's REMB.
+    public var targetBitrates: AsyncStream<BitrateTarget> { sink.targetBitrates.stream }
 
     /// How remote tracks arriving from now on are delivered (default: frames).
     public var trackReceive: TrackReceive {

@@ -119,7 +119,7 @@ extension PeerSink {
             let request = KeyframeRequest(method: e.state == 1 ? .fir : .pli, rid: e.rid.map { String(cString: $0) } ?? "")
             transceiver(e.transceiver).keyframeRequests.continuation.yield(request)
         case code(OMNIRTC_EVENT_TARGET_BITRATE):
-            targetBitrates.continuation.yield(Int(e.value))
+            targetBitrates.continuation.yield(BitrateTarget(bitrate: e.value, json: text(e.text)))
         default:
             break
         }

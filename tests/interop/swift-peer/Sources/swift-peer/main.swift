@@ -165,6 +165,8 @@ actor Agent {
     var tail: Task<Void, Never>? // the last signaling step
     var tallies: [TrackTally] = [] // per remote track, in arrival order
     var local: [LocalTrack] = [] // per sent file
+    var remoteVideo: [RemoteTrack] = []
+    var targets: [[String: Any]] = [] // what each BitrateTarget carried
     var playing = true
 
     func peer() throws -> PeerConnection {
@@ -239,6 +241,10 @@ actor Agent {
             return ["report": try JSONSerialization.jsonObject(with: json)]
         case "sendMedia": return try sendMedia(m["files"] as? [String] ?? [])
         case "tracks": return ["tracks": tallies.map(\.result)]
+        case "targets": return ["targets": targets]
+        case "requestBitrate":
+            for track in remoteVideo { try track.requestBitrate(m["bitrate"] as? Int ?? 0) }
+            return ["tracks": remoteVideo.count]
         default: // addMedia is the browser's
             throw ProtocolError(description: "unknown op '\(op)'")
         }
@@ -262,6 +268,11 @@ actor Agent {
         Task { for await channel in pc.dataChannels { self.adopt(channel, remote: true) } }
         pc.trackReceive = .frames // reassembled frames from the first packet
         Task { for await track in pc.tracks { self.adopt(track) } }
+        Task {
+            for await t in pc.targetBitrates {
+                self.targets.append(["bitrate": t.bitrate, "source": t.source.rawValue, "ssrcs": t.ssrcs.map { Int($0) }, "mids": t.mids])
+            }
+        }
         return [:]
     }
 
@@ -270,6 +281,7 @@ actor Agent {
         let codec = track.codec
         let index = tallies.count
         tallies.append(TrackTally(kind: track.kind.rawValue, rid: track.rid ?? "", mimeType: codec.mimeType))
+        if track.kind == .video { remoteVideo.append(track) }
         emit(["ev": "track", "kind": track.kind.rawValue, "rid": track.rid ?? "", "id": track.id,
               "codec": ["mimeType": codec.mimeType, "clockRate": Int(codec.clockRate), "channels": Int(codec.channels),
                         "sdpFmtpLine": codec.sdpFmtpLine, "payloadType": Int(codec.payloadType)]])
