@@ -62,7 +62,9 @@ func ParseReceiveOptions(text []byte) (ReceiveOptions, error) {
 // RemoteTrack is a track the remote peer sends: one per SSRC (per rid with
 // simulcast). It is read on its own goroutine from the moment its
 // EventTrack was delivered, so the receive mode set inside that event's
-// handler applies from the first packet.
+// handler applies from the first packet. That goroutine runs the handler for
+// the track's EventTrackRTP and EventTrackFrame itself, serialized with the
+// peer connection's other events, in an Event valid only during the call.
 type RemoteTrack struct {
 	pc          *PeerConnection
 	t           *webrtc.TrackRemote
@@ -71,6 +73,7 @@ type RemoteTrack struct {
 	maxLate     atomic.Uint32
 	maxDelay    atomic.Int64 // time.Duration
 	ready       chan struct{}
+	reader      uint64 // goroutine id of run, which delivers the track's media
 }
 
 // RemoteInfo describes a remote track, as in the track event.
@@ -141,10 +144,12 @@ func (r *RemoteTrack) run() {
 	case <-r.pc.done:
 		return
 	}
+	r.reader = goroutineID()
 	var builder *samplebuilder.SampleBuilder
 	var built [2]int64 // the maxLate and maxDelay it was built with
 	var lastSeq uint16
 	buf := make([]byte, maxPacket)
+	e := &Event{} // reused: media events are valid only during the handler
 	for {
 		n, _, err := r.t.Read(buf)
 		if err != nil {
@@ -152,12 +157,12 @@ func (r *RemoteTrack) run() {
 		}
 		switch r.mode.Load() {
 		case receiveRTP:
-			packet := append([]byte(nil), buf[:n]...)
 			var ts uint32
 			if n >= 8 {
-				ts = uint32(packet[4])<<24 | uint32(packet[5])<<16 | uint32(packet[6])<<8 | uint32(packet[7])
+				ts = uint32(buf[4])<<24 | uint32(buf[5])<<16 | uint32(buf[6])<<8 | uint32(buf[7])
 			}
-			if !r.pc.events.postMessage(&Event{Type: EventTrackRTP, RemoteTrack: r, Data: packet, Timestamp: ts}) {
+			*e = Event{Type: EventTrackRTP, RemoteTrack: r, Data: buf[:n], Timestamp: ts}
+			if !r.pc.events.deliver(r.reader, e) {
 				return
 			}
 		case receiveFrames:
@@ -170,32 +175,32 @@ func (r *RemoteTrack) run() {
 			}
 			if d := p.SequenceNumber - lastSeq; d > seqJump && d < 65536-seqJump {
 				builder.Flush()
-				if !r.popFrames(builder) {
+				if !r.popFrames(builder, e) {
 					return
 				}
 				builder = r.newBuilder(uint16(built[0]), time.Duration(built[1]))
 			}
 			lastSeq = p.SequenceNumber
 			builder.Push(p)
-			if !r.popFrames(builder) {
+			if !r.popFrames(builder, e) {
 				return
 			}
 		}
 	}
 	if builder != nil {
 		builder.Flush()
-		r.popFrames(builder)
+		r.popFrames(builder, e)
 	}
 	r.pc.events.post(&Event{Type: EventTrackEnded, RemoteTrack: r})
 }
 
-// popFrames delivers every frame the builder completed; false once the
-// peer connection is closed.
-func (r *RemoteTrack) popFrames(b *samplebuilder.SampleBuilder) bool {
+// popFrames delivers every frame the builder completed, in e; false once
+// the peer connection is closed.
+func (r *RemoteTrack) popFrames(b *samplebuilder.SampleBuilder, e *Event) bool {
 	for s := b.Pop(); s != nil; s = b.Pop() {
-		e := &Event{Type: EventTrackFrame, RemoteTrack: r, Data: s.Data, Timestamp: s.PacketTimestamp,
+		*e = Event{Type: EventTrackFrame, RemoteTrack: r, Data: s.Data, Timestamp: s.PacketTimestamp,
 			Keyframe: isKeyframe(r.t.Codec().MimeType, s.Data), Value: int64(s.PrevDroppedPackets)}
-		if !r.pc.events.postMessage(e) {
+		if !r.pc.events.deliver(r.reader, e) {
 			return false
 		}
 	}
