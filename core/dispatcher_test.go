@@ -119,3 +119,164 @@ func TestFinishFromInsideTheHandlerReturnsAtOnce(t *testing.T) {
 		t.Fatal("finish from inside the handler deadlocked")
 	}
 }
+
+func TestDeliverRunsOnTheCallerOneAtATime(t *testing.T) {
+	var mu sync.Mutex
+	busy := false
+	counts := map[EventType]int{}
+	var d *dispatcher
+	d = newDispatcher(func(e *Event) {
+		mu.Lock()
+		if busy {
+			t.Error("handler ran concurrently with itself")
+		}
+		busy = true
+		mu.Unlock()
+		if !d.inHandler() {
+			t.Error("inHandler is false inside the handler")
+		}
+		if e.Type == EventTrackRTP && uint64(e.Value) != goroutineID() {
+			t.Error("a delivered event ran on another goroutine than its caller's")
+		}
+		mu.Lock()
+		busy = false
+		counts[e.Type]++
+		mu.Unlock()
+	})
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			gid := goroutineID()
+			for i := 0; i < 200; i++ {
+				if !d.deliver(gid, &Event{Type: EventTrackRTP, Value: int64(gid)}) {
+					t.Error("deliver refused before stop")
+				}
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 200; i++ {
+				d.post(&Event{Type: EventSignalingState})
+			}
+		}()
+	}
+	wg.Wait()
+	if d.inHandler() {
+		t.Error("inHandler is true outside the handler")
+	}
+	d.post(&Event{Type: EventNegotiationNeeded})
+	for {
+		mu.Lock()
+		n := counts[EventNegotiationNeeded]
+		mu.Unlock()
+		if n == 1 {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	d.finish(&Event{Type: EventPeerClosed})
+	if counts[EventTrackRTP] != 800 || counts[EventSignalingState] != 800 || counts[EventPeerClosed] != 1 {
+		t.Fatalf("delivered %v", counts)
+	}
+	if d.deliver(goroutineID(), &Event{Type: EventTrackRTP}) {
+		t.Fatal("deliver accepted after finish")
+	}
+}
+
+func TestDeliveringFloodDoesNotStarveQueuedEvents(t *testing.T) {
+	got := make(chan struct{}, 1)
+	d := newDispatcher(func(e *Event) {
+		if e.Type == EventNegotiationNeeded {
+			got <- struct{}{}
+		}
+	})
+	stop := make(chan struct{})
+	flooding := make(chan struct{})
+	go func() {
+		defer close(flooding)
+		gid := goroutineID()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				d.deliver(gid, &Event{Type: EventTrackRTP})
+			}
+		}
+	}()
+	d.post(&Event{Type: EventNegotiationNeeded})
+	select {
+	case <-got:
+	case <-time.After(5 * time.Second):
+		t.Error("a queued event waited behind delivered ones")
+	}
+	close(stop)
+	<-flooding
+	d.finish(&Event{Type: EventPeerClosed})
+}
+
+func TestFinishWaitsForAnInFlightDelivery(t *testing.T) {
+	entered, release := make(chan struct{}), make(chan struct{})
+	finals := make(chan struct{}, 1)
+	d := newDispatcher(func(e *Event) {
+		switch e.Type {
+		case EventTrackRTP:
+			close(entered)
+			<-release
+		case EventPeerClosed:
+			finals <- struct{}{}
+		}
+	})
+	delivered := make(chan bool)
+	go func() { delivered <- d.deliver(goroutineID(), &Event{Type: EventTrackRTP}) }()
+	<-entered
+	finished := make(chan struct{})
+	go func() {
+		d.finish(&Event{Type: EventPeerClosed})
+		close(finished)
+	}()
+	select {
+	case <-finished:
+		t.Fatal("finish returned while a delivery was in the handler")
+	case <-finals:
+		t.Fatal("the final event ran beside a delivery")
+	case <-time.After(100 * time.Millisecond):
+	}
+	close(release)
+	if !<-delivered {
+		t.Fatal("the in-flight delivery reported a refusal")
+	}
+	<-finished
+	<-finals
+	if d.deliver(goroutineID(), &Event{Type: EventTrackRTP}) {
+		t.Fatal("deliver accepted after finish")
+	}
+}
+
+func TestFinishFromInsideADeliveryReturnsAtOnce(t *testing.T) {
+	var d *dispatcher
+	var order []EventType
+	d = newDispatcher(func(e *Event) {
+		order = append(order, e.Type)
+		if e.Type == EventTrackRTP {
+			d.finish(&Event{Type: EventPeerClosed}) // must not wait for itself
+			order = append(order, EventTrackEnded)  // marks finish's return
+		}
+	})
+	returned := make(chan bool)
+	go func() { returned <- d.deliver(goroutineID(), &Event{Type: EventTrackRTP}) }()
+	select {
+	case ok := <-returned:
+		if !ok {
+			t.Fatal("the delivery was refused")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("finish from inside a delivery deadlocked")
+	}
+	<-d.done
+	if len(order) != 3 || order[1] != EventTrackEnded || order[2] != EventPeerClosed {
+		t.Fatalf("events in order %v, want the final one after the delivery returned", order)
+	}
+}

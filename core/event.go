@@ -32,7 +32,9 @@ const (
 )
 
 // Event is one notification from a peer connection or one of its channels.
-// Data is owned by the handler once delivered.
+// Data is owned by the handler once delivered, except that EventTrackRTP and
+// EventTrackFrame (the event and its Data) are valid only during the handler
+// call: the track's reader reuses them for the next packet.
 type Event struct {
 	Type    EventType
 	Channel *DataChannel // channel events and EventDataChannel

@@ -24,6 +24,11 @@ func newRecorder() *recorder {
 }
 
 func (r *recorder) handle(e *Event) {
+	if e.Type == EventTrackRTP || e.Type == EventTrackFrame { // valid only during the call
+		kept := *e
+		kept.Data = append([]byte(nil), e.Data...)
+		e = &kept
+	}
 	r.mu.Lock()
 	hook := r.hook
 	r.mu.Unlock()

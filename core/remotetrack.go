@@ -63,7 +63,9 @@ func ParseReceiveOptions(text []byte) (ReceiveOptions, error) {
 // RemoteTrack is a track the remote peer sends: one per SSRC (per rid with
 // simulcast). It is read on its own goroutine from the moment its
 // EventTrack was delivered, so the receive mode set inside that event's
-// handler applies from the first packet.
+// handler applies from the first packet. That goroutine runs the handler for
+// the track's EventTrackRTP and EventTrackFrame itself, serialized with the
+// peer connection's other events, in an Event valid only during the call.
 type RemoteTrack struct {
 	pc          *PeerConnection
 	t           *webrtc.TrackRemote
@@ -73,6 +75,7 @@ type RemoteTrack struct {
 	maxDelay    atomic.Int64  // time.Duration
 	jitter      *jitterBuffer // with the "jitterBuffer" interceptor
 	ready       chan struct{}
+	reader      uint64 // goroutine id of run, which delivers the track's media
 }
 
 // RemoteInfo describes a remote track, as in the track event.
@@ -147,7 +150,8 @@ func (r *RemoteTrack) run() {
 	case <-r.pc.done:
 		return
 	}
-	d := &delivery{r: r}
+	r.reader = goroutineID()
+	d := &delivery{r: r, e: &Event{}}
 	read := r.readDirect
 	if r.jitter != nil {
 		defer r.pc.jitterStats.Delete(r.t)
@@ -158,7 +162,7 @@ func (r *RemoteTrack) run() {
 	}
 	if d.builder != nil {
 		d.builder.Flush()
-		r.popFrames(d.builder)
+		r.popFrames(d.builder, d.e)
 	}
 	r.pc.events.post(&Event{Type: EventTrackEnded, RemoteTrack: r})
 }
@@ -172,22 +176,23 @@ func (r *RemoteTrack) readDirect(d *delivery) bool {
 		if err != nil {
 			return true
 		}
-		if r.mode.Load() != receiveNone && !d.deliver(append([]byte(nil), buf[:n]...)) {
+		if !d.deliver(buf[:n]) {
 			return false
 		}
 	}
 }
 
 // delivery hands read packets to the application in the track's receive
-// mode.
+// mode, on run's goroutine.
 type delivery struct {
 	r       *RemoteTrack
+	e       *Event // reused: media events are valid only during the handler
 	builder *samplebuilder.SampleBuilder
 	built   [2]int64 // the maxLate and maxDelay it was built with
 	lastSeq uint16
 }
 
-// deliver hands over one packet, which it keeps; false once the peer
+// deliver hands over one packet, copying what it keeps; false once the peer
 // connection is closed.
 func (d *delivery) deliver(packet []byte) bool {
 	r := d.r
@@ -197,19 +202,20 @@ func (d *delivery) deliver(packet []byte) bool {
 		if len(packet) >= 8 {
 			ts = binary.BigEndian.Uint32(packet[4:])
 		}
+		*d.e = Event{Type: EventTrackRTP, RemoteTrack: r, Data: packet, Timestamp: ts}
 
-		return r.pc.events.postMessage(&Event{Type: EventTrackRTP, RemoteTrack: r, Data: packet, Timestamp: ts})
+		return r.pc.events.deliver(r.reader, d.e)
 	case receiveFrames:
 		if want := [2]int64{int64(r.maxLate.Load()), r.maxDelay.Load()}; d.builder == nil || want != d.built {
 			d.builder, d.built = r.newBuilder(uint16(want[0]), time.Duration(want[1])), want
 		}
 		p := &rtp.Packet{}
-		if p.Unmarshal(packet) != nil {
+		if p.Unmarshal(append([]byte(nil), packet...)) != nil {
 			return true
 		}
 		if gap := p.SequenceNumber - d.lastSeq; gap > seqJump && gap < 65536-seqJump {
 			d.builder.Flush()
-			if !r.popFrames(d.builder) {
+			if !r.popFrames(d.builder, d.e) {
 				return false
 			}
 			d.builder = r.newBuilder(uint16(d.built[0]), time.Duration(d.built[1]))
@@ -217,19 +223,19 @@ func (d *delivery) deliver(packet []byte) bool {
 		d.lastSeq = p.SequenceNumber
 		d.builder.Push(p)
 
-		return r.popFrames(d.builder)
+		return r.popFrames(d.builder, d.e)
 	}
 
 	return true
 }
 
-// popFrames delivers every frame the builder completed; false once the
-// peer connection is closed.
-func (r *RemoteTrack) popFrames(b *samplebuilder.SampleBuilder) bool {
+// popFrames delivers every frame the builder completed, in e; false once
+// the peer connection is closed.
+func (r *RemoteTrack) popFrames(b *samplebuilder.SampleBuilder, e *Event) bool {
 	for s := b.Pop(); s != nil; s = b.Pop() {
-		e := &Event{Type: EventTrackFrame, RemoteTrack: r, Data: s.Data, Timestamp: s.PacketTimestamp,
+		*e = Event{Type: EventTrackFrame, RemoteTrack: r, Data: s.Data, Timestamp: s.PacketTimestamp,
 			Keyframe: isKeyframe(r.t.Codec().MimeType, s.Data), Value: int64(s.PrevDroppedPackets)}
-		if !r.pc.events.postMessage(e) {
+		if !r.pc.events.deliver(r.reader, e) {
 			return false
 		}
 	}

@@ -541,9 +541,13 @@ omnirtc_status_t omnirtc_channel_close(omnirtc_channel_t channel);
  * several peers, and lives until omnirtc_track_close.  Remote tracks arrive
  * in OMNIRTC_EVENT_TRACK with a new handle that lives until
  * OMNIRTC_EVENT_TRACK_ENDED or until its peer closes.  Transceiver handles
- * live as long as their peer.  Remote tracks are read from the network
- * into the peer's event queue; a slow callback makes the library drop
- * packets (as a network would) instead of queueing without bound.
+ * live as long as their peer.  Each remote track has a reader of its own
+ * in the library, which runs the callback for that track's TRACK_RTP and
+ * TRACK_FRAME events itself (on a library thread, still one callback at a
+ * time per peer, in order): no queue and no copy between the network and the
+ * callback.  A slow callback holds back that reading, so the library drops
+ * packets (as a network would, and as pion does for a slow reader) instead
+ * of queueing without bound.
  *
  * Interceptors are chosen in the peer configuration, "omnirtc":{"interceptors":[…]}:
  *   "nack" (generator and responder), or "nackGenerator" / "nackResponder" alone,

@@ -2,7 +2,9 @@
  * the same workloads on native pion.
  *
  *   bench_media rtp PACKETS           one RTP track a -> b, 1200-byte packets
- *                                     written as fast as the API takes them
+ *                                     written as fast as the API takes them;
+ *                                     the read phase's CPU but the writing
+ *                                     thread's, per delivered packet
  *   bench_media forward STREAMS SECS  a sends STREAMS 2.5 Mbit/s RTP streams to
  *                                     b, b forwards each to c (all SRTP); CPU
  *                                     of the whole process per stream
@@ -43,12 +45,15 @@ static double now(void) {
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static double cpu_seconds(void) {
+/* CPU time of the process (RUSAGE_SELF) or of the calling thread (RUSAGE_THREAD). */
+static double cpu_seconds_of(int who) {
 	struct rusage ru;
-	getrusage(RUSAGE_SELF, &ru);
+	getrusage(who, &ru);
 	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
 	       (double)ru.ru_stime.tv_usec / 1e6;
 }
+
+static double cpu_seconds(void) { return cpu_seconds_of(RUSAGE_SELF); }
 
 /* What the receiving and forwarding callbacks share. */
 static atomic_ullong received;
@@ -166,15 +171,20 @@ static void bench_rtp(long count) {
 	usleep(500000);
 	OK(omnirtc_track_set_receive(atomic_load(&first_remote), "{\"mode\":\"rtp\"}"));
 	atomic_store(&received, 0);
+	/* The CPU of the read phase but this (the writing) thread's, which
+	 * other processes' load does not change as it changes read_pps. */
+	double cpu0 = cpu_seconds(), writer0 = cpu_seconds_of(RUSAGE_THREAD);
 	for (long i = 0; i < count; i++) {
 		packet(p, (uint16_t)(1000 + count + i), (uint32_t)((count + i) / 4) * 3000);
 		OK(omnirtc_track_write_rtp(t, NULL, p, sizeof p));
 	}
 	usleep(1000000);
+	double rest = cpu_seconds() - cpu0 - (cpu_seconds_of(RUSAGE_THREAD) - writer0);
 	unsigned long long got = atomic_load(&received);
 	printf("write_pps %.0f\n", (double)count / written);
 	printf("read_pps %.0f\n", got > 1 ? (double)(got - 1) / (last_rx - first_rx) : 0.0);
 	printf("delivered_pct %.1f\n", 100.0 * (double)got / (double)count);
+	printf("read_cpu_us_per_packet %.2f\n", got > 0 ? 1e6 * rest / (double)got : 0.0);
 	OK(omnirtc_peer_close(a));
 	OK(omnirtc_peer_close(b));
 }

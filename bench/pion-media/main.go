@@ -11,6 +11,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -130,6 +131,9 @@ func packet(seq uint16, ts uint32) *rtp.Packet {
 }
 
 func benchRTP(count int) {
+	// The writer keeps one thread, as the C program's host thread does, so
+	// that thread's CPU is the writer's (see cpuSeconds).
+	runtime.LockOSThread()
 	a, b := newPeer(), newPeer()
 	t := rtpTrack(a, 0)
 	sink(b)
@@ -154,8 +158,10 @@ func benchRTP(count int) {
 	written := time.Since(start)
 	time.Sleep(500 * time.Millisecond)
 	received.Store(0)
+	cpu0, writer0 := cpuSeconds(syscall.RUSAGE_SELF), cpuSeconds(rusageThread)
 	write(count)
 	time.Sleep(time.Second)
+	rest := cpuSeconds(syscall.RUSAGE_SELF) - cpu0 - (cpuSeconds(rusageThread) - writer0)
 	got := received.Load()
 	fmt.Printf("write_pps %.0f\n", float64(count)/written.Seconds())
 	mu.Lock()
@@ -167,13 +173,23 @@ func benchRTP(count int) {
 	}
 	fmt.Printf("read_pps %.0f\n", readPPS)
 	fmt.Printf("delivered_pct %.1f\n", 100*float64(got)/float64(count))
+	readCPU := 0.0
+	if got > 0 {
+		readCPU = 1e6 * rest / float64(got)
+	}
+	fmt.Printf("read_cpu_us_per_packet %.2f\n", readCPU)
 	check(a.Close())
 	check(b.Close())
 }
 
-func cpuSeconds() float64 {
+// rusageThread is Linux's RUSAGE_THREAD, which package syscall does not name.
+const rusageThread = 1
+
+// cpuSeconds is the CPU time of the process (RUSAGE_SELF) or of the calling
+// thread (rusageThread).
+func cpuSeconds(who int) float64 {
 	var ru syscall.Rusage
-	check(syscall.Getrusage(syscall.RUSAGE_SELF, &ru))
+	check(syscall.Getrusage(who, &ru))
 
 	return float64(ru.Utime.Sec+ru.Stime.Sec) + float64(ru.Utime.Usec+ru.Stime.Usec)/1e6
 }
@@ -211,7 +227,7 @@ func benchForward(streams, seconds int) {
 	for time.Now().Before(end) {
 		if !measuring && time.Now().After(measureFrom) {
 			measuring = true
-			cpu0, rx0 = cpuSeconds(), received.Load()
+			cpu0, rx0 = cpuSeconds(syscall.RUSAGE_SELF), received.Load()
 		}
 		due += pps * 0.005
 		for ; due >= 1; due-- {
@@ -225,7 +241,7 @@ func benchForward(streams, seconds int) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	cpu := cpuSeconds() - cpu0
+	cpu := cpuSeconds(syscall.RUSAGE_SELF) - cpu0
 	forwarded := received.Load() - rx0
 	fmt.Printf("cpu_pct_per_stream %.2f\n", 100*cpu/float64(seconds)/float64(streams))
 	fmt.Printf("forwarded_pct %.1f\n", 100*float64(forwarded)/(pps*float64(seconds)*float64(streams)))
