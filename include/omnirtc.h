@@ -538,7 +538,8 @@ omnirtc_status_t omnirtc_channel_close(omnirtc_channel_t channel);
  * Interceptors are chosen in the peer configuration, "omnirtc":{"interceptors":[…]}:
  *   "nack" (generator and responder), or "nackGenerator" / "nackResponder" alone,
  *   "rtx" (offer RTX so retransmissions go on their own SSRC), "rtcpReports"
- *   (sender/receiver reports), "twcc" (transport-wide feedback), "gcc"
+ *   (sender/receiver reports), "twcc" (transport-wide feedback, timed as each
+ *   datagram leaves the socket), "gcc"
  *   (bandwidth estimation: OMNIRTC_EVENT_TARGET_BITRATE), "flexfec" (FlexFEC-03
  *   protection of sent video), "stats"
  *   (the RTP statistics of omnirtc_peer_get_stats: inbound-rtp, outbound-rtp,
