@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"net"
 	"net/netip"
+	"time"
 
 	"github.com/pion/transport/v5"
 )
@@ -46,7 +47,19 @@ func validDatagram(b []byte) bool {
 	return true
 }
 
-// filteredConn is a UDP socket whose reads skip datagrams validDatagram refuses.
+// accept reports whether a datagram read from a socket goes on (validDatagram)
+// and notes when it arrived if it is RTP (arrivals.go).
+func accept(datagram []byte) bool {
+	if !validDatagram(datagram) {
+		return false
+	}
+	arrivals.record(datagram, time.Now())
+
+	return true
+}
+
+// filteredConn is a UDP socket whose reads skip datagrams validDatagram
+// refuses and time the RTP ones.
 type filteredConn struct {
 	transport.UDPConn
 	raw *net.UDPConn // for the allocation-free path ICE uses when it can; may be nil
@@ -61,7 +74,7 @@ func newFilteredConn(c transport.UDPConn) *filteredConn {
 func (c *filteredConn) ReadFrom(b []byte) (int, net.Addr, error) {
 	for {
 		n, addr, err := c.UDPConn.ReadFrom(b)
-		if err != nil || validDatagram(b[:n]) {
+		if err != nil || accept(b[:n]) {
 			return n, addr, err
 		}
 	}
@@ -70,7 +83,7 @@ func (c *filteredConn) ReadFrom(b []byte) (int, net.Addr, error) {
 func (c *filteredConn) ReadFromUDP(b []byte) (int, *net.UDPAddr, error) {
 	for {
 		n, addr, err := c.UDPConn.ReadFromUDP(b)
-		if err != nil || validDatagram(b[:n]) {
+		if err != nil || accept(b[:n]) {
 			return n, addr, err
 		}
 	}
@@ -88,7 +101,7 @@ func (c *filteredConn) ReadFromAddrPort(b []byte) (int, netip.AddrPort, error) {
 	}
 	for {
 		n, addr, err := c.raw.ReadFromUDPAddrPort(b)
-		if err != nil || validDatagram(b[:n]) {
+		if err != nil || accept(b[:n]) {
 			return n, addr, err
 		}
 	}
@@ -108,7 +121,7 @@ type filteredPacketConn struct{ net.PacketConn }
 func (c filteredPacketConn) ReadFrom(b []byte) (int, net.Addr, error) {
 	for {
 		n, addr, err := c.PacketConn.ReadFrom(b)
-		if err != nil || validDatagram(b[:n]) {
+		if err != nil || accept(b[:n]) {
 			return n, addr, err
 		}
 	}

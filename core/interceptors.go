@@ -36,7 +36,7 @@ var interceptorNames = map[string]interceptorSetup{
 		return webrtc.ConfigureRTCPReports(r)
 	},
 	"twcc": func(_ *engine, m *webrtc.MediaEngine, r *interceptor.Registry) error {
-		return webrtc.ConfigureTWCCSender(m, r)
+		return configureTWCCFeedback(m, r)
 	},
 	"gcc":           configureGCC,
 	"flexfec":       configureFlexFEC,

@@ -55,7 +55,7 @@ func configureREMBEstimator(e *engine, m *webrtc.MediaEngine, r *interceptor.Reg
 type rembEstimatorFactory struct{ interval time.Duration }
 
 func (f rembEstimatorFactory) NewInterceptor(string) (interceptor.Interceptor, error) {
-	return &rembEstimator{interval: f.interval, streams: map[uint32]*arrivals{}, done: make(chan struct{})}, nil
+	return &rembEstimator{interval: f.interval, streams: map[uint32]*receivedStream{}, done: make(chan struct{})}, nil
 }
 
 // rembEstimator estimates from the received rate and loss, not from
@@ -66,21 +66,21 @@ type rembEstimator struct {
 	interceptor.NoOp
 	interval time.Duration
 	mu       sync.Mutex
-	streams  map[uint32]*arrivals // video media streams that negotiated goog-remb
+	streams  map[uint32]*receivedStream // video media streams that negotiated goog-remb
 	estimate float64
 	start    sync.Once
 	stop     sync.Once
 	done     chan struct{}
 }
 
-// arrivals counts one stream's packets over the current interval.
-type arrivals struct {
+// receivedStream counts one stream's packets over the current interval.
+type receivedStream struct {
 	bytes, packets int
 	highest, base  int64 // extended sequence numbers: the highest, and the highest at the interval's start
 	seen           bool
 }
 
-func (a *arrivals) add(seq uint16, size int) {
+func (a *receivedStream) add(seq uint16, size int) {
 	a.bytes += size
 	a.packets++
 	if !a.seen {
@@ -98,7 +98,7 @@ func (r *rembEstimator) BindRemoteStream(info *interceptor.StreamInfo, reader in
 	if !strings.HasPrefix(info.MimeType, "video/") || !slices.Contains(info.RTCPFeedback, interceptor.RTCPFeedback{Type: rembFeedback.Type}) {
 		return reader
 	}
-	stream := &arrivals{}
+	stream := &receivedStream{}
 	r.mu.Lock()
 	r.streams[info.SSRC] = stream
 	r.mu.Unlock()

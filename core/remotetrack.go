@@ -36,6 +36,10 @@ const maxPacket = 1500
 // ones.
 const seqJump = 3000
 
+// keyframeRetry spaces the keyframe requests of a video track that has
+// delivered no keyframe yet.
+const keyframeRetry = 250 * time.Millisecond
+
 // defaultMaxDelay is how much media time the sample builder waits for a
 // missing packet before it drops the frame.
 const defaultMaxDelay = time.Second
@@ -76,6 +80,9 @@ type RemoteTrack struct {
 	jitter      *jitterBuffer // with the "jitterBuffer" interceptor
 	ready       chan struct{}
 	reader      uint64 // goroutine id of run, which delivers the track's media
+
+	keyed   bool      // a keyframe was delivered (run's goroutine only)
+	askedAt time.Time // the last keyframe request awaitKeyframe sent
 }
 
 // RemoteInfo describes a remote track, as in the track event.
@@ -235,12 +242,33 @@ func (r *RemoteTrack) popFrames(b *samplebuilder.SampleBuilder, e *Event) bool {
 	for s := b.Pop(); s != nil; s = b.Pop() {
 		*e = Event{Type: EventTrackFrame, RemoteTrack: r, Data: s.Data, Timestamp: s.PacketTimestamp,
 			Keyframe: isKeyframe(r.t.Codec().MimeType, s.Data), Value: int64(s.PrevDroppedPackets)}
+		r.awaitKeyframe(e.Keyframe)
 		if !r.pc.events.deliver(r.reader, e) {
 			return false
 		}
 	}
 
 	return true
+}
+
+// awaitKeyframe asks the sender for a keyframe (PLI), at most every
+// keyframeRetry, while a video track has delivered frames but no keyframe:
+// nothing before one can be decoded, and a lost first keyframe is otherwise
+// never replaced, as senders need not send keyframes unasked (a simulcast
+// layer of Firefox's, started under load, lost its first one that way).
+func (r *RemoteTrack) awaitKeyframe(keyframe bool) {
+	if r.keyed || r.t.Kind() != webrtc.RTPCodecTypeVideo {
+		return
+	}
+	if keyframe {
+		r.keyed = true
+
+		return
+	}
+	if now := time.Now(); now.Sub(r.askedAt) >= keyframeRetry {
+		r.askedAt = now
+		_ = r.RequestKeyframe(false) // fails only once the peer connection is closed
+	}
 }
 
 func (r *RemoteTrack) newBuilder(maxLate uint16, maxDelay time.Duration) *samplebuilder.SampleBuilder {

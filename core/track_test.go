@@ -21,15 +21,24 @@ func vp8Frame(i int, size int) []byte {
 	return b
 }
 
-func TestVideoSamplesArriveAsFrames(t *testing.T) {
-	ra, rb := newRecorder(), newRecorder()
-	a, b := newPeer(t, loopbackConfig, ra), newPeer(t, loopbackConfig, rb)
-	defer func() { must(t, a.Close()); must(t, b.Close()) }()
+// videoCall connects a, which sends track (VP8, tr its transceiver), to b;
+// both close when the test ends.
+func videoCall(t *testing.T) (a, b *PeerConnection, ra, rb *recorder, track *LocalTrack, tr *Transceiver) {
+	t.Helper()
+	ra, rb = newRecorder(), newRecorder()
+	a, b = newPeer(t, loopbackConfig, ra), newPeer(t, loopbackConfig, rb)
+	t.Cleanup(func() { must(t, a.Close()); must(t, b.Close()) })
 	track, err := NewLocalTrack(TrackInit{Codec: "video/VP8", ID: "cam", StreamID: "s"})
 	must(t, err)
-	tr, err := a.AddTrack(track)
+	tr, err = a.AddTrack(track)
 	must(t, err)
 	connect(t, a, b, ra, rb)
+
+	return a, b, ra, rb, track, tr
+}
+
+func TestVideoSamplesArriveAsFrames(t *testing.T) {
+	a, b, ra, rb, track, tr := videoCall(t)
 	frames := 60
 	go func() {
 		for i := 0; i < frames+5; i++ {
@@ -134,4 +143,32 @@ func TestTrackBadInput(t *testing.T) {
 		t.Fatalf("video codec on audio transceiver: %v", err)
 	}
 	must(t, tr.SetCodecPreferences([]CodecPreference{{MimeType: "audio/PCMU"}}))
+}
+
+// A video track whose first keyframe was lost asks for one by itself: the
+// sender here sends inter frames only until a keyframe request comes, then
+// one keyframe, which must reach the receiver.
+func TestLostFirstKeyframeIsRequested(t *testing.T) {
+	_, _, ra, rb, track, _ := videoCall(t)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		sent := false
+		for i := 1; ; i++ {
+			frame := vp8Frame(i, 1000) // an inter frame
+			if !sent && ra.count(ofType(EventKeyframeRequest)) > 0 {
+				sent, frame = true, vp8Frame(0, 1000)
+			}
+			_ = track.WriteSample("", frame, 33*time.Millisecond)
+			select {
+			case <-stop:
+				return
+			case <-time.After(10 * time.Millisecond):
+			}
+		}
+	}()
+	rb.waitFor(t, 10*time.Second, func(e *Event) bool { return e.Type == EventTrackFrame && e.Keyframe })
+	if e := ra.waitFor(t, time.Second, ofType(EventKeyframeRequest)); e.State != 0 {
+		t.Fatalf("keyframe request by method %d, want a PLI (0)", e.State)
+	}
 }

@@ -552,7 +552,8 @@ omnirtc_status_t omnirtc_channel_close(omnirtc_channel_t channel);
  * Interceptors are chosen in the peer configuration, "omnirtc":{"interceptors":[…]}:
  *   "nack" (generator and responder), or "nackGenerator" / "nackResponder" alone,
  *   "rtx" (offer RTX so retransmissions go on their own SSRC), "rtcpReports"
- *   (sender/receiver reports), "twcc" (transport-wide feedback), "gcc"
+ *   (sender/receiver reports), "twcc" (transport-wide feedback, timed as each
+ *   datagram leaves the socket), "gcc"
  *   (send-side bandwidth estimation over TWCC: OMNIRTC_EVENT_TARGET_BITRATE with
  *   source "gcc" when the estimate changes), "remb" (offer goog-remb for video:
  *   a REMB the remote receiver sends, as browsers do for video without
@@ -637,7 +638,9 @@ omnirtc_status_t omnirtc_track_set_receive(omnirtc_track_t track, const char *op
 /*
  * omnirtc_track_request_keyframe — ask the sender of a remote video track for
  * a keyframe: a PLI (fir = 0) or a FIR (fir = 1).  The sender sees
- * OMNIRTC_EVENT_KEYFRAME_REQUEST.
+ * OMNIRTC_EVENT_KEYFRAME_REQUEST.  A video track received as frames asks by
+ * itself (a PLI at most every 250 ms) while it has delivered frames but no
+ * keyframe, as when its first keyframe was lost.
  * Errors: OMNIRTC_ERR_INVALID_STATE (audio track, peer closed), OMNIRTC_ERR_INVALID_HANDLE.
  */
 omnirtc_status_t omnirtc_track_request_keyframe(omnirtc_track_t track, int32_t fir);

@@ -47,8 +47,7 @@ for (const browserName of BROWSER_NAMES) {
 
     for (const language of LANGUAGES) {
       const runs = (k) => (!k.browsers || k.browsers.includes(browserName)) &&
-        (!k.languages || k.languages.includes(language)) &&
-        !k.excluded.some(([b, l]) => b === browserName && l === language);
+        (!k.languages || k.languages.includes(language));
       for (const c of mode.cases.filter(runs)) {
         test(`${language}: ${c.name}`, async (t) => {
           const n = ++serial;

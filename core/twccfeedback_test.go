@@ -1,0 +1,107 @@
+package core
+
+import (
+	"testing"
+	"time"
+
+	"github.com/pion/interceptor"
+	"github.com/pion/rtcp"
+	"github.com/pion/rtp"
+	"github.com/pion/sdp/v3"
+)
+
+// twccPacket is an RTP packet of ssrc with the transport-wide sequence
+// number tseq in extension 5.
+func twccPacket(t *testing.T, ssrc uint32, seq, tseq uint16) []byte {
+	t.Helper()
+	ext, err := (&rtp.TransportCCExtension{TransportSequence: tseq}).Marshal()
+	must(t, err)
+	p := &rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: 96, SequenceNumber: seq, SSRC: ssrc}, Payload: []byte{1, 2, 3}}
+	must(t, p.SetExtension(5, ext))
+	b, err := p.Marshal()
+	must(t, err)
+
+	return b
+}
+
+// Packets whose datagrams arrived 4 ms apart but are read all at once (the
+// reading goroutine waited for a CPU) are reported 4 ms apart: the feedback
+// carries the socket's times, not the reader's.
+func TestTWCCFeedbackReportsSocketArrivalTimes(t *testing.T) {
+	start := time.Unix(1000, 0)
+	now := start
+	table := &arrivalTable{}
+	factory := &twccFeedbackFactory{arrivals: table, now: func() time.Time { return now }}
+	i, err := factory.NewInterceptor("")
+	must(t, err)
+	fb := i.(*twccFeedback) //nolint:forcetypeassert // NewInterceptor's only type
+	defer func() { must(t, fb.Close()) }()
+
+	const ssrc, count = 0x1234, 8
+	var packets [][]byte
+	for n := range count {
+		b := twccPacket(t, ssrc, uint16(100+n), uint16(7+n))
+		table.record(b, start.Add(time.Duration(n)*4*time.Millisecond))
+		packets = append(packets, b)
+	}
+	table.record(twccPacket(t, ssrc, 999, 6), start.Add(-2*maxArrivalAge)) // too old: the packet read now is another
+	packets = append([][]byte{twccPacket(t, ssrc, 999, 6)}, packets...)
+	next := 0
+	source := interceptor.RTPReaderFunc(func(b []byte, a interceptor.Attributes) (int, interceptor.Attributes, error) {
+		next++
+
+		return copy(b, packets[next-1]), a, nil
+	})
+	reader := fb.BindRemoteStream(&interceptor.StreamInfo{SSRC: ssrc,
+		RTPHeaderExtensions: []interceptor.RTPHeaderExtension{{URI: sdp.TransportCCURI, ID: 5}}}, source)
+	now = start.Add(50 * time.Millisecond) // every packet is read 50 ms on, within microseconds
+	buf := make([]byte, 1500)
+	for range packets {
+		_, _, err := reader.Read(buf, nil)
+		must(t, err)
+	}
+
+	report := fb.feedback()
+	if len(report) != 1 {
+		t.Fatalf("feedback: %d packets, want 1", len(report))
+	}
+	cc, ok := report[0].(*rtcp.TransportLayerCC)
+	if !ok || cc.MediaSSRC != ssrc || cc.BaseSequenceNumber != 6 || int(cc.PacketStatusCount) != count+1 ||
+		len(cc.RecvDeltas) != count+1 {
+		t.Fatalf("feedback %+v", report[0])
+	}
+	// sequence 6 was read at start+50ms (its recorded time was stale), 7 came at start
+	if d := cc.RecvDeltas[1].Delta; d != -50_000 {
+		t.Errorf("sequence 7 reported %d us after sequence 6, want -50000", d)
+	}
+	for n, d := range cc.RecvDeltas[2:] {
+		if d.Delta != 4000 {
+			t.Errorf("sequence %d reported %d us after the one before, want 4000", 8+n, d.Delta)
+		}
+	}
+}
+
+// Only RTP is recorded: DTLS, STUN and RTCP datagrams, and runts, are not.
+func TestArrivalsRecordOnlyRTP(t *testing.T) {
+	now := time.Unix(2000, 0)
+	table := &arrivalTable{}
+	rtcpPacket := make([]byte, 12)
+	rtcpPacket[0], rtcpPacket[1] = 0x80, 200 // a sender report
+	rtcpPacket[11] = 9
+	for _, b := range [][]byte{{22, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0}, {0, 1, 0, 0, 0x21, 0x12, 0xa4, 0x42, 0, 0, 0, 9}, rtcpPacket, {0x80, 96, 0}} {
+		table.record(b, now)
+	}
+	if table.slots != nil {
+		t.Fatal("a datagram that is not RTP was recorded")
+	}
+	table.record(twccPacket(t, 9, 1, 1), now)
+	if at, ok := table.lookup(9, 1, now.Add(time.Millisecond)); !ok || !at.Equal(now) {
+		t.Fatalf("lookup: %v %v", at, ok)
+	}
+	if _, ok := table.lookup(9, 2, now); ok {
+		t.Fatal("a packet never recorded was found")
+	}
+	if _, ok := table.lookup(9, 1, now.Add(-time.Millisecond)); ok {
+		t.Fatal("a packet recorded in the future was found")
+	}
+}
