@@ -87,6 +87,12 @@ type Conn struct {
 	readDeadline  *deadline.Deadline
 	writeDeadline *deadline.Deadline
 
+	// What Write passes down, derived once per write deadline context
+	// (OmniRTC patch; was once per Write).
+	writeCtxMu     sync.Mutex
+	writeCtxParent context.Context //nolint:containedctx
+	writeCtx       context.Context //nolint:containedctx
+
 	log logging.LeveledLogger
 
 	reading               chan struct{}
@@ -481,10 +487,7 @@ func (c *Conn) Write(payload []byte) (int, error) {
 		return 0, err
 	}
 
-	ctx, cancel := c.contextWithClose(c.writeDeadline.Context())
-	defer cancel()
-
-	return len(payload), c.writePackets(ctx, []*packet{
+	return len(payload), c.writePackets(c.writeContext(), []*packet{
 		{
 			record: &recordlayer.RecordLayer{
 				Header: recordlayer.Header{
@@ -631,12 +634,12 @@ func (c *Conn) cacheHandshakePacket(pkt *packet, dtlsHandshake *handshake.Handsh
 }
 
 // closeContext (OmniRTC patch) is canceled when the connection closes or its
-// parent is done. Err reports the cause: context.Canceled for a close, the parent's cause
-// (context.DeadlineExceeded for the write deadline) otherwise.
+// parent is done. Err reports the cause: context.Canceled for a close, the
+// parent's cause (context.DeadlineExceeded for the write deadline) otherwise.
 //
 // Built from context.WithCancelCause and context.AfterFunc rather than a
-// goroutine per call: Write runs once per packet, and netctx registers on it
-// without a goroutine of its own because it is a standard cancelable context.
+// goroutine per call, and a standard cancelable context underneath, on which
+// netctx registers without a goroutine of its own.
 type closeContext struct {
 	context.Context //nolint:containedctx
 }
@@ -649,14 +652,30 @@ func (c closeContext) Err() error {
 	return context.Cause(c.Context)
 }
 
-func (c *Conn) contextWithClose(ctx context.Context) (context.Context, context.CancelFunc) {
+// writeContext (OmniRTC patch) is done when the connection closes or the
+// write deadline passes. The deadline's context stays the same until the
+// deadline passes, so one derived context serves every Write until then; a
+// Write still running with the previous one keeps it.
+func (c *Conn) writeContext() context.Context {
+	parent := c.writeDeadline.Context()
+	c.writeCtxMu.Lock()
+	defer c.writeCtxMu.Unlock()
+	if parent != c.writeCtxParent {
+		c.writeCtx = c.contextWithClose(parent)
+		c.writeCtxParent = parent
+	}
+
+	return c.writeCtx
+}
+
+// contextWithClose derives a closeContext from ctx. Its registration on the
+// connection's close ends with it.
+func (c *Conn) contextWithClose(ctx context.Context) context.Context {
 	inner, cancel := context.WithCancelCause(ctx)
 	stop := context.AfterFunc(c.closed.Context(), func() { cancel(context.Canceled) })
+	context.AfterFunc(inner, func() { stop() })
 
-	return closeContext{inner}, func() {
-		stop()
-		cancel(nil)
-	}
+	return closeContext{inner}
 }
 
 func (c *Conn) compactRawPackets(rawPackets [][]byte) [][]byte {

@@ -31,18 +31,22 @@ type PacketConn interface {
 }
 
 type packetConn struct {
-	nextConn  net.PacketConn
-	closed    chan struct{}
-	closeOnce sync.Once
-	readMu    sync.Mutex
-	writeMu   sync.Mutex
+	nextConn   net.PacketConn
+	closed     chan struct{}
+	closeOnce  sync.Once
+	readMu     sync.Mutex
+	writeMu    sync.Mutex
+	readWatch  deadlineWatch // held with readMu
+	writeWatch deadlineWatch // held with writeMu
 }
 
 // NewPacketConn creates a new PacketConn wrapping the given net.PacketConn.
 func NewPacketConn(pconn net.PacketConn) PacketConn {
 	p := &packetConn{
-		nextConn: pconn,
-		closed:   make(chan struct{}),
+		nextConn:   pconn,
+		closed:     make(chan struct{}),
+		readWatch:  deadlineWatch{setDeadline: pconn.SetReadDeadline},
+		writeWatch: deadlineWatch{setDeadline: pconn.SetWriteDeadline},
 	}
 
 	return p
@@ -67,9 +71,9 @@ func (p *packetConn) ReadFromContext(ctx context.Context, b []byte) (int, net.Ad
 	default:
 	}
 
-	finish := interruptOnDone(ctx, p.nextConn.SetReadDeadline)
+	p.readWatch.begin(ctx)
 	n, raddr, err := p.nextConn.ReadFrom(b)
-	errSetDeadline := finish()
+	errSetDeadline := p.readWatch.end()
 	if e := ctx.Err(); e != nil && n == 0 {
 		err = e
 	}
@@ -94,9 +98,9 @@ func (p *packetConn) WriteToContext(ctx context.Context, b []byte, raddr net.Add
 	default:
 	}
 
-	finish := interruptOnDone(ctx, p.nextConn.SetWriteDeadline)
+	p.writeWatch.begin(ctx)
 	n, err := p.nextConn.WriteTo(b, raddr)
-	errSetDeadline := finish()
+	errSetDeadline := p.writeWatch.end()
 	if e := ctx.Err(); e != nil && n == 0 {
 		err = e
 	}
@@ -133,27 +137,86 @@ func (p *packetConn) Conn() net.PacketConn {
 	return p.nextConn
 }
 
-// interruptOnDone (OmniRTC patch) makes setDeadline(veryOld) interrupt the
-// I/O in progress once ctx is done. It registers with context.AfterFunc
-// instead of starting a goroutine per call, which with a standard cancelable
-// context costs no goroutine at all. finish, called when the I/O has
-// returned, waits for an interruption that started, clears the deadline again
-// and returns the first error setting it.
-func interruptOnDone(ctx context.Context, setDeadline func(time.Time) error) (finish func() error) {
-	if ctx.Done() == nil {
-		return func() error { return nil }
-	}
-	fired := make(chan error, 1)
-	stop := context.AfterFunc(ctx, func() { fired <- setDeadline(veryOld) })
+// deadlineWatch (OmniRTC patch) makes the end of a call's context interrupt
+// the I/O in progress by moving the connection's deadline into the past, and
+// clears the deadline after that I/O, as a goroutine per call did before. It
+// registers with context.AfterFunc once per context and keeps the
+// registration while calls pass the same one (dtls passes one per connection
+// for reads, one per write deadline for writes), so a call allocates nothing.
+// The deadline moves only while an I/O is in progress. begin and end are
+// called with the direction's mutex held.
+type deadlineWatch struct {
+	setDeadline func(time.Time) error
+	ctx         context.Context //nolint:containedctx
+	stop        func() bool
 
-	return func() error {
-		if stop() {
-			return nil
-		}
-		if err := <-fired; err != nil {
-			return err
-		}
+	mu          sync.Mutex
+	generation  uint64 // of ctx, so that a stale AfterFunc does nothing
+	done        bool   // ctx has ended
+	inIO        bool
+	interrupted bool  // the deadline was moved during this I/O
+	err         error // from moving it
+}
 
-		return setDeadline(time.Time{})
+// begin is called before the I/O, with its context.
+func (w *deadlineWatch) begin(ctx context.Context) {
+	if ctx != w.ctx {
+		if w.stop != nil {
+			w.stop()
+		}
+		w.mu.Lock()
+		w.generation++
+		generation := w.generation
+		w.done = false
+		w.mu.Unlock()
+		w.ctx, w.stop = ctx, nil
+		if ctx.Done() != nil {
+			w.stop = context.AfterFunc(ctx, func() { w.ended(generation) })
+		}
 	}
+	w.mu.Lock()
+	w.inIO = true
+	if w.done {
+		w.interrupt()
+	}
+	w.mu.Unlock()
+}
+
+func (w *deadlineWatch) ended(generation uint64) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if generation != w.generation {
+		return
+	}
+	w.done = true
+	if w.inIO {
+		w.interrupt()
+	}
+}
+
+// interrupt moves the deadline into the past, once per I/O; w.mu is held.
+func (w *deadlineWatch) interrupt() {
+	if !w.interrupted {
+		w.interrupted = true
+		w.err = w.setDeadline(veryOld)
+	}
+}
+
+// end is called after the I/O. If the deadline was moved, it clears it again
+// (unless moving it failed) and returns the first error.
+func (w *deadlineWatch) end() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.inIO = false
+	if !w.interrupted {
+		return nil
+	}
+	w.interrupted = false
+	if err := w.err; err != nil {
+		w.err = nil
+
+		return err
+	}
+
+	return w.setDeadline(time.Time{})
 }
