@@ -29,3 +29,12 @@ require (
 	golang.org/x/sys v0.41.0 // indirect
 	golang.org/x/time v0.14.0 // indirect
 )
+
+// pion/sctp, pion/dtls and pion/transport with small patches that take
+// per-message allocations and per-packet goroutines off the data-channel hot
+// path; what changed and why: third_party/pion/README.md.
+replace (
+	github.com/pion/dtls/v3 => ./third_party/pion/dtls
+	github.com/pion/sctp => ./third_party/pion/sctp
+	github.com/pion/transport/v5 => ./third_party/pion/transport
+)

@@ -31,6 +31,14 @@ compare() {
 	done
 }
 
+# build_upstream OUT PKG builds a native pion rival on pion as released:
+# go.mod without its replace of the patched copies in third_party/pion.
+build_upstream() {
+	sed '/^replace (/,/^)/d' go.mod >build/upstream.mod
+	cp go.sum build/upstream.sum
+	go build -modfile=build/upstream.mod -mod=mod -trimpath -o "$1" "$2"
+}
+
 table() { # TITLE OURS THEIRS, then rows on stdin
 	printf '\n### %s\n\n| workload | result | %s | %s | ratio (ours/theirs) |\n|---|---|---|---|---|\n' "$1" "$2" "$3"
 	cat
@@ -42,7 +50,7 @@ bench_c() {
 	libs=$(pkg-config --libs omnirtc)
 	# shellcheck disable=SC2086
 	cc -std=c11 -O2 -Wall -Wextra -Werror $cflags -o build/bin/bench-c bench/c/bench.c $libs -lpthread
-	go build -trimpath -o build/bin/bench-pion ./bench/pion
+	build_upstream build/bin/bench-pion ./bench/pion
 	compare build/bin/bench-c build/bin/bench-pion \
 		"setup 50" "throughput 256" "rate 500000" "idle 1000" "idle 1000 mux" "idle 10000" "idle 10000 mux" |
 		table "C ABI vs native pion ($(go list -m -f '{{.Version}}' github.com/pion/webrtc/v4))" "C ABI" "pion"
@@ -61,7 +69,7 @@ bench_media() {
 	libs=$(pkg-config --libs omnirtc)
 	# shellcheck disable=SC2086
 	cc -std=c11 -O2 -Wall -Wextra -Werror $cflags -o build/bin/bench-media-c bench/c/bench_media.c $libs -lpthread
-	go build -trimpath -o build/bin/bench-media-pion ./bench/pion-media
+	build_upstream build/bin/bench-media-pion ./bench/pion-media
 	compare build/bin/bench-media-c build/bin/bench-media-pion "rtp 200000" "forward 10 5" "forward 100 5" |
 		table "Media: C ABI vs native pion ($(go list -m -f '{{.Version}}' github.com/pion/webrtc/v4))" "C ABI" "pion"
 }
