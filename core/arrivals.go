@@ -44,19 +44,21 @@ func arrivalKey(ssrc uint32, seq uint16) uint64 { return 1<<48 | uint64(ssrc)<<1
 // slot spreads keys over the table (Fibonacci hashing).
 func slot(key uint64) int { return int((key * 0x9E3779B97F4A7C15) >> (64 - arrivalBits)) }
 
-// record notes the arrival of a datagram if it is RTP (RFC 7983: first byte
-// 128 to 191; RFC 5761: RTCP's packet types are 192 to 223).
-func (t *arrivalTable) record(datagram []byte, at time.Time) {
+// record notes the arrival of a datagram, at now(), if it is RTP (RFC 7983:
+// first byte 128 to 191; RFC 5761: RTCP's packet types are 192 to 223). The
+// clock is read only for RTP: every data-channel datagram passes here too.
+func (t *arrivalTable) record(datagram []byte, now func() time.Time) {
 	if len(datagram) < 12 || datagram[0] < 128 || datagram[0] > 191 || (datagram[1] >= 192 && datagram[1] <= 223) {
 		return
 	}
 	key := arrivalKey(binary.BigEndian.Uint32(datagram[8:12]), binary.BigEndian.Uint16(datagram[2:4]))
+	at := now().UnixNano()
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.slots == nil {
 		t.slots = make([]arrivalSlot, 1<<arrivalBits)
 	}
-	t.slots[slot(key)] = arrivalSlot{key: key, at: at.UnixNano()}
+	t.slots[slot(key)] = arrivalSlot{key: key, at: at}
 }
 
 // lookup returns when the packet's datagram arrived, if it was recorded in

@@ -53,7 +53,7 @@ func accept(datagram []byte) bool {
 	if !validDatagram(datagram) {
 		return false
 	}
-	arrivals.record(datagram, time.Now())
+	arrivals.record(datagram, time.Now)
 
 	return true
 }
