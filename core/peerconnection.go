@@ -468,7 +468,11 @@ func (p *PeerConnection) Close() error {
 		c.state.Store(int32(ChannelClosed))
 		c.SetPaused(false)
 	}
-	err := p.pc.Close()
+	// Graceful: when the remote's DTLS close_notify has already made pion start
+	// closing in a goroutine of its own, pion's Close returns at once, and a
+	// process that exits then never sends its TURN deallocation (the allocation
+	// would hold the user's quota until it expires). GracefulClose waits for it.
+	err := p.pc.GracefulClose()
 	p.engine.release()
 	livePeers.Add(-1)
 	p.events.finish(&Event{Type: EventPeerClosed})

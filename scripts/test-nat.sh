@@ -206,7 +206,7 @@ test_flood() {
 server_from() { # KIND: the UDP relay test with the server started from Python or Node
 	stop_server
 	start_server "$1" t || return 1
-	test_relay_udp
+	test_relay_udp && released # before the stop: stats stop with the server
 	local status=$?
 	stop_server || status=1
 	grep -q "allocation-created" "$SERVER_LOG" || { echo "no allocation event from the $1 server:"; cat "$SERVER_LOG"; status=1; }
@@ -291,11 +291,26 @@ NFT
 	return $status
 }
 
+# released: every allocation the test's peers made is gone once they have
+# closed (each sends a deallocating Refresh); one left would count against
+# its user's quota in a later test. Polled: stats are written every 100 ms.
+released() {
+	local left
+	for _ in $(seq 50); do
+		left=$(stat allocations)
+		[ "$left" -eq 0 ] && return 0
+		sleep 0.1
+	done
+	echo "$left allocation(s) outlived their closed peers; server log:"
+	tail -n 20 "$SERVER_LOG"
+	return 1
+}
+
 run() { # NAME: runs test_NAME, counting the result
 	[[ -z "$filter" || "$1" == *"$filter"* ]] || return 0
 	local log=$WORK/test.log start=$SECONDS
 	# In this shell, not a subshell: a test may replace the running server.
-	if "test_$1" >"$log" 2>&1; then
+	if "test_$1" >"$log" 2>&1 && released >>"$log" 2>&1; then
 		passed=$((passed + 1))
 		printf 'ok   nat::%s (%ds)\n' "$1" $((SECONDS - start))
 		sed 's/^/     /' "$log"
