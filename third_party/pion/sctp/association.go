@@ -1202,22 +1202,16 @@ func (a *Association) readLoop() {
 	}()
 
 	a.log.Debugf("[%s] readLoop entered", a.name)
-	buffer := make([]byte, receiveMTU)
+	read := a.inboundReader()
 
 	for {
-		n, err := a.netConn.Read(buffer)
+		inbound, err := read()
 		if err != nil {
 			closeErr = err
 
 			break
 		}
-		// Make a buffer sized to what we read, then copy the data we
-		// read from the underlying transport. We do this because the
-		// user data is passed to the reassembly queue without
-		// copying.
-		inbound := make([]byte, n)
-		copy(inbound, buffer[:n])
-		atomic.AddUint64(&a.bytesReceived, uint64(n)) //nolint:gosec // G115
+		atomic.AddUint64(&a.bytesReceived, uint64(len(inbound))) //nolint:gosec // G115
 		if err = a.handleInbound(inbound); err != nil {
 			closeErr = err
 
@@ -1228,9 +1222,40 @@ func (a *Association) readLoop() {
 	a.log.Debugf("[%s] readLoop exited %s", a.name, closeErr)
 }
 
+// packetTransport is a transport that hands over each packet it reads and
+// keeps nothing of a packet it writes, as pion/dtls's Conn does (OmniRTC
+// patch): the read loop takes its packets without a copy, and the write loop
+// reuses the buffers it has written.
+type packetTransport interface {
+	ReadOwned() ([]byte, error)
+}
+
+// inboundReader returns the read loop's source of packets, each in a buffer of
+// its own: the user data is passed to the reassembly queue without copying.
+func (a *Association) inboundReader() func() ([]byte, error) {
+	if t, ok := a.netConn.(packetTransport); ok {
+		return t.ReadOwned
+	}
+	buffer := make([]byte, receiveMTU)
+
+	return func() ([]byte, error) {
+		n, err := a.netConn.Read(buffer)
+		if err != nil {
+			return nil, err
+		}
+		// Make a buffer sized to what we read, then copy the data we
+		// read from the underlying transport.
+		inbound := make([]byte, n)
+		copy(inbound, buffer[:n])
+
+		return inbound, nil
+	}
+}
+
 func (a *Association) writeLoop() { // nolint:cyclop
 	a.log.Debugf("[%s] writeLoop entered", a.name)
 	defer a.log.Debugf("[%s] writeLoop exited", a.name)
+	_, reuse := a.netConn.(packetTransport)
 
 loop:
 	for {
@@ -1239,6 +1264,9 @@ loop:
 		for _, raw := range rawPackets {
 			isAbortPacket := len(raw) > int(commonHeaderSize) && raw[commonHeaderSize] == byte(ctAbort)
 			_, err := a.netConn.Write(raw)
+			if reuse {
+				releasePacket(raw)
+			}
 			if isAbortPacket {
 				a.abortSentOnce.Do(func() { close(a.abortSentCh) })
 			}

@@ -179,7 +179,8 @@ func (p *packet) marshal(doChecksum bool) ([]byte, error) {
 			size += data.chunkSizeInPacket()
 		}
 	}
-	raw := make([]byte, packetHeaderSize, size)
+	raw := packetBuffer(size)[:packetHeaderSize]
+	clear(raw) // a reused buffer: the checksum stays zero without doChecksum
 
 	// Populate static headers
 	// 8-12 is Checksum which will be populated when packet is complete
