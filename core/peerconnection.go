@@ -468,11 +468,13 @@ func (p *PeerConnection) Close() error {
 		c.state.Store(int32(ChannelClosed))
 		c.SetPaused(false)
 	}
-	// Graceful: when the remote's DTLS close_notify has already made pion start
-	// closing in a goroutine of its own, pion's Close returns at once, and a
-	// process that exits then never sends its TURN deallocation (the allocation
-	// would hold the user's quota until it expires). GracefulClose waits for it.
-	err := p.pc.GracefulClose()
+	err := p.pc.Close()
+	// When the remote's DTLS close_notify has already made pion start closing
+	// in a goroutine of its own, Close returns at once, and a process that
+	// exits then never sends its TURN deallocation (the allocation would hold
+	// the user's quota until it expires). GracefulClose waits for that close;
+	// its own errors are of closing what is closed already.
+	_ = p.pc.GracefulClose()
 	p.engine.release()
 	livePeers.Add(-1)
 	p.events.finish(&Event{Type: EventPeerClosed})
