@@ -38,17 +38,19 @@ type PeerConnection struct {
 	engine *engine
 	events *dispatcher
 
-	closed       atomic.Bool
-	restartICE   atomic.Bool
-	mu           sync.Mutex
-	channels     map[*DataChannel]struct{}
-	transceivers map[*webrtc.RTPTransceiver]*Transceiver
-	closeStarted bool
-	done         chan struct{} // closed by Close
-	firSeq       atomic.Uint32 // FIR command sequence numbers
-	addTrackMu   sync.Mutex    // makes AddTrack's "already sent" check and the add one step
-	jitterStats  sync.Map      // *webrtc.TrackRemote → *jitterStats, with the "jitterBuffer" interceptor
-	rembIn       rembReceiver  // the last REMB received, so only changes are events
+	closed              atomic.Bool
+	restartICE          atomic.Bool
+	dtlsConnected       atomic.Bool  // DTLS connected once (connectionstate.go)
+	lastConnectionState atomic.Int32 // the last connection state posted
+	mu                  sync.Mutex
+	channels            map[*DataChannel]struct{}
+	transceivers        map[*webrtc.RTPTransceiver]*Transceiver
+	closeStarted        bool
+	done                chan struct{} // closed by Close
+	firSeq              atomic.Uint32 // FIR command sequence numbers
+	addTrackMu          sync.Mutex    // makes AddTrack's "already sent" check and the add one step
+	jitterStats         sync.Map      // *webrtc.TrackRemote → *jitterStats, with the "jitterBuffer" interceptor
+	rembIn              rembReceiver  // the last REMB received, so only changes are events
 }
 
 // NewPeerConnection creates a peer connection from a parsed configuration.
@@ -96,9 +98,7 @@ func (p *PeerConnection) wireEvents() {
 	p.pc.OnICEConnectionStateChange(func(s webrtc.ICEConnectionState) {
 		p.postState(EventICEConnectionState, int32(s)-1, s.String())
 	})
-	p.pc.OnConnectionStateChange(func(s webrtc.PeerConnectionState) {
-		p.postState(EventConnectionState, int32(s)-1, s.String())
-	})
+	p.watchConnectionState()
 	p.pc.OnSignalingStateChange(func(s webrtc.SignalingState) {
 		p.postState(EventSignalingState, int32(s)-1, s.String())
 	})
@@ -394,7 +394,9 @@ func (p *PeerConnection) ICEGatheringState() int32 { return int32(p.pc.ICEGather
 func (p *PeerConnection) ICEConnectionState() int32 { return int32(p.pc.ICEConnectionState()) - 1 }
 
 // ConnectionState is the W3C connectionState (OMNIRTC_PEER_*).
-func (p *PeerConnection) ConnectionState() int32 { return int32(p.pc.ConnectionState()) - 1 }
+func (p *PeerConnection) ConnectionState() int32 {
+	return int32(p.connectionState(p.pc.ConnectionState())) - 1
+}
 
 // MaxMessageSize is the largest message Send accepts now: the remote's
 // max-message-size once SCTP runs, else the SCTP default of 65536.

@@ -275,8 +275,8 @@ enum {
 	OMNIRTC_PEER_CONNECTING = 1,
 	OMNIRTC_PEER_CONNECTED = 2,
 	OMNIRTC_PEER_DISCONNECTED = 3,
-	OMNIRTC_PEER_FAILED = 4,
-	OMNIRTC_PEER_CLOSED = 5
+	OMNIRTC_PEER_FAILED = 4, /* ICE failed, or the DTLS handshake did (e.g. a fingerprint that does not match) */
+	OMNIRTC_PEER_CLOSED = 5  /* closed here, or by the remote's DTLS close_notify once DTLS had connected */
 };
 
 /* Which session description omnirtc_peer_get_description returns. */

@@ -87,15 +87,6 @@ static size_t gathering_completions(peer_t *p) {
 	return n;
 }
 
-static size_t connections(peer_t *p, int32_t state) {
-	size_t n = 0;
-	pthread_mutex_lock(&p->mu);
-	for (size_t i = 0; i < p->count; i++)
-		n += p->events[i].type == OMNIRTC_EVENT_CONNECTION_STATE && p->events[i].state == state;
-	pthread_mutex_unlock(&p->mu);
-	return n;
-}
-
 static void wait_until(size_t (*count)(peer_t *, int32_t), peer_t *p, int32_t state, size_t n, int timeout_ms,
                        const char *what) {
 	for (int waited = 0; count(p, state) < n; waited += 10) {
@@ -286,8 +277,8 @@ TEST(black_hole_of_five_seconds) {
 	wait_connection_state(&l.b, OMNIRTC_PEER_DISCONNECTED, 5000);
 	sleep_ms(3500); /* the outage lasts about 5 s in all */
 	relay_set(l.relay, (impairment_t){0});
-	wait_until(connections, &l.a, OMNIRTC_PEER_CONNECTED, 2, 15000, "connected again");
-	wait_until(connections, &l.b, OMNIRTC_PEER_CONNECTED, 2, 15000, "connected again");
+	wait_until(count_connection_states, &l.a, OMNIRTC_PEER_CONNECTED, 2, 15000, "connected again");
+	wait_until(count_connection_states, &l.b, OMNIRTC_PEER_CONNECTED, 2, 15000, "connected again");
 	sleep_ms(500);
 	atomic_store(&p.stop, 1);
 	pthread_join(t, NULL);
@@ -309,8 +300,8 @@ TEST(ice_restart_recovers_a_path_change) {
 	relay_move(l.relay); /* the old addresses are gone for good */
 	wait_connection_state(&l.a, OMNIRTC_PEER_DISCONNECTED, 5000);
 	negotiate_via(l.relay, &l.a, &l.b, 1);
-	wait_until(connections, &l.a, OMNIRTC_PEER_CONNECTED, 2, 20000, "connected over the new path");
-	wait_until(connections, &l.b, OMNIRTC_PEER_CONNECTED, 2, 20000, "connected over the new path");
+	wait_until(count_connection_states, &l.a, OMNIRTC_PEER_CONNECTED, 2, 20000, "connected over the new path");
+	wait_until(count_connection_states, &l.b, OMNIRTC_PEER_CONNECTED, 2, 20000, "connected over the new path");
 	sleep_ms(300);
 	atomic_store(&p.stop, 1);
 	pthread_join(t, NULL);

@@ -187,6 +187,15 @@ size_t count_events(peer_t *p, int32_t type, omnirtc_channel_t channel) {
 	return n;
 }
 
+size_t count_connection_states(peer_t *p, int32_t state) {
+	size_t n = 0;
+	pthread_mutex_lock(&p->mu);
+	for (size_t i = 0; i < p->count; i++)
+		n += p->events[i].type == OMNIRTC_EVENT_CONNECTION_STATE && p->events[i].state == state;
+	pthread_mutex_unlock(&p->mu);
+	return n;
+}
+
 size_t wait_events(peer_t *p, int32_t type, omnirtc_channel_t channel, size_t count, int timeout_ms) {
 	struct timespec until = deadline(timeout_ms);
 	size_t last = 0;
