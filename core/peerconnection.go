@@ -266,10 +266,18 @@ func checkSDPText(t webrtc.SDPType, text string, emptyAllowed bool) error {
 	return nil
 }
 
+// closedByPion reports whether pion closed the peer itself, as it does on the
+// remote's DTLS close_notify. pion sets the signaling state "closed" before it
+// stops any transport.
+func (p *PeerConnection) closedByPion() bool {
+	return p.pc.SignalingState() == webrtc.SignalingStateClosed
+}
+
 // outcome classifies an error of a pion call on this peer: one that lost a
-// race with Close is a state error, whatever pion called it.
+// race with Close, or with pion closing the peer, is a state error, whatever
+// pion called it.
 func (p *PeerConnection) outcome(err error, fallback error) error {
-	if err != nil && p.closed.Load() {
+	if err != nil && (p.closed.Load() || p.closedByPion()) {
 		return wrap(ErrInvalidState, fmt.Errorf("peer connection is closed: %w", err))
 	}
 
@@ -345,6 +353,9 @@ func (p *PeerConnection) AddICECandidate(candidate, mid string, mlineIndex int32
 	}
 	if p.pc.RemoteDescription() == nil {
 		return wrap(ErrInvalidState, errors.New("cannot add an ICE candidate before the remote description"))
+	}
+	if p.closedByPion() { // pion would take the candidate and drop it
+		return wrap(ErrInvalidState, errors.New("peer connection was closed by the remote"))
 	}
 
 	return p.outcome(p.pc.AddICECandidate(init), ErrInvalidCandidate)

@@ -45,7 +45,12 @@ static void trickle(peer_t *p, const omnirtc_event_t *e) {
 	}
 	pthread_mutex_unlock(&r->mu);
 	omnirtc_status_t s = omnirtc_peer_add_ice_candidate(r->id, e->text, e->sdp_mid, e->sdp_mline_index);
-	CHECK(s == OMNIRTC_OK || s == OMNIRTC_ERR_INVALID_HANDLE); /* the remote may be closing */
+	/* The remote may be closing: omnirtc.h lists the three statuses that gives. */
+	if (s != OMNIRTC_OK && s != OMNIRTC_ERR_INVALID_STATE && s != OMNIRTC_ERR_INVALID_HANDLE) {
+		fprintf(stderr, "%s: adding a candidate to %s returned %s: %s\n", p->name, r->name,
+		        omnirtc_status_string(s), omnirtc_last_error());
+		exit(1);
+	}
 }
 
 static void on_event(void *user_data, const omnirtc_event_t *e) {
