@@ -423,10 +423,17 @@ func (p *PeerConnection) MaxMessageSize() uint64 {
 
 // sctpRunning reports whether the SCTP association still runs; a channel
 // read error after it ended is the association's end, not a channel error.
+// The association says (it ends before it fails its streams' reads); the
+// transport's state stays "connected" until this peer closes, after the
+// association ended on the remote's ABORT or on its DTLS close_notify.
 func (p *PeerConnection) sctpRunning() bool {
 	s := p.pc.SCTP()
+	if s == nil {
+		return false
+	}
+	_, established := s.Metadata()
 
-	return s != nil && s.State() == webrtc.SCTPTransportStateConnected
+	return established
 }
 
 // CreateDataChannel is createDataChannel.
