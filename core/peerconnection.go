@@ -38,17 +38,19 @@ type PeerConnection struct {
 	engine *engine
 	events *dispatcher
 
-	closed       atomic.Bool
-	restartICE   atomic.Bool
-	mu           sync.Mutex
-	channels     map[*DataChannel]struct{}
-	transceivers map[*webrtc.RTPTransceiver]*Transceiver
-	closeStarted bool
-	done         chan struct{} // closed by Close
-	firSeq       atomic.Uint32 // FIR command sequence numbers
-	addTrackMu   sync.Mutex    // makes AddTrack's "already sent" check and the add one step
-	jitterStats  sync.Map      // *webrtc.TrackRemote → *jitterStats, with the "jitterBuffer" interceptor
-	rembIn       rembReceiver  // the last REMB received, so only changes are events
+	closed              atomic.Bool
+	restartICE          atomic.Bool
+	dtlsConnected       atomic.Bool  // DTLS connected once (connectionstate.go)
+	lastConnectionState atomic.Int32 // the last connection state posted
+	mu                  sync.Mutex
+	channels            map[*DataChannel]struct{}
+	transceivers        map[*webrtc.RTPTransceiver]*Transceiver
+	closeStarted        bool
+	done                chan struct{} // closed by Close
+	firSeq              atomic.Uint32 // FIR command sequence numbers
+	addTrackMu          sync.Mutex    // makes AddTrack's "already sent" check and the add one step
+	jitterStats         sync.Map      // *webrtc.TrackRemote → *jitterStats, with the "jitterBuffer" interceptor
+	rembIn              rembReceiver  // the last REMB received, so only changes are events
 }
 
 // NewPeerConnection creates a peer connection from a parsed configuration.
@@ -96,9 +98,7 @@ func (p *PeerConnection) wireEvents() {
 	p.pc.OnICEConnectionStateChange(func(s webrtc.ICEConnectionState) {
 		p.postState(EventICEConnectionState, int32(s)-1, s.String())
 	})
-	p.pc.OnConnectionStateChange(func(s webrtc.PeerConnectionState) {
-		p.postState(EventConnectionState, int32(s)-1, s.String())
-	})
+	p.watchConnectionState()
 	p.pc.OnSignalingStateChange(func(s webrtc.SignalingState) {
 		p.postState(EventSignalingState, int32(s)-1, s.String())
 	})
@@ -266,10 +266,18 @@ func checkSDPText(t webrtc.SDPType, text string, emptyAllowed bool) error {
 	return nil
 }
 
+// closedByPion reports whether pion closed the peer itself, as it does on the
+// remote's DTLS close_notify. pion sets the signaling state "closed" before it
+// stops any transport.
+func (p *PeerConnection) closedByPion() bool {
+	return p.pc.SignalingState() == webrtc.SignalingStateClosed
+}
+
 // outcome classifies an error of a pion call on this peer: one that lost a
-// race with Close is a state error, whatever pion called it.
+// race with Close, or with pion closing the peer, is a state error, whatever
+// pion called it.
 func (p *PeerConnection) outcome(err error, fallback error) error {
-	if err != nil && p.closed.Load() {
+	if err != nil && (p.closed.Load() || p.closedByPion()) {
 		return wrap(ErrInvalidState, fmt.Errorf("peer connection is closed: %w", err))
 	}
 
@@ -346,6 +354,9 @@ func (p *PeerConnection) AddICECandidate(candidate, mid string, mlineIndex int32
 	if p.pc.RemoteDescription() == nil {
 		return wrap(ErrInvalidState, errors.New("cannot add an ICE candidate before the remote description"))
 	}
+	if p.closedByPion() { // pion would take the candidate and drop it
+		return wrap(ErrInvalidState, errors.New("peer connection was closed by the remote"))
+	}
 
 	return p.outcome(p.pc.AddICECandidate(init), ErrInvalidCandidate)
 }
@@ -394,7 +405,9 @@ func (p *PeerConnection) ICEGatheringState() int32 { return int32(p.pc.ICEGather
 func (p *PeerConnection) ICEConnectionState() int32 { return int32(p.pc.ICEConnectionState()) - 1 }
 
 // ConnectionState is the W3C connectionState (OMNIRTC_PEER_*).
-func (p *PeerConnection) ConnectionState() int32 { return int32(p.pc.ConnectionState()) - 1 }
+func (p *PeerConnection) ConnectionState() int32 {
+	return int32(p.connectionState(p.pc.ConnectionState())) - 1
+}
 
 // MaxMessageSize is the largest message Send accepts now: the remote's
 // max-message-size once SCTP runs, else the SCTP default of 65536.
@@ -410,10 +423,17 @@ func (p *PeerConnection) MaxMessageSize() uint64 {
 
 // sctpRunning reports whether the SCTP association still runs; a channel
 // read error after it ended is the association's end, not a channel error.
+// The association says (it ends before it fails its streams' reads); the
+// transport's state stays "connected" until this peer closes, after the
+// association ended on the remote's ABORT or on its DTLS close_notify.
 func (p *PeerConnection) sctpRunning() bool {
 	s := p.pc.SCTP()
+	if s == nil {
+		return false
+	}
+	_, established := s.Metadata()
 
-	return s != nil && s.State() == webrtc.SCTPTransportStateConnected
+	return established
 }
 
 // CreateDataChannel is createDataChannel.

@@ -275,8 +275,8 @@ enum {
 	OMNIRTC_PEER_CONNECTING = 1,
 	OMNIRTC_PEER_CONNECTED = 2,
 	OMNIRTC_PEER_DISCONNECTED = 3,
-	OMNIRTC_PEER_FAILED = 4,
-	OMNIRTC_PEER_CLOSED = 5
+	OMNIRTC_PEER_FAILED = 4, /* ICE failed, or the DTLS handshake did (e.g. a fingerprint that does not match) */
+	OMNIRTC_PEER_CLOSED = 5  /* closed here, or by the remote's DTLS close_notify once DTLS had connected */
 };
 
 /* Which session description omnirtc_peer_get_description returns. */
@@ -385,6 +385,11 @@ omnirtc_status_t omnirtc_peer_get_description(omnirtc_peer_t peer, int32_t which
  * sdp_mid: may be NULL; sdp_mline_index: -1 if unknown.
  * Errors: OMNIRTC_ERR_INVALID_CANDIDATE (malformed), OMNIRTC_ERR_INVALID_STATE
  * (no remote description yet).
+ * While the peer closes (on another thread, or by the remote's DTLS
+ * close_notify) a well-formed candidate gives exactly one of: OMNIRTC_OK (added
+ * before the close; it goes with the peer), OMNIRTC_ERR_INVALID_STATE (the
+ * close has begun), OMNIRTC_ERR_INVALID_HANDLE (omnirtc_peer_close has
+ * released the handle).
  */
 omnirtc_status_t omnirtc_peer_add_ice_candidate(omnirtc_peer_t peer, const char *candidate, const char *sdp_mid,
                                                 int32_t sdp_mline_index);

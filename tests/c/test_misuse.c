@@ -425,6 +425,24 @@ TEST(close_races_with_every_callback) {
 	}
 }
 
+/* The two ends of omnirtc_peer_add_ice_candidate's closing contract (the
+ * harness's trickle meets the middle of it in the test above): a peer pion
+ * closed on the remote's close_notify gives a state error, a released handle
+ * a handle error; a well-formed candidate never gets an error of its own. */
+TEST(candidates_for_a_closed_peer_get_a_state_or_a_handle_error) {
+	const char *candidate = "candidate:1 1 udp 2130706431 127.0.0.1 9 typ host";
+	peer_t a, b;
+	connected_channel(&a, &b, "c", NULL);
+	OK(omnirtc_peer_close(b.id));
+	wait_connection_state(&a, OMNIRTC_PEER_CLOSED, 15000);
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_STATE, omnirtc_peer_add_ice_candidate(a.id, candidate, "0", 0));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_STATE, omnirtc_peer_add_ice_candidate(a.id, "", NULL, -1));
+	OK(omnirtc_peer_close(a.id));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_peer_add_ice_candidate(a.id, candidate, "0", 0));
+	peer_free(&a);
+	peer_free(&b);
+}
+
 /* Senders on several threads while the channel, then the peer, close. */
 static void *send_until_refused(void *arg) {
 	shared_t *sh = arg;

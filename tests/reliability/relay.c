@@ -78,7 +78,7 @@ static void receive(relay_t *r, face_t *in) {
 		r->stats.unknown++;
 		return;
 	}
-	if (r->imp.blackhole || uniform(r) < r->imp.loss) {
+	if (r->imp.blackhole || (r->imp.drop_min_size > 0 && n >= r->imp.drop_min_size) || uniform(r) < r->imp.loss) {
 		r->stats.dropped++;
 		return;
 	}

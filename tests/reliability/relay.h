@@ -18,6 +18,7 @@ typedef struct {
 	int delay_ms;     /* one-way delay */
 	int jitter_ms;    /* extra random delay 0..jitter_ms: packets overtake each other */
 	int blackhole;    /* 1: drop everything */
+	int drop_min_size; /* > 0: drop every datagram of at least this many bytes */
 } impairment_t;
 
 typedef struct {

@@ -45,7 +45,12 @@ static void trickle(peer_t *p, const omnirtc_event_t *e) {
 	}
 	pthread_mutex_unlock(&r->mu);
 	omnirtc_status_t s = omnirtc_peer_add_ice_candidate(r->id, e->text, e->sdp_mid, e->sdp_mline_index);
-	CHECK(s == OMNIRTC_OK || s == OMNIRTC_ERR_INVALID_HANDLE); /* the remote may be closing */
+	/* The remote may be closing: omnirtc.h lists the three statuses that gives. */
+	if (s != OMNIRTC_OK && s != OMNIRTC_ERR_INVALID_STATE && s != OMNIRTC_ERR_INVALID_HANDLE) {
+		fprintf(stderr, "%s: adding a candidate to %s returned %s: %s\n", p->name, r->name,
+		        omnirtc_status_string(s), omnirtc_last_error());
+		exit(1);
+	}
 }
 
 static void on_event(void *user_data, const omnirtc_event_t *e) {
@@ -183,6 +188,15 @@ static size_t count_locked(peer_t *p, int32_t type, omnirtc_channel_t channel, s
 size_t count_events(peer_t *p, int32_t type, omnirtc_channel_t channel) {
 	pthread_mutex_lock(&p->mu);
 	size_t n = count_locked(p, type, channel, NULL);
+	pthread_mutex_unlock(&p->mu);
+	return n;
+}
+
+size_t count_connection_states(peer_t *p, int32_t state) {
+	size_t n = 0;
+	pthread_mutex_lock(&p->mu);
+	for (size_t i = 0; i < p->count; i++)
+		n += p->events[i].type == OMNIRTC_EVENT_CONNECTION_STATE && p->events[i].state == state;
 	pthread_mutex_unlock(&p->mu);
 	return n;
 }

@@ -100,6 +100,8 @@ void wait_connection_state(peer_t *p, int32_t state, int timeout_ms);
 void wait_message_bytes(peer_t *p, uint64_t bytes, int timeout_ms);
 /* Number of recorded events of type for channel (0 = any). */
 size_t count_events(peer_t *p, int32_t type, omnirtc_channel_t channel);
+/* Number of recorded CONNECTION_STATE events with `state`. */
+size_t count_connection_states(peer_t *p, int32_t state);
 /* The n-th (0-based) recorded event of type for channel; aborts if missing. */
 record_t *nth_event(peer_t *p, int32_t type, omnirtc_channel_t channel, size_t n);
 
