@@ -96,19 +96,17 @@ func (a *aead) encrypt(pkt *recordlayer.RecordLayer, raw []byte) ([]byte, error)
 	finalSize := len(raw) + 8 + len(payload) + a.tagLength
 	var r []byte
 	if cap(record) >= finalSize {
-		// Room left by Marshal: sealed in place, after the payload moves up
-		// past the explicit nonce (OmniRTC patch; was a second buffer).
+		// Room left by MarshalToSend: sealed in place, after the payload moves
+		// up past the explicit nonce (OmniRTC patch; was a second buffer).
 		r = record[:finalSize]
-		copy(r[len(raw)+8:], payload)
+		payload = r[len(raw)+8 : len(raw)+8+copy(r[len(raw)+8:], payload)]
 	} else {
 		r = make([]byte, finalSize)
 		copy(r, raw)
-		copy(r[len(raw)+8:], payload)
 	}
 	copy(r[len(raw):], nonce[4:])
 
-	plaintext := r[len(raw)+8 : len(raw)+8+len(payload)]
-	a.localAEAD.Seal(plaintext[:0], nonce, plaintext, additionalData)
+	a.localAEAD.Seal(r[len(raw)+8:len(raw)+8], nonce, payload, additionalData)
 
 	// Update recordLayer size to include explicit nonce
 	binary.BigEndian.PutUint16(r[pkt.Header.Size()-2:], uint16(len(r)-pkt.Header.Size())) //nolint:gosec //G115
