@@ -467,12 +467,14 @@ func (p *PeerConnection) CreateDataChannel(label string, init DataChannelInit) (
 }
 
 // Close closes the peer connection and its channels, drops pending events and
-// delivers EventPeerClosed last. From another goroutine it returns after that
-// delivery; from inside the handler it returns at once.
+// delivers EventPeerClosed last. Every call, also one while another close of
+// this peer is under way, returns after that delivery, except from inside
+// any peer's handler, where it returns at once (see dispatcher.wait).
 func (p *PeerConnection) Close() error {
 	p.mu.Lock()
 	if p.closeStarted {
 		p.mu.Unlock()
+		p.events.wait()
 
 		return nil
 	}
