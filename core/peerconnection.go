@@ -274,11 +274,14 @@ func (p *PeerConnection) closedByPion() bool {
 }
 
 // outcome classifies an error of a pion call on this peer: one that lost a
-// race with Close, or with pion closing the peer, is a state error, whatever
-// pion called it.
+// race with Close, with pion closing the peer, or with the association's
+// end, is a state error, whatever pion called it.
 func (p *PeerConnection) outcome(err error, fallback error) error {
 	if err != nil && (p.closed.Load() || p.closedByPion()) {
 		return wrap(ErrInvalidState, fmt.Errorf("peer connection is closed: %w", err))
+	}
+	if transportEnded(err) {
+		return wrap(ErrInvalidState, fmt.Errorf("peer connection is closing: %w", err))
 	}
 
 	return classify(err, fallback)

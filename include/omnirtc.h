@@ -462,7 +462,9 @@ enum {
  *   requires "id" (both sides then create the channel with the same id).
  * Events go to the peer's callback until omnirtc_channel_set_callback is called.
  * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (bad label or option, message names it),
- * OMNIRTC_ERR_INVALID_STATE (peer closed).
+ * OMNIRTC_ERR_INVALID_STATE (the peer is closed, or closing: closed by the
+ * remote, or its SCTP association has ended, as right after the remote
+ * closed), OMNIRTC_ERR_INVALID_HANDLE (omnirtc_peer_close has begun).
  */
 omnirtc_status_t omnirtc_channel_create(omnirtc_peer_t peer, const char *label, const char *init_json,
                                         omnirtc_channel_t *channel_out);
@@ -480,8 +482,12 @@ omnirtc_status_t omnirtc_channel_set_callback(omnirtc_channel_t channel, omnirtc
  * be valid UTF-8), 1 sends binary; the receiver sees the same flag.  data may
  * be NULL only when size is 0.  Copied before return; never blocks: watch
  * omnirtc_channel_get_buffered_amount and OMNIRTC_EVENT_CHANNEL_BUFFERED_AMOUNT_LOW.
- * Errors: OMNIRTC_ERR_INVALID_STATE (not open), OMNIRTC_ERR_TOO_LARGE (over
- * omnirtc_peer_get_max_message_size), OMNIRTC_ERR_INVALID_ARGUMENT (bad UTF-8, NULL).
+ * Errors: OMNIRTC_ERR_INVALID_STATE (not open, or closing under the call: the
+ * channel or its SCTP association ends, as right after the remote closed
+ * either, even before CHANNEL_CLOSING is delivered), OMNIRTC_ERR_TOO_LARGE
+ * (over omnirtc_peer_get_max_message_size), OMNIRTC_ERR_INVALID_ARGUMENT (bad
+ * UTF-8, NULL), OMNIRTC_ERR_INVALID_HANDLE (CHANNEL_CLOSE was delivered, or
+ * the peer's close has begun).
  */
 omnirtc_status_t omnirtc_channel_send(omnirtc_channel_t channel, const void *data, size_t size, int32_t binary);
 
@@ -548,7 +554,12 @@ omnirtc_status_t omnirtc_channel_set_paused(omnirtc_channel_t channel, int32_t p
  * omnirtc_channel_close — RTCDataChannel.close: data already sent is still
  * delivered, messages already received are still delivered to the callback,
  * then OMNIRTC_EVENT_CHANNEL_CLOSE follows, after which the handle is invalid.
- * Calling it again before that event is a no-op.
+ * Like the W3C close(), it does not fail for a channel that is closing or
+ * closed, by either side, nor when the SCTP association has ended (the remote
+ * closed the peer): it returns OMNIRTC_OK and CHANNEL_CLOSE follows.  Never
+ * waits.  Errors: OMNIRTC_ERR_INVALID_HANDLE (CHANNEL_CLOSE was delivered, or
+ * the peer's close has begun); OMNIRTC_ERR_OPERATION only if SCTP refused the
+ * stream reset for a reason other than its end (pion/sctp has none today).
  */
 omnirtc_status_t omnirtc_channel_close(omnirtc_channel_t channel);
 

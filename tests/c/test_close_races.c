@@ -1,5 +1,6 @@
 /* Close under races (issue 18): closes from inside callbacks that close one
- * another's peers in a cycle, and several threads closing one peer.  Each case is forced into its
+ * another's peers in a cycle, several threads closing one peer, and the calls
+ * a channel gets right after the remote closed.  Each case is forced into its
  * race by rendezvous inside the callbacks, not by timing luck; a deadlock
  * fails by a watchdog, never by hanging the suite. */
 #include <errno.h>
@@ -192,6 +193,44 @@ TEST(a_second_thread_closing_the_same_peer_returns_after_peer_closed) {
 		}
 		CHECK(count_events(&t.peer, OMNIRTC_EVENT_PEER_CLOSED, 0) == 1);
 		peer_free(&t.peer);
+	}
+	wait_counters_back(base, 3, 10000);
+}
+
+/* ---- calls racing with the remote's close ------------------------------ */
+
+/* The remote closes while a's end of the channel is paused, so a has not yet
+ * read the end of its stream: its channel is still open, its SCTP
+ * association is gone.  Send is then a state error, close succeeds, and so
+ * does closing the peer pion closed on the remote's close_notify. */
+TEST(calls_right_after_the_remote_closed_give_documented_codes) {
+	counters_t base = read_counters();
+	for (int round = 0; round < 3; round++) {
+		peer_t a, b;
+		omnirtc_channel_t ca = connected_channel(&a, &b, "c", NULL);
+		omnirtc_channel_t cb = remote_channel(&b, 0);
+		wait_events(&b, OMNIRTC_EVENT_CHANNEL_OPEN, cb, 1, 10000);
+		OK(omnirtc_channel_set_paused(ca, 1));
+		/* the read in progress when pausing ends with this message; then a stops reading */
+		OK(omnirtc_channel_send(cb, "last", 4, 0));
+		wait_events(&a, OMNIRTC_EVENT_CHANNEL_MESSAGE, ca, 1, 10000);
+		OK(omnirtc_peer_close(b.id));
+		omnirtc_status_t s;
+		for (int waited = 0; (s = omnirtc_channel_send(ca, "x", 1, 0)) == OMNIRTC_OK; waited++) {
+			CHECK(waited < 10000);
+			sleep_ms(1);
+		}
+		EXPECT_STATUS(OMNIRTC_ERR_INVALID_STATE, s);
+		OK(omnirtc_channel_close(ca));
+		OK(omnirtc_channel_close(ca)); /* closing a closing channel */
+		wait_events(&a, OMNIRTC_EVENT_CHANNEL_CLOSE, ca, 1, 10000);
+		EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_channel_close(ca));
+		wait_connection_state(&a, OMNIRTC_PEER_CLOSED, 10000);
+		omnirtc_channel_t late;
+		EXPECT_STATUS(OMNIRTC_ERR_INVALID_STATE, omnirtc_channel_create(a.id, "late", NULL, &late));
+		OK(omnirtc_peer_close(a.id));
+		peer_free(&a);
+		peer_free(&b);
 	}
 	wait_counters_back(base, 3, 10000);
 }
