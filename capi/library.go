@@ -115,8 +115,8 @@ func ortc_go_generate_certificate(pemOut **C.char) C.omnirtc_status_t {
 //export ortc_go_shutdown
 func ortc_go_shutdown() C.omnirtc_status_t {
 	return call(func() error {
-		// On this goroutine, so a shutdown from inside a callback does not
-		// wait for itself.
+		// Each close waits for its PEER_CLOSED, also one already under way,
+		// except from inside a callback, where none waits.
 		for _, p := range livePeerEntries() {
 			_ = p.close()
 		}

@@ -33,20 +33,32 @@ type peer struct {
 
 func (*peer) kind() string { return "peer" }
 
+// peers holds every peer whose PEER_CLOSED was not yet delivered, by handle:
+// a close that finds the handle already released by another close still
+// finds the peer here and waits for the same PEER_CLOSED.
 var (
 	peersMu sync.Mutex
-	peers   = map[*peer]struct{}{}
+	peers   = map[uint64]*peer{}
 )
 
 func livePeerEntries() []*peer {
 	peersMu.Lock()
 	defer peersMu.Unlock()
 	out := make([]*peer, 0, len(peers))
-	for p := range peers {
+	for _, p := range peers {
 		out = append(out, p)
 	}
 
 	return out
+}
+
+// closingPeer returns the peer behind a handle that close released, until
+// its PEER_CLOSED was delivered.
+func closingPeer(id uint64) *peer {
+	peersMu.Lock()
+	defer peersMu.Unlock()
+
+	return peers[id]
 }
 
 // channelFor returns the entry of a core channel, making one (and its handle)
@@ -76,13 +88,14 @@ func (p *peer) dropChannel(c *channel) {
 }
 
 // close releases the peer's handles first, so no call can reach it once
-// close has started, then closes the engine side.
+// close has started, then closes the engine side. A close of a peer another
+// close is closing returns as that one does (core's Close waits for it).
 func (p *peer) close() error {
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
 
-		return nil
+		return p.pc.Close()
 	}
 	p.closed = true
 	for _, c := range p.channels {
@@ -92,9 +105,6 @@ func (p *peer) close() error {
 	p.media.release()
 	p.mu.Unlock()
 	handles.remove(p.id)
-	peersMu.Lock()
-	delete(peers, p)
-	peersMu.Unlock()
 
 	return p.pc.Close()
 }
@@ -102,6 +112,13 @@ func (p *peer) close() error {
 // deliver runs on the peer's dispatcher goroutine: it resolves the handles an
 // event refers to and calls the C callback.
 func (p *peer) deliver(e *core.Event) {
+	if e.Type == core.EventPeerClosed {
+		defer func() {
+			peersMu.Lock()
+			delete(peers, p.id)
+			peersMu.Unlock()
+		}()
+	}
 	target := p.cb
 	var chID uint64
 	var ch *channel
@@ -203,7 +220,7 @@ func ortc_go_peer_create(configJSON *C.omnirtc_cchar_t, cb C.omnirtc_event_cb, u
 		p.pc = pc
 		p.id = handles.add(p)
 		peersMu.Lock()
-		peers[p] = struct{}{}
+		peers[p.id] = p
 		peersMu.Unlock()
 		close(ready)
 		*peerOut = C.omnirtc_peer_t(p.id)
@@ -217,7 +234,9 @@ func ortc_go_peer_close(h C.omnirtc_peer_t) C.omnirtc_status_t {
 	return call(func() error {
 		p, err := lookup[*peer](uint64(h))
 		if err != nil {
-			return err
+			if p = closingPeer(uint64(h)); p == nil {
+				return err
+			}
 		}
 
 		return p.close()

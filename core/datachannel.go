@@ -176,8 +176,11 @@ func (c *DataChannel) Send(data []byte, binary bool) error {
 	raw := c.raw
 	c.mu.Unlock()
 	if _, err := raw.WriteDataChannel(data, !binary); err != nil {
-		if c.ReadyState() != ChannelOpen {
-			return wrap(ErrInvalidState, fmt.Errorf("data channel is %s: %w", c.ReadyState(), err))
+		if state := c.ReadyState(); state != ChannelOpen {
+			return wrap(ErrInvalidState, fmt.Errorf("data channel is %s: %w", state, err))
+		}
+		if transportEnded(err) { // its end is not read yet
+			return wrap(ErrInvalidState, fmt.Errorf("data channel is closing: %w", err))
 		}
 
 		return wrap(ErrOperation, err)
@@ -197,7 +200,9 @@ func (c *DataChannel) CheckMessageSize(n uint64) error {
 }
 
 // Close starts closing the channel: data already sent is still delivered and
-// EventChannelClose follows. Closing a closing or closed channel does nothing.
+// EventChannelClose follows. Closing a closing or closed channel does nothing,
+// nor does closing one whose association is going away: its end is read like
+// any other, so EventChannelClose follows all the same.
 func (c *DataChannel) Close() error {
 	c.mu.Lock()
 	if !c.state.CompareAndSwap(int32(ChannelOpen), int32(ChannelClosing)) &&
@@ -213,10 +218,20 @@ func (c *DataChannel) Close() error {
 		err := c.dc.Close()
 		c.finish()
 
-		return wrap(ErrOperation, err)
+		return closeOutcome(err)
 	}
 
-	return wrap(ErrOperation, raw.Close())
+	return closeOutcome(raw.Close())
+}
+
+// closeOutcome is what Close reports for a close error of pion's: nothing
+// when the stream or association is going away anyway.
+func closeOutcome(err error) error {
+	if transportEnded(err) {
+		return nil
+	}
+
+	return wrap(ErrOperation, err)
 }
 
 // SetPaused stops (true) or resumes (false) reading messages from the network.

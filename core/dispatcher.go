@@ -19,6 +19,13 @@ const messageOverhead = 64
 // queuedEvents counts events waiting in every dispatcher, for leak checks.
 var queuedEvents atomic.Int64
 
+// running holds every dispatcher whose goroutine has not ended, so that a
+// close can tell whether its caller runs inside any peer's handler.
+var running = struct {
+	sync.Mutex
+	set map[*dispatcher]struct{}
+}{set: map[*dispatcher]struct{}{}}
+
 // dispatcher delivers one peer connection's events to its handler on a single
 // goroutine, so pion's goroutines never wait on host code, and lets the
 // goroutines that read media deliver their own (see deliver); either way the
@@ -47,6 +54,9 @@ func newDispatcher(handler Handler) *dispatcher {
 	d := &dispatcher{handler: handler, done: make(chan struct{})}
 	d.wake = sync.NewCond(&d.mu)
 	d.credit = sync.NewCond(&d.mu)
+	running.Lock()
+	running.set[d] = struct{}{}
+	running.Unlock()
 	ready := make(chan struct{})
 	go d.run(ready)
 	<-ready
@@ -122,10 +132,8 @@ func (d *dispatcher) stop() {
 	d.credit.Broadcast()
 }
 
-// finish delivers final as the last event and ends the goroutine. Called from
-// any goroutine but the dispatcher's own, it returns once final was
-// delivered; from inside the handler it returns at once and final follows
-// when the handler returns.
+// finish delivers final as the last event and ends the goroutine; it
+// returns as wait does.
 func (d *dispatcher) finish(final *Event) {
 	d.stop()
 	d.mu.Lock()
@@ -133,9 +141,17 @@ func (d *dispatcher) finish(final *Event) {
 		d.final = final
 	}
 	d.wake.Signal()
-	own := d.busy.Load() == goroutineID()
 	d.mu.Unlock()
-	if !own {
+	d.wait()
+}
+
+// wait returns once the final event was delivered, or at once when called
+// from inside any dispatcher's handler. A handler never waits for a
+// dispatcher, so dispatchers never wait for one another: handlers that close
+// each other's peers, in any cycle, cannot deadlock. Only goroutines outside
+// every handler wait, and each waits for handlers that do not.
+func (d *dispatcher) wait() {
+	if !inAnyHandler() {
 		<-d.done
 	}
 }
@@ -145,8 +161,29 @@ func (d *dispatcher) inHandler() bool {
 	return d.busy.Load() == goroutineID()
 }
 
+// inAnyHandler reports whether the caller runs inside the handler of any
+// dispatcher. It walks every live one: closes are rare, events are not, so
+// nothing is recorded per event.
+func inAnyHandler() bool {
+	gid := goroutineID()
+	running.Lock()
+	defer running.Unlock()
+	for d := range running.set {
+		if d.busy.Load() == gid {
+			return true
+		}
+	}
+
+	return false
+}
+
 func (d *dispatcher) run(ready chan struct{}) {
 	defer close(d.done)
+	defer func() {
+		running.Lock()
+		delete(running.set, d)
+		running.Unlock()
+	}()
 	d.mu.Lock()
 	d.runner = goroutineID()
 	close(ready)
@@ -170,7 +207,11 @@ func (d *dispatcher) run(ready chan struct{}) {
 		d.mu.Unlock()
 
 		d.slot.Lock()
-		d.handle(d.runner, e)
+		// A close from another peer's handler does not wait for this one:
+		// an event taken before its stop must not start after it returned.
+		if !d.stopped.Load() {
+			d.handle(d.runner, e)
+		}
 		d.slot.Unlock()
 		if e.delivered != nil {
 			e.delivered()
@@ -186,8 +227,8 @@ func (d *dispatcher) run(ready chan struct{}) {
 
 // goroutineID identifies the calling goroutine. It is read only when a
 // dispatcher or a media reader starts and when a peer closes, never per
-// event, to tell a close from inside a handler (which must not wait for
-// itself) from any other.
+// event, to tell a close from inside a handler (which must not wait for a
+// dispatcher) from any other.
 func goroutineID() uint64 {
 	var buf [64]byte
 	b := buf[:runtime.Stack(buf[:], false)]

@@ -120,6 +120,39 @@ func TestFinishFromInsideTheHandlerReturnsAtOnce(t *testing.T) {
 	}
 }
 
+// Handlers that finish one another's dispatchers in a cycle, all at once,
+// must all finish: a finish from inside any handler does not wait.
+func TestHandlersFinishingEachOtherInACycleFinish(t *testing.T) {
+	for n := 2; n <= 3; n++ {
+		ds := make([]*dispatcher, n)
+		var inside sync.WaitGroup
+		inside.Add(n)
+		finals := make(chan int, n)
+		for i := range ds {
+			ds[i] = newDispatcher(func(e *Event) {
+				if e.Type == EventPeerClosed {
+					finals <- i
+
+					return
+				}
+				inside.Done()
+				inside.Wait() // every handler is running
+				ds[(i+1)%n].finish(&Event{Type: EventPeerClosed})
+			})
+		}
+		for _, d := range ds {
+			d.post(&Event{Type: EventNegotiationNeeded})
+		}
+		for range n {
+			select {
+			case <-finals:
+			case <-time.After(10 * time.Second):
+				t.Fatalf("a cycle of %d finishes from inside handlers deadlocked", n)
+			}
+		}
+	}
+}
+
 func TestDeliverRunsOnTheCallerOneAtATime(t *testing.T) {
 	var mu sync.Mutex
 	busy := false

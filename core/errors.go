@@ -3,7 +3,12 @@
 // peer. It has no cgo; capi/ exposes it through the C ABI.
 package core
 
-import "errors"
+import (
+	"errors"
+	"io"
+
+	"github.com/pion/sctp"
+)
 
 // Error kinds. Every error core returns wraps exactly one of them, so the C
 // ABI can map it to a status code with errors.Is.
@@ -37,4 +42,21 @@ func wrap(kind, err error) error {
 	}
 
 	return &kindError{kind: kind, err: err}
+}
+
+// transportEnded reports whether err is pion's way of saying that the SCTP
+// association or the channel's stream is closing or closed: a call that meets
+// one lost a race with a close, ours or the remote's. Every such call is a
+// state error (a close a success), whichever of pion's words it got.
+func transportEnded(err error) bool {
+	for _, ended := range []error{
+		sctp.ErrStreamClosed, sctp.ErrAssociationClosed, sctp.ErrAssociationClosedBeforeConn,
+		sctp.ErrResetPacketInStateNotExist, sctp.ErrPayloadDataStateNotExist, io.ErrClosedPipe,
+	} {
+		if errors.Is(err, ended) {
+			return true
+		}
+	}
+
+	return false
 }

@@ -274,11 +274,14 @@ func (p *PeerConnection) closedByPion() bool {
 }
 
 // outcome classifies an error of a pion call on this peer: one that lost a
-// race with Close, or with pion closing the peer, is a state error, whatever
-// pion called it.
+// race with Close, with pion closing the peer, or with the association's
+// end, is a state error, whatever pion called it.
 func (p *PeerConnection) outcome(err error, fallback error) error {
 	if err != nil && (p.closed.Load() || p.closedByPion()) {
 		return wrap(ErrInvalidState, fmt.Errorf("peer connection is closed: %w", err))
+	}
+	if transportEnded(err) {
+		return wrap(ErrInvalidState, fmt.Errorf("peer connection is closing: %w", err))
 	}
 
 	return classify(err, fallback)
@@ -467,12 +470,14 @@ func (p *PeerConnection) CreateDataChannel(label string, init DataChannelInit) (
 }
 
 // Close closes the peer connection and its channels, drops pending events and
-// delivers EventPeerClosed last. From another goroutine it returns after that
-// delivery; from inside the handler it returns at once.
+// delivers EventPeerClosed last. Every call, also one while another close of
+// this peer is under way, returns after that delivery, except from inside
+// any peer's handler, where it returns at once (see dispatcher.wait).
 func (p *PeerConnection) Close() error {
 	p.mu.Lock()
 	if p.closeStarted {
 		p.mu.Unlock()
+		p.events.wait()
 
 		return nil
 	}

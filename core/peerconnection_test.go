@@ -3,8 +3,12 @@ package core
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"io"
 	"testing"
 	"time"
+
+	"github.com/pion/sctp"
 )
 
 func TestPeersExchangeMessagesInOrder(t *testing.T) {
@@ -70,6 +74,35 @@ func TestCallsAfterCloseAreInvalidState(t *testing.T) {
 	}
 	if r.count(ofType(EventPeerClosed)) != 1 {
 		t.Fatal("no PeerClosed event")
+	}
+}
+
+// pion/sctp's words for an association or a stream that is going away, as
+// pion returns them, make a call a state error and a close no error at all.
+// Live, a channel create right after the remote's ABORT (before its DTLS
+// close_notify) got "association closed" as an operation error; that window
+// is too narrow to hit on purpose, so the classification is tested here.
+func TestTheTransportsEndIsAStateError(t *testing.T) {
+	pc := newPeer(t, loopbackConfig, newRecorder())
+	defer func() { must(t, pc.Close()) }()
+	for _, err := range []error{
+		sctp.ErrAssociationClosed, sctp.ErrAssociationClosedBeforeConn, sctp.ErrStreamClosed, io.ErrClosedPipe,
+		fmt.Errorf("%w: state=Closed", sctp.ErrResetPacketInStateNotExist),
+		fmt.Errorf("%w: state=ShutdownSent", sctp.ErrPayloadDataStateNotExist),
+	} {
+		if got := pc.outcome(err, ErrOperation); !errors.Is(got, ErrInvalidState) {
+			t.Errorf("a call that got %q: %v, want a state error", err, got)
+		}
+		if got := closeOutcome(err); got != nil {
+			t.Errorf("a close that got %q: %v, want none", err, got)
+		}
+	}
+	other := errors.New("too many outstanding reconfig requests")
+	if got := pc.outcome(other, ErrOperation); !errors.Is(got, ErrOperation) {
+		t.Errorf("an open peer's other error: %v, want an operation error", got)
+	}
+	if got := closeOutcome(other); !errors.Is(got, ErrOperation) {
+		t.Errorf("a close's other error: %v, want an operation error", got)
 	}
 }
 

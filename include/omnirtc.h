@@ -23,7 +23,9 @@
  *    inside an API call.  Events of one peer connection (and its data
  *    channels) are delivered one at a time, in order.  No library lock is held
  *    while a callback runs: any function, including close, may be called from
- *    inside a callback.  Pointers inside an event are valid only during the
+ *    inside a callback, and a close called there never waits, so peers that
+ *    close one another from their callbacks cannot deadlock (see
+ *    omnirtc_peer_close).  Pointers inside an event are valid only during the
  *    callback; copy what you keep.
  *  - Configuration and options are JSON text mirroring the W3C dictionaries.
  *    Unknown keys and wrong types are errors whose message names the key.
@@ -146,7 +148,10 @@ omnirtc_status_t omnirtc_generate_certificate(char **pem_out);
 /*
  * omnirtc_shutdown — close every open peer connection (as omnirtc_peer_close)
  * and TURN server (as omnirtc_turn_server_close) and stop logging.  Safe to call more than once; the library stays usable.
- * Call it before the process exits while callbacks may be in flight.
+ * Call it before the process exits while callbacks may be in flight: from a
+ * thread that is not running a callback it returns once every PEER_CLOSED,
+ * also of closes already under way, was delivered; called from inside a
+ * callback it does not wait, as omnirtc_peer_close.
  */
 omnirtc_status_t omnirtc_shutdown(void);
 
@@ -331,12 +336,26 @@ omnirtc_status_t omnirtc_peer_create(const char *config_json, omnirtc_event_cb c
 
 /*
  * omnirtc_peer_close — close the peer connection and every channel on it.
- * Pending events are discarded, then OMNIRTC_EVENT_PEER_CLOSED is delivered.
- * Called from another thread, it waits for an in-flight callback and for the
- * PEER_CLOSED delivery, so no callback for this peer starts after it returns.
- * Called from inside one of this peer's callbacks, it returns at once and
- * PEER_CLOSED follows when that callback returns.  The handle (and its channel
- * handles) are invalid afterwards: a second close returns OMNIRTC_ERR_INVALID_HANDLE.
+ * Pending events are discarded, then OMNIRTC_EVENT_PEER_CLOSED is delivered,
+ * the last event of this peer.  From the moment a close starts, the peer's
+ * handle and its channel handles are invalid to every other function.
+ *
+ * Called from a thread that is not running a callback, it waits for a callback
+ * of this peer in flight and for the PEER_CLOSED callback to return, so no
+ * callback for this peer runs after it returns.  That holds for every such
+ * call: one that overlaps another close of this peer (on another thread,
+ * from a callback, or omnirtc_shutdown) waits for the same PEER_CLOSED.
+ *
+ * Called from inside any callback (of this peer or of another one), it never
+ * waits: peers whose callbacks close one another, in any cycle, all close.  It
+ * returns once no further callback of this peer can start except PEER_CLOSED;
+ * a callback of this peer already running on another library thread may still
+ * run, and PEER_CLOSED follows it.  Release this peer's user_data in the
+ * PEER_CLOSED callback, not when a close made inside a callback returns.
+ *
+ * Returns OMNIRTC_OK, also for a peer that another call is closing or that
+ * the remote closed (its DTLS close_notify).  OMNIRTC_ERR_INVALID_HANDLE once
+ * the PEER_CLOSED callback has returned: a close after a close is a stale handle.
  */
 omnirtc_status_t omnirtc_peer_close(omnirtc_peer_t peer);
 
@@ -443,7 +462,9 @@ enum {
  *   requires "id" (both sides then create the channel with the same id).
  * Events go to the peer's callback until omnirtc_channel_set_callback is called.
  * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (bad label or option, message names it),
- * OMNIRTC_ERR_INVALID_STATE (peer closed).
+ * OMNIRTC_ERR_INVALID_STATE (the peer is closed, or closing: closed by the
+ * remote, or its SCTP association has ended, as right after the remote
+ * closed), OMNIRTC_ERR_INVALID_HANDLE (omnirtc_peer_close has begun).
  */
 omnirtc_status_t omnirtc_channel_create(omnirtc_peer_t peer, const char *label, const char *init_json,
                                         omnirtc_channel_t *channel_out);
@@ -461,8 +482,12 @@ omnirtc_status_t omnirtc_channel_set_callback(omnirtc_channel_t channel, omnirtc
  * be valid UTF-8), 1 sends binary; the receiver sees the same flag.  data may
  * be NULL only when size is 0.  Copied before return; never blocks: watch
  * omnirtc_channel_get_buffered_amount and OMNIRTC_EVENT_CHANNEL_BUFFERED_AMOUNT_LOW.
- * Errors: OMNIRTC_ERR_INVALID_STATE (not open), OMNIRTC_ERR_TOO_LARGE (over
- * omnirtc_peer_get_max_message_size), OMNIRTC_ERR_INVALID_ARGUMENT (bad UTF-8, NULL).
+ * Errors: OMNIRTC_ERR_INVALID_STATE (not open, or closing under the call: the
+ * channel or its SCTP association ends, as right after the remote closed
+ * either, even before CHANNEL_CLOSING is delivered), OMNIRTC_ERR_TOO_LARGE
+ * (over omnirtc_peer_get_max_message_size), OMNIRTC_ERR_INVALID_ARGUMENT (bad
+ * UTF-8, NULL), OMNIRTC_ERR_INVALID_HANDLE (CHANNEL_CLOSE was delivered, or
+ * the peer's close has begun).
  */
 omnirtc_status_t omnirtc_channel_send(omnirtc_channel_t channel, const void *data, size_t size, int32_t binary);
 
@@ -529,7 +554,12 @@ omnirtc_status_t omnirtc_channel_set_paused(omnirtc_channel_t channel, int32_t p
  * omnirtc_channel_close — RTCDataChannel.close: data already sent is still
  * delivered, messages already received are still delivered to the callback,
  * then OMNIRTC_EVENT_CHANNEL_CLOSE follows, after which the handle is invalid.
- * Calling it again before that event is a no-op.
+ * Like the W3C close(), it does not fail for a channel that is closing or
+ * closed, by either side, nor when the SCTP association has ended (the remote
+ * closed the peer): it returns OMNIRTC_OK and CHANNEL_CLOSE follows.  Never
+ * waits.  Errors: OMNIRTC_ERR_INVALID_HANDLE (CHANNEL_CLOSE was delivered, or
+ * the peer's close has begun); OMNIRTC_ERR_OPERATION only if SCTP refused the
+ * stream reset for a reason other than its end (pion/sctp has none today).
  */
 omnirtc_status_t omnirtc_channel_close(omnirtc_channel_t channel);
 

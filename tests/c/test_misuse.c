@@ -320,10 +320,11 @@ TEST(eight_threads_on_the_same_handles_while_the_peer_closes) {
 /* Many threads close the same handle at once: at least one close succeeds
  * (closes that overlap the first one may succeed too: they wait for the same
  * close), every other one finds the handle gone, the final event comes
- * exactly once and the handle is stale afterwards. */
+ * exactly once and the handle is stale afterwards.  Every peer close, OK or
+ * not, returns after PEER_CLOSED. */
 typedef struct {
 	uint64_t handle;
-	int channel;
+	peer_t *peer; /* NULL: handle is a channel */
 	atomic_int *go, *ok;
 } closer_t;
 
@@ -331,16 +332,21 @@ static void *close_once(void *arg) {
 	closer_t *c = arg;
 	while (!atomic_load(c->go))
 		;
-	omnirtc_status_t s = c->channel ? omnirtc_channel_close(c->handle) : omnirtc_peer_close(c->handle);
+	omnirtc_status_t s = c->peer == NULL ? omnirtc_channel_close(c->handle) : omnirtc_peer_close(c->handle);
 	CHECK(s == OMNIRTC_OK || s == OMNIRTC_ERR_INVALID_HANDLE);
+	if (c->peer != NULL) {
+		pthread_mutex_lock(&c->peer->mu);
+		CHECK(c->peer->closed);
+		pthread_mutex_unlock(&c->peer->mu);
+	}
 	if (s == OMNIRTC_OK)
 		atomic_fetch_add(c->ok, 1);
 	return NULL;
 }
 
-static void close_from_threads(uint64_t handle, int channel) {
+static void close_from_threads(uint64_t handle, peer_t *peer) {
 	atomic_int go = 0, ok = 0;
-	closer_t arg = {handle, channel, &go, &ok};
+	closer_t arg = {handle, peer, &go, &ok};
 	pthread_t ts[THREADS];
 	for (int i = 0; i < THREADS; i++)
 		CHECK(pthread_create(&ts[i], NULL, close_once, &arg) == 0);
@@ -355,9 +361,9 @@ TEST(concurrent_closes_of_one_handle_end_it_once) {
 	for (int round = 0; round < 10; round++) {
 		peer_t a, b;
 		omnirtc_channel_t c = connected_channel(&a, &b, "c", NULL);
-		close_from_threads(c, 1);
+		close_from_threads(c, NULL);
 		wait_events(&a, OMNIRTC_EVENT_CHANNEL_CLOSE, c, 1, 10000);
-		close_from_threads(a.id, 0);
+		close_from_threads(a.id, &a);
 		EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_peer_close(a.id));
 		EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_channel_close(c));
 		CHECK(count_events(&a, OMNIRTC_EVENT_PEER_CLOSED, 0) == 1);

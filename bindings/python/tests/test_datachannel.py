@@ -8,7 +8,7 @@ import hashlib
 import pytest
 
 from conftest import TIMEOUT, connect, event_future, loopback_config, open_pair, run, wait_for
-from omnirtc import RTCPeerConnection, candidate_from_sdp
+from omnirtc import InvalidStateError, RTCPeerConnection, _native, candidate_from_sdp
 
 
 def test_text_and_binary_both_ways(counters_back):
@@ -162,6 +162,30 @@ def test_close_is_seen_by_the_other_side(counters_back):
         await wait_for(lambda: local.readyState == "closed")
         await a.close()
         await b.close()
+
+    run(main())
+
+
+def test_send_and_close_right_after_the_remote_closed(counters_back):
+    """The remote closes its peer before our end read the end of the channel
+    (held back here as the binding's backpressure would hold it): send raises
+    InvalidStateError, as the W3C send does, and close() never raises."""
+
+    async def main():
+        a, b, local, remote = await open_pair()
+        _native.check(_native.lib.omnirtc_channel_set_paused(local._handle, 1))
+        got = event_future(local, "message")
+        remote.send("last")  # ends the read under way; then a reads no more
+        await asyncio.wait_for(got, TIMEOUT)
+        await b.close()
+        with pytest.raises(InvalidStateError):
+            for _ in range(10000):
+                local.send("x")
+                await asyncio.sleep(0.001)
+        local.close()
+        local.close()
+        await wait_for(lambda: local.readyState == "closed")
+        await a.close()
 
     run(main())
 

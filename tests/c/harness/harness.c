@@ -161,7 +161,7 @@ void close_pair(peer_t *a, peer_t *b) {
 	peer_free(b);
 }
 
-static struct timespec deadline(int timeout_ms) {
+struct timespec deadline(int timeout_ms) {
 	struct timespec t;
 	clock_gettime(CLOCK_REALTIME, &t);
 	t.tv_sec += timeout_ms / 1000;

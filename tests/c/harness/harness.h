@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include <omnirtc.h>
 
@@ -115,6 +116,8 @@ counters_t read_counters(void);
 void wait_counters_back(counters_t base, long goroutine_slack, int timeout_ms);
 
 void sleep_ms(int ms);
+/* CLOCK_REALTIME timeout_ms from now, for pthread_cond_timedwait. */
+struct timespec deadline(int timeout_ms);
 
 /* Test registry: TEST(name) { ... } and RUN_TESTS() in main. */
 typedef void (*test_fn)(void);
