@@ -2,9 +2,10 @@
  * other are equal frame by frame (VP8 IVF, Opus Ogg, H264 Annex-B); NACK/RTX
  * under loss; simulcast; PLI; renegotiation; GCC, REMB and its estimator; stats; bad input.
  * The media files come from scripts/test-media.sh (generated with ffmpeg):
- * $OMNIRTC_TEST_MEDIA/{vp8.ivf,vp9.ivf,opus.ogg,h264.h264}; without it the
- * program lists no tests, so the plain C suite skips it and the media suite
- * runs it.  Loss and delay come from a userspace relay (impair.h): this
+ * $OMNIRTC_TEST_MEDIA/{vp8.ivf,vp9.ivf,opus.ogg,h264.h264,av1.ivf}; without it
+ * the program fails rather than list nothing. The plain C suite does not
+ * build it; the media suite and the AddressSanitizer step of the reliability
+ * suite run it.  Loss and delay come from a userspace relay (impair.h): this
  * machine's kernel has no sch_netem for tc. */
 #include <string.h>
 
@@ -768,7 +769,10 @@ TEST(bad_media_input_gets_clear_errors) {
 }
 
 int main(int argc, char **argv) {
-	if (getenv("OMNIRTC_TEST_MEDIA") == NULL)
-		return 0; /* no media files: nothing to list (scripts/test-media.sh makes them) */
+	if (getenv("OMNIRTC_TEST_MEDIA") == NULL) {
+		fprintf(stderr, "%s: OMNIRTC_TEST_MEDIA is not set: run scripts/media-files.sh and point it at build/media\n",
+		        argv[0]);
+		return 2;
+	}
 	return run_tests(argc, argv);
 }
