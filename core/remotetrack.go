@@ -179,7 +179,7 @@ func (r *RemoteTrack) run() {
 func (r *RemoteTrack) readDirect(d *delivery) bool {
 	buf := make([]byte, maxPacket)
 	for {
-		n, _, err := r.t.Read(buf)
+		n, err := r.read(buf)
 		if err != nil {
 			return true
 		}
@@ -187,6 +187,18 @@ func (r *RemoteTrack) readDirect(d *delivery) bool {
 			return false
 		}
 	}
+}
+
+// read reads the next packet, telling the NACK generator of one repaired
+// through RTX (see nackGenerator).
+func (r *RemoteTrack) read(buf []byte) (int, error) {
+	n, attrs, err := r.t.Read(buf)
+	if err == nil && n >= rtpHeaderSize && r.pc.engine.nackGenerator != nil &&
+		attrs.Get(webrtc.AttributeRtxSequenceNumber) != nil {
+		r.pc.engine.nackGenerator.repaired(r.t.SSRC(), binary.BigEndian.Uint16(buf[2:]))
+	}
+
+	return n, err
 }
 
 // delivery hands read packets to the application in the track's receive

@@ -282,55 +282,94 @@ TEST(h264_annexb_frames_arrive_equal) { loopback_file("h264.h264"); }
 
 TEST(vp9_ivf_frames_arrive_equal) { loopback_file("vp9.ivf"); }
 
-/* Sends the VP8 clip over 5% loss and 30 ms delay each way; returns how many
- * of its frames arrived intact and (in *nacks) the NACKs the receiver sent. */
-static size_t lossy_run(const char *config, const clip_t *clip, long *nacks) {
+/* What a lossy run showed: frames intact, NACKs the receiver sent, whether
+ * the answer negotiated RTX, and the RTP the relay saw from the sender. */
+typedef struct {
+	size_t intact;
+	long nacks;
+	int rtx_negotiated;
+	impair_rtp_t rtp;
+} lossy_t;
+
+/* Sends the VP8 clip over 5% loss and 30 ms delay each way. */
+static lossy_t lossy_run(const char *config, const clip_t *clip) {
+	lossy_t out = {0};
 	impair_t *relay = impair_start(5.0, 30, 12345);
 	call_t *c = call_open(config, "{\"codec\":\"video/VP8\"}", "{\"mode\":\"frames\",\"maxLate\":300,\"maxDelayMs\":500}");
 	OK(omnirtc_peer_add_track(c->a.id, c->track, &c->tr));
 	impair_connect(relay, &c->a, &c->b);
+	char *sdp = NULL;
+	OK(omnirtc_peer_get_description(c->b.id, OMNIRTC_DESCRIPTION_CURRENT_LOCAL, NULL, &sdp));
+	out.rtx_negotiated = strstr(sdp, " rtx/90000\r\n") != NULL;
+	omnirtc_free(sdp);
 	/* Warm-up keyframes first: a packet lost before the first one received
 	 * cannot be NACKed, since the receiver does not know it was sent. */
 	play(c->track, NULL, clip, 1, 5, 45);
 	wait_frames(&c->recv, clip->n, 5000);
 	pthread_mutex_lock(&c->recv.mu);
-	size_t intact = intact_frames(&c->recv, clip);
+	out.intact = intact_frames(&c->recv, clip);
 	pthread_mutex_unlock(&c->recv.mu);
-	fprintf(stderr, "%zu of %zu frames intact (%zu received)\n", intact, clip->n, frames_of(&c->recv, 0));
+	fprintf(stderr, "%zu of %zu frames intact (%zu received)\n", out.intact, clip->n, frames_of(&c->recv, 0));
 	char *stats = NULL;
 	OK(omnirtc_peer_get_stats(c->b.id, &stats));
 	const char *nack = strstr(stats, "\"nackCount\":");
 	CHECK(nack != NULL);
-	*nacks = strtol(nack + 12, NULL, 10);
-	fprintf(stderr, "receiver sent %ld NACKs\n", *nacks);
+	out.nacks = strtol(nack + 12, NULL, 10);
 	omnirtc_free(stats);
 	call_close(c);
+	impair_rtp_seen(relay, &out.rtp);
 	size_t dropped = impair_stop(relay);
-	fprintf(stderr, "relay dropped %zu packets\n", dropped);
-	CHECK(dropped > 5);
-	return intact;
+	fprintf(stderr, "receiver sent %ld NACKs; relay dropped %zu packets; saw VP8 (PT 96) %zu packets, %zu dropped, "
+	        "%zu repeated, RTX (PT 97) %zu packets, %zu dropped, SSRCs %08x and %08x\n",
+	        out.nacks, dropped, out.rtp.packets[96], out.rtp.dropped[96], out.rtp.repeats[96], out.rtp.packets[97],
+	        out.rtp.dropped[97], out.rtp.ssrc[96], out.rtp.ssrc[97]);
+	CHECK(dropped > 5 && out.rtp.packets[96] > 100);
+	return out;
 }
 
 #define LOSSY(interceptors)                                                                          \
-	"{\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\",\"networkTypes\":[\"udp4\"],"  \
+	"{\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\",\"networkTypes\":[\"udp4\"]," \
 	"\"interceptors\":[" interceptors "]}}"
 
-static void lossy_test(const char *config, int nack) {
+enum recovery { NO_NACK, NACK_ONLY, NACK_RTX };
+
+static void lossy_test(const char *config, enum recovery how) {
 	clip_t *clip = malloc(sizeof *clip);
 	load_clip(clip, "vp8.ivf");
-	long nacks;
-	size_t intact = lossy_run(config, clip, &nacks);
-	if (nack)
-		CHECK(intact == clip->n && nacks > 0);
-	else
-		CHECK(intact < clip->n && nacks == 0);
+	lossy_t run = lossy_run(config, clip);
+	switch (how) {
+	case NACK_RTX: /* every loss repaired, on the RTX stream (its own SSRC, PT 97 = rtx apt=96) */
+		CHECK(run.intact == clip->n && run.nacks > 0 && run.rtx_negotiated);
+		CHECK(run.rtp.packets[97] > 0 && run.rtp.ssrc[97] != 0 && run.rtp.ssrc[97] != run.rtp.ssrc[96]);
+		CHECK(run.rtp.repeats[96] == 0);
+		/* about one retransmission per loss (the RTT is under the NACK
+		 * interval), not one per NACK interval until the receive log
+		 * forgets the packet, which a repaired packet unreported to the
+		 * NACK generator costs */
+		CHECK(run.rtp.packets[97] <= 3 * (run.rtp.dropped[96] + run.rtp.dropped[97]));
+		break;
+	case NACK_ONLY: /* every loss repaired, by resending on the media stream itself */
+		CHECK(run.intact == clip->n && run.nacks > 0 && !run.rtx_negotiated);
+		CHECK(run.rtp.packets[97] == 0 && run.rtp.repeats[96] > 0);
+		break;
+	case NO_NACK:
+		CHECK(run.intact < clip->n && run.nacks == 0);
+		CHECK(run.rtp.packets[97] == 0 && run.rtp.repeats[96] == 0);
+		break;
+	}
 	free_clip(clip);
 	free(clip);
 }
 
-TEST(nack_rtx_recovers_every_frame_under_loss) { lossy_test(LOSSY("\"nack\",\"rtx\",\"rtcpReports\",\"stats\""), 1); }
+TEST(nack_rtx_recovers_every_frame_under_loss) {
+	lossy_test(LOSSY("\"nack\",\"rtx\",\"rtcpReports\",\"stats\""), NACK_RTX);
+}
 
-TEST(without_nack_loss_shows) { lossy_test(LOSSY("\"rtcpReports\",\"stats\""), 0); }
+TEST(nack_without_rtx_resends_on_the_media_stream) {
+	lossy_test(LOSSY("\"nack\",\"rtcpReports\",\"stats\""), NACK_ONLY);
+}
+
+TEST(without_nack_loss_shows) { lossy_test(LOSSY("\"rtcpReports\",\"stats\""), NO_NACK); }
 
 /* A small fake VP8 frame, distinct per layer and index. */
 static void fake_frame(uint8_t *buf, size_t size, int layer, int i) {
