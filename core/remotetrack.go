@@ -79,7 +79,8 @@ type RemoteTrack struct {
 	maxDelay    atomic.Int64  // time.Duration
 	jitter      *jitterBuffer // with the "jitterBuffer" interceptor
 	ready       chan struct{}
-	reader      uint64 // goroutine id of run, which delivers the track's media
+	reader      uint64        // goroutine id of run, which delivers the track's media
+	frames      atomic.Uint64 // delivered in frames mode, for framesReceived
 
 	keyed   bool      // a keyframe was delivered (run's goroutine only)
 	askedAt time.Time // the last keyframe request awaitKeyframe sent
@@ -116,8 +117,8 @@ func (p *PeerConnection) onTrack(t *webrtc.TrackRemote, receiver *webrtc.RTPRece
 	}
 	if cfg := p.engine.jitter; cfg != nil {
 		r.jitter = newJitterBuffer(*cfg)
-		p.jitterStats.Store(t, &r.jitter.stats)
 	}
+	p.remoteTracks.Store(t, r)
 	r.maxLate.Store(defaultMaxLate)
 	r.maxDelay.Store(int64(defaultMaxDelay))
 	info := remoteInfo(t)
@@ -128,6 +129,27 @@ func (p *PeerConnection) onTrack(t *webrtc.TrackRemote, receiver *webrtc.RTPRece
 	p.events.post(&Event{Type: EventTrack, RemoteTrack: r, Transceiver: r.transceiver, RID: t.RID(),
 		Message: string(text), delivered: func() { close(r.ready) }})
 	go r.run()
+	go r.readRTCP(receiver)
+}
+
+// readRTCP reads the RTCP that arrives for the track (the sender's
+// reports) until the receiver stops. pion passes it through the
+// interceptors only when read: unread, the sender reports reached neither
+// the stats (remote-outbound-rtp) nor the receiver reports, whose LSR and
+// DLSR give the sender its round-trip time.
+func (r *RemoteTrack) readRTCP(receiver *webrtc.RTPReceiver) {
+	buf := make([]byte, maxPacket)
+	for {
+		var err error
+		if rid := r.t.RID(); rid == "" {
+			_, _, err = receiver.Read(buf)
+		} else {
+			_, _, err = receiver.ReadSimulcast(buf, rid)
+		}
+		if err != nil {
+			return
+		}
+	}
 }
 
 // SetReceiveOptions sets how packets are delivered from now on.
@@ -158,10 +180,10 @@ func (r *RemoteTrack) run() {
 		return
 	}
 	r.reader = goroutineID()
+	defer r.pc.remoteTracks.Delete(r.t)
 	d := &delivery{r: r, e: &Event{}}
 	read := r.readDirect
 	if r.jitter != nil {
-		defer r.pc.jitterStats.Delete(r.t)
 		read = r.readBuffered
 	}
 	if !read(d) {
@@ -255,6 +277,7 @@ func (r *RemoteTrack) popFrames(b *samplebuilder.SampleBuilder, e *Event) bool {
 		*e = Event{Type: EventTrackFrame, RemoteTrack: r, Data: s.Data, Timestamp: s.PacketTimestamp,
 			Keyframe: isKeyframe(r.t.Codec().MimeType, s.Data), Value: int64(s.PrevDroppedPackets)}
 		r.awaitKeyframe(e.Keyframe)
+		r.frames.Add(1)
 		if !r.pc.events.deliver(r.reader, e) {
 			return false
 		}

@@ -286,7 +286,7 @@ TEST(vp9_ivf_frames_arrive_equal) { loopback_file("vp9.ivf"); }
  * the answer negotiated RTX, and the RTP the relay saw from the sender. */
 typedef struct {
 	size_t intact;
-	long nacks;
+	long nacks, nacks_received; /* sent by the receiver, received by the sender */
 	int rtx_negotiated;
 	impair_rtp_t rtp;
 } lossy_t;
@@ -315,6 +315,12 @@ static lossy_t lossy_run(const char *config, const clip_t *clip) {
 	const char *nack = strstr(stats, "\"nackCount\":");
 	CHECK(nack != NULL);
 	out.nacks = strtol(nack + 12, NULL, 10);
+	CHECK(stat_number(stats, "inbound-rtp", "nackCount") == (double)out.nacks);
+	omnirtc_free(stats);
+	/* the sender counts the NACKs that reached it (the relay drops some) */
+	OK(omnirtc_peer_get_stats(c->a.id, &stats));
+	out.nacks_received = (long)stat_number(stats, "outbound-rtp", "nackCount");
+	CHECK(out.nacks_received >= 0 && out.nacks_received <= out.nacks);
 	omnirtc_free(stats);
 	call_close(c);
 	impair_rtp_seen(relay, &out.rtp);
@@ -339,7 +345,7 @@ static void lossy_test(const char *config, enum recovery how) {
 	lossy_t run = lossy_run(config, clip);
 	switch (how) {
 	case NACK_RTX: /* every loss repaired, on the RTX stream (its own SSRC, PT 97 = rtx apt=96) */
-		CHECK(run.intact == clip->n && run.nacks > 0 && run.rtx_negotiated);
+		CHECK(run.intact == clip->n && run.nacks > 0 && run.nacks_received > 0 && run.rtx_negotiated);
 		CHECK(run.rtp.packets[97] > 0 && run.rtp.ssrc[97] != 0 && run.rtp.ssrc[97] != run.rtp.ssrc[96]);
 		CHECK(run.rtp.repeats[96] == 0);
 		/* about one retransmission per loss (the RTT is under the NACK
@@ -349,11 +355,11 @@ static void lossy_test(const char *config, enum recovery how) {
 		CHECK(run.rtp.packets[97] <= 3 * (run.rtp.dropped[96] + run.rtp.dropped[97]));
 		break;
 	case NACK_ONLY: /* every loss repaired, by resending on the media stream itself */
-		CHECK(run.intact == clip->n && run.nacks > 0 && !run.rtx_negotiated);
+		CHECK(run.intact == clip->n && run.nacks > 0 && run.nacks_received > 0 && !run.rtx_negotiated);
 		CHECK(run.rtp.packets[97] == 0 && run.rtp.repeats[96] > 0);
 		break;
 	case NO_NACK:
-		CHECK(run.intact < clip->n && run.nacks == 0);
+		CHECK(run.intact < clip->n && run.nacks == 0 && run.nacks_received == 0);
 		CHECK(run.rtp.packets[97] == 0 && run.rtp.repeats[96] == 0);
 		break;
 	}
@@ -533,28 +539,97 @@ TEST(rtp_tracks_rewrite_payload_type_and_ssrc) {
 	call_close(c);
 }
 
-TEST(stats_report_media) {
-	call_t *c = call_connected(NULL, "{\"codec\":\"vp8\",\"id\":\"cam\"}", NULL);
-	send_until(c, 5);
-	/* receiver reports come about once a second */
-	char *stats = NULL;
-	for (int i = 0; i < 100; i++) {
-		uint8_t frame[500];
-		fake_frame(frame, sizeof frame, 0, i + 1);
+/* Writes n fake VP8 frames of 500 bytes, 33 ms apart; returns how many
+ * were written so far in all. */
+static size_t write_fakes(call_t *c, size_t *written, size_t n) {
+	uint8_t frame[500];
+	for (size_t i = 0; i < n; i++, (*written)++) {
+		fake_frame(frame, sizeof frame, 0, (int)*written);
 		OK(omnirtc_track_write_sample(c->track, NULL, frame, sizeof frame, 33333));
 		sleep_ms(33);
-		omnirtc_free(stats);
-		OK(omnirtc_peer_get_stats(c->a.id, &stats));
-		if (strstr(stats, "\"remote-inbound-rtp\"") != NULL)
+	}
+	return *written;
+}
+
+/* The stats of both ends once nothing is in flight: a's in *sent, b's in *got. */
+static void quiet_stats(call_t *c, char **sent, char **got) {
+	sleep_ms(300);
+	OK(omnirtc_peer_get_stats(c->a.id, sent));
+	OK(omnirtc_peer_get_stats(c->b.id, got));
+}
+
+/* getStats of both ends of a VP8 call: each RTP entry counts what was sent,
+ * the two ends agree, and the counters move as more is sent. */
+TEST(stats_report_media) {
+	call_t *c = call_connected(NULL, "{\"codec\":\"vp8\",\"id\":\"cam\"}", NULL);
+	size_t written = 0;
+	char *sent = NULL, *got = NULL;
+	/* receiver and sender reports come about once a second */
+	for (int i = 0;; i++) {
+		CHECK(i < 10);
+		write_fakes(c, &written, 10);
+		omnirtc_free(sent);
+		omnirtc_free(got);
+		quiet_stats(c, &sent, &got);
+		/* a receiver report answering a sender report gives the RTT */
+		if (stat_number(sent, "remote-inbound-rtp", "roundTripTimeMeasurements") > 0 &&
+		    stat_number(got, "remote-outbound-rtp", "packetsSent") > 0)
 			break;
 	}
-	CHECK(strstr(stats, "\"outbound-rtp\"") != NULL && strstr(stats, "\"media-source\"") != NULL);
-	CHECK(strstr(stats, "\"remote-inbound-rtp\"") != NULL && strstr(stats, "\"codec\"") != NULL);
-	CHECK(strstr(stats, "\"trackIdentifier\":\"cam\"") != NULL && strstr(stats, "\"packetsSent\"") != NULL);
-	omnirtc_free(stats);
-	OK(omnirtc_peer_get_stats(c->b.id, &stats));
-	CHECK(strstr(stats, "\"inbound-rtp\"") != NULL && strstr(stats, "\"packetsReceived\"") != NULL);
-	omnirtc_free(stats);
+	char id[64], other[64];
+	for (int round = 0; round < 2; round++) {
+		/* sender: one packet per frame, as many as the source was fed */
+		double packets = stat_number(sent, "outbound-rtp", "packetsSent");
+		CHECK(packets == (double)written && stat_number(sent, "media-source", "frames") == (double)written);
+		CHECK(stat_number(sent, "outbound-rtp", "bytesSent") >= 500.0 * (double)written);
+		CHECK(stat_number(sent, "outbound-rtp", "headerBytesSent") >= 12.0 * (double)written);
+		CHECK(stat_number(sent, "outbound-rtp", "nackCount") == 0);
+		CHECK(stat_string(sent, "media-source", "trackIdentifier", id, sizeof id) && strcmp(id, "cam") == 0);
+		CHECK(stat_string(sent, "outbound-rtp", "codecId", id, sizeof id));
+		CHECK(stat_string(sent, id, "mimeType", other, sizeof other) && strcmp(other, "video/VP8") == 0);
+		CHECK(stat_number(sent, id, "payloadType") == 96 && stat_number(sent, id, "clockRate") == 90000);
+		CHECK(stat_string(got, "inbound-rtp", "codecId", id, sizeof id));
+		CHECK(stat_string(got, id, "mimeType", other, sizeof other) && strcmp(other, "video/VP8") == 0);
+		/* what b reported back in receiver reports */
+		CHECK(stat_number(sent, "remote-inbound-rtp", "packetsReceived") > 0);
+		CHECK(stat_number(sent, "remote-inbound-rtp", "packetsReceived") <= packets);
+		CHECK(stat_number(sent, "remote-inbound-rtp", "packetsLost") == 0);
+		CHECK(stat_number(sent, "remote-inbound-rtp", "roundTripTimeMeasurements") >= 1);
+		CHECK(stat_string(sent, "outbound-rtp", "id", id, sizeof id) &&
+		      stat_string(sent, "remote-inbound-rtp", "localId", other, sizeof other) && strcmp(id, other) == 0);
+		/* receiver: every packet and frame, and jitter from the uneven pacing */
+		CHECK(stat_number(got, "inbound-rtp", "packetsReceived") == packets);
+		CHECK(stat_number(got, "inbound-rtp", "bytesReceived") == stat_number(sent, "outbound-rtp", "bytesSent"));
+		CHECK(stat_number(got, "inbound-rtp", "packetsLost") == 0 && stat_number(got, "inbound-rtp", "nackCount") == 0);
+		CHECK(stat_number(got, "inbound-rtp", "jitter") > 0);
+		/* the sample builder releases a frame when the next one starts */
+		CHECK(stat_number(got, "inbound-rtp", "framesReceived") == (double)frames_of(&c->recv, 0));
+		CHECK(frames_of(&c->recv, 0) + 1 == written);
+		/* what a reported in sender reports */
+		CHECK(stat_number(got, "remote-outbound-rtp", "packetsSent") > 0);
+		CHECK(stat_number(got, "remote-outbound-rtp", "packetsSent") <= packets);
+		CHECK(stat_number(got, "remote-outbound-rtp", "bytesSent") > 0);
+		CHECK(stat_number(got, "remote-outbound-rtp", "reportsSent") >= 1);
+		CHECK(stat_number(got, "remote-outbound-rtp", "remoteTimestamp") > 0);
+		CHECK(stat_string(got, "inbound-rtp", "id", id, sizeof id) &&
+		      stat_string(got, "remote-outbound-rtp", "localId", other, sizeof other) && strcmp(id, other) == 0);
+		if (round == 0) { /* 40 more frames, and the reports that follow */
+			double reports = stat_number(got, "remote-outbound-rtp", "reportsSent");
+			double rtts = stat_number(sent, "remote-inbound-rtp", "roundTripTimeMeasurements");
+			for (int i = 0; stat_number(got, "remote-outbound-rtp", "reportsSent") <= reports ||
+			                stat_number(sent, "remote-inbound-rtp", "roundTripTimeMeasurements") <= rtts;
+			     i++) {
+				CHECK(i < 10);
+				write_fakes(c, &written, 10);
+				omnirtc_free(sent);
+				omnirtc_free(got);
+				quiet_stats(c, &sent, &got);
+			}
+			CHECK(stat_number(sent, "outbound-rtp", "packetsSent") > packets);
+		}
+	}
+	omnirtc_free(sent);
+	omnirtc_free(got);
 	call_close(c);
 }
 
