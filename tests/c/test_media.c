@@ -75,6 +75,7 @@ typedef struct {
 	size_t size[MAX_LAYERS][MAX_FRAMES];
 	int32_t keyframe[MAX_LAYERS][MAX_FRAMES];
 	size_t rtp_packets;
+	uint8_t rtp_header[64][12]; /* of the first 64 packets */
 	size_t keyframe_requests[2]; /* PLI, FIR (sending side) */
 	int64_t target_bitrate;      /* sending side: the last, */
 	int64_t targets[16];         /* and the first 16 */
@@ -125,6 +126,9 @@ static void media_hook(peer_t *p, const omnirtc_event_t *e) {
 		break;
 	}
 	case OMNIRTC_EVENT_TRACK_RTP:
+		CHECK(e->size >= 12);
+		if (s->rtp_packets < 64)
+			memcpy(s->rtp_header[s->rtp_packets], e->data, 12);
 		s->rtp_packets++;
 		break;
 	case OMNIRTC_EVENT_KEYFRAME_REQUEST:
@@ -536,6 +540,23 @@ TEST(rtp_tracks_rewrite_payload_type_and_ssrc) {
 	wait_events(&c->b, OMNIRTC_EVENT_TRACK_RTP, 0, 20, 5000);
 	record_t *ev = nth_event(&c->b, OMNIRTC_EVENT_TRACK, 0, 0);
 	CHECK(strstr(ev->text, "\"mimeType\":\"audio/PCMU\"") != NULL && strstr(ev->text, "\"payloadType\":0") != NULL);
+	/* the packets delivered carry PCMU's payload type and the SSRC the
+	 * answer negotiated, not what was written */
+	char *info = NULL;
+	OK(omnirtc_track_get_info(c->recv.track[0], &info));
+	const char *at = strstr(info, "\"ssrc\":");
+	CHECK(at != NULL);
+	uint32_t ssrc = (uint32_t)strtoul(at + 7, NULL, 10);
+	omnirtc_free(info);
+	CHECK(ssrc != 0 && ssrc != 0xabababab);
+	pthread_mutex_lock(&c->recv.mu);
+	CHECK(c->recv.rtp_packets >= 20);
+	for (size_t i = 0; i < 20; i++) {
+		const uint8_t *h = c->recv.rtp_header[i];
+		CHECK((h[1] & 0x7f) == 0);
+		CHECK(((uint32_t)h[8] << 24 | (uint32_t)h[9] << 16 | (uint32_t)h[10] << 8 | h[11]) == ssrc);
+	}
+	pthread_mutex_unlock(&c->recv.mu);
 	call_close(c);
 }
 

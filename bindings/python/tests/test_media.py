@@ -64,12 +64,72 @@ def test_video_frames_arrive_equal_and_keyframes_are_requested(counters_back):
         transceiver = a.getTransceivers()[0]
         assert transceiver.mid == "0" and transceiver.currentDirection == "sendonly" and transceiver.kind == "video"
         assert b.getReceivers()[0].track is remote
-        stats = await b.getStats()
-        assert any(s.type == "inbound-rtp" for s in stats.values())
         await a.close()
         await b.close()
         with pytest.raises(MediaStreamError):
             await remote.recv()
+        track.stop()
+
+    run(main())
+
+
+def stats_entry(report, type_):
+    """The first stats entry of a type, or None."""
+    return next((s for s in report.values() if s.type == type_), None)
+
+
+def test_stats_count_what_was_sent(counters_back):
+    """getStats at both ends of a VP8 call: every RTP entry counts what was
+    sent, the ends agree, and the counters move as more is sent."""
+
+    async def main():
+        a, b = RTCPeerConnection(loopback_config()), RTCPeerConnection(loopback_config())
+        track = LocalTrack("vp8", id="cam")
+        a.addTrack(track)
+        await connected(a, b)
+        written = 0
+
+        async def write_and_read(n):
+            nonlocal written
+            for _ in range(n):
+                track.write_sample(vp8_frame(written, 500), 1 / 30)
+                written += 1
+                await asyncio.sleep(0.033)
+            await asyncio.sleep(0.3)  # nothing in flight
+            return await a.getStats(), await b.getStats()
+
+        def measured(sent, got):
+            remote_in, remote_out = stats_entry(sent, "remote-inbound-rtp"), stats_entry(got, "remote-outbound-rtp")
+            if remote_in is None or remote_out is None:
+                return 0, 0
+            return remote_in.roundTripTimeMeasurements, remote_out.reportsSent
+
+        before = (0, 0)
+        for _ in range(2):
+            # reports come about once a second: send until both ends have new ones
+            for _ in range(10):
+                sent, got = await write_and_read(10)
+                now = measured(sent, got)
+                if now[0] > before[0] and now[1] > before[1]:
+                    break
+            assert now[0] > before[0] and now[1] > before[1]
+            before = now
+            out, source = stats_entry(sent, "outbound-rtp"), stats_entry(sent, "media-source")
+            remote_in = stats_entry(sent, "remote-inbound-rtp")
+            inbound, remote_out = stats_entry(got, "inbound-rtp"), stats_entry(got, "remote-outbound-rtp")
+            assert out.packetsSent == written and out.bytesSent >= 500 * written and out.nackCount == 0
+            assert source.frames == written and source.trackIdentifier == "cam"
+            assert sent[out.codecId].mimeType == "video/VP8" and sent[out.codecId].clockRate == 90000
+            assert 0 < remote_in.packetsReceived <= out.packetsSent and remote_in.packetsLost == 0
+            assert remote_in.localId == out.id and out.remoteId == remote_in.id
+            assert inbound.packetsReceived == out.packetsSent and inbound.bytesReceived == out.bytesSent
+            assert inbound.framesReceived == written - 1  # the last waits for the next frame's start
+            assert inbound.jitter > 0 and inbound.packetsLost == 0 and inbound.nackCount == 0
+            assert got[inbound.codecId].mimeType == "video/VP8"
+            assert 0 < remote_out.packetsSent <= out.packetsSent and remote_out.bytesSent > 0
+            assert remote_out.localId == inbound.id and remote_out.remoteTimestamp > 0
+        await a.close()
+        await b.close()
         track.stop()
 
     run(main())
