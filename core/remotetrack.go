@@ -273,7 +273,11 @@ func (d *delivery) deliver(packet []byte) bool {
 // popFrames delivers every frame the builder completed, in e; false once
 // the peer connection is closed.
 func (r *RemoteTrack) popFrames(b *samplebuilder.SampleBuilder, e *Event) bool {
+	av1 := strings.EqualFold(r.t.Codec().MimeType, webrtc.MimeTypeAV1)
 	for s := b.Pop(); s != nil; s = b.Pop() {
+		if av1 {
+			s.Data = withTemporalDelimiter(s.Data)
+		}
 		*e = Event{Type: EventTrackFrame, RemoteTrack: r, Data: s.Data, Timestamp: s.PacketTimestamp,
 			Keyframe: isKeyframe(r.t.Codec().MimeType, s.Data), Value: int64(s.PrevDroppedPackets)}
 		r.awaitKeyframe(e.Keyframe)
@@ -398,6 +402,23 @@ func annexBHas(b []byte, match func(byte) bool) bool {
 	}
 
 	return false
+}
+
+// av1TemporalDelimiter is the OBU that starts every AV1 temporal unit
+// (type 2, with an empty size field).
+var av1TemporalDelimiter = []byte{0x12, 0x00}
+
+// withTemporalDelimiter starts an AV1 temporal unit with its temporal
+// delimiter: senders remove it (AV1 RTP payload format, section 5) and
+// pion's depacketizer drops any that arrives, but a temporal unit without
+// one is not a conformant bitstream (AV1 spec 7.5), nor what the sender's
+// file or encoder had.
+func withTemporalDelimiter(tu []byte) []byte {
+	if len(tu) > 0 && (tu[0]>>3)&0x0f == 2 {
+		return tu
+	}
+
+	return append(append(make([]byte, 0, len(av1TemporalDelimiter)+len(tu)), av1TemporalDelimiter...), tu...)
 }
 
 // av1HasSequenceHeader reports whether the temporal unit's first OBU is a

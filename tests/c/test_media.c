@@ -74,8 +74,9 @@ typedef struct {
 	uint8_t *data[MAX_LAYERS][MAX_FRAMES];
 	size_t size[MAX_LAYERS][MAX_FRAMES];
 	int32_t keyframe[MAX_LAYERS][MAX_FRAMES];
-	size_t rtp_packets;
-	uint8_t rtp_header[64][12]; /* of the first 64 packets */
+	size_t rtp_packets, rtp_marked; /* all, and those with the marker bit */
+	uint8_t rtp_header[64][12];     /* of the first 64 packets */
+	omnirtc_media_writer_t writer;  /* if set, every RTP packet is written to it */
 	size_t keyframe_requests[2]; /* PLI, FIR (sending side) */
 	int64_t target_bitrate;      /* sending side: the last, */
 	int64_t targets[16];         /* and the first 16 */
@@ -130,6 +131,9 @@ static void media_hook(peer_t *p, const omnirtc_event_t *e) {
 		if (s->rtp_packets < 64)
 			memcpy(s->rtp_header[s->rtp_packets], e->data, 12);
 		s->rtp_packets++;
+		s->rtp_marked += e->data[1] >> 7;
+		if (s->writer != 0)
+			OK(omnirtc_media_writer_write_rtp(s->writer, e->data, e->size));
 		break;
 	case OMNIRTC_EVENT_KEYFRAME_REQUEST:
 		CHECK(e->state == 0 || e->state == 1);
@@ -241,10 +245,8 @@ static void call_close(call_t *c) {
 	free(c);
 }
 
-/* Sends a file from a to b over loopback and checks b received every frame. */
-static void loopback_file_with(const char *file, const char *config, size_t tail) {
-	clip_t *clip = malloc(sizeof *clip);
-	load_clip(clip, file);
+/* Sends a clip from a to b over loopback and checks b received every frame. */
+static void loopback_clip(const clip_t *clip, const char *config, size_t tail) {
 	char init[128];
 	snprintf(init, sizeof init, "{\"codec\":\"%s\",\"id\":\"t1\",\"streamId\":\"s1\"}", clip->codec);
 	call_t *c = call_connected(config, init, "{\"mode\":\"frames\"}");
@@ -256,11 +258,138 @@ static void loopback_file_with(const char *file, const char *config, size_t tail
 	CHECK(strstr(ev->text, "\"id\":\"t1\"") != NULL && strstr(ev->text, "\"streamIds\":[\"s1\"]") != NULL);
 	CHECK(strstr(ev->text, clip->codec) != NULL);
 	call_close(c);
+}
+
+static void loopback_file_with(const char *file, const char *config, size_t tail) {
+	clip_t *clip = malloc(sizeof *clip);
+	load_clip(clip, file);
+	loopback_clip(clip, config, tail);
 	free_clip(clip);
 	free(clip);
 }
 
 static void loopback_file(const char *file) { loopback_file_with(file, NULL, 10); }
+
+/* A clip of n made-up frames of codec (MIME type), each from make(frame
+ * index, buffer, capacity) returning its size and keyframe flag. */
+static clip_t *made_clip(const char *codec, size_t n, uint64_t duration_us,
+                         size_t (*make)(size_t i, uint8_t *buf, size_t cap, int32_t *keyframe)) {
+	clip_t *c = calloc(1, sizeof *c);
+	CHECK(c != NULL && n <= MAX_FRAMES);
+	snprintf(c->codec, sizeof c->codec, "%s", codec);
+	for (; c->n < n; c->n++) {
+		uint8_t buf[8192];
+		c->size[c->n] = make(c->n, buf, sizeof buf, &c->keyframe[c->n]);
+		c->data[c->n] = malloc(c->size[c->n]);
+		CHECK(c->data[c->n] != NULL);
+		memcpy(c->data[c->n], buf, c->size[c->n]);
+		c->duration_us[c->n] = duration_us;
+	}
+	return c;
+}
+
+static void free_made_clip(clip_t *c) {
+	for (size_t i = 0; i < c->n; i++)
+		free(c->data[i]);
+	free(c);
+}
+
+/* A G.711 / G.722 packet: 20 ms of made-up samples, distinct per packet. */
+static size_t audio_packet(size_t i, uint8_t *buf, size_t cap, int32_t *keyframe) {
+	CHECK(cap >= 160);
+	for (size_t k = 0; k < 160; k++)
+		buf[k] = (uint8_t)(i * 7 + k);
+	*keyframe = 1;
+	return 160;
+}
+
+/* Appends an Annex-B H.265 NAL unit of `type` and `size` bytes (header included). */
+static size_t h265_nal(uint8_t *buf, size_t at, int type, size_t size, size_t i) {
+	static const uint8_t start[4] = {0, 0, 0, 1};
+	memcpy(buf + at, start, 4);
+	buf[at + 4] = (uint8_t)(type << 1);
+	buf[at + 5] = 1; /* temporal id 0 + 1 */
+	for (size_t k = 2; k < size; k++)
+		buf[at + 4 + k] = (uint8_t)(0x10 + (i + k) % 0xe0); /* no 0 bytes: no start code inside */
+	return at + 4 + size;
+}
+
+/* An H.265 access unit: every 30th is VPS, SPS, PPS and a 5000-byte IDR
+ * (fragmented over several packets), the others one 900-byte TRAIL_R. */
+static size_t h265_frame(size_t i, uint8_t *buf, size_t cap, int32_t *keyframe) {
+	CHECK(cap >= 6000);
+	*keyframe = i % 30 == 0;
+	if (!*keyframe)
+		return h265_nal(buf, 0, 1, 900, i);
+	size_t at = h265_nal(buf, 0, 32, 24, i);
+	at = h265_nal(buf, at, 33, 40, i);
+	at = h265_nal(buf, at, 34, 8, i);
+	return h265_nal(buf, at, 19, 5000, i);
+}
+
+static void loopback_made(const char *codec, uint64_t duration_us,
+                          size_t (*make)(size_t i, uint8_t *buf, size_t cap, int32_t *keyframe)) {
+	clip_t *clip = made_clip(codec, 60, duration_us, make);
+	loopback_clip(clip, NULL, 10);
+	free_made_clip(clip);
+}
+
+TEST(pcma_samples_arrive_equal) { loopback_made("audio/PCMA", 20000, audio_packet); }
+
+TEST(g722_samples_arrive_equal) { loopback_made("audio/G722", 20000, audio_packet); }
+
+TEST(h265_samples_arrive_equal) { loopback_made("video/H265", 33333, h265_frame); }
+
+TEST(av1_ivf_frames_arrive_equal) { loopback_file("av1.ivf"); }
+
+/* Sends a file from a to b, where a media writer (options opts) records the
+ * RTP b receives into out_name; the recording reads back as the file. */
+static void record_file(const char *file, const char *out_name, const char *opts, int audio) {
+	clip_t *clip = malloc(sizeof *clip), *rec = malloc(sizeof *rec);
+	load_clip(clip, file);
+	char out[512], init[128];
+	media_path(out, sizeof out, out_name);
+	remove(out);
+	snprintf(init, sizeof init, "{\"codec\":\"%s\"}", clip->codec);
+	call_t *c = call_connected(NULL, init, "{\"mode\":\"rtp\"}");
+	OK(omnirtc_media_writer_open(out, opts, &c->recv.writer));
+	play(c->track, NULL, clip, 4, 0, 10);
+	/* every frame ended: a video frame's last packet has the marker bit */
+	for (int waited = 0;; waited += 20) {
+		pthread_mutex_lock(&c->recv.mu);
+		size_t ended = audio ? c->recv.rtp_packets : c->recv.rtp_marked;
+		pthread_mutex_unlock(&c->recv.mu);
+		if (ended >= clip->n + 10)
+			break;
+		CHECK(waited < 10000);
+		sleep_ms(20);
+	}
+	omnirtc_media_writer_t w = c->recv.writer;
+	call_close(c); /* nothing is written after this */
+	OK(omnirtc_media_writer_close(w));
+	load_clip(rec, out_name);
+	CHECK(strcmp(rec->codec, clip->codec) == 0 && rec->n >= clip->n);
+	for (size_t i = 0; i < clip->n; i++) {
+		if (rec->size[i] != clip->size[i] || memcmp(rec->data[i], clip->data[i], clip->size[i]) != 0) {
+			fprintf(stderr, "%s: frame %zu differs: sent %zu bytes, recorded %zu\n", out_name, i, clip->size[i],
+			        rec->size[i]);
+			exit(1);
+		}
+		CHECK(rec->keyframe[i] == clip->keyframe[i]);
+	}
+	free_clip(clip);
+	free_clip(rec);
+	free(clip);
+	free(rec);
+}
+
+TEST(ogg_opus_writer_records_what_was_sent) { record_file("opus.ogg", "recorded-test.ogg", NULL, 1); }
+
+TEST(h264_annexb_writer_records_what_was_sent) { record_file("h264.h264", "recorded-test.h264", NULL, 0); }
+
+TEST(av1_ivf_writer_records_what_was_sent) {
+	record_file("av1.ivf", "recorded-test.ivf", "{\"codec\":\"av1\",\"width\":160,\"height\":120}", 0);
+}
 
 TEST(vp8_ivf_frames_arrive_equal) { loopback_file("vp8.ivf"); }
 
