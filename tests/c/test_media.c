@@ -1,7 +1,10 @@
-/* Media through the C API: files played from one peer and recorded at the
- * other are equal frame by frame (VP8 IVF, Opus Ogg, H264 Annex-B); NACK/RTX
- * under loss; simulcast; PLI; renegotiation; GCC, REMB and its estimator; stats; bad input.
- * The media files come from scripts/test-media.sh (generated with ffmpeg):
+/* Media through the C API: files and made-up samples sent from one peer
+ * arrive equal frame by frame at the other (VP8, VP9 and AV1 IVF, Opus Ogg,
+ * H264 Annex-B; H265, PCMA, G722), and recorded there with the media writers
+ * read back equal (Ogg, Annex-B, AV1 IVF); NACK with and without RTX under
+ * loss; simulcast; PLI; renegotiation; GCC, REMB and its estimator; stats
+ * values; RTP rewriting; bad input.
+ * The media files come from scripts/media-files.sh (generated with ffmpeg):
  * $OMNIRTC_TEST_MEDIA/{vp8.ivf,vp9.ivf,opus.ogg,h264.h264,av1.ivf}; without it
  * the program fails rather than list nothing. The plain C suite does not
  * build it; the media suite and the AddressSanitizer step of the reliability
