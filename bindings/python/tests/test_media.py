@@ -135,6 +135,49 @@ def test_stats_count_what_was_sent(counters_back):
     run(main())
 
 
+def h265_nal(nal_type: int, size: int, i: int) -> bytes:
+    """An Annex-B H.265 NAL unit of `size` bytes with header, no zero bytes in it."""
+    body = bytes(0x10 + (i + k) % 0xE0 for k in range(2, size))
+    return b"\x00\x00\x00\x01" + bytes([nal_type << 1, 1]) + body
+
+
+def h265_frame(i: int) -> bytes:
+    """Every 30th access unit VPS, SPS, PPS and a 5000-byte IDR (fragmented), else a TRAIL_R."""
+    if i % 30:
+        return h265_nal(1, 900, i)
+    return h265_nal(32, 24, i) + h265_nal(33, 40, i) + h265_nal(34, 8, i) + h265_nal(19, 5000, i)
+
+
+@pytest.mark.parametrize("codec", ["audio/PCMA", "audio/G722", "video/H265"])
+def test_samples_of_more_codecs_arrive_equal(codec, counters_back):
+    async def main():
+        a, b = RTCPeerConnection(loopback_config()), RTCPeerConnection(loopback_config())
+        track = LocalTrack(codec)
+        a.addTrack(track)
+        remote_future = event_future(b, "track")
+        await connected(a, b)
+        video = codec.startswith("video/")
+        frames = [h265_frame(i) if video else bytes((i * 7 + k) % 256 for k in range(160)) for i in range(40)]
+
+        async def send_all():
+            for frame in frames + frames[-1:]:
+                track.write_sample(frame, 1 / 30 if video else 0.02)
+                await asyncio.sleep(0.005)
+
+        sending = asyncio.ensure_future(send_all())
+        remote = await asyncio.wait_for(remote_future, TIMEOUT)
+        assert remote.codec["mimeType"] == codec
+        got = [await asyncio.wait_for(remote.recv(), TIMEOUT) for _ in frames]
+        await sending
+        assert [f.data for f in got] == frames
+        assert [f.keyframe for f in got] == [not video or i % 30 == 0 for i in range(40)]
+        await a.close()
+        await b.close()
+        track.stop()
+
+    run(main())
+
+
 def test_rtp_mode_records_a_file(tmp_path, counters_back):
     async def main():
         a, b = RTCPeerConnection(loopback_config()), RTCPeerConnection(loopback_config())
