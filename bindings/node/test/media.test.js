@@ -182,3 +182,47 @@ test('getStats counts what was sent at both ends, and the counters move', async 
   b.close();
   track.stop();
 });
+
+/** An Annex-B H.265 NAL unit of `size` bytes with header, no zero bytes in it. */
+function h265Nal(type, size, i) {
+  const nal = new Uint8Array(4 + size);
+  nal.set([0, 0, 0, 1, type << 1, 1]);
+  for (let k = 2; k < size; k++) nal[4 + k] = 0x10 + ((i + k) % 0xe0);
+  return nal;
+}
+
+/** Every 30th access unit VPS, SPS, PPS and a 5000-byte IDR (fragmented), else a TRAIL_R. */
+function h265Frame(i) {
+  if (i % 30) return h265Nal(1, 900, i);
+  return Buffer.concat([h265Nal(32, 24, i), h265Nal(33, 40, i), h265Nal(34, 8, i), h265Nal(19, 5000, i)]);
+}
+
+for (const codec of ['audio/PCMA', 'audio/G722', 'video/H265']) {
+  test(`${codec} samples arrive equal`, async () => {
+    const [a, b] = await connectedPair();
+    const track = new EncodedTrack({ codec });
+    a.addTrack(track);
+    const trackEvent = once(b, 'track');
+    await connect(a, b);
+    const video = codec.startsWith('video/');
+    const frames = Array.from({ length: 40 }, (_, i) =>
+      (video ? h265Frame(i) : Uint8Array.from({ length: 160 }, (_, k) => (i * 7 + k) % 256)));
+    const sending = (async () => {
+      for (const frame of [...frames, frames.at(-1)]) {
+        track.writeSample(frame, video ? 1 / 30 : 0.02);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
+    const { track: remote } = await trackEvent;
+    assert.equal(remote.codec.mimeType, codec);
+    const got = [];
+    remote.addEventListener('frame', (e) => got.push(e));
+    await sending;
+    await waitFor(() => got.length >= frames.length);
+    assert.deepEqual(got.slice(0, frames.length).map((e) => Buffer.from(e.data)), frames.map((f) => Buffer.from(f)));
+    assert.deepEqual(got.slice(0, frames.length).map((e) => e.keyframe), frames.map((_, i) => !video || i % 30 === 0));
+    a.close();
+    b.close();
+    track.stop();
+  });
+}
