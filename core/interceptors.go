@@ -59,7 +59,7 @@ var interceptorOrder = []string{
 func notAnInterceptor(*engine, *webrtc.MediaEngine, *interceptor.Registry) error { return nil }
 
 func configureNack(generator, responder bool) interceptorSetup {
-	return func(_ *engine, m *webrtc.MediaEngine, r *interceptor.Registry) error {
+	return func(e *engine, m *webrtc.MediaEngine, r *interceptor.Registry) error {
 		if responder {
 			f, err := nack.NewResponderInterceptor()
 			if err != nil {
@@ -72,7 +72,7 @@ func configureNack(generator, responder bool) interceptorSetup {
 			if err != nil {
 				return err
 			}
-			r.Add(f)
+			r.Add(&nackGeneratorFactory{inner: f, e: e})
 		}
 		m.RegisterFeedback(webrtc.RTCPFeedback{Type: "nack"}, webrtc.RTPCodecTypeVideo)
 		m.RegisterFeedback(webrtc.RTCPFeedback{Type: "nack", Parameter: "pli"}, webrtc.RTPCodecTypeVideo)

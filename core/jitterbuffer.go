@@ -272,7 +272,7 @@ func (r *RemoteTrack) readBuffered(d *delivery) bool {
 		defer close(packets)
 		buf := make([]byte, maxPacket)
 		for {
-			n, _, err := r.t.Read(buf)
+			n, err := r.read(buf)
 			if err != nil {
 				return
 			}

@@ -9,7 +9,7 @@ import (
 )
 
 // mediaStats adds the W3C RTP statistics (inbound-rtp, outbound-rtp,
-// remote-inbound-rtp, media-source) from the "stats" interceptor, keyed by
+// remote-inbound-rtp, remote-outbound-rtp, media-source) from the "stats" interceptor, keyed by
 // stats id; report is pion's, for the codec ids.
 func (p *PeerConnection) mediaStats(report webrtc.StatsReport) map[string]any {
 	out := map[string]any{}
@@ -43,8 +43,26 @@ func (p *PeerConnection) mediaStats(report webrtc.StatsReport) map[string]any {
 					"headerBytesReceived": in.HeaderBytesReceived, "firCount": in.FIRCount, "pliCount": in.PLICount,
 					"nackCount": in.NACKCount, "lastPacketReceivedTimestamp": statsTime(in.LastPacketReceivedTimestamp),
 				}
-				if j, ok := p.jitterStats.Load(track); ok {
-					j.(*jitterStats).addTo(entry)
+				if v, ok := p.remoteTracks.Load(track); ok {
+					remote, _ := v.(*RemoteTrack)
+					if track.Kind() == webrtc.RTPCodecTypeVideo {
+						entry["framesReceived"] = remote.frames.Load()
+					}
+					if remote.jitter != nil {
+						remote.jitter.stats.addTo(entry)
+					}
+				}
+				if sent := st.RemoteOutboundRTPStreamStats; sent.ReportsSent > 0 {
+					remoteID := fmt.Sprintf("RO%d", track.SSRC())
+					entry["remoteId"] = remoteID
+					out[remoteID] = map[string]any{
+						"id": remoteID, "type": "remote-outbound-rtp", "timestamp": now, "ssrc": uint32(track.SSRC()),
+						"kind": track.Kind().String(), "localId": id, "codecId": entry["codecId"],
+						"packetsSent": sent.PacketsSent, "bytesSent": sent.BytesSent,
+						"remoteTimestamp": statsTime(sent.RemoteTimeStamp), "reportsSent": sent.ReportsSent,
+						"roundTripTime": sent.RoundTripTime.Seconds(), "totalRoundTripTime": sent.TotalRoundTripTime.Seconds(),
+						"roundTripTimeMeasurements": sent.RoundTripTimeMeasurements,
+					}
 				}
 				out[id] = entry
 			}
@@ -63,10 +81,14 @@ func (p *PeerConnection) outboundStats(out map[string]any, report webrtc.StatsRe
 		codec = params.Codecs[0]
 	}
 	sourceID := "MS" + s.Track().ID()
-	out[sourceID] = map[string]any{
+	source := map[string]any{
 		"id": sourceID, "type": "media-source", "timestamp": now, "trackIdentifier": s.Track().ID(),
 		"kind": t.Kind().String(),
 	}
+	if track := p.transceiverFor(t).localTrack(); track != nil {
+		track.source.addTo(source, t.Kind())
+	}
+	out[sourceID] = source
 	for _, enc := range params.Encodings {
 		st := getter.Get(uint32(enc.SSRC))
 		if st == nil {

@@ -49,7 +49,7 @@ type PeerConnection struct {
 	done                chan struct{} // closed by Close
 	firSeq              atomic.Uint32 // FIR command sequence numbers
 	addTrackMu          sync.Mutex    // makes AddTrack's "already sent" check and the add one step
-	jitterStats         sync.Map      // *webrtc.TrackRemote → *jitterStats, with the "jitterBuffer" interceptor
+	remoteTracks        sync.Map      // *webrtc.TrackRemote → *RemoteTrack, while it is read (for stats)
 	rembIn              rembReceiver  // the last REMB received, so only changes are events
 }
 

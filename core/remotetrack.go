@@ -79,7 +79,8 @@ type RemoteTrack struct {
 	maxDelay    atomic.Int64  // time.Duration
 	jitter      *jitterBuffer // with the "jitterBuffer" interceptor
 	ready       chan struct{}
-	reader      uint64 // goroutine id of run, which delivers the track's media
+	reader      uint64        // goroutine id of run, which delivers the track's media
+	frames      atomic.Uint64 // delivered in frames mode, for framesReceived
 
 	keyed   bool      // a keyframe was delivered (run's goroutine only)
 	askedAt time.Time // the last keyframe request awaitKeyframe sent
@@ -116,8 +117,8 @@ func (p *PeerConnection) onTrack(t *webrtc.TrackRemote, receiver *webrtc.RTPRece
 	}
 	if cfg := p.engine.jitter; cfg != nil {
 		r.jitter = newJitterBuffer(*cfg)
-		p.jitterStats.Store(t, &r.jitter.stats)
 	}
+	p.remoteTracks.Store(t, r)
 	r.maxLate.Store(defaultMaxLate)
 	r.maxDelay.Store(int64(defaultMaxDelay))
 	info := remoteInfo(t)
@@ -128,6 +129,27 @@ func (p *PeerConnection) onTrack(t *webrtc.TrackRemote, receiver *webrtc.RTPRece
 	p.events.post(&Event{Type: EventTrack, RemoteTrack: r, Transceiver: r.transceiver, RID: t.RID(),
 		Message: string(text), delivered: func() { close(r.ready) }})
 	go r.run()
+	go r.readRTCP(receiver)
+}
+
+// readRTCP reads the RTCP that arrives for the track (the sender's
+// reports) until the receiver stops. pion passes it through the
+// interceptors only when read: unread, the sender reports reached neither
+// the stats (remote-outbound-rtp) nor the receiver reports, whose LSR and
+// DLSR give the sender its round-trip time.
+func (r *RemoteTrack) readRTCP(receiver *webrtc.RTPReceiver) {
+	buf := make([]byte, maxPacket)
+	for {
+		var err error
+		if rid := r.t.RID(); rid == "" {
+			_, _, err = receiver.Read(buf)
+		} else {
+			_, _, err = receiver.ReadSimulcast(buf, rid)
+		}
+		if err != nil {
+			return
+		}
+	}
 }
 
 // SetReceiveOptions sets how packets are delivered from now on.
@@ -158,10 +180,10 @@ func (r *RemoteTrack) run() {
 		return
 	}
 	r.reader = goroutineID()
+	defer r.pc.remoteTracks.Delete(r.t)
 	d := &delivery{r: r, e: &Event{}}
 	read := r.readDirect
 	if r.jitter != nil {
-		defer r.pc.jitterStats.Delete(r.t)
 		read = r.readBuffered
 	}
 	if !read(d) {
@@ -179,7 +201,7 @@ func (r *RemoteTrack) run() {
 func (r *RemoteTrack) readDirect(d *delivery) bool {
 	buf := make([]byte, maxPacket)
 	for {
-		n, _, err := r.t.Read(buf)
+		n, err := r.read(buf)
 		if err != nil {
 			return true
 		}
@@ -187,6 +209,18 @@ func (r *RemoteTrack) readDirect(d *delivery) bool {
 			return false
 		}
 	}
+}
+
+// read reads the next packet, telling the NACK generator of one repaired
+// through RTX (see nackGenerator).
+func (r *RemoteTrack) read(buf []byte) (int, error) {
+	n, attrs, err := r.t.Read(buf)
+	if err == nil && n >= rtpHeaderSize && r.pc.engine.nackGenerator != nil &&
+		attrs.Get(webrtc.AttributeRtxSequenceNumber) != nil {
+		r.pc.engine.nackGenerator.repaired(r.t.SSRC(), binary.BigEndian.Uint16(buf[2:]))
+	}
+
+	return n, err
 }
 
 // delivery hands read packets to the application in the track's receive
@@ -239,10 +273,15 @@ func (d *delivery) deliver(packet []byte) bool {
 // popFrames delivers every frame the builder completed, in e; false once
 // the peer connection is closed.
 func (r *RemoteTrack) popFrames(b *samplebuilder.SampleBuilder, e *Event) bool {
+	av1 := strings.EqualFold(r.t.Codec().MimeType, webrtc.MimeTypeAV1)
 	for s := b.Pop(); s != nil; s = b.Pop() {
+		if av1 {
+			s.Data = withTemporalDelimiter(s.Data)
+		}
 		*e = Event{Type: EventTrackFrame, RemoteTrack: r, Data: s.Data, Timestamp: s.PacketTimestamp,
 			Keyframe: isKeyframe(r.t.Codec().MimeType, s.Data), Value: int64(s.PrevDroppedPackets)}
 		r.awaitKeyframe(e.Keyframe)
+		r.frames.Add(1)
 		if !r.pc.events.deliver(r.reader, e) {
 			return false
 		}
@@ -363,6 +402,23 @@ func annexBHas(b []byte, match func(byte) bool) bool {
 	}
 
 	return false
+}
+
+// av1TemporalDelimiter is the OBU that starts every AV1 temporal unit
+// (type 2, with an empty size field).
+var av1TemporalDelimiter = []byte{0x12, 0x00}
+
+// withTemporalDelimiter starts an AV1 temporal unit with its temporal
+// delimiter: senders remove it (AV1 RTP payload format, section 5) and
+// pion's depacketizer drops any that arrives, but a temporal unit without
+// one is not a conformant bitstream (AV1 spec 7.5), nor what the sender's
+// file or encoder had.
+func withTemporalDelimiter(tu []byte) []byte {
+	if len(tu) > 0 && (tu[0]>>3)&0x0f == 2 {
+		return tu
+	}
+
+	return append(append(make([]byte, 0, len(av1TemporalDelimiter)+len(tu)), av1TemporalDelimiter...), tu...)
 }
 
 // av1HasSequenceHeader reports whether the temporal unit's first OBU is a

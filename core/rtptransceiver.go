@@ -418,6 +418,14 @@ func codecInfo(c webrtc.RTPCodecParameters) CodecInfo {
 // rewritten in the SDP. Its public calls move only the sending half
 // (RemoveTrack stops the RTPSender for good, SetSender needs a new one and a
 // track), and no started sender pauses for a negotiated direction.
+// localTrack is the track the transceiver sends, nil if none.
+func (tr *Transceiver) localTrack() *LocalTrack {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+
+	return tr.track
+}
+
 func (tr *Transceiver) Info() TransceiverInfo {
 	info := TransceiverInfo{Kind: tr.t.Kind().String(), Direction: tr.t.Direction().String(),
 		Encodings: []Encoding{}, Codecs: []CodecInfo{}, ReceiverTracks: []RemoteInfo{}}

@@ -41,10 +41,11 @@ type engine struct {
 	jitter   *jitterConfig // with the "jitterBuffer" interceptor
 
 	// Set while pion builds the peer connection's interceptors.
-	stats     stats.Getter          // with the "stats" interceptor
-	estimator cc.BandwidthEstimator // with "gcc"
-	rtx       bool                  // RTX codecs offered
-	remb      bool                  // goog-remb offered
+	stats         stats.Getter          // with the "stats" interceptor
+	estimator     cc.BandwidthEstimator // with "gcc"
+	nackGenerator *nackGenerator        // with "nack" or "nackGenerator"
+	rtx           bool                  // RTX codecs offered
+	remb          bool                  // goog-remb offered
 }
 
 // configureMedia offers the codecs and registers the named interceptors

@@ -54,6 +54,30 @@ type LocalTrack struct {
 	stream string
 	layers []*layer
 	closed atomic.Bool
+	source sourceStats
+}
+
+// sourceStats count what the application fed the track's first layer
+// (its source; simulcast layers are encodings of the same frames), for the
+// media-source stats.
+type sourceStats struct {
+	frames   atomic.Uint64
+	duration atomic.Int64 // time.Duration
+}
+
+func (s *sourceStats) add(duration time.Duration) {
+	s.frames.Add(1)
+	s.duration.Add(int64(duration))
+}
+
+// addTo adds the W3C media-source counters: frames for video, and for
+// audio totalSamplesDuration (seconds).
+func (s *sourceStats) addTo(entry map[string]any, kind webrtc.RTPCodecType) {
+	if kind == webrtc.RTPCodecTypeVideo {
+		entry["frames"] = s.frames.Load()
+	} else {
+		entry["totalSamplesDuration"] = time.Duration(s.duration.Load()).Seconds()
+	}
 }
 
 var (
@@ -166,8 +190,14 @@ func (t *LocalTrack) WriteSample(rid string, data []byte, duration time.Duration
 		return wrap(ErrInvalidArgument, errors.New("a sample needs at least one byte"))
 	}
 	s, _ := l.track.(*webrtc.TrackLocalStaticSample)
+	if err := s.WriteSample(media.Sample{Data: data, Duration: duration}); err != nil {
+		return wrap(ErrOperation, err)
+	}
+	if l == t.layers[0] {
+		t.source.add(duration)
+	}
 
-	return wrap(ErrOperation, s.WriteSample(media.Sample{Data: data, Duration: duration}))
+	return nil
 }
 
 // WriteRTP sends one RTP packet on the layer rid; pion sets the payload

@@ -605,7 +605,8 @@ omnirtc_status_t omnirtc_channel_close(omnirtc_channel_t channel);
  *   queues them; a REMB of omnirtc_track_request_bitrate holds until the next
  *   estimate), "flexfec" (FlexFEC-03 protection of sent video), "stats"
  *   (the RTP statistics of omnirtc_peer_get_stats: inbound-rtp, outbound-rtp,
- *   remote-inbound-rtp, media-source; codec is always there).
+ *   remote-inbound-rtp, remote-outbound-rtp (once a sender report came),
+ *   media-source; codec is always there).
  *   "jitterBuffer" (puts each received stream back in sequence order before
  *   the "rtp" and "frames" modes of omnirtc_track_set_receive: a packet that
  *   follows a gap waits until a retransmission fills it or for

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The media suite: small test media generated with Debian's ffmpeg (installed
-# if missing; never committed), the C media tests (tests/c/test_media.c), one
+# The media suite: small test media made by scripts/media-files.sh (Debian's
+# ffmpeg; never committed), the C media tests (tests/c/test_media.c), one
 # process and private network namespace per test, and the C examples
 # play_file and record_file on every format.
 # Loss and delay (5% / 30 ms each way) come from a userspace relay inside the
@@ -14,27 +14,13 @@ bin=build/bin
 media=build/media
 export OMNIRTC_TEST_MEDIA=$PWD/$media
 
-if ! command -v ffmpeg >/dev/null; then
-	echo "installing ffmpeg"
-	DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ffmpeg >/dev/null
-fi
-
-mkdir -p "$media" "$bin"
-gen() { # FILE FFMPEG-ARGS...: made once, kept in build/
-	local out=$media/$1
-	shift
-	[ -s "$out" ] || ffmpeg -v error -y "$@" "$out" || { echo "ffmpeg could not make $out"; exit 1; }
-}
-gen vp8.ivf -f lavfi -i testsrc=size=640x360:rate=30 -t 4 -c:v libvpx -b:v 1500k -g 60 -f ivf
-gen vp9.ivf -f lavfi -i testsrc=size=320x240:rate=30 -t 1 -c:v libvpx-vp9 -b:v 300k -deadline realtime -f ivf
-gen h264.h264 -f lavfi -i testsrc=size=320x240:rate=30 -t 3 -c:v libx264 -profile:v baseline -pix_fmt yuv420p \
-	-g 30 -bsf:v h264_mp4toannexb -f h264
-gen opus.ogg -f lavfi -i sine=frequency=440:duration=3 -c:a libopus -b:a 64k -ar 48000
-
+scripts/media-files.sh || exit 1
+mkdir -p "$bin"
+# test_media goes next to its files, not into build/bin: the plain C suite
+# runs every build/bin/test_* without them.
 flags=$(pkg-config --cflags --libs omnirtc)
 # shellcheck disable=SC2086
-cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g -Itests/c/harness -o $bin/test_media tests/c/test_media.c \
+cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g -Itests/c/harness -o $media/test_media tests/c/test_media.c \
 	tests/c/harness/*.c $flags -lpthread || exit 1
 for ex in play_file record_file; do
 	# shellcheck disable=SC2086
@@ -55,8 +41,9 @@ run() { # NAME CMD...
 		printf 'FAIL %s\n%s\n' "$name" "$out"
 	fi
 }
-for name in $($bin/test_media); do
-	run "test_media::$name" $bin/test_media "$name"
+names=$($media/test_media) && [ -n "$names" ] || { echo "FAIL test_media lists no tests"; exit 1; }
+for name in $names; do
+	run "test_media::$name" $media/test_media "$name"
 done
 for f in vp8.ivf vp9.ivf opus.ogg h264.h264; do
 	run "examples/c/play_file $f" $bin/play_file "$media/$f"

@@ -66,14 +66,15 @@ compile "$out/test_faults" -O2 tests/reliability/test_faults.c tests/reliability
 scripts/netns-run.sh scripts/test-c.sh "$out" | tee "$out/faults.txt"
 c_counts "$out/faults.txt" faults
 
-echo "==> C tests built with AddressSanitizer"
+echo "==> C tests built with AddressSanitizer (with the media cases and their files)"
+scripts/media-files.sh || exit 1
 rm -f "$out"/asan/test_*
 for src in tests/c/test_*.c; do
 	compile "$out/asan/$(basename "$src" .c)" "-O1 -fsanitize=address -fno-omit-frame-pointer" "$src" || exit 1
 done
 # Go's runtime is not instrumented; leak checking at exit would report the
 # runtime's own allocations, so it is off (the counters cover leaks).
-ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:halt_on_error=1 \
+ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:halt_on_error=1 OMNIRTC_TEST_MEDIA=$ROOT/build/media \
 	scripts/netns-run.sh scripts/test-c.sh "$out/asan" | tee "$out/asan.txt"
 c_counts "$out/asan.txt" asan
 echo "asan | every C test ($(grep -c '^ok' "$out/asan.txt") cases incl. misuse and security) under AddressSanitizer | no report" >>"$OMNIRTC_RELIABILITY_LOG"

@@ -1,10 +1,14 @@
-/* Media through the C API: files played from one peer and recorded at the
- * other are equal frame by frame (VP8 IVF, Opus Ogg, H264 Annex-B); NACK/RTX
- * under loss; simulcast; PLI; renegotiation; GCC, REMB and its estimator; stats; bad input.
- * The media files come from scripts/test-media.sh (generated with ffmpeg):
- * $OMNIRTC_TEST_MEDIA/{vp8.ivf,vp9.ivf,opus.ogg,h264.h264}; without it the
- * program lists no tests, so the plain C suite skips it and the media suite
- * runs it.  Loss and delay come from a userspace relay (impair.h): this
+/* Media through the C API: files and made-up samples sent from one peer
+ * arrive equal frame by frame at the other (VP8, VP9 and AV1 IVF, Opus Ogg,
+ * H264 Annex-B; H265, PCMA, G722), and recorded there with the media writers
+ * read back equal (Ogg, Annex-B, AV1 IVF); NACK with and without RTX under
+ * loss; simulcast; PLI; renegotiation; GCC, REMB and its estimator; stats
+ * values; RTP rewriting; bad input.
+ * The media files come from scripts/media-files.sh (generated with ffmpeg):
+ * $OMNIRTC_TEST_MEDIA/{vp8.ivf,vp9.ivf,opus.ogg,h264.h264,av1.ivf}; without it
+ * the program fails rather than list nothing. The plain C suite does not
+ * build it; the media suite and the AddressSanitizer step of the reliability
+ * suite run it.  Loss and delay come from a userspace relay (impair.h): this
  * machine's kernel has no sch_netem for tc. */
 #include <string.h>
 
@@ -73,7 +77,9 @@ typedef struct {
 	uint8_t *data[MAX_LAYERS][MAX_FRAMES];
 	size_t size[MAX_LAYERS][MAX_FRAMES];
 	int32_t keyframe[MAX_LAYERS][MAX_FRAMES];
-	size_t rtp_packets;
+	size_t rtp_packets, rtp_marked; /* all, and those with the marker bit */
+	uint8_t rtp_header[64][12];     /* of the first 64 packets */
+	omnirtc_media_writer_t writer;  /* if set, every RTP packet is written to it */
 	size_t keyframe_requests[2]; /* PLI, FIR (sending side) */
 	int64_t target_bitrate;      /* sending side: the last, */
 	int64_t targets[16];         /* and the first 16 */
@@ -124,7 +130,13 @@ static void media_hook(peer_t *p, const omnirtc_event_t *e) {
 		break;
 	}
 	case OMNIRTC_EVENT_TRACK_RTP:
+		CHECK(e->size >= 12);
+		if (s->rtp_packets < 64)
+			memcpy(s->rtp_header[s->rtp_packets], e->data, 12);
 		s->rtp_packets++;
+		s->rtp_marked += e->data[1] >> 7;
+		if (s->writer != 0)
+			OK(omnirtc_media_writer_write_rtp(s->writer, e->data, e->size));
 		break;
 	case OMNIRTC_EVENT_KEYFRAME_REQUEST:
 		CHECK(e->state == 0 || e->state == 1);
@@ -236,10 +248,8 @@ static void call_close(call_t *c) {
 	free(c);
 }
 
-/* Sends a file from a to b over loopback and checks b received every frame. */
-static void loopback_file_with(const char *file, const char *config, size_t tail) {
-	clip_t *clip = malloc(sizeof *clip);
-	load_clip(clip, file);
+/* Sends a clip from a to b over loopback and checks b received every frame. */
+static void loopback_clip(const clip_t *clip, const char *config, size_t tail) {
 	char init[128];
 	snprintf(init, sizeof init, "{\"codec\":\"%s\",\"id\":\"t1\",\"streamId\":\"s1\"}", clip->codec);
 	call_t *c = call_connected(config, init, "{\"mode\":\"frames\"}");
@@ -251,11 +261,138 @@ static void loopback_file_with(const char *file, const char *config, size_t tail
 	CHECK(strstr(ev->text, "\"id\":\"t1\"") != NULL && strstr(ev->text, "\"streamIds\":[\"s1\"]") != NULL);
 	CHECK(strstr(ev->text, clip->codec) != NULL);
 	call_close(c);
+}
+
+static void loopback_file_with(const char *file, const char *config, size_t tail) {
+	clip_t *clip = malloc(sizeof *clip);
+	load_clip(clip, file);
+	loopback_clip(clip, config, tail);
 	free_clip(clip);
 	free(clip);
 }
 
 static void loopback_file(const char *file) { loopback_file_with(file, NULL, 10); }
+
+/* A clip of n made-up frames of codec (MIME type), each from make(frame
+ * index, buffer, capacity) returning its size and keyframe flag. */
+static clip_t *made_clip(const char *codec, size_t n, uint64_t duration_us,
+                         size_t (*make)(size_t i, uint8_t *buf, size_t cap, int32_t *keyframe)) {
+	clip_t *c = calloc(1, sizeof *c);
+	CHECK(c != NULL && n <= MAX_FRAMES);
+	snprintf(c->codec, sizeof c->codec, "%s", codec);
+	for (; c->n < n; c->n++) {
+		uint8_t buf[8192];
+		c->size[c->n] = make(c->n, buf, sizeof buf, &c->keyframe[c->n]);
+		c->data[c->n] = malloc(c->size[c->n]);
+		CHECK(c->data[c->n] != NULL);
+		memcpy(c->data[c->n], buf, c->size[c->n]);
+		c->duration_us[c->n] = duration_us;
+	}
+	return c;
+}
+
+static void free_made_clip(clip_t *c) {
+	for (size_t i = 0; i < c->n; i++)
+		free(c->data[i]);
+	free(c);
+}
+
+/* A G.711 / G.722 packet: 20 ms of made-up samples, distinct per packet. */
+static size_t audio_packet(size_t i, uint8_t *buf, size_t cap, int32_t *keyframe) {
+	CHECK(cap >= 160);
+	for (size_t k = 0; k < 160; k++)
+		buf[k] = (uint8_t)(i * 7 + k);
+	*keyframe = 1;
+	return 160;
+}
+
+/* Appends an Annex-B H.265 NAL unit of `type` and `size` bytes (header included). */
+static size_t h265_nal(uint8_t *buf, size_t at, int type, size_t size, size_t i) {
+	static const uint8_t start[4] = {0, 0, 0, 1};
+	memcpy(buf + at, start, 4);
+	buf[at + 4] = (uint8_t)(type << 1);
+	buf[at + 5] = 1; /* temporal id 0 + 1 */
+	for (size_t k = 2; k < size; k++)
+		buf[at + 4 + k] = (uint8_t)(0x10 + (i + k) % 0xe0); /* no 0 bytes: no start code inside */
+	return at + 4 + size;
+}
+
+/* An H.265 access unit: every 30th is VPS, SPS, PPS and a 5000-byte IDR
+ * (fragmented over several packets), the others one 900-byte TRAIL_R. */
+static size_t h265_frame(size_t i, uint8_t *buf, size_t cap, int32_t *keyframe) {
+	CHECK(cap >= 6000);
+	*keyframe = i % 30 == 0;
+	if (!*keyframe)
+		return h265_nal(buf, 0, 1, 900, i);
+	size_t at = h265_nal(buf, 0, 32, 24, i);
+	at = h265_nal(buf, at, 33, 40, i);
+	at = h265_nal(buf, at, 34, 8, i);
+	return h265_nal(buf, at, 19, 5000, i);
+}
+
+static void loopback_made(const char *codec, uint64_t duration_us,
+                          size_t (*make)(size_t i, uint8_t *buf, size_t cap, int32_t *keyframe)) {
+	clip_t *clip = made_clip(codec, 60, duration_us, make);
+	loopback_clip(clip, NULL, 10);
+	free_made_clip(clip);
+}
+
+TEST(pcma_samples_arrive_equal) { loopback_made("audio/PCMA", 20000, audio_packet); }
+
+TEST(g722_samples_arrive_equal) { loopback_made("audio/G722", 20000, audio_packet); }
+
+TEST(h265_samples_arrive_equal) { loopback_made("video/H265", 33333, h265_frame); }
+
+TEST(av1_ivf_frames_arrive_equal) { loopback_file("av1.ivf"); }
+
+/* Sends a file from a to b, where a media writer (options opts) records the
+ * RTP b receives into out_name; the recording reads back as the file. */
+static void record_file(const char *file, const char *out_name, const char *opts, int audio) {
+	clip_t *clip = malloc(sizeof *clip), *rec = malloc(sizeof *rec);
+	load_clip(clip, file);
+	char out[512], init[128];
+	media_path(out, sizeof out, out_name);
+	remove(out);
+	snprintf(init, sizeof init, "{\"codec\":\"%s\"}", clip->codec);
+	call_t *c = call_connected(NULL, init, "{\"mode\":\"rtp\"}");
+	OK(omnirtc_media_writer_open(out, opts, &c->recv.writer));
+	play(c->track, NULL, clip, 4, 0, 10);
+	/* every frame ended: a video frame's last packet has the marker bit */
+	for (int waited = 0;; waited += 20) {
+		pthread_mutex_lock(&c->recv.mu);
+		size_t ended = audio ? c->recv.rtp_packets : c->recv.rtp_marked;
+		pthread_mutex_unlock(&c->recv.mu);
+		if (ended >= clip->n + 10)
+			break;
+		CHECK(waited < 10000);
+		sleep_ms(20);
+	}
+	omnirtc_media_writer_t w = c->recv.writer;
+	call_close(c); /* nothing is written after this */
+	OK(omnirtc_media_writer_close(w));
+	load_clip(rec, out_name);
+	CHECK(strcmp(rec->codec, clip->codec) == 0 && rec->n >= clip->n);
+	for (size_t i = 0; i < clip->n; i++) {
+		if (rec->size[i] != clip->size[i] || memcmp(rec->data[i], clip->data[i], clip->size[i]) != 0) {
+			fprintf(stderr, "%s: frame %zu differs: sent %zu bytes, recorded %zu\n", out_name, i, clip->size[i],
+			        rec->size[i]);
+			exit(1);
+		}
+		CHECK(rec->keyframe[i] == clip->keyframe[i]);
+	}
+	free_clip(clip);
+	free_clip(rec);
+	free(clip);
+	free(rec);
+}
+
+TEST(ogg_opus_writer_records_what_was_sent) { record_file("opus.ogg", "recorded-test.ogg", NULL, 1); }
+
+TEST(h264_annexb_writer_records_what_was_sent) { record_file("h264.h264", "recorded-test.h264", NULL, 0); }
+
+TEST(av1_ivf_writer_records_what_was_sent) {
+	record_file("av1.ivf", "recorded-test.ivf", "{\"codec\":\"av1\",\"width\":160,\"height\":120}", 0);
+}
 
 TEST(vp8_ivf_frames_arrive_equal) { loopback_file("vp8.ivf"); }
 
@@ -281,55 +418,100 @@ TEST(h264_annexb_frames_arrive_equal) { loopback_file("h264.h264"); }
 
 TEST(vp9_ivf_frames_arrive_equal) { loopback_file("vp9.ivf"); }
 
-/* Sends the VP8 clip over 5% loss and 30 ms delay each way; returns how many
- * of its frames arrived intact and (in *nacks) the NACKs the receiver sent. */
-static size_t lossy_run(const char *config, const clip_t *clip, long *nacks) {
+/* What a lossy run showed: frames intact, NACKs the receiver sent, whether
+ * the answer negotiated RTX, and the RTP the relay saw from the sender. */
+typedef struct {
+	size_t intact;
+	long nacks, nacks_received; /* sent by the receiver, received by the sender */
+	int rtx_negotiated;
+	impair_rtp_t rtp;
+} lossy_t;
+
+/* Sends the VP8 clip over 5% loss and 30 ms delay each way. */
+static lossy_t lossy_run(const char *config, const clip_t *clip) {
+	lossy_t out = {0};
 	impair_t *relay = impair_start(5.0, 30, 12345);
 	call_t *c = call_open(config, "{\"codec\":\"video/VP8\"}", "{\"mode\":\"frames\",\"maxLate\":300,\"maxDelayMs\":500}");
 	OK(omnirtc_peer_add_track(c->a.id, c->track, &c->tr));
 	impair_connect(relay, &c->a, &c->b);
+	char *sdp = NULL;
+	OK(omnirtc_peer_get_description(c->b.id, OMNIRTC_DESCRIPTION_CURRENT_LOCAL, NULL, &sdp));
+	out.rtx_negotiated = strstr(sdp, " rtx/90000\r\n") != NULL;
+	omnirtc_free(sdp);
 	/* Warm-up keyframes first: a packet lost before the first one received
 	 * cannot be NACKed, since the receiver does not know it was sent. */
 	play(c->track, NULL, clip, 1, 5, 45);
 	wait_frames(&c->recv, clip->n, 5000);
 	pthread_mutex_lock(&c->recv.mu);
-	size_t intact = intact_frames(&c->recv, clip);
+	out.intact = intact_frames(&c->recv, clip);
 	pthread_mutex_unlock(&c->recv.mu);
-	fprintf(stderr, "%zu of %zu frames intact (%zu received)\n", intact, clip->n, frames_of(&c->recv, 0));
+	fprintf(stderr, "%zu of %zu frames intact (%zu received)\n", out.intact, clip->n, frames_of(&c->recv, 0));
 	char *stats = NULL;
 	OK(omnirtc_peer_get_stats(c->b.id, &stats));
 	const char *nack = strstr(stats, "\"nackCount\":");
 	CHECK(nack != NULL);
-	*nacks = strtol(nack + 12, NULL, 10);
-	fprintf(stderr, "receiver sent %ld NACKs\n", *nacks);
+	out.nacks = strtol(nack + 12, NULL, 10);
+	CHECK(stat_number(stats, "inbound-rtp", "nackCount") == (double)out.nacks);
+	omnirtc_free(stats);
+	/* the sender counts the NACKs that reached it (the relay drops some) */
+	OK(omnirtc_peer_get_stats(c->a.id, &stats));
+	out.nacks_received = (long)stat_number(stats, "outbound-rtp", "nackCount");
+	CHECK(out.nacks_received >= 0 && out.nacks_received <= out.nacks);
 	omnirtc_free(stats);
 	call_close(c);
+	impair_rtp_seen(relay, &out.rtp);
 	size_t dropped = impair_stop(relay);
-	fprintf(stderr, "relay dropped %zu packets\n", dropped);
-	CHECK(dropped > 5);
-	return intact;
+	fprintf(stderr, "receiver sent %ld NACKs; relay dropped %zu packets; saw VP8 (PT 96) %zu packets, %zu dropped, "
+	        "%zu repeated, RTX (PT 97) %zu packets, %zu dropped, SSRCs %08x and %08x\n",
+	        out.nacks, dropped, out.rtp.packets[96], out.rtp.dropped[96], out.rtp.repeats[96], out.rtp.packets[97],
+	        out.rtp.dropped[97], out.rtp.ssrc[96], out.rtp.ssrc[97]);
+	CHECK(dropped > 5 && out.rtp.packets[96] > 100);
+	return out;
 }
 
 #define LOSSY(interceptors)                                                                          \
-	"{\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\",\"networkTypes\":[\"udp4\"],"  \
+	"{\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\",\"networkTypes\":[\"udp4\"]," \
 	"\"interceptors\":[" interceptors "]}}"
 
-static void lossy_test(const char *config, int nack) {
+enum recovery { NO_NACK, NACK_ONLY, NACK_RTX };
+
+static void lossy_test(const char *config, enum recovery how) {
 	clip_t *clip = malloc(sizeof *clip);
 	load_clip(clip, "vp8.ivf");
-	long nacks;
-	size_t intact = lossy_run(config, clip, &nacks);
-	if (nack)
-		CHECK(intact == clip->n && nacks > 0);
-	else
-		CHECK(intact < clip->n && nacks == 0);
+	lossy_t run = lossy_run(config, clip);
+	switch (how) {
+	case NACK_RTX: /* every loss repaired, on the RTX stream (its own SSRC, PT 97 = rtx apt=96) */
+		CHECK(run.intact == clip->n && run.nacks > 0 && run.nacks_received > 0 && run.rtx_negotiated);
+		CHECK(run.rtp.packets[97] > 0 && run.rtp.ssrc[97] != 0 && run.rtp.ssrc[97] != run.rtp.ssrc[96]);
+		CHECK(run.rtp.repeats[96] == 0);
+		/* about one retransmission per loss (the RTT is under the NACK
+		 * interval), not one per NACK interval until the receive log
+		 * forgets the packet, which a repaired packet unreported to the
+		 * NACK generator costs */
+		CHECK(run.rtp.packets[97] <= 3 * (run.rtp.dropped[96] + run.rtp.dropped[97]));
+		break;
+	case NACK_ONLY: /* every loss repaired, by resending on the media stream itself */
+		CHECK(run.intact == clip->n && run.nacks > 0 && run.nacks_received > 0 && !run.rtx_negotiated);
+		CHECK(run.rtp.packets[97] == 0 && run.rtp.repeats[96] > 0);
+		break;
+	case NO_NACK:
+		CHECK(run.intact < clip->n && run.nacks == 0 && run.nacks_received == 0);
+		CHECK(run.rtp.packets[97] == 0 && run.rtp.repeats[96] == 0);
+		break;
+	}
 	free_clip(clip);
 	free(clip);
 }
 
-TEST(nack_rtx_recovers_every_frame_under_loss) { lossy_test(LOSSY("\"nack\",\"rtx\",\"rtcpReports\",\"stats\""), 1); }
+TEST(nack_rtx_recovers_every_frame_under_loss) {
+	lossy_test(LOSSY("\"nack\",\"rtx\",\"rtcpReports\",\"stats\""), NACK_RTX);
+}
 
-TEST(without_nack_loss_shows) { lossy_test(LOSSY("\"rtcpReports\",\"stats\""), 0); }
+TEST(nack_without_rtx_resends_on_the_media_stream) {
+	lossy_test(LOSSY("\"nack\",\"rtcpReports\",\"stats\""), NACK_ONLY);
+}
+
+TEST(without_nack_loss_shows) { lossy_test(LOSSY("\"rtcpReports\",\"stats\""), NO_NACK); }
 
 /* A small fake VP8 frame, distinct per layer and index. */
 static void fake_frame(uint8_t *buf, size_t size, int layer, int i) {
@@ -490,31 +672,117 @@ TEST(rtp_tracks_rewrite_payload_type_and_ssrc) {
 	wait_events(&c->b, OMNIRTC_EVENT_TRACK_RTP, 0, 20, 5000);
 	record_t *ev = nth_event(&c->b, OMNIRTC_EVENT_TRACK, 0, 0);
 	CHECK(strstr(ev->text, "\"mimeType\":\"audio/PCMU\"") != NULL && strstr(ev->text, "\"payloadType\":0") != NULL);
+	/* the packets delivered carry PCMU's payload type and the SSRC the
+	 * answer negotiated, not what was written */
+	char *info = NULL;
+	OK(omnirtc_track_get_info(c->recv.track[0], &info));
+	const char *at = strstr(info, "\"ssrc\":");
+	CHECK(at != NULL);
+	uint32_t ssrc = (uint32_t)strtoul(at + 7, NULL, 10);
+	omnirtc_free(info);
+	CHECK(ssrc != 0 && ssrc != 0xabababab);
+	pthread_mutex_lock(&c->recv.mu);
+	CHECK(c->recv.rtp_packets >= 20);
+	for (size_t i = 0; i < 20; i++) {
+		const uint8_t *h = c->recv.rtp_header[i];
+		CHECK((h[1] & 0x7f) == 0);
+		CHECK(((uint32_t)h[8] << 24 | (uint32_t)h[9] << 16 | (uint32_t)h[10] << 8 | h[11]) == ssrc);
+	}
+	pthread_mutex_unlock(&c->recv.mu);
 	call_close(c);
 }
 
-TEST(stats_report_media) {
-	call_t *c = call_connected(NULL, "{\"codec\":\"vp8\",\"id\":\"cam\"}", NULL);
-	send_until(c, 5);
-	/* receiver reports come about once a second */
-	char *stats = NULL;
-	for (int i = 0; i < 100; i++) {
-		uint8_t frame[500];
-		fake_frame(frame, sizeof frame, 0, i + 1);
+/* Writes n fake VP8 frames of 500 bytes, 33 ms apart; returns how many
+ * were written so far in all. */
+static size_t write_fakes(call_t *c, size_t *written, size_t n) {
+	uint8_t frame[500];
+	for (size_t i = 0; i < n; i++, (*written)++) {
+		fake_frame(frame, sizeof frame, 0, (int)*written);
 		OK(omnirtc_track_write_sample(c->track, NULL, frame, sizeof frame, 33333));
 		sleep_ms(33);
-		omnirtc_free(stats);
-		OK(omnirtc_peer_get_stats(c->a.id, &stats));
-		if (strstr(stats, "\"remote-inbound-rtp\"") != NULL)
+	}
+	return *written;
+}
+
+/* The stats of both ends once nothing is in flight: a's in *sent, b's in *got. */
+static void quiet_stats(call_t *c, char **sent, char **got) {
+	sleep_ms(300);
+	OK(omnirtc_peer_get_stats(c->a.id, sent));
+	OK(omnirtc_peer_get_stats(c->b.id, got));
+}
+
+/* getStats of both ends of a VP8 call: each RTP entry counts what was sent,
+ * the two ends agree, and the counters move as more is sent. */
+TEST(stats_report_media) {
+	call_t *c = call_connected(NULL, "{\"codec\":\"vp8\",\"id\":\"cam\"}", NULL);
+	size_t written = 0;
+	char *sent = NULL, *got = NULL;
+	/* receiver and sender reports come about once a second */
+	for (int i = 0;; i++) {
+		CHECK(i < 10);
+		write_fakes(c, &written, 10);
+		omnirtc_free(sent);
+		omnirtc_free(got);
+		quiet_stats(c, &sent, &got);
+		/* a receiver report answering a sender report gives the RTT */
+		if (stat_number(sent, "remote-inbound-rtp", "roundTripTimeMeasurements") > 0 &&
+		    stat_number(got, "remote-outbound-rtp", "packetsSent") > 0)
 			break;
 	}
-	CHECK(strstr(stats, "\"outbound-rtp\"") != NULL && strstr(stats, "\"media-source\"") != NULL);
-	CHECK(strstr(stats, "\"remote-inbound-rtp\"") != NULL && strstr(stats, "\"codec\"") != NULL);
-	CHECK(strstr(stats, "\"trackIdentifier\":\"cam\"") != NULL && strstr(stats, "\"packetsSent\"") != NULL);
-	omnirtc_free(stats);
-	OK(omnirtc_peer_get_stats(c->b.id, &stats));
-	CHECK(strstr(stats, "\"inbound-rtp\"") != NULL && strstr(stats, "\"packetsReceived\"") != NULL);
-	omnirtc_free(stats);
+	char id[64], other[64];
+	for (int round = 0; round < 2; round++) {
+		/* sender: one packet per frame, as many as the source was fed */
+		double packets = stat_number(sent, "outbound-rtp", "packetsSent");
+		CHECK(packets == (double)written && stat_number(sent, "media-source", "frames") == (double)written);
+		CHECK(stat_number(sent, "outbound-rtp", "bytesSent") >= 500.0 * (double)written);
+		CHECK(stat_number(sent, "outbound-rtp", "headerBytesSent") >= 12.0 * (double)written);
+		CHECK(stat_number(sent, "outbound-rtp", "nackCount") == 0);
+		CHECK(stat_string(sent, "media-source", "trackIdentifier", id, sizeof id) && strcmp(id, "cam") == 0);
+		CHECK(stat_string(sent, "outbound-rtp", "codecId", id, sizeof id));
+		CHECK(stat_string(sent, id, "mimeType", other, sizeof other) && strcmp(other, "video/VP8") == 0);
+		CHECK(stat_number(sent, id, "payloadType") == 96 && stat_number(sent, id, "clockRate") == 90000);
+		CHECK(stat_string(got, "inbound-rtp", "codecId", id, sizeof id));
+		CHECK(stat_string(got, id, "mimeType", other, sizeof other) && strcmp(other, "video/VP8") == 0);
+		/* what b reported back in receiver reports */
+		CHECK(stat_number(sent, "remote-inbound-rtp", "packetsReceived") > 0);
+		CHECK(stat_number(sent, "remote-inbound-rtp", "packetsReceived") <= packets);
+		CHECK(stat_number(sent, "remote-inbound-rtp", "packetsLost") == 0);
+		CHECK(stat_number(sent, "remote-inbound-rtp", "roundTripTimeMeasurements") >= 1);
+		CHECK(stat_string(sent, "outbound-rtp", "id", id, sizeof id) &&
+		      stat_string(sent, "remote-inbound-rtp", "localId", other, sizeof other) && strcmp(id, other) == 0);
+		/* receiver: every packet and frame, and jitter from the uneven pacing */
+		CHECK(stat_number(got, "inbound-rtp", "packetsReceived") == packets);
+		CHECK(stat_number(got, "inbound-rtp", "bytesReceived") == stat_number(sent, "outbound-rtp", "bytesSent"));
+		CHECK(stat_number(got, "inbound-rtp", "packetsLost") == 0 && stat_number(got, "inbound-rtp", "nackCount") == 0);
+		CHECK(stat_number(got, "inbound-rtp", "jitter") > 0);
+		/* the sample builder releases a frame when the next one starts */
+		CHECK(stat_number(got, "inbound-rtp", "framesReceived") == (double)frames_of(&c->recv, 0));
+		CHECK(frames_of(&c->recv, 0) + 1 == written);
+		/* what a reported in sender reports */
+		CHECK(stat_number(got, "remote-outbound-rtp", "packetsSent") > 0);
+		CHECK(stat_number(got, "remote-outbound-rtp", "packetsSent") <= packets);
+		CHECK(stat_number(got, "remote-outbound-rtp", "bytesSent") > 0);
+		CHECK(stat_number(got, "remote-outbound-rtp", "reportsSent") >= 1);
+		CHECK(stat_number(got, "remote-outbound-rtp", "remoteTimestamp") > 0);
+		CHECK(stat_string(got, "inbound-rtp", "id", id, sizeof id) &&
+		      stat_string(got, "remote-outbound-rtp", "localId", other, sizeof other) && strcmp(id, other) == 0);
+		if (round == 0) { /* 40 more frames, and the reports that follow */
+			double reports = stat_number(got, "remote-outbound-rtp", "reportsSent");
+			double rtts = stat_number(sent, "remote-inbound-rtp", "roundTripTimeMeasurements");
+			for (int i = 0; stat_number(got, "remote-outbound-rtp", "reportsSent") <= reports ||
+			                stat_number(sent, "remote-inbound-rtp", "roundTripTimeMeasurements") <= rtts;
+			     i++) {
+				CHECK(i < 10);
+				write_fakes(c, &written, 10);
+				omnirtc_free(sent);
+				omnirtc_free(got);
+				quiet_stats(c, &sent, &got);
+			}
+			CHECK(stat_number(sent, "outbound-rtp", "packetsSent") > packets);
+		}
+	}
+	omnirtc_free(sent);
+	omnirtc_free(got);
 	call_close(c);
 }
 
@@ -768,7 +1036,10 @@ TEST(bad_media_input_gets_clear_errors) {
 }
 
 int main(int argc, char **argv) {
-	if (getenv("OMNIRTC_TEST_MEDIA") == NULL)
-		return 0; /* no media files: nothing to list (scripts/test-media.sh makes them) */
+	if (getenv("OMNIRTC_TEST_MEDIA") == NULL) {
+		fprintf(stderr, "%s: OMNIRTC_TEST_MEDIA is not set: run scripts/media-files.sh and point it at build/media\n",
+		        argv[0]);
+		return 2;
+	}
 	return run_tests(argc, argv);
 }

@@ -24,7 +24,7 @@ async function connect(a, b) {
   await waitFor(() => a.connectionState === 'connected' && b.connectionState === 'connected');
 }
 
-test('video frames arrive equal, with keyframe flags, and PLI reaches the sender', async () => {
+test('video frames arrive equal, with keyframe flags, and PLI and FIR reach the sender', async () => {
   const [a, b] = await connectedPair();
   const track = new EncodedTrack({ codec: 'video/VP8', id: 'cam', streamId: 's' });
   const sender = a.addTrack(track);
@@ -52,6 +52,9 @@ test('video frames arrive equal, with keyframe flags, and PLI reaches the sender
   const request = once(sender, 'keyframerequest');
   remote.requestKeyframe();
   assert.equal((await request).request, 'pli');
+  const fir = once(sender, 'keyframerequest');
+  remote.requestKeyframe({ fir: true });
+  assert.equal((await fir).request, 'fir');
   const sent = a.getTransceivers()[0];
   assert.equal(sent.mid, '0');
   assert.equal(sent.currentDirection, 'sendonly'); // b sends nothing: answered recvonly
@@ -62,15 +65,14 @@ test('video frames arrive equal, with keyframe flags, and PLI reaches the sender
   track.stop();
 });
 
-test('RTP mode, addTransceiver, setCodecPreferences and errors', async () => {
+test('RTP mode, addTransceiver and errors', async () => {
   const [a, b] = await connectedPair();
   const track = new EncodedTrack({ codec: 'pcmu', mode: 'rtp' });
   const transceiver = a.addTransceiver(track, { direction: 'sendonly' });
-  transceiver.setCodecPreferences([{ mimeType: 'audio/PCMU' }]);
   assert.throws(() => transceiver.setCodecPreferences([{ mimeType: 'video/VP8' }]), TypeError);
   const trackEvent = once(b, 'track');
   await connect(a, b);
-  const packet = new Uint8Array(12 + 160).fill(0x7f);
+  const packet = new Uint8Array(12 + 160).fill(0x7f); // PT 127, SSRC 0x7f7f7f7f: both rewritten
   packet[0] = 0x80;
   let seq = 0;
   const writer = setInterval(() => {
@@ -83,7 +85,11 @@ test('RTP mode, addTransceiver, setCodecPreferences and errors', async () => {
   remote.addEventListener('rtp', (e) => packets.push(e.data));
   await waitFor(() => packets.length >= 5);
   clearInterval(writer);
-  assert.equal(packets[0][1] & 0x7f, 0); // rewritten to PCMU's payload type
+  for (const p of packets) {
+    assert.equal(p[1] & 0x7f, 0); // PCMU's payload type
+    assert.equal(Buffer.from(p).readUInt32BE(8), remote.ssrc); // the negotiated SSRC
+    assert.notEqual(remote.ssrc, 0x7f7f7f7f);
+  }
   assert.equal(transceiver.direction, 'sendonly');
   assert.throws(() => new EncodedTrack({ codec: 'video/MPEG2' }), { name: 'NotSupportedError' });
   assert.throws(() => track.writeRtp(new Uint8Array([0x80, 0])), TypeError);
@@ -96,3 +102,127 @@ test('RTP mode, addTransceiver, setCodecPreferences and errors', async () => {
   a.close();
   b.close();
 });
+
+/** The payload types of the m-section `index` of an SDP, in order. */
+function payloadTypes(sdp, index) {
+  return sdp.split('\r\nm=')[index + 1].split('\r\n')[0].split(' ').slice(3).map(Number);
+}
+
+test('setCodecPreferences puts a codec that is not first by default first, and it is chosen', async () => {
+  const [a, b] = await connectedPair();
+  a.addTransceiver('video', { direction: 'recvonly' });
+  const preferred = a.addTransceiver('video', { direction: 'recvonly' });
+  preferred.setCodecPreferences([{ mimeType: 'video/VP9' }, { mimeType: 'video/VP8' }]);
+  await negotiate(a, b);
+  const vp9 = Number(/a=rtpmap:(\d+) VP9\/90000/.exec(a.localDescription.sdp)[1]);
+  assert.notEqual(payloadTypes(a.localDescription.sdp, 0)[0], vp9); // VP8 leads by default
+  assert.equal(payloadTypes(a.localDescription.sdp, 1)[0], vp9);
+  assert.ok(!/H264/.test(a.localDescription.sdp.split('\r\nm=')[2]));
+  // b answers with the preferred codec first
+  assert.equal(payloadTypes(b.localDescription.sdp, 1)[0], vp9);
+  a.close();
+  b.close();
+});
+
+/** The first stats entry of a type. */
+function entry(report, type) {
+  return [...report.values()].find((s) => s.type === type);
+}
+
+test('getStats counts what was sent at both ends, and the counters move', async () => {
+  const [a, b] = await connectedPair();
+  const track = new EncodedTrack({ codec: 'vp8', id: 'cam' });
+  a.addTrack(track);
+  await connect(a, b);
+  let written = 0;
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  async function writeAndRead(n) {
+    for (let i = 0; i < n; i++, written++) {
+      track.writeSample(vp8Frame(written, 500), 1 / 30);
+      await sleep(33);
+    }
+    await sleep(300); // nothing in flight
+    return [await a.getStats(), await b.getStats()];
+  }
+  let before = [0, 0];
+  for (let round = 0; round < 2; round++) {
+    // reports come about once a second: send until both ends have new ones
+    let sent, got, now;
+    for (let i = 0; i < 10; i++) {
+      [sent, got] = await writeAndRead(10);
+      now = [entry(sent, 'remote-inbound-rtp')?.roundTripTimeMeasurements ?? 0,
+        entry(got, 'remote-outbound-rtp')?.reportsSent ?? 0];
+      if (now[0] > before[0] && now[1] > before[1]) break;
+    }
+    assert.ok(now[0] > before[0] && now[1] > before[1], `reports ${now} after ${before}`);
+    before = now;
+    const out = entry(sent, 'outbound-rtp');
+    const source = entry(sent, 'media-source');
+    const remoteIn = entry(sent, 'remote-inbound-rtp');
+    const inbound = entry(got, 'inbound-rtp');
+    const remoteOut = entry(got, 'remote-outbound-rtp');
+    assert.equal(out.packetsSent, written);
+    assert.ok(out.bytesSent >= 500 * written);
+    assert.equal(out.nackCount, 0);
+    assert.equal(source.frames, written);
+    assert.equal(source.trackIdentifier, 'cam');
+    assert.equal(sent.get(out.codecId).mimeType, 'video/VP8');
+    assert.ok(remoteIn.packetsReceived > 0 && remoteIn.packetsReceived <= out.packetsSent);
+    assert.equal(remoteIn.localId, out.id);
+    assert.equal(inbound.packetsReceived, out.packetsSent);
+    assert.equal(inbound.bytesReceived, out.bytesSent);
+    assert.equal(inbound.framesReceived, written - 1); // the last waits for the next frame's start
+    assert.ok(inbound.jitter > 0);
+    assert.equal(inbound.nackCount, 0);
+    assert.equal(got.get(inbound.codecId).mimeType, 'video/VP8');
+    assert.ok(remoteOut.packetsSent > 0 && remoteOut.packetsSent <= out.packetsSent && remoteOut.bytesSent > 0);
+    assert.equal(remoteOut.localId, inbound.id);
+  }
+  a.close();
+  b.close();
+  track.stop();
+});
+
+/** An Annex-B H.265 NAL unit of `size` bytes with header, no zero bytes in it. */
+function h265Nal(type, size, i) {
+  const nal = new Uint8Array(4 + size);
+  nal.set([0, 0, 0, 1, type << 1, 1]);
+  for (let k = 2; k < size; k++) nal[4 + k] = 0x10 + ((i + k) % 0xe0);
+  return nal;
+}
+
+/** Every 30th access unit VPS, SPS, PPS and a 5000-byte IDR (fragmented), else a TRAIL_R. */
+function h265Frame(i) {
+  if (i % 30) return h265Nal(1, 900, i);
+  return Buffer.concat([h265Nal(32, 24, i), h265Nal(33, 40, i), h265Nal(34, 8, i), h265Nal(19, 5000, i)]);
+}
+
+for (const codec of ['audio/PCMA', 'audio/G722', 'video/H265']) {
+  test(`${codec} samples arrive equal`, async () => {
+    const [a, b] = await connectedPair();
+    const track = new EncodedTrack({ codec });
+    a.addTrack(track);
+    const trackEvent = once(b, 'track');
+    await connect(a, b);
+    const video = codec.startsWith('video/');
+    const frames = Array.from({ length: 40 }, (_, i) =>
+      (video ? h265Frame(i) : Uint8Array.from({ length: 160 }, (_, k) => (i * 7 + k) % 256)));
+    const sending = (async () => {
+      for (const frame of [...frames, frames.at(-1)]) {
+        track.writeSample(frame, video ? 1 / 30 : 0.02);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
+    const { track: remote } = await trackEvent;
+    assert.equal(remote.codec.mimeType, codec);
+    const got = [];
+    remote.addEventListener('frame', (e) => got.push(e));
+    await sending;
+    await waitFor(() => got.length >= frames.length);
+    assert.deepEqual(got.slice(0, frames.length).map((e) => Buffer.from(e.data)), frames.map((f) => Buffer.from(f)));
+    assert.deepEqual(got.slice(0, frames.length).map((e) => e.keyframe), frames.map((_, i) => !video || i % 30 === 0));
+    a.close();
+    b.close();
+    track.stop();
+  });
+}

@@ -64,12 +64,115 @@ def test_video_frames_arrive_equal_and_keyframes_are_requested(counters_back):
         transceiver = a.getTransceivers()[0]
         assert transceiver.mid == "0" and transceiver.currentDirection == "sendonly" and transceiver.kind == "video"
         assert b.getReceivers()[0].track is remote
-        stats = await b.getStats()
-        assert any(s.type == "inbound-rtp" for s in stats.values())
         await a.close()
         await b.close()
         with pytest.raises(MediaStreamError):
             await remote.recv()
+        track.stop()
+
+    run(main())
+
+
+def stats_entry(report, type_):
+    """The first stats entry of a type, or None."""
+    return next((s for s in report.values() if s.type == type_), None)
+
+
+def test_stats_count_what_was_sent(counters_back):
+    """getStats at both ends of a VP8 call: every RTP entry counts what was
+    sent, the ends agree, and the counters move as more is sent."""
+
+    async def main():
+        a, b = RTCPeerConnection(loopback_config()), RTCPeerConnection(loopback_config())
+        track = LocalTrack("vp8", id="cam")
+        a.addTrack(track)
+        await connected(a, b)
+        written = 0
+
+        async def write_and_read(n):
+            nonlocal written
+            for _ in range(n):
+                track.write_sample(vp8_frame(written, 500), 1 / 30)
+                written += 1
+                await asyncio.sleep(0.033)
+            await asyncio.sleep(0.3)  # nothing in flight
+            return await a.getStats(), await b.getStats()
+
+        def measured(sent, got):
+            remote_in, remote_out = stats_entry(sent, "remote-inbound-rtp"), stats_entry(got, "remote-outbound-rtp")
+            if remote_in is None or remote_out is None:
+                return 0, 0
+            return remote_in.roundTripTimeMeasurements, remote_out.reportsSent
+
+        before = (0, 0)
+        for _ in range(2):
+            # reports come about once a second: send until both ends have new ones
+            for _ in range(10):
+                sent, got = await write_and_read(10)
+                now = measured(sent, got)
+                if now[0] > before[0] and now[1] > before[1]:
+                    break
+            assert now[0] > before[0] and now[1] > before[1]
+            before = now
+            out, source = stats_entry(sent, "outbound-rtp"), stats_entry(sent, "media-source")
+            remote_in = stats_entry(sent, "remote-inbound-rtp")
+            inbound, remote_out = stats_entry(got, "inbound-rtp"), stats_entry(got, "remote-outbound-rtp")
+            assert out.packetsSent == written and out.bytesSent >= 500 * written and out.nackCount == 0
+            assert source.frames == written and source.trackIdentifier == "cam"
+            assert sent[out.codecId].mimeType == "video/VP8" and sent[out.codecId].clockRate == 90000
+            assert 0 < remote_in.packetsReceived <= out.packetsSent and remote_in.packetsLost == 0
+            assert remote_in.localId == out.id and out.remoteId == remote_in.id
+            assert inbound.packetsReceived == out.packetsSent and inbound.bytesReceived == out.bytesSent
+            assert inbound.framesReceived == written - 1  # the last waits for the next frame's start
+            assert inbound.jitter > 0 and inbound.packetsLost == 0 and inbound.nackCount == 0
+            assert got[inbound.codecId].mimeType == "video/VP8"
+            assert 0 < remote_out.packetsSent <= out.packetsSent and remote_out.bytesSent > 0
+            assert remote_out.localId == inbound.id and remote_out.remoteTimestamp > 0
+        await a.close()
+        await b.close()
+        track.stop()
+
+    run(main())
+
+
+def h265_nal(nal_type: int, size: int, i: int) -> bytes:
+    """An Annex-B H.265 NAL unit of `size` bytes with header, no zero bytes in it."""
+    body = bytes(0x10 + (i + k) % 0xE0 for k in range(2, size))
+    return b"\x00\x00\x00\x01" + bytes([nal_type << 1, 1]) + body
+
+
+def h265_frame(i: int) -> bytes:
+    """Every 30th access unit VPS, SPS, PPS and a 5000-byte IDR (fragmented), else a TRAIL_R."""
+    if i % 30:
+        return h265_nal(1, 900, i)
+    return h265_nal(32, 24, i) + h265_nal(33, 40, i) + h265_nal(34, 8, i) + h265_nal(19, 5000, i)
+
+
+@pytest.mark.parametrize("codec", ["audio/PCMA", "audio/G722", "video/H265"])
+def test_samples_of_more_codecs_arrive_equal(codec, counters_back):
+    async def main():
+        a, b = RTCPeerConnection(loopback_config()), RTCPeerConnection(loopback_config())
+        track = LocalTrack(codec)
+        a.addTrack(track)
+        remote_future = event_future(b, "track")
+        await connected(a, b)
+        video = codec.startswith("video/")
+        frames = [h265_frame(i) if video else bytes((i * 7 + k) % 256 for k in range(160)) for i in range(40)]
+
+        async def send_all():
+            for frame in frames + frames[-1:]:
+                track.write_sample(frame, 1 / 30 if video else 0.02)
+                await asyncio.sleep(0.005)
+
+        sending = asyncio.ensure_future(send_all())
+        remote = await asyncio.wait_for(remote_future, TIMEOUT)
+        assert remote.codec["mimeType"] == codec
+        got = [await asyncio.wait_for(remote.recv(), TIMEOUT) for _ in frames]
+        await sending
+        assert [f.data for f in got] == frames
+        assert [f.keyframe for f in got] == [not video or i % 30 == 0 for i in range(40)]
+        await a.close()
+        await b.close()
         track.stop()
 
     run(main())

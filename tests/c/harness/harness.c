@@ -343,3 +343,48 @@ void sleep_ms(int ms) {
 	struct timespec t = {ms / 1000, (long)(ms % 1000) * 1000000L};
 	nanosleep(&t, NULL);
 }
+
+/* The bounds [*start, *end) of the flat entry whose type, or else id, is `entry`. */
+static int stat_entry(const char *stats, const char *entry, const char **start, const char **end) {
+	char needle[160];
+	snprintf(needle, sizeof needle, "\"type\":\"%s\"", entry);
+	const char *at = strstr(stats, needle);
+	if (at == NULL) {
+		snprintf(needle, sizeof needle, "\"id\":\"%s\"", entry);
+		at = strstr(stats, needle);
+	}
+	if (at == NULL)
+		return 0;
+	for (*start = at; *start > stats && **start != '{'; (*start)--)
+		;
+	*end = strchr(at, '}');
+	return *end != NULL;
+}
+
+static const char *stat_value(const char *stats, const char *entry, const char *key) {
+	const char *start, *end;
+	if (!stat_entry(stats, entry, &start, &end))
+		return NULL;
+	char needle[96];
+	snprintf(needle, sizeof needle, "\"%s\":", key);
+	for (const char *at = start; (at = strstr(at, needle)) != NULL && at < end; at++)
+		if (at[-1] == '{' || at[-1] == ',')
+			return at + strlen(needle);
+	return NULL;
+}
+
+double stat_number(const char *stats, const char *entry, const char *key) {
+	const char *v = stat_value(stats, entry, key);
+	char *after;
+	double d = v != NULL ? strtod(v, &after) : 0;
+	return v != NULL && after != v ? d : -1;
+}
+
+int stat_string(const char *stats, const char *entry, const char *key, char *out, size_t cap) {
+	const char *v = stat_value(stats, entry, key);
+	const char *close = v != NULL && *v == '"' ? strchr(v + 1, '"') : NULL;
+	if (close == NULL)
+		return 0;
+	snprintf(out, cap, "%.*s", (int)(close - v - 1), v + 1);
+	return 1;
+}

@@ -119,6 +119,13 @@ void sleep_ms(int ms);
 /* CLOCK_REALTIME timeout_ms from now, for pthread_cond_timedwait. */
 struct timespec deadline(int timeout_ms);
 
+/* In getStats JSON, the number `key` of the first entry whose "type", or
+ * else whose "id", is `entry` (entries are flat objects); -1 when there is
+ * no such entry or key or it is not a number. */
+double stat_number(const char *stats, const char *entry, const char *key);
+/* The same entry's string `key` copied into out; 0 when missing. */
+int stat_string(const char *stats, const char *entry, const char *key, char *out, size_t cap);
+
 /* Test registry: TEST(name) { ... } and RUN_TESTS() in main. */
 typedef void (*test_fn)(void);
 void register_test(const char *name, test_fn fn);

@@ -29,6 +29,8 @@ struct impair {
 	pthread_t thread;
 	packet_t *queue;
 	size_t head, count, dropped;
+	impair_rtp_t rtp;
+	uint8_t (*seen)[65536 / 8]; /* per payload type, the sequence numbers seen */
 };
 
 static uint64_t now_ns(void) {
@@ -55,6 +57,27 @@ static int port_of(int s) {
 	return ntohs(addr.sin_port);
 }
 
+/* Tallies an RTP packet from a to b (RFC 7983: first byte 128-191; RTCP has
+ * packet types 192-223 in the second). */
+static void tally_rtp(impair_t *r, const uint8_t *p, size_t n, int dropped) {
+	if (n < 12 || p[0] < 128 || p[0] > 191 || (p[1] >= 192 && p[1] <= 223))
+		return;
+	int pt = p[1] & 0x7f;
+	uint16_t seq = (uint16_t)(p[2] << 8 | p[3]);
+	r->rtp.packets[pt]++;
+	r->rtp.dropped[pt] += (size_t)dropped;
+	r->rtp.ssrc[pt] = (uint32_t)p[8] << 24 | (uint32_t)p[9] << 16 | (uint32_t)p[10] << 8 | p[11];
+	if (r->seen[pt][seq / 8] & (1u << (seq % 8)))
+		r->rtp.repeats[pt]++;
+	r->seen[pt][seq / 8] |= (uint8_t)(1u << (seq % 8));
+}
+
+void impair_rtp_seen(impair_t *r, impair_rtp_t *out) {
+	pthread_mutex_lock(&r->mu);
+	*out = r->rtp;
+	pthread_mutex_unlock(&r->mu);
+}
+
 static void *relay(void *arg) {
 	impair_t *r = arg;
 	struct pollfd fds[2] = {{.fd = r->sock[0], .events = POLLIN}, {.fd = r->sock[1], .events = POLLIN}};
@@ -68,7 +91,10 @@ static void *relay(void *arg) {
 			if (n <= 0)
 				continue;
 			pthread_mutex_lock(&r->mu);
-			if ((double)rand_r(&r->seed) / RAND_MAX * 100.0 < r->loss || r->count == QUEUE) {
+			int drop = (double)rand_r(&r->seed) / RAND_MAX * 100.0 < r->loss || r->count == QUEUE;
+			if (side == 0)
+				tally_rtp(r, buf, (size_t)n, drop);
+			if (drop) {
 				r->dropped++;
 			} else {
 				packet_t *p = &r->queue[(r->head + r->count++) % QUEUE];
@@ -97,7 +123,8 @@ impair_t *impair_start(double loss_percent, int delay_ms, unsigned seed) {
 	impair_t *r = calloc(1, sizeof *r);
 	CHECK(r != NULL);
 	r->queue = calloc(QUEUE, sizeof(packet_t));
-	CHECK(r->queue != NULL);
+	r->seen = calloc(128, sizeof *r->seen);
+	CHECK(r->queue != NULL && r->seen != NULL);
 	r->loss = loss_percent;
 	r->delay_ns = (uint64_t)delay_ms * 1000000u;
 	r->seed = seed;
@@ -115,6 +142,7 @@ size_t impair_stop(impair_t *r) {
 	close(r->sock[1]);
 	size_t dropped = r->dropped;
 	free(r->queue);
+	free(r->seen);
 	free(r);
 	return dropped;
 }

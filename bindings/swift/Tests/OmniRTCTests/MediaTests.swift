@@ -301,6 +301,75 @@ final class MediaTests: XCTestCase {
         track.close()
     }
 
+    /// getStats at both ends of a VP8 call: every RTP entry counts what was
+    /// sent, the ends agree, and the counters move as more is sent.
+    func testStatsCountWhatWasSent() async throws {
+        let a = try PeerConnection(configuration: loopback)
+        let b = try PeerConnection(configuration: loopback)
+        let track = try LocalTrack(codec: "vp8", id: "cam")
+        _ = try a.addTrack(track)
+        try await connectMedia(a, b)
+        var written = 0
+        func writeAndRead(_ n: Int) async throws -> (StatsReport, StatsReport) {
+            for _ in 0..<n {
+                var frame = [UInt8](repeating: UInt8(written % 256), count: 500)
+                frame[0] = written == 0 ? 0 : 1 // VP8: bit 0 clear marks the keyframe
+                try track.write(sample: Data(frame), duration: .milliseconds(33))
+                written += 1
+                try await Task.sleep(for: .milliseconds(33))
+            }
+            try await Task.sleep(for: .milliseconds(300)) // nothing in flight
+            return (try await a.stats(), try await b.stats())
+        }
+        func number(_ entry: [String: JSONValue]?, _ key: String) -> Double {
+            if case .number(let n)? = entry?[key] { return n }
+            return -1
+        }
+        func string(_ entry: [String: JSONValue]?, _ key: String) -> String? {
+            if case .string(let s)? = entry?[key] { return s }
+            return nil
+        }
+        var before = (0.0, 0.0)
+        for _ in 0..<2 {
+            // reports come about once a second: send until both ends have new ones
+            var sent = StatsReport(entries: [:]), got = StatsReport(entries: [:])
+            var now = (0.0, 0.0)
+            for _ in 0..<10 {
+                (sent, got) = try await writeAndRead(10)
+                now = (number(sent.stats(ofType: "remote-inbound-rtp").first, "roundTripTimeMeasurements"),
+                       number(got.stats(ofType: "remote-outbound-rtp").first, "reportsSent"))
+                if now.0 > before.0 && now.1 > before.1 { break }
+            }
+            XCTAssertTrue(now.0 > before.0 && now.1 > before.1, "reports \(now) after \(before)")
+            before = now
+            let out = sent.stats(ofType: "outbound-rtp").first, source = sent.stats(ofType: "media-source").first
+            let remoteIn = sent.stats(ofType: "remote-inbound-rtp").first
+            let inbound = got.stats(ofType: "inbound-rtp").first, remoteOut = got.stats(ofType: "remote-outbound-rtp").first
+            XCTAssertEqual(number(out, "packetsSent"), Double(written))
+            XCTAssertGreaterThanOrEqual(number(out, "bytesSent"), 500 * Double(written))
+            XCTAssertEqual(number(out, "nackCount"), 0)
+            XCTAssertEqual(number(source, "frames"), Double(written))
+            XCTAssertEqual(string(source, "trackIdentifier"), "cam")
+            XCTAssertEqual(string(sent.entries[string(out, "codecId") ?? ""], "mimeType"), "video/VP8")
+            XCTAssertGreaterThan(number(remoteIn, "packetsReceived"), 0)
+            XCTAssertLessThanOrEqual(number(remoteIn, "packetsReceived"), number(out, "packetsSent"))
+            XCTAssertEqual(string(remoteIn, "localId"), string(out, "id"))
+            XCTAssertEqual(number(inbound, "packetsReceived"), number(out, "packetsSent"))
+            XCTAssertEqual(number(inbound, "bytesReceived"), number(out, "bytesSent"))
+            XCTAssertEqual(number(inbound, "framesReceived"), Double(written - 1)) // the last waits for the next
+            XCTAssertGreaterThan(number(inbound, "jitter"), 0)
+            XCTAssertEqual(number(inbound, "nackCount"), 0)
+            XCTAssertEqual(string(got.entries[string(inbound, "codecId") ?? ""], "mimeType"), "video/VP8")
+            XCTAssertGreaterThan(number(remoteOut, "packetsSent"), 0)
+            XCTAssertLessThanOrEqual(number(remoteOut, "packetsSent"), number(out, "packetsSent"))
+            XCTAssertGreaterThan(number(remoteOut, "bytesSent"), 0)
+            XCTAssertEqual(string(remoteOut, "localId"), string(inbound, "id"))
+        }
+        try await a.close()
+        try await b.close()
+        track.close()
+    }
+
     func testTransceiversReplaceRemoveAndCodecPreferences() async throws {
         let a = try PeerConnection(configuration: loopback)
         let b = try PeerConnection(configuration: loopback)
