@@ -357,6 +357,9 @@ omnirtc_status_t omnirtc_peer_create_answer(omnirtc_peer_t peer, const char *opt
  *   form (creates the offer or answer the signaling state calls for).
  * sdp: the SDP, or NULL to use the last one created of that type.
  * Starts ICE gathering: candidates arrive as OMNIRTC_EVENT_ICE_CANDIDATE.
+ * A change of signaling state is queued as OMNIRTC_EVENT_SIGNALING_STATE before
+ * it returns, so those events follow the calls in order (as for
+ * omnirtc_peer_set_remote_description).
  * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (unknown type), OMNIRTC_ERR_INVALID_SDP,
  * OMNIRTC_ERR_INVALID_STATE (wrong signaling state).
  */
@@ -408,8 +411,16 @@ omnirtc_status_t omnirtc_peer_restart_ice(omnirtc_peer_t peer);
  */
 omnirtc_status_t omnirtc_peer_get_stats(omnirtc_peer_t peer, char **json_out);
 
-/* State getters: write the current OMNIRTC_SIGNALING_* / ICE_GATHERING_* /
- * ICE_CONNECTION_* / PEER_* value. */
+/*
+ * State getters: write the current OMNIRTC_SIGNALING_* / ICE_GATHERING_* /
+ * ICE_CONNECTION_* / PEER_* value.  The state events report the same changes
+ * later, through the peer's queue; a binding's W3C attributes read these
+ * getters, so a state is current as soon as the call that changed it returns
+ * (the signaling state when set_local/remote_description returns, as W3C has
+ * it when their promises resolve).  Any thread.
+ * Errors: OMNIRTC_ERR_INVALID_HANDLE (closed peer), OMNIRTC_ERR_INVALID_ARGUMENT
+ * (state_out NULL).
+ */
 omnirtc_status_t omnirtc_peer_get_signaling_state(omnirtc_peer_t peer, int32_t *state_out);
 omnirtc_status_t omnirtc_peer_get_ice_gathering_state(omnirtc_peer_t peer, int32_t *state_out);
 omnirtc_status_t omnirtc_peer_get_ice_connection_state(omnirtc_peer_t peer, int32_t *state_out);
@@ -502,7 +513,12 @@ omnirtc_status_t omnirtc_channel_send_batch(omnirtc_channel_t channel, const omn
  */
 omnirtc_status_t omnirtc_channel_get_info(omnirtc_channel_t channel, char **json_out);
 
-/* omnirtc_channel_get_ready_state — OMNIRTC_CHANNEL_* */
+/*
+ * omnirtc_channel_get_ready_state — the current OMNIRTC_CHANNEL_* (a binding's
+ * readyState reads it; the events report the changes later).
+ * Errors: OMNIRTC_ERR_INVALID_HANDLE once the channel is closed and released
+ * (its OMNIRTC_EVENT_CHANNEL_CLOSE is then on the way, or its peer was closed).
+ */
 omnirtc_status_t omnirtc_channel_get_ready_state(omnirtc_channel_t channel, int32_t *state_out);
 
 /* omnirtc_channel_get_buffered_amount — bytes queued by send and not yet sent. */
