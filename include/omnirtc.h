@@ -453,6 +453,11 @@ enum {
  *   maxPacketLifeTime and maxRetransmits are exclusive; "negotiated":true
  *   requires "id" (both sides then create the channel with the same id).
  * Events go to the peer's callback until omnirtc_channel_set_callback is called.
+ * On a connected peer the channel opens at once: its OMNIRTC_EVENT_CHANNEL_OPEN
+ * may be delivered, on a library thread, before this call returns.  A host that
+ * finds channels in a table of its own adds the new handle under a lock its
+ * callback also takes (this call never waits for a callback, so holding that
+ * lock across it cannot deadlock).
  * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (bad label or option, message names it),
  * OMNIRTC_ERR_INVALID_STATE (peer closed).
  */
