@@ -42,6 +42,8 @@ type PeerConnection struct {
 	restartICE          atomic.Bool
 	dtlsConnected       atomic.Bool  // DTLS connected once (connectionstate.go)
 	lastConnectionState atomic.Int32 // the last connection state posted
+	signalingMu         sync.Mutex   // orders signaling state events (signalingstate.go)
+	lastSignaling       webrtc.SignalingState
 	mu                  sync.Mutex
 	channels            map[*DataChannel]struct{}
 	transceivers        map[*webrtc.RTPTransceiver]*Transceiver
@@ -68,7 +70,8 @@ func NewPeerConnection(cfg Configuration, logs *LogSink, handler Handler) (*Peer
 		return nil, wrap(ErrInvalidConfig, fmt.Errorf("configuration: %w", err))
 	}
 	p := &PeerConnection{pc: pion, engine: eng, channels: map[*DataChannel]struct{}{},
-		transceivers: map[*webrtc.RTPTransceiver]*Transceiver{}, done: make(chan struct{})}
+		transceivers: map[*webrtc.RTPTransceiver]*Transceiver{}, done: make(chan struct{}),
+		lastSignaling: webrtc.SignalingStateStable}
 	p.events = newDispatcher(handler)
 	p.wireEvents()
 	p.watchBandwidth()
@@ -99,9 +102,7 @@ func (p *PeerConnection) wireEvents() {
 		p.postState(EventICEConnectionState, int32(s)-1, s.String())
 	})
 	p.watchConnectionState()
-	p.pc.OnSignalingStateChange(func(s webrtc.SignalingState) {
-		p.postState(EventSignalingState, int32(s)-1, s.String())
-	})
+	p.pc.OnSignalingStateChange(func(webrtc.SignalingState) { p.postSignalingState() })
 	p.pc.OnNegotiationNeeded(func() {
 		if !p.closed.Load() {
 			p.events.post(&Event{Type: EventNegotiationNeeded})
@@ -230,7 +231,10 @@ func (p *PeerConnection) SetLocalDescription(typ, text string) error {
 		return err
 	}
 
-	return p.outcome(p.pc.SetLocalDescription(webrtc.SessionDescription{Type: t, SDP: text}), ErrInvalidSDP)
+	err = p.pc.SetLocalDescription(webrtc.SessionDescription{Type: t, SDP: text})
+	p.postSignalingState()
+
+	return p.outcome(err, ErrInvalidSDP)
 }
 
 // SetRemoteDescription applies the remote peer's description.
@@ -246,7 +250,10 @@ func (p *PeerConnection) SetRemoteDescription(typ, text string) error {
 		return err
 	}
 
-	return p.outcome(p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: t, SDP: text}), ErrInvalidSDP)
+	err = p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: t, SDP: text})
+	p.postSignalingState()
+
+	return p.outcome(err, ErrInvalidSDP)
 }
 
 // checkSDPText rejects text that is not SDP before pion sees it, so a

@@ -376,6 +376,9 @@ omnirtc_status_t omnirtc_peer_create_answer(omnirtc_peer_t peer, const char *opt
  *   form (creates the offer or answer the signaling state calls for).
  * sdp: the SDP, or NULL to use the last one created of that type.
  * Starts ICE gathering: candidates arrive as OMNIRTC_EVENT_ICE_CANDIDATE.
+ * A change of signaling state is queued as OMNIRTC_EVENT_SIGNALING_STATE before
+ * it returns, so those events follow the calls in order (as for
+ * omnirtc_peer_set_remote_description).
  * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (unknown type), OMNIRTC_ERR_INVALID_SDP,
  * OMNIRTC_ERR_INVALID_STATE (wrong signaling state).
  */
@@ -427,8 +430,16 @@ omnirtc_status_t omnirtc_peer_restart_ice(omnirtc_peer_t peer);
  */
 omnirtc_status_t omnirtc_peer_get_stats(omnirtc_peer_t peer, char **json_out);
 
-/* State getters: write the current OMNIRTC_SIGNALING_* / ICE_GATHERING_* /
- * ICE_CONNECTION_* / PEER_* value. */
+/*
+ * State getters: write the current OMNIRTC_SIGNALING_* / ICE_GATHERING_* /
+ * ICE_CONNECTION_* / PEER_* value.  The state events report the same changes
+ * later, through the peer's queue; a binding's W3C attributes read these
+ * getters, so a state is current as soon as the call that changed it returns
+ * (the signaling state when set_local/remote_description returns, as W3C has
+ * it when their promises resolve).  Any thread.
+ * Errors: OMNIRTC_ERR_INVALID_HANDLE (closed peer), OMNIRTC_ERR_INVALID_ARGUMENT
+ * (state_out NULL).
+ */
 omnirtc_status_t omnirtc_peer_get_signaling_state(omnirtc_peer_t peer, int32_t *state_out);
 omnirtc_status_t omnirtc_peer_get_ice_gathering_state(omnirtc_peer_t peer, int32_t *state_out);
 omnirtc_status_t omnirtc_peer_get_ice_connection_state(omnirtc_peer_t peer, int32_t *state_out);
@@ -461,6 +472,11 @@ enum {
  *   maxPacketLifeTime and maxRetransmits are exclusive; "negotiated":true
  *   requires "id" (both sides then create the channel with the same id).
  * Events go to the peer's callback until omnirtc_channel_set_callback is called.
+ * On a connected peer the channel opens at once: its OMNIRTC_EVENT_CHANNEL_OPEN
+ * may be delivered, on a library thread, before this call returns.  A host that
+ * finds channels in a table of its own adds the new handle under a lock its
+ * callback also takes (this call never waits for a callback, so holding that
+ * lock across it cannot deadlock).
  * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (bad label or option, message names it),
  * OMNIRTC_ERR_INVALID_STATE (the peer is closed, or closing: closed by the
  * remote, or its SCTP association has ended, as right after the remote
@@ -527,7 +543,12 @@ omnirtc_status_t omnirtc_channel_send_batch(omnirtc_channel_t channel, const omn
  */
 omnirtc_status_t omnirtc_channel_get_info(omnirtc_channel_t channel, char **json_out);
 
-/* omnirtc_channel_get_ready_state — OMNIRTC_CHANNEL_* */
+/*
+ * omnirtc_channel_get_ready_state — the current OMNIRTC_CHANNEL_* (a binding's
+ * readyState reads it; the events report the changes later).
+ * Errors: OMNIRTC_ERR_INVALID_HANDLE once the channel is closed and released
+ * (its OMNIRTC_EVENT_CHANNEL_CLOSE is then on the way, or its peer was closed).
+ */
 omnirtc_status_t omnirtc_channel_get_ready_state(omnirtc_channel_t channel, int32_t *state_out);
 
 /* omnirtc_channel_get_buffered_amount — bytes queued by send and not yet sent. */

@@ -477,6 +477,13 @@ static void payload(uint8_t *buf, size_t size, int binary, long i) {
 
 static void sleep_ms(long ms) { nanosleep(&(struct timespec){ms / 1000, (ms % 1000) * 1000000L}, NULL); }
 
+/* INTEROP_C_REGISTER_DELAY_MS widens the gap between creating a channel and
+ * adding its handle, so a case can show that no event of it is lost there. */
+static void register_delay(void) {
+	const char *ms = getenv("INTEROP_C_REGISTER_DELAY_MS");
+	if (ms) sleep_ms(atol(ms));
+}
+
 static void op_send(const char *m, long id) {
 	char *label = json_string(m, "label");
 	int binary = json_true(m, "binary"), pace = json_true(m, "pace");
@@ -722,12 +729,14 @@ static void handle(const char *m) {
 	} else if (strcmp(op, "channel") == 0) {
 		char *label = json_string(m, "label"), *init = json_object(m, "init");
 		omnirtc_channel_t h = 0;
+		/* On a connected peer the channel opens at once, and its OPEN may reach
+		 * on_event (on a library thread) before the create call returns: the
+		 * handle is added under mu, which on_event takes to find it. */
+		pthread_mutex_lock(&mu);
 		omnirtc_status_t s = omnirtc_channel_create(pc, label, init, &h);
-		if (s == OMNIRTC_OK) {
-			pthread_mutex_lock(&mu);
-			add_channel(label, h);
-			pthread_mutex_unlock(&mu);
-		}
+		register_delay();
+		if (s == OMNIRTC_OK) add_channel(label, h);
+		pthread_mutex_unlock(&mu);
 		reply_status(id, "omnirtc_channel_create", s);
 		free(label);
 		free(init);

@@ -286,9 +286,9 @@ const LIBRARY_PEERS = {
   swift: () => [path.join(__dirname, 'swift-peer.sh'), []],
 };
 
-function libraryPeer(language, name) {
+function libraryPeer(language, name, env = {}) {
   const [command, args] = LIBRARY_PEERS[language]();
-  return new ProcessAgent(name, command, args, { PYTHONPATH: path.join(ROOT, 'bindings/python') });
+  return new ProcessAgent(name, command, args, { PYTHONPATH: path.join(ROOT, 'bindings/python'), ...env });
 }
 
 const HOST_CANDIDATE = /^(?:a=)?candidate:\S+ \d+ udp \d+ (\S+) \d+ typ host/i;

@@ -52,7 +52,7 @@ for (const browserName of BROWSER_NAMES) {
         test(`${language}: ${c.name}`, async (t) => {
           const n = ++serial;
           const browser = await server.page(launched, `browser-${n}`);
-          const library = libraryPeer(language, `${language}-${n}`);
+          const library = libraryPeer(language, `${language}-${n}`, c.env);
           const s = new Session(browser, library, { withholdLibraryCandidates: mode.withholdLibraryCandidates });
           try {
             await s.create({ ...mode.config, omnirtc: { ...mode.config.omnirtc, ...c.engine } });

@@ -17,9 +17,17 @@ function bytesOf(data) {
 const BATCHED = 16 * 1024;
 const FLUSH_AT = 256 * 1024;
 
+const STATES = ['connecting', 'open', 'closing', 'closed'];
+
 class RTCDataChannel extends EventTarget {
   #handle;
+  // readyState is the library's state (asked once per task, like
+  // bufferedAmount), except while an event is dispatched, whose listeners see
+  // the state it reports (#shown), and once the close event came. #state is
+  // the state the events have reported.
   #state = 'connecting';
+  #shown = null;
+  #live = null;
   #info;
   #binaryType = 'arraybuffer';
   #threshold = 0;
@@ -55,7 +63,36 @@ class RTCDataChannel extends EventTarget {
   get maxPacketLifeTime() { return this.#info.maxPacketLifeTime; }
   get maxRetransmits() { return this.#info.maxRetransmits; }
   get negotiated() { return this.#info.negotiated; }
-  get readyState() { return this.#state; }
+  get readyState() {
+    if (this.#state === 'closed') return 'closed';
+    return this.#shown ?? this.#liveState();
+  }
+
+  #liveState() {
+    if (this.#live === null) {
+      try {
+        this.#live = STATES[native.channelReadyState(this.#handle)];
+      } catch {
+        this.#live = 'closed'; // the library has released it: its close event is on the way
+      }
+      this.#forgetLater();
+    }
+    return this.#live;
+  }
+
+  /** @internal whether the open event is still to come */
+  get _connecting() { return this.#state === 'connecting'; }
+
+  /** @internal runs fn (which dispatches an event) while readyState says state */
+  _showing(state, fn) {
+    const previous = this.#shown;
+    this.#shown = state;
+    try {
+      fn();
+    } finally {
+      this.#shown = previous;
+    }
+  }
 
   get id() {
     if (this.#info.id === null && this.#state !== 'closed') this.#refresh();
@@ -80,7 +117,7 @@ class RTCDataChannel extends EventTarget {
   #forgetLater() {
     if (this.#forgetting) return;
     this.#forgetting = true;
-    queueMicrotask(() => { this.#queued = -1; this.#maxSize = -1; this.#forgetting = false; });
+    queueMicrotask(() => { this.#queued = -1; this.#maxSize = -1; this.#live = null; this.#forgetting = false; });
   }
 
   get bufferedAmountLowThreshold() { return this.#threshold; }
@@ -91,7 +128,8 @@ class RTCDataChannel extends EventTarget {
   }
 
   send(data) {
-    if (this.#state !== 'open') throw invalidState(`RTCDataChannel.readyState is '${this.#state}', not 'open'`);
+    const state = this.readyState;
+    if (state !== 'open') throw invalidState(`RTCDataChannel.readyState is '${state}', not 'open'`);
     if (typeof Blob !== 'undefined' && data instanceof Blob) {
       this.#sendBlob(data);
       return;
@@ -168,7 +206,7 @@ class RTCDataChannel extends EventTarget {
     const length = this.#length;
     this.#count = 0;
     this.#length = 0;
-    if (this.#state !== 'open') return; // closed under it: nothing more is sent
+    if (this.#liveState() !== 'open') return; // closed under it: nothing more is sent
     try {
       native.channelSendBatch(this.#handle, this.#bytes, this.#sizes, count);
       if (this.#queued >= 0) this.#queued += length;
@@ -177,7 +215,7 @@ class RTCDataChannel extends EventTarget {
       // A channel closing under the batch drops the rest, as browsers do; its
       // closing and close events follow. Anything else is an error event.
       const closing = error.code === 'OMNIRTC_ERR_INVALID_STATE' || error.code === 'OMNIRTC_ERR_INVALID_HANDLE';
-      if (!closing && this.#state === 'open') this.dispatchEvent(new RTCErrorEvent('error', { error: toW3C(error) }));
+      if (!closing && this.#liveState() === 'open') this.dispatchEvent(new RTCErrorEvent('error', { error: toW3C(error) }));
     }
     if (endOfTask && this.#bytes.length > 64 * 1024) {
       this.#bytes = null;
@@ -191,16 +229,19 @@ class RTCDataChannel extends EventTarget {
     const chain = previous.then(async () => {
       const bytes = new Uint8Array(await blob.arrayBuffer());
       this.#pendingBlobs -= blob.size;
-      if (this.#state === 'open') this.#sendNow(bytes);
+      if (this.readyState === 'open') this.#sendNow(bytes);
     });
     this.#sendChain = chain;
     chain.finally(() => { if (this.#sendChain === chain) this.#sendChain = null; });
   }
 
   close() {
-    if (this.#state === 'closing' || this.#state === 'closed') return;
+    const state = this.readyState;
+    if (state === 'closing' || state === 'closed') return;
     this.#flush(); // what was sent before close() is still delivered
     this.#state = 'closing';
+    this.#live = 'closing';
+    this.#forgetLater();
     try {
       native.channelClose(this.#handle);
     } catch {
@@ -217,7 +258,7 @@ class RTCDataChannel extends EventTarget {
         this.#state = 'open';
         this.#refresh();
         if (this.#threshold) native.channelSetThreshold(this.#handle, this.#threshold);
-        this.dispatchEvent(new Event('open'));
+        this._showing('open', () => this.dispatchEvent(new Event('open')));
         break;
       case 21: // MESSAGE: data holds consecutive messages, a string for text
         for (const payload of data) {
@@ -233,7 +274,7 @@ class RTCDataChannel extends EventTarget {
         break;
       case 24: // CLOSING
         this.#state = 'closing';
-        this.dispatchEvent(new Event('closing'));
+        this._showing('closing', () => this.dispatchEvent(new Event('closing')));
         break;
       case 25: // CLOSE
         this.#closed();

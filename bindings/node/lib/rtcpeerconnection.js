@@ -46,10 +46,12 @@ function channelInitJSON(init) {
 class RTCPeerConnection extends EventTarget {
   #handle;
   #closed = false;
-  #signaling = 'stable';
-  #gathering = 'new';
-  #ice = 'new';
-  #connection = 'new';
+  // The states the getters give: the library's, read when asked, so each is
+  // current as soon as the call that changed it returns (W3C: before its
+  // promise resolves); while a state event is dispatched, the state it reports
+  // (#shown), so its listeners see that one; after close(), #final.
+  #shown = {};
+  #final = null;
   #channels = new Map();
   #media = new PeerMedia(this);
   #lastOffer = null;
@@ -60,10 +62,26 @@ class RTCPeerConnection extends EventTarget {
     this.#handle = w3c(() => native.peerCreate(configurationJSON(configuration), this.#onEvent.bind(this)));
   }
 
-  get signalingState() { return this.#signaling; }
-  get iceGatheringState() { return this.#gathering; }
-  get iceConnectionState() { return this.#ice; }
-  get connectionState() { return this.#connection; }
+  get signalingState() { return this.#state('signaling', native.signalingState, SIGNALING); }
+  get iceGatheringState() { return this.#state('gathering', native.iceGatheringState, GATHERING); }
+  get iceConnectionState() { return this.#state('ice', native.iceConnectionState, ICE); }
+  get connectionState() { return this.#state('connection', native.connectionState, CONNECTION); }
+
+  #state(key, getter, names) {
+    if (this.#final) return this.#final[key];
+    return this.#shown[key] ?? names[getter(this.#handle)];
+  }
+
+  /** Dispatches a state event while the getter of `key` says `value`. */
+  #dispatchState(key, value, type) {
+    const previous = this.#shown[key];
+    this.#shown[key] = value;
+    try {
+      this.dispatchEvent(new Event(type));
+    } finally {
+      this.#shown[key] = previous;
+    }
+  }
   get canTrickleIceCandidates() { return this.remoteDescription ? true : null; }
 
   #description(which) {
@@ -194,11 +212,9 @@ class RTCPeerConnection extends EventTarget {
 
   close() {
     if (this.#closed) return;
+    this.#final = { signaling: 'closed', gathering: this.iceGatheringState, ice: 'closed', connection: 'closed' };
     this.#closed = true;
     try { native.peerClose(this.#handle); } catch { /* closed already */ }
-    this.#signaling = 'closed';
-    this.#ice = 'closed';
-    this.#connection = 'closed';
     for (const channel of this.#channels.values()) channel._closed();
     this.#channels.clear();
     this.#media.closed();
@@ -213,11 +229,11 @@ class RTCPeerConnection extends EventTarget {
     if (type >= 20) {
       const target = this.#channels.get(channel);
       if (!target) return;
-      const announce = type === 20 && target._remote && target.readyState === 'connecting';
+      const announce = type === 20 && target._remote && target._connecting;
       if (type === 25) this.#channels.delete(channel);
       if (announce) { // browsers announce a remote channel once it is open
         target._onEvent(type, text, binary, data);
-        this.dispatchEvent(new RTCDataChannelEvent('datachannel', { channel: target }));
+        target._showing('open', () => this.dispatchEvent(new RTCDataChannelEvent('datachannel', { channel: target })));
         return;
       }
       target._onEvent(type, text, binary, data);
@@ -231,20 +247,16 @@ class RTCPeerConnection extends EventTarget {
         break;
       }
       case 2:
-        this.#gathering = GATHERING[state];
-        this.dispatchEvent(new Event('icegatheringstatechange'));
+        this.#dispatchState('gathering', GATHERING[state], 'icegatheringstatechange');
         break;
       case 3:
-        this.#ice = ICE[state];
-        this.dispatchEvent(new Event('iceconnectionstatechange'));
+        this.#dispatchState('ice', ICE[state], 'iceconnectionstatechange');
         break;
       case 4:
-        this.#connection = CONNECTION[state];
-        this.dispatchEvent(new Event('connectionstatechange'));
+        this.#dispatchState('connection', CONNECTION[state], 'connectionstatechange');
         break;
       case 5:
-        this.#signaling = SIGNALING[state];
-        this.dispatchEvent(new Event('signalingstatechange'));
+        this.#dispatchState('signaling', SIGNALING[state], 'signalingstatechange');
         break;
       case 6:
         this.dispatchEvent(new Event('negotiationneeded'));

@@ -434,12 +434,13 @@ static napi_value add_candidate(napi_env env, napi_callback_info info) {
 	return NULL;
 }
 
-/* NAME(handle) -> number; HANDLE_CALL and JSON_GETTER are in helpers.h. */
-#define U64_GETTER(name, getter)                                                                   \
+/* NAME(handle) -> number, from a getter writing a T; HANDLE_CALL and
+ * JSON_GETTER are in helpers.h. */
+#define NUMBER_GETTER(name, getter, T)                                                             \
 	static napi_value name(napi_env env, napi_callback_info info) {                            \
 		napi_value argv[1], v;                                                             \
 		args(env, info, 1, argv);                                                          \
-		uint64_t n = 0;                                                                    \
+		T n = 0;                                                                           \
 		CALL(getter(to_handle(env, argv[0]), &n));                                         \
 		napi_create_double(env, (double)n, &v);                                            \
 		return v;                                                                          \
@@ -449,9 +450,14 @@ HANDLE_CALL(peer_close, omnirtc_peer_close)
 HANDLE_CALL(restart_ice, omnirtc_peer_restart_ice)
 HANDLE_CALL(channel_close, omnirtc_channel_close)
 JSON_GETTER(get_stats, omnirtc_peer_get_stats)
-U64_GETTER(max_message_size, omnirtc_peer_get_max_message_size)
+NUMBER_GETTER(max_message_size, omnirtc_peer_get_max_message_size, uint64_t)
 JSON_GETTER(channel_info, omnirtc_channel_get_info)
-U64_GETTER(channel_buffered, omnirtc_channel_get_buffered_amount)
+NUMBER_GETTER(channel_buffered, omnirtc_channel_get_buffered_amount, uint64_t)
+NUMBER_GETTER(signaling_state, omnirtc_peer_get_signaling_state, int32_t)
+NUMBER_GETTER(gathering_state, omnirtc_peer_get_ice_gathering_state, int32_t)
+NUMBER_GETTER(ice_state, omnirtc_peer_get_ice_connection_state, int32_t)
+NUMBER_GETTER(connection_state, omnirtc_peer_get_connection_state, int32_t)
+NUMBER_GETTER(channel_state, omnirtc_channel_get_ready_state, int32_t)
 
 static napi_value channel_create(napi_env env, napi_callback_info info) {
 	napi_value argv[3];
@@ -776,7 +782,9 @@ static napi_value init(napi_env env, napi_value exports) {
 	    {"restartIce", restart_ice},         {"getStats", get_stats},
 	    {"maxMessageSize", max_message_size}, {"channelCreate", channel_create},
 	    {"channelSend", channel_send},       {"channelSendBatch", channel_send_batch},
-	    {"channelInfo", channel_info},
+	    {"channelInfo", channel_info},       {"channelReadyState", channel_state},
+	    {"signalingState", signaling_state}, {"iceGatheringState", gathering_state},
+	    {"iceConnectionState", ice_state},   {"connectionState", connection_state},
 	    {"channelBufferedAmount", channel_buffered},
 	    {"channelSetThreshold", channel_set_threshold},
 	    {"channelClose", channel_close},     {"debugCounters", debug_counters},

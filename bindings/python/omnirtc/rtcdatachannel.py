@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Optional, Union
+from typing import Any, Callable, Optional, Union
 
 from . import _native
 from .events import EventEmitter
 from .exceptions import InvalidHandleError, InvalidStateError
+
+
+STATES = ["connecting", "open", "closing", "closed"]
 
 
 class RTCDataChannel(EventEmitter):
@@ -18,7 +21,11 @@ class RTCDataChannel(EventEmitter):
     def __init__(self, handle: int) -> None:
         super().__init__()
         self._handle = handle
+        # readyState is the library's state, except while an event is emitted,
+        # whose handlers see the state it reports (_shown), and once the close
+        # event came. _state is the state the events have reported.
         self._state = "connecting"
+        self._shown: Optional[str] = None
         self._info: dict[str, Any] = {}
         self._refresh()
 
@@ -60,7 +67,22 @@ class RTCDataChannel(EventEmitter):
 
     @property
     def readyState(self) -> str:
-        return self._state
+        if self._state == "closed":
+            return "closed"
+        if self._shown is not None:
+            return self._shown
+        try:
+            return STATES[int(_native.call_value(_native.lib.omnirtc_channel_get_ready_state, _native.ctypes.c_int32, self._handle))]
+        except InvalidHandleError:
+            return "closed"  # released by the library: its close event is on the way
+
+    def _showing(self, state: str, emit: Callable[[], None]) -> None:
+        """Run emit (which emits an event) while readyState says state."""
+        previous, self._shown = self._shown, state
+        try:
+            emit()
+        finally:
+            self._shown = previous
 
     @property
     def bufferedAmount(self) -> int:
@@ -97,13 +119,16 @@ class RTCDataChannel(EventEmitter):
             payload, binary = bytes(data), 1
         else:
             raise TypeError(f"Data must be str or bytes, not {type(data).__name__}")
-        if self._state != "open":
-            raise InvalidStateError(f"RTCDataChannel is {self._state}, not open", -3)
-        _native.check(_native.lib.omnirtc_channel_send(self._handle, payload, len(payload), binary))
+        # The library says whether it is open now (INVALID_STATE if not); a
+        # released handle is a closed channel.
+        try:
+            _native.check(_native.lib.omnirtc_channel_send(self._handle, payload, len(payload), binary))
+        except InvalidHandleError as error:
+            raise InvalidStateError("RTCDataChannel is closed", -3) from error
 
     def close(self) -> None:
         """Start closing; ``close`` fires once both sides are done."""
-        if self._state in ("closing", "closed"):
+        if self.readyState in ("closing", "closed"):
             return
         self._state = "closing"
         try:
@@ -117,7 +142,7 @@ class RTCDataChannel(EventEmitter):
         if t == _native.CHANNEL_OPEN:
             self._state = "open"
             self._refresh()
-            self.emit("open")
+            self._showing("open", lambda: self.emit("open"))
         elif t == _native.CHANNEL_MESSAGE:
             data = event.data if event.binary else event.data.decode("utf-8")
             self.emit("message", data)
@@ -127,7 +152,7 @@ class RTCDataChannel(EventEmitter):
             self.emit("error", Exception(event.text))
         elif t == _native.CHANNEL_CLOSING:
             self._state = "closing"
-            self.emit("closing")
+            self._showing("closing", lambda: self.emit("closing"))
         elif t == _native.CHANNEL_CLOSE:
             self._closed()
 

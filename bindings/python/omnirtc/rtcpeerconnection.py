@@ -90,10 +90,12 @@ class RTCPeerConnection(EventEmitter):
             raise TypeError(f"configuration must be RTCConfiguration, not {type(configuration).__name__}")
         self._configuration = configuration or RTCConfiguration()
         self._loop = loop = _owning_loop()
-        self._signaling = "stable"
-        self._gathering = "new"
-        self._ice_connection = "new"
-        self._connection = "new"
+        # The states the attributes give: the library's, read when asked, so
+        # each is current as soon as the call that changed it returns; while a
+        # state event is emitted, the state it reports (_shown), so its
+        # handlers see that one; after close(), _final.
+        self._shown: dict[str, str] = {}
+        self._final: Optional[dict[str, str]] = None
         self._closed = False
         self._channels: dict[int, RTCDataChannel] = {}
         self._transceivers: dict[int, RTCRtpTransceiver] = {}
@@ -115,19 +117,39 @@ class RTCPeerConnection(EventEmitter):
     # --- attributes -------------------------------------------------------
     @property
     def signalingState(self) -> str:
-        return self._signaling
+        return self._state("signaling", _native.lib.omnirtc_peer_get_signaling_state, SIGNALING)
 
     @property
     def iceGatheringState(self) -> str:
-        return self._gathering
+        return self._state("gathering", _native.lib.omnirtc_peer_get_ice_gathering_state, GATHERING)
 
     @property
     def iceConnectionState(self) -> str:
-        return self._ice_connection
+        return self._state("ice", _native.lib.omnirtc_peer_get_ice_connection_state, ICE_CONNECTION)
 
     @property
     def connectionState(self) -> str:
-        return self._connection
+        return self._state("connection", _native.lib.omnirtc_peer_get_connection_state, CONNECTION)
+
+    def _state(self, key: str, getter: Any, names: list[str]) -> str:
+        if self._final is not None:
+            return self._final[key]
+        shown = self._shown.get(key)
+        if shown is not None:
+            return shown
+        return names[int(_native.call_value(getter, ctypes.c_int32, self._handle))]
+
+    def _emit_state(self, key: str, value: str, event: str) -> None:
+        """Emit a state event while the attribute of `key` says `value`."""
+        previous = self._shown.get(key)
+        self._shown[key] = value
+        try:
+            self.emit(event)
+        finally:
+            if previous is None:
+                del self._shown[key]
+            else:
+                self._shown[key] = previous
 
     def _description(self, which: int) -> Optional[RTCSessionDescription]:
         if self._closed:
@@ -357,15 +379,17 @@ class RTCPeerConnection(EventEmitter):
         """Close the connection and its channels."""
         if self._closed:
             return
+        try:
+            gathering = self.iceGatheringState
+        except InvalidHandleError:
+            gathering = "new"
+        self._final = {"signaling": "closed", "gathering": gathering, "ice": "closed", "connection": "closed"}
         self._closed = True
         try:
             _native.check(_native.lib.omnirtc_peer_close(self._handle))
         except InvalidHandleError:
             pass
         self._finalizer.detach()
-        self._signaling = "closed"
-        self._ice_connection = "closed"
-        self._connection = "closed"
         for channel in list(self._channels.values()):
             channel._closed()
         self._channels.clear()
@@ -389,7 +413,7 @@ class RTCPeerConnection(EventEmitter):
             channel._on_event(event)
             if first_open:
                 # like aiortc and browsers: a remote channel is announced open
-                self.emit("datachannel", channel)
+                channel._showing("open", lambda: self.emit("datachannel", channel))
             if t == _native.CHANNEL_CLOSE:
                 self._channels.pop(event.channel, None)
             return
@@ -406,18 +430,14 @@ class RTCPeerConnection(EventEmitter):
                 self._candidates_ended += 1
                 self._gathering_changed.set()
         elif t == _native.ICE_GATHERING_STATE:
-            self._gathering = GATHERING[event.state]
             self._gathering_changed.set()
-            self.emit("icegatheringstatechange")
+            self._emit_state("gathering", GATHERING[event.state], "icegatheringstatechange")
         elif t == _native.ICE_CONNECTION_STATE:
-            self._ice_connection = ICE_CONNECTION[event.state]
-            self.emit("iceconnectionstatechange")
+            self._emit_state("ice", ICE_CONNECTION[event.state], "iceconnectionstatechange")
         elif t == _native.CONNECTION_STATE:
-            self._connection = CONNECTION[event.state]
-            self.emit("connectionstatechange")
+            self._emit_state("connection", CONNECTION[event.state], "connectionstatechange")
         elif t == _native.SIGNALING_STATE:
-            self._signaling = SIGNALING[event.state]
-            self.emit("signalingstatechange")
+            self._emit_state("signaling", SIGNALING[event.state], "signalingstatechange")
         elif t == _native.NEGOTIATION_NEEDED:
             self.emit("negotiationneeded")
         elif t == _native.DATA_CHANNEL:

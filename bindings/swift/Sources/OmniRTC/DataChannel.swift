@@ -36,7 +36,14 @@ public final class DataChannel: Sendable {
     public var maxRetransmits: UInt16? { info.maxRetransmits }
     public var negotiated: Bool { info.negotiated }
 
-    public var readyState: DataChannelState { sink.state.withLock { $0.readyState } }
+    /// The library's state now, so it is current when the call that changed it
+    /// returns; ``states`` reports the changes later.
+    public var readyState: DataChannelState {
+        if sink.state.withLock({ $0.readyState }) == .closed { return .closed }
+        var value: Int32 = 0
+        guard omnirtc_channel_get_ready_state(sink.handle, &value) == 0 else { return .closed } // released: closed
+        return DataChannelState(library: value) ?? .closed
+    }
 
     /// Received messages, in the order the channel delivered them.
     public var messages: DataChannelMessages { DataChannelMessages(sink: sink) }
