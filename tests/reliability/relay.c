@@ -38,6 +38,8 @@ struct relay {
 	relay_stats_t stats;
 	queued_t *queue;
 	int nqueued;
+	queued_t held; /* swap_min_size: waits for the next datagram that large */
+	int holding;
 	uint64_t arrivals, last_sent_order;
 	unsigned seed;
 	queued_t *captured; /* relay_capture: copies of forwarded RTP */
@@ -66,6 +68,15 @@ static face_t *face_for(relay_t *r, const struct sockaddr_in *a) {
 	return NULL;
 }
 
+/* Queues the held datagram to leave at due_ns (locked). */
+static void release_held(relay_t *r, int64_t due_ns) {
+	if (!r->holding || r->nqueued == MAX_QUEUED)
+		return;
+	r->queue[r->nqueued] = r->held;
+	r->queue[r->nqueued++].due_ns = due_ns;
+	r->holding = 0;
+}
+
 static void receive(relay_t *r, face_t *in) {
 	uint8_t buf[MAX_PACKET];
 	struct sockaddr_in from;
@@ -80,6 +91,17 @@ static void receive(relay_t *r, face_t *in) {
 	}
 	if (r->imp.blackhole || (r->imp.drop_min_size > 0 && n >= r->imp.drop_min_size) || uniform(r) < r->imp.loss) {
 		r->stats.dropped++;
+		return;
+	}
+	int swap = r->imp.swap_min_size > 0 && n >= r->imp.swap_min_size;
+	if (swap && !r->holding) {
+		r->held.order = r->arrivals++;
+		r->held.out_fd = back->fd;
+		r->held.to = in->real;
+		r->held.len = (size_t)n;
+		memcpy(r->held.data, buf, (size_t)n);
+		r->holding = 1;
+		r->stats.held++;
 		return;
 	}
 	int rtp = n >= 12 && buf[0] >= 128 && buf[0] <= 191 && !(buf[1] >= 192 && buf[1] <= 223);
@@ -98,6 +120,7 @@ static void receive(relay_t *r, face_t *in) {
 		r->stats.captured++;
 	}
 	uint64_t order = r->arrivals++;
+	int64_t last_due = now_ns();
 	for (int c = 0; c < copies && r->nqueued < MAX_QUEUED; c++) {
 		queued_t *q = &r->queue[r->nqueued++];
 		int extra = r->imp.jitter_ms > 0 ? rand_r(&r->seed) % (r->imp.jitter_ms + 1) : 0;
@@ -107,7 +130,11 @@ static void receive(relay_t *r, face_t *in) {
 		q->to = in->real;
 		q->len = (size_t)n;
 		memcpy(q->data, buf, (size_t)n);
+		if (q->due_ns > last_due)
+			last_due = q->due_ns;
 	}
+	if (swap)
+		release_held(r, last_due + 1); /* right after this one */
 }
 
 /* Sends every due packet, earliest first (equal delays keep arrival order);
@@ -178,6 +205,8 @@ relay_t *relay_start(void) {
 void relay_set(relay_t *r, impairment_t imp) {
 	pthread_mutex_lock(&r->mu);
 	r->imp = imp;
+	if (imp.swap_min_size == 0)
+		release_held(r, now_ns());
 	pthread_mutex_unlock(&r->mu);
 }
 
@@ -241,6 +270,7 @@ void relay_move(relay_t *r) {
 	for (int i = 0; i < r->nfaces; i++)
 		r->faces[i].dead = 1;
 	r->nqueued = 0; /* what was in flight on the old path is lost with it */
+	r->holding = 0;
 	pthread_mutex_unlock(&r->mu);
 }
 

@@ -4,7 +4,8 @@
  * the faults on the path themselves: every host candidate a peer announces is
  * rewritten to a "face" socket of the relay, so each packet between the peers
  * crosses the relay, which drops, duplicates, delays (with jitter, which
- * reorders) or black-holes it. Moving a peer (relay_move) retires every face:
+ * reorders, or by holding one back until the next has passed) or
+ * black-holes it. Moving a peer (relay_move) retires every face:
  * the old path is gone and only an ICE restart, whose new candidates get new
  * faces, finds the new one. */
 #ifndef OMNIRTC_TEST_RELAY_H
@@ -19,10 +20,13 @@ typedef struct {
 	int jitter_ms;    /* extra random delay 0..jitter_ms: packets overtake each other */
 	int blackhole;    /* 1: drop everything */
 	int drop_min_size; /* > 0: drop every datagram of at least this many bytes */
+	int swap_min_size; /* > 0: hold a datagram of at least this many bytes until the next such
+	                    * one has been sent (each pair arrives swapped, whatever the timing) */
 } impairment_t;
 
 typedef struct {
 	uint64_t forwarded, dropped, duplicated, reordered, unknown;
+	uint64_t held; /* held back by swap_min_size */
 	uint64_t rtp_duplicated; /* of duplicated: RTP-shaped (SRTP) packets */
 	uint64_t captured, replayed;
 } relay_stats_t;
@@ -30,6 +34,8 @@ typedef struct {
 typedef struct relay relay_t;
 
 relay_t *relay_start(void);
+/* Sets the impairment; a datagram held by swap_min_size leaves now if it is
+ * no longer set. */
 void relay_set(relay_t *r, impairment_t imp);
 /* Rewrites every a=candidate line of sdp to point at a relay face (non-UDP
  * and non-127.0.0.1 candidates are removed). Returns a malloc'd SDP. */

@@ -2,9 +2,12 @@
  * and a path change, injected by the relay between two peers (relay.h).
  * Reliable channels deliver every message exactly once (ordered ones in
  * order), each intact (sequence number, length and checksum); partially
- * reliable ones deliver a subset of what was sent, never a duplicate, and a
- * message lost on a maxRetransmits=0 channel is never sent again; the
- * connection goes disconnected and back; an ICE restart finds a new path.
+ * reliable ones deliver a subset of what was sent, never a duplicate; a
+ * message lost on a maxRetransmits=0 channel is never sent again, one lost
+ * past its maxPacketLifeTime never delivered, negotiated channels included;
+ * under reordering unordered channels deliver out of order, ordered ones
+ * never; the connection goes disconnected and back; an ICE restart finds a
+ * new path.
  * SRTP: packets duplicated on the path and captured packets replayed later
  * are each delivered once (srtp_replayed_packets_are_dropped).
  * With OMNIRTC_RELIABILITY_LOG set, each test appends what it covered there. */
@@ -220,9 +223,12 @@ static void close_link(link_t *l) {
 }
 
 /* Every kind of channel carries n messages through the impaired path. What
- * the partial channels lose depends on which packets the path drops, so only
- * what holds for any loss is checked here; that maxRetransmits=0 never resends
- * is a_lost_message_of_a_channel_without_retransmits_stays_lost. */
+ * the partial channels lose and how far the unordered one reorders depend on
+ * which packets the path drops or delays, so only what holds for any timing
+ * is checked here; what each kind promises is proven without luck below:
+ * a_lost_message_of_a_channel_without_retransmits_stays_lost,
+ * a_message_lost_past_its_lifetime_is_never_delivered and
+ * only_unordered_channels_deliver_out_of_order. */
 static void run_impaired(const char *name, impairment_t imp, uint32_t n) {
 	link_t l = {0};
 	open_link(&l, imp);
@@ -262,17 +268,69 @@ static uint32_t seq_of_size(uint32_t seq, size_t lo, size_t hi) {
 	return seq;
 }
 
-/* maxRetransmits=0 without luck. The path drops every datagram of 1000 bytes
- * or more and nothing but the channel's messages is that large; each message
- * (one SCTP chunk) is sent once the last one was dropped, so LOST drops are
- * LOST messages sent once and lost. Then the path heals, a small marker
- * follows and the channel closes. A stream reset takes effect only once
- * every TSN before it was received or skipped (RFC 6525, 5.2.2), and a
+/* Sends the first message from seq on that is over 1000 bytes on the wire
+ * and under a packet (one SCTP chunk, a datagram of its own); returns its seq. */
+static uint32_t send_large(omnirtc_channel_t c, uint32_t seq) {
+	seq = seq_of_size(seq, 1040, 1120);
+	send_message(c, seq);
+	return seq;
+}
+
+/* A negotiated channel (id, and the init members in options) on both peers,
+ * open on both. */
+static void open_negotiated(link_t *l, int id, const char *options, omnirtc_channel_t *on_a, omnirtc_channel_t *on_b) {
+	char label[32], init[160];
+	snprintf(label, sizeof label, "negotiated-%d", id);
+	snprintf(init, sizeof init, "{\"negotiated\":true,\"id\":%d%s%s}", id, *options ? "," : "", options);
+	OK(omnirtc_channel_create(l->a.id, label, init, on_a));
+	OK(omnirtc_channel_create(l->b.id, label, init, on_b));
+	wait_events(&l->a, OMNIRTC_EVENT_CHANNEL_OPEN, *on_a, 1, 10000);
+	wait_events(&l->b, OMNIRTC_EVENT_CHANNEL_OPEN, *on_b, 1, 10000);
+}
+
+/* An outage only large messages feel, without luck. The path drops every
+ * datagram of 1000 bytes or more and nothing but the channel's messages is
+ * that large; n large messages go out on from, each once the path has
+ * dropped one more datagram (for n = 1, the message itself: nothing is
+ * resent before it was sent). heal_ms after the last drop the path heals, a
+ * small marker follows and from closes. A stream reset takes effect only
+ * once every TSN before it was received or skipped (RFC 6525, 5.2.2), and a
  * stream's messages are read before its end, so by the far side's
- * CHANNEL_CLOSE a resent message would have been delivered: a channel that
- * retransmitted delivers the lost ones too, this one only the marker.
- * b sends: the side that accepts a channel applies its reliability at once,
- * while the side that opened it sends reliably until it has read the
+ * CHANNEL_CLOSE a message that was sent again has been delivered. Returns,
+ * once to (on rx) is closed, how many datagrams the path dropped; lost[]
+ * gets the large messages' seqs, *marker the marker's. */
+static uint64_t outage(link_t *l, omnirtc_channel_t from, peer_t *rx, omnirtc_channel_t to, int n, uint32_t *lost,
+                       uint32_t *marker, int heal_ms) {
+	uint64_t before = relay_stats(l->relay).dropped;
+	relay_set(l->relay, (impairment_t){.drop_min_size = 1000});
+	uint32_t seq = 0;
+	for (int i = 0; i < n; i++, seq++) {
+		lost[i] = seq = send_large(from, seq);
+		for (int waited = 0; relay_stats(l->relay).dropped < before + (uint64_t)i + 1; waited += 5) {
+			CHECK(waited < 10000);
+			sleep_ms(5);
+		}
+	}
+	sleep_ms(heal_ms);
+	relay_set(l->relay, (impairment_t){0});
+	*marker = seq_of_size(seq, HEADER, 400);
+	send_message(from, *marker);
+	OK(omnirtc_channel_close(from));
+	wait_events(rx, OMNIRTC_EVENT_CHANNEL_CLOSE, to, 1, 30000);
+	return relay_stats(l->relay).dropped - before;
+}
+
+/* After an outage: the marker reached to alone, none of the lost messages. */
+static void check_only_marker(peer_t *rx, omnirtc_channel_t to, uint32_t marker, const char *kind) {
+	size_t got = count_events(rx, OMNIRTC_EVENT_CHANNEL_MESSAGE, to);
+	printf("  %s: %zu delivered (the marker alone expected)\n", kind, got);
+	CHECK(got == 1);
+	CHECK(check_message(nth_event(rx, OMNIRTC_EVENT_CHANNEL_MESSAGE, to, 0)) == marker);
+}
+
+/* maxRetransmits=0: each message lost in the outage was sent once, never
+ * again. b sends: the side that accepts a channel applies its reliability at
+ * once, while the side that opened it sends reliably until it has read the
  * remote's DATA_CHANNEL_ACK (pion/datachannel; RFC 8832, 6, asks for ordered
  * delivery until then), which no event tells. */
 TEST(a_lost_message_of_a_channel_without_retransmits_stays_lost) {
@@ -281,27 +339,113 @@ TEST(a_lost_message_of_a_channel_without_retransmits_stays_lost) {
 	open_link(&l, (impairment_t){0});
 	omnirtc_channel_t from = l.rx[NO_RETRANSMITS], to = l.tx[NO_RETRANSMITS];
 	wait_events(&l.b, OMNIRTC_EVENT_CHANNEL_OPEN, from, 1, 10000);
-	relay_set(l.relay, (impairment_t){.drop_min_size = 1000});
-	uint32_t lost[LOST], seq = 0;
-	for (int i = 0; i < LOST; i++, seq++) {
-		lost[i] = seq = seq_of_size(seq, 1040, 1120); /* over 1000 bytes on the wire, under a packet */
-		send_message(from, seq);
-		for (int waited = 0; relay_stats(l.relay).dropped < (uint64_t)i + 1; waited += 5) {
-			CHECK(waited < 10000);
-			sleep_ms(5);
-		}
-	}
-	relay_set(l.relay, (impairment_t){0});
-	uint32_t marker = seq_of_size(seq, HEADER, 400);
-	send_message(from, marker);
-	OK(omnirtc_channel_close(from));
-	wait_events(&l.a, OMNIRTC_EVENT_CHANNEL_CLOSE, to, 1, 30000);
-	CHECK(relay_stats(l.relay).dropped == LOST); /* not resent while the path was down either */
-	CHECK(count_events(&l.a, OMNIRTC_EVENT_CHANNEL_MESSAGE, to) == 1);
-	CHECK(check_message(nth_event(&l.a, OMNIRTC_EVENT_CHANNEL_MESSAGE, to, 0)) == marker);
+	uint32_t lost[LOST], marker;
+	CHECK(outage(&l, from, &l.a, to, LOST, lost, &marker, 0) == LOST); /* not resent while the path was down either */
+	check_only_marker(&l.a, to, marker, "maxRetransmits=0");
 	coverage("faults | maxRetransmits=0, %d messages (seq %u, %u, %u) each lost once on the path | none "
 	         "resent: the marker after them arrives alone before the channel's close",
 	         LOST, lost[0], lost[1], lost[2]);
+	close_link(&l);
+}
+
+/* maxPacketLifeTime=100: a message the path dropped for 300 ms, longer than
+ * its lifetime, is gone; the marker after it arrives alone. pion/sctp
+ * restarted a timed chunk's age at each retransmission (and sent the chunk
+ * that expired once more), so it was resent until it arrived. */
+TEST(a_message_lost_past_its_lifetime_is_never_delivered) {
+	link_t l = {0};
+	open_link(&l, (impairment_t){0});
+	omnirtc_channel_t from = l.rx[LIFETIME], to = l.tx[LIFETIME];
+	wait_events(&l.b, OMNIRTC_EVENT_CHANNEL_OPEN, from, 1, 10000);
+	uint32_t lost, marker;
+	uint64_t dropped = outage(&l, from, &l.a, to, 1, &lost, &marker, 300);
+	check_only_marker(&l.a, to, marker, "maxPacketLifeTime=100");
+	coverage("faults | maxPacketLifeTime=100, message seq %u dropped by the path (%llu transmissions) until 300 ms "
+	         "after | never delivered: the marker after it arrives alone before the channel's close",
+	         lost, (unsigned long long)dropped);
+	close_link(&l);
+}
+
+/* Negotiated channels, which never get a DATA_CHANNEL_ACK, keep their
+ * reliability options: through the outage a maxRetransmits=0 one loses its
+ * messages, a maxPacketLifeTime=100 one a message lost past its lifetime,
+ * and a reliable one delivers them all, in order (ordered: false is
+ * only_unordered_channels_deliver_out_of_order). pion/datachannel applied
+ * the options only on reading that ACK: all three were reliable. */
+TEST(negotiated_channels_keep_their_reliability) {
+	enum { LOST = 3 };
+	link_t l = {0};
+	open_link(&l, (impairment_t){0});
+	omnirtc_channel_t rx0_a, rx0_b, life_a, life_b, rel_a, rel_b;
+	open_negotiated(&l, 40, "\"ordered\":false,\"maxRetransmits\":0", &rx0_a, &rx0_b);
+	open_negotiated(&l, 41, "\"ordered\":false,\"maxPacketLifeTime\":100", &life_a, &life_b);
+	open_negotiated(&l, 42, "", &rel_a, &rel_b);
+	uint32_t lost[LOST], marker;
+	CHECK(outage(&l, rx0_a, &l.b, rx0_b, LOST, lost, &marker, 0) == LOST);
+	check_only_marker(&l.b, rx0_b, marker, "negotiated maxRetransmits=0");
+	outage(&l, life_a, &l.b, life_b, 1, lost, &marker, 300);
+	check_only_marker(&l.b, life_b, marker, "negotiated maxPacketLifeTime=100");
+	uint64_t dropped = outage(&l, rel_a, &l.b, rel_b, LOST, lost, &marker, 0);
+	CHECK(count_events(&l.b, OMNIRTC_EVENT_CHANNEL_MESSAGE, rel_b) == LOST + 1);
+	for (int i = 0; i < LOST; i++)
+		CHECK(check_message(nth_event(&l.b, OMNIRTC_EVENT_CHANNEL_MESSAGE, rel_b, (size_t)i)) == lost[i]);
+	CHECK(check_message(nth_event(&l.b, OMNIRTC_EVENT_CHANNEL_MESSAGE, rel_b, LOST)) == marker);
+	coverage("faults | negotiated channels through the outage | maxRetransmits=0: %d lost, none resent; "
+	         "maxPacketLifeTime=100: 1 lost past its lifetime, never delivered; reliable: %d lost %llu times on "
+	         "the path, all delivered in order",
+	         LOST, LOST, (unsigned long long)dropped);
+	close_link(&l);
+}
+
+/* How many of sent[0..n-1] to delivered in another place than sent; each
+ * must have arrived exactly once. */
+static size_t out_of_place(peer_t *rx, omnirtc_channel_t to, const uint32_t *sent, size_t n) {
+	CHECK(count_events(rx, OMNIRTC_EVENT_CHANNEL_MESSAGE, to) == n);
+	uint8_t seen[64] = {0};
+	CHECK(n <= sizeof seen);
+	size_t moved = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t seq = check_message(nth_event(rx, OMNIRTC_EVENT_CHANNEL_MESSAGE, to, i));
+		size_t j = 0;
+		while (j < n && sent[j] != seq)
+			j++;
+		CHECK(j < n && !seen[j]);
+		seen[j] = 1;
+		moved += j != i;
+	}
+	return moved;
+}
+
+/* Under reordering, unordered channels deliver out of order and ordered
+ * ones never do. The path holds each large datagram until the next one has
+ * left (swap_min_size), so of the first two messages sent back to back the
+ * second arrives first, whatever the timing. */
+TEST(only_unordered_channels_deliver_out_of_order) {
+	enum { SENT = 6, CHANNELS = 4 };
+	static const char *names[CHANNELS] = {"ordered", "unordered", "negotiated unordered", "negotiated ordered"};
+	static const int ordered[CHANNELS] = {1, 0, 0, 1};
+	link_t l = {0};
+	open_link(&l, (impairment_t){0});
+	omnirtc_channel_t from[CHANNELS] = {l.tx[ORDERED], l.tx[UNORDERED]}, to[CHANNELS] = {l.rx[ORDERED], l.rx[UNORDERED]};
+	open_negotiated(&l, 43, "\"ordered\":false", &from[2], &to[2]);
+	open_negotiated(&l, 44, "", &from[3], &to[3]);
+	size_t moved[CHANNELS];
+	for (int c = 0; c < CHANNELS; c++) {
+		uint64_t held = relay_stats(l.relay).held;
+		relay_set(l.relay, (impairment_t){.swap_min_size = 1000});
+		uint32_t sent[SENT], seq = 0;
+		for (int i = 0; i < SENT; i++, seq++)
+			sent[i] = seq = send_large(from[c], seq);
+		wait_events(&l.b, OMNIRTC_EVENT_CHANNEL_MESSAGE, to[c], SENT, 30000);
+		relay_set(l.relay, (impairment_t){0});
+		CHECK(relay_stats(l.relay).held > held); /* a pair was swapped */
+		moved[c] = out_of_place(&l.b, to[c], sent, SENT);
+		printf("  %s: %zu of %d out of place\n", names[c], moved[c], SENT);
+		CHECK(ordered[c] ? moved[c] == 0 : moved[c] > 0);
+	}
+	coverage("faults | reordering: the path swaps each pair of large datagrams | %d messages per channel, out of "
+	         "place: ordered %zu, unordered %zu, negotiated unordered %zu, negotiated ordered %zu; each exactly once",
+	         SENT, moved[0], moved[1], moved[2], moved[3]);
 	close_link(&l);
 }
 

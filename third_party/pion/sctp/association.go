@@ -1547,7 +1547,7 @@ func (a *Association) gatherOutboundFastRetransmissionPackets( //nolint:gocognit
 			continue
 		}
 
-		if chunkPayload.nSent > 1 || chunkPayload.missIndicator < 3 {
+		if chunkPayload.nSent > 1 || chunkPayload.missIndicator < 3 || a.expireTimed(chunkPayload) {
 			continue
 		}
 
@@ -3329,6 +3329,9 @@ func (a *Association) finishAcknowledgement(
 			if !ok {
 				break
 			}
+			if !c.acked {
+				a.expireTimed(c) // its lifetime may have ended since it was sent
+			}
 			if !c.abandoned() {
 				break
 			}
@@ -3999,6 +4002,7 @@ func (a *Association) movePendingDataChunkToInflightQueue(chunkPayload *chunkPay
 	// Assign TSN and original send time
 	chunkPayload.tsn = a.generateNextTSN()
 	chunkPayload.since = time.Now()
+	chunkPayload.firstSent = chunkPayload.since
 	chunkPayload.nSent = 1
 
 	a.checkPartialReliabilityStatus(chunkPayload)
@@ -4234,22 +4238,51 @@ func (a *Association) checkPartialReliabilityStatus(chunkPayload *chunkPayloadDa
 					a.name, chunkPayload.tsn, chunkPayload.payloadType, chunkPayload.nSent,
 				)
 			}
-		} else if stream.reliabilityType == ReliabilityTypeTimed {
-			elapsed := int64(time.Since(chunkPayload.since).Seconds() * 1000)
-			if elapsed >= int64(stream.reliabilityValue) {
-				chunkPayload.setAbandoned(true)
-				a.rackRemove(chunkPayload)
-				a.log.Tracef(
-					"[%s] marked as abandoned: tsn=%d ppi=%d (timed: %d)",
-					a.name, chunkPayload.tsn, chunkPayload.payloadType, elapsed,
-				)
-			}
+		} else if lifetimeOver(chunkPayload, stream) {
+			chunkPayload.setAbandoned(true)
+			a.rackRemove(chunkPayload)
+			a.log.Tracef(
+				"[%s] marked as abandoned: tsn=%d ppi=%d (timed)",
+				a.name, chunkPayload.tsn, chunkPayload.payloadType,
+			)
 		}
 		stream.lock.RUnlock()
 	} else {
 		// Remote has reset its send side of the stream, we can still send data.
 		a.log.Tracef("[%s] stream %d not found, remote reset", a.name, chunkPayload.streamIdentifier)
 	}
+}
+
+// lifetimeOver reports whether c's stream is timed and c outlived its
+// lifetime, counted from c's first transmission (OmniRTC patch: counted from
+// since, which every retransmission restarts, a lost timed chunk was resent
+// until it arrived). The caller should hold stream.lock.
+func lifetimeOver(c *chunkPayloadData, stream *Stream) bool {
+	return stream.reliabilityType == ReliabilityTypeTimed &&
+		time.Since(c.firstSent) >= time.Duration(stream.reliabilityValue)*time.Millisecond
+}
+
+// expireTimed abandons c if its lifetime is over and reports whether it is:
+// then c must not be sent again (RFC 3758 3.5 A3; OmniRTC patch: it was
+// abandoned only as it was retransmitted, and sent all the same).
+// The caller should hold the lock.
+func (a *Association) expireTimed(c *chunkPayloadData) bool {
+	if !a.partialReliabilityEnabled() || c.payloadType == PayloadTypeWebRTCDCEP {
+		return false
+	}
+	stream, ok := a.streams[c.streamIdentifier]
+	if !ok {
+		return false
+	}
+	stream.lock.RLock()
+	over := lifetimeOver(c, stream)
+	stream.lock.RUnlock()
+	if over {
+		c.setAbandoned(true)
+		a.rackRemove(c)
+	}
+
+	return over
 }
 
 // getDataPacketsToRetransmit is called when T3-rtx is timed out and retransmit outstanding data chunks
@@ -4270,6 +4303,12 @@ func (a *Association) getDataPacketsToRetransmit(budgetScaled *int64, consumed *
 		}
 
 		if !chunkPayload.retransmit {
+			continue
+		}
+
+		if a.expireTimed(chunkPayload) {
+			chunkPayload.retransmit = false
+
 			continue
 		}
 
@@ -4593,6 +4632,9 @@ func (a *Association) onRetransmissionTimeout(id int, nRtos uint) { //nolint:cyc
 				c, ok := a.inflightQueue.get(i)
 				if !ok {
 					break
+				}
+				if !c.acked {
+					a.expireTimed(c) // its lifetime may have ended since it was sent
 				}
 				if !c.abandoned() {
 					break

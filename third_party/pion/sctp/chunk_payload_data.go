@@ -71,7 +71,8 @@ type chunkPayloadData struct {
 
 	// Partial-reliability parameters used only by sender
 	since        time.Time
-	nSent        uint32 // number of transmission made for this chunk
+	firstSent    time.Time // start of a timed chunk's lifetime; since restarts at each retransmission
+	nSent        uint32    // number of transmission made for this chunk
 	_abandoned   bool
 	_allInflight bool // valid only with the first fragment
 
