@@ -48,9 +48,10 @@ type TURNRelay struct {
 	Address string `json:"address"`
 	// BindAddress is the local IP relay sockets bind to (default: Address).
 	BindAddress string `json:"bindAddress"`
-	// MinPort and MaxPort bound the relay ports (default 49152..65535).
-	MinPort uint16 `json:"minPort"`
-	MaxPort uint16 `json:"maxPort"`
+	// MinPort and MaxPort bound the relay ports (default 49152..65535);
+	// absent is the default, 0 an error.
+	MinPort *uint16 `json:"minPort"`
+	MaxPort *uint16 `json:"maxPort"`
 }
 
 const (
@@ -149,12 +150,17 @@ func (r *TURNRelay) validate() error {
 	if net.ParseIP(r.BindAddress) == nil {
 		return fmt.Errorf("key \"relay.bindAddress\": %s is not an IP address", quote(r.BindAddress))
 	}
-	if r.MinPort == 0 && r.MaxPort == 0 {
-		r.MinPort, r.MaxPort = defaultTURNRelayMinPort, defaultTURNRelayMaxPort
+	minPort, maxPort := uint16(defaultTURNRelayMinPort), uint16(defaultTURNRelayMaxPort)
+	if r.MinPort != nil {
+		minPort = *r.MinPort
 	}
-	if r.MinPort == 0 || r.MaxPort < r.MinPort {
-		return fmt.Errorf("key \"relay.minPort\": need 0 < minPort <= maxPort, got %d..%d", r.MinPort, r.MaxPort)
+	if r.MaxPort != nil {
+		maxPort = *r.MaxPort
 	}
+	if minPort == 0 || maxPort < minPort {
+		return fmt.Errorf("key \"relay.minPort\": need 0 < minPort <= maxPort, got %d..%d", minPort, maxPort)
+	}
+	r.MinPort, r.MaxPort = &minPort, &maxPort
 
 	return nil
 }

@@ -88,7 +88,7 @@ func NewTURNServer(cfg TURNServerConfig, auth TURNAuthFunc, handler func(*TURNEv
 		return &countingRelay{
 			RelayAddressGeneratorPortRange: &turn.RelayAddressGeneratorPortRange{
 				RelayAddress: relayIP, Address: bindIP,
-				MinPort: cfg.Relay.MinPort, MaxPort: cfg.Relay.MaxPort,
+				MinPort: *cfg.Relay.MinPort, MaxPort: *cfg.Relay.MaxPort,
 				// Random picks: in a small range most tries of a busy server
 				// collide, so try often before reporting no capacity.
 				MaxRetries: 100,

@@ -900,7 +900,7 @@ typedef int32_t (*omnirtc_turn_auth_cb)(void *user_data, const char *username, c
  *    "relay":{"address":"203.0.113.7",   required: the IP put in relayed addresses,
  *                                        the server's address as peers reach it
  *             "bindAddress":"0.0.0.0",   local IP relay sockets bind to (default: address)
- *             "minPort":49152,"maxPort":65535},   relay port range (this default)
+ *             "minPort":49152,"maxPort":65535},   relay port range (this default; 0 is an error)
  *    "users":{"alice":"password"},       static long-term credentials
  *    "sharedSecret":"s3cret",            time-limited REST credentials as coturn's
  *                                        use-auth-secret: username "expiry:user" with

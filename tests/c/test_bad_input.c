@@ -130,6 +130,11 @@ TEST(configuration_values_that_never_work_are_refused) {
 	                                        "\"relay\":{\"address\":\"127.0.0.1\"},\"allocationLifetimeSec\":0}",
 	                                        NULL, NULL, NULL, &s));
 	expect_message("\"allocationLifetimeSec\": 0 is outside 1..3600");
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_CONFIG,
+	              omnirtc_turn_server_start("{\"listeners\":[{\"transport\":\"udp\",\"address\":\"127.0.0.1:0\"}],"
+	                                        "\"relay\":{\"address\":\"127.0.0.1\",\"minPort\":0,\"maxPort\":0}}",
+	                                        NULL, NULL, NULL, &s));
+	expect_message("\"relay.minPort\": need 0 < minPort <= maxPort, got 0..0");
 	CHECK(s == 0);
 	omnirtc_track_t t = 0;
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_track_create(NULL, &t));
