@@ -10,20 +10,48 @@ static void mark_forked(void) { ortc_bridge_forked = 1; }
 
 __attribute__((constructor)) static void watch_fork(void) { pthread_atfork(NULL, NULL, mark_forked); }
 
-/* The last error message of each thread; see omnirtc_last_error. */
-static __thread char *last_error;
+/* The last error message of each thread (see omnirtc_last_error), kept
+ * under a key whose destructor frees it when the thread exits: host threads
+ * come and go, and a __thread pointer would leak each one's message.
+ * live_messages counts them, for omnirtc_debug_counters. */
+static pthread_key_t last_error_key;
+static int have_last_error_key;
+static long live_messages;
+
+static void free_message(void *message) {
+	free(message);
+	__atomic_sub_fetch(&live_messages, 1, __ATOMIC_RELAXED);
+}
+
+__attribute__((constructor)) static void make_last_error_key(void) {
+	have_last_error_key = pthread_key_create(&last_error_key, free_message) == 0;
+}
 
 void ortc_bridge_set_error(const char *message, size_t length) {
+	if (!have_last_error_key)
+		return;
 	char *copy = malloc(length + 1);
 	if (copy == NULL)
 		return; /* keep the previous message rather than lose the status */
 	memcpy(copy, message, length);
 	copy[length] = '\0';
-	free(last_error);
-	last_error = copy;
+	char *previous = pthread_getspecific(last_error_key);
+	if (pthread_setspecific(last_error_key, copy) != 0) {
+		free(copy);
+		return;
+	}
+	if (previous != NULL)
+		free(previous);
+	else
+		__atomic_add_fetch(&live_messages, 1, __ATOMIC_RELAXED);
 }
 
-const char *ortc_bridge_last_error(void) { return last_error != NULL ? last_error : ""; }
+const char *ortc_bridge_last_error(void) {
+	const char *message = have_last_error_key ? pthread_getspecific(last_error_key) : NULL;
+	return message != NULL ? message : "";
+}
+
+long ortc_bridge_live_error_messages(void) { return __atomic_load_n(&live_messages, __ATOMIC_RELAXED); }
 
 void ortc_bridge_emit(omnirtc_event_cb cb, uintptr_t user_data, int32_t type, int32_t state,
                          uint64_t peer, uint64_t channel, const char *text, const char *sdp_mid,

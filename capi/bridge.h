@@ -26,6 +26,8 @@ omnirtc_status_t ortc_forked_error(void);
 
 void ortc_bridge_set_error(const char *message, size_t length);
 const char *ortc_bridge_last_error(void);
+/* The number of threads holding a last-error message. */
+long ortc_bridge_live_error_messages(void);
 
 void ortc_bridge_emit(omnirtc_event_cb cb, uintptr_t user_data, int32_t type, int32_t state,
                          uint64_t peer, uint64_t channel, const char *text, const char *sdp_mid,

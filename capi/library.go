@@ -70,6 +70,8 @@ func ortc_go_debug_counters(jsonOut **C.char) C.omnirtc_status_t {
 			"peers":        core.LivePeers(),
 			"queuedEvents": core.QueuedEvents(),
 			"logsDropped":  logs.Dropped(),
+			// host threads holding a last-error message (bridge.c)
+			"errorMessages": int64(C.ortc_bridge_live_error_messages()),
 		})
 		if err != nil {
 			return err

@@ -36,6 +36,9 @@ var kinds = []struct {
 	{core.ErrNotSupported, C.OMNIRTC_ERR_NOT_SUPPORTED},
 }
 
+// maxErrorMessage bounds a last-error message, in bytes (omnirtc_last_error).
+const maxErrorMessage = 1024
+
 // fail records err as this thread's last error and returns its status.
 func fail(err error) C.omnirtc_status_t {
 	if err == nil {
@@ -51,6 +54,11 @@ func fail(err error) C.omnirtc_status_t {
 	msg := err.Error()
 	if msg == "" {
 		msg = "unknown error"
+	}
+	// Our messages quote input by a short prefix (core's quote); one of
+	// pion's that we pass on may still repeat it whole.
+	if len(msg) > maxErrorMessage {
+		msg = core.CutUTF8(msg, maxErrorMessage) + "… (message cut)"
 	}
 	// Runs on the caller's thread: cgo keeps an exported call on it.
 	C.ortc_bridge_set_error((*C.char)(unsafe.Pointer(unsafe.StringData(msg))), C.size_t(len(msg)))

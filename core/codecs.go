@@ -98,7 +98,7 @@ func lookupCodec(name string) (webrtc.RTPCodecCapability, error) {
 	c, ok := sendableCodecs[key]
 	if !ok {
 		return c, wrap(ErrNotSupported, fmt.Errorf(
-			"unknown codec %q: use one of opus, pcmu, pcma, g722, vp8, vp9, h264, h265, av1 (or its MIME type)", name))
+			"unknown codec %s: use one of opus, pcmu, pcma, g722, vp8, vp9, h264, h265, av1 (or its MIME type)", quote(name)))
 	}
 
 	return c, nil

@@ -6,8 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/pion/stun/v4"
 )
 
 // MaxConfigurationSize bounds the configuration text accepted from callers.
@@ -142,7 +146,12 @@ func describeJSONError(err error) error {
 	case errors.As(err, &syntaxErr):
 		return fmt.Errorf("malformed JSON at byte %d: %w", syntaxErr.Offset, err)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return fmt.Errorf("unknown key %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
+		key, unquoteErr := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
+		if unquoteErr != nil {
+			return err
+		}
+
+		return fmt.Errorf("unknown key %s", quote(key))
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return errors.New("malformed JSON: unexpected end of input")
 	default:
@@ -178,7 +187,7 @@ func (c *Configuration) validate() error {
 	}
 	for _, check := range checks {
 		if !contains(check.allowed, check.value) {
-			return fmt.Errorf("key %q: %q is not one of %s", check.key, check.value,
+			return fmt.Errorf("key %q: %s is not one of %s", check.key, quote(check.value),
 				strings.Join(check.allowed[1:], ", "))
 		}
 	}
@@ -189,18 +198,24 @@ func (c *Configuration) validate() error {
 		if !contains([]string{"", "password"}, server.CredentialType) {
 			return fmt.Errorf("key \"iceServers[%d].credentialType\": only \"password\" is supported", i)
 		}
+		if err := server.validateURLs(); err != nil {
+			return fmt.Errorf("key \"iceServers[%d].urls\": %w", i, err)
+		}
 	}
 	for _, nt := range c.Engine.NetworkTypes {
 		if _, ok := networkTypes[nt]; !ok {
-			return fmt.Errorf("key \"omnirtc.networkTypes\": unknown network type %q", nt)
+			return fmt.Errorf("key \"omnirtc.networkTypes\": unknown network type %s", quote(nt))
 		}
 	}
 	if c.Engine.Interceptors != nil {
 		for _, name := range *c.Engine.Interceptors {
 			if _, ok := interceptorNames[name]; !ok {
-				return fmt.Errorf("key \"omnirtc.interceptors\": unknown interceptor %q", name)
+				return fmt.Errorf("key \"omnirtc.interceptors\": unknown interceptor %s", quote(name))
 			}
 		}
+	}
+	if err := c.Engine.validateAddresses(); err != nil {
+		return err
 	}
 	if err := c.Engine.validateJitterBuffer(); err != nil {
 		return err
@@ -210,6 +225,52 @@ func (c *Configuration) validate() error {
 	}
 	if s := c.Engine.SCTPMaxMessageSize; s != nil && *s < 1024 {
 		return fmt.Errorf("key \"omnirtc.sctpMaxMessageSize\": %d is below the 1024-byte minimum", *s)
+	}
+
+	return nil
+}
+
+// validateURLs checks what pion would refuse later without naming the URL,
+// and the port it would take out of range.
+func (s *ICEServer) validateURLs() error {
+	for _, raw := range s.URLs {
+		u, err := stun.ParseURI(raw)
+		switch {
+		case err != nil:
+			return fmt.Errorf("%s: %w", quote(raw), err)
+		case u.Port < 1 || u.Port > 65535:
+			return fmt.Errorf("%s: port %d is outside 1..65535", quote(raw), u.Port)
+		case (u.Scheme == stun.SchemeTypeTURN || u.Scheme == stun.SchemeTypeTURNS) &&
+			(s.Username == "" || s.Credential == ""):
+			return fmt.Errorf("%s: a TURN server needs \"username\" and \"credential\"", quote(raw))
+		}
+	}
+
+	return nil
+}
+
+// validateAddresses refuses interface names and IPs that could never match:
+// pion would take them and silently gather nothing, or fail later.
+func (s *EngineSettings) validateAddresses() error {
+	for _, name := range s.Interfaces {
+		if name == "" {
+			return errors.New(`key "omnirtc.interfaces": "" is not an interface name`)
+		}
+	}
+	for i, ip := range s.IPs {
+		parsed := net.ParseIP(ip)
+		if parsed == nil {
+			return fmt.Errorf("key \"omnirtc.ips\": %s is not an IP address", quote(ip))
+		}
+		s.IPs[i] = parsed.String() // the form the filter compares with
+	}
+	for _, mapping := range s.NAT1To1IPs {
+		// "external" or "external/local", as pion takes them.
+		external, local, mapped := strings.Cut(mapping, "/")
+		if net.ParseIP(external) == nil || (mapped && net.ParseIP(local) == nil) {
+			return fmt.Errorf("key \"omnirtc.nat1to1IPs\": %s is not an IP address or \"external/local\" pair of them",
+				quote(mapping))
+		}
 	}
 
 	return nil

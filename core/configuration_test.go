@@ -32,11 +32,27 @@ func TestParseConfigurationErrorsNameTheKey(t *testing.T) {
 		`{"iceServers":[{"urls":[]}]}`:                                "iceServers[0].urls",
 		`{"omnirtc":{"sctpMaxMessageSize":10}}`:                       "sctpMaxMessageSize",
 		`{"iceServers":[{"urls":"stun:x","credentialType":"oauth"}]}`: "credentialType",
+		`{"omnirtc":{"ips":["999.1.1.1"]}}`:                           `"omnirtc.ips": "999.1.1.1"`,
+		`{"omnirtc":{"nat1to1IPs":["x"]}}`:                            `"omnirtc.nat1to1IPs": "x"`,
+		`{"omnirtc":{"nat1to1IPs":["203.0.113.7/10.0.0"]}}`:           `"omnirtc.nat1to1IPs": "203.0.113.7/10.0.0"`,
+		`{"omnirtc":{"interfaces":[""]}}`:                             `"omnirtc.interfaces": ""`,
+		`{"iceServers":[{"urls":["stun:a:99999"]}]}`:                  `"iceServers[0].urls": "stun:a:99999": port 99999`,
+		`{"iceServers":[{"urls":"http://x"}]}`:                        `"iceServers[0].urls": "http://x"`,
+		`{"iceServers":[{"urls":"turn:127.0.0.1"}]}`:                  `"iceServers[0].urls": "turn:127.0.0.1": a TURN server needs`,
 	} {
 		_, err := ParseConfiguration([]byte(text))
 		if !errors.Is(err, ErrInvalidConfig) || !strings.Contains(err.Error(), key) {
 			t.Errorf("%s: got %v, want an invalid-config error naming %s", text, err, key)
 		}
+	}
+}
+
+func TestParseConfigurationTakesAddressesPionUnderstands(t *testing.T) {
+	cfg, err := ParseConfiguration([]byte(`{"omnirtc":{"ips":["10.0.0.2","::0001"],
+		"nat1to1IPs":["203.0.113.7","2001:db8::7/2001:db8::1"],"interfaces":["eth0"]}}`))
+	must(t, err)
+	if cfg.Engine.IPs[1] != "::1" { // the form the IP filter compares
+		t.Fatalf("ips: %q", cfg.Engine.IPs)
 	}
 }
 

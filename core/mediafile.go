@@ -56,10 +56,10 @@ func mediaFormat(path, format string) (string, error) {
 	case "ivf", "ogg", "h264":
 		return format, nil
 	case "":
-		return "", wrap(ErrInvalidArgument, fmt.Errorf("cannot tell the format of %q: pass \"format\"", path))
+		return "", wrap(ErrInvalidArgument, fmt.Errorf("cannot tell the format of %s: pass \"format\"", quote(path)))
 	}
 
-	return "", wrap(ErrNotSupported, fmt.Errorf("media file format %q is not ivf, ogg or h264", format))
+	return "", wrap(ErrNotSupported, fmt.Errorf("media file format %s is not ivf, ogg or h264", quote(format)))
 }
 
 // MediaFrame is one frame (or audio packet) read from a file.
@@ -370,7 +370,7 @@ func OpenMediaWriter(path string, o MediaFileOptions) (*MediaWriter, error) {
 	}
 	f, err := os.Create(path) //nolint:gosec // the caller names the file
 	if err != nil {
-		return nil, wrap(ErrOperation, fmt.Errorf("cannot create %q: %w", path, err))
+		return nil, wrap(ErrOperation, fmt.Errorf("cannot create %s: %w", quote(path), err))
 	}
 	w := &MediaWriter{}
 	switch format {
@@ -392,7 +392,7 @@ func OpenMediaWriter(path string, o MediaFileOptions) (*MediaWriter, error) {
 		_ = f.Close()
 		_ = os.Remove(path)
 
-		return nil, wrap(ErrOperation, fmt.Errorf("cannot start %s file %q: %w", format, path, err))
+		return nil, wrap(ErrOperation, fmt.Errorf("cannot start %s file %s: %w", format, quote(path), err))
 	}
 
 	return w, nil

@@ -17,11 +17,12 @@ func (p *PeerConnection) mediaStats(report webrtc.StatsReport) map[string]any {
 	if getter == nil {
 		return out
 	}
+	codecs := indexCodecs(report)
 	now := webrtc.StatsTimestamp(float64(time.Now().UnixNano()) / 1e6)
 	for _, t := range p.pc.GetTransceivers() {
 		mid := t.Mid()
 		if s := t.Sender(); s != nil && s.Track() != nil {
-			p.outboundStats(out, report, getter, now, t, s, mid)
+			p.outboundStats(out, codecs, getter, now, t, s, mid)
 		}
 		if r := t.Receiver(); r != nil {
 			for _, track := range r.Tracks() {
@@ -37,7 +38,7 @@ func (p *PeerConnection) mediaStats(report webrtc.StatsReport) map[string]any {
 				entry := map[string]any{
 					"id": id, "type": "inbound-rtp", "timestamp": now, "ssrc": uint32(track.SSRC()),
 					"kind": track.Kind().String(), "mid": mid, "rid": track.RID(), "trackIdentifier": track.ID(),
-					"codecId":         codecStatsID(report, track.Codec()),
+					"codecId":         codecs.id(track.Codec()),
 					"packetsReceived": in.PacketsReceived, "packetsLost": in.PacketsLost,
 					"jitter": in.Jitter / float64(max(track.Codec().ClockRate, 1)), "bytesReceived": in.BytesReceived,
 					"headerBytesReceived": in.HeaderBytesReceived, "firCount": in.FIRCount, "pliCount": in.PLICount,
@@ -72,7 +73,7 @@ func (p *PeerConnection) mediaStats(report webrtc.StatsReport) map[string]any {
 	return out
 }
 
-func (p *PeerConnection) outboundStats(out map[string]any, report webrtc.StatsReport, getter stats.Getter, now webrtc.StatsTimestamp,
+func (p *PeerConnection) outboundStats(out map[string]any, codecs codecIDs, getter stats.Getter, now webrtc.StatsTimestamp,
 	t *webrtc.RTPTransceiver, s *webrtc.RTPSender, mid string,
 ) {
 	params := s.GetParameters()
@@ -99,7 +100,7 @@ func (p *PeerConnection) outboundStats(out map[string]any, report webrtc.StatsRe
 		remoteID := fmt.Sprintf("RI%d", enc.SSRC)
 		entry := map[string]any{
 			"id": id, "type": "outbound-rtp", "timestamp": now, "ssrc": uint32(enc.SSRC), "kind": t.Kind().String(),
-			"mid": mid, "rid": enc.RID, "mediaSourceId": sourceID, "codecId": codecStatsID(report, codec),
+			"mid": mid, "rid": enc.RID, "mediaSourceId": sourceID, "codecId": codecs.id(codec),
 			"packetsSent": sent.PacketsSent, "bytesSent": sent.BytesSent, "headerBytesSent": sent.HeaderBytesSent,
 			"nackCount": sent.NACKCount, "firCount": sent.FIRCount, "pliCount": sent.PLICount, "active": true,
 		}
@@ -107,7 +108,7 @@ func (p *PeerConnection) outboundStats(out map[string]any, report webrtc.StatsRe
 			entry["remoteId"] = remoteID
 			out[remoteID] = map[string]any{
 				"id": remoteID, "type": "remote-inbound-rtp", "timestamp": now, "ssrc": uint32(enc.SSRC),
-				"kind": t.Kind().String(), "localId": id, "codecId": codecStatsID(report, codec),
+				"kind": t.Kind().String(), "localId": id, "codecId": codecs.id(codec),
 				"packetsReceived": in.PacketsReceived, "packetsLost": in.PacketsLost,
 				"jitter": in.Jitter / float64(max(codec.ClockRate, 1)), "roundTripTime": in.RoundTripTime.Seconds(),
 				"totalRoundTripTime": in.TotalRoundTripTime.Seconds(), "fractionLost": in.FractionLost,
@@ -118,15 +119,31 @@ func (p *PeerConnection) outboundStats(out map[string]any, report webrtc.StatsRe
 	}
 }
 
-// codecStatsID finds the id pion gave the codec's stats, "" if none.
-func codecStatsID(report webrtc.StatsReport, codec webrtc.RTPCodecParameters) string {
+// codecIDs maps a codec to the id pion gave its stats.
+type codecIDs map[codecRef]string
+
+type codecRef struct {
+	payloadType webrtc.PayloadType
+	mimeType    string
+}
+
+// indexCodecs finds the codec stats of a report in one pass: a search per
+// stream through the whole report, every candidate and pair included, cost
+// streams x entries.
+func indexCodecs(report webrtc.StatsReport) codecIDs {
+	ids := codecIDs{}
 	for id, s := range report {
-		if c, ok := s.(webrtc.CodecStats); ok && c.PayloadType == codec.PayloadType && c.MimeType == codec.MimeType {
-			return id
+		if c, ok := s.(webrtc.CodecStats); ok {
+			ids[codecRef{c.PayloadType, c.MimeType}] = id
 		}
 	}
 
-	return ""
+	return ids
+}
+
+// id is the stats id of codec, "" if none.
+func (ids codecIDs) id(codec webrtc.RTPCodecParameters) string {
+	return ids[codecRef{codec.PayloadType, codec.MimeType}]
 }
 
 func statsTime(t time.Time) any {

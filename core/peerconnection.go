@@ -53,6 +53,7 @@ type PeerConnection struct {
 	addTrackMu          sync.Mutex    // makes AddTrack's "already sent" check and the add one step
 	remoteTracks        sync.Map      // *webrtc.TrackRemote → *RemoteTrack, while it is read (for stats)
 	rembIn              rembReceiver  // the last REMB received, so only changes are events
+	remoteCandidates    remoteCandidates
 }
 
 // NewPeerConnection creates a peer connection from a parsed configuration.
@@ -170,10 +171,17 @@ func (p *PeerConnection) CreateOffer(opts OfferOptions) (string, error) {
 	if err := p.checkOpen(); err != nil {
 		return "", err
 	}
-	restart := opts.ICERestart || p.restartICE.Swap(false)
+	// Before the first local description there are no credentials to
+	// replace: a restart is a no-op, as in browsers (pion would fail, with
+	// no ICE agent yet to restart).
+	requested := p.restartICE.Swap(false) || opts.ICERestart
+	restart := requested && p.pc.LocalDescription() != nil
 	offer, err := p.pc.CreateOffer(&webrtc.OfferOptions{ICERestart: restart})
 	if err != nil {
 		return "", p.outcome(err, ErrOperation)
+	}
+	if restart { // the ICE agent dropped the remote candidates
+		p.remoteCandidates.restart()
 	}
 
 	return offer.SDP, nil
@@ -196,7 +204,7 @@ func parseSDPType(typ string) (webrtc.SDPType, error) {
 	t := webrtc.NewSDPType(typ)
 	if t == webrtc.SDPTypeUnknown {
 		return t, wrap(ErrInvalidArgument,
-			fmt.Errorf("description type %q is not offer, answer, pranswer or rollback", typ))
+			fmt.Errorf("description type %s is not offer, answer, pranswer or rollback", quote(typ)))
 	}
 
 	return t, nil
@@ -227,7 +235,7 @@ func (p *PeerConnection) SetLocalDescription(typ, text string) error {
 	if err != nil {
 		return err
 	}
-	if err := checkSDPText(t, text, true); err != nil {
+	if _, err := parseSDPText(t, text, true); err != nil {
 		return err
 	}
 
@@ -246,31 +254,39 @@ func (p *PeerConnection) SetRemoteDescription(typ, text string) error {
 	if err != nil {
 		return err
 	}
-	if err := checkSDPText(t, text, false); err != nil {
+	parsed, err := parseSDPText(t, text, false)
+	if err != nil {
 		return err
 	}
+	apply := func() error {
+		err := p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: t, SDP: text})
+		p.postSignalingState()
 
-	err = p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: t, SDP: text})
-	p.postSignalingState()
+		return p.outcome(err, ErrInvalidSDP)
+	}
+	if parsed == nil { // rollback
+		return apply()
+	}
 
-	return p.outcome(err, ErrInvalidSDP)
+	return p.remoteCandidates.addDescription(parsed, t == webrtc.SDPTypeOffer, apply)
 }
 
-// checkSDPText rejects text that is not SDP before pion sees it, so a
-// malformed description is told apart from one in the wrong state.
-func checkSDPText(t webrtc.SDPType, text string, emptyAllowed bool) error {
+// parseSDPText rejects text that is not SDP before pion sees it, so a
+// malformed description is told apart from one in the wrong state. It
+// returns nil for a rollback, and for empty text where that is allowed.
+func parseSDPText(t webrtc.SDPType, text string, emptyAllowed bool) (*sdp.SessionDescription, error) {
 	if t == webrtc.SDPTypeRollback || (text == "" && emptyAllowed) {
-		return nil
+		return nil, nil //nolint:nilnil // nothing to parse is no error
 	}
 	if !utf8.ValidString(text) {
-		return wrap(ErrInvalidSDP, errors.New("session description is not valid UTF-8"))
+		return nil, wrap(ErrInvalidSDP, errors.New("session description is not valid UTF-8"))
 	}
 	var parsed sdp.SessionDescription
 	if err := parsed.UnmarshalString(text); err != nil {
-		return wrap(ErrInvalidSDP, fmt.Errorf("malformed session description: %w", err))
+		return nil, wrap(ErrInvalidSDP, fmt.Errorf("malformed session description: %w", err))
 	}
 
-	return nil
+	return &parsed, nil
 }
 
 // closedByPion reports whether pion closed the peer itself, as it does on the
@@ -368,7 +384,9 @@ func (p *PeerConnection) AddICECandidate(candidate, mid string, mlineIndex int32
 		return wrap(ErrInvalidState, errors.New("peer connection was closed by the remote"))
 	}
 
-	return p.outcome(p.pc.AddICECandidate(init), ErrInvalidCandidate)
+	return p.remoteCandidates.add(init.Candidate, func() error {
+		return p.outcome(p.pc.AddICECandidate(init), ErrInvalidCandidate)
+	})
 }
 
 // RestartICE makes the next offer restart ICE and asks for negotiation.

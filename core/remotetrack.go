@@ -58,7 +58,7 @@ func ParseReceiveOptions(text []byte) (ReceiveOptions, error) {
 		return o, wrap(ErrInvalidArgument, fmt.Errorf("receive options: %w", err))
 	}
 	if o.Mode != "" && o.Mode != "frames" && o.Mode != "rtp" && o.Mode != "none" {
-		return o, wrap(ErrInvalidArgument, fmt.Errorf("receive options: mode %q is not frames, rtp or none", o.Mode))
+		return o, wrap(ErrInvalidArgument, fmt.Errorf("receive options: mode %s is not frames, rtp or none", quote(o.Mode)))
 	}
 
 	return o, nil

@@ -36,7 +36,7 @@ func ParseTransceiverInit(text []byte) (TransceiverInit, error) {
 	}
 	if init.Direction != "" && webrtc.NewRTPTransceiverDirection(init.Direction) == webrtc.RTPTransceiverDirectionUnknown {
 		return init, wrap(ErrInvalidArgument, fmt.Errorf(
-			"transceiver options: direction %q is not sendrecv, sendonly, recvonly or inactive", init.Direction))
+			"transceiver options: direction %s is not sendrecv, sendonly, recvonly or inactive", quote(init.Direction)))
 	}
 	for _, e := range init.SendEncodings {
 		if e.ScaleResolutionDownBy != nil && *e.ScaleResolutionDownBy < 1 {
@@ -76,7 +76,7 @@ func (p *PeerConnection) transceiverFor(t *webrtc.RTPTransceiver) *Transceiver {
 func parseKind(kind string) (webrtc.RTPCodecType, error) {
 	k := webrtc.NewRTPCodecType(kind)
 	if k == 0 {
-		return k, wrap(ErrInvalidArgument, fmt.Errorf("kind %q is not audio or video", kind))
+		return k, wrap(ErrInvalidArgument, fmt.Errorf("kind %s is not audio or video", quote(kind)))
 	}
 
 	return k, nil
@@ -93,7 +93,7 @@ func (p *PeerConnection) AddTrack(track *LocalTrack) (*Transceiver, error) {
 	p.addTrackMu.Lock()
 	defer p.addTrackMu.Unlock()
 	if p.sends(track) {
-		return nil, wrap(ErrOperation, fmt.Errorf("addTrack: track %q is already sent on this peer", track.id))
+		return nil, wrap(ErrOperation, fmt.Errorf("addTrack: track %s is already sent on this peer", quote(track.id)))
 	}
 	layers := track.forSender()
 	sender, err := p.pc.AddTrack(layers[0])
@@ -158,7 +158,7 @@ func (p *PeerConnection) AddTransceiver(kind string, track *LocalTrack, init Tra
 			return nil, wrap(ErrInvalidState, errTrackClosed)
 		}
 		if kind != "" && kind != track.Kind() {
-			return nil, wrap(ErrInvalidArgument, fmt.Errorf("kind %q does not match the %s track", kind, track.Kind()))
+			return nil, wrap(ErrInvalidArgument, fmt.Errorf("kind %s does not match the %s track", quote(kind), track.Kind()))
 		}
 		if err := track.checkEncodings(init.SendEncodings); err != nil {
 			return nil, err
@@ -190,7 +190,7 @@ func (t *LocalTrack) checkEncodings(encodings []Encoding) error {
 	}
 	for i, e := range encodings {
 		if e.RID != t.layers[i].rid {
-			return wrap(ErrInvalidArgument, fmt.Errorf("sendEncodings[%d].rid %q is not the track's rid %q", i, e.RID,
+			return wrap(ErrInvalidArgument, fmt.Errorf("sendEncodings[%d].rid %s is not the track's rid %q", i, quote(e.RID),
 				t.layers[i].rid))
 		}
 	}
@@ -344,8 +344,8 @@ func (tr *Transceiver) SetCodecPreferences(prefs []CodecPreference) error {
 			matched = true
 		}
 		if !matched {
-			return wrap(ErrInvalidArgument, fmt.Errorf("codec %q %q is not one this peer connection offers", pref.MimeType,
-				pref.SDPFmtpLine))
+			return wrap(ErrInvalidArgument, fmt.Errorf("codec %s %s is not one this peer connection offers", quote(pref.MimeType),
+				quote(pref.SDPFmtpLine)))
 		}
 	}
 

@@ -27,8 +27,11 @@ func ParseTrackInit(text []byte) (TrackInit, error) {
 	if err := decodeStrict(text, &init); err != nil {
 		return init, wrap(ErrInvalidArgument, fmt.Errorf("track options: %w", err))
 	}
+	if init.Codec == "" {
+		return init, wrap(ErrInvalidArgument, errors.New(`track options: key "codec" is required`))
+	}
 	if init.Mode != "" && init.Mode != "sample" && init.Mode != "rtp" {
-		return init, wrap(ErrInvalidArgument, fmt.Errorf("track options: mode %q is not sample or rtp", init.Mode))
+		return init, wrap(ErrInvalidArgument, fmt.Errorf("track options: mode %s is not sample or rtp", quote(init.Mode)))
 	}
 
 	return init, nil
@@ -105,7 +108,7 @@ func NewLocalTrack(init TrackInit) (*LocalTrack, error) {
 	seen := map[string]bool{}
 	for _, rid := range rids {
 		if seen[rid] || (len(init.RIDs) > 0 && (rid == "" || len(rid) > 16)) {
-			return nil, wrap(ErrInvalidArgument, fmt.Errorf("track options: rids must be distinct, 1 to 16 characters, got %q", rid))
+			return nil, wrap(ErrInvalidArgument, fmt.Errorf("track options: rids must be distinct, 1 to 16 characters, got %s", quote(rid)))
 		}
 		seen[rid] = true
 		l, err := t.newLayer(rid)
@@ -173,7 +176,7 @@ func (t *LocalTrack) layer(rid string) (*layer, error) {
 		}
 	}
 
-	return nil, wrap(ErrInvalidArgument, fmt.Errorf("%w: %q", errNoLayer, rid))
+	return nil, wrap(ErrInvalidArgument, fmt.Errorf("%w: %s", errNoLayer, quote(rid)))
 }
 
 // WriteSample sends one encoded frame (or audio packet) lasting duration on

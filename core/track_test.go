@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -114,6 +115,12 @@ func TestVideoSamplesArriveAsFrames(t *testing.T) {
 func TestTrackBadInput(t *testing.T) {
 	if _, err := NewLocalTrack(TrackInit{Codec: "video/MPEG2"}); !errors.Is(err, ErrNotSupported) {
 		t.Fatalf("unknown codec: %v", err)
+	}
+	for _, text := range []string{``, `{}`, `{"codec":null}`, `{"codec":""}`} {
+		if _, err := ParseTrackInit([]byte(text)); !errors.Is(err, ErrInvalidArgument) ||
+			!strings.Contains(err.Error(), `"codec"`) {
+			t.Fatalf("%s: got %v, want an argument error naming \"codec\"", text, err)
+		}
 	}
 	track, err := NewLocalTrack(TrackInit{Codec: "opus", Mode: "rtp"})
 	must(t, err)

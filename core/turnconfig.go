@@ -26,7 +26,8 @@ type TURNServerConfig struct {
 	UserQuota int `json:"userQuota"`
 	// AllocationLifetimeSec is the lifetime of an allocation that is not
 	// refreshed (default 600; clients may ask for less, at most 3600).
-	AllocationLifetimeSec int `json:"allocationLifetimeSec"`
+	// Absent is the default; given, it must be in range (0 too).
+	AllocationLifetimeSec *int `json:"allocationLifetimeSec"`
 }
 
 // TURNListener is one address the server listens on.
@@ -47,9 +48,10 @@ type TURNRelay struct {
 	Address string `json:"address"`
 	// BindAddress is the local IP relay sockets bind to (default: Address).
 	BindAddress string `json:"bindAddress"`
-	// MinPort and MaxPort bound the relay ports (default 49152..65535).
-	MinPort uint16 `json:"minPort"`
-	MaxPort uint16 `json:"maxPort"`
+	// MinPort and MaxPort bound the relay ports (default 49152..65535);
+	// absent is the default, 0 an error.
+	MinPort *uint16 `json:"minPort"`
+	MaxPort *uint16 `json:"maxPort"`
 }
 
 const (
@@ -106,12 +108,12 @@ func (c *TURNServerConfig) validate() error {
 	if c.UserQuota < 0 {
 		return fmt.Errorf("key \"userQuota\": %d is negative", c.UserQuota)
 	}
-	switch {
-	case c.AllocationLifetimeSec == 0:
-		c.AllocationLifetimeSec = defaultTURNLifetimeSec
-	case c.AllocationLifetimeSec < 0 || c.AllocationLifetimeSec > maxTURNLifetimeSec:
-		return fmt.Errorf("key \"allocationLifetimeSec\": %d is outside 1..%d", c.AllocationLifetimeSec,
-			maxTURNLifetimeSec)
+	if c.AllocationLifetimeSec == nil {
+		lifetime := defaultTURNLifetimeSec
+		c.AllocationLifetimeSec = &lifetime
+	}
+	if l := *c.AllocationLifetimeSec; l < 1 || l > maxTURNLifetimeSec {
+		return fmt.Errorf("key \"allocationLifetimeSec\": %d is outside 1..%d", l, maxTURNLifetimeSec)
 	}
 
 	return nil
@@ -129,10 +131,10 @@ func (l *TURNListener) validate() error {
 			return fmt.Errorf(`certificate": not a usable PEM certificate and private key: %w`, err)
 		}
 	default:
-		return fmt.Errorf(`transport": %q is not one of udp, tcp, tls`, l.Transport)
+		return fmt.Errorf(`transport": %s is not one of udp, tcp, tls`, quote(l.Transport))
 	}
 	if _, _, err := net.SplitHostPort(l.Address); err != nil {
-		return fmt.Errorf(`address": %q is not "ip:port": %w`, l.Address, err)
+		return fmt.Errorf(`address": %s is not "ip:port"`, quote(l.Address))
 	}
 
 	return nil
@@ -140,20 +142,25 @@ func (l *TURNListener) validate() error {
 
 func (r *TURNRelay) validate() error {
 	if net.ParseIP(r.Address) == nil {
-		return fmt.Errorf("key \"relay.address\": %q is not an IP address", r.Address)
+		return fmt.Errorf("key \"relay.address\": %s is not an IP address", quote(r.Address))
 	}
 	if r.BindAddress == "" {
 		r.BindAddress = r.Address
 	}
 	if net.ParseIP(r.BindAddress) == nil {
-		return fmt.Errorf("key \"relay.bindAddress\": %q is not an IP address", r.BindAddress)
+		return fmt.Errorf("key \"relay.bindAddress\": %s is not an IP address", quote(r.BindAddress))
 	}
-	if r.MinPort == 0 && r.MaxPort == 0 {
-		r.MinPort, r.MaxPort = defaultTURNRelayMinPort, defaultTURNRelayMaxPort
+	minPort, maxPort := uint16(defaultTURNRelayMinPort), uint16(defaultTURNRelayMaxPort)
+	if r.MinPort != nil {
+		minPort = *r.MinPort
 	}
-	if r.MinPort == 0 || r.MaxPort < r.MinPort {
-		return fmt.Errorf("key \"relay.minPort\": need 0 < minPort <= maxPort, got %d..%d", r.MinPort, r.MaxPort)
+	if r.MaxPort != nil {
+		maxPort = *r.MaxPort
 	}
+	if minPort == 0 || maxPort < minPort {
+		return fmt.Errorf("key \"relay.minPort\": need 0 < minPort <= maxPort, got %d..%d", minPort, maxPort)
+	}
+	r.MinPort, r.MaxPort = &minPort, &maxPort
 
 	return nil
 }

@@ -88,7 +88,7 @@ func NewTURNServer(cfg TURNServerConfig, auth TURNAuthFunc, handler func(*TURNEv
 		return &countingRelay{
 			RelayAddressGeneratorPortRange: &turn.RelayAddressGeneratorPortRange{
 				RelayAddress: relayIP, Address: bindIP,
-				MinPort: cfg.Relay.MinPort, MaxPort: cfg.Relay.MaxPort,
+				MinPort: *cfg.Relay.MinPort, MaxPort: *cfg.Relay.MaxPort,
 				// Random picks: in a small range most tries of a busy server
 				// collide, so try often before reporting no capacity.
 				MaxRetries: 100,
@@ -143,7 +143,7 @@ func NewTURNServer(cfg TURNServerConfig, auth TURNAuthFunc, handler func(*TURNEv
 		Realm:              cfg.Realm,
 		AuthHandler:        s.authenticate,
 		QuotaHandler:       s.withinQuota,
-		AllocationLifetime: time.Duration(cfg.AllocationLifetimeSec) * time.Second,
+		AllocationLifetime: time.Duration(*cfg.AllocationLifetimeSec) * time.Second,
 		EventHandler: turn.EventHandler{
 			OnAuth: func(_, _ net.Addr, _, _, _, _ string, verdict bool) {
 				if !verdict {
@@ -179,7 +179,7 @@ func RESTPassword(secret, username string) string {
 // password under secret.
 func RESTCredential(secret, user string, ttl time.Duration) (username, password string, err error) {
 	if strings.Contains(user, ":") {
-		return "", "", wrap(ErrInvalidArgument, fmt.Errorf("user %q: a REST user name may not contain ':'", user))
+		return "", "", wrap(ErrInvalidArgument, fmt.Errorf("user %s: a REST user name may not contain ':'", quote(user)))
 	}
 	username = strconv.FormatInt(time.Now().Add(ttl).Unix(), 10) + ":" + user
 

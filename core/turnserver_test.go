@@ -16,8 +16,8 @@ func TestParseTURNServerConfigDefaultsAndErrors(t *testing.T) {
 	cfg, err := ParseTURNServerConfig([]byte(`{"listeners":[{"transport":"udp","address":"127.0.0.1:0"}],
 		"relay":{"address":"127.0.0.1"},"users":{"a":"b"}}`))
 	must(t, err)
-	if cfg.Realm != "omnirtc" || cfg.AllocationLifetimeSec != 600 || cfg.Relay.BindAddress != "127.0.0.1" ||
-		cfg.Relay.MinPort != 49152 || cfg.Relay.MaxPort != 65535 {
+	if cfg.Realm != "omnirtc" || *cfg.AllocationLifetimeSec != 600 || cfg.Relay.BindAddress != "127.0.0.1" ||
+		*cfg.Relay.MinPort != 49152 || *cfg.Relay.MaxPort != 65535 {
 		t.Fatalf("defaults: %+v", cfg)
 	}
 	relay := `"relay":{"address":"127.0.0.1"}`
@@ -30,8 +30,10 @@ func TestParseTURNServerConfigDefaultsAndErrors(t *testing.T) {
 		`{"listeners":[{"transport":"udp","address":"127.0.0.1:0","certificate":"x"}],` + relay + `}`: `listeners[0].certificate`,
 		`{` + udp + `}`: `relay.address`,
 		`{` + udp + `,"relay":{"address":"127.0.0.1","minPort":5000,"maxPort":4000}}`: `relay.minPort`,
+		`{` + udp + `,"relay":{"address":"127.0.0.1","minPort":0,"maxPort":0}}`:       `"relay.minPort": need 0 < minPort <= maxPort, got 0..0`,
 		`{` + udp + `,` + relay + `,"userQuota":-1}`:                                  `userQuota`,
 		`{` + udp + `,` + relay + `,"allocationLifetimeSec":7200}`:                    `allocationLifetimeSec`,
+		`{` + udp + `,` + relay + `,"allocationLifetimeSec":0}`:                       `"allocationLifetimeSec": 0 is outside 1..3600`,
 		`{` + udp + `,` + relay + `,"users":{"":"x"}}`:                                `users`,
 		`{` + udp + `,` + relay + `,"secret":"x"}`:                                    `"secret"`,
 		`{` + udp + `,` + relay + `,"realm":5}`:                                       `realm`,
@@ -254,8 +256,8 @@ func FuzzParseTURNServerConfig(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text []byte) {
 		cfg, err := ParseTURNServerConfig(text)
 		checkKind(t, err)
-		if err == nil && (cfg.Realm == "" || cfg.AllocationLifetimeSec < 1 || cfg.Relay.MinPort == 0 ||
-			cfg.Relay.MaxPort < cfg.Relay.MinPort || len(cfg.Listeners) == 0) {
+		if err == nil && (cfg.Realm == "" || *cfg.AllocationLifetimeSec < 1 || *cfg.Relay.MinPort == 0 ||
+			*cfg.Relay.MaxPort < *cfg.Relay.MinPort || len(cfg.Listeners) == 0) {
 			t.Fatalf("accepted without defaults or checks: %+v", cfg)
 		}
 	})

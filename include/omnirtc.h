@@ -92,7 +92,9 @@ const char *omnirtc_status_string(omnirtc_status_t status);
 /*
  * omnirtc_last_error — the message of the last failed call on this thread
  * ("" if none).  Valid until the next failing call on this thread; do not free.
- * Read it right after the failing call, on the same thread.
+ * Read it right after the failing call, on the same thread.  A message is at
+ * most about 1 KiB: it quotes bad input by its first 64 bytes and its length.
+ * It is freed when its thread exits.
  */
 const char *omnirtc_last_error(void);
 
@@ -132,8 +134,9 @@ omnirtc_status_t omnirtc_set_log_callback(int32_t level, omnirtc_log_cb cb, void
 /*
  * omnirtc_debug_counters — a JSON object for leak checks:
  *   {"handles":{"peer":N,"channel":N}, "goroutines":N, "sockets":N,
- *    "peers":N, "queuedEvents":N}
- * `sockets` counts the process's open socket descriptors.  *json_out is
+ *    "peers":N, "queuedEvents":N, "errorMessages":N}
+ * `sockets` counts the process's open socket descriptors, `errorMessages`
+ * the threads holding an omnirtc_last_error message.  *json_out is
  * released with omnirtc_free().
  */
 omnirtc_status_t omnirtc_debug_counters(char **json_out);
@@ -313,6 +316,9 @@ enum {
  *      "interfaces":["eth0"],    only gather on these interfaces
  *      "ips":["10.0.0.2"],       only gather these local addresses
  *      "nat1to1IPs":["203.0.113.7"], "nat1to1CandidateType":"host"|"srflx",
+ *                                each entry an external IP, or "external/local" IPs
+ *                                (an entry that is no IP, or an empty interface
+ *                                name, is an error)
  *      "mdns":"disabled"|"query"|"gather",   default "query"
  *      "includeLoopback":false,  gather 127.0.0.1 / ::1 candidates
  *      "iceDisconnectedTimeoutMs":5000, "iceFailedTimeoutMs":25000,
@@ -362,7 +368,8 @@ omnirtc_status_t omnirtc_peer_close(omnirtc_peer_t peer);
 /*
  * omnirtc_peer_create_offer / omnirtc_peer_create_answer — create an SDP offer
  * or answer (RTCPeerConnection.createOffer/createAnswer).  Local work only.
- * options_json: NULL or {"iceRestart":true} (offer only).
+ * options_json: NULL or {"iceRestart":true} (offer only; before the first
+ *   local description there is nothing to restart and it is ignored).
  * *sdp_out: the SDP text; release with omnirtc_free().
  * Errors: OMNIRTC_ERR_INVALID_STATE (answer without a remote offer, closed),
  * OMNIRTC_ERR_INVALID_ARGUMENT (bad options).
@@ -385,10 +392,21 @@ omnirtc_status_t omnirtc_peer_create_answer(omnirtc_peer_t peer, const char *opt
 omnirtc_status_t omnirtc_peer_set_local_description(omnirtc_peer_t peer, const char *type, const char *sdp);
 
 /*
+ * OMNIRTC_MAX_REMOTE_CANDIDATES — the most distinct remote ICE candidates a
+ * peer takes per ICE generation, from descriptions and add_ice_candidate
+ * together; an ICE restart (either side's) starts a new count.  ICE checks
+ * every pair of local and remote candidates, so a remote sending thousands
+ * would otherwise stall negotiation and stats for seconds.
+ */
+#define OMNIRTC_MAX_REMOTE_CANDIDATES 100
+
+/*
  * omnirtc_peer_set_remote_description — apply the remote peer's description.
  * type: "offer", "answer", "pranswer" or "rollback"; sdp: the SDP (may be NULL
  * only for "rollback").  Remote data channels arrive as OMNIRTC_EVENT_DATA_CHANNEL.
- * Errors: OMNIRTC_ERR_INVALID_ARGUMENT, OMNIRTC_ERR_INVALID_SDP, OMNIRTC_ERR_INVALID_STATE.
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT, OMNIRTC_ERR_INVALID_SDP, OMNIRTC_ERR_INVALID_STATE,
+ * OMNIRTC_ERR_TOO_LARGE (its candidates would take the peer over
+ * OMNIRTC_MAX_REMOTE_CANDIDATES; the description is not applied).
  */
 omnirtc_status_t omnirtc_peer_set_remote_description(omnirtc_peer_t peer, const char *type, const char *sdp);
 
@@ -406,7 +424,8 @@ omnirtc_status_t omnirtc_peer_get_description(omnirtc_peer_t peer, int32_t which
  *   prefix); NULL or "" signals end-of-candidates.
  * sdp_mid: may be NULL; sdp_mline_index: -1 if unknown.
  * Errors: OMNIRTC_ERR_INVALID_CANDIDATE (malformed), OMNIRTC_ERR_INVALID_STATE
- * (no remote description yet).
+ * (no remote description yet), OMNIRTC_ERR_TOO_LARGE (a new candidate past
+ * OMNIRTC_MAX_REMOTE_CANDIDATES; one the peer has already is OMNIRTC_OK).
  * While the peer closes (on another thread, or by the remote's DTLS
  * close_notify) a well-formed candidate gives exactly one of: OMNIRTC_OK (added
  * before the close; it goes with the peer), OMNIRTC_ERR_INVALID_STATE (the
@@ -418,7 +437,9 @@ omnirtc_status_t omnirtc_peer_add_ice_candidate(omnirtc_peer_t peer, const char 
 
 /*
  * omnirtc_peer_restart_ice — request an ICE restart: the next offer carries new
- * ICE credentials (OMNIRTC_EVENT_NEGOTIATION_NEEDED follows).
+ * ICE credentials (OMNIRTC_EVENT_NEGOTIATION_NEEDED follows).  Before the
+ * first local description there is nothing to restart: the first offer is
+ * made as usual.
  */
 omnirtc_status_t omnirtc_peer_restart_ice(omnirtc_peer_t peer);
 
@@ -653,7 +674,8 @@ omnirtc_status_t omnirtc_channel_close(omnirtc_channel_t channel);
  * "sample": write whole frames (audio packets) with omnirtc_track_write_sample;
  * "rtp": write RTP packets with omnirtc_track_write_rtp.
  * Errors: OMNIRTC_ERR_NOT_SUPPORTED (unknown codec; the message lists the
- * known ones), OMNIRTC_ERR_INVALID_ARGUMENT (bad JSON or option).
+ * known ones), OMNIRTC_ERR_INVALID_ARGUMENT (bad JSON or option, no "codec",
+ * init_json NULL).
  */
 omnirtc_status_t omnirtc_track_create(const char *init_json, omnirtc_track_t *track_out);
 
@@ -930,7 +952,7 @@ typedef int32_t (*omnirtc_turn_auth_cb)(void *user_data, const char *username, c
  *    "relay":{"address":"203.0.113.7",   required: the IP put in relayed addresses,
  *                                        the server's address as peers reach it
  *             "bindAddress":"0.0.0.0",   local IP relay sockets bind to (default: address)
- *             "minPort":49152,"maxPort":65535},   relay port range (this default)
+ *             "minPort":49152,"maxPort":65535},   relay port range (this default; 0 is an error)
  *    "users":{"alice":"password"},       static long-term credentials
  *    "sharedSecret":"s3cret",            time-limited REST credentials as coturn's
  *                                        use-auth-secret: username "expiry:user" with
@@ -939,7 +961,8 @@ typedef int32_t (*omnirtc_turn_auth_cb)(void *user_data, const char *username, c
  *                                        once expired
  *    "userQuota":0,                      most allocations a user holds at once (0: no limit);
  *                                        over it an Allocate gets 486 Allocation Quota Reached
- *    "allocationLifetimeSec":600}        lifetime of an unrefreshed allocation (1..3600)
+ *    "allocationLifetimeSec":600}        lifetime of an unrefreshed allocation (1..3600;
+ *                                        0 is an error)
  *   Usernames are looked up in "users", then as REST credentials, then with auth_cb.
  * cb, user_data: event callback (may be NULL) and its pointer, never dereferenced.
  * auth_cb: optional credential lookup (NULL: none), called with the same user_data.

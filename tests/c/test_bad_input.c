@@ -107,6 +107,41 @@ TEST(malformed_oversize_and_unknown_configuration_is_refused) {
 	wait_counters_back(base, 3, 5000);
 }
 
+/* Values of the right type that could never work are refused, naming the
+ * key and the value, instead of being taken and silently doing nothing. */
+TEST(configuration_values_that_never_work_are_refused) {
+	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"omnirtc\":{\"ips\":[\"999.1.1.1\"]}}",
+	                    "\"omnirtc.ips\": \"999.1.1.1\"");
+	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"omnirtc\":{\"nat1to1IPs\":[\"x\"]}}",
+	                    "\"omnirtc.nat1to1IPs\": \"x\"");
+	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"omnirtc\":{\"nat1to1IPs\":[\"203.0.113.7/lan\"]}}",
+	                    "\"omnirtc.nat1to1IPs\": \"203.0.113.7/lan\"");
+	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"omnirtc\":{\"interfaces\":[\"\"]}}",
+	                    "\"omnirtc.interfaces\": \"\"");
+	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"iceServers\":[{\"urls\":\"stun:127.0.0.1:99999\"}]}",
+	                    "\"iceServers[0].urls\": \"stun:127.0.0.1:99999\": port 99999");
+	omnirtc_peer_t p;
+	OK(omnirtc_peer_create("{\"omnirtc\":{\"ips\":[\"::1\"],\"nat1to1IPs\":[\"203.0.113.7/10.0.0.2\"]}}", NULL,
+	                       NULL, &p));
+	OK(omnirtc_peer_close(p));
+	omnirtc_turn_server_t s = 0;
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_CONFIG,
+	              omnirtc_turn_server_start("{\"listeners\":[{\"transport\":\"udp\",\"address\":\"127.0.0.1:0\"}],"
+	                                        "\"relay\":{\"address\":\"127.0.0.1\"},\"allocationLifetimeSec\":0}",
+	                                        NULL, NULL, NULL, &s));
+	expect_message("\"allocationLifetimeSec\": 0 is outside 1..3600");
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_CONFIG,
+	              omnirtc_turn_server_start("{\"listeners\":[{\"transport\":\"udp\",\"address\":\"127.0.0.1:0\"}],"
+	                                        "\"relay\":{\"address\":\"127.0.0.1\",\"minPort\":0,\"maxPort\":0}}",
+	                                        NULL, NULL, NULL, &s));
+	expect_message("\"relay.minPort\": need 0 < minPort <= maxPort, got 0..0");
+	CHECK(s == 0);
+	omnirtc_track_t t = 0;
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_track_create(NULL, &t));
+	expect_message("\"codec\" is required");
+	CHECK(t == 0);
+}
+
 TEST(malformed_sdp_and_wrong_state_are_told_apart) {
 	counters_t base = read_counters();
 	omnirtc_peer_t p;
@@ -244,6 +279,161 @@ TEST(last_error_is_per_thread) {
 	CHECK(strcmp(omnirtc_last_error(), mine) == 0);
 	free(mine);
 	free(theirs);
+}
+
+/* n bytes of `fill` between prefix and suffix, NUL-terminated; free it. */
+static char *padded(const char *prefix, char fill, size_t n, const char *suffix) {
+	size_t a = strlen(prefix), b = strlen(suffix);
+	char *s = malloc(a + n + b + 1);
+	CHECK(s != NULL);
+	memcpy(s, prefix, a);
+	memset(s + a, fill, n);
+	memcpy(s + a + n, suffix, b + 1);
+	return s;
+}
+
+/* A message names the bad input by a short prefix, never repeats it whole. */
+static void expect_short_message(const char *fragment) {
+	expect_message(fragment);
+	if (strlen(omnirtc_last_error()) > 300) {
+		fprintf(stderr, "a %zu-byte message repeats the input: %.300s…\n", strlen(omnirtc_last_error()),
+		        omnirtc_last_error());
+		exit(1);
+	}
+}
+
+TEST(long_input_is_quoted_by_a_short_prefix) {
+	peer_t a, b;
+	peer_open(&a, "a", NULL);
+	peer_open(&b, "b", NULL);
+	omnirtc_channel_t c;
+	OK(omnirtc_channel_create(a.id, "c", NULL, &c));
+	negotiate(&a, &b);
+	size_t big = 8u << 20;
+	char *candidate = padded("candidate:", 'x', big, " 1 udp 1 127.0.0.1 9 typ host");
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_CANDIDATE, omnirtc_peer_add_ice_candidate(a.id, candidate, "0", 0));
+	expect_short_message("candidate:xxxx");
+	free(candidate);
+	candidate = padded("candidate:1 1 udp 1 ", '7', big, " 9 typ host"); /* an 8 MiB address */
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_CANDIDATE, omnirtc_peer_add_ice_candidate(a.id, candidate, "0", 0));
+	expect_short_message("candidate:1 1 udp 1 7777");
+	free(candidate);
+	char *type = padded("", 'y', big, "");
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_peer_set_remote_description(a.id, type, "v=0"));
+	expect_short_message("is not offer, answer, pranswer or rollback");
+	free(type);
+	size_t under_limit = 512u << 10; /* configurations have a 1 MiB limit */
+	char *config = padded("{\"bundlePolicy\":\"", 'z', under_limit, "\"}");
+	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, config, "bundlePolicy");
+	expect_short_message("bytes)");
+	free(config);
+	config = padded("{\"", 'k', under_limit, "\":1}");
+	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, config, "unknown key");
+	expect_short_message("bytes)");
+	free(config);
+	omnirtc_track_t t;
+	char *init = padded("{\"codec\":\"", 'v', big, "\"}");
+	EXPECT_STATUS(OMNIRTC_ERR_NOT_SUPPORTED, omnirtc_track_create(init, &t));
+	expect_short_message("use one of");
+	free(init);
+	close_pair(&a, &b);
+}
+
+/* Resident memory in bytes. */
+static long rss_bytes(void) {
+	long pages = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+	CHECK(f != NULL && fscanf(f, "%*s %ld", &pages) == 1);
+	fclose(f);
+	return pages * sysconf(_SC_PAGESIZE);
+}
+
+/* The number of threads holding a last-error message (omnirtc_debug_counters). */
+static long error_messages(void) {
+	char *json = NULL;
+	OK(omnirtc_debug_counters(&json));
+	const char *field = strstr(json, "\"errorMessages\":");
+	CHECK(field != NULL);
+	long n = strtol(field + strlen("\"errorMessages\":"), NULL, 10);
+	omnirtc_free(json);
+	return n;
+}
+
+static void *fail_with_a_long_message(void *config) {
+	omnirtc_peer_t p;
+	CHECK(omnirtc_peer_create(config, NULL, NULL, &p) == OMNIRTC_ERR_INVALID_CONFIG);
+	CHECK(omnirtc_last_error()[0] != '\0');
+	return NULL;
+}
+
+/* Host threads come and go: each one's last error goes with it. 300 threads
+ * failing with an input of 64 KiB grew RSS by 19+ MB when every message was
+ * kept whole and never freed. */
+TEST(last_error_of_an_exited_thread_is_freed) {
+	char *config = padded("{\"bundlePolicy\":\"", 'z', 64 << 10, "\"}");
+	long rss = 0;
+	for (int i = 0; i < 330; i++) {
+		if (i == 30) /* after the runtime's first-use growth */
+			rss = rss_bytes();
+		pthread_t t;
+		CHECK(pthread_create(&t, NULL, fail_with_a_long_message, config) == 0);
+		CHECK(pthread_join(t, NULL) == 0);
+	}
+	long grown = rss_bytes() - rss;
+	fprintf(stderr, "RSS grew by %ld KiB\n", grown >> 10);
+	CHECK(grown < (8l << 20));
+	/* each joined thread ran the destructor of its message */
+	CHECK(error_messages() == 0);
+	free(config);
+}
+
+/* A remote cannot stall a peer with candidates: past
+ * OMNIRTC_MAX_REMOTE_CANDIDATES distinct ones of an ICE generation, in the
+ * description or trickled, the rest is refused as too large. */
+static char *offer_with_candidates(int n) {
+	omnirtc_peer_t q;
+	OK(omnirtc_peer_create(LOOPBACK_CONFIG, NULL, NULL, &q));
+	omnirtc_channel_t c;
+	OK(omnirtc_channel_create(q, "c", NULL, &c));
+	char *offer = NULL;
+	OK(omnirtc_peer_create_offer(q, NULL, &offer));
+	OK(omnirtc_peer_close(q));
+	const char *at = strstr(offer, "a=sctp-port");
+	CHECK(at != NULL);
+	size_t head = (size_t)(at - offer);
+	char *out = malloc(strlen(offer) + (size_t)n * 64 + 1);
+	CHECK(out != NULL);
+	memcpy(out, offer, head);
+	char *w = out + head;
+	for (int i = 0; i < n; i++)
+		w += sprintf(w, "a=candidate:%d 1 udp 2130706431 10.0.%d.%d 9 typ host\r\n", i, i >> 8, i & 255);
+	strcpy(w, at);
+	omnirtc_free(offer);
+	return out;
+}
+
+TEST(remote_candidates_are_capped) {
+	counters_t base = read_counters();
+	omnirtc_peer_t p;
+	OK(omnirtc_peer_create(LOOPBACK_CONFIG, NULL, NULL, &p));
+	char *offer = offer_with_candidates(OMNIRTC_MAX_REMOTE_CANDIDATES + 1);
+	EXPECT_STATUS(OMNIRTC_ERR_TOO_LARGE, omnirtc_peer_set_remote_description(p, "offer", offer));
+	expect_message("remote ICE candidates");
+	free(offer);
+	offer = offer_with_candidates(OMNIRTC_MAX_REMOTE_CANDIDATES);
+	OK(omnirtc_peer_set_remote_description(p, "offer", offer));
+	free(offer);
+	OK(omnirtc_peer_add_ice_candidate(p, "candidate:0 1 udp 2130706431 10.0.0.0 9 typ host", "0", 0)); /* known */
+	EXPECT_STATUS(OMNIRTC_ERR_TOO_LARGE,
+	              omnirtc_peer_add_ice_candidate(p, "candidate:0 1 udp 2130706431 10.9.9.9 9 typ host", "0", 0));
+	expect_message("remote ICE candidates");
+	OK(omnirtc_peer_add_ice_candidate(p, NULL, NULL, -1)); /* end of candidates */
+	OK(omnirtc_peer_set_local_description(p, NULL, NULL));
+	char *stats = NULL;
+	OK(omnirtc_peer_get_stats(p, &stats));
+	omnirtc_free(stats);
+	OK(omnirtc_peer_close(p));
+	wait_counters_back(base, 3, 5000);
 }
 
 /* A child forked after load gets a clear error instead of a hang. */

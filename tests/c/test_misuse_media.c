@@ -274,9 +274,14 @@ TEST(media_out_parameters_and_required_strings_may_not_be_null) {
 	A(omnirtc_track_write_rtp(w.rtp_track, NULL, NULL, 12));
 	A(omnirtc_media_writer_write_rtp(w.writer, NULL, 12));
 #undef A
-	/* the codec is required: no codec is the unknown codec "" (the message lists the known ones) */
-	EXPECT_STATUS(OMNIRTC_ERR_NOT_SUPPORTED, omnirtc_track_create(NULL, &t));
-	EXPECT_STATUS(OMNIRTC_ERR_NOT_SUPPORTED, omnirtc_track_create("{}", &t));
+	/* the codec is required: leaving it out is an argument error naming it */
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_track_create(NULL, &t));
+	CHECK(strstr(omnirtc_last_error(), "\"codec\"") != NULL);
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_track_create("{}", &t));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_track_create("{\"codec\":null}", &t));
+	CHECK(strstr(omnirtc_last_error(), "\"codec\"") != NULL);
+	/* an unknown one is not supported, and the message lists the known ones */
+	EXPECT_STATUS(OMNIRTC_ERR_NOT_SUPPORTED, omnirtc_track_create("{\"codec\":\"video/MPEG2\"}", &t));
 	CHECK(strstr(omnirtc_last_error(), "vp8") != NULL);
 	/* documented optional outputs */
 	char *info = (char *)1;

@@ -69,6 +69,29 @@ TEST(ice_restart_renews_credentials_and_keeps_the_channel) {
 	close_pair(&a, &b);
 }
 
+/* Before the first offer there are no credentials to replace: restart_ice
+ * and "iceRestart" are no-ops there, as in browsers, and the offer works. */
+TEST(ice_restart_before_the_first_offer_is_a_no_op) {
+	omnirtc_peer_t p;
+	OK(omnirtc_peer_create(LOOPBACK_CONFIG, NULL, NULL, &p));
+	OK(omnirtc_peer_restart_ice(p));
+	OK(omnirtc_peer_set_local_description(p, NULL, NULL)); /* the implicit offer */
+	OK(omnirtc_peer_close(p));
+
+	peer_t a, b;
+	peer_open(&a, "a", NULL);
+	peer_open(&b, "b", NULL);
+	omnirtc_channel_t c;
+	OK(omnirtc_channel_create(a.id, "c", NULL, &c));
+	char *sdp = NULL;
+	OK(omnirtc_peer_create_offer(a.id, "{\"iceRestart\":true}", &sdp));
+	omnirtc_free(sdp);
+	OK(omnirtc_peer_restart_ice(a.id));
+	connect_pair(&a, &b); /* its create_offer follows the pending restart */
+	wait_events(&a, OMNIRTC_EVENT_CHANNEL_OPEN, c, 1, 10000);
+	close_pair(&a, &b);
+}
+
 /* aiortc style: no trickle; wait for gathering, then send the whole SDP. */
 TEST(full_gathering_without_trickle) {
 	peer_t a, b;
