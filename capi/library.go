@@ -64,12 +64,13 @@ func ortc_go_debug_counters(jsonOut **C.char) C.omnirtc_status_t {
 			return err
 		}
 		b, err := json.Marshal(map[string]any{
-			"handles":      handles.counts(),
-			"goroutines":   runtime.NumGoroutine(),
-			"sockets":      openSockets(),
-			"peers":        core.LivePeers(),
-			"queuedEvents": core.QueuedEvents(),
-			"logsDropped":  logs.Dropped(),
+			"handles":       handles.counts(),
+			"goroutines":    runtime.NumGoroutine(),
+			"sockets":       openSockets(),
+			"peers":         core.LivePeers(),
+			"queuedEvents":  core.QueuedEvents(),
+			"logsDropped":   logs.Dropped(),
+			"channelPauses": core.ChannelPauses(),
 			// host threads holding a last-error message (bridge.c)
 			"errorMessages": int64(C.ortc_bridge_live_error_messages()),
 		})

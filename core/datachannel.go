@@ -234,10 +234,20 @@ func closeOutcome(err error) error {
 	return wrap(ErrOperation, err)
 }
 
+// channelPauses counts the times any channel went from reading to paused:
+// a binding's tests see their automatic backpressure engage through it.
+var channelPauses atomic.Int64
+
+// ChannelPauses counts the times any channel was paused since the library loaded.
+func ChannelPauses() int64 { return channelPauses.Load() }
+
 // SetPaused stops (true) or resumes (false) reading messages from the network.
 func (c *DataChannel) SetPaused(paused bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if paused && !c.paused {
+		channelPauses.Add(1)
+	}
 	c.paused = paused
 	c.resume.Broadcast()
 }

@@ -134,8 +134,11 @@ omnirtc_status_t omnirtc_set_log_callback(int32_t level, omnirtc_log_cb cb, void
 /*
  * omnirtc_debug_counters — a JSON object for leak checks:
  *   {"handles":{"peer":N,"channel":N}, "goroutines":N, "sockets":N,
- *    "peers":N, "queuedEvents":N, "errorMessages":N}
- * `sockets` counts the process's open socket descriptors, `errorMessages`
+ *    "peers":N, "queuedEvents":N, "logsDropped":N, "channelPauses":N,
+ *    "errorMessages":N}
+ * `sockets` counts the process's open socket descriptors; `channelPauses`
+ * the times a channel went from reading to paused (see
+ * omnirtc_channel_set_paused), since the library loaded; `errorMessages`
  * the threads holding an omnirtc_last_error message.  *json_out is
  * released with omnirtc_free().
  */

@@ -180,6 +180,9 @@ export function debugCounters(): {
   sockets: number;
   peers: number;
   queuedEvents: number;
+  logsDropped: number;
+  /** Times a channel went from reading to paused (automatic backpressure included). */
+  channelPauses: number;
 };
 
 // --- Media (lib/media.js, lib/mediafile.js): encoded media in and out -----------

@@ -60,6 +60,34 @@ TEST(relay_policy_gathers_no_host_candidates) {
 	close_peer(&p);
 }
 
+/* Server style: two connections live at once on one UDP port. (Their remote
+ * peers need ports of their own: a mux tells connections apart by remote
+ * address.) */
+TEST(two_live_peers_share_the_udp_mux_port) {
+	const char *config = "{\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\",\"udpMuxPort\":47001}}";
+	peer_t a[2], b[2];
+	omnirtc_channel_t ca[2];
+	for (int i = 0; i < 2; i++) {
+		peer_open(&a[i], "a", config);
+		peer_open(&b[i], "b", NULL);
+		OK(omnirtc_channel_create(a[i].id, "c", NULL, &ca[i]));
+		connect_pair(&a[i], &b[i]);
+		wait_events(&a[i], OMNIRTC_EVENT_CHANNEL_OPEN, ca[i], 1, 10000);
+	}
+	for (int i = 0; i < 2; i++) {
+		char text[] = "to peer 0";
+		text[8] = (char)('0' + i);
+		OK(omnirtc_channel_send(ca[i], text, 9, 0));
+		wait_events(&b[i], OMNIRTC_EVENT_CHANNEL_MESSAGE, 0, 1, 10000);
+		record_t *got = nth_event(&b[i], OMNIRTC_EVENT_CHANNEL_MESSAGE, 0, 0);
+		CHECK(got->size == 9 && memcmp(got->data, text, 9) == 0);
+		CHECK(selected_pair(&a[i], 5000).local_port == 47001);
+		CHECK(selected_pair(&b[i], 5000).local_port != 47001);
+	}
+	for (int i = 0; i < 2; i++)
+		close_pair(&a[i], &b[i]);
+}
+
 /* ICE-TCP: a passive TCP candidate on a shared port, an active one on the other side. */
 TEST(peers_connect_over_ice_tcp_only) {
 	peer_t a, b;

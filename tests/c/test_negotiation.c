@@ -52,6 +52,7 @@ TEST(renegotiation_adds_data_to_a_connection_that_had_none) {
 TEST(ice_restart_renews_credentials_and_keeps_the_channel) {
 	peer_t a, b;
 	omnirtc_channel_t ca = connected_channel(&a, &b, "c", NULL);
+	selected_pair_t old_a = selected_pair(&a, 5000), old_b = selected_pair(&b, 5000);
 	char *before = NULL, *after = NULL;
 	OK(omnirtc_peer_get_description(a.id, OMNIRTC_DESCRIPTION_LOCAL, NULL, &before));
 	size_t needed = count_events(&a, OMNIRTC_EVENT_NEGOTIATION_NEEDED, 0);
@@ -66,6 +67,12 @@ TEST(ice_restart_renews_credentials_and_keeps_the_channel) {
 	OK(omnirtc_channel_send(ca, "after restart", 13, 0));
 	omnirtc_channel_t cb = remote_channel(&b, 0);
 	wait_events(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, 1, 15000);
+	/* A new path: both sides gathered new candidates and
+	 * selected a pair of them; a restart that renewed only the credentials
+	 * would still send over the old pair. */
+	selected_pair_t new_a = selected_pair(&a, 5000), new_b = selected_pair(&b, 5000);
+	CHECK(strcmp(new_a.local_id, old_a.local_id) != 0);
+	CHECK(strcmp(new_b.local_id, old_b.local_id) != 0);
 	close_pair(&a, &b);
 }
 

@@ -161,12 +161,13 @@
       return signaling.then(() => ({}));
     }
 
-    /** Plays a received track in a muted media element, so the browser
-     * decodes it as it would for a user (pages only). */
+    /** Plays a received track in a media element, so the browser decodes
+     * it as it would for a user (pages only). Audio is not muted: Chromium
+     * reports no audio level for a muted element. */
     function play(track) {
       if (typeof document === 'undefined') return;
       const element = document.createElement(track.kind);
-      element.muted = true;
+      element.muted = track.kind !== 'audio';
       element.autoplay = true;
       element.srcObject = new MediaStream([track]);
       document.body.appendChild(element);

@@ -211,6 +211,7 @@ async function launchFirefox({ exposeIps }) {
     'user_pref("browser.shell.checkDefaultBrowser", false);',
     'user_pref("datareporting.policy.dataSubmissionEnabled", false);',
     'user_pref("network.captive-portal-service.enabled", false);',
+    'user_pref("media.autoplay.default", 0);', // received audio plays unmuted, as in Chromium
     // the media cases' fake camera and microphone, as for Chromium above
     ...(exposeIps ? ['media.navigator.streams.fake', 'media.navigator.permission.disabled']
       .map((pref) => `user_pref("${pref}", true);`) : []),

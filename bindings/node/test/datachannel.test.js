@@ -3,7 +3,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const { RTCPeerConnection, RTCSessionDescription, debugCounters } = require('..');
-const { LOOPBACK, once, trickle, negotiate, openPair, waitFor } = require('./helpers');
+const { LOOPBACK, TIMEOUT, once, trickle, negotiate, openPair, selectedPair, waitFor } = require('./helpers');
 
 function messages(channel) {
   const got = [];
@@ -188,13 +188,41 @@ test('send and close() right after the remote closed fire no error event', async
   }
 });
 
-test('renegotiation adds a channel and restartIce keeps it working', async () => {
+test('a slow consumer pauses the channel and loses nothing', async () => {
   const [a, b, local, remote] = await openPair();
+  const size = 64 * 1024;
+  const count = 384; // 24 MiB: past the addon's 16 MiB high water
+  const pauses = debugCounters().channelPauses;
+  const got = [];
+  remote.addEventListener('message', ({ data }) => {
+    if (got.length === 0) {
+      // A consumer stuck in its first message: the library keeps delivering
+      // until the addon pauses the channel.
+      const deadline = Date.now() + TIMEOUT;
+      const nap = new Int32Array(new SharedArrayBuffer(4));
+      while (debugCounters().channelPauses === pauses && Date.now() < deadline) Atomics.wait(nap, 0, 0, 10);
+    }
+    got.push(`${data.byteLength}:${new Uint8Array(data)[0]}`);
+  });
+  for (let i = 0; i < count; i++) local.send(new Uint8Array(size).fill(i & 0xff));
+  await waitFor(() => got.length === count, 60000);
+  assert.ok(debugCounters().channelPauses > pauses);
+  assert.deepEqual(got, Array.from({ length: count }, (_, i) => `${size}:${i & 0xff}`));
+  a.close();
+  b.close();
+});
+
+test('renegotiation adds a channel and restartIce moves it to a new candidate pair', async () => {
+  const [a, b, local, remote] = await openPair();
+  const before = [(await selectedPair(a)).pair, (await selectedPair(b)).pair];
+  const ufrag = (pc) => pc.localDescription.sdp.match(/a=ice-ufrag:(\S+)/)[1];
+  const oldUfrag = ufrag(a);
   const late = a.createDataChannel('late');
   const added = once(b, 'datachannel');
   a.restartIce();
   await once(a, 'negotiationneeded');
   await negotiate(a, b);
+  assert.notEqual(ufrag(a), oldUfrag);
   const { channel } = await added;
   assert.equal(channel.label, 'late');
   const got = once(channel, 'message');
@@ -204,6 +232,10 @@ test('renegotiation adds a channel and restartIce keeps it working', async () =>
   const again = once(remote, 'message');
   local.send('old channel');
   assert.equal((await again).data, 'old channel');
+  // New candidates on both sides carry the data now: a restart that renewed
+  // only the credentials would keep the old pair.
+  const after = [(await selectedPair(a)).pair, (await selectedPair(b)).pair];
+  for (const i of [0, 1]) assert.notEqual(after[i].localCandidateId, before[i].localCandidateId);
   a.close();
   b.close();
 });

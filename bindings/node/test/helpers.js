@@ -59,4 +59,16 @@ async function waitFor(condition, timeout = TIMEOUT) {
   }
 }
 
-module.exports = { LOOPBACK, TIMEOUT, once, trickle, negotiate, openPair, waitFor };
+/** The candidate-pair stats of the pair ICE selected (nominated and succeeded), and the report. */
+async function selectedPair(pc, timeout = TIMEOUT) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const report = await pc.getStats();
+    const pair = [...report.values()].find((s) => s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded');
+    if (pair) return { pair, report };
+    if (Date.now() > deadline) throw new Error(`no selected candidate pair in ${JSON.stringify([...report.values()])}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+module.exports = { LOOPBACK, TIMEOUT, once, trickle, negotiate, openPair, selectedPair, waitFor };

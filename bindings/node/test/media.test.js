@@ -65,6 +65,74 @@ test('video frames arrive equal, with keyframe flags, and PLI and FIR reach the 
   track.stop();
 });
 
+/** Writes frame i + tag to every [track, rid, tag], i = 0, 1, ..., every 10 ms; returns a stop function. */
+function feed(tracks) {
+  let i = 0;
+  const timer = setInterval(() => {
+    for (const [track, rid, tag] of tracks) track.writeSample(Buffer.concat([vp8Frame(i, 1200), Buffer.from(tag)]), 1 / 30, rid);
+    i++;
+  }, 10);
+  return () => clearInterval(timer);
+}
+
+/** The tags (last byte, as a string) of the frames of a remote track, as they arrive. */
+function tags(remote) {
+  const got = [];
+  remote.addEventListener('frame', ({ data }) => got.push(String.fromCharCode(new Uint8Array(data).at(-1))));
+  return got;
+}
+
+test('simulcast: three rids arrive as three tracks, each with its own frames', async () => {
+  const [a, b] = await connectedPair();
+  const rids = ['q', 'h', 'f'];
+  const track = new EncodedTrack({ codec: 'vp8', rids });
+  a.addTransceiver(track, { direction: 'sendonly', sendEncodings: rids.map((rid) => ({ rid })) });
+  const remotes = [];
+  b.addEventListener('track', ({ track: remote }) => remotes.push([remote, tags(remote)]));
+  await connect(a, b);
+  // Each layer's frames end with its rid: swapped layers show.
+  const stop = feed(rids.map((rid) => [track, rid, rid]));
+  await waitFor(() => remotes.length === 3 && remotes.every(([, got]) => got.length >= 10));
+  stop();
+  assert.deepEqual(remotes.map(([remote]) => remote.rid).sort(), [...rids].sort());
+  assert.equal(b.getTransceivers().length, 1); // one transceiver, three layers
+  for (const [remote, got] of remotes) assert.deepEqual(got.filter((tag) => tag !== remote.rid), [], remote.rid);
+  a.close();
+  b.close();
+  track.stop();
+});
+
+test('replaceTrack switches the media; removeTrack ends the remote track', async () => {
+  const [a, b] = await connectedPair();
+  const first = new EncodedTrack({ codec: 'vp8' });
+  const second = new EncodedTrack({ codec: 'vp8' });
+  const sender = a.addTrack(first);
+  const trackEvent = once(b, 'track');
+  await connect(a, b);
+  // Both tracks are fed all along; only the one the sender holds reaches b.
+  const stop = feed([[first, null, '1'], [second, null, '2']]);
+  const { track: remote } = await trackEvent;
+  const got = tags(remote);
+  await waitFor(() => got.includes('1'));
+  await sender.replaceTrack(second);
+  assert.equal(sender.track, second);
+  // ten frames in a row of the second track: switched
+  await waitFor(() => got.slice(-10).join('') === '2'.repeat(10));
+  const needed = once(a, 'negotiationneeded');
+  a.removeTrack(sender);
+  assert.equal(sender.track, null);
+  await needed;
+  const ended = once(remote, 'ended');
+  await negotiate(a, b);
+  await ended;
+  assert.equal(remote.readyState, 'ended');
+  stop();
+  a.close();
+  b.close();
+  first.stop();
+  second.stop();
+});
+
 test('RTP mode, addTransceiver and errors', async () => {
   const [a, b] = await connectedPair();
   const track = new EncodedTrack({ codec: 'pcmu', mode: 'rtp' });

@@ -5,7 +5,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { RTCPeerConnection, TurnServer } = require('..');
-const { once, trickle, negotiate, waitFor } = require('./helpers');
+const { once, trickle, negotiate, selectedPair, waitFor } = require('./helpers');
 
 const CONFIG = {
   listeners: [{ transport: 'udp', address: '127.0.0.1:0' }],
@@ -35,10 +35,9 @@ async function relayedEcho(config) {
   const message = once(channel, 'message');
   local.send('through the relay');
   assert.equal((await message).data, 'through the relay');
-  const stats = await a.getStats();
-  const pair = [...stats.values()].find((s) => s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded');
-  assert.equal(stats.get(pair.localCandidateId).candidateType, 'relay');
-  assert.equal(stats.get(pair.remoteCandidateId).candidateType, 'relay');
+  const { pair, report } = await selectedPair(a);
+  assert.equal(report.get(pair.localCandidateId).candidateType, 'relay');
+  assert.equal(report.get(pair.remoteCandidateId).candidateType, 'relay');
   a.close();
   b.close();
 }

@@ -59,6 +59,19 @@ async def open_pair(**options: Any) -> tuple[RTCPeerConnection, RTCPeerConnectio
     return a, b, local, remote
 
 
+async def selected_pair(pc: RTCPeerConnection) -> Any:
+    """The candidate-pair stats of the pair ICE selected (nominated and succeeded)."""
+    deadline = asyncio.get_running_loop().time() + TIMEOUT
+    while True:
+        report = await pc.getStats()
+        pair = next((s for s in report.values() if s.type == "candidate-pair" and s.nominated and s.state == "succeeded"), None)
+        if pair is not None:
+            return pair
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"no selected candidate pair in {report}")
+        await asyncio.sleep(0.05)
+
+
 def run(coro: Awaitable[T]) -> T:
     return asyncio.run(asyncio.wait_for(coro, 120))  # type: ignore[arg-type]
 

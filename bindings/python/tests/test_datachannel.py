@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import time
 
 import pytest
 
-from conftest import TIMEOUT, connect, event_future, loopback_config, open_pair, run, wait_for
+from conftest import TIMEOUT, connect, event_future, loopback_config, open_pair, run, selected_pair, wait_for
 from omnirtc import InvalidStateError, RTCPeerConnection, _native, candidate_from_sdp
 
 
@@ -88,17 +89,58 @@ def test_sixteen_mib_arrive_byte_identical(counters_back):
             count[0] += len(message)
 
         remote.on("message", on_message)
-        local.bufferedAmountLowThreshold = 1024 * 1024
+        threshold, burst = 1024 * 1024, 4 * 1024 * 1024
+        local.bufferedAmountLowThreshold = threshold
+        lows = [0]
         low = asyncio.Event()
-        local.on("bufferedamountlow", low.set)
-        for offset in range(0, total, chunk):
-            if local.bufferedAmount > 4 * 1024 * 1024:
-                low.clear()
-                await asyncio.wait_for(low.wait(), TIMEOUT)
-            local.send(payload[offset : offset + chunk])
+
+        def on_low() -> None:
+            lows[0] += 1
+            low.set()
+
+        local.on("bufferedamountlow", on_low)
+        # Bursts paced by the event: each burst fills the buffer past the
+        # threshold, and nothing more is sent until the event says it drained
+        # (it may fire more than once a burst when sending stalls mid-burst).
+        for start in range(0, total, burst):
+            low.clear()
+            for offset in range(start, start + burst, chunk):
+                local.send(payload[offset : offset + chunk])
+            await asyncio.wait_for(low.wait(), TIMEOUT)
         await wait_for(lambda: count[0] >= total, 60)
         assert count[0] == total
+        assert lows[0] >= total // burst
         assert received.digest() == hashlib.sha256(payload).digest()
+        await a.close()
+        await b.close()
+
+    run(main())
+
+
+def test_a_slow_consumer_pauses_the_channel_and_loses_nothing():
+    from omnirtc import _bridge, debug_counters
+
+    async def main():
+        a, b, local, remote = await open_pair()
+        count = 3 * _bridge.HIGH_WATER
+        pauses = debug_counters()["channelPauses"]
+        got: list[str] = []
+
+        def on_message(message: str) -> None:
+            if not got:
+                # A consumer stuck in its first message: the library keeps
+                # delivering until the binding pauses the channel.
+                deadline = time.monotonic() + TIMEOUT
+                while debug_counters()["channelPauses"] == pauses and time.monotonic() < deadline:
+                    time.sleep(0.01)
+            got.append(message)
+
+        remote.on("message", on_message)
+        for i in range(count):
+            local.send(f"message {i}")
+        await wait_for(lambda: len(got) == count)
+        assert debug_counters()["channelPauses"] > pauses
+        assert got == [f"message {i}" for i in range(count)]
         await a.close()
         await b.close()
 
@@ -150,6 +192,34 @@ def test_renegotiation_adds_a_channel():
         await b.close()
 
     run(main())
+
+
+def test_ice_restart_selects_a_new_candidate_pair():
+    async def main():
+        a, b, local, remote = await open_pair()
+        before = [await selected_pair(a), await selected_pair(b)]
+        ufrag = ice_ufrag(a.localDescription.sdp)
+        needed = event_future(a, "negotiationneeded")
+        a.restartIce()
+        await asyncio.wait_for(needed, TIMEOUT)
+        await connect(a, b)
+        assert ice_ufrag(a.localDescription.sdp) != ufrag
+        got = event_future(remote, "message")
+        local.send("after restart")
+        assert await asyncio.wait_for(got, TIMEOUT) == "after restart"
+        # New candidates on both sides carry the data now: a restart that
+        # renewed only the credentials would keep the old pair.
+        after = [await selected_pair(a), await selected_pair(b)]
+        for old, new in zip(before, after):
+            assert new.localCandidateId != old.localCandidateId
+        await a.close()
+        await b.close()
+
+    run(main())
+
+
+def ice_ufrag(sdp: str) -> str:
+    return next(line for line in sdp.splitlines() if line.startswith("a=ice-ufrag:"))
 
 
 def test_close_is_seen_by_the_other_side(counters_back):

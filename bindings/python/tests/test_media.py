@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
+from typing import Any, Optional
 
 import pytest
 
@@ -203,6 +205,79 @@ def test_rtp_mode_records_a_file(tmp_path, counters_back):
         await a.close()
         await b.close()
         track.stop()
+
+    run(main())
+
+
+async def feed(tracks: list[tuple[LocalTrack, Optional[str], bytes]]) -> None:
+    """Writes frame i + tag to every (track, rid, tag), i = 0, 1, ...: until cancelled."""
+    for i in itertools.count():
+        for track, rid, tag in tracks:
+            track.write_sample(vp8_frame(i, 1200) + tag, 1 / 30, rid)
+        await asyncio.sleep(0.01)
+
+
+async def tags(remote: Any, count: int) -> list[bytes]:
+    """The tags (last byte) of the next `count` frames of a remote track."""
+    return [(await asyncio.wait_for(remote.recv(), TIMEOUT)).data[-1:] for _ in range(count)]
+
+
+def test_simulcast_layers_arrive_as_three_tracks_each_with_its_own_frames(counters_back):
+    async def main():
+        a, b = RTCPeerConnection(loopback_config()), RTCPeerConnection(loopback_config())
+        rids = ["q", "h", "f"]
+        track = LocalTrack("vp8", rids=rids)
+        a.addTransceiver(track, direction="sendonly", sendEncodings=[{"rid": rid} for rid in rids])
+        remotes: list[Any] = []
+        b.on("track", remotes.append)
+        await connected(a, b)
+        # Each layer's frames end with its rid: swapped layers show.
+        feeding = asyncio.ensure_future(feed([(track, rid, rid.encode()) for rid in rids]))
+        await wait_for(lambda: len(remotes) == 3)
+        assert sorted(remote.rid for remote in remotes) == sorted(rids)
+        assert len(b.getTransceivers()) == 1  # one transceiver, three layers
+        for remote in remotes:
+            assert await tags(remote, 10) == [remote.rid.encode()] * 10, remote.rid
+        feeding.cancel()
+        await a.close()
+        await b.close()
+        track.stop()
+
+    run(main())
+
+
+def test_replace_track_switches_the_media_and_remove_track_ends_the_remote_track(counters_back):
+    async def main():
+        a, b = RTCPeerConnection(loopback_config()), RTCPeerConnection(loopback_config())
+        first, second = LocalTrack("vp8"), LocalTrack("vp8")
+        sender = a.addTrack(first)
+        remote_future = event_future(b, "track")
+        await connected(a, b)
+        # Both tracks are fed all along; only the one the sender holds reaches b.
+        feeding = asyncio.ensure_future(feed([(first, None, b"1"), (second, None, b"2")]))
+        remote = await asyncio.wait_for(remote_future, TIMEOUT)
+        assert b"1" in await tags(remote, 5)
+        await sender.replaceTrack(second)
+        assert sender.track is second
+        recent: list[bytes] = []
+        for _ in range(300):  # ten frames in a row of the second track: switched
+            recent = (recent + await tags(remote, 1))[-10:]
+            if recent == [b"2"] * 10:
+                break
+        assert recent == [b"2"] * 10, recent
+        needed = event_future(a, "negotiationneeded")
+        a.removeTrack(sender)
+        assert sender.track is None
+        await asyncio.wait_for(needed, TIMEOUT)
+        ended = event_future(remote, "ended")
+        await connect(a, b)
+        await asyncio.wait_for(ended, TIMEOUT)
+        assert remote.readyState == "ended"
+        feeding.cancel()
+        await a.close()
+        await b.close()
+        first.stop()
+        second.stop()
 
     run(main())
 

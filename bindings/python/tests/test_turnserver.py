@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from conftest import TIMEOUT, connect, event_future, run, wait_for
+from conftest import TIMEOUT, connect, event_future, run, selected_pair, wait_for
 from omnirtc import (
     InvalidConfigError,
     InvalidHandleError,
@@ -51,8 +51,8 @@ async def relayed_echo(config: RTCConfiguration) -> None:
     message = event_future(theirs, "message")
     channel.send("through the relay")
     assert await asyncio.wait_for(message, TIMEOUT) == "through the relay"
+    pair = await selected_pair(a)
     stats = await a.getStats()
-    pair = next(s for s in stats.values() if s.type == "candidate-pair" and s.nominated and s.state == "succeeded")
     assert stats[pair.localCandidateId].candidateType == "relay"
     assert stats[pair.remoteCandidateId].candidateType == "relay"
     await a.close()

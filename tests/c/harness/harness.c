@@ -274,6 +274,97 @@ static long json_number(const char *json, const char *key) {
 	return strtol(at + strlen(pattern), NULL, 10);
 }
 
+/* The end of the JSON object that starts at `at` (strings may hold braces). */
+static const char *object_end(const char *at) {
+	int depth = 0, in_string = 0;
+	for (; *at != '\0'; at++) {
+		if (in_string) {
+			if (*at == '\\' && at[1] != '\0')
+				at++;
+			else if (*at == '"')
+				in_string = 0;
+		} else if (*at == '"') {
+			in_string = 1;
+		} else if (*at == '{') {
+			depth++;
+		} else if (*at == '}' && --depth == 0) {
+			return at;
+		}
+	}
+	return NULL;
+}
+
+/* The stats entry (an object of the report's top-level map) holding every
+ * one of `fields` (each a `"key":value` text), or NULL; *end gets its end. */
+static const char *stats_entry(const char *json, const char *const *fields, size_t nfields, const char **end) {
+	for (const char *at = strchr(json + 1, '{'); at != NULL; at = strchr(*end, '{')) {
+		*end = object_end(at);
+		CHECK(*end != NULL);
+		size_t found = 0;
+		for (; found < nfields; found++) {
+			const char *f = strstr(at, fields[found]);
+			if (f == NULL || f > *end)
+				break;
+		}
+		if (found == nfields)
+			return at;
+	}
+	return NULL;
+}
+
+/* Copies the string value of "key" in [at, end) into out. */
+static int string_field(const char *at, const char *end, const char *key, char *out, size_t size) {
+	char pattern[64];
+	snprintf(pattern, sizeof pattern, "\"%s\":\"", key);
+	const char *f = strstr(at, pattern);
+	if (f == NULL || f > end)
+		return 0;
+	f += strlen(pattern);
+	const char *q = strchr(f, '"');
+	if (q == NULL || (size_t)(q - f) >= size)
+		return 0;
+	memcpy(out, f, q - f);
+	out[q - f] = '\0';
+	return 1;
+}
+
+static int find_selected_pair(const char *json, selected_pair_t *out) {
+	const char *end = NULL;
+	const char *pair_fields[] = {"\"type\":\"candidate-pair\"", "\"nominated\":true", "\"state\":\"succeeded\""};
+	const char *pair = stats_entry(json, pair_fields, 3, &end);
+	if (pair == NULL || !string_field(pair, end, "localCandidateId", out->local_id, sizeof out->local_id))
+		return 0;
+	char id_field[96];
+	snprintf(id_field, sizeof id_field, "\"id\":\"%s\"", out->local_id);
+	const char *candidate_fields[] = {"\"type\":\"local-candidate\"", id_field};
+	const char *candidate = stats_entry(json, candidate_fields, 2, &end);
+	if (candidate == NULL)
+		return 0;
+	const char *port = strstr(candidate, "\"port\":");
+	if (port == NULL || port > end)
+		return 0;
+	out->local_port = strtol(port + strlen("\"port\":"), NULL, 10);
+	return 1;
+}
+
+selected_pair_t selected_pair(peer_t *p, int timeout_ms) {
+	selected_pair_t pair = {0};
+	char *json = NULL;
+	for (int waited = 0;; waited += 50) {
+		OK(omnirtc_peer_get_stats(p->id, &json));
+		int found = find_selected_pair(json, &pair);
+		if (found || waited >= timeout_ms) {
+			if (!found)
+				fprintf(stderr, "%s: no selected candidate pair in %.3000s\n", p->name, json);
+			omnirtc_free(json);
+			CHECK(found);
+			return pair;
+		}
+		omnirtc_free(json);
+		sleep_ms(50);
+	}
+}
+
 counters_t read_counters(void) {
 	char *json = NULL;
 	OK(omnirtc_debug_counters(&json));

@@ -115,6 +115,16 @@ counters_t read_counters(void);
  * within slack); aborts and prints both otherwise. */
 void wait_counters_back(counters_t base, long goroutine_slack, int timeout_ms);
 
+/* The pair ICE selected (nominated and succeeded), from p's stats. Its
+ * local candidate's id tells a new path from the old one after an ICE
+ * restart (a restart gathers new candidates); its port shows a UDP mux. */
+typedef struct {
+	char local_id[64];
+	long local_port;
+} selected_pair_t;
+/* Waits up to timeout_ms for a selected pair; aborts without one. */
+selected_pair_t selected_pair(peer_t *p, int timeout_ms);
+
 void sleep_ms(int ms);
 /* CLOCK_REALTIME timeout_ms from now, for pthread_cond_timedwait. */
 struct timespec deadline(int timeout_ms);

@@ -41,11 +41,19 @@ final class NegotiationTests: XCTestCase {
             pc.currentLocalDescription?.sdp.split(whereSeparator: \.isNewline).first { $0.hasPrefix("a=ice-ufrag:") }
         }
         let before = ufrag(a)
+        let pairsBefore = [try await selectedPair(a).pair, try await selectedPair(b).pair]
         try await a.restartIce()
         try await negotiateGathered(a, b, iceRestart: true)
         XCTAssertNotEqual(ufrag(a), before)
         try await ping(local, remote, "after restart")
         try await ping(remote, local, "and back")
+        // New candidates on both sides carry the data now: a restart that
+        // renewed only the credentials would keep the old pair.
+        let pairsAfter = [try await selectedPair(a).pair, try await selectedPair(b).pair]
+        for (old, new) in zip(pairsBefore, pairsAfter) {
+            XCTAssertNotNil(new["localCandidateId"]?.string)
+            XCTAssertNotEqual(new["localCandidateId"], old["localCandidateId"])
+        }
         try await a.close()
         try await b.close()
     }

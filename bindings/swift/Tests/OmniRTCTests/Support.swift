@@ -77,6 +77,26 @@ func receive(_ count: Int, from channel: DataChannel, seconds: Double = 30) asyn
     }
 }
 
+/// The selected candidate pair of `pc` (nominated and succeeded) and the
+/// stats report it is in; waits up to `seconds` for ICE to select one.
+func selectedPair(_ pc: PeerConnection, seconds: Double = 10) async throws -> (
+    pair: [String: JSONValue], report: StatsReport
+) {
+    let deadline = Date().addingTimeInterval(seconds)
+    while true {
+        let report = try await pc.stats()
+        let selected = report.stats(ofType: "candidate-pair").first {
+            $0["nominated"] == .bool(true) && $0["state"] == .string("succeeded")
+        }
+        if let selected { return (selected, report) }
+        guard Date() < deadline else {
+            XCTFail("no selected candidate pair in \(report.entries)")
+            throw Timeout(seconds: seconds)
+        }
+        try await Task.sleep(nanoseconds: 50_000_000)
+    }
+}
+
 /// Polls until `condition` holds or `seconds` pass; returns whether it held.
 func eventually(_ seconds: Double = 10, _ condition: () throws -> Bool) async rethrows -> Bool {
     let deadline = Date().addingTimeInterval(seconds)

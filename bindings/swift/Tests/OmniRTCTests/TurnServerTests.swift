@@ -24,12 +24,8 @@ final class TurnServerTests: XCTestCase {
 
     /// The candidate types of a peer's selected pair (nominated and succeeded),
     /// and its local candidate's relayProtocol.
-    func selectedPair(_ pc: PeerConnection) async throws -> (local: String?, remote: String?, relayProtocol: String?) {
-        let report = try await pc.stats()
-        let pair = try XCTUnwrap(
-            report.stats(ofType: "candidate-pair").first {
-                $0["nominated"] == .bool(true) && $0["state"] == .string("succeeded")
-            }, "no selected pair in \(report.entries)")
+    func selectedTypes(_ pc: PeerConnection) async throws -> (local: String?, remote: String?, relayProtocol: String?) {
+        let (pair, report) = try await selectedPair(pc)
         func type(_ key: String) -> String? {
             pair[key]?.string.flatMap { report.entries[$0]?["candidateType"]?.string }
         }
@@ -50,7 +46,7 @@ final class TurnServerTests: XCTestCase {
         let back = try await receive(1, from: local)
         XCTAssertEqual(back, [.text("back through the relay")])
         for pc in [a, b] {
-            let pair = try await selectedPair(pc)
+            let pair = try await selectedTypes(pc)
             XCTAssertEqual(pair.local, "relay")
             XCTAssertEqual(pair.remote, "relay")
             if let relayProtocol { XCTAssertEqual(pair.relayProtocol, relayProtocol) }
