@@ -9,11 +9,19 @@ const path = require('node:path');
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 
-test('the packed tarball installs in an empty directory and works', () => {
-  const tarball = execFileSync(path.join(ROOT, 'scripts', 'npm-pack.sh'), { cwd: ROOT, encoding: 'utf8' })
-    .trim().split('\n').pop();
+const tarball = execFileSync(path.join(ROOT, 'scripts', 'npm-pack.sh'), { cwd: ROOT, encoding: 'utf8' })
+  .trim().split('\n').pop();
+
+/** An empty app directory with the given package.json fields. */
+function app(fields = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'omnirtc-npm-'));
-  fs.writeFileSync(path.join(dir, 'package.json'), '{"name":"app","version":"1.0.0"}');
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', ...fields }));
+  test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+test('the packed tarball installs in an empty directory and works', () => {
+  const dir = app();
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', path.join(ROOT, tarball)], { cwd: dir });
   const env = { PATH: path.dirname(process.execPath) }; // node only: no go, no cc, no LD_LIBRARY_PATH
   const version = execFileSync(process.execPath, ['-e', "console.log(require('omnirtc').libraryVersion())"],
@@ -23,3 +31,13 @@ test('the packed tarball installs in an empty directory and works', () => {
     { cwd: dir, env: { ...env, NODE_PATH: path.join(dir, 'node_modules') }, encoding: 'utf8', timeout: 30000 });
   assert.match(out, /alice got: echo: hello bob/);
 });
+
+// The tarball holds an x86_64 glibc build: npm must pass it over elsewhere
+// (as it does for an optional dependency) rather than install it to fail at require.
+for (const [flag, installed] of [['--cpu=arm64', false], ['--libc=musl', false], ['--cpu=x64', true]]) {
+  test(`npm ${installed ? 'installs' : 'skips'} the package as an optional dependency with ${flag}`, () => {
+    const dir = app({ optionalDependencies: { omnirtc: `file:${path.join(ROOT, tarball)}` } });
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', flag], { cwd: dir });
+    assert.equal(fs.existsSync(path.join(dir, 'node_modules', 'omnirtc', 'package.json')), installed);
+  });
+}
