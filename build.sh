@@ -5,12 +5,13 @@
 #   ./build.sh test      every test suite (Go, C, Python, Node, Swift, interop)
 #   ./build.sh bench     benchmarks (results go to BENCHMARKS.md by hand)
 #   ./build.sh lib       libomnirtc.so, omnirtc.h and omnirtc.pc into build/
-#   ./build.sh dist      into dist/: the manylinux wheel, the npm tarball, the C archive
-#   ./build.sh wheel     the Python wheel          ./build.sh npm   the npm tarball
+#   ./build.sh dist      into dist/: the manylinux wheel, the npm packages, the C archive
+#   ./build.sh wheel     the Python wheel          ./build.sh npm   the npm packages
 #   ./build.sh xcframework   Apple platforms (macOS with Xcode only)
 #   ./build.sh soak      the long reliability soak
 #
-# On a fresh machine it installs what it needs (apt packages, Go modules).
+# On a fresh machine it installs what it needs (apt packages, Go modules, zig
+# from PyPI for the glibc 2.17 link).
 set -euo pipefail
 shopt -s nullglob
 cd "$(dirname "$0")"
@@ -35,7 +36,7 @@ apt_need() {
 
 deps() {
 	command -v go >/dev/null || { echo "Go is required (https://go.dev/dl)"; exit 1; }
-	apt_need gcc libc6-dev pkg-config iproute2 util-linux
+	apt_need gcc libc6-dev pkg-config iproute2 util-linux python3-venv cmake
 	say "fetching Go modules"
 	go mod download
 }
@@ -53,7 +54,6 @@ go_build() {
 
 lib() {
 	deps
-	apt_need python3-venv
 	say "building libomnirtc.so (glibc 2.17)"
 	mkdir -p "$BUILD/lib/pkgconfig" "$BUILD/include"
 	go_build c-shared "$BUILD/lib/libomnirtc.so.0" \
@@ -65,7 +65,7 @@ lib() {
 	scripts/notices.sh "$BUILD/lib/libomnirtc.so.0" >"$BUILD/THIRD_PARTY_NOTICES"
 }
 
-# dist puts what we publish into dist/: the wheel, the npm tarball and the C
+# dist puts what we publish into dist/: the wheel, the npm packages and the C
 # archive (which adds the static library), all from the library lib built.
 dist() {
 	lib
@@ -174,5 +174,5 @@ case "${1:-}" in
 	wheel) lib; with_lib scripts/wheel.sh ;;
 	npm) lib; with_lib scripts/npm-pack.sh ;;
 	xcframework) scripts/xcframework.sh ;;
-	*) sed -n '2,13p' "$0"; exit 2 ;;
+	*) sed -n '2,14p' "$0"; exit 2 ;;
 esac

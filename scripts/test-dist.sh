@@ -2,7 +2,7 @@
 # What `./build.sh dist` ships, checked as a user gets it: the library's glibc
 # floor and exports, THIRD_PARTY_NOTICES against the modules compiled in and
 # inside every artefact, and the C archive unpacked into a temporary prefix
-# and used through pkg-config and CMake. (The wheel and the npm tarball are
+# and used through pkg-config and CMake. (The wheel and the npm packages are
 # installed and tested by the Python and Node suites.)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +25,7 @@ check() { # NAME CMD...: CMD's output is shown when it fails
 version=$(scripts/version.sh)
 archive=dist/omnirtc-$version-linux-$(uname -m).tar.gz
 wheel=$(ls dist/omnirtc-"$version"-py3-none-manylinux_2_17_"$(uname -m)".whl)
-tarball=dist/omnirtc-$version.tgz
+tarballs=(dist/omnirtc-"$version".tgz dist/omnirtc-linux-*-"$version".tgz)
 tar -C "$tmp" -xzf "$archive"
 prefix=$tmp/omnirtc-$version-linux-$(uname -m)
 
@@ -65,16 +65,17 @@ notices_list_the_modules() {
 check "THIRD_PARTY_NOTICES lists exactly the modules compiled in, each with its licence" notices_list_the_modules
 
 same_licences_everywhere() {
-	mkdir -p "$tmp/wheel" "$tmp/npm"
+	mkdir -p "$tmp/wheel" "$tmp/npm" "$tmp/npm-platform"
 	python3 -m zipfile -e "$wheel" "$tmp/wheel"
-	tar -C "$tmp/npm" -xzf "$tarball"
+	tar -C "$tmp/npm" -xzf "${tarballs[0]}"
+	tar -C "$tmp/npm-platform" -xzf "${tarballs[1]}"
 	local dir
-	for dir in "$prefix" "$tmp/wheel/omnirtc-$version.dist-info/licenses" "$tmp/npm/package"; do
+	for dir in "$prefix" "$tmp/wheel/omnirtc-$version.dist-info/licenses" "$tmp/npm/package" "$tmp/npm-platform/package"; do
 		cmp LICENSE "$dir/LICENSE" && cmp "$prefix/THIRD_PARTY_NOTICES" "$dir/THIRD_PARTY_NOTICES" || return 1
 	done
-	cmp "$prefix/lib/libomnirtc.so.0" "$tmp/wheel/omnirtc/libomnirtc.so" && cmp "$prefix/lib/libomnirtc.so.0" "$tmp/npm/package/native/libomnirtc.so.0"
+	cmp "$prefix/lib/libomnirtc.so.0" "$tmp/wheel/omnirtc/libomnirtc.so" && cmp "$prefix/lib/libomnirtc.so.0" "$tmp/npm-platform/package/libomnirtc.so.0"
 }
-check "LICENSE, THIRD_PARTY_NOTICES and the same library in the archive, the wheel and the npm tarball" same_licences_everywhere
+check "LICENSE, THIRD_PARTY_NOTICES and the same library in the archive, the wheel and the npm packages" same_licences_everywhere
 
 # run_example BINARY: the example connects two peers (in a private network
 # namespace), with no library path but what the build put into the binary.

@@ -1,16 +1,17 @@
 'use strict';
-// `./build.sh npm` makes a tarball that installs and runs with no Go and no compiler.
+// `./build.sh npm` packs omnirtc and its platform package @omnirtc/<platform>;
+// installed from the tarballs, they work with no Go and no compiler.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { execFileSync } = require('node:child_process');
+const { execFileSync, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
 const ROOT = path.join(__dirname, '..', '..', '..');
-
-const tarball = execFileSync(path.join(ROOT, 'scripts', 'npm-pack.sh'), { cwd: ROOT, encoding: 'utf8' })
-  .trim().split('\n').pop();
+const [platformTarball, mainTarball] = execFileSync(path.join(ROOT, 'scripts', 'npm-pack.sh'), { cwd: ROOT, encoding: 'utf8' })
+  .trim().split('\n').slice(-2).map((file) => path.join(ROOT, file));
+const env = { PATH: path.dirname(process.execPath) }; // node only: no go, no cc, no LD_LIBRARY_PATH
 
 /** An empty app directory with the given package.json fields. */
 function app(fields = {}) {
@@ -20,24 +21,39 @@ function app(fields = {}) {
   return dir;
 }
 
-test('the packed tarball installs in an empty directory and works', () => {
+const install = (dir, ...args) => execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', ...args], { cwd: dir });
+
+test('omnirtc and its platform package install from the tarballs and work, CommonJS and ESM', () => {
   const dir = app();
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', path.join(ROOT, tarball)], { cwd: dir });
-  const env = { PATH: path.dirname(process.execPath) }; // node only: no go, no cc, no LD_LIBRARY_PATH
+  install(dir, platformTarball, mainTarball);
   const version = execFileSync(process.execPath, ['-e', "console.log(require('omnirtc').libraryVersion())"],
     { cwd: dir, env, encoding: 'utf8' });
   assert.equal(version.trim(), '0.1.0');
+  const esm = execFileSync(process.execPath, ['--input-type=module', '-e',
+    "import { libraryVersion, debugCounters } from 'omnirtc'; console.log(libraryVersion(), debugCounters().handles.peer)"],
+  { cwd: dir, env, encoding: 'utf8' });
+  assert.equal(esm.trim(), '0.1.0 0');
   const out = execFileSync(process.execPath, [path.join(ROOT, 'examples', 'node', 'datachannel.js')],
     { cwd: dir, env: { ...env, NODE_PATH: path.join(dir, 'node_modules') }, encoding: 'utf8', timeout: 30000 });
   assert.match(out, /alice got: echo: hello bob/);
 });
 
-// The tarball holds an x86_64 glibc build: npm must pass it over elsewhere
-// (as it does for an optional dependency) rather than install it to fail at require.
+test('without its platform package, omnirtc says which package is missing', () => {
+  const dir = app();
+  install(dir, mainTarball); // the optional dependency is not in any registry here: npm skips it
+  assert.equal(fs.existsSync(path.join(dir, 'node_modules', '@omnirtc')), false);
+  const run = spawnSync(process.execPath, ['-e', "require('omnirtc')"], { cwd: dir, env, encoding: 'utf8' });
+  assert.notEqual(run.status, 0);
+  assert.match(run.stderr, /the package @omnirtc\/linux-x64-gnu, which is not installed/);
+  assert.match(run.stderr, /npm install @omnirtc\/linux-x64-gnu/);
+});
+
+// The platform package holds an x86_64 glibc build: npm passes it over
+// elsewhere, as an optional dependency, rather than install it to fail at require.
 for (const [flag, installed] of [['--cpu=arm64', false], ['--libc=musl', false], ['--cpu=x64', true]]) {
-  test(`npm ${installed ? 'installs' : 'skips'} the package as an optional dependency with ${flag}`, () => {
-    const dir = app({ optionalDependencies: { omnirtc: `file:${path.join(ROOT, tarball)}` } });
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', flag], { cwd: dir });
-    assert.equal(fs.existsSync(path.join(dir, 'node_modules', 'omnirtc', 'package.json')), installed);
+  test(`npm ${installed ? 'installs' : 'skips'} the platform package as an optional dependency with ${flag}`, () => {
+    const dir = app({ optionalDependencies: { '@omnirtc/linux-x64-gnu': `file:${platformTarball}` } });
+    install(dir, flag);
+    assert.equal(fs.existsSync(path.join(dir, 'node_modules', '@omnirtc', 'linux-x64-gnu', 'omnirtc.node')), installed);
   });
 }
