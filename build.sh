@@ -41,13 +41,11 @@ deps() {
 	go mod download
 }
 
-# The library is linked against glibc 2.17 by zig's C compiler (scripts/zig-cc.sh).
-# zig links with --gc-sections, so the imports of C wrappers that no Go code
-# calls are not there (res_search and getnameinfo of net's cgo resolver, the
-# setuid family of runtime/cgo, clearenv): GNU ld with -Wl,--gc-sections drops
-# the same ones.
-
-# go_build MODE OUT [LDFLAGS] builds ./capi with zig for glibc 2.17.
+# go_build MODE OUT [LDFLAGS] builds ./capi linked against glibc 2.17 by zig's
+# C compiler (scripts/zig-cc.sh). zig links with --gc-sections, so the imports
+# of C wrappers that no Go code calls are not there (res_search and getnameinfo
+# of net's cgo resolver, the setuid family of runtime/cgo, clearenv): GNU ld
+# with -Wl,--gc-sections drops the same ones.
 go_build() {
 	CGO_ENABLED=1 CC="$(scripts/zig-cc.sh)" go build -buildmode="$1" -trimpath -ldflags "-s -w ${3:-}" -o "$2" ./capi
 }
