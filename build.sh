@@ -5,11 +5,13 @@
 #   ./build.sh test      every test suite (Go, C, Python, Node, Swift, interop)
 #   ./build.sh bench     benchmarks (results go to BENCHMARKS.md by hand)
 #   ./build.sh lib       libomnirtc.so, omnirtc.h and omnirtc.pc into build/
-#   ./build.sh wheel     the Python wheel          ./build.sh npm   the npm tarball
+#   ./build.sh dist      into dist/: the manylinux wheel, the npm packages, the C archive
+#   ./build.sh wheel     the Python wheel          ./build.sh npm   the npm packages
 #   ./build.sh xcframework   Apple platforms (macOS with Xcode only)
 #   ./build.sh soak      the long reliability soak
 #
-# On a fresh machine it installs what it needs (apt packages, Go modules).
+# On a fresh machine it installs what it needs (apt packages, Go modules, zig
+# from PyPI for the glibc 2.17 link).
 set -euo pipefail
 shopt -s nullglob
 cd "$(dirname "$0")"
@@ -34,25 +36,47 @@ apt_need() {
 
 deps() {
 	command -v go >/dev/null || { echo "Go is required (https://go.dev/dl)"; exit 1; }
-	apt_need gcc libc6-dev pkg-config iproute2 util-linux
+	apt_need gcc libc6-dev pkg-config iproute2 util-linux python3-venv cmake
 	say "fetching Go modules"
 	go mod download
 }
 
+# go_build MODE OUT [LDFLAGS] builds ./capi linked against glibc 2.17 by zig's
+# C compiler (scripts/zig-cc.sh). zig links with --gc-sections, so the imports
+# of C wrappers that no Go code calls are not there (res_search and getnameinfo
+# of net's cgo resolver, the setuid family of runtime/cgo, clearenv): GNU ld
+# with -Wl,--gc-sections drops the same ones.
+go_build() {
+	CGO_ENABLED=1 CC="$(scripts/zig-cc.sh)" go build -buildmode="$1" -trimpath -ldflags "-s -w ${3:-}" -o "$2" ./capi
+}
+
 lib() {
 	deps
-	say "building libomnirtc.so"
+	say "building libomnirtc.so (glibc 2.17)"
 	mkdir -p "$BUILD/lib/pkgconfig" "$BUILD/include"
-	CGO_ENABLED=1 go build -buildmode=c-shared -trimpath \
-		-ldflags "-s -w -extldflags '-Wl,-soname,libomnirtc.so.0 -Wl,--version-script=$ROOT/capi/exports.map'" \
-		-o "$BUILD/lib/libomnirtc.so.0" ./capi
+	go_build c-shared "$BUILD/lib/libomnirtc.so.0" \
+		"-extldflags '-Wl,-soname,libomnirtc.so.0 -Wl,--version-script=$ROOT/capi/exports.map'"
 	rm -f "$BUILD"/lib/*.h
 	ln -sf libomnirtc.so.0 "$BUILD/lib/libomnirtc.so"
 	cp include/omnirtc.h "$BUILD/include/"
 	sed -e "s|@PREFIX@|$BUILD|" -e "s|@VERSION@|$(version)|" capi/omnirtc.pc.in >"$BUILD/lib/pkgconfig/omnirtc.pc"
+	scripts/notices.sh "$BUILD/lib/libomnirtc.so.0" >"$BUILD/THIRD_PARTY_NOTICES"
 }
 
-version() { sed -n 's/^#define OMNIRTC_VERSION "\(.*\)"/\1/p' include/omnirtc.h; }
+# dist puts what we publish into dist/: the wheel, the npm packages and the C
+# archive (which adds the static library), all from the library lib built.
+dist() {
+	lib
+	say "building libomnirtc.a"
+	go_build c-archive "$BUILD/lib/libomnirtc.a"
+	rm -f "$BUILD"/lib/*.h
+	rm -rf dist
+	with_lib scripts/wheel.sh
+	with_lib scripts/npm-pack.sh
+	scripts/c-archive.sh
+}
+
+version() { scripts/version.sh; }
 
 # with_lib CMD... runs CMD with the freshly built library on every search path.
 with_lib() {
@@ -130,7 +154,7 @@ test_all() {
 	rm -rf "$LOGS"
 	test_go
 	test_c
-	for suite in examples python node swift interop nat media reliability; do
+	for suite in examples dist python node swift interop nat media reliability; do
 		run_suite "$suite"
 	done
 	total
@@ -147,8 +171,9 @@ case "${1:-}" in
 	test-*) lib; run_suite "${1#test-}"; [ ${#FAILED_SUITES[@]} -eq 0 ] ;;
 	bench) lib; with_lib scripts/bench.sh "${@:2}" ;;
 	soak) lib; with_lib scripts/soak.sh "${@:2}" ;;
+	dist) dist ;;
 	wheel) lib; with_lib scripts/wheel.sh ;;
 	npm) lib; with_lib scripts/npm-pack.sh ;;
 	xcframework) scripts/xcframework.sh ;;
-	*) sed -n '2,12p' "$0"; exit 2 ;;
+	*) sed -n '2,14p' "$0"; exit 2 ;;
 esac

@@ -5,7 +5,9 @@
 # open, which keep Node alive by design, so the runner forces exit.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-(cd bindings/node && { [ -d node_modules/werift ] && [ -d node_modules/node-datachannel ] || npm install --no-audit --no-fund --loglevel=error; })
+for m in werift node-datachannel typescript @types/node; do # dev dependencies, once
+	[ -d bindings/node/node_modules/$m ] || { (cd bindings/node && npm install --no-audit --no-fund --loglevel=error); break; }
+done
 scripts/build-node-addon.sh
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# Builds the Python wheel with libomnirtc.so inside: build/dist/omnirtc-*.whl.
+# Builds the Python wheel with libomnirtc.so (glibc 2.17) under platlib, the
+# licences in its dist-info: dist/omnirtc-<version>-py3-none-manylinux_2_17_<arch>.whl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 lib=${OMNIRTC_LIBRARY:-build/lib/libomnirtc.so}
 venv=build/venv-wheel
-[ -x "$venv/bin/python" ] && "$venv/bin/python" -c "import build, wheel" 2>/dev/null || {
+# setuptools 77 for the licence files (PEP 639); auditwheel for the tests.
+[ -x "$venv/bin/auditwheel" ] && "$venv/bin/python" -c "import build, wheel, setuptools as s; assert int(s.__version__.split('.')[0]) >= 77" 2>/dev/null || {
 	python3 -m venv "$venv"
-	"$venv/bin/pip" install -q --disable-pip-version-check build wheel setuptools
+	"$venv/bin/pip" install -q --disable-pip-version-check -U build wheel 'setuptools>=77' auditwheel==6.8.2
 }
 src=build/wheel-src
-rm -rf "$src" build/dist/omnirtc-*.whl
-mkdir -p "$src" build/dist
-cp -r bindings/python/omnirtc bindings/python/pyproject.toml bindings/python/setup.py bindings/python/README.md "$src/"
+rm -rf "$src" dist/omnirtc-*.whl
+mkdir -p "$src" dist
+cp -r bindings/python/omnirtc bindings/python/pyproject.toml bindings/python/setup.py bindings/python/README.md \
+	LICENSE build/THIRD_PARTY_NOTICES "$src/"
 cp -L "$lib" "$src/omnirtc/libomnirtc.so"
-"$venv/bin/python" -m build --wheel --no-isolation --outdir build/dist "$src" >/dev/null
-ls build/dist/omnirtc-*.whl
+"$venv/bin/python" -m build --wheel --no-isolation --outdir dist "$src" >/dev/null
+ls dist/omnirtc-*.whl

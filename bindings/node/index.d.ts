@@ -321,6 +321,7 @@ export class MediaWriter {
     sampleRate?: number; channels?: number });
   writeRtp(packet: Uint8Array): void;
   close(): void;
+}
 
 /** The configuration of a built-in TURN/STUN server (see omnirtc.h, omnirtc_turn_server_start). */
 export interface TurnServerConfig {

@@ -1,25 +1,22 @@
-"""The wheel bundles libomnirtc.so, so it is a platform wheel; the library does
-not use Python's ABI, so one wheel serves every Python 3 (py3-none-<platform>)."""
+"""The wheel bundles libomnirtc.so, so it is a platform wheel with the package
+under platlib; the library does not use Python's ABI, so one wheel serves
+every Python 3, and it is linked against glibc 2.17 (build.sh), so the tag is
+py3-none-manylinux_2_17_<arch>."""
 
-from setuptools import setup
+import platform
 
-try:
-    from wheel.bdist_wheel import bdist_wheel
-except ImportError:  # pragma: no cover - plain sdist builds
-    bdist_wheel = None
+from setuptools import Distribution, setup
+from setuptools.command.bdist_wheel import bdist_wheel
 
 
-if bdist_wheel is not None:
+class BinaryDistribution(Distribution):
+    def has_ext_modules(self) -> bool:  # installs into platlib
+        return True
 
-    class PlatformWheel(bdist_wheel):  # type: ignore[misc, valid-type]
-        def finalize_options(self) -> None:
-            super().finalize_options()
-            self.root_is_pure = False
 
-        def get_tag(self) -> tuple[str, str, str]:
-            _, _, platform = super().get_tag()
-            return "py3", "none", platform
+class PlatformWheel(bdist_wheel):
+    def get_tag(self) -> tuple[str, str, str]:
+        return "py3", "none", f"manylinux_2_17_{platform.machine()}"
 
-    setup(cmdclass={"bdist_wheel": PlatformWheel})
-else:
-    setup()
+
+setup(distclass=BinaryDistribution, cmdclass={"bdist_wheel": PlatformWheel})

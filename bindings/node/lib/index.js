@@ -10,6 +10,18 @@ const { MediaReader, MediaWriter } = require('./mediafile');
 const { EncodedTrack, RemoteTrack, RTCTrackEvent, RTCRtpSender, RTCRtpReceiver, RTCRtpTransceiver } = require('./media');
 const { TurnServer, TurnAllocationEvent } = require('./turnserver');
 
+/** The loaded libomnirtc's version. */
+function libraryVersion() {
+  return native.version();
+}
+
+/** Live handles, goroutines and sockets of the library, for leak checks. */
+function debugCounters() {
+  return JSON.parse(native.debugCounters());
+}
+
+// Shorthand properties only: Node finds an ESM importer's named exports by
+// reading this literal (cjs-module-lexer), and skips any other value.
 module.exports = {
   RTCPeerConnection,
   RTCDataChannel,
@@ -28,8 +40,6 @@ module.exports = {
   MediaWriter,
   TurnServer,
   TurnAllocationEvent,
-  /** The loaded libomnirtc's version. */
-  libraryVersion: () => native.version(),
-  /** Live handles, goroutines and sockets of the library, for leak checks. */
-  debugCounters: () => JSON.parse(native.debugCounters()),
+  libraryVersion,
+  debugCounters,
 };

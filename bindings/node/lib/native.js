@@ -1,19 +1,40 @@
 'use strict';
-// Loads the N-API addon: the packed copy in native/ (next to libomnirtc.so),
-// else the development build, else the path in OMNIRTC_NODE_ADDON.
+// Loads the N-API addon: the path in OMNIRTC_NODE_ADDON, else this machine's
+// platform package (installed as an optional dependency, with libomnirtc.so
+// next to the addon), else the development build.
 const path = require('node:path');
 const fs = require('node:fs');
 const os = require('node:os');
+const { platformPackage } = require('./platform');
+
+const wanted = platformPackage();
+
+/** The addon of the platform package, if it is installed. */
+function installed() {
+  try {
+    return require.resolve(wanted);
+  } catch {
+    return null;
+  }
+}
 
 const candidates = [
   process.env.OMNIRTC_NODE_ADDON,
-  path.join(__dirname, '..', 'native', 'omnirtc.node'),
+  installed(),
   path.join(__dirname, '..', 'build', 'omnirtc.node'),
 ].filter(Boolean);
 
 const found = candidates.find((file) => fs.existsSync(file));
 if (!found) {
-  throw new Error(`omnirtc: native addon not found (looked in ${candidates.join(', ')})`);
+  const builds = Object.keys(require('../package.json').optionalDependencies || {});
+  throw new Error(builds.includes(wanted)
+    ? `omnirtc: the native addon for this machine is in the package ${wanted}, which is not installed ` +
+      '(it is an optional dependency: was it omitted, or the lockfile made on another platform?); ' +
+      `install it with: npm install ${wanted}`
+    : `omnirtc: there is no build for this machine (${wanted}); builds exist for ` +
+      `${builds.join(', ') || 'no platform'}.` + (wanted.endsWith('-musl')
+      ? " musl (Alpine) is unsupported: Go's shared-library runtime crashes at load there (golang/go#13492)."
+      : ''));
 }
 const addon = require(found);
 // This binding calls into the library once per task, not once per message

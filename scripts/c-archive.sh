@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Packs the C SDK: dist/omnirtc-<version>-linux-<arch>.tar.gz with the header,
+# the shared and static libraries (glibc 2.17), a relocatable omnirtc.pc, a
+# CMake package (find_package(omnirtc): omnirtc::omnirtc, omnirtc::static) and
+# the licences. Unpack it anywhere: every path is relative to the archive.
+# Usage: scripts/c-archive.sh   (after ./build.sh lib and the c-archive build)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+version=$(scripts/version.sh)
+name=omnirtc-$version-linux-$(uname -m)
+stage=build/c-archive/$name
+rm -rf build/c-archive && mkdir -p "$stage/include" "$stage/lib/pkgconfig" "$stage/lib/cmake/omnirtc" dist
+cp include/omnirtc.h "$stage/include/"
+cp build/lib/libomnirtc.so.0 build/lib/libomnirtc.a "$stage/lib/"
+ln -s libomnirtc.so.0 "$stage/lib/libomnirtc.so"
+# ${pcfiledir} is lib/pkgconfig wherever the archive is unpacked.
+sed -e 's|@PREFIX@|${pcfiledir}/../..|' -e "s|@VERSION@|$version|" capi/omnirtc.pc.in >"$stage/lib/pkgconfig/omnirtc.pc"
+cp capi/cmake/omnirtcConfig.cmake "$stage/lib/cmake/omnirtc/"
+sed "s|@VERSION@|$version|" capi/cmake/omnirtcConfigVersion.cmake.in >"$stage/lib/cmake/omnirtc/omnirtcConfigVersion.cmake"
+cp LICENSE build/THIRD_PARTY_NOTICES "$stage/"
+tar -C build/c-archive --owner=0 --group=0 --numeric-owner --sort=name --mtime=@0 -cf - "$name" | gzip -n >"dist/$name.tar.gz"
+echo "dist/$name.tar.gz"
