@@ -70,9 +70,11 @@ func NewPeerConnection(cfg Configuration, logs *LogSink, handler Handler) (*Peer
 
 		return nil, wrap(ErrInvalidConfig, fmt.Errorf("configuration: %w", err))
 	}
-	p := &PeerConnection{pc: pion, engine: eng, channels: map[*DataChannel]struct{}{},
+	p := &PeerConnection{
+		pc: pion, engine: eng, channels: map[*DataChannel]struct{}{},
 		transceivers: map[*webrtc.RTPTransceiver]*Transceiver{}, done: make(chan struct{}),
-		lastSignaling: webrtc.SignalingStateStable}
+		lastSignaling: webrtc.SignalingStateStable,
+	}
 	p.events = newDispatcher(handler)
 	p.wireEvents()
 	p.watchBandwidth()
@@ -235,7 +237,7 @@ func (p *PeerConnection) SetLocalDescription(typ, text string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := parseSDPText(t, text, true); err != nil {
+	if _, err = parseSDPText(t, text, true); err != nil {
 		return err
 	}
 

@@ -103,8 +103,10 @@ func remoteInfo(t *webrtc.TrackRemote) RemoteInfo {
 		streams = append(streams, t.StreamID())
 	}
 
-	return RemoteInfo{ID: t.ID(), StreamIDs: streams, Kind: t.Kind().String(), RID: t.RID(), SSRC: uint32(t.SSRC()),
-		Codec: codecInfo(t.Codec())}
+	return RemoteInfo{
+		ID: t.ID(), StreamIDs: streams, Kind: t.Kind().String(), RID: t.RID(), SSRC: uint32(t.SSRC()),
+		Codec: codecInfo(t.Codec()),
+	}
 }
 
 func (p *PeerConnection) onTrack(t *webrtc.TrackRemote, receiver *webrtc.RTPReceiver) {
@@ -126,8 +128,10 @@ func (p *PeerConnection) onTrack(t *webrtc.TrackRemote, receiver *webrtc.RTPRece
 		info.Mid = r.transceiver.t.Mid()
 	}
 	text, _ := json.Marshal(info)
-	p.events.post(&Event{Type: EventTrack, RemoteTrack: r, Transceiver: r.transceiver, RID: t.RID(),
-		Message: string(text), delivered: func() { close(r.ready) }})
+	p.events.post(&Event{
+		Type: EventTrack, RemoteTrack: r, Transceiver: r.transceiver, RID: t.RID(),
+		Message: string(text), delivered: func() { close(r.ready) },
+	})
 	go r.run()
 	go r.readRTCP(receiver)
 }
@@ -278,8 +282,10 @@ func (r *RemoteTrack) popFrames(b *samplebuilder.SampleBuilder, e *Event) bool {
 		if av1 {
 			s.Data = withTemporalDelimiter(s.Data)
 		}
-		*e = Event{Type: EventTrackFrame, RemoteTrack: r, Data: s.Data, Timestamp: s.PacketTimestamp,
-			Keyframe: isKeyframe(r.t.Codec().MimeType, s.Data), Value: int64(s.PrevDroppedPackets)}
+		*e = Event{
+			Type: EventTrackFrame, RemoteTrack: r, Data: s.Data, Timestamp: s.PacketTimestamp,
+			Keyframe: isKeyframe(r.t.Codec().MimeType, s.Data), Value: int64(s.PrevDroppedPackets),
+		}
 		r.awaitKeyframe(e.Keyframe)
 		r.frames.Add(1)
 		if !r.pc.events.deliver(r.reader, e) {
@@ -359,7 +365,11 @@ func isKeyframe(mime string, frame []byte) bool {
 	case strings.ToLower(webrtc.MimeTypeH264):
 		return annexBHas(frame, func(h byte) bool { return h&0x1f == 5 })
 	case strings.ToLower(webrtc.MimeTypeH265):
-		return annexBHas(frame, func(h byte) bool { t := (h >> 1) & 0x3f; return t >= 16 && t <= 21 })
+		return annexBHas(frame, func(h byte) bool {
+			t := (h >> 1) & 0x3f
+
+			return t >= 16 && t <= 21
+		})
 	case strings.ToLower(webrtc.MimeTypeAV1):
 		return av1HasSequenceHeader(frame)
 	}
