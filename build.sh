@@ -2,7 +2,7 @@
 # OmniRTC's single entry point.
 #
 #   ./build.sh demo      build everything and run the C examples
-#   ./build.sh test      every test suite (Go, C, Python, Node, Swift, interop)
+#   ./build.sh test      every test suite (Go, C, Python, Node, Swift, interop, lint)
 #   ./build.sh bench     benchmarks (results go to BENCHMARKS.md by hand)
 #   ./build.sh lib       libomnirtc.so, omnirtc.h and omnirtc.pc into build/
 #   ./build.sh wheel     the Python wheel          ./build.sh npm   the npm tarball
