@@ -252,7 +252,7 @@ func (d *delivery) deliver(packet []byte) bool {
 		return r.pc.events.deliver(r.reader, d.e)
 	case receiveFrames:
 		if want := [2]int64{int64(r.maxLate.Load()), r.maxDelay.Load()}; d.builder == nil || want != d.built {
-			d.builder, d.built = r.newBuilder(uint16(want[0]), time.Duration(want[1])), want
+			d.builder, d.built = r.newBuilder(uint16(want[0]), time.Duration(want[1])), want //nolint:gosec // G115: maxLate holds a uint16 (RemoteTrackOptions.MaxLate)
 		}
 		p := &rtp.Packet{}
 		if p.Unmarshal(append([]byte(nil), packet...)) != nil {
@@ -263,7 +263,7 @@ func (d *delivery) deliver(packet []byte) bool {
 			if !r.popFrames(d.builder, d.e) {
 				return false
 			}
-			d.builder = r.newBuilder(uint16(d.built[0]), time.Duration(d.built[1]))
+			d.builder = r.newBuilder(uint16(d.built[0]), time.Duration(d.built[1])) //nolint:gosec // G115: maxLate holds a uint16 (RemoteTrackOptions.MaxLate)
 		}
 		d.lastSeq = p.SequenceNumber
 		d.builder.Push(p)
@@ -444,13 +444,18 @@ func av1HasSequenceHeader(b []byte) bool {
 		}
 		off := 1
 		if b[0]&0x04 != 0 {
-			off++
+			off++ // the extension byte
 		}
-		size, n := leb128(b[off:])
-		if n == 0 || off+n+int(size) > len(b) {
+		if off > len(b) {
 			return false
 		}
-		b = b[off+n+int(size):]
+		// size is the remote's: compared and used as a uint64, it cannot wrap as an int
+		size, n := leb128(b[off:])
+		rest := b[off+n:]
+		if n == 0 || size > uint64(len(rest)) {
+			return false
+		}
+		b = rest[size:]
 	}
 
 	return false
@@ -479,7 +484,7 @@ func (r *RemoteTrack) RequestKeyframe(fir bool) error {
 	ssrc := uint32(r.t.SSRC())
 	var pkt rtcp.Packet = &rtcp.PictureLossIndication{MediaSSRC: ssrc}
 	if fir {
-		seq := uint8(r.pc.firSeq.Add(1))
+		seq := uint8(r.pc.firSeq.Add(1)) //nolint:gosec // G115: the FIR sequence number wraps at 8 bits (RFC 5104 4.3.1)
 		pkt = &rtcp.FullIntraRequest{MediaSSRC: ssrc, FIR: []rtcp.FIREntry{{SSRC: ssrc, SequenceNumber: seq}}}
 	}
 
