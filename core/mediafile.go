@@ -174,7 +174,7 @@ func (r *MediaReader) openIVF(in io.Reader) error {
 			}
 			out := *pending
 			if pts > pendingPTS {
-				out.Duration = time.Duration(pts-pendingPTS) * tick
+				out.Duration = time.Duration(pts-pendingPTS) * tick //nolint:gosec // G115: the file's own timestamps; a gap past 2^63 ticks gives a wrong duration, no more
 			}
 			pending, pendingPTS = &frame, pts
 
