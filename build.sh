@@ -2,7 +2,7 @@
 # OmniRTC's single entry point.
 #
 #   ./build.sh demo      build everything and run the C examples
-#   ./build.sh test      every test suite (Go, C, Python, Node, Swift, interop)
+#   ./build.sh test      every test suite (Go, C, Python, Node, Swift, interop, lint)
 #   ./build.sh bench     benchmarks (results go to BENCHMARKS.md by hand)
 #   ./build.sh lib       libomnirtc.so, omnirtc.h and omnirtc.pc into build/
 #   ./build.sh dist      into dist/: the manylinux wheel, the npm packages, the C archive
@@ -154,7 +154,7 @@ test_all() {
 	rm -rf "$LOGS"
 	test_go
 	test_c
-	for suite in examples dist python node swift interop nat media reliability; do
+	for suite in pion-copies lint examples dist python node swift interop nat media reliability; do
 		run_suite "$suite"
 	done
 	total

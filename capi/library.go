@@ -1,3 +1,5 @@
+// Package main is libomnirtc's C ABI (include/omnirtc.h): the exported
+// functions, the handle tables and the callback trampolines over core.
 package main
 
 /*

@@ -48,6 +48,7 @@ func fail(err error) C.omnirtc_status_t {
 	for _, k := range kinds {
 		if errors.Is(err, k.kind) {
 			status = k.status
+
 			break
 		}
 	}
@@ -88,7 +89,7 @@ func goString(s *C.omnirtc_cchar_t, name string) (string, error) {
 		return "", fmt.Errorf("%w: %s", errNullArg, name)
 	}
 
-	return C.GoString((*C.char)(s)), nil
+	return C.GoString(s), nil
 }
 
 // optString copies a borrowed C string; NULL is "".
@@ -97,7 +98,7 @@ func optString(s *C.omnirtc_cchar_t) string {
 		return ""
 	}
 
-	return C.GoString((*C.char)(s))
+	return C.GoString(s)
 }
 
 // needOut checks an out-parameter before any work is done.

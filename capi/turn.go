@@ -70,8 +70,10 @@ func turnEventEmitter(cb C.omnirtc_turn_event_cb, ud C.uintptr_t, id *uint64, re
 
 	return func(e *core.TURNEvent) {
 		<-ready
-		strs := []*C.char{C.CString(e.Username), C.CString(e.Realm), C.CString(e.ClientAddress),
-			C.CString(e.RelayAddress), C.CString(e.Protocol)}
+		strs := []*C.char{
+			C.CString(e.Username), C.CString(e.Realm), C.CString(e.ClientAddress),
+			C.CString(e.RelayAddress), C.CString(e.Protocol),
+		}
 		C.ortc_bridge_turn_emit(cb, ud, C.int32_t(e.Type), C.uint64_t(*id), strs[0], strs[1], strs[2], strs[3], strs[4])
 		for _, s := range strs {
 			C.free(unsafe.Pointer(s))
@@ -98,8 +100,8 @@ func turnAuth(cb C.omnirtc_turn_auth_cb, ud C.uintptr_t) core.TURNAuthFunc {
 		}
 		// The host may have filled the buffer without a NUL: never read past it.
 		password := C.GoStringN(buf, turnPasswordCapacity)
-		if i := strings.IndexByte(password, 0); i >= 0 {
-			return password[:i], true
+		if before, _, found := strings.Cut(password, "\x00"); found {
+			return before, true
 		}
 
 		return "", false

@@ -19,8 +19,10 @@ type videoCodec struct {
 // The codecs OmniRTC offers: pion's defaults, with RTX optional.
 var (
 	audioCodecs = []webrtc.RTPCodecParameters{
-		{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2,
-			SDPFmtpLine: "minptime=10;useinbandfec=1"}, PayloadType: 111},
+		{RTPCodecCapability: webrtc.RTPCodecCapability{
+			MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2,
+			SDPFmtpLine: "minptime=10;useinbandfec=1",
+		}, PayloadType: 111},
 		{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeG722, ClockRate: 8000}, PayloadType: 9},
 		{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypePCMU, ClockRate: 8000}, PayloadType: 0},
 		{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypePCMA, ClockRate: 8000}, PayloadType: 8},
@@ -51,8 +53,10 @@ func registerCodecs(m *webrtc.MediaEngine, rtx bool) error {
 	}
 	for _, c := range videoCodecs {
 		codec := webrtc.RTPCodecParameters{
-			RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: c.mime, ClockRate: 90000, SDPFmtpLine: c.fmtp,
-				RTCPFeedback: videoFeedback},
+			RTPCodecCapability: webrtc.RTPCodecCapability{
+				MimeType: c.mime, ClockRate: 90000, SDPFmtpLine: c.fmtp,
+				RTCPFeedback: videoFeedback,
+			},
 			PayloadType: c.pt,
 		}
 		if err := m.RegisterCodec(codec, webrtc.RTPCodecTypeVideo); err != nil {
@@ -62,8 +66,10 @@ func registerCodecs(m *webrtc.MediaEngine, rtx bool) error {
 			continue
 		}
 		repair := webrtc.RTPCodecParameters{
-			RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeRTX, ClockRate: 90000,
-				SDPFmtpLine: fmt.Sprintf("apt=%d", c.pt)},
+			RTPCodecCapability: webrtc.RTPCodecCapability{
+				MimeType: webrtc.MimeTypeRTX, ClockRate: 90000,
+				SDPFmtpLine: fmt.Sprintf("apt=%d", c.pt),
+			},
 			PayloadType: c.rtx,
 		}
 		if err := m.RegisterCodec(repair, webrtc.RTPCodecTypeVideo); err != nil {
@@ -82,8 +88,10 @@ var sendableCodecs = map[string]webrtc.RTPCodecCapability{
 	"g722": {MimeType: webrtc.MimeTypeG722, ClockRate: 8000},
 	"vp8":  {MimeType: webrtc.MimeTypeVP8, ClockRate: 90000},
 	"vp9":  {MimeType: webrtc.MimeTypeVP9, ClockRate: 90000, SDPFmtpLine: "profile-id=0"},
-	"h264": {MimeType: webrtc.MimeTypeH264, ClockRate: 90000,
-		SDPFmtpLine: "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f"},
+	"h264": {
+		MimeType: webrtc.MimeTypeH264, ClockRate: 90000,
+		SDPFmtpLine: "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f",
+	},
 	"h265": {MimeType: webrtc.MimeTypeH265, ClockRate: 90000},
 	"av1":  {MimeType: webrtc.MimeTypeAV1, ClockRate: 90000},
 }

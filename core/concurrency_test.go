@@ -12,12 +12,12 @@ import (
 // Go level, where the race detector sees it: eight goroutines call everything
 // on one peer and one channel while two others close them.
 func TestConcurrentCallsWhileClosing(t *testing.T) {
-	for round := 0; round < 4; round++ {
+	for round := range 4 {
 		lp := openLivePair(t)
 		var stop atomic.Bool
 		var calls atomic.Int64
 		var wg sync.WaitGroup
-		for g := 0; g < 8; g++ {
+		for g := range 8 {
 			wg.Add(1)
 			go func(seed int64) {
 				defer wg.Done()
@@ -56,13 +56,11 @@ func TestConcurrentCallsWhileClosing(t *testing.T) {
 		}
 		time.Sleep(time.Duration(20+round*30) * time.Millisecond)
 		var closers sync.WaitGroup
-		for i := 0; i < 2; i++ {
-			closers.Add(1)
-			go func() {
-				defer closers.Done()
+		for range 2 {
+			closers.Go(func() {
 				checkKind(t, lp.ca.Close())
 				checkKind(t, lp.a.Close())
-			}()
+			})
 		}
 		closers.Wait()
 		time.Sleep(20 * time.Millisecond)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -252,10 +253,8 @@ func (s *ICEServer) validateURLs() error {
 // validateAddresses refuses interface names and IPs that could never match:
 // pion would take them and silently gather nothing, or fail later.
 func (s *EngineSettings) validateAddresses() error {
-	for _, name := range s.Interfaces {
-		if name == "" {
-			return errors.New(`key "omnirtc.interfaces": "" is not an interface name`)
-		}
+	if slices.Contains(s.Interfaces, "") {
+		return errors.New(`key "omnirtc.interfaces": "" is not an interface name`)
 	}
 	for i, ip := range s.IPs {
 		parsed := net.ParseIP(ip)
@@ -277,11 +276,5 @@ func (s *EngineSettings) validateAddresses() error {
 }
 
 func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-
-	return false
+	return slices.Contains(list, s)
 }

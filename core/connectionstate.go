@@ -20,10 +20,10 @@ func (p *PeerConnection) watchConnectionState() {
 	})
 	p.pc.OnConnectionStateChange(func(pion webrtc.PeerConnectionState) {
 		s := p.connectionState(pion)
-		if webrtc.PeerConnectionState(p.lastConnectionState.Swap(int32(s))) == s {
+		if webrtc.PeerConnectionState(p.lastConnectionState.Swap(int32(s))) == s { //nolint:gosec // G115: a pion state enum, 0..7
 			return // pion's own "failed", then its close
 		}
-		p.postState(EventConnectionState, int32(s)-1, s.String())
+		p.postState(EventConnectionState, int32(s)-1, s.String()) //nolint:gosec // G115: a pion state enum, 0..7
 	})
 }
 

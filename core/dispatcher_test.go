@@ -28,14 +28,12 @@ func TestDispatcherDeliversInOrderOneAtATime(t *testing.T) {
 		}
 	})
 	var wg sync.WaitGroup
-	for g := 0; g < 4; g++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; i < 100; i++ {
+	for range 4 {
+		wg.Go(func() {
+			for i := range 100 {
 				d.post(&Event{Type: EventSignalingState, State: int32(i)})
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	d.post(&Event{Type: EventNegotiationNeeded, State: -1})
@@ -70,13 +68,13 @@ func TestDispatcherMessageBudgetBlocksReaders(t *testing.T) {
 	big := make([]byte, messageBudget/4)
 	posted := make(chan bool, 4)
 	go func() {
-		for i := 0; i < 4; i++ {
+		for range 4 {
 			posted <- d.postMessage(&Event{Type: EventChannelMessage, Data: big})
 		}
 	}()
 	// A message counts against the budget until its handler returns: three
 	// quarter-budget messages fit (one held by the handler), the fourth waits.
-	for i := 0; i < 3; i++ {
+	for range 3 {
 		select {
 		case <-posted:
 		case <-time.After(5 * time.Second):
@@ -109,6 +107,7 @@ func TestFinishFromInsideTheHandlerReturnsAtOnce(t *testing.T) {
 			d.finish(&Event{Type: EventPeerClosed}) // must not wait for itself
 		case EventPeerClosed:
 			close(closed)
+		default: // the other events need nothing here
 		}
 	})
 	close(ready)
@@ -177,12 +176,12 @@ func TestDeliverRunsOnTheCallerOneAtATime(t *testing.T) {
 		mu.Unlock()
 	})
 	var wg sync.WaitGroup
-	for g := 0; g < 4; g++ {
+	for range 4 {
 		wg.Add(2)
 		go func() {
 			defer wg.Done()
 			gid := goroutineID()
-			for i := 0; i < 200; i++ {
+			for range 200 {
 				if !d.deliver(gid, &Event{Type: EventTrackRTP, Value: int64(gid)}) {
 					t.Error("deliver refused before stop")
 				}
@@ -190,7 +189,7 @@ func TestDeliverRunsOnTheCallerOneAtATime(t *testing.T) {
 		}()
 		go func() {
 			defer wg.Done()
-			for i := 0; i < 200; i++ {
+			for range 200 {
 				d.post(&Event{Type: EventSignalingState})
 			}
 		}()
@@ -260,6 +259,7 @@ func TestFinishWaitsForAnInFlightDelivery(t *testing.T) {
 			<-release
 		case EventPeerClosed:
 			finals <- struct{}{}
+		default: // the other events need nothing here
 		}
 	})
 	delivered := make(chan bool)

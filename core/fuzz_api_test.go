@@ -24,7 +24,7 @@ func FuzzOfferOptions(f *testing.F) {
 			t.Fatalf("options that are not UTF-8 were accepted: %q", text)
 		}
 		pc := newPeerTB(t)
-		defer pc.Close()
+		defer func() { _ = pc.Close() }()
 		_, err = pc.CreateOffer(opts)
 		checkKind(t, err)
 	})
@@ -40,7 +40,7 @@ func FuzzSetLocalDescription(f *testing.F) {
 	f.Add("OFFER", offer, int32(6))
 	f.Fuzz(func(t *testing.T, typ, text string, which int32) {
 		pc := newPeerTB(t)
-		defer pc.Close()
+		defer func() { _ = pc.Close() }()
 		if which%2 == 0 { // half the time with a remote offer in place
 			if err := pc.SetRemoteDescription("offer", offer); err != nil {
 				t.Fatal(err)
@@ -69,7 +69,7 @@ func FuzzCreateDataChannel(f *testing.F) {
 			return
 		}
 		pc := newPeerTB(t)
-		defer pc.Close()
+		defer func() { _ = pc.Close() }()
 		c, err := pc.CreateDataChannel(label, init)
 		checkKind(t, err)
 		if err != nil {

@@ -59,8 +59,12 @@ func newMediaPair(t testing.TB) *mediaPair {
 	mp := &mediaPair{ra: newRecorder(), rb: newRecorder()}
 	mp.a = newPeer(t, mediaPairConfig, mp.ra)
 	mp.b = newPeer(t, mediaPairConfig, mp.rb)
-	for _, init := range []TrackInit{{Codec: "vp8", ID: "vp8"}, {Codec: "h264", ID: "h264"}, {Codec: "opus", ID: "opus"},
-		{Codec: "vp8", ID: "rtp", Mode: "rtp"}} {
+	for _, init := range []TrackInit{
+		{Codec: "vp8", ID: "vp8"},
+		{Codec: "h264", ID: "h264"},
+		{Codec: "opus", ID: "opus"},
+		{Codec: "vp8", ID: "rtp", Mode: "rtp"},
+	} {
 		track, err := NewLocalTrack(init)
 		must(t, err)
 		_, err = mp.a.AddTrack(track)
@@ -122,8 +126,10 @@ func (mp *mediaPair) stillFlows(t testing.TB) {
 }
 
 func rtpSeed(seq uint16, payload []byte) []byte {
-	p := rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: 96, SequenceNumber: seq, Timestamp: uint32(seq) * 3000,
-		SSRC: 1234, Marker: true}, Payload: payload}
+	p := rtp.Packet{Header: rtp.Header{
+		Version: 2, PayloadType: 96, SequenceNumber: seq, Timestamp: uint32(seq) * 3000,
+		SSRC: 1234, Marker: true,
+	}, Payload: payload}
 	b, _ := p.Marshal()
 
 	return b
@@ -252,7 +258,7 @@ func FuzzAddTransceiver(f *testing.F) {
 			return
 		}
 		pc := newPeerTB(t)
-		defer pc.Close()
+		defer func() { _ = pc.Close() }()
 		var track *LocalTrack
 		switch which % 3 {
 		case 1:
@@ -286,10 +292,10 @@ func FuzzCodecPreferences(f *testing.F) {
 			return
 		}
 		pc := newPeerTB(t)
-		defer pc.Close()
+		defer func() { _ = pc.Close() }()
 		for _, kind := range []string{"audio", "video"} {
-			tr, err := pc.AddTransceiver(kind, nil, TransceiverInit{})
-			must(t, err)
+			tr, addErr := pc.AddTransceiver(kind, nil, TransceiverInit{})
+			must(t, addErr)
 			checkKind(t, tr.SetCodecPreferences(prefs))
 		}
 		_, err = pc.CreateOffer(OfferOptions{})
@@ -316,6 +322,7 @@ func FuzzMediaOptions(f *testing.F) {
 
 // mediaSeeds makes a small valid file of each format with the writers.
 func mediaSeeds(f *testing.F) map[string][]byte {
+	f.Helper()
 	dir := f.TempDir()
 	seeds := map[string][]byte{}
 	for _, c := range []struct {
@@ -329,9 +336,11 @@ func mediaSeeds(f *testing.F) map[string][]byte {
 		path := filepath.Join(dir, "seed."+c.format)
 		w, err := OpenMediaWriter(path, MediaFileOptions{Format: c.format})
 		must(f, err)
-		for i := 0; i < 4; i++ {
-			p := rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: 96, SequenceNumber: uint16(i),
-				Timestamp: uint32(i) * 3000, SSRC: 1, Marker: true}, Payload: c.payload}
+		for i := range 4 {
+			p := rtp.Packet{Header: rtp.Header{
+				Version: 2, PayloadType: 96, SequenceNumber: uint16(i),
+				Timestamp: uint32(i) * 3000, SSRC: 1, Marker: true,
+			}, Payload: c.payload}
 			b, _ := p.Marshal()
 			must(f, w.WriteRTP(b))
 		}

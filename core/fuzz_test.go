@@ -61,8 +61,9 @@ func FuzzParseDataChannelInit(f *testing.F) {
 
 // sampleOffer is a real offer with a data channel, as a seed.
 func sampleOffer(t testing.TB) string {
+	t.Helper()
 	pc := newPeerTB(t)
-	defer pc.Close()
+	defer func() { _ = pc.Close() }()
 	_, err := pc.CreateDataChannel("c", DataChannelInit{})
 	if err != nil {
 		t.Fatal(err)
@@ -76,6 +77,7 @@ func sampleOffer(t testing.TB) string {
 }
 
 func newPeerTB(t testing.TB) *PeerConnection {
+	t.Helper()
 	cfg, err := ParseConfiguration([]byte(loopbackConfig))
 	if err != nil {
 		t.Fatal(err)
@@ -94,7 +96,7 @@ func FuzzSetRemoteDescription(f *testing.F) {
 	f.Add("rollback", "")
 	f.Fuzz(func(t *testing.T, typ, text string) {
 		pc := newPeerTB(t)
-		defer pc.Close()
+		defer func() { _ = pc.Close() }()
 		checkKind(t, pc.SetRemoteDescription(typ, text))
 		if pc.SignalingState() == 2 { // have-remote-offer: answer it too
 			_, err := pc.CreateAnswer()
@@ -111,7 +113,7 @@ func FuzzAddICECandidate(f *testing.F) {
 	f.Add("", "", int32(-1))
 	f.Fuzz(func(t *testing.T, candidate, mid string, index int32) {
 		pc := newPeerTB(t)
-		defer pc.Close()
+		defer func() { _ = pc.Close() }()
 		if err := pc.SetRemoteDescription("offer", offer); err != nil {
 			t.Fatal(err)
 		}

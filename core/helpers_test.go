@@ -104,6 +104,7 @@ func connect(t testing.TB, a, b *PeerConnection, ra, rb *recorder) {
 		var mu sync.Mutex
 		var ready bool
 		var parked []*Event
+
 		return func(e *Event) {
 			switch {
 			case e.Type == EventICECandidate:
@@ -111,6 +112,7 @@ func connect(t testing.TB, a, b *PeerConnection, ra, rb *recorder) {
 				if !ready {
 					parked = append(parked, e)
 					mu.Unlock()
+
 					return
 				}
 				mu.Unlock()

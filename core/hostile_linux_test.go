@@ -52,7 +52,7 @@ func (s *spoofer) close() { _ = syscall.Close(s.fd) }
 
 func randomBytes(r *rand.Rand, n int) []byte {
 	b := make([]byte, n)
-	r.Read(b)
+	_, _ = r.Read(b)
 
 	return b
 }
@@ -77,7 +77,7 @@ func stunPacket(r *rand.Rand) []byte {
 	}
 	binary.BigEndian.PutUint16(h[2:], uint16(length))
 	binary.BigEndian.PutUint32(h[4:], 0x2112A442)
-	r.Read(h[8:20])
+	_, _ = r.Read(h[8:20])
 
 	return append(h, body...)
 }
@@ -89,7 +89,7 @@ func dtlsRecord(r *rand.Rand, contentType byte, epoch uint16, body []byte) []byt
 	h[0] = contentType
 	h[1], h[2] = 0xfe, 0xfd
 	binary.BigEndian.PutUint16(h[3:], epoch)
-	r.Read(h[5:11]) // sequence number
+	_, _ = r.Read(h[5:11]) // sequence number
 	length := len(body)
 	if r.Intn(5) == 0 {
 		length = r.Intn(1 << 16)
@@ -105,6 +105,7 @@ func dtlsPacket(r *rand.Rand) []byte {
 		return dtlsRecord(r, 21, 0, []byte{2, 20})
 	case 1: // a ClientHello-shaped handshake fragment
 		hs := []byte{1, 0, 0, 60, 0, 0, 0, 0, 0, 0, 0, 60, 0xfe, 0xfd}
+
 		return dtlsRecord(r, 22, 0, append(hs, randomBytes(r, 46)...))
 	case 2: // change_cipher_spec
 		return dtlsRecord(r, 20, uint16(r.Intn(3)), []byte{1})
@@ -122,7 +123,7 @@ func sctpInDTLS(r *rand.Rand) []byte {
 	sctp := make([]byte, 12, 64)
 	binary.BigEndian.PutUint16(sctp, 5000)
 	binary.BigEndian.PutUint16(sctp[2:], 5000)
-	r.Read(sctp[4:12])
+	_, _ = r.Read(sctp[4:12])
 	chunkTypes := []byte{0, 1, 3, 6, 14, 192} // DATA, INIT, SACK, ABORT, SHUTDOWN COMPLETE, FORWARD TSN
 	sctp = append(sctp, chunkTypes[r.Intn(len(chunkTypes))], byte(r.Intn(2)), 0, 16)
 	sctp = append(sctp, randomBytes(r, 12)...)
@@ -160,11 +161,12 @@ func hostilePacket(r *rand.Rand) []byte {
 // sendHostile delivers payload by route: 0 from a stranger's socket to b,
 // 1 spoofed from a to b, 2 spoofed from b to a.
 func (lp *livePair) sendHostile(t testing.TB, stranger *net.UDPConn, sp *spoofer, route int, payload []byte) {
+	t.Helper()
 	var err error
-	switch {
-	case route == 0:
+	switch route {
+	case 0:
 		_, err = stranger.WriteToUDP(payload, lp.bAddr)
-	case route == 1:
+	case 1:
 		err = sp.send(lp.aAddr, lp.bAddr, payload)
 	default:
 		err = sp.send(lp.bAddr, lp.aAddr, payload)
@@ -175,6 +177,7 @@ func (lp *livePair) sendHostile(t testing.TB, stranger *net.UDPConn, sp *spoofer
 }
 
 func hostileTools(t testing.TB) (*net.UDPConn, *spoofer) {
+	t.Helper()
 	stranger, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
 	must(t, err)
 	sp, err := newSpoofer()
@@ -198,7 +201,7 @@ func TestHostilePacketsAtLivePeer(t *testing.T) {
 	lp := openLivePair(t)
 	defer lp.close()
 	stranger, sp := hostileTools(t)
-	defer stranger.Close()
+	defer func() { _ = stranger.Close() }()
 	defer sp.close()
 	r := rand.New(rand.NewSource(1))
 	for i := 0; i < total; i++ {
@@ -215,13 +218,13 @@ func TestHostilePacketsAtLivePeer(t *testing.T) {
 // followed by a probe each way. Route: see sendHostile.
 func FuzzPacketsAtLivePeer(f *testing.F) {
 	r := rand.New(rand.NewSource(2))
-	for i := 0; i < 24; i++ {
+	for i := range 24 {
 		f.Add(uint8(i%3), hostilePacket(r))
 	}
 	lp := openLivePair(f)
 	defer lp.close()
 	stranger, sp := hostileTools(f)
-	defer stranger.Close()
+	defer func() { _ = stranger.Close() }()
 	defer sp.close()
 	f.Fuzz(func(t *testing.T, route uint8, payload []byte) {
 		if len(payload) > 65000 {
@@ -241,6 +244,7 @@ func mutateSDP(r *rand.Rand, text string) string {
 	case 0:
 		b := []byte(text)
 		b[r.Intn(len(b))] = byte(r.Intn(256))
+
 		return string(b)
 	case 1:
 		lines = append(lines[:i], lines[i+1:]...)

@@ -30,10 +30,12 @@ func srtpShaped(r *rand.Rand, ssrcs []uint32) []byte {
 		binary.BigEndian.PutUint32(h[4:], r.Uint32())
 		binary.BigEndian.PutUint32(h[8:], ssrc)
 
-		return append(h, randomBytes(r, r.Intn(1200)+10)...)
+		return append(h, randomBytes(r, r.Intn(1200)+10)...) //nolint:makezero // the payload follows the 12-byte header
 	case 2: // RTP with a header extension whose length lies
-		h := []byte{0x90, 96, byte(r.Intn(256)), byte(r.Intn(256)), 0, 0, 0, 1, 0, 0, 0, 0, 0xbe, 0xde,
-			byte(r.Intn(256)), byte(r.Intn(256))}
+		h := []byte{
+			0x90, 96, byte(r.Intn(256)), byte(r.Intn(256)), 0, 0, 0, 1, 0, 0, 0, 0, 0xbe, 0xde,
+			byte(r.Intn(256)), byte(r.Intn(256)),
+		}
 		binary.BigEndian.PutUint32(h[8:], ssrc)
 
 		return append(h, randomBytes(r, r.Intn(64))...)
@@ -93,7 +95,7 @@ func TestHostilePacketsAtLiveMediaPeer(t *testing.T) {
 		}
 	}
 	stranger, sp := hostileTools(t)
-	defer stranger.Close()
+	defer func() { _ = stranger.Close() }()
 	defer sp.close()
 	r := rand.New(rand.NewSource(2))
 	for i := 0; i < total; i++ {

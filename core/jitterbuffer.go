@@ -145,7 +145,7 @@ func (j *jitterBuffer) push(packet []byte, now time.Time) {
 	switch {
 	case ahead >= seqJump && behind >= seqJump:
 		// The sender restarted its numbering: release everything, start over.
-		j.release(j.next+uint16(len(j.slots)), now)
+		j.release(j.next+uint16(len(j.slots)), now) //nolint:gosec // G115: at most 2048 slots; sequence numbers wrap
 		for i := range j.played {
 			j.played[i] = -1
 		}
@@ -157,7 +157,7 @@ func (j *jitterBuffer) push(packet []byte, now time.Time) {
 
 		return
 	case int(ahead) >= j.cfg.maxPackets:
-		j.release(seq-uint16(j.cfg.maxPackets)+1, now)
+		j.release(seq-uint16(j.cfg.maxPackets)+1, now) //nolint:gosec // G115: maxPackets is at most 2048; sequence numbers wrap
 	}
 	slot := &j.slots[int(seq)%len(j.slots)]
 	if slot.packet != nil {
@@ -252,7 +252,7 @@ func (j *jitterBuffer) firstWaiting() uint16 {
 
 // flush returns every waiting packet in order, the gaps given up.
 func (j *jitterBuffer) flush(now time.Time) [][]byte {
-	j.release(j.next+uint16(len(j.slots)), now)
+	j.release(j.next+uint16(len(j.slots)), now) //nolint:gosec // G115: at most 2048 slots; sequence numbers wrap
 	out := j.ready
 	j.ready = nil
 

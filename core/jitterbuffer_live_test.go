@@ -46,8 +46,10 @@ func (p *rtpPair) send(t *testing.T, offsets ...int) {
 
 func (p *rtpPair) write(t *testing.T, off int, ts uint32, marker bool, payload []byte) {
 	t.Helper()
-	pkt := rtp.Packet{Header: rtp.Header{Version: 2, Marker: marker, SequenceNumber: p.seq0 + uint16(off), Timestamp: ts},
-		Payload: payload}
+	pkt := rtp.Packet{
+		Header:  rtp.Header{Version: 2, Marker: marker, SequenceNumber: p.seq0 + uint16(off), Timestamp: ts},
+		Payload: payload,
+	}
 	b, err := pkt.Marshal()
 	must(t, err)
 	must(t, p.track.WriteRTP("", b))
@@ -60,7 +62,7 @@ func (p *rtpPair) received() []int {
 	var out []int
 	for _, e := range p.rb.events {
 		if e.Type == EventTrackRTP {
-			out = append(out, int(uint16(uint16(e.Data[2])<<8|uint16(e.Data[3]))-p.seq0))
+			out = append(out, int((uint16(e.Data[2])<<8|uint16(e.Data[3]))-p.seq0))
 		}
 	}
 
@@ -173,7 +175,7 @@ func TestJitterBufferFeedsFramesMode(t *testing.T) {
 	// first frame (the buffer starts at the first packet it receives); the
 	// 11th only ends the 10th (the sample builder waits for the next frame).
 	const frames, parts = 11, 3
-	for f := 0; f < frames; f++ {
+	for f := range frames {
 		for i := range parts {
 			part := parts - 1 - i
 			if f == 0 {

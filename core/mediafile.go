@@ -169,11 +169,12 @@ func (r *MediaReader) openIVF(in io.Reader) error {
 			frame := MediaFrame{Data: data, Duration: tick, Keyframe: isKeyframe(codec, data)}
 			if pending == nil {
 				pending, pendingPTS = &frame, pts
+
 				continue
 			}
 			out := *pending
 			if pts > pendingPTS {
-				out.Duration = time.Duration(pts-pendingPTS) * tick
+				out.Duration = time.Duration(pts-pendingPTS) * tick //nolint:gosec // G115: the file's own timestamps; a gap past 2^63 ticks gives a wrong duration, no more
 			}
 			pending, pendingPTS = &frame, pts
 
@@ -243,7 +244,7 @@ func (o *oggPackets) packet() ([]byte, error) {
 			return nil, err
 		}
 		if string(header[:4]) != "OggS" {
-			return nil, errors.New("Ogg page signature mismatch")
+			return nil, errors.New("ogg page signature mismatch")
 		}
 		o.lacing = make([]byte, header[26])
 		if _, err := io.ReadFull(o.in, o.lacing); err != nil {
@@ -270,11 +271,11 @@ func opusDuration(p []byte) time.Duration {
 	var frame time.Duration
 	switch {
 	case config < 12:
-		frame = []time.Duration{10, 20, 40, 60}[config%4] * time.Millisecond
+		frame = time.Duration([]int64{10, 20, 40, 60}[config%4]) * time.Millisecond
 	case config < 16:
-		frame = []time.Duration{10, 20}[config%2] * time.Millisecond
+		frame = time.Duration([]int64{10, 20}[config%2]) * time.Millisecond
 	default:
-		frame = []time.Duration{2500, 5000, 10000, 20000}[config%4] * time.Microsecond
+		frame = time.Duration([]int64{2500, 5000, 10000, 20000}[config%4]) * time.Microsecond
 	}
 	frames := 1
 	switch p[0] & 3 {
@@ -356,9 +357,9 @@ func OpenMediaWriter(path string, o MediaFileOptions) (*MediaWriter, error) {
 		if codec == "" {
 			codec = "vp8"
 		}
-		c, err := lookupCodec(codec)
-		if err != nil {
-			return nil, err
+		c, lookupErr := lookupCodec(codec)
+		if lookupErr != nil {
+			return nil, lookupErr
 		}
 		if _, ok := map[string]bool{"video/VP8": true, "video/VP9": true, "video/AV1": true}[c.MimeType]; !ok {
 			return nil, wrap(ErrInvalidArgument, fmt.Errorf("IVF holds VP8, VP9 or AV1, not %s", c.MimeType))

@@ -25,52 +25,58 @@ func (p *PeerConnection) mediaStats(report webrtc.StatsReport) map[string]any {
 			p.outboundStats(out, codecs, getter, now, t, s, mid)
 		}
 		if r := t.Receiver(); r != nil {
-			for _, track := range r.Tracks() {
-				if track.SSRC() == 0 {
-					continue
-				}
-				st := getter.Get(uint32(track.SSRC()))
-				if st == nil {
-					continue
-				}
-				in := st.InboundRTPStreamStats
-				id := fmt.Sprintf("IT%d", track.SSRC())
-				entry := map[string]any{
-					"id": id, "type": "inbound-rtp", "timestamp": now, "ssrc": uint32(track.SSRC()),
-					"kind": track.Kind().String(), "mid": mid, "rid": track.RID(), "trackIdentifier": track.ID(),
-					"codecId":         codecs.id(track.Codec()),
-					"packetsReceived": in.PacketsReceived, "packetsLost": in.PacketsLost,
-					"jitter": in.Jitter / float64(max(track.Codec().ClockRate, 1)), "bytesReceived": in.BytesReceived,
-					"headerBytesReceived": in.HeaderBytesReceived, "firCount": in.FIRCount, "pliCount": in.PLICount,
-					"nackCount": in.NACKCount, "lastPacketReceivedTimestamp": statsTime(in.LastPacketReceivedTimestamp),
-				}
-				if v, ok := p.remoteTracks.Load(track); ok {
-					remote, _ := v.(*RemoteTrack)
-					if track.Kind() == webrtc.RTPCodecTypeVideo {
-						entry["framesReceived"] = remote.frames.Load()
-					}
-					if remote.jitter != nil {
-						remote.jitter.stats.addTo(entry)
-					}
-				}
-				if sent := st.RemoteOutboundRTPStreamStats; sent.ReportsSent > 0 {
-					remoteID := fmt.Sprintf("RO%d", track.SSRC())
-					entry["remoteId"] = remoteID
-					out[remoteID] = map[string]any{
-						"id": remoteID, "type": "remote-outbound-rtp", "timestamp": now, "ssrc": uint32(track.SSRC()),
-						"kind": track.Kind().String(), "localId": id, "codecId": entry["codecId"],
-						"packetsSent": sent.PacketsSent, "bytesSent": sent.BytesSent,
-						"remoteTimestamp": statsTime(sent.RemoteTimeStamp), "reportsSent": sent.ReportsSent,
-						"roundTripTime": sent.RoundTripTime.Seconds(), "totalRoundTripTime": sent.TotalRoundTripTime.Seconds(),
-						"roundTripTimeMeasurements": sent.RoundTripTimeMeasurements,
-					}
-				}
-				out[id] = entry
-			}
+			p.inboundStats(out, codecs, getter, now, r, mid)
 		}
 	}
 
 	return out
+}
+
+func (p *PeerConnection) inboundStats(out map[string]any, codecs codecIDs, getter stats.Getter, now webrtc.StatsTimestamp,
+	r *webrtc.RTPReceiver, mid string,
+) {
+	for _, track := range r.Tracks() {
+		if track.SSRC() == 0 {
+			continue
+		}
+		st := getter.Get(uint32(track.SSRC()))
+		if st == nil {
+			continue
+		}
+		in := st.InboundRTPStreamStats
+		id := fmt.Sprintf("IT%d", track.SSRC())
+		entry := map[string]any{
+			"id": id, "type": "inbound-rtp", "timestamp": now, "ssrc": uint32(track.SSRC()),
+			"kind": track.Kind().String(), "mid": mid, "rid": track.RID(), "trackIdentifier": track.ID(),
+			"codecId":         codecs.id(track.Codec()),
+			"packetsReceived": in.PacketsReceived, "packetsLost": in.PacketsLost,
+			"jitter": in.Jitter / float64(max(track.Codec().ClockRate, 1)), "bytesReceived": in.BytesReceived,
+			"headerBytesReceived": in.HeaderBytesReceived, "firCount": in.FIRCount, "pliCount": in.PLICount,
+			"nackCount": in.NACKCount, "lastPacketReceivedTimestamp": statsTime(in.LastPacketReceivedTimestamp),
+		}
+		if v, ok := p.remoteTracks.Load(track); ok {
+			remote, _ := v.(*RemoteTrack)
+			if track.Kind() == webrtc.RTPCodecTypeVideo {
+				entry["framesReceived"] = remote.frames.Load()
+			}
+			if remote.jitter != nil {
+				remote.jitter.stats.addTo(entry)
+			}
+		}
+		if sent := st.RemoteOutboundRTPStreamStats; sent.ReportsSent > 0 {
+			remoteID := fmt.Sprintf("RO%d", track.SSRC())
+			entry["remoteId"] = remoteID
+			out[remoteID] = map[string]any{
+				"id": remoteID, "type": "remote-outbound-rtp", "timestamp": now, "ssrc": uint32(track.SSRC()),
+				"kind": track.Kind().String(), "localId": id, "codecId": entry["codecId"],
+				"packetsSent": sent.PacketsSent, "bytesSent": sent.BytesSent,
+				"remoteTimestamp": statsTime(sent.RemoteTimeStamp), "reportsSent": sent.ReportsSent,
+				"roundTripTime": sent.RoundTripTime.Seconds(), "totalRoundTripTime": sent.TotalRoundTripTime.Seconds(),
+				"roundTripTimeMeasurements": sent.RoundTripTimeMeasurements,
+			}
+		}
+		out[id] = entry
+	}
 }
 
 func (p *PeerConnection) outboundStats(out map[string]any, codecs codecIDs, getter stats.Getter, now webrtc.StatsTimestamp,

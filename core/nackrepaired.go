@@ -68,7 +68,9 @@ func (g *nackGenerator) UnbindRemoteStream(info *interceptor.StreamInfo) {
 // repaired tells the generator that packet seq of stream ssrc arrived.
 func (g *nackGenerator) repaired(ssrc webrtc.SSRC, seq uint16) {
 	if r, ok := g.streams.Load(uint32(ssrc)); ok {
-		var header [rtpHeaderSize]byte
-		_, _, _ = r.(interceptor.RTPReader).Read(header[:], interceptor.Attributes{repairedSeq{}: seq})
+		if reader, ok := r.(interceptor.RTPReader); ok {
+			var header [rtpHeaderSize]byte
+			_, _, _ = reader.Read(header[:], interceptor.Attributes{repairedSeq{}: seq})
+		}
 	}
 }

@@ -70,9 +70,11 @@ func NewPeerConnection(cfg Configuration, logs *LogSink, handler Handler) (*Peer
 
 		return nil, wrap(ErrInvalidConfig, fmt.Errorf("configuration: %w", err))
 	}
-	p := &PeerConnection{pc: pion, engine: eng, channels: map[*DataChannel]struct{}{},
+	p := &PeerConnection{
+		pc: pion, engine: eng, channels: map[*DataChannel]struct{}{},
 		transceivers: map[*webrtc.RTPTransceiver]*Transceiver{}, done: make(chan struct{}),
-		lastSignaling: webrtc.SignalingStateStable}
+		lastSignaling: webrtc.SignalingStateStable,
+	}
 	p.events = newDispatcher(handler)
 	p.wireEvents()
 	p.watchBandwidth()
@@ -97,10 +99,10 @@ func (p *PeerConnection) wireEvents() {
 		p.events.post(e)
 	})
 	p.pc.OnICEGatheringStateChange(func(s webrtc.ICEGatheringState) {
-		p.postState(EventICEGatheringState, int32(s)-1, s.String())
+		p.postState(EventICEGatheringState, int32(s)-1, s.String()) //nolint:gosec // G115: a pion state enum, 0..7
 	})
 	p.pc.OnICEConnectionStateChange(func(s webrtc.ICEConnectionState) {
-		p.postState(EventICEConnectionState, int32(s)-1, s.String())
+		p.postState(EventICEConnectionState, int32(s)-1, s.String()) //nolint:gosec // G115: a pion state enum, 0..7
 	})
 	p.watchConnectionState()
 	p.pc.OnSignalingStateChange(func(webrtc.SignalingState) { p.postSignalingState() })
@@ -235,7 +237,7 @@ func (p *PeerConnection) SetLocalDescription(typ, text string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := parseSDPText(t, text, true); err != nil {
+	if _, err = parseSDPText(t, text, true); err != nil {
 		return err
 	}
 
@@ -427,14 +429,14 @@ func (p *PeerConnection) Stats() ([]byte, error) {
 func (p *PeerConnection) SignalingState() int32 { return int32(p.pc.SignalingState()) - 1 }
 
 // ICEGatheringState is the W3C iceGatheringState (OMNIRTC_ICE_GATHERING_*).
-func (p *PeerConnection) ICEGatheringState() int32 { return int32(p.pc.ICEGatheringState()) - 1 }
+func (p *PeerConnection) ICEGatheringState() int32 { return int32(p.pc.ICEGatheringState()) - 1 } //nolint:gosec // G115: a pion state enum, 0..7
 
 // ICEConnectionState is the W3C iceConnectionState (OMNIRTC_ICE_CONNECTION_*).
-func (p *PeerConnection) ICEConnectionState() int32 { return int32(p.pc.ICEConnectionState()) - 1 }
+func (p *PeerConnection) ICEConnectionState() int32 { return int32(p.pc.ICEConnectionState()) - 1 } //nolint:gosec // G115: a pion state enum, 0..7
 
 // ConnectionState is the W3C connectionState (OMNIRTC_PEER_*).
 func (p *PeerConnection) ConnectionState() int32 {
-	return int32(p.connectionState(p.pc.ConnectionState())) - 1
+	return int32(p.connectionState(p.pc.ConnectionState())) - 1 //nolint:gosec // G115: a pion state enum, 0..7
 }
 
 // MaxMessageSize is the largest message Send accepts now: the remote's

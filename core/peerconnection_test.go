@@ -108,7 +108,7 @@ func TestTheTransportsEndIsAStateError(t *testing.T) {
 
 func TestSetRemoteDescriptionKinds(t *testing.T) {
 	pc := newPeer(t, loopbackConfig, newRecorder())
-	defer pc.Close()
+	defer func() { _ = pc.Close() }()
 	for _, tc := range []struct {
 		typ, sdp string
 		kind     error

@@ -7,7 +7,7 @@ import (
 )
 
 // maxQuoted is how much of an input an error message repeats: enough to
-// recognise it, never the megabytes a bad input may carry.
+// recognize it, never the megabytes a bad input may carry.
 const maxQuoted = 64
 
 // quote returns s quoted for an error message. Input longer than maxQuoted

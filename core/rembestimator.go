@@ -88,7 +88,7 @@ func (a *receivedStream) add(seq uint16, size int) {
 
 		return
 	}
-	if d := int64(int16(seq - uint16(a.highest))); d > 0 {
+	if d := int64(int16(seq - uint16(a.highest))); d > 0 { //nolint:gosec // G115: the low 16 bits of the extended sequence number
 		a.highest += d
 	}
 }

@@ -34,11 +34,15 @@ func TestREMBEstimatorCountsRateAndLoss(t *testing.T) {
 	f := rembEstimatorFactory{interval: time.Second}
 	i, err := f.NewInterceptor("")
 	must(t, err)
-	r := i.(*rembEstimator)
+	r, ok := i.(*rembEstimator)
+	if !ok {
+		t.Fatalf("the factory made a %T", i)
+	}
 	defer func() { must(t, r.Close()) }()
 	var next uint16
 	packet := func(b []byte, a interceptor.Attributes) (int, interceptor.Attributes, error) {
 		raw, _ := (&rtp.Packet{Header: rtp.Header{Version: 2, SequenceNumber: next, SSRC: 7}, Payload: make([]byte, 988)}).Marshal()
+
 		return copy(b, raw), a, nil
 	}
 	remb := []interceptor.RTCPFeedback{{Type: "goog-remb"}}
@@ -60,7 +64,7 @@ func TestREMBEstimatorCountsRateAndLoss(t *testing.T) {
 	// 100 packets of 1000 bytes, across the sequence number wrap, one
 	// reordered: 800 kbit/s, no loss.
 	var seqs []uint16
-	for k := 0; k < 100; k++ {
+	for k := range 100 {
 		seqs = append(seqs, uint16(65486+k))
 	}
 	seqs[10], seqs[11] = seqs[11], seqs[10]
@@ -73,7 +77,7 @@ func TestREMBEstimatorCountsRateAndLoss(t *testing.T) {
 	// the next 100 sequence numbers with every fourth missing: 600 kbit/s
 	// arrived, 25% lost.
 	seqs = seqs[:0]
-	for k := 0; k < 100; k++ {
+	for k := range 100 {
 		if k%4 != 0 {
 			seqs = append(seqs, uint16(65486+100+k))
 		}

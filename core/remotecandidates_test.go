@@ -14,7 +14,7 @@ import (
 func offerWithCandidates(t testing.TB, n, g int) string {
 	t.Helper()
 	a := newPeer(t, loopbackConfig, newRecorder())
-	defer a.Close()
+	defer func() { _ = a.Close() }()
 	_, err := a.CreateDataChannel("x", DataChannelInit{})
 	must(t, err)
 	offer, err := a.CreateOffer(OfferOptions{})
@@ -57,7 +57,7 @@ func remoteCandidatesInStats(t *testing.T, p *PeerConnection) int {
 
 func TestRemoteCandidatesAreCappedPerICEGeneration(t *testing.T) {
 	b := newPeer(t, loopbackConfig, newRecorder())
-	defer b.Close()
+	defer func() { _ = b.Close() }()
 	err := b.SetRemoteDescription("offer", offerWithCandidates(t, MaxRemoteCandidates+1, 0))
 	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "remote ICE candidates") {
 		t.Fatalf("an offer with %d candidates: got %v, want a too-large error", MaxRemoteCandidates+1, err)
@@ -82,7 +82,7 @@ func TestRemoteCandidatesAreCappedPerICEGeneration(t *testing.T) {
 
 func TestRemoteCandidatesAcrossTrickleAndRenegotiation(t *testing.T) {
 	b := newPeer(t, loopbackConfig, newRecorder())
-	defer b.Close()
+	defer func() { _ = b.Close() }()
 	offer := offerWithCandidates(t, 0, 0)
 	must(t, b.SetRemoteDescription("offer", offer))
 	for i := range MaxRemoteCandidates {

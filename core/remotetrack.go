@@ -103,8 +103,10 @@ func remoteInfo(t *webrtc.TrackRemote) RemoteInfo {
 		streams = append(streams, t.StreamID())
 	}
 
-	return RemoteInfo{ID: t.ID(), StreamIDs: streams, Kind: t.Kind().String(), RID: t.RID(), SSRC: uint32(t.SSRC()),
-		Codec: codecInfo(t.Codec())}
+	return RemoteInfo{
+		ID: t.ID(), StreamIDs: streams, Kind: t.Kind().String(), RID: t.RID(), SSRC: uint32(t.SSRC()),
+		Codec: codecInfo(t.Codec()),
+	}
 }
 
 func (p *PeerConnection) onTrack(t *webrtc.TrackRemote, receiver *webrtc.RTPReceiver) {
@@ -126,8 +128,10 @@ func (p *PeerConnection) onTrack(t *webrtc.TrackRemote, receiver *webrtc.RTPRece
 		info.Mid = r.transceiver.t.Mid()
 	}
 	text, _ := json.Marshal(info)
-	p.events.post(&Event{Type: EventTrack, RemoteTrack: r, Transceiver: r.transceiver, RID: t.RID(),
-		Message: string(text), delivered: func() { close(r.ready) }})
+	p.events.post(&Event{
+		Type: EventTrack, RemoteTrack: r, Transceiver: r.transceiver, RID: t.RID(),
+		Message: string(text), delivered: func() { close(r.ready) },
+	})
 	go r.run()
 	go r.readRTCP(receiver)
 }
@@ -248,7 +252,7 @@ func (d *delivery) deliver(packet []byte) bool {
 		return r.pc.events.deliver(r.reader, d.e)
 	case receiveFrames:
 		if want := [2]int64{int64(r.maxLate.Load()), r.maxDelay.Load()}; d.builder == nil || want != d.built {
-			d.builder, d.built = r.newBuilder(uint16(want[0]), time.Duration(want[1])), want
+			d.builder, d.built = r.newBuilder(uint16(want[0]), time.Duration(want[1])), want //nolint:gosec // G115: maxLate holds a uint16 (RemoteTrackOptions.MaxLate)
 		}
 		p := &rtp.Packet{}
 		if p.Unmarshal(append([]byte(nil), packet...)) != nil {
@@ -259,7 +263,7 @@ func (d *delivery) deliver(packet []byte) bool {
 			if !r.popFrames(d.builder, d.e) {
 				return false
 			}
-			d.builder = r.newBuilder(uint16(d.built[0]), time.Duration(d.built[1]))
+			d.builder = r.newBuilder(uint16(d.built[0]), time.Duration(d.built[1])) //nolint:gosec // G115: maxLate holds a uint16 (RemoteTrackOptions.MaxLate)
 		}
 		d.lastSeq = p.SequenceNumber
 		d.builder.Push(p)
@@ -278,8 +282,10 @@ func (r *RemoteTrack) popFrames(b *samplebuilder.SampleBuilder, e *Event) bool {
 		if av1 {
 			s.Data = withTemporalDelimiter(s.Data)
 		}
-		*e = Event{Type: EventTrackFrame, RemoteTrack: r, Data: s.Data, Timestamp: s.PacketTimestamp,
-			Keyframe: isKeyframe(r.t.Codec().MimeType, s.Data), Value: int64(s.PrevDroppedPackets)}
+		*e = Event{
+			Type: EventTrackFrame, RemoteTrack: r, Data: s.Data, Timestamp: s.PacketTimestamp,
+			Keyframe: isKeyframe(r.t.Codec().MimeType, s.Data), Value: int64(s.PrevDroppedPackets),
+		}
 		r.awaitKeyframe(e.Keyframe)
 		r.frames.Add(1)
 		if !r.pc.events.deliver(r.reader, e) {
@@ -359,7 +365,11 @@ func isKeyframe(mime string, frame []byte) bool {
 	case strings.ToLower(webrtc.MimeTypeH264):
 		return annexBHas(frame, func(h byte) bool { return h&0x1f == 5 })
 	case strings.ToLower(webrtc.MimeTypeH265):
-		return annexBHas(frame, func(h byte) bool { t := (h >> 1) & 0x3f; return t >= 16 && t <= 21 })
+		return annexBHas(frame, func(h byte) bool {
+			t := (h >> 1) & 0x3f
+
+			return t >= 16 && t <= 21
+		})
 	case strings.ToLower(webrtc.MimeTypeAV1):
 		return av1HasSequenceHeader(frame)
 	}
@@ -434,13 +444,18 @@ func av1HasSequenceHeader(b []byte) bool {
 		}
 		off := 1
 		if b[0]&0x04 != 0 {
-			off++
+			off++ // the extension byte
 		}
-		size, n := leb128(b[off:])
-		if n == 0 || off+n+int(size) > len(b) {
+		if off > len(b) {
 			return false
 		}
-		b = b[off+n+int(size):]
+		// size is the remote's: compared and used as a uint64, it cannot wrap as an int
+		size, n := leb128(b[off:])
+		rest := b[off+n:]
+		if n == 0 || size > uint64(len(rest)) {
+			return false
+		}
+		b = rest[size:]
 	}
 
 	return false
@@ -469,7 +484,7 @@ func (r *RemoteTrack) RequestKeyframe(fir bool) error {
 	ssrc := uint32(r.t.SSRC())
 	var pkt rtcp.Packet = &rtcp.PictureLossIndication{MediaSSRC: ssrc}
 	if fir {
-		seq := uint8(r.pc.firSeq.Add(1))
+		seq := uint8(r.pc.firSeq.Add(1)) //nolint:gosec // G115: the FIR sequence number wraps at 8 bits (RFC 5104 4.3.1)
 		pkt = &rtcp.FullIntraRequest{MediaSSRC: ssrc, FIR: []rtcp.FIREntry{{SSRC: ssrc, SequenceNumber: seq}}}
 	}
 

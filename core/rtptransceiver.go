@@ -142,32 +142,15 @@ func (p *PeerConnection) AddTransceiver(kind string, track *LocalTrack, init Tra
 		opts.Direction = webrtc.NewRTPTransceiverDirection(init.Direction)
 	}
 	var t *webrtc.RTPTransceiver
-	var err error
 	var layers []*sendTrack
+	var err error
 	if track == nil {
-		k, kerr := parseKind(kind)
-		if kerr != nil {
-			return nil, kerr
-		}
-		if len(init.SendEncodings) > 1 {
-			return nil, wrap(ErrInvalidArgument, errors.New("simulcast sendEncodings need a track created with those rids"))
-		}
-		t, err = p.pc.AddTransceiverFromKind(k, opts)
+		t, err = p.addTransceiverFromKind(kind, init.SendEncodings, opts)
 	} else {
-		if track.closed.Load() {
-			return nil, wrap(ErrInvalidState, errTrackClosed)
-		}
-		if kind != "" && kind != track.Kind() {
-			return nil, wrap(ErrInvalidArgument, fmt.Errorf("kind %s does not match the %s track", quote(kind), track.Kind()))
-		}
-		if err := track.checkEncodings(init.SendEncodings); err != nil {
-			return nil, err
-		}
-		layers = track.forSender()
-		t, err = p.pc.AddTransceiverFromTrack(layers[0], opts)
+		t, layers, err = p.addTransceiverFromTrack(track, kind, init.SendEncodings, opts)
 	}
 	if err != nil {
-		return nil, p.outcome(err, ErrOperation)
+		return nil, err
 	}
 	tr := p.transceiverFor(t)
 	tr.mu.Lock()
@@ -178,6 +161,45 @@ func (p *PeerConnection) AddTransceiver(kind string, track *LocalTrack, init Tra
 	}
 
 	return tr, tr.attach(track, layers, init.SendEncodings)
+}
+
+func (p *PeerConnection) addTransceiverFromKind(kind string, encodings []Encoding, opts webrtc.RTPTransceiverInit,
+) (*webrtc.RTPTransceiver, error) {
+	k, err := parseKind(kind)
+	if err != nil {
+		return nil, err
+	}
+	if len(encodings) > 1 {
+		return nil, wrap(ErrInvalidArgument, errors.New("simulcast sendEncodings need a track created with those rids"))
+	}
+	t, err := p.pc.AddTransceiverFromKind(k, opts)
+	if err != nil {
+		return nil, p.outcome(err, ErrOperation)
+	}
+
+	return t, nil
+}
+
+// addTransceiverFromTrack also returns the layers the sender is to send.
+func (p *PeerConnection) addTransceiverFromTrack(track *LocalTrack, kind string, encodings []Encoding,
+	opts webrtc.RTPTransceiverInit,
+) (*webrtc.RTPTransceiver, []*sendTrack, error) {
+	if track.closed.Load() {
+		return nil, nil, wrap(ErrInvalidState, errTrackClosed)
+	}
+	if kind != "" && kind != track.Kind() {
+		return nil, nil, wrap(ErrInvalidArgument, fmt.Errorf("kind %s does not match the %s track", quote(kind), track.Kind()))
+	}
+	if err := track.checkEncodings(encodings); err != nil {
+		return nil, nil, err
+	}
+	layers := track.forSender()
+	t, err := p.pc.AddTransceiverFromTrack(layers[0], opts)
+	if err != nil {
+		return nil, nil, p.outcome(err, ErrOperation)
+	}
+
+	return t, layers, nil
 }
 
 // checkEncodings requires simulcast encodings to name the track's rids.
@@ -363,8 +385,10 @@ func offeredCodecs(rtx bool) []webrtc.RTPCodecParameters {
 		})
 		if rtx {
 			out = append(out, webrtc.RTPCodecParameters{
-				RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeRTX, ClockRate: 90000,
-					SDPFmtpLine: fmt.Sprintf("apt=%d", c.pt)},
+				RTPCodecCapability: webrtc.RTPCodecCapability{
+					MimeType: webrtc.MimeTypeRTX, ClockRate: 90000,
+					SDPFmtpLine: fmt.Sprintf("apt=%d", c.pt),
+				},
 				PayloadType: c.rtx,
 			})
 		}
@@ -404,8 +428,10 @@ type CodecInfo struct {
 }
 
 func codecInfo(c webrtc.RTPCodecParameters) CodecInfo {
-	return CodecInfo{PayloadType: uint8(c.PayloadType), MimeType: c.MimeType, ClockRate: c.ClockRate,
-		Channels: c.Channels, SDPFmtpLine: c.SDPFmtpLine}
+	return CodecInfo{
+		PayloadType: uint8(c.PayloadType), MimeType: c.MimeType, ClockRate: c.ClockRate,
+		Channels: c.Channels, SDPFmtpLine: c.SDPFmtpLine,
+	}
 }
 
 // Info reports mid, kind, direction, currentDirection, the sender's track
@@ -427,8 +453,10 @@ func (tr *Transceiver) localTrack() *LocalTrack {
 }
 
 func (tr *Transceiver) Info() TransceiverInfo {
-	info := TransceiverInfo{Kind: tr.t.Kind().String(), Direction: tr.t.Direction().String(),
-		Encodings: []Encoding{}, Codecs: []CodecInfo{}, ReceiverTracks: []RemoteInfo{}}
+	info := TransceiverInfo{
+		Kind: tr.t.Kind().String(), Direction: tr.t.Direction().String(),
+		Encodings: []Encoding{}, Codecs: []CodecInfo{}, ReceiverTracks: []RemoteInfo{},
+	}
 	if mid := tr.t.Mid(); mid != "" {
 		info.Mid = &mid
 		info.CurrentDirection = tr.pc.currentDirection(mid)

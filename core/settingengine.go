@@ -93,7 +93,7 @@ func newEngine(cfg Configuration, logs *LogSink) (*engine, error) {
 	// Every peer connection has an API of its own, so its media engine need
 	// not be copied once more (about 12 KiB per idle peer).
 	se.DisableMediaEngineCopy(true)
-	if err := eng.applyEngineSettings(&se, cfg.Engine, logs); err != nil {
+	if err = eng.applyEngineSettings(&se, cfg.Engine, logs); err != nil {
 		eng.release()
 
 		return nil, err
@@ -194,8 +194,10 @@ func (e *engine) applyEngineSettings(se *webrtc.SettingEngine, s EngineSettings,
 		e.releases = append(e.releases, release)
 		se.SetICETCPMux(mux)
 		if len(s.NetworkTypes) == 0 {
-			se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4, webrtc.NetworkTypeUDP6,
-				webrtc.NetworkTypeTCP4, webrtc.NetworkTypeTCP6})
+			se.SetNetworkTypes([]webrtc.NetworkType{
+				webrtc.NetworkTypeUDP4, webrtc.NetworkTypeUDP6,
+				webrtc.NetworkTypeTCP4, webrtc.NetworkTypeTCP6,
+			})
 		}
 	}
 

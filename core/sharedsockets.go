@@ -81,7 +81,7 @@ func (r *muxRegistry) udpMux(port int, hostNet transport.Net, loopback bool, int
 		return nil, nil, err
 	}
 
-	return mux.(ice.UDPMux), release, nil
+	return mux.(ice.UDPMux), release, nil //nolint:forcetypeassert // the "udp/" keys hold only UDP muxes
 }
 
 func (r *muxRegistry) tcpMux(port int, logs *LogSink) (ice.TCPMux, func(), error) {
@@ -101,5 +101,5 @@ func (r *muxRegistry) tcpMux(port int, logs *LogSink) (ice.TCPMux, func(), error
 		return nil, nil, err
 	}
 
-	return mux.(ice.TCPMux), release, nil
+	return mux.(ice.TCPMux), release, nil //nolint:forcetypeassert // the "tcp/" keys hold only TCP muxes
 }

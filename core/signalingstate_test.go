@@ -10,7 +10,7 @@ import (
 // goroutine of its own, which may run after the next change's).
 func TestSignalingStateEventsFollowTheCalls(t *testing.T) {
 	const rounds = 200
-	for i := 0; i < rounds; i++ {
+	for i := range rounds {
 		ra := newRecorder()
 		a := newPeer(t, loopbackConfig, ra)
 		b := newPeer(t, loopbackConfig, newRecorder())
@@ -39,7 +39,7 @@ func TestSignalingStateEventsFollowTheCalls(t *testing.T) {
 		if len(states) != 2 || states[0] != 1 || states[1] != 0 {
 			t.Fatalf("round %d: signaling state events %v, want [1 0] (have-local-offer, stable)", i, states)
 		}
-		a.Close()
-		b.Close()
+		_ = a.Close()
+		_ = b.Close()
 	}
 }

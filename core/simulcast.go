@@ -42,9 +42,9 @@ func (c *sendContext) WriteStream() webrtc.TrackLocalWriter {
 	for _, e := range c.HeaderExtensions() {
 		switch e.URI {
 		case sdp.SDESMidURI:
-			w.midID = uint8(e.ID)
+			w.midID = uint8(e.ID) //nolint:gosec // G115: header extension ids are 1..255 (RFC 8285)
 		case sdp.SDESRTPStreamIDURI:
-			w.ridID = uint8(e.ID)
+			w.ridID = uint8(e.ID) //nolint:gosec // G115: header extension ids are 1..255 (RFC 8285)
 		}
 	}
 

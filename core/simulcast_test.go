@@ -11,12 +11,14 @@ func TestSimulcastLayersArriveAsTracks(t *testing.T) {
 	defer func() { must(t, a.Close()); must(t, b.Close()) }()
 	track, err := NewLocalTrack(TrackInit{Codec: "vp8", RIDs: []string{"q", "h", "f"}})
 	must(t, err)
-	_, err = a.AddTransceiver("video", track, TransceiverInit{Direction: "sendonly",
-		SendEncodings: []Encoding{{RID: "q"}, {RID: "h"}, {RID: "f"}}})
+	_, err = a.AddTransceiver("video", track, TransceiverInit{
+		Direction:     "sendonly",
+		SendEncodings: []Encoding{{RID: "q"}, {RID: "h"}, {RID: "f"}},
+	})
 	must(t, err)
 	connect(t, a, b, ra, rb)
 	go func() {
-		for i := 0; i < 100; i++ {
+		for i := range 100 {
 			for _, rid := range []string{"q", "h", "f"} {
 				_ = track.WriteSample(rid, vp8Frame(i, 500), 33*time.Millisecond)
 			}

@@ -256,8 +256,10 @@ type LocalTrackInfo struct {
 
 // Info describes the track.
 func (t *LocalTrack) Info() LocalTrackInfo {
-	info := LocalTrackInfo{ID: t.id, Kind: t.Kind(), Codec: t.codec.MimeType, StreamID: t.stream, Mode: "sample",
-		RIDs: []string{}}
+	info := LocalTrackInfo{
+		ID: t.id, Kind: t.Kind(), Codec: t.codec.MimeType, StreamID: t.stream, Mode: "sample",
+		RIDs: []string{},
+	}
 	if t.rtp {
 		info.Mode = "rtp"
 	}

@@ -73,7 +73,7 @@ func TestVideoSamplesArriveAsFrames(t *testing.T) {
 	if len(received) < frames {
 		t.Fatalf("received %d frames, want %d", len(received), frames)
 	}
-	for i := 0; i < frames; i++ {
+	for i := range frames {
 		if !bytes.Equal(received[i], vp8Frame(i, 3000)) {
 			t.Fatalf("frame %d differs", i)
 		}
@@ -124,14 +124,14 @@ func TestTrackBadInput(t *testing.T) {
 	}
 	track, err := NewLocalTrack(TrackInit{Codec: "opus", Mode: "rtp"})
 	must(t, err)
-	if err := track.WriteRTP("", []byte{1, 2, 3}); !errors.Is(err, ErrInvalidArgument) {
+	if err = track.WriteRTP("", []byte{1, 2, 3}); !errors.Is(err, ErrInvalidArgument) {
 		t.Fatalf("malformed RTP: %v", err)
 	}
-	if err := track.WriteSample("", []byte{1}, time.Millisecond); !errors.Is(err, ErrInvalidState) {
+	if err = track.WriteSample("", []byte{1}, time.Millisecond); !errors.Is(err, ErrInvalidState) {
 		t.Fatalf("sample on an RTP track: %v", err)
 	}
 	track.Close()
-	if err := track.WriteRTP("", make([]byte, 12)); !errors.Is(err, ErrInvalidState) {
+	if err = track.WriteRTP("", make([]byte, 12)); !errors.Is(err, ErrInvalidState) {
 		t.Fatalf("closed track: %v", err)
 	}
 	a := newPeer(t, loopbackConfig, newRecorder())
@@ -156,7 +156,7 @@ func TestTrackBadInput(t *testing.T) {
 // sender here sends inter frames only until a keyframe request comes, then
 // one keyframe, which must reach the receiver.
 func TestLostFirstKeyframeIsRequested(t *testing.T) {
-	_, _, ra, rb, track, _ := videoCall(t)
+	_, _, ra, rb, track, _ := videoCall(t) //nolint:dogsled // the recorders and the track of the call are all this test needs
 	stop := make(chan struct{})
 	defer close(stop)
 	go func() {

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
@@ -63,7 +64,9 @@ func newTURNDialer(servers []ICEServer) (*turnDialer, error) {
 
 // Dial implements golang.org/x/net/proxy.Dialer.
 func (d *turnDialer) Dial(network, addr string) (net.Conn, error) {
-	conn, err := net.DialTimeout(network, addr, turnDialTimeout)
+	dialCtx, cancelDial := context.WithTimeout(context.Background(), turnDialTimeout)
+	defer cancelDial()
+	conn, err := (&net.Dialer{}).DialContext(dialCtx, network, addr)
 	if err != nil {
 		return nil, err
 	}
@@ -72,13 +75,13 @@ func (d *turnDialer) Dial(network, addr string) (net.Conn, error) {
 		return conn, nil
 	}
 	tlsConn := tls.Client(conn, cfg)
-	_ = conn.SetDeadline(time.Now().Add(turnDialTimeout))
-	if err := tlsConn.Handshake(); err != nil {
+	handshakeCtx, cancelHandshake := context.WithTimeout(context.Background(), turnDialTimeout)
+	defer cancelHandshake()
+	if err := tlsConn.HandshakeContext(handshakeCtx); err != nil {
 		_ = conn.Close()
 
 		return nil, err
 	}
-	_ = conn.SetDeadline(time.Time{})
 
 	return tlsConn, nil
 }

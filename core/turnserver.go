@@ -196,19 +196,17 @@ func (s *TURNServer) authenticate(ra *turn.RequestAttributes) (string, []byte, b
 	if password, ok := s.cfg.Users[ra.Username]; ok {
 		return key(ra.Username, password)
 	}
-	if s.cfg.SharedSecret != "" {
-		if expiry, user, ok := splitRESTUsername(ra.Username); ok {
-			if expiry < time.Now().Unix() {
-				s.authFailures.Add(1)
+	if expiry, user, ok := splitRESTUsername(ra.Username); ok && s.cfg.SharedSecret != "" {
+		if expiry < time.Now().Unix() {
+			s.authFailures.Add(1)
 
-				return "", nil, false
-			}
-			if user == "" {
-				user = ra.Username
-			}
-
-			return key(user, RESTPassword(s.cfg.SharedSecret, ra.Username))
+			return "", nil, false
 		}
+		if user == "" {
+			user = ra.Username
+		}
+
+		return key(user, RESTPassword(s.cfg.SharedSecret, ra.Username))
 	}
 	if s.auth != nil {
 		client := ""

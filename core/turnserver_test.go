@@ -140,7 +140,7 @@ func TestTURNServerAuthenticatesAndCounts(t *testing.T) {
 	// STUN binding: the server reports our address.
 	conn, err := net.ListenPacket("udp4", "127.0.0.1:0") //nolint:noctx
 	must(t, err)
-	defer conn.Close()
+	defer func() { _ = conn.Close() }()
 	stunClient, err := turn.NewClient(&turn.ClientConfig{STUNServerAddr: addr, Conn: conn})
 	must(t, err)
 	must(t, stunClient.Listen())
@@ -151,29 +151,29 @@ func TestTURNServerAuthenticatesAndCounts(t *testing.T) {
 	}
 	stunClient.Close()
 
-	if _, err := allocate(t, addr, "alice", "wonder"); err != nil {
+	if _, err = allocate(t, addr, "alice", "wonder"); err != nil {
 		t.Fatalf("static user: %v", err)
 	}
-	if _, err := allocate(t, addr, "alice", "wonder"); err == nil {
+	if _, err = allocate(t, addr, "alice", "wonder"); err == nil {
 		t.Fatal("a second allocation over alice's quota of 1 was granted")
 	}
-	if _, err := allocate(t, addr, "bob", "wonder"); err == nil {
+	if _, err = allocate(t, addr, "bob", "wonder"); err == nil {
 		t.Fatal("an unknown user got an allocation")
 	}
-	if _, err := allocate(t, addr, "carol", "wrong"); err == nil {
+	if _, err = allocate(t, addr, "carol", "wrong"); err == nil {
 		t.Fatal("a wrong password got an allocation")
 	}
-	if _, err := allocate(t, addr, "carol", "from-host"); err != nil {
+	if _, err = allocate(t, addr, "carol", "from-host"); err != nil {
 		t.Fatalf("host-authenticated user: %v", err)
 	}
 	username, password, err := RESTCredential("north", "dave", time.Minute)
 	must(t, err)
-	if _, err := allocate(t, addr, username, password); err != nil {
+	if _, err = allocate(t, addr, username, password); err != nil {
 		t.Fatalf("REST credential: %v", err)
 	}
 	username, password, err = RESTCredential("north", "erin", -time.Minute)
 	must(t, err)
-	if _, err := allocate(t, addr, username, password); err == nil {
+	if _, err = allocate(t, addr, username, password); err == nil {
 		t.Fatal("an expired REST credential got an allocation")
 	}
 
@@ -197,7 +197,7 @@ func TestTURNServerRelaysAndCountsBytes(t *testing.T) {
 	must(t, err)
 	peer, err := net.ListenPacket("udp4", "127.0.0.1:0") //nolint:noctx
 	must(t, err)
-	defer peer.Close()
+	defer func() { _ = peer.Close() }()
 	// A permission for the peer comes with the first send through the relay.
 	_, err = relay.WriteTo([]byte("ping"), peer.LocalAddr())
 	must(t, err)
@@ -236,7 +236,7 @@ func TestTURNServerRelaysAndCountsBytes(t *testing.T) {
 func TestTURNServerStartFailsCleanly(t *testing.T) {
 	taken, err := net.ListenPacket("udp4", "127.0.0.1:0") //nolint:noctx
 	must(t, err)
-	defer taken.Close()
+	defer func() { _ = taken.Close() }()
 	cfg, err := ParseTURNServerConfig([]byte(`{"listeners":[{"transport":"tcp","address":"127.0.0.1:0"},
 		{"transport":"udp","address":"` + taken.LocalAddr().String() + `"}],"relay":{"address":"127.0.0.1"}}`))
 	must(t, err)

@@ -53,7 +53,7 @@ func TestTURNServerEventsNameTheClientTransport(t *testing.T) {
 	events := &turnEvents{}
 	server, err := NewTURNServer(cfg, nil, events.handle, NewLogSink())
 	must(t, err)
-	defer server.Close()
+	defer func() { _ = server.Close() }()
 
 	roots := x509.NewCertPool()
 	roots.AppendCertsFromPEM([]byte(certPEM))

@@ -39,8 +39,10 @@ type twccFeedbackFactory struct {
 }
 
 func (f *twccFeedbackFactory) NewInterceptor(string) (interceptor.Interceptor, error) {
-	return &twccFeedback{arrivals: f.arrivals, now: f.now, start: f.now(), done: make(chan struct{}),
-		recorder: twcc.NewRecorder(rand.Uint32())}, nil //nolint:gosec // an SSRC, not a secret
+	return &twccFeedback{
+		arrivals: f.arrivals, now: f.now, start: f.now(), done: make(chan struct{}),
+		recorder: twcc.NewRecorder(rand.Uint32()), //nolint:gosec // an SSRC, not a secret
+	}, nil
 }
 
 // twccFeedback records the transport-wide sequence number and arrival time

@@ -52,8 +52,10 @@ func TestTWCCFeedbackReportsSocketArrivalTimes(t *testing.T) {
 
 		return copy(b, packets[next-1]), a, nil
 	})
-	reader := fb.BindRemoteStream(&interceptor.StreamInfo{SSRC: ssrc,
-		RTPHeaderExtensions: []interceptor.RTPHeaderExtension{{URI: sdp.TransportCCURI, ID: 5}}}, source)
+	reader := fb.BindRemoteStream(&interceptor.StreamInfo{
+		SSRC:                ssrc,
+		RTPHeaderExtensions: []interceptor.RTPHeaderExtension{{URI: sdp.TransportCCURI, ID: 5}},
+	}, source)
 	now = start.Add(50 * time.Millisecond) // every packet is read 50 ms on, within microseconds
 	buf := make([]byte, 1500)
 	for range packets {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+from typing import Any
 
 from . import _native
 from ._version import __version__
@@ -37,7 +38,7 @@ def library_version() -> str:
     return _native.lib.omnirtc_version().decode()
 
 
-def debug_counters() -> dict:  # type: ignore[type-arg]
+def debug_counters() -> dict[str, Any]:
     """Live handles, goroutines and sockets of the library, for leak checks."""
     import json
 

@@ -11,12 +11,13 @@ library then pushes back through SCTP flow control) until the loop catches up.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ctypes
 import itertools
 import threading
 import weakref
 from collections import deque
-from typing import Any, Callable, NamedTuple, Optional
+from typing import Any, Callable, NamedTuple
 
 from . import _native
 
@@ -28,14 +29,14 @@ class Event(NamedTuple):
     type: int
     state: int
     channel: int
-    text: Optional[str]
-    sdp_mid: Optional[str]
+    text: str | None
+    sdp_mid: str | None
     sdp_mline_index: int
     binary: bool
-    data: Optional[bytes]
+    data: bytes | None
     track: int = 0
     transceiver: int = 0
-    rid: Optional[str] = None
+    rid: str | None = None
     rtp_timestamp: int = 0
     keyframe: bool = False
     value: int = 0
@@ -51,7 +52,7 @@ class Inbox:
         self.lock = threading.Lock()
         self.events: deque[Event] = deque()
         self.paused: set[int] = set()
-        self.track_receive: Optional[bytes] = None  # receive options applied to each new remote track
+        self.track_receive: bytes | None = None  # receive options applied to each new remote track
 
     def push(self, event: Event) -> None:  # on a library thread
         with self.lock:
@@ -65,10 +66,8 @@ class Inbox:
         if pause:
             _native.lib.omnirtc_channel_set_paused(event.channel, 1)
         if first:
-            try:
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is left to deliver to
                 self.loop.call_soon_threadsafe(self.drain)
-            except RuntimeError:
-                pass  # the loop is closed: nobody is left to deliver to
 
     def drain(self) -> None:  # on the loop
         while True:
@@ -103,12 +102,12 @@ def register(inbox: Inbox) -> int:
     return token
 
 
-def _decode(value: Optional[bytes]) -> Optional[str]:
+def _decode(value: bytes | None) -> str | None:
     return value.decode("utf-8", "replace") if value is not None else None
 
 
 @_native.EVENT_CB
-def _on_event(user_data: Optional[int], pointer: Any) -> None:
+def _on_event(user_data: int | None, pointer: Any) -> None:
     try:
         e = pointer.contents
         inbox = _inboxes.get(user_data or 0)

@@ -10,6 +10,7 @@ import ctypes
 import ctypes.util
 import os
 from pathlib import Path
+from typing import Any
 
 from .exceptions import BY_STATUS, Error
 
@@ -175,14 +176,14 @@ def take_string(pointer: ctypes.c_void_p) -> str | None:
         lib.omnirtc_free(pointer)
 
 
-def call_string(fn, *args) -> str | None:  # type: ignore[no-untyped-def]
+def call_string(fn: Any, *args: Any) -> str | None:
     """Call a function whose last parameter is a ``char **`` out-string."""
     out = ctypes.c_void_p()
     check(fn(*args, ctypes.byref(out)))
     return take_string(out)
 
 
-def call_value(fn, ctype, *args):  # type: ignore[no-untyped-def]
+def call_value(fn: Any, ctype: Any, *args: Any) -> Any:
     """Call a getter whose last parameter is a pointer to ``ctype``."""
     out = ctype()
     check(fn(*args, ctypes.byref(out)))

@@ -7,6 +7,10 @@ from typing import Any, Callable
 
 Handler = Callable[..., Any]
 
+# Tasks of coroutine handlers still running: the loop keeps only a weak
+# reference to a task, which could otherwise be collected before it is done.
+_running: set[asyncio.Future[Any]] = set()
+
 
 class EventEmitter:
     def __init__(self) -> None:
@@ -54,7 +58,9 @@ class EventEmitter:
             try:
                 result = handler(*args)
                 if asyncio.iscoroutine(result):
-                    asyncio.ensure_future(result)
+                    task = asyncio.ensure_future(result)
+                    _running.add(task)
+                    task.add_done_callback(_running.discard)
             except Exception as exc:  # noqa: BLE001 - reported, never fatal
                 asyncio.get_event_loop().call_exception_handler(
                     {"message": f"exception in {event!r} handler {handler!r}", "exception": exc}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import ctypes
 import json
-from typing import Any, Iterator, NamedTuple, Optional
+from collections.abc import Iterator
+from typing import Any, NamedTuple
 
 from . import _native
 
@@ -21,7 +22,7 @@ class MediaReader:
     :attr:`info` has the format, the codec (a MIME type for :class:`LocalTrack`)
     and, where the file says, width, height, frameCount, channels, sampleRate."""
 
-    def __init__(self, path: str, format: Optional[str] = None, fps: Optional[int] = None) -> None:
+    def __init__(self, path: str, format: str | None = None, fps: int | None = None) -> None:
         options: dict[str, Any] = {}
         if format:
             options["format"] = format
@@ -33,16 +34,20 @@ class MediaReader:
                 _native.encode(path, "path"), json.dumps(options).encode(), ctypes.byref(handle), ctypes.byref(info)
             )
         )
-        self._handle: Optional[int] = handle.value
+        self._handle: int | None = handle.value
         self.info: dict[str, Any] = json.loads(_native.take_string(info) or "{}")
 
-    def read(self) -> Optional[MediaFrame]:
+    def read(self) -> MediaFrame | None:
         """The next frame, or None at the end of the file."""
         data, size = ctypes.c_void_p(), ctypes.c_size_t()
         duration, keyframe = ctypes.c_uint64(), ctypes.c_int32()
         _native.check(
             _native.lib.omnirtc_media_reader_next(
-                self._handle or 0, ctypes.byref(data), ctypes.byref(size), ctypes.byref(duration), ctypes.byref(keyframe)
+                self._handle or 0,
+                ctypes.byref(data),
+                ctypes.byref(size),
+                ctypes.byref(duration),
+                ctypes.byref(keyframe),
             )
         )
         if not data.value:
@@ -61,7 +66,7 @@ class MediaReader:
             _native.check(_native.lib.omnirtc_media_reader_close(self._handle))
             self._handle = None
 
-    def __enter__(self) -> "MediaReader":
+    def __enter__(self) -> MediaReader:
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -78,7 +83,7 @@ class MediaWriter:
                 _native.encode(path, "path"), json.dumps(options).encode(), ctypes.byref(handle)
             )
         )
-        self._handle: Optional[int] = handle.value
+        self._handle: int | None = handle.value
 
     def write_rtp(self, packet: bytes) -> None:
         _native.check(_native.lib.omnirtc_media_writer_write_rtp(self._handle or 0, bytes(packet), len(packet)))
@@ -88,7 +93,7 @@ class MediaWriter:
             _native.check(_native.lib.omnirtc_media_writer_close(self._handle))
             self._handle = None
 
-    def __enter__(self) -> "MediaWriter":
+    def __enter__(self) -> MediaWriter:
         return self
 
     def __exit__(self, *exc: Any) -> None:

@@ -14,7 +14,7 @@ import ctypes
 import json
 from collections import deque
 from dataclasses import dataclass
-from typing import Any, Optional, Union
+from typing import Any
 
 from . import _native
 from .events import EventEmitter
@@ -66,10 +66,10 @@ class LocalTrack(MediaStreamTrack):
     def __init__(
         self,
         codec: str,
-        id: Optional[str] = None,
-        streamId: Optional[str] = None,
+        id: str | None = None,
+        streamId: str | None = None,
         mode: str = "sample",
-        rids: Optional[list[str]] = None,
+        rids: list[str] | None = None,
     ) -> None:
         init: dict[str, Any] = {"codec": codec, "mode": mode}
         if id is not None:
@@ -85,7 +85,7 @@ class LocalTrack(MediaStreamTrack):
         super().__init__(info["kind"], info["id"])
         self.codec = info["codec"]
 
-    def write_sample(self, data: bytes, duration: float, rid: Optional[str] = None) -> None:
+    def write_sample(self, data: bytes, duration: float, rid: str | None = None) -> None:
         """Send one encoded frame lasting ``duration`` seconds (H264: an Annex-B access unit)."""
         _native.check(
             _native.lib.omnirtc_track_write_sample(
@@ -93,7 +93,7 @@ class LocalTrack(MediaStreamTrack):
             )
         )
 
-    def write_rtp(self, packet: bytes, rid: Optional[str] = None) -> None:
+    def write_rtp(self, packet: bytes, rid: str | None = None) -> None:
         """Send one RTP packet; its payload type and SSRC are rewritten."""
         _native.check(
             _native.lib.omnirtc_track_write_rtp(self._handle, rid.encode() if rid else None, bytes(packet), len(packet))
@@ -116,10 +116,10 @@ class RemoteStreamTrack(MediaStreamTrack):
         self.ssrc: int = info.get("ssrc", 0)
         self.streamIds: list[str] = info.get("streamIds", [])
         self.codec: dict[str, Any] = info.get("codec", {})
-        self._queue: deque[Union[EncodedFrame, bytes]] = deque(maxlen=MAX_QUEUED)
+        self._queue: deque[EncodedFrame | bytes] = deque(maxlen=MAX_QUEUED)
         self._arrived = asyncio.Event()
 
-    async def recv(self) -> Union[EncodedFrame, bytes]:
+    async def recv(self) -> EncodedFrame | bytes:
         """The next frame (or RTP packet, with ``receive_mode="rtp"``)."""
         while not self._queue:
             if self.readyState == "ended":
@@ -142,7 +142,7 @@ class RemoteStreamTrack(MediaStreamTrack):
             raise ValueError("bitrate must be below 2**63 bits per second")
         _native.check(_native.lib.omnirtc_track_request_bitrate(self._handle, bitrate))
 
-    def _push(self, item: Union[EncodedFrame, bytes]) -> None:
+    def _push(self, item: EncodedFrame | bytes) -> None:
         self._queue.append(item)
         self._arrived.set()
 

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Optional, Union
+from typing import Any
 
 
 @dataclass
 class RTCIceServer:
     """A STUN or TURN server (W3C RTCIceServer)."""
 
-    urls: Union[str, list[str]]
-    username: Optional[str] = None
-    credential: Optional[str] = None
+    urls: str | list[str]
+    username: str | None = None
+    credential: str | None = None
     credentialType: str = "password"
     #: OmniRTC's options for this server, e.g. ``{"caCertificates": PEM}``: the
     #: CAs a turns: server's certificate must chain to (see omnirtc.h).
-    omnirtc: Optional[dict[str, Any]] = None
+    omnirtc: dict[str, Any] | None = None
 
 
 @dataclass
@@ -25,7 +25,7 @@ class RTCConfiguration:
     """W3C RTCConfiguration. ``omnirtc`` holds engine settings (see omnirtc.h), for
     example ``{"portRange": {"min": 40000, "max": 40100}, "mdns": "disabled"}``."""
 
-    iceServers: Optional[list[RTCIceServer]] = None
+    iceServers: list[RTCIceServer] | None = None
     iceTransportPolicy: str = "all"
     bundlePolicy: str = "balanced"
     certificates: list[str] = field(default_factory=list)

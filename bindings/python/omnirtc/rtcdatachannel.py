@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
+import ctypes
 import json
-from typing import Any, Callable, Optional, Union
+from typing import Any, Callable
 
 from . import _native
 from .events import EventEmitter
 from .exceptions import InvalidHandleError, InvalidStateError
-
 
 STATES = ["connecting", "open", "closing", "closed"]
 
@@ -25,8 +25,9 @@ class RTCDataChannel(EventEmitter):
         # whose handlers see the state it reports (_shown), and once the close
         # event came. _state is the state the events have reported.
         self._state = "connecting"
-        self._shown: Optional[str] = None
+        self._shown: str | None = None
         self._info: dict[str, Any] = {}
+        self._remote = False  # opened by the remote peer: announced by a datachannel event
         self._refresh()
 
     def _refresh(self) -> None:
@@ -40,7 +41,7 @@ class RTCDataChannel(EventEmitter):
         return str(self._info.get("label", ""))
 
     @property
-    def id(self) -> Optional[int]:
+    def id(self) -> int | None:
         if self._info.get("id") is None and self._state != "closed":
             self._refresh()
         return self._info.get("id")
@@ -54,11 +55,11 @@ class RTCDataChannel(EventEmitter):
         return bool(self._info.get("ordered", True))
 
     @property
-    def maxRetransmits(self) -> Optional[int]:
+    def maxRetransmits(self) -> int | None:
         return self._info.get("maxRetransmits")
 
     @property
-    def maxPacketLifeTime(self) -> Optional[int]:
+    def maxPacketLifeTime(self) -> int | None:
         return self._info.get("maxPacketLifeTime")
 
     @property
@@ -72,7 +73,8 @@ class RTCDataChannel(EventEmitter):
         if self._shown is not None:
             return self._shown
         try:
-            return STATES[int(_native.call_value(_native.lib.omnirtc_channel_get_ready_state, _native.ctypes.c_int32, self._handle))]
+            getter = _native.lib.omnirtc_channel_get_ready_state
+            return STATES[int(_native.call_value(getter, ctypes.c_int32, self._handle))]
         except InvalidHandleError:
             return "closed"  # released by the library: its close event is on the way
 
@@ -88,7 +90,7 @@ class RTCDataChannel(EventEmitter):
     def bufferedAmount(self) -> int:
         if self._state == "closed":
             return 0
-        return int(_native.call_value(_native.lib.omnirtc_channel_get_buffered_amount, _native.ctypes.c_uint64, self._handle))
+        return int(_native.call_value(_native.lib.omnirtc_channel_get_buffered_amount, ctypes.c_uint64, self._handle))
 
     @property
     def bufferedAmountLowThreshold(self) -> int:
@@ -96,7 +98,7 @@ class RTCDataChannel(EventEmitter):
             return int(self._info.get("bufferedAmountLowThreshold", 0))
         return int(
             _native.call_value(
-                _native.lib.omnirtc_channel_get_buffered_amount_low_threshold, _native.ctypes.c_uint64, self._handle
+                _native.lib.omnirtc_channel_get_buffered_amount_low_threshold, ctypes.c_uint64, self._handle
             )
         )
 
@@ -111,7 +113,7 @@ class RTCDataChannel(EventEmitter):
         self._info["bufferedAmountLowThreshold"] = value
 
     # --- methods ----------------------------------------------------------
-    def send(self, data: Union[str, bytes, bytearray, memoryview]) -> None:
+    def send(self, data: str | bytes | bytearray | memoryview) -> None:
         """Send a message: ``str`` as text, bytes-like as binary."""
         if isinstance(data, str):
             payload, binary = data.encode("utf-8"), 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 
 @dataclass
@@ -15,11 +14,11 @@ class RTCIceCandidate:
     priority: int
     protocol: str
     type: str
-    relatedAddress: Optional[str] = None
-    relatedPort: Optional[int] = None
-    sdpMid: Optional[str] = None
-    sdpMLineIndex: Optional[int] = None
-    tcpType: Optional[str] = None
+    relatedAddress: str | None = None
+    relatedPort: int | None = None
+    sdpMid: str | None = None
+    sdpMLineIndex: int | None = None
+    tcpType: str | None = None
 
 
 def candidate_from_sdp(sdp: str) -> RTCIceCandidate:

@@ -9,20 +9,22 @@ Events: ``datachannel``, ``track``, ``icecandidate``, ``icegatheringstatechange`
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ctypes
 import json
 import weakref
-from typing import Any, Optional
+from collections.abc import Sequence
+from typing import Any
 
 from . import _bridge, _native
 from .bitratetarget import BitrateTarget
 from .events import EventEmitter
 from .exceptions import InvalidHandleError, InvalidStateError
-from .rtcconfiguration import RTCConfiguration
 from .mediastreams import EncodedFrame, LocalTrack, RemoteStreamTrack
+from .rtcconfiguration import RTCConfiguration
 from .rtcdatachannel import RTCDataChannel
-from .rtcrtptransceiver import RTCRtpReceiver, RTCRtpSender, RTCRtpTransceiver
 from .rtcicecandidate import RTCIceCandidate, candidate_from_sdp, candidate_to_sdp
+from .rtcrtptransceiver import RTCRtpReceiver, RTCRtpSender, RTCRtpTransceiver
 from .rtcsessiondescription import RTCSessionDescription
 
 SIGNALING = ("stable", "have-local-offer", "have-remote-offer", "have-local-pranswer", "have-remote-pranswer", "closed")
@@ -31,7 +33,7 @@ ICE_CONNECTION = ("new", "checking", "connected", "completed", "disconnected", "
 CONNECTION = ("new", "connecting", "connected", "disconnected", "failed", "closed")
 
 
-class RTCStats(dict):  # type: ignore[type-arg]
+class RTCStats(dict[str, Any]):
     """One stats dictionary; keys are also attributes (``stats.type``)."""
 
     def __getattr__(self, name: str) -> Any:
@@ -41,14 +43,14 @@ class RTCStats(dict):  # type: ignore[type-arg]
             raise AttributeError(name) from None
 
 
-class RTCStatsReport(dict):  # type: ignore[type-arg]
+class RTCStatsReport(dict[str, RTCStats]):
     """Stats by id, as returned by :meth:`RTCPeerConnection.getStats`."""
 
 
 class RTCSctpTransport:
     """The SCTP transport the data channels run over."""
 
-    def __init__(self, pc: "RTCPeerConnection") -> None:
+    def __init__(self, pc: RTCPeerConnection) -> None:
         self._pc = pc
 
     @property
@@ -84,7 +86,7 @@ class RTCPeerConnection(EventEmitter):
     delivered on that loop.
     """
 
-    def __init__(self, configuration: Optional[RTCConfiguration] = None) -> None:
+    def __init__(self, configuration: RTCConfiguration | None = None) -> None:
         super().__init__()
         if configuration is not None and not isinstance(configuration, RTCConfiguration):
             raise TypeError(f"configuration must be RTCConfiguration, not {type(configuration).__name__}")
@@ -95,7 +97,7 @@ class RTCPeerConnection(EventEmitter):
         # state event is emitted, the state it reports (_shown), so its
         # handlers see that one; after close(), _final.
         self._shown: dict[str, str] = {}
-        self._final: Optional[dict[str, str]] = None
+        self._final: dict[str, str] | None = None
         self._closed = False
         self._channels: dict[int, RTCDataChannel] = {}
         self._transceivers: dict[int, RTCRtpTransceiver] = {}
@@ -131,7 +133,7 @@ class RTCPeerConnection(EventEmitter):
     def connectionState(self) -> str:
         return self._state("connection", _native.lib.omnirtc_peer_get_connection_state, CONNECTION)
 
-    def _state(self, key: str, getter: Any, names: list[str]) -> str:
+    def _state(self, key: str, getter: Any, names: Sequence[str]) -> str:
         if self._final is not None:
             return self._final[key]
         shown = self._shown.get(key)
@@ -151,20 +153,22 @@ class RTCPeerConnection(EventEmitter):
             else:
                 self._shown[key] = previous
 
-    def _description(self, which: int) -> Optional[RTCSessionDescription]:
+    def _description(self, which: int) -> RTCSessionDescription | None:
         if self._closed:
             return None
         typ, sdp = ctypes.c_void_p(), ctypes.c_void_p()
-        _native.check(_native.lib.omnirtc_peer_get_description(self._handle, which, ctypes.byref(typ), ctypes.byref(sdp)))
+        _native.check(
+            _native.lib.omnirtc_peer_get_description(self._handle, which, ctypes.byref(typ), ctypes.byref(sdp))
+        )
         typ_text, sdp_text = _native.take_string(typ), _native.take_string(sdp)
         return RTCSessionDescription(sdp_text, typ_text) if sdp_text is not None and typ_text else None
 
     @property
-    def localDescription(self) -> Optional[RTCSessionDescription]:
+    def localDescription(self) -> RTCSessionDescription | None:
         return self._description(_native.DESCRIPTION_LOCAL)
 
     @property
-    def remoteDescription(self) -> Optional[RTCSessionDescription]:
+    def remoteDescription(self) -> RTCSessionDescription | None:
         return self._description(_native.DESCRIPTION_REMOTE)
 
     def _live(self) -> int:
@@ -182,7 +186,7 @@ class RTCPeerConnection(EventEmitter):
         sdp = _native.call_string(_native.lib.omnirtc_peer_create_answer, self._live(), None)
         return RTCSessionDescription(sdp or "", "answer")
 
-    async def setLocalDescription(self, sessionDescription: Optional[RTCSessionDescription] = None) -> None:
+    async def setLocalDescription(self, sessionDescription: RTCSessionDescription | None = None) -> None:
         """Apply a local description (or create the right one when omitted), then,
         as aiortc does, wait until ICE gathering completes so that
         :attr:`localDescription` carries every candidate. The ``icecandidate``
@@ -213,10 +217,8 @@ class RTCPeerConnection(EventEmitter):
             if was_complete and self._native_gathering() == GATHERING.index("complete") and loop.time() > grace:
                 return
             self._gathering_changed.clear()
-            try:
+            with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._gathering_changed.wait(), 0.1)
-            except asyncio.TimeoutError:
-                pass
 
     async def setRemoteDescription(self, sessionDescription: RTCSessionDescription) -> None:
         self._check_description(sessionDescription)
@@ -231,7 +233,7 @@ class RTCPeerConnection(EventEmitter):
         if not isinstance(description, RTCSessionDescription):
             raise TypeError(f"expected RTCSessionDescription, not {type(description).__name__}")
 
-    async def addIceCandidate(self, candidate: Optional[RTCIceCandidate]) -> None:
+    async def addIceCandidate(self, candidate: RTCIceCandidate | None) -> None:
         """Add a remote candidate; ``None`` signals the end of candidates."""
         if candidate is None:
             _native.check(_native.lib.omnirtc_peer_add_ice_candidate(self._live(), None, None, -1))
@@ -241,7 +243,8 @@ class RTCPeerConnection(EventEmitter):
         line = "candidate:" + candidate_to_sdp(candidate)
         mid = candidate.sdpMid.encode() if candidate.sdpMid is not None else None
         index = candidate.sdpMLineIndex if candidate.sdpMLineIndex is not None else -1
-        _native.check(_native.lib.omnirtc_peer_add_ice_candidate(self._live(), _native.encode(line, "candidate"), mid, index))
+        encoded = _native.encode(line, "candidate")
+        _native.check(_native.lib.omnirtc_peer_add_ice_candidate(self._live(), encoded, mid, index))
 
     def restartIce(self) -> None:
         _native.check(_native.lib.omnirtc_peer_restart_ice(self._live()))
@@ -253,12 +256,12 @@ class RTCPeerConnection(EventEmitter):
     def createDataChannel(
         self,
         label: str,
-        maxPacketLifeTime: Optional[int] = None,
-        maxRetransmits: Optional[int] = None,
+        maxPacketLifeTime: int | None = None,
+        maxRetransmits: int | None = None,
         ordered: bool = True,
         protocol: str = "",
         negotiated: bool = False,
-        id: Optional[int] = None,
+        id: int | None = None,
     ) -> RTCDataChannel:
         """Create a data channel with the W3C RTCDataChannelInit options."""
         if maxPacketLifeTime is not None and maxRetransmits is not None:
@@ -286,7 +289,7 @@ class RTCPeerConnection(EventEmitter):
         return channel
 
     # --- media ---------------------------------------------------------------
-    def setTrackReceive(self, mode: str = "frames", maxLate: Optional[int] = None, maxDelayMs: Optional[int] = None) -> None:
+    def setTrackReceive(self, mode: str = "frames", maxLate: int | None = None, maxDelayMs: int | None = None) -> None:
         """How remote tracks that arrive from now on deliver to ``recv()``:
         ``"frames"`` (:class:`EncodedFrame`, the default), ``"rtp"`` (packet
         bytes) or ``"none"``; maxLate / maxDelayMs bound the wait for a
@@ -298,7 +301,7 @@ class RTCPeerConnection(EventEmitter):
             options["maxDelayMs"] = maxDelayMs
         self._inbox.track_receive = json.dumps(options).encode()
 
-    def _transceiver(self, handle: int, track: Optional[LocalTrack] = None) -> RTCRtpTransceiver:
+    def _transceiver(self, handle: int, track: LocalTrack | None = None) -> RTCRtpTransceiver:
         transceiver = self._transceivers.get(handle)
         if transceiver is None:
             transceiver = self._transceivers[handle] = RTCRtpTransceiver(handle, track)
@@ -315,7 +318,7 @@ class RTCPeerConnection(EventEmitter):
         return self._transceiver(handle.value, track).sender
 
     def addTransceiver(
-        self, trackOrKind: Any, direction: str = "sendrecv", sendEncodings: Optional[list[dict[str, Any]]] = None
+        self, trackOrKind: Any, direction: str = "sendrecv", sendEncodings: list[dict[str, Any]] | None = None
     ) -> RTCRtpTransceiver:
         """Add a transceiver for a kind ("audio"/"video") or a :class:`LocalTrack`;
         ``sendEncodings`` (dicts with rid, active, maxBitrate,
@@ -364,16 +367,16 @@ class RTCPeerConnection(EventEmitter):
         if t == _native.TARGET_BITRATE:
             self.emit("targetbitrate", BitrateTarget._from_event(event.value, event.text or "{}"))
             return
-        track = self._remote_tracks.get(event.track)
-        if track is None:
+        remote = self._remote_tracks.get(event.track)
+        if remote is None:
             return
         if t == _native.TRACK_FRAME:
-            track._push(EncodedFrame(event.data or b"", event.rtp_timestamp, event.keyframe, event.value))
+            remote._push(EncodedFrame(event.data or b"", event.rtp_timestamp, event.keyframe, event.value))
         elif t == _native.TRACK_RTP:
-            track._push(event.data or b"")
+            remote._push(event.data or b"")
         elif t == _native.TRACK_ENDED:
             del self._remote_tracks[event.track]
-            track.stop()
+            remote.stop()
 
     async def close(self) -> None:
         """Close the connection and its channels."""
@@ -385,10 +388,8 @@ class RTCPeerConnection(EventEmitter):
             gathering = "new"
         self._final = {"signaling": "closed", "gathering": gathering, "ice": "closed", "connection": "closed"}
         self._closed = True
-        try:
+        with contextlib.suppress(InvalidHandleError):
             _native.check(_native.lib.omnirtc_peer_close(self._handle))
-        except InvalidHandleError:
-            pass
         self._finalizer.detach()
         for channel in list(self._channels.values()):
             channel._closed()
@@ -409,7 +410,7 @@ class RTCPeerConnection(EventEmitter):
             channel = self._channels.get(event.channel)
             if channel is None:
                 return
-            first_open = t == _native.CHANNEL_OPEN and channel._state == "connecting" and getattr(channel, "_remote", False)
+            first_open = t == _native.CHANNEL_OPEN and channel._state == "connecting" and channel._remote
             channel._on_event(event)
             if first_open:
                 # like aiortc and browsers: a remote channel is announced open
@@ -442,5 +443,5 @@ class RTCPeerConnection(EventEmitter):
             self.emit("negotiationneeded")
         elif t == _native.DATA_CHANNEL:
             channel = RTCDataChannel(event.channel)
-            channel._remote = True  # type: ignore[attr-defined]
+            channel._remote = True
             self._channels[event.channel] = channel

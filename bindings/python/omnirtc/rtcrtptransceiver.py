@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Optional
+from typing import Any
 
 from . import _native
 from .events import EventEmitter
@@ -14,12 +14,12 @@ class RTCRtpSender(EventEmitter):
     """Sends a :class:`LocalTrack`; emits ``keyframerequest`` with ``"pli"`` or
     ``"fir"`` and the simulcast rid when the remote asks for a keyframe."""
 
-    def __init__(self, transceiver: "RTCRtpTransceiver", track: Optional[LocalTrack]) -> None:
+    def __init__(self, transceiver: RTCRtpTransceiver, track: LocalTrack | None) -> None:
         super().__init__()
         self._transceiver = transceiver
         self.track = track
 
-    async def replaceTrack(self, track: Optional[LocalTrack]) -> None:
+    async def replaceTrack(self, track: LocalTrack | None) -> None:
         _native.check(
             _native.lib.omnirtc_transceiver_replace_track(self._transceiver._handle, track._handle if track else 0)
         )
@@ -30,12 +30,12 @@ class RTCRtpReceiver:
     """Receives the remote tracks of a transceiver (several with simulcast)."""
 
     def __init__(self) -> None:
-        self.track: Optional[RemoteStreamTrack] = None
+        self.track: RemoteStreamTrack | None = None
         self.tracks: list[RemoteStreamTrack] = []
 
 
 class RTCRtpTransceiver:
-    def __init__(self, handle: int, track: Optional[LocalTrack] = None) -> None:
+    def __init__(self, handle: int, track: LocalTrack | None = None) -> None:
         self._handle = handle
         self.sender = RTCRtpSender(self, track)
         self.receiver = RTCRtpReceiver()
@@ -44,7 +44,7 @@ class RTCRtpTransceiver:
         return json.loads(_native.call_string(_native.lib.omnirtc_transceiver_get_info, self._handle) or "{}")
 
     @property
-    def mid(self) -> Optional[str]:
+    def mid(self) -> str | None:
         return self._info()["mid"]
 
     @property
@@ -56,7 +56,7 @@ class RTCRtpTransceiver:
         return self._info()["direction"]
 
     @property
-    def currentDirection(self) -> Optional[str]:
+    def currentDirection(self) -> str | None:
         return self._info()["currentDirection"]
 
     @property

@@ -20,11 +20,12 @@ quick and must not touch the loop; it returns the user's password or ``None``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ctypes
 import itertools
 import json
 import threading
-from typing import Any, Callable, NamedTuple, Optional, Union
+from typing import Any, Callable, NamedTuple, Optional
 
 from . import _native
 from .events import EventEmitter
@@ -77,17 +78,17 @@ class TurnAllocation(NamedTuple):
 
 AuthFunction = Callable[[str, str, str], Optional[str]]
 
-_servers: dict[int, "TurnServer"] = {}  # by user_data key, until the final event
+_servers: dict[int, TurnServer] = {}  # by user_data key, until the final event
 _keys = itertools.count(1)
 _lock = threading.Lock()
 
 
-def _text(value: Optional[bytes]) -> str:
+def _text(value: bytes | None) -> str:
     return (value or b"").decode("utf-8", "replace")
 
 
 @_EVENT_CB
-def _on_event(user_data: Optional[int], pointer: Any) -> None:  # on a library thread
+def _on_event(user_data: int | None, pointer: Any) -> None:  # on a library thread
     event = pointer.contents
     with _lock:
         server = _servers.get(user_data or 0)
@@ -97,14 +98,12 @@ def _on_event(user_data: Optional[int], pointer: Any) -> None:  # on a library t
         return
     allocation = TurnAllocation(_text(event.username), _text(event.realm), _text(event.client_address),
                                 _text(event.relay_address), _text(event.protocol))
-    try:
+    with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is left to deliver to
         server._loop.call_soon_threadsafe(server._deliver, event.type, allocation)
-    except RuntimeError:
-        pass  # the loop is closed: nobody is left to deliver to
 
 
 @_AUTH_CB
-def _on_auth(user_data: Optional[int], username: bytes, realm: bytes, client: bytes, out: Any, capacity: int) -> int:
+def _on_auth(user_data: int | None, username: bytes, realm: bytes, client: bytes, out: Any, capacity: int) -> int:
     with _lock:
         server = _servers.get(user_data or 0)
     if server is None or server._auth is None:
@@ -130,8 +129,8 @@ class TurnServer(EventEmitter):
     :class:`TurnAllocation`), then ``close`` once the server is gone.
     """
 
-    def __init__(self, config: Union[dict, str], *, auth: Optional[AuthFunction] = None,
-                 loop: Optional[asyncio.AbstractEventLoop] = None) -> None:
+    def __init__(self, config: dict[str, Any] | str, *, auth: AuthFunction | None = None,
+                 loop: asyncio.AbstractEventLoop | None = None) -> None:
         super().__init__()
         text = config if isinstance(config, str) else json.dumps(config)
         self._loop = loop or asyncio.get_event_loop()
@@ -159,7 +158,7 @@ class TurnServer(EventEmitter):
         else:
             self.emit(_EVENT_NAMES[kind], allocation)
 
-    def stats(self) -> dict:  # type: ignore[type-arg]
+    def stats(self) -> dict[str, Any]:
         """Allocations, bytes relayed, failures and the listeners' addresses."""
         return json.loads(_native.call_string(_native.lib.omnirtc_turn_server_stats, self._handle) or "{}")
 
@@ -171,13 +170,11 @@ class TurnServer(EventEmitter):
     async def close(self) -> None:
         """Stop the server; returns once its ``close`` event was emitted. Idempotent."""
         if not self._closed.done():
-            try:
+            with contextlib.suppress(InvalidHandleError):  # already closed (by omnirtc_shutdown)
                 _native.check(_native.lib.omnirtc_turn_server_close(self._handle))
-            except InvalidHandleError:  # already closed (by omnirtc_shutdown)
-                pass
         await self._closed
 
-    async def __aenter__(self) -> "TurnServer":
+    async def __aenter__(self) -> TurnServer:
         return self
 
     async def __aexit__(self, *exc: Any) -> None:

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Linters as tests: golangci-lint over core and capi (.golangci.yml, modelled on
+# pion's), ruff and mypy over the Python binding (bindings/python/pyproject.toml).
+# Each linter is one test. golangci-lint is built once, pinned, into a cache
+# directory shared by every clone; ruff and mypy are pinned in the test venv.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+golangci_version=v2.15.0
+tools=${OMNIRTC_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/omnirtc/tools}/golangci-lint-$golangci_version
+golangci=$tools/golangci-lint
+venv=build/venv-python
+passed=0 failed=0
+
+lint() { # NAME CMD...
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		passed=$((passed + 1))
+		echo "ok   $name"
+	else
+		failed=$((failed + 1))
+		printf 'FAIL %s\n%s\n' "$name" "$out"
+	fi
+}
+
+if [ ! -x "$golangci" ]; then
+	echo "==> building golangci-lint $golangci_version into $tools" >&2
+	GOBIN=$tools go install "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$golangci_version" >&2
+fi
+scripts/python-venv.sh || exit 1
+
+lint golangci-lint "$golangci" run ./core/... ./capi/...
+lint ruff "$venv/bin/ruff" check --no-cache bindings/python/omnirtc
+lint mypy "$venv/bin/mypy" --config-file bindings/python/pyproject.toml --cache-dir=/dev/null bindings/python/omnirtc
+echo "lint: $passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
