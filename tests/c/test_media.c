@@ -34,6 +34,103 @@ static void media_path(char *out, size_t cap, const char *name) {
 	snprintf(out, cap, "%s/%s", dir, name);
 }
 
+static uint8_t *read_whole(const char *path, size_t *size) {
+	FILE *f = fopen(path, "rb");
+	CHECK(f != NULL);
+	CHECK(fseek(f, 0, SEEK_END) == 0);
+	long n = ftell(f);
+	CHECK(n > 0 && fseek(f, 0, SEEK_SET) == 0);
+	uint8_t *buf = malloc((size_t)n);
+	CHECK(buf != NULL && fread(buf, 1, (size_t)n, f) == (size_t)n);
+	fclose(f);
+	*size = (size_t)n;
+	return buf;
+}
+
+static uint32_t le(const uint8_t *p, int bytes) {
+	uint32_t v = 0;
+	for (int i = bytes - 1; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* Copies the NAL units of Annex-B `in` to `out` without their start codes
+ * (00 00 01 and the zero bytes before it) and without SEI, which pion's
+ * reader skips; returns the length. Emulation prevention keeps 00 00 01 out
+ * of NAL units. */
+static size_t nal_bytes(const uint8_t *in, size_t n, uint8_t *out) {
+	size_t w = 0;
+	int sei = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i + 3 < n && in[i] == 0 && in[i + 1] == 0 && in[i + 2] == 1) {
+			while (!sei && w > 0 && out[w - 1] == 0)
+				w--;
+			i += 2;
+			sei = (in[i + 1] & 0x1f) == 6;
+		} else if (!sei) {
+			out[w++] = in[i];
+		}
+	}
+	return w;
+}
+
+/* The reader's frames checked against the file parsed here, independently:
+ * a reader that drops, splits or alters frames would otherwise pass every
+ * loopback test, since the same frames are sent and compared. IVF frame by
+ * frame; Ogg: the packets are the tail of the pages' bodies (after OpusHead
+ * and OpusTags); Annex-B: the NAL bytes are the file's but its SEI. */
+static void check_clip_against_file(const clip_t *c, const char *path) {
+	size_t n, total = 0;
+	uint8_t *file = read_whole(path, &n);
+	for (size_t i = 0; i < c->n; i++)
+		total += c->size[i];
+	uint8_t *frames = malloc(total + 1), *expect = malloc(n + 1);
+	CHECK(frames != NULL && expect != NULL);
+	size_t at = 0, e = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		memcpy(frames + at, c->data[i], c->size[i]);
+		at += c->size[i];
+	}
+	if (strstr(path, ".ivf") != NULL) {
+		size_t count = 0;
+		for (size_t off = le(file + 6, 2); off + 12 <= n; count++) {
+			uint32_t size = le(file + off, 4);
+			CHECK(off + 12 + size <= n && count < c->n && c->size[count] == size);
+			CHECK(memcmp(c->data[count], file + off + 12, size) == 0);
+			off += 12 + size;
+		}
+		CHECK(count == c->n);
+	} else if (strstr(path, ".ogg") != NULL) {
+		for (size_t off = 0; off + 27 <= n;) {
+			CHECK(memcmp(file + off, "OggS", 4) == 0);
+			size_t segments = file[off + 26], body = 0;
+			for (size_t k = 0; k < segments; k++)
+				body += file[off + 27 + k];
+			memcpy(expect + e, file + off + 27 + segments, body);
+			e += body;
+			off += 27 + segments + body;
+		}
+		CHECK(e > total && memcmp(expect, "OpusHead", 8) == 0);
+		CHECK(e - total < 1024 && memcmp(expect + e - total, frames, total) == 0);
+	} else {
+		e = nal_bytes(file, n, expect);
+		uint8_t *nals = malloc(total + 1);
+		CHECK(nals != NULL);
+		size_t got = nal_bytes(frames, total, nals);
+		if (got != e || memcmp(nals, expect, e) != 0) {
+			size_t k = 0;
+			while (k < got && k < e && nals[k] == expect[k])
+				k++;
+			fprintf(stderr, "%s: the reader gives %zu NAL bytes, the file has %zu, first difference at %zu\n", path, got, e, k);
+			exit(1);
+		}
+		free(nals);
+	}
+	free(frames);
+	free(expect);
+	free(file);
+}
+
 static void load_clip(clip_t *c, const char *name) {
 	char path[512];
 	media_path(path, sizeof path, name);
@@ -58,6 +155,7 @@ static void load_clip(clip_t *c, const char *name) {
 	OK(omnirtc_media_reader_close(r));
 	CHECK(c->n > 10);
 	CHECK(c->keyframe[0] == 1);
+	check_clip_against_file(c, path);
 }
 
 static void free_clip(clip_t *c) {

@@ -157,6 +157,10 @@ test('RTP mode, addTransceiver and errors', async () => {
     assert.equal(p[1] & 0x7f, 0); // PCMU's payload type
     assert.equal(Buffer.from(p).readUInt32BE(8), remote.ssrc); // the negotiated SSRC
     assert.notEqual(remote.ssrc, 0x7f7f7f7f);
+    // the payload arrives whole: after the header and its extensions, the 160 bytes written
+    let header = 12 + 4 * (p[0] & 0x0f);
+    if (p[0] & 0x10) header += 4 + 4 * Buffer.from(p).readUInt16BE(header + 2);
+    assert.deepEqual([...p.subarray(header)], [...packet.subarray(12)]);
   }
   assert.equal(transceiver.direction, 'sendonly');
   assert.throws(() => new EncodedTrack({ codec: 'video/MPEG2' }), { name: 'NotSupportedError' });

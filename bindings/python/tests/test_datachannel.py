@@ -157,18 +157,28 @@ def test_trickle_ice_events_and_add_ice_candidate():
         assert candidates and candidates[-1] is None  # end of candidates
         first = candidates[0]
         assert first.ip == "127.0.0.1" and first.protocol == "udp" and first.sdpMid is not None
-        # The offer without its candidates, then the candidates one by one.
-        bare = "\r\n".join(
-            line for line in a.localDescription.sdp.split("\r\n") if not line.startswith("a=candidate")
-        )
+        # Each description without its candidates, then the candidates one by
+        # one: both ways, so neither side can connect unless addIceCandidate works
+        # (one way would connect anyway through peer-reflexive candidates).
         from omnirtc import RTCSessionDescription
 
-        await b.setRemoteDescription(RTCSessionDescription(bare, "offer"))
+        def bare(description: RTCSessionDescription) -> RTCSessionDescription:
+            lines = description.sdp.split("\r\n")
+            return RTCSessionDescription(
+                "\r\n".join(line for line in lines if not line.startswith("a=candidate")), description.type
+            )
+
+        await b.setRemoteDescription(bare(a.localDescription))
         for candidate in candidates:
             await b.addIceCandidate(candidate)
+        answer_candidates = []
+        b.on("icecandidate", answer_candidates.append)
         datachannel = event_future(b, "datachannel")
         await b.setLocalDescription(await b.createAnswer())
-        await a.setRemoteDescription(b.localDescription)
+        assert answer_candidates and answer_candidates[-1] is None
+        await a.setRemoteDescription(bare(b.localDescription))
+        for candidate in answer_candidates:
+            await a.addIceCandidate(candidate)
         await asyncio.wait_for(datachannel, TIMEOUT)
         assert candidate_from_sdp("candidate:" + "1 1 udp 5 10.0.0.1 9 typ host").port == 9
         await a.close()

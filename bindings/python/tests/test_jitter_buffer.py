@@ -41,8 +41,9 @@ def test_jitter_buffer_puts_rtp_back_in_order(counters_back):
         for seq in swapped():
             track.write_rtp(vp8_packet(seq))
         remote = await asyncio.wait_for(remote_future, TIMEOUT)
-        got = [struct.unpack("!H", (await asyncio.wait_for(remote.recv(), TIMEOUT))[2:4])[0] for _ in range(PACKETS)]
-        assert got == list(range(PACKETS))
+        packets = [await asyncio.wait_for(remote.recv(), TIMEOUT) for _ in range(PACKETS)]
+        assert [struct.unpack("!H", p[2:4])[0] for p in packets] == list(range(PACKETS))
+        assert all(p.endswith(bytes([0x10, seq])) for seq, p in enumerate(packets))  # delivered whole
         inbound = next(s for s in (await b.getStats()).values() if s.type == "inbound-rtp")
         assert inbound.jitterBufferEmittedCount == PACKETS and inbound.packetsDiscarded == 0
         assert inbound.jitterBufferTargetDelay == pytest.approx(5.0 * PACKETS)
