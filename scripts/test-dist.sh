@@ -9,18 +9,8 @@ cd "$(dirname "$0")/.."
 out=$(./build.sh dist 2>&1) || { echo "$out"; echo "dist: 0 passed, 1 failed"; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-check() { # NAME CMD...: CMD's output is shown when it fails
-	local name=$1 out
-	shift
-	if out=$("$@" 2>&1); then
-		passed=$((passed + 1))
-		echo "ok   $name"
-	else
-		failed=$((failed + 1))
-		printf 'FAIL %s\n%s\n' "$name" "$out"
-	fi
-}
+# shellcheck source=scripts/checks.sh
+. scripts/checks.sh
 
 version=$(scripts/version.sh)
 archive=dist/omnirtc-$version-linux-$(uname -m).tar.gz
@@ -104,5 +94,4 @@ with_cmake() {
 }
 check "the C archive in a temporary prefix: find_package(omnirtc), omnirtc::omnirtc and omnirtc::static" with_cmake
 
-echo "dist: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+checks_summary dist

@@ -9,19 +9,8 @@ golangci_version=v2.15.0
 tools=${OMNIRTC_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/omnirtc/tools}/golangci-lint-$golangci_version
 golangci=$tools/golangci-lint
 venv=build/venv-python
-passed=0 failed=0
-
-lint() { # NAME CMD...
-	local name=$1 out
-	shift
-	if out=$("$@" 2>&1); then
-		passed=$((passed + 1))
-		echo "ok   $name"
-	else
-		failed=$((failed + 1))
-		printf 'FAIL %s\n%s\n' "$name" "$out"
-	fi
-}
+# shellcheck source=scripts/checks.sh
+. scripts/checks.sh
 
 if [ ! -x "$golangci" ]; then
 	echo "==> building golangci-lint $golangci_version into $tools" >&2
@@ -29,8 +18,7 @@ if [ ! -x "$golangci" ]; then
 fi
 scripts/python-venv.sh || exit 1
 
-lint golangci-lint "$golangci" run ./core/... ./capi/...
-lint ruff "$venv/bin/ruff" check --no-cache bindings/python/omnirtc
-lint mypy "$venv/bin/mypy" --config-file bindings/python/pyproject.toml --cache-dir=/dev/null bindings/python/omnirtc
-echo "lint: $passed passed, $failed failed"
-[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+check golangci-lint "$golangci" run ./core/... ./capi/...
+check ruff "$venv/bin/ruff" check --no-cache bindings/python/omnirtc
+check mypy "$venv/bin/mypy" --config-file bindings/python/pyproject.toml --cache-dir=/dev/null bindings/python/omnirtc
+checks_summary lint
