@@ -123,8 +123,11 @@ final class TurnServerTests: XCTestCase {
         let (a, b, _, _) = try await connectedChannel(label: "live", configuration: config, answerer: config)
         let during = try await server.stats()
         XCTAssertGreaterThanOrEqual(during.allocations, 2)
-        var iterator = server.events.makeAsyncIterator()
-        let first = await iterator.next()
+        let events = server.events
+        let first = try await within(10) { // no event must fail the test, not hang it
+            var iterator = events.makeAsyncIterator()
+            return await iterator.next()
+        }
         guard case .allocationCreated(let allocation)? = first else { return XCTFail("first event: \(String(describing: first))") }
         XCTAssertEqual(allocation.username, "alice")
         try await a.close()
