@@ -1,10 +1,11 @@
 package core
 
 import (
+	"github.com/omnirtc/omnirtc/core/nack"
 	"github.com/pion/interceptor"
 	"github.com/pion/interceptor/pkg/cc"
 	"github.com/pion/interceptor/pkg/gcc"
-	"github.com/pion/interceptor/pkg/nack"
+	pionnack "github.com/pion/interceptor/pkg/nack"
 	"github.com/pion/interceptor/pkg/stats"
 	"github.com/pion/webrtc/v4"
 )
@@ -61,18 +62,18 @@ func notAnInterceptor(*engine, *webrtc.MediaEngine, *interceptor.Registry) error
 func configureNack(generator, responder bool) interceptorSetup {
 	return func(e *engine, m *webrtc.MediaEngine, r *interceptor.Registry) error {
 		if responder {
-			f, err := nack.NewResponderInterceptor()
+			f, err := pionnack.NewResponderInterceptor()
 			if err != nil {
 				return err
 			}
 			r.Add(f)
 		}
 		if generator {
-			f, err := nack.NewGeneratorInterceptor()
+			f, err := nack.NewGeneratorFactory(func(g *nack.Generator) { e.nackGenerator = g })
 			if err != nil {
 				return err
 			}
-			r.Add(&nackGeneratorFactory{inner: f, e: e})
+			r.Add(f)
 		}
 		m.RegisterFeedback(webrtc.RTCPFeedback{Type: "nack"}, webrtc.RTPCodecTypeVideo)
 		m.RegisterFeedback(webrtc.RTCPFeedback{Type: "nack", Parameter: "pli"}, webrtc.RTPCodecTypeVideo)
