@@ -10,6 +10,7 @@
 
 typedef const char omnirtc_cchar_t;
 typedef const void omnirtc_cvoid_t;
+typedef const omnirtc_message_t omnirtc_cmessage_t;
 
 extern int ortc_bridge_forked;
 

@@ -52,6 +52,10 @@ omnirtc_status_t omnirtc_generate_certificate(char **pem_out) { FORWARD(ortc_go_
 
 omnirtc_status_t omnirtc_shutdown(void) { FORWARD(ortc_go_shutdown()); }
 
+omnirtc_status_t omnirtc_set_engine_threads(int32_t threads, int32_t *previous_out) {
+	FORWARD(ortc_go_set_engine_threads(threads, previous_out));
+}
+
 /* Peer connection */
 
 omnirtc_status_t omnirtc_peer_create(const char *config_json, omnirtc_event_cb cb, void *user_data,
@@ -154,3 +158,10 @@ omnirtc_status_t omnirtc_channel_set_paused(omnirtc_channel_t channel, int32_t p
 }
 
 omnirtc_status_t omnirtc_channel_close(omnirtc_channel_t channel) { FORWARD(ortc_go_channel_close(channel)); }
+
+omnirtc_status_t omnirtc_channel_send_batch(omnirtc_channel_t channel, const omnirtc_message_t *messages,
+                                            size_t count, size_t *sent_out) {
+	if (ortc_bridge_forked && sent_out != NULL)
+		*sent_out = 0;
+	FORWARD(ortc_go_channel_send_batch(channel, messages, count, sent_out));
+}

@@ -9,6 +9,7 @@ import "C"
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"runtime"
 	"strconv"
@@ -130,5 +131,27 @@ func ortc_go_shutdown() C.omnirtc_status_t {
 		}
 
 		return logs.SetHandler(core.LogNone, nil)
+	})
+}
+
+// maxEngineThreads bounds omnirtc_set_engine_threads.
+const maxEngineThreads = 1024
+
+//export ortc_go_set_engine_threads
+func ortc_go_set_engine_threads(threads C.int32_t, previousOut *C.int32_t) C.omnirtc_status_t {
+	return call(func() error {
+		if threads < 0 || threads > maxEngineThreads {
+			return fmt.Errorf("%w: threads %d is outside 0..%d", core.ErrInvalidArgument, threads, maxEngineThreads)
+		}
+		n := int(threads)
+		if n == 0 {
+			n = defaultEngineThreads()
+		}
+		previous := runtime.GOMAXPROCS(n)
+		if previousOut != nil {
+			*previousOut = C.int32_t(previous)
+		}
+
+		return nil
 	})
 }

@@ -12,6 +12,7 @@ import (
 	"unsafe"
 
 	"github.com/omnirtc/omnirtc/core"
+	"github.com/omnirtc/omnirtc/core/rtcerr"
 )
 
 var (
@@ -56,10 +57,10 @@ func fail(err error) C.omnirtc_status_t {
 	if msg == "" {
 		msg = "unknown error"
 	}
-	// Our messages quote input by a short prefix (core's quote); one of
+	// Our messages quote input by a short prefix (rtcerr.Quote); one of
 	// pion's that we pass on may still repeat it whole.
 	if len(msg) > maxErrorMessage {
-		msg = core.CutUTF8(msg, maxErrorMessage) + "… (message cut)"
+		msg = rtcerr.CutUTF8(msg, maxErrorMessage) + "… (message cut)"
 	}
 	// Runs on the caller's thread: cgo keeps an exported call on it.
 	C.ortc_bridge_set_error((*C.char)(unsafe.Pointer(unsafe.StringData(msg))), C.size_t(len(msg)))

@@ -257,6 +257,11 @@ func ortc_go_track_request_keyframe(h C.omnirtc_track_t, fir C.int32_t) C.omnirt
 	return with(uint64(h), func(r *remoteTrack) error { return r.r.RequestKeyframe(fir != 0) })
 }
 
+//export ortc_go_track_request_bitrate
+func ortc_go_track_request_bitrate(h C.omnirtc_track_t, bitrate C.int64_t) C.omnirtc_status_t {
+	return with(uint64(h), func(r *remoteTrack) error { return r.r.RequestBitrate(int64(bitrate)) })
+}
+
 //export ortc_go_track_get_info
 func ortc_go_track_get_info(h C.omnirtc_track_t, jsonOut **C.char) C.omnirtc_status_t {
 	return call(func() error {

@@ -4,8 +4,8 @@ import (
 	"encoding/binary"
 	"net"
 	"net/netip"
-	"time"
 
+	"github.com/omnirtc/omnirtc/core/twcc"
 	"github.com/pion/transport/v5"
 )
 
@@ -48,12 +48,12 @@ func validDatagram(b []byte) bool {
 }
 
 // accept reports whether a datagram read from a socket goes on (validDatagram)
-// and notes when it arrived if it is RTP (arrivals.go).
+// and notes when it arrived if it is RTP (twcc.RecordArrival).
 func accept(datagram []byte) bool {
 	if !validDatagram(datagram) {
 		return false
 	}
-	arrivals.record(datagram, time.Now)
+	twcc.RecordArrival(datagram)
 
 	return true
 }

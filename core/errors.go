@@ -7,42 +7,27 @@ import (
 	"errors"
 	"io"
 
+	"github.com/omnirtc/omnirtc/core/rtcerr"
 	"github.com/pion/sctp"
 )
 
-// Error kinds. Every error core returns wraps exactly one of them, so the C
-// ABI can map it to a status code with errors.Is.
+// Error kinds (rtcerr's, here so that callers of core need one import).
 var (
-	ErrInvalidArgument  = errors.New("invalid argument")
-	ErrInvalidState     = errors.New("invalid state")
-	ErrInvalidConfig    = errors.New("invalid configuration")
-	ErrInvalidSDP       = errors.New("invalid session description")
-	ErrInvalidCandidate = errors.New("invalid ICE candidate")
-	ErrTooLarge         = errors.New("too large")
-	ErrOperation        = errors.New("operation failed")
-	ErrNotSupported     = errors.New("not supported")
+	ErrInvalidArgument  = rtcerr.ErrInvalidArgument
+	ErrInvalidState     = rtcerr.ErrInvalidState
+	ErrInvalidConfig    = rtcerr.ErrInvalidConfig
+	ErrInvalidSDP       = rtcerr.ErrInvalidSDP
+	ErrInvalidCandidate = rtcerr.ErrInvalidCandidate
+	ErrTooLarge         = rtcerr.ErrTooLarge
+	ErrOperation        = rtcerr.ErrOperation
+	ErrNotSupported     = rtcerr.ErrNotSupported
 )
 
-// kindError wraps an underlying error with one of the kinds above while
-// keeping the underlying message first, which is what a user reads.
-type kindError struct {
-	kind error
-	err  error
-}
+func wrap(kind, err error) error { return rtcerr.Wrap(kind, err) }
 
-func (e *kindError) Error() string { return e.err.Error() }
+func quote(s string) string { return rtcerr.Quote(s) }
 
-func (e *kindError) Is(target error) bool { return target == e.kind }
-
-func (e *kindError) Unwrap() error { return e.err }
-
-func wrap(kind, err error) error {
-	if err == nil {
-		return nil
-	}
-
-	return &kindError{kind: kind, err: err}
-}
+func brief(err error) string { return rtcerr.Brief(err) }
 
 // transportEnded reports whether err is pion's way of saying that the SCTP
 // association or the channel's stream is closing or closed: a call that meets

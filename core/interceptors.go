@@ -1,11 +1,14 @@
 package core
 
 import (
+	"github.com/omnirtc/omnirtc/core/nack"
+	"github.com/omnirtc/omnirtc/core/twcc"
 	"github.com/pion/interceptor"
 	"github.com/pion/interceptor/pkg/cc"
 	"github.com/pion/interceptor/pkg/gcc"
-	"github.com/pion/interceptor/pkg/nack"
+	pionnack "github.com/pion/interceptor/pkg/nack"
 	"github.com/pion/interceptor/pkg/stats"
+	"github.com/pion/sdp/v3"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -35,9 +38,7 @@ var interceptorNames = map[string]interceptorSetup{
 	"rtcpReports": func(_ *engine, _ *webrtc.MediaEngine, r *interceptor.Registry) error {
 		return webrtc.ConfigureRTCPReports(r)
 	},
-	"twcc": func(_ *engine, m *webrtc.MediaEngine, r *interceptor.Registry) error {
-		return configureTWCCFeedback(m, r)
-	},
+	"twcc":          configureTWCCFeedback,
 	"gcc":           configureGCC,
 	"flexfec":       configureFlexFEC,
 	"stats":         configureStats,
@@ -61,18 +62,18 @@ func notAnInterceptor(*engine, *webrtc.MediaEngine, *interceptor.Registry) error
 func configureNack(generator, responder bool) interceptorSetup {
 	return func(e *engine, m *webrtc.MediaEngine, r *interceptor.Registry) error {
 		if responder {
-			f, err := nack.NewResponderInterceptor()
+			f, err := pionnack.NewResponderInterceptor()
 			if err != nil {
 				return err
 			}
 			r.Add(f)
 		}
 		if generator {
-			f, err := nack.NewGeneratorInterceptor()
+			f, err := nack.NewGeneratorFactory(func(g *nack.Generator) { e.nackGenerator = g })
 			if err != nil {
 				return err
 			}
-			r.Add(&nackGeneratorFactory{inner: f, e: e})
+			r.Add(f)
 		}
 		m.RegisterFeedback(webrtc.RTCPFeedback{Type: "nack"}, webrtc.RTPCodecTypeVideo)
 		m.RegisterFeedback(webrtc.RTCPFeedback{Type: "nack", Parameter: "pli"}, webrtc.RTPCodecTypeVideo)
@@ -95,6 +96,23 @@ func configureGCC(e *engine, m *webrtc.MediaEngine, r *interceptor.Registry) err
 	r.Add(f)
 
 	return webrtc.ConfigureTWCCHeaderExtensionSender(m, r)
+}
+
+// configureTWCCFeedback offers transport-wide congestion control feedback
+// (draft-holmer-rmcat-transport-wide-cc-extensions-01), as
+// webrtc.ConfigureTWCCSender does, with core/twcc's interceptor in place of
+// pion's: it reports the time a packet's datagram arrived rather than the
+// time it was read.
+func configureTWCCFeedback(_ *engine, m *webrtc.MediaEngine, r *interceptor.Registry) error {
+	for _, kind := range []webrtc.RTPCodecType{webrtc.RTPCodecTypeVideo, webrtc.RTPCodecTypeAudio} {
+		m.RegisterFeedback(webrtc.RTCPFeedback{Type: webrtc.TypeRTCPFBTransportCC}, kind)
+		if err := m.RegisterHeaderExtension(webrtc.RTPHeaderExtensionCapability{URI: sdp.TransportCCURI}, kind); err != nil {
+			return err
+		}
+	}
+	r.Add(twcc.NewFeedbackFactory())
+
+	return nil
 }
 
 func configureFlexFEC(_ *engine, m *webrtc.MediaEngine, r *interceptor.Registry) error {

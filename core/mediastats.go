@@ -60,7 +60,7 @@ func (p *PeerConnection) inboundStats(out map[string]any, codecs codecIDs, gette
 				entry["framesReceived"] = remote.frames.Load()
 			}
 			if remote.jitter != nil {
-				remote.jitter.stats.addTo(entry)
+				remote.jitter.Stats().AddTo(entry)
 			}
 		}
 		if sent := st.RemoteOutboundRTPStreamStats; sent.ReportsSent > 0 {

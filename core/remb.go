@@ -7,13 +7,14 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/omnirtc/omnirtc/core/remb"
 	"github.com/pion/interceptor"
 	"github.com/pion/rtcp"
 	"github.com/pion/webrtc/v4"
 )
 
 // rembFeedback is the rtcp-fb value that negotiates REMB for video.
-var rembFeedback = webrtc.RTCPFeedback{Type: "goog-remb"}
+var rembFeedback = webrtc.RTCPFeedback{Type: remb.FeedbackType}
 
 // Sources of EventTargetBitrate, in its State.
 const (
@@ -43,6 +44,17 @@ func (b BitrateTarget) event(state int32, bitrate int64) *Event {
 func configureREMB(e *engine, m *webrtc.MediaEngine, _ *interceptor.Registry) error {
 	e.remb = true
 	m.RegisterFeedback(rembFeedback, webrtc.RTPCodecTypeVideo)
+
+	return nil
+}
+
+// configureREMBEstimator is "remb" plus the receive side's own REMB: once a
+// second, an estimate for all the video it receives over goog-remb.
+func configureREMBEstimator(e *engine, m *webrtc.MediaEngine, r *interceptor.Registry) error {
+	if err := configureREMB(e, m, r); err != nil {
+		return err
+	}
+	r.Add(remb.NewEstimatorFactory())
 
 	return nil
 }

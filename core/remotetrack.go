@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/omnirtc/omnirtc/core/jitterbuffer"
 	"github.com/pion/rtcp"
 	"github.com/pion/rtp"
 	"github.com/pion/rtp/codecs"
@@ -30,11 +31,8 @@ const defaultMaxLate = 512
 // maxPacket bounds one received RTP packet.
 const maxPacket = 1500
 
-// seqJump is a sequence number distance no reordering explains: the sender
-// restarted its numbering (replaceTrack gives the SSRC a new packetizer), so
-// the sample builder starts over instead of taking the new packets for late
-// ones.
-const seqJump = 3000
+// rtpHeaderSize is the fixed part of an RTP header.
+const rtpHeaderSize = 12
 
 // keyframeRetry spaces the keyframe requests of a video track that has
 // delivered no keyframe yet.
@@ -76,8 +74,8 @@ type RemoteTrack struct {
 	transceiver *Transceiver
 	mode        atomic.Int32
 	maxLate     atomic.Uint32
-	maxDelay    atomic.Int64  // time.Duration
-	jitter      *jitterBuffer // with the "jitterBuffer" interceptor
+	maxDelay    atomic.Int64         // time.Duration
+	jitter      *jitterbuffer.Buffer // with the "jitterBuffer" interceptor
 	ready       chan struct{}
 	reader      uint64        // goroutine id of run, which delivers the track's media
 	frames      atomic.Uint64 // delivered in frames mode, for framesReceived
@@ -118,7 +116,7 @@ func (p *PeerConnection) onTrack(t *webrtc.TrackRemote, receiver *webrtc.RTPRece
 		r.transceiver = p.transceiverFor(tr)
 	}
 	if cfg := p.engine.jitter; cfg != nil {
-		r.jitter = newJitterBuffer(*cfg)
+		r.jitter = jitterbuffer.New(*cfg)
 	}
 	p.remoteTracks.Store(t, r)
 	r.maxLate.Store(defaultMaxLate)
@@ -215,13 +213,68 @@ func (r *RemoteTrack) readDirect(d *delivery) bool {
 	}
 }
 
+// readBuffered reads the track through its jitter buffer until the track
+// ends (true) or the peer closes (false). Packets are read on a goroutine
+// of their own, so that a gap is given up on time while nothing arrives: a
+// read deadline would also end pion's RTX reader, which stops at the first
+// read error.
+func (r *RemoteTrack) readBuffered(d *delivery) bool {
+	packets := make(chan []byte, 16)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(packets)
+		buf := make([]byte, maxPacket)
+		for {
+			n, err := r.read(buf)
+			if err != nil {
+				return
+			}
+			select {
+			case packets <- append([]byte(nil), buf[:n]...):
+			case <-stop:
+				return
+			}
+		}
+	}()
+	jb := r.jitter
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	defer timer.Stop()
+	for {
+		select {
+		case packet, ok := <-packets:
+			if !ok {
+				for _, p := range jb.Flush(time.Now()) {
+					if !d.deliver(p) {
+						return false
+					}
+				}
+
+				return true
+			}
+			jb.Push(packet, time.Now())
+		case <-timer.C:
+		}
+		now := time.Now()
+		for p := jb.Pop(now); p != nil; p = jb.Pop(now) {
+			if !d.deliver(p) {
+				return false
+			}
+		}
+		if deadline := jb.Deadline(); !deadline.IsZero() {
+			timer.Reset(deadline.Sub(now))
+		}
+	}
+}
+
 // read reads the next packet, telling the NACK generator of one repaired
-// through RTX (see nackGenerator).
+// through RTX (see nack.Generator).
 func (r *RemoteTrack) read(buf []byte) (int, error) {
 	n, attrs, err := r.t.Read(buf)
 	if err == nil && n >= rtpHeaderSize && r.pc.engine.nackGenerator != nil &&
 		attrs.Get(webrtc.AttributeRtxSequenceNumber) != nil {
-		r.pc.engine.nackGenerator.repaired(r.t.SSRC(), binary.BigEndian.Uint16(buf[2:]))
+		r.pc.engine.nackGenerator.Repaired(uint32(r.t.SSRC()), binary.BigEndian.Uint16(buf[2:]))
 	}
 
 	return n, err
@@ -258,7 +311,7 @@ func (d *delivery) deliver(packet []byte) bool {
 		if p.Unmarshal(append([]byte(nil), packet...)) != nil {
 			return true
 		}
-		if gap := p.SequenceNumber - d.lastSeq; gap > seqJump && gap < 65536-seqJump {
+		if gap := p.SequenceNumber - d.lastSeq; gap > jitterbuffer.SeqJump && gap < 65536-jitterbuffer.SeqJump {
 			d.builder.Flush()
 			if !r.popFrames(d.builder, d.e) {
 				return false

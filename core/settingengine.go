@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/omnirtc/omnirtc/core/jitterbuffer"
+	"github.com/omnirtc/omnirtc/core/nack"
 	"github.com/pion/ice/v4"
 	"github.com/pion/interceptor"
 	"github.com/pion/interceptor/pkg/cc"
@@ -38,12 +40,12 @@ type engine struct {
 	config   webrtc.Configuration
 	maxMsg   uint32
 	releases []func()
-	jitter   *jitterConfig // with the "jitterBuffer" interceptor
+	jitter   *jitterbuffer.Config // with the "jitterBuffer" interceptor
 
 	// Set while pion builds the peer connection's interceptors.
 	stats         stats.Getter          // with the "stats" interceptor
 	estimator     cc.BandwidthEstimator // with "gcc"
-	nackGenerator *nackGenerator        // with "nack" or "nackGenerator"
+	nackGenerator *nack.Generator       // with "nack" or "nackGenerator"
 	rtx           bool                  // RTX codecs offered
 	remb          bool                  // goog-remb offered
 }

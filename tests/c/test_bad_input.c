@@ -447,6 +447,10 @@ TEST(forked_child_gets_a_clear_error) {
 		omnirtc_status_t s = omnirtc_peer_create(NULL, NULL, NULL, &p);
 		int ok = s == OMNIRTC_ERR_FORKED && strstr(omnirtc_last_error(), "fork") != NULL;
 		ok = ok && omnirtc_channel_send(c, "x", 1, 0) == OMNIRTC_ERR_FORKED;
+		omnirtc_message_t m = {"x", 1, 0};
+		size_t sent = 7;
+		ok = ok && omnirtc_channel_send_batch(c, &m, 1, &sent) == OMNIRTC_ERR_FORKED && sent == 0;
+		ok = ok && omnirtc_set_engine_threads(1, NULL) == OMNIRTC_ERR_FORKED;
 		_exit(ok ? 0 : 1);
 	}
 	int status = 0;

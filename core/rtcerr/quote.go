@@ -1,4 +1,4 @@
-package core
+package rtcerr
 
 import (
 	"fmt"
@@ -10,9 +10,9 @@ import (
 // recognize it, never the megabytes a bad input may carry.
 const maxQuoted = 64
 
-// quote returns s quoted for an error message. Input longer than maxQuoted
+// Quote returns s quoted for an error message. Input longer than maxQuoted
 // bytes is cut and its length given instead.
-func quote(s string) string {
+func Quote(s string) string {
 	if len(s) <= maxQuoted {
 		return strconv.Quote(s)
 	}
@@ -20,9 +20,9 @@ func quote(s string) string {
 	return fmt.Sprintf("%s… (%d bytes)", strconv.Quote(CutUTF8(s, maxQuoted)), len(s))
 }
 
-// brief returns a dependency's error message for one of ours, cut like
+// Brief returns a dependency's error message for one of ours, cut like
 // quoted input: pion's may repeat the whole input (netip's ParseAddr does).
-func brief(err error) string {
+func Brief(err error) string {
 	msg := err.Error()
 	if len(msg) <= 2*maxQuoted {
 		return msg

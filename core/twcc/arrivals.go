@@ -1,4 +1,7 @@
-package core
+// Package twcc sends transport-wide congestion control feedback
+// (draft-holmer-rmcat-transport-wide-cc-extensions-01) with the time each
+// packet's datagram left its socket.
+package twcc
 
 import (
 	"encoding/binary"
@@ -7,7 +10,7 @@ import (
 )
 
 // arrivals holds when each recent RTP datagram left its socket, for the
-// transport-wide congestion control feedback (twccfeedback.go). Time taken
+// transport-wide congestion control feedback (feedback.go). Time taken
 // any later (pion's TWCC interceptor takes it when the application reads the
 // packet, several goroutine hand-offs on) bunches packets together whenever
 // the reading goroutines wait for a CPU: under load, a bandwidth probe that
@@ -18,6 +21,10 @@ import (
 // (omnirtc.udpMuxPort); a packet is keyed by its SSRC and sequence number,
 // which SRTP leaves in the clear.
 var arrivals arrivalTable
+
+// RecordArrival notes the arrival of a datagram just read from a socket, now,
+// if it is RTP.
+func RecordArrival(datagram []byte) { arrivals.record(datagram, time.Now) }
 
 // arrivalBits sizes the table: a packet's slot goes to another after about
 // 2^14 packets on average, far more than arrive between a datagram's read and

@@ -1,4 +1,7 @@
-package core
+// Package remb estimates, on the receive side, the bitrate its video
+// streams can take, and sends it to their sender as REMB
+// (draft-alvestrand-rmcat-remb-03).
+package remb
 
 import (
 	"slices"
@@ -8,7 +11,6 @@ import (
 
 	"github.com/pion/interceptor"
 	"github.com/pion/rtcp"
-	"github.com/pion/webrtc/v4"
 )
 
 // rembInterval is how often the "rembEstimator" interceptor sends its
@@ -41,16 +43,13 @@ func nextEstimate(previous, rate, loss float64) float64 {
 	}
 }
 
-// configureREMBEstimator is "remb" plus the receive side's own REMB: once a
-// second, an estimate for all the video it receives over goog-remb.
-func configureREMBEstimator(e *engine, m *webrtc.MediaEngine, r *interceptor.Registry) error {
-	if err := configureREMB(e, m, r); err != nil {
-		return err
-	}
-	r.Add(rembEstimatorFactory{interval: rembInterval})
+// FeedbackType is the rtcp-fb value that negotiates REMB.
+const FeedbackType = "goog-remb"
 
-	return nil
-}
+// NewEstimatorFactory returns the interceptor factory of the receive side's
+// own REMB: once a second, an estimate for all the video it receives over
+// goog-remb.
+func NewEstimatorFactory() interceptor.Factory { return rembEstimatorFactory{interval: rembInterval} }
 
 type rembEstimatorFactory struct{ interval time.Duration }
 
@@ -95,7 +94,7 @@ func (a *receivedStream) add(seq uint16, size int) {
 
 // BindRemoteStream counts the packets of video streams that negotiated goog-remb.
 func (r *rembEstimator) BindRemoteStream(info *interceptor.StreamInfo, reader interceptor.RTPReader) interceptor.RTPReader {
-	if !strings.HasPrefix(info.MimeType, "video/") || !slices.Contains(info.RTCPFeedback, interceptor.RTCPFeedback{Type: rembFeedback.Type}) {
+	if !strings.HasPrefix(info.MimeType, "video/") || !slices.Contains(info.RTCPFeedback, interceptor.RTCPFeedback{Type: FeedbackType}) {
 		return reader
 	}
 	stream := &receivedStream{}

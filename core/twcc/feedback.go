@@ -1,4 +1,4 @@
-package core
+package twcc
 
 import (
 	"math/rand/v2"
@@ -6,31 +6,20 @@ import (
 	"time"
 
 	"github.com/pion/interceptor"
-	"github.com/pion/interceptor/pkg/twcc"
+	piontwcc "github.com/pion/interceptor/pkg/twcc"
 	"github.com/pion/rtcp"
 	"github.com/pion/rtp"
 	"github.com/pion/sdp/v3"
-	"github.com/pion/webrtc/v4"
 )
 
 // twccInterval is how often feedback is sent, as pion's TWCC interceptor does.
 const twccInterval = 100 * time.Millisecond
 
-// configureTWCCFeedback offers transport-wide congestion control feedback
-// (draft-holmer-rmcat-transport-wide-cc-extensions-01), as
-// webrtc.ConfigureTWCCSender does, with twccFeedback in place of pion's
-// interceptor: it reports the time a packet's datagram arrived (arrivals.go)
-// rather than the time it was read.
-func configureTWCCFeedback(m *webrtc.MediaEngine, r *interceptor.Registry) error {
-	for _, kind := range []webrtc.RTPCodecType{webrtc.RTPCodecTypeVideo, webrtc.RTPCodecTypeAudio} {
-		m.RegisterFeedback(webrtc.RTCPFeedback{Type: webrtc.TypeRTCPFBTransportCC}, kind)
-		if err := m.RegisterHeaderExtension(webrtc.RTPHeaderExtensionCapability{URI: sdp.TransportCCURI}, kind); err != nil {
-			return err
-		}
-	}
-	r.Add(&twccFeedbackFactory{arrivals: &arrivals, now: time.Now})
-
-	return nil
+// NewFeedbackFactory returns the interceptor factory that sends the
+// feedback, as pion's twcc.SenderInterceptor does, but with the time a
+// packet's datagram arrived (RecordArrival) rather than the time it was read.
+func NewFeedbackFactory() interceptor.Factory {
+	return &twccFeedbackFactory{arrivals: &arrivals, now: time.Now}
 }
 
 type twccFeedbackFactory struct {
@@ -41,7 +30,7 @@ type twccFeedbackFactory struct {
 func (f *twccFeedbackFactory) NewInterceptor(string) (interceptor.Interceptor, error) {
 	return &twccFeedback{
 		arrivals: f.arrivals, now: f.now, start: f.now(), done: make(chan struct{}),
-		recorder: twcc.NewRecorder(rand.Uint32()), //nolint:gosec // an SSRC, not a secret
+		recorder: piontwcc.NewRecorder(rand.Uint32()), //nolint:gosec // an SSRC, not a secret
 	}, nil
 }
 
@@ -54,7 +43,7 @@ type twccFeedback struct {
 	start    time.Time // arrival times are microseconds since
 
 	mu       sync.Mutex
-	recorder *twcc.Recorder
+	recorder *piontwcc.Recorder
 	closed   bool
 	done     chan struct{}
 	wg       sync.WaitGroup

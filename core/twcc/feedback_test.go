@@ -1,4 +1,4 @@
-package core
+package twcc
 
 import (
 	"testing"
@@ -110,3 +110,10 @@ func TestArrivalsRecordOnlyRTP(t *testing.T) {
 
 // at is a clock stopped at t.
 func at(t time.Time) func() time.Time { return func() time.Time { return t } }
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,17 +1,15 @@
-package core
+package jitterbuffer
 
 import (
 	"encoding/binary"
-	"errors"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 )
 
 // jitterPacket is a bare RTP header with a sequence number and timestamp.
 func jitterPacket(seq uint16, ts uint32) []byte {
-	b := make([]byte, rtpHeaderSize+1)
+	b := make([]byte, headerSize+1)
 	b[0] = 0x80
 	binary.BigEndian.PutUint16(b[2:], seq)
 	binary.BigEndian.PutUint32(b[4:], ts)
@@ -20,9 +18,9 @@ func jitterPacket(seq uint16, ts uint32) []byte {
 }
 
 // popAll returns the sequence numbers the buffer releases at now.
-func popAll(j *jitterBuffer, now time.Time) []uint16 {
+func popAll(j *Buffer, now time.Time) []uint16 {
 	var out []uint16
-	for p := j.pop(now); p != nil; p = j.pop(now) {
+	for p := j.Pop(now); p != nil; p = j.Pop(now) {
 		out = append(out, binary.BigEndian.Uint16(p[2:]))
 	}
 
@@ -31,18 +29,18 @@ func popAll(j *jitterBuffer, now time.Time) []uint16 {
 
 // pushSeqs pushes packets with the given sequence numbers (timestamp = seq)
 // at now and returns what is released.
-func pushSeqs(j *jitterBuffer, now time.Time, seqs ...uint16) []uint16 {
+func pushSeqs(j *Buffer, now time.Time, seqs ...uint16) []uint16 {
 	var out []uint16
 	for _, s := range seqs {
-		j.push(jitterPacket(s, uint32(s)), now)
+		j.Push(jitterPacket(s, uint32(s)), now)
 		out = append(out, popAll(j, now)...)
 	}
 
 	return out
 }
 
-func testJitterBuffer(maxPackets int) *jitterBuffer {
-	return newJitterBuffer(jitterConfig{delay: 100 * time.Millisecond, maxPackets: maxPackets})
+func testJitterBuffer(maxPackets int) *Buffer {
+	return New(Config{Delay: 100 * time.Millisecond, MaxPackets: maxPackets})
 }
 
 func TestJitterBufferReordersWithoutWaitingWhenTheGapFills(t *testing.T) {
@@ -52,7 +50,7 @@ func TestJitterBufferReordersWithoutWaitingWhenTheGapFills(t *testing.T) {
 	if want := []uint16{10, 11, 12, 13, 14, 15}; !slices.Equal(got, want) {
 		t.Fatalf("released %v, want %v", got, want)
 	}
-	if !j.deadline().IsZero() {
+	if !j.Deadline().IsZero() {
 		t.Fatal("nothing waits, yet there is a deadline")
 	}
 }
@@ -68,7 +66,7 @@ func TestJitterBufferWraps(t *testing.T) {
 		j = testJitterBuffer(size)
 		pushSeqs(j, time.Unix(1000, 0), 65500)
 		for s := uint16(65502); s != 65500+uint16(size); s++ {
-			j.push(jitterPacket(s, uint32(s)), time.Unix(1000, 0))
+			j.Push(jitterPacket(s, uint32(s)), time.Unix(1000, 0))
 		}
 		got = pushSeqs(j, time.Unix(1000, 0), 65501)
 		if len(got) != size-1 || got[0] != 65501 || got[len(got)-1] != 65500+uint16(size)-1 {
@@ -85,7 +83,7 @@ func TestJitterBufferDropsDuplicatesWithoutCountingThem(t *testing.T) {
 	if want := []uint16{1, 2, 3, 4}; !slices.Equal(got, want) {
 		t.Fatalf("released %v, want %v", got, want)
 	}
-	if n := j.stats.discarded.Load(); n != 0 {
+	if n := j.Stats().discarded.Load(); n != 0 {
 		t.Fatalf("duplicates counted as discarded: %d", n)
 	}
 }
@@ -97,8 +95,8 @@ func TestJitterBufferGivesUpAGapAfterTheTargetDelay(t *testing.T) {
 		t.Fatalf("released %v before the gap, want [1]", got)
 	}
 	// 6 arrives later than 3: it alone has not waited long enough.
-	j.push(jitterPacket(6, 6), t0.Add(50*time.Millisecond))
-	if d := j.deadline(); !d.Equal(t0.Add(100 * time.Millisecond)) {
+	j.Push(jitterPacket(6, 6), t0.Add(50*time.Millisecond))
+	if d := j.Deadline(); !d.Equal(t0.Add(100 * time.Millisecond)) {
 		t.Fatalf("deadline %v, want t0+100ms", d.Sub(t0))
 	}
 	if got := popAll(j, t0.Add(99*time.Millisecond)); len(got) != 0 {
@@ -107,21 +105,21 @@ func TestJitterBufferGivesUpAGapAfterTheTargetDelay(t *testing.T) {
 	if got := popAll(j, t0.Add(100*time.Millisecond)); !slices.Equal(got, []uint16{3, 4}) {
 		t.Fatalf("released %v at the deadline, want [3 4]", got)
 	}
-	if d := j.deadline(); !d.Equal(t0.Add(150 * time.Millisecond)) {
+	if d := j.Deadline(); !d.Equal(t0.Add(150 * time.Millisecond)) {
 		t.Fatalf("deadline %v, want t0+150ms (6's)", d.Sub(t0))
 	}
 	// 2 comes too late: dropped and counted; 5 fills the second gap.
 	if got := pushSeqs(j, t0.Add(120*time.Millisecond), 2, 5); !slices.Equal(got, []uint16{5, 6}) {
 		t.Fatalf("released %v, want [5 6]", got)
 	}
-	if n := j.stats.discarded.Load(); n != 1 {
+	if n := j.Stats().discarded.Load(); n != 1 {
 		t.Fatalf("discarded %d, want 1 (the late 2)", n)
 	}
 	// 3 and 4 waited 100 ms, 6 waited 70 ms; the others nothing.
-	if d := time.Duration(j.stats.delay.Load()); d != 270*time.Millisecond {
+	if d := time.Duration(j.Stats().delay.Load()); d != 270*time.Millisecond {
 		t.Fatalf("jitterBufferDelay %v, want 270ms", d)
 	}
-	if n, target := j.stats.emitted.Load(), time.Duration(j.stats.target.Load()); n != 5 || target != 500*time.Millisecond {
+	if n, target := j.Stats().emitted.Load(), time.Duration(j.Stats().target.Load()); n != 5 || target != 500*time.Millisecond {
 		t.Fatalf("emitted %d, target %v; want 5, 500ms", n, target)
 	}
 }
@@ -130,8 +128,8 @@ func TestJitterBufferGivesUpEveryGapBeforeTheOldestPacket(t *testing.T) {
 	j := testJitterBuffer(64)
 	t0 := time.Unix(1000, 0)
 	pushSeqs(j, t0, 1)
-	j.push(jitterPacket(5, 5), t0)                          // oldest, behind two gaps
-	j.push(jitterPacket(3, 3), t0.Add(90*time.Millisecond)) // younger, before it
+	j.Push(jitterPacket(5, 5), t0)                          // oldest, behind two gaps
+	j.Push(jitterPacket(3, 3), t0.Add(90*time.Millisecond)) // younger, before it
 	if got := popAll(j, t0.Add(100*time.Millisecond)); !slices.Equal(got, []uint16{3, 5}) {
 		t.Fatalf("released %v, want [3 5]", got)
 	}
@@ -157,8 +155,8 @@ func TestJitterBufferStartsOverWhenTheSenderRestartsItsNumbering(t *testing.T) {
 		t.Fatalf("released %v, want [102 40000 40001]", got)
 	}
 	// What was played before the restart is late now, not a duplicate.
-	if got := pushSeqs(j, t0, 39999); len(got) != 0 || j.stats.discarded.Load() != 1 {
-		t.Fatalf("released %v, discarded %d; want none, 1", got, j.stats.discarded.Load())
+	if got := pushSeqs(j, t0, 39999); len(got) != 0 || j.Stats().discarded.Load() != 1 {
+		t.Fatalf("released %v, discarded %d; want none, 1", got, j.Stats().discarded.Load())
 	}
 }
 
@@ -166,12 +164,12 @@ func TestJitterBufferCountsFramesNotPackets(t *testing.T) {
 	j := testJitterBuffer(64)
 	t0 := time.Unix(1000, 0)
 	for seq, ts := range []uint32{0, 0, 0, 3000, 3000, 6000} {
-		j.push(jitterPacket(uint16(seq), ts), t0)
+		j.Push(jitterPacket(uint16(seq), ts), t0)
 	}
 	if got := popAll(j, t0); len(got) != 6 {
 		t.Fatalf("released %v", got)
 	}
-	if n := j.stats.emitted.Load(); n != 3 {
+	if n := j.Stats().emitted.Load(); n != 3 {
 		t.Fatalf("jitterBufferEmittedCount %d, want 3 frames", n)
 	}
 }
@@ -180,46 +178,13 @@ func TestJitterBufferFlushGivesUpTheGaps(t *testing.T) {
 	j := testJitterBuffer(64)
 	t0 := time.Unix(1000, 0)
 	pushSeqs(j, t0, 1, 4, 3, 7)
-	j.push([]byte{0x80, 0}, t0) // too short for RTP: ignored
+	j.Push([]byte{0x80, 0}, t0) // too short for RTP: ignored
 	var got []uint16
-	for _, p := range j.flush(t0) {
+	for _, p := range j.Flush(t0) {
 		got = append(got, binary.BigEndian.Uint16(p[2:]))
 	}
 	if want := []uint16{3, 4, 7}; !slices.Equal(got, want) {
 		t.Fatalf("flushed %v, want %v", got, want)
-	}
-}
-
-func TestJitterBufferConfiguration(t *testing.T) {
-	good := `{"omnirtc":{"interceptors":["nack","jitterBuffer"],"jitterBuffer":{"targetDelayMs":50,"maxPackets":100}}}`
-	cfg, err := ParseConfiguration([]byte(good))
-	must(t, err)
-	if c := cfg.Engine.jitterBuffer(); c == nil || c.delay != 50*time.Millisecond || c.maxPackets != 100 {
-		t.Fatalf("jitter buffer config %+v", c)
-	}
-	cfg, err = ParseConfiguration([]byte(`{"omnirtc":{"interceptors":["jitterBuffer"]}}`))
-	must(t, err)
-	if c := cfg.Engine.jitterBuffer(); c == nil || c.delay != defaultJitterDelay || c.maxPackets != defaultJitterMaxPackets {
-		t.Fatalf("default jitter buffer config %+v", c)
-	}
-	cfg, err = ParseConfiguration(nil)
-	must(t, err)
-	if c := cfg.Engine.jitterBuffer(); c != nil {
-		t.Fatal("the jitter buffer is on by default")
-	}
-	for text, key := range map[string]string{
-		`{"omnirtc":{"interceptors":["jitterBuffer"],"jitterBuffer":{"targetDelayMs":0}}}`:     "targetDelayMs",
-		`{"omnirtc":{"interceptors":["jitterBuffer"],"jitterBuffer":{"targetDelayMs":10001}}}`: "targetDelayMs",
-		`{"omnirtc":{"interceptors":["jitterBuffer"],"jitterBuffer":{"maxPackets":0}}}`:        "maxPackets",
-		`{"omnirtc":{"interceptors":["jitterBuffer"],"jitterBuffer":{"maxPackets":2049}}}`:     "maxPackets",
-		`{"omnirtc":{"interceptors":["jitterBuffer"],"jitterBuffer":{"maxPackets":-1}}}`:       "maxPackets",
-		`{"omnirtc":{"interceptors":["jitterBuffer"],"jitterBuffer":{"delay":5}}}`:             "delay",
-		`{"omnirtc":{"jitterBuffer":{"maxPackets":10}}}`:                                       "not in",
-	} {
-		_, err := ParseConfiguration([]byte(text))
-		if !errors.Is(err, ErrInvalidConfig) || !strings.Contains(err.Error(), key) {
-			t.Errorf("%s: %v, want an invalid-config error naming %q", text, err, key)
-		}
 	}
 }
 
@@ -240,12 +205,12 @@ func FuzzJitterBuffer(f *testing.F) {
 		for i := 1; i+1 < len(ops); i += 2 {
 			seq := 65400 + uint16(ops[i])
 			now = now.Add(time.Duration(ops[i+1]) * time.Millisecond)
-			j.push(jitterPacket(seq, uint32(seq)), now)
-			for p := j.pop(now); p != nil; p = j.pop(now) {
+			j.Push(jitterPacket(seq, uint32(seq)), now)
+			for p := j.Pop(now); p != nil; p = j.Pop(now) {
 				take(p)
 			}
 		}
-		for _, p := range j.flush(now) {
+		for _, p := range j.Flush(now) {
 			take(p)
 		}
 		if j.held != 0 {
