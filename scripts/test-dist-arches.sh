@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The libraries cross-built for aarch64, armv7l and riscv64 (./build.sh
+# lib-arches), checked as built: the machine, the glibc floor, only omnirtc_*
+# exported, SONAME; and run: examples/c/datachannel.c, compiled by zig for the
+# architecture against its library, connects two peers over loopback (in a
+# private network namespace) under qemu-user, with Debian's cross libc as the
+# guest's /lib.
+# Usage: scripts/test-dist-arches.sh [ARCH...]
+set -uo pipefail
+cd "$(dirname "$0")/.."
+arches=("${@:-aarch64 armv7l riscv64}")
+# shellcheck disable=SC2206 # the default is one word per architecture
+arches=(${arches[*]})
+# shellcheck source=scripts/checks.sh
+. scripts/checks.sh
+out=$(./build.sh lib-arches "${arches[@]}" 2>&1) || { echo "$out"; echo "dist-arches: 0 passed, 1 failed"; exit 1; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# apt_need PKG... installs the Debian packages that are missing.
+apt_need() {
+	local missing=() p
+	for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	echo "installing apt packages: ${missing[*]}"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+		{ DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; }
+}
+cross_libcs=()
+for arch in "${arches[@]}"; do cross_libcs+=("libc6-$(. scripts/arch.sh "$arch" && echo "$DEBIAN_ARCH")-cross"); done
+apt_need qemu-user-static "${cross_libcs[@]}" >&2
+
+# machine ARCH FILE: FILE is an ELF for ARCH.
+machine() {
+	local want
+	case $1 in aarch64) want=AArch64 ;; armv7l) want=ARM ;; riscv64) want=RISC-V ;; esac
+	readelf -h "$2" | grep -E "Machine: +$want\$" || { readelf -h "$2"; return 1; }
+	[ "$1" != armv7l ] || readelf -h "$2" | grep 'hard-float ABI'
+}
+
+# glibc_at_most VERSION FILE: no symbol of FILE needs a newer glibc.
+glibc_at_most() {
+	local newest
+	newest=$(objdump -T "$2" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -n 1)
+	echo "$2 needs glibc $newest"
+	[ -n "$newest" ] && [ "$(printf '%s\n%s\n' "$newest" "$1" | sort -V | tail -n 1)" = "$1" ]
+}
+
+exports_only_the_api() {
+	readelf -d "$1" | grep 'SONAME.*\[libomnirtc\.so\.0\]' || { echo "no SONAME libomnirtc.so.0"; return 1; }
+	local others
+	others=$(objdump -T "$1" | awk '$2 == "g" && $4 != "*UND*" && $4 != "*ABS*" { print $NF }' | grep -v '^omnirtc_')
+	[ -z "$others" ] || { echo "exported besides omnirtc_*: $others"; return 1; }
+	objdump -T "$1" | grep 'OMNIRTC_0 *omnirtc_peer_create$'
+}
+
+# example_under_qemu ARCH DIR: datachannel.c for ARCH, run by qemu-<arch>-static.
+example_under_qemu() {
+	(
+		# shellcheck source=scripts/arch.sh
+		. scripts/arch.sh "$1"
+		# shellcheck disable=SC2046 # the compiler command is words
+		$(scripts/zig-cc.sh "$1") -std=c11 -O2 -I "$2/include" -o "$tmp/datachannel-$1" examples/c/datachannel.c \
+			-L "$2/lib" -lomnirtc -lpthread "-Wl,-rpath,$2/lib" || exit 1
+		machine "$1" "$tmp/datachannel-$1" >/dev/null || exit 1
+		timeout 300 scripts/netns-run.sh "qemu-$QEMU-static" -L "/usr/$TRIPLE" "$tmp/datachannel-$1" | grep "checksum ok"
+	)
+}
+
+for arch in "${arches[@]}"; do
+	dir=build/arch/$arch
+	lib=$dir/lib/libomnirtc.so.0
+	floor=$(. scripts/arch.sh "$arch" && echo "$GLIBC")
+	check "$arch: the library is an $arch ELF" machine "$arch" "$lib"
+	check "$arch: the library needs glibc $floor at most" glibc_at_most "$floor" "$lib"
+	check "$arch: only omnirtc_* exported under OMNIRTC_0, SONAME libomnirtc.so.0" exports_only_the_api "$lib"
+	start=$(date +%s)
+	check "$arch: examples/c/datachannel.c against it under qemu-user, over loopback" example_under_qemu "$arch" "$PWD/$dir"
+	echo "     ($arch example under qemu: $(($(date +%s) - start)) s)"
+done
+
+checks_summary dist-arches
