@@ -68,6 +68,17 @@ example_under_qemu() {
 	)
 }
 
+# wheel_for ARCH: scripts/wheel.sh's wheel for ARCH holds its library under
+# platlib, and auditwheel finds it consistent with the tag it carries.
+wheel_for() {
+	local wheel tag
+	wheel=$(scripts/wheel.sh "$1" | tail -n 1) || return 1
+	tag=$(. scripts/arch.sh "$1" && echo "$WHEEL_PLATFORM")
+	[[ $wheel == *-py3-none-$tag.whl ]] || { echo "$wheel is not tagged $tag"; return 1; }
+	python3 -m zipfile -l "$wheel" | grep -q '^omnirtc/libomnirtc.so ' || { echo "no omnirtc/libomnirtc.so in $wheel"; return 1; }
+	build/venv-wheel/bin/auditwheel show "$wheel" | tr -s ' \n' ' ' | grep "consistent with the following platform tag: \"$tag\""
+}
+
 for arch in "${arches[@]}"; do
 	dir=build/arch/$arch
 	lib=$dir/lib/libomnirtc.so.0
@@ -75,6 +86,7 @@ for arch in "${arches[@]}"; do
 	check "$arch: the library is an $arch ELF" machine "$arch" "$lib"
 	check "$arch: the library needs glibc $floor at most" glibc_at_most "$floor" "$lib"
 	check "$arch: only omnirtc_* exported under OMNIRTC_0, SONAME libomnirtc.so.0" exports_only_the_api "$lib"
+	check "$arch: its manylinux wheel, as auditwheel sees it" wheel_for "$arch"
 	start=$(date +%s)
 	check "$arch: examples/c/datachannel.c against it under qemu-user, over loopback" example_under_qemu "$arch" "$PWD/$dir"
 	echo "     ($arch example under qemu: $(($(date +%s) - start)) s)"
