@@ -75,8 +75,28 @@ wheel_for() {
 	wheel=$(scripts/wheel.sh "$1" | tail -n 1) || return 1
 	tag=$(. scripts/arch.sh "$1" && echo "$WHEEL_PLATFORM")
 	[[ $wheel == *-py3-none-$tag.whl ]] || { echo "$wheel is not tagged $tag"; return 1; }
-	python3 -m zipfile -l "$wheel" | grep -q '^omnirtc/libomnirtc.so ' || { echo "no omnirtc/libomnirtc.so in $wheel"; return 1; }
+	python3 -m zipfile -l "$wheel" | grep '^omnirtc/libomnirtc.so ' >/dev/null || { echo "no omnirtc/libomnirtc.so in $wheel"; return 1; }
 	build/venv-wheel/bin/auditwheel show "$wheel" | tr -s ' \n' ' ' | grep "consistent with the following platform tag: \"$tag\""
+}
+
+# npm_for ARCH: scripts/npm-pack.sh's @omnirtc/linux-<cpu>-gnu for ARCH: os,
+# cpu and libc set, the addon built for ARCH against glibc's floor, finding
+# the library it carries through $ORIGIN; the main package lists it.
+npm_for() {
+	local cpu tarball floor
+	cpu=$(. scripts/arch.sh "$1" && echo "$NODE_ARCH") floor=$(. scripts/arch.sh "$1" && echo "$GLIBC")
+	tarball=$(scripts/npm-pack.sh "$1" | tail -n 1) || return 1
+	rm -rf "$tmp/npm-$1" && mkdir -p "$tmp/npm-$1" && tar -C "$tmp/npm-$1" -xzf "$tarball" || return 1
+	local package=$tmp/npm-$1/package
+	node -e 'const p = require(process.argv[1]); const want = { name: `@omnirtc/linux-${process.argv[2]}-gnu`, os: "linux", cpu: process.argv[2], libc: "glibc" };
+		if (p.name !== want.name || p.os.join() !== want.os || p.cpu.join() !== want.cpu || p.libc.join() !== want.libc) { console.log(p); process.exit(1); }' \
+		"$package/package.json" "$cpu" || return 1
+	machine "$1" "$package/omnirtc.node" && glibc_at_most "$floor" "$package/omnirtc.node" &&
+		readelf -d "$package/omnirtc.node" | grep 'NEEDED.*\[libomnirtc\.so\.0\]' &&
+		readelf -d "$package/omnirtc.node" | grep 'RUNPATH.*\[\$ORIGIN\]' &&
+		cmp "$package/libomnirtc.so.0" "build/arch/$1/lib/libomnirtc.so.0" || return 1
+	mkdir -p "$tmp/stage/main" "$tmp/stage/platform" && node scripts/npm-manifests.js "$tmp/stage" &&
+		grep "\"@omnirtc/linux-$cpu-gnu\"" "$tmp/stage/main/package.json"
 }
 
 for arch in "${arches[@]}"; do
@@ -87,6 +107,7 @@ for arch in "${arches[@]}"; do
 	check "$arch: the library needs glibc $floor at most" glibc_at_most "$floor" "$lib"
 	check "$arch: only omnirtc_* exported under OMNIRTC_0, SONAME libomnirtc.so.0" exports_only_the_api "$lib"
 	check "$arch: its manylinux wheel, as auditwheel sees it" wheel_for "$arch"
+	check "$arch: its npm platform package: os, cpu, libc, the addon for $arch, in omnirtc's optionalDependencies" npm_for "$arch"
 	start=$(date +%s)
 	check "$arch: examples/c/datachannel.c against it under qemu-user, over loopback" example_under_qemu "$arch" "$PWD/$dir"
 	echo "     ($arch example under qemu: $(($(date +%s) - start)) s)"
