@@ -80,14 +80,16 @@ lib() {
 # The other architectures dist cross-builds, each into build/arch/<arch>.
 CROSS_ARCHES=(aarch64 armv7l riscv64)
 
-# lib_arches builds the library of every architecture in CROSS_ARCHES (or
-# those named) into build/arch/<arch>.
+# lib_arches builds the shared and static library of every architecture in
+# CROSS_ARCHES (or those named) into build/arch/<arch>.
 lib_arches() {
 	deps
 	local arch
 	for arch in "${@:-${CROSS_ARCHES[@]}}"; do
 		[ "$arch" != "$(uname -m)" ] || continue
 		build_lib "$arch" "$BUILD/arch/$arch"
+		go_build "$arch" c-archive "$BUILD/arch/$arch/lib/libomnirtc.a"
+		rm -f "$BUILD/arch/$arch"/lib/*.h
 	done
 }
 

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The libraries cross-built for aarch64, armv7l and riscv64 (./build.sh
 # lib-arches), checked as built: the machine, the glibc floor, only omnirtc_*
-# exported, SONAME; and run: examples/c/datachannel.c, compiled by zig for the
-# architecture against its library, connects two peers over loopback (in a
-# private network namespace) under qemu-user, with Debian's cross libc as the
-# guest's /lib.
+# exported, SONAME; their wheels (auditwheel) and npm platform packages; and
+# run: examples/c/datachannel.c, compiled by zig for the architecture against
+# its C archive, connects two peers over loopback (in a private network
+# namespace) under qemu-user, with Debian's cross libc as the guest's /lib.
 # Usage: scripts/test-dist-arches.sh [ARCH...]
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -55,16 +55,27 @@ exports_only_the_api() {
 	objdump -T "$1" | grep 'OMNIRTC_0 *omnirtc_peer_create$'
 }
 
-# example_under_qemu ARCH DIR: datachannel.c for ARCH, run by qemu-<arch>-static.
-example_under_qemu() {
+# archive_example_under_qemu ARCH: the C archive for ARCH unpacked into a
+# temporary prefix; examples/c/datachannel.c compiled by zig for ARCH through
+# its pkg-config, shared and static, each run by qemu-<arch>-static.
+archive_example_under_qemu() {
 	(
 		# shellcheck source=scripts/arch.sh
 		. scripts/arch.sh "$1"
-		# shellcheck disable=SC2046 # the compiler command is words
-		$(scripts/zig-cc.sh "$1") -std=c11 -O2 -I "$2/include" -o "$tmp/datachannel-$1" examples/c/datachannel.c \
-			-L "$2/lib" -lomnirtc -lpthread "-Wl,-rpath,$2/lib" || exit 1
-		machine "$1" "$tmp/datachannel-$1" >/dev/null || exit 1
-		timeout 300 scripts/netns-run.sh "qemu-$QEMU-static" -L "/usr/$TRIPLE" "$tmp/datachannel-$1" | grep "checksum ok"
+		archive=$(scripts/c-archive.sh "$1" | tail -n 1) || exit 1
+		tar -C "$tmp" -xzf "$archive" || exit 1
+		prefix=$tmp/$(basename "$archive" .tar.gz)
+		pc="env -u PKG_CONFIG_PATH PKG_CONFIG_LIBDIR=$prefix/lib/pkgconfig pkg-config"
+		cc=$(scripts/zig-cc.sh "$1")
+		# shellcheck disable=SC2046,SC2086 # the compiler command and pkg-config's output are words
+		$cc -std=c11 -O2 -o "$tmp/dc-shared-$1" examples/c/datachannel.c $($pc --cflags --libs omnirtc) -lpthread "-Wl,-rpath,$prefix/lib" &&
+			$cc -std=c11 -O2 -o "$tmp/dc-static-$1" examples/c/datachannel.c $($pc --static --cflags omnirtc) \
+				"$prefix/lib/libomnirtc.a" $($pc --static --libs-only-l omnirtc | sed 's/-lomnirtc//') || exit 1
+		machine "$1" "$tmp/dc-shared-$1" >/dev/null && machine "$1" "$tmp/dc-static-$1" >/dev/null || exit 1
+		readelf -d "$tmp/dc-shared-$1" | grep 'NEEDED.*libomnirtc\.so\.0' && ! readelf -d "$tmp/dc-static-$1" | grep libomnirtc || exit 1
+		for program in "$tmp/dc-shared-$1" "$tmp/dc-static-$1"; do
+			timeout 300 scripts/netns-run.sh "qemu-$QEMU-static" -L "/usr/$TRIPLE" "$program" | grep "checksum ok" || exit 1
+		done
 	)
 }
 
@@ -109,8 +120,8 @@ for arch in "${arches[@]}"; do
 	check "$arch: its manylinux wheel, as auditwheel sees it" wheel_for "$arch"
 	check "$arch: its npm platform package: os, cpu, libc, the addon for $arch, in omnirtc's optionalDependencies" npm_for "$arch"
 	start=$(date +%s)
-	check "$arch: examples/c/datachannel.c against it under qemu-user, over loopback" example_under_qemu "$arch" "$PWD/$dir"
-	echo "     ($arch example under qemu: $(($(date +%s) - start)) s)"
+	check "$arch: its C archive in a temporary prefix: datachannel.c through pkg-config, shared and static, under qemu-user over loopback" archive_example_under_qemu "$arch"
+	echo "     ($arch archive, examples built and run under qemu: $(($(date +%s) - start)) s)"
 done
 
 checks_summary dist-arches
