@@ -5,6 +5,7 @@
 #   ./build.sh test      every test suite (Go, C, Python, Node, Swift, interop, lint)
 #   ./build.sh bench     benchmarks (results go to BENCHMARKS.md by hand)
 #   ./build.sh lib       libomnirtc.so, omnirtc.h and omnirtc.pc into build/
+#   ./build.sh lib-arches [ARCH...]  the same for aarch64, armv7l, riscv64 into build/arch/<arch>
 #   ./build.sh dist      into dist/: the manylinux wheel, the npm packages, the C archive
 #   ./build.sh wheel     the Python wheel          ./build.sh npm   the npm packages
 #   ./build.sh xcframework   Apple platforms (macOS with Xcode only)
@@ -41,26 +42,55 @@ deps() {
 	go mod download
 }
 
-# go_build MODE OUT [LDFLAGS] builds ./capi linked against glibc 2.17 by zig's
-# C compiler (scripts/zig-cc.sh). zig links with --gc-sections, so the imports
-# of C wrappers that no Go code calls are not there (res_search and getnameinfo
-# of net's cgo resolver, the setuid family of runtime/cgo, clearenv): GNU ld
-# with -Wl,--gc-sections drops the same ones.
+# go_build ARCH MODE OUT [LDFLAGS] builds ./capi for ARCH (uname -m's name:
+# x86_64, aarch64, armv7l, riscv64; scripts/arch.sh) linked against its glibc
+# floor (2.17; 2.27 for riscv64) by zig's C compiler (scripts/zig-cc.sh). zig
+# links with --gc-sections, so the imports of C wrappers that no Go code calls
+# are not there (res_search and getnameinfo of net's cgo resolver, the setuid
+# family of runtime/cgo, clearenv): GNU ld with -Wl,--gc-sections drops the same ones.
 go_build() {
-	CGO_ENABLED=1 CC="$(scripts/zig-cc.sh)" go build -buildmode="$1" -trimpath -ldflags "-s -w ${3:-}" -o "$2" ./capi
+	(
+		# shellcheck source=scripts/arch.sh
+		. scripts/arch.sh "$1"
+		CGO_ENABLED=1 GOOS=linux CC="$(scripts/zig-cc.sh "$1")" go build -buildmode="$2" -trimpath -ldflags "-s -w ${4:-}" -o "$3" ./capi
+	)
 }
 
+# build_lib ARCH DIR: libomnirtc.so.0 (SONAME libomnirtc.so.0, only omnirtc_*
+# exported: capi/exports.map), its symlink, the header, omnirtc.pc and the
+# notices into DIR.
+build_lib() {
+	say "building libomnirtc.so for $1 into $2"
+	mkdir -p "$2/lib/pkgconfig" "$2/include"
+	go_build "$1" c-shared "$2/lib/libomnirtc.so.0" \
+		"-extldflags '-Wl,-soname,libomnirtc.so.0 -Wl,--version-script=$ROOT/capi/exports.map'"
+	rm -f "$2"/lib/*.h
+	ln -sf libomnirtc.so.0 "$2/lib/libomnirtc.so"
+	cp include/omnirtc.h "$2/include/"
+	sed -e "s|@PREFIX@|$2|" -e "s|@VERSION@|$(version)|" capi/omnirtc.pc.in >"$2/lib/pkgconfig/omnirtc.pc"
+	scripts/notices.sh "$2/lib/libomnirtc.so.0" >"$2/THIRD_PARTY_NOTICES"
+}
+
+# lib builds this machine's library into build/, the one every test uses.
 lib() {
 	deps
-	say "building libomnirtc.so (glibc 2.17)"
-	mkdir -p "$BUILD/lib/pkgconfig" "$BUILD/include"
-	go_build c-shared "$BUILD/lib/libomnirtc.so.0" \
-		"-extldflags '-Wl,-soname,libomnirtc.so.0 -Wl,--version-script=$ROOT/capi/exports.map'"
-	rm -f "$BUILD"/lib/*.h
-	ln -sf libomnirtc.so.0 "$BUILD/lib/libomnirtc.so"
-	cp include/omnirtc.h "$BUILD/include/"
-	sed -e "s|@PREFIX@|$BUILD|" -e "s|@VERSION@|$(version)|" capi/omnirtc.pc.in >"$BUILD/lib/pkgconfig/omnirtc.pc"
-	scripts/notices.sh "$BUILD/lib/libomnirtc.so.0" >"$BUILD/THIRD_PARTY_NOTICES"
+	build_lib "$(uname -m)" "$BUILD"
+}
+
+# The other architectures dist cross-builds, each into build/arch/<arch>.
+CROSS_ARCHES=(aarch64 armv7l riscv64)
+
+# lib_arches builds the shared and static library of every architecture in
+# CROSS_ARCHES (or those named) into build/arch/<arch>.
+lib_arches() {
+	deps
+	local arch
+	for arch in "${@:-${CROSS_ARCHES[@]}}"; do
+		[ "$arch" != "$(uname -m)" ] || continue
+		build_lib "$arch" "$BUILD/arch/$arch"
+		go_build "$arch" c-archive "$BUILD/arch/$arch/lib/libomnirtc.a"
+		rm -f "$BUILD/arch/$arch"/lib/*.h
+	done
 }
 
 # dist puts what we publish into dist/: the wheel, the npm packages and the C
@@ -68,7 +98,7 @@ lib() {
 dist() {
 	lib
 	say "building libomnirtc.a"
-	go_build c-archive "$BUILD/lib/libomnirtc.a"
+	go_build "$(uname -m)" c-archive "$BUILD/lib/libomnirtc.a"
 	rm -f "$BUILD"/lib/*.h
 	rm -rf dist
 	with_lib scripts/wheel.sh
@@ -154,7 +184,7 @@ test_all() {
 	rm -rf "$LOGS"
 	test_go
 	test_c
-	for suite in pion-copies lint examples dist python node swift interop nat media reliability; do
+	for suite in pion-copies lint examples dist dist-arches python node swift interop nat media reliability; do
 		run_suite "$suite"
 	done
 	total
@@ -164,6 +194,7 @@ test_all() {
 case "${1:-}" in
 	deps) deps ;;
 	lib) lib ;;
+	lib-arches) lib_arches "${@:2}" ;;
 	demo) demo ;;
 	test) test_all ;;
 	test-go) lib; test_go; [ ${#FAILED_SUITES[@]} -eq 0 ] ;;
@@ -175,5 +206,5 @@ case "${1:-}" in
 	wheel) lib; with_lib scripts/wheel.sh ;;
 	npm) lib; with_lib scripts/npm-pack.sh ;;
 	xcframework) scripts/xcframework.sh ;;
-	*) sed -n '2,14p' "$0"; exit 2 ;;
+	*) sed -n '2,15p' "$0"; exit 2 ;;
 esac

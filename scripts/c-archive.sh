@@ -3,20 +3,23 @@
 # the shared and static libraries (glibc 2.17), a relocatable omnirtc.pc, a
 # CMake package (find_package(omnirtc): omnirtc::omnirtc, omnirtc::static) and
 # the licences. Unpack it anywhere: every path is relative to the archive.
-# Usage: scripts/c-archive.sh   (after ./build.sh lib and the c-archive build)
+# Usage: scripts/c-archive.sh [ARCH]   (after ./build.sh lib and the c-archive
+# build; for another architecture, after ./build.sh lib-arches ARCH)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 version=$(scripts/version.sh)
-name=omnirtc-$version-linux-$(uname -m)
+arch=${1:-$(uname -m)} from=build
+[ "$arch" = "$(uname -m)" ] || from=build/arch/$arch
+name=omnirtc-$version-linux-$arch
 stage=build/c-archive/$name
-rm -rf build/c-archive && mkdir -p "$stage/include" "$stage/lib/pkgconfig" "$stage/lib/cmake/omnirtc" dist
+rm -rf "$stage" && mkdir -p "$stage/include" "$stage/lib/pkgconfig" "$stage/lib/cmake/omnirtc" dist
 cp include/omnirtc.h "$stage/include/"
-cp build/lib/libomnirtc.so.0 build/lib/libomnirtc.a "$stage/lib/"
+cp "$from/lib/libomnirtc.so.0" "$from/lib/libomnirtc.a" "$stage/lib/"
 ln -s libomnirtc.so.0 "$stage/lib/libomnirtc.so"
 # ${pcfiledir} is lib/pkgconfig wherever the archive is unpacked.
 sed -e 's|@PREFIX@|${pcfiledir}/../..|' -e "s|@VERSION@|$version|" capi/omnirtc.pc.in >"$stage/lib/pkgconfig/omnirtc.pc"
 cp capi/cmake/omnirtcConfig.cmake "$stage/lib/cmake/omnirtc/"
 sed "s|@VERSION@|$version|" capi/cmake/omnirtcConfigVersion.cmake.in >"$stage/lib/cmake/omnirtc/omnirtcConfigVersion.cmake"
-cp LICENSE build/THIRD_PARTY_NOTICES "$stage/"
+cp LICENSE "$from/THIRD_PARTY_NOTICES" "$stage/"
 tar -C build/c-archive --owner=0 --group=0 --numeric-owner --sort=name --mtime=@0 -cf - "$name" | gzip -n >"dist/$name.tar.gz"
 echo "dist/$name.tar.gz"

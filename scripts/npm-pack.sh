@@ -6,8 +6,22 @@
 #                                          dependency of omnirtc
 # both with the licences; installing them needs no Go and no compiler. The
 # last line printed is the main package.
+# Usage: scripts/npm-pack.sh [ARCH]   ARCH another than this machine's
+# (scripts/arch.sh): only its platform package, from ./build.sh lib-arches.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+arch=${1:-$(uname -m)}
+if [ "$arch" != "$(uname -m)" ]; then
+	# shellcheck source=scripts/arch.sh
+	. scripts/arch.sh "$arch"
+	scripts/build-node-addon.sh "$arch"
+	stage=build/npm-stage-$arch
+	rm -rf "$stage" && mkdir -p "$stage/platform" dist
+	cp "bindings/node/build/$arch/omnirtc.node" LICENSE "build/arch/$arch/THIRD_PARTY_NOTICES" "build/arch/$arch/lib/libomnirtc.so.0" "$stage/platform/"
+	node scripts/npm-manifests.js "$stage" "$NODE_ARCH"
+	(cd "$stage/platform" && npm pack --silent --pack-destination ../../../dist) | tail -n 1 | sed 's|^|dist/|'
+	exit 0
+fi
 scripts/build-node-addon.sh
 stage=build/npm-stage
 rm -rf "$stage" && mkdir -p "$stage/main" "$stage/platform" dist

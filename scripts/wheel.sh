@@ -1,9 +1,19 @@
 #!/usr/bin/env bash
 # Builds the Python wheel with libomnirtc.so (glibc 2.17) under platlib, the
-# licences in its dist-info: dist/omnirtc-<version>-py3-none-manylinux_2_17_<arch>.whl.
+# licences in its dist-info: dist/omnirtc-<version>-py3-none-<WHEEL_PLATFORM of scripts/arch.sh>.whl.
+# Usage: scripts/wheel.sh [ARCH]   ARCH another than this machine's: the
+# library ./build.sh lib-arches built into build/arch/<ARCH> (scripts/arch.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-lib=${OMNIRTC_LIBRARY:-build/lib/libomnirtc.so}
+arch=${1:-$(uname -m)}
+# shellcheck source=scripts/arch.sh
+. scripts/arch.sh "$arch"
+if [ "$arch" = "$(uname -m)" ]; then
+	lib=${OMNIRTC_LIBRARY:-build/lib/libomnirtc.so} notices=build/THIRD_PARTY_NOTICES
+else
+	lib=build/arch/$arch/lib/libomnirtc.so.0 notices=build/arch/$arch/THIRD_PARTY_NOTICES
+fi
+export OMNIRTC_WHEEL_PLATFORM=$WHEEL_PLATFORM # read by setup.py
 venv=build/venv-wheel
 # setuptools 77 for the licence files (PEP 639); auditwheel for the tests.
 [ -x "$venv/bin/auditwheel" ] && "$venv/bin/python" -c "import build, wheel, setuptools as s; assert int(s.__version__.split('.')[0]) >= 77" 2>/dev/null || {
@@ -11,10 +21,10 @@ venv=build/venv-wheel
 	"$venv/bin/pip" install -q --disable-pip-version-check -U build wheel 'setuptools>=77' auditwheel==6.8.2
 }
 src=build/wheel-src
-rm -rf "$src" dist/omnirtc-*.whl
+rm -rf "$src" dist/omnirtc-*-"$OMNIRTC_WHEEL_PLATFORM".whl
 mkdir -p "$src" dist
 cp -r bindings/python/omnirtc bindings/python/pyproject.toml bindings/python/setup.py bindings/python/README.md \
-	LICENSE build/THIRD_PARTY_NOTICES "$src/"
+	LICENSE "$notices" "$src/"
 cp -L "$lib" "$src/omnirtc/libomnirtc.so"
 "$venv/bin/python" -m build --wheel --no-isolation --outdir dist "$src" >/dev/null
-ls dist/omnirtc-*.whl
+ls dist/omnirtc-*-"$OMNIRTC_WHEEL_PLATFORM".whl

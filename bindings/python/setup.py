@@ -1,8 +1,10 @@
 """The wheel bundles libomnirtc.so, so it is a platform wheel with the package
 under platlib; the library does not use Python's ABI, so one wheel serves
 every Python 3, and it is linked against glibc 2.17 (build.sh), so the tag is
-py3-none-manylinux_2_17_<arch>."""
+py3-none-manylinux_2_17_<arch>. scripts/wheel.sh sets OMNIRTC_WHEEL_PLATFORM
+for a library cross-built for another architecture (and glibc floor)."""
 
+import os
 import platform
 
 from setuptools import Distribution, setup
@@ -16,7 +18,7 @@ class BinaryDistribution(Distribution):
 
 class PlatformWheel(bdist_wheel):
     def get_tag(self) -> tuple[str, str, str]:
-        return "py3", "none", f"manylinux_2_17_{platform.machine()}"
+        return "py3", "none", os.environ.get("OMNIRTC_WHEEL_PLATFORM", f"manylinux_2_17_{platform.machine()}")
 
 
 setup(distclass=BinaryDistribution, cmdclass={"bdist_wheel": PlatformWheel})
