@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Linters as tests: golangci-lint over core and capi (.golangci.yml, modelled on
-# pion's), ruff and mypy over the Python binding (bindings/python/pyproject.toml).
+# pion's), ruff and mypy over the Python binding (bindings/python/pyproject.toml),
+# and the Python binding's ctypes declarations checked against the header.
 # Each linter is one test. golangci-lint is built once, pinned, into a cache
 # directory shared by every clone; ruff and mypy are pinned in the test venv.
 set -uo pipefail
@@ -18,7 +19,20 @@ if [ ! -x "$golangci" ]; then
 fi
 scripts/python-venv.sh || exit 1
 
+# python_abi fails when bindings/python/omnirtc/_abi.py is not what
+# scripts/gen-python-abi.py makes of include/omnirtc.h now.
+python_abi() {
+	local fresh status=0
+	fresh=$(mktemp)
+	"$venv/bin/python" scripts/gen-python-abi.py -o "$fresh" &&
+		diff -u bindings/python/omnirtc/_abi.py "$fresh" || status=1
+	rm -f "$fresh"
+	[ "$status" -eq 0 ] || echo "regenerate it: $venv/bin/python scripts/gen-python-abi.py"
+	return "$status"
+}
+
 check golangci-lint "$golangci" run ./core/... ./capi/...
-check ruff "$venv/bin/ruff" check --no-cache bindings/python/omnirtc
-check mypy "$venv/bin/mypy" --config-file bindings/python/pyproject.toml --cache-dir=/dev/null bindings/python/omnirtc
+check ruff "$venv/bin/ruff" check --no-cache --config bindings/python/pyproject.toml bindings/python/omnirtc scripts/gen-python-abi.py
+check python-abi python_abi
+check mypy "$venv/bin/mypy" --config-file bindings/python/pyproject.toml --cache-dir=/dev/null bindings/python/omnirtc scripts/gen-python-abi.py
 checks_summary lint
