@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Linters as tests: golangci-lint over core and capi (.golangci.yml, modelled on
 # pion's), ruff and mypy over the Python binding (bindings/python/pyproject.toml),
-# and the Python binding's ctypes declarations checked against the header.
+# the Python binding's ctypes declarations checked against the header, and
+# eslint (recommended rules) and tsc --noEmit (checkJs) over the Node package.
 # Each linter is one test. golangci-lint is built once, pinned, into a cache
 # directory shared by every clone; ruff and mypy are pinned in the test venv.
 set -uo pipefail
@@ -18,6 +19,9 @@ if [ ! -x "$golangci" ]; then
 	GOBIN=$tools go install "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$golangci_version" >&2
 fi
 scripts/python-venv.sh || exit 1
+node_bin=bindings/node/node_modules/.bin
+[ -x "$node_bin/eslint" ] && [ -x "$node_bin/tsc" ] ||
+	(cd bindings/node && npm install --no-audit --no-fund --loglevel=error >&2) || exit 1
 
 # python_abi fails when bindings/python/omnirtc/_abi.py is not what
 # scripts/gen-python-abi.py makes of include/omnirtc.h now.
@@ -35,4 +39,6 @@ check golangci-lint "$golangci" run ./core/... ./capi/...
 check ruff "$venv/bin/ruff" check --no-cache --config bindings/python/pyproject.toml bindings/python/omnirtc scripts/gen-python-abi.py
 check python-abi python_abi
 check mypy "$venv/bin/mypy" --config-file bindings/python/pyproject.toml --cache-dir=/dev/null bindings/python/omnirtc scripts/gen-python-abi.py
+check eslint bash -c "cd bindings/node && node_modules/.bin/eslint ."
+check tsc bash -c "cd bindings/node && node_modules/.bin/tsc -p ."
 checks_summary lint
