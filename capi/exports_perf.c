@@ -17,8 +17,8 @@ omnirtc_status_t omnirtc_set_engine_threads(int32_t threads, int32_t *previous_o
 	return ortc_go_set_engine_threads(threads, previous_out);
 }
 
-omnirtc_status_t omnirtc_channel_send_batch(omnirtc_channel_t channel, const omnirtc_message_t *messages,
-                                            size_t count, size_t *sent_out) {
+omnirtc_status_t omnirtc_channel_send_batch(omnirtc_channel_t channel, const omnirtc_message_t *messages, size_t count,
+                                            size_t *sent_out) {
 	if (ortc_bridge_forked) {
 		if (sent_out != NULL)
 			*sent_out = 0;
