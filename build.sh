@@ -22,18 +22,8 @@ export PATH="$PATH:/usr/local/go/bin:$HOME/go/bin"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
-# apt_need PKG... installs the Debian packages that are missing.
-apt_need() {
-	local missing=()
-	for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-	[ ${#missing[@]} -eq 0 ] && return 0
-	say "installing apt packages: ${missing[*]}"
-	if [ ! -f /var/lib/apt/periodic/omnirtc-updated ] || [ -z "$(ls -A /var/lib/apt/lists 2>/dev/null | grep -v lock)" ]; then
-		DEBIAN_FRONTEND=noninteractive apt-get update -qq
-		mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/omnirtc-updated
-	fi
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-}
+# shellcheck source=scripts/apt-need.sh
+. scripts/apt-need.sh
 
 deps() {
 	command -v go >/dev/null || { echo "Go is required (https://go.dev/dl)"; exit 1; }

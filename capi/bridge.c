@@ -53,11 +53,10 @@ const char *ortc_bridge_last_error(void) {
 
 long ortc_bridge_live_error_messages(void) { return __atomic_load_n(&live_messages, __ATOMIC_RELAXED); }
 
-void ortc_bridge_emit(omnirtc_event_cb cb, uintptr_t user_data, int32_t type, int32_t state,
-                         uint64_t peer, uint64_t channel, const char *text, const char *sdp_mid,
-                         int32_t sdp_mline_index, int32_t binary, const void *data, size_t size,
-                         uint64_t track, uint64_t transceiver, const char *rid, uint32_t rtp_timestamp,
-                         int32_t keyframe, int64_t value) {
+void ortc_bridge_emit(omnirtc_event_cb cb, uintptr_t user_data, int32_t type, int32_t state, uint64_t peer,
+                      uint64_t channel, const char *text, const char *sdp_mid, int32_t sdp_mline_index, int32_t binary,
+                      const void *data, size_t size, uint64_t track, uint64_t transceiver, const char *rid,
+                      uint32_t rtp_timestamp, int32_t keyframe, int64_t value) {
 	omnirtc_event_t event = {
 	    .type = type,
 	    .state = state,
@@ -79,7 +78,6 @@ void ortc_bridge_emit(omnirtc_event_cb cb, uintptr_t user_data, int32_t type, in
 	cb((void *)user_data, &event);
 }
 
-void ortc_bridge_log(omnirtc_log_cb cb, uintptr_t user_data, int32_t level, const char *scope,
-                        const char *message) {
+void ortc_bridge_log(omnirtc_log_cb cb, uintptr_t user_data, int32_t level, const char *scope, const char *message) {
 	cb((void *)user_data, level, scope, message);
 }

@@ -18,11 +18,11 @@ extern int ortc_bridge_forked;
 omnirtc_status_t ortc_forked_error(void);
 
 /* The body of an exported wrapper: refuse in a forked child, else enter Go. */
-#define FORWARD(call)                                                                                \
-	do {                                                                                         \
-		if (ortc_bridge_forked)                                                              \
-			return ortc_forked_error();                                                  \
-		return call;                                                                         \
+#define FORWARD(call)                               \
+	do {                                        \
+		if (ortc_bridge_forked)             \
+			return ortc_forked_error(); \
+		return call;                        \
 	} while (0)
 
 void ortc_bridge_set_error(const char *message, size_t length);
@@ -30,13 +30,11 @@ const char *ortc_bridge_last_error(void);
 /* The number of threads holding a last-error message. */
 long ortc_bridge_live_error_messages(void);
 
-void ortc_bridge_emit(omnirtc_event_cb cb, uintptr_t user_data, int32_t type, int32_t state,
-                         uint64_t peer, uint64_t channel, const char *text, const char *sdp_mid,
-                         int32_t sdp_mline_index, int32_t binary, const void *data, size_t size,
-                         uint64_t track, uint64_t transceiver, const char *rid, uint32_t rtp_timestamp,
-                         int32_t keyframe, int64_t value);
+void ortc_bridge_emit(omnirtc_event_cb cb, uintptr_t user_data, int32_t type, int32_t state, uint64_t peer,
+                      uint64_t channel, const char *text, const char *sdp_mid, int32_t sdp_mline_index, int32_t binary,
+                      const void *data, size_t size, uint64_t track, uint64_t transceiver, const char *rid,
+                      uint32_t rtp_timestamp, int32_t keyframe, int64_t value);
 
-void ortc_bridge_log(omnirtc_log_cb cb, uintptr_t user_data, int32_t level, const char *scope,
-                        const char *message);
+void ortc_bridge_log(omnirtc_log_cb cb, uintptr_t user_data, int32_t level, const char *scope, const char *message);
 
 #endif

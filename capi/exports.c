@@ -81,8 +81,7 @@ omnirtc_status_t omnirtc_peer_set_remote_description(omnirtc_peer_t peer, const 
 	FORWARD(ortc_go_peer_set_remote_description(peer, type, sdp));
 }
 
-omnirtc_status_t omnirtc_peer_get_description(omnirtc_peer_t peer, int32_t which, char **type_out,
-                                              char **sdp_out) {
+omnirtc_status_t omnirtc_peer_get_description(omnirtc_peer_t peer, int32_t which, char **type_out, char **sdp_out) {
 	FORWARD(ortc_go_peer_get_description(peer, which, type_out, sdp_out));
 }
 
@@ -148,8 +147,7 @@ omnirtc_status_t omnirtc_channel_set_buffered_amount_low_threshold(omnirtc_chann
 	FORWARD(ortc_go_channel_set_buffered_amount_low_threshold(channel, threshold));
 }
 
-omnirtc_status_t omnirtc_channel_get_buffered_amount_low_threshold(omnirtc_channel_t channel,
-                                                                   uint64_t *threshold_out) {
+omnirtc_status_t omnirtc_channel_get_buffered_amount_low_threshold(omnirtc_channel_t channel, uint64_t *threshold_out) {
 	FORWARD(ortc_go_channel_get_buffered_amount_low_threshold(channel, threshold_out));
 }
 

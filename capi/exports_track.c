@@ -51,8 +51,7 @@ omnirtc_status_t omnirtc_transceiver_replace_track(omnirtc_transceiver_t transce
 	FORWARD(ortc_go_transceiver_replace_track(transceiver, track));
 }
 
-omnirtc_status_t omnirtc_transceiver_set_codec_preferences(omnirtc_transceiver_t transceiver,
-                                                           const char *codecs_json) {
+omnirtc_status_t omnirtc_transceiver_set_codec_preferences(omnirtc_transceiver_t transceiver, const char *codecs_json) {
 	FORWARD(ortc_go_transceiver_set_codec_preferences(transceiver, codecs_json));
 }
 

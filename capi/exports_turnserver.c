@@ -18,9 +18,8 @@ void ortc_bridge_turn_emit(omnirtc_turn_event_cb cb, uintptr_t user_data, int32_
 	cb((void *)user_data, &event);
 }
 
-int32_t ortc_bridge_turn_auth(omnirtc_turn_auth_cb cb, uintptr_t user_data, const char *username,
-                              const char *realm, const char *client_address, char *password_out,
-                              size_t password_capacity) {
+int32_t ortc_bridge_turn_auth(omnirtc_turn_auth_cb cb, uintptr_t user_data, const char *username, const char *realm,
+                              const char *client_address, char *password_out, size_t password_capacity) {
 	return cb((void *)user_data, username, realm, client_address, password_out, password_capacity);
 }
 

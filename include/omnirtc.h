@@ -62,17 +62,17 @@ typedef uint64_t omnirtc_media_writer_t;
 /* Status codes.  Never renumbered; new codes are only added. */
 enum {
 	OMNIRTC_OK = 0,
-	OMNIRTC_ERR_INVALID_ARGUMENT = -1, /* NULL pointer, bad value, invalid UTF-8, bad option (W3C TypeError) */
-	OMNIRTC_ERR_INVALID_HANDLE = -2,   /* zero, unknown, closed or wrong-kind handle */
-	OMNIRTC_ERR_INVALID_STATE = -3,    /* not allowed in the current state (W3C InvalidStateError) */
-	OMNIRTC_ERR_INVALID_CONFIG = -4,   /* configuration JSON malformed, unknown key, wrong type or value */
-	OMNIRTC_ERR_INVALID_SDP = -5,      /* session description malformed or unacceptable */
-	OMNIRTC_ERR_INVALID_CANDIDATE = -6,/* ICE candidate malformed */
-	OMNIRTC_ERR_TOO_LARGE = -7,        /* message or input over its maximum size */
-	OMNIRTC_ERR_OPERATION = -8,        /* the engine could not do it (W3C OperationError) */
-	OMNIRTC_ERR_FORKED = -9,           /* called in a child process forked after load */
-	OMNIRTC_ERR_INTERNAL = -10,        /* a bug in OmniRTC; the process is still safe */
-	OMNIRTC_ERR_NOT_SUPPORTED = -11    /* valid request this build cannot do */
+	OMNIRTC_ERR_INVALID_ARGUMENT = -1,  /* NULL pointer, bad value, invalid UTF-8, bad option (W3C TypeError) */
+	OMNIRTC_ERR_INVALID_HANDLE = -2,    /* zero, unknown, closed or wrong-kind handle */
+	OMNIRTC_ERR_INVALID_STATE = -3,     /* not allowed in the current state (W3C InvalidStateError) */
+	OMNIRTC_ERR_INVALID_CONFIG = -4,    /* configuration JSON malformed, unknown key, wrong type or value */
+	OMNIRTC_ERR_INVALID_SDP = -5,       /* session description malformed or unacceptable */
+	OMNIRTC_ERR_INVALID_CANDIDATE = -6, /* ICE candidate malformed */
+	OMNIRTC_ERR_TOO_LARGE = -7,         /* message or input over its maximum size */
+	OMNIRTC_ERR_OPERATION = -8,         /* the engine could not do it (W3C OperationError) */
+	OMNIRTC_ERR_FORKED = -9,            /* called in a child process forked after load */
+	OMNIRTC_ERR_INTERNAL = -10,         /* a bug in OmniRTC; the process is still safe */
+	OMNIRTC_ERR_NOT_SUPPORTED = -11     /* valid request this build cannot do */
 };
 
 /*
@@ -180,35 +180,35 @@ omnirtc_status_t omnirtc_set_engine_threads(int32_t threads, int32_t *previous_o
 
 typedef enum omnirtc_event_type {
 	/* peer connection */
-	OMNIRTC_EVENT_ICE_CANDIDATE = 1,          /* text = candidate line, "" at end of candidates; sdp_mid, sdp_mline_index */
-	OMNIRTC_EVENT_ICE_GATHERING_STATE = 2,    /* state = OMNIRTC_ICE_GATHERING_*, text = W3C name */
-	OMNIRTC_EVENT_ICE_CONNECTION_STATE = 3,   /* state = OMNIRTC_ICE_CONNECTION_*, text = W3C name */
-	OMNIRTC_EVENT_CONNECTION_STATE = 4,       /* state = OMNIRTC_PEER_*, text = W3C name */
-	OMNIRTC_EVENT_SIGNALING_STATE = 5,        /* state = OMNIRTC_SIGNALING_*, text = W3C name */
+	OMNIRTC_EVENT_ICE_CANDIDATE = 1, /* text = candidate line, "" at end of candidates; sdp_mid, sdp_mline_index */
+	OMNIRTC_EVENT_ICE_GATHERING_STATE = 2,  /* state = OMNIRTC_ICE_GATHERING_*, text = W3C name */
+	OMNIRTC_EVENT_ICE_CONNECTION_STATE = 3, /* state = OMNIRTC_ICE_CONNECTION_*, text = W3C name */
+	OMNIRTC_EVENT_CONNECTION_STATE = 4,     /* state = OMNIRTC_PEER_*, text = W3C name */
+	OMNIRTC_EVENT_SIGNALING_STATE = 5,      /* state = OMNIRTC_SIGNALING_*, text = W3C name */
 	OMNIRTC_EVENT_NEGOTIATION_NEEDED = 6,
-	OMNIRTC_EVENT_DATA_CHANNEL = 7,           /* channel = a new handle for a channel the remote opened */
-	OMNIRTC_EVENT_PEER_CLOSED = 8,            /* final event: the peer and its channel handles are already released */
+	OMNIRTC_EVENT_DATA_CHANNEL = 7, /* channel = a new handle for a channel the remote opened */
+	OMNIRTC_EVENT_PEER_CLOSED = 8,  /* final event: the peer and its channel handles are already released */
 	/* data channel */
 	OMNIRTC_EVENT_CHANNEL_OPEN = 20,
-	OMNIRTC_EVENT_CHANNEL_MESSAGE = 21,       /* data, size, binary */
+	OMNIRTC_EVENT_CHANNEL_MESSAGE = 21, /* data, size, binary */
 	OMNIRTC_EVENT_CHANNEL_BUFFERED_AMOUNT_LOW = 22,
-	OMNIRTC_EVENT_CHANNEL_ERROR = 23,         /* text = message */
-	OMNIRTC_EVENT_CHANNEL_CLOSING = 24,       /* the remote started closing the channel */
-	OMNIRTC_EVENT_CHANNEL_CLOSE = 25,         /* final event: the channel handle is already released */
+	OMNIRTC_EVENT_CHANNEL_ERROR = 23,   /* text = message */
+	OMNIRTC_EVENT_CHANNEL_CLOSING = 24, /* the remote started closing the channel */
+	OMNIRTC_EVENT_CHANNEL_CLOSE = 25,   /* final event: the channel handle is already released */
 	/* media (see "Track" below) */
-	OMNIRTC_EVENT_TRACK = 40,                 /* a remote track arrived: track = its new handle, transceiver,
-	                                             rid, text = JSON {"id","streamIds":[],"kind","rid","ssrc",
-	                                             "mid","codec":{"payloadType","mimeType","clockRate",
-	                                             "channels","sdpFmtpLine"}} */
-	OMNIRTC_EVENT_TRACK_RTP = 41,             /* receive mode "rtp": data, size = one RTP packet; rtp_timestamp */
-	OMNIRTC_EVENT_TRACK_FRAME = 42,           /* receive mode "frames": data, size = one frame; rtp_timestamp,
-	                                             keyframe, value = packets dropped before it */
-	OMNIRTC_EVENT_TRACK_ENDED = 43,           /* final event of a remote track: its handle is already released */
-	OMNIRTC_EVENT_KEYFRAME_REQUEST = 44,      /* the remote asked a sender for a keyframe: transceiver, rid,
-	                                             state = 0 PLI / 1 FIR, text = "pli" / "fir" */
-	OMNIRTC_EVENT_TARGET_BITRATE = 45         /* a new send bitrate target: value = bits per second, state =
-	                                             OMNIRTC_BITRATE_SOURCE_*, text = JSON {"source":"gcc"|"remb",
-	                                             "ssrcs":[…],"mids":[…]} (see "Track": interceptors) */
+	OMNIRTC_EVENT_TRACK = 40,            /* a remote track arrived: track = its new handle, transceiver,
+	                                        rid, text = JSON {"id","streamIds":[],"kind","rid","ssrc",
+	                                        "mid","codec":{"payloadType","mimeType","clockRate",
+	                                        "channels","sdpFmtpLine"}} */
+	OMNIRTC_EVENT_TRACK_RTP = 41,        /* receive mode "rtp": data, size = one RTP packet; rtp_timestamp */
+	OMNIRTC_EVENT_TRACK_FRAME = 42,      /* receive mode "frames": data, size = one frame; rtp_timestamp,
+	                                        keyframe, value = packets dropped before it */
+	OMNIRTC_EVENT_TRACK_ENDED = 43,      /* final event of a remote track: its handle is already released */
+	OMNIRTC_EVENT_KEYFRAME_REQUEST = 44, /* the remote asked a sender for a keyframe: transceiver, rid,
+	                                        state = 0 PLI / 1 FIR, text = "pli" / "fir" */
+	OMNIRTC_EVENT_TARGET_BITRATE = 45    /* a new send bitrate target: value = bits per second, state =
+	                                        OMNIRTC_BITRATE_SOURCE_*, text = JSON {"source":"gcc"|"remb",
+	                                        "ssrcs":[…],"mids":[…]} (see "Track": interceptors) */
 } omnirtc_event_type_t;
 
 /*
@@ -263,11 +263,7 @@ enum {
 };
 
 /* RTCIceGatheringState */
-enum {
-	OMNIRTC_ICE_GATHERING_NEW = 0,
-	OMNIRTC_ICE_GATHERING_GATHERING = 1,
-	OMNIRTC_ICE_GATHERING_COMPLETE = 2
-};
+enum { OMNIRTC_ICE_GATHERING_NEW = 0, OMNIRTC_ICE_GATHERING_GATHERING = 1, OMNIRTC_ICE_GATHERING_COMPLETE = 2 };
 
 /* RTCIceConnectionState */
 enum {
@@ -418,8 +414,7 @@ omnirtc_status_t omnirtc_peer_set_remote_description(omnirtc_peer_t peer, const 
  * *type_out ("offer"…) and *sdp_out are set to NULL when there is none;
  * otherwise release both with omnirtc_free().  type_out may be NULL.
  */
-omnirtc_status_t omnirtc_peer_get_description(omnirtc_peer_t peer, int32_t which, char **type_out,
-                                              char **sdp_out);
+omnirtc_status_t omnirtc_peer_get_description(omnirtc_peer_t peer, int32_t which, char **type_out, char **sdp_out);
 
 /*
  * omnirtc_peer_add_ice_candidate — add a remote candidate (trickle ICE).
@@ -555,8 +550,8 @@ typedef struct omnirtc_message {
  * count no array can hold; OMNIRTC_ERR_INVALID_HANDLE for a bad channel
  * (nothing queued).
  */
-omnirtc_status_t omnirtc_channel_send_batch(omnirtc_channel_t channel, const omnirtc_message_t *messages,
-                                            size_t count, size_t *sent_out);
+omnirtc_status_t omnirtc_channel_send_batch(omnirtc_channel_t channel, const omnirtc_message_t *messages, size_t count,
+                                            size_t *sent_out);
 
 /*
  * omnirtc_channel_get_info — the channel's properties as JSON:
@@ -583,8 +578,7 @@ omnirtc_status_t omnirtc_channel_get_buffered_amount(omnirtc_channel_t channel, 
  * falls to the threshold or below, OMNIRTC_EVENT_CHANNEL_BUFFERED_AMOUNT_LOW fires.
  */
 omnirtc_status_t omnirtc_channel_set_buffered_amount_low_threshold(omnirtc_channel_t channel, uint64_t threshold);
-omnirtc_status_t omnirtc_channel_get_buffered_amount_low_threshold(omnirtc_channel_t channel,
-                                                                   uint64_t *threshold_out);
+omnirtc_status_t omnirtc_channel_get_buffered_amount_low_threshold(omnirtc_channel_t channel, uint64_t *threshold_out);
 
 /*
  * omnirtc_channel_set_paused — backpressure for a slow consumer.  While paused
@@ -811,8 +805,7 @@ omnirtc_status_t omnirtc_transceiver_replace_track(omnirtc_transceiver_t transce
  * from the next offer or answer.
  * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (unknown codec, codec of the other kind).
  */
-omnirtc_status_t omnirtc_transceiver_set_codec_preferences(omnirtc_transceiver_t transceiver,
-                                                           const char *codecs_json);
+omnirtc_status_t omnirtc_transceiver_set_codec_preferences(omnirtc_transceiver_t transceiver, const char *codecs_json);
 
 /*
  * omnirtc_transceiver_get_info — the transceiver as JSON:
@@ -914,9 +907,9 @@ typedef struct omnirtc_turn_event {
 	omnirtc_turn_server_t server; /* always set */
 	const char *username;         /* the authenticated user; for REST credentials the part after "expiry:" */
 	const char *realm;
-	const char *client_address;   /* the client's transport address, "ip:port" */
-	const char *relay_address;    /* ALLOCATION_CREATED: the relayed transport address, "ip:port" */
-	const char *protocol;         /* client-to-server transport: "UDP" or "TCP" (TLS listeners say "TCP") */
+	const char *client_address; /* the client's transport address, "ip:port" */
+	const char *relay_address;  /* ALLOCATION_CREATED: the relayed transport address, "ip:port" */
+	const char *protocol;       /* client-to-server transport: "UDP" or "TCP" (TLS listeners say "TCP") */
 } omnirtc_turn_event_t;
 
 /*

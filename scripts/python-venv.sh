@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
-# Makes build/venv-python (pytest, aiortc, build, wheel, and the pinned linters
-# ruff and mypy) unless it is there, for the Python tests, lint and benchmarks.
+# Makes build/venv-python (pytest, aiortc, build, wheel, the pinned linters
+# ruff and mypy, and pycparser for scripts/gen-python-abi.py) unless it is
+# there, for the Python tests, lint, the ABI generator and benchmarks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=build/venv-python
-linters=(ruff==0.17.5 mypy==2.4.1)
+pinned=(ruff==0.17.5 mypy==2.4.1 pycparser==3.12)
 if [ ! -x "$venv/bin/pytest" ] || ! "$venv/bin/python" -c "import aiortc" 2>/dev/null; then
-	echo "==> creating $venv (pytest, aiortc, build, ${linters[*]})" >&2
+	echo "==> creating $venv (pytest, aiortc, build, ${pinned[*]})" >&2
 	python3 -m venv "$venv"
-	"$venv/bin/pip" install -q --disable-pip-version-check pytest aiortc build wheel "${linters[@]}"
+	"$venv/bin/pip" install -q --disable-pip-version-check pytest aiortc build wheel "${pinned[@]}"
 fi
-# a venv made before the linters were pinned, or with other versions of them
-if [ "$("$venv/bin/ruff" --version 2>/dev/null)" != "ruff ${linters[0]#ruff==}" ] ||
-	[ "$("$venv/bin/mypy" --version 2>/dev/null | awk '{print $2}')" != "${linters[1]#mypy==}" ]; then
-	"$venv/bin/pip" install -q --disable-pip-version-check "${linters[@]}"
-fi
+# a venv made before these were pinned, or with other versions of them
+installed=$("$venv/bin/pip" freeze --disable-pip-version-check 2>/dev/null)
+for pin in "${pinned[@]}"; do
+	grep -qixF "$pin" <<<"$installed" || { "$venv/bin/pip" install -q --disable-pip-version-check "${pinned[@]}"; break; }
+done

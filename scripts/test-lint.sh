@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Linters as tests: golangci-lint over core and capi (.golangci.yml, modelled on
-# pion's), ruff and mypy over the Python binding (bindings/python/pyproject.toml).
+# pion's), ruff and mypy over the Python binding (bindings/python/pyproject.toml),
+# the Python binding's ctypes declarations checked against the header, and
+# eslint (recommended rules) and tsc --noEmit (checkJs) over the Node package,
+# and clang-format (.clang-format) over the C. Reformat the C with:
+#   find include capi tests/c examples/c bench/c bindings/node/src -name '*.[ch]' -exec clang-format -i {} +
 # Each linter is one test. golangci-lint is built once, pinned, into a cache
 # directory shared by every clone; ruff and mypy are pinned in the test venv.
 set -uo pipefail
@@ -11,14 +15,37 @@ golangci=$tools/golangci-lint
 venv=build/venv-python
 # shellcheck source=scripts/checks.sh
 . scripts/checks.sh
+# shellcheck source=scripts/apt-need.sh
+. scripts/apt-need.sh
 
 if [ ! -x "$golangci" ]; then
 	echo "==> building golangci-lint $golangci_version into $tools" >&2
 	GOBIN=$tools go install "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$golangci_version" >&2
 fi
 scripts/python-venv.sh || exit 1
+apt_need clang-format || exit 1
+node_bin=bindings/node/node_modules/.bin
+[ -x "$node_bin/eslint" ] && [ -x "$node_bin/tsc" ] ||
+	(cd bindings/node && npm install --no-audit --no-fund --loglevel=error >&2) || exit 1
+
+# python_abi fails when bindings/python/omnirtc/_abi.py is not what
+# scripts/gen-python-abi.py makes of include/omnirtc.h now.
+python_abi() {
+	local fresh status=0
+	fresh=$(mktemp)
+	"$venv/bin/python" scripts/gen-python-abi.py -o "$fresh" &&
+		diff -u bindings/python/omnirtc/_abi.py "$fresh" || status=1
+	rm -f "$fresh"
+	[ "$status" -eq 0 ] || echo "regenerate it: $venv/bin/python scripts/gen-python-abi.py"
+	return "$status"
+}
 
 check golangci-lint "$golangci" run ./core/... ./capi/...
-check ruff "$venv/bin/ruff" check --no-cache bindings/python/omnirtc
-check mypy "$venv/bin/mypy" --config-file bindings/python/pyproject.toml --cache-dir=/dev/null bindings/python/omnirtc
+check ruff "$venv/bin/ruff" check --no-cache --config bindings/python/pyproject.toml bindings/python/omnirtc scripts/gen-python-abi.py
+check python-abi python_abi
+check mypy "$venv/bin/mypy" --config-file bindings/python/pyproject.toml --cache-dir=/dev/null bindings/python/omnirtc scripts/gen-python-abi.py
+check eslint bash -c "cd bindings/node && node_modules/.bin/eslint ."
+check tsc bash -c "cd bindings/node && node_modules/.bin/tsc -p ."
+mapfile -t c_sources < <(find include capi tests/c examples/c bench/c bindings/node/src -name '*.[ch]' | sort)
+check clang-format clang-format --dry-run --Werror "${c_sources[@]}"
 checks_summary lint

@@ -20,19 +20,18 @@
 
 /* BENCH_ENGINE adds engine keys to every peer's "omnirtc" section, for
  * example ',"udpBufferSize":0' to run on the system's socket buffers. */
-#define CONFIG                                                                                     \
-	"{\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\",\"networkTypes\":[\"udp4\"]%s%s}}"
+#define CONFIG "{\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\",\"networkTypes\":[\"udp4\"]%s%s}}"
 #define BULK_MESSAGE (64 * 1024)
 #define SMALL_MESSAGE 100
 #define HIGH_WATER (4u << 20)
 #define LOW_WATER (1u << 20)
 
-#define OK(call)                                                                                   \
-	do {                                                                                       \
-		if ((call) != OMNIRTC_OK) {                                                        \
-			fprintf(stderr, "%s failed: %s\n", #call, omnirtc_last_error());          \
-			exit(1);                                                                   \
-		}                                                                                  \
+#define OK(call)                                                                         \
+	do {                                                                             \
+		if ((call) != OMNIRTC_OK) {                                              \
+			fprintf(stderr, "%s failed: %s\n", #call, omnirtc_last_error()); \
+			exit(1);                                                         \
+		}                                                                        \
 	} while (0)
 
 typedef struct pair pair_t;
@@ -56,15 +55,13 @@ struct pair {
 
 static atomic_long pairs_open; /* pairs whose two channels are open */
 
-static double now(void)
-{
+static double now(void) {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void on_event(void *user_data, const omnirtc_event_t *e)
-{
+static void on_event(void *user_data, const omnirtc_event_t *e) {
 	side_t *s = user_data;
 	pair_t *p = s->pair;
 	switch (e->type) {
@@ -72,9 +69,7 @@ static void on_event(void *user_data, const omnirtc_event_t *e)
 		if (e->text[0])
 			omnirtc_peer_add_ice_candidate(*s->other, e->text, e->sdp_mid, e->sdp_mline_index);
 		break;
-	case OMNIRTC_EVENT_DATA_CHANNEL:
-		atomic_store(&p->remote, e->channel);
-		break;
+	case OMNIRTC_EVENT_DATA_CHANNEL: atomic_store(&p->remote, e->channel); break;
 	case OMNIRTC_EVENT_CHANNEL_OPEN:
 		if (atomic_fetch_add(&p->opened, 1) == 1)
 			atomic_fetch_add(&pairs_open, 1);
@@ -94,8 +89,7 @@ static void on_event(void *user_data, const omnirtc_event_t *e)
 
 /* pair_start creates two peers and a channel and starts negotiating; the
  * remote description reaches each side before its candidates can. */
-static pair_t *pair_start(const char *config_a, const char *config_b, double *started)
-{
+static pair_t *pair_start(const char *config_a, const char *config_b, double *started) {
 	pair_t *p = calloc(1, sizeof *p);
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->cv, NULL);
@@ -118,8 +112,7 @@ static pair_t *pair_start(const char *config_a, const char *config_b, double *st
 	return p;
 }
 
-static void wait_open(pair_t *p)
-{
+static void wait_open(pair_t *p) {
 	for (double deadline = now() + 30; atomic_load(&p->opened) < 2; usleep(50))
 		if (now() > deadline) {
 			fprintf(stderr, "channels did not open\n");
@@ -127,14 +120,12 @@ static void wait_open(pair_t *p)
 		}
 }
 
-static void pair_close(pair_t *p)
-{
+static void pair_close(pair_t *p) {
 	omnirtc_peer_close(p->a.self);
 	omnirtc_peer_close(p->b.self);
 }
 
-static char *config(const char *extra)
-{
+static char *config(const char *extra) {
 	static char buf[4][256];
 	static int next;
 	char *c = buf[next++ % 4];
@@ -143,14 +134,12 @@ static char *config(const char *extra)
 	return c;
 }
 
-static int cmp_double(const void *x, const void *y)
-{
+static int cmp_double(const void *x, const void *y) {
 	double a = *(const double *)x, b = *(const double *)y;
 	return (a > b) - (a < b);
 }
 
-static void setup(int pairs)
-{
+static void setup(int pairs) {
 	double *ms = calloc(pairs, sizeof *ms);
 	for (int i = 0; i < pairs; i++) {
 		double t0;
@@ -165,8 +154,7 @@ static void setup(int pairs)
 
 /* send_all sends count messages of size bytes, keeping at most HIGH_WATER
  * buffered, and returns the seconds until the remote received them all. */
-static double send_all(size_t size, long count)
-{
+static double send_all(size_t size, long count) {
 	pair_t *p = pair_start(config(""), config(""), NULL);
 	wait_open(p);
 	OK(omnirtc_channel_set_buffered_amount_low_threshold(p->local, LOW_WATER));
@@ -199,8 +187,7 @@ static double send_all(size_t size, long count)
 	return seconds;
 }
 
-static long rss_kib(void)
-{
+static long rss_kib(void) {
 	FILE *f = fopen("/proc/self/status", "r");
 	char line[256];
 	long kib = 0;
@@ -211,8 +198,7 @@ static long rss_kib(void)
 	return kib;
 }
 
-static long goroutines(void)
-{
+static long goroutines(void) {
 	char *json;
 	OK(omnirtc_debug_counters(&json));
 	const char *g = strstr(json, "\"goroutines\":");
@@ -227,8 +213,7 @@ static long goroutines(void)
  * their remote address and B plays many clients.  IPv4 only, one socket per
  * peer without mux: this machine allows 20,000 open files per process. */
 #define WINDOW 32
-static void idle(int peers, int mux)
-{
+static void idle(int peers, int mux) {
 	int pairs = peers / 2;
 	struct rlimit nofile;
 	getrlimit(RLIMIT_NOFILE, &nofile);
@@ -253,15 +238,13 @@ static void idle(int peers, int mux)
 	double connect_s = now() - t0;
 	sleep(5); /* let start-up garbage be collected */
 	peers = 2 * pairs;
-	printf("idle_peers %d\nidle_connect_s %.1f\nidle_rss_kib_per_peer %.1f\nidle_goroutines_per_peer %.2f\n",
-	       peers, connect_s, (double)(rss_kib() - base_rss) / peers,
-	       (double)(goroutines() - base_goroutines) / peers);
+	printf("idle_peers %d\nidle_connect_s %.1f\nidle_rss_kib_per_peer %.1f\nidle_goroutines_per_peer %.2f\n", peers,
+	       connect_s, (double)(rss_kib() - base_rss) / peers, (double)(goroutines() - base_goroutines) / peers);
 	fflush(stdout);
 	_exit(0); /* tearing down thousands of peers is not what is measured */
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
 	if (argc < 3) {
 		fprintf(stderr, "usage: bench setup|throughput|rate|idle N [mux]\n");
 		return 2;

@@ -24,19 +24,19 @@
 /* Like for like with the pion program: the system's socket buffers (OmniRTC's
  * default of 4 MiB lets the receiver take in more of an unpaced burst, and so
  * spend more of the shared CPU, which slows the writer being measured). */
-#define CONFIG                                                                                     \
+#define CONFIG                                                                                      \
 	"{\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\",\"networkTypes\":[\"udp4\"]," \
 	"\"udpBufferSize\":0}}"
 #define PAYLOAD 1200
 #define STREAM_BPS 2500000
 #define MAX_STREAMS 1024
 
-#define OK(call)                                                                                   \
-	do {                                                                                       \
-		if ((call) != OMNIRTC_OK) {                                                        \
-			fprintf(stderr, "%s failed: %s\n", #call, omnirtc_last_error());          \
-			exit(1);                                                                   \
-		}                                                                                  \
+#define OK(call)                                                                         \
+	do {                                                                             \
+		if ((call) != OMNIRTC_OK) {                                              \
+			fprintf(stderr, "%s failed: %s\n", #call, omnirtc_last_error()); \
+			exit(1);                                                         \
+		}                                                                        \
 	} while (0)
 
 static double now(void) {
@@ -60,8 +60,8 @@ static atomic_ullong received;
 static atomic_int tracks_seen;
 static _Atomic omnirtc_track_t first_remote; /* the rtp workload's remote track */
 static double first_rx, last_rx;
-static omnirtc_track_t forward_to[MAX_STREAMS];     /* b: stream index -> outgoing track */
-static omnirtc_track_t remote_of[MAX_STREAMS];      /* b: stream index -> incoming track */
+static omnirtc_track_t forward_to[MAX_STREAMS]; /* b: stream index -> outgoing track */
+static omnirtc_track_t remote_of[MAX_STREAMS];  /* b: stream index -> incoming track */
 static atomic_int forwarding;
 
 static int stream_index(const char *info) {

@@ -21,9 +21,9 @@ typedef struct peer {
 	struct peer *remote;
 	omnirtc_channel_t channel; /* the one data channel, once known */
 	int open, connected;
-	size_t file_bytes;         /* binary bytes received */
+	size_t file_bytes; /* binary bytes received */
 	uint32_t checksum;
-	int low;                   /* bufferedamountlow events */
+	int low; /* bufferedamountlow events */
 } peer;
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
@@ -81,8 +81,7 @@ static void on_event(void *user_data, const omnirtc_event_t *e) {
 		pthread_mutex_lock(&mu);
 		p->low++;
 		break;
-	default:
-		return;
+	default: return;
 	}
 	pthread_cond_broadcast(&changed);
 	pthread_mutex_unlock(&mu);
@@ -149,8 +148,8 @@ int main(void) {
 	size_t want = FILE_SIZE;
 	wait_for(&bob.file_bytes, sizeof(size_t), want);
 	double took = ms() - file_start;
-	printf("%8.1f ms  bob received the %d MiB file in %.1f ms (%.0f MiB/s), checksum %s\n", ms(),
-	       FILE_SIZE >> 20, took, (FILE_SIZE / 1048576.0) / (took / 1e3), bob.checksum == sum ? "ok" : "BAD");
+	printf("%8.1f ms  bob received the %d MiB file in %.1f ms (%.0f MiB/s), checksum %s\n", ms(), FILE_SIZE >> 20,
+	       took, (FILE_SIZE / 1048576.0) / (took / 1e3), bob.checksum == sum ? "ok" : "BAD");
 	free(file);
 
 	char *stats;

@@ -38,18 +38,10 @@ static void on_event(void *user_data, const omnirtc_event_t *e) {
 	const char *me = offerer ? "offerer" : "answerer";
 	pthread_mutex_lock(&mu);
 	switch (e->type) {
-	case OMNIRTC_EVENT_ICE_GATHERING_STATE:
-		gathered = e->state == OMNIRTC_ICE_GATHERING_COMPLETE;
-		break;
-	case OMNIRTC_EVENT_CONNECTION_STATE:
-		printf("%s: connection %s\n", me, e->text);
-		break;
-	case OMNIRTC_EVENT_DATA_CHANNEL:
-		channel = e->channel;
-		break;
-	case OMNIRTC_EVENT_CHANNEL_OPEN:
-		open_channel = 1;
-		break;
+	case OMNIRTC_EVENT_ICE_GATHERING_STATE: gathered = e->state == OMNIRTC_ICE_GATHERING_COMPLETE; break;
+	case OMNIRTC_EVENT_CONNECTION_STATE: printf("%s: connection %s\n", me, e->text); break;
+	case OMNIRTC_EVENT_DATA_CHANNEL: channel = e->channel; break;
+	case OMNIRTC_EVENT_CHANNEL_OPEN: open_channel = 1; break;
 	case OMNIRTC_EVENT_CHANNEL_MESSAGE:
 		printf("%s: received \"%.*s\"\n", me, (int)e->size, (const char *)e->data);
 		if (offerer) {
@@ -60,9 +52,7 @@ static void on_event(void *user_data, const omnirtc_event_t *e) {
 			check(omnirtc_channel_send(e->channel, reply, (size_t)n, 0), "send echo");
 		}
 		break;
-	case OMNIRTC_EVENT_CHANNEL_CLOSE:
-		remote_closed = 1;
-		break;
+	case OMNIRTC_EVENT_CHANNEL_CLOSE: remote_closed = 1; break;
 	}
 	pthread_cond_broadcast(&changed);
 	pthread_mutex_unlock(&mu);

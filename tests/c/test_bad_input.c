@@ -81,17 +81,20 @@ TEST(malformed_oversize_and_unknown_configuration_is_refused) {
 	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "[1,2]", "expected a JSON object");
 	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{} trailing", "after the JSON object");
 	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"iceServer\":[]}", "unknown key \"iceServer\"");
-	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"omnirtc\":{\"mdsn\":\"disabled\"}}", "unknown key \"mdsn\"");
+	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"omnirtc\":{\"mdsn\":\"disabled\"}}",
+	                    "unknown key \"mdsn\"");
 	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"iceCandidatePoolSize\":\"many\"}", "iceCandidatePoolSize");
 	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"iceCandidatePoolSize\":300}", "iceCandidatePoolSize");
-	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"omnirtc\":{\"portRange\":{\"min\":\"a\"}}}", "portRange.min");
-	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"omnirtc\":{\"portRange\":{\"min\":9,\"max\":2}}}", "portRange");
+	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"omnirtc\":{\"portRange\":{\"min\":\"a\"}}}",
+	                    "portRange.min");
+	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"omnirtc\":{\"portRange\":{\"min\":9,\"max\":2}}}",
+	                    "portRange");
 	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"iceTransportPolicy\":\"none\"}", "iceTransportPolicy");
 	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"bundlePolicy\":1}", "bundlePolicy");
 	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"iceServers\":[{\"urls\":5}]}", "urls");
 	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"iceServers\":[{\"urls\":\"http://x\"}]}", "configuration");
-	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG,
-	                    "{\"iceServers\":[{\"urls\":\"turn:127.0.0.1:3478\"}]}", "configuration");
+	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"iceServers\":[{\"urls\":\"turn:127.0.0.1:3478\"}]}",
+	                    "configuration");
 	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"certificates\":[\"not a pem\"]}", "certificates[0]");
 	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"omnirtc\":{\"networkTypes\":[\"sctp\"]}}", "networkTypes");
 	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"omnirtc\":{\"interceptors\":[\"magic\"]}}", "interceptors");
@@ -209,7 +212,8 @@ TEST(bad_channel_options_are_type_errors) {
 	expect_message("exclusive");
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_channel_create(p, "x", "{\"negotiated\":true}", &c));
 	expect_message("requires id");
-	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_channel_create(p, "x", "{\"negotiated\":true,\"id\":65535}", &c));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT,
+	              omnirtc_channel_create(p, "x", "{\"negotiated\":true,\"id\":65535}", &c));
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_channel_create(p, "x", "{\"maxRetransmits\":-1}", &c));
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_channel_create(p, "x", "{\"reliable\":true}", &c));
 	expect_message("reliable");

@@ -113,7 +113,9 @@ TEST(close_peer_inside_negotiation_needed) { run_close_case(OMNIRTC_EVENT_NEGOTI
 TEST(close_peer_inside_data_channel) { run_close_case(OMNIRTC_EVENT_DATA_CHANNEL, 1, close_peer_on); }
 TEST(close_peer_inside_channel_open) { run_close_case(OMNIRTC_EVENT_CHANNEL_OPEN, 1, close_peer_on); }
 TEST(close_peer_inside_channel_message) { run_close_case(OMNIRTC_EVENT_CHANNEL_MESSAGE, 1, close_peer_on); }
-TEST(close_peer_inside_buffered_amount_low) { run_close_case(OMNIRTC_EVENT_CHANNEL_BUFFERED_AMOUNT_LOW, 0, close_peer_on); }
+TEST(close_peer_inside_buffered_amount_low) {
+	run_close_case(OMNIRTC_EVENT_CHANNEL_BUFFERED_AMOUNT_LOW, 0, close_peer_on);
+}
 TEST(close_peer_inside_channel_closing) { run_close_case(OMNIRTC_EVENT_CHANNEL_CLOSING, 0, close_peer_on); }
 TEST(close_peer_inside_channel_close) { run_close_case(OMNIRTC_EVENT_CHANNEL_CLOSE, 0, close_peer_on); }
 TEST(close_channel_inside_channel_open) { run_close_case(OMNIRTC_EVENT_CHANNEL_CLOSE, 1, close_channel_on); }
@@ -133,7 +135,8 @@ TEST(close_from_another_thread_delivers_closed_before_returning) {
 	size_t n = b.count;
 	sleep_ms(200);
 	CHECK(b.count == n);
-	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_channel_send(nth_event(&b, OMNIRTC_EVENT_DATA_CHANNEL, 0, 0)->channel, "x", 1, 0));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE,
+	              omnirtc_channel_send(nth_event(&b, OMNIRTC_EVENT_DATA_CHANNEL, 0, 0)->channel, "x", 1, 0));
 	OK(omnirtc_peer_close(a.id));
 	peer_free(&a);
 	peer_free(&b);

@@ -16,7 +16,8 @@ TEST(every_channel_option_reaches_the_remote) {
 	} cases[] = {
 	    {"{\"ordered\":false}", {"\"ordered\":false", "\"maxRetransmits\":null", "\"maxPacketLifeTime\":null"}},
 	    {"{\"maxRetransmits\":0}", {"\"ordered\":true", "\"maxRetransmits\":0", "\"maxPacketLifeTime\":null"}},
-	    {"{\"ordered\":false,\"maxPacketLifeTime\":150}", {"\"ordered\":false", "\"maxPacketLifeTime\":150", "\"maxRetransmits\":null"}},
+	    {"{\"ordered\":false,\"maxPacketLifeTime\":150}",
+	     {"\"ordered\":false", "\"maxPacketLifeTime\":150", "\"maxRetransmits\":null"}},
 	    {"{\"protocol\":\"chat.v2\"}", {"\"protocol\":\"chat.v2\"", "\"ordered\":true", "\"negotiated\":false"}},
 	};
 	const size_t n = sizeof cases / sizeof cases[0];

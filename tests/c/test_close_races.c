@@ -58,7 +58,7 @@ static void close_next_in_cycle(peer_t *p, const omnirtc_event_t *e) {
 		return;
 	bump(&c->mu, &c->cv, &c->inside);
 	CHECK(wait_flag(&c->mu, &c->cv, &c->inside, c->n, 10000)); /* all n are inside a callback */
-	sleep_ms(1);                                                  /* a little work, as a real callback does */
+	sleep_ms(1);                                               /* a little work, as a real callback does */
 	omnirtc_status_t s = omnirtc_peer_close(c->peers[(i + 1) % c->n].id);
 	pthread_mutex_lock(&c->mu);
 	c->status[i] = s;
@@ -82,7 +82,8 @@ static void close_cycle(int n) {
 		OK(omnirtc_channel_create(c.peers[i].id, "nn", NULL, &ch)); /* NEGOTIATION_NEEDED follows */
 	}
 	if (!wait_flag(&c.mu, &c.cv, &c.returned, n, 10000)) {
-		fprintf(stderr, "deadlock: %d of %d closes made inside callbacks returned within 10 s\n", c.returned, n);
+		fprintf(stderr, "deadlock: %d of %d closes made inside callbacks returned within 10 s\n", c.returned,
+		        n);
 		_exit(1);
 	}
 	for (int i = 0; i < n; i++) {

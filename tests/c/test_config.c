@@ -24,7 +24,9 @@ static void close_peer(peer_t *p) {
 
 TEST(port_range_bounds_host_candidates) {
 	peer_t p;
-	gather(&p, "{\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\",\"portRange\":{\"min\":45100,\"max\":45110}}}");
+	gather(
+	    &p,
+	    "{\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\",\"portRange\":{\"min\":45100,\"max\":45110}}}");
 	size_t n = count_events(&p, OMNIRTC_EVENT_ICE_CANDIDATE, 0);
 	CHECK(n >= 2); /* one candidate and the end marker */
 	for (size_t i = 0; i + 1 < n; i++) {
@@ -91,9 +93,11 @@ TEST(two_live_peers_share_the_udp_mux_port) {
 /* ICE-TCP: a passive TCP candidate on a shared port, an active one on the other side. */
 TEST(peers_connect_over_ice_tcp_only) {
 	peer_t a, b;
-	peer_open(&a, "a", "{\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\",\"networkTypes\":[\"tcp4\"],"
-	                   "\"tcpMuxPort\":45200}}");
-	peer_open(&b, "b", "{\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\",\"networkTypes\":[\"tcp4\"]}}");
+	peer_open(&a, "a",
+	          "{\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\",\"networkTypes\":[\"tcp4\"],"
+	          "\"tcpMuxPort\":45200}}");
+	peer_open(&b, "b",
+	          "{\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\",\"networkTypes\":[\"tcp4\"]}}");
 	omnirtc_channel_t ca;
 	OK(omnirtc_channel_create(a.id, "c", NULL, &ca));
 	connect_pair(&a, &b);
@@ -111,8 +115,9 @@ TEST(peers_connect_over_ice_tcp_only) {
 
 TEST(interceptor_list_and_timeouts_are_accepted_and_remote_close_is_seen) {
 	peer_t a, b;
-	peer_open(&a, "a", "{\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\",\"interceptors\":[],"
-	                   "\"iceDisconnectedTimeoutMs\":500,\"iceFailedTimeoutMs\":1000,\"iceKeepaliveIntervalMs\":100}}");
+	peer_open(&a, "a",
+	          "{\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\",\"interceptors\":[],"
+	          "\"iceDisconnectedTimeoutMs\":500,\"iceFailedTimeoutMs\":1000,\"iceKeepaliveIntervalMs\":100}}");
 	peer_open(&b, "b", NULL);
 	omnirtc_channel_t ca;
 	OK(omnirtc_channel_create(a.id, "c", NULL, &ca));

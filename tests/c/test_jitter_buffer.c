@@ -6,7 +6,7 @@
 #include "impair.h"
 
 #define PACKETS 100
-#define CONFIG(interceptors)                                                                         \
+#define CONFIG(interceptors)                                                                                \
 	"{\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\",\"interceptors\":[" interceptors "]," \
 	"\"jitterBuffer\":{\"targetDelayMs\":5000,\"maxPackets\":256}}}"
 
@@ -164,8 +164,10 @@ TEST(bad_jitter_buffer_options_name_the_key) {
 	struct {
 		const char *config, *key;
 	} cases[] = {
-	    {"{\"omnirtc\":{\"interceptors\":[\"jitterBuffer\"],\"jitterBuffer\":{\"targetDelayMs\":0}}}", "targetDelayMs"},
-	    {"{\"omnirtc\":{\"interceptors\":[\"jitterBuffer\"],\"jitterBuffer\":{\"maxPackets\":5000}}}", "maxPackets"},
+	    {"{\"omnirtc\":{\"interceptors\":[\"jitterBuffer\"],\"jitterBuffer\":{\"targetDelayMs\":0}}}",
+	     "targetDelayMs"},
+	    {"{\"omnirtc\":{\"interceptors\":[\"jitterBuffer\"],\"jitterBuffer\":{\"maxPackets\":5000}}}",
+	     "maxPackets"},
 	    {"{\"omnirtc\":{\"interceptors\":[\"jitterBuffer\"],\"jitterBuffer\":{\"size\":1}}}", "size"},
 	    {"{\"omnirtc\":{\"interceptors\":[\"jitterBuffer\"],\"jitterBuffer\":[]}}", "jitterBuffer"},
 	    {"{\"omnirtc\":{\"jitterBuffer\":{}}}", "not in"},

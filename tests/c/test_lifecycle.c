@@ -64,8 +64,9 @@ TEST(closing_a_channel_is_seen_by_both_sides_and_releases_it) {
 
 TEST(closing_a_peer_is_seen_by_the_other) {
 	peer_t a, b;
-	peer_open(&a, "a", "{\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\","
-	                   "\"iceDisconnectedTimeoutMs\":1000,\"iceFailedTimeoutMs\":2000}}");
+	peer_open(&a, "a",
+	          "{\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\","
+	          "\"iceDisconnectedTimeoutMs\":1000,\"iceFailedTimeoutMs\":2000}}");
 	peer_open(&b, "b", NULL);
 	omnirtc_channel_t ca;
 	OK(omnirtc_channel_create(a.id, "c", NULL, &ca));

@@ -121,7 +121,9 @@ static void check_clip_against_file(const clip_t *c, const char *path) {
 			size_t k = 0;
 			while (k < got && k < e && nals[k] == expect[k])
 				k++;
-			fprintf(stderr, "%s: the reader gives %zu NAL bytes, the file has %zu, first difference at %zu\n", path, got, e, k);
+			fprintf(stderr,
+			        "%s: the reader gives %zu NAL bytes, the file has %zu, first difference at %zu\n", path,
+			        got, e, k);
 			exit(1);
 		}
 		free(nals);
@@ -178,9 +180,9 @@ typedef struct {
 	size_t rtp_packets, rtp_marked; /* all, and those with the marker bit */
 	uint8_t rtp_header[64][12];     /* of the first 64 packets */
 	omnirtc_media_writer_t writer;  /* if set, every RTP packet is written to it */
-	size_t keyframe_requests[2]; /* PLI, FIR (sending side) */
-	int64_t target_bitrate;      /* sending side: the last, */
-	int64_t targets[16];         /* and the first 16 */
+	size_t keyframe_requests[2];    /* PLI, FIR (sending side) */
+	int64_t target_bitrate;         /* sending side: the last, */
+	int64_t targets[16];            /* and the first 16 */
 	size_t ntargets;
 } sink_t;
 
@@ -297,7 +299,8 @@ static void check_equal(sink_t *s, const clip_t *c) {
 	CHECK(s->frames[0] >= c->n);
 	for (size_t i = 0; i < c->n; i++) {
 		if (s->size[0][i] != c->size[i] || memcmp(s->data[0][i], c->data[i], c->size[i]) != 0) {
-			fprintf(stderr, "frame %zu differs: sent %zu bytes, received %zu\n", i, c->size[i], s->size[0][i]);
+			fprintf(stderr, "frame %zu differs: sent %zu bytes, received %zu\n", i, c->size[i],
+			        s->size[0][i]);
 			exit(1);
 		}
 		CHECK(s->keyframe[0][i] == c->keyframe[i]);
@@ -472,8 +475,8 @@ static void record_file(const char *file, const char *out_name, const char *opts
 	CHECK(strcmp(rec->codec, clip->codec) == 0 && rec->n >= clip->n);
 	for (size_t i = 0; i < clip->n; i++) {
 		if (rec->size[i] != clip->size[i] || memcmp(rec->data[i], clip->data[i], clip->size[i]) != 0) {
-			fprintf(stderr, "%s: frame %zu differs: sent %zu bytes, recorded %zu\n", out_name, i, clip->size[i],
-			        rec->size[i]);
+			fprintf(stderr, "%s: frame %zu differs: sent %zu bytes, recorded %zu\n", out_name, i,
+			        clip->size[i], rec->size[i]);
 			exit(1);
 		}
 		CHECK(rec->keyframe[i] == clip->keyframe[i]);
@@ -529,7 +532,8 @@ typedef struct {
 static lossy_t lossy_run(const char *config, const clip_t *clip) {
 	lossy_t out = {0};
 	impair_t *relay = impair_start(5.0, 30, 12345);
-	call_t *c = call_open(config, "{\"codec\":\"video/VP8\"}", "{\"mode\":\"frames\",\"maxLate\":300,\"maxDelayMs\":500}");
+	call_t *c =
+	    call_open(config, "{\"codec\":\"video/VP8\"}", "{\"mode\":\"frames\",\"maxLate\":300,\"maxDelayMs\":500}");
 	OK(omnirtc_peer_add_track(c->a.id, c->track, &c->tr));
 	impair_connect(relay, &c->a, &c->b);
 	char *sdp = NULL;
@@ -559,7 +563,8 @@ static lossy_t lossy_run(const char *config, const clip_t *clip) {
 	call_close(c);
 	impair_rtp_seen(relay, &out.rtp);
 	size_t dropped = impair_stop(relay);
-	fprintf(stderr, "receiver sent %ld NACKs; relay dropped %zu packets; saw VP8 (PT 96) %zu packets, %zu dropped, "
+	fprintf(stderr,
+	        "receiver sent %ld NACKs; relay dropped %zu packets; saw VP8 (PT 96) %zu packets, %zu dropped, "
 	        "%zu repeated, RTX (PT 97) %zu packets, %zu dropped, SSRCs %08x and %08x\n",
 	        out.nacks, dropped, out.rtp.packets[96], out.rtp.dropped[96], out.rtp.repeats[96], out.rtp.packets[97],
 	        out.rtp.dropped[97], out.rtp.ssrc[96], out.rtp.ssrc[97]);
@@ -567,7 +572,7 @@ static lossy_t lossy_run(const char *config, const clip_t *clip) {
 	return out;
 }
 
-#define LOSSY(interceptors)                                                                          \
+#define LOSSY(interceptors)                                                                         \
 	"{\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\",\"networkTypes\":[\"udp4\"]," \
 	"\"interceptors\":[" interceptors "]}}"
 
@@ -847,11 +852,14 @@ TEST(stats_report_media) {
 		CHECK(stat_number(sent, "remote-inbound-rtp", "packetsLost") == 0);
 		CHECK(stat_number(sent, "remote-inbound-rtp", "roundTripTimeMeasurements") >= 1);
 		CHECK(stat_string(sent, "outbound-rtp", "id", id, sizeof id) &&
-		      stat_string(sent, "remote-inbound-rtp", "localId", other, sizeof other) && strcmp(id, other) == 0);
+		      stat_string(sent, "remote-inbound-rtp", "localId", other, sizeof other) &&
+		      strcmp(id, other) == 0);
 		/* receiver: every packet and frame, and jitter from the uneven pacing */
 		CHECK(stat_number(got, "inbound-rtp", "packetsReceived") == packets);
-		CHECK(stat_number(got, "inbound-rtp", "bytesReceived") == stat_number(sent, "outbound-rtp", "bytesSent"));
-		CHECK(stat_number(got, "inbound-rtp", "packetsLost") == 0 && stat_number(got, "inbound-rtp", "nackCount") == 0);
+		CHECK(stat_number(got, "inbound-rtp", "bytesReceived") ==
+		      stat_number(sent, "outbound-rtp", "bytesSent"));
+		CHECK(stat_number(got, "inbound-rtp", "packetsLost") == 0 &&
+		      stat_number(got, "inbound-rtp", "nackCount") == 0);
 		CHECK(stat_number(got, "inbound-rtp", "jitter") > 0);
 		/* the sample builder releases a frame when the next one starts */
 		CHECK(stat_number(got, "inbound-rtp", "framesReceived") == (double)frames_of(&c->recv, 0));
@@ -863,7 +871,8 @@ TEST(stats_report_media) {
 		CHECK(stat_number(got, "remote-outbound-rtp", "reportsSent") >= 1);
 		CHECK(stat_number(got, "remote-outbound-rtp", "remoteTimestamp") > 0);
 		CHECK(stat_string(got, "inbound-rtp", "id", id, sizeof id) &&
-		      stat_string(got, "remote-outbound-rtp", "localId", other, sizeof other) && strcmp(id, other) == 0);
+		      stat_string(got, "remote-outbound-rtp", "localId", other, sizeof other) &&
+		      strcmp(id, other) == 0);
 		if (round == 0) { /* 40 more frames, and the reports that follow */
 			double reports = stat_number(got, "remote-outbound-rtp", "reportsSent");
 			double rtts = stat_number(sent, "remote-inbound-rtp", "roundTripTimeMeasurements");
@@ -1014,14 +1023,17 @@ TEST(codec_preferences_choose_the_codec) {
 	peer_open(&b, "b", NULL);
 	omnirtc_transceiver_t tr;
 	OK(omnirtc_peer_add_transceiver(a.id, "video", 0, "{\"direction\":\"recvonly\"}", &tr));
-	OK(omnirtc_transceiver_set_codec_preferences(tr, "[{\"mimeType\":\"video/VP9\"},{\"mimeType\":\"video/AV1\"}]"));
+	OK(omnirtc_transceiver_set_codec_preferences(tr,
+	                                             "[{\"mimeType\":\"video/VP9\"},{\"mimeType\":\"video/AV1\"}]"));
 	char *offer = NULL;
 	OK(omnirtc_peer_create_offer(a.id, NULL, &offer));
 	CHECK(strstr(offer, "VP9/90000") != NULL && strstr(offer, "AV1/90000") != NULL);
 	CHECK(strstr(offer, "VP8/90000") == NULL && strstr(offer, "H264/90000") == NULL);
 	omnirtc_free(offer);
-	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_transceiver_set_codec_preferences(tr, "[{\"mimeType\":\"audio/opus\"}]"));
-	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_transceiver_set_codec_preferences(tr, "[{\"mimeType\":\"video/MPV\"}]"));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT,
+	              omnirtc_transceiver_set_codec_preferences(tr, "[{\"mimeType\":\"audio/opus\"}]"));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT,
+	              omnirtc_transceiver_set_codec_preferences(tr, "[{\"mimeType\":\"video/MPV\"}]"));
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_transceiver_set_codec_preferences(tr, "{\"mimeType\":1}"));
 	char *info = NULL;
 	OK(omnirtc_transceiver_get_info(tr, &info));
@@ -1118,12 +1130,16 @@ TEST(bad_media_input_gets_clear_errors) {
 	omnirtc_media_reader_t r;
 	EXPECT_STATUS(OMNIRTC_ERR_OPERATION, omnirtc_media_reader_open("/nonexistent/x.ivf", NULL, &r, NULL));
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_media_reader_open("/etc/hostname", NULL, &r, NULL));
-	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_media_reader_open("/etc/passwd", "{\"format\":\"ivf\"}", &r, NULL));
-	EXPECT_STATUS(OMNIRTC_ERR_NOT_SUPPORTED, omnirtc_media_reader_open("/etc/passwd", "{\"format\":\"mp4\"}", &r, NULL));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT,
+	              omnirtc_media_reader_open("/etc/passwd", "{\"format\":\"ivf\"}", &r, NULL));
+	EXPECT_STATUS(OMNIRTC_ERR_NOT_SUPPORTED,
+	              omnirtc_media_reader_open("/etc/passwd", "{\"format\":\"mp4\"}", &r, NULL));
 	omnirtc_media_writer_t w;
-	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_media_writer_open("/tmp/x.ivf", "{\"codec\":\"h264\"}", &w));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT,
+	              omnirtc_media_writer_open("/tmp/x.ivf", "{\"codec\":\"h264\"}", &w));
 	/* a path that cannot be created fails at open, naming the path, for every format */
-	EXPECT_STATUS(OMNIRTC_ERR_OPERATION, omnirtc_media_writer_open("/nonexistent/dir/out.ivf", "{\"codec\":\"vp8\"}", &w));
+	EXPECT_STATUS(OMNIRTC_ERR_OPERATION,
+	              omnirtc_media_writer_open("/nonexistent/dir/out.ivf", "{\"codec\":\"vp8\"}", &w));
 	CHECK(strstr(omnirtc_last_error(), "/nonexistent/dir/out.ivf") != NULL);
 	EXPECT_STATUS(OMNIRTC_ERR_OPERATION, omnirtc_media_writer_open("/nonexistent/dir/out.ogg", NULL, &w));
 	CHECK(strstr(omnirtc_last_error(), "/nonexistent/dir/out.ogg") != NULL);
@@ -1135,7 +1151,8 @@ TEST(bad_media_input_gets_clear_errors) {
 
 int main(int argc, char **argv) {
 	if (getenv("OMNIRTC_TEST_MEDIA") == NULL) {
-		fprintf(stderr, "%s: OMNIRTC_TEST_MEDIA is not set: run scripts/media-files.sh and point it at build/media\n",
+		fprintf(stderr,
+		        "%s: OMNIRTC_TEST_MEDIA is not set: run scripts/media-files.sh and point it at build/media\n",
 		        argv[0]);
 		return 2;
 	}

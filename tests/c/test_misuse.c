@@ -75,7 +75,8 @@ TEST(every_function_refuses_zero_stale_random_and_wrong_kind_handles) {
 	OK(omnirtc_peer_close(stale));
 	OK(omnirtc_peer_create(LOOPBACK_CONFIG, NULL, NULL, &live));
 	OK(omnirtc_channel_create(live, "l", NULL, &live_c));
-	uint64_t fixed[] = {0, 1, 2, stale, stale_c, live + 1000, UINT64_MAX, UINT64_MAX - 1, 1ull << 63, 0x8000000000000001ull};
+	uint64_t fixed[] = {
+	    0, 1, 2, stale, stale_c, live + 1000, UINT64_MAX, UINT64_MAX - 1, 1ull << 63, 0x8000000000000001ull};
 	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
 		peer_calls_with(fixed[i]);
 		channel_calls_with(fixed[i]);
@@ -156,7 +157,8 @@ TEST(out_of_range_numbers_are_refused) {
 	for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
 		CHECK(strcmp(omnirtc_status_string(codes[i]), "OMNIRTC_ERR_UNKNOWN") == 0);
 	omnirtc_channel_t c;
-	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_channel_create(p, "x", "{\"id\":65535,\"negotiated\":true}", &c));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT,
+	              omnirtc_channel_create(p, "x", "{\"id\":65535,\"negotiated\":true}", &c));
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_channel_create(p, "x", "{\"maxRetransmits\":-1}", &c));
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT,
 	              omnirtc_channel_create(p, "x", "{\"maxPacketLifeTime\":99999999999999999999}", &c));
@@ -199,12 +201,16 @@ TEST(lengths_zero_at_the_limit_and_near_size_max) {
 TEST(invalid_utf8_in_every_string_is_refused) {
 	counters_t base = read_counters();
 	omnirtc_peer_t p, q;
-	EXPECT_STATUS(OMNIRTC_ERR_INVALID_CONFIG, omnirtc_peer_create("{\"iceServers\":[{\"urls\":\"turn:127.0.0.1\",\"username\":\"" BAD_UTF8 "\",\"credential\":\"c\"}]}", NULL, NULL, &p));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_CONFIG,
+	              omnirtc_peer_create("{\"iceServers\":[{\"urls\":\"turn:127.0.0.1\",\"username\":\"" BAD_UTF8
+	                                  "\",\"credential\":\"c\"}]}",
+	                                  NULL, NULL, &p));
 	OK(omnirtc_peer_create(LOOPBACK_CONFIG, NULL, NULL, &p));
 	OK(omnirtc_peer_create(LOOPBACK_CONFIG, NULL, NULL, &q));
 	omnirtc_channel_t c;
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_channel_create(p, BAD_UTF8, NULL, &c));
-	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_channel_create(p, "x", "{\"protocol\":\"" BAD_UTF8 "\"}", &c));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT,
+	              omnirtc_channel_create(p, "x", "{\"protocol\":\"" BAD_UTF8 "\"}", &c));
 	OK(omnirtc_channel_create(p, "x", NULL, &c));
 	char *offer = NULL;
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_peer_create_offer(p, "{\"" BAD_UTF8 "\":1}", &offer));
@@ -420,10 +426,14 @@ static void close_racing(int32_t type, int close_channel) {
 }
 
 TEST(close_races_with_every_callback) {
-	int32_t types[] = {OMNIRTC_EVENT_ICE_CANDIDATE, OMNIRTC_EVENT_ICE_GATHERING_STATE,
-	                   OMNIRTC_EVENT_ICE_CONNECTION_STATE, OMNIRTC_EVENT_CONNECTION_STATE,
-	                   OMNIRTC_EVENT_SIGNALING_STATE, OMNIRTC_EVENT_DATA_CHANNEL,
-	                   OMNIRTC_EVENT_CHANNEL_OPEN, OMNIRTC_EVENT_CHANNEL_MESSAGE,
+	int32_t types[] = {OMNIRTC_EVENT_ICE_CANDIDATE,
+	                   OMNIRTC_EVENT_ICE_GATHERING_STATE,
+	                   OMNIRTC_EVENT_ICE_CONNECTION_STATE,
+	                   OMNIRTC_EVENT_CONNECTION_STATE,
+	                   OMNIRTC_EVENT_SIGNALING_STATE,
+	                   OMNIRTC_EVENT_DATA_CHANNEL,
+	                   OMNIRTC_EVENT_CHANNEL_OPEN,
+	                   OMNIRTC_EVENT_CHANNEL_MESSAGE,
 	                   OMNIRTC_EVENT_CHANNEL_BUFFERED_AMOUNT_LOW};
 	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
 		close_racing(types[i], 0);

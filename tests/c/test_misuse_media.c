@@ -13,8 +13,8 @@
 #include "harness.h"
 
 #define BAD_UTF8 "\xc3\x28\xff\xfe"
-#define TURN_CONFIG                                                                                  \
-	"{\"listeners\":[{\"transport\":\"udp\",\"address\":\"127.0.0.1:0\"}],"                          \
+#define TURN_CONFIG                                                             \
+	"{\"listeners\":[{\"transport\":\"udp\",\"address\":\"127.0.0.1:0\"}]," \
 	"\"relay\":{\"address\":\"127.0.0.1\",\"minPort\":52000,\"maxPort\":52999},\"users\":{\"a\":\"b\"}}"
 
 /* Live handles of one kind in omnirtc_debug_counters (absent: 0). */
@@ -42,8 +42,8 @@ static void wait_all_back(counters_t base) {
 
 static void expect_handle_error(omnirtc_status_t s, const char *what, uint64_t h) {
 	if (s != OMNIRTC_ERR_INVALID_HANDLE) {
-		fprintf(stderr, "%s(%llu) returned %s, want OMNIRTC_ERR_INVALID_HANDLE: %s\n", what, (unsigned long long)h,
-		        omnirtc_status_string(s), omnirtc_last_error());
+		fprintf(stderr, "%s(%llu) returned %s, want OMNIRTC_ERR_INVALID_HANDLE: %s\n", what,
+		        (unsigned long long)h, omnirtc_status_string(s), omnirtc_last_error());
 		exit(1);
 	}
 	CHECK(omnirtc_last_error()[0] != '\0');
@@ -305,7 +305,8 @@ TEST(media_sizes_zero_and_near_size_max) {
 	world_t w;
 	open_world(&w);
 	char tiny[16] = {0};
-	size_t huge[] = {SIZE_MAX, SIZE_MAX - 1, SIZE_MAX / 2, (size_t)1 << 40, ((size_t)1 << 32) + 1, ((size_t)1 << 30) + 1};
+	size_t huge[] = {SIZE_MAX,        SIZE_MAX - 1,          SIZE_MAX / 2,
+	                 (size_t)1 << 40, ((size_t)1 << 32) + 1, ((size_t)1 << 30) + 1};
 	for (size_t i = 0; i < sizeof huge / sizeof huge[0]; i++) {
 		EXPECT_STATUS(OMNIRTC_ERR_TOO_LARGE, omnirtc_track_write_sample(w.track, NULL, tiny, huge[i], 1000));
 		EXPECT_STATUS(OMNIRTC_ERR_TOO_LARGE, omnirtc_track_write_rtp(w.rtp_track, NULL, tiny, huge[i]));
@@ -348,7 +349,8 @@ TEST(media_sizes_zero_and_near_size_max) {
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_transceiver_set_codec_preferences(w.transceiver, json));
 	free(json);
 	/* out-of-range numbers */
-	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_turn_rest_credential("s", "a:b", 60, &(char *){0}, &(char *){0}));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT,
+	              omnirtc_turn_rest_credential("s", "a:b", 60, &(char *){0}, &(char *){0}));
 	close_world(&w);
 }
 
@@ -363,7 +365,8 @@ TEST(invalid_utf8_in_every_media_string_is_refused) {
 	omnirtc_turn_server_t srv;
 	char path[128];
 	snprintf(path, sizeof path, "%s/r.ivf", w.dir);
-	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_track_create("{\"codec\":\"vp8\",\"id\":\"" BAD_UTF8 "\"}", &t));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT,
+	              omnirtc_track_create("{\"codec\":\"vp8\",\"id\":\"" BAD_UTF8 "\"}", &t));
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_track_create("{\"codec\":\"" BAD_UTF8 "\"}", &t));
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT,
 	              omnirtc_track_create("{\"codec\":\"vp8\",\"rids\":[\"" BAD_UTF8 "\"]}", &t));
@@ -378,9 +381,11 @@ TEST(invalid_utf8_in_every_media_string_is_refused) {
 	              omnirtc_transceiver_set_codec_preferences(w.transceiver, "[{\"mimeType\":\"" BAD_UTF8 "\"}]"));
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT,
 	              omnirtc_media_reader_open(path, "{\"format\":\"" BAD_UTF8 "\"}", &r, NULL));
-	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_media_writer_open(path, "{\"codec\":\"" BAD_UTF8 "\"}", &wr));
-	EXPECT_STATUS(OMNIRTC_ERR_INVALID_CONFIG,
-	              omnirtc_turn_server_start("{\"listeners\":[],\"realm\":\"" BAD_UTF8 "\"}", NULL, NULL, NULL, &srv));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT,
+	              omnirtc_media_writer_open(path, "{\"codec\":\"" BAD_UTF8 "\"}", &wr));
+	EXPECT_STATUS(
+	    OMNIRTC_ERR_INVALID_CONFIG,
+	    omnirtc_turn_server_start("{\"listeners\":[],\"realm\":\"" BAD_UTF8 "\"}", NULL, NULL, NULL, &srv));
 	/* a REST credential is bytes in, bytes out: the user is kept as given, not altered */
 	char *user = NULL, *pass = NULL;
 	OK(omnirtc_turn_rest_credential("s", BAD_UTF8, 60, &user, &pass));
@@ -423,7 +428,8 @@ static void *write_loop(void *arg) {
 			         ss[k] == OMNIRTC_ERR_OPERATION)
 				atomic_fetch_add(&w->refused, 1);
 			else {
-				fprintf(stderr, "write during close: %s: %s\n", omnirtc_status_string(ss[k]), omnirtc_last_error());
+				fprintf(stderr, "write during close: %s: %s\n", omnirtc_status_string(ss[k]),
+				        omnirtc_last_error());
 				exit(1);
 			}
 		}
@@ -511,8 +517,10 @@ static void *close_all(void *arg) {
 		omnirtc_status_t r = omnirtc_media_reader_next(c->w->reader, &data, &size, NULL, NULL);
 		omnirtc_free(data);
 		omnirtc_status_t w = omnirtc_media_writer_write_rtp(c->w->writer, rtp_packet, sizeof rtp_packet);
-		if ((r != OMNIRTC_OK && r != OMNIRTC_ERR_INVALID_HANDLE) || (w != OMNIRTC_OK && w != OMNIRTC_ERR_INVALID_HANDLE)) {
-			fprintf(stderr, "next %s, write %s during close\n", omnirtc_status_string(r), omnirtc_status_string(w));
+		if ((r != OMNIRTC_OK && r != OMNIRTC_ERR_INVALID_HANDLE) ||
+		    (w != OMNIRTC_OK && w != OMNIRTC_ERR_INVALID_HANDLE)) {
+			fprintf(stderr, "next %s, write %s during close\n", omnirtc_status_string(r),
+			        omnirtc_status_string(w));
 			exit(1);
 		}
 	}
@@ -520,7 +528,8 @@ static void *close_all(void *arg) {
 	                        omnirtc_media_writer_close(c->w->writer), omnirtc_turn_server_close(c->w->turn)};
 	for (int i = 0; i < 4; i++) {
 		if (s[i] != OMNIRTC_OK && s[i] != OMNIRTC_ERR_INVALID_HANDLE) {
-			fprintf(stderr, "close %d of 4: %s: %s\n", i, omnirtc_status_string(s[i]), omnirtc_last_error());
+			fprintf(stderr, "close %d of 4: %s: %s\n", i, omnirtc_status_string(s[i]),
+			        omnirtc_last_error());
 			exit(1);
 		}
 		if (s[i] == OMNIRTC_OK)
@@ -542,7 +551,7 @@ TEST(concurrent_closes_of_media_and_turn_handles) {
 		for (int i = 0; i < 8; i++)
 			pthread_join(th[i], NULL);
 		CHECK(atomic_load(&c.ok) >= 4); /* each closed at least once… */
-		media_calls_with(&w, w.track); /* …and stale afterwards */
+		media_calls_with(&w, w.track);  /* …and stale afterwards */
 		media_calls_with(&w, w.turn);
 		OK(omnirtc_track_close(w.rtp_track));
 		OK(omnirtc_peer_close(w.peer));

@@ -146,8 +146,8 @@ TEST(stats_report_has_the_w3c_types) {
 	wait_events(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0, 1, 10000);
 	char *json = NULL;
 	OK(omnirtc_peer_get_stats(a.id, &json));
-	const char *types[] = {"\"peer-connection\"", "\"transport\"", "\"candidate-pair\"", "\"local-candidate\"",
-	                       "\"remote-candidate\"", "\"data-channel\"", "\"certificate\"", "\"messagesSent\":1"};
+	const char *types[] = {"\"peer-connection\"",  "\"transport\"",    "\"candidate-pair\"", "\"local-candidate\"",
+	                       "\"remote-candidate\"", "\"data-channel\"", "\"certificate\"",    "\"messagesSent\":1"};
 	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
 		if (strstr(json, types[i]) == NULL) {
 			fprintf(stderr, "%s missing from stats: %.2000s\n", types[i], json);

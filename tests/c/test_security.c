@@ -70,7 +70,8 @@ static void refuse_wrong_fingerprint(int tamper_answer) {
 	CHECK(count_connection_states(&a, OMNIRTC_PEER_CLOSED) + count_connection_states(&b, OMNIRTC_PEER_CLOSED) == 0);
 	CHECK(count_events(&a, OMNIRTC_EVENT_CHANNEL_OPEN, 0) == 0);
 	CHECK(count_events(&b, OMNIRTC_EVENT_DATA_CHANNEL, 0) == 0);
-	CHECK(count_events(&a, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0) + count_events(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0) == 0);
+	CHECK(count_events(&a, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0) + count_events(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0) ==
+	      0);
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_STATE, omnirtc_channel_send(c, "leak?", 5, 0));
 	close_pair(&a, &b);
 	wait_counters_back(base, 3, 10000);
@@ -107,7 +108,8 @@ static void sdp_fingerprint(const char *sdp, char *out, size_t n) {
 
 /* Does the stats JSON have a "certificate" whose fingerprint is fp? */
 static int stats_have_fingerprint(const char *stats, const char *fp) {
-	for (const char *at = strstr(stats, "\"fingerprint\":\""); at != NULL; at = strstr(at + 1, "\"fingerprint\":\"")) {
+	for (const char *at = strstr(stats, "\"fingerprint\":\""); at != NULL;
+	     at = strstr(at + 1, "\"fingerprint\":\"")) {
 		const char *v = at + strlen("\"fingerprint\":\"");
 		if (strncasecmp(v, fp, strlen(fp)) == 0)
 			return 1;
@@ -123,8 +125,10 @@ TEST(configured_certificates_are_the_ones_in_sdp_and_stats) {
 	OK(omnirtc_generate_certificate(&pem_b));
 	char *ea = json_escape_newlines(pem_a), *eb = json_escape_newlines(pem_b);
 	char *config_a = malloc(strlen(ea) + 200), *config_b = malloc(strlen(eb) + 200);
-	sprintf(config_a, "{\"certificates\":[\"%s\"],\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\"}}", ea);
-	sprintf(config_b, "{\"certificates\":[\"%s\"],\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\"}}", eb);
+	sprintf(config_a, "{\"certificates\":[\"%s\"],\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\"}}",
+	        ea);
+	sprintf(config_b, "{\"certificates\":[\"%s\"],\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\"}}",
+	        eb);
 	peer_t a, b;
 	peer_open(&a, "a", config_a);
 	peer_open(&b, "b", config_b);
@@ -174,7 +178,8 @@ TEST(configured_certificates_are_the_ones_in_sdp_and_stats) {
 TEST(message_over_the_receivers_max_size_is_refused_at_the_sender) {
 	peer_t a, b;
 	peer_open(&a, "a", NULL);
-	peer_open(&b, "b", "{\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\",\"sctpMaxMessageSize\":1024}}");
+	peer_open(&b, "b",
+	          "{\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\",\"sctpMaxMessageSize\":1024}}");
 	omnirtc_channel_t c;
 	OK(omnirtc_channel_create(a.id, "small", NULL, &c));
 	connect_pair(&a, &b);

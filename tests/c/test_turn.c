@@ -10,8 +10,8 @@
 #include "harness.h"
 
 #define RELAY "\"relay\":{\"address\":\"127.0.0.1\",\"minPort\":51000,\"maxPort\":51999}"
-#define SERVER_CONFIG                                                                                \
-	"{\"listeners\":[{\"transport\":\"udp\",\"address\":\"127.0.0.1:0\"}]," RELAY                     \
+#define SERVER_CONFIG                                                                 \
+	"{\"listeners\":[{\"transport\":\"udp\",\"address\":\"127.0.0.1:0\"}]," RELAY \
 	",\"users\":{\"alice\":\"wonder\"}}"
 
 /* Records a server's events. */
@@ -135,14 +135,16 @@ TEST(bad_config_is_refused_naming_the_key) {
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_turn_server_start(SERVER_CONFIG, NULL, NULL, NULL, NULL));
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_CONFIG, omnirtc_turn_server_start("{", NULL, NULL, NULL, &s));
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_CONFIG, omnirtc_turn_server_start("", NULL, NULL, NULL, &s));
-	EXPECT_STATUS(OMNIRTC_ERR_INVALID_CONFIG,
-	              omnirtc_turn_server_start("{\"listeners\":[{\"transport\":\"udp\",\"address\":\"127.0.0.1:0\"}]," RELAY
-	                                        ",\"listen\":true}",
-	                                        NULL, NULL, NULL, &s));
+	EXPECT_STATUS(
+	    OMNIRTC_ERR_INVALID_CONFIG,
+	    omnirtc_turn_server_start("{\"listeners\":[{\"transport\":\"udp\",\"address\":\"127.0.0.1:0\"}]," RELAY
+	                              ",\"listen\":true}",
+	                              NULL, NULL, NULL, &s));
 	CHECK(strstr(omnirtc_last_error(), "\"listen\"") != NULL);
-	EXPECT_STATUS(OMNIRTC_ERR_INVALID_CONFIG,
-	              omnirtc_turn_server_start("{\"listeners\":[{\"transport\":\"tls\",\"address\":\"127.0.0.1:0\"}]," RELAY "}",
-	                                        NULL, NULL, NULL, &s));
+	EXPECT_STATUS(
+	    OMNIRTC_ERR_INVALID_CONFIG,
+	    omnirtc_turn_server_start("{\"listeners\":[{\"transport\":\"tls\",\"address\":\"127.0.0.1:0\"}]," RELAY "}",
+	                              NULL, NULL, NULL, &s));
 	CHECK(strstr(omnirtc_last_error(), "listeners[0].certificate") != NULL);
 	CHECK(s == 0); /* out-parameters are written only on success */
 }
@@ -281,7 +283,8 @@ TEST(rest_credential_matches_the_shared_secret_scheme) {
 	CHECK(matched);
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_turn_rest_credential("north", "a:b", 60, &user, &password));
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_turn_rest_credential(NULL, "alice", 60, &user, &password));
-	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_turn_rest_credential("north", "alice", 60, NULL, &password));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT,
+	              omnirtc_turn_rest_credential("north", "alice", 60, NULL, &password));
 }
 
 TEST(forked_child_gets_a_clear_error) {

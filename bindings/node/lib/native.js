@@ -26,7 +26,8 @@ const candidates = [
 
 const found = candidates.find((file) => fs.existsSync(file));
 if (!found) {
-  const builds = Object.keys(require('../package.json').optionalDependencies || {});
+  const manifest = /** @type {{optionalDependencies?: object}} */ (require('../package.json')); // set when published
+  const builds = Object.keys(manifest.optionalDependencies || {});
   throw new Error(builds.includes(wanted)
     ? `omnirtc: the native addon for this machine is in the package ${wanted}, which is not installed ` +
       '(it is an optional dependency: was it omitted, or the lockfile made on another platform?); ' +

@@ -6,7 +6,8 @@
 /** 'gnu' or 'musl' on Linux (Node's report names the glibc it runs on), else null. */
 function libc() {
   if (process.platform !== 'linux') return null;
-  return process.report.getReport().header.glibcVersionRuntime ? 'gnu' : 'musl';
+  const report = /** @type {{header: {glibcVersionRuntime?: string}}} */ (process.report.getReport());
+  return report.header.glibcVersionRuntime ? 'gnu' : 'musl';
 }
 
 /** e.g. '@omnirtc/linux-x64-gnu' */

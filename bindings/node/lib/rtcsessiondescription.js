@@ -3,6 +3,7 @@
 const TYPES = ['offer', 'pranswer', 'answer', 'rollback'];
 
 class RTCSessionDescription {
+  /** @param {{type?: string, sdp?: string}} [init] */
   constructor(init = {}) {
     if (init === null || typeof init !== 'object') throw new TypeError('RTCSessionDescriptionInit must be an object');
     if (!TYPES.includes(init.type)) throw new TypeError(`type must be one of ${TYPES.join(', ')}`);

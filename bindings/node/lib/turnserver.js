@@ -41,6 +41,8 @@ class TurnServer extends EventTarget {
   /**
    * config: an object or JSON text with the keys of omnirtc_turn_server_start.
    * options.auth: optional (username, realm, clientAddress) => password | null.
+   * @param {object | string} config
+   * @param {{auth?: Function}} [options]
    */
   constructor(config, { auth } = {}) {
     super();

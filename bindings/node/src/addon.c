@@ -76,7 +76,6 @@ napi_value throw_status(napi_env env, omnirtc_status_t status) {
 	return NULL;
 }
 
-
 /* --- argument helpers (lib/ validates types; these only convert) -------------- */
 
 napi_value *args(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
@@ -306,7 +305,8 @@ static void call_js(napi_env env, napi_value js_cb, void *context, void *data) {
 			if (env != NULL)
 				napi_create_array(env, &argv[7]);
 			uint32_t n = 0;
-			for (; e != NULL && e->type == OMNIRTC_EVENT_CHANNEL_MESSAGE && e->channel == channel; e = next) {
+			for (; e != NULL && e->type == OMNIRTC_EVENT_CHANNEL_MESSAGE && e->channel == channel;
+			     e = next) {
 				next = e->next;
 				if (env != NULL)
 					napi_set_element(env, argv[7], n++, payload(env, e));
@@ -377,8 +377,8 @@ static napi_value create_description(napi_env env, napi_callback_info info, int 
 	args(env, info, 2, argv);
 	char *options = to_string(env, argv[1]), *sdp = NULL;
 	uint64_t peer = to_handle(env, argv[0]);
-	omnirtc_status_t s = offer ? omnirtc_peer_create_offer(peer, options, &sdp)
-	                           : omnirtc_peer_create_answer(peer, options, &sdp);
+	omnirtc_status_t s =
+	    offer ? omnirtc_peer_create_offer(peer, options, &sdp) : omnirtc_peer_create_answer(peer, options, &sdp);
 	free(options);
 	CALL(s);
 	return take_string(env, sdp);
@@ -436,14 +436,14 @@ static napi_value add_candidate(napi_env env, napi_callback_info info) {
 
 /* NAME(handle) -> number, from a getter writing a T; HANDLE_CALL and
  * JSON_GETTER are in helpers.h. */
-#define NUMBER_GETTER(name, getter, T)                                                             \
-	static napi_value name(napi_env env, napi_callback_info info) {                            \
-		napi_value argv[1], v;                                                             \
-		args(env, info, 1, argv);                                                          \
-		T n = 0;                                                                           \
-		CALL(getter(to_handle(env, argv[0]), &n));                                         \
-		napi_create_double(env, (double)n, &v);                                            \
-		return v;                                                                          \
+#define NUMBER_GETTER(name, getter, T)                                  \
+	static napi_value name(napi_env env, napi_callback_info info) { \
+		napi_value argv[1], v;                                  \
+		args(env, info, 1, argv);                               \
+		T n = 0;                                                \
+		CALL(getter(to_handle(env, argv[0]), &n));              \
+		napi_create_double(env, (double)n, &v);                 \
+		return v;                                               \
 	}
 
 HANDLE_CALL(peer_close, omnirtc_peer_close)
@@ -680,8 +680,7 @@ static int32_t on_turn_auth(void *user_data, const char *username, const char *r
 	deadline.tv_sec += AUTH_TIMEOUT_MS / 1000;
 	int32_t accepted = 0;
 	pthread_mutex_lock(&r->mu);
-	while (!r->answered && pthread_cond_timedwait(&r->cv, &r->mu, &deadline) == 0) {
-	}
+	while (!r->answered && pthread_cond_timedwait(&r->cv, &r->mu, &deadline) == 0) {}
 	if (r->answered && r->accepted && strlen(r->password) < capacity) {
 		memcpy(password_out, r->password, strlen(r->password) + 1);
 		accepted = 1;
@@ -739,16 +738,14 @@ static napi_value turn_server_start(napi_env env, napi_callback_info info) {
 	napi_valuetype auth_type;
 	napi_typeof(env, argv[2], &auth_type);
 	napi_create_string_utf8(env, "omnirtc-turn-events", NAPI_AUTO_LENGTH, &name);
-	if (ctx == NULL ||
-	    napi_create_threadsafe_function(env, argv[1], NULL, name, 0, 1, ctx, finalize_turn_ctx, NULL, call_js_turn,
-	                                    &ctx->events) != napi_ok) {
+	if (ctx == NULL || napi_create_threadsafe_function(env, argv[1], NULL, name, 0, 1, ctx, finalize_turn_ctx, NULL,
+	                                                   call_js_turn, &ctx->events) != napi_ok) {
 		free(ctx);
 		napi_throw_error(env, "OMNIRTC_ERR_INTERNAL", "cannot create the event function");
 		return NULL;
 	}
-	if (auth_type == napi_function &&
-	    napi_create_threadsafe_function(env, argv[2], NULL, name, 0, 1, NULL, NULL, NULL, call_js_auth, &ctx->auth) !=
-	        napi_ok) {
+	if (auth_type == napi_function && napi_create_threadsafe_function(env, argv[2], NULL, name, 0, 1, NULL, NULL,
+	                                                                  NULL, call_js_auth, &ctx->auth) != napi_ok) {
 		napi_release_threadsafe_function(ctx->events, napi_tsfn_release);
 		napi_throw_error(env, "OMNIRTC_ERR_INTERNAL", "cannot create the auth function");
 		return NULL;
@@ -775,22 +772,34 @@ static napi_value init(napi_env env, napi_value exports) {
 		const char *name;
 		napi_callback fn;
 	} functions[] = {
-	    {"peerCreate", peer_create},         {"peerClose", peer_close},
-	    {"createOffer", create_offer},       {"createAnswer", create_answer},
-	    {"setLocalDescription", set_local},  {"setRemoteDescription", set_remote},
-	    {"getDescription", get_description}, {"addIceCandidate", add_candidate},
-	    {"restartIce", restart_ice},         {"getStats", get_stats},
-	    {"maxMessageSize", max_message_size}, {"channelCreate", channel_create},
-	    {"channelSend", channel_send},       {"channelSendBatch", channel_send_batch},
-	    {"channelInfo", channel_info},       {"channelReadyState", channel_state},
-	    {"signalingState", signaling_state}, {"iceGatheringState", gathering_state},
-	    {"iceConnectionState", ice_state},   {"connectionState", connection_state},
+	    {"peerCreate", peer_create},
+	    {"peerClose", peer_close},
+	    {"createOffer", create_offer},
+	    {"createAnswer", create_answer},
+	    {"setLocalDescription", set_local},
+	    {"setRemoteDescription", set_remote},
+	    {"getDescription", get_description},
+	    {"addIceCandidate", add_candidate},
+	    {"restartIce", restart_ice},
+	    {"getStats", get_stats},
+	    {"maxMessageSize", max_message_size},
+	    {"channelCreate", channel_create},
+	    {"channelSend", channel_send},
+	    {"channelSendBatch", channel_send_batch},
+	    {"channelInfo", channel_info},
+	    {"channelReadyState", channel_state},
+	    {"signalingState", signaling_state},
+	    {"iceGatheringState", gathering_state},
+	    {"iceConnectionState", ice_state},
+	    {"connectionState", connection_state},
 	    {"channelBufferedAmount", channel_buffered},
 	    {"channelSetThreshold", channel_set_threshold},
-	    {"channelClose", channel_close},     {"debugCounters", debug_counters},
+	    {"channelClose", channel_close},
+	    {"debugCounters", debug_counters},
 	    {"setEngineThreads", set_engine_threads},
 	    {"version", version},
-	    {"turnServerStart", turn_server_start}, {"turnServerStats", turn_server_stats},
+	    {"turnServerStart", turn_server_start},
+	    {"turnServerStats", turn_server_stats},
 	    {"turnServerClose", turn_server_close},
 	};
 	for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {

@@ -17,29 +17,29 @@ napi_value from_string(napi_env env, const char *s);
 /* A library-allocated string as a JS string (null for NULL), freed. */
 napi_value take_string(napi_env env, char *s);
 
-#define CALL(expr)                                                                                   \
-	do {                                                                                         \
-		omnirtc_status_t s_ = (expr);                                                        \
-		if (s_ != OMNIRTC_OK)                                                                \
-			return throw_status(env, s_);                                                \
+#define CALL(expr)                                    \
+	do {                                          \
+		omnirtc_status_t s_ = (expr);         \
+		if (s_ != OMNIRTC_OK)                 \
+			return throw_status(env, s_); \
 	} while (0)
 
 /* NAME(handle) -> undefined */
-#define HANDLE_CALL(name, call)                                                                    \
-	static napi_value name(napi_env env, napi_callback_info info) {                            \
-		napi_value argv[1];                                                                \
-		args(env, info, 1, argv);                                                          \
-		CALL(call(to_handle(env, argv[0])));                                               \
-		return NULL;                                                                       \
+#define HANDLE_CALL(name, call)                                         \
+	static napi_value name(napi_env env, napi_callback_info info) { \
+		napi_value argv[1];                                     \
+		args(env, info, 1, argv);                               \
+		CALL(call(to_handle(env, argv[0])));                    \
+		return NULL;                                            \
 	}
 /* NAME(handle) -> JSON text */
-#define JSON_GETTER(name, getter)                                                                  \
-	static napi_value name(napi_env env, napi_callback_info info) {                            \
-		napi_value argv[1];                                                                \
-		args(env, info, 1, argv);                                                          \
-		char *json = NULL;                                                                 \
-		CALL(getter(to_handle(env, argv[0]), &json));                                      \
-		return take_string(env, json);                                                     \
+#define JSON_GETTER(name, getter)                                       \
+	static napi_value name(napi_env env, napi_callback_info info) { \
+		napi_value argv[1];                                     \
+		args(env, info, 1, argv);                               \
+		char *json = NULL;                                      \
+		CALL(getter(to_handle(env, argv[0]), &json));           \
+		return take_string(env, json);                          \
 	}
 
 #endif

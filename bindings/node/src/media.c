@@ -18,7 +18,8 @@ static int bytes_of(napi_env env, napi_value v, void **data, size_t *size) {
 	napi_typedarray_type type;
 	napi_value buffer;
 	size_t offset;
-	if (napi_get_typedarray_info(env, v, &type, size, data, &buffer, &offset) != napi_ok || type != napi_uint8_array) {
+	if (napi_get_typedarray_info(env, v, &type, size, data, &buffer, &offset) != napi_ok ||
+	    type != napi_uint8_array) {
 		napi_throw_type_error(env, "OMNIRTC_ERR_INVALID_ARGUMENT", "data must be a Uint8Array");
 		return 0;
 	}
@@ -57,23 +58,23 @@ static napi_value track_write(napi_env env, napi_callback_info info) {
 }
 
 /* Calls of the shape NAME(handle, string) -> undefined. */
-#define HANDLE_STRING_CALL(name, call)                                                             \
-	static napi_value name(napi_env env, napi_callback_info info) {                            \
-		napi_value argv[2];                                                                \
-		args(env, info, 2, argv);                                                      \
-		char *text = to_string(env, argv[1]);                                              \
-		omnirtc_status_t s = call(to_handle(env, argv[0]), text);                          \
-		free(text);                                                                        \
-		CALL(s);                                                                            \
-		return NULL;                                                                       \
+#define HANDLE_STRING_CALL(name, call)                                    \
+	static napi_value name(napi_env env, napi_callback_info info) {   \
+		napi_value argv[2];                                       \
+		args(env, info, 2, argv);                                 \
+		char *text = to_string(env, argv[1]);                     \
+		omnirtc_status_t s = call(to_handle(env, argv[0]), text); \
+		free(text);                                               \
+		CALL(s);                                                  \
+		return NULL;                                              \
 	}
 /* NAME(handle, handle) -> undefined */
-#define TWO_HANDLE_CALL(name, call)                                                                \
-	static napi_value name(napi_env env, napi_callback_info info) {                            \
-		napi_value argv[2];                                                                \
-		args(env, info, 2, argv);                                                      \
-		CALL(call(to_handle(env, argv[0]), to_handle(env, argv[1])));                       \
-		return NULL;                                                                       \
+#define TWO_HANDLE_CALL(name, call)                                           \
+	static napi_value name(napi_env env, napi_callback_info info) {       \
+		napi_value argv[2];                                           \
+		args(env, info, 2, argv);                                     \
+		CALL(call(to_handle(env, argv[0]), to_handle(env, argv[1]))); \
+		return NULL;                                                  \
 	}
 
 HANDLE_STRING_CALL(track_set_receive, omnirtc_track_set_receive)
@@ -113,8 +114,9 @@ static napi_value add_transceiver(napi_env env, napi_callback_info info) {
 	char *kind = to_string(env, argv[1]), *init = to_string(env, argv[3]);
 	uint64_t peer = to_handle(env, argv[0]), track = to_handle(env, argv[2]);
 	omnirtc_transceiver_t transceiver = 0;
-	omnirtc_status_t s = init == NULL && kind == NULL ? omnirtc_peer_add_track(peer, track, &transceiver)
-	                                                  : omnirtc_peer_add_transceiver(peer, kind, track, init, &transceiver);
+	omnirtc_status_t s = init == NULL && kind == NULL
+	                         ? omnirtc_peer_add_track(peer, track, &transceiver)
+	                         : omnirtc_peer_add_transceiver(peer, kind, track, init, &transceiver);
 	free(kind);
 	free(init);
 	CALL(s);

@@ -19,10 +19,12 @@ import weakref
 from collections import deque
 from typing import Any, Callable, NamedTuple
 
-from . import _native
+from . import _abi, _native
 
 HIGH_WATER = 4096
 LOW_WATER = 1024
+# the events whose data and size point to a payload
+_CARRY_DATA = (_abi.OMNIRTC_EVENT_CHANNEL_MESSAGE, _abi.OMNIRTC_EVENT_TRACK_RTP, _abi.OMNIRTC_EVENT_TRACK_FRAME)
 
 
 class Event(NamedTuple):
@@ -58,7 +60,7 @@ class Inbox:
         with self.lock:
             self.events.append(event)
             first = len(self.events) == 1
-            pause = event.type == _native.CHANNEL_MESSAGE and len(self.events) > HIGH_WATER
+            pause = event.type == _abi.OMNIRTC_EVENT_CHANNEL_MESSAGE and len(self.events) > HIGH_WATER
             if pause and event.channel not in self.paused:
                 self.paused.add(event.channel)
             else:
@@ -106,17 +108,17 @@ def _decode(value: bytes | None) -> str | None:
     return value.decode("utf-8", "replace") if value is not None else None
 
 
-@_native.EVENT_CB
+@_abi.omnirtc_event_cb
 def _on_event(user_data: int | None, pointer: Any) -> None:
     try:
         e = pointer.contents
         inbox = _inboxes.get(user_data or 0)
         if inbox is None:
             return
-        if e.type == _native.TRACK and inbox.track_receive is not None:
+        if e.type == _abi.OMNIRTC_EVENT_TRACK and inbox.track_receive is not None:
             # on the library's thread, inside the event: applies from the first packet
             _native.lib.omnirtc_track_set_receive(e.track, inbox.track_receive)
-        carries_data = e.type in (_native.CHANNEL_MESSAGE, _native.TRACK_RTP, _native.TRACK_FRAME)
+        carries_data = e.type in _CARRY_DATA
         data = ctypes.string_at(e.data, e.size) if carries_data else None
         inbox.push(
             Event(
@@ -136,7 +138,7 @@ def _on_event(user_data: int | None, pointer: Any) -> None:
                 e.value,
             )
         )
-        if e.type == _native.PEER_CLOSED:
+        if e.type == _abi.OMNIRTC_EVENT_PEER_CLOSED:
             _inboxes.pop(user_data or 0, None)
     except BaseException:  # noqa: BLE001 - a Go thread must never see a Python exception
         pass

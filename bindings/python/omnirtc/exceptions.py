@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from . import _abi
+
 
 class Error(Exception):
     """A failure reported by the OmniRTC library."""
@@ -17,47 +19,47 @@ class Error(Exception):
 
 
 class InvalidArgumentError(Error, ValueError):
-    status = -1
+    status = _abi.OMNIRTC_ERR_INVALID_ARGUMENT
 
 
 class InvalidHandleError(Error):
-    status = -2
+    status = _abi.OMNIRTC_ERR_INVALID_HANDLE
 
 
 class InvalidStateError(Error):
-    status = -3
+    status = _abi.OMNIRTC_ERR_INVALID_STATE
 
 
 class InvalidConfigError(Error, ValueError):
-    status = -4
+    status = _abi.OMNIRTC_ERR_INVALID_CONFIG
 
 
 class InvalidSdpError(Error, ValueError):
-    status = -5
+    status = _abi.OMNIRTC_ERR_INVALID_SDP
 
 
 class InvalidCandidateError(Error, ValueError):
-    status = -6
+    status = _abi.OMNIRTC_ERR_INVALID_CANDIDATE
 
 
 class TooLargeError(Error, ValueError):
-    status = -7
+    status = _abi.OMNIRTC_ERR_TOO_LARGE
 
 
 class OperationError(Error):
-    status = -8
+    status = _abi.OMNIRTC_ERR_OPERATION
 
 
 class ForkedError(Error):
-    status = -9
+    status = _abi.OMNIRTC_ERR_FORKED
 
 
 class InternalError(Error):
-    status = -10
+    status = _abi.OMNIRTC_ERR_INTERNAL
 
 
 class NotSupportedError(Error):
-    status = -11
+    status = _abi.OMNIRTC_ERR_NOT_SUPPORTED
 
 
 BY_STATUS: dict[int, type[Error]] = {

@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-from . import _native
+from . import _abi, _native
 
 
 class MediaFrame(NamedTuple):
@@ -28,7 +28,7 @@ class MediaReader:
             options["format"] = format
         if fps:
             options["fps"] = fps
-        handle, info = _native.c_handle(), ctypes.c_void_p()
+        handle, info = _abi.omnirtc_media_reader_t(), ctypes.c_void_p()
         _native.check(
             _native.lib.omnirtc_media_reader_open(
                 _native.encode(path, "path"), json.dumps(options).encode(), ctypes.byref(handle), ctypes.byref(info)
@@ -77,7 +77,7 @@ class MediaWriter:
     """Records RTP packets (a remote track in ``"rtp"`` receive mode) into a file."""
 
     def __init__(self, path: str, **options: Any) -> None:
-        handle = _native.c_handle()
+        handle = _abi.omnirtc_media_writer_t()
         _native.check(
             _native.lib.omnirtc_media_writer_open(
                 _native.encode(path, "path"), json.dumps(options).encode(), ctypes.byref(handle)

@@ -16,7 +16,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
-from . import _native
+from . import _abi, _native
 from .events import EventEmitter
 
 # A remote track keeps at most this many undelivered frames; older ones are
@@ -78,7 +78,7 @@ class LocalTrack(MediaStreamTrack):
             init["streamId"] = streamId
         if rids:
             init["rids"] = list(rids)
-        handle = _native.c_handle()
+        handle = _abi.omnirtc_track_t()
         _native.check(_native.lib.omnirtc_track_create(json.dumps(init).encode(), ctypes.byref(handle)))
         self._handle = handle.value
         info = json.loads(_native.call_string(_native.lib.omnirtc_track_get_info, self._handle) or "{}")

@@ -3,15 +3,19 @@
 
 from __future__ import annotations
 
-import ctypes
 import json
 from typing import Any, Callable
 
-from . import _native
+from . import _abi, _native
 from .events import EventEmitter
 from .exceptions import InvalidHandleError, InvalidStateError
 
-STATES = ["connecting", "open", "closing", "closed"]
+STATES = {
+    _abi.OMNIRTC_CHANNEL_CONNECTING: "connecting",
+    _abi.OMNIRTC_CHANNEL_OPEN: "open",
+    _abi.OMNIRTC_CHANNEL_CLOSING: "closing",
+    _abi.OMNIRTC_CHANNEL_CLOSED: "closed",
+}
 
 
 class RTCDataChannel(EventEmitter):
@@ -74,7 +78,7 @@ class RTCDataChannel(EventEmitter):
             return self._shown
         try:
             getter = _native.lib.omnirtc_channel_get_ready_state
-            return STATES[int(_native.call_value(getter, ctypes.c_int32, self._handle))]
+            return STATES[int(_native.call_value(getter, self._handle))]
         except InvalidHandleError:
             return "closed"  # released by the library: its close event is on the way
 
@@ -90,7 +94,7 @@ class RTCDataChannel(EventEmitter):
     def bufferedAmount(self) -> int:
         if self._state == "closed":
             return 0
-        return int(_native.call_value(_native.lib.omnirtc_channel_get_buffered_amount, ctypes.c_uint64, self._handle))
+        return int(_native.call_value(_native.lib.omnirtc_channel_get_buffered_amount, self._handle))
 
     @property
     def bufferedAmountLowThreshold(self) -> int:
@@ -98,7 +102,7 @@ class RTCDataChannel(EventEmitter):
             return int(self._info.get("bufferedAmountLowThreshold", 0))
         return int(
             _native.call_value(
-                _native.lib.omnirtc_channel_get_buffered_amount_low_threshold, ctypes.c_uint64, self._handle
+                _native.lib.omnirtc_channel_get_buffered_amount_low_threshold, self._handle
             )
         )
 
@@ -126,7 +130,7 @@ class RTCDataChannel(EventEmitter):
         try:
             _native.check(_native.lib.omnirtc_channel_send(self._handle, payload, len(payload), binary))
         except InvalidHandleError as error:
-            raise InvalidStateError("RTCDataChannel is closed", -3) from error
+            raise InvalidStateError("RTCDataChannel is closed") from error
 
     def close(self) -> None:
         """Start closing; ``close`` fires once both sides are done."""
@@ -141,21 +145,21 @@ class RTCDataChannel(EventEmitter):
     # --- events from the peer connection ------------------------------------
     def _on_event(self, event: Any) -> None:
         t = event.type
-        if t == _native.CHANNEL_OPEN:
+        if t == _abi.OMNIRTC_EVENT_CHANNEL_OPEN:
             self._state = "open"
             self._refresh()
             self._showing("open", lambda: self.emit("open"))
-        elif t == _native.CHANNEL_MESSAGE:
+        elif t == _abi.OMNIRTC_EVENT_CHANNEL_MESSAGE:
             data = event.data if event.binary else event.data.decode("utf-8")
             self.emit("message", data)
-        elif t == _native.CHANNEL_BUFFERED_AMOUNT_LOW:
+        elif t == _abi.OMNIRTC_EVENT_CHANNEL_BUFFERED_AMOUNT_LOW:
             self.emit("bufferedamountlow")
-        elif t == _native.CHANNEL_ERROR:
+        elif t == _abi.OMNIRTC_EVENT_CHANNEL_ERROR:
             self.emit("error", Exception(event.text))
-        elif t == _native.CHANNEL_CLOSING:
+        elif t == _abi.OMNIRTC_EVENT_CHANNEL_CLOSING:
             self._state = "closing"
             self._showing("closing", lambda: self.emit("closing"))
-        elif t == _native.CHANNEL_CLOSE:
+        elif t == _abi.OMNIRTC_EVENT_CHANNEL_CLOSE:
             self._closed()
 
     def _closed(self) -> None:

@@ -13,10 +13,10 @@ import contextlib
 import ctypes
 import json
 import weakref
-from collections.abc import Sequence
+from collections.abc import Mapping
 from typing import Any
 
-from . import _bridge, _native
+from . import _abi, _bridge, _native
 from .bitratetarget import BitrateTarget
 from .events import EventEmitter
 from .exceptions import InvalidHandleError, InvalidStateError
@@ -27,10 +27,36 @@ from .rtcicecandidate import RTCIceCandidate, candidate_from_sdp, candidate_to_s
 from .rtcrtptransceiver import RTCRtpReceiver, RTCRtpSender, RTCRtpTransceiver
 from .rtcsessiondescription import RTCSessionDescription
 
-SIGNALING = ("stable", "have-local-offer", "have-remote-offer", "have-local-pranswer", "have-remote-pranswer", "closed")
-GATHERING = ("new", "gathering", "complete")
-ICE_CONNECTION = ("new", "checking", "connected", "completed", "disconnected", "failed", "closed")
-CONNECTION = ("new", "connecting", "connected", "disconnected", "failed", "closed")
+SIGNALING = {
+    _abi.OMNIRTC_SIGNALING_STABLE: "stable",
+    _abi.OMNIRTC_SIGNALING_HAVE_LOCAL_OFFER: "have-local-offer",
+    _abi.OMNIRTC_SIGNALING_HAVE_REMOTE_OFFER: "have-remote-offer",
+    _abi.OMNIRTC_SIGNALING_HAVE_LOCAL_PRANSWER: "have-local-pranswer",
+    _abi.OMNIRTC_SIGNALING_HAVE_REMOTE_PRANSWER: "have-remote-pranswer",
+    _abi.OMNIRTC_SIGNALING_CLOSED: "closed",
+}
+GATHERING = {
+    _abi.OMNIRTC_ICE_GATHERING_NEW: "new",
+    _abi.OMNIRTC_ICE_GATHERING_GATHERING: "gathering",
+    _abi.OMNIRTC_ICE_GATHERING_COMPLETE: "complete",
+}
+ICE_CONNECTION = {
+    _abi.OMNIRTC_ICE_CONNECTION_NEW: "new",
+    _abi.OMNIRTC_ICE_CONNECTION_CHECKING: "checking",
+    _abi.OMNIRTC_ICE_CONNECTION_CONNECTED: "connected",
+    _abi.OMNIRTC_ICE_CONNECTION_COMPLETED: "completed",
+    _abi.OMNIRTC_ICE_CONNECTION_DISCONNECTED: "disconnected",
+    _abi.OMNIRTC_ICE_CONNECTION_FAILED: "failed",
+    _abi.OMNIRTC_ICE_CONNECTION_CLOSED: "closed",
+}
+CONNECTION = {
+    _abi.OMNIRTC_PEER_NEW: "new",
+    _abi.OMNIRTC_PEER_CONNECTING: "connecting",
+    _abi.OMNIRTC_PEER_CONNECTED: "connected",
+    _abi.OMNIRTC_PEER_DISCONNECTED: "disconnected",
+    _abi.OMNIRTC_PEER_FAILED: "failed",
+    _abi.OMNIRTC_PEER_CLOSED: "closed",
+}
 
 
 class RTCStats(dict[str, Any]):
@@ -56,7 +82,7 @@ class RTCSctpTransport:
     @property
     def maxMessageSize(self) -> int:
         """The largest message :meth:`RTCDataChannel.send` accepts now."""
-        return int(_native.call_value(_native.lib.omnirtc_peer_get_max_message_size, ctypes.c_uint64, self._pc._live()))
+        return int(_native.call_value(_native.lib.omnirtc_peer_get_max_message_size, self._pc._live()))
 
 
 def _owning_loop() -> asyncio.AbstractEventLoop:
@@ -106,7 +132,7 @@ class RTCPeerConnection(EventEmitter):
         self._candidates_ended = 0
         self._inbox = _bridge.Inbox(loop, self, RTCPeerConnection._on_event)
         token = _bridge.register(self._inbox)
-        handle = _native.c_handle()
+        handle = _abi.omnirtc_peer_t()
         _native.check(
             _native.lib.omnirtc_peer_create(
                 self._configuration.to_json().encode(), _bridge.callback, token, ctypes.byref(handle)
@@ -133,13 +159,13 @@ class RTCPeerConnection(EventEmitter):
     def connectionState(self) -> str:
         return self._state("connection", _native.lib.omnirtc_peer_get_connection_state, CONNECTION)
 
-    def _state(self, key: str, getter: Any, names: Sequence[str]) -> str:
+    def _state(self, key: str, getter: Any, names: Mapping[int, str]) -> str:
         if self._final is not None:
             return self._final[key]
         shown = self._shown.get(key)
         if shown is not None:
             return shown
-        return names[int(_native.call_value(getter, ctypes.c_int32, self._handle))]
+        return names[int(_native.call_value(getter, self._handle))]
 
     def _emit_state(self, key: str, value: str, event: str) -> None:
         """Emit a state event while the attribute of `key` says `value`."""
@@ -165,15 +191,15 @@ class RTCPeerConnection(EventEmitter):
 
     @property
     def localDescription(self) -> RTCSessionDescription | None:
-        return self._description(_native.DESCRIPTION_LOCAL)
+        return self._description(_abi.OMNIRTC_DESCRIPTION_LOCAL)
 
     @property
     def remoteDescription(self) -> RTCSessionDescription | None:
-        return self._description(_native.DESCRIPTION_REMOTE)
+        return self._description(_abi.OMNIRTC_DESCRIPTION_REMOTE)
 
     def _live(self) -> int:
         if self._closed:
-            raise InvalidStateError("RTCPeerConnection is closed", -3)
+            raise InvalidStateError("RTCPeerConnection is closed")
         return self._handle
 
     # --- negotiation --------------------------------------------------------
@@ -193,7 +219,7 @@ class RTCPeerConnection(EventEmitter):
         events of that gathering have been emitted when it returns."""
         handle = self._live()
         ended = self._candidates_ended
-        was_complete = self._native_gathering() == GATHERING.index("complete")
+        was_complete = self._native_gathering() == _abi.OMNIRTC_ICE_GATHERING_COMPLETE
         if sessionDescription is None:
             _native.check(_native.lib.omnirtc_peer_set_local_description(handle, None, None))
         else:
@@ -206,7 +232,7 @@ class RTCPeerConnection(EventEmitter):
         await self._gathered(ended, was_complete)
 
     def _native_gathering(self) -> int:
-        return int(_native.call_value(_native.lib.omnirtc_peer_get_ice_gathering_state, ctypes.c_int32, self._handle))
+        return int(_native.call_value(_native.lib.omnirtc_peer_get_ice_gathering_state, self._handle))
 
     async def _gathered(self, ended: int, was_complete: bool) -> None:
         """Wait for the end-of-candidates event of a new gathering, or return when
@@ -214,7 +240,7 @@ class RTCPeerConnection(EventEmitter):
         loop = asyncio.get_running_loop()
         grace = loop.time() + 0.5
         while not self._closed and self._candidates_ended == ended:
-            if was_complete and self._native_gathering() == GATHERING.index("complete") and loop.time() > grace:
+            if was_complete and self._native_gathering() == _abi.OMNIRTC_ICE_GATHERING_COMPLETE and loop.time() > grace:
                 return
             self._gathering_changed.clear()
             with contextlib.suppress(asyncio.TimeoutError):
@@ -278,7 +304,7 @@ class RTCPeerConnection(EventEmitter):
             if value is not None:
                 init[name] = value
         _native.encode(protocol, "protocol")
-        handle = _native.c_handle()
+        handle = _abi.omnirtc_channel_t()
         _native.check(
             _native.lib.omnirtc_channel_create(
                 self._live(), _native.encode(label, "label"), json.dumps(init).encode(), ctypes.byref(handle)
@@ -313,7 +339,7 @@ class RTCPeerConnection(EventEmitter):
         """Send a local track; returns its sender."""
         if not isinstance(track, LocalTrack):
             raise TypeError(f"expected LocalTrack, not {type(track).__name__}")
-        handle = _native.c_handle()
+        handle = _abi.omnirtc_transceiver_t()
         _native.check(_native.lib.omnirtc_peer_add_track(self._live(), track._handle, ctypes.byref(handle)))
         return self._transceiver(handle.value, track).sender
 
@@ -328,7 +354,7 @@ class RTCPeerConnection(EventEmitter):
             init["sendEncodings"] = sendEncodings
         track = trackOrKind if isinstance(trackOrKind, LocalTrack) else None
         kind = None if track is not None else _native.encode(trackOrKind, "kind")
-        handle = _native.c_handle()
+        handle = _abi.omnirtc_transceiver_t()
         _native.check(
             _native.lib.omnirtc_peer_add_transceiver(
                 self._live(), kind, track._handle if track else 0, json.dumps(init).encode(), ctypes.byref(handle)
@@ -351,7 +377,7 @@ class RTCPeerConnection(EventEmitter):
 
     def _on_media_event(self, event: _bridge.Event) -> None:
         t = event.type
-        if t == _native.TRACK:
+        if t == _abi.OMNIRTC_EVENT_TRACK:
             track = RemoteStreamTrack(event.track, json.loads(event.text or "{}"))
             self._remote_tracks[event.track] = track
             receiver = self._transceiver(event.transceiver).receiver
@@ -359,22 +385,22 @@ class RTCPeerConnection(EventEmitter):
             receiver.track = receiver.track or track
             self.emit("track", track)
             return
-        if t == _native.KEYFRAME_REQUEST:
+        if t == _abi.OMNIRTC_EVENT_KEYFRAME_REQUEST:
             transceiver = self._transceivers.get(event.transceiver)
             if transceiver is not None:
                 transceiver.sender.emit("keyframerequest", event.text, event.rid or "")
             return
-        if t == _native.TARGET_BITRATE:
+        if t == _abi.OMNIRTC_EVENT_TARGET_BITRATE:
             self.emit("targetbitrate", BitrateTarget._from_event(event.value, event.text or "{}"))
             return
         remote = self._remote_tracks.get(event.track)
         if remote is None:
             return
-        if t == _native.TRACK_FRAME:
+        if t == _abi.OMNIRTC_EVENT_TRACK_FRAME:
             remote._push(EncodedFrame(event.data or b"", event.rtp_timestamp, event.keyframe, event.value))
-        elif t == _native.TRACK_RTP:
+        elif t == _abi.OMNIRTC_EVENT_TRACK_RTP:
             remote._push(event.data or b"")
-        elif t == _native.TRACK_ENDED:
+        elif t == _abi.OMNIRTC_EVENT_TRACK_ENDED:
             del self._remote_tracks[event.track]
             remote.stop()
 
@@ -402,25 +428,25 @@ class RTCPeerConnection(EventEmitter):
     # --- events -------------------------------------------------------------
     def _on_event(self, event: _bridge.Event) -> None:
         t = event.type
-        if t >= _native.TRACK:
+        if t >= _abi.OMNIRTC_EVENT_TRACK:
             if not self._closed:
                 self._on_media_event(event)
             return
-        if t >= _native.CHANNEL_OPEN:
+        if t >= _abi.OMNIRTC_EVENT_CHANNEL_OPEN:
             channel = self._channels.get(event.channel)
             if channel is None:
                 return
-            first_open = t == _native.CHANNEL_OPEN and channel._state == "connecting" and channel._remote
+            first_open = t == _abi.OMNIRTC_EVENT_CHANNEL_OPEN and channel._state == "connecting" and channel._remote
             channel._on_event(event)
             if first_open:
                 # like aiortc and browsers: a remote channel is announced open
                 channel._showing("open", lambda: self.emit("datachannel", channel))
-            if t == _native.CHANNEL_CLOSE:
+            if t == _abi.OMNIRTC_EVENT_CHANNEL_CLOSE:
                 self._channels.pop(event.channel, None)
             return
         if self._closed:
             return
-        if t == _native.ICE_CANDIDATE:
+        if t == _abi.OMNIRTC_EVENT_ICE_CANDIDATE:
             candidate = None
             if event.text:
                 candidate = candidate_from_sdp(event.text)
@@ -430,18 +456,18 @@ class RTCPeerConnection(EventEmitter):
             if candidate is None:
                 self._candidates_ended += 1
                 self._gathering_changed.set()
-        elif t == _native.ICE_GATHERING_STATE:
+        elif t == _abi.OMNIRTC_EVENT_ICE_GATHERING_STATE:
             self._gathering_changed.set()
             self._emit_state("gathering", GATHERING[event.state], "icegatheringstatechange")
-        elif t == _native.ICE_CONNECTION_STATE:
+        elif t == _abi.OMNIRTC_EVENT_ICE_CONNECTION_STATE:
             self._emit_state("ice", ICE_CONNECTION[event.state], "iceconnectionstatechange")
-        elif t == _native.CONNECTION_STATE:
+        elif t == _abi.OMNIRTC_EVENT_CONNECTION_STATE:
             self._emit_state("connection", CONNECTION[event.state], "connectionstatechange")
-        elif t == _native.SIGNALING_STATE:
+        elif t == _abi.OMNIRTC_EVENT_SIGNALING_STATE:
             self._emit_state("signaling", SIGNALING[event.state], "signalingstatechange")
-        elif t == _native.NEGOTIATION_NEEDED:
+        elif t == _abi.OMNIRTC_EVENT_NEGOTIATION_NEEDED:
             self.emit("negotiationneeded")
-        elif t == _native.DATA_CHANNEL:
+        elif t == _abi.OMNIRTC_EVENT_DATA_CHANNEL:
             channel = RTCDataChannel(event.channel)
             channel._remote = True
             self._channels[event.channel] = channel

@@ -27,43 +27,14 @@ import json
 import threading
 from typing import Any, Callable, NamedTuple, Optional
 
-from . import _native
+from . import _abi, _native
 from .events import EventEmitter
 from .exceptions import InvalidHandleError
 
-
-class _TurnEvent(ctypes.Structure):
-    """omnirtc_turn_event_t"""
-
-    _fields_ = [
-        ("type", ctypes.c_int32),
-        ("server", _native.c_handle),
-        ("username", ctypes.c_char_p),
-        ("realm", ctypes.c_char_p),
-        ("client_address", ctypes.c_char_p),
-        ("relay_address", ctypes.c_char_p),
-        ("protocol", ctypes.c_char_p),
-    ]
-
-
-_EVENT_CB = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.POINTER(_TurnEvent))
-_AUTH_CB = ctypes.CFUNCTYPE(
-    ctypes.c_int32, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p,
-    ctypes.POINTER(ctypes.c_char), ctypes.c_size_t,
-)
-_P = ctypes.POINTER
-for _name, _argtypes in {
-    "omnirtc_turn_server_start": [ctypes.c_char_p, _EVENT_CB, _AUTH_CB, ctypes.c_void_p, _P(_native.c_handle)],
-    "omnirtc_turn_server_stats": [_native.c_handle, _P(ctypes.c_void_p)],
-    "omnirtc_turn_server_close": [_native.c_handle],
-    "omnirtc_turn_rest_credential": [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int64, _P(ctypes.c_void_p),
-                                     _P(ctypes.c_void_p)],
-}.items():
-    getattr(_native.lib, _name).restype = _native.c_status
-    getattr(_native.lib, _name).argtypes = _argtypes
-
-ALLOCATION_CREATED, ALLOCATION_DELETED, CLOSED = 1, 2, 3
-_EVENT_NAMES = {ALLOCATION_CREATED: "allocationcreated", ALLOCATION_DELETED: "allocationdeleted"}
+_EVENT_NAMES = {
+    _abi.OMNIRTC_TURN_EVENT_ALLOCATION_CREATED: "allocationcreated",
+    _abi.OMNIRTC_TURN_EVENT_ALLOCATION_DELETED: "allocationdeleted",
+}
 
 
 class TurnAllocation(NamedTuple):
@@ -87,12 +58,12 @@ def _text(value: bytes | None) -> str:
     return (value or b"").decode("utf-8", "replace")
 
 
-@_EVENT_CB
+@_abi.omnirtc_turn_event_cb
 def _on_event(user_data: int | None, pointer: Any) -> None:  # on a library thread
     event = pointer.contents
     with _lock:
         server = _servers.get(user_data or 0)
-        if event.type == CLOSED:
+        if event.type == _abi.OMNIRTC_TURN_EVENT_CLOSED:
             _servers.pop(user_data or 0, None)
     if server is None:
         return
@@ -102,7 +73,7 @@ def _on_event(user_data: int | None, pointer: Any) -> None:  # on a library thre
         server._loop.call_soon_threadsafe(server._deliver, event.type, allocation)
 
 
-@_AUTH_CB
+@_abi.omnirtc_turn_auth_cb
 def _on_auth(user_data: int | None, username: bytes, realm: bytes, client: bytes, out: Any, capacity: int) -> int:
     with _lock:
         server = _servers.get(user_data or 0)
@@ -139,10 +110,10 @@ class TurnServer(EventEmitter):
         self._key = next(_keys)
         with _lock:
             _servers[self._key] = self
-        handle = _native.c_handle()
+        handle = _abi.omnirtc_turn_server_t()
         try:
             _native.check(_native.lib.omnirtc_turn_server_start(
-                _native.encode(text, "config"), _on_event, _on_auth if auth else _AUTH_CB(),
+                _native.encode(text, "config"), _on_event, _on_auth if auth else _abi.omnirtc_turn_auth_cb(),
                 ctypes.c_void_p(self._key), ctypes.byref(handle)))
         except BaseException:
             with _lock:
@@ -151,7 +122,7 @@ class TurnServer(EventEmitter):
         self._handle = handle.value
 
     def _deliver(self, kind: int, allocation: TurnAllocation) -> None:  # on the loop
-        if kind == CLOSED:
+        if kind == _abi.OMNIRTC_TURN_EVENT_CLOSED:
             if not self._closed.done():
                 self._closed.set_result(None)
             self.emit("close")

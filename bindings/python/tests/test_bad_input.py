@@ -7,6 +7,8 @@ import asyncio
 import pytest
 
 import omnirtc
+from omnirtc import _abi, _native
+from omnirtc.exceptions import BY_STATUS
 from conftest import TIMEOUT, open_pair, run, loopback_config
 from omnirtc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSessionDescription
 
@@ -112,3 +114,12 @@ def test_errors_carry_status_and_message():
     err = omnirtc.InvalidStateError("x", -3)
     assert isinstance(err, omnirtc.Error) and err.status == -3 and err.message == "x"
     assert issubclass(omnirtc.InvalidConfigError, ValueError)
+
+
+def test_every_status_of_the_header_has_its_error_class():
+    statuses = {name: value for name, value in vars(_abi).items() if name.startswith("OMNIRTC_ERR_")}
+    assert set(BY_STATUS) == set(statuses.values())
+    for name, value in statuses.items():
+        expected = "".join(word.capitalize() for word in name.removeprefix("OMNIRTC_ERR_").split("_")) + "Error"
+        assert BY_STATUS[value].__name__ == expected and BY_STATUS[value].status == value
+        assert _native.lib.omnirtc_status_string(value).decode() == name  # the library agrees with the header

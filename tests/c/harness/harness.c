@@ -7,9 +7,14 @@
 static char *dup_or_null(const char *s) { return s != NULL ? strdup(s) : NULL; }
 
 static void record(peer_t *p, const omnirtc_event_t *e) {
-	record_t r = {.type = e->type, .state = e->state, .binary = e->binary,
-	              .sdp_mline_index = e->sdp_mline_index, .channel = e->channel,
-	              .text = dup_or_null(e->text), .sdp_mid = dup_or_null(e->sdp_mid), .size = e->size};
+	record_t r = {.type = e->type,
+	              .state = e->state,
+	              .binary = e->binary,
+	              .sdp_mline_index = e->sdp_mline_index,
+	              .channel = e->channel,
+	              .text = dup_or_null(e->text),
+	              .sdp_mid = dup_or_null(e->sdp_mid),
+	              .size = e->size};
 	if (e->type == OMNIRTC_EVENT_CHANNEL_MESSAGE && p->keep_payloads) {
 		r.data = malloc(e->size + 1);
 		CHECK(r.data != NULL);

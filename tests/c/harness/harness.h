@@ -14,30 +14,29 @@
 /* Peers see 127.0.0.1 and nothing leaves the test's network namespace. */
 #define LOOPBACK_CONFIG "{\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\"}}"
 
-#define CHECK(cond)                                                                                  \
-	do {                                                                                         \
-		if (!(cond)) {                                                                       \
-			fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);   \
-			exit(1);                                                                     \
-		}                                                                                    \
+#define CHECK(cond)                                                                              \
+	do {                                                                                     \
+		if (!(cond)) {                                                                   \
+			fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+			exit(1);                                                                 \
+		}                                                                                \
 	} while (0)
 
 /* OK(call) requires OMNIRTC_OK; EXPECT_STATUS(code, call) requires that code
  * and a non-empty last-error message. */
 #define OK(call) EXPECT_STATUS(OMNIRTC_OK, call)
-#define EXPECT_STATUS(code, call)                                                                    \
-	do {                                                                                         \
-		omnirtc_status_t s_ = (call);                                                        \
-		if (s_ != (code)) {                                                                  \
-			fprintf(stderr, "%s:%d: %s returned %s, want %s: %s\n", __FILE__, __LINE__, \
-			        #call, omnirtc_status_string(s_), omnirtc_status_string(code),       \
-			        omnirtc_last_error());                                               \
-			exit(1);                                                                     \
-		}                                                                                    \
-		if ((code) != OMNIRTC_OK && omnirtc_last_error()[0] == '\0') {                      \
-			fprintf(stderr, "%s:%d: %s gave no error message\n", __FILE__, __LINE__, #call); \
-			exit(1);                                                                     \
-		}                                                                                    \
+#define EXPECT_STATUS(code, call)                                                                              \
+	do {                                                                                                   \
+		omnirtc_status_t s_ = (call);                                                                  \
+		if (s_ != (code)) {                                                                            \
+			fprintf(stderr, "%s:%d: %s returned %s, want %s: %s\n", __FILE__, __LINE__, #call,     \
+			        omnirtc_status_string(s_), omnirtc_status_string(code), omnirtc_last_error()); \
+			exit(1);                                                                               \
+		}                                                                                              \
+		if ((code) != OMNIRTC_OK && omnirtc_last_error()[0] == '\0') {                                 \
+			fprintf(stderr, "%s:%d: %s gave no error message\n", __FILE__, __LINE__, #call);       \
+			exit(1);                                                                               \
+		}                                                                                              \
 	} while (0)
 
 /* One recorded event: a deep copy of an omnirtc_event_t. */
@@ -57,20 +56,20 @@ typedef void (*peer_hook)(peer_t *p, const omnirtc_event_t *e);
 struct peer {
 	omnirtc_peer_t id;
 	const char *name;
-	peer_t *remote;     /* trickle target */
-	peer_hook hook;     /* optional */
-	void *test_data;    /* for hooks */
-	int keep_payloads;  /* record message bytes (off for bulk tests) */
+	peer_t *remote;    /* trickle target */
+	peer_hook hook;    /* optional */
+	void *test_data;   /* for hooks */
+	int keep_payloads; /* record message bytes (off for bulk tests) */
 
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	record_t *events;
 	size_t count, cap;
-	int remote_described;   /* remote description set: candidates can be added */
-	char **pending;         /* candidates that arrived before that */
+	int remote_described; /* remote description set: candidates can be added */
+	char **pending;       /* candidates that arrived before that */
 	size_t npending;
 	uint64_t message_bytes, messages;
-	int closed;             /* PEER_CLOSED seen */
+	int closed; /* PEER_CLOSED seen */
 };
 
 /* Creates a peer with `config` (NULL: LOOPBACK_CONFIG); aborts on failure. */
@@ -140,8 +139,8 @@ int stat_string(const char *stats, const char *entry, const char *key, char *out
 typedef void (*test_fn)(void);
 void register_test(const char *name, test_fn fn);
 int run_tests(int argc, char **argv);
-#define TEST(name)                                                                                   \
-	static void name(void);                                                                      \
+#define TEST(name)                                                                                     \
+	static void name(void);                                                                        \
 	__attribute__((constructor)) static void register_##name(void) { register_test(#name, name); } \
 	static void name(void)
 

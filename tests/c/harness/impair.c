@@ -19,8 +19,8 @@ typedef struct {
 } packet_t;
 
 struct impair {
-	int sock[2];                  /* sock[0] faces a (a sends to it), sock[1] faces b */
-	struct sockaddr_in peer[2];   /* the real addresses of a and b */
+	int sock[2];                /* sock[0] faces a (a sends to it), sock[1] faces b */
+	struct sockaddr_in peer[2]; /* the real addresses of a and b */
 	pthread_mutex_t mu;
 	double loss;
 	uint64_t delay_ns;
@@ -164,14 +164,15 @@ static char *rewrite(const char *sdp, int relay_port, struct sockaddr_in *real) 
 			unsigned long priority;
 			char copy[700];
 			snprintf(copy, sizeof copy, "%.*s", (int)(end ? (size_t)(end - line) : n), line);
-			if (sscanf(copy, "a=candidate:%63s %u %15s %lu %63s %u %511[^\n]", foundation, &component, transport,
-			           &priority, ip, &port, rest) == 7 &&
+			if (sscanf(copy, "a=candidate:%63s %u %15s %lu %63s %u %511[^\n]", foundation, &component,
+			           transport, &priority, ip, &port, rest) == 7 &&
 			    strcmp(transport, "udp") == 0 && strcmp(ip, "127.0.0.1") == 0 && component == 1) {
 				real->sin_family = AF_INET;
 				real->sin_port = htons((uint16_t)port);
 				real->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-				len += (size_t)snprintf(out + len, cap - len, "a=candidate:%s %u udp %lu 127.0.0.1 %d %s\r\n",
-				                        foundation, component, priority, relay_port, rest);
+				len += (size_t)snprintf(out + len, cap - len,
+				                        "a=candidate:%s %u udp %lu 127.0.0.1 %d %s\r\n", foundation,
+				                        component, priority, relay_port, rest);
 				found = 1;
 			}
 		} else {
