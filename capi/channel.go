@@ -6,8 +6,8 @@ package main
 import "C"
 
 import (
-	"fmt"
 	"encoding/json"
+	"fmt"
 	"sync/atomic"
 	"unsafe"
 

@@ -42,6 +42,7 @@ class Event(ctypes.Structure):
 
 
 EVENT_CB = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.POINTER(Event))
+NOTIFY_CB = ctypes.CFUNCTYPE(None, ctypes.c_void_p, c_handle)
 LOG_CB = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int32, ctypes.c_char_p, ctypes.c_char_p)
 
 # omnirtc_event_type_t
@@ -96,6 +97,9 @@ _PROTOTYPES = {
     "omnirtc_generate_certificate": (c_status, [_P(ctypes.c_void_p)]),
     "omnirtc_shutdown": (c_status, []),
     "omnirtc_peer_create": (c_status, [ctypes.c_char_p, EVENT_CB, ctypes.c_void_p, _P(c_handle)]),
+    "omnirtc_peer_create_polled": (c_status, [ctypes.c_char_p, NOTIFY_CB, ctypes.c_void_p, _P(c_handle)]),
+    "omnirtc_peer_poll_events": (c_status, [c_handle, _P(Event), ctypes.c_size_t, _P(ctypes.c_size_t)]),
+    "omnirtc_peer_set_track_receive": (c_status, [c_handle, ctypes.c_char_p]),
     "omnirtc_peer_close": (c_status, [c_handle]),
     "omnirtc_peer_create_offer": (c_status, [c_handle, ctypes.c_char_p, _P(ctypes.c_void_p)]),
     "omnirtc_peer_create_answer": (c_status, [c_handle, ctypes.c_char_p, _P(ctypes.c_void_p)]),
