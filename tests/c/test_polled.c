@@ -26,6 +26,7 @@ static void channel_transcript(int polled, char *out, size_t cap) {
 	wait_events(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0, 50, 10000);
 	OK(omnirtc_peer_close(b.id));
 	OK(omnirtc_peer_close(a.id));
+	wait_events(&b, OMNIRTC_EVENT_PEER_CLOSED, 0, 1, 10000); /* polled: close does not wait for the pump */
 	peer_free(&a);
 	size_t at = 0;
 	out[0] = '\0';
