@@ -28,7 +28,7 @@ test('omnirtc and its platform package install from the tarballs and work, Commo
   install(dir, platformTarball, mainTarball);
   const version = execFileSync(process.execPath, ['-e', "console.log(require('omnirtc').libraryVersion())"],
     { cwd: dir, env, encoding: 'utf8' });
-  assert.equal(version.trim(), '0.1.0');
+  assert.equal(version.trim(), '0.2.0');
   const esm = execFileSync(process.execPath, ['--input-type=module', '-e',
     "import { libraryVersion, debugCounters } from 'omnirtc'; console.log(libraryVersion(), debugCounters().handles.peer)"],
   { cwd: dir, env, encoding: 'utf8' });

@@ -10,9 +10,9 @@ import ctypes
 from typing import Any
 
 OMNIRTC_VERSION_MAJOR = 0
-OMNIRTC_VERSION_MINOR = 1
+OMNIRTC_VERSION_MINOR = 2
 OMNIRTC_VERSION_PATCH = 0
-OMNIRTC_VERSION = "0.1.0"
+OMNIRTC_VERSION = "0.2.0"
 OMNIRTC_MAX_REMOTE_CANDIDATES = 100
 
 omnirtc_status_t = ctypes.c_int32
@@ -127,6 +127,8 @@ OMNIRTC_DESCRIPTION_PENDING_LOCAL = 3
 OMNIRTC_DESCRIPTION_CURRENT_REMOTE = 4
 OMNIRTC_DESCRIPTION_PENDING_REMOTE = 5
 
+omnirtc_notify_cb = ctypes.CFUNCTYPE(None, ctypes.c_void_p, omnirtc_peer_t)
+
 OMNIRTC_CHANNEL_CONNECTING = 0
 OMNIRTC_CHANNEL_OPEN = 1
 OMNIRTC_CHANNEL_CLOSING = 2
@@ -188,6 +190,15 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
         omnirtc_status_t,
         [ctypes.c_char_p, omnirtc_event_cb, ctypes.c_void_p, ctypes.POINTER(omnirtc_peer_t)],
     ),
+    "omnirtc_peer_create_polled": (
+        omnirtc_status_t,
+        [ctypes.c_char_p, omnirtc_notify_cb, ctypes.c_void_p, ctypes.POINTER(omnirtc_peer_t)],
+    ),
+    "omnirtc_peer_poll_events": (
+        omnirtc_status_t,
+        [omnirtc_peer_t, ctypes.POINTER(omnirtc_event_t), ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)],
+    ),
+    "omnirtc_peer_set_track_receive": (omnirtc_status_t, [omnirtc_peer_t, ctypes.c_char_p]),
     "omnirtc_peer_close": (omnirtc_status_t, [omnirtc_peer_t]),
     "omnirtc_peer_create_offer": (omnirtc_status_t, [omnirtc_peer_t, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]),
     "omnirtc_peer_create_answer": (
