@@ -54,6 +54,7 @@ type PeerConnection struct {
 	remoteTracks        sync.Map      // *webrtc.TrackRemote → *RemoteTrack, while it is read (for stats)
 	rembIn              rembReceiver  // the last REMB received, so only changes are events
 	remoteCandidates    remoteCandidates
+	announcer           announcer // the remote's channels, announced in arrival order once open
 }
 
 // NewPeerConnection creates a peer connection from a parsed configuration.
@@ -112,9 +113,10 @@ func (p *PeerConnection) wireEvents() {
 		}
 	})
 	p.pc.OnTrack(p.onTrack)
+	// A remote's channel is announced once it opens (announcer.go).
 	p.pc.OnDataChannel(func(dc *webrtc.DataChannel) {
-		if c := p.adoptChannel(dc); c != nil {
-			p.events.post(&Event{Type: EventDataChannel, Channel: c})
+		if c := p.adoptChannel(dc, true); c != nil {
+			p.announcer.arrive(c)
 		}
 	})
 }
@@ -127,13 +129,13 @@ func (p *PeerConnection) postState(t EventType, state int32, name string) {
 	}
 }
 
-func (p *PeerConnection) adoptChannel(dc *webrtc.DataChannel) *DataChannel {
+func (p *PeerConnection) adoptChannel(dc *webrtc.DataChannel, remote bool) *DataChannel {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.closeStarted {
 		return nil
 	}
-	c := newDataChannel(p, dc)
+	c := newDataChannel(p, dc, remote)
 	p.channels[c] = struct{}{}
 
 	return c
@@ -486,7 +488,7 @@ func (p *PeerConnection) CreateDataChannel(label string, init DataChannelInit) (
 	if err != nil {
 		return nil, p.outcome(err, ErrOperation)
 	}
-	c := p.adoptChannel(dc)
+	c := p.adoptChannel(dc, false)
 	if c == nil {
 		_ = dc.Close()
 

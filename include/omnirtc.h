@@ -186,7 +186,9 @@ typedef enum omnirtc_event_type {
 	OMNIRTC_EVENT_CONNECTION_STATE = 4,       /* state = OMNIRTC_PEER_*, text = W3C name */
 	OMNIRTC_EVENT_SIGNALING_STATE = 5,        /* state = OMNIRTC_SIGNALING_*, text = W3C name */
 	OMNIRTC_EVENT_NEGOTIATION_NEEDED = 6,
-	OMNIRTC_EVENT_DATA_CHANNEL = 7,           /* channel = a new handle for a channel the remote opened */
+	OMNIRTC_EVENT_DATA_CHANNEL = 7,           /* channel = a new handle for a channel the remote opened,
+	                                             already open (it may send); its CHANNEL_OPEN follows
+	                                             (W3C "announce the RTCDataChannel as open") */
 	OMNIRTC_EVENT_PEER_CLOSED = 8,            /* final event: the peer and its channel handles are already released */
 	/* data channel */
 	OMNIRTC_EVENT_CHANNEL_OPEN = 20,
@@ -406,7 +408,9 @@ omnirtc_status_t omnirtc_peer_set_local_description(omnirtc_peer_t peer, const c
 /*
  * omnirtc_peer_set_remote_description — apply the remote peer's description.
  * type: "offer", "answer", "pranswer" or "rollback"; sdp: the SDP (may be NULL
- * only for "rollback").  Remote data channels arrive as OMNIRTC_EVENT_DATA_CHANNEL.
+ * only for "rollback").  Remote data channels arrive as OMNIRTC_EVENT_DATA_CHANNEL
+ * once they are open, each followed by its OMNIRTC_EVENT_CHANNEL_OPEN; one that
+ * fails or closes before opening is never announced.
  * Errors: OMNIRTC_ERR_INVALID_ARGUMENT, OMNIRTC_ERR_INVALID_SDP, OMNIRTC_ERR_INVALID_STATE,
  * OMNIRTC_ERR_TOO_LARGE (its candidates would take the peer over
  * OMNIRTC_MAX_REMOTE_CANDIDATES; the description is not applied).

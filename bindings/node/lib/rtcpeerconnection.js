@@ -189,7 +189,7 @@ class RTCPeerConnection extends EventTarget {
       throw new TypeError('maxPacketLifeTime and maxRetransmits are exclusive');
     }
     const id = w3c(() => native.channelCreate(handle, String(label), channelInitJSON(init)));
-    const channel = new RTCDataChannel(id, false, handle);
+    const channel = new RTCDataChannel(id, handle);
     this.#channels.set(id, channel);
     return channel;
   }
@@ -229,13 +229,7 @@ class RTCPeerConnection extends EventTarget {
     if (type >= 20) {
       const target = this.#channels.get(channel);
       if (!target) return;
-      const announce = type === 20 && target._remote && target._connecting;
       if (type === 25) this.#channels.delete(channel);
-      if (announce) { // browsers announce a remote channel once it is open
-        target._onEvent(type, text, binary, data);
-        target._showing('open', () => this.dispatchEvent(new RTCDataChannelEvent('datachannel', { channel: target })));
-        return;
-      }
       target._onEvent(type, text, binary, data);
       return;
     }
@@ -261,9 +255,12 @@ class RTCPeerConnection extends EventTarget {
       case 6:
         this.dispatchEvent(new Event('negotiationneeded'));
         break;
-      case 7:
-        this.#channels.set(channel, new RTCDataChannel(channel, true, this.#handle));
+      case 7: { // the library announces a remote channel open; its open event follows
+        const remote = new RTCDataChannel(channel, this.#handle);
+        this.#channels.set(channel, remote);
+        this.dispatchEvent(new RTCDataChannelEvent('datachannel', { channel: remote }));
         break;
+      }
       default:
     }
   }

@@ -410,11 +410,7 @@ class RTCPeerConnection(EventEmitter):
             channel = self._channels.get(event.channel)
             if channel is None:
                 return
-            first_open = t == _native.CHANNEL_OPEN and channel._state == "connecting" and channel._remote
             channel._on_event(event)
-            if first_open:
-                # like aiortc and browsers: a remote channel is announced open
-                channel._showing("open", lambda: self.emit("datachannel", channel))
             if t == _native.CHANNEL_CLOSE:
                 self._channels.pop(event.channel, None)
             return
@@ -442,6 +438,7 @@ class RTCPeerConnection(EventEmitter):
         elif t == _native.NEGOTIATION_NEEDED:
             self.emit("negotiationneeded")
         elif t == _native.DATA_CHANNEL:
+            # The library announces a remote channel open; its open event follows.
             channel = RTCDataChannel(event.channel)
-            channel._remote = True
             self._channels[event.channel] = channel
+            self.emit("datachannel", channel)
