@@ -35,9 +35,10 @@ function channelInitJSON(init) {
     if (key === 'ordered' || key === 'negotiated') body[key] = Boolean(value);
     else if (key === 'protocol') body[key] = String(value);
     else {
+      // WebIDL [EnforceRange] unsigned short: finite, truncated; the library checks the range
       const n = Number(value);
-      if (!Number.isFinite(n) || n < 0 || n > 65535) throw new TypeError(`${key} must be between 0 and 65535`);
-      body[key] = Math.floor(n);
+      if (!Number.isFinite(n)) throw new TypeError(`${key} must be a finite number`);
+      body[key] = Math.trunc(n);
     }
   }
   return JSON.stringify(body);
@@ -185,9 +186,6 @@ class RTCPeerConnection extends EventTarget {
   createDataChannel(label, init = {}) {
     if (arguments.length === 0) throw new TypeError('createDataChannel needs a label');
     const handle = this.#live();
-    if (init?.maxPacketLifeTime != null && init?.maxRetransmits != null) {
-      throw new TypeError('maxPacketLifeTime and maxRetransmits are exclusive');
-    }
     const id = w3c(() => native.channelCreate(handle, String(label), channelInitJSON(init)));
     const channel = new RTCDataChannel(id, handle);
     this.#channels.set(id, channel);

@@ -263,16 +263,11 @@ class RTCPeerConnection(EventEmitter):
         negotiated: bool = False,
         id: int | None = None,
     ) -> RTCDataChannel:
-        """Create a data channel with the W3C RTCDataChannelInit options."""
-        if maxPacketLifeTime is not None and maxRetransmits is not None:
-            raise ValueError("Cannot specify both maxPacketLifeTime and maxRetransmits")
+        """Create a data channel with the W3C RTCDataChannelInit options. The
+        library checks their rules (InvalidArgumentError, a ValueError)."""
         for name, value in (("maxPacketLifeTime", maxPacketLifeTime), ("maxRetransmits", maxRetransmits), ("id", id)):
             if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
                 raise TypeError(f"{name} must be an int")
-            if value is not None and not 0 <= value <= 65535:
-                raise ValueError(f"{name} must be between 0 and 65535")
-        if negotiated and id is None:
-            raise ValueError("negotiated channels need an id")
         init: dict[str, Any] = {"ordered": bool(ordered), "protocol": protocol, "negotiated": bool(negotiated)}
         for name, value in (("maxPacketLifeTime", maxPacketLifeTime), ("maxRetransmits", maxRetransmits), ("id", id)):
             if value is not None:
