@@ -54,7 +54,8 @@ type PeerConnection struct {
 	remoteTracks        sync.Map      // *webrtc.TrackRemote → *RemoteTrack, while it is read (for stats)
 	rembIn              rembReceiver  // the last REMB received, so only changes are events
 	remoteCandidates    remoteCandidates
-	announcer           announcer // the remote's channels, announced in arrival order once open
+	announcer           announcer    // the remote's channels, announced in arrival order once open
+	gatherings          atomic.Int64 // ICE gatherings started (Gatherings)
 }
 
 // NewPeerConnection creates a peer connection from a parsed configuration.
@@ -99,8 +100,19 @@ func (p *PeerConnection) wireEvents() {
 		}
 		p.events.post(e)
 	})
+	// Runs inside the SetLocalDescription that starts a gathering, so
+	// Gatherings has grown when that returns.
 	p.pc.OnICEGatheringStateChange(func(s webrtc.ICEGatheringState) {
-		p.postState(EventICEGatheringState, int32(s)-1, s.String()) //nolint:gosec // G115: a pion state enum, 0..7
+		n := p.gatherings.Load()
+		if s == webrtc.ICEGatheringStateGathering {
+			n = p.gatherings.Add(1)
+		}
+		if !p.closed.Load() {
+			p.events.post(&Event{
+				Type: EventICEGatheringState, State: int32(s) - 1, StateName: s.String(), //nolint:gosec // G115: a pion state enum, 0..7
+				Value: n,
+			})
+		}
 	})
 	p.pc.OnICEConnectionStateChange(func(s webrtc.ICEConnectionState) {
 		p.postState(EventICEConnectionState, int32(s)-1, s.String()) //nolint:gosec // G115: a pion state enum, 0..7
@@ -432,6 +444,10 @@ func (p *PeerConnection) SignalingState() int32 { return int32(p.pc.SignalingSta
 
 // ICEGatheringState is the W3C iceGatheringState (OMNIRTC_ICE_GATHERING_*).
 func (p *PeerConnection) ICEGatheringState() int32 { return int32(p.pc.ICEGatheringState()) - 1 } //nolint:gosec // G115: a pion state enum, 0..7
+
+// Gatherings counts the ICE gatherings this peer started; a
+// SetLocalDescription that starts one has counted it when it returns.
+func (p *PeerConnection) Gatherings() int64 { return p.gatherings.Load() }
 
 // ICEConnectionState is the W3C iceConnectionState (OMNIRTC_ICE_CONNECTION_*).
 func (p *PeerConnection) ICEConnectionState() int32 { return int32(p.pc.ICEConnectionState()) - 1 } //nolint:gosec // G115: a pion state enum, 0..7

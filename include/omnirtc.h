@@ -181,7 +181,8 @@ omnirtc_status_t omnirtc_set_engine_threads(int32_t threads, int32_t *previous_o
 typedef enum omnirtc_event_type {
 	/* peer connection */
 	OMNIRTC_EVENT_ICE_CANDIDATE = 1,          /* text = candidate line, "" at end of candidates; sdp_mid, sdp_mline_index */
-	OMNIRTC_EVENT_ICE_GATHERING_STATE = 2,    /* state = OMNIRTC_ICE_GATHERING_*, text = W3C name */
+	OMNIRTC_EVENT_ICE_GATHERING_STATE = 2,    /* state = OMNIRTC_ICE_GATHERING_*, text = W3C name, value =
+	                                             the gathering's number (omnirtc_peer_get_gatherings) */
 	OMNIRTC_EVENT_ICE_CONNECTION_STATE = 3,   /* state = OMNIRTC_ICE_CONNECTION_*, text = W3C name */
 	OMNIRTC_EVENT_CONNECTION_STATE = 4,       /* state = OMNIRTC_PEER_*, text = W3C name */
 	OMNIRTC_EVENT_SIGNALING_STATE = 5,        /* state = OMNIRTC_SIGNALING_*, text = W3C name */
@@ -472,6 +473,18 @@ omnirtc_status_t omnirtc_peer_get_signaling_state(omnirtc_peer_t peer, int32_t *
 omnirtc_status_t omnirtc_peer_get_ice_gathering_state(omnirtc_peer_t peer, int32_t *state_out);
 omnirtc_status_t omnirtc_peer_get_ice_connection_state(omnirtc_peer_t peer, int32_t *state_out);
 omnirtc_status_t omnirtc_peer_get_connection_state(omnirtc_peer_t peer, int32_t *state_out);
+
+/*
+ * omnirtc_peer_get_gatherings — write how many ICE gatherings the peer has
+ * started (0 before any).  A set_local_description that starts one has counted
+ * it when it returns, so a host compares the count before and after the call to
+ * know whether to await that gathering: its OMNIRTC_EVENT_ICE_GATHERING_STATE
+ * events carry its number in value, and the "complete" one comes before its
+ * end-of-candidates OMNIRTC_EVENT_ICE_CANDIDATE (text "").  Any thread.
+ * Errors: OMNIRTC_ERR_INVALID_HANDLE (closed peer), OMNIRTC_ERR_INVALID_ARGUMENT
+ * (count_out NULL).
+ */
+omnirtc_status_t omnirtc_peer_get_gatherings(omnirtc_peer_t peer, int64_t *count_out);
 
 /*
  * omnirtc_peer_get_max_message_size — the largest data channel message this

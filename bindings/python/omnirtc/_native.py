@@ -112,6 +112,7 @@ _PROTOTYPES = {
     "omnirtc_peer_get_ice_gathering_state": (c_status, [c_handle, _P(ctypes.c_int32)]),
     "omnirtc_peer_get_ice_connection_state": (c_status, [c_handle, _P(ctypes.c_int32)]),
     "omnirtc_peer_get_connection_state": (c_status, [c_handle, _P(ctypes.c_int32)]),
+    "omnirtc_peer_get_gatherings": (c_status, [c_handle, _P(ctypes.c_int64)]),
     "omnirtc_peer_get_max_message_size": (c_status, [c_handle, _P(ctypes.c_uint64)]),
     "omnirtc_channel_create": (c_status, [c_handle, ctypes.c_char_p, ctypes.c_char_p, _P(c_handle)]),
     "omnirtc_channel_send": (c_status, [c_handle, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int32]),

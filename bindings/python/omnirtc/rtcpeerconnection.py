@@ -102,8 +102,11 @@ class RTCPeerConnection(EventEmitter):
         self._channels: dict[int, RTCDataChannel] = {}
         self._transceivers: dict[int, RTCRtpTransceiver] = {}
         self._remote_tracks: dict[int, RemoteStreamTrack] = {}
+        # The last gathering whose end-of-candidates event was emitted, and the
+        # one whose "complete" state came (its end-of-candidates follows).
+        self._gathered = 0
+        self._completing = 0
         self._gathering_changed = asyncio.Event()
-        self._candidates_ended = 0
         self._inbox = _bridge.Inbox(loop, self, RTCPeerConnection._on_event)
         token = _bridge.register(self._inbox)
         handle = _native.c_handle()
@@ -192,8 +195,7 @@ class RTCPeerConnection(EventEmitter):
         :attr:`localDescription` carries every candidate. The ``icecandidate``
         events of that gathering have been emitted when it returns."""
         handle = self._live()
-        ended = self._candidates_ended
-        was_complete = self._native_gathering() == GATHERING.index("complete")
+        before = self._gatherings()
         if sessionDescription is None:
             _native.check(_native.lib.omnirtc_peer_set_local_description(handle, None, None))
         else:
@@ -203,22 +205,18 @@ class RTCPeerConnection(EventEmitter):
                     handle, sessionDescription.type.encode(), _native.encode(sessionDescription.sdp, "sdp")
                 )
             )
-        await self._gathered(ended, was_complete)
+        started = self._gatherings()
+        if started > before:  # the library counts a gathering before the call returns
+            await self._gathered_until(started)
 
-    def _native_gathering(self) -> int:
-        return int(_native.call_value(_native.lib.omnirtc_peer_get_ice_gathering_state, ctypes.c_int32, self._handle))
+    def _gatherings(self) -> int:
+        return int(_native.call_value(_native.lib.omnirtc_peer_get_gatherings, ctypes.c_int64, self._handle))
 
-    async def _gathered(self, ended: int, was_complete: bool) -> None:
-        """Wait for the end-of-candidates event of a new gathering, or return when
-        none started (a renegotiation that keeps its candidates)."""
-        loop = asyncio.get_running_loop()
-        grace = loop.time() + 0.5
-        while not self._closed and self._candidates_ended == ended:
-            if was_complete and self._native_gathering() == GATHERING.index("complete") and loop.time() > grace:
-                return
+    async def _gathered_until(self, gathering: int) -> None:
+        """Wait for the end-of-candidates event of that gathering (or close)."""
+        while not self._closed and self._gathered < gathering:
             self._gathering_changed.clear()
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._gathering_changed.wait(), 0.1)
+            await self._gathering_changed.wait()
 
     async def setRemoteDescription(self, sessionDescription: RTCSessionDescription) -> None:
         self._check_description(sessionDescription)
@@ -419,10 +417,11 @@ class RTCPeerConnection(EventEmitter):
                 candidate.sdpMLineIndex = event.sdp_mline_index
             self.emit("icecandidate", candidate)
             if candidate is None:
-                self._candidates_ended += 1
+                self._gathered = self._completing
                 self._gathering_changed.set()
         elif t == _native.ICE_GATHERING_STATE:
-            self._gathering_changed.set()
+            if GATHERING[event.state] == "complete":
+                self._completing = event.value
             self._emit_state("gathering", GATHERING[event.state], "icegatheringstatechange")
         elif t == _native.ICE_CONNECTION_STATE:
             self._emit_state("ice", ICE_CONNECTION[event.state], "iceconnectionstatechange")
