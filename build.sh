@@ -154,7 +154,7 @@ test_all() {
 	rm -rf "$LOGS"
 	test_go
 	test_c
-	for suite in pion-copies lint examples dist python node swift interop nat media reliability; do
+	for suite in pion-copies lint examples dist python node sequence swift interop nat media reliability; do
 		run_suite "$suite"
 	done
 	total
