@@ -79,8 +79,10 @@ final class DataChannelTests: XCTestCase {
         let remote = try await next(b.dataChannels)
         XCTAssertEqual(remote.readyState, .open)
         try remote.send("from arrival")
-        XCTAssertEqual(try await next(remote.states), .open)
-        XCTAssertEqual(try await receive(1, from: local), [.text("from arrival")])
+        let state = try await next(remote.states)
+        XCTAssertEqual(state, .open)
+        let got = try await receive(1, from: local)
+        XCTAssertEqual(got, [.text("from arrival")])
         try await a.close()
         try await b.close()
     }
