@@ -174,7 +174,7 @@ test_all() {
 	rm -rf "$LOGS"
 	test_go
 	test_c
-	for suite in pion-copies lint examples dist dist-arches python node swift interop nat media reliability; do
+	for suite in pion-copies lint examples dist dist-arches python node sequence swift interop nat media reliability; do
 		run_suite "$suite"
 	done
 	total

@@ -118,6 +118,10 @@ omnirtc_status_t omnirtc_peer_get_ice_gathering_state(omnirtc_peer_t peer, int32
 	FORWARD(ortc_go_peer_get_ice_gathering_state(peer, state_out));
 }
 
+omnirtc_status_t omnirtc_peer_get_gatherings(omnirtc_peer_t peer, int64_t *count_out) {
+	FORWARD(ortc_go_peer_get_gatherings(peer, count_out));
+}
+
 omnirtc_status_t omnirtc_peer_get_ice_connection_state(omnirtc_peer_t peer, int32_t *state_out) {
 	FORWARD(ortc_go_peer_get_ice_connection_state(peer, state_out));
 }

@@ -461,6 +461,22 @@ func ortc_go_peer_get_ice_gathering_state(h C.omnirtc_peer_t, out *C.int32_t) C.
 	return getState(h, out, (*core.PeerConnection).ICEGatheringState)
 }
 
+//export ortc_go_peer_get_gatherings
+func ortc_go_peer_get_gatherings(h C.omnirtc_peer_t, out *C.int64_t) C.omnirtc_status_t {
+	return call(func() error {
+		if err := needOut(out, "count_out"); err != nil {
+			return err
+		}
+		pc, err := lookupPeer(h)
+		if err != nil {
+			return err
+		}
+		*out = C.int64_t(pc.Gatherings())
+
+		return nil
+	})
+}
+
 //export ortc_go_peer_get_ice_connection_state
 func ortc_go_peer_get_ice_connection_state(h C.omnirtc_peer_t, out *C.int32_t) C.omnirtc_status_t {
 	return getState(h, out, (*core.PeerConnection).ICEConnectionState)

@@ -72,6 +72,9 @@ type DataChannel struct {
 	dc *webrtc.DataChannel
 
 	state atomic.Int32
+	// unannounced: a remote's channel not yet announced (announcer.go), so
+	// none of its events may reach the host.
+	unannounced atomic.Bool
 
 	mu     sync.Mutex
 	resume *sync.Cond
@@ -79,8 +82,10 @@ type DataChannel struct {
 	raw    datachannel.ReadWriteCloser
 }
 
-func newDataChannel(pc *PeerConnection, dc *webrtc.DataChannel) *DataChannel {
+// newDataChannel wraps dc; remote says the remote peer opened it.
+func newDataChannel(pc *PeerConnection, dc *webrtc.DataChannel, remote bool) *DataChannel {
 	c := &DataChannel{pc: pc, dc: dc}
+	c.unannounced.Store(remote)
 	c.resume = sync.NewCond(&c.mu)
 	dc.OnOpen(c.handleOpen)
 	dc.OnBufferedAmountLow(func() { pc.events.post(&Event{Type: EventChannelBufferedLow, Channel: c}) })
@@ -96,18 +101,37 @@ func (c *DataChannel) handleOpen() {
 		c.raw = raw
 	}
 	c.mu.Unlock()
+	remote := c.unannounced.Load()
 	switch {
 	case err != nil:
-		c.pc.events.post(&Event{Type: EventChannelError, Channel: c, Message: err.Error()})
+		if remote {
+			c.pc.announcer.settle(c, nil)
+		} else {
+			c.pc.events.post(&Event{Type: EventChannelError, Channel: c, Message: err.Error()})
+		}
 		c.finish()
 	case closing: // closed while connecting
+		if remote {
+			c.pc.announcer.settle(c, nil)
+		}
 		_ = raw.Close()
 		c.finish()
+	case remote:
+		c.state.Store(int32(ChannelOpen))
+		c.pc.announcer.settle(c, raw)
 	default:
 		c.state.Store(int32(ChannelOpen))
 		c.pc.events.post(&Event{Type: EventChannelOpen, Channel: c})
 		go c.readLoop(raw)
 	}
+}
+
+// announce posts a remote's open channel (see announcer), then reads it.
+func (c *DataChannel) announce(raw datachannel.ReadWriteCloser) {
+	c.unannounced.Store(false)
+	c.pc.events.post(&Event{Type: EventDataChannel, Channel: c})
+	c.pc.events.post(&Event{Type: EventChannelOpen, Channel: c})
+	go c.readLoop(raw)
 }
 
 // readLoop moves messages from SCTP to the dispatcher. It stops reading while
@@ -158,7 +182,9 @@ func (c *DataChannel) finish() {
 	c.resume.Broadcast()
 	c.mu.Unlock()
 	c.pc.forgetChannel(c)
-	c.pc.events.post(&Event{Type: EventChannelClose, Channel: c})
+	if !c.unannounced.Load() {
+		c.pc.events.post(&Event{Type: EventChannelClose, Channel: c})
+	}
 }
 
 // Send queues one message; binary false sends UTF-8 text.

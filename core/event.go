@@ -57,7 +57,7 @@ type Event struct {
 	RID         string       // EventTrack, EventKeyframeRequest: the simulcast layer
 	Timestamp   uint32       // EventTrackFrame, EventTrackRTP: the RTP timestamp
 	Keyframe    bool         // EventTrackFrame
-	Value       int64        // EventTargetBitrate; EventTrackFrame: frames lost before this one
+	Value       int64        // EventTargetBitrate; EventTrackFrame: frames lost before this one; EventICEGatheringState: the gathering's number (Gatherings)
 
 	delivered func() // run after the handler returned
 	cost      int    // bytes of the message budget it holds

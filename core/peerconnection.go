@@ -55,6 +55,8 @@ type PeerConnection struct {
 	rembIn              rembReceiver  // the last REMB received, so only changes are events
 	remoteCandidates    remoteCandidates
 	trackReceive        atomic.Pointer[ReceiveOptions] // applied to new remote tracks (SetTrackReceive)
+	announcer           announcer    // the remote's channels, announced in arrival order once open
+	gatherings          atomic.Int64 // ICE gatherings started (Gatherings)
 }
 
 // NewPeerConnection creates a peer connection from a parsed configuration.
@@ -111,8 +113,19 @@ func (p *PeerConnection) wireEvents() {
 		}
 		p.events.post(e)
 	})
+	// Runs inside the SetLocalDescription that starts a gathering, so
+	// Gatherings has grown when that returns.
 	p.pc.OnICEGatheringStateChange(func(s webrtc.ICEGatheringState) {
-		p.postState(EventICEGatheringState, int32(s)-1, s.String()) //nolint:gosec // G115: a pion state enum, 0..7
+		n := p.gatherings.Load()
+		if s == webrtc.ICEGatheringStateGathering {
+			n = p.gatherings.Add(1)
+		}
+		if !p.closed.Load() {
+			p.events.post(&Event{
+				Type: EventICEGatheringState, State: int32(s) - 1, StateName: s.String(), //nolint:gosec // G115: a pion state enum, 0..7
+				Value: n,
+			})
+		}
 	})
 	p.pc.OnICEConnectionStateChange(func(s webrtc.ICEConnectionState) {
 		p.postState(EventICEConnectionState, int32(s)-1, s.String()) //nolint:gosec // G115: a pion state enum, 0..7
@@ -125,9 +138,10 @@ func (p *PeerConnection) wireEvents() {
 		}
 	})
 	p.pc.OnTrack(p.onTrack)
+	// A remote's channel is announced once it opens (announcer.go).
 	p.pc.OnDataChannel(func(dc *webrtc.DataChannel) {
-		if c := p.adoptChannel(dc); c != nil {
-			p.events.post(&Event{Type: EventDataChannel, Channel: c})
+		if c := p.adoptChannel(dc, true); c != nil {
+			p.announcer.arrive(c)
 		}
 	})
 }
@@ -140,13 +154,13 @@ func (p *PeerConnection) postState(t EventType, state int32, name string) {
 	}
 }
 
-func (p *PeerConnection) adoptChannel(dc *webrtc.DataChannel) *DataChannel {
+func (p *PeerConnection) adoptChannel(dc *webrtc.DataChannel, remote bool) *DataChannel {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.closeStarted {
 		return nil
 	}
-	c := newDataChannel(p, dc)
+	c := newDataChannel(p, dc, remote)
 	p.channels[c] = struct{}{}
 
 	return c
@@ -444,6 +458,10 @@ func (p *PeerConnection) SignalingState() int32 { return int32(p.pc.SignalingSta
 // ICEGatheringState is the W3C iceGatheringState (OMNIRTC_ICE_GATHERING_*).
 func (p *PeerConnection) ICEGatheringState() int32 { return int32(p.pc.ICEGatheringState()) - 1 } //nolint:gosec // G115: a pion state enum, 0..7
 
+// Gatherings counts the ICE gatherings this peer started; a
+// SetLocalDescription that starts one has counted it when it returns.
+func (p *PeerConnection) Gatherings() int64 { return p.gatherings.Load() }
+
 // ICEConnectionState is the W3C iceConnectionState (OMNIRTC_ICE_CONNECTION_*).
 func (p *PeerConnection) ICEConnectionState() int32 { return int32(p.pc.ICEConnectionState()) - 1 } //nolint:gosec // G115: a pion state enum, 0..7
 
@@ -499,7 +517,7 @@ func (p *PeerConnection) CreateDataChannel(label string, init DataChannelInit) (
 	if err != nil {
 		return nil, p.outcome(err, ErrOperation)
 	}
-	c := p.adoptChannel(dc)
+	c := p.adoptChannel(dc, false)
 	if c == nil {
 		_ = dc.Close()
 

@@ -190,12 +190,15 @@ omnirtc_status_t omnirtc_set_engine_threads(int32_t threads, int32_t *previous_o
 typedef enum omnirtc_event_type {
 	/* peer connection */
 	OMNIRTC_EVENT_ICE_CANDIDATE = 1, /* text = candidate line, "" at end of candidates; sdp_mid, sdp_mline_index */
-	OMNIRTC_EVENT_ICE_GATHERING_STATE = 2,  /* state = OMNIRTC_ICE_GATHERING_*, text = W3C name */
+	OMNIRTC_EVENT_ICE_GATHERING_STATE = 2,  /* state = OMNIRTC_ICE_GATHERING_*, text = W3C name, value =
+	                                             the gathering's number (omnirtc_peer_get_gatherings) */
 	OMNIRTC_EVENT_ICE_CONNECTION_STATE = 3, /* state = OMNIRTC_ICE_CONNECTION_*, text = W3C name */
 	OMNIRTC_EVENT_CONNECTION_STATE = 4,     /* state = OMNIRTC_PEER_*, text = W3C name */
 	OMNIRTC_EVENT_SIGNALING_STATE = 5,      /* state = OMNIRTC_SIGNALING_*, text = W3C name */
 	OMNIRTC_EVENT_NEGOTIATION_NEEDED = 6,
-	OMNIRTC_EVENT_DATA_CHANNEL = 7, /* channel = a new handle for a channel the remote opened */
+	OMNIRTC_EVENT_DATA_CHANNEL = 7, /* channel = a new handle for a channel the remote opened,
+	                                             already open (it may send); its CHANNEL_OPEN follows
+	                                             (W3C "announce the RTCDataChannel as open") */
 	OMNIRTC_EVENT_PEER_CLOSED = 8,  /* final event: the peer and its channel handles are already released */
 	/* data channel */
 	OMNIRTC_EVENT_CHANNEL_OPEN = 20,
@@ -468,7 +471,9 @@ omnirtc_status_t omnirtc_peer_set_local_description(omnirtc_peer_t peer, const c
 /*
  * omnirtc_peer_set_remote_description — apply the remote peer's description.
  * type: "offer", "answer", "pranswer" or "rollback"; sdp: the SDP (may be NULL
- * only for "rollback").  Remote data channels arrive as OMNIRTC_EVENT_DATA_CHANNEL.
+ * only for "rollback").  Remote data channels arrive as OMNIRTC_EVENT_DATA_CHANNEL
+ * once they are open, each followed by its OMNIRTC_EVENT_CHANNEL_OPEN; one that
+ * fails or closes before opening is never announced.
  * Errors: OMNIRTC_ERR_INVALID_ARGUMENT, OMNIRTC_ERR_INVALID_SDP, OMNIRTC_ERR_INVALID_STATE,
  * OMNIRTC_ERR_TOO_LARGE (its candidates would take the peer over
  * OMNIRTC_MAX_REMOTE_CANDIDATES; the description is not applied).
@@ -529,6 +534,18 @@ omnirtc_status_t omnirtc_peer_get_signaling_state(omnirtc_peer_t peer, int32_t *
 omnirtc_status_t omnirtc_peer_get_ice_gathering_state(omnirtc_peer_t peer, int32_t *state_out);
 omnirtc_status_t omnirtc_peer_get_ice_connection_state(omnirtc_peer_t peer, int32_t *state_out);
 omnirtc_status_t omnirtc_peer_get_connection_state(omnirtc_peer_t peer, int32_t *state_out);
+
+/*
+ * omnirtc_peer_get_gatherings — write how many ICE gatherings the peer has
+ * started (0 before any).  A set_local_description that starts one has counted
+ * it when it returns, so a host compares the count before and after the call to
+ * know whether to await that gathering: its OMNIRTC_EVENT_ICE_GATHERING_STATE
+ * events carry its number in value, and the "complete" one comes before its
+ * end-of-candidates OMNIRTC_EVENT_ICE_CANDIDATE (text "").  Any thread.
+ * Errors: OMNIRTC_ERR_INVALID_HANDLE (closed peer), OMNIRTC_ERR_INVALID_ARGUMENT
+ * (count_out NULL).
+ */
+omnirtc_status_t omnirtc_peer_get_gatherings(omnirtc_peer_t peer, int64_t *count_out);
 
 /*
  * omnirtc_peer_get_max_message_size — the largest data channel message this

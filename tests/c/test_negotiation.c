@@ -107,7 +107,13 @@ TEST(full_gathering_without_trickle) {
 	peer_open(&b, "b", NULL);
 	omnirtc_channel_t ca;
 	OK(omnirtc_channel_create(a.id, "c", NULL, &ca));
+	int64_t gatherings = -1;
+	OK(omnirtc_peer_get_gatherings(a.id, &gatherings));
+	CHECK(gatherings == 0);
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_peer_get_gatherings(a.id, NULL));
 	OK(omnirtc_peer_set_local_description(a.id, NULL, NULL)); /* implicit offer */
+	OK(omnirtc_peer_get_gatherings(a.id, &gatherings));       /* counted before the call returned */
+	CHECK(gatherings == 1);
 	wait_events(&a, OMNIRTC_EVENT_ICE_CANDIDATE, 0, 1, 5000);
 	size_t i = wait_events(&a, OMNIRTC_EVENT_ICE_GATHERING_STATE, 0, 2, 5000);
 	CHECK(a.events[i].state == OMNIRTC_ICE_GATHERING_COMPLETE && strcmp(a.events[i].text, "complete") == 0);

@@ -48,13 +48,12 @@ class RTCDataChannel extends EventTarget {
   #forgetting = false;
 
   /** @internal created by RTCPeerConnection */
-  constructor(handle, remote = false, peer = 0) {
+  constructor(handle, peer = 0) {
     super();
     if (typeof handle !== 'number') throw new TypeError('Illegal constructor');
     this.#handle = handle;
     this.#peer = peer;
     this.#info = JSON.parse(native.channelInfo(handle));
-    this._remote = remote;
   }
 
   get label() { return this.#info.label; }
@@ -79,9 +78,6 @@ class RTCDataChannel extends EventTarget {
     }
     return this.#live;
   }
-
-  /** @internal whether the open event is still to come */
-  get _connecting() { return this.#state === 'connecting'; }
 
   /** @internal runs fn (which dispatches an event) while readyState says state */
   _showing(state, fn) {

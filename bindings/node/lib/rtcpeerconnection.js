@@ -35,9 +35,10 @@ function channelInitJSON(init) {
     if (key === 'ordered' || key === 'negotiated') body[key] = Boolean(value);
     else if (key === 'protocol') body[key] = String(value);
     else {
+      // WebIDL [EnforceRange] unsigned short: finite, truncated; the library checks the range
       const n = Number(value);
-      if (!Number.isFinite(n) || n < 0 || n > 65535) throw new TypeError(`${key} must be between 0 and 65535`);
-      body[key] = Math.floor(n);
+      if (!Number.isFinite(n)) throw new TypeError(`${key} must be a finite number`);
+      body[key] = Math.trunc(n);
     }
   }
   return JSON.stringify(body);
@@ -185,11 +186,8 @@ class RTCPeerConnection extends EventTarget {
   createDataChannel(label, init = {}) {
     if (arguments.length === 0) throw new TypeError('createDataChannel needs a label');
     const handle = this.#live();
-    if (init?.maxPacketLifeTime != null && init?.maxRetransmits != null) {
-      throw new TypeError('maxPacketLifeTime and maxRetransmits are exclusive');
-    }
     const id = w3c(() => native.channelCreate(handle, String(label), channelInitJSON(init)));
-    const channel = new RTCDataChannel(id, false, handle);
+    const channel = new RTCDataChannel(id, handle);
     this.#channels.set(id, channel);
     return channel;
   }
@@ -229,13 +227,7 @@ class RTCPeerConnection extends EventTarget {
     if (type >= 20) {
       const target = this.#channels.get(channel);
       if (!target) return;
-      const announce = type === 20 && target._remote && target._connecting;
       if (type === 25) this.#channels.delete(channel);
-      if (announce) { // browsers announce a remote channel once it is open
-        target._onEvent(type, text, binary, data);
-        target._showing('open', () => this.dispatchEvent(new RTCDataChannelEvent('datachannel', { channel: target })));
-        return;
-      }
       target._onEvent(type, text, binary, data);
       return;
     }
@@ -261,9 +253,12 @@ class RTCPeerConnection extends EventTarget {
       case 6:
         this.dispatchEvent(new Event('negotiationneeded'));
         break;
-      case 7:
-        this.#channels.set(channel, new RTCDataChannel(channel, true, this.#handle));
+      case 7: { // the library announces a remote channel open; its open event follows
+        const remote = new RTCDataChannel(channel, this.#handle);
+        this.#channels.set(channel, remote);
+        this.dispatchEvent(new RTCDataChannelEvent('datachannel', { channel: remote }));
         break;
+      }
       default:
     }
   }

@@ -41,6 +41,28 @@ test('text and every binary type, both ways', async () => {
   assert.equal(local.readyState, 'closed');
 });
 
+test('a remote channel is announced open (it may send), then its open event follows', async () => {
+  const a = new RTCPeerConnection(LOOPBACK);
+  const b = new RTCPeerConnection(LOOPBACK);
+  trickle(a, b);
+  const local = a.createDataChannel('chat');
+  const got = once(local, 'message');
+  const seen = [];
+  const opened = new Promise((resolve) => {
+    b.addEventListener('datachannel', ({ channel }) => {
+      seen.push(`datachannel ${channel.readyState}`);
+      channel.send('from the handler');
+      resolve(once(channel, 'open')); // fails after TIMEOUT if it never comes
+    });
+  });
+  await negotiate(a, b);
+  await opened;
+  assert.deepEqual(seen, ['datachannel open']);
+  assert.equal((await got).data, 'from the handler');
+  a.close();
+  b.close();
+});
+
 test('sends of one task keep their order, bufferedAmount and close() around the batch', async () => {
   const [a, b, local, remote] = await openPair();
   const got = messages(remote);

@@ -14,6 +14,16 @@ test('bad configuration is a TypeError naming the key', () => {
   assert.throws(() => new RTCPeerConnection({ iceServers: [{ urls: 'http://x' }] }), TypeError);
 });
 
+test('RTCDataChannelInit rules are the library\'s: a TypeError with its message', () => {
+  const pc = new RTCPeerConnection(LOOPBACK);
+  for (const init of [{ maxRetransmits: 1, maxPacketLifeTime: 1 }, { maxRetransmits: -1 }, { maxPacketLifeTime: 65536 },
+    { negotiated: true }, { negotiated: true, id: 65535 }, { negotiated: true, id: 70000 }]) {
+    assert.throws(() => pc.createDataChannel('x', init), (error) => error instanceof TypeError
+      && /data channel options/.test(error.message) && error.omnirtcStatus !== undefined, JSON.stringify(init));
+  }
+  pc.close();
+});
+
 test('createDataChannel arguments', () => {
   const pc = new RTCPeerConnection(LOOPBACK);
   assert.throws(() => pc.createDataChannel(), TypeError);

@@ -221,6 +221,7 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
     "omnirtc_peer_get_ice_gathering_state": (omnirtc_status_t, [omnirtc_peer_t, ctypes.POINTER(ctypes.c_int32)]),
     "omnirtc_peer_get_ice_connection_state": (omnirtc_status_t, [omnirtc_peer_t, ctypes.POINTER(ctypes.c_int32)]),
     "omnirtc_peer_get_connection_state": (omnirtc_status_t, [omnirtc_peer_t, ctypes.POINTER(ctypes.c_int32)]),
+    "omnirtc_peer_get_gatherings": (omnirtc_status_t, [omnirtc_peer_t, ctypes.POINTER(ctypes.c_int64)]),
     "omnirtc_peer_get_max_message_size": (omnirtc_status_t, [omnirtc_peer_t, ctypes.POINTER(ctypes.c_uint64)]),
     "omnirtc_channel_create": (
         omnirtc_status_t,

@@ -31,7 +31,6 @@ class RTCDataChannel(EventEmitter):
         self._state = "connecting"
         self._shown: str | None = None
         self._info: dict[str, Any] = {}
-        self._remote = False  # opened by the remote peer: announced by a datachannel event
         self._refresh()
 
     def _refresh(self) -> None:

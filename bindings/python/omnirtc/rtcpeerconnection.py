@@ -128,8 +128,11 @@ class RTCPeerConnection(EventEmitter):
         self._channels: dict[int, RTCDataChannel] = {}
         self._transceivers: dict[int, RTCRtpTransceiver] = {}
         self._remote_tracks: dict[int, RemoteStreamTrack] = {}
+        # The last gathering whose end-of-candidates event was emitted, and the
+        # one whose "complete" state came (its end-of-candidates follows).
+        self._gathered = 0
+        self._completing = 0
         self._gathering_changed = asyncio.Event()
-        self._candidates_ended = 0
         self._inbox = _bridge.Inbox(loop, self, RTCPeerConnection._on_event)
         token = _bridge.register(self._inbox)
         handle = _abi.omnirtc_peer_t()
@@ -218,8 +221,7 @@ class RTCPeerConnection(EventEmitter):
         :attr:`localDescription` carries every candidate. The ``icecandidate``
         events of that gathering have been emitted when it returns."""
         handle = self._live()
-        ended = self._candidates_ended
-        was_complete = self._native_gathering() == _abi.OMNIRTC_ICE_GATHERING_COMPLETE
+        before = self._gatherings()
         if sessionDescription is None:
             _native.check(_native.lib.omnirtc_peer_set_local_description(handle, None, None))
         else:
@@ -229,22 +231,18 @@ class RTCPeerConnection(EventEmitter):
                     handle, sessionDescription.type.encode(), _native.encode(sessionDescription.sdp, "sdp")
                 )
             )
-        await self._gathered(ended, was_complete)
+        started = self._gatherings()
+        if started > before:  # the library counts a gathering before the call returns
+            await self._gathered_until(started)
 
-    def _native_gathering(self) -> int:
-        return int(_native.call_value(_native.lib.omnirtc_peer_get_ice_gathering_state, self._handle))
+    def _gatherings(self) -> int:
+        return int(_native.call_value(_native.lib.omnirtc_peer_get_gatherings, self._handle))
 
-    async def _gathered(self, ended: int, was_complete: bool) -> None:
-        """Wait for the end-of-candidates event of a new gathering, or return when
-        none started (a renegotiation that keeps its candidates)."""
-        loop = asyncio.get_running_loop()
-        grace = loop.time() + 0.5
-        while not self._closed and self._candidates_ended == ended:
-            if was_complete and self._native_gathering() == _abi.OMNIRTC_ICE_GATHERING_COMPLETE and loop.time() > grace:
-                return
+    async def _gathered_until(self, gathering: int) -> None:
+        """Wait for the end-of-candidates event of that gathering (or close)."""
+        while not self._closed and self._gathered < gathering:
             self._gathering_changed.clear()
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._gathering_changed.wait(), 0.1)
+            await self._gathering_changed.wait()
 
     async def setRemoteDescription(self, sessionDescription: RTCSessionDescription) -> None:
         self._check_description(sessionDescription)
@@ -289,16 +287,11 @@ class RTCPeerConnection(EventEmitter):
         negotiated: bool = False,
         id: int | None = None,
     ) -> RTCDataChannel:
-        """Create a data channel with the W3C RTCDataChannelInit options."""
-        if maxPacketLifeTime is not None and maxRetransmits is not None:
-            raise ValueError("Cannot specify both maxPacketLifeTime and maxRetransmits")
+        """Create a data channel with the W3C RTCDataChannelInit options. The
+        library checks their rules (InvalidArgumentError, a ValueError)."""
         for name, value in (("maxPacketLifeTime", maxPacketLifeTime), ("maxRetransmits", maxRetransmits), ("id", id)):
             if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
                 raise TypeError(f"{name} must be an int")
-            if value is not None and not 0 <= value <= 65535:
-                raise ValueError(f"{name} must be between 0 and 65535")
-        if negotiated and id is None:
-            raise ValueError("negotiated channels need an id")
         init: dict[str, Any] = {"ordered": bool(ordered), "protocol": protocol, "negotiated": bool(negotiated)}
         for name, value in (("maxPacketLifeTime", maxPacketLifeTime), ("maxRetransmits", maxRetransmits), ("id", id)):
             if value is not None:
@@ -436,11 +429,7 @@ class RTCPeerConnection(EventEmitter):
             channel = self._channels.get(event.channel)
             if channel is None:
                 return
-            first_open = t == _abi.OMNIRTC_EVENT_CHANNEL_OPEN and channel._state == "connecting" and channel._remote
             channel._on_event(event)
-            if first_open:
-                # like aiortc and browsers: a remote channel is announced open
-                channel._showing("open", lambda: self.emit("datachannel", channel))
             if t == _abi.OMNIRTC_EVENT_CHANNEL_CLOSE:
                 self._channels.pop(event.channel, None)
             return
@@ -454,10 +443,11 @@ class RTCPeerConnection(EventEmitter):
                 candidate.sdpMLineIndex = event.sdp_mline_index
             self.emit("icecandidate", candidate)
             if candidate is None:
-                self._candidates_ended += 1
+                self._gathered = self._completing
                 self._gathering_changed.set()
         elif t == _abi.OMNIRTC_EVENT_ICE_GATHERING_STATE:
-            self._gathering_changed.set()
+            if GATHERING[event.state] == "complete":
+                self._completing = event.value
             self._emit_state("gathering", GATHERING[event.state], "icegatheringstatechange")
         elif t == _abi.OMNIRTC_EVENT_ICE_CONNECTION_STATE:
             self._emit_state("ice", ICE_CONNECTION[event.state], "iceconnectionstatechange")
@@ -468,6 +458,7 @@ class RTCPeerConnection(EventEmitter):
         elif t == _abi.OMNIRTC_EVENT_NEGOTIATION_NEEDED:
             self.emit("negotiationneeded")
         elif t == _abi.OMNIRTC_EVENT_DATA_CHANNEL:
+            # The library announces a remote channel open; its open event follows.
             channel = RTCDataChannel(event.channel)
-            channel._remote = True
             self._channels[event.channel] = channel
+            self.emit("datachannel", channel)

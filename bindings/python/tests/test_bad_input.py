@@ -30,6 +30,30 @@ def test_configuration_errors_name_the_key():
     run(main())
 
 
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"maxRetransmits": 1, "maxPacketLifeTime": 1},
+        {"maxRetransmits": -1},
+        {"maxPacketLifeTime": 65536},
+        {"negotiated": True},
+        {"negotiated": True, "id": 65535},  # reserved
+        {"negotiated": True, "id": 70000},
+    ],
+)
+def test_data_channel_init_rules_are_the_librarys(options):
+    """RTCDataChannelInit is checked once, by the library: its status and message."""
+
+    async def main():
+        pc = RTCPeerConnection(loopback_config())
+        with pytest.raises(omnirtc.InvalidArgumentError, match="data channel options") as error:
+            pc.createDataChannel("x", **options)
+        assert error.value.status == -1
+        await pc.close()
+
+    run(main())
+
+
 def test_data_channel_argument_errors():
     async def main():
         pc = RTCPeerConnection(loopback_config())

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from conftest import TIMEOUT, connect, event_future, loopback_config, open_pair, run, selected_pair, wait_for
-from omnirtc import InvalidStateError, RTCPeerConnection, _native, candidate_from_sdp
+from omnirtc import InvalidStateError, RTCDataChannel, RTCPeerConnection, _native, candidate_from_sdp
 
 
 def test_text_and_binary_both_ways(counters_back):
@@ -181,6 +181,33 @@ def test_trickle_ice_events_and_add_ice_candidate():
             await a.addIceCandidate(candidate)
         await asyncio.wait_for(datachannel, TIMEOUT)
         assert candidate_from_sdp("candidate:" + "1 1 udp 5 10.0.0.1 9 typ host").port == 9
+        await a.close()
+        await b.close()
+
+    run(main())
+
+
+def test_remote_channel_is_announced_open_then_opens():
+    """W3C and browsers: datachannel finds the channel open (it may send), and
+    the channel's open event follows, so a listener added then sees it."""
+
+    async def main():
+        a, b = RTCPeerConnection(loopback_config()), RTCPeerConnection(loopback_config())
+        local = a.createDataChannel("chat")
+        got = event_future(local, "message")
+        seen: list[str] = []
+        opened = asyncio.get_running_loop().create_future()
+
+        def on_datachannel(channel: RTCDataChannel) -> None:
+            seen.append(f"datachannel {channel.readyState}")
+            channel.send("from the handler")
+            channel.on("open", lambda: opened.set_result(None))
+
+        b.on("datachannel", on_datachannel)
+        await connect(a, b)
+        await asyncio.wait_for(opened, TIMEOUT)
+        assert seen == ["datachannel open"]
+        assert await asyncio.wait_for(got, TIMEOUT) == "from the handler"
         await a.close()
         await b.close()
 

@@ -69,6 +69,24 @@ final class DataChannelTests: XCTestCase {
         XCTAssertEqual(pairs[1].0.readyState, .closed)
     }
 
+    /// The library announces a remote channel open (W3C, browsers): it can
+    /// send as it arrives, and its `open` state change still follows.
+    func testRemoteChannelArrivesOpen() async throws {
+        let a = try PeerConnection(configuration: loopback)
+        let b = try PeerConnection(configuration: loopback)
+        let local = try a.createDataChannel(label: "chat")
+        try await negotiate(a, b)
+        let remote = try await next(b.dataChannels)
+        XCTAssertEqual(remote.readyState, .open)
+        try remote.send("from arrival")
+        let state = try await next(remote.states)
+        XCTAssertEqual(state, .open)
+        let got = try await receive(1, from: local)
+        XCTAssertEqual(got, [.text("from arrival")])
+        try await a.close()
+        try await b.close()
+    }
+
     func testFourMebibytesArriveByteIdentical() async throws {
         let (a, b, sender, receiver) = try await connectedChannel(label: "bulk")
         let size = 4 << 20
