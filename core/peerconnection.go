@@ -55,8 +55,8 @@ type PeerConnection struct {
 	rembIn              rembReceiver  // the last REMB received, so only changes are events
 	remoteCandidates    remoteCandidates
 	trackReceive        atomic.Pointer[ReceiveOptions] // applied to new remote tracks (SetTrackReceive)
-	announcer           announcer    // the remote's channels, announced in arrival order once open
-	gatherings          atomic.Int64 // ICE gatherings started (Gatherings)
+	announcer           announcer                      // the remote's channels, announced in arrival order once open
+	gatherings          atomic.Int64                   // ICE gatherings started (Gatherings)
 }
 
 // NewPeerConnection creates a peer connection from a parsed configuration.
