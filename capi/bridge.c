@@ -83,3 +83,5 @@ void ortc_bridge_log(omnirtc_log_cb cb, uintptr_t user_data, int32_t level, cons
                         const char *message) {
 	cb((void *)user_data, level, scope, message);
 }
+
+void ortc_bridge_notify(omnirtc_notify_cb cb, uintptr_t user_data, omnirtc_peer_t peer) { cb((void *)user_data, peer); }

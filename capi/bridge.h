@@ -35,6 +35,8 @@ void ortc_bridge_emit(omnirtc_event_cb cb, uintptr_t user_data, int32_t type, in
                          uint64_t track, uint64_t transceiver, const char *rid, uint32_t rtp_timestamp,
                          int32_t keyframe, int64_t value);
 
+void ortc_bridge_notify(omnirtc_notify_cb cb, uintptr_t user_data, omnirtc_peer_t peer);
+
 void ortc_bridge_log(omnirtc_log_cb cb, uintptr_t user_data, int32_t level, const char *scope,
                         const char *message);
 

@@ -6,6 +6,7 @@ package main
 import "C"
 
 import (
+	"fmt"
 	"encoding/json"
 	"sync/atomic"
 	"unsafe"
@@ -82,6 +83,10 @@ func ortc_go_channel_set_callback(h C.omnirtc_channel_t, cb C.omnirtc_event_cb, 
 		c, err := lookup[*channel](uint64(h))
 		if err != nil {
 			return err
+		}
+		if c.peer.poll != nil {
+			return fmt.Errorf("%w: the channel's peer is polled: its events are taken with "+
+				"omnirtc_peer_poll_events", core.ErrInvalidState)
 		}
 		if cb == nil {
 			c.own.Store(nil)

@@ -59,6 +59,20 @@ omnirtc_status_t omnirtc_peer_create(const char *config_json, omnirtc_event_cb c
 	FORWARD(ortc_go_peer_create(config_json, cb, user_data, peer_out));
 }
 
+omnirtc_status_t omnirtc_peer_create_polled(const char *config_json, omnirtc_notify_cb notify, void *user_data,
+                                            omnirtc_peer_t *peer_out) {
+	FORWARD(ortc_go_peer_create_polled(config_json, notify, user_data, peer_out));
+}
+
+omnirtc_status_t omnirtc_peer_poll_events(omnirtc_peer_t peer, omnirtc_event_t *events, size_t capacity,
+                                          size_t *count_out) {
+	FORWARD(ortc_go_peer_poll_events(peer, events, capacity, count_out));
+}
+
+omnirtc_status_t omnirtc_peer_set_track_receive(omnirtc_peer_t peer, const char *receive_json) {
+	FORWARD(ortc_go_peer_set_track_receive(peer, receive_json));
+}
+
 omnirtc_status_t omnirtc_peer_close(omnirtc_peer_t peer) { FORWARD(ortc_go_peer_close(peer)); }
 
 omnirtc_status_t omnirtc_peer_create_offer(omnirtc_peer_t peer, const char *options_json, char **sdp_out) {

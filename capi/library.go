@@ -71,6 +71,7 @@ func ortc_go_debug_counters(jsonOut **C.char) C.omnirtc_status_t {
 			"sockets":       openSockets(),
 			"peers":         core.LivePeers(),
 			"queuedEvents":  core.QueuedEvents(),
+			"heldBatches":   heldBatches.Load(),
 			"logsDropped":   logs.Dropped(),
 			"channelPauses": core.ChannelPauses(),
 			// host threads holding a last-error message (bridge.c)

@@ -21,9 +21,10 @@ type callback struct {
 
 // peer is the table entry of a peer connection.
 type peer struct {
-	id uint64
-	pc *core.PeerConnection
-	cb callback
+	id   uint64
+	pc   *core.PeerConnection
+	cb   callback
+	poll *polled // nil for a peer with a callback
 
 	mu       sync.Mutex
 	closed   bool
@@ -109,27 +110,28 @@ func (p *peer) close() error {
 	return p.pc.Close()
 }
 
-// deliver runs on the peer's dispatcher goroutine: it resolves the handles an
-// event refers to and calls the C callback.
-func (p *peer) deliver(e *core.Event) {
-	if e.Type == core.EventPeerClosed {
-		defer func() {
-			peersMu.Lock()
-			delete(peers, p.id)
-			peersMu.Unlock()
-		}()
-	}
-	target := p.cb
-	var chID uint64
+// delivered is an event with the handles it refers to resolved.
+type delivered struct {
+	e         *core.Event
+	channelID uint64
+	ids       mediaIDs
+	target    callback // the channel's own callback, else the peer's
+}
+
+// resolve finds or makes the handles an event refers to, releasing those
+// whose final event it is; ok is false once the peer closed while the event
+// was in flight.
+func (p *peer) resolve(e *core.Event) (d delivered, ok bool) {
+	d = delivered{e: e, target: p.cb}
 	var ch *channel
 	if e.Channel != nil {
 		if ch = p.channelFor(e.Channel); ch == nil {
-			return // the peer closed while this event was in flight
+			return d, false
 		}
-		chID = ch.id
+		d.channelID = ch.id
 		if e.Type != core.EventDataChannel {
 			if own := ch.callback(); own.fn != nil {
-				target = own
+				d.target = own
 			}
 		}
 	}
@@ -138,49 +140,82 @@ func (p *peer) deliver(e *core.Event) {
 		// as PEER_CLOSED does.
 		p.dropChannel(ch)
 	}
-	ids, ok := p.mediaIDs(e)
-	if !ok {
-		return // the peer closed while this event was in flight
+	d.ids, ok = p.mediaIDs(e)
+
+	return d, ok
+}
+
+// deliver runs on the peer's dispatcher goroutine: it resolves the handles an
+// event refers to and calls the C callback.
+func (p *peer) deliver(e *core.Event) {
+	if e.Type == core.EventPeerClosed {
+		defer p.forget()
 	}
-	if target.fn != nil {
-		emit(target, e, p.id, chID, ids)
+	d, ok := p.resolve(e)
+	if ok && d.target.fn != nil {
+		emit(d, p.id)
 	}
 }
 
-func emit(target callback, e *core.Event, peerID, channelID uint64, ids mediaIDs) {
-	var text, mid, rid *C.char
+// forget takes the peer out of peers once its PEER_CLOSED was delivered.
+func (p *peer) forget() {
+	peersMu.Lock()
+	delete(peers, p.id)
+	peersMu.Unlock()
+}
+
+// eventStrings are the strings an event carries to C, text, sdp_mid and
+// rid; a nil one is NULL.
+func eventStrings(e *core.Event) [3]*string {
+	var text, mid, rid *string
 	switch {
 	case e.Type == core.EventICECandidate:
-		text, mid = C.CString(e.Candidate), C.CString(e.SDPMid)
+		text, mid = &e.Candidate, &e.SDPMid
 	case e.StateName != "":
-		text = C.CString(e.StateName)
+		text = &e.StateName
 	case e.Message != "":
-		text = C.CString(e.Message)
+		text = &e.Message
 	}
+	if e.Type == core.EventTrack || e.Type == core.EventKeyframeRequest {
+		rid = &e.RID
+	}
+
+	return [3]*string{text, mid, rid}
+}
+
+func cString(s *string) *C.char {
+	if s == nil {
+		return nil
+	}
+
+	return C.CString(*s)
+}
+
+func emit(d delivered, peerID uint64) {
+	e := d.e
+	ts := eventStrings(e)
+	text, mid, rid := cString(ts[0]), cString(ts[1]), cString(ts[2])
 	var data unsafe.Pointer
 	if len(e.Data) > 0 {
 		data = unsafe.Pointer(&e.Data[0]) // Go memory without pointers, used only during the call
 	}
-	binary, keyframe := C.int32_t(0), C.int32_t(0)
-	if e.Binary {
-		binary = 1
+	C.ortc_bridge_emit(d.target.fn, d.target.userData, C.int32_t(e.Type), C.int32_t(e.State), C.uint64_t(peerID),
+		C.uint64_t(d.channelID), text, mid, C.int32_t(e.SDPMLineIndex), cBool(e.Binary), data, C.size_t(len(e.Data)),
+		C.uint64_t(d.ids.track), C.uint64_t(d.ids.transceiver), rid, C.uint32_t(e.Timestamp), cBool(e.Keyframe),
+		C.int64_t(e.Value))
+	for _, s := range []*C.char{text, mid, rid} {
+		if s != nil {
+			C.free(unsafe.Pointer(s))
+		}
 	}
-	if e.Keyframe {
-		keyframe = 1
+}
+
+func cBool(b bool) C.int32_t {
+	if b {
+		return 1
 	}
-	if e.Type == core.EventTrack || e.Type == core.EventKeyframeRequest {
-		rid = C.CString(e.RID)
-		defer C.free(unsafe.Pointer(rid))
-	}
-	C.ortc_bridge_emit(target.fn, target.userData, C.int32_t(e.Type), C.int32_t(e.State), C.uint64_t(peerID),
-		C.uint64_t(channelID), text, mid, C.int32_t(e.SDPMLineIndex), binary, data, C.size_t(len(e.Data)),
-		C.uint64_t(ids.track), C.uint64_t(ids.transceiver), rid, C.uint32_t(e.Timestamp), keyframe, C.int64_t(e.Value))
-	if text != nil {
-		C.free(unsafe.Pointer(text))
-	}
-	if mid != nil {
-		C.free(unsafe.Pointer(mid))
-	}
+
+	return 0
 }
 
 func lookupPeer(h C.omnirtc_peer_t) (*core.PeerConnection, error) {
@@ -199,34 +234,46 @@ func ortc_go_peer_create(configJSON *C.omnirtc_cchar_t, cb C.omnirtc_event_cb, u
 	ud := C.uintptr_t(uintptr(userData))
 
 	return call(func() error {
-		if err := needOut(peerOut, "peer_out"); err != nil {
-			return err
-		}
-		cfg, err := core.ParseConfiguration([]byte(optString(configJSON)))
-		if err != nil {
-			return err
-		}
-		p := &peer{cb: callback{cb, ud}, channels: map[*core.DataChannel]*channel{}}
-		// The handler may run before NewPeerConnection returns; it waits for
-		// the entry to be complete.
-		ready := make(chan struct{})
-		pc, err := core.NewPeerConnection(cfg, logs, func(e *core.Event) {
-			<-ready
-			p.deliver(e)
-		})
-		if err != nil {
-			return err
-		}
-		p.pc = pc
-		p.id = handles.add(p)
-		peersMu.Lock()
-		peers[p.id] = p
-		peersMu.Unlock()
-		close(ready)
-		*peerOut = C.omnirtc_peer_t(p.id)
+		p := &peer{cb: callback{cb, ud}}
 
-		return nil
+		return p.open(configJSON, peerOut, func(cfg core.Configuration, ready chan struct{}) (*core.PeerConnection, error) {
+			return core.NewPeerConnection(cfg, logs, func(e *core.Event) {
+				<-ready
+				p.deliver(e)
+			})
+		})
 	})
+}
+
+// open creates the peer's engine side with newPC, which runs the entry's
+// callbacks only once ready is closed, and adds the entry to the tables.
+func (p *peer) open(configJSON *C.omnirtc_cchar_t, peerOut *C.omnirtc_peer_t,
+	newPC func(core.Configuration, chan struct{}) (*core.PeerConnection, error),
+) error {
+	if err := needOut(peerOut, "peer_out"); err != nil {
+		return err
+	}
+	cfg, err := core.ParseConfiguration([]byte(optString(configJSON)))
+	if err != nil {
+		return err
+	}
+	p.channels = map[*core.DataChannel]*channel{}
+	// A callback may run before the engine returns; it waits for the entry
+	// to be complete.
+	ready := make(chan struct{})
+	pc, err := newPC(cfg, ready)
+	if err != nil {
+		return err
+	}
+	p.pc = pc
+	p.id = handles.add(p)
+	peersMu.Lock()
+	peers[p.id] = p
+	peersMu.Unlock()
+	close(ready)
+	*peerOut = C.omnirtc_peer_t(p.id)
+
+	return nil
 }
 
 //export ortc_go_peer_close

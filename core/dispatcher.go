@@ -8,9 +8,10 @@ import (
 	"sync/atomic"
 )
 
-// messageBudget bounds the bytes of received messages a peer connection holds
-// for a slow handler. Past it, channel readers stop reading, so the remote's
-// SCTP flow control pushes back instead of memory growing.
+// messageBudget bounds the bytes of received messages (and, on a polled peer
+// connection, media) a peer connection holds for a slow host. Past it,
+// channel readers stop reading, so the remote's SCTP flow control pushes back
+// instead of memory growing.
 const messageBudget = 4 << 20
 
 // messageOverhead is what one queued message costs besides its payload.
@@ -26,12 +27,15 @@ var running = struct {
 	set map[*dispatcher]struct{}
 }{set: map[*dispatcher]struct{}{}}
 
-// dispatcher delivers one peer connection's events to its handler on a single
-// goroutine, so pion's goroutines never wait on host code, and lets the
-// goroutines that read media deliver their own (see deliver); either way the
-// handler never runs concurrently with itself.
+// dispatcher is one peer connection's event queue. A push dispatcher
+// delivers the events to its handler on a single goroutine, so pion's
+// goroutines never wait on host code, and lets the goroutines that read media
+// deliver their own (see deliver); either way the handler never runs
+// concurrently with itself. A polled one (dispatcherpoll.go) queues media
+// too, and the host takes the events in batches (take) when notified.
 type dispatcher struct {
 	handler Handler
+	polled  polling // notify is nil on a push dispatcher
 
 	// slot is held while the handler runs; sync.Mutex hands it over in
 	// arrival order to a goroutine that waited over a millisecond, so a
@@ -48,20 +52,35 @@ type dispatcher struct {
 	final   *Event      // delivered after the queue is dropped
 	runner  uint64      // goroutine id of the dispatcher's own goroutine
 	done    chan struct{}
+	closed  chan struct{} // closed once final is set
 }
 
 func newDispatcher(handler Handler) *dispatcher {
-	d := &dispatcher{handler: handler, done: make(chan struct{})}
+	d := &dispatcher{handler: handler}
+	d.start(d.run)
+
+	return d
+}
+
+// start registers d and starts its goroutine, body.
+func (d *dispatcher) start(body func(ready chan struct{})) {
+	d.done, d.closed = make(chan struct{}), make(chan struct{})
 	d.wake = sync.NewCond(&d.mu)
 	d.credit = sync.NewCond(&d.mu)
 	running.Lock()
 	running.set[d] = struct{}{}
 	running.Unlock()
 	ready := make(chan struct{})
-	go d.run(ready)
+	go func() {
+		defer close(d.done)
+		defer func() {
+			running.Lock()
+			delete(running.set, d)
+			running.Unlock()
+		}()
+		body(ready)
+	}()
 	<-ready
-
-	return d
 }
 
 // post queues a control event; it never blocks. Events after stop are dropped.
@@ -71,9 +90,18 @@ func (d *dispatcher) post(e *Event) {
 	if d.stopped.Load() {
 		return
 	}
+	d.enqueue(e)
+}
+
+// enqueue appends e and wakes the dispatcher's goroutine; d.mu is held.
+func (d *dispatcher) enqueue(e *Event) {
 	d.queue = append(d.queue, e)
 	queuedEvents.Add(1)
-	d.wake.Signal()
+	if d.polled.notify == nil {
+		d.wake.Signal()
+	} else {
+		d.polled.queued(d)
+	}
 }
 
 // postMessage queues a received message, waiting while the message budget is
@@ -84,16 +112,17 @@ func (d *dispatcher) postMessage(e *Event) bool {
 	defer d.mu.Unlock()
 	// One message always fits when nothing is queued, however large.
 	for !d.stopped.Load() && d.budget > 0 && d.budget+cost > messageBudget {
+		d.polled.waiting++
+		d.polled.kick(d)
 		d.credit.Wait()
+		d.polled.waiting--
 	}
 	if d.stopped.Load() {
 		return false
 	}
 	d.budget += cost
 	e.cost = cost
-	d.queue = append(d.queue, e)
-	queuedEvents.Add(1)
-	d.wake.Signal()
+	d.enqueue(e)
 
 	return true
 }
@@ -102,8 +131,15 @@ func (d *dispatcher) postMessage(e *Event) bool {
 // once no other goroutine runs it. A media reader delivers its packets so:
 // one goroutine hop and one copy fewer per packet than postMessage, and a
 // slow handler holds back the reader as a slow Read loop holds back pion's.
-// It reports false once the dispatcher is stopped.
+// It reports false once the dispatcher is stopped. A polled dispatcher
+// queues a copy instead, under the message budget.
 func (d *dispatcher) deliver(gid uint64, e *Event) bool {
+	if d.polled.notify != nil {
+		kept := *e
+		kept.Data = append([]byte(nil), e.Data...)
+
+		return d.postMessage(&kept)
+	}
 	d.slot.Lock()
 	defer d.slot.Unlock()
 	if d.stopped.Load() {
@@ -132,26 +168,37 @@ func (d *dispatcher) stop() {
 	d.credit.Broadcast()
 }
 
-// finish delivers final as the last event and ends the goroutine; it
-// returns as wait does.
+// finish delivers final as the last event (a polled dispatcher queues it)
+// and returns as wait does.
 func (d *dispatcher) finish(final *Event) {
 	d.stop()
 	d.mu.Lock()
 	if d.final == nil {
 		d.final = final
+		close(d.closed)
+		if d.polled.notify == nil {
+			d.wake.Signal()
+		} else {
+			d.polled.queued(d)
+		}
 	}
-	d.wake.Signal()
 	d.mu.Unlock()
 	d.wait()
 }
 
-// wait returns once the final event was delivered, or at once when called
-// from inside any dispatcher's handler. A handler never waits for a
-// dispatcher, so dispatchers never wait for one another: handlers that close
-// each other's peers, in any cycle, cannot deadlock. Only goroutines outside
-// every handler wait, and each waits for handlers that do not.
+// wait returns once the final event was delivered (queued, on a polled
+// dispatcher: it never waits for the host), or at once when called from
+// inside any dispatcher's handler. A handler never waits for a dispatcher,
+// so dispatchers never wait for one another: handlers that close each
+// other's peers, in any cycle, cannot deadlock. Only goroutines outside every
+// handler wait, and each waits for handlers that do not.
 func (d *dispatcher) wait() {
-	if !inAnyHandler() {
+	if inAnyHandler() {
+		return
+	}
+	if d.polled.notify != nil {
+		<-d.closed
+	} else {
 		<-d.done
 	}
 }
@@ -178,12 +225,6 @@ func inAnyHandler() bool {
 }
 
 func (d *dispatcher) run(ready chan struct{}) {
-	defer close(d.done)
-	defer func() {
-		running.Lock()
-		delete(running.set, d)
-		running.Unlock()
-	}()
 	d.mu.Lock()
 	d.runner = goroutineID()
 	close(ready)

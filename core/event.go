@@ -34,7 +34,8 @@ const (
 // Event is one notification from a peer connection or one of its channels.
 // Data is owned by the handler once delivered, except that EventTrackRTP and
 // EventTrackFrame (the event and its Data) are valid only during the handler
-// call: the track's reader reuses them for the next packet.
+// call: the track's reader reuses them for the next packet. A polled peer
+// connection queues copies of those, so every taken event is the host's.
 type Event struct {
 	Type    EventType
 	Channel *DataChannel // channel events and EventDataChannel

@@ -54,12 +54,25 @@ type PeerConnection struct {
 	remoteTracks        sync.Map      // *webrtc.TrackRemote → *RemoteTrack, while it is read (for stats)
 	rembIn              rembReceiver  // the last REMB received, so only changes are events
 	remoteCandidates    remoteCandidates
+	trackReceive        atomic.Pointer[ReceiveOptions] // applied to new remote tracks (SetTrackReceive)
 }
 
 // NewPeerConnection creates a peer connection from a parsed configuration.
 // handler receives every event of the peer and its channels; the last one is
 // EventPeerClosed.
 func NewPeerConnection(cfg Configuration, logs *LogSink, handler Handler) (*PeerConnection, error) {
+	return newPeerConnection(cfg, logs, func() *dispatcher { return newDispatcher(handler) })
+}
+
+// NewPolledPeerConnection creates a peer connection whose events are taken
+// with TakeEvents. notify runs on a goroutine of the peer connection when an
+// event is queued while the host is armed (see polling); it may call any
+// method. The last event is EventPeerClosed.
+func NewPolledPeerConnection(cfg Configuration, logs *LogSink, notify func()) (*PeerConnection, error) {
+	return newPeerConnection(cfg, logs, func() *dispatcher { return newPolledDispatcher(notify) })
+}
+
+func newPeerConnection(cfg Configuration, logs *LogSink, events func() *dispatcher) (*PeerConnection, error) {
 	eng, err := newEngine(cfg, logs)
 	if err != nil {
 		return nil, err
@@ -75,7 +88,7 @@ func NewPeerConnection(cfg Configuration, logs *LogSink, handler Handler) (*Peer
 		transceivers: map[*webrtc.RTPTransceiver]*Transceiver{}, done: make(chan struct{}),
 		lastSignaling: webrtc.SignalingStateStable,
 	}
-	p.events = newDispatcher(handler)
+	p.events = events()
 	p.wireEvents()
 	p.watchBandwidth()
 	livePeers.Add(1)
@@ -533,6 +546,27 @@ func (p *PeerConnection) Close() error {
 
 	return wrap(ErrOperation, err)
 }
+
+// TakeEvents appends up to maxEvents queued events of a polled peer
+// connection to dst, in order; EventPeerClosed comes alone and last. The
+// events' budget stays spent until ReleaseEvents. ErrInvalidState for a peer
+// connection with a handler, or once EventPeerClosed was taken.
+func (p *PeerConnection) TakeEvents(dst []*Event, maxEvents int) ([]*Event, error) {
+	return p.events.take(dst, maxEvents)
+}
+
+// WaitNotifier returns once no notify can run any more: after EventPeerClosed
+// was taken, once a notify in flight returned (at once when called from
+// inside any handler or notify).
+func (p *PeerConnection) WaitNotifier() { p.events.waitNotifier() }
+
+// ReleaseEvents returns the budget of every event taken so far, so the
+// channels' readers may queue as much again.
+func (p *PeerConnection) ReleaseEvents() { p.events.release() }
+
+// SetTrackReceive sets the receive options of the remote tracks that arrive
+// from now on, applied before their first packet; nil restores the default.
+func (p *PeerConnection) SetTrackReceive(o *ReceiveOptions) { p.trackReceive.Store(o) }
 
 // InHandler reports whether the caller is running inside this peer's handler.
 func (p *PeerConnection) InHandler() bool { return p.events.inHandler() }

@@ -66,8 +66,9 @@ func ParseReceiveOptions(text []byte) (ReceiveOptions, error) {
 
 // RemoteTrack is a track the remote peer sends: one per SSRC (per rid with
 // simulcast). It is read on its own goroutine from the moment its
-// EventTrack was delivered, so the receive mode set inside that event's
-// handler applies from the first packet. That goroutine runs the handler for
+// EventTrack was delivered (taken, on a polled peer connection), so the
+// receive mode set inside that event's handler applies from the first
+// packet, as does the peer connection's SetTrackReceive. That goroutine runs the handler for
 // the track's EventTrackRTP and EventTrackFrame itself, serialized with the
 // peer connection's other events, in an Event valid only during the call.
 type RemoteTrack struct {
@@ -123,6 +124,9 @@ func (p *PeerConnection) onTrack(t *webrtc.TrackRemote, receiver *webrtc.RTPRece
 	p.remoteTracks.Store(t, r)
 	r.maxLate.Store(defaultMaxLate)
 	r.maxDelay.Store(int64(defaultMaxDelay))
+	if o := p.trackReceive.Load(); o != nil {
+		r.SetReceiveOptions(*o)
+	}
 	info := remoteInfo(t)
 	if r.transceiver != nil {
 		info.Mid = r.transceiver.t.Mid()

@@ -27,6 +27,13 @@
  *    close one another from their callbacks cannot deadlock (see
  *    omnirtc_peer_close).  Pointers inside an event are valid only during the
  *    callback; copy what you keep.
+ *  - Polled mode.  A peer made with omnirtc_peer_create_polled has no event
+ *    callback: a notify callback (omnirtc_notify_cb) wakes the host, which
+ *    takes the events in batches on a thread of its own with
+ *    omnirtc_peer_poll_events; a batch stays valid until the next poll.  Both
+ *    modes share one bounded queue per peer (4 MiB of messages and polled
+ *    media): while it is full the channels stop reading and the remote's flow
+ *    control pushes back, so nothing sent reliably is lost.
  *  - Configuration and options are JSON text mirroring the W3C dictionaries.
  *    Unknown keys and wrong types are errors whose message names the key.
  *  - fork(): the library must not be used in a child forked after it was
@@ -47,9 +54,9 @@ extern "C" {
 /* ===================================================================== */
 
 #define OMNIRTC_VERSION_MAJOR 0
-#define OMNIRTC_VERSION_MINOR 1
+#define OMNIRTC_VERSION_MINOR 2
 #define OMNIRTC_VERSION_PATCH 0
-#define OMNIRTC_VERSION "0.1.0"
+#define OMNIRTC_VERSION "0.2.0"
 
 typedef int32_t omnirtc_status_t;
 typedef uint64_t omnirtc_peer_t;
@@ -134,8 +141,10 @@ omnirtc_status_t omnirtc_set_log_callback(int32_t level, omnirtc_log_cb cb, void
 /*
  * omnirtc_debug_counters — a JSON object for leak checks:
  *   {"handles":{"peer":N,"channel":N}, "goroutines":N, "sockets":N,
- *    "peers":N, "queuedEvents":N, "logsDropped":N, "channelPauses":N,
- *    "errorMessages":N}
+ *    "peers":N, "queuedEvents":N, "heldBatches":N, "logsDropped":N,
+ *    "channelPauses":N, "errorMessages":N}
+ * `heldBatches` counts the event batches of polled peers whose memory the
+ * library keeps for the host until its next omnirtc_peer_poll_events;
  * `sockets` counts the process's open socket descriptors; `channelPauses`
  * the times a channel went from reading to paused (see
  * omnirtc_channel_set_paused), since the library loaded; `errorMessages`
@@ -213,7 +222,7 @@ typedef enum omnirtc_event_type {
 
 /*
  * One event.  The struct and everything it points to are valid only during
- * the callback.  Fields not listed for an event type are zero / NULL.
+ * the callback (polled: until the next omnirtc_peer_poll_events).  Fields not listed for an event type are zero / NULL.
  * New fields are only ever appended.
  */
 typedef struct omnirtc_event {
@@ -342,6 +351,63 @@ enum {
  */
 omnirtc_status_t omnirtc_peer_create(const char *config_json, omnirtc_event_cb cb, void *user_data,
                                      omnirtc_peer_t *peer_out);
+
+/*
+ * Notify callback of a polled peer: the peer's event queue went from empty to
+ * non-empty while the peer was armed.  Runs on a library thread; must return
+ * quickly (wake the host's loop); may call any function, including
+ * omnirtc_peer_poll_events and omnirtc_peer_close.  user_data is the pointer
+ * given to omnirtc_peer_create_polled; the library never dereferences it.
+ */
+typedef void (*omnirtc_notify_cb)(void *user_data, omnirtc_peer_t peer);
+
+/*
+ * omnirtc_peer_create_polled — like omnirtc_peer_create, but the events are
+ * taken with omnirtc_peer_poll_events instead of delivered to a callback.
+ * notify fires when an event is queued and the peer is armed, and disarms
+ * it; a poll that leaves the queue empty (returns fewer events than its
+ * capacity, 0 included) arms it again.  A peer starts armed.  So a host that,
+ * after each notify, polls until it gets fewer events than it asked for
+ * misses no event and is woken once per burst.  Channels of a polled peer
+ * have no callbacks of their own.
+ * user_data must stay valid until OMNIRTC_EVENT_PEER_CLOSED has been polled.
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (notify or peer_out NULL), and those of
+ * omnirtc_peer_create.
+ */
+omnirtc_status_t omnirtc_peer_create_polled(const char *config_json, omnirtc_notify_cb notify,
+                                            void *user_data, omnirtc_peer_t *peer_out);
+
+/*
+ * omnirtc_peer_poll_events — take up to capacity queued events of a polled
+ * peer, in order, into events[0..*count_out); *count_out = 0 when none is
+ * queued.  The events and everything they point to (data, text, …, media
+ * payloads included) are owned by the library and stay valid until the next
+ * omnirtc_peer_poll_events call for this peer, which frees them; taking
+ * events returns their bytes to the queue's budget at that next poll.
+ * Polls of one peer are serialised by the library; any thread, also inside
+ * notify.
+ * OMNIRTC_EVENT_PEER_CLOSED is the last event: it comes alone in its batch
+ * and points to nothing; the poll that returns it frees every earlier batch
+ * and, called outside notify, returns once no notify of this peer runs.
+ * After it the handle is invalid.  omnirtc_peer_close (or omnirtc_shutdown)
+ * discards the pending events and queues PEER_CLOSED without waiting for the
+ * host; the handle stays valid to this function until PEER_CLOSED is polled.
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (events or count_out NULL, capacity
+ * 0), OMNIRTC_ERR_INVALID_STATE (a peer made with omnirtc_peer_create),
+ * OMNIRTC_ERR_INVALID_HANDLE (unknown, or PEER_CLOSED was polled).
+ */
+omnirtc_status_t omnirtc_peer_poll_events(omnirtc_peer_t peer, omnirtc_event_t *events, size_t capacity,
+                                          size_t *count_out);
+
+/*
+ * omnirtc_peer_set_track_receive — the receive options (the JSON of
+ * omnirtc_track_set_receive) of every remote track of this peer that arrives
+ * after the call, applied from its first packet.  NULL restores the default
+ * ("frames").  Borrowed for the call; any thread.
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (bad options, the message names the
+ * key), OMNIRTC_ERR_INVALID_HANDLE.
+ */
+omnirtc_status_t omnirtc_peer_set_track_receive(omnirtc_peer_t peer, const char *receive_json);
 
 /*
  * omnirtc_peer_close — close the peer connection and every channel on it.
@@ -514,6 +580,8 @@ omnirtc_status_t omnirtc_channel_create(omnirtc_peer_t peer, const char *label, 
  * user_data instead of the peer's callback.  cb = NULL restores the peer's.
  * Takes effect for events not yet delivered; to miss none on a remote channel,
  * call it inside the OMNIRTC_EVENT_DATA_CHANNEL callback.
+ * Errors: OMNIRTC_ERR_INVALID_STATE (the channel's peer is polled),
+ * OMNIRTC_ERR_INVALID_HANDLE.
  */
 omnirtc_status_t omnirtc_channel_set_callback(omnirtc_channel_t channel, omnirtc_event_cb cb, void *user_data);
 

@@ -85,7 +85,59 @@ void peer_open(peer_t *p, const char *name, const char *config) {
 	pthread_mutex_unlock(&p->mu);
 }
 
+static void on_notify(void *user_data, omnirtc_peer_t id) {
+	peer_t *p = user_data;
+	(void)id;
+	pthread_mutex_lock(&p->mu);
+	p->wake = 1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* Drains after each notify until a poll comes back short, ends with PEER_CLOSED. */
+static void *pump(void *arg) {
+	peer_t *p = arg;
+	omnirtc_event_t events[256];
+	for (;;) {
+		pthread_mutex_lock(&p->mu);
+		while (!p->wake)
+			pthread_cond_wait(&p->cv, &p->mu);
+		p->wake = 0;
+		omnirtc_peer_t id = p->id;
+		pthread_mutex_unlock(&p->mu);
+		size_t n = 256;
+		while (n == 256) {
+			OK(omnirtc_peer_poll_events(id, events, 256, &n));
+			for (size_t i = 0; i < n; i++) {
+				on_event(p, &events[i]);
+				if (events[i].type == OMNIRTC_EVENT_PEER_CLOSED) {
+					CHECK(n == 1);
+					return NULL;
+				}
+			}
+		}
+	}
+}
+
+void peer_open_polled(peer_t *p, const char *name, const char *config) {
+	memset(p, 0, sizeof(*p));
+	p->name = name;
+	p->keep_payloads = 1;
+	p->polled = 1;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	omnirtc_peer_t id = 0;
+	pthread_mutex_lock(&p->mu); /* the pump reads the id only after a notify */
+	OK(omnirtc_peer_create_polled(config != NULL ? config : LOOPBACK_CONFIG, on_notify, p, &id));
+	CHECK(id != 0);
+	p->id = id;
+	pthread_mutex_unlock(&p->mu);
+	CHECK(pthread_create(&p->pump, NULL, pump, p) == 0);
+}
+
 void peer_free(peer_t *p) {
+	if (p->polled)
+		CHECK(pthread_join(p->pump, NULL) == 0);
 	for (size_t i = 0; i < p->count; i++) {
 		free(p->events[i].text);
 		free(p->events[i].sdp_mid);
@@ -375,6 +427,7 @@ counters_t read_counters(void) {
 	    .sockets = json_number(json, "sockets"),
 	    .live_peers = json_number(json, "peers"),
 	    .queued = json_number(json, "queuedEvents"),
+	    .held_batches = json_number(json, "heldBatches"),
 	};
 	omnirtc_free(json);
 	return c;
@@ -385,16 +438,16 @@ void wait_counters_back(counters_t base, long goroutine_slack, int timeout_ms) {
 	for (int waited = 0; waited <= timeout_ms; waited += 50) {
 		now = read_counters();
 		if (now.peers == base.peers && now.channels == base.channels && now.sockets <= base.sockets &&
-		    now.live_peers == base.live_peers && now.queued == 0 &&
+		    now.live_peers == base.live_peers && now.queued == 0 && now.held_batches == 0 &&
 		    now.goroutines <= base.goroutines + goroutine_slack)
 			return;
 		sleep_ms(50);
 	}
 	fprintf(stderr,
 	        "counters not back to baseline: peers %ld->%ld channels %ld->%ld sockets %ld->%ld "
-	        "goroutines %ld->%ld live %ld->%ld queued %ld\n",
+	        "goroutines %ld->%ld live %ld->%ld queued %ld held batches %ld\n",
 	        base.peers, now.peers, base.channels, now.channels, base.sockets, now.sockets, base.goroutines,
-	        now.goroutines, base.live_peers, now.live_peers, now.queued);
+	        now.goroutines, base.live_peers, now.live_peers, now.queued, now.held_batches);
 	exit(1);
 }
 

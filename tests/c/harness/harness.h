@@ -71,10 +71,17 @@ struct peer {
 	size_t npending;
 	uint64_t message_bytes, messages;
 	int closed;             /* PEER_CLOSED seen */
+
+	int polled;             /* made by peer_open_polled */
+	int wake;               /* notify fired, the pump has not drained yet */
+	pthread_t pump;         /* polls and records, as the callback would */
 };
 
 /* Creates a peer with `config` (NULL: LOOPBACK_CONFIG); aborts on failure. */
 void peer_open(peer_t *p, const char *name, const char *config);
+/* peer_open with omnirtc_peer_create_polled: a thread of the harness polls
+ * the events in batches after each notify and records them as on_event does. */
+void peer_open_polled(peer_t *p, const char *name, const char *config);
 /* Frees the recorded events (the peer must be closed). */
 void peer_free(peer_t *p);
 
@@ -108,7 +115,7 @@ record_t *nth_event(peer_t *p, int32_t type, omnirtc_channel_t channel, size_t n
 
 /* {"handles":{"peer":N,"channel":N},"goroutines":N,"sockets":N,...} parsed. */
 typedef struct {
-	long peers, channels, goroutines, sockets, live_peers, queued;
+	long peers, channels, goroutines, sockets, live_peers, queued, held_batches;
 } counters_t;
 counters_t read_counters(void);
 /* Waits up to timeout_ms until the counters are back to `base` (goroutines

@@ -1,0 +1,226 @@
+package main
+
+/*
+#include "bridge.h"
+*/
+import "C"
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+
+	"github.com/omnirtc/omnirtc/core"
+)
+
+// heldBatches counts the batches polled peers' hosts hold (their C memory),
+// for leak checks.
+var heldBatches atomic.Int64
+
+// polled is the poll state of a peer created with omnirtc_peer_create_polled.
+type polled struct {
+	mu       sync.Mutex // serialises polls
+	taken    []*core.Event
+	arena    unsafe.Pointer // C memory of the last batch: its strings and payloads
+	finished bool           // PEER_CLOSED was polled
+}
+
+//export ortc_go_peer_create_polled
+func ortc_go_peer_create_polled(configJSON *C.omnirtc_cchar_t, notify C.omnirtc_notify_cb, userData unsafe.Pointer,
+	peerOut *C.omnirtc_peer_t,
+) C.omnirtc_status_t {
+	ud := C.uintptr_t(uintptr(userData))
+
+	return call(func() error {
+		if notify == nil {
+			return fmt.Errorf("%w: notify", errNullArg)
+		}
+		p := &peer{poll: &polled{}}
+
+		return p.open(configJSON, peerOut, func(cfg core.Configuration, ready chan struct{}) (*core.PeerConnection, error) {
+			return core.NewPolledPeerConnection(cfg, logs, func() {
+				<-ready
+				C.ortc_bridge_notify(notify, ud, C.omnirtc_peer_t(p.id))
+			})
+		})
+	})
+}
+
+// polledPeer finds a polled peer by handle, also one being closed whose
+// PEER_CLOSED was not polled yet.
+func polledPeer(h C.omnirtc_peer_t) (*peer, error) {
+	p, err := lookup[*peer](uint64(h))
+	if err != nil {
+		if p = closingPeer(uint64(h)); p == nil {
+			return nil, err
+		}
+	}
+	if p.poll == nil {
+		return nil, fmt.Errorf("%w: the peer has an event callback; omnirtc_peer_poll_events is for peers "+
+			"made with omnirtc_peer_create_polled", core.ErrInvalidState)
+	}
+
+	return p, nil
+}
+
+//export ortc_go_peer_poll_events
+func ortc_go_peer_poll_events(h C.omnirtc_peer_t, events *C.omnirtc_event_t, capacity C.size_t,
+	countOut *C.size_t,
+) C.omnirtc_status_t {
+	final := false
+	var pc *core.PeerConnection
+	status := call(func() error {
+		if events == nil || countOut == nil {
+			return errNullArgf("events and count_out must not be NULL")
+		}
+		if capacity == 0 {
+			return fmt.Errorf("%w: capacity is 0", core.ErrInvalidArgument)
+		}
+		p, err := polledPeer(h)
+		if err != nil {
+			return err
+		}
+		pc = p.pc
+		n, err := p.pollInto(events, int(min(uint64(capacity), math.MaxInt32)))
+		if err != nil {
+			return err
+		}
+		final = p.poll.finished
+		*countOut = C.size_t(n)
+
+		return nil
+	})
+	if final {
+		pc.WaitNotifier() // no notify, so no use of user_data, after this returns
+	}
+
+	return status
+}
+
+// pollInto frees the previous batch and writes up to capacity events into
+// events, in the library's memory.
+func (p *peer) pollInto(events *C.omnirtc_event_t, capacity int) (int, error) {
+	s := p.poll
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.finished {
+		return 0, fmt.Errorf("%w: the peer's PEER_CLOSED was polled", errInvalidHandle)
+	}
+	s.free()
+	p.pc.ReleaseEvents()
+	var out []delivered
+	for len(out) < capacity {
+		want := capacity - len(out)
+		var err error
+		s.taken, err = p.pc.TakeEvents(s.taken[:0], want)
+		if err != nil {
+			return 0, err
+		}
+		for _, e := range s.taken {
+			if e.Type == core.EventPeerClosed {
+				s.finished = true
+				p.forget()
+			}
+			if d, ok := p.resolve(e); ok {
+				out = append(out, d)
+			}
+		}
+		if len(s.taken) < want || s.finished {
+			break
+		}
+	}
+	s.write(out, events, p.id)
+
+	return len(out), nil
+}
+
+// free releases the last batch's memory.
+func (s *polled) free() {
+	if s.arena != nil {
+		C.free(s.arena)
+		s.arena = nil
+		heldBatches.Add(-1)
+	}
+}
+
+// write fills events from out, the strings and payloads copied into one
+// C allocation the next poll frees.
+func (s *polled) write(out []delivered, events *C.omnirtc_event_t, peerID uint64) {
+	size := 0
+	for _, d := range out {
+		size += len(d.e.Data)
+		for _, str := range eventStrings(d.e) {
+			if str != nil {
+				size += len(*str) + 1
+			}
+		}
+	}
+	var arena []byte
+	if size > 0 {
+		s.arena = C.malloc(C.size_t(size))
+		if s.arena == nil {
+			panic(errors.New("out of memory for an event batch"))
+		}
+		heldBatches.Add(1)
+		arena = unsafe.Slice((*byte)(s.arena), size)
+	}
+	at := 0
+	put := func(b []byte, terminate bool) unsafe.Pointer {
+		start := unsafe.Pointer(&arena[at])
+		at += copy(arena[at:], b)
+		if terminate {
+			arena[at] = 0
+			at++
+		}
+
+		return start
+	}
+	str := func(v *string) *C.char {
+		if v == nil {
+			return nil
+		}
+
+		return (*C.char)(put(unsafe.Slice(unsafe.StringData(*v), len(*v)), true))
+	}
+	for i, d := range out {
+		e := d.e
+		ts := eventStrings(e)
+		c := (*C.omnirtc_event_t)(unsafe.Add(unsafe.Pointer(events), uintptr(i)*C.sizeof_omnirtc_event_t))
+		*c = C.omnirtc_event_t{
+			_type: C.int32_t(e.Type), state: C.int32_t(e.State), peer: C.omnirtc_peer_t(peerID),
+			channel: C.omnirtc_channel_t(d.channelID), text: str(ts[0]), sdp_mid: str(ts[1]),
+			sdp_mline_index: C.int32_t(e.SDPMLineIndex), binary: cBool(e.Binary), size: C.size_t(len(e.Data)),
+			track: C.omnirtc_track_t(d.ids.track), transceiver: C.omnirtc_transceiver_t(d.ids.transceiver),
+			rid: str(ts[2]), rtp_timestamp: C.uint32_t(e.Timestamp), keyframe: cBool(e.Keyframe),
+			value: C.int64_t(e.Value),
+		}
+		if len(e.Data) > 0 {
+			c.data = (*C.uint8_t)(put(e.Data, false))
+		}
+	}
+}
+
+//export ortc_go_peer_set_track_receive
+func ortc_go_peer_set_track_receive(h C.omnirtc_peer_t, optionsJSON *C.omnirtc_cchar_t) C.omnirtc_status_t {
+	return call(func() error {
+		pc, err := lookupPeer(h)
+		if err != nil {
+			return err
+		}
+		if optionsJSON == nil {
+			pc.SetTrackReceive(nil)
+
+			return nil
+		}
+		o, err := core.ParseReceiveOptions([]byte(optString(optionsJSON)))
+		if err != nil {
+			return err
+		}
+		pc.SetTrackReceive(&o)
+
+		return nil
+	})
+}

@@ -1,0 +1,212 @@
+/* Polled peers (omnirtc_peer_create_polled + omnirtc_peer_poll_events): the
+ * same events as a callback peer, bounded memory for a slow poller, notify
+ * arming, close from inside notify, and misuse. */
+#include <string.h>
+
+#include "harness.h"
+
+/* The channel events b records for: open a channel from a, send `n`
+ * numbered messages, close.  Written as "type:payload;" into out. */
+static void channel_transcript(int polled, char *out, size_t cap) {
+	peer_t a, b;
+	peer_open(&a, "a", NULL);
+	if (polled)
+		peer_open_polled(&b, "b", NULL);
+	else
+		peer_open(&b, "b", NULL);
+	omnirtc_channel_t ca;
+	OK(omnirtc_channel_create(a.id, "seq", NULL, &ca));
+	connect_pair(&a, &b);
+	wait_events(&a, OMNIRTC_EVENT_CHANNEL_OPEN, ca, 1, 10000);
+	char msg[32];
+	for (int i = 0; i < 50; i++) {
+		snprintf(msg, sizeof msg, "m%d", i);
+		OK(omnirtc_channel_send(ca, msg, strlen(msg), i % 2));
+	}
+	wait_events(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0, 50, 10000);
+	OK(omnirtc_peer_close(b.id));
+	OK(omnirtc_peer_close(a.id));
+	peer_free(&a);
+	size_t at = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < b.count; i++) {
+		record_t *r = &b.events[i];
+		if (r->type != OMNIRTC_EVENT_DATA_CHANNEL && r->type != OMNIRTC_EVENT_CHANNEL_OPEN &&
+		    r->type != OMNIRTC_EVENT_CHANNEL_MESSAGE && r->type != OMNIRTC_EVENT_PEER_CLOSED)
+			continue;
+		at += snprintf(out + at, cap - at, "%d:%d:%.*s;", r->type, r->binary,
+		               r->data != NULL ? (int)r->size : 0, r->data != NULL ? (char *)r->data : "");
+		CHECK(at < cap);
+	}
+	CHECK(b.events[b.count - 1].type == OMNIRTC_EVENT_PEER_CLOSED);
+	peer_free(&b);
+}
+
+TEST(polled_peer_sees_the_same_events_as_a_callback_peer) {
+	counters_t base = read_counters();
+	static char pushed[8192], polled[8192];
+	channel_transcript(0, pushed, sizeof pushed);
+	channel_transcript(1, polled, sizeof polled);
+	if (strcmp(pushed, polled) != 0) {
+		fprintf(stderr, "pushed: %s\npolled: %s\n", pushed, polled);
+		exit(1);
+	}
+	wait_counters_back(base, 10, 10000);
+}
+
+/* A slow poller: sleeps now and then, and checks the queue stays bounded. */
+static long max_queued;
+static void slow(peer_t *p, const omnirtc_event_t *e) {
+	(void)p;
+	if (e->type != OMNIRTC_EVENT_CHANNEL_MESSAGE)
+		return;
+	uint32_t seq;
+	CHECK(e->size >= sizeof seq);
+	memcpy(&seq, e->data, sizeof seq);
+	CHECK(seq == (uint32_t)p->messages); /* in order, none lost */
+	if (seq % 32 == 0) {
+		sleep_ms(2);
+		counters_t c = read_counters();
+		if (c.queued > max_queued)
+			max_queued = c.queued;
+		CHECK(c.held_batches <= 1);
+	}
+}
+
+TEST(slow_poller_gets_20_mb_in_order_with_a_bounded_queue) {
+	counters_t base = read_counters();
+	peer_t a, b;
+	peer_open(&a, "a", NULL);
+	peer_open_polled(&b, "b", NULL);
+	b.keep_payloads = 0;
+	b.hook = slow;
+	omnirtc_channel_t ca;
+	OK(omnirtc_channel_create(a.id, "bulk", NULL, &ca));
+	connect_pair(&a, &b);
+	wait_events(&a, OMNIRTC_EVENT_CHANNEL_OPEN, ca, 1, 10000);
+	enum { size = 60000, count = 20000000 / size + 1 };
+	static uint8_t buf[size];
+	for (uint32_t i = 0; i < count; i++) {
+		memcpy(buf, &i, sizeof i);
+		omnirtc_status_t s;
+		/* the sender's own buffer is bounded too: wait for it to drain */
+		while ((s = omnirtc_channel_send(ca, buf, size, 1)) == OMNIRTC_ERR_INVALID_STATE)
+			sleep_ms(1);
+		OK(s);
+		uint64_t buffered = 0;
+		for (;;) {
+			char *info = NULL;
+			OK(omnirtc_channel_get_info(ca, &info));
+			const char *at = strstr(info, "\"bufferedAmount\":");
+			buffered = at != NULL ? strtoull(at + 17, NULL, 10) : 0;
+			omnirtc_free(info);
+			if (buffered < 8u << 20)
+				break;
+			sleep_ms(5);
+		}
+	}
+	wait_message_bytes(&b, (uint64_t)size * count, 120000);
+	CHECK(b.messages == count);
+	/* the 4 MiB budget over 60 kB messages, and a control event or two */
+	CHECK(max_queued > 0 && max_queued <= (4 << 20) / size + 4);
+	close_pair(&a, &b);
+	wait_counters_back(base, 10, 10000);
+}
+
+/* Closes its peer from inside notify, then polls until PEER_CLOSED. */
+static int closed_in_notify;
+static void close_in_notify(void *user_data, omnirtc_peer_t id) {
+	(void)user_data;
+	if (__atomic_exchange_n(&closed_in_notify, 1, __ATOMIC_SEQ_CST))
+		return;
+	OK(omnirtc_peer_close(id));
+	omnirtc_event_t e[4];
+	size_t n = 0;
+	/* inside notify: PEER_CLOSED is there at once, alone */
+	OK(omnirtc_peer_poll_events(id, e, 4, &n));
+	while (n > 0 && e[n - 1].type != OMNIRTC_EVENT_PEER_CLOSED)
+		OK(omnirtc_peer_poll_events(id, e, 4, &n));
+	CHECK(n == 1 && e[0].type == OMNIRTC_EVENT_PEER_CLOSED && e[0].text == NULL && e[0].data == NULL);
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_peer_poll_events(id, e, 4, &n));
+}
+
+TEST(close_from_inside_notify_then_poll_peer_closed) {
+	counters_t base = read_counters();
+	omnirtc_peer_t id;
+	OK(omnirtc_peer_create_polled(LOOPBACK_CONFIG, close_in_notify, NULL, &id));
+	omnirtc_channel_t c;
+	OK(omnirtc_channel_create(id, "x", NULL, &c)); /* NEGOTIATION_NEEDED: a notify */
+	for (int i = 0; i < 1000 && !__atomic_load_n(&closed_in_notify, __ATOMIC_SEQ_CST); i++)
+		sleep_ms(10);
+	CHECK(closed_in_notify);
+	wait_counters_back(base, 10, 10000);
+}
+
+/* Notify re-arms only after a short poll. */
+static int notifies;
+static void count_notify(void *user_data, omnirtc_peer_t id) {
+	(void)user_data;
+	(void)id;
+	__atomic_add_fetch(&notifies, 1, __ATOMIC_SEQ_CST);
+}
+
+TEST(notify_fires_once_per_burst_and_rearms_after_a_short_poll) {
+	omnirtc_peer_t id;
+	OK(omnirtc_peer_create_polled(LOOPBACK_CONFIG, count_notify, NULL, &id));
+	omnirtc_channel_t c;
+	OK(omnirtc_channel_create(id, "x", NULL, &c));
+	for (int i = 0; i < 500 && __atomic_load_n(&notifies, __ATOMIC_SEQ_CST) == 0; i++)
+		sleep_ms(10);
+	CHECK(notifies == 1);
+	omnirtc_event_t e[8];
+	size_t n = 0;
+	OK(omnirtc_peer_poll_events(id, e, 8, &n));
+	CHECK(n == 1 && e[0].type == OMNIRTC_EVENT_NEGOTIATION_NEEDED && e[0].peer == id);
+	/* short poll: armed again, so the close's PEER_CLOSED notifies */
+	OK(omnirtc_peer_close(id));
+	for (int i = 0; i < 500 && __atomic_load_n(&notifies, __ATOMIC_SEQ_CST) < 2; i++)
+		sleep_ms(10);
+	CHECK(notifies == 2);
+	OK(omnirtc_peer_poll_events(id, e, 8, &n));
+	CHECK(n == 1 && e[0].type == OMNIRTC_EVENT_PEER_CLOSED);
+}
+
+static void ignore_event(void *user_data, const omnirtc_event_t *e) {
+	(void)user_data;
+	(void)e;
+}
+
+TEST(polled_misuse_is_reported) {
+	counters_t base = read_counters();
+	omnirtc_peer_t id, push;
+	omnirtc_event_t e[4];
+	size_t n = 0;
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_peer_create_polled(NULL, NULL, NULL, &id));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_peer_create_polled(NULL, count_notify, NULL, NULL));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_CONFIG, omnirtc_peer_create_polled("{\"x\":1}", count_notify, NULL, &id));
+	OK(omnirtc_peer_create_polled(LOOPBACK_CONFIG, count_notify, NULL, &id));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_peer_poll_events(id, NULL, 4, &n));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_peer_poll_events(id, e, 4, NULL));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_peer_poll_events(id, e, 0, &n));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_peer_poll_events(0, e, 4, &n));
+	omnirtc_channel_t c;
+	OK(omnirtc_channel_create(id, "x", NULL, &c));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_STATE, omnirtc_channel_set_callback(c, ignore_event, NULL));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_peer_set_track_receive(id, "{\"mode\":\"bogus\"}"));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_peer_set_track_receive(0, NULL));
+	OK(omnirtc_peer_set_track_receive(id, "{\"mode\":\"rtp\"}"));
+	OK(omnirtc_peer_set_track_receive(id, NULL));
+	OK(omnirtc_peer_create(LOOPBACK_CONFIG, ignore_event, NULL, &push));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_STATE, omnirtc_peer_poll_events(push, e, 4, &n));
+	OK(omnirtc_peer_close(push));
+	OK(omnirtc_peer_close(id));
+	do
+		OK(omnirtc_peer_poll_events(id, e, 4, &n));
+	while (n == 0 || e[n - 1].type != OMNIRTC_EVENT_PEER_CLOSED);
+	CHECK(n == 1);
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_peer_poll_events(id, e, 4, &n));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_peer_close(id));
+	wait_counters_back(base, 10, 10000);
+}
+
+int main(int argc, char **argv) { return run_tests(argc, argv); }
