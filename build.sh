@@ -3,6 +3,8 @@
 #
 #   ./build.sh demo      build everything and run the C examples
 #   ./build.sh test      every test suite (Go, C, Python, Node, Swift, interop, lint)
+#   ./build.sh test-SUITE [ARGS]   one suite; ARGS go to scripts/test-SUITE.sh
+#                        (e.g. ./build.sh test-swift --filter DataChannelTests)
 #   ./build.sh bench     benchmarks (results go to BENCHMARKS.md by hand)
 #   ./build.sh lib       libomnirtc.so, omnirtc.h and omnirtc.pc into build/
 #   ./build.sh lib-arches [ARCH...]  the same for aarch64, armv7l, riscv64 into build/arch/<arch>
@@ -153,12 +155,12 @@ test_c() {
 	with_lib scripts/netns-run.sh scripts/test-c.sh "$BUILD/bin" | tee "$LOGS/c.log" || FAILED_SUITES+=(c)
 }
 
-run_suite() { # a suite runs when its script exists; a failure is counted, not fatal
+run_suite() { # SUITE [ARGS for its script]: runs when its script exists; a failure is counted, not fatal
 	local script=scripts/test-$1.sh
 	[ -x "$script" ] || { say "no $1 suite yet"; return 0; }
 	say "$1 tests"
 	mkdir -p "$LOGS"
-	with_lib "$script" 2>&1 | tee "$LOGS/$1.log" || FAILED_SUITES+=("$1")
+	with_lib "$script" "${@:2}" 2>&1 | tee "$LOGS/$1.log" || FAILED_SUITES+=("$1")
 }
 
 # total adds up the "N passed, M failed" summary line of every suite: the
@@ -189,7 +191,7 @@ case "${1:-}" in
 	test) test_all ;;
 	test-go) lib; test_go; [ ${#FAILED_SUITES[@]} -eq 0 ] ;;
 	test-c) lib; test_c; [ ${#FAILED_SUITES[@]} -eq 0 ] ;;
-	test-*) lib; run_suite "${1#test-}"; [ ${#FAILED_SUITES[@]} -eq 0 ] ;;
+	test-*) lib; run_suite "${1#test-}" "${@:2}"; [ ${#FAILED_SUITES[@]} -eq 0 ] ;;
 	bench) lib; with_lib scripts/bench.sh "${@:2}" ;;
 	soak) lib; with_lib scripts/soak.sh "${@:2}" ;;
 	dist) dist ;;

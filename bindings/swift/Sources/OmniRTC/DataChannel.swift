@@ -13,6 +13,14 @@ public enum DataChannelMessage: Sendable, Equatable {
         case .binary(let d): d
         }
     }
+
+    /// The payload's size in bytes.
+    var byteCount: Int {
+        switch self {
+        case .text(let s): s.utf8.count
+        case .binary(let d): d.count
+        }
+    }
 }
 
 /// A data channel (W3C `RTCDataChannel`). Make one with
@@ -101,11 +109,13 @@ public final class DataChannel: Sendable {
             return s.readyState != .closed
         }
         if wasOpen { _ = omnirtc_channel_close(sink.handle) } // a closed handle is fine here
+        sink.stopWaiting() // its unread messages no longer hold back the peer's other events
     }
 }
 
 /// The messages of a data channel. Taking one makes room for more: a consumer
-/// that falls far behind pauses the channel instead of buffering without bound.
+/// that falls behind holds back its peer's events (the library then stops
+/// reading, and the sender feels SCTP flow control) instead of buffering without bound.
 public struct DataChannelMessages: AsyncSequence, Sendable {
     public typealias Element = DataChannelMessage
     let sink: ChannelSink
@@ -116,7 +126,7 @@ public struct DataChannelMessages: AsyncSequence, Sendable {
 
         public mutating func next() async -> DataChannelMessage? {
             guard let message = await base.next() else { return nil }
-            sink.consumed()
+            sink.consumed(message)
             return message
         }
     }

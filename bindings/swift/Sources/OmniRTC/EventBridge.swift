@@ -1,12 +1,16 @@
-// From the library's threads to Swift concurrency.
+// From the library's event queue to Swift concurrency.
 //
-// Each peer connection registers one PeerSink with the library as its
-// user_data, retained through Unmanaged and released by the final
-// PEER_CLOSED event (or at once when creation fails). The library delivers a
-// peer's events (its channels' included) one at a time and in order, on its
-// own threads; the sink turns each into an AsyncStream element. Nothing here
-// blocks or runs user code on a library thread: yielding to a continuation
-// only enqueues. Mutable state sits behind a lock, taken peer-then-channel.
+// Each peer connection is a polled peer (omnirtc_peer_create_polled) whose
+// user_data is its PeerSink, retained through Unmanaged and released when the
+// drain takes the final PEER_CLOSED (or at once when creation fails). The
+// library's notify only wakes the sink's drain, a task that takes the peer's
+// events in batches, in order, and turns each into an AsyncStream element: no
+// code of the user's runs on a library thread, and nothing blocks there.
+// Backpressure is the library's byte budget: while events wait untaken it stops
+// reading SCTP. The drain takes a channel's next message only when the
+// channel's consumer has room for it (ChannelSink.window), so a slow
+// `for await` holds back the drain, and the budget then the sender.
+// Mutable state sits behind a lock, taken peer-then-channel.
 import COmniRTC
 import Foundation
 
@@ -58,18 +62,14 @@ enum ChannelEvent: Sendable {
 func code(_ type: omnirtc_event_type_t) -> Int32 { Int32(type.rawValue) }
 func text(_ pointer: UnsafePointer<CChar>?) -> String { pointer.map { String(cString: $0) } ?? "" }
 
-/// The event callback of every peer connection: user_data is its PeerSink.
-func peerEventCallback(_ userData: UnsafeMutableRawPointer?, _ event: UnsafePointer<omnirtc_event_t>?) {
-    guard let userData, let event else { return }
+/// The notify callback of every peer connection: user_data is its PeerSink.
+func peerNotifyCallback(_ userData: UnsafeMutableRawPointer?, _ peer: omnirtc_peer_t) {
+    guard let userData else { return }
     // Go's synchronization already orders the sink's construction before this
     // call, but thread sanitizers cannot see through Go: the lock PeerSink.init
     // released last makes that order visible to them too (uncontended: cheap).
     PeerSink.live.withLock { _ in }
-    let sink = Unmanaged<PeerSink>.fromOpaque(userData)
-    sink.takeUnretainedValue().handle(event.pointee)
-    if event.pointee.type == code(OMNIRTC_EVENT_PEER_CLOSED) {
-        sink.release() // the final event: the library drops user_data
-    }
+    Unmanaged<PeerSink>.fromOpaque(userData).takeUnretainedValue().wakes.continuation.yield(peer)
 }
 
 /// A peer connection's events and the state they imply.
@@ -86,6 +86,10 @@ final class PeerSink: Sendable {
     let dataChannels = Pipe<DataChannel>()
     let tracks = Pipe<RemoteTrack>()
     let targetBitrates = Pipe<BitrateTarget>(bufferingPolicy: .bufferingNewest(64))
+    /// The library's notify: the peer's queue has events (one pending wake-up is enough).
+    let wakes = Pipe<omnirtc_peer_t>(bufferingPolicy: .bufferingNewest(1))
+    /// Events taken per omnirtc_peer_poll_events.
+    static let batch = 256
 
     struct State: Sendable {
         var signaling = SignalingState.stable
@@ -98,14 +102,58 @@ final class PeerSink: Sendable {
         var early: [omnirtc_channel_t: [ChannelEvent]] = [:]
         var tracks: [omnirtc_track_t: TrackSink] = [:]
         var transceivers: [omnirtc_transceiver_t: TransceiverSink] = [:]
-        /// How each remote track is delivered (omnirtc_track_set_receive), applied as it arrives.
+        /// How remote tracks arriving from now on are delivered (omnirtc_peer_set_track_receive).
         var trackReceive: TrackReceive?
+        /// Set by close: the drain no longer waits for a consumer (the peer's pending events are dropped).
+        var closing = false
     }
 
     let state = Locked(State())
 
-    init() { Self.live.withLock { $0 += 1 } } // after every field is set: see peerEventCallback
+    init() { Self.live.withLock { $0 += 1 } } // after every field is set: see peerNotifyCallback
     deinit { Self.live.withLock { $0 -= 1 } }
+
+    /// Takes the peer's events each time notify wakes it, until PEER_CLOSED.
+    func drain() async {
+        let events = UnsafeMutablePointer<omnirtc_event_t>.allocate(capacity: Self.batch)
+        defer { events.deallocate() }
+        for await peer in wakes.stream {
+            // Until a poll leaves the queue empty: only that one re-arms notify.
+            var count = Self.batch
+            while count == Self.batch {
+                guard omnirtc_peer_poll_events(peer, events, Self.batch, &count) == Int32(OMNIRTC_OK) else {
+                    return finish() // the handle is gone: no PEER_CLOSED will come
+                }
+                for i in 0..<count {
+                    let e = events[i] // valid until the next poll
+                    if e.type == code(OMNIRTC_EVENT_PEER_CLOSED) { return finish() }
+                    if e.type == code(OMNIRTC_EVENT_CHANNEL_MESSAGE),
+                        let channel = state.withLock({ $0.closing ? nil : $0.channels[e.channel] })
+                    {
+                        await channel.room(for: e.size)
+                    }
+                    handle(e)
+                }
+            }
+        }
+    }
+
+    /// The final event: the streams end and the library drops user_data.
+    private func finish() {
+        closed()
+        wakes.continuation.finish()
+        Unmanaged.passUnretained(self).release() // the reference PeerConnection.init gave the library
+    }
+
+    /// The application closes the peer: the drain stops waiting for slow
+    /// consumers, so it reaches PEER_CLOSED (the events before it are dropped).
+    func closing() {
+        let channels = state.withLock { s in
+            s.closing = true
+            return Array(s.channels.values)
+        }
+        for channel in channels { channel.stopWaiting() }
+    }
 
     func handle(_ e: omnirtc_event_t) {
         switch e.type {
@@ -125,8 +173,6 @@ final class PeerSink: Sendable {
             let channel = ChannelSink(handle: e.channel)
             register(channel)
             dataChannels.continuation.yield(DataChannel(channel))
-        case code(OMNIRTC_EVENT_PEER_CLOSED):
-            closed()
         case code(OMNIRTC_EVENT_TRACK)...:
             handleMedia(e)
         default:
@@ -201,13 +247,14 @@ struct ChannelInfo: Sendable, Decodable {
     }
 }
 
-/// A data channel's events and state. Received messages are counted until the
-/// application takes them from the stream: past `highWater` the channel is
-/// paused (the sender then feels SCTP flow control instead of this process
-/// buffering without bound), below `lowWater` it resumes.
+/// A data channel's events and state. Its messages stream holds at most
+/// `window` bytes unread (and one message, however large): the drain waits
+/// for room before it takes the next one from the library.
 final class ChannelSink: Sendable {
-    static let highWater = 4096
-    static let lowWater = 1024
+    /// What a slow consumer may leave unread here; each message costs its
+    /// bytes plus `messageOverhead`, as in the library's budget.
+    static let window = 1 << 20
+    static let messageOverhead = 64
 
     let handle: omnirtc_channel_t
     let messages = Pipe<DataChannelMessage>()
@@ -219,10 +266,16 @@ final class ChannelSink: Sendable {
         var readyState = DataChannelState.connecting
         var info = ChannelInfo()
         var lowThreshold: UInt64 = 0
+        /// The cost of the messages in `messages` not taken yet.
         var unread = 0
-        var paused = false
+        /// The drain, waiting for room for a message of this cost; nil when it does not wait.
+        var roomWaiter: (cost: Int, waiter: CheckedContinuation<Void, Never>)?
+        /// Closed locally or with its peer: the drain never waits here again.
+        var unbounded = false
         var nextWaiter = 0
         var openWaiters: [Int: CheckedContinuation<Void, any Error>] = [:]
+
+        func hasRoom(for cost: Int) -> Bool { unbounded || unread == 0 || unread + cost <= ChannelSink.window }
     }
 
     let state: Locked<State>
@@ -248,13 +301,7 @@ final class ChannelSink: Sendable {
             states.continuation.yield(.open)
             for waiter in waiters { waiter.resume() }
         case .message(let message):
-            state.withLock { s in
-                s.unread += 1
-                if s.unread >= Self.highWater && !s.paused {
-                    s.paused = true
-                    omnirtc_channel_set_paused(handle, 1) // under the lock: resume cannot overtake it
-                }
-            }
+            state.withLock { $0.unread += Self.cost(message.byteCount) }
             messages.continuation.yield(message)
         case .bufferedAmountLow:
             bufferedAmountLow.continuation.yield()
@@ -281,15 +328,39 @@ final class ChannelSink: Sendable {
         }
     }
 
-    /// The application took a message from the stream.
-    func consumed() {
-        state.withLock { s in
-            s.unread -= 1
-            if s.paused && s.unread <= Self.lowWater {
-                s.paused = false
-                omnirtc_channel_set_paused(handle, 0)
+    static func cost(_ bytes: Int) -> Int { bytes + messageOverhead }
+
+    /// Returns once a message of `bytes` fits in the window, or nothing is unread.
+    func room(for bytes: Int) async {
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            let fits = state.withLock { s in
+                if s.hasRoom(for: Self.cost(bytes)) { return true }
+                s.roomWaiter = (Self.cost(bytes), waiter)
+                return false
             }
+            if fits { waiter.resume() }
         }
+    }
+
+    /// The application took a message from the stream: the drain may go on.
+    func consumed(_ message: DataChannelMessage) {
+        let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            s.unread -= Self.cost(message.byteCount)
+            guard let pending = s.roomWaiter, s.hasRoom(for: pending.cost) else { return nil }
+            s.roomWaiter = nil
+            return pending.waiter
+        }
+        waiter?.resume()
+    }
+
+    /// The drain no longer waits for this channel's consumer.
+    func stopWaiting() {
+        let waiter = state.withLock { s in
+            s.unbounded = true
+            defer { s.roomWaiter = nil }
+            return s.roomWaiter?.waiter
+        }
+        waiter?.resume()
     }
 
     func waitUntilOpen() async throws {

@@ -335,10 +335,16 @@ extension PeerConnection {
     /// application's encoder, from GCC's estimate or the remote's REMB.
     public var targetBitrates: AsyncStream<BitrateTarget> { sink.targetBitrates.stream }
 
-    /// How remote tracks arriving from now on are delivered (default: frames).
+    /// How remote tracks arriving from now on are delivered (default: frames),
+    /// from their first packet.
     public var trackReceive: TrackReceive {
         get { sink.state.withLock { $0.trackReceive } ?? .frames }
-        set { sink.state.withLock { $0.trackReceive = newValue } }
+        set {
+            sink.state.withLock { s in // under the lock: concurrent sets reach the library in order
+                s.trackReceive = newValue
+                _ = omnirtc_peer_set_track_receive(handle, try? encodeJSON(newValue)) // a closed peer: nothing to apply
+            }
+        }
     }
 
     /// W3C `addTrack`: sends `track` on a new or reusable transceiver

@@ -1,6 +1,5 @@
-// Media events, from the library's threads to Swift concurrency (see
-// EventBridge.swift for the rules: nothing blocks, no user code runs on a
-// library thread). A peer's remote tracks and transceivers are routed by
+// Media events, from the library's event queue to Swift concurrency (see
+// EventBridge.swift: the peer's drain takes them in order). A peer's remote tracks and transceivers are routed by
 // handle through tables in its PeerSink's state; a remote track leaves its
 // table at TRACK_ENDED, and everything ends at PEER_CLOSED.
 import COmniRTC
@@ -93,10 +92,6 @@ extension PeerSink {
     func handleMedia(_ e: omnirtc_event_t) {
         switch e.type {
         case code(OMNIRTC_EVENT_TRACK):
-            // Inside the event, so the mode applies from the first packet.
-            if let receive = state.withLock({ $0.trackReceive }), let json = try? encodeJSON(receive) {
-                _ = omnirtc_track_set_receive(e.track, json)
-            }
             let info = (try? JSONDecoder().decode(RemoteTrackInfo.self, from: Data(text(e.text).utf8))) ?? RemoteTrackInfo()
             let track = TrackSink(handle: e.track, info: info, transceiver: transceiver(e.transceiver))
             let closed = state.withLock { s in

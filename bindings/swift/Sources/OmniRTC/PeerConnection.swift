@@ -16,6 +16,8 @@ import Foundation
 public final class PeerConnection: Sendable {
     let handle: omnirtc_peer_t
     let sink: PeerSink
+    /// The sink's drain: ends once it took PEER_CLOSED.
+    let drained: Task<Void, Never>
 
     /// Creates a peer connection. Throws ``OmniRTCError/invalidConfig(_:)``
     /// (naming the key) for a configuration the library rejects.
@@ -29,7 +31,7 @@ public final class PeerConnection: Sendable {
         let sink = PeerSink()
         let userData = Unmanaged.passRetained(sink)
         var handle: omnirtc_peer_t = 0
-        let status = omnirtc_peer_create(json, { peerEventCallback($0, $1) }, userData.toOpaque(), &handle)
+        let status = omnirtc_peer_create_polled(json, { peerNotifyCallback($0, $1) }, userData.toOpaque(), &handle)
         do {
             try check(status)
         } catch {
@@ -38,9 +40,11 @@ public final class PeerConnection: Sendable {
         }
         self.handle = handle
         self.sink = sink
+        drained = Task.detached { await sink.drain() } // a notify before this waits in sink.wakes
     }
 
     deinit {
+        sink.closing()
         _ = omnirtc_peer_close(handle) // already closed: INVALID_HANDLE, nothing to do
     }
 
@@ -173,12 +177,13 @@ public final class PeerConnection: Sendable {
     }
 
     /// Closes the connection and its channels; every event stream ends. When it
-    /// returns no more events come. Closing again does nothing. It briefly waits
-    /// for an event being delivered on a library thread.
+    /// returns no more events come: events not yet taken are dropped. Closing
+    /// again does nothing.
     public func close() async throws(OmniRTCError) {
+        sink.closing()
         let status = omnirtc_peer_close(handle)
-        if status == Int32(OMNIRTC_ERR_INVALID_HANDLE) { return }
-        try check(status)
+        if status != Int32(OMNIRTC_ERR_INVALID_HANDLE) { try check(status) }
+        await drained.value
     }
 }
 

@@ -125,22 +125,43 @@ final class DataChannelTests: XCTestCase {
         try await b.close()
     }
 
-    func testSlowConsumerLosesNothing() async throws {
-        // More messages than the binding buffers before pausing the channel.
+    func testSlowConsumerGetsALargeTransferInOrderInBoundedMemory() async throws {
+        // 16 MiB: far more than the library's budget (4 MiB) and this binding's
+        // window (1 MiB) hold, so a drain that took every message as it came
+        // would keep most of it in the stream.
         let (a, b, sender, receiver) = try await connectedChannel(label: "slow")
-        let count = ChannelSink.highWater + 2000
-        try await within(60) {
+        let count = 2048
+        let size = 8 << 10
+        let sending = Task {
             for i in 0..<count {
-                try sender.send("\(i)")
+                var message = Data(count: size)
+                message.replaceSubrange(0..<8, with: withUnsafeBytes(of: UInt64(i).bigEndian) { Data($0) })
+                try sender.send(message)
                 while sender.bufferedAmount > 1 << 20 { try await Task.sleep(nanoseconds: 1_000_000) }
             }
         }
-        // Nobody reads yet: the receiving side fills up and pauses the channel.
-        let paused = await eventually { receiver.sink.state.withLock { $0.paused } }
-        XCTAssertTrue(paused, "the channel was never paused")
-        let got = try await receive(count, from: receiver, seconds: 60)
-        XCTAssertEqual(got, (0..<count).map { .text("\($0)") })
-        XCTAssertFalse(receiver.sink.state.withLock { $0.paused }, "reading resumed it")
+        // Nobody reads yet: the drain fills the window, then waits for the consumer.
+        let waiting = await eventually { receiver.sink.state.withLock { $0.roomWaiter != nil } }
+        XCTAssertTrue(waiting, "the drain never waited for the consumer")
+        let (order, peak) = try await within(120) {
+            var order: [Int] = []
+            var peak = 0
+            for await message in receiver.messages {
+                peak = max(peak, receiver.sink.state.withLock { $0.unread })
+                order.append(message.data.prefix(8).reduce(0) { $0 << 8 | Int($1) })
+                XCTAssertEqual(message.data.count, size)
+                if order.count % 64 == 0 {
+                    let queued = try Library.debugCounters().queuedEvents
+                    XCTAssertLessThanOrEqual(queued, (4 << 20) / (size + 64) + 16, "the library's queue outgrew its budget")
+                    try await Task.sleep(nanoseconds: 2_000_000) // a slow consumer
+                }
+                if order.count == count { break }
+            }
+            return (order, peak)
+        }
+        XCTAssertEqual(order, Array(0..<count))
+        XCTAssertLessThanOrEqual(peak, ChannelSink.window, "the binding held more than its window")
+        try await within { try await sending.value }
         try await a.close()
         try await b.close()
     }
