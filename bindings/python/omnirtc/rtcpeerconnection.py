@@ -137,11 +137,11 @@ class RTCPeerConnection(EventEmitter):
         token = _bridge.register(self._inbox)
         handle = _abi.omnirtc_peer_t()
         _native.check(
-            _native.lib.omnirtc_peer_create(
-                self._configuration.to_json().encode(), _bridge.callback, token, ctypes.byref(handle)
+            _native.lib.omnirtc_peer_create_polled(
+                self._configuration.to_json().encode(), _bridge.notify, token, ctypes.byref(handle)
             )
         )
-        self._handle = handle.value
+        self._handle = self._inbox.handle = handle.value
         self._finalizer = weakref.finalize(self, _close_handle, self._handle)
         self.sctp = RTCSctpTransport(self)
 
@@ -318,7 +318,7 @@ class RTCPeerConnection(EventEmitter):
             options["maxLate"] = maxLate
         if maxDelayMs is not None:
             options["maxDelayMs"] = maxDelayMs
-        self._inbox.track_receive = json.dumps(options).encode()
+        _native.check(_native.lib.omnirtc_peer_set_track_receive(self._live(), json.dumps(options).encode()))
 
     def _transceiver(self, handle: int, track: LocalTrack | None = None) -> RTCRtpTransceiver:
         transceiver = self._transceivers.get(handle)

@@ -117,30 +117,40 @@ def test_sixteen_mib_arrive_byte_identical(counters_back):
     run(main())
 
 
-def test_a_slow_consumer_pauses_the_channel_and_loses_nothing():
-    from omnirtc import _bridge, debug_counters
+def test_a_slow_consumer_holds_back_the_library_queue_and_loses_nothing():
+    from omnirtc import debug_counters
+
+    size = 1000
+    # the library's budget (4 MiB, 64 bytes per event besides the payload) in events
+    bound = (4 << 20) // (size + 64) + 1
 
     async def main():
         a, b, local, remote = await open_pair()
-        count = 3 * _bridge.HIGH_WATER
-        pauses = debug_counters()["channelPauses"]
+        count = 5 * bound
         got: list[str] = []
+        most = 0
 
         def on_message(message: str) -> None:
+            nonlocal most
             if not got:
-                # A consumer stuck in its first message: the library keeps
-                # delivering until the binding pauses the channel.
+                # A consumer stuck in its first message while everything else
+                # is sent: the library's queue fills to its budget, no further.
                 deadline = time.monotonic() + TIMEOUT
-                while debug_counters()["channelPauses"] == pauses and time.monotonic() < deadline:
+                while most < bound // 2 and time.monotonic() < deadline:
+                    most = max(most, debug_counters()["queuedEvents"])
+                    time.sleep(0.01)
+                settle = time.monotonic() + 0.5
+                while time.monotonic() < settle:
+                    most = max(most, debug_counters()["queuedEvents"])
                     time.sleep(0.01)
             got.append(message)
 
         remote.on("message", on_message)
         for i in range(count):
-            local.send(f"message {i}")
+            local.send(f"{i:<{size}}")
         await wait_for(lambda: len(got) == count)
-        assert debug_counters()["channelPauses"] > pauses
-        assert got == [f"message {i}" for i in range(count)]
+        assert bound // 2 <= most <= bound + 8, most
+        assert got == [f"{i:<{size}}" for i in range(count)]
         await a.close()
         await b.close()
 
