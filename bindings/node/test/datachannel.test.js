@@ -3,7 +3,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const { RTCPeerConnection, RTCSessionDescription, debugCounters } = require('..');
-const { LOOPBACK, TIMEOUT, once, trickle, negotiate, openPair, selectedPair, waitFor } = require('./helpers');
+const { LOOPBACK, once, trickle, negotiate, openPair, selectedPair, waitFor } = require('./helpers');
 
 function messages(channel) {
   const got = [];
