@@ -181,7 +181,7 @@ export function debugCounters(): {
   peers: number;
   queuedEvents: number;
   logsDropped: number;
-  /** Times a channel went from reading to paused (automatic backpressure included). */
+  /** Times a channel went from reading to paused (omnirtc_channel_set_paused). */
   channelPauses: number;
 };
 

@@ -8,7 +8,10 @@ const native = require('./native');
 const { w3c } = require('./errors');
 const { defineEventHandlers } = require('./events');
 
-const EVENT = { track: 40, rtp: 41, frame: 42, ended: 43, keyframeRequest: 44, targetBitrate: 45 };
+const { C } = require('./constants');
+
+const EVENT = { track: C.EVENT_TRACK, rtp: C.EVENT_TRACK_RTP, frame: C.EVENT_TRACK_FRAME, ended: C.EVENT_TRACK_ENDED,
+  keyframeRequest: C.EVENT_KEYFRAME_REQUEST, targetBitrate: C.EVENT_TARGET_BITRATE };
 
 function bytes(data) {
   if (data instanceof Uint8Array) return data;

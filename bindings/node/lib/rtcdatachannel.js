@@ -2,6 +2,7 @@
 const native = require('./native');
 const { w3c, toW3C, invalidState } = require('./errors');
 const { RTCErrorEvent, defineEventHandlers } = require('./events');
+const { C, stateNames } = require('./constants');
 
 /** Bytes of any binary payload the W3C send() takes, as a Uint8Array view. */
 function bytesOf(data) {
@@ -17,7 +18,7 @@ function bytesOf(data) {
 const BATCHED = 16 * 1024;
 const FLUSH_AT = 256 * 1024;
 
-const STATES = ['connecting', 'open', 'closing', 'closed'];
+const STATES = stateNames('CHANNEL_');
 
 class RTCDataChannel extends EventTarget {
   #handle;
@@ -250,29 +251,29 @@ class RTCDataChannel extends EventTarget {
   /** @internal one library event for this channel */
   _onEvent(type, text, binary, data) {
     switch (type) {
-      case 20: // OPEN
+      case C.EVENT_CHANNEL_OPEN:
         this.#state = 'open';
         this.#refresh();
         if (this.#threshold) native.channelSetThreshold(this.#handle, this.#threshold);
         this._showing('open', () => this.dispatchEvent(new Event('open')));
         break;
-      case 21: // MESSAGE: data holds consecutive messages, a string for text
+      case C.EVENT_CHANNEL_MESSAGE: // data holds consecutive messages, a string for text
         for (const payload of data) {
           const value = typeof payload !== 'string' && this.#binaryType === 'blob' ? new Blob([payload]) : payload;
           this.dispatchEvent(new MessageEvent('message', { data: value }));
         }
         break;
-      case 22: // BUFFERED_AMOUNT_LOW
+      case C.EVENT_CHANNEL_BUFFERED_AMOUNT_LOW:
         this.dispatchEvent(new Event('bufferedamountlow'));
         break;
-      case 23: // ERROR
+      case C.EVENT_CHANNEL_ERROR:
         this.dispatchEvent(new RTCErrorEvent('error', { error: new DOMException(text, 'OperationError') }));
         break;
-      case 24: // CLOSING
+      case C.EVENT_CHANNEL_CLOSING:
         this.#state = 'closing';
         this._showing('closing', () => this.dispatchEvent(new Event('closing')));
         break;
-      case 25: // CLOSE
+      case C.EVENT_CHANNEL_CLOSE:
         this.#closed();
         break;
       default:

@@ -6,12 +6,23 @@ const { PeerMedia } = require('./media');
 const { RTCDataChannel } = require('./rtcdatachannel');
 const { RTCSessionDescription, TYPES } = require('./rtcsessiondescription');
 const { RTCIceCandidate } = require('./rtcicecandidate');
+const { C, stateNames } = require('./constants');
 
-const SIGNALING = ['stable', 'have-local-offer', 'have-remote-offer', 'have-local-pranswer', 'have-remote-pranswer', 'closed'];
-const GATHERING = ['new', 'gathering', 'complete'];
-const ICE = ['new', 'checking', 'connected', 'completed', 'disconnected', 'failed', 'closed'];
-const CONNECTION = ['new', 'connecting', 'connected', 'disconnected', 'failed', 'closed'];
-const DESCRIPTION = { local: 0, remote: 1, currentLocal: 2, pendingLocal: 3, currentRemote: 4, pendingRemote: 5 };
+const SIGNALING = stateNames('SIGNALING_');
+const GATHERING = stateNames('ICE_GATHERING_');
+const ICE = stateNames('ICE_CONNECTION_');
+const CONNECTION = stateNames('PEER_');
+// the library's state events, with their getter's key and their W3C event
+const STATE_EVENTS = new Map([
+  [C.EVENT_ICE_GATHERING_STATE, ['gathering', GATHERING, 'icegatheringstatechange']],
+  [C.EVENT_ICE_CONNECTION_STATE, ['ice', ICE, 'iceconnectionstatechange']],
+  [C.EVENT_CONNECTION_STATE, ['connection', CONNECTION, 'connectionstatechange']],
+  [C.EVENT_SIGNALING_STATE, ['signaling', SIGNALING, 'signalingstatechange']],
+]);
+const CHANNEL_EVENTS = new Set([C.EVENT_CHANNEL_OPEN, C.EVENT_CHANNEL_MESSAGE, C.EVENT_CHANNEL_BUFFERED_AMOUNT_LOW,
+  C.EVENT_CHANNEL_ERROR, C.EVENT_CHANNEL_CLOSING, C.EVENT_CHANNEL_CLOSE]);
+const MEDIA_EVENTS = new Set([C.EVENT_TRACK, C.EVENT_TRACK_RTP, C.EVENT_TRACK_FRAME, C.EVENT_TRACK_ENDED,
+  C.EVENT_KEYFRAME_REQUEST, C.EVENT_TARGET_BITRATE]);
 const CONFIG_KEYS = ['iceServers', 'iceTransportPolicy', 'bundlePolicy', 'rtcpMuxPolicy', 'certificates',
   'iceCandidatePoolSize', 'omnirtc'];
 
@@ -60,7 +71,7 @@ class RTCPeerConnection extends EventTarget {
 
   constructor(configuration = {}) {
     super();
-    this.#handle = w3c(() => native.peerCreate(configurationJSON(configuration), this.#onEvent.bind(this)));
+    this.#handle = w3c(() => native.peerCreate(configurationJSON(configuration), this.#onEvents.bind(this)));
   }
 
   get signalingState() { return this.#state('signaling', native.signalingState, SIGNALING); }
@@ -91,12 +102,12 @@ class RTCPeerConnection extends EventTarget {
     return d ? new RTCSessionDescription(d) : null;
   }
 
-  get localDescription() { return this.#description(DESCRIPTION.local); }
-  get remoteDescription() { return this.#description(DESCRIPTION.remote); }
-  get currentLocalDescription() { return this.#description(DESCRIPTION.currentLocal); }
-  get pendingLocalDescription() { return this.#description(DESCRIPTION.pendingLocal); }
-  get currentRemoteDescription() { return this.#description(DESCRIPTION.currentRemote); }
-  get pendingRemoteDescription() { return this.#description(DESCRIPTION.pendingRemote); }
+  get localDescription() { return this.#description(C.DESCRIPTION_LOCAL); }
+  get remoteDescription() { return this.#description(C.DESCRIPTION_REMOTE); }
+  get currentLocalDescription() { return this.#description(C.DESCRIPTION_CURRENT_LOCAL); }
+  get pendingLocalDescription() { return this.#description(C.DESCRIPTION_PENDING_LOCAL); }
+  get currentRemoteDescription() { return this.#description(C.DESCRIPTION_CURRENT_REMOTE); }
+  get pendingRemoteDescription() { return this.#description(C.DESCRIPTION_PENDING_REMOTE); }
 
   #live() {
     if (this.#closed) throw invalidState('RTCPeerConnection is closed');
@@ -218,48 +229,45 @@ class RTCPeerConnection extends EventTarget {
     this.#media.closed();
   }
 
-  // type, state, channel, text, sdpMid, sdpMLineIndex, binary, data (ArrayBuffer), media
+  /** One batch of library events (src/events.c); a listener's exception does not stop the rest. */
+  #onEvents(batch) {
+    for (let i = 0; i < batch.length; i += native.eventStride) {
+      try {
+        this.#onEvent(batch[i], batch[i + 1], batch[i + 2], batch[i + 3], batch[i + 4], batch[i + 5], batch[i + 6],
+          batch[i + 7], batch[i + 8]);
+      } catch (error) {
+        process.nextTick(() => { throw error; }); // reported as uncaught, as for an EventTarget listener
+      }
+    }
+  }
+
+  // type, state, channel, text, sdpMid, sdpMLineIndex, binary, data (ArrayBuffer, or a message's payloads), media
   #onEvent(type, state, channel, text, sdpMid, sdpMLineIndex, binary, data, media) {
-    if (type >= 40) {
+    if (MEDIA_EVENTS.has(type)) {
       if (!this.#closed) this.#media.onEvent(type, state, text, data, media);
       return;
     }
-    if (type >= 20) {
+    if (CHANNEL_EVENTS.has(type)) {
       const target = this.#channels.get(channel);
       if (!target) return;
-      if (type === 25) this.#channels.delete(channel);
+      if (type === C.EVENT_CHANNEL_CLOSE) this.#channels.delete(channel);
       target._onEvent(type, text, binary, data);
       return;
     }
-    if (type === 8 || this.#closed) return; // PEER_CLOSED, or events that lost the race with close()
-    switch (type) {
-      case 1: {
-        const candidate = text ? new RTCIceCandidate({ candidate: text, sdpMid, sdpMLineIndex }) : null;
-        this.dispatchEvent(new RTCPeerConnectionIceEvent('icecandidate', { candidate }));
-        break;
-      }
-      case 2:
-        this.#dispatchState('gathering', GATHERING[state], 'icegatheringstatechange');
-        break;
-      case 3:
-        this.#dispatchState('ice', ICE[state], 'iceconnectionstatechange');
-        break;
-      case 4:
-        this.#dispatchState('connection', CONNECTION[state], 'connectionstatechange');
-        break;
-      case 5:
-        this.#dispatchState('signaling', SIGNALING[state], 'signalingstatechange');
-        break;
-      case 6:
-        this.dispatchEvent(new Event('negotiationneeded'));
-        break;
-      case 7: { // the library announces a remote channel open; its open event follows
-        const remote = new RTCDataChannel(channel, this.#handle);
-        this.#channels.set(channel, remote);
-        this.dispatchEvent(new RTCDataChannelEvent('datachannel', { channel: remote }));
-        break;
-      }
-      default:
+    if (type === C.EVENT_PEER_CLOSED || this.#closed) return; // or events that lost the race with close()
+    const stateEvent = STATE_EVENTS.get(type);
+    if (stateEvent) {
+      const [key, names, name] = stateEvent;
+      this.#dispatchState(key, names[state], name);
+    } else if (type === C.EVENT_ICE_CANDIDATE) {
+      const candidate = text ? new RTCIceCandidate({ candidate: text, sdpMid, sdpMLineIndex }) : null;
+      this.dispatchEvent(new RTCPeerConnectionIceEvent('icecandidate', { candidate }));
+    } else if (type === C.EVENT_NEGOTIATION_NEEDED) {
+      this.dispatchEvent(new Event('negotiationneeded'));
+    } else if (type === C.EVENT_DATA_CHANNEL) { // the library announces a remote channel open; its open event follows
+      const remote = new RTCDataChannel(channel, this.#handle);
+      this.#channels.set(channel, remote);
+      this.dispatchEvent(new RTCDataChannelEvent('datachannel', { channel: remote }));
     }
   }
 }

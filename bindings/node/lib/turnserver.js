@@ -17,9 +17,10 @@ const native = require('./native');
 const { w3c } = require('./errors');
 const { defineEventHandlers } = require('./events');
 
-const CREATED = 1;
-const DELETED = 2;
-const CLOSED = 3;
+const { C } = require('./constants');
+
+const ALLOCATION_EVENTS = new Map([[C.TURN_EVENT_ALLOCATION_CREATED, 'allocationcreated'],
+  [C.TURN_EVENT_ALLOCATION_DELETED, 'allocationdeleted']]);
 
 /** allocationcreated / allocationdeleted */
 class TurnAllocationEvent extends Event {
@@ -61,13 +62,13 @@ class TurnServer extends EventTarget {
   }
 
   #onEvent(type, username, realm, clientAddress, relayAddress, protocol) {
-    if (type === CLOSED) {
+    if (type === C.TURN_EVENT_CLOSED) {
       this.#handle = 0;
       this.#resolveClosed();
       this.dispatchEvent(new Event('close'));
       return;
     }
-    const name = type === CREATED ? 'allocationcreated' : type === DELETED ? 'allocationdeleted' : null;
+    const name = ALLOCATION_EVENTS.get(type);
     if (name) {
       this.dispatchEvent(new TurnAllocationEvent(name, { username, realm, clientAddress, relayAddress, protocol }));
     }

@@ -3,7 +3,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const { RTCPeerConnection, RTCSessionDescription, debugCounters } = require('..');
-const { LOOPBACK, TIMEOUT, once, trickle, negotiate, openPair, selectedPair, waitFor } = require('./helpers');
+const { LOOPBACK, once, trickle, negotiate, openPair, selectedPair, waitFor } = require('./helpers');
 
 function messages(channel) {
   const got = [];
@@ -210,25 +210,34 @@ test('send and close() right after the remote closed fire no error event', async
   }
 });
 
-test('a slow consumer pauses the channel and loses nothing', async () => {
+test('a slow consumer holds back the library queue and the sender, and loses nothing', async () => {
   const [a, b, local, remote] = await openPair();
   const size = 64 * 1024;
-  const count = 384; // 24 MiB: past the addon's 16 MiB high water
-  const pauses = debugCounters().channelPauses;
+  const count = 384; // 24 MiB, six times the library's queue budget
+  // the budget (4 MiB, 64 bytes an event besides its payload) in messages
+  const bound = Math.floor((4 << 20) / (size + 64)) + 1;
+  let most = 0;
+  let backlog = 0;
   const got = [];
   remote.addEventListener('message', ({ data }) => {
     if (got.length === 0) {
-      // A consumer stuck in its first message: the library keeps delivering
-      // until the addon pauses the channel.
-      const deadline = Date.now() + TIMEOUT;
+      // A consumer stuck in its first message for a second, long enough for
+      // an unbounded receiver to take all 24 MiB over loopback many times over.
       const nap = new Int32Array(new SharedArrayBuffer(4));
-      while (debugCounters().channelPauses === pauses && Date.now() < deadline) Atomics.wait(nap, 0, 0, 10);
+      for (const end = Date.now() + 1000; Date.now() < end; Atomics.wait(nap, 0, 0, 10)) {
+        most = Math.max(most, debugCounters().queuedEvents);
+      }
+      backlog = local.bufferedAmount;
     }
     got.push(`${data.byteLength}:${new Uint8Array(data)[0]}`);
   });
   for (let i = 0; i < count; i++) local.send(new Uint8Array(size).fill(i & 0xff));
   await waitFor(() => got.length === count, 60000);
-  assert.ok(debugCounters().channelPauses > pauses);
+  assert.ok(most <= bound + 8, `${most} events queued, over the budget of ${bound}`);
+  // The receiving side (the library's queue, the batch JavaScript holds, the
+  // SCTP windows) took no more than the budget and a little: flow control
+  // kept the rest at the sender.
+  assert.ok(backlog >= count * size - (8 << 20), `the sender held only ${backlog} bytes`);
   assert.deepEqual(got, Array.from({ length: count }, (_, i) => `${size}:${i & 0xff}`));
   a.close();
   b.close();

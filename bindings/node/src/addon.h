@@ -1,0 +1,133 @@
+/*
+ * The N-API addon: a thin, synchronous mirror of include/omnirtc.h for the
+ * JavaScript layer in lib/, one file per object of the header; all W3C
+ * behaviour lives in JavaScript. This header holds what the files share: the
+ * conversions (convert.c), the errors (errors.c), the call shapes and each
+ * file's registration.
+ */
+#ifndef OMNIRTC_NODE_ADDON_H
+#define OMNIRTC_NODE_ADDON_H
+
+#define NAPI_VERSION 8
+#include <node_api.h>
+#include <omnirtc.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+/* --- errors.c ----------------------------------------------------------------- */
+
+/* Throws the library's error for status (code, message, .status); returns NULL. */
+napi_value throw_status(napi_env env, omnirtc_status_t status);
+/* Throws an OMNIRTC_ERR_INTERNAL error (no library call failed); returns NULL. */
+napi_value throw_internal(napi_env env, const char *message);
+/* Throws a TypeError for an argument lib/ never passes; returns 0. */
+int throw_argument(napi_env env, const char *message);
+
+#define CALL(expr)                                    \
+	do {                                          \
+		omnirtc_status_t s_ = (expr);         \
+		if (s_ != OMNIRTC_OK)                 \
+			return throw_status(env, s_); \
+	} while (0)
+
+/* --- convert.c (lib/ validates types; these only convert) ------------------------ */
+
+/* Fills argv with `want` arguments, undefined for missing ones. */
+napi_value *args(napi_env env, napi_callback_info info, size_t want, napi_value *argv);
+uint64_t to_handle(napi_env env, napi_value v);
+/* A copy of a JS string, or NULL for anything else; free() it. */
+char *to_string(napi_env env, napi_value v);
+/* The bytes of a Uint8Array (lib/ converts every binary input); else throws and returns 0. */
+int to_bytes(napi_env env, napi_value v, void **data, size_t *size);
+napi_value from_handle(napi_env env, uint64_t h);
+napi_value from_string(napi_env env, const char *s);
+/* A library-allocated string as a JS string (null for NULL), freed. */
+napi_value take_string(napi_env env, char *s);
+/* A copy of size bytes as an ArrayBuffer. */
+napi_value from_bytes(napi_env env, const void *data, size_t size);
+
+/* --- call shapes ------------------------------------------------------------------ */
+
+/* NAME(handle) -> undefined */
+#define HANDLE_CALL(name, call)                                         \
+	static napi_value name(napi_env env, napi_callback_info info) { \
+		napi_value argv[1];                                     \
+		args(env, info, 1, argv);                               \
+		CALL(call(to_handle(env, argv[0])));                    \
+		return NULL;                                            \
+	}
+/* NAME(handle) -> JSON text */
+#define JSON_GETTER(name, getter)                                       \
+	static napi_value name(napi_env env, napi_callback_info info) { \
+		napi_value argv[1];                                     \
+		args(env, info, 1, argv);                               \
+		char *json = NULL;                                      \
+		CALL(getter(to_handle(env, argv[0]), &json));           \
+		return take_string(env, json);                          \
+	}
+/* NAME(handle) -> number, from a getter writing a T */
+#define NUMBER_GETTER(name, getter, T)                                  \
+	static napi_value name(napi_env env, napi_callback_info info) { \
+		napi_value argv[1], v;                                  \
+		args(env, info, 1, argv);                               \
+		T n = 0;                                                \
+		CALL(getter(to_handle(env, argv[0]), &n));              \
+		napi_create_double(env, (double)n, &v);                 \
+		return v;                                               \
+	}
+/* NAME(handle, string | null) -> undefined */
+#define HANDLE_STRING_CALL(name, call)                                    \
+	static napi_value name(napi_env env, napi_callback_info info) {   \
+		napi_value argv[2];                                       \
+		args(env, info, 2, argv);                                 \
+		char *text = to_string(env, argv[1]);                     \
+		omnirtc_status_t s = call(to_handle(env, argv[0]), text); \
+		free(text);                                               \
+		CALL(s);                                                  \
+		return NULL;                                              \
+	}
+/* NAME(handle, handle) -> undefined */
+#define TWO_HANDLE_CALL(name, call)                                           \
+	static napi_value name(napi_env env, napi_callback_info info) {       \
+		napi_value argv[2];                                           \
+		args(env, info, 2, argv);                                     \
+		CALL(call(to_handle(env, argv[0]), to_handle(env, argv[1]))); \
+		return NULL;                                                  \
+	}
+
+/* --- registration: each file adds its functions to the exports ------------------------ */
+
+typedef struct {
+	const char *name;
+	napi_callback fn;
+} function_entry;
+
+/* Adds n functions to exports under their names. */
+void export_functions(napi_env env, napi_value exports, const function_entry *functions, size_t n);
+#define EXPORT_FUNCTIONS(env, exports, table) export_functions(env, exports, table, sizeof table / sizeof table[0])
+
+void peer_register(napi_env env, napi_value exports);
+void channel_register(napi_env env, napi_value exports);
+void track_register(napi_env env, napi_value exports);
+void transceiver_register(napi_env env, napi_value exports);
+void mediafile_register(napi_env env, napi_value exports);
+void turnserver_register(napi_env env, napi_value exports);
+
+/* --- events.c: a polled peer's events, drained on the main thread ----------------------- */
+
+typedef struct peer_events peer_events;
+
+/* A peer's event delivery to the JS function onEvents, or NULL (an error thrown). */
+peer_events *events_open(napi_env env, napi_value on_events);
+/* The notify callback of omnirtc_peer_create_polled, user_data the peer_events. */
+void events_notify(void *user_data, omnirtc_peer_t peer);
+/* The peer the events come from, once omnirtc_peer_create_polled returned it. */
+void events_started(peer_events *events, omnirtc_peer_t peer);
+/* Gives up the delivery of a peer that was never made. */
+void events_abandon(peer_events *events);
+/* Exports eventStride, the values per event in a batch given to onEvents. */
+void events_register(napi_env env, napi_value exports);
+
+#endif
