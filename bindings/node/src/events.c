@@ -5,7 +5,9 @@
  * library notifies once per burst (again only after a poll found the queue
  * empty). On the main thread the drain takes the events in batches of BATCH,
  * hands each batch to onEvents in one call, and goes on until a poll returns
- * fewer than BATCH. The queue and its backpressure are the library's: while
+ * fewer than BATCH, or, after TURN batches, lets the event loop have a turn
+ * (setImmediate) before it goes on: a remote that keeps the queue full must
+ * not starve timers and I/O. The queue and its backpressure are the library's: while
  * JavaScript falls behind, its byte budget fills, the channels stop reading
  * and SCTP pushes the sender back, so nothing is queued here. The function
  * keeps the event loop alive until PEER_CLOSED has been polled, then is
@@ -21,10 +23,13 @@
 #include "addon.h"
 
 #define BATCH 256
+#define TURN 16 /* batches taken before the event loop gets a turn */
 #define STRIDE 9
 
 struct peer_events {
 	napi_threadsafe_function tsfn;
+	bool resuming;       /* a drain waits for its setImmediate */
+	bool finalized;      /* the function is gone: the waiting drain frees this */
 	omnirtc_peer_t peer; /* 0 before omnirtc_peer_create_polled returned and after PEER_CLOSED */
 	omnirtc_event_t batch[BATCH];
 };
@@ -122,18 +127,24 @@ static void deliver(napi_env env, napi_value on_events, const omnirtc_event_t *e
 	napi_close_handle_scope(env, scope);
 }
 
-/* On the main thread, after a notify: polls until the queue is empty, which
- * arms the notify again. */
-static void drain(napi_env env, napi_value on_events, void *context, void *data) {
-	(void)data;
-	peer_events *events = context;
-	if (env == NULL) /* the environment is going away: finalize closes the peer */
-		return;
+static napi_value resume(napi_env env, napi_callback_info info);
+
+/* Polls until the queue is empty, which arms the notify again, or until TURN
+ * batches were taken: then the drain goes on from setImmediate. */
+static void take(napi_env env, napi_value on_events, peer_events *events) {
 	size_t n = BATCH;
-	while (n == BATCH && events->peer != 0) {
-		if (omnirtc_peer_poll_events(events->peer, events->batch, BATCH, &n) != OMNIRTC_OK)
+	for (int taken = 0; n == BATCH && events->peer != 0; taken++) {
+		if (taken == TURN) {
+			napi_value global, set_immediate, args[2];
+			if (events->resuming || napi_get_global(env, &global) != napi_ok ||
+			    napi_get_named_property(env, global, "setImmediate", &set_immediate) != napi_ok ||
+			    napi_create_function(env, "resume", NAPI_AUTO_LENGTH, resume, events, &args[0]) != napi_ok)
+				return;
+			args[1] = on_events;
+			events->resuming = napi_call_function(env, global, set_immediate, 2, args, NULL) == napi_ok;
 			return;
-		if (n == 0)
+		}
+		if (omnirtc_peer_poll_events(events->peer, events->batch, BATCH, &n) != OMNIRTC_OK || n == 0)
 			return;
 		bool closed = events->batch[n - 1].type == OMNIRTC_EVENT_PEER_CLOSED; /* alone, and last */
 		if (closed)
@@ -142,6 +153,29 @@ static void drain(napi_env env, napi_value on_events, void *context, void *data)
 		if (closed)
 			napi_release_threadsafe_function(events->tsfn, napi_tsfn_release);
 	}
+}
+
+/* A drain after the event loop's turn: setImmediate(resume, onEvents). */
+static napi_value resume(napi_env env, napi_callback_info info) {
+	size_t argc = 1;
+	napi_value on_events;
+	void *data;
+	if (napi_get_cb_info(env, info, &argc, &on_events, NULL, &data) != napi_ok)
+		return NULL;
+	peer_events *events = data;
+	events->resuming = false;
+	if (events->finalized)
+		free(events);
+	else
+		take(env, on_events, events);
+	return NULL;
+}
+
+/* On the main thread, after a notify. */
+static void drain(napi_env env, napi_value on_events, void *context, void *data) {
+	(void)data;
+	if (env != NULL) /* else the environment is going away: finalize closes the peer */
+		take(env, on_events, context);
 }
 
 /* After the last call of the function. A peer still open here (the
@@ -157,7 +191,10 @@ static void finalize(napi_env env, void *data, void *hint) {
 		while (omnirtc_peer_poll_events(events->peer, events->batch, BATCH, &n) == OMNIRTC_OK &&
 		       (n == 0 || events->batch[n - 1].type != OMNIRTC_EVENT_PEER_CLOSED)) {}
 	}
-	free(events);
+	if (events->resuming)
+		events->finalized = true;
+	else
+		free(events);
 }
 
 peer_events *events_open(napi_env env, napi_value on_events) {

@@ -243,6 +243,27 @@ test('a slow consumer holds back the library queue and the sender, and loses not
   b.close();
 });
 
+test('a flood from the remote does not starve the event loop', async () => {
+  const [a, b, local, remote] = await openPair();
+  const count = 20000;
+  // Queued at the sender before any arrives: the library sends on its own
+  // threads, faster than a handler that spends 50 µs a message can take them,
+  // so the receiver's queue never runs empty while the flood lasts.
+  for (let i = 0; i < count; i++) local.send('x'.repeat(1000));
+  let got = 0;
+  let timerAt = -1;
+  remote.addEventListener('message', () => {
+    if (got++ === 0) setTimeout(() => { timerAt = got; }, 0);
+    for (const end = process.hrtime.bigint() + 50000n; process.hrtime.bigint() < end;);
+  });
+  await waitFor(() => got === count, 60000);
+  // A drain that ran until the queue was empty would let the timer run only
+  // after the last message.
+  assert.ok(timerAt > 0 && timerAt < count / 2, `the timer ran after message ${timerAt} of ${count}`);
+  a.close();
+  b.close();
+});
+
 test('renegotiation adds a channel and restartIce moves it to a new candidate pair', async () => {
   const [a, b, local, remote] = await openPair();
   const before = [(await selectedPair(a)).pair, (await selectedPair(b)).pair];

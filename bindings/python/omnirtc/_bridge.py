@@ -4,7 +4,9 @@ Every peer connection is a polled one (omnirtc_peer_create_polled): the
 library queues its events and calls one ctypes notify callback, on a Go thread,
 when the queue stops being empty; that only schedules a drain on the peer's
 loop, so a burst costs one wake-up. The drain takes the events in batches and
-runs user code, only ever on the loop. The queue is the library's, bounded by
+runs user code, only ever on the loop; after TURN batches it lets the loop have
+a turn before it goes on, so a remote that keeps the queue full cannot starve
+other callbacks and I/O. The queue is the library's, bounded by
 its byte budget: while the loop falls behind, the library stops reading the
 channels and SCTP flow control pushes back, so nothing is queued here.
 """
@@ -21,6 +23,7 @@ from typing import Any, Callable, NamedTuple
 from . import _abi, _native
 
 BATCH = 256  # events taken per poll
+TURN = 16  # batches taken before the loop gets a turn
 # the events whose data and size point to a payload
 _CARRY_DATA = (_abi.OMNIRTC_EVENT_CHANNEL_MESSAGE, _abi.OMNIRTC_EVENT_TRACK_RTP, _abi.OMNIRTC_EVENT_TRACK_FRAME)
 
@@ -59,7 +62,7 @@ class Inbox:
 
     def drain(self) -> None:  # on the loop
         count = ctypes.c_size_t()
-        while True:
+        for _ in range(TURN):
             # a failure means PEER_CLOSED was taken by an earlier drain
             if _native.lib.omnirtc_peer_poll_events(self.handle, self.batch, BATCH, ctypes.byref(count)) != 0:
                 return
@@ -75,6 +78,7 @@ class Inbox:
                         self.loop.call_exception_handler({"message": "omnirtc event handler failed", "exception": exc})
             if count.value < BATCH:  # the queue is empty: the library notifies again
                 return
+        self.loop.call_soon(self.drain)
 
 
 _inboxes: dict[int, Inbox] = {}

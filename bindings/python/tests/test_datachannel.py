@@ -157,6 +157,43 @@ def test_a_slow_consumer_holds_back_the_library_queue_and_loses_nothing():
     run(main())
 
 
+def test_a_flood_from_the_remote_does_not_starve_the_loop():
+    count = 20000
+
+    async def main():
+        a, b, local, remote = await open_pair()
+        # Queued at the sender before any arrives: the library sends on its
+        # own threads, faster than a handler that spends 50 µs a message takes
+        # them, so the receiver's queue never runs empty while the flood lasts.
+        for _ in range(count):
+            local.send("x" * 1000)
+        got = 0
+        ran_at = -1
+
+        def tick() -> None:
+            nonlocal ran_at
+            ran_at = got
+
+        def on_message(_: str) -> None:
+            nonlocal got
+            got += 1
+            if got == 1:
+                asyncio.get_running_loop().call_soon(tick)
+            end = time.perf_counter() + 50e-6
+            while time.perf_counter() < end:
+                pass
+
+        remote.on("message", on_message)
+        await wait_for(lambda: got == count, 120)
+        # A drain that ran until the queue was empty would let the callback
+        # run only after the last message.
+        assert 0 < ran_at < count // 2, f"the callback ran after message {ran_at} of {count}"
+        await a.close()
+        await b.close()
+
+    run(main())
+
+
 def test_trickle_ice_events_and_add_ice_candidate():
     async def main():
         a, b = RTCPeerConnection(loopback_config()), RTCPeerConnection(loopback_config())
