@@ -167,7 +167,8 @@ func TestDeliverRunsOnTheCallerOneAtATime(t *testing.T) {
 		if !d.inHandler() {
 			t.Error("inHandler is false inside the handler")
 		}
-		if e.Type == EventTrackRTP && uint64(e.Value) != goroutineID() {
+		// the sender's goroutine id travels in a numeric field
+		if e.Type == EventTrackRTP && uint64(e.PacketsDropped) != goroutineID() {
 			t.Error("a delivered event ran on another goroutine than its caller's")
 		}
 		mu.Lock()
@@ -182,7 +183,7 @@ func TestDeliverRunsOnTheCallerOneAtATime(t *testing.T) {
 			defer wg.Done()
 			gid := goroutineID()
 			for range 200 {
-				if !d.deliver(gid, &Event{Type: EventTrackRTP, Value: int64(gid)}) {
+				if !d.deliver(gid, &Event{Type: EventTrackRTP, PacketsDropped: int64(gid)}) {
 					t.Error("deliver refused before stop")
 				}
 			}
