@@ -151,7 +151,8 @@ class Generator:
         struct and union types declared inside it. A member struct is named
         by its tag; an anonymous union becomes a member of `_anonymous_`,
         so its members read as the outer struct's, as in C."""
-        fields, anonymous = [], []
+        fields: list[tuple[str, str]] = []
+        anonymous: list[str] = []
         for field in decls:
             inner = field.type.type if isinstance(field.type, c_ast.TypeDecl) else field.type
             if isinstance(inner, c_ast.Union) and field.name is None:
