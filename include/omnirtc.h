@@ -347,12 +347,12 @@ typedef struct omnirtc_event {
 } omnirtc_event_t;
 
 /*
- * omnirtc_event_channel — the data channel an event is about: its
+ * omnirtc_event_channel_of — the data channel an event is about: its
  * channel.channel for DATA_CHANNEL and the channel events (CHANNEL_MESSAGE's
  * message.channel, CHANNEL_ERROR's channel_error.channel), else 0.  Inline:
  * no library call.
  */
-static inline omnirtc_channel_t omnirtc_event_channel(const omnirtc_event_t *event) {
+static inline omnirtc_channel_t omnirtc_event_channel_of(const omnirtc_event_t *event) {
 	switch (event->type) {
 	case OMNIRTC_EVENT_DATA_CHANNEL:
 	case OMNIRTC_EVENT_CHANNEL_OPEN:

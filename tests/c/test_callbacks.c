@@ -17,8 +17,8 @@ static void close_peer_on(peer_t *p, const omnirtc_event_t *e) {
 /* Closes the channel the event is about. */
 static void close_channel_on(peer_t *p, const omnirtc_event_t *e) {
 	int32_t want = *(int32_t *)p->test_data;
-	if (e->type == want && omnirtc_event_channel(e) != 0) {
-		omnirtc_status_t s = omnirtc_channel_close(omnirtc_event_channel(e));
+	if (e->type == want && omnirtc_event_channel_of(e) != 0) {
+		omnirtc_status_t s = omnirtc_channel_close(omnirtc_event_channel_of(e));
 		CHECK(s == OMNIRTC_OK || s == OMNIRTC_ERR_INVALID_HANDLE);
 	}
 }

@@ -125,7 +125,7 @@ static void set_fields(napi_env env, napi_value batch, uint32_t at, const omnirt
 static void convert(napi_env env, napi_value batch, const omnirtc_event_t *e, size_t n) {
 	uint32_t at = 0;
 	for (size_t i = 0; i < n; at += STRIDE) {
-		omnirtc_channel_t channel = omnirtc_event_channel(&e[i]);
+		omnirtc_channel_t channel = omnirtc_event_channel_of(&e[i]);
 		napi_set_element(env, batch, at, int32(env, e[i].type));
 		napi_set_element(env, batch, at + 1, from_handle(env, channel));
 		if (e[i].type == OMNIRTC_EVENT_CHANNEL_MESSAGE) {

@@ -87,7 +87,7 @@ static void on_event(void *user_data, const omnirtc_event_t *e) {
 	peer_t *p = user_data;
 	if (getenv("OMNIRTC_TEST_TRACE") != NULL && e->type != OMNIRTC_EVENT_CHANNEL_MESSAGE)
 		fprintf(stderr, "[%s] event %d channel %llu\n", p->name, e->type,
-		        (unsigned long long)omnirtc_event_channel(e));
+		        (unsigned long long)omnirtc_event_channel_of(e));
 	CHECK(e->peer == p->id || p->id == 0);
 	/* The hook runs first, so a test that waits for an event also sees
 	 * everything its hook did with it. */
@@ -260,7 +260,7 @@ struct timespec deadline(int timeout_ms) {
 static size_t count_locked(peer_t *p, int32_t type, omnirtc_channel_t channel, size_t *last) {
 	size_t n = 0;
 	for (size_t i = 0; i < p->count; i++) {
-		if (p->events[i].type == type && (channel == 0 || omnirtc_event_channel(&p->events[i]) == channel)) {
+		if (p->events[i].type == type && (channel == 0 || omnirtc_event_channel_of(&p->events[i]) == channel)) {
 			n++;
 			if (last != NULL)
 				*last = i;
@@ -339,7 +339,7 @@ record_t *nth_event(peer_t *p, int32_t type, omnirtc_channel_t channel, size_t n
 	pthread_mutex_lock(&p->mu);
 	record_t *found = NULL;
 	for (size_t i = 0; i < p->count && found == NULL; i++) {
-		if (p->events[i].type == type && (channel == 0 || omnirtc_event_channel(&p->events[i]) == channel) &&
+		if (p->events[i].type == type && (channel == 0 || omnirtc_event_channel_of(&p->events[i]) == channel) &&
 		    n-- == 0)
 			found = &p->events[i];
 	}
