@@ -16,9 +16,9 @@ import (
 
 // Frame is one frame (or audio packet) read from a file.
 type Frame struct {
-	Data     []byte
-	Duration time.Duration
-	Keyframe bool
+	Data     []byte        // the frame as a track's WriteSample takes it (H.264: Annex-B)
+	Duration time.Duration // until the next frame
+	Keyframe bool          // decodable on its own
 }
 
 // Info describes an opened media file.

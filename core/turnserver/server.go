@@ -27,7 +27,7 @@ type Server struct {
 	cfg       Config
 	auth      AuthFunc
 	server    *turn.Server
-	listeners []listenerInfo
+	listeners []ListenerAddress
 	events    *eventQueue
 
 	bytesToPeers    atomic.Uint64
@@ -47,7 +47,9 @@ type Server struct {
 	closeErr  error
 }
 
-type listenerInfo struct {
+// ListenerAddress is where one listener listens: its transport and its
+// actual address (the port a port 0 picked).
+type ListenerAddress struct {
 	Transport string `json:"transport"`
 	Address   string `json:"address"`
 }
@@ -109,7 +111,7 @@ func New(cfg Config, auth AuthFunc, handler func(*Event),
 			}
 			listeners = append(listeners, turn.ListenerConfig{Listener: ln, RelayAddressGenerator: relay()})
 		}
-		s.listeners = append(s.listeners, listenerInfo{Transport: l.Transport, Address: addr.String()})
+		s.listeners = append(s.listeners, ListenerAddress{Transport: l.Transport, Address: addr.String()})
 	}
 	s.events = newEventQueue(handler)
 	server, err := turn.NewServer(turn.ServerConfig{
@@ -260,15 +262,15 @@ func addrString(a net.Addr) string {
 
 // Stats is what Stats reports.
 type Stats struct {
-	Allocations        int            `json:"allocations"`
-	AllocationsCreated uint64         `json:"allocationsCreated"`
-	BytesRelayed       uint64         `json:"bytesRelayed"`
-	BytesToPeers       uint64         `json:"bytesToPeers"`
-	BytesFromPeers     uint64         `json:"bytesFromPeers"`
-	AuthFailures       uint64         `json:"authFailures"`
-	QuotaRejections    uint64         `json:"quotaRejections"`
-	EventsDropped      uint64         `json:"eventsDropped"`
-	Listeners          []listenerInfo `json:"listeners"`
+	Allocations        int               `json:"allocations"`
+	AllocationsCreated uint64            `json:"allocationsCreated"`
+	BytesRelayed       uint64            `json:"bytesRelayed"`
+	BytesToPeers       uint64            `json:"bytesToPeers"`
+	BytesFromPeers     uint64            `json:"bytesFromPeers"`
+	AuthFailures       uint64            `json:"authFailures"`
+	QuotaRejections    uint64            `json:"quotaRejections"`
+	EventsDropped      uint64            `json:"eventsDropped"`
+	Listeners          []ListenerAddress `json:"listeners"`
 }
 
 // Stats reports the server's counters as JSON: current allocations, bytes
