@@ -6,6 +6,9 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/omnirtc/omnirtc/core/codec"
+	"github.com/omnirtc/omnirtc/core/internal/strictjson"
+	"github.com/omnirtc/omnirtc/core/rtcerr"
 	"github.com/pion/rtcp"
 	"github.com/pion/sdp/v3"
 	"github.com/pion/webrtc/v4"
@@ -31,16 +34,16 @@ type TransceiverInit struct {
 // ParseTransceiverInit decodes RTCRtpTransceiverInit JSON strictly.
 func ParseTransceiverInit(text []byte) (TransceiverInit, error) {
 	var init TransceiverInit
-	if err := decodeStrict(text, &init); err != nil {
-		return init, wrap(ErrInvalidArgument, fmt.Errorf("transceiver options: %w", err))
+	if err := strictjson.Decode(text, &init); err != nil {
+		return init, rtcerr.Wrap(rtcerr.ErrInvalidArgument, fmt.Errorf("transceiver options: %w", err))
 	}
 	if init.Direction != "" && webrtc.NewRTPTransceiverDirection(init.Direction) == webrtc.RTPTransceiverDirectionUnknown {
-		return init, wrap(ErrInvalidArgument, fmt.Errorf(
-			"transceiver options: direction %s is not sendrecv, sendonly, recvonly or inactive", quote(init.Direction)))
+		return init, rtcerr.Wrap(rtcerr.ErrInvalidArgument, fmt.Errorf(
+			"transceiver options: direction %s is not sendrecv, sendonly, recvonly or inactive", rtcerr.Quote(init.Direction)))
 	}
 	for _, e := range init.SendEncodings {
 		if e.ScaleResolutionDownBy != nil && *e.ScaleResolutionDownBy < 1 {
-			return init, wrap(ErrInvalidArgument, errors.New("transceiver options: scaleResolutionDownBy must be >= 1"))
+			return init, rtcerr.Wrap(rtcerr.ErrInvalidArgument, errors.New("transceiver options: scaleResolutionDownBy must be >= 1"))
 		}
 	}
 
@@ -76,7 +79,7 @@ func (p *PeerConnection) transceiverFor(t *webrtc.RTPTransceiver) *Transceiver {
 func parseKind(kind string) (webrtc.RTPCodecType, error) {
 	k := webrtc.NewRTPCodecType(kind)
 	if k == 0 {
-		return k, wrap(ErrInvalidArgument, fmt.Errorf("kind %s is not audio or video", quote(kind)))
+		return k, rtcerr.Wrap(rtcerr.ErrInvalidArgument, fmt.Errorf("kind %s is not audio or video", rtcerr.Quote(kind)))
 	}
 
 	return k, nil
@@ -88,17 +91,17 @@ func (p *PeerConnection) AddTrack(track *LocalTrack) (*Transceiver, error) {
 		return nil, err
 	}
 	if track.closed.Load() {
-		return nil, wrap(ErrInvalidState, errTrackClosed)
+		return nil, rtcerr.Wrap(rtcerr.ErrInvalidState, errTrackClosed)
 	}
 	p.addTrackMu.Lock()
 	defer p.addTrackMu.Unlock()
 	if p.sends(track) {
-		return nil, wrap(ErrOperation, fmt.Errorf("addTrack: track %s is already sent on this peer", quote(track.id)))
+		return nil, rtcerr.Wrap(rtcerr.ErrOperation, fmt.Errorf("addTrack: track %s is already sent on this peer", rtcerr.Quote(track.id)))
 	}
 	layers := track.forSender()
 	sender, err := p.pc.AddTrack(layers[0])
 	if err != nil {
-		return nil, p.outcome(err, ErrOperation)
+		return nil, p.outcome(err, rtcerr.ErrOperation)
 	}
 	for _, t := range p.pc.GetTransceivers() {
 		if t.Sender() == sender {
@@ -108,7 +111,7 @@ func (p *PeerConnection) AddTrack(track *LocalTrack) (*Transceiver, error) {
 		}
 	}
 
-	return nil, wrap(ErrOperation, errors.New("the sender's transceiver was not found"))
+	return nil, rtcerr.Wrap(rtcerr.ErrOperation, errors.New("the sender's transceiver was not found"))
 }
 
 // sends reports whether a sender of this peer already carries track (W3C
@@ -170,11 +173,11 @@ func (p *PeerConnection) addTransceiverFromKind(kind string, encodings []Encodin
 		return nil, err
 	}
 	if len(encodings) > 1 {
-		return nil, wrap(ErrInvalidArgument, errors.New("simulcast sendEncodings need a track created with those rids"))
+		return nil, rtcerr.Wrap(rtcerr.ErrInvalidArgument, errors.New("simulcast sendEncodings need a track created with those rids"))
 	}
 	t, err := p.pc.AddTransceiverFromKind(k, opts)
 	if err != nil {
-		return nil, p.outcome(err, ErrOperation)
+		return nil, p.outcome(err, rtcerr.ErrOperation)
 	}
 
 	return t, nil
@@ -185,10 +188,10 @@ func (p *PeerConnection) addTransceiverFromTrack(track *LocalTrack, kind string,
 	opts webrtc.RTPTransceiverInit,
 ) (*webrtc.RTPTransceiver, []*sendTrack, error) {
 	if track.closed.Load() {
-		return nil, nil, wrap(ErrInvalidState, errTrackClosed)
+		return nil, nil, rtcerr.Wrap(rtcerr.ErrInvalidState, errTrackClosed)
 	}
 	if kind != "" && kind != track.Kind() {
-		return nil, nil, wrap(ErrInvalidArgument, fmt.Errorf("kind %s does not match the %s track", quote(kind), track.Kind()))
+		return nil, nil, rtcerr.Wrap(rtcerr.ErrInvalidArgument, fmt.Errorf("kind %s does not match the %s track", rtcerr.Quote(kind), track.Kind()))
 	}
 	if err := track.checkEncodings(encodings); err != nil {
 		return nil, nil, err
@@ -196,7 +199,7 @@ func (p *PeerConnection) addTransceiverFromTrack(track *LocalTrack, kind string,
 	layers := track.forSender()
 	t, err := p.pc.AddTransceiverFromTrack(layers[0], opts)
 	if err != nil {
-		return nil, nil, p.outcome(err, ErrOperation)
+		return nil, nil, p.outcome(err, rtcerr.ErrOperation)
 	}
 
 	return t, layers, nil
@@ -208,11 +211,11 @@ func (t *LocalTrack) checkEncodings(encodings []Encoding) error {
 		return nil
 	}
 	if len(encodings) != len(t.layers) {
-		return wrap(ErrInvalidArgument, fmt.Errorf("%d sendEncodings for a track with %d layers", len(encodings), len(t.layers)))
+		return rtcerr.Wrap(rtcerr.ErrInvalidArgument, fmt.Errorf("%d sendEncodings for a track with %d layers", len(encodings), len(t.layers)))
 	}
 	for i, e := range encodings {
 		if e.RID != t.layers[i].rid {
-			return wrap(ErrInvalidArgument, fmt.Errorf("sendEncodings[%d].rid %s is not the track's rid %q", i, quote(e.RID),
+			return rtcerr.Wrap(rtcerr.ErrInvalidArgument, fmt.Errorf("sendEncodings[%d].rid %s is not the track's rid %q", i, rtcerr.Quote(e.RID),
 				t.layers[i].rid))
 		}
 	}
@@ -231,7 +234,7 @@ func (tr *Transceiver) attach(track *LocalTrack, layers []*sendTrack, encodings 
 			continue
 		}
 		if err := sender.AddEncoding(l); err != nil {
-			return tr.pc.outcome(err, ErrOperation)
+			return tr.pc.outcome(err, rtcerr.ErrOperation)
 		}
 	}
 	for _, e := range encodings {
@@ -295,7 +298,7 @@ func (p *PeerConnection) RemoveTrack(tr *Transceiver) error {
 		return err
 	}
 	if err := p.pc.RemoveTrack(tr.t.Sender()); err != nil {
-		return p.outcome(err, ErrInvalidState)
+		return p.outcome(err, rtcerr.ErrInvalidState)
 	}
 	tr.mu.Lock()
 	tr.track = nil
@@ -311,28 +314,28 @@ func (tr *Transceiver) ReplaceTrack(track *LocalTrack) error {
 	}
 	sender := tr.t.Sender()
 	if sender == nil {
-		return wrap(ErrInvalidState, errors.New("the transceiver is stopped"))
+		return rtcerr.Wrap(rtcerr.ErrInvalidState, errors.New("the transceiver is stopped"))
 	}
 	if track == nil {
 		tr.mu.Lock()
 		tr.track = nil
 		tr.mu.Unlock()
 
-		return tr.pc.outcome(sender.ReplaceTrack(nil), ErrOperation)
+		return tr.pc.outcome(sender.ReplaceTrack(nil), rtcerr.ErrOperation)
 	}
 	if track.closed.Load() {
-		return wrap(ErrInvalidState, errTrackClosed)
+		return rtcerr.Wrap(rtcerr.ErrInvalidState, errTrackClosed)
 	}
 	if track.Kind() != tr.t.Kind().String() {
-		return wrap(ErrInvalidArgument, fmt.Errorf("cannot send a %s track on a %s transceiver", track.Kind(), tr.t.Kind()))
+		return rtcerr.Wrap(rtcerr.ErrInvalidArgument, fmt.Errorf("cannot send a %s track on a %s transceiver", track.Kind(), tr.t.Kind()))
 	}
 	if len(track.layers) > 1 {
-		return wrap(ErrNotSupported, errors.New("replaceTrack with a simulcast track"))
+		return rtcerr.Wrap(rtcerr.ErrNotSupported, errors.New("replaceTrack with a simulcast track"))
 	}
 	layer := track.forSender()[0]
 	layer.sender.Store(tr)
 	if err := sender.ReplaceTrack(layer); err != nil {
-		return tr.pc.outcome(err, ErrOperation)
+		return tr.pc.outcome(err, rtcerr.ErrOperation)
 	}
 	tr.sending(sender, track)
 
@@ -359,19 +362,19 @@ func (tr *Transceiver) SetCodecPreferences(prefs []CodecPreference) error {
 				(pref.SDPFmtpLine != "" && c.SDPFmtpLine != pref.SDPFmtpLine) {
 				continue
 			}
-			if codecKind(c.MimeType) != tr.t.Kind() {
-				return wrap(ErrInvalidArgument, fmt.Errorf("codec %s does not fit a %s transceiver", pref.MimeType, tr.t.Kind()))
+			if codec.Kind(c.MimeType) != tr.t.Kind() {
+				return rtcerr.Wrap(rtcerr.ErrInvalidArgument, fmt.Errorf("codec %s does not fit a %s transceiver", pref.MimeType, tr.t.Kind()))
 			}
 			codecs = append(codecs, c)
 			matched = true
 		}
 		if !matched {
-			return wrap(ErrInvalidArgument, fmt.Errorf("codec %s %s is not one this peer connection offers", quote(pref.MimeType),
-				quote(pref.SDPFmtpLine)))
+			return rtcerr.Wrap(rtcerr.ErrInvalidArgument, fmt.Errorf("codec %s %s is not one this peer connection offers", rtcerr.Quote(pref.MimeType),
+				rtcerr.Quote(pref.SDPFmtpLine)))
 		}
 	}
 
-	return tr.pc.outcome(tr.t.SetCodecPreferences(codecs), ErrInvalidArgument)
+	return tr.pc.outcome(tr.t.SetCodecPreferences(codecs), rtcerr.ErrInvalidArgument)
 }
 
 // offeredCodecs lists the registered codecs, each video codec followed by
@@ -403,7 +406,7 @@ func (tr *Transceiver) Stop() error {
 		return err
 	}
 
-	return tr.pc.outcome(tr.t.Stop(), ErrOperation)
+	return tr.pc.outcome(tr.t.Stop(), rtcerr.ErrOperation)
 }
 
 // TransceiverInfo is what omnirtc_transceiver_get_info reports.
@@ -554,8 +557,8 @@ func mediaDirection(d *webrtc.SessionDescription, mid string) string {
 // ParseCodecPreferences decodes a JSON array of CodecPreference strictly.
 func ParseCodecPreferences(text []byte) ([]CodecPreference, error) {
 	var prefs []CodecPreference
-	if err := decodeStrict(text, &prefs); err != nil {
-		return nil, wrap(ErrInvalidArgument, fmt.Errorf("codec preferences: %w", err))
+	if err := strictjson.Decode(text, &prefs); err != nil {
+		return nil, rtcerr.Wrap(rtcerr.ErrInvalidArgument, fmt.Errorf("codec preferences: %w", err))
 	}
 
 	return prefs, nil

@@ -1,21 +1,27 @@
-package core
+// Package turnserver is OmniRTC's built-in TURN/STUN server on pion/turn:
+// UDP, TCP and TLS listeners, static, REST (coturn's use-auth-secret) and
+// host-supplied credentials, per-user quotas, counters, and allocation events
+// delivered in order to one handler.
+package turnserver
 
 import (
 	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
-	"strings"
+
+	"github.com/omnirtc/omnirtc/core/internal/strictjson"
+	"github.com/omnirtc/omnirtc/core/rtcerr"
 )
 
-// TURNServerConfig is the JSON configuration of a built-in TURN/STUN server.
-type TURNServerConfig struct {
+// Config is the JSON configuration of a built-in TURN/STUN server.
+type Config struct {
 	// Listeners are the addresses clients reach the server on.
-	Listeners []TURNListener `json:"listeners"`
+	Listeners []Listener `json:"listeners"`
 	// Realm is the long-term credential realm (default "omnirtc").
 	Realm string `json:"realm"`
 	// Relay says where relayed transport addresses are opened.
-	Relay TURNRelay `json:"relay"`
+	Relay Relay `json:"relay"`
 	// Users are static long-term credentials: username to password.
 	Users map[string]string `json:"users"`
 	// SharedSecret enables time-limited REST credentials as coturn's
@@ -30,8 +36,8 @@ type TURNServerConfig struct {
 	AllocationLifetimeSec *int `json:"allocationLifetimeSec"`
 }
 
-// TURNListener is one address the server listens on.
-type TURNListener struct {
+// Listener is one address the server listens on.
+type Listener struct {
 	// Transport is "udp", "tcp" or "tls".
 	Transport string `json:"transport"`
 	// Address is "ip:port"; port 0 picks a free port (see the stats).
@@ -41,8 +47,8 @@ type TURNListener struct {
 	PrivateKey  string `json:"privateKey"`
 }
 
-// TURNRelay configures the relayed transport addresses.
-type TURNRelay struct {
+// Relay configures the relayed transport addresses.
+type Relay struct {
 	// Address is the IP put in relayed candidates: the server's address as
 	// the peers reach it. Required.
 	Address string `json:"address"`
@@ -55,39 +61,30 @@ type TURNRelay struct {
 }
 
 const (
-	defaultTURNRealm        = "omnirtc"
-	defaultTURNLifetimeSec  = 600
-	maxTURNLifetimeSec      = 3600
-	defaultTURNRelayMinPort = 49152
-	defaultTURNRelayMaxPort = 65535
-	turnTransportUDP        = "udp"
-	turnTransportTCP        = "tcp"
-	turnTransportTLS        = "tls"
+	defaultRealm        = "omnirtc"
+	defaultLifetimeSec  = 600
+	maxLifetimeSec      = 3600
+	defaultRelayMinPort = 49152
+	defaultRelayMaxPort = 65535
+	transportUDP        = "udp"
+	transportTCP        = "tcp"
+	transportTLS        = "tls"
 )
 
-var errTURNNoListeners = errors.New(`key "listeners": at least one listener is required`)
+var errNoListeners = errors.New(`key "listeners": at least one listener is required`)
 
-// ParseTURNServerConfig decodes a TURN server configuration strictly:
+// ParseConfig decodes a TURN server configuration strictly:
 // unknown keys, wrong types and bad values are errors naming the key.
-func ParseTURNServerConfig(text []byte) (TURNServerConfig, error) {
-	var cfg TURNServerConfig
-	if len(text) > MaxConfigurationSize {
-		return cfg, wrap(ErrTooLarge, fmt.Errorf("TURN server configuration is %d bytes, over the %d-byte limit",
-			len(text), MaxConfigurationSize))
-	}
-	if err := decodeStrict(text, &cfg); err != nil {
-		return cfg, wrap(ErrInvalidConfig, fmt.Errorf("TURN server configuration: %w", err))
-	}
-	if err := cfg.validate(); err != nil {
-		return cfg, wrap(ErrInvalidConfig, fmt.Errorf("TURN server configuration: %w", err))
-	}
+func ParseConfig(text []byte) (Config, error) {
+	var cfg Config
+	err := strictjson.DecodeConfig("TURN server configuration", text, &cfg, cfg.validate)
 
-	return cfg, nil
+	return cfg, err
 }
 
-func (c *TURNServerConfig) validate() error {
+func (c *Config) validate() error {
 	if len(c.Listeners) == 0 {
-		return errTURNNoListeners
+		return errNoListeners
 	}
 	for i, l := range c.Listeners {
 		if err := l.validate(); err != nil {
@@ -95,7 +92,7 @@ func (c *TURNServerConfig) validate() error {
 		}
 	}
 	if c.Realm == "" {
-		c.Realm = defaultTURNRealm
+		c.Realm = defaultRealm
 	}
 	if err := c.Relay.validate(); err != nil {
 		return err
@@ -109,48 +106,48 @@ func (c *TURNServerConfig) validate() error {
 		return fmt.Errorf("key \"userQuota\": %d is negative", c.UserQuota)
 	}
 	if c.AllocationLifetimeSec == nil {
-		lifetime := defaultTURNLifetimeSec
+		lifetime := defaultLifetimeSec
 		c.AllocationLifetimeSec = &lifetime
 	}
-	if l := *c.AllocationLifetimeSec; l < 1 || l > maxTURNLifetimeSec {
-		return fmt.Errorf("key \"allocationLifetimeSec\": %d is outside 1..%d", l, maxTURNLifetimeSec)
+	if l := *c.AllocationLifetimeSec; l < 1 || l > maxLifetimeSec {
+		return fmt.Errorf("key \"allocationLifetimeSec\": %d is outside 1..%d", l, maxLifetimeSec)
 	}
 
 	return nil
 }
 
 // validate reports errors as `<field>": message`, after the caller's key prefix.
-func (l *TURNListener) validate() error {
+func (l *Listener) validate() error {
 	switch l.Transport {
-	case turnTransportUDP, turnTransportTCP:
+	case transportUDP, transportTCP:
 		if l.Certificate != "" || l.PrivateKey != "" {
 			return errors.New(`certificate": only a "tls" listener takes a certificate`)
 		}
-	case turnTransportTLS:
+	case transportTLS:
 		if _, err := tls.X509KeyPair([]byte(l.Certificate), []byte(l.PrivateKey)); err != nil {
 			return fmt.Errorf(`certificate": not a usable PEM certificate and private key: %w`, err)
 		}
 	default:
-		return fmt.Errorf(`transport": %s is not one of udp, tcp, tls`, quote(l.Transport))
+		return fmt.Errorf(`transport": %s is not one of udp, tcp, tls`, rtcerr.Quote(l.Transport))
 	}
 	if _, _, err := net.SplitHostPort(l.Address); err != nil {
-		return fmt.Errorf(`address": %s is not "ip:port"`, quote(l.Address))
+		return fmt.Errorf(`address": %s is not "ip:port"`, rtcerr.Quote(l.Address))
 	}
 
 	return nil
 }
 
-func (r *TURNRelay) validate() error {
+func (r *Relay) validate() error {
 	if net.ParseIP(r.Address) == nil {
-		return fmt.Errorf("key \"relay.address\": %s is not an IP address", quote(r.Address))
+		return fmt.Errorf("key \"relay.address\": %s is not an IP address", rtcerr.Quote(r.Address))
 	}
 	if r.BindAddress == "" {
 		r.BindAddress = r.Address
 	}
 	if net.ParseIP(r.BindAddress) == nil {
-		return fmt.Errorf("key \"relay.bindAddress\": %s is not an IP address", quote(r.BindAddress))
+		return fmt.Errorf("key \"relay.bindAddress\": %s is not an IP address", rtcerr.Quote(r.BindAddress))
 	}
-	minPort, maxPort := uint16(defaultTURNRelayMinPort), uint16(defaultTURNRelayMaxPort)
+	minPort, maxPort := uint16(defaultRelayMinPort), uint16(defaultRelayMaxPort)
 	if r.MinPort != nil {
 		minPort = *r.MinPort
 	}
@@ -163,23 +160,4 @@ func (r *TURNRelay) validate() error {
 	r.MinPort, r.MaxPort = &minPort, &maxPort
 
 	return nil
-}
-
-// splitRESTUsername splits a time-limited username "expiry:user" (or just
-// "expiry") into its parts; ok is false when it has no numeric expiry.
-func splitRESTUsername(username string) (expiry int64, user string, ok bool) {
-	stamp, user, _ := strings.Cut(username, ":")
-	if stamp == "" {
-		return 0, "", false
-	}
-	for _, r := range stamp {
-		if r < '0' || r > '9' {
-			return 0, "", false
-		}
-	}
-	if _, err := fmt.Sscan(stamp, &expiry); err != nil {
-		return 0, "", false
-	}
-
-	return expiry, user, true
 }

@@ -1,4 +1,4 @@
-package core
+package codec
 
 import "testing"
 
@@ -15,12 +15,12 @@ func TestAV1HugeOBUSizeIsNotAKeyframe(t *testing.T) {
 		// of 2^56-1 bytes, the largest leb128 reads
 		{0x12, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, 0x08, 0x00},
 	} {
-		if isKeyframe("video/AV1", frame) {
+		if IsKeyframe("video/AV1", frame) {
 			t.Fatalf("% x: a keyframe", frame)
 		}
 	}
 	// the walk still finds a sequence header after a well-sized OBU
-	if !isKeyframe("video/AV1", []byte{0x12, 0x00, 0x0a, 0x00}) {
+	if !IsKeyframe("video/AV1", []byte{0x12, 0x00, 0x0a, 0x00}) {
 		t.Fatal("a temporal delimiter then a sequence header is not a keyframe")
 	}
 }

@@ -1,83 +1,37 @@
-package core
+package turnserver
 
 import (
 	"encoding/json"
 	"errors"
 	"net"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/omnirtc/omnirtc/core/rtcerr"
+	"github.com/pion/logging"
 	"github.com/pion/turn/v5"
 )
 
-func TestParseTURNServerConfigDefaultsAndErrors(t *testing.T) {
-	cfg, err := ParseTURNServerConfig([]byte(`{"listeners":[{"transport":"udp","address":"127.0.0.1:0"}],
-		"relay":{"address":"127.0.0.1"},"users":{"a":"b"}}`))
-	must(t, err)
-	if cfg.Realm != "omnirtc" || *cfg.AllocationLifetimeSec != 600 || cfg.Relay.BindAddress != "127.0.0.1" ||
-		*cfg.Relay.MinPort != 49152 || *cfg.Relay.MaxPort != 65535 {
-		t.Fatalf("defaults: %+v", cfg)
-	}
-	relay := `"relay":{"address":"127.0.0.1"}`
-	udp := `"listeners":[{"transport":"udp","address":"127.0.0.1:0"}]`
-	for text, key := range map[string]string{
-		`{` + relay + `}`: `"listeners"`,
-		`{"listeners":[{"transport":"sctp","address":"127.0.0.1:0"}],` + relay + `}`:                  `listeners[0].transport`,
-		`{"listeners":[{"transport":"udp","address":"nowhere"}],` + relay + `}`:                       `listeners[0].address`,
-		`{"listeners":[{"transport":"tls","address":"127.0.0.1:0","certificate":"x"}],` + relay + `}`: `listeners[0].certificate`,
-		`{"listeners":[{"transport":"udp","address":"127.0.0.1:0","certificate":"x"}],` + relay + `}`: `listeners[0].certificate`,
-		`{` + udp + `}`: `relay.address`,
-		`{` + udp + `,"relay":{"address":"127.0.0.1","minPort":5000,"maxPort":4000}}`: `relay.minPort`,
-		`{` + udp + `,"relay":{"address":"127.0.0.1","minPort":0,"maxPort":0}}`:       `"relay.minPort": need 0 < minPort <= maxPort, got 0..0`,
-		`{` + udp + `,` + relay + `,"userQuota":-1}`:                                  `userQuota`,
-		`{` + udp + `,` + relay + `,"allocationLifetimeSec":7200}`:                    `allocationLifetimeSec`,
-		`{` + udp + `,` + relay + `,"allocationLifetimeSec":0}`:                       `"allocationLifetimeSec": 0 is outside 1..3600`,
-		`{` + udp + `,` + relay + `,"users":{"":"x"}}`:                                `users`,
-		`{` + udp + `,` + relay + `,"secret":"x"}`:                                    `"secret"`,
-		`{` + udp + `,` + relay + `,"realm":5}`:                                       `realm`,
-	} {
-		_, err := ParseTURNServerConfig([]byte(text))
-		if !errors.Is(err, ErrInvalidConfig) || !strings.Contains(err.Error(), key) {
-			t.Errorf("%s: got %v, want an invalid-config error naming %s", text, err, key)
-		}
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 
-func TestRESTCredentialMatchesCoturn(t *testing.T) {
-	// coturn: password = base64(hmac-sha1(secret, "expiry:user")).
-	if got := RESTPassword("north", "1700000000:alice"); got != "Cd/49soE35ICqcJF/bCTn8Z4OyE=" {
-		t.Fatalf("REST password %q", got)
-	}
-	username, password, err := RESTCredential("north", "alice", time.Hour)
-	must(t, err)
-	expiry, user, ok := splitRESTUsername(username)
-	if !ok || user != "alice" || expiry < time.Now().Unix() || password != RESTPassword("north", username) {
-		t.Fatalf("credential %q %q", username, password)
-	}
-	if _, _, err := RESTCredential("north", "a:b", time.Hour); !errors.Is(err, ErrInvalidArgument) {
-		t.Fatalf("user with a colon: %v", err)
-	}
-	for _, name := range []string{"alice", "", ":alice", "12x:alice"} {
-		if _, _, ok := splitRESTUsername(name); ok {
-			t.Errorf("%q parsed as a REST username", name)
-		}
-	}
-}
-
-type turnEvents struct {
+type recordedEvents struct {
 	mu     sync.Mutex
-	events []TURNEvent
+	events []Event
 }
 
-func (r *turnEvents) handle(e *TURNEvent) {
+func (r *recordedEvents) handle(e *Event) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.events = append(r.events, *e)
 }
 
-func (r *turnEvents) count(typ TURNEventType) int {
+func (r *recordedEvents) count(typ EventType) int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	n := 0
@@ -90,13 +44,13 @@ func (r *turnEvents) count(typ TURNEventType) int {
 	return n
 }
 
-func startTestTURNServer(t *testing.T, extra string, auth TURNAuthFunc, events *turnEvents) (*TURNServer, string) {
+func startTestServer(t *testing.T, extra string, auth AuthFunc, events *recordedEvents) (*Server, string) {
 	t.Helper()
-	cfg, err := ParseTURNServerConfig([]byte(`{"listeners":[{"transport":"udp","address":"127.0.0.1:0"}],
+	cfg, err := ParseConfig([]byte(`{"listeners":[{"transport":"udp","address":"127.0.0.1:0"}],
 		"relay":{"address":"127.0.0.1","minPort":50000,"maxPort":50999},"users":{"alice":"wonder"},
 		"sharedSecret":"north"` + extra + `}`))
 	must(t, err)
-	server, err := NewTURNServer(cfg, auth, events.handle, NewLogSink())
+	server, err := New(cfg, auth, events.handle, logging.NewDefaultLoggerFactory())
 	must(t, err)
 	t.Cleanup(func() { _ = server.Close() })
 
@@ -130,12 +84,12 @@ func allocate(t *testing.T, server, username, password string) (net.PacketConn, 
 	return relay, nil
 }
 
-func TestTURNServerAuthenticatesAndCounts(t *testing.T) {
-	events := &turnEvents{}
+func TestServerAuthenticatesAndCounts(t *testing.T) {
+	events := &recordedEvents{}
 	hostAuth := func(username, realm, _ string) (string, bool) {
 		return "from-host", username == "carol" && realm == "omnirtc"
 	}
-	server, addr := startTestTURNServer(t, `,"userQuota":1`, hostAuth, events)
+	server, addr := startTestServer(t, `,"userQuota":1`, hostAuth, events)
 
 	// STUN binding: the server reports our address.
 	conn, err := net.ListenPacket("udp4", "127.0.0.1:0") //nolint:noctx
@@ -177,7 +131,7 @@ func TestTURNServerAuthenticatesAndCounts(t *testing.T) {
 		t.Fatal("an expired REST credential got an allocation")
 	}
 
-	var stats TURNServerStats
+	var stats Stats
 	b, err := server.Stats()
 	must(t, err)
 	must(t, json.Unmarshal(b, &stats))
@@ -185,14 +139,14 @@ func TestTURNServerAuthenticatesAndCounts(t *testing.T) {
 		t.Fatalf("stats: %s", b)
 	}
 	must(t, server.Close())
-	if events.count(TURNEventAllocationCreated) != 3 || events.count(TURNEventAllocationDeleted) != 3 ||
-		events.count(TURNEventClosed) != 1 {
+	if events.count(EventAllocationCreated) != 3 || events.count(EventAllocationDeleted) != 3 ||
+		events.count(EventClosed) != 1 {
 		t.Fatalf("events: %+v", events.events)
 	}
 }
 
-func TestTURNServerRelaysAndCountsBytes(t *testing.T) {
-	server, addr := startTestTURNServer(t, "", nil, &turnEvents{})
+func TestServerRelaysAndCountsBytes(t *testing.T) {
+	server, addr := startTestServer(t, "", nil, &recordedEvents{})
 	relay, err := allocate(t, addr, "alice", "wonder")
 	must(t, err)
 	peer, err := net.ListenPacket("udp4", "127.0.0.1:0") //nolint:noctx
@@ -218,7 +172,7 @@ func TestTURNServerRelaysAndCountsBytes(t *testing.T) {
 	}
 	// A relay socket counts a write once it returns, and the peer's answer
 	// can arrive back before that goroutine gets there: wait for the count.
-	var stats TURNServerStats
+	var stats Stats
 	var b []byte
 	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
 		b, err = server.Stats()
@@ -233,15 +187,15 @@ func TestTURNServerRelaysAndCountsBytes(t *testing.T) {
 	}
 }
 
-func TestTURNServerStartFailsCleanly(t *testing.T) {
+func TestServerStartFailsCleanly(t *testing.T) {
 	taken, err := net.ListenPacket("udp4", "127.0.0.1:0") //nolint:noctx
 	must(t, err)
 	defer func() { _ = taken.Close() }()
-	cfg, err := ParseTURNServerConfig([]byte(`{"listeners":[{"transport":"tcp","address":"127.0.0.1:0"},
+	cfg, err := ParseConfig([]byte(`{"listeners":[{"transport":"tcp","address":"127.0.0.1:0"},
 		{"transport":"udp","address":"` + taken.LocalAddr().String() + `"}],"relay":{"address":"127.0.0.1"}}`))
 	must(t, err)
-	events := &turnEvents{}
-	if _, err := NewTURNServer(cfg, nil, events.handle, NewLogSink()); !errors.Is(err, ErrOperation) {
+	events := &recordedEvents{}
+	if _, err := New(cfg, nil, events.handle, logging.NewDefaultLoggerFactory()); !errors.Is(err, rtcerr.ErrOperation) {
 		t.Fatalf("address in use: %v", err)
 	}
 	if len(events.events) != 0 {
@@ -249,23 +203,9 @@ func TestTURNServerStartFailsCleanly(t *testing.T) {
 	}
 }
 
-func FuzzParseTURNServerConfig(f *testing.F) {
-	f.Add([]byte(`{"listeners":[{"transport":"udp","address":"127.0.0.1:0"}],"relay":{"address":"127.0.0.1"}}`))
-	f.Add([]byte(`{"listeners":[{"transport":"tls","address":"[::1]:0","certificate":"x","privateKey":"y"}],` +
-		`"relay":{"address":"::1","minPort":1,"maxPort":2},"users":{"a":"b"},"sharedSecret":"s","userQuota":3}`))
-	f.Fuzz(func(t *testing.T, text []byte) {
-		cfg, err := ParseTURNServerConfig(text)
-		checkKind(t, err)
-		if err == nil && (cfg.Realm == "" || *cfg.AllocationLifetimeSec < 1 || *cfg.Relay.MinPort == 0 ||
-			*cfg.Relay.MaxPort < *cfg.Relay.MinPort || len(cfg.Listeners) == 0) {
-			t.Fatalf("accepted without defaults or checks: %+v", cfg)
-		}
-	})
-}
-
-func TestTURNServerAllocationLifetimeExpires(t *testing.T) {
-	events := &turnEvents{}
-	server, addr := startTestTURNServer(t, `,"allocationLifetimeSec":2`, nil, events)
+func TestServerAllocationLifetimeExpires(t *testing.T) {
+	events := &recordedEvents{}
+	server, addr := startTestServer(t, `,"allocationLifetimeSec":2`, nil, events)
 	conn, err := net.ListenPacket("udp4", "127.0.0.1:0") //nolint:noctx
 	must(t, err)
 	client, err := turn.NewClient(&turn.ClientConfig{
@@ -288,10 +228,10 @@ func TestTURNServerAllocationLifetimeExpires(t *testing.T) {
 		t.Fatalf("the allocation ended after %v, before its lifetime", elapsed)
 	}
 	deadline := time.Now().Add(5 * time.Second)
-	for events.count(TURNEventAllocationDeleted) != 1 && time.Now().Before(deadline) {
+	for events.count(EventAllocationDeleted) != 1 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
-	if events.count(TURNEventAllocationDeleted) != 1 {
+	if events.count(EventAllocationDeleted) != 1 {
 		t.Fatalf("events: %+v", events.events)
 	}
 }

@@ -1,4 +1,4 @@
-package core
+package mediafile
 
 import (
 	"errors"
@@ -6,19 +6,21 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/omnirtc/omnirtc/core/rtcerr"
 )
 
 func TestMediaWriterOpenFailsForAnUncreatablePath(t *testing.T) {
 	for _, name := range []string{"out.ivf", "out.ogg", "out.h264"} {
 		path := "/nonexistent/dir/" + name
-		w, err := OpenMediaWriter(path, MediaFileOptions{})
-		if !errors.Is(err, ErrOperation) || !strings.Contains(err.Error(), path) {
+		w, err := OpenWriter(path, Options{})
+		if !errors.Is(err, rtcerr.ErrOperation) || !strings.Contains(err.Error(), path) {
 			t.Fatalf("%s: writer %v, error %v", path, w, err)
 		}
 	}
 	// a creatable path: the file exists from open on, with its IVF header
 	path := filepath.Join(t.TempDir(), "out.ivf")
-	w, err := OpenMediaWriter(path, MediaFileOptions{Codec: "vp8"})
+	w, err := OpenWriter(path, Options{Codec: "vp8"})
 	must(t, err)
 	must(t, w.Close())
 	data, err := os.ReadFile(path)

@@ -1,4 +1,4 @@
-package core
+package turnserver
 
 import (
 	"crypto/ecdsa"
@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pion/logging"
 	"github.com/pion/turn/v5"
 )
 
@@ -40,18 +41,18 @@ func selfSignedPEM(t *testing.T) (certPEM, keyPEM string) {
 // TestTURNServerEventsNameTheClientTransport: an allocation's event says the
 // transport of the listener it came in on, UDP or TCP (TLS runs over TCP),
 // not pion's fixed "UDP"; its deletion says the same.
-func TestTURNServerEventsNameTheClientTransport(t *testing.T) {
+func TestServerEventsNameTheClientTransport(t *testing.T) {
 	certPEM, keyPEM := selfSignedPEM(t)
 	listeners, _ := json.Marshal([]map[string]string{
 		{"transport": "udp", "address": "127.0.0.1:0"},
 		{"transport": "tcp", "address": "127.0.0.1:0"},
 		{"transport": "tls", "address": "127.0.0.1:0", "certificate": certPEM, "privateKey": keyPEM},
 	})
-	cfg, err := ParseTURNServerConfig([]byte(`{"listeners":` + string(listeners) + `,
+	cfg, err := ParseConfig([]byte(`{"listeners":` + string(listeners) + `,
 		"relay":{"address":"127.0.0.1","minPort":50000,"maxPort":50999},"users":{"alice":"wonder"}}`))
 	must(t, err)
-	events := &turnEvents{}
-	server, err := NewTURNServer(cfg, nil, events.handle, NewLogSink())
+	events := &recordedEvents{}
+	server, err := New(cfg, nil, events.handle, logging.NewDefaultLoggerFactory())
 	must(t, err)
 	defer func() { _ = server.Close() }()
 
@@ -99,10 +100,10 @@ func TestTURNServerEventsNameTheClientTransport(t *testing.T) {
 	must(t, server.Close())
 	events.mu.Lock()
 	defer events.mu.Unlock()
-	seen := map[TURNEventType]int{}
+	seen := map[EventType]int{}
 	for _, e := range events.events {
 		seen[e.Type]++
-		if e.Type == TURNEventClosed {
+		if e.Type == EventClosed {
 			continue
 		}
 		transport, ok := clients[e.ClientAddress]
@@ -113,7 +114,7 @@ func TestTURNServerEventsNameTheClientTransport(t *testing.T) {
 			t.Errorf("%s listener: event %v says protocol %q, want %q", transport, e.Type, e.Protocol, want[transport])
 		}
 	}
-	if seen[TURNEventAllocationCreated] != 3 || seen[TURNEventAllocationDeleted] != 3 {
+	if seen[EventAllocationCreated] != 3 || seen[EventAllocationDeleted] != 3 {
 		t.Fatalf("events: %+v", events.events)
 	}
 }
