@@ -18,7 +18,8 @@ arches=("${@:-aarch64 armv7l riscv64}")
 arches=(${arches[*]})
 # shellcheck source=scripts/checks.sh
 . scripts/checks.sh
-out=$(./build.sh dist 2>&1) || { echo "$out"; echo "dist-arches: 0 passed, 1 failed"; exit 1; }
+# OMNIRTC_DIST_BUILT=1: the dist suite of the same ./build.sh test built dist/ and passed
+[ "${OMNIRTC_DIST_BUILT:-}" = 1 ] || out=$(./build.sh dist 2>&1) || { echo "$out"; echo "dist-arches: 0 passed, 1 failed"; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # shellcheck source=scripts/dist-checks.sh
