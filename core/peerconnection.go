@@ -296,6 +296,14 @@ func (p *PeerConnection) SetRemoteDescription(typ, text string) error {
 	if parsed == nil { // rollback
 		return apply()
 	}
+	if t == webrtc.SDPTypeOffer && p.pc.SignalingState() == webrtc.SignalingStateHaveLocalOffer {
+		// The implicit rollback pion would do inside the call, made here so
+		// that its "stable" is posted before the offer's state (W3C
+		// webrtc-pc 4.4.1.6).
+		if err := p.SetLocalDescription(webrtc.SDPTypeRollback.String(), ""); err != nil {
+			return err
+		}
+	}
 
 	return p.remoteCandidates.addDescription(parsed, t == webrtc.SDPTypeOffer, apply)
 }

@@ -79,6 +79,7 @@ static napi_value track_write(napi_env env, napi_callback_info info) {
 
 HANDLE_STRING_CALL(track_set_receive, omnirtc_track_set_receive)
 HANDLE_STRING_CALL(set_codec_preferences, omnirtc_transceiver_set_codec_preferences)
+HANDLE_STRING_CALL(transceiver_set_direction, omnirtc_transceiver_set_direction)
 TWO_HANDLE_CALL(remove_track, omnirtc_peer_remove_track)
 TWO_HANDLE_CALL(replace_track, omnirtc_transceiver_replace_track)
 JSON_GETTER(track_info, omnirtc_track_get_info)
@@ -269,6 +270,7 @@ void media_register(napi_env env, napi_value exports) {
 	    {"setCodecPreferences", set_codec_preferences},
 	    {"transceiverInfo", transceiver_info},
 	    {"transceiverStop", transceiver_stop},
+	    {"transceiverSetDirection", transceiver_set_direction},
 	    {"peerSetTrackReceive", peer_set_track_receive},
 	    {"mediaReaderOpen", reader_open},
 	    {"mediaReaderNext", reader_next},
