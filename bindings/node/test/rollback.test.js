@@ -83,17 +83,22 @@ test('4.4.1.6: rolling back a remote offer restores the current description; an 
 test('5.4: the direction setter changes direction and fires negotiationneeded; currentDirection waits for negotiation', async () => {
   const a = new RTCPeerConnection(LOOPBACK);
   const b = new RTCPeerConnection(LOOPBACK);
+  trickle(a, b);
+  let needed = 0;
+  a.addEventListener('negotiationneeded', () => needed++);
   const transceiver = a.addTransceiver('audio');
   await a.setLocalDescription();
   await b.setRemoteDescription(a.localDescription);
   await b.setLocalDescription();
   await a.setRemoteDescription(b.localDescription);
   assert.equal(transceiver.currentDirection, 'sendonly'); // b has nothing to send: it answered recvonly
-  const needed = once(a, 'negotiationneeded');
+  // addTransceiver's event, and pion's work of the negotiation done (which
+  // would update the negotiation-needed flag whatever the setter did)
+  await waitFor(() => needed === 1 && a.connectionState === 'connected');
   transceiver.direction = 'recvonly';
   assert.equal(transceiver.direction, 'recvonly');
   assert.equal(transceiver.currentDirection, 'sendonly');
-  await needed;
+  await waitFor(() => needed === 2, 5000);
   transceiver.direction = 'inactive';
   transceiver.direction = 'upwards'; // not an RTCRtpTransceiverDirection: ignored (WebIDL)
   assert.equal(transceiver.direction, 'inactive');
