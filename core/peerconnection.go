@@ -288,7 +288,14 @@ func (p *PeerConnection) SetRemoteDescription(typ, text string) error {
 		return err
 	}
 	apply := func() error {
+		before := p.pc.SignalingState()
 		err := p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: t, SDP: text})
+		if err != nil && before == webrtc.SignalingStateStable && p.pc.SignalingState() == webrtc.SignalingStateHaveRemoteOffer {
+			// pion checks ICE credentials and mids only after it moved to
+			// have-remote-offer; a refused description leaves the state as
+			// it was (W3C webrtc-pc 4.4.1.6).
+			_ = p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeRollback})
+		}
 		p.postSignalingState()
 
 		return p.outcome(err, ErrInvalidSDP)

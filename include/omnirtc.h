@@ -456,7 +456,8 @@ omnirtc_status_t omnirtc_peer_create_answer(omnirtc_peer_t peer, const char *opt
  * (W3C webrtc-pc 4.4.1.6): transceivers the remote offer created are removed
  * unless omnirtc_peer_add_track took them, and a transceiver no current
  * description has a media section for gets back a null mid.  A rollback of
- * the first remote offer cannot undo the ICE and DTLS start that offer began.
+ * the first remote offer cannot undo the ICE and DTLS start that offer began:
+ * that peer cannot negotiate again (third_party/pion/README.md).
  * Starts ICE gathering: candidates arrive as OMNIRTC_EVENT_ICE_CANDIDATE.
  * A change of signaling state is queued as OMNIRTC_EVENT_SIGNALING_STATE before
  * it returns, so those events follow the calls in order (as for
@@ -481,9 +482,10 @@ omnirtc_status_t omnirtc_peer_set_local_description(omnirtc_peer_t peer, const c
  * type: "offer", "answer", "pranswer" or "rollback"; sdp: the SDP (may be NULL
  * only for "rollback", and ignored then).  An offer in "have-local-offer" first
  * rolls the local offer back (implicit rollback, with its signaling state
- * event).  Remote data channels arrive as OMNIRTC_EVENT_DATA_CHANNEL
- * once they are open, each followed by its OMNIRTC_EVENT_CHANNEL_OPEN; one that
- * fails or closes before opening is never announced.
+ * event); an offer refused in "stable" leaves it "stable".  Remote data
+ * channels arrive as OMNIRTC_EVENT_DATA_CHANNEL once they are open, each
+ * followed by its OMNIRTC_EVENT_CHANNEL_OPEN; one that fails or closes before
+ * opening is never announced.
  * Errors: OMNIRTC_ERR_INVALID_ARGUMENT, OMNIRTC_ERR_INVALID_SDP, OMNIRTC_ERR_INVALID_STATE,
  * OMNIRTC_ERR_TOO_LARGE (its candidates would take the peer over
  * OMNIRTC_MAX_REMOTE_CANDIDATES; the description is not applied).
