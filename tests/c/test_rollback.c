@@ -35,6 +35,7 @@ TEST(rollback_without_a_pending_offer_is_a_state_error) {
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_STATE, omnirtc_peer_set_local_description(a.id, "rollback", NULL));
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_STATE, omnirtc_peer_set_remote_description(a.id, "rollback", NULL));
 	CHECK(signaling(&a) == OMNIRTC_SIGNALING_STABLE);
+	OK(omnirtc_peer_close(a.id));
 	peer_free(&a);
 }
 
@@ -59,6 +60,7 @@ TEST(local_offer_rolls_back_to_stable) {
 	CHECK(strstr(info, "\"mid\":null") != NULL);
 	wait_events(&a, OMNIRTC_EVENT_SIGNALING_STATE, 0, 2, 5000);
 	CHECK(nth_event(&a, OMNIRTC_EVENT_SIGNALING_STATE, 0, 1)->state == OMNIRTC_SIGNALING_STABLE);
+	OK(omnirtc_peer_close(a.id));
 	peer_free(&a);
 }
 
