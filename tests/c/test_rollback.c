@@ -92,7 +92,10 @@ TEST(remote_offer_rolls_back_and_an_offer_rolls_back_a_local_one) {
 	OK(omnirtc_peer_create_offer(b.id, NULL, &b_offer));
 	CHECK(strstr(b_offer, "m=video") == NULL); /* the rolled-back offer's transceiver is gone */
 	OK(omnirtc_peer_set_local_description(b.id, "offer", b_offer));
+	/* a's events so far: its first offer and answer, then its pending offer */
+	wait_events(&a, OMNIRTC_EVENT_SIGNALING_STATE, 0, 3, 5000);
 	size_t before = count_events(&a, OMNIRTC_EVENT_SIGNALING_STATE, 0);
+	CHECK(before == 3);
 	OK(omnirtc_peer_set_remote_description(a.id, "offer", b_offer));
 	omnirtc_free(b_offer);
 	CHECK(signaling(&a) == OMNIRTC_SIGNALING_HAVE_REMOTE_OFFER);
