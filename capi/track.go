@@ -415,6 +415,18 @@ func ortc_go_transceiver_get_info(th C.omnirtc_transceiver_t, jsonOut **C.char) 
 	})
 }
 
+//export ortc_go_transceiver_set_direction
+func ortc_go_transceiver_set_direction(th C.omnirtc_transceiver_t, direction *C.omnirtc_cchar_t) C.omnirtc_status_t {
+	return with(uint64(th), func(tr *transceiver) error {
+		text, err := goString(direction, "direction")
+		if err != nil {
+			return err
+		}
+
+		return tr.t.SetDirection(text)
+	})
+}
+
 //export ortc_go_transceiver_stop
 func ortc_go_transceiver_stop(th C.omnirtc_transceiver_t) C.omnirtc_status_t {
 	return with(uint64(th), func(tr *transceiver) error { return tr.t.Stop() })

@@ -290,13 +290,28 @@ func (p *PeerConnection) SetRemoteDescription(typ, text string) error {
 		return err
 	}
 	apply := func() error {
+		before := p.pc.SignalingState()
 		err := p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: t, SDP: text})
+		if err != nil && before == webrtc.SignalingStateStable && p.pc.SignalingState() == webrtc.SignalingStateHaveRemoteOffer {
+			// pion checks ICE credentials and mids only after it moved to
+			// have-remote-offer; a refused description leaves the state as
+			// it was (W3C webrtc-pc 4.4.1.6).
+			_ = p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeRollback})
+		}
 		p.postSignalingState()
 
 		return p.outcome(err, rtcerr.ErrInvalidSDP)
 	}
 	if parsed == nil { // rollback
 		return apply()
+	}
+	if t == webrtc.SDPTypeOffer && p.pc.SignalingState() == webrtc.SignalingStateHaveLocalOffer {
+		// The implicit rollback pion would do inside the call, made here so
+		// that its "stable" is posted before the offer's state (W3C
+		// webrtc-pc 4.4.1.6).
+		if err := p.SetLocalDescription(webrtc.SDPTypeRollback.String(), ""); err != nil {
+			return err
+		}
 	}
 
 	return p.remoteCandidates.addDescription(parsed, t == webrtc.SDPTypeOffer, apply)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/omnirtc/omnirtc/core/codec"
 	"github.com/omnirtc/omnirtc/core/internal/strictjson"
@@ -60,6 +61,7 @@ type Transceiver struct {
 	encodings []Encoding
 	rtcpRead  bool                  // the sender's RTCP readers run
 	numbers   map[uint32]*numbering // per SSRC, across replaced tracks
+	stopped   atomic.Bool           // Stop was called: the direction is final
 }
 
 // transceiverFor returns the wrapper of a pion transceiver, making it the
@@ -406,7 +408,28 @@ func (tr *Transceiver) Stop() error {
 		return err
 	}
 
+	tr.stopped.Store(true)
+
 	return tr.pc.outcome(tr.t.Stop(), rtcerr.ErrOperation)
+}
+
+// SetDirection is the RTCRtpTransceiver.direction setter: the next offer or
+// answer proposes direction, negotiationneeded fires if it changed, and
+// currentDirection follows once it is negotiated.
+func (tr *Transceiver) SetDirection(direction string) error {
+	if err := tr.pc.checkOpen(); err != nil {
+		return err
+	}
+	d := webrtc.NewRTPTransceiverDirection(direction)
+	if d == webrtc.RTPTransceiverDirectionUnknown {
+		return rtcerr.Wrap(rtcerr.ErrInvalidArgument,
+			fmt.Errorf("direction %s is not sendrecv, sendonly, recvonly or inactive", rtcerr.Quote(direction)))
+	}
+	if tr.stopped.Load() {
+		return rtcerr.Wrap(rtcerr.ErrInvalidState, errors.New("transceiver is stopped"))
+	}
+
+	return tr.pc.outcome(tr.t.SetDirection(d), rtcerr.ErrInvalidArgument)
 }
 
 // TransceiverInfo is what omnirtc_transceiver_get_info reports.
@@ -437,16 +460,6 @@ func codecInfo(c webrtc.RTPCodecParameters) CodecInfo {
 	}
 }
 
-// Info reports mid, kind, direction, currentDirection, the sender's track
-// and encodings, the negotiated codecs and the receiver's tracks.
-//
-// There is no SetDirection: pion v4.2.26 keeps RTPTransceiver.setDirection
-// private, writes that field into every offer and answer and compares it for
-// negotiation-needed, and SetLocalDescription refuses any SDP but the one
-// CreateOffer/CreateAnswer returned, so a direction can neither be set nor
-// rewritten in the SDP. Its public calls move only the sending half
-// (RemoveTrack stops the RTPSender for good, SetSender needs a new one and a
-// track), and no started sender pauses for a negotiated direction.
 // localTrack is the track the transceiver sends, nil if none.
 func (tr *Transceiver) localTrack() *LocalTrack {
 	tr.mu.Lock()
@@ -455,6 +468,8 @@ func (tr *Transceiver) localTrack() *LocalTrack {
 	return tr.track
 }
 
+// Info reports mid, kind, direction, currentDirection, the sender's track
+// and encodings, the negotiated codecs and the receiver's tracks.
 func (tr *Transceiver) Info() TransceiverInfo {
 	info := TransceiverInfo{
 		Kind: tr.t.Kind().String(), Direction: tr.t.Direction().String(),

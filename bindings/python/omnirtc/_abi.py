@@ -266,6 +266,7 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
     "omnirtc_transceiver_replace_track": (omnirtc_status_t, [omnirtc_transceiver_t, omnirtc_track_t]),
     "omnirtc_transceiver_set_codec_preferences": (omnirtc_status_t, [omnirtc_transceiver_t, ctypes.c_char_p]),
     "omnirtc_transceiver_get_info": (omnirtc_status_t, [omnirtc_transceiver_t, ctypes.POINTER(ctypes.c_void_p)]),
+    "omnirtc_transceiver_set_direction": (omnirtc_status_t, [omnirtc_transceiver_t, ctypes.c_char_p]),
     "omnirtc_transceiver_stop": (omnirtc_status_t, [omnirtc_transceiver_t]),
     "omnirtc_media_reader_open": (
         omnirtc_status_t,
