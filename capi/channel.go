@@ -99,6 +99,9 @@ func ortc_go_channel_set_callback(h C.omnirtc_channel_t, cb C.omnirtc_event_cb, 
 	})
 }
 
+// The header's OMNIRTC_MAX_BUFFERED_AMOUNT is the core's limit: this does not compile otherwise.
+var _ = [1]struct{}{}[core.MaxBufferedAmount-C.OMNIRTC_MAX_BUFFERED_AMOUNT]
+
 //export ortc_go_channel_send
 func ortc_go_channel_send(h C.omnirtc_channel_t, data *C.omnirtc_cvoid_t, size C.size_t, binary C.int32_t) (
 	status C.omnirtc_status_t,

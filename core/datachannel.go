@@ -190,6 +190,13 @@ func (c *DataChannel) finish() {
 	}
 }
 
+// MaxBufferedAmount bounds a channel's BufferedAmount: a Send that would
+// pass it fails with ErrOperation (W3C: the data cannot be queued, an
+// OperationError). Chromium's limit: code written for the browser already
+// waits for bufferedamountlow well before it, and a send loop that does not
+// wait meets an error instead of growing the process without bound.
+const MaxBufferedAmount = 16 << 20
+
 // Send queues one message; binary false sends UTF-8 text.
 func (c *DataChannel) Send(data []byte, binary bool) error {
 	if !binary && !utf8.Valid(data) {
@@ -200,6 +207,11 @@ func (c *DataChannel) Send(data []byte, binary bool) error {
 	}
 	if err := c.CheckMessageSize(uint64(len(data))); err != nil {
 		return err
+	}
+	if buffered := c.BufferedAmount(); buffered+uint64(len(data)) > MaxBufferedAmount {
+		return rtcerr.Wrap(rtcerr.ErrOperation, fmt.Errorf(
+			"send queue is full: bufferedAmount is %d bytes and %d more would pass the limit of %d bytes "+
+				"(wait for bufferedamountlow)", buffered, len(data), MaxBufferedAmount))
 	}
 	c.mu.Lock()
 	raw := c.raw

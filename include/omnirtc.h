@@ -577,6 +577,10 @@ enum {
 	OMNIRTC_CHANNEL_CLOSED = 3
 };
 
+/* The most a channel's buffered amount may reach: a send that would take it
+ * further is refused (see omnirtc_channel_send).  16 MiB, as in Chromium. */
+enum { OMNIRTC_MAX_BUFFERED_AMOUNT = 16777216 };
+
 /*
  * omnirtc_channel_create — RTCPeerConnection.createDataChannel.
  * label: UTF-8, at most 65535 bytes.
@@ -614,7 +618,9 @@ omnirtc_status_t omnirtc_channel_set_callback(omnirtc_channel_t channel, omnirtc
  * be valid UTF-8), 1 sends binary; the receiver sees the same flag.  data may
  * be NULL only when size is 0.  Copied before return; never blocks: watch
  * omnirtc_channel_get_buffered_amount and OMNIRTC_EVENT_CHANNEL_BUFFERED_AMOUNT_LOW.
- * Errors: OMNIRTC_ERR_INVALID_STATE (not open, or closing under the call: the
+ * Errors: OMNIRTC_ERR_OPERATION (the buffered amount plus size would pass
+ * OMNIRTC_MAX_BUFFERED_AMOUNT: nothing is queued, what was queued before is
+ * still sent; W3C OperationError), OMNIRTC_ERR_INVALID_STATE (not open, or closing under the call: the
  * channel or its SCTP association ends, as right after the remote closed
  * either, even before CHANNEL_CLOSING is delivered), OMNIRTC_ERR_TOO_LARGE
  * (over omnirtc_peer_get_max_message_size), OMNIRTC_ERR_INVALID_ARGUMENT (bad

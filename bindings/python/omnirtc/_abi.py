@@ -134,6 +134,8 @@ OMNIRTC_CHANNEL_OPEN = 1
 OMNIRTC_CHANNEL_CLOSING = 2
 OMNIRTC_CHANNEL_CLOSED = 3
 
+OMNIRTC_MAX_BUFFERED_AMOUNT = 16777216
+
 
 class omnirtc_message_t(ctypes.Structure):
     _fields_ = [

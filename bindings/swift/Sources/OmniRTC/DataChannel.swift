@@ -68,6 +68,10 @@ public final class DataChannel: Sendable {
         return omnirtc_channel_get_buffered_amount(sink.handle, &amount) == 0 ? amount : 0
     }
 
+    /// The most ``bufferedAmount`` may reach: a `send` that would pass it
+    /// throws ``OmniRTCError/operation(_:)`` (W3C OperationError). 16 MiB, as in Chromium.
+    public static let maxBufferedAmount = UInt64(OMNIRTC_MAX_BUFFERED_AMOUNT)
+
     /// When ``bufferedAmount`` falls to this many bytes or below,
     /// ``bufferedAmountLow`` gets an element. Default 0.
     public var bufferedAmountLowThreshold: UInt64 {
