@@ -2,13 +2,15 @@
 # OmniRTC's single entry point.
 #
 #   ./build.sh demo      build everything and run the C examples
-#   ./build.sh test      every test suite (Go, C, Python, Node, Swift, interop, lint)
+#   ./build.sh test [SUITE...]  every test suite (Go, C, Python, Node, Swift, interop,
+#                        lint, ...), or the ones named, with their total
 #   ./build.sh test-SUITE [ARGS]   one suite; ARGS go to scripts/test-SUITE.sh
 #                        (e.g. ./build.sh test-swift --filter DataChannelTests)
 #   ./build.sh bench     benchmarks (results go to BENCHMARKS.md by hand)
 #   ./build.sh lib       libomnirtc.so, omnirtc.h and omnirtc.pc into build/
 #   ./build.sh lib-arches [ARCH...]  the same for aarch64, armv7l, riscv64 into build/arch/<arch>
-#   ./build.sh dist      into dist/: the manylinux wheel, the npm packages, the C archive
+#   ./build.sh dist      into dist/, for x86_64, aarch64, armv7l and riscv64: the
+#                        manylinux wheels, the npm packages, the C archives
 #   ./build.sh wheel     the Python wheel          ./build.sh npm   the npm packages
 #   ./build.sh xcframework   Apple platforms (macOS with Xcode only)
 #   ./build.sh soak      the long reliability soak
@@ -85,10 +87,12 @@ lib_arches() {
 	done
 }
 
-# dist puts what we publish into dist/: the wheel, the npm packages and the C
-# archive (which adds the static library), all from the library lib built.
+# dist puts what we publish into dist/: for this machine's architecture and
+# each of CROSS_ARCHES, the wheel, the npm platform package and the C archive
+# (which adds the static library); and the main npm package.
 dist() {
 	lib
+	lib_arches
 	say "building libomnirtc.a"
 	go_build "$(uname -m)" c-archive "$BUILD/lib/libomnirtc.a"
 	rm -f "$BUILD"/lib/*.h
@@ -96,6 +100,14 @@ dist() {
 	with_lib scripts/wheel.sh
 	with_lib scripts/npm-pack.sh
 	scripts/c-archive.sh
+	local arch
+	for arch in "${CROSS_ARCHES[@]}"; do
+		[ "$arch" != "$(uname -m)" ] || continue
+		say "packing $arch"
+		scripts/wheel.sh "$arch"
+		scripts/npm-pack.sh "$arch"
+		scripts/c-archive.sh "$arch"
+	done
 }
 
 version() { scripts/version.sh; }
@@ -160,7 +172,12 @@ run_suite() { # SUITE [ARGS for its script]: runs when its script exists; a fail
 	[ -x "$script" ] || { say "no $1 suite yet"; return 0; }
 	say "$1 tests"
 	mkdir -p "$LOGS"
-	with_lib "$script" "${@:2}" 2>&1 | tee "$LOGS/$1.log" || FAILED_SUITES+=("$1")
+	if with_lib "$script" "${@:2}" 2>&1 | tee "$LOGS/$1.log"; then
+		# dist/ is fresh: the dist-arches suite checks it without building it again
+		[ "$1" != dist ] || export OMNIRTC_DIST_BUILT=1
+	else
+		FAILED_SUITES+=("$1")
+	fi
 }
 
 # total adds up the "N passed, M failed" summary line of every suite: the
@@ -171,13 +188,13 @@ total() {
 		awk '{p += $1; f += $3} END {printf "total: %d passed, %d failed\n", p, f}'
 }
 
-test_all() {
+test_all() { # [SUITE...]: those only
 	lib
 	rm -rf "$LOGS"
-	test_go
-	test_c
-	for suite in pion-copies lint examples dist dist-arches python node sequence swift interop nat media reliability; do
-		run_suite "$suite"
+	local suite suites=("$@")
+	[ ${#suites[@]} -gt 0 ] || suites=(go c pion-copies lint examples dist dist-arches python node sequence swift interop nat media reliability)
+	for suite in "${suites[@]}"; do
+		case $suite in go) test_go ;; c) test_c ;; *) run_suite "$suite" ;; esac
 	done
 	total
 	[ ${#FAILED_SUITES[@]} -eq 0 ] || { echo "failed suites: ${FAILED_SUITES[*]}"; exit 1; }
@@ -188,7 +205,7 @@ case "${1:-}" in
 	lib) lib ;;
 	lib-arches) lib_arches "${@:2}" ;;
 	demo) demo ;;
-	test) test_all ;;
+	test) test_all "${@:2}" ;;
 	test-go) lib; test_go; [ ${#FAILED_SUITES[@]} -eq 0 ] ;;
 	test-c) lib; test_c; [ ${#FAILED_SUITES[@]} -eq 0 ] ;;
 	test-*) lib; run_suite "${1#test-}" "${@:2}"; [ ${#FAILED_SUITES[@]} -eq 0 ] ;;
@@ -198,5 +215,5 @@ case "${1:-}" in
 	wheel) lib; with_lib scripts/wheel.sh ;;
 	npm) lib; with_lib scripts/npm-pack.sh ;;
 	xcframework) scripts/xcframework.sh ;;
-	*) sed -n '2,15p' "$0"; exit 2 ;;
+	*) sed -n '2,17p' "$0"; exit 2 ;;
 esac

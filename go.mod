@@ -32,11 +32,13 @@ require (
 
 // pion/sctp, pion/dtls and pion/transport with small patches that take
 // per-message allocations and per-packet goroutines off the data-channel hot
-// path, pion/datachannel and pion/sctp with partial-reliability fixes; what
-// changed and why: third_party/pion/README.md.
+// path, pion/datachannel and pion/sctp with partial-reliability fixes,
+// pion/webrtc with rollback and RTPTransceiver.SetDirection; what changed and
+// why: third_party/pion/README.md.
 replace (
 	github.com/pion/datachannel => ./third_party/pion/datachannel
 	github.com/pion/dtls/v3 => ./third_party/pion/dtls
 	github.com/pion/sctp => ./third_party/pion/sctp
 	github.com/pion/transport/v5 => ./third_party/pion/transport
+	github.com/pion/webrtc/v4 => ./third_party/pion/webrtc
 )

@@ -12,6 +12,7 @@ import (
 	"unsafe"
 
 	"github.com/omnirtc/omnirtc/core"
+	"github.com/omnirtc/omnirtc/core/rtcerr"
 )
 
 // channel is the table entry of a data channel.
@@ -67,7 +68,7 @@ func ortc_go_channel_create(h C.omnirtc_peer_t, label, initJSON *C.omnirtc_cchar
 		}
 		c := p.channelFor(dc)
 		if c == nil {
-			return core.ErrInvalidState
+			return rtcerr.ErrInvalidState
 		}
 		*channelOut = C.omnirtc_channel_t(c.id)
 
@@ -86,7 +87,7 @@ func ortc_go_channel_set_callback(h C.omnirtc_channel_t, cb C.omnirtc_event_cb, 
 		}
 		if c.peer.poll != nil {
 			return fmt.Errorf("%w: the channel's peer is polled: its events are taken with "+
-				"omnirtc_peer_poll_events", core.ErrInvalidState)
+				"omnirtc_peer_poll_events", rtcerr.ErrInvalidState)
 		}
 		if cb == nil {
 			c.own.Store(nil)
@@ -97,6 +98,9 @@ func ortc_go_channel_set_callback(h C.omnirtc_channel_t, cb C.omnirtc_event_cb, 
 		return nil
 	})
 }
+
+// The header's OMNIRTC_MAX_BUFFERED_AMOUNT is the core's limit: this does not compile otherwise.
+var _ = [1]struct{}{}[core.MaxBufferedAmount-C.OMNIRTC_MAX_BUFFERED_AMOUNT]
 
 //export ortc_go_channel_send
 func ortc_go_channel_send(h C.omnirtc_channel_t, data *C.omnirtc_cvoid_t, size C.size_t, binary C.int32_t) (
@@ -248,7 +252,7 @@ func ortc_go_channel_send_batch(h C.omnirtc_channel_t, messages *C.omnirtc_cmess
 	case messages == nil:
 		return fail(errNullArgf("messages is NULL but count is %d", count))
 	case uint64(count) > maxBatch:
-		return fail(fmt.Errorf("%w: count %d is more than an array can hold", core.ErrInvalidArgument, count))
+		return fail(fmt.Errorf("%w: count %d is more than an array can hold", rtcerr.ErrInvalidArgument, count))
 	}
 	for i, m := range unsafe.Slice(messages, int(count)) {
 		if m.data == nil && m.size > 0 {

@@ -59,6 +59,10 @@ omnirtc_status_t omnirtc_transceiver_get_info(omnirtc_transceiver_t transceiver,
 	FORWARD(ortc_go_transceiver_get_info(transceiver, json_out));
 }
 
+omnirtc_status_t omnirtc_transceiver_set_direction(omnirtc_transceiver_t transceiver, const char *direction) {
+	FORWARD(ortc_go_transceiver_set_direction(transceiver, direction));
+}
+
 omnirtc_status_t omnirtc_transceiver_stop(omnirtc_transceiver_t transceiver) {
 	FORWARD(ortc_go_transceiver_stop(transceiver));
 }

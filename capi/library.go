@@ -17,6 +17,7 @@ import (
 	"unsafe"
 
 	"github.com/omnirtc/omnirtc/core"
+	"github.com/omnirtc/omnirtc/core/rtcerr"
 )
 
 // logs routes the engine's logging to the host's log callback.
@@ -142,7 +143,7 @@ const maxEngineThreads = 1024
 func ortc_go_set_engine_threads(threads C.int32_t, previousOut *C.int32_t) C.omnirtc_status_t {
 	return call(func() error {
 		if threads < 0 || threads > maxEngineThreads {
-			return fmt.Errorf("%w: threads %d is outside 0..%d", core.ErrInvalidArgument, threads, maxEngineThreads)
+			return fmt.Errorf("%w: threads %d is outside 0..%d", rtcerr.ErrInvalidArgument, threads, maxEngineThreads)
 		}
 		n := int(threads)
 		if n == 0 {

@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/omnirtc/omnirtc/core"
+	"github.com/omnirtc/omnirtc/core/mediafile"
 )
 
 // mediaReader and mediaWriter serialize the calls on one handle: a file is
@@ -17,7 +17,7 @@ import (
 // closes it (the others get OMNIRTC_ERR_INVALID_HANDLE, as after it).
 type mediaReader struct {
 	mu     sync.Mutex
-	r      *core.MediaReader
+	r      *mediafile.Reader
 	closed bool
 }
 
@@ -25,7 +25,7 @@ func (*mediaReader) kind() string { return "media reader" }
 
 type mediaWriter struct {
 	mu     sync.Mutex
-	w      *core.MediaWriter
+	w      *mediafile.Writer
 	closed bool
 }
 
@@ -34,12 +34,12 @@ func (*mediaWriter) kind() string { return "media writer" }
 func errClosed(h uint64) error { return fmt.Errorf("%w: handle %d was closed", errInvalidHandle, h) }
 
 // mediaFileArgs reads the path and options of a reader or writer.
-func mediaFileArgs(path, optionsJSON *C.omnirtc_cchar_t) (string, core.MediaFileOptions, error) {
+func mediaFileArgs(path, optionsJSON *C.omnirtc_cchar_t) (string, mediafile.Options, error) {
 	name, err := goString(path, "path")
 	if err != nil {
-		return "", core.MediaFileOptions{}, err
+		return "", mediafile.Options{}, err
 	}
-	opts, err := core.ParseMediaFileOptions([]byte(optString(optionsJSON)))
+	opts, err := mediafile.ParseOptions([]byte(optString(optionsJSON)))
 
 	return name, opts, err
 }
@@ -56,7 +56,7 @@ func ortc_go_media_reader_open(path, optionsJSON *C.omnirtc_cchar_t, out *C.omni
 		if err != nil {
 			return err
 		}
-		r, err := core.OpenMediaReader(name, opts)
+		r, err := mediafile.OpenReader(name, opts)
 		if err != nil {
 			return err
 		}
@@ -146,7 +146,7 @@ func ortc_go_media_writer_open(path, optionsJSON *C.omnirtc_cchar_t, out *C.omni
 		if err != nil {
 			return err
 		}
-		w, err := core.OpenMediaWriter(name, opts)
+		w, err := mediafile.OpenWriter(name, opts)
 		if err != nil {
 			return err
 		}

@@ -11,6 +11,7 @@ import (
 	"unsafe"
 
 	"github.com/omnirtc/omnirtc/core"
+	"github.com/omnirtc/omnirtc/core/rtcerr"
 )
 
 // callback is a C event callback with its user data.
@@ -317,7 +318,7 @@ func ortc_go_peer_get_description(h C.omnirtc_peer_t, which C.int32_t, typeOut, 
 		}
 		if which < C.OMNIRTC_DESCRIPTION_LOCAL || which > C.OMNIRTC_DESCRIPTION_PENDING_REMOTE {
 			return fmt.Errorf("%w: description selector %d is not an OMNIRTC_DESCRIPTION_* value",
-				core.ErrInvalidArgument, which)
+				rtcerr.ErrInvalidArgument, which)
 		}
 		typ, text, ok := pc.SessionDescription(core.Description(which))
 		*sdpOut = nil

@@ -13,6 +13,7 @@ import (
 	"unsafe"
 
 	"github.com/omnirtc/omnirtc/core"
+	"github.com/omnirtc/omnirtc/core/rtcerr"
 )
 
 // heldBatches counts the batches polled peers' hosts hold (their C memory),
@@ -59,7 +60,7 @@ func polledPeer(h C.omnirtc_peer_t) (*peer, error) {
 	}
 	if p.poll == nil {
 		return nil, fmt.Errorf("%w: the peer has an event callback; omnirtc_peer_poll_events is for peers "+
-			"made with omnirtc_peer_create_polled", core.ErrInvalidState)
+			"made with omnirtc_peer_create_polled", rtcerr.ErrInvalidState)
 	}
 
 	return p, nil
@@ -76,7 +77,7 @@ func ortc_go_peer_poll_events(h C.omnirtc_peer_t, events *C.omnirtc_event_t, cap
 			return errNullArgf("events and count_out must not be NULL")
 		}
 		if capacity == 0 {
-			return fmt.Errorf("%w: capacity is 0", core.ErrInvalidArgument)
+			return fmt.Errorf("%w: capacity is 0", rtcerr.ErrInvalidArgument)
 		}
 		p, err := polledPeer(h)
 		if err != nil {

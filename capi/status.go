@@ -11,7 +11,6 @@ import (
 	"runtime/debug"
 	"unsafe"
 
-	"github.com/omnirtc/omnirtc/core"
 	"github.com/omnirtc/omnirtc/core/rtcerr"
 )
 
@@ -27,14 +26,14 @@ var kinds = []struct {
 	{errInvalidHandle, C.OMNIRTC_ERR_INVALID_HANDLE},
 	{errNullArg, C.OMNIRTC_ERR_INVALID_ARGUMENT},
 	{errInternal, C.OMNIRTC_ERR_INTERNAL},
-	{core.ErrInvalidArgument, C.OMNIRTC_ERR_INVALID_ARGUMENT},
-	{core.ErrInvalidState, C.OMNIRTC_ERR_INVALID_STATE},
-	{core.ErrInvalidConfig, C.OMNIRTC_ERR_INVALID_CONFIG},
-	{core.ErrInvalidSDP, C.OMNIRTC_ERR_INVALID_SDP},
-	{core.ErrInvalidCandidate, C.OMNIRTC_ERR_INVALID_CANDIDATE},
-	{core.ErrTooLarge, C.OMNIRTC_ERR_TOO_LARGE},
-	{core.ErrOperation, C.OMNIRTC_ERR_OPERATION},
-	{core.ErrNotSupported, C.OMNIRTC_ERR_NOT_SUPPORTED},
+	{rtcerr.ErrInvalidArgument, C.OMNIRTC_ERR_INVALID_ARGUMENT},
+	{rtcerr.ErrInvalidState, C.OMNIRTC_ERR_INVALID_STATE},
+	{rtcerr.ErrInvalidConfig, C.OMNIRTC_ERR_INVALID_CONFIG},
+	{rtcerr.ErrInvalidSDP, C.OMNIRTC_ERR_INVALID_SDP},
+	{rtcerr.ErrInvalidCandidate, C.OMNIRTC_ERR_INVALID_CANDIDATE},
+	{rtcerr.ErrTooLarge, C.OMNIRTC_ERR_TOO_LARGE},
+	{rtcerr.ErrOperation, C.OMNIRTC_ERR_OPERATION},
+	{rtcerr.ErrNotSupported, C.OMNIRTC_ERR_NOT_SUPPORTED},
 }
 
 // maxErrorMessage bounds a last-error message, in bytes (omnirtc_last_error).

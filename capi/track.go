@@ -12,6 +12,7 @@ import (
 	"unsafe"
 
 	"github.com/omnirtc/omnirtc/core"
+	"github.com/omnirtc/omnirtc/core/rtcerr"
 )
 
 // localTrack is the table entry of a local track; it belongs to no peer.
@@ -178,7 +179,7 @@ func borrowBytes(data *C.omnirtc_cvoid_t, size C.size_t, name string) ([]byte, e
 		return nil, nil
 	}
 	if size > 1<<30 {
-		return nil, fmt.Errorf("%w: %s of %d bytes", core.ErrTooLarge, name, size)
+		return nil, fmt.Errorf("%w: %s of %d bytes", rtcerr.ErrTooLarge, name, size)
 	}
 
 	return unsafe.Slice((*byte)(unsafe.Pointer(data)), int(size)), nil
@@ -316,7 +317,7 @@ func ortc_go_peer_add_track(h C.omnirtc_peer_t, track C.omnirtc_track_t, out *C.
 func (p *peer) putTransceiver(tr *core.Transceiver, out *C.omnirtc_transceiver_t) error {
 	e := p.transceiverFor(tr)
 	if e == nil {
-		return fmt.Errorf("%w: peer connection is closed", core.ErrInvalidState)
+		return fmt.Errorf("%w: peer connection is closed", rtcerr.ErrInvalidState)
 	}
 	*out = C.omnirtc_transceiver_t(e.id)
 
@@ -411,6 +412,18 @@ func ortc_go_transceiver_get_info(th C.omnirtc_transceiver_t, jsonOut **C.char) 
 		}
 
 		return putJSON(jsonOut, tr.t.Info())
+	})
+}
+
+//export ortc_go_transceiver_set_direction
+func ortc_go_transceiver_set_direction(th C.omnirtc_transceiver_t, direction *C.omnirtc_cchar_t) C.omnirtc_status_t {
+	return with(uint64(th), func(tr *transceiver) error {
+		text, err := goString(direction, "direction")
+		if err != nil {
+			return err
+		}
+
+		return tr.t.SetDirection(text)
 	})
 }
 

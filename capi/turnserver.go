@@ -18,7 +18,7 @@ import (
 	"time"
 	"unsafe"
 
-	"github.com/omnirtc/omnirtc/core"
+	"github.com/omnirtc/omnirtc/core/turnserver"
 )
 
 // turnPasswordCapacity is the buffer an auth callback writes a password into.
@@ -27,7 +27,7 @@ const turnPasswordCapacity = 1024
 // turnServer is the table entry of a TURN server.
 type turnServer struct {
 	id     uint64
-	server *core.TURNServer
+	server *turnserver.Server
 }
 
 func (*turnServer) kind() string { return "turnServer" }
@@ -63,12 +63,12 @@ func liveTURNServers() []*turnServer {
 	return out
 }
 
-func turnEventEmitter(cb C.omnirtc_turn_event_cb, ud C.uintptr_t, id *uint64, ready <-chan struct{}) func(*core.TURNEvent) {
+func turnEventEmitter(cb C.omnirtc_turn_event_cb, ud C.uintptr_t, id *uint64, ready <-chan struct{}) func(*turnserver.Event) {
 	if cb == nil {
 		return nil
 	}
 
-	return func(e *core.TURNEvent) {
+	return func(e *turnserver.Event) {
 		<-ready
 		strs := []*C.char{
 			C.CString(e.Username), C.CString(e.Realm), C.CString(e.ClientAddress),
@@ -81,7 +81,7 @@ func turnEventEmitter(cb C.omnirtc_turn_event_cb, ud C.uintptr_t, id *uint64, re
 	}
 }
 
-func turnAuth(cb C.omnirtc_turn_auth_cb, ud C.uintptr_t) core.TURNAuthFunc {
+func turnAuth(cb C.omnirtc_turn_auth_cb, ud C.uintptr_t) turnserver.AuthFunc {
 	if cb == nil {
 		return nil
 	}
@@ -122,14 +122,14 @@ func ortc_go_turn_server_start(configJSON *C.omnirtc_cchar_t, cb C.omnirtc_turn_
 		if err != nil {
 			return err
 		}
-		cfg, err := core.ParseTURNServerConfig([]byte(text))
+		cfg, err := turnserver.ParseConfig([]byte(text))
 		if err != nil {
 			return err
 		}
 		t := &turnServer{}
 		// Events wait until the handle exists.
 		ready := make(chan struct{})
-		server, err := core.NewTURNServer(cfg, turnAuth(authCB, ud), turnEventEmitter(cb, ud, &t.id, ready), logs)
+		server, err := turnserver.New(cfg, turnAuth(authCB, ud), turnEventEmitter(cb, ud, &t.id, ready), logs)
 		if err != nil {
 			close(ready)
 
@@ -198,7 +198,7 @@ func ortc_go_turn_rest_credential(secret, user *C.omnirtc_cchar_t, ttlSeconds C.
 		if err != nil {
 			return err
 		}
-		username, password, err := core.RESTCredential(s, u, time.Duration(ttlSeconds)*time.Second)
+		username, password, err := turnserver.RESTCredential(s, u, time.Duration(ttlSeconds)*time.Second)
 		if err != nil {
 			return err
 		}

@@ -5,6 +5,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 
+	"github.com/omnirtc/omnirtc/core/rtcerr"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -13,13 +14,13 @@ import (
 func GenerateCertificatePEM() (string, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		return "", wrap(ErrOperation, err)
+		return "", rtcerr.Wrap(rtcerr.ErrOperation, err)
 	}
 	cert, err := webrtc.GenerateCertificate(key)
 	if err != nil {
-		return "", wrap(ErrOperation, err)
+		return "", rtcerr.Wrap(rtcerr.ErrOperation, err)
 	}
 	text, err := cert.PEM()
 
-	return text, wrap(ErrOperation, err)
+	return text, rtcerr.Wrap(rtcerr.ErrOperation, err)
 }

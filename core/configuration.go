@@ -1,22 +1,17 @@
 package core
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"slices"
-	"strconv"
 	"strings"
-	"unicode/utf8"
 
+	"github.com/omnirtc/omnirtc/core/internal/strictjson"
+	"github.com/omnirtc/omnirtc/core/rtcerr"
 	"github.com/pion/stun/v4"
 )
-
-// MaxConfigurationSize bounds the configuration text accepted from callers.
-const MaxConfigurationSize = 1 << 20
 
 // Configuration mirrors W3C RTCConfiguration, plus engine settings under
 // "omnirtc".
@@ -94,85 +89,9 @@ type EngineSettings struct {
 // the default configuration.
 func ParseConfiguration(text []byte) (Configuration, error) {
 	var cfg Configuration
-	if len(text) > MaxConfigurationSize {
-		return cfg, wrap(ErrTooLarge, fmt.Errorf("configuration is %d bytes, over the %d-byte limit",
-			len(text), MaxConfigurationSize))
-	}
-	if err := decodeStrict(text, &cfg); err != nil {
-		return cfg, wrap(ErrInvalidConfig, fmt.Errorf("configuration: %w", err))
-	}
-	if err := cfg.validate(); err != nil {
-		return cfg, wrap(ErrInvalidConfig, fmt.Errorf("configuration: %w", err))
-	}
+	err := strictjson.DecodeConfig("configuration", text, &cfg, cfg.validate)
 
-	return cfg, nil
-}
-
-// decodeStrict decodes one JSON object into v, rejecting unknown keys and
-// trailing data. Empty or all-whitespace text leaves v unchanged. Text that
-// is not UTF-8 is refused (encoding/json would silently replace the bad
-// bytes, changing a username or protocol behind the caller's back).
-func decodeStrict(text []byte, v any) error {
-	if len(bytes.TrimSpace(text)) == 0 {
-		return nil
-	}
-	if !utf8.Valid(text) {
-		return errors.New("malformed JSON: the text is not valid UTF-8")
-	}
-	dec := json.NewDecoder(bytes.NewReader(text))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return describeJSONError(err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return errors.New("unexpected data after the JSON object")
-	}
-
-	return nil
-}
-
-// describeJSONError turns encoding/json errors into messages that name the
-// key the way the user wrote it.
-func describeJSONError(err error) error {
-	var typeErr *json.UnmarshalTypeError
-	var syntaxErr *json.SyntaxError
-	switch {
-	case errors.As(err, &typeErr):
-		if typeErr.Field == "" {
-			return fmt.Errorf("expected a JSON object, got %s", typeErr.Value)
-		}
-
-		return fmt.Errorf("key %q: expected %s, got %s", typeErr.Field, jsonTypeName(typeErr.Type.Kind().String()),
-			typeErr.Value)
-	case errors.As(err, &syntaxErr):
-		return fmt.Errorf("malformed JSON at byte %d: %w", syntaxErr.Offset, err)
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		key, unquoteErr := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
-		if unquoteErr != nil {
-			return err
-		}
-
-		return fmt.Errorf("unknown key %s", quote(key))
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return errors.New("malformed JSON: unexpected end of input")
-	default:
-		return err
-	}
-}
-
-func jsonTypeName(kind string) string {
-	switch kind {
-	case "string":
-		return "a string"
-	case "bool":
-		return "a boolean"
-	case "slice":
-		return "an array"
-	case "struct", "map":
-		return "an object"
-	default:
-		return "a number in range (" + kind + ")"
-	}
+	return cfg, err
 }
 
 func (c *Configuration) validate() error {
@@ -188,7 +107,7 @@ func (c *Configuration) validate() error {
 	}
 	for _, check := range checks {
 		if !contains(check.allowed, check.value) {
-			return fmt.Errorf("key %q: %s is not one of %s", check.key, quote(check.value),
+			return fmt.Errorf("key %q: %s is not one of %s", check.key, rtcerr.Quote(check.value),
 				strings.Join(check.allowed[1:], ", "))
 		}
 	}
@@ -205,13 +124,13 @@ func (c *Configuration) validate() error {
 	}
 	for _, nt := range c.Engine.NetworkTypes {
 		if _, ok := networkTypes[nt]; !ok {
-			return fmt.Errorf("key \"omnirtc.networkTypes\": unknown network type %s", quote(nt))
+			return fmt.Errorf("key \"omnirtc.networkTypes\": unknown network type %s", rtcerr.Quote(nt))
 		}
 	}
 	if c.Engine.Interceptors != nil {
 		for _, name := range *c.Engine.Interceptors {
 			if _, ok := interceptorNames[name]; !ok {
-				return fmt.Errorf("key \"omnirtc.interceptors\": unknown interceptor %s", quote(name))
+				return fmt.Errorf("key \"omnirtc.interceptors\": unknown interceptor %s", rtcerr.Quote(name))
 			}
 		}
 	}
@@ -238,12 +157,12 @@ func (s *ICEServer) validateURLs() error {
 		u, err := stun.ParseURI(raw)
 		switch {
 		case err != nil:
-			return fmt.Errorf("%s: %w", quote(raw), err)
+			return fmt.Errorf("%s: %w", rtcerr.Quote(raw), err)
 		case u.Port < 1 || u.Port > 65535:
-			return fmt.Errorf("%s: port %d is outside 1..65535", quote(raw), u.Port)
+			return fmt.Errorf("%s: port %d is outside 1..65535", rtcerr.Quote(raw), u.Port)
 		case (u.Scheme == stun.SchemeTypeTURN || u.Scheme == stun.SchemeTypeTURNS) &&
 			(s.Username == "" || s.Credential == ""):
-			return fmt.Errorf("%s: a TURN server needs \"username\" and \"credential\"", quote(raw))
+			return fmt.Errorf("%s: a TURN server needs \"username\" and \"credential\"", rtcerr.Quote(raw))
 		}
 	}
 
@@ -259,7 +178,7 @@ func (s *EngineSettings) validateAddresses() error {
 	for i, ip := range s.IPs {
 		parsed := net.ParseIP(ip)
 		if parsed == nil {
-			return fmt.Errorf("key \"omnirtc.ips\": %s is not an IP address", quote(ip))
+			return fmt.Errorf("key \"omnirtc.ips\": %s is not an IP address", rtcerr.Quote(ip))
 		}
 		s.IPs[i] = parsed.String() // the form the filter compares with
 	}
@@ -268,7 +187,7 @@ func (s *EngineSettings) validateAddresses() error {
 		external, local, mapped := strings.Cut(mapping, "/")
 		if net.ParseIP(external) == nil || (mapped && net.ParseIP(local) == nil) {
 			return fmt.Errorf("key \"omnirtc.nat1to1IPs\": %s is not an IP address or \"external/local\" pair of them",
-				quote(mapping))
+				rtcerr.Quote(mapping))
 		}
 	}
 

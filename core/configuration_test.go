@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/omnirtc/omnirtc/core/rtcerr"
 )
 
 func TestParseConfigurationAcceptsW3CAndEngineKeys(t *testing.T) {
@@ -41,7 +43,7 @@ func TestParseConfigurationErrorsNameTheKey(t *testing.T) {
 		`{"iceServers":[{"urls":"turn:127.0.0.1"}]}`:                  `"iceServers[0].urls": "turn:127.0.0.1": a TURN server needs`,
 	} {
 		_, err := ParseConfiguration([]byte(text))
-		if !errors.Is(err, ErrInvalidConfig) || !strings.Contains(err.Error(), key) {
+		if !errors.Is(err, rtcerr.ErrInvalidConfig) || !strings.Contains(err.Error(), key) {
 			t.Errorf("%s: got %v, want an invalid-config error naming %s", text, err, key)
 		}
 	}
@@ -67,7 +69,7 @@ func TestParseDataChannelInitRules(t *testing.T) {
 		`{"priority":"high"}`:                        false,
 	} {
 		_, err := ParseDataChannelInit([]byte(text))
-		if (err == nil) != ok || (err != nil && !errors.Is(err, ErrInvalidArgument)) {
+		if (err == nil) != ok || (err != nil && !errors.Is(err, rtcerr.ErrInvalidArgument)) {
 			t.Errorf("%s: got %v", text, err)
 		}
 	}

@@ -9,7 +9,10 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/omnirtc/omnirtc/core/internal/strictjson"
+	"github.com/omnirtc/omnirtc/core/rtcerr"
 	"github.com/pion/datachannel"
+	"github.com/pion/sctp"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -46,19 +49,19 @@ type DataChannelInit struct {
 // the rules createDataChannel enforces.
 func ParseDataChannelInit(text []byte) (DataChannelInit, error) {
 	var init DataChannelInit
-	if err := decodeStrict(text, &init); err != nil {
-		return init, wrap(ErrInvalidArgument, fmt.Errorf("data channel options: %w", err))
+	if err := strictjson.Decode(text, &init); err != nil {
+		return init, rtcerr.Wrap(rtcerr.ErrInvalidArgument, fmt.Errorf("data channel options: %w", err))
 	}
 	switch {
 	case init.MaxPacketLifeTime != nil && init.MaxRetransmits != nil:
-		return init, wrap(ErrInvalidArgument,
+		return init, rtcerr.Wrap(rtcerr.ErrInvalidArgument,
 			errors.New("data channel options: maxPacketLifeTime and maxRetransmits are exclusive"))
 	case init.Negotiated && init.ID == nil:
-		return init, wrap(ErrInvalidArgument, errors.New("data channel options: negotiated requires id"))
+		return init, rtcerr.Wrap(rtcerr.ErrInvalidArgument, errors.New("data channel options: negotiated requires id"))
 	case init.ID != nil && *init.ID > 65534:
-		return init, wrap(ErrInvalidArgument, fmt.Errorf("data channel options: id %d is over 65534", *init.ID))
+		return init, rtcerr.Wrap(rtcerr.ErrInvalidArgument, fmt.Errorf("data channel options: id %d is over 65534", *init.ID))
 	case len(init.Protocol) > 65535 || !utf8.ValidString(init.Protocol):
-		return init, wrap(ErrInvalidArgument,
+		return init, rtcerr.Wrap(rtcerr.ErrInvalidArgument,
 			errors.New("data channel options: protocol must be UTF-8 of at most 65535 bytes"))
 	}
 
@@ -187,29 +190,41 @@ func (c *DataChannel) finish() {
 	}
 }
 
+// MaxBufferedAmount bounds a channel's BufferedAmount: a Send that would
+// pass it fails with ErrOperation (W3C: the data cannot be queued, an
+// OperationError). Chromium's limit: code written for the browser already
+// waits for bufferedamountlow well before it, and a send loop that does not
+// wait meets an error instead of growing the process without bound.
+const MaxBufferedAmount = 16 << 20
+
 // Send queues one message; binary false sends UTF-8 text.
 func (c *DataChannel) Send(data []byte, binary bool) error {
 	if !binary && !utf8.Valid(data) {
-		return wrap(ErrInvalidArgument, errors.New("text message is not valid UTF-8"))
+		return rtcerr.Wrap(rtcerr.ErrInvalidArgument, errors.New("text message is not valid UTF-8"))
 	}
 	if state := c.ReadyState(); state != ChannelOpen {
-		return wrap(ErrInvalidState, fmt.Errorf("data channel is %s, not open", state))
+		return rtcerr.Wrap(rtcerr.ErrInvalidState, fmt.Errorf("data channel is %s, not open", state))
 	}
 	if err := c.CheckMessageSize(uint64(len(data))); err != nil {
 		return err
+	}
+	if buffered := c.BufferedAmount(); buffered+uint64(len(data)) > MaxBufferedAmount {
+		return rtcerr.Wrap(rtcerr.ErrOperation, fmt.Errorf(
+			"send queue is full: bufferedAmount is %d bytes and %d more would pass the limit of %d bytes "+
+				"(wait for bufferedamountlow)", buffered, len(data), MaxBufferedAmount))
 	}
 	c.mu.Lock()
 	raw := c.raw
 	c.mu.Unlock()
 	if _, err := raw.WriteDataChannel(data, !binary); err != nil {
 		if state := c.ReadyState(); state != ChannelOpen {
-			return wrap(ErrInvalidState, fmt.Errorf("data channel is %s: %w", state, err))
+			return rtcerr.Wrap(rtcerr.ErrInvalidState, fmt.Errorf("data channel is %s: %w", state, err))
 		}
 		if transportEnded(err) { // its end is not read yet
-			return wrap(ErrInvalidState, fmt.Errorf("data channel is closing: %w", err))
+			return rtcerr.Wrap(rtcerr.ErrInvalidState, fmt.Errorf("data channel is closing: %w", err))
 		}
 
-		return wrap(ErrOperation, err)
+		return rtcerr.Wrap(rtcerr.ErrOperation, err)
 	}
 
 	return nil
@@ -218,7 +233,7 @@ func (c *DataChannel) Send(data []byte, binary bool) error {
 // CheckMessageSize reports whether a message of n bytes may be sent now.
 func (c *DataChannel) CheckMessageSize(n uint64) error {
 	if limit := c.pc.MaxMessageSize(); n > limit {
-		return wrap(ErrTooLarge, fmt.Errorf("message of %d bytes is over the maximum message size of %d bytes",
+		return rtcerr.Wrap(rtcerr.ErrTooLarge, fmt.Errorf("message of %d bytes is over the maximum message size of %d bytes",
 			n, limit))
 	}
 
@@ -257,7 +272,7 @@ func closeOutcome(err error) error {
 		return nil
 	}
 
-	return wrap(ErrOperation, err)
+	return rtcerr.Wrap(rtcerr.ErrOperation, err)
 }
 
 // channelPauses counts the times any channel went from reading to paused:
@@ -348,3 +363,20 @@ func (c *DataChannel) stats() (webrtc.DataChannelStats, bool) {
 
 // PeerConnection returns the channel's peer connection.
 func (c *DataChannel) PeerConnection() *PeerConnection { return c.pc }
+
+// transportEnded reports whether err is pion's way of saying that the SCTP
+// association or the channel's stream is closing or closed: a call that meets
+// one lost a race with a close, ours or the remote's. Every such call is a
+// state error (a close a success), whichever of pion's words it got.
+func transportEnded(err error) bool {
+	for _, ended := range []error{
+		sctp.ErrStreamClosed, sctp.ErrAssociationClosed, sctp.ErrAssociationClosedBeforeConn,
+		sctp.ErrResetPacketInStateNotExist, sctp.ErrPayloadDataStateNotExist, io.ErrClosedPipe,
+	} {
+		if errors.Is(err, ended) {
+			return true
+		}
+	}
+
+	return false
+}

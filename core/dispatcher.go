@@ -1,11 +1,10 @@
 package core
 
 import (
-	"bytes"
-	"runtime"
-	"strconv"
 	"sync"
 	"sync/atomic"
+
+	"github.com/omnirtc/omnirtc/core/internal/goroutine"
 )
 
 // messageBudget bounds the bytes of received messages (and, on a polled peer
@@ -205,14 +204,14 @@ func (d *dispatcher) wait() {
 
 // inHandler reports whether the caller runs inside this dispatcher's handler.
 func (d *dispatcher) inHandler() bool {
-	return d.busy.Load() == goroutineID()
+	return d.busy.Load() == goroutine.ID()
 }
 
 // inAnyHandler reports whether the caller runs inside the handler of any
 // dispatcher. It walks every live one: closes are rare, events are not, so
 // nothing is recorded per event.
 func inAnyHandler() bool {
-	gid := goroutineID()
+	gid := goroutine.ID()
 	running.Lock()
 	defer running.Unlock()
 	for d := range running.set {
@@ -226,7 +225,7 @@ func inAnyHandler() bool {
 
 func (d *dispatcher) run(ready chan struct{}) {
 	d.mu.Lock()
-	d.runner = goroutineID()
+	d.runner = goroutine.ID()
 	close(ready)
 	for {
 		for len(d.queue) == 0 && d.final == nil {
@@ -264,20 +263,4 @@ func (d *dispatcher) run(ready chan struct{}) {
 			d.credit.Broadcast()
 		}
 	}
-}
-
-// goroutineID identifies the calling goroutine. It is read only when a
-// dispatcher or a media reader starts and when a peer closes, never per
-// event, to tell a close from inside a handler (which must not wait for a
-// dispatcher) from any other.
-func goroutineID() uint64 {
-	var buf [64]byte
-	b := buf[:runtime.Stack(buf[:], false)]
-	b = bytes.TrimPrefix(b, []byte("goroutine "))
-	if i := bytes.IndexByte(b, ' '); i > 0 {
-		b = b[:i]
-	}
-	id, _ := strconv.ParseUint(string(b), 10, 64)
-
-	return id
 }

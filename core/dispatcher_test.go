@@ -4,6 +4,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/omnirtc/omnirtc/core/internal/goroutine"
 )
 
 func TestDispatcherDeliversInOrderOneAtATime(t *testing.T) {
@@ -168,7 +170,7 @@ func TestDeliverRunsOnTheCallerOneAtATime(t *testing.T) {
 			t.Error("inHandler is false inside the handler")
 		}
 		// the sender's goroutine id travels in a numeric field
-		if e.Type == EventTrackRTP && uint64(e.PacketsDropped) != goroutineID() {
+		if e.Type == EventTrackRTP && uint64(e.PacketsDropped) != goroutine.ID() {
 			t.Error("a delivered event ran on another goroutine than its caller's")
 		}
 		mu.Lock()
@@ -181,7 +183,7 @@ func TestDeliverRunsOnTheCallerOneAtATime(t *testing.T) {
 		wg.Add(2)
 		go func() {
 			defer wg.Done()
-			gid := goroutineID()
+			gid := goroutine.ID()
 			for range 200 {
 				if !d.deliver(gid, &Event{Type: EventTrackRTP, PacketsDropped: int64(gid)}) {
 					t.Error("deliver refused before stop")
@@ -213,7 +215,7 @@ func TestDeliverRunsOnTheCallerOneAtATime(t *testing.T) {
 	if counts[EventTrackRTP] != 800 || counts[EventSignalingState] != 800 || counts[EventPeerClosed] != 1 {
 		t.Fatalf("delivered %v", counts)
 	}
-	if d.deliver(goroutineID(), &Event{Type: EventTrackRTP}) {
+	if d.deliver(goroutine.ID(), &Event{Type: EventTrackRTP}) {
 		t.Fatal("deliver accepted after finish")
 	}
 }
@@ -229,7 +231,7 @@ func TestDeliveringFloodDoesNotStarveQueuedEvents(t *testing.T) {
 	flooding := make(chan struct{})
 	go func() {
 		defer close(flooding)
-		gid := goroutineID()
+		gid := goroutine.ID()
 		for {
 			select {
 			case <-stop:
@@ -264,7 +266,7 @@ func TestFinishWaitsForAnInFlightDelivery(t *testing.T) {
 		}
 	})
 	delivered := make(chan bool)
-	go func() { delivered <- d.deliver(goroutineID(), &Event{Type: EventTrackRTP}) }()
+	go func() { delivered <- d.deliver(goroutine.ID(), &Event{Type: EventTrackRTP}) }()
 	<-entered
 	finished := make(chan struct{})
 	go func() {
@@ -284,7 +286,7 @@ func TestFinishWaitsForAnInFlightDelivery(t *testing.T) {
 	}
 	<-finished
 	<-finals
-	if d.deliver(goroutineID(), &Event{Type: EventTrackRTP}) {
+	if d.deliver(goroutine.ID(), &Event{Type: EventTrackRTP}) {
 		t.Fatal("deliver accepted after finish")
 	}
 }
@@ -300,7 +302,7 @@ func TestFinishFromInsideADeliveryReturnsAtOnce(t *testing.T) {
 		}
 	})
 	returned := make(chan bool)
-	go func() { returned <- d.deliver(goroutineID(), &Event{Type: EventTrackRTP}) }()
+	go func() { returned <- d.deliver(goroutine.ID(), &Event{Type: EventTrackRTP}) }()
 	select {
 	case ok := <-returned:
 		if !ok {

@@ -1,6 +1,11 @@
 package core
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/omnirtc/omnirtc/core/internal/goroutine"
+	"github.com/omnirtc/omnirtc/core/rtcerr"
+)
 
 // polling is the state of a polled dispatcher, guarded by the dispatcher's
 // mu. The host is told by notify, on the dispatcher's goroutine, that the
@@ -46,7 +51,7 @@ func (s *polling) kick(d *dispatcher) {
 // waits for a dispatcher.
 func (d *dispatcher) notifyLoop(ready chan struct{}) {
 	d.mu.Lock()
-	d.runner = goroutineID()
+	d.runner = goroutine.ID()
 	close(ready)
 	for {
 		for !d.polled.due && !d.polled.finalTaken {
@@ -75,12 +80,12 @@ func (d *dispatcher) take(dst []*Event, maxEvents int) ([]*Event, error) {
 	if d.polled.notify == nil {
 		d.mu.Unlock()
 
-		return dst, wrap(ErrInvalidState, fmt.Errorf("the events of a peer connection with a callback go to it"))
+		return dst, rtcerr.Wrap(rtcerr.ErrInvalidState, fmt.Errorf("the events of a peer connection with a callback go to it"))
 	}
 	if d.polled.finalTaken {
 		d.mu.Unlock()
 
-		return dst, wrap(ErrInvalidState, fmt.Errorf("the peer connection's final event was taken"))
+		return dst, rtcerr.Wrap(rtcerr.ErrInvalidState, fmt.Errorf("the peer connection's final event was taken"))
 	}
 	if len(d.queue) == 0 && d.final != nil {
 		d.polled.finalTaken = true

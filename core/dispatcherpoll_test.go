@@ -4,6 +4,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/omnirtc/omnirtc/core/rtcerr"
 )
 
 // notifies is a notify function that counts into a channel.
@@ -206,7 +208,7 @@ func TestPolledCloseQueuesPeerClosedAloneAndLast(t *testing.T) {
 		t.Fatalf("took %+v, want PEER_CLOSED alone", batch)
 	}
 	d.waitNotifier() // returns: taking PEER_CLOSED ends the notify goroutine
-	if _, err := d.take(nil, 8); !errors.Is(err, ErrInvalidState) {
+	if _, err := d.take(nil, 8); !errors.Is(err, rtcerr.ErrInvalidState) {
 		t.Fatalf("take after PEER_CLOSED: %v", err)
 	}
 	if d.postMessage(&Event{Type: EventChannelMessage}) {
@@ -248,7 +250,7 @@ func TestPolledCloseAndTakeInsideNotifyReturn(t *testing.T) {
 func TestTakeFromAPushDispatcherIsAStateError(t *testing.T) {
 	d := newDispatcher(func(*Event) {})
 	defer d.finish(&Event{Type: EventPeerClosed})
-	if _, err := d.take(nil, 1); !errors.Is(err, ErrInvalidState) {
+	if _, err := d.take(nil, 1); !errors.Is(err, rtcerr.ErrInvalidState) {
 		t.Fatalf("take on a push dispatcher: %v", err)
 	}
 }

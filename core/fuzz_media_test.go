@@ -4,21 +4,19 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/omnirtc/omnirtc/core/internal/rtptest"
 	"github.com/pion/rtcp"
-	"github.com/pion/rtp"
 )
 
 // Fuzz targets for the media entry points that take outside input: RTP
 // packets and samples written by the caller (sent through a live, SRTP
 // protected pair so the receiver's depacketizers see them too), RTCP that
-// reaches a sender, track / transceiver / codec-preference / receive / media
-// file options, and the media file readers and writers on arbitrary bytes.
+// reaches a sender, and track / transceiver / codec-preference / receive
+// options. The media file targets are mediafile's.
 
 // mediaPair is a connected pair in which a sends one track per codec shape
 // plus a probe track, and b receives them.
@@ -125,16 +123,6 @@ func (mp *mediaPair) stillFlows(t testing.TB) {
 	}
 }
 
-func rtpSeed(seq uint16, payload []byte) []byte {
-	p := rtp.Packet{Header: rtp.Header{
-		Version: 2, PayloadType: 96, SequenceNumber: seq, Timestamp: uint32(seq) * 3000,
-		SSRC: 1234, Marker: true,
-	}, Payload: payload}
-	b, _ := p.Marshal()
-
-	return b
-}
-
 // FuzzTrackWrite writes a fuzzed sample (vp8, h264, opus tracks) or RTP
 // packet (the RTP-mode track) with a fuzzed rid through a live pair; the
 // write either fails with a kind or is sent, and media keeps flowing.
@@ -144,9 +132,9 @@ func FuzzTrackWrite(f *testing.F) {
 	f.Add(uint8(1), "", []byte{0, 0, 0, 1, 0x67, 0x42, 0, 0x1f, 0, 0, 0, 1, 0x68, 0xce, 0x3c, 0x80, 0, 0, 1, 0x65, 0x88, 0x84})
 	f.Add(uint8(1), "", []byte{0, 0, 1, 0x7c, 0x85, 1, 2, 3}) // FU-A inside a sample
 	f.Add(uint8(2), "", []byte{0xfc, 0xff, 0xfe})
-	f.Add(uint8(3), "", rtpSeed(1, vp8Frame(0, 50)))
-	f.Add(uint8(3), "", rtpSeed(65535, []byte{0x90, 0x80, 0x80, 0x01}))
-	f.Add(uint8(3), "h", rtpSeed(2, nil))
+	f.Add(uint8(3), "", rtptest.Packet(1, vp8Frame(0, 50)))
+	f.Add(uint8(3), "", rtptest.Packet(65535, []byte{0x90, 0x80, 0x80, 0x01}))
+	f.Add(uint8(3), "h", rtptest.Packet(2, nil))
 	f.Add(uint8(3), "", []byte{0xb0, 0x60, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0xbe, 0xde, 0, 1, 0x10, 0xff, 0, 0}) // extension
 	f.Fuzz(func(t *testing.T, which uint8, rid string, data []byte) {
 		mp := openMediaPair(t)
@@ -215,7 +203,7 @@ func (r rawRTCP) DestinationSSRC() []uint32 { return nil }
 // sample and an RTP packet to the unbound track.
 func FuzzTrackInit(f *testing.F) {
 	f.Add([]byte(`{"codec":"video/VP8","id":"cam","streamId":"s"}`), []byte{1, 2, 3})
-	f.Add([]byte(`{"codec":"opus","mode":"rtp"}`), rtpSeed(1, []byte{1}))
+	f.Add([]byte(`{"codec":"opus","mode":"rtp"}`), rtptest.Packet(1, []byte{1}))
 	f.Add([]byte(`{"codec":"H264","rids":["h","m","l"]}`), []byte{0, 0, 0, 1, 0x65})
 	f.Add([]byte(`{"codec":"audio/pcmu","rids":[""]}`), []byte{})
 	f.Add([]byte(`{"codec":"av1","mode":"sample","rids":["a","a"]}`), []byte{0x0a})
@@ -303,104 +291,11 @@ func FuzzCodecPreferences(f *testing.F) {
 	})
 }
 
-// FuzzMediaOptions parses receive options and media file options.
-func FuzzMediaOptions(f *testing.F) {
+// FuzzReceiveOptions parses receive options.
+func FuzzReceiveOptions(f *testing.F) {
 	f.Add([]byte(`{"mode":"frames","maxLate":100,"maxDelayMs":500}`))
-	f.Add([]byte(`{"format":"ivf","codec":"vp9","width":640,"height":480}`))
-	f.Add([]byte(`{"format":"ogg","sampleRate":48000,"channels":2}`))
 	f.Fuzz(func(t *testing.T, text []byte) {
 		_, err := ParseReceiveOptions(text)
 		checkKind(t, err)
-		o, err := ParseMediaFileOptions(text)
-		checkKind(t, err)
-		if err == nil {
-			_, err = mediaFormat("x.bin", o.Format)
-			checkKind(t, err)
-		}
-	})
-}
-
-// mediaSeeds makes a small valid file of each format with the writers.
-func mediaSeeds(f *testing.F) map[string][]byte {
-	f.Helper()
-	dir := f.TempDir()
-	seeds := map[string][]byte{}
-	for _, c := range []struct {
-		format  string
-		payload []byte
-	}{
-		{"ivf", []byte{0x90, 0x80, 0x80, 0x01, 0x10, 0x02, 0x9d, 0x01, 0x2a, 1, 2, 3}}, // VP8 descriptor + keyframe
-		{"ogg", []byte{0xfc, 1, 2, 3, 4}},
-		{"h264", []byte{0x78, 0, 4, 0x67, 0x42, 0, 0x1f, 0, 3, 0x68, 0xce, 0x3c, 0, 3, 0x65, 0x88, 0x84}}, // STAP-A
-	} {
-		path := filepath.Join(dir, "seed."+c.format)
-		w, err := OpenMediaWriter(path, MediaFileOptions{Format: c.format})
-		must(f, err)
-		for i := range 4 {
-			p := rtp.Packet{Header: rtp.Header{
-				Version: 2, PayloadType: 96, SequenceNumber: uint16(i),
-				Timestamp: uint32(i) * 3000, SSRC: 1, Marker: true,
-			}, Payload: c.payload}
-			b, _ := p.Marshal()
-			must(f, w.WriteRTP(b))
-		}
-		must(f, w.Close())
-		data, err := os.ReadFile(path)
-		must(f, err)
-		seeds[c.format] = data
-	}
-
-	return seeds
-}
-
-var mediaFormats = []string{"ivf", "ogg", "h264"}
-
-// FuzzMediaReader opens arbitrary bytes as an IVF, Ogg/Opus or H.264
-// Annex-B file and reads every frame: an error with a kind, never a panic
-// or a hang.
-func FuzzMediaReader(f *testing.F) {
-	for i, format := range mediaFormats {
-		f.Add(uint8(i), mediaSeeds(f)[format])
-	}
-	f.Add(uint8(0), []byte("DKIF\x00\x00\x20\x00VP80\x80\x02\xe0\x01\x1e\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00"))
-	f.Add(uint8(2), []byte{0, 0, 1, 9, 0, 0, 1})
-	path := filepath.Join(f.TempDir(), "in") // one per worker process: inputs run one at a time
-	f.Fuzz(func(t *testing.T, which uint8, data []byte) {
-		format := mediaFormats[int(which)%len(mediaFormats)]
-		must(t, os.WriteFile(path, data, 0o600))
-		r, err := OpenMediaReader(path, MediaFileOptions{Format: format})
-		checkKind(t, err)
-		if err != nil {
-			return
-		}
-		defer func() { must(t, r.Close()) }()
-		total := 0
-		for i := 0; ; i++ {
-			frame, ok, err := r.Next()
-			checkKind(t, err)
-			if err != nil || !ok {
-				return
-			}
-			total += len(frame.Data)
-			if i > len(data)+2 || total > 2*len(data)+64 {
-				t.Fatalf("%s: %d frames, %d bytes from a %d-byte file", format, i+1, total, len(data))
-			}
-		}
-	})
-}
-
-// FuzzMediaWriter writes fuzzed RTP packets into each writer and closes it.
-func FuzzMediaWriter(f *testing.F) {
-	f.Add(uint8(0), rtpSeed(1, []byte{0x90, 0x80, 0x80, 0x01, 0x10, 0x02, 0x9d, 0x01, 0x2a}))
-	f.Add(uint8(1), rtpSeed(1, []byte{0xfc, 1}))
-	f.Add(uint8(2), rtpSeed(1, []byte{0x7c, 0x85, 1, 2}))
-	f.Add(uint8(2), rtpSeed(1, []byte{0x78, 0, 9}))
-	f.Fuzz(func(t *testing.T, which uint8, packet []byte) {
-		format := mediaFormats[int(which)%len(mediaFormats)]
-		w, err := OpenMediaWriter(filepath.Join(t.TempDir(), "out"), MediaFileOptions{Format: format})
-		must(t, err)
-		checkKind(t, w.WriteRTP(packet))
-		checkKind(t, w.WriteRTP(packet))
-		checkKind(t, w.Close())
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/omnirtc/omnirtc/core/jitterbuffer"
+	"github.com/omnirtc/omnirtc/core/rtcerr"
 )
 
 func TestJitterBufferConfiguration(t *testing.T) {
@@ -36,7 +37,7 @@ func TestJitterBufferConfiguration(t *testing.T) {
 		`{"omnirtc":{"jitterBuffer":{"maxPackets":10}}}`:                                       "not in",
 	} {
 		_, err := ParseConfiguration([]byte(text))
-		if !errors.Is(err, ErrInvalidConfig) || !strings.Contains(err.Error(), key) {
+		if !errors.Is(err, rtcerr.ErrInvalidConfig) || !strings.Contains(err.Error(), key) {
 			t.Errorf("%s: %v, want an invalid-config error naming %q", text, err, key)
 		}
 	}

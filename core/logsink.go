@@ -5,6 +5,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/omnirtc/omnirtc/core/rtcerr"
 	"github.com/pion/logging"
 )
 
@@ -53,7 +54,7 @@ func NewLogSink() *LogSink { return &LogSink{} }
 // goroutine to finish.
 func (s *LogSink) SetHandler(level LogLevel, handler LogHandler) error {
 	if level < LogNone || level > LogTrace {
-		return wrap(ErrInvalidArgument, fmt.Errorf("log level %d is outside %d..%d", level, LogNone, LogTrace))
+		return rtcerr.Wrap(rtcerr.ErrInvalidArgument, fmt.Errorf("log level %d is outside %d..%d", level, LogNone, LogTrace))
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

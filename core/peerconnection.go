@@ -9,9 +9,11 @@ import (
 	"sync/atomic"
 	"unicode/utf8"
 
+	"github.com/omnirtc/omnirtc/core/internal/strictjson"
+	"github.com/omnirtc/omnirtc/core/rtcerr"
 	"github.com/pion/sdp/v3"
 	"github.com/pion/webrtc/v4"
-	"github.com/pion/webrtc/v4/pkg/rtcerr"
+	pionrtcerr "github.com/pion/webrtc/v4/pkg/rtcerr"
 )
 
 // livePeers counts open peer connections, for leak checks.
@@ -83,7 +85,7 @@ func newPeerConnection(cfg Configuration, logs *LogSink, events func() *dispatch
 	if err != nil {
 		eng.release()
 
-		return nil, wrap(ErrInvalidConfig, fmt.Errorf("configuration: %w", err))
+		return nil, rtcerr.Wrap(rtcerr.ErrInvalidConfig, fmt.Errorf("configuration: %w", err))
 	}
 	p := &PeerConnection{
 		pc: pion, engine: eng, channels: map[*DataChannel]struct{}{},
@@ -174,7 +176,7 @@ func (p *PeerConnection) forgetChannel(c *DataChannel) {
 
 func (p *PeerConnection) checkOpen() error {
 	if p.closed.Load() {
-		return wrap(ErrInvalidState, errors.New("peer connection is closed"))
+		return rtcerr.Wrap(rtcerr.ErrInvalidState, errors.New("peer connection is closed"))
 	}
 
 	return nil
@@ -188,8 +190,8 @@ type OfferOptions struct {
 // ParseOfferOptions decodes RTCOfferOptions (or RTCAnswerOptions) JSON.
 func ParseOfferOptions(text []byte) (OfferOptions, error) {
 	var o OfferOptions
-	if err := decodeStrict(text, &o); err != nil {
-		return o, wrap(ErrInvalidArgument, fmt.Errorf("offer options: %w", err))
+	if err := strictjson.Decode(text, &o); err != nil {
+		return o, rtcerr.Wrap(rtcerr.ErrInvalidArgument, fmt.Errorf("offer options: %w", err))
 	}
 
 	return o, nil
@@ -207,7 +209,7 @@ func (p *PeerConnection) CreateOffer(opts OfferOptions) (string, error) {
 	restart := requested && p.pc.LocalDescription() != nil
 	offer, err := p.pc.CreateOffer(&webrtc.OfferOptions{ICERestart: restart})
 	if err != nil {
-		return "", p.outcome(err, ErrOperation)
+		return "", p.outcome(err, rtcerr.ErrOperation)
 	}
 	if restart { // the ICE agent dropped the remote candidates
 		p.remoteCandidates.restart()
@@ -223,7 +225,7 @@ func (p *PeerConnection) CreateAnswer() (string, error) {
 	}
 	answer, err := p.pc.CreateAnswer(nil)
 	if err != nil {
-		return "", p.outcome(err, ErrInvalidState)
+		return "", p.outcome(err, rtcerr.ErrInvalidState)
 	}
 
 	return answer.SDP, nil
@@ -232,8 +234,8 @@ func (p *PeerConnection) CreateAnswer() (string, error) {
 func parseSDPType(typ string) (webrtc.SDPType, error) {
 	t := webrtc.NewSDPType(typ)
 	if t == webrtc.SDPTypeUnknown {
-		return t, wrap(ErrInvalidArgument,
-			fmt.Errorf("description type %s is not offer, answer, pranswer or rollback", quote(typ)))
+		return t, rtcerr.Wrap(rtcerr.ErrInvalidArgument,
+			fmt.Errorf("description type %s is not offer, answer, pranswer or rollback", rtcerr.Quote(typ)))
 	}
 
 	return t, nil
@@ -271,7 +273,7 @@ func (p *PeerConnection) SetLocalDescription(typ, text string) error {
 	err = p.pc.SetLocalDescription(webrtc.SessionDescription{Type: t, SDP: text})
 	p.postSignalingState()
 
-	return p.outcome(err, ErrInvalidSDP)
+	return p.outcome(err, rtcerr.ErrInvalidSDP)
 }
 
 // SetRemoteDescription applies the remote peer's description.
@@ -288,13 +290,28 @@ func (p *PeerConnection) SetRemoteDescription(typ, text string) error {
 		return err
 	}
 	apply := func() error {
+		before := p.pc.SignalingState()
 		err := p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: t, SDP: text})
+		if err != nil && before == webrtc.SignalingStateStable && p.pc.SignalingState() == webrtc.SignalingStateHaveRemoteOffer {
+			// pion checks ICE credentials and mids only after it moved to
+			// have-remote-offer; a refused description leaves the state as
+			// it was (W3C webrtc-pc 4.4.1.6).
+			_ = p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeRollback})
+		}
 		p.postSignalingState()
 
-		return p.outcome(err, ErrInvalidSDP)
+		return p.outcome(err, rtcerr.ErrInvalidSDP)
 	}
 	if parsed == nil { // rollback
 		return apply()
+	}
+	if t == webrtc.SDPTypeOffer && p.pc.SignalingState() == webrtc.SignalingStateHaveLocalOffer {
+		// The implicit rollback pion would do inside the call, made here so
+		// that its "stable" is posted before the offer's state (W3C
+		// webrtc-pc 4.4.1.6).
+		if err := p.SetLocalDescription(webrtc.SDPTypeRollback.String(), ""); err != nil {
+			return err
+		}
 	}
 
 	return p.remoteCandidates.addDescription(parsed, t == webrtc.SDPTypeOffer, apply)
@@ -308,11 +325,11 @@ func parseSDPText(t webrtc.SDPType, text string, emptyAllowed bool) (*sdp.Sessio
 		return nil, nil //nolint:nilnil // nothing to parse is no error
 	}
 	if !utf8.ValidString(text) {
-		return nil, wrap(ErrInvalidSDP, errors.New("session description is not valid UTF-8"))
+		return nil, rtcerr.Wrap(rtcerr.ErrInvalidSDP, errors.New("session description is not valid UTF-8"))
 	}
 	var parsed sdp.SessionDescription
 	if err := parsed.UnmarshalString(text); err != nil {
-		return nil, wrap(ErrInvalidSDP, fmt.Errorf("malformed session description: %w", err))
+		return nil, rtcerr.Wrap(rtcerr.ErrInvalidSDP, fmt.Errorf("malformed session description: %w", err))
 	}
 
 	return &parsed, nil
@@ -330,10 +347,10 @@ func (p *PeerConnection) closedByPion() bool {
 // end, is a state error, whatever pion called it.
 func (p *PeerConnection) outcome(err error, fallback error) error {
 	if err != nil && (p.closed.Load() || p.closedByPion()) {
-		return wrap(ErrInvalidState, fmt.Errorf("peer connection is closed: %w", err))
+		return rtcerr.Wrap(rtcerr.ErrInvalidState, fmt.Errorf("peer connection is closed: %w", err))
 	}
 	if transportEnded(err) {
-		return wrap(ErrInvalidState, fmt.Errorf("peer connection is closing: %w", err))
+		return rtcerr.Wrap(rtcerr.ErrInvalidState, fmt.Errorf("peer connection is closing: %w", err))
 	}
 
 	return classify(err, fallback)
@@ -345,20 +362,20 @@ func classify(err error, fallback error) error {
 	if err == nil {
 		return nil
 	}
-	var stateErr *rtcerr.InvalidStateError
-	var modErr *rtcerr.InvalidModificationError
-	var typeErr *rtcerr.TypeError
-	var syntaxErr *rtcerr.SyntaxError
+	var stateErr *pionrtcerr.InvalidStateError
+	var modErr *pionrtcerr.InvalidModificationError
+	var typeErr *pionrtcerr.TypeError
+	var syntaxErr *pionrtcerr.SyntaxError
 	switch {
 	case errors.As(err, &stateErr), errors.As(err, &modErr):
-		return wrap(ErrInvalidState, err)
+		return rtcerr.Wrap(rtcerr.ErrInvalidState, err)
 	case errors.As(err, &typeErr):
-		return wrap(ErrInvalidArgument, err)
+		return rtcerr.Wrap(rtcerr.ErrInvalidArgument, err)
 	case errors.As(err, &syntaxErr):
-		return wrap(ErrInvalidSDP, err)
+		return rtcerr.Wrap(rtcerr.ErrInvalidSDP, err)
 	}
 
-	return wrap(fallback, err)
+	return rtcerr.Wrap(fallback, err)
 }
 
 // SessionDescription returns one of the six descriptions; ok is false when
@@ -393,7 +410,7 @@ func (p *PeerConnection) AddICECandidate(candidate, mid string, mlineIndex int32
 		return err
 	}
 	if !utf8.ValidString(candidate) || !utf8.ValidString(mid) {
-		return wrap(ErrInvalidCandidate, errors.New("candidate is not valid UTF-8"))
+		return rtcerr.Wrap(rtcerr.ErrInvalidCandidate, errors.New("candidate is not valid UTF-8"))
 	}
 	init := webrtc.ICECandidateInit{Candidate: strings.TrimPrefix(strings.TrimSpace(candidate), "a=")}
 	if mid != "" {
@@ -401,20 +418,20 @@ func (p *PeerConnection) AddICECandidate(candidate, mid string, mlineIndex int32
 	}
 	if mlineIndex >= 0 {
 		if mlineIndex > 65535 {
-			return wrap(ErrInvalidArgument, fmt.Errorf("sdpMLineIndex %d is out of range", mlineIndex))
+			return rtcerr.Wrap(rtcerr.ErrInvalidArgument, fmt.Errorf("sdpMLineIndex %d is out of range", mlineIndex))
 		}
 		idx := uint16(mlineIndex)
 		init.SDPMLineIndex = &idx
 	}
 	if p.pc.RemoteDescription() == nil {
-		return wrap(ErrInvalidState, errors.New("cannot add an ICE candidate before the remote description"))
+		return rtcerr.Wrap(rtcerr.ErrInvalidState, errors.New("cannot add an ICE candidate before the remote description"))
 	}
 	if p.closedByPion() { // pion would take the candidate and drop it
-		return wrap(ErrInvalidState, errors.New("peer connection was closed by the remote"))
+		return rtcerr.Wrap(rtcerr.ErrInvalidState, errors.New("peer connection was closed by the remote"))
 	}
 
 	return p.remoteCandidates.add(init.Candidate, func() error {
-		return p.outcome(p.pc.AddICECandidate(init), ErrInvalidCandidate)
+		return p.outcome(p.pc.AddICECandidate(init), rtcerr.ErrInvalidCandidate)
 	})
 }
 
@@ -449,7 +466,7 @@ func (p *PeerConnection) Stats() ([]byte, error) {
 	}
 	b, err := json.Marshal(all)
 
-	return b, wrap(ErrOperation, err)
+	return b, rtcerr.Wrap(rtcerr.ErrOperation, err)
 }
 
 // SignalingState is the W3C signalingState (OMNIRTC_SIGNALING_*).
@@ -503,7 +520,7 @@ func (p *PeerConnection) CreateDataChannel(label string, init DataChannelInit) (
 		return nil, err
 	}
 	if len(label) > 65535 || !utf8.ValidString(label) {
-		return nil, wrap(ErrInvalidArgument, errors.New("label must be UTF-8 of at most 65535 bytes"))
+		return nil, rtcerr.Wrap(rtcerr.ErrInvalidArgument, errors.New("label must be UTF-8 of at most 65535 bytes"))
 	}
 	opts := &webrtc.DataChannelInit{
 		Ordered: init.Ordered, MaxPacketLifeTime: init.MaxPacketLifeTime, MaxRetransmits: init.MaxRetransmits,
@@ -515,13 +532,13 @@ func (p *PeerConnection) CreateDataChannel(label string, init DataChannelInit) (
 	}
 	dc, err := p.pc.CreateDataChannel(label, opts)
 	if err != nil {
-		return nil, p.outcome(err, ErrOperation)
+		return nil, p.outcome(err, rtcerr.ErrOperation)
 	}
 	c := p.adoptChannel(dc, false)
 	if c == nil {
 		_ = dc.Close()
 
-		return nil, wrap(ErrInvalidState, errors.New("peer connection is closed"))
+		return nil, rtcerr.Wrap(rtcerr.ErrInvalidState, errors.New("peer connection is closed"))
 	}
 
 	return c, nil
@@ -562,12 +579,12 @@ func (p *PeerConnection) Close() error {
 	livePeers.Add(-1)
 	p.events.finish(&Event{Type: EventPeerClosed})
 
-	return wrap(ErrOperation, err)
+	return rtcerr.Wrap(rtcerr.ErrOperation, err)
 }
 
 // TakeEvents appends up to maxEvents queued events of a polled peer
 // connection to dst, in order; EventPeerClosed comes alone and last. The
-// events' budget stays spent until ReleaseEvents. ErrInvalidState for a peer
+// events' budget stays spent until ReleaseEvents. rtcerr.ErrInvalidState for a peer
 // connection with a handler, or once EventPeerClosed was taken.
 func (p *PeerConnection) TakeEvents(dst []*Event, maxEvents int) ([]*Event, error) {
 	return p.events.take(dst, maxEvents)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/omnirtc/omnirtc/core/rtcerr"
 	"github.com/pion/sctp"
 )
 
@@ -66,10 +67,10 @@ func TestCallsAfterCloseAreInvalidState(t *testing.T) {
 	pc := newPeer(t, loopbackConfig, r)
 	must(t, pc.Close())
 	must(t, pc.Close()) // idempotent
-	if _, err := pc.CreateOffer(OfferOptions{}); !errors.Is(err, ErrInvalidState) {
+	if _, err := pc.CreateOffer(OfferOptions{}); !errors.Is(err, rtcerr.ErrInvalidState) {
 		t.Fatalf("CreateOffer after close: %v", err)
 	}
-	if _, err := pc.CreateDataChannel("x", DataChannelInit{}); !errors.Is(err, ErrInvalidState) {
+	if _, err := pc.CreateDataChannel("x", DataChannelInit{}); !errors.Is(err, rtcerr.ErrInvalidState) {
 		t.Fatalf("CreateDataChannel after close: %v", err)
 	}
 	if r.count(ofType(EventPeerClosed)) != 1 {
@@ -90,7 +91,7 @@ func TestTheTransportsEndIsAStateError(t *testing.T) {
 		fmt.Errorf("%w: state=Closed", sctp.ErrResetPacketInStateNotExist),
 		fmt.Errorf("%w: state=ShutdownSent", sctp.ErrPayloadDataStateNotExist),
 	} {
-		if got := pc.outcome(err, ErrOperation); !errors.Is(got, ErrInvalidState) {
+		if got := pc.outcome(err, rtcerr.ErrOperation); !errors.Is(got, rtcerr.ErrInvalidState) {
 			t.Errorf("a call that got %q: %v, want a state error", err, got)
 		}
 		if got := closeOutcome(err); got != nil {
@@ -98,10 +99,10 @@ func TestTheTransportsEndIsAStateError(t *testing.T) {
 		}
 	}
 	other := errors.New("too many outstanding reconfig requests")
-	if got := pc.outcome(other, ErrOperation); !errors.Is(got, ErrOperation) {
+	if got := pc.outcome(other, rtcerr.ErrOperation); !errors.Is(got, rtcerr.ErrOperation) {
 		t.Errorf("an open peer's other error: %v, want an operation error", got)
 	}
-	if got := closeOutcome(other); !errors.Is(got, ErrOperation) {
+	if got := closeOutcome(other); !errors.Is(got, rtcerr.ErrOperation) {
 		t.Errorf("a close's other error: %v, want an operation error", got)
 	}
 }
@@ -113,9 +114,9 @@ func TestSetRemoteDescriptionKinds(t *testing.T) {
 		typ, sdp string
 		kind     error
 	}{
-		{"offer", "garbage", ErrInvalidSDP},
-		{"nonsense", "v=0", ErrInvalidArgument},
-		{"answer", "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n", ErrInvalidState},
+		{"offer", "garbage", rtcerr.ErrInvalidSDP},
+		{"nonsense", "v=0", rtcerr.ErrInvalidArgument},
+		{"answer", "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n", rtcerr.ErrInvalidState},
 	} {
 		if err := pc.SetRemoteDescription(tc.typ, tc.sdp); !errors.Is(err, tc.kind) {
 			t.Errorf("%s %q: got %v, want %v", tc.typ, tc.sdp, err, tc.kind)

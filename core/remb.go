@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/omnirtc/omnirtc/core/remb"
+	"github.com/omnirtc/omnirtc/core/rtcerr"
 	"github.com/pion/interceptor"
 	"github.com/pion/rtcp"
 	"github.com/pion/webrtc/v4"
@@ -135,16 +136,16 @@ func (r *RemoteTrack) RequestBitrate(bitrate int64) error {
 		return err
 	}
 	if bitrate <= 0 {
-		return wrap(ErrInvalidArgument, fmt.Errorf("bitrate %d: it must be positive (bits per second)", bitrate))
+		return rtcerr.Wrap(rtcerr.ErrInvalidArgument, fmt.Errorf("bitrate %d: it must be positive (bits per second)", bitrate))
 	}
 	if r.t.Kind() != webrtc.RTPCodecTypeVideo {
-		return wrap(ErrInvalidState, errors.New("REMB is sent for video tracks only"))
+		return rtcerr.Wrap(rtcerr.ErrInvalidState, errors.New("REMB is sent for video tracks only"))
 	}
 	if !slices.Contains(r.t.Codec().RTCPFeedback, rembFeedback) {
-		return wrap(ErrInvalidState, errors.New(
+		return rtcerr.Wrap(rtcerr.ErrInvalidState, errors.New(
 			`REMB (goog-remb) was not negotiated for this track: add "remb" to "omnirtc.interceptors" (the remote must offer it too)`))
 	}
 	pkt := &rtcp.ReceiverEstimatedMaximumBitrate{Bitrate: float32(bitrate), SSRCs: []uint32{uint32(r.t.SSRC())}}
 
-	return r.pc.outcome(r.pc.pc.WriteRTCP([]rtcp.Packet{pkt}), ErrOperation)
+	return r.pc.outcome(r.pc.pc.WriteRTCP([]rtcp.Packet{pkt}), rtcerr.ErrOperation)
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/omnirtc/omnirtc/core/rtcerr"
 	"github.com/pion/rtcp"
 )
 
@@ -108,15 +109,15 @@ func TestREMBFromTheReceiverIsTheSendersTargetBitrate(t *testing.T) {
 	}
 
 	for _, bad := range []int64{0, -1} {
-		if err := cam.RequestBitrate(bad); !errors.Is(err, ErrInvalidArgument) {
+		if err := cam.RequestBitrate(bad); !errors.Is(err, rtcerr.ErrInvalidArgument) {
 			t.Fatalf("bitrate %d: %v", bad, err)
 		}
 	}
-	if err := m.received["mic"].RequestBitrate(64_000); !errors.Is(err, ErrInvalidState) {
+	if err := m.received["mic"].RequestBitrate(64_000); !errors.Is(err, rtcerr.ErrInvalidState) {
 		t.Fatalf("REMB for an audio track: %v", err)
 	}
 	must(t, m.b.Close())
-	if err := cam.RequestBitrate(500_000); !errors.Is(err, ErrInvalidState) {
+	if err := cam.RequestBitrate(500_000); !errors.Is(err, rtcerr.ErrInvalidState) {
 		t.Fatalf("REMB on a closed peer: %v", err)
 	}
 }
@@ -127,7 +128,7 @@ func TestWithoutREMBNothingNegotiatesIt(t *testing.T) {
 		t.Fatalf("the offer has goog-remb without the remb interceptor:\n%s", m.offer)
 	}
 	err := m.received["cam"].RequestBitrate(500_000)
-	if !errors.Is(err, ErrInvalidState) || !strings.Contains(err.Error(), `"remb"`) {
+	if !errors.Is(err, rtcerr.ErrInvalidState) || !strings.Contains(err.Error(), `"remb"`) {
 		t.Fatalf("REMB that was not negotiated: %v", err)
 	}
 	// A REMB the remote sends anyway is not an event.

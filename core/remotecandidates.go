@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/omnirtc/omnirtc/core/rtcerr"
 	"github.com/pion/ice/v4"
 	"github.com/pion/sdp/v3"
 )
@@ -62,7 +63,7 @@ func parseCandidate(value string) (key candidateKey, discard bool, err error) {
 			err = reason
 		}
 
-		return key, false, wrap(ErrInvalidCandidate, fmt.Errorf("malformed candidate %s: %s", quote(value), brief(err)))
+		return key, false, rtcerr.Wrap(rtcerr.ErrInvalidCandidate, fmt.Errorf("malformed candidate %s: %s", rtcerr.Quote(value), rtcerr.Brief(err)))
 	}
 
 	return keyOf(c), false, nil
@@ -99,7 +100,7 @@ func (r *remoteCandidates) addDescription(d *sdp.SessionDescription, offer bool,
 			if k, discard, err := parseCandidate(a.Value); err == nil && !discard { // pion skips the others
 				merged[k] = struct{}{}
 				if len(merged) > MaxRemoteCandidates {
-					return wrap(ErrTooLarge, fmt.Errorf("session description: %w", errTooManyCandidates))
+					return rtcerr.Wrap(rtcerr.ErrTooLarge, fmt.Errorf("session description: %w", errTooManyCandidates))
 				}
 			}
 		}
@@ -128,7 +129,7 @@ func (r *remoteCandidates) add(candidate string, apply func() error) error {
 		return apply()
 	}
 	if _, dup := r.seen[k]; !dup && len(r.seen) >= MaxRemoteCandidates {
-		return wrap(ErrTooLarge, fmt.Errorf("candidate refused: %w", errTooManyCandidates))
+		return rtcerr.Wrap(rtcerr.ErrTooLarge, fmt.Errorf("candidate refused: %w", errTooManyCandidates))
 	}
 	if err := apply(); err != nil {
 		return err

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/omnirtc/omnirtc/core/rtcerr"
 )
 
 // offerWithCandidates is an offer of a fresh peer with n host candidates
@@ -59,12 +61,12 @@ func TestRemoteCandidatesAreCappedPerICEGeneration(t *testing.T) {
 	b := newPeer(t, loopbackConfig, newRecorder())
 	defer func() { _ = b.Close() }()
 	err := b.SetRemoteDescription("offer", offerWithCandidates(t, MaxRemoteCandidates+1, 0))
-	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "remote ICE candidates") {
+	if !errors.Is(err, rtcerr.ErrTooLarge) || !strings.Contains(err.Error(), "remote ICE candidates") {
 		t.Fatalf("an offer with %d candidates: got %v, want a too-large error", MaxRemoteCandidates+1, err)
 	}
 	must(t, b.SetRemoteDescription("offer", offerWithCandidates(t, MaxRemoteCandidates, 0)))
 	must(t, b.AddICECandidate(candidateLine(0, 0), "", 0)) // a duplicate takes no room
-	if err := b.AddICECandidate(candidateLine(0, 1), "", 0); !errors.Is(err, ErrTooLarge) {
+	if err := b.AddICECandidate(candidateLine(0, 1), "", 0); !errors.Is(err, rtcerr.ErrTooLarge) {
 		t.Fatalf("candidate %d: got %v, want a too-large error", MaxRemoteCandidates+1, err)
 	}
 	must(t, b.AddICECandidate("", "", 0)) // end of candidates
@@ -88,7 +90,7 @@ func TestRemoteCandidatesAcrossTrickleAndRenegotiation(t *testing.T) {
 	for i := range MaxRemoteCandidates {
 		must(t, b.AddICECandidate(candidateLine(i, 0), "", 0))
 	}
-	if err := b.AddICECandidate(candidateLine(0, 1), "", 0); !errors.Is(err, ErrTooLarge) {
+	if err := b.AddICECandidate(candidateLine(0, 1), "", 0); !errors.Is(err, rtcerr.ErrTooLarge) {
 		t.Fatalf("trickled candidate %d: got %v, want a too-large error", MaxRemoteCandidates+1, err)
 	}
 	must(t, b.SetLocalDescription("", ""))
@@ -98,7 +100,7 @@ func TestRemoteCandidatesAcrossTrickleAndRenegotiation(t *testing.T) {
 	must(t, b.SetRemoteDescription("offer", again))
 	withOneMore := strings.Replace(offer, "a=sctp-port", candidateLines(MaxRemoteCandidates+1, 0)+"a=sctp-port", 1)
 	must(t, b.SetLocalDescription("", ""))
-	if err := b.SetRemoteDescription("offer", withOneMore); !errors.Is(err, ErrTooLarge) {
+	if err := b.SetRemoteDescription("offer", withOneMore); !errors.Is(err, rtcerr.ErrTooLarge) {
 		t.Fatalf("a renegotiation adding candidate %d: got %v, want a too-large error", MaxRemoteCandidates+1, err)
 	}
 }

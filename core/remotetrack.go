@@ -9,7 +9,11 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/omnirtc/omnirtc/core/codec"
+	"github.com/omnirtc/omnirtc/core/internal/goroutine"
+	"github.com/omnirtc/omnirtc/core/internal/strictjson"
 	"github.com/omnirtc/omnirtc/core/jitterbuffer"
+	"github.com/omnirtc/omnirtc/core/rtcerr"
 	"github.com/pion/rtcp"
 	"github.com/pion/rtp"
 	"github.com/pion/rtp/codecs"
@@ -52,11 +56,11 @@ type ReceiveOptions struct {
 // ParseReceiveOptions decodes ReceiveOptions JSON strictly.
 func ParseReceiveOptions(text []byte) (ReceiveOptions, error) {
 	var o ReceiveOptions
-	if err := decodeStrict(text, &o); err != nil {
-		return o, wrap(ErrInvalidArgument, fmt.Errorf("receive options: %w", err))
+	if err := strictjson.Decode(text, &o); err != nil {
+		return o, rtcerr.Wrap(rtcerr.ErrInvalidArgument, fmt.Errorf("receive options: %w", err))
 	}
 	if o.Mode != "" && o.Mode != "frames" && o.Mode != "rtp" && o.Mode != "none" {
-		return o, wrap(ErrInvalidArgument, fmt.Errorf("receive options: mode %s is not frames, rtp or none", quote(o.Mode)))
+		return o, rtcerr.Wrap(rtcerr.ErrInvalidArgument, fmt.Errorf("receive options: mode %s is not frames, rtp or none", rtcerr.Quote(o.Mode)))
 	}
 
 	return o, nil
@@ -185,7 +189,7 @@ func (r *RemoteTrack) run() {
 	case <-r.pc.done:
 		return
 	}
-	r.reader = goroutineID()
+	r.reader = goroutine.ID()
 	defer r.pc.remoteTracks.Delete(r.t)
 	d := &delivery{r: r, e: &Event{}}
 	read := r.readDirect
@@ -341,7 +345,7 @@ func (r *RemoteTrack) popFrames(b *samplebuilder.SampleBuilder, e *Event) bool {
 		}
 		*e = Event{
 			Type: EventTrackFrame, RemoteTrack: r, Data: s.Data, Timestamp: s.PacketTimestamp,
-			Keyframe: isKeyframe(r.t.Codec().MimeType, s.Data), PacketsDropped: int64(s.PrevDroppedPackets),
+			Keyframe: codec.IsKeyframe(r.t.Codec().MimeType, s.Data), PacketsDropped: int64(s.PrevDroppedPackets),
 		}
 		r.awaitKeyframe(e.Keyframe)
 		r.frames.Add(1)
@@ -374,9 +378,9 @@ func (r *RemoteTrack) awaitKeyframe(keyframe bool) {
 }
 
 func (r *RemoteTrack) newBuilder(maxLate uint16, maxDelay time.Duration) *samplebuilder.SampleBuilder {
-	codec := r.t.Codec()
+	c := r.t.Codec()
 
-	return samplebuilder.New(maxLate, depacketizer(codec.MimeType), codec.ClockRate,
+	return samplebuilder.New(maxLate, depacketizer(c.MimeType), c.ClockRate,
 		samplebuilder.WithMaxTimeDelay(maxDelay))
 }
 
@@ -408,69 +412,6 @@ func (*wholePacket) Unmarshal(payload []byte) ([]byte, error) { return payload, 
 func (*wholePacket) IsPartitionHead([]byte) bool              { return true }
 func (*wholePacket) IsPartitionTail(bool, []byte) bool        { return true }
 
-// isKeyframe tells whether a reassembled frame can be decoded on its own.
-// Audio frames always can.
-func isKeyframe(mime string, frame []byte) bool {
-	if len(frame) == 0 {
-		return false
-	}
-	switch strings.ToLower(mime) {
-	case strings.ToLower(webrtc.MimeTypeVP8):
-		return frame[0]&0x01 == 0
-	case strings.ToLower(webrtc.MimeTypeVP9):
-		return vp9Keyframe(frame[0])
-	case strings.ToLower(webrtc.MimeTypeH264):
-		return annexBHas(frame, func(h byte) bool { return h&0x1f == 5 })
-	case strings.ToLower(webrtc.MimeTypeH265):
-		return annexBHas(frame, func(h byte) bool {
-			t := (h >> 1) & 0x3f
-
-			return t >= 16 && t <= 21
-		})
-	case strings.ToLower(webrtc.MimeTypeAV1):
-		return av1HasSequenceHeader(frame)
-	}
-
-	return codecKind(mime) == webrtc.RTPCodecTypeAudio
-}
-
-// vp9Keyframe reads frame_type from the first byte of a VP9 uncompressed
-// header: frame_marker(2) profile(2) [reserved(1) if profile 3]
-// show_existing_frame(1) frame_type(1).
-func vp9Keyframe(b byte) bool {
-	profile := (b>>5)&1 | (b>>3)&2
-	bit := 3
-	if profile == 3 {
-		bit = 2
-	}
-	if (b>>bit)&1 == 1 { // show_existing_frame
-		return false
-	}
-
-	return (b>>(bit-1))&1 == 0
-}
-
-// annexBHas reports whether an Annex-B stream has a NAL unit whose first
-// header byte satisfies match.
-func annexBHas(b []byte, match func(byte) bool) bool {
-	zeros := 0
-	for i, c := range b {
-		switch {
-		case c == 0:
-			zeros++
-		case c == 1 && zeros >= 2 && i+1 < len(b):
-			if match(b[i+1]) {
-				return true
-			}
-			zeros = 0
-		default:
-			zeros = 0
-		}
-	}
-
-	return false
-}
-
 // av1TemporalDelimiter is the OBU that starts every AV1 temporal unit
 // (type 2, with an empty size field).
 var av1TemporalDelimiter = []byte{0x12, 0x00}
@@ -488,55 +429,13 @@ func withTemporalDelimiter(tu []byte) []byte {
 	return append(append(make([]byte, 0, len(av1TemporalDelimiter)+len(tu)), av1TemporalDelimiter...), tu...)
 }
 
-// av1HasSequenceHeader reports whether the temporal unit's first OBU is a
-// sequence header (type 1), which starts every AV1 keyframe.
-func av1HasSequenceHeader(b []byte) bool {
-	for len(b) > 0 {
-		obuType := (b[0] >> 3) & 0x0f
-		if obuType == 1 {
-			return true
-		}
-		if b[0]&0x02 == 0 { // no size field: the OBU runs to the end
-			return false
-		}
-		off := 1
-		if b[0]&0x04 != 0 {
-			off++ // the extension byte
-		}
-		if off > len(b) {
-			return false
-		}
-		// size is the remote's: compared and used as a uint64, it cannot wrap as an int
-		size, n := leb128(b[off:])
-		rest := b[off+n:]
-		if n == 0 || size > uint64(len(rest)) {
-			return false
-		}
-		b = rest[size:]
-	}
-
-	return false
-}
-
-func leb128(b []byte) (uint64, int) {
-	var v uint64
-	for i := 0; i < len(b) && i < 8; i++ {
-		v |= uint64(b[i]&0x7f) << (7 * i)
-		if b[i]&0x80 == 0 {
-			return v, i + 1
-		}
-	}
-
-	return 0, 0
-}
-
 // RequestKeyframe sends a PLI (fir false) or a FIR to the track's sender.
 func (r *RemoteTrack) RequestKeyframe(fir bool) error {
 	if err := r.pc.checkOpen(); err != nil {
 		return err
 	}
 	if r.t.Kind() != webrtc.RTPCodecTypeVideo {
-		return wrap(ErrInvalidState, errors.New("keyframes are requested from video tracks only"))
+		return rtcerr.Wrap(rtcerr.ErrInvalidState, errors.New("keyframes are requested from video tracks only"))
 	}
 	ssrc := uint32(r.t.SSRC())
 	var pkt rtcp.Packet = &rtcp.PictureLossIndication{MediaSSRC: ssrc}
@@ -545,5 +444,5 @@ func (r *RemoteTrack) RequestKeyframe(fir bool) error {
 		pkt = &rtcp.FullIntraRequest{MediaSSRC: ssrc, FIR: []rtcp.FIREntry{{SSRC: ssrc, SequenceNumber: seq}}}
 	}
 
-	return r.pc.outcome(r.pc.pc.WriteRTCP([]rtcp.Packet{pkt}), ErrOperation)
+	return r.pc.outcome(r.pc.pc.WriteRTCP([]rtcp.Packet{pkt}), rtcerr.ErrOperation)
 }

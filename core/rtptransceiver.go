@@ -5,7 +5,11 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 
+	"github.com/omnirtc/omnirtc/core/codec"
+	"github.com/omnirtc/omnirtc/core/internal/strictjson"
+	"github.com/omnirtc/omnirtc/core/rtcerr"
 	"github.com/pion/rtcp"
 	"github.com/pion/sdp/v3"
 	"github.com/pion/webrtc/v4"
@@ -31,16 +35,16 @@ type TransceiverInit struct {
 // ParseTransceiverInit decodes RTCRtpTransceiverInit JSON strictly.
 func ParseTransceiverInit(text []byte) (TransceiverInit, error) {
 	var init TransceiverInit
-	if err := decodeStrict(text, &init); err != nil {
-		return init, wrap(ErrInvalidArgument, fmt.Errorf("transceiver options: %w", err))
+	if err := strictjson.Decode(text, &init); err != nil {
+		return init, rtcerr.Wrap(rtcerr.ErrInvalidArgument, fmt.Errorf("transceiver options: %w", err))
 	}
 	if init.Direction != "" && webrtc.NewRTPTransceiverDirection(init.Direction) == webrtc.RTPTransceiverDirectionUnknown {
-		return init, wrap(ErrInvalidArgument, fmt.Errorf(
-			"transceiver options: direction %s is not sendrecv, sendonly, recvonly or inactive", quote(init.Direction)))
+		return init, rtcerr.Wrap(rtcerr.ErrInvalidArgument, fmt.Errorf(
+			"transceiver options: direction %s is not sendrecv, sendonly, recvonly or inactive", rtcerr.Quote(init.Direction)))
 	}
 	for _, e := range init.SendEncodings {
 		if e.ScaleResolutionDownBy != nil && *e.ScaleResolutionDownBy < 1 {
-			return init, wrap(ErrInvalidArgument, errors.New("transceiver options: scaleResolutionDownBy must be >= 1"))
+			return init, rtcerr.Wrap(rtcerr.ErrInvalidArgument, errors.New("transceiver options: scaleResolutionDownBy must be >= 1"))
 		}
 	}
 
@@ -57,6 +61,7 @@ type Transceiver struct {
 	encodings []Encoding
 	rtcpRead  bool                  // the sender's RTCP readers run
 	numbers   map[uint32]*numbering // per SSRC, across replaced tracks
+	stopped   atomic.Bool           // Stop was called: the direction is final
 }
 
 // transceiverFor returns the wrapper of a pion transceiver, making it the
@@ -76,7 +81,7 @@ func (p *PeerConnection) transceiverFor(t *webrtc.RTPTransceiver) *Transceiver {
 func parseKind(kind string) (webrtc.RTPCodecType, error) {
 	k := webrtc.NewRTPCodecType(kind)
 	if k == 0 {
-		return k, wrap(ErrInvalidArgument, fmt.Errorf("kind %s is not audio or video", quote(kind)))
+		return k, rtcerr.Wrap(rtcerr.ErrInvalidArgument, fmt.Errorf("kind %s is not audio or video", rtcerr.Quote(kind)))
 	}
 
 	return k, nil
@@ -88,17 +93,17 @@ func (p *PeerConnection) AddTrack(track *LocalTrack) (*Transceiver, error) {
 		return nil, err
 	}
 	if track.closed.Load() {
-		return nil, wrap(ErrInvalidState, errTrackClosed)
+		return nil, rtcerr.Wrap(rtcerr.ErrInvalidState, errTrackClosed)
 	}
 	p.addTrackMu.Lock()
 	defer p.addTrackMu.Unlock()
 	if p.sends(track) {
-		return nil, wrap(ErrOperation, fmt.Errorf("addTrack: track %s is already sent on this peer", quote(track.id)))
+		return nil, rtcerr.Wrap(rtcerr.ErrOperation, fmt.Errorf("addTrack: track %s is already sent on this peer", rtcerr.Quote(track.id)))
 	}
 	layers := track.forSender()
 	sender, err := p.pc.AddTrack(layers[0])
 	if err != nil {
-		return nil, p.outcome(err, ErrOperation)
+		return nil, p.outcome(err, rtcerr.ErrOperation)
 	}
 	for _, t := range p.pc.GetTransceivers() {
 		if t.Sender() == sender {
@@ -108,7 +113,7 @@ func (p *PeerConnection) AddTrack(track *LocalTrack) (*Transceiver, error) {
 		}
 	}
 
-	return nil, wrap(ErrOperation, errors.New("the sender's transceiver was not found"))
+	return nil, rtcerr.Wrap(rtcerr.ErrOperation, errors.New("the sender's transceiver was not found"))
 }
 
 // sends reports whether a sender of this peer already carries track (W3C
@@ -170,11 +175,11 @@ func (p *PeerConnection) addTransceiverFromKind(kind string, encodings []Encodin
 		return nil, err
 	}
 	if len(encodings) > 1 {
-		return nil, wrap(ErrInvalidArgument, errors.New("simulcast sendEncodings need a track created with those rids"))
+		return nil, rtcerr.Wrap(rtcerr.ErrInvalidArgument, errors.New("simulcast sendEncodings need a track created with those rids"))
 	}
 	t, err := p.pc.AddTransceiverFromKind(k, opts)
 	if err != nil {
-		return nil, p.outcome(err, ErrOperation)
+		return nil, p.outcome(err, rtcerr.ErrOperation)
 	}
 
 	return t, nil
@@ -185,10 +190,10 @@ func (p *PeerConnection) addTransceiverFromTrack(track *LocalTrack, kind string,
 	opts webrtc.RTPTransceiverInit,
 ) (*webrtc.RTPTransceiver, []*sendTrack, error) {
 	if track.closed.Load() {
-		return nil, nil, wrap(ErrInvalidState, errTrackClosed)
+		return nil, nil, rtcerr.Wrap(rtcerr.ErrInvalidState, errTrackClosed)
 	}
 	if kind != "" && kind != track.Kind() {
-		return nil, nil, wrap(ErrInvalidArgument, fmt.Errorf("kind %s does not match the %s track", quote(kind), track.Kind()))
+		return nil, nil, rtcerr.Wrap(rtcerr.ErrInvalidArgument, fmt.Errorf("kind %s does not match the %s track", rtcerr.Quote(kind), track.Kind()))
 	}
 	if err := track.checkEncodings(encodings); err != nil {
 		return nil, nil, err
@@ -196,7 +201,7 @@ func (p *PeerConnection) addTransceiverFromTrack(track *LocalTrack, kind string,
 	layers := track.forSender()
 	t, err := p.pc.AddTransceiverFromTrack(layers[0], opts)
 	if err != nil {
-		return nil, nil, p.outcome(err, ErrOperation)
+		return nil, nil, p.outcome(err, rtcerr.ErrOperation)
 	}
 
 	return t, layers, nil
@@ -208,11 +213,11 @@ func (t *LocalTrack) checkEncodings(encodings []Encoding) error {
 		return nil
 	}
 	if len(encodings) != len(t.layers) {
-		return wrap(ErrInvalidArgument, fmt.Errorf("%d sendEncodings for a track with %d layers", len(encodings), len(t.layers)))
+		return rtcerr.Wrap(rtcerr.ErrInvalidArgument, fmt.Errorf("%d sendEncodings for a track with %d layers", len(encodings), len(t.layers)))
 	}
 	for i, e := range encodings {
 		if e.RID != t.layers[i].rid {
-			return wrap(ErrInvalidArgument, fmt.Errorf("sendEncodings[%d].rid %s is not the track's rid %q", i, quote(e.RID),
+			return rtcerr.Wrap(rtcerr.ErrInvalidArgument, fmt.Errorf("sendEncodings[%d].rid %s is not the track's rid %q", i, rtcerr.Quote(e.RID),
 				t.layers[i].rid))
 		}
 	}
@@ -231,7 +236,7 @@ func (tr *Transceiver) attach(track *LocalTrack, layers []*sendTrack, encodings 
 			continue
 		}
 		if err := sender.AddEncoding(l); err != nil {
-			return tr.pc.outcome(err, ErrOperation)
+			return tr.pc.outcome(err, rtcerr.ErrOperation)
 		}
 	}
 	for _, e := range encodings {
@@ -295,7 +300,7 @@ func (p *PeerConnection) RemoveTrack(tr *Transceiver) error {
 		return err
 	}
 	if err := p.pc.RemoveTrack(tr.t.Sender()); err != nil {
-		return p.outcome(err, ErrInvalidState)
+		return p.outcome(err, rtcerr.ErrInvalidState)
 	}
 	tr.mu.Lock()
 	tr.track = nil
@@ -311,28 +316,28 @@ func (tr *Transceiver) ReplaceTrack(track *LocalTrack) error {
 	}
 	sender := tr.t.Sender()
 	if sender == nil {
-		return wrap(ErrInvalidState, errors.New("the transceiver is stopped"))
+		return rtcerr.Wrap(rtcerr.ErrInvalidState, errors.New("the transceiver is stopped"))
 	}
 	if track == nil {
 		tr.mu.Lock()
 		tr.track = nil
 		tr.mu.Unlock()
 
-		return tr.pc.outcome(sender.ReplaceTrack(nil), ErrOperation)
+		return tr.pc.outcome(sender.ReplaceTrack(nil), rtcerr.ErrOperation)
 	}
 	if track.closed.Load() {
-		return wrap(ErrInvalidState, errTrackClosed)
+		return rtcerr.Wrap(rtcerr.ErrInvalidState, errTrackClosed)
 	}
 	if track.Kind() != tr.t.Kind().String() {
-		return wrap(ErrInvalidArgument, fmt.Errorf("cannot send a %s track on a %s transceiver", track.Kind(), tr.t.Kind()))
+		return rtcerr.Wrap(rtcerr.ErrInvalidArgument, fmt.Errorf("cannot send a %s track on a %s transceiver", track.Kind(), tr.t.Kind()))
 	}
 	if len(track.layers) > 1 {
-		return wrap(ErrNotSupported, errors.New("replaceTrack with a simulcast track"))
+		return rtcerr.Wrap(rtcerr.ErrNotSupported, errors.New("replaceTrack with a simulcast track"))
 	}
 	layer := track.forSender()[0]
 	layer.sender.Store(tr)
 	if err := sender.ReplaceTrack(layer); err != nil {
-		return tr.pc.outcome(err, ErrOperation)
+		return tr.pc.outcome(err, rtcerr.ErrOperation)
 	}
 	tr.sending(sender, track)
 
@@ -359,19 +364,19 @@ func (tr *Transceiver) SetCodecPreferences(prefs []CodecPreference) error {
 				(pref.SDPFmtpLine != "" && c.SDPFmtpLine != pref.SDPFmtpLine) {
 				continue
 			}
-			if codecKind(c.MimeType) != tr.t.Kind() {
-				return wrap(ErrInvalidArgument, fmt.Errorf("codec %s does not fit a %s transceiver", pref.MimeType, tr.t.Kind()))
+			if codec.Kind(c.MimeType) != tr.t.Kind() {
+				return rtcerr.Wrap(rtcerr.ErrInvalidArgument, fmt.Errorf("codec %s does not fit a %s transceiver", pref.MimeType, tr.t.Kind()))
 			}
 			codecs = append(codecs, c)
 			matched = true
 		}
 		if !matched {
-			return wrap(ErrInvalidArgument, fmt.Errorf("codec %s %s is not one this peer connection offers", quote(pref.MimeType),
-				quote(pref.SDPFmtpLine)))
+			return rtcerr.Wrap(rtcerr.ErrInvalidArgument, fmt.Errorf("codec %s %s is not one this peer connection offers", rtcerr.Quote(pref.MimeType),
+				rtcerr.Quote(pref.SDPFmtpLine)))
 		}
 	}
 
-	return tr.pc.outcome(tr.t.SetCodecPreferences(codecs), ErrInvalidArgument)
+	return tr.pc.outcome(tr.t.SetCodecPreferences(codecs), rtcerr.ErrInvalidArgument)
 }
 
 // offeredCodecs lists the registered codecs, each video codec followed by
@@ -403,7 +408,28 @@ func (tr *Transceiver) Stop() error {
 		return err
 	}
 
-	return tr.pc.outcome(tr.t.Stop(), ErrOperation)
+	tr.stopped.Store(true)
+
+	return tr.pc.outcome(tr.t.Stop(), rtcerr.ErrOperation)
+}
+
+// SetDirection is the RTCRtpTransceiver.direction setter: the next offer or
+// answer proposes direction, negotiationneeded fires if it changed, and
+// currentDirection follows once it is negotiated.
+func (tr *Transceiver) SetDirection(direction string) error {
+	if err := tr.pc.checkOpen(); err != nil {
+		return err
+	}
+	d := webrtc.NewRTPTransceiverDirection(direction)
+	if d == webrtc.RTPTransceiverDirectionUnknown {
+		return rtcerr.Wrap(rtcerr.ErrInvalidArgument,
+			fmt.Errorf("direction %s is not sendrecv, sendonly, recvonly or inactive", rtcerr.Quote(direction)))
+	}
+	if tr.stopped.Load() {
+		return rtcerr.Wrap(rtcerr.ErrInvalidState, errors.New("transceiver is stopped"))
+	}
+
+	return tr.pc.outcome(tr.t.SetDirection(d), rtcerr.ErrInvalidArgument)
 }
 
 // TransceiverInfo is what omnirtc_transceiver_get_info reports.
@@ -434,16 +460,6 @@ func codecInfo(c webrtc.RTPCodecParameters) CodecInfo {
 	}
 }
 
-// Info reports mid, kind, direction, currentDirection, the sender's track
-// and encodings, the negotiated codecs and the receiver's tracks.
-//
-// There is no SetDirection: pion v4.2.26 keeps RTPTransceiver.setDirection
-// private, writes that field into every offer and answer and compares it for
-// negotiation-needed, and SetLocalDescription refuses any SDP but the one
-// CreateOffer/CreateAnswer returned, so a direction can neither be set nor
-// rewritten in the SDP. Its public calls move only the sending half
-// (RemoveTrack stops the RTPSender for good, SetSender needs a new one and a
-// track), and no started sender pauses for a negotiated direction.
 // localTrack is the track the transceiver sends, nil if none.
 func (tr *Transceiver) localTrack() *LocalTrack {
 	tr.mu.Lock()
@@ -452,6 +468,8 @@ func (tr *Transceiver) localTrack() *LocalTrack {
 	return tr.track
 }
 
+// Info reports mid, kind, direction, currentDirection, the sender's track
+// and encodings, the negotiated codecs and the receiver's tracks.
 func (tr *Transceiver) Info() TransceiverInfo {
 	info := TransceiverInfo{
 		Kind: tr.t.Kind().String(), Direction: tr.t.Direction().String(),
@@ -554,8 +572,8 @@ func mediaDirection(d *webrtc.SessionDescription, mid string) string {
 // ParseCodecPreferences decodes a JSON array of CodecPreference strictly.
 func ParseCodecPreferences(text []byte) ([]CodecPreference, error) {
 	var prefs []CodecPreference
-	if err := decodeStrict(text, &prefs); err != nil {
-		return nil, wrap(ErrInvalidArgument, fmt.Errorf("codec preferences: %w", err))
+	if err := strictjson.Decode(text, &prefs); err != nil {
+		return nil, rtcerr.Wrap(rtcerr.ErrInvalidArgument, fmt.Errorf("codec preferences: %w", err))
 	}
 
 	return prefs, nil

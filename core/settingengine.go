@@ -8,6 +8,7 @@ import (
 
 	"github.com/omnirtc/omnirtc/core/jitterbuffer"
 	"github.com/omnirtc/omnirtc/core/nack"
+	"github.com/omnirtc/omnirtc/core/rtcerr"
 	"github.com/pion/ice/v4"
 	"github.com/pion/interceptor"
 	"github.com/pion/interceptor/pkg/cc"
@@ -104,7 +105,7 @@ func newEngine(cfg Configuration, logs *LogSink) (*engine, error) {
 	if err != nil {
 		eng.release()
 
-		return nil, wrap(ErrInvalidConfig, fmt.Errorf("configuration: %w", err))
+		return nil, rtcerr.Wrap(rtcerr.ErrInvalidConfig, fmt.Errorf("configuration: %w", err))
 	}
 	if dialer != nil {
 		se.SetICEProxyDialer(dialer)
@@ -115,7 +116,7 @@ func newEngine(cfg Configuration, logs *LogSink) (*engine, error) {
 	if err := eng.configureMedia(media, registry, cfg.Engine.Interceptors); err != nil {
 		eng.release()
 
-		return nil, wrap(ErrOperation, err)
+		return nil, rtcerr.Wrap(rtcerr.ErrOperation, err)
 	}
 	eng.api = webrtc.NewAPI(webrtc.WithSettingEngine(se), webrtc.WithMediaEngine(media),
 		webrtc.WithInterceptorRegistry(registry))
@@ -136,7 +137,7 @@ func (e *engine) applyEngineSettings(se *webrtc.SettingEngine, s EngineSettings,
 
 	if s.PortRange != nil {
 		if err := se.SetEphemeralUDPPortRange(s.PortRange.Min, s.PortRange.Max); err != nil {
-			return wrap(ErrInvalidConfig, fmt.Errorf("configuration: key \"omnirtc.portRange\": %w", err))
+			return rtcerr.Wrap(rtcerr.ErrInvalidConfig, fmt.Errorf("configuration: key \"omnirtc.portRange\": %w", err))
 		}
 	}
 	if len(s.NetworkTypes) > 0 {
@@ -175,7 +176,7 @@ func (e *engine) applyEngineSettings(se *webrtc.SettingEngine, s EngineSettings,
 	}
 	hostNet, err := newBufferedNet(bufferSize)
 	if err != nil {
-		return wrap(ErrOperation, err)
+		return rtcerr.Wrap(rtcerr.ErrOperation, err)
 	}
 	se.SetNet(hostNet)
 
@@ -183,7 +184,7 @@ func (e *engine) applyEngineSettings(se *webrtc.SettingEngine, s EngineSettings,
 		mux, release, err := sharedSockets.udpMux(int(*s.UDPMuxPort), hostNet, s.IncludeLoopback, interfaceFilter, ipFilter,
 			logs)
 		if err != nil {
-			return wrap(ErrInvalidConfig, fmt.Errorf("configuration: key \"omnirtc.udpMuxPort\": %w", err))
+			return rtcerr.Wrap(rtcerr.ErrInvalidConfig, fmt.Errorf("configuration: key \"omnirtc.udpMuxPort\": %w", err))
 		}
 		e.releases = append(e.releases, release)
 		se.SetICEUDPMux(mux)
@@ -191,7 +192,7 @@ func (e *engine) applyEngineSettings(se *webrtc.SettingEngine, s EngineSettings,
 	if s.TCPMuxPort != nil {
 		mux, release, err := sharedSockets.tcpMux(int(*s.TCPMuxPort), logs)
 		if err != nil {
-			return wrap(ErrInvalidConfig, fmt.Errorf("configuration: key \"omnirtc.tcpMuxPort\": %w", err))
+			return rtcerr.Wrap(rtcerr.ErrInvalidConfig, fmt.Errorf("configuration: key \"omnirtc.tcpMuxPort\": %w", err))
 		}
 		e.releases = append(e.releases, release)
 		se.SetICETCPMux(mux)
@@ -247,7 +248,7 @@ func (c *Configuration) webrtcConfiguration() (webrtc.Configuration, error) {
 	for i, text := range c.Certificates {
 		cert, err := webrtc.CertificateFromPEM(text)
 		if err != nil {
-			return out, wrap(ErrInvalidConfig, fmt.Errorf("configuration: key \"certificates[%d]\": %w", i, err))
+			return out, rtcerr.Wrap(rtcerr.ErrInvalidConfig, fmt.Errorf("configuration: key \"certificates[%d]\": %w", i, err))
 		}
 		out.Certificates = append(out.Certificates, *cert)
 	}

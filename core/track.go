@@ -7,6 +7,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/omnirtc/omnirtc/core/codec"
+	"github.com/omnirtc/omnirtc/core/internal/strictjson"
+	"github.com/omnirtc/omnirtc/core/rtcerr"
 	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v4"
 	"github.com/pion/webrtc/v4/pkg/media"
@@ -24,14 +27,14 @@ type TrackInit struct {
 // ParseTrackInit decodes TrackInit JSON strictly.
 func ParseTrackInit(text []byte) (TrackInit, error) {
 	var init TrackInit
-	if err := decodeStrict(text, &init); err != nil {
-		return init, wrap(ErrInvalidArgument, fmt.Errorf("track options: %w", err))
+	if err := strictjson.Decode(text, &init); err != nil {
+		return init, rtcerr.Wrap(rtcerr.ErrInvalidArgument, fmt.Errorf("track options: %w", err))
 	}
 	if init.Codec == "" {
-		return init, wrap(ErrInvalidArgument, errors.New(`track options: key "codec" is required`))
+		return init, rtcerr.Wrap(rtcerr.ErrInvalidArgument, errors.New(`track options: key "codec" is required`))
 	}
 	if init.Mode != "" && init.Mode != "sample" && init.Mode != "rtp" {
-		return init, wrap(ErrInvalidArgument, fmt.Errorf("track options: mode %s is not sample or rtp", quote(init.Mode)))
+		return init, rtcerr.Wrap(rtcerr.ErrInvalidArgument, fmt.Errorf("track options: mode %s is not sample or rtp", rtcerr.Quote(init.Mode)))
 	}
 
 	return init, nil
@@ -90,11 +93,11 @@ var (
 
 // NewLocalTrack creates a local track from its options.
 func NewLocalTrack(init TrackInit) (*LocalTrack, error) {
-	codec, err := lookupCodec(init.Codec)
+	capability, err := codec.Lookup(init.Codec)
 	if err != nil {
 		return nil, err
 	}
-	t := &LocalTrack{codec: codec, rtp: init.Mode == "rtp", id: init.ID, stream: init.StreamID}
+	t := &LocalTrack{codec: capability, rtp: init.Mode == "rtp", id: init.ID, stream: init.StreamID}
 	if t.id == "" {
 		t.id = fmt.Sprintf("omnirtc-%d", trackIDs.Add(1))
 	}
@@ -108,7 +111,7 @@ func NewLocalTrack(init TrackInit) (*LocalTrack, error) {
 	seen := map[string]bool{}
 	for _, rid := range rids {
 		if seen[rid] || (len(init.RIDs) > 0 && (rid == "" || len(rid) > 16)) {
-			return nil, wrap(ErrInvalidArgument, fmt.Errorf("track options: rids must be distinct, 1 to 16 characters, got %s", quote(rid)))
+			return nil, rtcerr.Wrap(rtcerr.ErrInvalidArgument, fmt.Errorf("track options: rids must be distinct, 1 to 16 characters, got %s", rtcerr.Quote(rid)))
 		}
 		seen[rid] = true
 		l, err := t.newLayer(rid)
@@ -141,7 +144,7 @@ func (t *LocalTrack) newLayer(rid string) (*layer, error) {
 	}
 
 	if err != nil {
-		return nil, wrap(ErrOperation, err)
+		return nil, rtcerr.Wrap(rtcerr.ErrOperation, err)
 	}
 
 	return l, nil
@@ -158,14 +161,14 @@ func (t *LocalTrack) forSender() []*sendTrack {
 }
 
 // Kind is "audio" or "video".
-func (t *LocalTrack) Kind() string { return codecKind(t.codec.MimeType).String() }
+func (t *LocalTrack) Kind() string { return codec.Kind(t.codec.MimeType).String() }
 
 // ID is the track id.
 func (t *LocalTrack) ID() string { return t.id }
 
 func (t *LocalTrack) layer(rid string) (*layer, error) {
 	if t.closed.Load() {
-		return nil, wrap(ErrInvalidState, errTrackClosed)
+		return nil, rtcerr.Wrap(rtcerr.ErrInvalidState, errTrackClosed)
 	}
 	if rid == "" && len(t.layers) > 0 {
 		return t.layers[0], nil
@@ -176,25 +179,25 @@ func (t *LocalTrack) layer(rid string) (*layer, error) {
 		}
 	}
 
-	return nil, wrap(ErrInvalidArgument, fmt.Errorf("%w: %s", errNoLayer, quote(rid)))
+	return nil, rtcerr.Wrap(rtcerr.ErrInvalidArgument, fmt.Errorf("%w: %s", errNoLayer, rtcerr.Quote(rid)))
 }
 
 // WriteSample sends one encoded frame (or audio packet) lasting duration on
 // the layer rid ("" for the first).
 func (t *LocalTrack) WriteSample(rid string, data []byte, duration time.Duration) error {
 	if t.rtp {
-		return wrap(ErrInvalidState, errors.New("the track was created with mode \"rtp\": write RTP packets"))
+		return rtcerr.Wrap(rtcerr.ErrInvalidState, errors.New("the track was created with mode \"rtp\": write RTP packets"))
 	}
 	l, err := t.layer(rid)
 	if err != nil || !l.active.Load() {
 		return err
 	}
 	if len(data) == 0 {
-		return wrap(ErrInvalidArgument, errors.New("a sample needs at least one byte"))
+		return rtcerr.Wrap(rtcerr.ErrInvalidArgument, errors.New("a sample needs at least one byte"))
 	}
 	s, _ := l.track.(*webrtc.TrackLocalStaticSample)
 	if err := s.WriteSample(media.Sample{Data: data, Duration: duration}); err != nil {
-		return wrap(ErrOperation, err)
+		return rtcerr.Wrap(rtcerr.ErrOperation, err)
 	}
 	if l == t.layers[0] {
 		t.source.add(duration)
@@ -207,7 +210,7 @@ func (t *LocalTrack) WriteSample(rid string, data []byte, duration time.Duration
 // type and SSRC negotiated for it.
 func (t *LocalTrack) WriteRTP(rid string, packet []byte) error {
 	if !t.rtp {
-		return wrap(ErrInvalidState, errors.New("the track was created with mode \"sample\": write samples"))
+		return rtcerr.Wrap(rtcerr.ErrInvalidState, errors.New("the track was created with mode \"sample\": write samples"))
 	}
 	l, err := t.layer(rid)
 	if err != nil || !l.active.Load() {
@@ -219,14 +222,14 @@ func (t *LocalTrack) WriteRTP(rid string, packet []byte) error {
 		packets.Put(p)
 	}()
 	if err := p.Unmarshal(packet); err != nil {
-		return wrap(ErrInvalidArgument, fmt.Errorf("malformed RTP packet: %w", err))
+		return rtcerr.Wrap(rtcerr.ErrInvalidArgument, fmt.Errorf("malformed RTP packet: %w", err))
 	}
 	if p.Version != 2 {
-		return wrap(ErrInvalidArgument, fmt.Errorf("malformed RTP packet: version %d, not 2", p.Version))
+		return rtcerr.Wrap(rtcerr.ErrInvalidArgument, fmt.Errorf("malformed RTP packet: version %d, not 2", p.Version))
 	}
 	s, _ := l.track.(*webrtc.TrackLocalStaticRTP)
 
-	return wrap(ErrOperation, s.WriteRTP(p))
+	return rtcerr.Wrap(rtcerr.ErrOperation, s.WriteRTP(p))
 }
 
 // SetActive pauses (false) or resumes one layer: writes to a paused layer

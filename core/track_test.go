@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/omnirtc/omnirtc/core/rtcerr"
 )
 
 // vp8Frame makes a small fake VP8 frame: the first byte's low bit is the
@@ -90,7 +92,7 @@ func TestVideoSamplesArriveAsFrames(t *testing.T) {
 	if d := got.Transceiver.Info().CurrentDirection; d == nil || *d != "recvonly" {
 		t.Fatalf("answerer's currentDirection %v", d)
 	}
-	if _, err := a.AddTrack(track); !errors.Is(err, ErrOperation) {
+	if _, err := a.AddTrack(track); !errors.Is(err, rtcerr.ErrOperation) {
 		t.Fatalf("adding the track twice: %v", err)
 	}
 	// PLI from the receiver reaches the sender as a keyframe request.
@@ -113,25 +115,25 @@ func TestVideoSamplesArriveAsFrames(t *testing.T) {
 }
 
 func TestTrackBadInput(t *testing.T) {
-	if _, err := NewLocalTrack(TrackInit{Codec: "video/MPEG2"}); !errors.Is(err, ErrNotSupported) {
+	if _, err := NewLocalTrack(TrackInit{Codec: "video/MPEG2"}); !errors.Is(err, rtcerr.ErrNotSupported) {
 		t.Fatalf("unknown codec: %v", err)
 	}
 	for _, text := range []string{``, `{}`, `{"codec":null}`, `{"codec":""}`} {
-		if _, err := ParseTrackInit([]byte(text)); !errors.Is(err, ErrInvalidArgument) ||
+		if _, err := ParseTrackInit([]byte(text)); !errors.Is(err, rtcerr.ErrInvalidArgument) ||
 			!strings.Contains(err.Error(), `"codec"`) {
 			t.Fatalf("%s: got %v, want an argument error naming \"codec\"", text, err)
 		}
 	}
 	track, err := NewLocalTrack(TrackInit{Codec: "opus", Mode: "rtp"})
 	must(t, err)
-	if err = track.WriteRTP("", []byte{1, 2, 3}); !errors.Is(err, ErrInvalidArgument) {
+	if err = track.WriteRTP("", []byte{1, 2, 3}); !errors.Is(err, rtcerr.ErrInvalidArgument) {
 		t.Fatalf("malformed RTP: %v", err)
 	}
-	if err = track.WriteSample("", []byte{1}, time.Millisecond); !errors.Is(err, ErrInvalidState) {
+	if err = track.WriteSample("", []byte{1}, time.Millisecond); !errors.Is(err, rtcerr.ErrInvalidState) {
 		t.Fatalf("sample on an RTP track: %v", err)
 	}
 	track.Close()
-	if err = track.WriteRTP("", make([]byte, 12)); !errors.Is(err, ErrInvalidState) {
+	if err = track.WriteRTP("", make([]byte, 12)); !errors.Is(err, rtcerr.ErrInvalidState) {
 		t.Fatalf("closed track: %v", err)
 	}
 	a := newPeer(t, loopbackConfig, newRecorder())
@@ -140,13 +142,13 @@ func TestTrackBadInput(t *testing.T) {
 	must(t, err)
 	tr, err := a.AddTransceiver("audio", nil, TransceiverInit{})
 	must(t, err)
-	if err := tr.ReplaceTrack(video); !errors.Is(err, ErrInvalidArgument) {
+	if err := tr.ReplaceTrack(video); !errors.Is(err, rtcerr.ErrInvalidArgument) {
 		t.Fatalf("video on audio transceiver: %v", err)
 	}
-	if _, err := a.AddTransceiver("audio", video, TransceiverInit{}); !errors.Is(err, ErrInvalidArgument) {
+	if _, err := a.AddTransceiver("audio", video, TransceiverInit{}); !errors.Is(err, rtcerr.ErrInvalidArgument) {
 		t.Fatalf("kind mismatch: %v", err)
 	}
-	if err := tr.SetCodecPreferences([]CodecPreference{{MimeType: "video/VP8"}}); !errors.Is(err, ErrInvalidArgument) {
+	if err := tr.SetCodecPreferences([]CodecPreference{{MimeType: "video/VP8"}}); !errors.Is(err, rtcerr.ErrInvalidArgument) {
 		t.Fatalf("video codec on audio transceiver: %v", err)
 	}
 	must(t, tr.SetCodecPreferences([]CodecPreference{{MimeType: "audio/PCMU"}}))

@@ -560,13 +560,22 @@ omnirtc_status_t omnirtc_peer_create_answer(omnirtc_peer_t peer, const char *opt
  * omnirtc_peer_set_local_description — apply a local description.
  * type: "offer", "answer", "pranswer", "rollback", or NULL for the implicit
  *   form (creates the offer or answer the signaling state calls for).
- * sdp: the SDP, or NULL to use the last one created of that type.
+ * sdp: the SDP, or NULL to use the last one created of that type (ignored
+ *   for "rollback").
+ * "rollback" (here or in omnirtc_peer_set_remote_description, the same)
+ * discards the pending offer, local or remote, and returns to "stable"
+ * (W3C webrtc-pc 4.4.1.6): transceivers the remote offer created are removed
+ * unless omnirtc_peer_add_track took them, and a transceiver no current
+ * description has a media section for gets back a null mid.  A rollback of
+ * the first remote offer cannot undo the ICE and DTLS start that offer began:
+ * that peer cannot negotiate again (third_party/pion/README.md).
  * Starts ICE gathering: candidates arrive as OMNIRTC_EVENT_ICE_CANDIDATE.
  * A change of signaling state is queued as OMNIRTC_EVENT_SIGNALING_STATE before
  * it returns, so those events follow the calls in order (as for
  * omnirtc_peer_set_remote_description).
  * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (unknown type), OMNIRTC_ERR_INVALID_SDP,
- * OMNIRTC_ERR_INVALID_STATE (wrong signaling state).
+ * OMNIRTC_ERR_INVALID_STATE (wrong signaling state; a rollback without a
+ * pending offer: in "stable" or a pranswer state).
  */
 omnirtc_status_t omnirtc_peer_set_local_description(omnirtc_peer_t peer, const char *type, const char *sdp);
 
@@ -582,9 +591,12 @@ omnirtc_status_t omnirtc_peer_set_local_description(omnirtc_peer_t peer, const c
 /*
  * omnirtc_peer_set_remote_description — apply the remote peer's description.
  * type: "offer", "answer", "pranswer" or "rollback"; sdp: the SDP (may be NULL
- * only for "rollback").  Remote data channels arrive as OMNIRTC_EVENT_DATA_CHANNEL
- * once they are open, each followed by its OMNIRTC_EVENT_CHANNEL_OPEN; one that
- * fails or closes before opening is never announced.
+ * only for "rollback", and ignored then).  An offer in "have-local-offer" first
+ * rolls the local offer back (implicit rollback, with its signaling state
+ * event); an offer refused in "stable" leaves it "stable".  Remote data
+ * channels arrive as OMNIRTC_EVENT_DATA_CHANNEL once they are open, each
+ * followed by its OMNIRTC_EVENT_CHANNEL_OPEN; one that fails or closes before
+ * opening is never announced.
  * Errors: OMNIRTC_ERR_INVALID_ARGUMENT, OMNIRTC_ERR_INVALID_SDP, OMNIRTC_ERR_INVALID_STATE,
  * OMNIRTC_ERR_TOO_LARGE (its candidates would take the peer over
  * OMNIRTC_MAX_REMOTE_CANDIDATES; the description is not applied).
@@ -676,6 +688,10 @@ enum {
 	OMNIRTC_CHANNEL_CLOSED = 3
 };
 
+/* The most a channel's buffered amount may reach: a send that would take it
+ * further is refused (see omnirtc_channel_send).  16 MiB, as in Chromium. */
+enum { OMNIRTC_MAX_BUFFERED_AMOUNT = 16777216 };
+
 /*
  * omnirtc_channel_create — RTCPeerConnection.createDataChannel.
  * label: UTF-8, at most 65535 bytes.
@@ -713,7 +729,9 @@ omnirtc_status_t omnirtc_channel_set_callback(omnirtc_channel_t channel, omnirtc
  * be valid UTF-8), 1 sends binary; the receiver sees the same flag.  data may
  * be NULL only when size is 0.  Copied before return; never blocks: watch
  * omnirtc_channel_get_buffered_amount and OMNIRTC_EVENT_CHANNEL_BUFFERED_AMOUNT_LOW.
- * Errors: OMNIRTC_ERR_INVALID_STATE (not open, or closing under the call: the
+ * Errors: OMNIRTC_ERR_OPERATION (the buffered amount plus size would pass
+ * OMNIRTC_MAX_BUFFERED_AMOUNT: nothing is queued, what was queued before is
+ * still sent; W3C OperationError), OMNIRTC_ERR_INVALID_STATE (not open, or closing under the call: the
  * channel or its SCTP association ends, as right after the remote closed
  * either, even before CHANNEL_CLOSING is delivered), OMNIRTC_ERR_TOO_LARGE
  * (over omnirtc_peer_get_max_message_size), OMNIRTC_ERR_INVALID_ARGUMENT (bad
@@ -1013,13 +1031,21 @@ omnirtc_status_t omnirtc_transceiver_set_codec_preferences(omnirtc_transceiver_t
  * currentDirection is the direction negotiated by the last completed
  * offer/answer, seen from this peer: the answer's direction at the answerer,
  * reversed at the offerer (answered "recvonly", a "sendrecv" offer is
- * "sendonly"); null before then.  direction has no setter (W3C
- * transceiver.direction = …): pion v4 keeps it private and refuses a local
- * description edited by the caller, so only omnirtc_peer_add_track and
- * omnirtc_peer_remove_track change its sending half, as in W3C.
+ * "sendonly"); null before then.
  * Release with omnirtc_free().
  */
 omnirtc_status_t omnirtc_transceiver_get_info(omnirtc_transceiver_t transceiver, char **json_out);
+
+/*
+ * omnirtc_transceiver_set_direction — the RTCRtpTransceiver.direction setter:
+ * direction is "sendrecv", "sendonly", "recvonly" or "inactive", borrowed for
+ * the call.  The next offer or answer proposes it; when it changes,
+ * OMNIRTC_EVENT_NEGOTIATION_NEEDED follows, and currentDirection changes only
+ * once that negotiation completes.  Setting the current value does nothing.
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (NULL or another string),
+ * OMNIRTC_ERR_INVALID_STATE (stopped transceiver, closed peer).
+ */
+omnirtc_status_t omnirtc_transceiver_set_direction(omnirtc_transceiver_t transceiver, const char *direction);
 
 /* omnirtc_transceiver_stop — RTCRtpTransceiver.stop. */
 omnirtc_status_t omnirtc_transceiver_stop(omnirtc_transceiver_t transceiver);

@@ -275,7 +275,7 @@ export class RTCRtpReceiver {
 
 export class RTCRtpTransceiver {
   readonly mid: string | null;
-  readonly direction: 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
+  direction: 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
   readonly currentDirection: 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive' | null;
   readonly sender: RTCRtpSender;
   readonly receiver: RTCRtpReceiver;

@@ -186,4 +186,51 @@ TEST(paused_channel_holds_messages_until_resumed) {
 	close_pair(&a, &b);
 }
 
+/* W3C send(): OperationError when the data cannot be queued.  A send that
+ * would take the buffered amount past OMNIRTC_MAX_BUFFERED_AMOUNT is refused;
+ * everything queued before it is still delivered, and once the queue drains
+ * sending works again. */
+TEST(send_past_the_buffered_amount_limit_is_refused_and_loses_nothing) {
+	peer_t a, b;
+	omnirtc_channel_t ca = connected_channel(&a, &b, "full", NULL);
+	wait_events(&b, OMNIRTC_EVENT_DATA_CHANNEL, 0, 1, 10000);
+	omnirtc_channel_t cb = nth_event(&b, OMNIRTC_EVENT_DATA_CHANNEL, 0, 0)->channel.channel;
+	wait_events(&b, OMNIRTC_EVENT_CHANNEL_OPEN, cb, 1, 10000);
+	stream_check_t check = {0};
+	b.keep_payloads = 0;
+	b.test_data = &check;
+	b.hook = check_stream;
+	OK(omnirtc_channel_set_paused(cb, 1)); /* b stops reading: the data stays queued at a */
+
+	static uint8_t chunk[CHUNK];
+	uint64_t sent = 0;
+	omnirtc_status_t status;
+	for (;;) {
+		for (size_t i = 0; i < CHUNK; i++)
+			chunk[i] = pattern(sent + i);
+		status = omnirtc_channel_send(ca, chunk, CHUNK, 1);
+		if (status != OMNIRTC_OK || sent > (64u << 20))
+			break;
+		sent += CHUNK;
+	}
+	CHECK(status == OMNIRTC_ERR_OPERATION);
+	CHECK(strstr(omnirtc_last_error(), "bufferedAmount") != NULL);
+	uint64_t buffered = 0;
+	OK(omnirtc_channel_get_buffered_amount(ca, &buffered));
+	CHECK(buffered <= OMNIRTC_MAX_BUFFERED_AMOUNT);
+	/* refused when what was queued and not yet taken by b (its SCTP window
+	 * and the library's queue budget, a few MiB) reached the limit */
+	CHECK(sent + CHUNK > OMNIRTC_MAX_BUFFERED_AMOUNT && sent < OMNIRTC_MAX_BUFFERED_AMOUNT + (12u << 20));
+
+	OK(omnirtc_channel_set_paused(cb, 0));
+	wait_message_bytes(&b, sent, 60000);
+	CHECK(check.offset == sent && !check.bad);
+	for (size_t i = 0; i < CHUNK; i++)
+		chunk[i] = pattern(sent + i);
+	OK(omnirtc_channel_send(ca, chunk, CHUNK, 1));
+	wait_message_bytes(&b, sent + CHUNK, 10000);
+	CHECK(check.offset == sent + CHUNK && !check.bad);
+	close_pair(&a, &b);
+}
+
 int main(int argc, char **argv) { return run_tests(argc, argv); }

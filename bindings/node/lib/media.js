@@ -135,6 +135,8 @@ class RTCRtpReceiver {
   }
 }
 
+const DIRECTIONS = ['sendrecv', 'sendonly', 'recvonly', 'inactive'];
+
 class RTCRtpTransceiver {
   constructor(handle, track) {
     this._handle = handle;
@@ -147,6 +149,11 @@ class RTCRtpTransceiver {
   get mid() { return this._info().mid; }
 
   get direction() { return this._info().direction; }
+
+  // WebIDL ignores a value outside the enum; the library fires negotiationneeded.
+  set direction(value) {
+    if (DIRECTIONS.includes(value)) w3c(() => native.transceiverSetDirection(this._handle, value));
+  }
 
   get currentDirection() { return this._info().currentDirection; }
 

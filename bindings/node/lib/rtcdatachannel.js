@@ -14,7 +14,9 @@ function bytesOf(data) {
 // Messages up to BATCHED bytes are copied into a per-channel batch and sent by
 // one native call per JavaScript task (or every FLUSH_AT bytes), since each
 // call into the library costs far more than the copy. Larger ones go straight
-// through, after whatever is batched, so the order is kept.
+// through, after whatever is batched, so the order is kept, and so does any
+// that would take bufferedAmount past the library's limit: the library refuses
+// it (OperationError) while send() can still throw.
 const BATCHED = 16 * 1024;
 const FLUSH_AT = 256 * 1024;
 
@@ -143,7 +145,7 @@ class RTCDataChannel extends EventTarget {
 
   #sendNow(payload, throwErrors = false) {
     const size = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength;
-    if (size > BATCHED) {
+    if (size > BATCHED || this.bufferedAmount + size > C.MAX_BUFFERED_AMOUNT) {
       this.#flush();
       try {
         native.channelSend(this.#handle, payload);

@@ -19,6 +19,7 @@ static napi_value add_transceiver(napi_env env, napi_callback_info info) {
 }
 
 HANDLE_STRING_CALL(set_codec_preferences, omnirtc_transceiver_set_codec_preferences)
+HANDLE_STRING_CALL(transceiver_set_direction, omnirtc_transceiver_set_direction)
 TWO_HANDLE_CALL(remove_track, omnirtc_peer_remove_track)
 TWO_HANDLE_CALL(replace_track, omnirtc_transceiver_replace_track)
 JSON_GETTER(transceiver_info, omnirtc_transceiver_get_info)
@@ -26,9 +27,13 @@ HANDLE_CALL(transceiver_stop, omnirtc_transceiver_stop)
 
 void transceiver_register(napi_env env, napi_value exports) {
 	static const function_entry functions[] = {
-	    {"addTransceiver", add_transceiver},   {"removeTrack", remove_track},
-	    {"replaceTrack", replace_track},       {"setCodecPreferences", set_codec_preferences},
-	    {"transceiverInfo", transceiver_info}, {"transceiverStop", transceiver_stop},
+	    {"addTransceiver", add_transceiver},
+	    {"removeTrack", remove_track},
+	    {"replaceTrack", replace_track},
+	    {"setCodecPreferences", set_codec_preferences},
+	    {"transceiverInfo", transceiver_info},
+	    {"transceiverStop", transceiver_stop},
+	    {"transceiverSetDirection", transceiver_set_direction},
 	};
 	EXPORT_FUNCTIONS(env, exports, functions);
 }

@@ -93,8 +93,7 @@ test('perfect negotiation: glare is seen right after setLocalDescription resolve
   // Both sides make an offer at once. The W3C perfect negotiation pattern
   // finds the collision from signalingState read right after the awaited
   // setLocalDescription; a stale 'stable' there makes the impolite side
-  // apply the other's offer. (The polite side's rollback is refused: pion v4
-  // does not implement it, see the README.)
+  // apply the other's offer. (The rollback that follows: rollback.test.js.)
   const peers = [new RTCPeerConnection(LOOPBACK), new RTCPeerConnection(LOOPBACK)];
   const sides = peers.map((pc, i) => ({ pc, polite: i === 1, makingOffer: false, offer: null }));
   for (const side of sides) side.pc.createDataChannel('glare');

@@ -230,6 +230,8 @@ OMNIRTC_CHANNEL_OPEN = 1
 OMNIRTC_CHANNEL_CLOSING = 2
 OMNIRTC_CHANNEL_CLOSED = 3
 
+OMNIRTC_MAX_BUFFERED_AMOUNT = 16777216
+
 
 class omnirtc_message_t(ctypes.Structure):
     _fields_ = [
@@ -362,6 +364,7 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
     "omnirtc_transceiver_replace_track": (omnirtc_status_t, [omnirtc_transceiver_t, omnirtc_track_t]),
     "omnirtc_transceiver_set_codec_preferences": (omnirtc_status_t, [omnirtc_transceiver_t, ctypes.c_char_p]),
     "omnirtc_transceiver_get_info": (omnirtc_status_t, [omnirtc_transceiver_t, ctypes.POINTER(ctypes.c_void_p)]),
+    "omnirtc_transceiver_set_direction": (omnirtc_status_t, [omnirtc_transceiver_t, ctypes.c_char_p]),
     "omnirtc_transceiver_stop": (omnirtc_status_t, [omnirtc_transceiver_t]),
     "omnirtc_media_reader_open": (
         omnirtc_status_t,

@@ -55,6 +55,12 @@ class RTCRtpTransceiver:
     def direction(self) -> str:
         return self._info()["direction"]
 
+    @direction.setter
+    def direction(self, direction: str) -> None:
+        """The direction the next offer or answer proposes; ``negotiationneeded``
+        follows and :attr:`currentDirection` changes once that is negotiated."""
+        _native.check(_native.lib.omnirtc_transceiver_set_direction(self._handle, direction.encode()))
+
     @property
     def currentDirection(self) -> str | None:
         return self._info()["currentDirection"]

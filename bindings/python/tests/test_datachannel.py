@@ -126,7 +126,7 @@ def test_a_slow_consumer_holds_back_the_library_queue_and_loses_nothing():
 
     async def main():
         a, b, local, remote = await open_pair()
-        count = 5 * bound
+        count = 3 * bound  # 12 MB: under the sender's 16 MiB limit
         got: list[str] = []
         most = 0
 
@@ -158,7 +158,7 @@ def test_a_slow_consumer_holds_back_the_library_queue_and_loses_nothing():
 
 
 def test_a_flood_from_the_remote_does_not_starve_the_loop():
-    count = 20000
+    count = 15000  # 15 MB: under the sender's 16 MiB limit
 
     async def main():
         a, b, local, remote = await open_pair()
@@ -188,6 +188,34 @@ def test_a_flood_from_the_remote_does_not_starve_the_loop():
         # A drain that ran until the queue was empty would let the callback
         # run only after the last message.
         assert 0 < ran_at < count // 2, f"the callback ran after message {ran_at} of {count}"
+        await a.close()
+        await b.close()
+
+    run(main())
+
+
+def test_send_past_the_buffered_amount_limit_raises_and_loses_nothing():
+    """W3C send(): OperationError when the data cannot be queued."""
+    from omnirtc import OperationError, _abi
+
+    limit = _abi.OMNIRTC_MAX_BUFFERED_AMOUNT
+    chunk = 64 * 1024
+
+    async def main():
+        a, b, local, remote = await open_pair()
+        got: list[bytes] = []
+        remote.on("message", got.append)
+        sent = 0
+        # The loop never yields, so nothing is drained at b: what b's library
+        # and SCTP window do not take stays queued at a.
+        with pytest.raises(OperationError, match="bufferedAmount"):
+            while sent < 4 * limit:
+                local.send(bytes([sent // chunk % 256]) * chunk)
+                sent += chunk
+        assert local.bufferedAmount <= limit
+        assert limit - chunk < sent < limit + (12 << 20)
+        await wait_for(lambda: len(got) == sent // chunk)
+        assert got == [bytes([i % 256]) * chunk for i in range(sent // chunk)]
         await a.close()
         await b.close()
 

@@ -45,12 +45,17 @@ public final class DataChannel: Sendable {
     public var negotiated: Bool { info.negotiated }
 
     /// The library's state now, so it is current when the call that changed it
-    /// returns; ``states`` reports the changes later.
+    /// returns; ``states`` reports the changes later. `closed` only once the
+    /// channel's close was delivered (W3C: with the close event), so a
+    /// `close()` reads `closing` however fast the remote answers it.
     public var readyState: DataChannelState {
-        if sink.state.withLock({ $0.readyState }) == .closed { return .closed }
+        let delivered = sink.state.withLock { $0.readyState }
+        if delivered == .closed { return .closed }
         var value: Int32 = 0
-        guard omnirtc_channel_get_ready_state(sink.handle, &value) == 0 else { return .closed } // released: closed
-        return DataChannelState(library: value) ?? .closed
+        // a released handle: its close is on its way to ``states``
+        guard omnirtc_channel_get_ready_state(sink.handle, &value) == 0 else { return .closing }
+        let state = DataChannelState(library: value) ?? .closing
+        return state == .closed ? .closing : state
     }
 
     /// Received messages, in the order the channel delivered them.
@@ -67,6 +72,10 @@ public final class DataChannel: Sendable {
         var amount: UInt64 = 0
         return omnirtc_channel_get_buffered_amount(sink.handle, &amount) == 0 ? amount : 0
     }
+
+    /// The most ``bufferedAmount`` may reach: a `send` that would pass it
+    /// throws ``OmniRTCError/operation(_:)`` (W3C OperationError). 16 MiB, as in Chromium.
+    public static let maxBufferedAmount = UInt64(OMNIRTC_MAX_BUFFERED_AMOUNT)
 
     /// When ``bufferedAmount`` falls to this many bytes or below,
     /// ``bufferedAmountLow`` gets an element. Default 0.

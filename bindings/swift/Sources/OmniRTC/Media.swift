@@ -297,6 +297,15 @@ public final class RtpTransceiver: Sendable, Hashable {
         try check(omnirtc_transceiver_set_codec_preferences(sink.handle, json))
     }
 
+    /// The W3C `direction` setter: the next offer or answer proposes
+    /// `direction`, `negotiationNeeded` follows when it changed, and
+    /// ``currentDirection`` changes once that is negotiated. Throws
+    /// ``OmniRTCError/invalidArgument(_:)`` for `.stopped` and
+    /// ``OmniRTCError/invalidState(_:)`` once the transceiver is stopped.
+    public func setDirection(_ direction: TransceiverDirection) throws(OmniRTCError) {
+        try check(omnirtc_transceiver_set_direction(sink.handle, direction.rawValue))
+    }
+
     /// W3C `stop`.
     public func stop() throws(OmniRTCError) {
         try check(omnirtc_transceiver_stop(sink.handle))

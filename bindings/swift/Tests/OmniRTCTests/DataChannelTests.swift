@@ -125,6 +125,38 @@ final class DataChannelTests: XCTestCase {
         try await b.close()
     }
 
+    /// W3C send(): OperationError when the data cannot be queued; what was queued before still arrives.
+    func testSendPastTheBufferedAmountLimitThrowsAndLosesNothing() async throws {
+        let (a, b, sender, receiver) = try await connectedChannel(label: "full")
+        let limit = Int(DataChannel.maxBufferedAmount)
+        let chunk = 64 << 10
+        var sent = 0
+        // Nobody reads at the receiver yet: what its library and SCTP window
+        // do not take stays queued at the sender.
+        do {
+            while sent < 4 * limit {
+                try sender.send(Data(repeating: UInt8(truncatingIfNeeded: sent / chunk), count: chunk))
+                sent += chunk
+            }
+            XCTFail("\(sent) bytes queued without an error")
+        } catch .operation(let message) {
+            XCTAssertTrue(message.contains("bufferedAmount"), message)
+        }
+        XCTAssertLessThanOrEqual(sender.bufferedAmount, UInt64(limit))
+        XCTAssertTrue(sent > limit - chunk && sent < limit + (12 << 20), "\(sent) bytes sent")
+        let got = try await within(120) {
+            var got: [UInt8] = []
+            for await message in receiver.messages {
+                got.append(message.data.first ?? 0)
+                if got.count == sent / chunk { break }
+            }
+            return got
+        }
+        XCTAssertEqual(got, (0..<sent / chunk).map { UInt8(truncatingIfNeeded: $0) })
+        try await a.close()
+        try await b.close()
+    }
+
     func testSlowConsumerGetsALargeTransferInOrderInBoundedMemory() async throws {
         // 16 MiB: far more than the library's budget (4 MiB) and this binding's
         // window (1 MiB) hold, so a drain that took every message as it came

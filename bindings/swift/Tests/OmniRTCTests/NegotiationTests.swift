@@ -93,8 +93,21 @@ final class NegotiationTests: XCTestCase {
         try await b.close()
     }
 
-    func testDescriptionsAndRollbackRefused() async throws {
+    /// W3C webrtc-pc 4.4.1.6: a rollback without a pending offer is an
+    /// InvalidStateError; with one, either method returns to stable and drops
+    /// the pending description; a remote offer in have-local-offer rolls the
+    /// local one back first.
+    func testDescriptionsAndRollback() async throws {
+        let rollback = SessionDescription(type: .rollback, sdp: "")
         let a = try PeerConnection(configuration: loopback)
+        for local in [true, false] {
+            do {
+                if local { try await a.setLocalDescription(rollback) } else { try await a.setRemoteDescription(rollback) }
+                XCTFail("a rollback in stable succeeded")
+            } catch {
+                guard case .invalidState = error else { return XCTFail("\(error)") }
+            }
+        }
         _ = try a.createDataChannel(label: "x")
         let offer = try await a.createOffer()
         try await a.setLocalDescription(offer)
@@ -109,21 +122,45 @@ final class NegotiationTests: XCTestCase {
         XCTAssertEqual(b.pendingRemoteDescription, offer)
         XCTAssertNil(b.currentRemoteDescription)
 
-        // The engine (pion) does not roll back: both kinds are refused as
-        // invalid state transitions, and the state stays as it was.
-        for (pc, local) in [(a, true), (b, false)] {
-            var refused: OmniRTCError?
-            do {
-                let rollback = SessionDescription(type: .rollback, sdp: "")
-                if local { try await pc.setLocalDescription(rollback) } else { try await pc.setRemoteDescription(rollback) }
-            } catch {
-                refused = error
-            }
-            XCTAssertEqual(refused?.status, -3, "\(String(describing: refused))")
-            XCTAssertTrue(refused?.message.contains("rollback") ?? false)
+        try await a.setLocalDescription(rollback)
+        XCTAssertEqual(a.signalingState, .stable)
+        XCTAssertNil(a.localDescription)
+        XCTAssertNil(a.pendingLocalDescription)
+
+        // b's own offer reaches a while a offers again: a rolls back and answers.
+        let b2 = try PeerConnection(configuration: loopback)
+        _ = try b2.createDataChannel(label: "y")
+        try await b2.setLocalDescription(try await b2.createOffer())
+        try await a.setLocalDescription(try await a.createOffer())
+        try await a.setRemoteDescription(XCTUnwrap(b2.localDescription))
+        XCTAssertEqual(a.signalingState, .haveRemoteOffer)
+        XCTAssertEqual(a.remoteDescription?.type, .offer)
+        XCTAssertNil(a.pendingLocalDescription)
+        for pc in [a, b, b2] { try await pc.close() }
+    }
+
+    /// W3C webrtc-pc 5.4: the direction setter changes direction at once and
+    /// asks for negotiation; currentDirection follows once negotiated.
+    func testDirectionSetterAsksForNegotiation() async throws {
+        let a = try PeerConnection(configuration: loopback)
+        let b = try PeerConnection(configuration: loopback)
+        let audio = try a.addTransceiver(kind: .audio, direction: .sendrecv)
+        try await negotiate(a, b)
+        XCTAssertEqual(audio.currentDirection, .sendonly)  // b has nothing to send
+        let needed = Task { try await next(a.negotiationNeeded) }
+        try audio.setDirection(.inactive)
+        XCTAssertEqual(audio.direction, .inactive)
+        XCTAssertEqual(audio.currentDirection, .sendonly)
+        _ = try await needed.value
+        XCTAssertThrowsError(try audio.setDirection(.stopped)) {
+            guard case .invalidArgument = $0 as? OmniRTCError else { return XCTFail("\($0)") }
         }
-        XCTAssertEqual(a.signalingState, .haveLocalOffer)
-        XCTAssertEqual(b.signalingState, .haveRemoteOffer)
+        try await negotiate(a, b)
+        XCTAssertEqual(audio.currentDirection, .inactive)
+        try audio.stop()
+        XCTAssertThrowsError(try audio.setDirection(.sendrecv)) {
+            guard case .invalidState = $0 as? OmniRTCError else { return XCTFail("\($0)") }
+        }
         try await a.close()
         try await b.close()
     }
