@@ -128,14 +128,7 @@ c_programs() {
 		# shellcheck disable=SC2086
 		cc -std=c11 -Wall -Wextra -Werror -O2 $cflags -o "$BUILD/bin/$(basename "$src" .c)" "$src" $libs -lpthread
 	done
-	rm -f "$BUILD"/bin/test_* # test-c.sh runs every one: none may be left from an older tree
-	for src in tests/c/test_*.c; do
-		# the media cases need generated files: scripts/test-media.sh builds and runs them
-		[ "$src" != tests/c/test_media.c ] || continue
-		# shellcheck disable=SC2086
-		cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g $cflags -Itests/c/harness -o "$BUILD/bin/$(basename "$src" .c)" \
-			"$src" tests/c/harness/*.c $libs -lpthread
-	done
+	with_lib scripts/build-c-tests.sh "$BUILD/bin"
 }
 
 demo() {

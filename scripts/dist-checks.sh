@@ -54,31 +54,45 @@ unpack_archive() {
 	tar -C "$tmp" -xzf "$archive" && echo "$tmp/$(basename "$archive" .tar.gz)"
 }
 
-# build_example ARCH PREFIX OUT: examples/c/datachannel.c compiled for ARCH
-# through the pkg-config of the C archive unpacked at PREFIX (relocatable:
-# its paths are the prefix's), as OUT-shared and OUT-static: by the host's cc
-# on this machine's architecture, by zig's (scripts/zig-cc.sh) for another.
+# build_example ARCH PREFIX OUT [SOURCE]: SOURCE (examples/c/datachannel.c)
+# compiled for ARCH through the pkg-config of the C archive unpacked at
+# PREFIX (relocatable: its paths are the prefix's), as OUT-shared and
+# OUT-static: by the host's cc on this machine's architecture, by zig's
+# (scripts/zig-cc.sh) for another.
 build_example() {
-	local pc="env -u PKG_CONFIG_PATH PKG_CONFIG_LIBDIR=$2/lib/pkgconfig pkg-config" cc=cc
+	local pc="env -u PKG_CONFIG_PATH PKG_CONFIG_LIBDIR=$2/lib/pkgconfig pkg-config" cc=cc src=${4:-examples/c/datachannel.c}
 	[ "$1" = "$(uname -m)" ] || cc=$(scripts/zig-cc.sh "$1")
 	$pc --cflags --libs omnirtc | grep -- "-I$2/lib/pkgconfig/../../include" || { $pc --cflags --libs omnirtc; return 1; }
 	# shellcheck disable=SC2046,SC2086 # the compiler command and pkg-config's output are words
-	$cc -std=c11 -O2 -o "$3-shared" examples/c/datachannel.c $($pc --cflags --libs omnirtc) -lpthread &&
-		$cc -std=c11 -O2 -o "$3-static" examples/c/datachannel.c $($pc --static --cflags omnirtc) \
+	$cc -std=c11 -O2 -o "$3-shared" "$src" $($pc --cflags --libs omnirtc) -lpthread &&
+		$cc -std=c11 -O2 -o "$3-static" "$src" $($pc --static --cflags omnirtc) \
 			"$2/lib/libomnirtc.a" $($pc --static --libs-only-l omnirtc | sed 's/-lomnirtc//') || return 1
 	machine "$1" "$3-shared" >/dev/null && machine "$1" "$3-static" >/dev/null &&
 		readelf -d "$3-shared" | grep 'NEEDED.*libomnirtc\.so\.0' && ! readelf -d "$3-static" | grep libomnirtc
 }
 
-# run_example ARCH BINARY: the example connects two peers over loopback (in a
-# private network namespace), with no library path but what the build put
-# into the binary; for another architecture, under qemu-user with Debian's
-# cross libc as the guest's /lib (given a longer time: it is emulated).
-run_example() {
-	local run=() limit=60
+# qemu_for ARCH: the command that runs ARCH's programs on this machine:
+# qemu-user with Debian's cross libc as the guest's /lib; nothing for this
+# machine's architecture.
+qemu_for() {
 	# shellcheck disable=SC2016 # arch.sh's names, expanded in the subshell
-	[ "$1" = "$(uname -m)" ] || { read -ra run <<<"$(. scripts/arch.sh "$1" && echo "qemu-$QEMU-static -L /usr/$TRIPLE")" && limit=300; }
-	env -u LD_LIBRARY_PATH -u OMNIRTC_LIBRARY timeout "$limit" scripts/netns-run.sh "${run[@]}" "$2" | grep "checksum ok"
+	[ "$1" = "$(uname -m)" ] || (. scripts/arch.sh "$1" && echo "qemu-$QEMU-static -L /usr/$TRIPLE")
+}
+
+# run_program ARCH BINARY [ARGS...]: runs BINARY in a private network
+# namespace (loopback only), with no library path but what the build put
+# into it; for another architecture under qemu_for's command (given a longer
+# time: it is emulated).
+run_program() {
+	local run=() limit=60
+	read -ra run <<<"$(qemu_for "$1")"
+	[ ${#run[@]} -eq 0 ] || limit=300
+	env -u LD_LIBRARY_PATH -u OMNIRTC_LIBRARY timeout "$limit" scripts/netns-run.sh "${run[@]}" "${@:2}"
+}
+
+# run_example ARCH BINARY: the data-channel example connects two peers over loopback.
+run_example() {
+	run_program "$1" "$2" | grep "checksum ok"
 }
 
 # archive_example ARCH: ARCH's C archive unpacked into a temporary prefix;

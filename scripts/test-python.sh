@@ -8,7 +8,7 @@ scripts/python-venv.sh || exit 1
 # The wheel test runs offline inside the namespace: its build venv is made here,
 # and pytest's wheels fetched for the fresh venv it installs the wheel into.
 scripts/wheel.sh >/dev/null || exit 1
-[ -n "$(ls build/wheelhouse/pytest-*.whl 2>/dev/null)" ] || "$venv/bin/pip" download -q -d build/wheelhouse pytest || exit 1
+scripts/pytest-wheels.sh || exit 1
 export PYTHONPATH=$PWD/bindings/python:$PWD/bindings/python/tests
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
