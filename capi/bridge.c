@@ -53,28 +53,13 @@ const char *ortc_bridge_last_error(void) {
 
 long ortc_bridge_live_error_messages(void) { return __atomic_load_n(&live_messages, __ATOMIC_RELAXED); }
 
-void ortc_bridge_emit(omnirtc_event_cb cb, uintptr_t user_data, int32_t type, int32_t state, uint64_t peer,
-                      uint64_t channel, const char *text, const char *sdp_mid, int32_t sdp_mline_index, int32_t binary,
-                      const void *data, size_t size, uint64_t track, uint64_t transceiver, const char *rid,
-                      uint32_t rtp_timestamp, int32_t keyframe, int64_t value) {
-	omnirtc_event_t event = {
-	    .type = type,
-	    .state = state,
-	    .peer = peer,
-	    .channel = channel,
-	    .text = text,
-	    .sdp_mid = sdp_mid,
-	    .sdp_mline_index = sdp_mline_index,
-	    .binary = binary,
-	    .data = data,
-	    .size = size,
-	    .track = track,
-	    .transceiver = transceiver,
-	    .rid = rid,
-	    .rtp_timestamp = rtp_timestamp,
-	    .keyframe = keyframe,
-	    .value = value,
-	};
+void ortc_bridge_emit(omnirtc_event_cb cb, uintptr_t user_data, omnirtc_event_t event, const void *payload) {
+	switch (event.type) {
+	case OMNIRTC_EVENT_CHANNEL_MESSAGE: event.message.data = payload; break;
+	case OMNIRTC_EVENT_TRACK_RTP: event.rtp.data = payload; break;
+	case OMNIRTC_EVENT_TRACK_FRAME: event.frame.data = payload; break;
+	default: break;
+	}
 	cb((void *)user_data, &event);
 }
 

@@ -30,10 +30,9 @@ const char *ortc_bridge_last_error(void);
 /* The number of threads holding a last-error message. */
 long ortc_bridge_live_error_messages(void);
 
-void ortc_bridge_emit(omnirtc_event_cb cb, uintptr_t user_data, int32_t type, int32_t state, uint64_t peer,
-                      uint64_t channel, const char *text, const char *sdp_mid, int32_t sdp_mline_index, int32_t binary,
-                      const void *data, size_t size, uint64_t track, uint64_t transceiver, const char *rid,
-                      uint32_t rtp_timestamp, int32_t keyframe, int64_t value);
+/* Calls cb with event, its payload (Go memory, which cgo forbids inside a
+ * struct handed to C) set in the member of its type. */
+void ortc_bridge_emit(omnirtc_event_cb cb, uintptr_t user_data, omnirtc_event_t event, const void *payload);
 
 void ortc_bridge_notify(omnirtc_notify_cb cb, uintptr_t user_data, omnirtc_peer_t peer);
 

@@ -165,60 +165,6 @@ func (p *peer) forget() {
 	peersMu.Unlock()
 }
 
-// eventStrings are the strings an event carries to C, text, sdp_mid and
-// rid; a nil one is NULL.
-func eventStrings(e *core.Event) [3]*string {
-	var text, mid, rid *string
-	switch {
-	case e.Type == core.EventICECandidate:
-		text, mid = &e.Candidate, &e.SDPMid
-	case e.StateName != "":
-		text = &e.StateName
-	case e.Message != "":
-		text = &e.Message
-	}
-	if e.Type == core.EventTrack || e.Type == core.EventKeyframeRequest {
-		rid = &e.RID
-	}
-
-	return [3]*string{text, mid, rid}
-}
-
-func cString(s *string) *C.char {
-	if s == nil {
-		return nil
-	}
-
-	return C.CString(*s)
-}
-
-func emit(d delivered, peerID uint64) {
-	e := d.e
-	ts := eventStrings(e)
-	text, mid, rid := cString(ts[0]), cString(ts[1]), cString(ts[2])
-	var data unsafe.Pointer
-	if len(e.Data) > 0 {
-		data = unsafe.Pointer(&e.Data[0]) // Go memory without pointers, used only during the call
-	}
-	C.ortc_bridge_emit(d.target.fn, d.target.userData, C.int32_t(e.Type), C.int32_t(e.State), C.uint64_t(peerID),
-		C.uint64_t(d.channelID), text, mid, C.int32_t(e.SDPMLineIndex), cBool(e.Binary), data, C.size_t(len(e.Data)),
-		C.uint64_t(d.ids.track), C.uint64_t(d.ids.transceiver), rid, C.uint32_t(e.Timestamp), cBool(e.Keyframe),
-		C.int64_t(e.Value))
-	for _, s := range []*C.char{text, mid, rid} {
-		if s != nil {
-			C.free(unsafe.Pointer(s))
-		}
-	}
-}
-
-func cBool(b bool) C.int32_t {
-	if b {
-		return 1
-	}
-
-	return 0
-}
-
 func lookupPeer(h C.omnirtc_peer_t) (*core.PeerConnection, error) {
 	p, err := lookup[*peer](uint64(h))
 	if err != nil {

@@ -149,54 +149,19 @@ func (s *polled) free() {
 // write fills events from out, the strings and payloads copied into one
 // C allocation the next poll frees.
 func (s *polled) write(out []delivered, events *C.omnirtc_event_t, peerID uint64) {
-	size := 0
+	var size arenaSize
+	var scratch C.omnirtc_event_t
 	for _, d := range out {
-		size += len(d.e.Data)
-		for _, str := range eventStrings(d.e) {
-			if str != nil {
-				size += len(*str) + 1
-			}
-		}
+		fill(&scratch, d, peerID, &size)
 	}
-	var arena []byte
-	if size > 0 {
-		s.arena = C.malloc(C.size_t(size)) // cgo's malloc never returns NULL: it aborts
+	var mem arena
+	if size.n > 0 {
+		s.arena = C.malloc(C.size_t(size.n)) // cgo's malloc never returns NULL: it aborts
 		heldBatches.Add(1)
-		arena = unsafe.Slice((*byte)(s.arena), size)
-	}
-	at := 0
-	put := func(b []byte, terminate bool) unsafe.Pointer {
-		start := unsafe.Pointer(&arena[at])
-		at += copy(arena[at:], b)
-		if terminate {
-			arena[at] = 0
-			at++
-		}
-
-		return start
-	}
-	str := func(v *string) *C.char {
-		if v == nil {
-			return nil
-		}
-
-		return (*C.char)(put(unsafe.Slice(unsafe.StringData(*v), len(*v)), true))
+		mem.buf = unsafe.Slice((*byte)(s.arena), size.n)
 	}
 	for i, d := range out {
-		e := d.e
-		ts := eventStrings(e)
-		c := (*C.omnirtc_event_t)(unsafe.Add(unsafe.Pointer(events), uintptr(i)*C.sizeof_omnirtc_event_t))
-		*c = C.omnirtc_event_t{
-			_type: C.int32_t(e.Type), state: C.int32_t(e.State), peer: C.omnirtc_peer_t(peerID),
-			channel: C.omnirtc_channel_t(d.channelID), text: str(ts[0]), sdp_mid: str(ts[1]),
-			sdp_mline_index: C.int32_t(e.SDPMLineIndex), binary: cBool(e.Binary), size: C.size_t(len(e.Data)),
-			track: C.omnirtc_track_t(d.ids.track), transceiver: C.omnirtc_transceiver_t(d.ids.transceiver),
-			rid: str(ts[2]), rtp_timestamp: C.uint32_t(e.Timestamp), keyframe: cBool(e.Keyframe),
-			value: C.int64_t(e.Value),
-		}
-		if len(e.Data) > 0 {
-			c.data = (*C.uint8_t)(put(e.Data, false))
-		}
+		fill((*C.omnirtc_event_t)(unsafe.Add(unsafe.Pointer(events), uintptr(i)*C.sizeof_omnirtc_event_t)), d, peerID, &mem)
 	}
 }
 

@@ -110,7 +110,7 @@ func (c *DataChannel) handleOpen() {
 		if remote {
 			c.pc.announcer.settle(c, nil)
 		} else {
-			c.pc.events.post(&Event{Type: EventChannelError, Channel: c, Message: err.Error()})
+			c.pc.events.post(&Event{Type: EventChannelError, Channel: c, Error: err.Error()})
 		}
 		c.finish()
 	case closing: // closed while connecting
@@ -158,7 +158,7 @@ func (c *DataChannel) readLoop(raw datachannel.ReadWriteCloser) {
 		}
 		if err != nil {
 			if !errors.Is(err, io.EOF) && c.ReadyState() == ChannelOpen && c.pc.sctpRunning() {
-				c.pc.events.post(&Event{Type: EventChannelError, Channel: c, Message: err.Error()})
+				c.pc.events.post(&Event{Type: EventChannelError, Channel: c, Error: err.Error()})
 			}
 
 			break

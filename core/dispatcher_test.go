@@ -169,7 +169,8 @@ func TestDeliverRunsOnTheCallerOneAtATime(t *testing.T) {
 		if !d.inHandler() {
 			t.Error("inHandler is false inside the handler")
 		}
-		if e.Type == EventTrackRTP && uint64(e.Value) != goroutine.ID() {
+		// the sender's goroutine id travels in a numeric field
+		if e.Type == EventTrackRTP && uint64(e.PacketsDropped) != goroutine.ID() {
 			t.Error("a delivered event ran on another goroutine than its caller's")
 		}
 		mu.Lock()
@@ -184,7 +185,7 @@ func TestDeliverRunsOnTheCallerOneAtATime(t *testing.T) {
 			defer wg.Done()
 			gid := goroutine.ID()
 			for range 200 {
-				if !d.deliver(gid, &Event{Type: EventTrackRTP, Value: int64(gid)}) {
+				if !d.deliver(gid, &Event{Type: EventTrackRTP, PacketsDropped: int64(gid)}) {
 					t.Error("deliver refused before stop")
 				}
 			}

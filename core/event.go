@@ -23,41 +23,56 @@ const (
 
 // Media events.
 const (
-	EventTrack           EventType = 40 // a remote track arrived: RemoteTrack, Transceiver, Message = its info JSON
-	EventTrackRTP        EventType = 41 // RemoteTrack, Data = one RTP packet
-	EventTrackFrame      EventType = 42 // RemoteTrack, Data = one frame, Timestamp, Keyframe
-	EventTrackEnded      EventType = 43 // RemoteTrack ended; final event for it
-	EventKeyframeRequest EventType = 44 // Transceiver, RID; State 0 = PLI, 1 = FIR
-	EventTargetBitrate   EventType = 45 // Value = bits per second, State = BitrateSource*, Message = BitrateTarget JSON
+	EventTrack           EventType = 40 // a remote track arrived
+	EventTrackRTP        EventType = 41 // one RTP packet of a remote track (receive mode "rtp")
+	EventTrackFrame      EventType = 42 // one frame of a remote track (receive mode "frames")
+	EventTrackEnded      EventType = 43 // a remote track ended; its final event
+	EventKeyframeRequest EventType = 44 // the remote asked a sender for a keyframe
+	EventTargetBitrate   EventType = 45 // a new send bitrate target
+)
+
+// KeyframeRequest kinds: how the remote asked for a keyframe.
+const (
+	KeyframePLI int32 = 0 // Picture Loss Indication
+	KeyframeFIR int32 = 1 // Full Intra Request
 )
 
 // Event is one notification from a peer connection or one of its channels.
+// Each field has one meaning and is set only for the types its comment
+// names; the C header's event table maps them to the union members.
 // Data is owned by the handler once delivered, except that EventTrackRTP and
 // EventTrackFrame (the event and its Data) are valid only during the handler
 // call: the track's reader reuses them for the next packet. A polled peer
 // connection queues copies of those, so every taken event is the host's.
 type Event struct {
 	Type    EventType
-	Channel *DataChannel // channel events and EventDataChannel
+	Channel *DataChannel // EventDataChannel and the channel events
 
 	State     int32  // state events: the new state
 	StateName string // state events: the W3C name of the new state
+	Gathering int64  // EventICEGatheringState: the gathering's number (Gatherings)
 
-	Candidate     string // EventICECandidate; "" means end of candidates
-	SDPMid        string
-	SDPMLineIndex int32
+	Candidate     string // EventICECandidate: the candidate line; "" means end of candidates
+	SDPMid        string // EventICECandidate
+	SDPMLineIndex int32  // EventICECandidate
 
-	Data   []byte // EventChannelMessage
-	Binary bool
+	Data   []byte // EventChannelMessage: the message; EventTrackRTP: one packet; EventTrackFrame: one frame
+	Binary bool   // EventChannelMessage
 
-	Message string // EventChannelError, EventTrack
+	Error string // EventChannelError: what failed
 
-	RemoteTrack *RemoteTrack // track events
-	Transceiver *Transceiver // EventTrack, EventKeyframeRequest
-	RID         string       // EventTrack, EventKeyframeRequest: the simulcast layer
-	Timestamp   uint32       // EventTrackFrame, EventTrackRTP: the RTP timestamp
-	Keyframe    bool         // EventTrackFrame
-	Value       int64        // EventTargetBitrate; EventTrackFrame: frames lost before this one; EventICEGatheringState: the gathering's number (Gatherings)
+	RemoteTrack    *RemoteTrack // EventTrack, EventTrackRTP, EventTrackFrame, EventTrackEnded
+	Transceiver    *Transceiver // EventTrack, EventKeyframeRequest
+	RID            string       // EventTrack, EventKeyframeRequest: the simulcast layer
+	TrackInfo      string       // EventTrack: the track's info JSON
+	Timestamp      uint32       // EventTrackRTP, EventTrackFrame: the RTP timestamp
+	Keyframe       bool         // EventTrackFrame
+	PacketsDropped int64        // EventTrackFrame: received packets the sample builder discarded since the previous frame
+	KeyframeKind   int32        // EventKeyframeRequest: KeyframePLI or KeyframeFIR
+
+	BitsPerSecond int64  // EventTargetBitrate
+	BitrateSource int32  // EventTargetBitrate: BitrateSource*
+	Streams       string // EventTargetBitrate: BitrateTarget JSON
 
 	delivered func() // run after the handler returned
 	cost      int    // bytes of the message budget it holds

@@ -24,8 +24,8 @@ func TestGatheringsCountedBeforeSetLocalDescriptionReturns(t *testing.T) {
 	complete := ra.waitFor(t, 10*time.Second, func(e *Event) bool {
 		return e.Type == EventICEGatheringState && e.StateName == "complete"
 	})
-	if complete.Value != 1 {
-		t.Fatalf("complete event of gathering %d", complete.Value)
+	if complete.Gathering != 1 {
+		t.Fatalf("complete event of gathering %d", complete.Gathering)
 	}
 	offer, err := a.CreateOffer(OfferOptions{})
 	must(t, err)

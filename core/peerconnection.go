@@ -125,7 +125,7 @@ func (p *PeerConnection) wireEvents() {
 		if !p.closed.Load() {
 			p.events.post(&Event{
 				Type: EventICEGatheringState, State: int32(s) - 1, StateName: s.String(), //nolint:gosec // G115: a pion state enum, 0..7
-				Value: n,
+				Gathering: n,
 			})
 		}
 	})

@@ -17,13 +17,13 @@ import (
 // rembFeedback is the rtcp-fb value that negotiates REMB for video.
 var rembFeedback = webrtc.RTCPFeedback{Type: remb.FeedbackType}
 
-// Sources of EventTargetBitrate, in its State.
+// Sources of EventTargetBitrate, in its BitrateSource.
 const (
 	BitrateSourceGCC  int32 = 0 // the "gcc" interceptor's send-side estimate
 	BitrateSourceREMB int32 = 1 // a REMB the remote receiver sent
 )
 
-// BitrateTarget is the Message of EventTargetBitrate, as JSON. SSRCs and
+// BitrateTarget is the Streams of EventTargetBitrate, as JSON. SSRCs and
 // Mids, for a REMB, are the streams the receiver's estimate covers (the sum
 // of their bitrates should stay under it) and the media sections of this
 // peer that send them; GCC's estimate covers everything the peer sends.
@@ -33,10 +33,10 @@ type BitrateTarget struct {
 	Mids   []string `json:"mids,omitempty"`
 }
 
-func (b BitrateTarget) event(state int32, bitrate int64) *Event {
+func (b BitrateTarget) event(source int32, bitrate int64) *Event {
 	text, _ := json.Marshal(b)
 
-	return &Event{Type: EventTargetBitrate, State: state, Value: bitrate, Message: string(text)}
+	return &Event{Type: EventTargetBitrate, BitrateSource: source, BitsPerSecond: bitrate, Streams: string(text)}
 }
 
 // configureREMB negotiates goog-remb for video. It adds no interceptor: a

@@ -69,7 +69,7 @@ func newREMBPair(t *testing.T, interceptors string) *rembPair {
 
 func rembTarget(bitrate int64) func(*Event) bool {
 	return func(e *Event) bool {
-		return e.Type == EventTargetBitrate && e.State == BitrateSourceREMB && e.Value == bitrate
+		return e.Type == EventTargetBitrate && e.BitrateSource == BitrateSourceREMB && e.BitsPerSecond == bitrate
 	}
 }
 
@@ -83,7 +83,7 @@ func TestREMBFromTheReceiverIsTheSendersTargetBitrate(t *testing.T) {
 	must(t, cam.RequestBitrate(500_000))
 	e := m.ra.waitFor(t, 10*time.Second, rembTarget(500_000))
 	var target BitrateTarget
-	must(t, json.Unmarshal([]byte(e.Message), &target))
+	must(t, json.Unmarshal([]byte(e.Streams), &target))
 	mid := m.sending["cam"].t.Mid()
 	if target.Source != "remb" || !slices.Equal(target.SSRCs, []uint32{cam.Info().SSRC}) || !slices.Equal(target.Mids, []string{mid}) {
 		t.Fatalf("target %+v, want remb for ssrc %d, mid %s", target, cam.Info().SSRC, mid)
@@ -100,7 +100,7 @@ func TestREMBFromTheReceiverIsTheSendersTargetBitrate(t *testing.T) {
 		must(t, m.b.pc.WriteRTCP([]rtcp.Packet{&rtcp.ReceiverEstimatedMaximumBitrate{Bitrate: bitrate, SSRCs: both}}))
 	}
 	e = m.ra.waitFor(t, 10*time.Second, rembTarget(600_000))
-	must(t, json.Unmarshal([]byte(e.Message), &target))
+	must(t, json.Unmarshal([]byte(e.Streams), &target))
 	if want := []string{mid, m.sending["screen"].t.Mid()}; !slices.Equal(target.Mids, want) || !slices.Equal(target.SSRCs, both) {
 		t.Fatalf("target %+v, want mids %v", target, want)
 	}
@@ -148,12 +148,12 @@ func TestREMBEstimatorSendsTheReceiversOwnREMB(t *testing.T) {
 	// The first estimate may come before the second stream's first packet.
 	var target BitrateTarget
 	e := m.ra.waitFor(t, 10*time.Second, func(e *Event) bool {
-		return e.Type == EventTargetBitrate && e.State == BitrateSourceREMB &&
-			json.Unmarshal([]byte(e.Message), &target) == nil && slices.Equal(target.SSRCs, want)
+		return e.Type == EventTargetBitrate && e.BitrateSource == BitrateSourceREMB &&
+			json.Unmarshal([]byte(e.Streams), &target) == nil && slices.Equal(target.SSRCs, want)
 	})
 	mids := []string{m.sending["cam"].t.Mid(), m.sending["screen"].t.Mid()}
-	if e.Value <= 0 || target.Source != "remb" || len(target.Mids) != 2 || !slices.Contains(target.Mids, mids[0]) ||
+	if e.BitsPerSecond <= 0 || target.Source != "remb" || len(target.Mids) != 2 || !slices.Contains(target.Mids, mids[0]) ||
 		!slices.Contains(target.Mids, mids[1]) {
-		t.Fatalf("estimate %d for %+v, want both video streams %v (mids %v)", e.Value, target, want, mids)
+		t.Fatalf("estimate %d for %+v, want both video streams %v (mids %v)", e.BitsPerSecond, target, want, mids)
 	}
 }

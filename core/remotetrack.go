@@ -136,7 +136,7 @@ func (p *PeerConnection) onTrack(t *webrtc.TrackRemote, receiver *webrtc.RTPRece
 	text, _ := json.Marshal(info)
 	p.events.post(&Event{
 		Type: EventTrack, RemoteTrack: r, Transceiver: r.transceiver, RID: t.RID(),
-		Message: string(text), delivered: func() { close(r.ready) },
+		TrackInfo: string(text), delivered: func() { close(r.ready) },
 	})
 	go r.run()
 	go r.readRTCP(receiver)
@@ -345,7 +345,7 @@ func (r *RemoteTrack) popFrames(b *samplebuilder.SampleBuilder, e *Event) bool {
 		}
 		*e = Event{
 			Type: EventTrackFrame, RemoteTrack: r, Data: s.Data, Timestamp: s.PacketTimestamp,
-			Keyframe: codec.IsKeyframe(r.t.Codec().MimeType, s.Data), Value: int64(s.PrevDroppedPackets),
+			Keyframe: codec.IsKeyframe(r.t.Codec().MimeType, s.Data), PacketsDropped: int64(s.PrevDroppedPackets),
 		}
 		r.awaitKeyframe(e.Keyframe)
 		r.frames.Add(1)

@@ -284,9 +284,9 @@ func (tr *Transceiver) readRTCP(sender *webrtc.RTPSender, rid string) {
 		for _, pkt := range packets {
 			switch pkt := pkt.(type) {
 			case *rtcp.PictureLossIndication:
-				tr.pc.events.post(&Event{Type: EventKeyframeRequest, Transceiver: tr, RID: rid, State: 0, StateName: "pli"})
+				tr.pc.events.post(&Event{Type: EventKeyframeRequest, Transceiver: tr, RID: rid, KeyframeKind: KeyframePLI})
 			case *rtcp.FullIntraRequest:
-				tr.pc.events.post(&Event{Type: EventKeyframeRequest, Transceiver: tr, RID: rid, State: 1, StateName: "fir"})
+				tr.pc.events.post(&Event{Type: EventKeyframeRequest, Transceiver: tr, RID: rid, KeyframeKind: KeyframeFIR})
 			case *rtcp.ReceiverEstimatedMaximumBitrate:
 				tr.pc.onREMB(pkt, sender, rid)
 			}

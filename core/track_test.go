@@ -97,9 +97,9 @@ func TestVideoSamplesArriveAsFrames(t *testing.T) {
 	}
 	// PLI from the receiver reaches the sender as a keyframe request.
 	must(t, got.RemoteTrack.RequestKeyframe(false))
-	ra.waitFor(t, 5*time.Second, func(e *Event) bool { return e.Type == EventKeyframeRequest && e.State == 0 })
+	ra.waitFor(t, 5*time.Second, func(e *Event) bool { return e.Type == EventKeyframeRequest && e.KeyframeKind == KeyframePLI })
 	must(t, got.RemoteTrack.RequestKeyframe(true))
-	ra.waitFor(t, 5*time.Second, func(e *Event) bool { return e.Type == EventKeyframeRequest && e.State == 1 })
+	ra.waitFor(t, 5*time.Second, func(e *Event) bool { return e.Type == EventKeyframeRequest && e.KeyframeKind == KeyframeFIR })
 	stats, err := a.Stats()
 	must(t, err)
 	for _, want := range []string{`"outbound-rtp"`, `"media-source"`, `"codec"`} {
@@ -177,7 +177,7 @@ func TestLostFirstKeyframeIsRequested(t *testing.T) {
 		}
 	}()
 	rb.waitFor(t, 10*time.Second, func(e *Event) bool { return e.Type == EventTrackFrame && e.Keyframe })
-	if e := ra.waitFor(t, time.Second, ofType(EventKeyframeRequest)); e.State != 0 {
-		t.Fatalf("keyframe request by method %d, want a PLI (0)", e.State)
+	if e := ra.waitFor(t, time.Second, ofType(EventKeyframeRequest)); e.KeyframeKind != KeyframePLI {
+		t.Fatalf("keyframe request of kind %d, want a PLI", e.KeyframeKind)
 	}
 }

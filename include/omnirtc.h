@@ -54,9 +54,9 @@ extern "C" {
 /* ===================================================================== */
 
 #define OMNIRTC_VERSION_MAJOR 0
-#define OMNIRTC_VERSION_MINOR 2
+#define OMNIRTC_VERSION_MINOR 3
 #define OMNIRTC_VERSION_PATCH 0
-#define OMNIRTC_VERSION "0.2.0"
+#define OMNIRTC_VERSION "0.3.0"
 
 typedef int32_t omnirtc_status_t;
 typedef uint64_t omnirtc_peer_t;
@@ -189,70 +189,181 @@ omnirtc_status_t omnirtc_set_engine_threads(int32_t threads, int32_t *previous_o
 
 typedef enum omnirtc_event_type {
 	/* peer connection */
-	OMNIRTC_EVENT_ICE_CANDIDATE = 1, /* text = candidate line, "" at end of candidates; sdp_mid, sdp_mline_index */
-	OMNIRTC_EVENT_ICE_GATHERING_STATE = 2,  /* state = OMNIRTC_ICE_GATHERING_*, text = W3C name, value =
-	                                             the gathering's number (omnirtc_peer_get_gatherings) */
-	OMNIRTC_EVENT_ICE_CONNECTION_STATE = 3, /* state = OMNIRTC_ICE_CONNECTION_*, text = W3C name */
-	OMNIRTC_EVENT_CONNECTION_STATE = 4,     /* state = OMNIRTC_PEER_*, text = W3C name */
-	OMNIRTC_EVENT_SIGNALING_STATE = 5,      /* state = OMNIRTC_SIGNALING_*, text = W3C name */
+	OMNIRTC_EVENT_ICE_CANDIDATE = 1,
+	OMNIRTC_EVENT_ICE_GATHERING_STATE = 2,
+	OMNIRTC_EVENT_ICE_CONNECTION_STATE = 3,
+	OMNIRTC_EVENT_CONNECTION_STATE = 4,
+	OMNIRTC_EVENT_SIGNALING_STATE = 5,
 	OMNIRTC_EVENT_NEGOTIATION_NEEDED = 6,
-	OMNIRTC_EVENT_DATA_CHANNEL = 7, /* channel = a new handle for a channel the remote opened,
-	                                             already open (it may send); its CHANNEL_OPEN follows
-	                                             (W3C "announce the RTCDataChannel as open") */
-	OMNIRTC_EVENT_PEER_CLOSED = 8,  /* final event: the peer and its channel handles are already released */
+	OMNIRTC_EVENT_DATA_CHANNEL = 7,
+	OMNIRTC_EVENT_PEER_CLOSED = 8,
 	/* data channel */
 	OMNIRTC_EVENT_CHANNEL_OPEN = 20,
-	OMNIRTC_EVENT_CHANNEL_MESSAGE = 21, /* data, size, binary */
+	OMNIRTC_EVENT_CHANNEL_MESSAGE = 21,
 	OMNIRTC_EVENT_CHANNEL_BUFFERED_AMOUNT_LOW = 22,
-	OMNIRTC_EVENT_CHANNEL_ERROR = 23,   /* text = message */
-	OMNIRTC_EVENT_CHANNEL_CLOSING = 24, /* the remote started closing the channel */
-	OMNIRTC_EVENT_CHANNEL_CLOSE = 25,   /* final event: the channel handle is already released */
+	OMNIRTC_EVENT_CHANNEL_ERROR = 23,
+	OMNIRTC_EVENT_CHANNEL_CLOSING = 24,
+	OMNIRTC_EVENT_CHANNEL_CLOSE = 25,
 	/* media (see "Track" below) */
-	OMNIRTC_EVENT_TRACK = 40,            /* a remote track arrived: track = its new handle, transceiver,
-	                                        rid, text = JSON {"id","streamIds":[],"kind","rid","ssrc",
-	                                        "mid","codec":{"payloadType","mimeType","clockRate",
-	                                        "channels","sdpFmtpLine"}} */
-	OMNIRTC_EVENT_TRACK_RTP = 41,        /* receive mode "rtp": data, size = one RTP packet; rtp_timestamp */
-	OMNIRTC_EVENT_TRACK_FRAME = 42,      /* receive mode "frames": data, size = one frame; rtp_timestamp,
-	                                        keyframe, value = packets dropped before it */
-	OMNIRTC_EVENT_TRACK_ENDED = 43,      /* final event of a remote track: its handle is already released */
-	OMNIRTC_EVENT_KEYFRAME_REQUEST = 44, /* the remote asked a sender for a keyframe: transceiver, rid,
-	                                        state = 0 PLI / 1 FIR, text = "pli" / "fir" */
-	OMNIRTC_EVENT_TARGET_BITRATE = 45    /* a new send bitrate target: value = bits per second, state =
-	                                        OMNIRTC_BITRATE_SOURCE_*, text = JSON {"source":"gcc"|"remb",
-	                                        "ssrcs":[…],"mids":[…]} (see "Track": interceptors) */
+	OMNIRTC_EVENT_TRACK = 40,
+	OMNIRTC_EVENT_TRACK_RTP = 41,
+	OMNIRTC_EVENT_TRACK_FRAME = 42,
+	OMNIRTC_EVENT_TRACK_ENDED = 43,
+	OMNIRTC_EVENT_KEYFRAME_REQUEST = 44,
+	OMNIRTC_EVENT_TARGET_BITRATE = 45
 } omnirtc_event_type_t;
 
-/*
- * One event.  The struct and everything it points to are valid only during
- * the callback (polled: until the next omnirtc_peer_poll_events).  Fields not listed for an event type are zero / NULL.
- * New fields are only ever appended.
- */
-typedef struct omnirtc_event {
-	int32_t type;              /* omnirtc_event_type_t */
-	int32_t state;             /* *_STATE events: the new state; KEYFRAME_REQUEST, TARGET_BITRATE: see them */
-	omnirtc_peer_t peer;       /* always set */
-	omnirtc_channel_t channel; /* channel events and OMNIRTC_EVENT_DATA_CHANNEL */
-	const char *text;          /* see the event type; NUL-terminated */
-	const char *sdp_mid;       /* ICE_CANDIDATE: media stream id, may be "" */
-	int32_t sdp_mline_index;   /* ICE_CANDIDATE: m-line index */
-	int32_t binary;            /* CHANNEL_MESSAGE: 1 binary, 0 UTF-8 text */
-	const uint8_t *data;       /* CHANNEL_MESSAGE: payload (not NUL-terminated) */
-	size_t size;               /* CHANNEL_MESSAGE: payload length in bytes */
-	/* media events (see "Track") */
-	omnirtc_track_t track;             /* TRACK, TRACK_RTP, TRACK_FRAME, TRACK_ENDED: the remote track */
-	omnirtc_transceiver_t transceiver; /* TRACK, KEYFRAME_REQUEST */
-	const char *rid;                   /* TRACK, KEYFRAME_REQUEST: simulcast layer, "" for none */
-	uint32_t rtp_timestamp;            /* TRACK_RTP, TRACK_FRAME */
-	int32_t keyframe;                  /* TRACK_FRAME: 1 if the frame decodes on its own (audio: always) */
-	int64_t value;                     /* TARGET_BITRATE: bits/s; TRACK_FRAME: packets lost before it */
-} omnirtc_event_t;
+/* OMNIRTC_EVENT_KEYFRAME_REQUEST: how the remote asked (keyframe_request.kind) */
+enum {
+	OMNIRTC_KEYFRAME_PLI = 0, /* Picture Loss Indication (RFC 4585) */
+	OMNIRTC_KEYFRAME_FIR = 1  /* Full Intra Request (RFC 5104) */
+};
 
-/* OMNIRTC_EVENT_TARGET_BITRATE: where the target comes from (its state) */
+/* OMNIRTC_EVENT_TARGET_BITRATE: where the target comes from (target_bitrate.source) */
 enum {
 	OMNIRTC_BITRATE_SOURCE_GCC = 0, /* the "gcc" interceptor's estimate, for everything the peer sends */
-	OMNIRTC_BITRATE_SOURCE_REMB = 1 /* a REMB from the remote receiver, for the streams its text lists */
+	OMNIRTC_BITRATE_SOURCE_REMB = 1 /* a REMB from the remote receiver, for the streams streams_json lists */
 };
+
+/*
+ * One event: its type, its peer, and the union member of its type, which is
+ * the only member to read.  The struct and everything it points to are valid
+ * only during the callback (polled: until the next omnirtc_peer_poll_events).
+ * Strings are UTF-8 and NUL-terminated, never NULL; data is not
+ * NUL-terminated (NULL when size is 0).
+ *
+ * type                         member            fields
+ * ---------------------------  ----------------  --------------------------------------------------
+ * ICE_CANDIDATE                ice_candidate     candidate: the candidate line, "" at end of
+ *                                                candidates; sdp_mid (may be ""); sdp_mline_index
+ * ICE_GATHERING_STATE          state             value: OMNIRTC_ICE_GATHERING_*; name: its W3C name;
+ *                                                gathering: the gathering's number
+ *                                                (omnirtc_peer_get_gatherings)
+ * ICE_CONNECTION_STATE         state             value: OMNIRTC_ICE_CONNECTION_*; name; gathering 0
+ * CONNECTION_STATE             state             value: OMNIRTC_PEER_*; name; gathering 0
+ * SIGNALING_STATE              state             value: OMNIRTC_SIGNALING_*; name; gathering 0
+ * NEGOTIATION_NEEDED           -
+ * DATA_CHANNEL                 channel           channel: a new handle for a channel the remote
+ *                                                opened, already open (it may send); its
+ *                                                CHANNEL_OPEN follows (W3C "announce the
+ *                                                RTCDataChannel as open")
+ * PEER_CLOSED                  -                 final event: the peer and its channel handles are
+ *                                                already released
+ * CHANNEL_OPEN                 channel           channel
+ * CHANNEL_MESSAGE              message           channel; data, size: the payload; binary: 1
+ *                                                binary, 0 UTF-8 text
+ * CHANNEL_BUFFERED_AMOUNT_LOW  channel           channel
+ * CHANNEL_ERROR                channel_error     channel; message: what failed
+ * CHANNEL_CLOSING              channel           channel: the remote started closing it
+ * CHANNEL_CLOSE                channel           channel: final event, its handle is already
+ *                                                released
+ * TRACK                        track             track: a new handle for a remote track;
+ *                                                transceiver; rid: its simulcast layer, "" for
+ *                                                none; info_json: {"id","streamIds":[],"kind",
+ *                                                "rid","ssrc","mid","codec":{"payloadType",
+ *                                                "mimeType","clockRate","channels","sdpFmtpLine"}}
+ * TRACK_RTP                    rtp               track; data, size: one RTP packet (receive mode
+ *                                                "rtp"); rtp_timestamp
+ * TRACK_FRAME                  frame             track; data, size: one frame (receive mode
+ *                                                "frames"); rtp_timestamp; keyframe: 1 if it
+ *                                                decodes on its own (audio: always);
+ *                                                packets_dropped: received RTP packets the frame
+ *                                                assembler discarded since the previous frame
+ *                                                because their frame could not be completed
+ * TRACK_ENDED                  track_ended       track: final event of the remote track, its handle
+ *                                                is already released
+ * KEYFRAME_REQUEST             keyframe_request  transceiver: the sender the remote asked for a
+ *                                                keyframe; rid: its layer, "" for none;
+ *                                                kind: OMNIRTC_KEYFRAME_PLI / _FIR
+ * TARGET_BITRATE               target_bitrate    bits_per_second: a new send bitrate target;
+ *                                                source: OMNIRTC_BITRATE_SOURCE_*; streams_json:
+ *                                                {"source":"gcc"|"remb","ssrcs":[…],"mids":[…]}
+ *                                                (see "Track": interceptors)
+ *
+ * The union is anonymous: e->message.data, e->state.name.  Each member is
+ * also a named struct type (struct omnirtc_event_message…).
+ */
+typedef struct omnirtc_event {
+	int32_t type;        /* omnirtc_event_type_t */
+	omnirtc_peer_t peer; /* always set */
+	union {
+		struct omnirtc_event_ice_candidate {
+			const char *candidate;
+			const char *sdp_mid;
+			int32_t sdp_mline_index;
+		} ice_candidate;
+		struct omnirtc_event_state {
+			int32_t value;
+			const char *name;
+			int64_t gathering;
+		} state;
+		struct omnirtc_event_channel {
+			omnirtc_channel_t channel;
+		} channel;
+		struct omnirtc_event_message {
+			omnirtc_channel_t channel;
+			const uint8_t *data;
+			size_t size;
+			int32_t binary;
+		} message;
+		struct omnirtc_event_channel_error {
+			omnirtc_channel_t channel;
+			const char *message;
+		} channel_error;
+		struct omnirtc_event_track {
+			omnirtc_track_t track;
+			omnirtc_transceiver_t transceiver;
+			const char *rid;
+			const char *info_json;
+		} track;
+		struct omnirtc_event_rtp {
+			omnirtc_track_t track;
+			const uint8_t *data;
+			size_t size;
+			uint32_t rtp_timestamp;
+		} rtp;
+		struct omnirtc_event_frame {
+			omnirtc_track_t track;
+			const uint8_t *data;
+			size_t size;
+			uint32_t rtp_timestamp;
+			int32_t keyframe;
+			int64_t packets_dropped;
+		} frame;
+		struct omnirtc_event_track_ended {
+			omnirtc_track_t track;
+		} track_ended;
+		struct omnirtc_event_keyframe_request {
+			omnirtc_transceiver_t transceiver;
+			const char *rid;
+			int32_t kind;
+		} keyframe_request;
+		struct omnirtc_event_target_bitrate {
+			int64_t bits_per_second;
+			int32_t source;
+			const char *streams_json;
+		} target_bitrate;
+	};
+} omnirtc_event_t;
+
+/*
+ * omnirtc_event_channel_of — the data channel an event is about: its
+ * channel.channel for DATA_CHANNEL and the channel events (CHANNEL_MESSAGE's
+ * message.channel, CHANNEL_ERROR's channel_error.channel), else 0.  Inline:
+ * no library call.
+ */
+static inline omnirtc_channel_t omnirtc_event_channel_of(const omnirtc_event_t *event) {
+	switch (event->type) {
+	case OMNIRTC_EVENT_DATA_CHANNEL:
+	case OMNIRTC_EVENT_CHANNEL_OPEN:
+	case OMNIRTC_EVENT_CHANNEL_BUFFERED_AMOUNT_LOW:
+	case OMNIRTC_EVENT_CHANNEL_CLOSING:
+	case OMNIRTC_EVENT_CHANNEL_CLOSE: return event->channel.channel;
+	case OMNIRTC_EVENT_CHANNEL_MESSAGE: return event->message.channel;
+	case OMNIRTC_EVENT_CHANNEL_ERROR: return event->channel_error.channel;
+	default: return 0;
+	}
+}
 
 /*
  * Event callback.  user_data is the pointer registered with it; the library
@@ -379,7 +490,7 @@ omnirtc_status_t omnirtc_peer_create_polled(const char *config_json, omnirtc_not
 /*
  * omnirtc_peer_poll_events — take up to capacity queued events of a polled
  * peer, in order, into events[0..*count_out); *count_out = 0 when none is
- * queued.  The events and everything they point to (data, text, …, media
+ * queued.  The events and everything they point to (strings, payloads, media
  * payloads included) are owned by the library and stay valid until the next
  * omnirtc_peer_poll_events call for this peer, which frees them; taking
  * events returns their bytes to the queue's budget at that next poll.
@@ -552,8 +663,8 @@ omnirtc_status_t omnirtc_peer_get_connection_state(omnirtc_peer_t peer, int32_t 
  * started (0 before any).  A set_local_description that starts one has counted
  * it when it returns, so a host compares the count before and after the call to
  * know whether to await that gathering: its OMNIRTC_EVENT_ICE_GATHERING_STATE
- * events carry its number in value, and the "complete" one comes before its
- * end-of-candidates OMNIRTC_EVENT_ICE_CANDIDATE (text "").  Any thread.
+ * events carry its number in state.gathering, and the "complete" one comes
+ * before its end-of-candidates OMNIRTC_EVENT_ICE_CANDIDATE (candidate "").  Any thread.
  * Errors: OMNIRTC_ERR_INVALID_HANDLE (closed peer), OMNIRTC_ERR_INVALID_ARGUMENT
  * (count_out NULL).
  */
@@ -843,7 +954,7 @@ omnirtc_status_t omnirtc_track_request_bitrate(omnirtc_track_t track, int64_t bi
 
 /*
  * omnirtc_track_get_info — a local track: {"id","kind","codec","streamId",
- * "mode","rids":[]}; a remote track: as the text of OMNIRTC_EVENT_TRACK.
+ * "mode","rids":[]}; a remote track: as the info_json of OMNIRTC_EVENT_TRACK.
  * Release with omnirtc_free().
  */
 omnirtc_status_t omnirtc_track_get_info(omnirtc_track_t track, char **json_out);

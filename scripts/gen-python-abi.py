@@ -134,10 +134,7 @@ class Generator:
     def typedef(self, node: c_ast.Typedef) -> None:
         name, decl = node.name, node.type
         if isinstance(decl, c_ast.TypeDecl) and isinstance(decl.type, c_ast.Struct):
-            self.out += ["", "", f"class {name}(ctypes.Structure):", "    _fields_ = ["]
-            for field in decl.type.decls or []:
-                self.out.append(f'        ("{field.name}", {self.ctype(field.type)}),')
-            self.out += ["    ]", "", ""]
+            self.record("Structure", name, decl.type.decls or [])
         elif isinstance(decl, c_ast.TypeDecl) and isinstance(decl.type, c_ast.Enum):
             self.enum(decl.type)
             self.out.append(f"{name} = ctypes.c_int")
@@ -149,12 +146,42 @@ class Generator:
             self.out.append(f"{name} = {self.ctype(decl)}")
         self.types.add(name)
 
+    def record(self, base: str, name: str, decls: list[c_ast.Decl]) -> None:
+        """A struct or union as a ctypes class, after the classes of the
+        struct and union types declared inside it. A member struct is named
+        by its tag; an anonymous union becomes a member of `_anonymous_`,
+        so its members read as the outer struct's, as in C."""
+        fields: list[tuple[str, str]] = []
+        anonymous: list[str] = []
+        for field in decls:
+            inner = field.type.type if isinstance(field.type, c_ast.TypeDecl) else field.type
+            if isinstance(inner, c_ast.Union) and field.name is None:
+                member = f"_union{len(anonymous)}"
+                self.record("Union", f"{name}{member}", inner.decls)
+                fields.append((member, f"{name}{member}"))
+                anonymous.append(member)
+            elif isinstance(inner, (c_ast.Struct, c_ast.Union)) and inner.decls is not None:
+                if inner.name is None or field.name is None:
+                    self.fail(field, "a struct or union member without a tag or a name")
+                self.record("Structure" if isinstance(inner, c_ast.Struct) else "Union", inner.name, inner.decls)
+                fields.append((field.name, inner.name))
+            else:
+                fields.append((field.name, self.ctype(field.type)))
+        self.out += ["", "", f"class {name}(ctypes.{base}):"]
+        if anonymous:
+            self.out.append(f"    _anonymous_ = ({''.join(f'{json.dumps(a)}, ' for a in anonymous).strip()})")
+        self.out.append("    _fields_ = [")
+        self.out += [f'        ("{field}", {ctype}),' for field, ctype in fields]
+        self.out += ["    ]", "", ""]
+
     def declaration(self, node: c_ast.Node) -> None:
         if isinstance(node, c_ast.Typedef):
             if node.name not in FIXED:  # the stand-in headers' own
                 self.typedef(node)
         elif isinstance(node, c_ast.Decl) and isinstance(node.type, c_ast.Enum) and node.name is None:
             self.enum(node.type)
+        elif isinstance(node, c_ast.FuncDef):
+            pass  # a static inline helper: C callers' convenience, not a library symbol
         elif isinstance(node, c_ast.Decl) and isinstance(node.type, c_ast.FuncDecl):
             func = node.type
             self.prototypes.append((node.name, self.ctype(func.type), self.params(func)))

@@ -66,16 +66,17 @@ static void on_event(void *user_data, const omnirtc_event_t *e) {
 	pair_t *p = s->pair;
 	switch (e->type) {
 	case OMNIRTC_EVENT_ICE_CANDIDATE:
-		if (e->text[0])
-			omnirtc_peer_add_ice_candidate(*s->other, e->text, e->sdp_mid, e->sdp_mline_index);
+		if (e->ice_candidate.candidate[0])
+			omnirtc_peer_add_ice_candidate(*s->other, e->ice_candidate.candidate, e->ice_candidate.sdp_mid,
+			                               e->ice_candidate.sdp_mline_index);
 		break;
-	case OMNIRTC_EVENT_DATA_CHANNEL: atomic_store(&p->remote, e->channel); break;
+	case OMNIRTC_EVENT_DATA_CHANNEL: atomic_store(&p->remote, e->channel.channel); break;
 	case OMNIRTC_EVENT_CHANNEL_OPEN:
 		if (atomic_fetch_add(&p->opened, 1) == 1)
 			atomic_fetch_add(&pairs_open, 1);
 		break;
 	case OMNIRTC_EVENT_CHANNEL_MESSAGE:
-		atomic_fetch_add(&p->bytes, e->size);
+		atomic_fetch_add(&p->bytes, e->message.size);
 		atomic_fetch_add(&p->messages, 1);
 		break;
 	case OMNIRTC_EVENT_CHANNEL_BUFFERED_AMOUNT_LOW:

@@ -73,8 +73,8 @@ static int stream_index(const char *info) {
 static void on_sink(void *user_data, const omnirtc_event_t *e) {
 	(void)user_data;
 	if (e->type == OMNIRTC_EVENT_TRACK) {
-		OK(omnirtc_track_set_receive(e->track, "{\"mode\":\"rtp\"}"));
-		atomic_store(&first_remote, e->track);
+		OK(omnirtc_track_set_receive(e->track.track, "{\"mode\":\"rtp\"}"));
+		atomic_store(&first_remote, e->track.track);
 		atomic_fetch_add(&tracks_seen, 1);
 	} else if (e->type == OMNIRTC_EVENT_TRACK_RTP) {
 		double t = now();
@@ -88,14 +88,14 @@ static void on_sink(void *user_data, const omnirtc_event_t *e) {
 static void on_forwarder(void *user_data, const omnirtc_event_t *e) {
 	(void)user_data;
 	if (e->type == OMNIRTC_EVENT_TRACK) {
-		int i = stream_index(e->text);
+		int i = stream_index(e->track.info_json);
 		if (i >= 0 && i < MAX_STREAMS)
-			remote_of[i] = e->track;
-		OK(omnirtc_track_set_receive(e->track, "{\"mode\":\"rtp\"}"));
+			remote_of[i] = e->track.track;
+		OK(omnirtc_track_set_receive(e->track.track, "{\"mode\":\"rtp\"}"));
 	} else if (e->type == OMNIRTC_EVENT_TRACK_RTP && atomic_load(&forwarding)) {
 		for (int i = 0; i < MAX_STREAMS; i++) {
-			if (remote_of[i] == e->track) {
-				omnirtc_track_write_rtp(forward_to[i], NULL, e->data, e->size);
+			if (remote_of[i] == e->rtp.track) {
+				omnirtc_track_write_rtp(forward_to[i], NULL, e->rtp.data, e->rtp.size);
 				break;
 			}
 		}

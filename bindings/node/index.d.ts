@@ -225,7 +225,7 @@ export interface EncodedFrameEvent extends Event {
   /** RTP timestamp */
   readonly timestamp: number;
   readonly keyframe: boolean;
-  /** packets lost just before this frame */
+  /** received packets dropped just before this frame, their frame incomplete */
   readonly lost: number;
 }
 

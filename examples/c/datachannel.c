@@ -48,19 +48,21 @@ static void on_event(void *user_data, const omnirtc_event_t *e) {
 	peer *p = user_data;
 	switch (e->type) {
 	case OMNIRTC_EVENT_ICE_CANDIDATE:
-		if (e->text[0] != '\0') /* "" marks the end of candidates */
-			check(omnirtc_peer_add_ice_candidate(p->remote->id, e->text, e->sdp_mid, e->sdp_mline_index),
+		if (e->ice_candidate.candidate[0] != '\0') /* "" marks the end of candidates */
+			check(omnirtc_peer_add_ice_candidate(p->remote->id, e->ice_candidate.candidate,
+			                                     e->ice_candidate.sdp_mid,
+			                                     e->ice_candidate.sdp_mline_index),
 			      "add_ice_candidate");
 		return;
 	case OMNIRTC_EVENT_CONNECTION_STATE:
-		printf("%8.1f ms  %s: connection %s\n", ms(), p->name, e->text);
+		printf("%8.1f ms  %s: connection %s\n", ms(), p->name, e->state.name);
 		pthread_mutex_lock(&mu);
-		p->connected = e->state == OMNIRTC_PEER_CONNECTED;
+		p->connected = e->state.value == OMNIRTC_PEER_CONNECTED;
 		break;
 	case OMNIRTC_EVENT_DATA_CHANNEL:
 		printf("%8.1f ms  %s: remote opened a channel\n", ms(), p->name);
 		pthread_mutex_lock(&mu);
-		p->channel = e->channel;
+		p->channel = e->channel.channel;
 		break;
 	case OMNIRTC_EVENT_CHANNEL_OPEN:
 		printf("%8.1f ms  %s: channel open\n", ms(), p->name);
@@ -68,14 +70,15 @@ static void on_event(void *user_data, const omnirtc_event_t *e) {
 		p->open = 1;
 		break;
 	case OMNIRTC_EVENT_CHANNEL_MESSAGE:
-		if (!e->binary) {
-			printf("%8.1f ms  %s: got text \"%.*s\"\n", ms(), p->name, (int)e->size, (const char *)e->data);
+		if (!e->message.binary) {
+			printf("%8.1f ms  %s: got text \"%.*s\"\n", ms(), p->name, (int)e->message.size,
+			       (const char *)e->message.data);
 			return;
 		}
 		pthread_mutex_lock(&mu);
-		for (size_t i = 0; i < e->size; i++)
-			p->checksum = p->checksum * 31 + e->data[i];
-		p->file_bytes += e->size;
+		for (size_t i = 0; i < e->message.size; i++)
+			p->checksum = p->checksum * 31 + e->message.data[i];
+		p->file_bytes += e->message.size;
 		break;
 	case OMNIRTC_EVENT_CHANNEL_BUFFERED_AMOUNT_LOW:
 		pthread_mutex_lock(&mu);

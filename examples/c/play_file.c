@@ -37,13 +37,13 @@ static void on_viewer(void *user_data, const omnirtc_event_t *e) {
 	(void)user_data;
 	pthread_mutex_lock(&mu);
 	switch (e->type) {
-	case OMNIRTC_EVENT_TRACK: printf("viewer: track %s\n", e->text); break;
+	case OMNIRTC_EVENT_TRACK: printf("viewer: track %s\n", e->track.info_json); break;
 	case OMNIRTC_EVENT_TRACK_FRAME:
 		frames++;
-		bytes += e->size;
-		keys += (size_t)e->keyframe;
+		bytes += e->frame.size;
+		keys += (size_t)e->frame.keyframe;
 		break;
-	case OMNIRTC_EVENT_CONNECTION_STATE: connected = e->state == OMNIRTC_PEER_CONNECTED; break;
+	case OMNIRTC_EVENT_CONNECTION_STATE: connected = e->state.value == OMNIRTC_PEER_CONNECTED; break;
 	}
 	pthread_cond_broadcast(&changed);
 	pthread_mutex_unlock(&mu);

@@ -35,14 +35,14 @@ static void on_recorder(void *user_data, const omnirtc_event_t *e) {
 	recorder_t *r = user_data;
 	if (e->type == OMNIRTC_EVENT_TRACK) {
 		/* inside the track event, so the mode applies from the first packet */
-		die_unless_ok(omnirtc_track_set_receive(e->track, "{\"mode\":\"rtp\"}"), "set receive");
+		die_unless_ok(omnirtc_track_set_receive(e->track.track, "{\"mode\":\"rtp\"}"), "set receive");
 		return;
 	}
 	pthread_mutex_lock(&r->mu);
 	if (e->type == OMNIRTC_EVENT_TRACK_RTP) {
-		die_unless_ok(omnirtc_media_writer_write_rtp(r->writer, e->data, e->size), "record packet");
+		die_unless_ok(omnirtc_media_writer_write_rtp(r->writer, e->rtp.data, e->rtp.size), "record packet");
 		r->packets++;
-	} else if (e->type == OMNIRTC_EVENT_CONNECTION_STATE && e->state == OMNIRTC_PEER_CONNECTED) {
+	} else if (e->type == OMNIRTC_EVENT_CONNECTION_STATE && e->state.value == OMNIRTC_PEER_CONNECTED) {
 		r->connected = 1;
 		pthread_cond_signal(&r->changed);
 	}

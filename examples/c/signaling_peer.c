@@ -38,18 +38,19 @@ static void on_event(void *user_data, const omnirtc_event_t *e) {
 	const char *me = offerer ? "offerer" : "answerer";
 	pthread_mutex_lock(&mu);
 	switch (e->type) {
-	case OMNIRTC_EVENT_ICE_GATHERING_STATE: gathered = e->state == OMNIRTC_ICE_GATHERING_COMPLETE; break;
-	case OMNIRTC_EVENT_CONNECTION_STATE: printf("%s: connection %s\n", me, e->text); break;
-	case OMNIRTC_EVENT_DATA_CHANNEL: channel = e->channel; break;
+	case OMNIRTC_EVENT_ICE_GATHERING_STATE: gathered = e->state.value == OMNIRTC_ICE_GATHERING_COMPLETE; break;
+	case OMNIRTC_EVENT_CONNECTION_STATE: printf("%s: connection %s\n", me, e->state.name); break;
+	case OMNIRTC_EVENT_DATA_CHANNEL: channel = e->channel.channel; break;
 	case OMNIRTC_EVENT_CHANNEL_OPEN: open_channel = 1; break;
 	case OMNIRTC_EVENT_CHANNEL_MESSAGE:
-		printf("%s: received \"%.*s\"\n", me, (int)e->size, (const char *)e->data);
+		printf("%s: received \"%.*s\"\n", me, (int)e->message.size, (const char *)e->message.data);
 		if (offerer) {
 			replies++;
 		} else { /* the answerer echoes */
 			char reply[64];
-			int n = snprintf(reply, sizeof reply, "echo: %.*s", (int)e->size, (const char *)e->data);
-			check(omnirtc_channel_send(e->channel, reply, (size_t)n, 0), "send echo");
+			int n = snprintf(reply, sizeof reply, "echo: %.*s", (int)e->message.size,
+			                 (const char *)e->message.data);
+			check(omnirtc_channel_send(e->message.channel, reply, (size_t)n, 0), "send echo");
 		}
 		break;
 	case OMNIRTC_EVENT_CHANNEL_CLOSE: remote_closed = 1; break;

@@ -246,9 +246,9 @@ TEST(send_before_open_after_close_oversize_and_bad_utf8_is_refused) {
 	OK(omnirtc_channel_send(c, "", 0, 0)); /* empty messages are allowed */
 	OK(omnirtc_channel_send(c, NULL, 0, 1));
 	wait_events(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0, 3, 10000);
-	CHECK(nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0, 1)->size == 0);
-	CHECK(nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0, 1)->binary == 0);
-	CHECK(nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0, 2)->binary == 1);
+	CHECK(nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0, 1)->message.size == 0);
+	CHECK(nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0, 1)->message.binary == 0);
+	CHECK(nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0, 2)->message.binary == 1);
 	OK(omnirtc_channel_close(c));
 	omnirtc_status_t s = omnirtc_channel_send(c, "late", 4, 0);
 	CHECK(s == OMNIRTC_ERR_INVALID_STATE || s == OMNIRTC_ERR_INVALID_HANDLE);

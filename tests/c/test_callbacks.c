@@ -17,8 +17,8 @@ static void close_peer_on(peer_t *p, const omnirtc_event_t *e) {
 /* Closes the channel the event is about. */
 static void close_channel_on(peer_t *p, const omnirtc_event_t *e) {
 	int32_t want = *(int32_t *)p->test_data;
-	if (e->type == want && e->channel != 0) {
-		omnirtc_status_t s = omnirtc_channel_close(e->channel);
+	if (e->type == want && omnirtc_event_channel_of(e) != 0) {
+		omnirtc_status_t s = omnirtc_channel_close(omnirtc_event_channel_of(e));
 		CHECK(s == OMNIRTC_OK || s == OMNIRTC_ERR_INVALID_HANDLE);
 	}
 }
@@ -77,7 +77,7 @@ static void run_close_case(int32_t type, int victim_is_b, peer_hook hook) {
 	if (type >= OMNIRTC_EVENT_CHANNEL_MESSAGE) {
 		wait_events(&a, OMNIRTC_EVENT_CHANNEL_OPEN, ca, 1, 10000);
 		wait_events(&b, OMNIRTC_EVENT_CHANNEL_OPEN, 0, 1, 10000);
-		omnirtc_channel_t cb = nth_event(&b, OMNIRTC_EVENT_DATA_CHANNEL, 0, 0)->channel;
+		omnirtc_channel_t cb = nth_event(&b, OMNIRTC_EVENT_DATA_CHANNEL, 0, 0)->channel.channel;
 		if (type == OMNIRTC_EVENT_CHANNEL_CLOSING || type == OMNIRTC_EVENT_CHANNEL_CLOSE)
 			OK(omnirtc_channel_close(cb)); /* a sees closing, then close */
 		else
@@ -135,8 +135,9 @@ TEST(close_from_another_thread_delivers_closed_before_returning) {
 	size_t n = b.count;
 	sleep_ms(200);
 	CHECK(b.count == n);
-	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE,
-	              omnirtc_channel_send(nth_event(&b, OMNIRTC_EVENT_DATA_CHANNEL, 0, 0)->channel, "x", 1, 0));
+	EXPECT_STATUS(
+	    OMNIRTC_ERR_INVALID_HANDLE,
+	    omnirtc_channel_send(nth_event(&b, OMNIRTC_EVENT_DATA_CHANNEL, 0, 0)->channel.channel, "x", 1, 0));
 	OK(omnirtc_peer_close(a.id));
 	peer_free(&a);
 	peer_free(&b);
@@ -163,7 +164,7 @@ static void own_callback(void *user_data, const omnirtc_event_t *e) {
 static void adopt_channel(peer_t *p, const omnirtc_event_t *e) {
 	(void)p;
 	if (e->type == OMNIRTC_EVENT_DATA_CHANNEL)
-		OK(omnirtc_channel_set_callback(e->channel, own_callback, &own_sink));
+		OK(omnirtc_channel_set_callback(e->channel.channel, own_callback, &own_sink));
 }
 
 TEST(channel_callback_receives_its_events) {

@@ -70,7 +70,7 @@ TEST(negotiated_channels_pair_by_id) {
 	OK(omnirtc_channel_send(cb, "pong", 4, 0));
 	wait_events(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, 1, 10000);
 	wait_events(&a, OMNIRTC_EVENT_CHANNEL_MESSAGE, ca, 1, 10000);
-	CHECK(memcmp(nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, 0)->data, "ping", 4) == 0);
+	CHECK(memcmp(nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, 0)->message.data, "ping", 4) == 0);
 	CHECK(count_events(&b, OMNIRTC_EVENT_DATA_CHANNEL, 0) == 0);
 	char *json = info(ca);
 	CHECK(strstr(json, "\"id\":7") && strstr(json, "\"negotiated\":true"));
@@ -94,13 +94,13 @@ static void check_stream(peer_t *p, const omnirtc_event_t *e) {
 	if (e->type != OMNIRTC_EVENT_CHANNEL_MESSAGE)
 		return;
 	stream_check_t *s = p->test_data;
-	for (size_t i = 0; i < e->size; i++) {
-		if (e->data[i] != pattern(s->offset + i)) {
+	for (size_t i = 0; i < e->message.size; i++) {
+		if (e->message.data[i] != pattern(s->offset + i)) {
 			s->bad = 1;
 			break;
 		}
 	}
-	s->offset += e->size;
+	s->offset += e->message.size;
 }
 
 TEST(sixteen_mib_in_64k_messages_arrive_byte_identical_and_in_order) {
@@ -151,7 +151,7 @@ TEST(max_message_size_is_enforced_at_send) {
 	omnirtc_channel_t cb = remote_channel(&b, 0);
 	wait_events(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, 1, 10000);
 	record_t *m = nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, 0);
-	CHECK(m->size == max && m->data[0] == 42 && m->data[max - 1] == 43);
+	CHECK(m->message.size == max && m->message.data[0] == 42 && m->message.data[max - 1] == 43);
 	free(big);
 	close_pair(&a, &b);
 }
@@ -161,7 +161,7 @@ TEST(paused_channel_holds_messages_until_resumed) {
 	peer_t a, b;
 	omnirtc_channel_t ca = connected_channel(&a, &b, "slow", NULL);
 	wait_events(&b, OMNIRTC_EVENT_DATA_CHANNEL, 0, 1, 10000);
-	omnirtc_channel_t cb = nth_event(&b, OMNIRTC_EVENT_DATA_CHANNEL, 0, 0)->channel;
+	omnirtc_channel_t cb = nth_event(&b, OMNIRTC_EVENT_DATA_CHANNEL, 0, 0)->channel.channel;
 	wait_events(&b, OMNIRTC_EVENT_CHANNEL_OPEN, cb, 1, 10000);
 	OK(omnirtc_channel_send(ca, "first", 5, 0));
 	wait_events(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, 1, 10000);
@@ -182,7 +182,7 @@ TEST(paused_channel_holds_messages_until_resumed) {
 	OK(omnirtc_channel_set_paused(cb, 0));
 	wait_events(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, 201, 20000);
 	for (int i = 0; i < 200; i++)
-		CHECK(nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, (size_t)i + 1)->data[0] == (uint8_t)i);
+		CHECK(nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, (size_t)i + 1)->message.data[0] == (uint8_t)i);
 	close_pair(&a, &b);
 }
 
@@ -194,7 +194,7 @@ TEST(send_past_the_buffered_amount_limit_is_refused_and_loses_nothing) {
 	peer_t a, b;
 	omnirtc_channel_t ca = connected_channel(&a, &b, "full", NULL);
 	wait_events(&b, OMNIRTC_EVENT_DATA_CHANNEL, 0, 1, 10000);
-	omnirtc_channel_t cb = nth_event(&b, OMNIRTC_EVENT_DATA_CHANNEL, 0, 0)->channel;
+	omnirtc_channel_t cb = nth_event(&b, OMNIRTC_EVENT_DATA_CHANNEL, 0, 0)->channel.channel;
 	wait_events(&b, OMNIRTC_EVENT_CHANNEL_OPEN, cb, 1, 10000);
 	stream_check_t check = {0};
 	b.keep_payloads = 0;

@@ -12,7 +12,7 @@ static void gather(peer_t *p, const char *config) {
 	/* until the end-of-candidates marker (it follows the "complete" state) */
 	for (size_t n = 1;; n++) {
 		wait_events(p, OMNIRTC_EVENT_ICE_CANDIDATE, 0, n, 10000);
-		if (nth_event(p, OMNIRTC_EVENT_ICE_CANDIDATE, 0, n - 1)->text[0] == '\0')
+		if (nth_event(p, OMNIRTC_EVENT_ICE_CANDIDATE, 0, n - 1)->ice_candidate.candidate[0] == '\0')
 			return;
 	}
 }
@@ -30,7 +30,7 @@ TEST(port_range_bounds_host_candidates) {
 	size_t n = count_events(&p, OMNIRTC_EVENT_ICE_CANDIDATE, 0);
 	CHECK(n >= 2); /* one candidate and the end marker */
 	for (size_t i = 0; i + 1 < n; i++) {
-		const char *c = nth_event(&p, OMNIRTC_EVENT_ICE_CANDIDATE, 0, i)->text;
+		const char *c = nth_event(&p, OMNIRTC_EVENT_ICE_CANDIDATE, 0, i)->ice_candidate.candidate;
 		unsigned port = 0;
 		CHECK(sscanf(c, "candidate:%*s %*s %*s %*s %*s %u", &port) == 1);
 		CHECK(port >= 45100 && port <= 45110);
@@ -41,7 +41,7 @@ TEST(port_range_bounds_host_candidates) {
 TEST(nat_1to1_ips_replace_host_addresses) {
 	peer_t p;
 	gather(&p, "{\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\",\"nat1to1IPs\":[\"203.0.113.7\"]}}");
-	const char *c = nth_event(&p, OMNIRTC_EVENT_ICE_CANDIDATE, 0, 0)->text;
+	const char *c = nth_event(&p, OMNIRTC_EVENT_ICE_CANDIDATE, 0, 0)->ice_candidate.candidate;
 	CHECK(strstr(c, " 203.0.113.7 ") != NULL && strstr(c, "typ host") != NULL);
 	close_peer(&p);
 }
@@ -51,7 +51,7 @@ TEST(ip_filter_keeps_only_listed_addresses) {
 	gather(&p, "{\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\",\"ips\":[\"192.0.2.1\"]}}");
 	/* 127.0.0.1 is filtered out: only the end-of-candidates marker remains */
 	CHECK(count_events(&p, OMNIRTC_EVENT_ICE_CANDIDATE, 0) == 1);
-	CHECK(nth_event(&p, OMNIRTC_EVENT_ICE_CANDIDATE, 0, 0)->text[0] == '\0');
+	CHECK(nth_event(&p, OMNIRTC_EVENT_ICE_CANDIDATE, 0, 0)->ice_candidate.candidate[0] == '\0');
 	close_peer(&p);
 }
 
@@ -82,7 +82,7 @@ TEST(two_live_peers_share_the_udp_mux_port) {
 		OK(omnirtc_channel_send(ca[i], text, 9, 0));
 		wait_events(&b[i], OMNIRTC_EVENT_CHANNEL_MESSAGE, 0, 1, 10000);
 		record_t *got = nth_event(&b[i], OMNIRTC_EVENT_CHANNEL_MESSAGE, 0, 0);
-		CHECK(got->size == 9 && memcmp(got->data, text, 9) == 0);
+		CHECK(got->message.size == 9 && memcmp(got->message.data, text, 9) == 0);
 		CHECK(selected_pair(&a[i], 5000).local_port == 47001);
 		CHECK(selected_pair(&b[i], 5000).local_port != 47001);
 	}
@@ -104,7 +104,7 @@ TEST(peers_connect_over_ice_tcp_only) {
 	wait_events(&a, OMNIRTC_EVENT_CHANNEL_OPEN, ca, 1, 10000);
 	OK(omnirtc_channel_send(ca, "over tcp", 8, 0));
 	wait_events(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0, 1, 10000);
-	CHECK(strstr(nth_event(&a, OMNIRTC_EVENT_ICE_CANDIDATE, 0, 0)->text, "tcp") != NULL);
+	CHECK(strstr(nth_event(&a, OMNIRTC_EVENT_ICE_CANDIDATE, 0, 0)->ice_candidate.candidate, "tcp") != NULL);
 	char *stats = NULL;
 	OK(omnirtc_peer_get_stats(a.id, &stats));
 	CHECK(strstr(stats, "\"protocol\":\"tcp\"") != NULL);

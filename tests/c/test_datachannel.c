@@ -25,12 +25,12 @@ TEST(connects_with_trickle_ice_and_exchanges_text_and_binary) {
 
 	wait_events(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, 2, 10000);
 	record_t *m0 = nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, 0);
-	CHECK(m0->binary == 0 && m0->size == 5 && memcmp(m0->data, "hello", 5) == 0);
+	CHECK(m0->message.binary == 0 && m0->message.size == 5 && memcmp(m0->message.data, "hello", 5) == 0);
 	record_t *m1 = nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, 1);
-	CHECK(m1->binary == 1 && m1->size == 4 && memcmp(m1->data, bin, 4) == 0);
+	CHECK(m1->message.binary == 1 && m1->message.size == 4 && memcmp(m1->message.data, bin, 4) == 0);
 	wait_events(&a, OMNIRTC_EVENT_CHANNEL_MESSAGE, ca, 1, 10000);
 	record_t *m2 = nth_event(&a, OMNIRTC_EVENT_CHANNEL_MESSAGE, ca, 0);
-	CHECK(m2->binary == 0 && m2->size == 4 && memcmp(m2->data, "back", 4) == 0);
+	CHECK(m2->message.binary == 0 && m2->message.size == 4 && memcmp(m2->message.data, "back", 4) == 0);
 
 	char *info = NULL;
 	OK(omnirtc_channel_get_info(cb, &info));

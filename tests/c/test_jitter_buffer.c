@@ -20,12 +20,12 @@ typedef struct {
 static void record_rtp(peer_t *p, const omnirtc_event_t *e) {
 	arrivals_t *a = p->test_data;
 	if (e->type == OMNIRTC_EVENT_TRACK)
-		OK(omnirtc_track_set_receive(e->track, "{\"mode\":\"rtp\"}"));
-	if (e->type != OMNIRTC_EVENT_TRACK_RTP || e->size < 14)
+		OK(omnirtc_track_set_receive(e->track.track, "{\"mode\":\"rtp\"}"));
+	if (e->type != OMNIRTC_EVENT_TRACK_RTP || e->rtp.size < 14)
 		return;
-	uint16_t seq = (uint16_t)(e->data[2] << 8 | e->data[3]);
+	uint16_t seq = (uint16_t)(e->rtp.data[2] << 8 | e->rtp.data[3]);
 	/* only a packet delivered whole counts: it ends with send_packet's payload */
-	if (e->data[e->size - 2] != 0x10 || e->data[e->size - 1] != (uint8_t)seq)
+	if (e->rtp.data[e->rtp.size - 2] != 0x10 || e->rtp.data[e->rtp.size - 1] != (uint8_t)seq)
 		return;
 	pthread_mutex_lock(&a->mu);
 	if (a->n < 2 * PACKETS)

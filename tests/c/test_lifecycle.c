@@ -41,7 +41,7 @@ TEST(closing_a_channel_is_seen_by_both_sides_and_releases_it) {
 	peer_t a, b;
 	omnirtc_channel_t ca = connected_channel(&a, &b, "c", NULL);
 	wait_events(&b, OMNIRTC_EVENT_CHANNEL_OPEN, 0, 1, 10000);
-	omnirtc_channel_t cb = nth_event(&b, OMNIRTC_EVENT_DATA_CHANNEL, 0, 0)->channel;
+	omnirtc_channel_t cb = nth_event(&b, OMNIRTC_EVENT_DATA_CHANNEL, 0, 0)->channel.channel;
 	/* Data sent right before close still arrives. */
 	for (int i = 0; i < 50; i++)
 		OK(omnirtc_channel_send(ca, "last words", 10, 0));

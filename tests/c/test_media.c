@@ -211,41 +211,43 @@ static void media_hook(peer_t *p, const omnirtc_event_t *e) {
 	switch (e->type) {
 	case OMNIRTC_EVENT_TRACK:
 		CHECK(s->layers < MAX_LAYERS);
-		CHECK(e->track != 0 && e->transceiver != 0 && e->rid != NULL && e->text != NULL);
-		s->track[s->layers] = e->track;
-		s->transceiver[s->layers] = e->transceiver;
-		snprintf(s->rid[s->layers], sizeof s->rid[0], "%s", e->rid);
+		CHECK(e->track.track != 0 && e->track.transceiver != 0 && e->track.rid != NULL &&
+		      e->track.info_json != NULL);
+		s->track[s->layers] = e->track.track;
+		s->transceiver[s->layers] = e->track.transceiver;
+		snprintf(s->rid[s->layers], sizeof s->rid[0], "%s", e->track.rid);
 		s->layers++;
 		if (s->receive != NULL)
-			OK(omnirtc_track_set_receive(e->track, s->receive));
+			OK(omnirtc_track_set_receive(e->track.track, s->receive));
 		break;
 	case OMNIRTC_EVENT_TRACK_FRAME: {
-		size_t l = layer_of(s, e->track);
+		size_t l = layer_of(s, e->frame.track);
 		CHECK(l < MAX_LAYERS && s->frames[l] < MAX_FRAMES);
-		uint8_t *copy = malloc(e->size);
-		memcpy(copy, e->data, e->size);
+		uint8_t *copy = malloc(e->frame.size);
+		memcpy(copy, e->frame.data, e->frame.size);
 		s->data[l][s->frames[l]] = copy;
-		s->size[l][s->frames[l]] = e->size;
-		s->keyframe[l][s->frames[l]++] = e->keyframe;
+		s->size[l][s->frames[l]] = e->frame.size;
+		s->keyframe[l][s->frames[l]++] = e->frame.keyframe;
 		break;
 	}
 	case OMNIRTC_EVENT_TRACK_RTP:
-		CHECK(e->size >= 12);
+		CHECK(e->rtp.size >= 12);
 		if (s->rtp_packets < 64)
-			memcpy(s->rtp_header[s->rtp_packets], e->data, 12);
+			memcpy(s->rtp_header[s->rtp_packets], e->rtp.data, 12);
 		s->rtp_packets++;
-		s->rtp_marked += e->data[1] >> 7;
+		s->rtp_marked += e->rtp.data[1] >> 7;
 		if (s->writer != 0)
-			OK(omnirtc_media_writer_write_rtp(s->writer, e->data, e->size));
+			OK(omnirtc_media_writer_write_rtp(s->writer, e->rtp.data, e->rtp.size));
 		break;
 	case OMNIRTC_EVENT_KEYFRAME_REQUEST:
-		CHECK(e->state == 0 || e->state == 1);
-		s->keyframe_requests[e->state]++;
+		CHECK(e->keyframe_request.kind == OMNIRTC_KEYFRAME_PLI ||
+		      e->keyframe_request.kind == OMNIRTC_KEYFRAME_FIR);
+		s->keyframe_requests[e->keyframe_request.kind]++;
 		break;
 	case OMNIRTC_EVENT_TARGET_BITRATE:
-		s->target_bitrate = e->value;
+		s->target_bitrate = e->target_bitrate.bits_per_second;
 		if (s->ntargets < sizeof s->targets / sizeof s->targets[0])
-			s->targets[s->ntargets++] = e->value;
+			s->targets[s->ntargets++] = e->target_bitrate.bits_per_second;
 		break;
 	}
 	pthread_mutex_unlock(&s->mu);
@@ -359,8 +361,9 @@ static void loopback_clip(const clip_t *clip, const char *config, size_t tail) {
 	check_equal(&c->recv, clip);
 	/* the track event described the track */
 	record_t *ev = nth_event(&c->b, OMNIRTC_EVENT_TRACK, 0, 0);
-	CHECK(strstr(ev->text, "\"id\":\"t1\"") != NULL && strstr(ev->text, "\"streamIds\":[\"s1\"]") != NULL);
-	CHECK(strstr(ev->text, clip->codec) != NULL);
+	const char *info = ev->track.info_json;
+	CHECK(strstr(info, "\"id\":\"t1\"") != NULL && strstr(info, "\"streamIds\":[\"s1\"]") != NULL);
+	CHECK(strstr(info, clip->codec) != NULL);
 	call_close(c);
 }
 
@@ -687,7 +690,7 @@ TEST(pli_and_fir_raise_keyframe_requests_at_the_sender) {
 	pthread_mutex_lock(&c->sent.mu);
 	CHECK(c->sent.keyframe_requests[0] >= 1 && c->sent.keyframe_requests[1] == 1);
 	pthread_mutex_unlock(&c->sent.mu);
-	CHECK(strcmp(nth_event(&c->a, OMNIRTC_EVENT_KEYFRAME_REQUEST, 0, 0)->text, "pli") == 0);
+	CHECK(nth_event(&c->a, OMNIRTC_EVENT_KEYFRAME_REQUEST, 0, 0)->keyframe_request.kind == OMNIRTC_KEYFRAME_PLI);
 	call_close(c);
 }
 
@@ -774,7 +777,8 @@ TEST(rtp_tracks_rewrite_payload_type_and_ssrc) {
 	}
 	wait_events(&c->b, OMNIRTC_EVENT_TRACK_RTP, 0, 20, 5000);
 	record_t *ev = nth_event(&c->b, OMNIRTC_EVENT_TRACK, 0, 0);
-	CHECK(strstr(ev->text, "\"mimeType\":\"audio/PCMU\"") != NULL && strstr(ev->text, "\"payloadType\":0") != NULL);
+	CHECK(strstr(ev->track.info_json, "\"mimeType\":\"audio/PCMU\"") != NULL &&
+	      strstr(ev->track.info_json, "\"payloadType\":0") != NULL);
 	/* the packets delivered carry PCMU's payload type and the SSRC the
 	 * answer negotiated, not what was written */
 	char *info = NULL;
@@ -903,7 +907,8 @@ TEST(gcc_reports_a_target_bitrate) {
 	CHECK(c->sent.target_bitrate > 0);
 	pthread_mutex_unlock(&c->sent.mu);
 	record_t *e = nth_event(&c->a, OMNIRTC_EVENT_TARGET_BITRATE, 0, 0);
-	CHECK(e->state == OMNIRTC_BITRATE_SOURCE_GCC && strcmp(e->text, "{\"source\":\"gcc\"}") == 0);
+	CHECK(e->target_bitrate.source == OMNIRTC_BITRATE_SOURCE_GCC &&
+	      strcmp(e->target_bitrate.streams_json, "{\"source\":\"gcc\"}") == 0);
 	call_close(c);
 }
 
@@ -924,14 +929,16 @@ TEST(remb_from_the_receiver_is_the_senders_target_bitrate) {
 	CHECK(c->sent.target_bitrate == 750000);
 	pthread_mutex_unlock(&c->sent.mu);
 	record_t *e = nth_event(&c->a, OMNIRTC_EVENT_TARGET_BITRATE, 0, 0);
-	CHECK(e->state == OMNIRTC_BITRATE_SOURCE_REMB && strstr(e->text, "\"source\":\"remb\"") != NULL);
+	CHECK(e->target_bitrate.source == OMNIRTC_BITRATE_SOURCE_REMB &&
+	      strstr(e->target_bitrate.streams_json, "\"source\":\"remb\"") != NULL);
 	char *info = NULL, ssrcs[64];
 	OK(omnirtc_track_get_info(remote, &info));
 	const char *ssrc = strstr(info, "\"ssrc\":");
 	CHECK(ssrc != NULL);
 	snprintf(ssrcs, sizeof ssrcs, "\"ssrcs\":[%ld]", strtol(ssrc + 7, NULL, 10));
 	omnirtc_free(info);
-	CHECK(strstr(e->text, ssrcs) != NULL && strstr(e->text, "\"mids\":[\"0\"]") != NULL);
+	CHECK(strstr(e->target_bitrate.streams_json, ssrcs) != NULL &&
+	      strstr(e->target_bitrate.streams_json, "\"mids\":[\"0\"]") != NULL);
 
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_track_request_bitrate(remote, 0));
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_track_request_bitrate(remote, -100000));
@@ -946,7 +953,8 @@ TEST(remb_estimator_sends_the_receivers_own_remb) {
 	send_until(c, 5); /* the next second's estimate covers these packets */
 	wait_events(&c->a, OMNIRTC_EVENT_TARGET_BITRATE, 0, 1, 5000);
 	record_t *e = nth_event(&c->a, OMNIRTC_EVENT_TARGET_BITRATE, 0, 0);
-	CHECK(e->state == OMNIRTC_BITRATE_SOURCE_REMB && strstr(e->text, "\"mids\":[\"0\"]") != NULL);
+	CHECK(e->target_bitrate.source == OMNIRTC_BITRATE_SOURCE_REMB &&
+	      strstr(e->target_bitrate.streams_json, "\"mids\":[\"0\"]") != NULL);
 	pthread_mutex_lock(&c->sent.mu);
 	CHECK(c->sent.target_bitrate > 0);
 	pthread_mutex_unlock(&c->sent.mu);

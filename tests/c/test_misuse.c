@@ -181,11 +181,11 @@ TEST(lengths_zero_at_the_limit_and_near_size_max) {
 	OK(omnirtc_channel_send(ca, "", 0, 0));
 	OK(omnirtc_channel_send(ca, "end", 3, 0));
 	wait_events(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, 3, 10000);
-	CHECK(nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, 0)->size == 0);
-	CHECK(nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, 0)->binary == 1);
-	CHECK(nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, 1)->size == 0);
-	CHECK(nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, 1)->binary == 0);
-	CHECK(nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, 2)->size == 3);
+	CHECK(nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, 0)->message.size == 0);
+	CHECK(nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, 0)->message.binary == 1);
+	CHECK(nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, 1)->message.size == 0);
+	CHECK(nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, 1)->message.binary == 0);
+	CHECK(nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, 2)->message.size == 3);
 	char *label = malloc(65537);
 	memset(label, 'l', 65536);
 	label[65536] = '\0';

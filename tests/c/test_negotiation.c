@@ -116,7 +116,9 @@ TEST(full_gathering_without_trickle) {
 	CHECK(gatherings == 1);
 	wait_events(&a, OMNIRTC_EVENT_ICE_CANDIDATE, 0, 1, 5000);
 	size_t i = wait_events(&a, OMNIRTC_EVENT_ICE_GATHERING_STATE, 0, 2, 5000);
-	CHECK(a.events[i].state == OMNIRTC_ICE_GATHERING_COMPLETE && strcmp(a.events[i].text, "complete") == 0);
+	CHECK(a.events[i].state.value == OMNIRTC_ICE_GATHERING_COMPLETE &&
+	      strcmp(a.events[i].state.name, "complete") == 0);
+	CHECK(a.events[i].state.gathering == 1);
 	char *type = NULL, *offer = NULL;
 	OK(omnirtc_peer_get_description(a.id, OMNIRTC_DESCRIPTION_LOCAL, &type, &offer));
 	CHECK(strcmp(type, "offer") == 0 && strstr(offer, "a=candidate:") != NULL);

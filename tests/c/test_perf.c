@@ -29,12 +29,12 @@ TEST(batch_arrives_in_order_byte_identical_with_its_flags) {
 	wait_events(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0, N + 1, 20000);
 	for (int i = 0; i < N; i++) {
 		record_t *r = nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0, (size_t)i);
-		CHECK(r->size == messages[i].size);
-		CHECK(r->binary == messages[i].binary);
-		CHECK(r->size == 0 || memcmp(r->data, payload[i], r->size) == 0);
+		CHECK(r->message.size == messages[i].size);
+		CHECK(r->message.binary == messages[i].binary);
+		CHECK(r->message.size == 0 || memcmp(r->message.data, payload[i], r->message.size) == 0);
 	}
 	record_t *last = nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0, N);
-	CHECK(last->size == 5 && memcmp(last->data, "after", 5) == 0);
+	CHECK(last->message.size == 5 && memcmp(last->message.data, "after", 5) == 0);
 	/* count 0 is a no-op, with or without an array, and sent_out may be NULL */
 	sent = 7;
 	OK(omnirtc_channel_send_batch(c, NULL, 0, &sent));
@@ -80,10 +80,10 @@ TEST(batch_stops_at_the_first_bad_message_and_says_which) {
 	wait_events(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0, 4, 10000);
 	sleep_ms(200);
 	CHECK(count_events(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0) == 4);
-	CHECK(memcmp(nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0, 0)->data, "one", 3) == 0);
-	CHECK(memcmp(nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0, 1)->data, "two", 3) == 0);
-	CHECK(nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0, 2)->size == 0);
-	CHECK(memcmp(nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0, 3)->data, "fits", 4) == 0);
+	CHECK(memcmp(nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0, 0)->message.data, "one", 3) == 0);
+	CHECK(memcmp(nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0, 1)->message.data, "two", 3) == 0);
+	CHECK(nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0, 2)->message.size == 0);
+	CHECK(memcmp(nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, 0, 3)->message.data, "fits", 4) == 0);
 	close_pair(&a, &b);
 }
 

@@ -35,8 +35,10 @@ static void channel_transcript(int polled, char *out, size_t cap) {
 		if (r->type != OMNIRTC_EVENT_DATA_CHANNEL && r->type != OMNIRTC_EVENT_CHANNEL_OPEN &&
 		    r->type != OMNIRTC_EVENT_CHANNEL_MESSAGE && r->type != OMNIRTC_EVENT_PEER_CLOSED)
 			continue;
-		at += snprintf(out + at, cap - at, "%d:%d:%.*s;", r->type, r->binary,
-		               r->data != NULL ? (int)r->size : 0, r->data != NULL ? (char *)r->data : "");
+		int message = r->type == OMNIRTC_EVENT_CHANNEL_MESSAGE && r->message.data != NULL;
+		at += snprintf(out + at, cap - at, "%d:%d:%.*s;", r->type,
+		               r->type == OMNIRTC_EVENT_CHANNEL_MESSAGE ? r->message.binary : 0,
+		               message ? (int)r->message.size : 0, message ? (const char *)r->message.data : "");
 		CHECK(at < cap);
 	}
 	CHECK(b.events[b.count - 1].type == OMNIRTC_EVENT_PEER_CLOSED);
@@ -62,8 +64,8 @@ static void slow(peer_t *p, const omnirtc_event_t *e) {
 	if (e->type != OMNIRTC_EVENT_CHANNEL_MESSAGE)
 		return;
 	uint32_t seq;
-	CHECK(e->size >= sizeof seq);
-	memcpy(&seq, e->data, sizeof seq);
+	CHECK(e->message.size >= sizeof seq);
+	memcpy(&seq, e->message.data, sizeof seq);
 	CHECK(seq == (uint32_t)p->messages); /* in order, none lost */
 	if (seq % 32 == 0) {
 		sleep_ms(2);
@@ -127,7 +129,7 @@ static void close_in_notify(void *user_data, omnirtc_peer_t id) {
 	OK(omnirtc_peer_poll_events(id, e, 4, &n));
 	while (n > 0 && e[n - 1].type != OMNIRTC_EVENT_PEER_CLOSED)
 		OK(omnirtc_peer_poll_events(id, e, 4, &n));
-	CHECK(n == 1 && e[0].type == OMNIRTC_EVENT_PEER_CLOSED && e[0].text == NULL && e[0].data == NULL);
+	CHECK(n == 1 && e[0].type == OMNIRTC_EVENT_PEER_CLOSED && e[0].peer == id);
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_peer_poll_events(id, e, 4, &n));
 }
 

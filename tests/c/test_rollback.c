@@ -59,7 +59,7 @@ TEST(local_offer_rolls_back_to_stable) {
 	transceiver_info(t, info, sizeof info);
 	CHECK(strstr(info, "\"mid\":null") != NULL);
 	wait_events(&a, OMNIRTC_EVENT_SIGNALING_STATE, 0, 2, 5000);
-	CHECK(nth_event(&a, OMNIRTC_EVENT_SIGNALING_STATE, 0, 1)->state == OMNIRTC_SIGNALING_STABLE);
+	CHECK(nth_event(&a, OMNIRTC_EVENT_SIGNALING_STATE, 0, 1)->state.value == OMNIRTC_SIGNALING_STABLE);
 	OK(omnirtc_peer_close(a.id));
 	peer_free(&a);
 }
@@ -100,8 +100,8 @@ TEST(remote_offer_rolls_back_and_an_offer_rolls_back_a_local_one) {
 	omnirtc_free(b_offer);
 	CHECK(signaling(&a) == OMNIRTC_SIGNALING_HAVE_REMOTE_OFFER);
 	wait_events(&a, OMNIRTC_EVENT_SIGNALING_STATE, 0, before + 2, 5000);
-	CHECK(nth_event(&a, OMNIRTC_EVENT_SIGNALING_STATE, 0, before)->state == OMNIRTC_SIGNALING_STABLE);
-	CHECK(nth_event(&a, OMNIRTC_EVENT_SIGNALING_STATE, 0, before + 1)->state ==
+	CHECK(nth_event(&a, OMNIRTC_EVENT_SIGNALING_STATE, 0, before)->state.value == OMNIRTC_SIGNALING_STABLE);
+	CHECK(nth_event(&a, OMNIRTC_EVENT_SIGNALING_STATE, 0, before + 1)->state.value ==
 	      OMNIRTC_SIGNALING_HAVE_REMOTE_OFFER);
 	OK(omnirtc_peer_set_local_description(a.id, NULL, NULL));
 	char *answer_type = NULL, *answer = NULL;

@@ -193,7 +193,7 @@ TEST(message_over_the_receivers_max_size_is_refused_at_the_sender) {
 	OK(omnirtc_channel_send(c, buf, 1024, 1));
 	omnirtc_channel_t cb = remote_channel(&b, 0);
 	wait_events(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, 1, 10000);
-	CHECK(nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, 0)->size == 1024);
+	CHECK(nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, 0)->message.size == 1024);
 	close_pair(&a, &b);
 }
 

@@ -20,19 +20,22 @@
 /* ---- a little JSON: reading top-level fields, writing escaped strings ---- */
 
 static const char *skip_ws(const char *p) {
-	while (*p && isspace((unsigned char)*p)) p++;
+	while (*p && isspace((unsigned char)*p))
+		p++;
 	return p;
 }
 
 static const char *skip_string(const char *p) { /* p at the opening quote */
 	for (p++; *p && *p != '"'; p++)
-		if (*p == '\\' && p[1]) p++;
+		if (*p == '\\' && p[1])
+			p++;
 	return *p ? p + 1 : p;
 }
 
 static const char *skip_value(const char *p) {
 	p = skip_ws(p);
-	if (*p == '"') return skip_string(p);
+	if (*p == '"')
+		return skip_string(p);
 	if (*p == '{' || *p == '[') {
 		int depth = 0;
 		while (*p) {
@@ -40,44 +43,55 @@ static const char *skip_value(const char *p) {
 				p = skip_string(p);
 				continue;
 			}
-			if (*p == '{' || *p == '[') depth++;
+			if (*p == '{' || *p == '[')
+				depth++;
 			if (*p == '}' || *p == ']') {
-				if (--depth == 0) return p + 1;
+				if (--depth == 0)
+					return p + 1;
 			}
 			p++;
 		}
 		return p;
 	}
-	while (*p && *p != ',' && *p != '}' && *p != ']') p++;
+	while (*p && *p != ',' && *p != '}' && *p != ']')
+		p++;
 	return p;
 }
 
 /* The value of `key` in the top-level object `obj`, or NULL. */
 static const char *json_find(const char *obj, const char *key) {
 	const char *p = skip_ws(obj);
-	if (*p != '{') return NULL;
+	if (*p != '{')
+		return NULL;
 	p++;
 	size_t klen = strlen(key);
 	for (;;) {
 		p = skip_ws(p);
-		if (*p != '"') return NULL;
+		if (*p != '"')
+			return NULL;
 		const char *k = p + 1, *kend = skip_string(p) - 1;
 		p = skip_ws(kend + 1);
-		if (*p != ':') return NULL;
+		if (*p != ':')
+			return NULL;
 		const char *value = skip_ws(p + 1);
-		if ((size_t)(kend - k) == klen && memcmp(k, key, klen) == 0) return value;
+		if ((size_t)(kend - k) == klen && memcmp(k, key, klen) == 0)
+			return value;
 		p = skip_ws(skip_value(value));
-		if (*p != ',') return NULL;
+		if (*p != ',')
+			return NULL;
 		p++;
 	}
 }
 
 static void put_utf8(char **out, unsigned cp) {
 	char *o = *out;
-	if (cp < 0x80) *o++ = (char)cp;
-	else if (cp < 0x800) *o++ = (char)(0xc0 | cp >> 6), *o++ = (char)(0x80 | (cp & 0x3f));
+	if (cp < 0x80)
+		*o++ = (char)cp;
+	else if (cp < 0x800)
+		*o++ = (char)(0xc0 | cp >> 6), *o++ = (char)(0x80 | (cp & 0x3f));
 	else if (cp < 0x10000)
-		*o++ = (char)(0xe0 | cp >> 12), *o++ = (char)(0x80 | ((cp >> 6) & 0x3f)), *o++ = (char)(0x80 | (cp & 0x3f));
+		*o++ = (char)(0xe0 | cp >> 12), *o++ = (char)(0x80 | ((cp >> 6) & 0x3f)),
+		*o++ = (char)(0x80 | (cp & 0x3f));
 	else
 		*o++ = (char)(0xf0 | cp >> 18), *o++ = (char)(0x80 | ((cp >> 12) & 0x3f)),
 		*o++ = (char)(0x80 | ((cp >> 6) & 0x3f)), *o++ = (char)(0x80 | (cp & 0x3f));
@@ -87,7 +101,8 @@ static void put_utf8(char **out, unsigned cp) {
 /* The string value of `key`, unescaped and malloc'd, or NULL. */
 static char *json_string(const char *obj, const char *key) {
 	const char *p = json_find(obj, key);
-	if (!p || *p != '"') return NULL;
+	if (!p || *p != '"')
+		return NULL;
 	const char *end = skip_string(p);
 	char *s = malloc((size_t)(end - p) + 1), *o = s;
 	for (p++; p < end - 1; p++) {
@@ -122,7 +137,8 @@ static char *json_string(const char *obj, const char *key) {
 /* The raw text of an object value of `key` (malloc'd), or NULL. */
 static char *json_object(const char *obj, const char *key) {
 	const char *p = json_find(obj, key);
-	if (!p || *p != '{') return NULL;
+	if (!p || *p != '{')
+		return NULL;
 	const char *end = skip_value(p);
 	return strndup(p, (size_t)(end - p));
 }
@@ -140,11 +156,16 @@ static int json_true(const char *obj, const char *key) {
 static void put_json_string(const char *s) {
 	putchar('"');
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\') printf("\\%c", *p);
-		else if (*p == '\n') fputs("\\n", stdout);
-		else if (*p == '\r') fputs("\\r", stdout);
-		else if (*p < 0x20) printf("\\u%04x", *p);
-		else putchar(*p);
+		if (*p == '"' || *p == '\\')
+			printf("\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", stdout);
+		else if (*p == '\r')
+			fputs("\\r", stdout);
+		else if (*p < 0x20)
+			printf("\\u%04x", *p);
+		else
+			putchar(*p);
 	}
 	putchar('"');
 }
@@ -156,14 +177,16 @@ static uint32_t crc_table[256];
 static void crc_init(void) {
 	for (uint32_t n = 0; n < 256; n++) {
 		uint32_t c = n;
-		for (int k = 0; k < 8; k++) c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
 		crc_table[n] = c;
 	}
 }
 
 static uint32_t crc32(const uint8_t *p, size_t n, uint32_t crc) {
 	uint32_t c = ~crc;
-	while (n--) c = crc_table[(c ^ *p++) & 0xff] ^ (c >> 8);
+	while (n--)
+		c = crc_table[(c ^ *p++) & 0xff] ^ (c >> 8);
 	return ~c;
 }
 
@@ -178,15 +201,18 @@ static void tally_add(tally_t *t, const uint8_t *data, size_t size, int binary) 
 	t->bytes += size;
 	t->crc = crc32(data, size, t->crc);
 	t->sum += crc32(data, size, 0);
-	if (binary) t->binary++;
-	else t->text++;
+	if (binary)
+		t->binary++;
+	else
+		t->text++;
 }
 
 /* Writes `"id":N,"ok":true,...` for a tally; the caller holds stdout. */
 static void put_tally(long id, const tally_t *t) {
-	printf("{\"id\":%ld,\"ok\":true,\"count\":%llu,\"bytes\":%llu,\"crc\":%u,\"sum\":%u,\"text\":%llu,\"binary\":%llu}\n",
-	       id, (unsigned long long)t->count, (unsigned long long)t->bytes, t->crc, t->sum,
-	       (unsigned long long)t->text, (unsigned long long)t->binary);
+	printf(
+	    "{\"id\":%ld,\"ok\":true,\"count\":%llu,\"bytes\":%llu,\"crc\":%u,\"sum\":%u,\"text\":%llu,\"binary\":%llu}\n",
+	    id, (unsigned long long)t->count, (unsigned long long)t->bytes, t->crc, t->sum, (unsigned long long)t->text,
+	    (unsigned long long)t->binary);
 	fflush(stdout);
 }
 
@@ -204,8 +230,8 @@ static channel_t channels[MAX_CHANNELS];
 static int nchannels;
 static omnirtc_peer_t pc;
 
-static const char *SIGNALING[] = {"stable", "have-local-offer", "have-remote-offer", "have-local-pranswer",
-                                  "have-remote-pranswer", "closed"};
+static const char *SIGNALING[] = {
+    "stable", "have-local-offer", "have-remote-offer", "have-local-pranswer", "have-remote-pranswer", "closed"};
 static const char *ICE[] = {"new", "checking", "connected", "completed", "disconnected", "failed", "closed"};
 static const char *CONNECTION[] = {"new", "connecting", "connected", "disconnected", "failed", "closed"};
 static const char *READY[] = {"connecting", "open", "closing", "closed"};
@@ -235,20 +261,24 @@ static void emit_error(long id, const char *what, omnirtc_status_t s) {
 /* Under mu: the channel with this label, or with this handle. */
 static channel_t *by_label(const char *label) {
 	for (int i = 0; i < nchannels; i++)
-		if (strcmp(channels[i].label, label) == 0) return &channels[i];
+		if (strcmp(channels[i].label, label) == 0)
+			return &channels[i];
 	return NULL;
 }
 
 static channel_t *by_handle(omnirtc_channel_t h) {
 	for (int i = 0; i < nchannels; i++)
-		if (channels[i].handle == h) return &channels[i];
+		if (channels[i].handle == h)
+			return &channels[i];
 	return NULL;
 }
 
 static channel_t *add_channel(const char *label, omnirtc_channel_t h) {
 	channel_t *c = by_label(label);
-	if (!c && nchannels < MAX_CHANNELS) c = &channels[nchannels++];
-	if (!c) return NULL;
+	if (!c && nchannels < MAX_CHANNELS)
+		c = &channels[nchannels++];
+	if (!c)
+		return NULL;
 	free(c->label);
 	*c = (channel_t){.label = strdup(label), .handle = h};
 	return c;
@@ -272,7 +302,8 @@ static void emit_label_event(const char *ev, omnirtc_channel_t h) {
 		puts("}");
 		fflush(stdout);
 		funlockfile(stdout);
-		if (strcmp(ev, "close") == 0) c->handle = 0;
+		if (strcmp(ev, "close") == 0)
+			c->handle = 0;
 	}
 	pthread_mutex_unlock(&mu);
 }
@@ -312,18 +343,20 @@ static int nsenders;
 static volatile int stopping;
 
 static int has_start_code(const uint8_t *p, size_t n, size_t i) {
-	return i + 3 <= n && p[i] == 0 && p[i + 1] == 0 && (p[i + 2] == 1 || (i + 4 <= n && p[i + 2] == 0 && p[i + 3] == 1));
+	return i + 3 <= n && p[i] == 0 && p[i + 1] == 0 &&
+	       (p[i + 2] == 1 || (i + 4 <= n && p[i + 2] == 0 && p[i + 3] == 1));
 }
 
 /* Under mu: checks one frame's bitstream and counts it. VP8: the frame tag's
  * first partition fits, and a keyframe has the start code and a size (RFC
  * 6386 9.1). H264: Annex-B NAL units; a keyframe carries an SPS and an IDR
  * slice. Opus: at least the TOC byte. */
-static void count_frame(rtrack_t *t, const uint8_t *p, size_t n, int keyframe, int64_t lost) {
+static void count_frame(rtrack_t *t, const uint8_t *p, size_t n, int keyframe, int64_t dropped) {
 	t->frames++;
 	t->bytes += n;
-	t->lost += (uint64_t)(lost > 0 ? lost : 0);
-	if (keyframe) t->keyframes++;
+	t->lost += (uint64_t)(dropped > 0 ? dropped : 0);
+	if (keyframe)
+		t->keyframes++;
 	int ok = 0;
 	if (strcasecmp(t->mime, "video/VP8") == 0 && n >= 3) {
 		uint32_t tag = p[0] | p[1] << 8 | (uint32_t)p[2] << 16;
@@ -341,27 +374,33 @@ static void count_frame(rtrack_t *t, const uint8_t *p, size_t n, int keyframe, i
 	} else if (strcasecmp(t->mime, "video/H264") == 0) {
 		int sps = 0, idr = 0, nals = 0;
 		for (size_t i = 0; i < n; i++) {
-			if (!has_start_code(p, n, i)) continue;
+			if (!has_start_code(p, n, i))
+				continue;
 			i += p[i + 2] == 1 ? 3 : 4;
 			if (i >= n || (p[i] & 0x80)) {
 				nals = -1000; /* forbidden_zero_bit set, or nothing after a start code */
 				break;
 			}
 			nals++;
-			if ((p[i] & 0x1f) == 7) sps = 1;
-			if ((p[i] & 0x1f) == 5) idr = 1;
+			if ((p[i] & 0x1f) == 7)
+				sps = 1;
+			if ((p[i] & 0x1f) == 5)
+				idr = 1;
 		}
 		ok = nals > 0 && has_start_code(p, n, 0);
-		if (keyframe && sps && idr) t->idr++;
+		if (keyframe && sps && idr)
+			t->idr++;
 	} else if (strcasecmp(t->mime, "audio/opus") == 0) {
 		ok = n >= 1;
 	}
-	if (ok) t->valid++;
+	if (ok)
+		t->valid++;
 }
 
 static rtrack_t *track_by_handle(omnirtc_track_t h) {
 	for (int i = 0; i < nrtracks; i++)
-		if (rtracks[i].handle == h) return &rtracks[i];
+		if (rtracks[i].handle == h)
+			return &rtracks[i];
 	return NULL;
 }
 
@@ -372,57 +411,59 @@ static void copy_field(char *dst, size_t cap, const char *json, const char *key)
 }
 
 static void on_track(const omnirtc_event_t *e) {
-	omnirtc_track_set_receive(e->track, "{\"mode\":\"frames\"}");
-	char *codec = json_object(e->text, "codec");
+	omnirtc_track_set_receive(e->track.track, "{\"mode\":\"frames\"}");
+	char *codec = json_object(e->track.info_json, "codec");
 	pthread_mutex_lock(&mu);
 	if (nrtracks < MAX_TRACKS) {
 		rtrack_t *t = &rtracks[nrtracks++];
-		*t = (rtrack_t){.handle = e->track};
-		copy_field(t->kind, sizeof t->kind, e->text, "kind");
-		snprintf(t->rid, sizeof t->rid, "%s", e->rid ? e->rid : "");
+		*t = (rtrack_t){.handle = e->track.track};
+		copy_field(t->kind, sizeof t->kind, e->track.info_json, "kind");
+		snprintf(t->rid, sizeof t->rid, "%s", e->track.rid);
 		copy_field(t->mime, sizeof t->mime, codec, "mimeType");
 	}
 	pthread_mutex_unlock(&mu);
 	free(codec);
-	emit("{\"ev\":\"track\",%s", e->text + 1); /* the track's info fields */
+	emit("{\"ev\":\"track\",%s", e->track.info_json + 1); /* the track's info fields */
 }
 
 static void on_event(void *user_data, const omnirtc_event_t *e) {
 	(void)user_data;
 	switch (e->type) {
 	case OMNIRTC_EVENT_ICE_CANDIDATE:
-		if (!e->text[0]) break;
+		if (!e->ice_candidate.candidate[0])
+			break;
 		flockfile(stdout);
 		fputs("{\"ev\":\"signal\",\"signal\":{\"type\":\"candidate\",\"candidate\":", stdout);
-		put_json_string(e->text);
+		put_json_string(e->ice_candidate.candidate);
 		fputs(",\"sdpMid\":", stdout);
-		put_json_string(e->sdp_mid ? e->sdp_mid : "");
-		printf(",\"sdpMLineIndex\":%d}}\n", e->sdp_mline_index);
+		put_json_string(e->ice_candidate.sdp_mid);
+		printf(",\"sdpMLineIndex\":%d}}\n", e->ice_candidate.sdp_mline_index);
 		fflush(stdout);
 		funlockfile(stdout);
 		break;
-	case OMNIRTC_EVENT_SIGNALING_STATE: emit("{\"ev\":\"signaling\",\"state\":\"%s\"}", e->text); break;
-	case OMNIRTC_EVENT_ICE_CONNECTION_STATE: emit("{\"ev\":\"ice\",\"state\":\"%s\"}", e->text); break;
-	case OMNIRTC_EVENT_CONNECTION_STATE: emit("{\"ev\":\"connection\",\"state\":\"%s\"}", e->text); break;
+	case OMNIRTC_EVENT_SIGNALING_STATE: emit("{\"ev\":\"signaling\",\"state\":\"%s\"}", e->state.name); break;
+	case OMNIRTC_EVENT_ICE_CONNECTION_STATE: emit("{\"ev\":\"ice\",\"state\":\"%s\"}", e->state.name); break;
+	case OMNIRTC_EVENT_CONNECTION_STATE: emit("{\"ev\":\"connection\",\"state\":\"%s\"}", e->state.name); break;
 	case OMNIRTC_EVENT_DATA_CHANNEL: {
 		char *info = NULL;
-		if (omnirtc_channel_get_info(e->channel, &info) != OMNIRTC_OK) break;
+		if (omnirtc_channel_get_info(e->channel.channel, &info) != OMNIRTC_OK)
+			break;
 		char *label = json_string(info, "label");
 		pthread_mutex_lock(&mu);
-		add_channel(label, e->channel);
+		add_channel(label, e->channel.channel);
 		pthread_mutex_unlock(&mu);
 		emit("{\"ev\":\"channel\",%s", info + 1); /* the info object's fields, label included */
 		free(label);
 		omnirtc_free(info);
 		break;
 	}
-	case OMNIRTC_EVENT_CHANNEL_OPEN: emit_label_event("open", e->channel); break;
-	case OMNIRTC_EVENT_CHANNEL_CLOSE: emit_label_event("close", e->channel); break;
+	case OMNIRTC_EVENT_CHANNEL_OPEN: emit_label_event("open", e->channel.channel); break;
+	case OMNIRTC_EVENT_CHANNEL_CLOSE: emit_label_event("close", e->channel.channel); break;
 	case OMNIRTC_EVENT_CHANNEL_MESSAGE: {
 		pthread_mutex_lock(&mu);
-		channel_t *c = by_handle(e->channel);
+		channel_t *c = by_handle(e->message.channel);
 		if (c) {
-			tally_add(&c->received, e->data, e->size, e->binary);
+			tally_add(&c->received, e->message.data, e->message.size, e->message.binary);
 			flockfile(stdout);
 			settle(c);
 			funlockfile(stdout);
@@ -431,26 +472,32 @@ static void on_event(void *user_data, const omnirtc_event_t *e) {
 		break;
 	}
 	case OMNIRTC_EVENT_TRACK: on_track(e); break;
-	case OMNIRTC_EVENT_TARGET_BITRATE: { /* text: {"source",…}; value: bits/s */
+	case OMNIRTC_EVENT_TARGET_BITRATE: { /* streams_json: {"source",…} */
 		char *item = NULL;
-		if (asprintf(&item, "{\"bitrate\":%lld,%s", (long long)e->value, e->text + 1) < 0) break;
+		if (asprintf(&item, "{\"bitrate\":%lld,%s", (long long)e->target_bitrate.bits_per_second,
+		             e->target_bitrate.streams_json + 1) < 0)
+			break;
 		pthread_mutex_lock(&mu);
-		if (ntargets < MAX_TARGETS) targets[ntargets++] = item;
-		else free(item);
+		if (ntargets < MAX_TARGETS)
+			targets[ntargets++] = item;
+		else
+			free(item);
 		pthread_mutex_unlock(&mu);
 		break;
 	}
 	case OMNIRTC_EVENT_TRACK_FRAME: {
 		pthread_mutex_lock(&mu);
-		rtrack_t *t = track_by_handle(e->track);
-		if (t) count_frame(t, e->data, e->size, e->keyframe, e->value);
+		rtrack_t *t = track_by_handle(e->frame.track);
+		if (t)
+			count_frame(t, e->frame.data, e->frame.size, e->frame.keyframe, e->frame.packets_dropped);
 		pthread_mutex_unlock(&mu);
 		break;
 	}
 	case OMNIRTC_EVENT_TRACK_ENDED: {
 		pthread_mutex_lock(&mu);
-		rtrack_t *t = track_by_handle(e->track);
-		if (t) t->handle = 0;
+		rtrack_t *t = track_by_handle(e->track_ended.track);
+		if (t)
+			t->handle = 0;
 		pthread_mutex_unlock(&mu);
 		break;
 	}
@@ -462,11 +509,13 @@ static void payload(uint8_t *buf, size_t size, int binary, long i) {
 	if (!binary) { /* UTF-8 with two- and three-byte characters, whole units only */
 		static const char unit[] = "h\xc3\xa9llo w\xc3\xb6rld \xe2\x9c\x93 ";
 		size_t u = sizeof unit - 1;
-		for (size_t k = 0; k < size; k++) buf[k] = (uint8_t)unit[k % u];
+		for (size_t k = 0; k < size; k++)
+			buf[k] = (uint8_t)unit[k % u];
 		return;
 	}
 	uint32_t x = (uint32_t)(0x9e3779b9u ^ (uint32_t)(i + 1) * 0x85ebca6bu);
-	if (!x) x = 1;
+	if (!x)
+		x = 1;
 	for (size_t k = 0; k < size; k++) {
 		x ^= x << 13;
 		x ^= x >> 17;
@@ -481,15 +530,18 @@ static void sleep_ms(long ms) { nanosleep(&(struct timespec){ms / 1000, (ms % 10
  * adding its handle, so a case can show that no event of it is lost there. */
 static void register_delay(void) {
 	const char *ms = getenv("INTEROP_C_REGISTER_DELAY_MS");
-	if (ms) sleep_ms(atol(ms));
+	if (ms)
+		sleep_ms(atol(ms));
 }
 
 static void op_send(const char *m, long id) {
 	char *label = json_string(m, "label");
 	int binary = json_true(m, "binary"), pace = json_true(m, "pace");
 	long size = json_long(m, "size", 0), count = json_long(m, "count", 0);
-	if (!binary) size -= size % 18; /* whole text units */
-	if (!binary && size == 0) size = 18;
+	if (!binary)
+		size -= size % 18; /* whole text units */
+	if (!binary && size == 0)
+		size = 18;
 	pthread_mutex_lock(&mu);
 	channel_t *c = by_label(label);
 	omnirtc_channel_t h = c ? c->handle : 0;
@@ -499,8 +551,10 @@ static void op_send(const char *m, long id) {
 	tally_t sent = {0};
 	for (long i = 0; i < count; i++) {
 		uint64_t buffered = 0;
-		if (pace) sleep_ms(2);
-		while (omnirtc_channel_get_buffered_amount(h, &buffered) == OMNIRTC_OK && buffered > HIGH_WATER) sleep_ms(5);
+		if (pace)
+			sleep_ms(2);
+		while (omnirtc_channel_get_buffered_amount(h, &buffered) == OMNIRTC_OK && buffered > HIGH_WATER)
+			sleep_ms(5);
 		payload(buf, (size_t)size, binary, i);
 		omnirtc_status_t s = omnirtc_channel_send(h, buf, (size_t)size, binary);
 		if (s != OMNIRTC_OK) {
@@ -520,21 +574,26 @@ static void op_state(long id) {
 	int32_t sig = 0, ice = 0, conn = 0;
 	uint64_t max = 0;
 	omnirtc_status_t s = omnirtc_peer_get_signaling_state(pc, &sig);
-	if (s == OMNIRTC_OK) s = omnirtc_peer_get_ice_connection_state(pc, &ice);
-	if (s == OMNIRTC_OK) s = omnirtc_peer_get_connection_state(pc, &conn);
-	if (s == OMNIRTC_OK) s = omnirtc_peer_get_max_message_size(pc, &max);
+	if (s == OMNIRTC_OK)
+		s = omnirtc_peer_get_ice_connection_state(pc, &ice);
+	if (s == OMNIRTC_OK)
+		s = omnirtc_peer_get_connection_state(pc, &conn);
+	if (s == OMNIRTC_OK)
+		s = omnirtc_peer_get_max_message_size(pc, &max);
 	if (s != OMNIRTC_OK) {
 		emit_error(id, "state", s);
 		return;
 	}
 	pthread_mutex_lock(&mu);
 	flockfile(stdout);
-	printf("{\"id\":%ld,\"ok\":true,\"signaling\":\"%s\",\"ice\":\"%s\",\"connection\":\"%s\",\"maxMessageSize\":%llu,"
-	       "\"channels\":{",
-	       id, SIGNALING[sig], ICE[ice], CONNECTION[conn], (unsigned long long)max);
+	printf(
+	    "{\"id\":%ld,\"ok\":true,\"signaling\":\"%s\",\"ice\":\"%s\",\"connection\":\"%s\",\"maxMessageSize\":%llu,"
+	    "\"channels\":{",
+	    id, SIGNALING[sig], ICE[ice], CONNECTION[conn], (unsigned long long)max);
 	for (int i = 0; i < nchannels; i++) {
 		int32_t ready = OMNIRTC_CHANNEL_CLOSED;
-		if (channels[i].handle) omnirtc_channel_get_ready_state(channels[i].handle, &ready);
+		if (channels[i].handle)
+			omnirtc_channel_get_ready_state(channels[i].handle, &ready);
 		put_json_string(channels[i].label);
 		printf(":\"%s\"%s", READY[ready], i + 1 < nchannels ? "," : "");
 	}
@@ -547,11 +606,14 @@ static void op_state(long id) {
 /* Creates and applies a local offer or answer, then sends it. */
 static omnirtc_status_t describe(int offer, const char *options) {
 	char *sdp = NULL, *type = NULL;
-	omnirtc_status_t s = offer ? omnirtc_peer_create_offer(pc, options, &sdp) : omnirtc_peer_create_answer(pc, NULL, &sdp);
-	if (s == OMNIRTC_OK) s = omnirtc_peer_set_local_description(pc, offer ? "offer" : "answer", sdp);
+	omnirtc_status_t s =
+	    offer ? omnirtc_peer_create_offer(pc, options, &sdp) : omnirtc_peer_create_answer(pc, NULL, &sdp);
+	if (s == OMNIRTC_OK)
+		s = omnirtc_peer_set_local_description(pc, offer ? "offer" : "answer", sdp);
 	omnirtc_free(sdp);
 	sdp = NULL;
-	if (s == OMNIRTC_OK) s = omnirtc_peer_get_description(pc, OMNIRTC_DESCRIPTION_LOCAL, &type, &sdp);
+	if (s == OMNIRTC_OK)
+		s = omnirtc_peer_get_description(pc, OMNIRTC_DESCRIPTION_LOCAL, &type, &sdp);
 	if (s == OMNIRTC_OK) {
 		flockfile(stdout);
 		printf("{\"ev\":\"signal\",\"signal\":{\"type\":\"%s\",\"sdp\":", type);
@@ -566,8 +628,10 @@ static omnirtc_status_t describe(int offer, const char *options) {
 }
 
 static void reply_status(long id, const char *what, omnirtc_status_t s) {
-	if (s == OMNIRTC_OK) emit("{\"id\":%ld,\"ok\":true}", id);
-	else emit_error(id, what, s);
+	if (s == OMNIRTC_OK)
+		emit("{\"id\":%ld,\"ok\":true}", id);
+	else
+		emit_error(id, what, s);
 }
 
 static void op_tracks(long id) {
@@ -576,12 +640,13 @@ static void op_tracks(long id) {
 	printf("{\"id\":%ld,\"ok\":true,\"tracks\":[", id);
 	for (int i = 0; i < nrtracks; i++) {
 		const rtrack_t *t = &rtracks[i];
-		printf("%s{\"kind\":\"%s\",\"rid\":\"%s\",\"mimeType\":\"%s\",\"frames\":%llu,\"keyframes\":%llu,\"bytes\":%llu,"
-		       "\"lost\":%llu,\"valid\":%llu,\"idrKeyframes\":%llu,\"width\":%d,\"height\":%d,\"ended\":%s}",
-		       i ? "," : "", t->kind, t->rid, t->mime, (unsigned long long)t->frames,
-		       (unsigned long long)t->keyframes, (unsigned long long)t->bytes, (unsigned long long)t->lost,
-		       (unsigned long long)t->valid, (unsigned long long)t->idr, t->width, t->height,
-		       t->handle ? "false" : "true");
+		printf(
+		    "%s{\"kind\":\"%s\",\"rid\":\"%s\",\"mimeType\":\"%s\",\"frames\":%llu,\"keyframes\":%llu,\"bytes\":%llu,"
+		    "\"lost\":%llu,\"valid\":%llu,\"idrKeyframes\":%llu,\"width\":%d,\"height\":%d,\"ended\":%s}",
+		    i ? "," : "", t->kind, t->rid, t->mime, (unsigned long long)t->frames,
+		    (unsigned long long)t->keyframes, (unsigned long long)t->bytes, (unsigned long long)t->lost,
+		    (unsigned long long)t->valid, (unsigned long long)t->idr, t->width, t->height,
+		    t->handle ? "false" : "true");
 	}
 	puts("]}");
 	fflush(stdout);
@@ -593,7 +658,8 @@ static void op_targets(long id) {
 	pthread_mutex_lock(&mu);
 	flockfile(stdout);
 	printf("{\"id\":%ld,\"ok\":true,\"targets\":[", id);
-	for (int i = 0; i < ntargets; i++) printf("%s%s", i ? "," : "", targets[i]);
+	for (int i = 0; i < ntargets; i++)
+		printf("%s%s", i ? "," : "", targets[i]);
 	puts("]}");
 	fflush(stdout);
 	funlockfile(stdout);
@@ -606,7 +672,8 @@ static void op_request_bitrate(const char *m, long id) {
 	int n = 0;
 	pthread_mutex_lock(&mu);
 	for (int i = 0; i < nrtracks; i++)
-		if (rtracks[i].handle && strcmp(rtracks[i].kind, "video") == 0) video[n++] = rtracks[i].handle;
+		if (rtracks[i].handle && strcmp(rtracks[i].kind, "video") == 0)
+			video[n++] = rtracks[i].handle;
 	pthread_mutex_unlock(&mu);
 	for (int i = 0; i < n; i++) {
 		omnirtc_status_t s = omnirtc_track_request_bitrate(video[i], json_long(m, "bitrate", 0));
@@ -631,12 +698,14 @@ static void *play_file(void *arg) {
 	uint64_t due = now_us();
 	while (!stopping) {
 		omnirtc_media_reader_t reader = 0;
-		if (omnirtc_media_reader_open(snd->path, NULL, &reader, NULL) != OMNIRTC_OK) break;
+		if (omnirtc_media_reader_open(snd->path, NULL, &reader, NULL) != OMNIRTC_OK)
+			break;
 		while (!stopping) {
 			uint8_t *data = NULL;
 			size_t size = 0;
 			uint64_t duration = 0;
-			if (omnirtc_media_reader_next(reader, &data, &size, &duration, NULL) != OMNIRTC_OK || !data) break;
+			if (omnirtc_media_reader_next(reader, &data, &size, &duration, NULL) != OMNIRTC_OK || !data)
+				break;
 			omnirtc_status_t s = omnirtc_track_write_sample(snd->track, NULL, data, size, duration);
 			omnirtc_free(data);
 			if (s != OMNIRTC_OK) {
@@ -646,7 +715,8 @@ static void *play_file(void *arg) {
 			snd->frames++;
 			due += duration ? duration : 20000;
 			uint64_t now = now_us();
-			if (due > now) sleep_ms((long)((due - now) / 1000));
+			if (due > now)
+				sleep_ms((long)((due - now) / 1000));
 		}
 		omnirtc_media_reader_close(reader);
 	}
@@ -676,7 +746,8 @@ static void op_send_media(const char *m, long id) {
 	while (*p == '"' && nsenders < MAX_SENDERS) {
 		char *wrapped = NULL;
 		const char *end = skip_string(p);
-		if (asprintf(&wrapped, "{\"f\":%.*s}", (int)(end - p), p) < 0) break;
+		if (asprintf(&wrapped, "{\"f\":%.*s}", (int)(end - p), p) < 0)
+			break;
 		sender_t *snd = &senders[nsenders];
 		*snd = (sender_t){.path = json_string(wrapped, "f")};
 		free(wrapped);
@@ -687,10 +758,12 @@ static void op_send_media(const char *m, long id) {
 		if (s == OMNIRTC_OK) {
 			omnirtc_media_reader_close(reader);
 			codec = json_string(info, "codec");
-			if (asprintf(&init, "{\"codec\":\"%s\",\"streamId\":\"omnirtc-interop\"}", codec) < 0) init = NULL;
+			if (asprintf(&init, "{\"codec\":\"%s\",\"streamId\":\"omnirtc-interop\"}", codec) < 0)
+				init = NULL;
 			s = omnirtc_track_create(init, &snd->track);
 		}
-		if (s == OMNIRTC_OK) s = omnirtc_peer_add_track(pc, snd->track, &transceiver);
+		if (s == OMNIRTC_OK)
+			s = omnirtc_peer_add_track(pc, snd->track, &transceiver);
 		omnirtc_free(info);
 		free(codec);
 		free(init);
@@ -702,7 +775,8 @@ static void op_send_media(const char *m, long id) {
 		pthread_create(&snd->thread, NULL, play_file, snd);
 		nsenders++;
 		p = skip_ws(end);
-		if (*p == ',') p = skip_ws(p + 1);
+		if (*p == ',')
+			p = skip_ws(p + 1);
 	}
 	reply_status(id, "sendMedia", OMNIRTC_OK);
 }
@@ -721,7 +795,8 @@ static void op_stats(long id) {
 static void handle(const char *m) {
 	long id = json_long(m, "id", 0);
 	char *op = json_string(m, "op");
-	if (!op) return;
+	if (!op)
+		return;
 	if (strcmp(op, "create") == 0) {
 		char *config = json_object(m, "config");
 		reply_status(id, "omnirtc_peer_create", omnirtc_peer_create(config, on_event, NULL, &pc));
@@ -735,7 +810,8 @@ static void handle(const char *m) {
 		pthread_mutex_lock(&mu);
 		omnirtc_status_t s = omnirtc_channel_create(pc, label, init, &h);
 		register_delay();
-		if (s == OMNIRTC_OK) add_channel(label, h);
+		if (s == OMNIRTC_OK)
+			add_channel(label, h);
 		pthread_mutex_unlock(&mu);
 		reply_status(id, "omnirtc_channel_create", s);
 		free(label);
@@ -747,13 +823,15 @@ static void handle(const char *m) {
 		omnirtc_status_t s;
 		if (strcmp(type, "candidate") == 0) {
 			char *candidate = json_string(m, "candidate"), *mid = json_string(m, "sdpMid");
-			s = omnirtc_peer_add_ice_candidate(pc, candidate, mid, (int32_t)json_long(m, "sdpMLineIndex", -1));
+			s = omnirtc_peer_add_ice_candidate(pc, candidate, mid,
+			                                   (int32_t)json_long(m, "sdpMLineIndex", -1));
 			free(candidate);
 			free(mid);
 		} else {
 			char *sdp = json_string(m, "sdp");
 			s = omnirtc_peer_set_remote_description(pc, type, sdp);
-			if (s == OMNIRTC_OK && strcmp(type, "offer") == 0) s = describe(0, NULL);
+			if (s == OMNIRTC_OK && strcmp(type, "offer") == 0)
+				s = describe(0, NULL);
 			free(sdp);
 		}
 		reply_status(id, "signal", s);
@@ -764,7 +842,8 @@ static void handle(const char *m) {
 		char *label = json_string(m, "label");
 		pthread_mutex_lock(&mu);
 		channel_t *c = by_label(label);
-		if (!c) c = add_channel(label, 0);
+		if (!c)
+			c = add_channel(label, 0);
 		c->expect_count = json_long(m, "count", 0);
 		c->expect_id = id;
 		flockfile(stdout);
@@ -806,10 +885,12 @@ int main(void) {
 	emit("{\"ev\":\"hello\",\"userAgent\":\"omnirtc-c/%s\"}", omnirtc_version());
 	char *line = NULL;
 	size_t cap = 0;
-	while (getline(&line, &cap, stdin) > 0) handle(line);
+	while (getline(&line, &cap, stdin) > 0)
+		handle(line);
 	free(line);
 	stop_senders();
-	if (pc) omnirtc_peer_close(pc); /* INVALID_HANDLE if already closed */
+	if (pc)
+		omnirtc_peer_close(pc); /* INVALID_HANDLE if already closed */
 	omnirtc_shutdown();
 	return 0;
 }

@@ -41,47 +41,39 @@ static void on_event(void *user_data, const omnirtc_event_t *e) {
 	pthread_mutex_lock(&mu);
 	switch (e->type) {
 	case OMNIRTC_EVENT_ICE_CANDIDATE:
-		if (strstr(e->text, " typ relay") != NULL)
+		if (strstr(e->ice_candidate.candidate, " typ relay") != NULL)
 			relay_candidates++;
-		if (strstr(e->text, " typ srflx") != NULL)
+		if (strstr(e->ice_candidate.candidate, " typ srflx") != NULL)
 			srflx_candidates++;
 		break;
 	case OMNIRTC_EVENT_ICE_GATHERING_STATE:
-		if (e->state == OMNIRTC_ICE_GATHERING_COMPLETE)
+		if (e->state.value == OMNIRTC_ICE_GATHERING_COMPLETE)
 			gathered++;
 		break;
 	case OMNIRTC_EVENT_CONNECTION_STATE:
-		fprintf(stderr, "%s: connection %s\n", offerer ? "offerer" : "answerer", e->text);
-		if (e->state == OMNIRTC_PEER_FAILED)
+		fprintf(stderr, "%s: connection %s\n", offerer ? "offerer" : "answerer", e->state.name);
+		if (e->state.value == OMNIRTC_PEER_FAILED)
 			failed = 1;
-		if (e->state == OMNIRTC_PEER_CLOSED || e->state == OMNIRTC_PEER_DISCONNECTED)
+		if (e->state.value == OMNIRTC_PEER_CLOSED || e->state.value == OMNIRTC_PEER_DISCONNECTED)
 			remote_gone = 1;
 		break;
-	case OMNIRTC_EVENT_DATA_CHANNEL:
-		channel = e->channel;
-		break;
-	case OMNIRTC_EVENT_CHANNEL_OPEN:
-		channel_open = 1;
-		break;
-	case OMNIRTC_EVENT_CHANNEL_CLOSE:
-		remote_gone = 1;
-		break;
-	case OMNIRTC_EVENT_CHANNEL_BUFFERED_AMOUNT_LOW:
-		low = 1;
-		break;
+	case OMNIRTC_EVENT_DATA_CHANNEL: channel = e->channel.channel; break;
+	case OMNIRTC_EVENT_CHANNEL_OPEN: channel_open = 1; break;
+	case OMNIRTC_EVENT_CHANNEL_CLOSE: remote_gone = 1; break;
+	case OMNIRTC_EVENT_CHANNEL_BUFFERED_AMOUNT_LOW: low = 1; break;
 	case OMNIRTC_EVENT_CHANNEL_MESSAGE:
 		if (offerer) {
-			done = e->size == 4 && memcmp(e->data, "done", 4) == 0;
+			done = e->message.size == 4 && memcmp(e->message.data, "done", 4) == 0;
 			break;
 		}
-		for (size_t i = 0; i < e->size; i++) {
-			if (e->data[i] != pattern(received + i)) {
+		for (size_t i = 0; i < e->message.size; i++) {
+			if (e->message.data[i] != pattern(received + i)) {
 				fprintf(stderr, "answerer: byte %llu differs\n", received + i);
 				failed = 1;
 				break;
 			}
 		}
-		received += e->size;
+		received += e->message.size;
 		break;
 	}
 	pthread_cond_broadcast(&changed);
@@ -237,7 +229,8 @@ int main(int argc, char **argv) {
 		int bad = failed;
 		pthread_mutex_unlock(&mu);
 		if (bad || got != bytes) {
-			fprintf(stderr, "answerer: received %llu of %llu bytes%s\n", got, bytes, bad ? " (corrupt)" : "");
+			fprintf(stderr, "answerer: received %llu of %llu bytes%s\n", got, bytes,
+			        bad ? " (corrupt)" : "");
 			return 1;
 		}
 		struct timespec end;

@@ -48,7 +48,7 @@ static void media_cycle(long n) {
 	uint8_t frame[300];
 	memset(frame, (int)n, sizeof frame);
 	for (int i = 0; count_events(&b, OMNIRTC_EVENT_TRACK_FRAME, 0) < 3; i++) {
-		CHECK(i < 1500); /* 30 s */
+		CHECK(i < 1500);           /* 30 s */
 		frame[0] = i == 0 ? 0 : 1; /* a keyframe, then inter frames */
 		OK(omnirtc_track_write_sample(track, NULL, frame, sizeof frame, 20000));
 		sleep_ms(20);
@@ -72,11 +72,11 @@ static void cycle(long n) {
 	omnirtc_channel_t cb = remote_channel(&b, 0);
 	wait_events(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, 1, 30000);
 	record_t *got = nth_event(&b, OMNIRTC_EVENT_CHANNEL_MESSAGE, cb, 0);
-	CHECK(got->size == (size_t)len && memcmp(got->data, msg, (size_t)len) == 0);
+	CHECK(got->message.size == (size_t)len && memcmp(got->message.data, msg, (size_t)len) == 0);
 	wait_events(&b, OMNIRTC_EVENT_CHANNEL_OPEN, cb, 1, 30000);
 	OK(omnirtc_channel_send(cb, msg, (size_t)len, 1));
 	wait_events(&a, OMNIRTC_EVENT_CHANNEL_MESSAGE, ca, 1, 30000);
-	CHECK(memcmp(nth_event(&a, OMNIRTC_EVENT_CHANNEL_MESSAGE, ca, 0)->data, msg, (size_t)len) == 0);
+	CHECK(memcmp(nth_event(&a, OMNIRTC_EVENT_CHANNEL_MESSAGE, ca, 0)->message.data, msg, (size_t)len) == 0);
 	close_pair(&a, &b);
 }
 
@@ -126,7 +126,8 @@ int main(int argc, char **argv) {
 	 * process grow here, so the baseline is the steady state. */
 	run_cycles(media ? 10L * concurrent : concurrent, concurrent); /* media peers take longer to settle */
 	counters_t base = read_counters();
-	for (int waited = 0; waited < 10000 && (base.live_peers || base.peers || base.channels || base.queued); waited += 50) {
+	for (int waited = 0; waited < 10000 && (base.live_peers || base.peers || base.channels || base.queued);
+	     waited += 50) {
 		sleep_ms(50);
 		base = read_counters();
 	}
@@ -149,7 +150,8 @@ int main(int argc, char **argv) {
 		if (rss_half == 0 && done >= cycles / 2)
 			rss_half = rss;
 		if (done - reported >= 1000) {
-			fprintf(stderr, "soak: %ld/%ld cycles, %.0f s, RSS %ld KiB\n", done, cycles, seconds() - start, rss);
+			fprintf(stderr, "soak: %ld/%ld cycles, %.0f s, RSS %ld KiB\n", done, cycles, seconds() - start,
+			        rss);
 			reported = done;
 		}
 	}
@@ -164,19 +166,19 @@ int main(int argc, char **argv) {
 		rss_half = rss_peak;
 	long rss_end = rss_kib();
 	for (int waited = 0; waited < 20000 && (rss_end > rss_base + rss_base / 2 + 8192 ||
-	                                         (cycles >= 1000 && rss_end > rss_half + rss_half / 10 + 4096));
+	                                        (cycles >= 1000 && rss_end > rss_half + rss_half / 10 + 4096));
 	     waited += 500) {
 		sleep_ms(500);
 		rss_end = rss_kib();
 	}
-	printf("soak%s: %ld cycles, %d concurrent pairs, %.1f s (%.0f cycles/s); handles peer %ld->%ld channel %ld->%ld, "
-	       "track/remote track/transceiver %ld->%ld, "
-	       "goroutines %ld->%ld, sockets %ld->%ld, live peers %ld->%ld, queued events %ld; RSS %ld KiB baseline, "
-	       "%ld half-way, %ld peak, %ld after\n",
-	       media ? " (media)" : "", cycles, concurrent, elapsed, (double)cycles / elapsed, base.peers, end.peers,
-	       base.channels, end.channels, media_base, media_end,
-	       base.goroutines, end.goroutines, base.sockets, end.sockets, base.live_peers, end.live_peers, end.queued,
-	       rss_base, rss_half, rss_peak, rss_end);
+	printf(
+	    "soak%s: %ld cycles, %d concurrent pairs, %.1f s (%.0f cycles/s); handles peer %ld->%ld channel %ld->%ld, "
+	    "track/remote track/transceiver %ld->%ld, "
+	    "goroutines %ld->%ld, sockets %ld->%ld, live peers %ld->%ld, queued events %ld; RSS %ld KiB baseline, "
+	    "%ld half-way, %ld peak, %ld after\n",
+	    media ? " (media)" : "", cycles, concurrent, elapsed, (double)cycles / elapsed, base.peers, end.peers,
+	    base.channels, end.channels, media_base, media_end, base.goroutines, end.goroutines, base.sockets,
+	    end.sockets, base.live_peers, end.live_peers, end.queued, rss_base, rss_half, rss_peak, rss_end);
 	CHECK(media_end == media_base);
 	CHECK(rss_end <= rss_base + rss_base / 2 + 8192);
 	CHECK(cycles < 1000 || rss_end <= rss_half + rss_half / 10 + 4096); /* half of a short run is too early */

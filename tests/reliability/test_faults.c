@@ -17,8 +17,8 @@
 #include "harness.h"
 #include "relay.h"
 
-#define FAULT_CONFIG                                                                                         \
-	"{\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\",\"networkTypes\":[\"udp4\"],"          \
+#define FAULT_CONFIG                                                                                \
+	"{\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\",\"networkTypes\":[\"udp4\"]," \
 	"\"iceDisconnectedTimeoutMs\":1000,\"iceFailedTimeoutMs\":30000,\"iceKeepaliveIntervalMs\":250}}"
 
 /* ---- messages that prove their own integrity ---- */
@@ -54,14 +54,15 @@ static size_t make_message(uint32_t seq, uint8_t *buf) {
 
 /* The sequence number of an intact message; aborts on a damaged one. */
 static uint32_t check_message(const record_t *m) {
-	CHECK(m->size >= HEADER && m->binary);
-	CHECK(get32(m->data) == 0x4f525443u);
-	uint32_t n = get32(m->data + 8);
-	CHECK(m->size == HEADER + n);
-	CHECK(get32(m->data + 12) == fnv1a(m->data + HEADER, n));
+	CHECK(m->message.size >= HEADER && m->message.binary);
+	CHECK(get32(m->message.data) == 0x4f525443u);
+	uint32_t n = get32(m->message.data + 8);
+	CHECK(m->message.size == HEADER + n);
+	CHECK(get32(m->message.data + 12) == fnv1a(m->message.data + HEADER, n));
 	uint8_t expect[HEADER + 1300];
-	CHECK(make_message(get32(m->data + 4), expect) == m->size && memcmp(expect, m->data, m->size) == 0);
-	return get32(m->data + 4);
+	CHECK(make_message(get32(m->message.data + 4), expect) == m->message.size &&
+	      memcmp(expect, m->message.data, m->message.size) == 0);
+	return get32(m->message.data + 4);
 }
 
 static void coverage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -86,7 +87,8 @@ static size_t gathering_completions(peer_t *p) {
 	size_t n = 0;
 	pthread_mutex_lock(&p->mu);
 	for (size_t i = 0; i < p->count; i++)
-		n += p->events[i].type == OMNIRTC_EVENT_ICE_CANDIDATE && p->events[i].text[0] == '\0';
+		n +=
+		    p->events[i].type == OMNIRTC_EVENT_ICE_CANDIDATE && p->events[i].ice_candidate.candidate[0] == '\0';
 	pthread_mutex_unlock(&p->mu);
 	return n;
 }
@@ -242,17 +244,20 @@ static void run_impaired(const char *name, impairment_t imp, uint32_t n) {
 	size_t got_rx0 = check_partial(&l, NO_RETRANSMITS, n);
 	size_t got_life = check_partial(&l, LIFETIME, n);
 	relay_stats_t s = relay_stats(l.relay);
-	coverage("faults | %s | 4 channels x %u messages (%u bytes each way max) | relay: %llu forwarded, %llu dropped, "
-	         "%llu duplicated, %llu reordered | ordered: %u/%u in order, unordered: %u/%u (%zu out of order), "
-	         "maxRetransmits=0: %zu/%u, maxPacketLifeTime=100: %zu/%u, duplicates 0, damaged 0",
-	         name, n, HEADER + 1215, (unsigned long long)s.forwarded, (unsigned long long)s.dropped,
-	         (unsigned long long)s.duplicated, (unsigned long long)s.reordered, n, n, n, n, ooo_unordered, got_rx0, n,
-	         got_life, n);
+	coverage(
+	    "faults | %s | 4 channels x %u messages (%u bytes each way max) | relay: %llu forwarded, %llu dropped, "
+	    "%llu duplicated, %llu reordered | ordered: %u/%u in order, unordered: %u/%u (%zu out of order), "
+	    "maxRetransmits=0: %zu/%u, maxPacketLifeTime=100: %zu/%u, duplicates 0, damaged 0",
+	    name, n, HEADER + 1215, (unsigned long long)s.forwarded, (unsigned long long)s.dropped,
+	    (unsigned long long)s.duplicated, (unsigned long long)s.reordered, n, n, n, n, ooo_unordered, got_rx0, n,
+	    got_life, n);
 	close_link(&l);
 }
 
 TEST(loss_of_ten_percent) { run_impaired("10% loss", (impairment_t){.loss = 0.10}, 150); }
-TEST(reordering) { run_impaired("reordering (5 ms + 0..30 ms jitter)", (impairment_t){.delay_ms = 5, .jitter_ms = 30}, 300); }
+TEST(reordering) {
+	run_impaired("reordering (5 ms + 0..30 ms jitter)", (impairment_t){.delay_ms = 5, .jitter_ms = 30}, 300);
+}
 TEST(duplication) { run_impaired("25% duplication", (impairment_t){.duplicate = 0.25}, 300); }
 TEST(delay_of_200_ms) { run_impaired("200 ms delay each way", (impairment_t){.delay_ms = 200}, 100); }
 TEST(all_at_once) {
@@ -340,7 +345,8 @@ TEST(a_lost_message_of_a_channel_without_retransmits_stays_lost) {
 	omnirtc_channel_t from = l.rx[NO_RETRANSMITS], to = l.tx[NO_RETRANSMITS];
 	wait_events(&l.b, OMNIRTC_EVENT_CHANNEL_OPEN, from, 1, 10000);
 	uint32_t lost[LOST], marker;
-	CHECK(outage(&l, from, &l.a, to, LOST, lost, &marker, 0) == LOST); /* not resent while the path was down either */
+	CHECK(outage(&l, from, &l.a, to, LOST, lost, &marker, 0) ==
+	      LOST); /* not resent while the path was down either */
 	check_only_marker(&l.a, to, marker, "maxRetransmits=0");
 	coverage("faults | maxRetransmits=0, %d messages (seq %u, %u, %u) each lost once on the path | none "
 	         "resent: the marker after them arrives alone before the channel's close",
@@ -426,7 +432,8 @@ TEST(only_unordered_channels_deliver_out_of_order) {
 	static const int ordered[CHANNELS] = {1, 0, 0, 1};
 	link_t l = {0};
 	open_link(&l, (impairment_t){0});
-	omnirtc_channel_t from[CHANNELS] = {l.tx[ORDERED], l.tx[UNORDERED]}, to[CHANNELS] = {l.rx[ORDERED], l.rx[UNORDERED]};
+	omnirtc_channel_t from[CHANNELS] = {l.tx[ORDERED], l.tx[UNORDERED]},
+	                  to[CHANNELS] = {l.rx[ORDERED], l.rx[UNORDERED]};
 	open_negotiated(&l, 43, "\"ordered\":false", &from[2], &to[2]);
 	open_negotiated(&l, 44, "", &from[3], &to[3]);
 	size_t moved[CHANNELS];
@@ -443,9 +450,10 @@ TEST(only_unordered_channels_deliver_out_of_order) {
 		printf("  %s: %zu of %d out of place\n", names[c], moved[c], SENT);
 		CHECK(ordered[c] ? moved[c] == 0 : moved[c] > 0);
 	}
-	coverage("faults | reordering: the path swaps each pair of large datagrams | %d messages per channel, out of "
-	         "place: ordered %zu, unordered %zu, negotiated unordered %zu, negotiated ordered %zu; each exactly once",
-	         SENT, moved[0], moved[1], moved[2], moved[3]);
+	coverage(
+	    "faults | reordering: the path swaps each pair of large datagrams | %d messages per channel, out of "
+	    "place: ordered %zu, unordered %zu, negotiated unordered %zu, negotiated ordered %zu; each exactly once",
+	    SENT, moved[0], moved[1], moved[2], moved[3]);
 	close_link(&l);
 }
 
@@ -485,9 +493,10 @@ TEST(black_hole_of_five_seconds) {
 	pthread_join(t, NULL);
 	check_reliable(&l, ORDERED, p.sent, 60000);
 	relay_stats_t s = relay_stats(l.relay);
-	coverage("faults | 5 s black hole | ordered channel, a message every 20 ms through the outage | relay: %llu "
-	         "dropped | connected -> disconnected -> connected on both sides; %u/%u messages in order, duplicates 0",
-	         (unsigned long long)s.dropped, p.sent, p.sent);
+	coverage(
+	    "faults | 5 s black hole | ordered channel, a message every 20 ms through the outage | relay: %llu "
+	    "dropped | connected -> disconnected -> connected on both sides; %u/%u messages in order, duplicates 0",
+	    (unsigned long long)s.dropped, p.sent, p.sent);
 	close_link(&l);
 }
 
@@ -529,14 +538,15 @@ typedef struct {
 static void on_media(peer_t *p, const omnirtc_event_t *e) {
 	rtp_sink_t *s = p->test_data;
 	if (e->type == OMNIRTC_EVENT_TRACK) {
-		OK(omnirtc_track_set_receive(e->track, "{\"mode\":\"rtp\"}"));
+		OK(omnirtc_track_set_receive(e->track.track, "{\"mode\":\"rtp\"}"));
 		pthread_mutex_lock(&s->mu);
-		s->track = e->track;
+		s->track = e->track.track;
 		pthread_mutex_unlock(&s->mu);
 	} else if (e->type == OMNIRTC_EVENT_TRACK_RTP) {
-		CHECK(e->size >= 12 && (e->data[0] >> 6) == 2);
-		uint16_t seq = (uint16_t)(e->data[2] << 8 | e->data[3]);
-		uint32_t ssrc = (uint32_t)e->data[8] << 24 | (uint32_t)e->data[9] << 16 | (uint32_t)e->data[10] << 8 | e->data[11];
+		CHECK(e->rtp.size >= 12 && (e->rtp.data[0] >> 6) == 2);
+		uint16_t seq = (uint16_t)(e->rtp.data[2] << 8 | e->rtp.data[3]);
+		uint32_t ssrc = (uint32_t)e->rtp.data[8] << 24 | (uint32_t)e->rtp.data[9] << 16 |
+		                (uint32_t)e->rtp.data[10] << 8 | e->rtp.data[11];
 		pthread_mutex_lock(&s->mu);
 		if (s->packets == 0)
 			s->ssrc = ssrc;
@@ -643,11 +653,12 @@ TEST(srtp_replayed_packets_are_dropped) {
 	pthread_mutex_lock(&sink.mu);
 	uint64_t packets = sink.packets, repeats = sink.repeats, other = sink.other_ssrc;
 	pthread_mutex_unlock(&sink.mu);
-	coverage("security | SRTP replay | %ld frames sent, %llu RTP packets delivered | relay: %llu SRTP packets "
-	         "duplicated on the path, %llu captured and replayed twice at once (%d packets, inside the replay window) and twice "
-	         "2 s later (%d packets, far behind it) | sequence numbers delivered twice: %llu (must be 0)",
-	         atomic_load(&tx.frames), (unsigned long long)packets, (unsigned long long)rs.rtp_duplicated,
-	         (unsigned long long)rs.captured, soon, late, (unsigned long long)repeats);
+	coverage(
+	    "security | SRTP replay | %ld frames sent, %llu RTP packets delivered | relay: %llu SRTP packets "
+	    "duplicated on the path, %llu captured and replayed twice at once (%d packets, inside the replay window) and twice "
+	    "2 s later (%d packets, far behind it) | sequence numbers delivered twice: %llu (must be 0)",
+	    atomic_load(&tx.frames), (unsigned long long)packets, (unsigned long long)rs.rtp_duplicated,
+	    (unsigned long long)rs.captured, soon, late, (unsigned long long)repeats);
 	printf("  delivered %llu, duplicated on path %llu, replayed %d+%d, repeats %llu, other ssrc %llu\n",
 	       (unsigned long long)packets, (unsigned long long)rs.rtp_duplicated, soon, late,
 	       (unsigned long long)repeats, (unsigned long long)other);

@@ -25,8 +25,10 @@ static void check(omnirtc_status_t status, const char *what) {
 
 static void on_a(void *user_data, const omnirtc_event_t *e) {
 	omnirtc_channel_t *channel = user_data;
-	if (e->type == OMNIRTC_EVENT_ICE_CANDIDATE && e->text[0] != '\0')
-		check(omnirtc_peer_add_ice_candidate(b, e->text, e->sdp_mid, e->sdp_mline_index), "candidate to b");
+	if (e->type == OMNIRTC_EVENT_ICE_CANDIDATE && e->ice_candidate.candidate[0] != '\0')
+		check(omnirtc_peer_add_ice_candidate(b, e->ice_candidate.candidate, e->ice_candidate.sdp_mid,
+		                                     e->ice_candidate.sdp_mline_index),
+		      "candidate to b");
 	if (e->type == OMNIRTC_EVENT_CHANNEL_OPEN) {
 		for (int i = 1; i <= 3; i++) {
 			char text[8];
@@ -41,19 +43,20 @@ static void on_b(void *user_data, const omnirtc_event_t *e) {
 	int32_t state = 0;
 	switch (e->type) {
 	case OMNIRTC_EVENT_ICE_CANDIDATE:
-		if (e->text[0] != '\0')
-			check(omnirtc_peer_add_ice_candidate(a, e->text, e->sdp_mid, e->sdp_mline_index),
+		if (e->ice_candidate.candidate[0] != '\0')
+			check(omnirtc_peer_add_ice_candidate(a, e->ice_candidate.candidate, e->ice_candidate.sdp_mid,
+			                                     e->ice_candidate.sdp_mline_index),
 			      "candidate to a");
 		return;
 	case OMNIRTC_EVENT_DATA_CHANNEL:
-		check(omnirtc_channel_get_ready_state(e->channel, &state), "ready state");
+		check(omnirtc_channel_get_ready_state(e->channel.channel, &state), "ready state");
 		printf("datachannel %s\n", ready_states[state]);
 		return;
 	case OMNIRTC_EVENT_CHANNEL_OPEN: puts("open"); return;
 	case OMNIRTC_EVENT_CHANNEL_MESSAGE:
-		printf("message %.*s\n", (int)e->size, (const char *)e->data);
-		if (e->size == 2 && ((const char *)e->data)[1] == '3')
-			check(omnirtc_channel_close(e->channel), "close");
+		printf("message %.*s\n", (int)e->message.size, (const char *)e->message.data);
+		if (e->message.size == 2 && ((const char *)e->message.data)[1] == '3')
+			check(omnirtc_channel_close(e->message.channel), "close");
 		return;
 	case OMNIRTC_EVENT_CHANNEL_CLOSING: puts("closing"); return;
 	case OMNIRTC_EVENT_CHANNEL_CLOSE:

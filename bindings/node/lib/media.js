@@ -12,6 +12,7 @@ const { C } = require('./constants');
 
 const EVENT = { track: C.EVENT_TRACK, rtp: C.EVENT_TRACK_RTP, frame: C.EVENT_TRACK_FRAME, ended: C.EVENT_TRACK_ENDED,
   keyframeRequest: C.EVENT_KEYFRAME_REQUEST, targetBitrate: C.EVENT_TARGET_BITRATE };
+const KEYFRAME_KINDS = { [C.KEYFRAME_PLI]: 'pli', [C.KEYFRAME_FIR]: 'fir' };
 
 function bytes(data) {
   if (data instanceof Uint8Array) return data;
@@ -204,30 +205,33 @@ class PeerMedia {
 
   setTrackReceive(peer, options) { w3c(() => native.peerSetTrackReceive(peer, JSON.stringify(options))); }
 
-  onEvent(type, state, text, data, media) {
+  onEvent(type, data, fields) {
     if (type === EVENT.track) {
-      const track = new RemoteTrack(media.track, JSON.parse(text));
-      this.#tracks.set(media.track, track);
-      const transceiver = this.#transceiver(media.transceiver);
+      const track = new RemoteTrack(fields.track, JSON.parse(fields.infoJson));
+      this.#tracks.set(fields.track, track);
+      const transceiver = this.#transceiver(fields.transceiver);
       transceiver.receiver.track ??= track;
       this.#pc.dispatchEvent(new RTCTrackEvent('track', { track, receiver: transceiver.receiver, transceiver }));
     } else if (type === EVENT.keyframeRequest) {
-      const sender = this.#transceivers.get(media.transceiver)?.sender;
-      sender?.dispatchEvent(new MediaDataEvent('keyframerequest', { request: text, rid: media.rid }));
+      const sender = this.#transceivers.get(fields.transceiver)?.sender;
+      const request = KEYFRAME_KINDS[fields.kind];
+      sender?.dispatchEvent(new MediaDataEvent('keyframerequest', { request, rid: fields.rid }));
     } else if (type === EVENT.targetBitrate) {
-      const { source, ssrcs = [], mids = [] } = JSON.parse(text);
-      this.#pc.dispatchEvent(new MediaDataEvent('targetbitrate', { bitrate: media.value, source, ssrcs, mids }));
+      const { source, ssrcs = [], mids = [] } = JSON.parse(fields.streamsJson);
+      const bitrate = fields.bitsPerSecond;
+      this.#pc.dispatchEvent(new MediaDataEvent('targetbitrate', { bitrate, source, ssrcs, mids }));
     } else {
-      const track = this.#tracks.get(media.track);
+      const track = this.#tracks.get(fields.track);
       if (!track) return;
       if (type === EVENT.frame) {
         track.dispatchEvent(new MediaDataEvent('frame', {
-          data: new Uint8Array(data), timestamp: media.timestamp, keyframe: media.keyframe, lost: media.value,
+          data: new Uint8Array(data), timestamp: fields.rtpTimestamp, keyframe: fields.keyframe,
+          lost: fields.packetsDropped,
         }));
       } else if (type === EVENT.rtp) {
-        track.dispatchEvent(new MediaDataEvent('rtp', { data: new Uint8Array(data), timestamp: media.timestamp }));
+        track.dispatchEvent(new MediaDataEvent('rtp', { data: new Uint8Array(data), timestamp: fields.rtpTimestamp }));
       } else if (type === EVENT.ended) {
-        this.#tracks.delete(media.track);
+        this.#tracks.delete(fields.track);
         track._ended();
       }
     }

@@ -251,7 +251,7 @@ class RTCDataChannel extends EventTarget {
   #refresh() { this.#info = JSON.parse(native.channelInfo(this.#handle)); }
 
   /** @internal one library event for this channel */
-  _onEvent(type, text, binary, data) {
+  _onEvent(type, data, fields) {
     switch (type) {
       case C.EVENT_CHANNEL_OPEN:
         this.#state = 'open';
@@ -269,7 +269,7 @@ class RTCDataChannel extends EventTarget {
         this.dispatchEvent(new Event('bufferedamountlow'));
         break;
       case C.EVENT_CHANNEL_ERROR:
-        this.dispatchEvent(new RTCErrorEvent('error', { error: new DOMException(text, 'OperationError') }));
+        this.dispatchEvent(new RTCErrorEvent('error', { error: new DOMException(fields.message, 'OperationError') }));
         break;
       case C.EVENT_CHANNEL_CLOSING:
         this.#state = 'closing';

@@ -233,34 +233,34 @@ class RTCPeerConnection extends EventTarget {
   #onEvents(batch) {
     for (let i = 0; i < batch.length; i += native.eventStride) {
       try {
-        this.#onEvent(batch[i], batch[i + 1], batch[i + 2], batch[i + 3], batch[i + 4], batch[i + 5], batch[i + 6],
-          batch[i + 7], batch[i + 8]);
+        this.#onEvent(batch[i], batch[i + 1], batch[i + 2], batch[i + 3]);
       } catch (error) {
         process.nextTick(() => { throw error; }); // reported as uncaught, as for an EventTarget listener
       }
     }
   }
 
-  // type, state, channel, text, sdpMid, sdpMLineIndex, binary, data (ArrayBuffer, or a message's payloads), media
-  #onEvent(type, state, channel, text, sdpMid, sdpMLineIndex, binary, data, media) {
+  // type, channel, data (ArrayBuffer, or a message's payloads), fields (the header's union member, camelCase)
+  #onEvent(type, channel, data, fields) {
     if (MEDIA_EVENTS.has(type)) {
-      if (!this.#closed) this.#media.onEvent(type, state, text, data, media);
+      if (!this.#closed) this.#media.onEvent(type, data, fields);
       return;
     }
     if (CHANNEL_EVENTS.has(type)) {
       const target = this.#channels.get(channel);
       if (!target) return;
       if (type === C.EVENT_CHANNEL_CLOSE) this.#channels.delete(channel);
-      target._onEvent(type, text, binary, data);
+      target._onEvent(type, data, fields);
       return;
     }
     if (type === C.EVENT_PEER_CLOSED || this.#closed) return; // or events that lost the race with close()
     const stateEvent = STATE_EVENTS.get(type);
     if (stateEvent) {
       const [key, names, name] = stateEvent;
-      this.#dispatchState(key, names[state], name);
+      this.#dispatchState(key, names[fields.value], name);
     } else if (type === C.EVENT_ICE_CANDIDATE) {
-      const candidate = text ? new RTCIceCandidate({ candidate: text, sdpMid, sdpMLineIndex }) : null;
+      const { candidate: line, sdpMid, sdpMLineIndex } = fields;
+      const candidate = line ? new RTCIceCandidate({ candidate: line, sdpMid, sdpMLineIndex }) : null;
       this.dispatchEvent(new RTCPeerConnectionIceEvent('icecandidate', { candidate }));
     } else if (type === C.EVENT_NEGOTIATION_NEEDED) {
       this.dispatchEvent(new Event('negotiationneeded'));

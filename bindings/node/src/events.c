@@ -13,18 +13,19 @@
  * keeps the event loop alive until PEER_CLOSED has been polled, then is
  * released, so a process with no open peer connection can exit.
  *
- * onEvents(batch): batch holds STRIDE values per event: type, state, channel,
- * text, sdpMid, sdpMLineIndex, binary, data, media. Consecutive messages of
- * one channel are one entry (type, channel and data only) whose data is an
- * array of their payloads, a string for text, else an ArrayBuffer. For track
- * events data is the packet or frame (an ArrayBuffer) and media their fields
- * {track, transceiver, rid, timestamp, keyframe, value}.
+ * onEvents(batch): batch holds STRIDE values per event: type, channel, data,
+ * fields. Consecutive messages of one channel are one entry whose data is an
+ * array of their payloads, a string for text, else an ArrayBuffer. For the
+ * other events channel is the channel's handle (0 for none), data the packet
+ * or frame of TRACK_RTP and TRACK_FRAME (an ArrayBuffer), and fields the
+ * event's union member with the header's field names in camelCase, less
+ * those in channel and data (undefined for the types without one).
  */
 #include "addon.h"
 
 #define BATCH 256
 #define TURN 16 /* batches taken before the event loop gets a turn */
-#define STRIDE 9
+#define STRIDE 4
 
 struct peer_events {
 	napi_threadsafe_function tsfn;
@@ -40,72 +41,104 @@ void events_notify(void *user_data, omnirtc_peer_t peer) {
 	napi_call_threadsafe_function(events->tsfn, NULL, napi_tsfn_nonblocking);
 }
 
-static bool is_media(int32_t type) {
-	switch (type) {
-	case OMNIRTC_EVENT_TRACK:
-	case OMNIRTC_EVENT_TRACK_RTP:
-	case OMNIRTC_EVENT_TRACK_FRAME:
-	case OMNIRTC_EVENT_TRACK_ENDED:
-	case OMNIRTC_EVENT_KEYFRAME_REQUEST:
-	case OMNIRTC_EVENT_TARGET_BITRATE: return true;
-	default: return false;
-	}
+static void put(napi_env env, napi_value object, const char *name, napi_value v) {
+	napi_set_named_property(env, object, name, v);
 }
 
-static napi_value media_fields(napi_env env, const omnirtc_event_t *e) {
-	napi_value media, v;
-	napi_create_object(env, &media);
-	napi_set_named_property(env, media, "track", from_handle(env, e->track));
-	napi_set_named_property(env, media, "transceiver", from_handle(env, e->transceiver));
-	napi_set_named_property(env, media, "rid", from_string(env, e->rid));
-	napi_create_uint32(env, e->rtp_timestamp, &v);
-	napi_set_named_property(env, media, "timestamp", v);
-	napi_get_boolean(env, e->keyframe != 0, &v);
-	napi_set_named_property(env, media, "keyframe", v);
-	napi_create_double(env, (double)e->value, &v);
-	napi_set_named_property(env, media, "value", v);
-	return media;
-}
-
-static napi_value payload(napi_env env, const omnirtc_event_t *e) {
+static napi_value int32(napi_env env, int32_t i) {
 	napi_value v;
-	if (e->binary)
-		return from_bytes(env, e->data, e->size);
-	napi_create_string_utf8(env, e->size > 0 ? (const char *)e->data : "", e->size, &v);
+	napi_create_int32(env, i, &v);
 	return v;
+}
+
+static napi_value number(napi_env env, double d) {
+	napi_value v;
+	napi_create_double(env, d, &v);
+	return v;
+}
+
+static napi_value boolean(napi_env env, int32_t b) {
+	napi_value v;
+	napi_get_boolean(env, b != 0, &v);
+	return v;
+}
+
+static napi_value payload(napi_env env, const struct omnirtc_event_message *m) {
+	napi_value v;
+	if (m->binary)
+		return from_bytes(env, m->data, m->size);
+	napi_create_string_utf8(env, m->size > 0 ? (const char *)m->data : "", m->size, &v);
+	return v;
+}
+
+/* Sets the data and fields of e at batch[at] (see onEvents above). */
+static void set_fields(napi_env env, napi_value batch, uint32_t at, const omnirtc_event_t *e) {
+	napi_value f;
+	napi_create_object(env, &f);
+	switch (e->type) {
+	case OMNIRTC_EVENT_ICE_CANDIDATE:
+		put(env, f, "candidate", from_string(env, e->ice_candidate.candidate));
+		put(env, f, "sdpMid", from_string(env, e->ice_candidate.sdp_mid));
+		put(env, f, "sdpMLineIndex", int32(env, e->ice_candidate.sdp_mline_index));
+		break;
+	case OMNIRTC_EVENT_ICE_GATHERING_STATE:
+	case OMNIRTC_EVENT_ICE_CONNECTION_STATE:
+	case OMNIRTC_EVENT_CONNECTION_STATE:
+	case OMNIRTC_EVENT_SIGNALING_STATE:
+		put(env, f, "value", int32(env, e->state.value));
+		put(env, f, "name", from_string(env, e->state.name));
+		put(env, f, "gathering", number(env, (double)e->state.gathering));
+		break;
+	case OMNIRTC_EVENT_CHANNEL_ERROR: put(env, f, "message", from_string(env, e->channel_error.message)); break;
+	case OMNIRTC_EVENT_TRACK:
+		put(env, f, "track", from_handle(env, e->track.track));
+		put(env, f, "transceiver", from_handle(env, e->track.transceiver));
+		put(env, f, "rid", from_string(env, e->track.rid));
+		put(env, f, "infoJson", from_string(env, e->track.info_json));
+		break;
+	case OMNIRTC_EVENT_TRACK_FRAME:
+		put(env, f, "keyframe", boolean(env, e->frame.keyframe));
+		put(env, f, "packetsDropped", number(env, (double)e->frame.packets_dropped));
+		/* fall through: frame begins with rtp's members (a common initial sequence, C11 6.5.2.3) */
+	case OMNIRTC_EVENT_TRACK_RTP:
+		napi_set_element(env, batch, at + 2, from_bytes(env, e->rtp.data, e->rtp.size));
+		put(env, f, "track", from_handle(env, e->rtp.track));
+		put(env, f, "rtpTimestamp", number(env, e->rtp.rtp_timestamp));
+		break;
+	case OMNIRTC_EVENT_TRACK_ENDED: put(env, f, "track", from_handle(env, e->track_ended.track)); break;
+	case OMNIRTC_EVENT_KEYFRAME_REQUEST:
+		put(env, f, "transceiver", from_handle(env, e->keyframe_request.transceiver));
+		put(env, f, "rid", from_string(env, e->keyframe_request.rid));
+		put(env, f, "kind", int32(env, e->keyframe_request.kind));
+		break;
+	case OMNIRTC_EVENT_TARGET_BITRATE:
+		put(env, f, "bitsPerSecond", number(env, (double)e->target_bitrate.bits_per_second));
+		put(env, f, "source", int32(env, e->target_bitrate.source));
+		put(env, f, "streamsJson", from_string(env, e->target_bitrate.streams_json));
+		break;
+	default: return; /* channel events, NEGOTIATION_NEEDED, PEER_CLOSED: nothing but the type and channel */
+	}
+	napi_set_element(env, batch, at + 3, f);
 }
 
 /* Fills batch with the events e[0..n) (see onEvents above). */
 static void convert(napi_env env, napi_value batch, const omnirtc_event_t *e, size_t n) {
 	uint32_t at = 0;
-	napi_value v;
 	for (size_t i = 0; i < n; at += STRIDE) {
-		napi_create_int32(env, e[i].type, &v);
-		napi_set_element(env, batch, at, v);
-		napi_set_element(env, batch, at + 2, from_handle(env, e[i].channel));
+		omnirtc_channel_t channel = omnirtc_event_channel_of(&e[i]);
+		napi_set_element(env, batch, at, int32(env, e[i].type));
+		napi_set_element(env, batch, at + 1, from_handle(env, channel));
 		if (e[i].type == OMNIRTC_EVENT_CHANNEL_MESSAGE) {
 			napi_value payloads;
 			napi_create_array(env, &payloads);
 			uint32_t count = 0;
-			omnirtc_channel_t channel = e[i].channel;
-			for (; i < n && e[i].type == OMNIRTC_EVENT_CHANNEL_MESSAGE && e[i].channel == channel; i++)
-				napi_set_element(env, payloads, count++, payload(env, &e[i]));
-			napi_set_element(env, batch, at + 7, payloads);
+			for (; i < n && e[i].type == OMNIRTC_EVENT_CHANNEL_MESSAGE && e[i].message.channel == channel;
+			     i++)
+				napi_set_element(env, payloads, count++, payload(env, &e[i].message));
+			napi_set_element(env, batch, at + 2, payloads);
 			continue;
 		}
-		napi_create_int32(env, e[i].state, &v);
-		napi_set_element(env, batch, at + 1, v);
-		napi_set_element(env, batch, at + 3, from_string(env, e[i].text));
-		napi_set_element(env, batch, at + 4, from_string(env, e[i].sdp_mid));
-		napi_create_int32(env, e[i].sdp_mline_index, &v);
-		napi_set_element(env, batch, at + 5, v);
-		napi_get_boolean(env, e[i].binary != 0, &v);
-		napi_set_element(env, batch, at + 6, v);
-		if (is_media(e[i].type)) {
-			if (e[i].data != NULL)
-				napi_set_element(env, batch, at + 7, from_bytes(env, e[i].data, e[i].size));
-			napi_set_element(env, batch, at + 8, media_fields(env, &e[i]));
-		}
+		set_fields(env, batch, at, &e[i]);
 		i++;
 	}
 }

@@ -10,9 +10,9 @@ import ctypes
 from typing import Any
 
 OMNIRTC_VERSION_MAJOR = 0
-OMNIRTC_VERSION_MINOR = 2
+OMNIRTC_VERSION_MINOR = 3
 OMNIRTC_VERSION_PATCH = 0
-OMNIRTC_VERSION = "0.2.0"
+OMNIRTC_VERSION = "0.3.0"
 OMNIRTC_MAX_REMOTE_CANDIDATES = 100
 
 omnirtc_status_t = ctypes.c_int32
@@ -67,30 +67,126 @@ OMNIRTC_EVENT_KEYFRAME_REQUEST = 44
 OMNIRTC_EVENT_TARGET_BITRATE = 45
 omnirtc_event_type_t = ctypes.c_int
 
-
-class omnirtc_event_t(ctypes.Structure):
-    _fields_ = [
-        ("type", ctypes.c_int32),
-        ("state", ctypes.c_int32),
-        ("peer", omnirtc_peer_t),
-        ("channel", omnirtc_channel_t),
-        ("text", ctypes.c_char_p),
-        ("sdp_mid", ctypes.c_char_p),
-        ("sdp_mline_index", ctypes.c_int32),
-        ("binary", ctypes.c_int32),
-        ("data", ctypes.POINTER(ctypes.c_uint8)),
-        ("size", ctypes.c_size_t),
-        ("track", omnirtc_track_t),
-        ("transceiver", omnirtc_transceiver_t),
-        ("rid", ctypes.c_char_p),
-        ("rtp_timestamp", ctypes.c_uint32),
-        ("keyframe", ctypes.c_int32),
-        ("value", ctypes.c_int64),
-    ]
-
+OMNIRTC_KEYFRAME_PLI = 0
+OMNIRTC_KEYFRAME_FIR = 1
 
 OMNIRTC_BITRATE_SOURCE_GCC = 0
 OMNIRTC_BITRATE_SOURCE_REMB = 1
+
+
+class omnirtc_event_ice_candidate(ctypes.Structure):
+    _fields_ = [
+        ("candidate", ctypes.c_char_p),
+        ("sdp_mid", ctypes.c_char_p),
+        ("sdp_mline_index", ctypes.c_int32),
+    ]
+
+
+class omnirtc_event_state(ctypes.Structure):
+    _fields_ = [
+        ("value", ctypes.c_int32),
+        ("name", ctypes.c_char_p),
+        ("gathering", ctypes.c_int64),
+    ]
+
+
+class omnirtc_event_channel(ctypes.Structure):
+    _fields_ = [
+        ("channel", omnirtc_channel_t),
+    ]
+
+
+class omnirtc_event_message(ctypes.Structure):
+    _fields_ = [
+        ("channel", omnirtc_channel_t),
+        ("data", ctypes.POINTER(ctypes.c_uint8)),
+        ("size", ctypes.c_size_t),
+        ("binary", ctypes.c_int32),
+    ]
+
+
+class omnirtc_event_channel_error(ctypes.Structure):
+    _fields_ = [
+        ("channel", omnirtc_channel_t),
+        ("message", ctypes.c_char_p),
+    ]
+
+
+class omnirtc_event_track(ctypes.Structure):
+    _fields_ = [
+        ("track", omnirtc_track_t),
+        ("transceiver", omnirtc_transceiver_t),
+        ("rid", ctypes.c_char_p),
+        ("info_json", ctypes.c_char_p),
+    ]
+
+
+class omnirtc_event_rtp(ctypes.Structure):
+    _fields_ = [
+        ("track", omnirtc_track_t),
+        ("data", ctypes.POINTER(ctypes.c_uint8)),
+        ("size", ctypes.c_size_t),
+        ("rtp_timestamp", ctypes.c_uint32),
+    ]
+
+
+class omnirtc_event_frame(ctypes.Structure):
+    _fields_ = [
+        ("track", omnirtc_track_t),
+        ("data", ctypes.POINTER(ctypes.c_uint8)),
+        ("size", ctypes.c_size_t),
+        ("rtp_timestamp", ctypes.c_uint32),
+        ("keyframe", ctypes.c_int32),
+        ("packets_dropped", ctypes.c_int64),
+    ]
+
+
+class omnirtc_event_track_ended(ctypes.Structure):
+    _fields_ = [
+        ("track", omnirtc_track_t),
+    ]
+
+
+class omnirtc_event_keyframe_request(ctypes.Structure):
+    _fields_ = [
+        ("transceiver", omnirtc_transceiver_t),
+        ("rid", ctypes.c_char_p),
+        ("kind", ctypes.c_int32),
+    ]
+
+
+class omnirtc_event_target_bitrate(ctypes.Structure):
+    _fields_ = [
+        ("bits_per_second", ctypes.c_int64),
+        ("source", ctypes.c_int32),
+        ("streams_json", ctypes.c_char_p),
+    ]
+
+
+class omnirtc_event_t_union0(ctypes.Union):
+    _fields_ = [
+        ("ice_candidate", omnirtc_event_ice_candidate),
+        ("state", omnirtc_event_state),
+        ("channel", omnirtc_event_channel),
+        ("message", omnirtc_event_message),
+        ("channel_error", omnirtc_event_channel_error),
+        ("track", omnirtc_event_track),
+        ("rtp", omnirtc_event_rtp),
+        ("frame", omnirtc_event_frame),
+        ("track_ended", omnirtc_event_track_ended),
+        ("keyframe_request", omnirtc_event_keyframe_request),
+        ("target_bitrate", omnirtc_event_target_bitrate),
+    ]
+
+
+class omnirtc_event_t(ctypes.Structure):
+    _anonymous_ = ("_union0",)
+    _fields_ = [
+        ("type", ctypes.c_int32),
+        ("peer", omnirtc_peer_t),
+        ("_union0", omnirtc_event_t_union0),
+    ]
+
 
 omnirtc_event_cb = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.POINTER(omnirtc_event_t))
 

@@ -24,25 +24,45 @@ from . import _abi, _native
 
 BATCH = 256  # events taken per poll
 TURN = 16  # batches taken before the loop gets a turn
-# the events whose data and size point to a payload
-_CARRY_DATA = (_abi.OMNIRTC_EVENT_CHANNEL_MESSAGE, _abi.OMNIRTC_EVENT_TRACK_RTP, _abi.OMNIRTC_EVENT_TRACK_FRAME)
+_STATES = (
+    _abi.OMNIRTC_EVENT_ICE_GATHERING_STATE,
+    _abi.OMNIRTC_EVENT_ICE_CONNECTION_STATE,
+    _abi.OMNIRTC_EVENT_CONNECTION_STATE,
+    _abi.OMNIRTC_EVENT_SIGNALING_STATE,
+)
+_CHANNEL_ONLY = (
+    _abi.OMNIRTC_EVENT_DATA_CHANNEL,
+    _abi.OMNIRTC_EVENT_CHANNEL_OPEN,
+    _abi.OMNIRTC_EVENT_CHANNEL_BUFFERED_AMOUNT_LOW,
+    _abi.OMNIRTC_EVENT_CHANNEL_CLOSING,
+    _abi.OMNIRTC_EVENT_CHANNEL_CLOSE,
+)
 
 
 class Event(NamedTuple):
+    """One event as Python values: each field has one meaning, set for the
+    types the header's event table gives it (the others keep the default)."""
+
     type: int
-    state: int
-    channel: int
-    text: str | None
-    sdp_mid: str | None
-    sdp_mline_index: int
-    binary: bool
-    data: bytes | None
-    track: int = 0
-    transceiver: int = 0
-    rid: str | None = None
-    rtp_timestamp: int = 0
-    keyframe: bool = False
-    value: int = 0
+    channel: int = 0  # DATA_CHANNEL and the channel events
+    candidate: str = ""  # ICE_CANDIDATE: "" at end of candidates
+    sdp_mid: str = ""  # ICE_CANDIDATE
+    sdp_mline_index: int = 0  # ICE_CANDIDATE
+    state: int = 0  # the *_STATE events: the new state
+    gathering: int = 0  # ICE_GATHERING_STATE: the gathering's number
+    data: bytes = b""  # CHANNEL_MESSAGE, TRACK_RTP, TRACK_FRAME
+    binary: bool = False  # CHANNEL_MESSAGE
+    error: str = ""  # CHANNEL_ERROR
+    track: int = 0  # TRACK, TRACK_RTP, TRACK_FRAME, TRACK_ENDED
+    transceiver: int = 0  # TRACK, KEYFRAME_REQUEST
+    rid: str = ""  # TRACK, KEYFRAME_REQUEST
+    info_json: str = "{}"  # TRACK
+    rtp_timestamp: int = 0  # TRACK_RTP, TRACK_FRAME
+    keyframe: bool = False  # TRACK_FRAME
+    packets_dropped: int = 0  # TRACK_FRAME
+    keyframe_kind: int = 0  # KEYFRAME_REQUEST: OMNIRTC_KEYFRAME_*
+    bits_per_second: int = 0  # TARGET_BITRATE
+    streams_json: str = "{}"  # TARGET_BITRATE
 
 
 class Inbox:
@@ -91,28 +111,50 @@ def register(inbox: Inbox) -> int:
     return inbox.token
 
 
-def _decode(value: bytes | None) -> str | None:
-    return value.decode("utf-8", "replace") if value is not None else None
+def _decode(value: bytes) -> str:
+    return value.decode("utf-8", "replace")
 
 
 def _copy(e: Any) -> Event:
     """The event as Python values: what it points to is the library's until the next poll."""
-    return Event(
-        e.type,
-        e.state,
-        e.channel,
-        _decode(e.text),
-        _decode(e.sdp_mid),
-        e.sdp_mline_index,
-        bool(e.binary),
-        ctypes.string_at(e.data, e.size) if e.type in _CARRY_DATA else None,
-        e.track,
-        e.transceiver,
-        _decode(e.rid),
-        e.rtp_timestamp,
-        bool(e.keyframe),
-        e.value,
-    )
+    t = e.type
+    if t == _abi.OMNIRTC_EVENT_CHANNEL_MESSAGE:
+        m = e.message
+        return Event(t, channel=m.channel, data=ctypes.string_at(m.data, m.size), binary=bool(m.binary))
+    if t in _CHANNEL_ONLY:
+        return Event(t, channel=e.channel.channel)
+    if t == _abi.OMNIRTC_EVENT_ICE_CANDIDATE:
+        c = e.ice_candidate
+        return Event(t, candidate=_decode(c.candidate), sdp_mid=_decode(c.sdp_mid), sdp_mline_index=c.sdp_mline_index)
+    if t in _STATES:
+        return Event(t, state=e.state.value, gathering=e.state.gathering)
+    if t == _abi.OMNIRTC_EVENT_CHANNEL_ERROR:
+        return Event(t, channel=e.channel_error.channel, error=_decode(e.channel_error.message))
+    if t == _abi.OMNIRTC_EVENT_TRACK:
+        r = e.track
+        return Event(t, track=r.track, transceiver=r.transceiver, rid=_decode(r.rid), info_json=_decode(r.info_json))
+    if t == _abi.OMNIRTC_EVENT_TRACK_RTP:
+        p = e.rtp
+        return Event(t, track=p.track, data=ctypes.string_at(p.data, p.size), rtp_timestamp=p.rtp_timestamp)
+    if t == _abi.OMNIRTC_EVENT_TRACK_FRAME:
+        f = e.frame
+        return Event(
+            t,
+            track=f.track,
+            data=ctypes.string_at(f.data, f.size),
+            rtp_timestamp=f.rtp_timestamp,
+            keyframe=bool(f.keyframe),
+            packets_dropped=f.packets_dropped,
+        )
+    if t == _abi.OMNIRTC_EVENT_TRACK_ENDED:
+        return Event(t, track=e.track_ended.track)
+    if t == _abi.OMNIRTC_EVENT_KEYFRAME_REQUEST:
+        k = e.keyframe_request
+        return Event(t, transceiver=k.transceiver, rid=_decode(k.rid), keyframe_kind=k.kind)
+    if t == _abi.OMNIRTC_EVENT_TARGET_BITRATE:
+        b = e.target_bitrate
+        return Event(t, bits_per_second=b.bits_per_second, streams_json=_decode(b.streams_json))
+    return Event(t)  # NEGOTIATION_NEEDED, PEER_CLOSED: the type says it all
 
 
 @_abi.omnirtc_notify_cb

@@ -35,7 +35,7 @@ class EncodedFrame:
     data: bytes
     timestamp: int  # RTP timestamp
     keyframe: bool  # decodable on its own (always True for audio)
-    lost: int = 0  # packets lost just before it
+    lost: int = 0  # received packets dropped just before it, their frame incomplete
 
 
 class MediaStreamTrack(EventEmitter):

@@ -154,7 +154,7 @@ class RTCDataChannel(EventEmitter):
         elif t == _abi.OMNIRTC_EVENT_CHANNEL_BUFFERED_AMOUNT_LOW:
             self.emit("bufferedamountlow")
         elif t == _abi.OMNIRTC_EVENT_CHANNEL_ERROR:
-            self.emit("error", Exception(event.text))
+            self.emit("error", Exception(event.error))
         elif t == _abi.OMNIRTC_EVENT_CHANNEL_CLOSING:
             self._state = "closing"
             self._showing("closing", lambda: self.emit("closing"))

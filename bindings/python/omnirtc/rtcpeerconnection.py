@@ -58,6 +58,8 @@ CONNECTION = {
     _abi.OMNIRTC_PEER_CLOSED: "closed",
 }
 
+KEYFRAME_KINDS = {_abi.OMNIRTC_KEYFRAME_PLI: "pli", _abi.OMNIRTC_KEYFRAME_FIR: "fir"}
+
 
 class RTCStats(dict[str, Any]):
     """One stats dictionary; keys are also attributes (``stats.type``)."""
@@ -371,7 +373,7 @@ class RTCPeerConnection(EventEmitter):
     def _on_media_event(self, event: _bridge.Event) -> None:
         t = event.type
         if t == _abi.OMNIRTC_EVENT_TRACK:
-            track = RemoteStreamTrack(event.track, json.loads(event.text or "{}"))
+            track = RemoteStreamTrack(event.track, json.loads(event.info_json))
             self._remote_tracks[event.track] = track
             receiver = self._transceiver(event.transceiver).receiver
             receiver.tracks.append(track)
@@ -381,18 +383,18 @@ class RTCPeerConnection(EventEmitter):
         if t == _abi.OMNIRTC_EVENT_KEYFRAME_REQUEST:
             transceiver = self._transceivers.get(event.transceiver)
             if transceiver is not None:
-                transceiver.sender.emit("keyframerequest", event.text, event.rid or "")
+                transceiver.sender.emit("keyframerequest", KEYFRAME_KINDS[event.keyframe_kind], event.rid)
             return
         if t == _abi.OMNIRTC_EVENT_TARGET_BITRATE:
-            self.emit("targetbitrate", BitrateTarget._from_event(event.value, event.text or "{}"))
+            self.emit("targetbitrate", BitrateTarget._from_event(event.bits_per_second, event.streams_json))
             return
         remote = self._remote_tracks.get(event.track)
         if remote is None:
             return
         if t == _abi.OMNIRTC_EVENT_TRACK_FRAME:
-            remote._push(EncodedFrame(event.data or b"", event.rtp_timestamp, event.keyframe, event.value))
+            remote._push(EncodedFrame(event.data, event.rtp_timestamp, event.keyframe, event.packets_dropped))
         elif t == _abi.OMNIRTC_EVENT_TRACK_RTP:
-            remote._push(event.data or b"")
+            remote._push(event.data)
         elif t == _abi.OMNIRTC_EVENT_TRACK_ENDED:
             del self._remote_tracks[event.track]
             remote.stop()
@@ -437,8 +439,8 @@ class RTCPeerConnection(EventEmitter):
             return
         if t == _abi.OMNIRTC_EVENT_ICE_CANDIDATE:
             candidate = None
-            if event.text:
-                candidate = candidate_from_sdp(event.text)
+            if event.candidate:
+                candidate = candidate_from_sdp(event.candidate)
                 candidate.sdpMid = event.sdp_mid
                 candidate.sdpMLineIndex = event.sdp_mline_index
             self.emit("icecandidate", candidate)
@@ -447,7 +449,7 @@ class RTCPeerConnection(EventEmitter):
                 self._gathering_changed.set()
         elif t == _abi.OMNIRTC_EVENT_ICE_GATHERING_STATE:
             if GATHERING[event.state] == "complete":
-                self._completing = event.value
+                self._completing = event.gathering
             self._emit_state("gathering", GATHERING[event.state], "icegatheringstatechange")
         elif t == _abi.OMNIRTC_EVENT_ICE_CONNECTION_STATE:
             self._emit_state("ice", ICE_CONNECTION[event.state], "iceconnectionstatechange")

@@ -52,7 +52,7 @@ def test_wheel_is_manylinux_2_17_platlib_and_auditwheel_agrees(wheel: Path):
     assert wheel.name.endswith(f"-py3-none-{tag}.whl"), wheel.name
     with zipfile.ZipFile(wheel) as whl:
         assert "omnirtc/libomnirtc.so" in whl.namelist()  # the root of a platlib wheel
-        assert "Root-Is-Purelib: false" in whl.read("omnirtc-0.2.0.dist-info/WHEEL").decode()
+        assert "Root-Is-Purelib: false" in whl.read("omnirtc-0.3.0.dist-info/WHEEL").decode()
     shown = subprocess.run([str(ROOT / "build" / "venv-wheel" / "bin" / "auditwheel"), "show", str(wheel)],
                            capture_output=True, text=True)
     assert shown.returncode == 0, shown.stderr
@@ -61,7 +61,7 @@ def test_wheel_is_manylinux_2_17_platlib_and_auditwheel_agrees(wheel: Path):
 
 def test_wheel_carries_the_licences(wheel: Path):
     with zipfile.ZipFile(wheel) as whl:
-        licences = "omnirtc-0.2.0.dist-info/licenses/"
+        licences = "omnirtc-0.3.0.dist-info/licenses/"
         assert whl.read(licences + "LICENSE") == (ROOT / "LICENSE").read_bytes()
         assert whl.read(licences + "THIRD_PARTY_NOTICES") == (ROOT / "build" / "THIRD_PARTY_NOTICES").read_bytes()
 
@@ -75,7 +75,7 @@ def test_installed_wheel_runs_the_example_without_go_or_compiler(venv: Path, tmp
     )
     assert found.returncode == 0, found.stderr
     version, library_version, native = found.stdout.split()
-    assert (version, library_version) == ("0.2.0", "0.2.0")
+    assert (version, library_version) == ("0.3.0", "0.3.0")
     assert native.startswith(str(venv)), native  # the installed package, not the source tree
     example = subprocess.run([python, str(ROOT / "examples" / "python" / "datachannel.py")],
                              capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)

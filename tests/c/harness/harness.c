@@ -4,22 +4,46 @@
 #include <string.h>
 #include <time.h>
 
-static char *dup_or_null(const char *s) { return s != NULL ? strdup(s) : NULL; }
+/* The strings of an event's member, into out; returns how many. */
+static size_t strings_of(omnirtc_event_t *e, const char **out[2]) {
+	switch (e->type) {
+	case OMNIRTC_EVENT_ICE_CANDIDATE:
+		out[0] = &e->ice_candidate.candidate;
+		out[1] = &e->ice_candidate.sdp_mid;
+		return 2;
+	case OMNIRTC_EVENT_ICE_GATHERING_STATE:
+	case OMNIRTC_EVENT_ICE_CONNECTION_STATE:
+	case OMNIRTC_EVENT_CONNECTION_STATE:
+	case OMNIRTC_EVENT_SIGNALING_STATE: out[0] = &e->state.name; return 1;
+	case OMNIRTC_EVENT_CHANNEL_ERROR: out[0] = &e->channel_error.message; return 1;
+	case OMNIRTC_EVENT_TRACK:
+		out[0] = &e->track.rid;
+		out[1] = &e->track.info_json;
+		return 2;
+	case OMNIRTC_EVENT_KEYFRAME_REQUEST: out[0] = &e->keyframe_request.rid; return 1;
+	case OMNIRTC_EVENT_TARGET_BITRATE: out[0] = &e->target_bitrate.streams_json; return 1;
+	default: return 0;
+	}
+}
 
 static void record(peer_t *p, const omnirtc_event_t *e) {
-	record_t r = {.type = e->type,
-	              .state = e->state,
-	              .binary = e->binary,
-	              .sdp_mline_index = e->sdp_mline_index,
-	              .channel = e->channel,
-	              .text = dup_or_null(e->text),
-	              .sdp_mid = dup_or_null(e->sdp_mid),
-	              .size = e->size};
-	if (e->type == OMNIRTC_EVENT_CHANNEL_MESSAGE && p->keep_payloads) {
-		r.data = malloc(e->size + 1);
-		CHECK(r.data != NULL);
-		if (e->size > 0)
-			memcpy(r.data, e->data, e->size);
+	record_t r = *e;
+	const char **strings[2];
+	for (size_t i = 0, n = strings_of(&r, strings); i < n; i++)
+		CHECK((*strings[i] = strdup(*strings[i])) != NULL);
+	if (e->type == OMNIRTC_EVENT_TRACK_RTP)
+		r.rtp.data = NULL;
+	if (e->type == OMNIRTC_EVENT_TRACK_FRAME)
+		r.frame.data = NULL;
+	if (e->type == OMNIRTC_EVENT_CHANNEL_MESSAGE) {
+		uint8_t *data = NULL;
+		if (p->keep_payloads) {
+			data = malloc(e->message.size + 1);
+			CHECK(data != NULL);
+			if (e->message.size > 0)
+				memcpy(data, e->message.data, e->message.size);
+		}
+		r.message.data = data;
 	}
 	if (p->count == p->cap) {
 		p->cap = p->cap ? p->cap * 2 : 64;
@@ -29,7 +53,7 @@ static void record(peer_t *p, const omnirtc_event_t *e) {
 	p->events[p->count++] = r;
 	if (e->type == OMNIRTC_EVENT_CHANNEL_MESSAGE) {
 		p->messages++;
-		p->message_bytes += e->size;
+		p->message_bytes += e->message.size;
 	}
 	if (e->type == OMNIRTC_EVENT_PEER_CLOSED)
 		p->closed = 1;
@@ -44,12 +68,13 @@ static void trickle(peer_t *p, const omnirtc_event_t *e) {
 	pthread_mutex_lock(&r->mu);
 	if (!r->remote_described) {
 		r->pending = realloc(r->pending, (r->npending + 1) * sizeof(char *));
-		r->pending[r->npending++] = strdup(e->text);
+		r->pending[r->npending++] = strdup(e->ice_candidate.candidate);
 		pthread_mutex_unlock(&r->mu);
 		return;
 	}
 	pthread_mutex_unlock(&r->mu);
-	omnirtc_status_t s = omnirtc_peer_add_ice_candidate(r->id, e->text, e->sdp_mid, e->sdp_mline_index);
+	omnirtc_status_t s = omnirtc_peer_add_ice_candidate(r->id, e->ice_candidate.candidate, e->ice_candidate.sdp_mid,
+	                                                    e->ice_candidate.sdp_mline_index);
 	/* The remote may be closing: omnirtc.h lists the three statuses that gives. */
 	if (s != OMNIRTC_OK && s != OMNIRTC_ERR_INVALID_STATE && s != OMNIRTC_ERR_INVALID_HANDLE) {
 		fprintf(stderr, "%s: adding a candidate to %s returned %s: %s\n", p->name, r->name,
@@ -61,8 +86,8 @@ static void trickle(peer_t *p, const omnirtc_event_t *e) {
 static void on_event(void *user_data, const omnirtc_event_t *e) {
 	peer_t *p = user_data;
 	if (getenv("OMNIRTC_TEST_TRACE") != NULL && e->type != OMNIRTC_EVENT_CHANNEL_MESSAGE)
-		fprintf(stderr, "[%s] event %d state %d channel %llu text %s\n", p->name, e->type, e->state,
-		        (unsigned long long)e->channel, e->text != NULL ? e->text : "-");
+		fprintf(stderr, "[%s] event %d channel %llu\n", p->name, e->type,
+		        (unsigned long long)omnirtc_event_channel_of(e));
 	CHECK(e->peer == p->id || p->id == 0);
 	/* The hook runs first, so a test that waits for an event also sees
 	 * everything its hook did with it. */
@@ -144,9 +169,11 @@ void peer_free(peer_t *p) {
 	if (p->polled)
 		CHECK(pthread_join(p->pump, NULL) == 0);
 	for (size_t i = 0; i < p->count; i++) {
-		free(p->events[i].text);
-		free(p->events[i].sdp_mid);
-		free(p->events[i].data);
+		const char **strings[2];
+		for (size_t k = 0, n = strings_of(&p->events[i], strings); k < n; k++)
+			free((void *)*strings[k]);
+		if (p->events[i].type == OMNIRTC_EVENT_CHANNEL_MESSAGE)
+			free((void *)p->events[i].message.data);
 	}
 	free(p->events);
 	for (size_t i = 0; i < p->npending; i++)
@@ -208,7 +235,7 @@ omnirtc_channel_t connected_channel(peer_t *a, peer_t *b, const char *label, con
 
 omnirtc_channel_t remote_channel(peer_t *p, size_t n) {
 	wait_events(p, OMNIRTC_EVENT_DATA_CHANNEL, 0, n + 1, 10000);
-	return nth_event(p, OMNIRTC_EVENT_DATA_CHANNEL, 0, n)->channel;
+	return nth_event(p, OMNIRTC_EVENT_DATA_CHANNEL, 0, n)->channel.channel;
 }
 
 void close_pair(peer_t *a, peer_t *b) {
@@ -233,7 +260,7 @@ struct timespec deadline(int timeout_ms) {
 static size_t count_locked(peer_t *p, int32_t type, omnirtc_channel_t channel, size_t *last) {
 	size_t n = 0;
 	for (size_t i = 0; i < p->count; i++) {
-		if (p->events[i].type == type && (channel == 0 || p->events[i].channel == channel)) {
+		if (p->events[i].type == type && (channel == 0 || omnirtc_event_channel_of(&p->events[i]) == channel)) {
 			n++;
 			if (last != NULL)
 				*last = i;
@@ -253,7 +280,7 @@ size_t count_connection_states(peer_t *p, int32_t state) {
 	size_t n = 0;
 	pthread_mutex_lock(&p->mu);
 	for (size_t i = 0; i < p->count; i++)
-		n += p->events[i].type == OMNIRTC_EVENT_CONNECTION_STATE && p->events[i].state == state;
+		n += p->events[i].type == OMNIRTC_EVENT_CONNECTION_STATE && p->events[i].state.value == state;
 	pthread_mutex_unlock(&p->mu);
 	return n;
 }
@@ -280,7 +307,7 @@ void wait_connection_state(peer_t *p, int32_t state, int timeout_ms) {
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
 		for (size_t i = 0; i < p->count; i++) {
-			if (p->events[i].type == OMNIRTC_EVENT_CONNECTION_STATE && p->events[i].state == state) {
+			if (p->events[i].type == OMNIRTC_EVENT_CONNECTION_STATE && p->events[i].state.value == state) {
 				pthread_mutex_unlock(&p->mu);
 				return;
 			}
@@ -312,7 +339,8 @@ record_t *nth_event(peer_t *p, int32_t type, omnirtc_channel_t channel, size_t n
 	pthread_mutex_lock(&p->mu);
 	record_t *found = NULL;
 	for (size_t i = 0; i < p->count && found == NULL; i++) {
-		if (p->events[i].type == type && (channel == 0 || p->events[i].channel == channel) && n-- == 0)
+		if (p->events[i].type == type && (channel == 0 || omnirtc_event_channel_of(&p->events[i]) == channel) &&
+		    n-- == 0)
 			found = &p->events[i];
 	}
 	pthread_mutex_unlock(&p->mu);

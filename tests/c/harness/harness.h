@@ -39,14 +39,9 @@
 		}                                                                                              \
 	} while (0)
 
-/* One recorded event: a deep copy of an omnirtc_event_t. */
-typedef struct {
-	int32_t type, state, binary, sdp_mline_index;
-	omnirtc_channel_t channel;
-	char *text, *sdp_mid;
-	uint8_t *data;
-	size_t size;
-} record_t;
+/* One recorded event: a deep copy of an omnirtc_event_t, its strings and
+ * message data owned by the harness (media payloads are not kept: NULL). */
+typedef omnirtc_event_t record_t;
 
 typedef struct peer peer_t;
 

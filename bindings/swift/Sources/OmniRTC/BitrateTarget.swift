@@ -24,7 +24,7 @@ public struct BitrateTarget: Sendable, Equatable {
         self.mids = mids
     }
 
-    /// OMNIRTC_EVENT_TARGET_BITRATE's value and text.
+    /// OMNIRTC_EVENT_TARGET_BITRATE's bits_per_second and streams_json.
     init(bitrate: Int64, json: String) {
         struct Text: Decodable {
             var source: Source

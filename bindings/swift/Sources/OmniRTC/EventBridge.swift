@@ -48,10 +48,11 @@ enum ChannelEvent: Sendable {
         switch e.type {
         case code(OMNIRTC_EVENT_CHANNEL_OPEN): self = .open
         case code(OMNIRTC_EVENT_CHANNEL_MESSAGE):
-            let bytes = UnsafeBufferPointer(start: e.data, count: e.data == nil ? 0 : e.size)
-            self = .message(e.binary != 0 ? .binary(Data(bytes)) : .text(String(decoding: bytes, as: UTF8.self)))
+            let m = e.message
+            let bytes = UnsafeBufferPointer(start: m.data, count: m.data == nil ? 0 : m.size)
+            self = .message(m.binary != 0 ? .binary(Data(bytes)) : .text(String(decoding: bytes, as: UTF8.self)))
         case code(OMNIRTC_EVENT_CHANNEL_BUFFERED_AMOUNT_LOW): self = .bufferedAmountLow
-        case code(OMNIRTC_EVENT_CHANNEL_ERROR): self = .error(text(e.text))
+        case code(OMNIRTC_EVENT_CHANNEL_ERROR): self = .error(text(e.channel_error.message))
         case code(OMNIRTC_EVENT_CHANNEL_CLOSING): self = .closing
         case code(OMNIRTC_EVENT_CHANNEL_CLOSE): self = .close
         default: return nil
@@ -128,9 +129,9 @@ final class PeerSink: Sendable {
                     let e = events[i] // valid until the next poll
                     if e.type == code(OMNIRTC_EVENT_PEER_CLOSED) { return finish() }
                     if e.type == code(OMNIRTC_EVENT_CHANNEL_MESSAGE),
-                        let channel = state.withLock({ $0.closing ? nil : $0.channels[e.channel] })
+                        let channel = state.withLock({ $0.closing ? nil : $0.channels[e.message.channel] })
                     {
-                        await channel.room(for: e.size)
+                        await channel.room(for: e.message.size)
                     }
                     handle(e)
                 }
@@ -158,31 +159,33 @@ final class PeerSink: Sendable {
     func handle(_ e: omnirtc_event_t) {
         switch e.type {
         case code(OMNIRTC_EVENT_ICE_CANDIDATE):
-            let mid = e.sdp_mid.map { String(cString: $0) }
+            let c = e.ice_candidate
+            let mid = text(c.sdp_mid)
             iceCandidates.continuation.yield(
                 IceCandidate(
-                    candidate: text(e.text), sdpMid: mid?.isEmpty == false ? mid : nil,
-                    sdpMLineIndex: e.sdp_mline_index >= 0 ? e.sdp_mline_index : nil))
-        case code(OMNIRTC_EVENT_SIGNALING_STATE): update(e.state, \.signaling, signalingStates)
-        case code(OMNIRTC_EVENT_ICE_GATHERING_STATE): update(e.state, \.gathering, gatheringStates)
-        case code(OMNIRTC_EVENT_ICE_CONNECTION_STATE): update(e.state, \.iceConnection, iceConnectionStates)
-        case code(OMNIRTC_EVENT_CONNECTION_STATE): update(e.state, \.connection, connectionStates)
+                    candidate: text(c.candidate), sdpMid: mid.isEmpty ? nil : mid,
+                    sdpMLineIndex: c.sdp_mline_index >= 0 ? c.sdp_mline_index : nil))
+        case code(OMNIRTC_EVENT_SIGNALING_STATE): update(e.state.value, \.signaling, signalingStates)
+        case code(OMNIRTC_EVENT_ICE_GATHERING_STATE): update(e.state.value, \.gathering, gatheringStates)
+        case code(OMNIRTC_EVENT_ICE_CONNECTION_STATE): update(e.state.value, \.iceConnection, iceConnectionStates)
+        case code(OMNIRTC_EVENT_CONNECTION_STATE): update(e.state.value, \.connection, connectionStates)
         case code(OMNIRTC_EVENT_NEGOTIATION_NEEDED):
             negotiationNeeded.continuation.yield()
         case code(OMNIRTC_EVENT_DATA_CHANNEL):
-            let channel = ChannelSink(handle: e.channel)
+            let channel = ChannelSink(handle: e.channel.channel)
             register(channel)
             dataChannels.continuation.yield(DataChannel(channel))
         case code(OMNIRTC_EVENT_TRACK)...:
             handleMedia(e)
         default:
             guard let event = ChannelEvent(e) else { return }
+            let handle = withUnsafePointer(to: e) { omnirtc_event_channel_of($0) }
             state.withLock { s in
-                if let channel = s.channels[e.channel] {
+                if let channel = s.channels[handle] {
                     channel.deliver(event)
-                    if case .close = event { s.channels[e.channel] = nil }
+                    if case .close = event { s.channels[handle] = nil }
                 } else if !s.closed {
-                    s.early[e.channel, default: []].append(event)
+                    s.early[handle, default: []].append(event)
                 }
             }
         }

@@ -72,7 +72,7 @@ public struct EncodedFrame: Sendable, Equatable {
     public var timestamp: UInt32
     /// Whether it decodes on its own (always true for audio).
     public var keyframe: Bool
-    /// Packets lost just before it.
+    /// Received packets dropped just before it, their frame incomplete.
     public var lost: Int
 }
 

@@ -92,29 +92,34 @@ extension PeerSink {
     func handleMedia(_ e: omnirtc_event_t) {
         switch e.type {
         case code(OMNIRTC_EVENT_TRACK):
-            let info = (try? JSONDecoder().decode(RemoteTrackInfo.self, from: Data(text(e.text).utf8))) ?? RemoteTrackInfo()
-            let track = TrackSink(handle: e.track, info: info, transceiver: transceiver(e.transceiver))
+            let t = e.track
+            let info = (try? JSONDecoder().decode(RemoteTrackInfo.self, from: Data(text(t.info_json).utf8))) ?? RemoteTrackInfo()
+            let track = TrackSink(handle: t.track, info: info, transceiver: transceiver(t.transceiver))
             let closed = state.withLock { s in
-                if !s.closed { s.tracks[e.track] = track }
+                if !s.closed { s.tracks[t.track] = track }
                 return s.closed
             }
             if closed { track.end() }
             tracks.continuation.yield(RemoteTrack(track))
         case code(OMNIRTC_EVENT_TRACK_FRAME):
-            guard let track = state.withLock({ $0.tracks[e.track] }) else { return }
-            let bytes = UnsafeBufferPointer(start: e.data, count: e.data == nil ? 0 : e.size)
+            let f = e.frame
+            guard let track = state.withLock({ $0.tracks[f.track] }) else { return }
+            let bytes = UnsafeBufferPointer(start: f.data, count: f.data == nil ? 0 : f.size)
             track.frames.continuation.yield(
-                EncodedFrame(data: Data(bytes), timestamp: e.rtp_timestamp, keyframe: e.keyframe != 0, lost: Int(e.value)))
+                EncodedFrame(data: Data(bytes), timestamp: f.rtp_timestamp, keyframe: f.keyframe != 0, lost: Int(f.packets_dropped)))
         case code(OMNIRTC_EVENT_TRACK_RTP):
-            guard let track = state.withLock({ $0.tracks[e.track] }) else { return }
-            track.rtpPackets.continuation.yield(Data(UnsafeBufferPointer(start: e.data, count: e.data == nil ? 0 : e.size)))
+            let p = e.rtp
+            guard let track = state.withLock({ $0.tracks[p.track] }) else { return }
+            track.rtpPackets.continuation.yield(Data(UnsafeBufferPointer(start: p.data, count: p.data == nil ? 0 : p.size)))
         case code(OMNIRTC_EVENT_TRACK_ENDED):
-            state.withLock { $0.tracks.removeValue(forKey: e.track) }?.end()
+            state.withLock { $0.tracks.removeValue(forKey: e.track_ended.track) }?.end()
         case code(OMNIRTC_EVENT_KEYFRAME_REQUEST):
-            let request = KeyframeRequest(method: e.state == 1 ? .fir : .pli, rid: e.rid.map { String(cString: $0) } ?? "")
-            transceiver(e.transceiver).keyframeRequests.continuation.yield(request)
+            let k = e.keyframe_request
+            let request = KeyframeRequest(method: k.kind == Int32(OMNIRTC_KEYFRAME_FIR) ? .fir : .pli, rid: text(k.rid))
+            transceiver(k.transceiver).keyframeRequests.continuation.yield(request)
         case code(OMNIRTC_EVENT_TARGET_BITRATE):
-            targetBitrates.continuation.yield(BitrateTarget(bitrate: e.value, json: text(e.text)))
+            let b = e.target_bitrate
+            targetBitrates.continuation.yield(BitrateTarget(bitrate: b.bits_per_second, json: text(b.streams_json)))
         default:
             break
         }

@@ -3,7 +3,7 @@ import Foundation
 
 /// The library as a whole.
 public enum Library {
-    /// The loaded libomnirtc's version ("0.2.0").
+    /// The loaded libomnirtc's version ("0.3.0").
     public static var version: String { String(cString: omnirtc_version()) }
 
     /// Live handles, goroutines and sockets of the library, for leak checks.
