@@ -46,7 +46,12 @@ go_build() {
 	(
 		# shellcheck source=scripts/arch.sh
 		. scripts/arch.sh "$1"
-		CGO_ENABLED=1 GOOS=linux CC="$(scripts/zig-cc.sh "$1")" go build -buildmode="$2" -trimpath -ldflags "-s -w ${4:-}" -o "$3" ./capi
+		# Go's build cache does not see the header capi's C includes from outside its
+		# package: its hash in the C flags makes a changed header rebuild the C parts.
+		local header
+		header=$(sha256sum include/omnirtc.h | cut -c1-16)
+		CGO_ENABLED=1 GOOS=linux CC="$(scripts/zig-cc.sh "$1")" CGO_CFLAGS="-O2 -g -DOMNIRTC_HEADER_SHA=$header" \
+			go build -buildmode="$2" -trimpath -ldflags "-s -w ${4:-}" -o "$3" ./capi
 	)
 }
 
