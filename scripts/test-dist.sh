@@ -73,7 +73,8 @@ check "LICENSE, THIRD_PARTY_NOTICES and the same library in the archive, the whe
 check "the C archive in a temporary prefix: examples/c/datachannel.c through pkg-config, shared and static" archive_example "$arch"
 
 with_cmake() {
-	cmake -S tests/dist -B "$tmp/cmake" -DCMAKE_PREFIX_PATH="$prefix" -DEXAMPLE="$PWD/examples/c/datachannel.c" >/dev/null &&
+	cmake -S tests/dist -B "$tmp/cmake" -DCMAKE_PREFIX_PATH="$prefix" -DEXAMPLE="$PWD/examples/c/datachannel.c" \
+		-DVERSION="$(scripts/version.sh | cut -d. -f1,2)" >/dev/null &&
 		cmake --build "$tmp/cmake" >/dev/null &&
 		readelf -d "$tmp/cmake/datachannel" | grep 'NEEDED.*libomnirtc\.so\.0' && run_example "$arch" "$tmp/cmake/datachannel" &&
 		! readelf -d "$tmp/cmake/datachannel_static" | grep libomnirtc && run_example "$arch" "$tmp/cmake/datachannel_static"
