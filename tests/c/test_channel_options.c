@@ -85,6 +85,14 @@ TEST(negotiated_channels_pair_by_id) {
 
 static uint8_t pattern(uint64_t offset) { return (uint8_t)((offset * 2654435761u) >> 13); }
 
+/* Sends the CHUNK bytes of the pattern from offset on. */
+static omnirtc_status_t send_pattern(omnirtc_channel_t channel, uint64_t offset) {
+	static uint8_t chunk[CHUNK];
+	for (size_t i = 0; i < CHUNK; i++)
+		chunk[i] = pattern(offset + i);
+	return omnirtc_channel_send(channel, chunk, CHUNK, 1);
+}
+
 typedef struct {
 	uint64_t offset; /* next expected byte */
 	int bad;
@@ -117,16 +125,13 @@ TEST(sixteen_mib_in_64k_messages_arrive_byte_identical_and_in_order) {
 	wait_events(&a, OMNIRTC_EVENT_CHANNEL_OPEN, ca, 1, 10000);
 	OK(omnirtc_channel_set_buffered_amount_low_threshold(ca, 1 << 20));
 
-	static uint8_t chunk[CHUNK];
 	size_t lows = 0;
 	for (uint64_t sent = 0; sent < TOTAL; sent += CHUNK) {
 		uint64_t buffered = 0;
 		OK(omnirtc_channel_get_buffered_amount(ca, &buffered));
 		if (buffered > 4u << 20) /* flow control: wait for the low-water event */
 			wait_events(&a, OMNIRTC_EVENT_CHANNEL_BUFFERED_AMOUNT_LOW, ca, ++lows, 20000);
-		for (size_t i = 0; i < CHUNK; i++)
-			chunk[i] = pattern(sent + i);
-		OK(omnirtc_channel_send(ca, chunk, CHUNK, 1));
+		OK(send_pattern(ca, sent));
 	}
 	wait_message_bytes(&b, TOTAL, 60000);
 	CHECK(b.messages == TOTAL / CHUNK);
@@ -193,8 +198,7 @@ TEST(paused_channel_holds_messages_until_resumed) {
 TEST(send_past_the_buffered_amount_limit_is_refused_and_loses_nothing) {
 	peer_t a, b;
 	omnirtc_channel_t ca = connected_channel(&a, &b, "full", NULL);
-	wait_events(&b, OMNIRTC_EVENT_DATA_CHANNEL, 0, 1, 10000);
-	omnirtc_channel_t cb = nth_event(&b, OMNIRTC_EVENT_DATA_CHANNEL, 0, 0)->channel.channel;
+	omnirtc_channel_t cb = remote_channel(&b, 0);
 	wait_events(&b, OMNIRTC_EVENT_CHANNEL_OPEN, cb, 1, 10000);
 	stream_check_t check = {0};
 	b.keep_payloads = 0;
@@ -202,17 +206,10 @@ TEST(send_past_the_buffered_amount_limit_is_refused_and_loses_nothing) {
 	b.hook = check_stream;
 	OK(omnirtc_channel_set_paused(cb, 1)); /* b stops reading: the data stays queued at a */
 
-	static uint8_t chunk[CHUNK];
 	uint64_t sent = 0;
 	omnirtc_status_t status;
-	for (;;) {
-		for (size_t i = 0; i < CHUNK; i++)
-			chunk[i] = pattern(sent + i);
-		status = omnirtc_channel_send(ca, chunk, CHUNK, 1);
-		if (status != OMNIRTC_OK || sent > (64u << 20))
-			break;
+	while ((status = send_pattern(ca, sent)) == OMNIRTC_OK && sent <= (64u << 20))
 		sent += CHUNK;
-	}
 	CHECK(status == OMNIRTC_ERR_OPERATION);
 	CHECK(strstr(omnirtc_last_error(), "bufferedAmount") != NULL);
 	uint64_t buffered = 0;
@@ -225,9 +222,7 @@ TEST(send_past_the_buffered_amount_limit_is_refused_and_loses_nothing) {
 	OK(omnirtc_channel_set_paused(cb, 0));
 	wait_message_bytes(&b, sent, 60000);
 	CHECK(check.offset == sent && !check.bad);
-	for (size_t i = 0; i < CHUNK; i++)
-		chunk[i] = pattern(sent + i);
-	OK(omnirtc_channel_send(ca, chunk, CHUNK, 1));
+	OK(send_pattern(ca, sent));
 	wait_message_bytes(&b, sent + CHUNK, 10000);
 	CHECK(check.offset == sent + CHUNK && !check.bad);
 	close_pair(&a, &b);
