@@ -34,6 +34,9 @@ var kinds = []struct {
 	{rtcerr.ErrTooLarge, C.OMNIRTC_ERR_TOO_LARGE},
 	{rtcerr.ErrOperation, C.OMNIRTC_ERR_OPERATION},
 	{rtcerr.ErrNotSupported, C.OMNIRTC_ERR_NOT_SUPPORTED},
+	{rtcerr.ErrInvalidSyntax, C.OMNIRTC_ERR_INVALID_SYNTAX},
+	{rtcerr.ErrInvalidAccess, C.OMNIRTC_ERR_INVALID_ACCESS},
+	{rtcerr.ErrInvalidModification, C.OMNIRTC_ERR_INVALID_MODIFICATION},
 }
 
 // maxErrorMessage bounds a last-error message, in bytes (omnirtc_last_error).

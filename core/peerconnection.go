@@ -367,8 +367,10 @@ func classify(err error, fallback error) error {
 	var typeErr *pionrtcerr.TypeError
 	var syntaxErr *pionrtcerr.SyntaxError
 	switch {
-	case errors.As(err, &stateErr), errors.As(err, &modErr):
+	case errors.As(err, &stateErr):
 		return rtcerr.Wrap(rtcerr.ErrInvalidState, err)
+	case errors.As(err, &modErr):
+		return rtcerr.Wrap(rtcerr.ErrInvalidModification, err)
 	case errors.As(err, &typeErr):
 		return rtcerr.Wrap(rtcerr.ErrInvalidArgument, err)
 	case errors.As(err, &syntaxErr):

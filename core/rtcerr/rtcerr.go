@@ -15,11 +15,16 @@ var (
 	ErrTooLarge         = errors.New("too large")
 	ErrOperation        = errors.New("operation failed")
 	ErrNotSupported     = errors.New("not supported")
+	// The W3C names these three; each binding raises the error of that name.
+	ErrInvalidSyntax       = errors.New("syntax error")
+	ErrInvalidAccess       = errors.New("invalid access")
+	ErrInvalidModification = errors.New("invalid modification")
 )
 
 var kinds = []error{
 	ErrInvalidArgument, ErrInvalidState, ErrInvalidConfig, ErrInvalidSDP,
 	ErrInvalidCandidate, ErrTooLarge, ErrOperation, ErrNotSupported,
+	ErrInvalidSyntax, ErrInvalidAccess, ErrInvalidModification,
 }
 
 // kindError wraps an underlying error with one of the kinds above while

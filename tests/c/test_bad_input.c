@@ -263,6 +263,10 @@ TEST(status_names_and_version) {
 	CHECK(strcmp(omnirtc_status_string(OMNIRTC_ERR_TOO_LARGE), "OMNIRTC_ERR_TOO_LARGE") == 0);
 	CHECK(strcmp(omnirtc_status_string(-777), "OMNIRTC_ERR_UNKNOWN") == 0);
 	CHECK(strcmp(omnirtc_status_string(12), "OMNIRTC_ERR_UNKNOWN") == 0);
+	/* every status the header defines has its own name */
+	for (omnirtc_status_t s = OMNIRTC_ERR_INVALID_ARGUMENT; s >= OMNIRTC_ERR_INVALID_MODIFICATION; s--)
+		CHECK(strcmp(omnirtc_status_string(s), "OMNIRTC_ERR_UNKNOWN") != 0);
+	CHECK(strcmp(omnirtc_status_string(OMNIRTC_ERR_INVALID_SYNTAX), "OMNIRTC_ERR_INVALID_SYNTAX") == 0);
 }
 
 /* The last error is per thread: a failure on one thread is not seen on another. */

@@ -10,6 +10,9 @@ const NAMES = {
   OMNIRTC_ERR_INTERNAL: 'OperationError',
   OMNIRTC_ERR_FORKED: 'OperationError',
   OMNIRTC_ERR_NOT_SUPPORTED: 'NotSupportedError',
+  OMNIRTC_ERR_INVALID_SYNTAX: 'SyntaxError',
+  OMNIRTC_ERR_INVALID_ACCESS: 'InvalidAccessError',
+  OMNIRTC_ERR_INVALID_MODIFICATION: 'InvalidModificationError',
 };
 
 /** The W3C error for a failed addon call (TypeError where the spec says so). */

@@ -62,6 +62,24 @@ class NotSupportedError(Error):
     status = _abi.OMNIRTC_ERR_NOT_SUPPORTED
 
 
+class InvalidSyntaxError(Error, ValueError):
+    """Malformed text in a valid place, as an ICE server URL (W3C ``SyntaxError``)."""
+
+    status = _abi.OMNIRTC_ERR_INVALID_SYNTAX
+
+
+class InvalidAccessError(Error):
+    """Well-formed but unusable, as a TURN URL without credentials (W3C ``InvalidAccessError``)."""
+
+    status = _abi.OMNIRTC_ERR_INVALID_ACCESS
+
+
+class InvalidModificationError(Error):
+    """A change the object does not allow (W3C ``InvalidModificationError``)."""
+
+    status = _abi.OMNIRTC_ERR_INVALID_MODIFICATION
+
+
 BY_STATUS: dict[int, type[Error]] = {
     cls.status: cls
     for cls in (
@@ -76,5 +94,8 @@ BY_STATUS: dict[int, type[Error]] = {
         ForkedError,
         InternalError,
         NotSupportedError,
+        InvalidSyntaxError,
+        InvalidAccessError,
+        InvalidModificationError,
     )
 }

@@ -24,8 +24,14 @@ public enum OmniRTCError: Error, Sendable, Equatable {
     case forked(String)
     /// A bug in OmniRTC; the process is still safe.
     case `internal`(String)
-    /// A valid request this build cannot do.
+    /// A valid request this build cannot do (W3C `NotSupportedError`).
     case notSupported(String)
+    /// Malformed text in a valid place, as an ICE server URL (W3C `SyntaxError`).
+    case invalidSyntax(String)
+    /// Well-formed but unusable, as a TURN URL without credentials (W3C `InvalidAccessError`).
+    case invalidAccess(String)
+    /// A change the object does not allow (W3C `InvalidModificationError`).
+    case invalidModification(String)
     /// A status this version of the binding does not know.
     case unknown(status: Int32, message: String)
 
@@ -43,6 +49,9 @@ public enum OmniRTCError: Error, Sendable, Equatable {
         case OMNIRTC_ERR_FORKED: self = .forked(message)
         case OMNIRTC_ERR_INTERNAL: self = .internal(message)
         case OMNIRTC_ERR_NOT_SUPPORTED: self = .notSupported(message)
+        case OMNIRTC_ERR_INVALID_SYNTAX: self = .invalidSyntax(message)
+        case OMNIRTC_ERR_INVALID_ACCESS: self = .invalidAccess(message)
+        case OMNIRTC_ERR_INVALID_MODIFICATION: self = .invalidModification(message)
         default: self = .unknown(status: status, message: message)
         }
     }
@@ -61,6 +70,9 @@ public enum OmniRTCError: Error, Sendable, Equatable {
         case .forked: Int32(OMNIRTC_ERR_FORKED)
         case .internal: Int32(OMNIRTC_ERR_INTERNAL)
         case .notSupported: Int32(OMNIRTC_ERR_NOT_SUPPORTED)
+        case .invalidSyntax: Int32(OMNIRTC_ERR_INVALID_SYNTAX)
+        case .invalidAccess: Int32(OMNIRTC_ERR_INVALID_ACCESS)
+        case .invalidModification: Int32(OMNIRTC_ERR_INVALID_MODIFICATION)
         case .unknown(let status, _): status
         }
     }
@@ -70,7 +82,8 @@ public enum OmniRTCError: Error, Sendable, Equatable {
         switch self {
         case .invalidArgument(let m), .invalidHandle(let m), .invalidState(let m), .invalidConfig(let m),
             .invalidSDP(let m), .invalidCandidate(let m), .tooLarge(let m), .operation(let m), .forked(let m),
-            .internal(let m), .notSupported(let m), .unknown(_, let m):
+            .internal(let m), .notSupported(let m), .invalidSyntax(let m), .invalidAccess(let m),
+            .invalidModification(let m), .unknown(_, let m):
             m
         }
     }
