@@ -63,12 +63,30 @@ test('a remote channel is announced open (it may send), then its open event foll
   b.close();
 });
 
+test('webrtc-pc 6.2 bufferedAmount: only what send() queued, by its UTF-8 length, never the open message', async () => {
+  const [a, b, first] = await openPair();
+  const label = 'l'.repeat(65535); // the longest label: a 64 KiB open message, on both sides
+  const local = a.createDataChannel(label);
+  const [remote] = await Promise.all([once(b, 'datachannel').then((e) => e.channel), once(local, 'open')]);
+  assert.equal(remote.label, label);
+  assert.equal(local.bufferedAmount, 0);
+  assert.equal(remote.bufferedAmount, 0);
+  local.send('✓✓'); // 6 bytes of UTF-8, counted at once (same task)
+  assert.equal(local.bufferedAmount, 6);
+  local.send(new Uint8Array(10));
+  assert.equal(local.bufferedAmount, 16);
+  await waitFor(() => local.bufferedAmount === 0);
+  first.close();
+  a.close();
+  b.close();
+});
+
 test('sends of one task keep their order, bufferedAmount and close() around the batch', async () => {
   const [a, b, local, remote] = await openPair();
   const got = messages(remote);
   const reused = new Uint8Array(100);
   const large = new Uint8Array(40000).fill(7); // over the batched size: sent directly, after the batch
-  const start = local.bufferedAmount; // may still hold the channel's open message
+  const start = local.bufferedAmount;
   const sent = [];
   for (let i = 0; i < 5000; i++) {
     if (i % 1000 === 500) {

@@ -222,6 +222,27 @@ def test_send_past_the_buffered_amount_limit_raises_and_loses_nothing():
     run(main())
 
 
+def test_buffered_amount_counts_only_what_send_queued():
+    """W3C webrtc-pc 6.2 bufferedAmount: UTF-8 bytes of send(), never the channel's open message."""
+
+    async def main():
+        a, b, first, _ = await open_pair()
+        label = "l" * 65535  # the longest label: a 64 KiB open message, on both sides
+        remote_future = event_future(b, "datachannel")
+        local = a.createDataChannel(label)
+        await asyncio.wait_for(event_future(local, "open"), TIMEOUT)
+        remote = await asyncio.wait_for(remote_future, TIMEOUT)
+        assert remote.label == label
+        assert local.bufferedAmount == 0 and remote.bufferedAmount == 0
+        local.send("✓✓")  # 6 bytes of UTF-8
+        assert local.bufferedAmount in (0, 6)
+        await wait_for(lambda: local.bufferedAmount == 0)
+        await a.close()
+        await b.close()
+
+    run(main())
+
+
 def test_trickle_ice_events_and_add_ice_candidate():
     async def main():
         a, b = RTCPeerConnection(loopback_config()), RTCPeerConnection(loopback_config())

@@ -179,7 +179,10 @@ func Accept(a *sctp.Association, config *Config, existingChannels ...*DataChanne
 
 // Server accepts a data channel over an SCTP stream.
 func Server(stream *sctp.Stream, config *Config) (*DataChannel, error) {
-	buffer := make([]byte, receiveMTU)
+	// The open message holds the label and protocol, each up to 65535 bytes
+	// (OmniRTC patch: a receiveMTU buffer dropped a channel whose open
+	// message was longer, and the remote never learned of it).
+	buffer := make([]byte, channelOpenHeaderLength+maxLabelLength+maxProtocolLength)
 	n, ppi, err := stream.ReadSCTP(buffer)
 	if err != nil {
 		return nil, err

@@ -2909,14 +2909,14 @@ func (a *Association) getOrCreateStream(
 //
 //nolint:gocognit,cyclop
 func (a *Association) processSelectiveAck(selectiveAckChunk *chunkSelectiveAck) (
-	bytesAckedPerStream map[*Stream]int,
+	bytesAckedPerStream map[*Stream]ackedBytes,
 	htna uint32,
 	newestDeliveredSendTime time.Time,
 	newestDeliveredOrigTSN uint32,
 	deliveredFound bool,
 	err error,
 ) {
-	bytesAckedPerStream = map[*Stream]int{}
+	bytesAckedPerStream = map[*Stream]ackedBytes{}
 	now := time.Now() // capture the time for this SACK
 
 	// Validate that full range exists in the inflight queue to prevent partial pops
@@ -2984,7 +2984,7 @@ func (a *Association) processSelectiveAck(selectiveAckChunk *chunkSelectiveAck) 
 			// the chunk. A reset can remove that stream and allow the same ID to
 			// name a new stream before a delayed SACK arrives.
 			if stream := a.streamForAcknowledgedChunk(chunkPayload); stream != nil {
-				bytesAckedPerStream[stream] += nBytesAcked
+				bytesAckedPerStream[stream] = bytesAckedPerStream[stream].add(chunkPayload, nBytesAcked)
 			}
 
 			// RFC 4960 sec 6.3.1.  RTO Calculation
@@ -3049,7 +3049,7 @@ func (a *Association) processSelectiveAck(selectiveAckChunk *chunkSelectiveAck) 
 				// Sum acknowledged bytes against the stream generation that sent
 				// the chunk, not a later stream that reused its identifier.
 				if stream := a.streamForAcknowledgedChunk(chunkPayload); stream != nil {
-					bytesAckedPerStream[stream] += nBytesAcked
+					bytesAckedPerStream[stream] = bytesAckedPerStream[stream].add(chunkPayload, nBytesAcked)
 				}
 
 				a.log.Tracef("[%s] tsn=%d has been sacked", a.name, chunkPayload.tsn)
@@ -3087,6 +3087,19 @@ func (a *Association) processSelectiveAck(selectiveAckChunk *chunkSelectiveAck) 
 }
 
 // The caller should hold the association lock.
+// ackedBytes is what one SACK acknowledged on a stream: all of it, for
+// congestion control, and what counted in the stream's buffered amount.
+type ackedBytes struct {
+	all, buffered int
+}
+
+func (b ackedBytes) add(c *chunkPayloadData, n int) ackedBytes {
+	b.all += n
+	b.buffered += int(bufferedSize(c.payloadType, n)) //nolint:gosec // n is a chunk's length
+
+	return b
+}
+
 func (a *Association) streamForAcknowledgedChunk(chunk *chunkPayloadData) *Stream {
 	if chunk.stream != nil {
 		return chunk.stream
@@ -3268,8 +3281,8 @@ func (a *Association) processAcknowledgement(
 	}
 
 	var totalBytesAcked int
-	for _, nBytesAcked := range bytesAckedPerStream {
-		totalBytesAcked += nBytesAcked
+	for _, acked := range bytesAckedPerStream {
+		totalBytesAcked += acked.all
 	}
 
 	cumTSNAckPointAdvanced := false
@@ -3284,9 +3297,9 @@ func (a *Association) processAcknowledgement(
 		a.onCumulativeTSNAckPointAdvanced(totalBytesAcked)
 	}
 
-	for stream, nBytesAcked := range bytesAckedPerStream {
+	for stream, acked := range bytesAckedPerStream {
 		a.lock.Unlock()
-		stream.onBufferReleased(nBytesAcked)
+		stream.onBufferReleased(acked.buffered)
 		a.lock.Lock()
 	}
 

@@ -327,7 +327,7 @@ func (s *Stream) WriteSCTP(payload []byte, ppi PayloadProtocolIdentifier) (int, 
 	n := len(payload)
 	err := s.association.sendPayloadData(s.writeDeadline.Context(), chunks)
 	if err != nil {
-		s.rollbackWrite(chunks, unordered, uint64(len(payload)))
+		s.rollbackWrite(chunks, unordered, bufferedSize(ppi, len(payload)))
 		n = 0
 	}
 	if s.association.isBlockWrite() {
@@ -452,9 +452,20 @@ func (s *Stream) packetize(raw []byte, ppi PayloadProtocolIdentifier) ([]*chunkP
 		s.sequenceNumber++
 	}
 
-	s.bufferedAmount += uint64(len(raw))
+	s.bufferedAmount += bufferedSize(ppi, len(raw))
 
 	return chunks, unordered
+}
+
+// bufferedSize is what a message of n bytes adds to the buffered amount: the
+// data channel's own control messages (DCEP) are not the application's data,
+// which is all a W3C bufferedAmount counts.
+func bufferedSize(ppi PayloadProtocolIdentifier, n int) uint64 {
+	if ppi == PayloadTypeWebRTCDCEP {
+		return 0
+	}
+
+	return uint64(n) //nolint:gosec // a length
 }
 
 // Close closes the write-direction of the stream.
