@@ -45,6 +45,7 @@ type PeerConnection struct {
 	dtlsConnected       atomic.Bool  // DTLS connected once (connectionstate.go)
 	lastConnectionState atomic.Int32 // the last connection state posted
 	signalingMu         sync.Mutex   // orders signaling state events (signalingstate.go)
+	held                heldEvents   // ICE events that wait for a description call's signaling state
 	lastSignaling       webrtc.SignalingState
 	mu                  sync.Mutex
 	channels            map[*DataChannel]struct{}
@@ -113,7 +114,7 @@ func (p *PeerConnection) wireEvents() {
 				e.SDPMLineIndex = int32(*init.SDPMLineIndex)
 			}
 		}
-		p.events.post(e)
+		p.postICE(e)
 	})
 	// Runs inside the SetLocalDescription that starts a gathering, so
 	// Gatherings has grown when that returns.
@@ -123,7 +124,7 @@ func (p *PeerConnection) wireEvents() {
 			n = p.gatherings.Add(1)
 		}
 		if !p.closed.Load() {
-			p.events.post(&Event{
+			p.postICE(&Event{
 				Type: EventICEGatheringState, State: int32(s) - 1, StateName: s.String(), //nolint:gosec // G115: a pion state enum, 0..7
 				Gathering: n,
 			})
@@ -151,8 +152,14 @@ func (p *PeerConnection) wireEvents() {
 // postState forwards a state change, except the ones close causes: W3C's
 // close() fires no state events.
 func (p *PeerConnection) postState(t EventType, state int32, name string) {
-	if !p.closed.Load() {
-		p.events.post(&Event{Type: t, State: state, StateName: name})
+	if p.closed.Load() {
+		return
+	}
+	e := &Event{Type: t, State: state, StateName: name}
+	if t == EventSignalingState {
+		p.events.post(e)
+	} else {
+		p.postICE(e)
 	}
 }
 
@@ -270,8 +277,7 @@ func (p *PeerConnection) SetLocalDescription(typ, text string) error {
 		return err
 	}
 
-	err = p.pc.SetLocalDescription(webrtc.SessionDescription{Type: t, SDP: text})
-	p.postSignalingState()
+	err = p.describe(func() error { return p.pc.SetLocalDescription(webrtc.SessionDescription{Type: t, SDP: text}) })
 
 	return p.outcome(err, rtcerr.ErrInvalidSDP)
 }
@@ -291,14 +297,17 @@ func (p *PeerConnection) SetRemoteDescription(typ, text string) error {
 	}
 	apply := func() error {
 		before := p.pc.SignalingState()
-		err := p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: t, SDP: text})
-		if err != nil && before == webrtc.SignalingStateStable && p.pc.SignalingState() == webrtc.SignalingStateHaveRemoteOffer {
-			// pion checks ICE credentials and mids only after it moved to
-			// have-remote-offer; a refused description leaves the state as
-			// it was (W3C webrtc-pc 4.4.1.6).
-			_ = p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeRollback})
-		}
-		p.postSignalingState()
+		err := p.describe(func() error {
+			err := p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: t, SDP: text})
+			if err != nil && before == webrtc.SignalingStateStable && p.pc.SignalingState() == webrtc.SignalingStateHaveRemoteOffer {
+				// pion checks ICE credentials and mids only after it moved to
+				// have-remote-offer; a refused description leaves the state as
+				// it was (W3C webrtc-pc 4.4.1.6).
+				_ = p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeRollback})
+			}
+
+			return err
+		})
 
 		return p.outcome(err, rtcerr.ErrInvalidSDP)
 	}

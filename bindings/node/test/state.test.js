@@ -47,8 +47,7 @@ test('signaling state and descriptions are current when each negotiation step re
   assert.equal(a.pendingLocalDescription, null);
   assert.equal(transceiver.currentDirection, 'sendonly');
 
-  // The events still come, in order, each seen with the state it reports.
-  await waitFor(() => aSignaling.length === 2 && bSignaling.length === 2);
+  // The events came before each call resolved, each seen with the state it reports.
   assert.deepEqual(aSignaling, ['have-local-offer', 'stable']);
   assert.deepEqual(bSignaling, ['have-remote-offer', 'stable']);
   if (local.readyState !== 'open') await once(local, 'open');
@@ -57,6 +56,35 @@ test('signaling state and descriptions are current when each negotiation step re
   assert.equal(a.connectionState, 'closed');
   assert.equal(a.iceConnectionState, 'closed');
   assert.equal(local.readyState, 'closed');
+  b.close();
+});
+
+test('webrtc-pc 4.4.1.5: signalingstatechange fires before the description call resolves, gathering after', async () => {
+  const a = new RTCPeerConnection(LOOPBACK);
+  const b = new RTCPeerConnection(LOOPBACK);
+  const log = [];
+  for (const [pc, name] of [[a, 'a'], [b, 'b']]) {
+    pc.addEventListener('signalingstatechange', () => log.push(`${name} ${pc.signalingState}`));
+    pc.addEventListener('icegatheringstatechange', () => log.push(`${name} gathering ${pc.iceGatheringState}`));
+    pc.addEventListener('icecandidate', ({ candidate }) => log.push(`${name} candidate${candidate ? '' : ' end'}`));
+  }
+  a.createDataChannel('order');
+  const resolved = (name, call) => call.then(() => log.push(`${name} resolved`));
+  await resolved('a offer', a.setLocalDescription());
+  assert.deepEqual(log, ['a have-local-offer', 'a offer resolved']);
+  await resolved('b offer', b.setRemoteDescription(a.localDescription));
+  await resolved('b answer', b.setLocalDescription());
+  await resolved('a answer', a.setRemoteDescription(b.localDescription));
+  for (const [name, state, step] of [['a', 'stable', 'a answer'], ['b', 'have-remote-offer', 'b offer'],
+    ['b', 'stable', 'b answer']]) {
+    assert.ok(log.indexOf(`${name} ${state}`) < log.indexOf(`${step} resolved`), log.join(', '));
+  }
+  // gathering starts after the offer's promise resolved, its candidates after that
+  await waitFor(() => log.includes('a candidate end'));
+  const gathering = log.indexOf('a gathering gathering');
+  assert.ok(gathering > log.indexOf('a offer resolved'), log.join(', '));
+  assert.ok(log.indexOf('a candidate') > gathering, log.join(', '));
+  a.close();
   b.close();
 });
 

@@ -87,18 +87,34 @@ class Inbox:
             if _native.lib.omnirtc_peer_poll_events(self.handle, self.batch, BATCH, ctypes.byref(count)) != 0:
                 return
             for e in self.batch[: count.value]:
-                event = _copy(e)
-                if event.type == _abi.OMNIRTC_EVENT_PEER_CLOSED:
-                    _inboxes.pop(self.token, None)
-                owner = self.owner()
-                if owner is not None:
-                    try:
-                        self.handler(owner, event)
-                    except Exception as exc:  # noqa: BLE001 - never fatal
-                        self.loop.call_exception_handler({"message": "omnirtc event handler failed", "exception": exc})
+                self._deliver(_copy(e))
             if count.value < BATCH:  # the queue is empty: the library notifies again
                 return
         self.loop.call_soon(self.drain)
+
+    def deliver_through(self, event_type: int) -> None:  # on the loop
+        """Deliver the queued events, one poll at a time, up to and including the
+        first of ``event_type`` (or all, if none is): what a call posted before it
+        returned, such as a description call's signaling state, which the W3C
+        fires before the call resolves."""
+        count = ctypes.c_size_t()
+        while _native.lib.omnirtc_peer_poll_events(self.handle, self.batch, 1, ctypes.byref(count)) == 0:
+            if count.value == 0:
+                return
+            event = _copy(self.batch[0])
+            self._deliver(event)
+            if event.type == event_type:
+                return
+
+    def _deliver(self, event: Event) -> None:
+        if event.type == _abi.OMNIRTC_EVENT_PEER_CLOSED:
+            _inboxes.pop(self.token, None)
+        owner = self.owner()
+        if owner is not None:
+            try:
+                self.handler(owner, event)
+            except Exception as exc:  # noqa: BLE001 - never fatal
+                self.loop.call_exception_handler({"message": "omnirtc event handler failed", "exception": exc})
 
 
 _inboxes: dict[int, Inbox] = {}

@@ -233,6 +233,7 @@ class RTCPeerConnection(EventEmitter):
                     handle, sessionDescription.type.encode(), _native.encode(sessionDescription.sdp, "sdp")
                 )
             )
+        self._inbox.deliver_through(_abi.OMNIRTC_EVENT_SIGNALING_STATE)
         started = self._gatherings()
         if started > before:  # the library counts a gathering before the call returns
             await self._gathered_until(started)
@@ -253,6 +254,7 @@ class RTCPeerConnection(EventEmitter):
                 self._live(), sessionDescription.type.encode(), _native.encode(sessionDescription.sdp, "sdp")
             )
         )
+        self._inbox.deliver_through(_abi.OMNIRTC_EVENT_SIGNALING_STATE)
 
     @staticmethod
     def _check_description(description: Any) -> None:
