@@ -40,7 +40,8 @@ python_abi() {
 	return "$status"
 }
 
-check golangci-lint "$golangci" run ./core/... ./capi/...
+# serialized: two clones linting at once (helpers, a second checkout) share its cache and lock
+check golangci-lint "$golangci" run --allow-serial-runners ./core/... ./capi/...
 check ruff "$venv/bin/ruff" check --no-cache --config bindings/python/pyproject.toml bindings/python/omnirtc scripts/gen-python-abi.py
 check python-abi python_abi
 check mypy "$venv/bin/mypy" --config-file bindings/python/pyproject.toml --cache-dir=/dev/null bindings/python/omnirtc scripts/gen-python-abi.py
