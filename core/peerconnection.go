@@ -46,6 +46,7 @@ type PeerConnection struct {
 	lastConnectionState atomic.Int32 // the last connection state posted
 	signalingMu         sync.Mutex   // orders signaling state events (signalingstate.go)
 	held                heldEvents   // ICE events that wait for a description call's signaling state
+	start               iceStart     // "checking" and "connecting" that wait for a remote candidate
 	lastSignaling       webrtc.SignalingState
 	mu                  sync.Mutex
 	channels            map[*DataChannel]struct{}
@@ -159,7 +160,7 @@ func (p *PeerConnection) postState(t EventType, state int32, name string) {
 	if t == EventSignalingState {
 		p.events.post(e)
 	} else {
-		p.postICE(e)
+		p.postStart(e)
 	}
 }
 
@@ -323,7 +324,12 @@ func (p *PeerConnection) SetRemoteDescription(typ, text string) error {
 		}
 	}
 
-	return p.remoteCandidates.addDescription(parsed, t == webrtc.SDPTypeOffer, apply)
+	err = p.remoteCandidates.addDescription(parsed, t == webrtc.SDPTypeOffer, apply)
+	if err == nil && p.remoteCandidates.any() {
+		p.remoteCandidateArrived()
+	}
+
+	return err
 }
 
 // parseSDPText rejects text that is not SDP before pion sees it, so a
@@ -441,9 +447,14 @@ func (p *PeerConnection) AddICECandidate(candidate, mid string, mlineIndex int32
 		return rtcerr.Wrap(rtcerr.ErrInvalidState, errors.New("peer connection was closed by the remote"))
 	}
 
-	return p.remoteCandidates.add(init.Candidate, func() error {
+	err := p.remoteCandidates.add(init.Candidate, func() error {
 		return p.outcome(p.pc.AddICECandidate(init), rtcerr.ErrInvalidCandidate)
 	})
+	if err == nil && p.remoteCandidates.any() {
+		p.remoteCandidateArrived()
+	}
+
+	return err
 }
 
 // RestartICE makes the next offer restart ICE and asks for negotiation.
@@ -491,10 +502,20 @@ func (p *PeerConnection) ICEGatheringState() int32 { return int32(p.pc.ICEGather
 func (p *PeerConnection) Gatherings() int64 { return p.gatherings.Load() }
 
 // ICEConnectionState is the W3C iceConnectionState (OMNIRTC_ICE_CONNECTION_*).
-func (p *PeerConnection) ICEConnectionState() int32 { return int32(p.pc.ICEConnectionState()) - 1 } //nolint:gosec // G115: a pion state enum, 0..7
+func (p *PeerConnection) ICEConnectionState() int32 {
+	if p.waitsForCandidate() {
+		return int32(webrtc.ICEConnectionStateNew) - 1
+	}
+
+	return int32(p.pc.ICEConnectionState()) - 1 //nolint:gosec // G115: a pion state enum, 0..7
+}
 
 // ConnectionState is the W3C connectionState (OMNIRTC_PEER_*).
 func (p *PeerConnection) ConnectionState() int32 {
+	if p.waitsForCandidate() {
+		return int32(webrtc.PeerConnectionStateNew) - 1
+	}
+
 	return int32(p.connectionState(p.pc.ConnectionState())) - 1 //nolint:gosec // G115: a pion state enum, 0..7
 }
 

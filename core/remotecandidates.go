@@ -69,6 +69,14 @@ func parseCandidate(value string) (key candidateKey, discard bool, err error) {
 	return keyOf(c), false, nil
 }
 
+// any reports whether a remote candidate was given to the ICE agent.
+func (r *remoteCandidates) any() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+
+	return len(r.seen) > 0
+}
+
 // restart forgets the candidates: the ICE agent restarted and dropped them.
 func (r *remoteCandidates) restart() {
 	r.mu.Lock()

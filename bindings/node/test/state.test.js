@@ -88,6 +88,34 @@ test('webrtc-pc 4.4.1.5: signalingstatechange fires before the description call 
   b.close();
 });
 
+test('webrtc-pc 5.6: ICE is new, not checking, until a remote candidate arrives', async () => {
+  const a = new RTCPeerConnection(LOOPBACK);
+  const b = new RTCPeerConnection(LOOPBACK);
+  const candidates = new Map([[a, []], [b, []]]);
+  const ice = new Map([[a, []], [b, []]]);
+  for (const pc of [a, b]) {
+    pc.addEventListener('icecandidate', ({ candidate }) => { if (candidate) candidates.get(pc).push(candidate); });
+    pc.addEventListener('iceconnectionstatechange', () => ice.get(pc).push(pc.iceConnectionState));
+  }
+  a.createDataChannel('late');
+  const offer = await a.createOffer(); // before gathering: no candidates in either description
+  await a.setLocalDescription(offer);
+  await b.setRemoteDescription(offer);
+  const answer = await b.createAnswer();
+  await b.setLocalDescription(answer);
+  await a.setRemoteDescription(answer);
+  await waitFor(() => a.iceGatheringState === 'complete' && b.iceGatheringState === 'complete');
+  for (const pc of [a, b]) {
+    assert.deepEqual([pc.iceConnectionState, pc.connectionState, ice.get(pc)], ['new', 'new', []]);
+  }
+  for (const candidate of candidates.get(b)) await a.addIceCandidate(candidate);
+  for (const candidate of candidates.get(a)) await b.addIceCandidate(candidate);
+  await waitFor(() => a.connectionState === 'connected' && b.connectionState === 'connected');
+  for (const pc of [a, b]) assert.deepEqual(ice.get(pc).slice(0, 2), ['checking', 'connected']);
+  a.close();
+  b.close();
+});
+
 test('each state event is seen with the state it reports, channel states are current', async () => {
   const a = new RTCPeerConnection(LOOPBACK);
   const b = new RTCPeerConnection(LOOPBACK);

@@ -98,3 +98,33 @@ def test_state_events_are_seen_with_their_state_channel_states_are_current():
         await b.close()
 
     run(main())
+
+
+def test_ice_is_new_until_a_remote_candidate_arrives():
+    """webrtc-pc 5.6: an ICE transport checks once it has a remote candidate; "new" before."""
+
+    async def main():
+        a, b = RTCPeerConnection(loopback_config()), RTCPeerConnection(loopback_config())
+        found: dict[RTCPeerConnection, list] = {a: [], b: []}
+        ice = {pc: seen(pc, "iceconnectionstatechange", lambda pc=pc: pc.iceConnectionState) for pc in (a, b)}
+        for pc in (a, b):
+            pc.on("icecandidate", lambda c, pc=pc: c is not None and found[pc].append(c))
+        a.createDataChannel("late")
+        offer = await a.createOffer()  # no candidates in either description
+        await a.setLocalDescription(offer)
+        await b.setRemoteDescription(offer)
+        answer = await b.createAnswer()
+        await b.setLocalDescription(answer)
+        await a.setRemoteDescription(answer)
+        for pc in (a, b):
+            assert (pc.iceConnectionState, pc.connectionState, ice[pc]) == ("new", "new", [])
+        for candidate in found[b]:
+            await a.addIceCandidate(candidate)
+        for candidate in found[a]:
+            await b.addIceCandidate(candidate)
+        await wait_for(lambda: a.connectionState == "connected" and b.connectionState == "connected")
+        assert ice[a][:2] == ice[b][:2] == ["checking", "connected"]
+        await a.close()
+        await b.close()
+
+    run(main())
