@@ -1052,6 +1052,35 @@ omnirtc_status_t omnirtc_transceiver_get_info(omnirtc_transceiver_t transceiver,
  */
 omnirtc_status_t omnirtc_transceiver_set_direction(omnirtc_transceiver_t transceiver, const char *direction);
 
+/*
+ * omnirtc_transceiver_set_parameters — RTCRtpSender.setParameters.  params_json
+ * is {"encodings":[{"rid","active","maxBitrate","scaleResolutionDownBy"},…]}
+ * with one entry per encoding of omnirtc_transceiver_get_info's
+ * "sendEncodings", in that order and with the same rids.  active:false stops
+ * sending that layer at once (its writes are dropped), true resumes it;
+ * maxBitrate and scaleResolutionDownBy are kept and reported by
+ * omnirtc_transceiver_get_info for the application's encoder.  The W3C
+ * transaction rules (getParameters' transactionId) belong to the binding: they
+ * are about the host language's tasks.  params_json is borrowed for the call.
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (malformed JSON, unknown key,
+ * scaleResolutionDownBy below 1), OMNIRTC_ERR_INVALID_MODIFICATION (an
+ * encoding added, removed or given another rid), OMNIRTC_ERR_INVALID_STATE
+ * (stopped transceiver, closed peer).  Any thread.
+ */
+omnirtc_status_t omnirtc_transceiver_set_parameters(omnirtc_transceiver_t transceiver, const char *params_json);
+
+/*
+ * omnirtc_rtp_capabilities — RTCRtpSender / RTCRtpReceiver.getCapabilities:
+ * what a peer connection with the default configuration offers for kind
+ * ("audio" or "video"), read from such a peer's offer, as
+ *   {"codecs":[{"mimeType","clockRate","channels","sdpFmtpLine"}],
+ *    "headerExtensions":[{"uri"}]}
+ * in preference order, with "video/rtx" once.  Senders and receivers have the
+ * same.  Release *json_out with omnirtc_free().  Local work only; any thread.
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (NULL, or another kind).
+ */
+omnirtc_status_t omnirtc_rtp_capabilities(const char *kind, char **json_out);
+
 /* omnirtc_transceiver_stop — RTCRtpTransceiver.stop. */
 omnirtc_status_t omnirtc_transceiver_stop(omnirtc_transceiver_t transceiver);
 
