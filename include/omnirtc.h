@@ -81,10 +81,8 @@ enum {
 	OMNIRTC_ERR_INTERNAL = -10,         /* a bug in OmniRTC; the process is still safe */
 	OMNIRTC_ERR_NOT_SUPPORTED = -11,    /* valid request this build cannot do (W3C NotSupportedError) */
 	OMNIRTC_ERR_INVALID_SYNTAX = -12,   /* malformed text in its place, as an ICE server URL (W3C SyntaxError) */
-	OMNIRTC_ERR_INVALID_ACCESS = -13,   /* well-formed but unusable, as a TURN URL without credentials or an
-	                                       expired certificate (W3C InvalidAccessError) */
-	OMNIRTC_ERR_INVALID_MODIFICATION = -14 /* a change that is not allowed, as a new bundlePolicy for
-	                                          a peer already made (W3C InvalidModificationError) */
+	OMNIRTC_ERR_INVALID_ACCESS = -13,   /* well-formed, unusable: an expired certificate (W3C InvalidAccessError) */
+	OMNIRTC_ERR_INVALID_MODIFICATION = -14 /* a change not allowed once made (W3C InvalidModificationError) */
 };
 
 /*
