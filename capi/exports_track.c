@@ -63,6 +63,14 @@ omnirtc_status_t omnirtc_transceiver_set_direction(omnirtc_transceiver_t transce
 	FORWARD(ortc_go_transceiver_set_direction(transceiver, direction));
 }
 
+omnirtc_status_t omnirtc_transceiver_set_parameters(omnirtc_transceiver_t transceiver, const char *params_json) {
+	FORWARD(ortc_go_transceiver_set_parameters(transceiver, params_json));
+}
+
+omnirtc_status_t omnirtc_rtp_capabilities(const char *kind, char **json_out) {
+	FORWARD(ortc_go_rtp_capabilities(kind, json_out));
+}
+
 omnirtc_status_t omnirtc_transceiver_stop(omnirtc_transceiver_t transceiver) {
 	FORWARD(ortc_go_transceiver_stop(transceiver));
 }

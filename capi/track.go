@@ -427,6 +427,41 @@ func ortc_go_transceiver_set_direction(th C.omnirtc_transceiver_t, direction *C.
 	})
 }
 
+//export ortc_go_transceiver_set_parameters
+func ortc_go_transceiver_set_parameters(th C.omnirtc_transceiver_t, paramsJSON *C.omnirtc_cchar_t) C.omnirtc_status_t {
+	return with(uint64(th), func(tr *transceiver) error {
+		text, err := goString(paramsJSON, "params_json")
+		if err != nil {
+			return err
+		}
+		params, err := core.ParseSendParameters([]byte(text))
+		if err != nil {
+			return err
+		}
+
+		return tr.t.SetParameters(params)
+	})
+}
+
+//export ortc_go_rtp_capabilities
+func ortc_go_rtp_capabilities(kind *C.omnirtc_cchar_t, jsonOut **C.char) C.omnirtc_status_t {
+	return call(func() error {
+		if err := needOut(jsonOut, "json_out"); err != nil {
+			return err
+		}
+		text, err := goString(kind, "kind")
+		if err != nil {
+			return err
+		}
+		capabilities, err := core.RTPCapabilities(text)
+		if err != nil {
+			return err
+		}
+
+		return putJSON(jsonOut, capabilities)
+	})
+}
+
 //export ortc_go_transceiver_stop
 func ortc_go_transceiver_stop(th C.omnirtc_transceiver_t) C.omnirtc_status_t {
 	return with(uint64(th), func(tr *transceiver) error { return tr.t.Stop() })

@@ -384,6 +384,10 @@ func classify(err error, fallback error) error {
 	switch {
 	case errors.As(err, &stateErr):
 		return rtcerr.Wrap(rtcerr.ErrInvalidState, err)
+	case errors.As(err, &modErr) && strings.Contains(modErr.Error(), "invalid proposed signaling state transition"):
+		// pion's name for a description of the wrong type for the state;
+		// W3C's is InvalidStateError (webrtc-pc 4.4.1.5)
+		return rtcerr.Wrap(rtcerr.ErrInvalidState, err)
 	case errors.As(err, &modErr):
 		return rtcerr.Wrap(rtcerr.ErrInvalidModification, err)
 	case errors.As(err, &typeErr):

@@ -444,20 +444,17 @@ type TransceiverInfo struct {
 	ReceiverTracks   []RemoteInfo `json:"receiverTracks"`
 }
 
-// CodecInfo mirrors W3C RTCRtpCodecParameters.
+// CodecInfo mirrors W3C RTCRtpCodecParameters: an RTCRtpCodec with its
+// payload type.
 type CodecInfo struct {
-	PayloadType uint8  `json:"payloadType"`
-	MimeType    string `json:"mimeType"`
-	ClockRate   uint32 `json:"clockRate"`
-	Channels    uint16 `json:"channels,omitempty"`
-	SDPFmtpLine string `json:"sdpFmtpLine,omitempty"`
+	PayloadType uint8 `json:"payloadType"`
+	CodecCapability
 }
 
 func codecInfo(c webrtc.RTPCodecParameters) CodecInfo {
-	return CodecInfo{
-		PayloadType: uint8(c.PayloadType), MimeType: c.MimeType, ClockRate: c.ClockRate,
-		Channels: c.Channels, SDPFmtpLine: c.SDPFmtpLine,
-	}
+	return CodecInfo{PayloadType: uint8(c.PayloadType), CodecCapability: CodecCapability{
+		MimeType: c.MimeType, ClockRate: c.ClockRate, Channels: c.Channels, SDPFmtpLine: c.SDPFmtpLine,
+	}}
 }
 
 // localTrack is the track the transceiver sends, nil if none.

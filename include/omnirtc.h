@@ -81,10 +81,8 @@ enum {
 	OMNIRTC_ERR_INTERNAL = -10,         /* a bug in OmniRTC; the process is still safe */
 	OMNIRTC_ERR_NOT_SUPPORTED = -11,    /* valid request this build cannot do (W3C NotSupportedError) */
 	OMNIRTC_ERR_INVALID_SYNTAX = -12,   /* malformed text in its place, as an ICE server URL (W3C SyntaxError) */
-	OMNIRTC_ERR_INVALID_ACCESS = -13,   /* well-formed but unusable, as a TURN URL without credentials or an
-	                                       expired certificate (W3C InvalidAccessError) */
-	OMNIRTC_ERR_INVALID_MODIFICATION = -14 /* a change that is not allowed, as a new bundlePolicy for
-	                                          a peer already made (W3C InvalidModificationError) */
+	OMNIRTC_ERR_INVALID_ACCESS = -13,   /* well-formed, unusable: an expired certificate (W3C InvalidAccessError) */
+	OMNIRTC_ERR_INVALID_MODIFICATION = -14 /* a change not allowed once made (W3C InvalidModificationError) */
 };
 
 /*
@@ -1051,6 +1049,35 @@ omnirtc_status_t omnirtc_transceiver_get_info(omnirtc_transceiver_t transceiver,
  * OMNIRTC_ERR_INVALID_STATE (stopped transceiver, closed peer).
  */
 omnirtc_status_t omnirtc_transceiver_set_direction(omnirtc_transceiver_t transceiver, const char *direction);
+
+/*
+ * omnirtc_transceiver_set_parameters — RTCRtpSender.setParameters.  params_json
+ * is {"encodings":[{"rid","active","maxBitrate","scaleResolutionDownBy"},…]}
+ * with one entry per encoding of omnirtc_transceiver_get_info's
+ * "sendEncodings", in that order and with the same rids.  active:false stops
+ * sending that layer at once (its writes are dropped), true resumes it;
+ * maxBitrate and scaleResolutionDownBy are kept and reported by
+ * omnirtc_transceiver_get_info for the application's encoder.  The W3C
+ * transaction rules (getParameters' transactionId) belong to the binding: they
+ * are about the host language's tasks.  params_json is borrowed for the call.
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (malformed JSON, unknown key,
+ * scaleResolutionDownBy below 1), OMNIRTC_ERR_INVALID_MODIFICATION (an
+ * encoding added, removed or given another rid), OMNIRTC_ERR_INVALID_STATE
+ * (stopped transceiver, closed peer).  Any thread.
+ */
+omnirtc_status_t omnirtc_transceiver_set_parameters(omnirtc_transceiver_t transceiver, const char *params_json);
+
+/*
+ * omnirtc_rtp_capabilities — RTCRtpSender / RTCRtpReceiver.getCapabilities:
+ * what a peer connection with the default configuration offers for kind
+ * ("audio" or "video"), read from such a peer's offer, as
+ *   {"codecs":[{"mimeType","clockRate","channels","sdpFmtpLine"}],
+ *    "headerExtensions":[{"uri"}]}
+ * in preference order, with "video/rtx" once.  Senders and receivers have the
+ * same.  Release *json_out with omnirtc_free().  Local work only; any thread.
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (NULL, or another kind).
+ */
+omnirtc_status_t omnirtc_rtp_capabilities(const char *kind, char **json_out);
 
 /* omnirtc_transceiver_stop — RTCRtpTransceiver.stop. */
 omnirtc_status_t omnirtc_transceiver_stop(omnirtc_transceiver_t transceiver);

@@ -261,15 +261,33 @@ export interface RTCRtpEncodingParameters {
   scaleResolutionDownBy?: number;
 }
 
+/** webrtc-pc 5.2 RTCRtpCapabilities: what a peer with the default configuration offers. */
+export interface RTCRtpCapabilities {
+  codecs: { mimeType: string; clockRate: number; channels?: number; sdpFmtpLine?: string }[];
+  headerExtensions: { uri: string }[];
+}
+
+export interface RTCRtpSendParameters {
+  /** valid until the task that called getParameters() ends (webrtc-pc 5.2) */
+  transactionId: string;
+  encodings: RTCRtpEncodingParameters[];
+  codecs: RtpCodec[];
+  headerExtensions: { uri: string; id: number }[];
+}
+
 export class RTCRtpSender extends EventTarget {
+  static getCapabilities(kind: string): RTCRtpCapabilities | null;
   readonly track: EncodedTrack | null;
   replaceTrack(track: EncodedTrack | null): Promise<void>;
-  getParameters(): { encodings: RTCRtpEncodingParameters[]; codecs: RtpCodec[] };
+  getParameters(): RTCRtpSendParameters;
+  /** Changes each encoding's active, maxBitrate and scaleResolutionDownBy; encodings cannot be added, removed or renamed. */
+  setParameters(parameters: RTCRtpSendParameters): Promise<void>;
   /** 'keyframerequest' events carry request ('pli' | 'fir') and rid. */
   onkeyframerequest: ((event: Event & { request: 'pli' | 'fir'; rid: string }) => void) | null;
 }
 
 export class RTCRtpReceiver {
+  static getCapabilities(kind: string): RTCRtpCapabilities | null;
   readonly track: RemoteTrack | null;
 }
 

@@ -39,10 +39,11 @@ static void try_negotiate(peer_t *a, peer_t *b) {
 	char *offer = NULL, *answer = NULL;
 	if (step(omnirtc_peer_create_offer(a->id, NULL, &offer)) &&
 	    step(omnirtc_peer_set_local_description(a->id, "offer", offer)) &&
-	    step(omnirtc_peer_set_remote_description(b->id, "offer", offer)) &&
+	    step(omnirtc_peer_set_remote_description(b->id, "offer", offer)) && (remote_described(b), 1) &&
 	    step(omnirtc_peer_create_answer(b->id, NULL, &answer)) &&
-	    step(omnirtc_peer_set_local_description(b->id, "answer", answer)))
-		step(omnirtc_peer_set_remote_description(a->id, "answer", answer));
+	    step(omnirtc_peer_set_local_description(b->id, "answer", answer)) &&
+	    step(omnirtc_peer_set_remote_description(a->id, "answer", answer)))
+		remote_described(a);
 	omnirtc_free(offer);
 	omnirtc_free(answer);
 }
@@ -81,7 +82,8 @@ static void run_close_case(int32_t type, int victim_is_b, peer_hook hook) {
 		if (type == OMNIRTC_EVENT_CHANNEL_CLOSING || type == OMNIRTC_EVENT_CHANNEL_CLOSE)
 			OK(omnirtc_channel_close(cb)); /* a sees closing, then close */
 		else
-			OK(omnirtc_channel_send(ca, "m", 1, 1)); /* b gets a message, a a low event */
+			/* b gets a message; a a low event: 2 bytes fall below the threshold of 1 */
+			OK(omnirtc_channel_send(ca, "mm", 2, 1));
 	}
 	wait_events(victim, type, 0, 1, 15000);
 	if (hook == close_peer_on) {

@@ -20,13 +20,6 @@ static int has_description(peer_t *p, int32_t which) {
 	return set;
 }
 
-static void transceiver_info(omnirtc_transceiver_t t, char *out, size_t cap) {
-	char *json = NULL;
-	OK(omnirtc_transceiver_get_info(t, &json));
-	snprintf(out, cap, "%s", json);
-	omnirtc_free(json);
-}
-
 /* 4.4.1.6: "rollback" with no pending offer is an InvalidStateError, through
  * either method. */
 TEST(rollback_without_a_pending_offer_is_a_state_error) {

@@ -4,6 +4,7 @@
 // an EncodedTrack is fed frames (writeSample) or RTP packets (writeRtp), and a
 // remote track dispatches 'frame' events ({data, timestamp, keyframe}) or,
 // after setReceiveMode('rtp'), 'rtp' events ({data}).
+const { randomUUID } = require('node:crypto');
 const native = require('./native');
 const { w3c } = require('./errors');
 const { defineEventHandlers } = require('./events');
@@ -110,12 +111,25 @@ class RTCTrackEvent extends Event {
   }
 }
 
+/** webrtc-pc 5.2 getCapabilities: what a default peer offers for kind, null for another kind. */
+function getCapabilities(kind) {
+  if (kind !== 'audio' && kind !== 'video') return null;
+  return JSON.parse(w3c(() => native.rtpCapabilities(kind)));
+}
+
+const ENCODING_KEYS = ['rid', 'active', 'maxBitrate', 'scaleResolutionDownBy'];
+
 class RTCRtpSender extends EventTarget {
+  // webrtc-pc 5.2 [[LastReturnedParameters]]: what getParameters returned, until its task ends
+  #lastReturned = null;
+
   constructor(transceiver, track) {
     super();
     this._transceiver = transceiver;
     this.track = track ?? null;
   }
+
+  static getCapabilities(kind) { return getCapabilities(kind); }
 
   async replaceTrack(track) {
     w3c(() => native.replaceTrack(this._transceiver._handle, track ? track._handle : 0));
@@ -124,7 +138,26 @@ class RTCRtpSender extends EventTarget {
 
   getParameters() {
     const info = this._transceiver._info();
-    return { encodings: info.sendEncodings, codecs: info.codecs };
+    const parameters = { transactionId: randomUUID(), encodings: info.sendEncodings, codecs: info.codecs,
+      headerExtensions: [] };
+    this.#lastReturned = parameters;
+    setImmediate(() => { if (this.#lastReturned === parameters) this.#lastReturned = null; });
+    return structuredClone(parameters);
+  }
+
+  async setParameters(parameters) {
+    const last = this.#lastReturned;
+    if (!last) throw new DOMException('call getParameters() first, in the same task', 'InvalidStateError');
+    if (parameters?.transactionId !== last.transactionId) {
+      throw new DOMException('transactionId is not the one getParameters() returned last', 'InvalidModificationError');
+    }
+    if (JSON.stringify(parameters.codecs ?? []) !== JSON.stringify(last.codecs)) {
+      throw new DOMException('codecs cannot be changed by setParameters()', 'InvalidModificationError');
+    }
+    const encodings = (parameters.encodings ?? []).map((e) => Object.fromEntries(
+      ENCODING_KEYS.filter((key) => e[key] !== undefined && e[key] !== null).map((key) => [key, e[key]])));
+    w3c(() => native.transceiverSetParameters(this._transceiver._handle, JSON.stringify({ encodings })));
+    this.#lastReturned = null;
   }
 }
 defineEventHandlers(RTCRtpSender, ['keyframerequest']);
@@ -133,6 +166,8 @@ class RTCRtpReceiver {
   constructor() {
     this.track = null;
   }
+
+  static getCapabilities(kind) { return getCapabilities(kind); }
 }
 
 const DIRECTIONS = ['sendrecv', 'sendonly', 'recvonly', 'inactive'];

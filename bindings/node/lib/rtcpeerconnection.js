@@ -68,6 +68,10 @@ class RTCPeerConnection extends EventTarget {
   #media = new PeerMedia(this);
   #lastOffer = null;
   #lastAnswer = null;
+  // Signaling states dispatched as the call that made them returned (W3C:
+  // signalingstatechange before the call's promise resolves), which the
+  // library's events then repeat in their turn (#onEvent skips them).
+  #signaled = [];
 
   constructor(configuration = {}) {
     super();
@@ -142,12 +146,12 @@ class RTCPeerConnection extends EventTarget {
   setLocalDescription(description) {
     return this.#async(() => {
       if (description === undefined || description === null || description.type === undefined) {
-        native.setLocalDescription(this.#live(), null, null); // the implicit form
+        this.#describe(native.setLocalDescription, null, null); // the implicit form
         return undefined;
       }
       if (!TYPES.includes(description.type)) throw new TypeError(`invalid description type '${description.type}'`);
       const sdp = description.sdp || (description.type === 'offer' ? this.#lastOffer : this.#lastAnswer);
-      native.setLocalDescription(this.#live(), description.type, sdp || null);
+      this.#describe(native.setLocalDescription, description.type, sdp || null);
       return undefined;
     });
   }
@@ -157,9 +161,28 @@ class RTCPeerConnection extends EventTarget {
       if (!description || typeof description !== 'object') throw new TypeError('setRemoteDescription needs a description');
       if (!TYPES.includes(description.type)) throw new TypeError(`invalid description type '${description.type}'`);
       if (description.type !== 'rollback' && typeof description.sdp !== 'string') throw new TypeError('sdp must be a string');
-      native.setRemoteDescription(this.#live(), description.type, description.sdp ?? null);
+      this.#describe(native.setRemoteDescription, description.type, description.sdp ?? null);
       return undefined;
     });
+  }
+
+  /**
+   * A description call, then its signalingstatechange events (webrtc-pc
+   * 4.4.1.5) before the promise resolves: a remote offer in have-local-offer
+   * passes through stable (the implicit rollback), as in the library's events.
+   */
+  #describe(call, type, sdp) {
+    const handle = this.#live();
+    const before = native.signalingState(handle);
+    call(handle, type, sdp);
+    const after = native.signalingState(handle);
+    if (after === before) return;
+    const states = call === native.setRemoteDescription && type === 'offer' && before === C.SIGNALING_HAVE_LOCAL_OFFER
+      ? [C.SIGNALING_STABLE, after] : [after];
+    for (const state of states) {
+      this.#signaled.push(state);
+      this.#dispatchState('signaling', SIGNALING[state], 'signalingstatechange');
+    }
   }
 
   addIceCandidate(candidate) {
@@ -254,6 +277,11 @@ class RTCPeerConnection extends EventTarget {
       return;
     }
     if (type === C.EVENT_PEER_CLOSED || this.#closed) return; // or events that lost the race with close()
+    if (type === C.EVENT_SIGNALING_STATE && this.#signaled.length > 0) {
+      // dispatched already, when the call that made it returned
+      if (fields.value === this.#signaled[0]) this.#signaled.shift();
+      return;
+    }
     const stateEvent = STATE_EVENTS.get(type);
     if (stateEvent) {
       const [key, names, name] = stateEvent;

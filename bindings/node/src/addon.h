@@ -125,12 +125,6 @@ peer_events *events_open(napi_env env, napi_value on_events);
 void events_notify(void *user_data, omnirtc_peer_t peer);
 /* The peer the events come from, once omnirtc_peer_create_polled returned it. */
 void events_started(peer_events *events, omnirtc_peer_t peer);
-/* Delivers a peer's queued events, one poll at a time, up to and including the
- * first of the given type (or all, if none is): the events a call posted
- * before it returned, such as a description call's signaling state, which the
- * W3C fires before the call's promise resolves. Nothing while the peer's
- * onEvents runs (a call from a listener): that drain goes on with them. */
-void events_deliver_through(napi_env env, omnirtc_peer_t peer, int32_t type);
 /* Gives up the delivery of a peer that was never made. */
 void events_abandon(peer_events *events);
 /* Exports eventStride, the values per event in a batch given to onEvents. */

@@ -29,17 +29,11 @@
 
 struct peer_events {
 	napi_threadsafe_function tsfn;
-	napi_ref on_events;  /* for events_deliver_through, outside a drain */
 	bool resuming;       /* a drain waits for its setImmediate */
 	bool finalized;      /* the function is gone: the waiting drain frees this */
-	bool delivering;     /* onEvents is running */
 	omnirtc_peer_t peer; /* 0 before omnirtc_peer_create_polled returned and after PEER_CLOSED */
-	peer_events *next;   /* the live peers' list, for events_deliver_through */
 	omnirtc_event_t batch[BATCH];
 };
-
-/* Every peer_events not yet finalized; touched on the main thread only. */
-static peer_events *live;
 
 void events_notify(void *user_data, omnirtc_peer_t peer) {
 	(void)peer;
@@ -166,18 +160,6 @@ static void deliver(napi_env env, napi_value on_events, const omnirtc_event_t *e
 	napi_close_handle_scope(env, scope);
 }
 
-/* Delivers the n events just polled into events->batch. */
-static void deliver_polled(napi_env env, napi_value on_events, peer_events *events, size_t n) {
-	bool closed = events->batch[n - 1].type == OMNIRTC_EVENT_PEER_CLOSED; /* alone, and last */
-	if (closed)
-		events->peer = 0;
-	events->delivering = true;
-	deliver(env, on_events, events->batch, n);
-	events->delivering = false;
-	if (closed)
-		napi_release_threadsafe_function(events->tsfn, napi_tsfn_release);
-}
-
 static napi_value resume(napi_env env, napi_callback_info info);
 
 /* Polls until the queue is empty, which arms the notify again, or until TURN
@@ -197,7 +179,12 @@ static void take(napi_env env, napi_value on_events, peer_events *events) {
 		}
 		if (omnirtc_peer_poll_events(events->peer, events->batch, BATCH, &n) != OMNIRTC_OK || n == 0)
 			return;
-		deliver_polled(env, on_events, events, n);
+		bool closed = events->batch[n - 1].type == OMNIRTC_EVENT_PEER_CLOSED; /* alone, and last */
+		if (closed)
+			events->peer = 0;
+		deliver(env, on_events, events->batch, n);
+		if (closed)
+			napi_release_threadsafe_function(events->tsfn, napi_tsfn_release);
 	}
 }
 
@@ -228,6 +215,7 @@ static void drain(napi_env env, napi_value on_events, void *context, void *data)
  * environment is torn down) is closed and polled to PEER_CLOSED, after which
  * the library runs no notify with this pointer. */
 static void finalize(napi_env env, void *data, void *hint) {
+	(void)env;
 	(void)hint;
 	peer_events *events = data;
 	if (events->peer != 0) {
@@ -236,12 +224,6 @@ static void finalize(napi_env env, void *data, void *hint) {
 		while (omnirtc_peer_poll_events(events->peer, events->batch, BATCH, &n) == OMNIRTC_OK &&
 		       (n == 0 || events->batch[n - 1].type != OMNIRTC_EVENT_PEER_CLOSED)) {}
 	}
-	for (peer_events **p = &live; *p != NULL; p = &(*p)->next)
-		if (*p == events) {
-			*p = events->next;
-			break;
-		}
-	napi_delete_reference(env, events->on_events);
 	if (events->resuming)
 		events->finalized = true;
 	else
@@ -258,31 +240,7 @@ peer_events *events_open(napi_env env, napi_value on_events) {
 		throw_internal(env, "cannot create the event function");
 		return NULL;
 	}
-	napi_create_reference(env, on_events, 1, &events->on_events);
-	events->next = live;
-	live = events;
 	return events;
-}
-
-void events_deliver_through(napi_env env, omnirtc_peer_t peer, int32_t type) {
-	peer_events *events = live;
-	while (events != NULL && events->peer != peer)
-		events = events->next;
-	if (events == NULL || events->delivering)
-		return;
-	napi_handle_scope scope;
-	napi_open_handle_scope(env, &scope);
-	napi_value on_events;
-	size_t n = 0;
-	if (napi_get_reference_value(env, events->on_events, &on_events) == napi_ok)
-		while (events->peer != 0 && omnirtc_peer_poll_events(peer, events->batch, 1, &n) == OMNIRTC_OK &&
-		       n == 1) {
-			int32_t got = events->batch[0].type;
-			deliver_polled(env, on_events, events, 1);
-			if (got == type)
-				break;
-		}
-	napi_close_handle_scope(env, scope);
 }
 
 void events_started(peer_events *events, omnirtc_peer_t peer) { events->peer = peer; }

@@ -45,7 +45,6 @@ static napi_value set_description(napi_env env, napi_callback_info info, int loc
 	free(type);
 	free(sdp);
 	CALL(s);
-	events_deliver_through(env, peer, OMNIRTC_EVENT_SIGNALING_STATE);
 	return NULL;
 }
 

@@ -24,6 +24,18 @@ TWO_HANDLE_CALL(remove_track, omnirtc_peer_remove_track)
 TWO_HANDLE_CALL(replace_track, omnirtc_transceiver_replace_track)
 JSON_GETTER(transceiver_info, omnirtc_transceiver_get_info)
 HANDLE_CALL(transceiver_stop, omnirtc_transceiver_stop)
+HANDLE_STRING_CALL(transceiver_set_parameters, omnirtc_transceiver_set_parameters)
+
+/* rtpCapabilities(kind) -> JSON text */
+static napi_value rtp_capabilities(napi_env env, napi_callback_info info) {
+	napi_value argv[1];
+	args(env, info, 1, argv);
+	char *kind = to_string(env, argv[0]), *json = NULL;
+	omnirtc_status_t s = omnirtc_rtp_capabilities(kind, &json);
+	free(kind);
+	CALL(s);
+	return take_string(env, json);
+}
 
 void transceiver_register(napi_env env, napi_value exports) {
 	static const function_entry functions[] = {
@@ -34,6 +46,8 @@ void transceiver_register(napi_env env, napi_value exports) {
 	    {"transceiverInfo", transceiver_info},
 	    {"transceiverStop", transceiver_stop},
 	    {"transceiverSetDirection", transceiver_set_direction},
+	    {"transceiverSetParameters", transceiver_set_parameters},
+	    {"rtpCapabilities", rtp_capabilities},
 	};
 	EXPORT_FUNCTIONS(env, exports, functions);
 }

@@ -1,7 +1,7 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { RTCPeerConnection, EncodedTrack, RTCRtpTransceiver } = require('..');
+const { RTCPeerConnection, EncodedTrack, RTCRtpTransceiver, RTCRtpSender, RTCRtpReceiver } = require('..');
 const { LOOPBACK, once, trickle, negotiate, waitFor } = require('./helpers');
 
 /** A fake VP8 frame: byte 0 bit 0 clear marks the keyframe (the first). */
@@ -100,6 +100,71 @@ test('simulcast: three rids arrive as three tracks, each with its own frames', a
   a.close();
   b.close();
   track.stop();
+});
+
+test('webrtc-pc 5.2 setParameters: active false stops a layer at once, true resumes it', async () => {
+  const [a, b] = await connectedPair();
+  const rids = ['q', 'f'];
+  const track = new EncodedTrack({ codec: 'vp8', rids });
+  const { sender } = a.addTransceiver(track, { direction: 'sendonly', sendEncodings: rids.map((rid) => ({ rid })) });
+  const got = {};
+  b.addEventListener('track', ({ track: remote }) => { got[remote.rid] = tags(remote); });
+  await connect(a, b);
+  const stop = feed(rids.map((rid) => [track, rid, rid]));
+  const after = async (n) => { const target = got.q.length + n; await waitFor(() => got.q.length >= target); };
+  await waitFor(() => got.q?.length >= 5 && got.f?.length >= 5);
+  const set = async (active) => {
+    const parameters = sender.getParameters();
+    parameters.encodings[1].active = active;
+    await sender.setParameters(parameters);
+    assert.deepEqual(sender.getParameters().encodings.map((e) => e.active), [true, active]);
+  };
+  await set(false);
+  await after(10); // what was in flight has arrived
+  const paused = got.f.length;
+  await after(10);
+  assert.equal(got.f.length, paused, 'frames of the inactive layer arrived');
+  await set(true);
+  await waitFor(() => got.f.length > paused + 5);
+  stop();
+  a.close();
+  b.close();
+  track.stop();
+});
+
+test('webrtc-pc 5.2 getParameters / setParameters: the transaction and what may not change', async () => {
+  const pc = new RTCPeerConnection(LOOPBACK);
+  const track = new EncodedTrack({ codec: 'vp8', rids: ['q', 'f'] });
+  const { sender } = pc.addTransceiver(track, { sendEncodings: [{ rid: 'q', maxBitrate: 100000 }, { rid: 'f' }] });
+  await assert.rejects(sender.setParameters({ transactionId: 'x', encodings: [] }), { name: 'InvalidStateError' });
+  let parameters = sender.getParameters();
+  assert.equal(typeof parameters.transactionId, 'string');
+  assert.deepEqual(parameters.encodings.map((e) => [e.rid, e.active, e.maxBitrate]), [['q', true, 100000], ['f', true, undefined]]);
+  await new Promise((resolve) => setImmediate(resolve)); // the task that got them has ended
+  await assert.rejects(sender.setParameters(parameters), { name: 'InvalidStateError' });
+  parameters = sender.getParameters();
+  await assert.rejects(sender.setParameters({ ...parameters, transactionId: 'other' }), { name: 'InvalidModificationError' });
+  const changed = (edit) => { const p = sender.getParameters(); edit(p); return sender.setParameters(p); };
+  await assert.rejects(changed((p) => p.encodings.pop()), { name: 'InvalidModificationError' });
+  await assert.rejects(changed((p) => { p.encodings[0].rid = 'h'; }), { name: 'InvalidModificationError' });
+  await changed((p) => { p.encodings[1].maxBitrate = 2500000; p.encodings[1].scaleResolutionDownBy = 2; });
+  parameters = sender.getParameters();
+  assert.deepEqual([parameters.encodings[1].maxBitrate, parameters.encodings[1].scaleResolutionDownBy], [2500000, 2]);
+  pc.close();
+  track.stop();
+});
+
+test('webrtc-pc 5.2 getCapabilities: the codecs and header extensions offered', () => {
+  const audio = RTCRtpSender.getCapabilities('audio');
+  const video = RTCRtpReceiver.getCapabilities('video');
+  assert.ok(audio.codecs.some((c) => c.mimeType === 'audio/opus' && c.clockRate === 48000 && c.channels === 2));
+  for (const mime of ['video/VP8', 'video/VP9', 'video/H264', 'video/AV1']) {
+    assert.ok(video.codecs.some((c) => c.mimeType === mime && c.clockRate === 90000), mime);
+  }
+  assert.equal(video.codecs.filter((c) => c.mimeType === 'video/rtx').length, 1);
+  assert.ok(video.headerExtensions.some((e) => /sdes:mid/.test(e.uri)));
+  assert.deepEqual(RTCRtpReceiver.getCapabilities('audio'), audio);
+  assert.equal(RTCRtpSender.getCapabilities('data'), null);
 });
 
 test('replaceTrack switches the media; removeTrack ends the remote track', async () => {

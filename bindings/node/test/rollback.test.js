@@ -24,10 +24,11 @@ test('4.4.1.6: rolling back a local offer returns to stable, drops the pending d
   pc.addEventListener('signalingstatechange', () => states.push(pc.signalingState));
   const transceiver = pc.addTransceiver('audio');
   pc.createDataChannel('kept');
+  const needed = once(pc, 'negotiationneeded'); // queued before the offer: it comes as the offer is set
   await pc.setLocalDescription();
   assert.equal(pc.signalingState, 'have-local-offer');
   assert.equal(transceiver.mid, '0');
-  await once(pc, 'negotiationneeded');
+  await needed;
   const renegotiate = once(pc, 'negotiationneeded');
   await pc.setLocalDescription(ROLLBACK);
   assert.equal(pc.signalingState, 'stable');

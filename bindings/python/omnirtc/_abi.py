@@ -368,6 +368,8 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
     "omnirtc_transceiver_set_codec_preferences": (omnirtc_status_t, [omnirtc_transceiver_t, ctypes.c_char_p]),
     "omnirtc_transceiver_get_info": (omnirtc_status_t, [omnirtc_transceiver_t, ctypes.POINTER(ctypes.c_void_p)]),
     "omnirtc_transceiver_set_direction": (omnirtc_status_t, [omnirtc_transceiver_t, ctypes.c_char_p]),
+    "omnirtc_transceiver_set_parameters": (omnirtc_status_t, [omnirtc_transceiver_t, ctypes.c_char_p]),
+    "omnirtc_rtp_capabilities": (omnirtc_status_t, [ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]),
     "omnirtc_transceiver_stop": (omnirtc_status_t, [omnirtc_transceiver_t]),
     "omnirtc_media_reader_open": (
         omnirtc_status_t,

@@ -92,18 +92,21 @@ class Inbox:
                 return
         self.loop.call_soon(self.drain)
 
-    def deliver_through(self, event_type: int) -> None:  # on the loop
-        """Deliver the queued events, one poll at a time, up to and including the
-        first of ``event_type`` (or all, if none is): what a call posted before it
-        returned, such as a description call's signaling state, which the W3C
-        fires before the call resolves."""
+    def deliver_signaling(self) -> None:  # on the loop
+        """Deliver the queued events, one poll at a time, up to the signaling
+        state event that reports the current state (or all, if none does):
+        what a description call posted before it returned, which the W3C fires
+        before the call resolves (webrtc-pc 4.4.1.5)."""
+        state = ctypes.c_int32()
+        if _native.lib.omnirtc_peer_get_signaling_state(self.handle, ctypes.byref(state)) != 0:
+            return
         count = ctypes.c_size_t()
         while _native.lib.omnirtc_peer_poll_events(self.handle, self.batch, 1, ctypes.byref(count)) == 0:
             if count.value == 0:
                 return
             event = _copy(self.batch[0])
             self._deliver(event)
-            if event.type == event_type:
+            if event.type == _abi.OMNIRTC_EVENT_SIGNALING_STATE and event.state == state.value:
                 return
 
     def _deliver(self, event: Event) -> None:

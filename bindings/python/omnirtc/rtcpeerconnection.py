@@ -233,7 +233,7 @@ class RTCPeerConnection(EventEmitter):
                     handle, sessionDescription.type.encode(), _native.encode(sessionDescription.sdp, "sdp")
                 )
             )
-        self._inbox.deliver_through(_abi.OMNIRTC_EVENT_SIGNALING_STATE)
+        self._inbox.deliver_signaling()
         started = self._gatherings()
         if started > before:  # the library counts a gathering before the call returns
             await self._gathered_until(started)
@@ -254,7 +254,7 @@ class RTCPeerConnection(EventEmitter):
                 self._live(), sessionDescription.type.encode(), _native.encode(sessionDescription.sdp, "sdp")
             )
         )
-        self._inbox.deliver_through(_abi.OMNIRTC_EVENT_SIGNALING_STATE)
+        self._inbox.deliver_signaling()
 
     @staticmethod
     def _check_description(description: Any) -> None:

@@ -59,6 +59,17 @@ static void record(peer_t *p, const omnirtc_event_t *e) {
 		p->closed = 1;
 }
 
+/* Adds a candidate to r, which may be closing: omnirtc.h lists the three
+ * statuses that gives. */
+static void add_candidate(peer_t *r, const char *candidate, const char *mid, int32_t index) {
+	omnirtc_status_t s = omnirtc_peer_add_ice_candidate(r->id, candidate, mid, index);
+	if (s != OMNIRTC_OK && s != OMNIRTC_ERR_INVALID_STATE && s != OMNIRTC_ERR_INVALID_HANDLE) {
+		fprintf(stderr, "adding a candidate to %s returned %s: %s\n", r->name, omnirtc_status_string(s),
+		        omnirtc_last_error());
+		exit(1);
+	}
+}
+
 /* Trickle: hand the candidate to the remote, or park it until the remote has
  * its remote description. */
 static void trickle(peer_t *p, const omnirtc_event_t *e) {
@@ -73,14 +84,7 @@ static void trickle(peer_t *p, const omnirtc_event_t *e) {
 		return;
 	}
 	pthread_mutex_unlock(&r->mu);
-	omnirtc_status_t s = omnirtc_peer_add_ice_candidate(r->id, e->ice_candidate.candidate, e->ice_candidate.sdp_mid,
-	                                                    e->ice_candidate.sdp_mline_index);
-	/* The remote may be closing: omnirtc.h lists the three statuses that gives. */
-	if (s != OMNIRTC_OK && s != OMNIRTC_ERR_INVALID_STATE && s != OMNIRTC_ERR_INVALID_HANDLE) {
-		fprintf(stderr, "%s: adding a candidate to %s returned %s: %s\n", p->name, r->name,
-		        omnirtc_status_string(s), omnirtc_last_error());
-		exit(1);
-	}
+	add_candidate(r, e->ice_candidate.candidate, e->ice_candidate.sdp_mid, e->ice_candidate.sdp_mline_index);
 }
 
 static void on_event(void *user_data, const omnirtc_event_t *e) {
@@ -183,7 +187,7 @@ void peer_free(peer_t *p) {
 	pthread_cond_destroy(&p->cv);
 }
 
-static void remote_described(peer_t *p) {
+void remote_described(peer_t *p) {
 	pthread_mutex_lock(&p->mu);
 	p->remote_described = 1;
 	char **pending = p->pending;
@@ -192,7 +196,7 @@ static void remote_described(peer_t *p) {
 	p->npending = 0;
 	pthread_mutex_unlock(&p->mu);
 	for (size_t i = 0; i < n; i++) {
-		OK(omnirtc_peer_add_ice_candidate(p->id, pending[i], "", 0));
+		add_candidate(p, pending[i], "", 0);
 		free(pending[i]);
 	}
 	free(pending);
@@ -564,4 +568,11 @@ int stat_string(const char *stats, const char *entry, const char *key, char *out
 		return 0;
 	snprintf(out, cap, "%.*s", (int)(close - v - 1), v + 1);
 	return 1;
+}
+
+void transceiver_info(omnirtc_transceiver_t t, char *out, size_t cap) {
+	char *json = NULL;
+	OK(omnirtc_transceiver_get_info(t, &json));
+	snprintf(out, cap, "%s", json);
+	omnirtc_free(json);
 }

@@ -82,6 +82,9 @@ void peer_free(peer_t *p);
 /* Offer from a, answer from b, trickling candidates both ways; returns once
  * both have applied both descriptions (not yet connected). */
 void negotiate(peer_t *a, peer_t *b);
+/* p has its remote description: the candidates parked for it go in, and
+ * later ones go straight in (negotiate() calls it). */
+void remote_described(peer_t *p);
 /* negotiate, then wait until both are connected. */
 void connect_pair(peer_t *a, peer_t *b);
 
@@ -127,6 +130,9 @@ typedef struct {
 selected_pair_t selected_pair(peer_t *p, int timeout_ms);
 
 void sleep_ms(int ms);
+
+/* The transceiver's omnirtc_transceiver_get_info JSON, cut to cap bytes. */
+void transceiver_info(omnirtc_transceiver_t t, char *out, size_t cap);
 /* CLOCK_REALTIME timeout_ms from now, for pthread_cond_timedwait. */
 struct timespec deadline(int timeout_ms);
 
