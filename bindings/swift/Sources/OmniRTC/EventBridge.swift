@@ -66,6 +66,8 @@ final class PeerSink: Sendable {
     /// Python's and Node's drains give their loop a turn: a remote that keeps
     /// the queue full must not hold a thread of the cooperative pool.
     static let turn = 16
+    /// The turns the drain gave so far, for the fairness test.
+    let turnsGiven = Locked(0)
 
     struct State: Sendable {
         var signaling = SignalingState.stable
@@ -99,7 +101,10 @@ final class PeerSink: Sendable {
             var count = Self.batch
             while count == Self.batch {
                 batches += 1
-                if batches % Self.turn == 0 { await Task.yield() }
+                if batches % Self.turn == 0 {
+                    turnsGiven.withLock { $0 += 1 }
+                    await Task.yield()
+                }
                 guard omnirtc_peer_poll_events(peer, events, Self.batch, &count) == Int32(OMNIRTC_OK) else {
                     return finish() // the handle is gone: no PEER_CLOSED will come
                 }
