@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The cross-language event sequence (tests/sequence/README.md): the same
-# scenario in C, Python and Node, each printing the events the answering peer
-# sees; one test per language compares its sequence with C's.
+# scenario in C, Python, Node and Swift, each printing the events the answering
+# peer sees; one test per language compares its sequence with C's. Swift is
+# built and run in the Swift root (scripts/swift-chroot.sh makes it once).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/checks.sh
@@ -22,4 +23,12 @@ same_as_c() { # NAME CMD...
 }
 check python same_as_c python env PYTHONPATH=bindings/python "$venv/bin/python" tests/sequence/sequence.py
 check node same_as_c node node tests/sequence/sequence.js
+swift=tests/sequence/swift-sequence
+if ! scripts/swift-chroot.sh >/dev/null; then
+	check "swift root (scripts/swift-chroot.sh)" false
+elif ! scripts/swift-run.sh swift build --package-path "$PWD/$swift"; then
+	check "swift builds $swift" false
+else
+	check swift same_as_c swift scripts/swift-run.sh "$PWD/$swift/.build/debug/sequence"
+fi
 checks_summary sequence

@@ -58,14 +58,26 @@ public final class DataChannel: Sendable {
         return state == .closed ? .closing : state
     }
 
+    // Read the events either all on ``events``, in the order they happened,
+    // or split over the per-kind streams below (each keeps its kind's order),
+    // not both: each event is delivered once.
+
+    /// Every event of the channel in the library's order: `open`, the
+    /// messages, `closing`, `close` (W3C event order), with
+    /// `bufferedAmountLow` and `error` where they happened. Ends after `close`.
+    public var events: DataChannelEvents {
+        DataChannelStream(sink: sink, stream: { $0.events.all }) { if case .message(let m) = $0 { m } else { nil } }
+    }
     /// Received messages, in the order the channel delivered them.
-    public var messages: DataChannelMessages { DataChannelMessages(sink: sink) }
+    public var messages: DataChannelMessages {
+        DataChannelStream(sink: sink, stream: { $0.events.perKind.messages.stream }) { $0 }
+    }
     /// State changes after `connecting`: open, closing, closed.
-    public var states: AsyncStream<DataChannelState> { sink.states.stream }
+    public var states: AsyncStream<DataChannelState> { sink.events.perKind.states.stream }
     /// An element each time ``bufferedAmount`` falls to ``bufferedAmountLowThreshold``.
-    public var bufferedAmountLow: AsyncStream<Void> { sink.bufferedAmountLow.stream }
+    public var bufferedAmountLow: AsyncStream<Void> { sink.events.perKind.bufferedAmountLow.stream }
     /// Errors the channel reported (a close follows).
-    public var errors: AsyncStream<OmniRTCError> { sink.errors.stream }
+    public var errors: AsyncStream<OmniRTCError> { sink.events.perKind.errors.stream }
 
     /// Bytes queued by `send` and not yet handed to the network (0 once closed).
     public var bufferedAmount: UInt64 {
@@ -122,25 +134,35 @@ public final class DataChannel: Sendable {
     }
 }
 
-/// The messages of a data channel. Taking one makes room for more: a consumer
-/// that falls behind holds back its peer's events (the library then stops
-/// reading, and the sender feels SCTP flow control) instead of buffering without bound.
-public struct DataChannelMessages: AsyncSequence, Sendable {
-    public typealias Element = DataChannelMessage
+/// A data channel's ``DataChannel/messages`` or ``DataChannel/events``.
+/// Taking a message makes room for more: a consumer that falls behind holds
+/// back its peer's events (the library then stops reading, and the sender
+/// feels SCTP flow control) instead of buffering without bound.
+public struct DataChannelStream<Element: Sendable>: AsyncSequence, Sendable {
     let sink: ChannelSink
+    /// The stream, chosen when iterated (see OrderedEvents).
+    let stream: @Sendable (ChannelSink) -> AsyncStream<Element>
+    /// The received message an element is, if it is one.
+    let message: @Sendable (Element) -> DataChannelMessage?
 
     public struct AsyncIterator: AsyncIteratorProtocol {
-        var base: AsyncStream<DataChannelMessage>.AsyncIterator
+        var base: AsyncStream<Element>.AsyncIterator
         let sink: ChannelSink
+        let message: @Sendable (Element) -> DataChannelMessage?
 
-        public mutating func next() async -> DataChannelMessage? {
-            guard let message = await base.next() else { return nil }
-            sink.consumed(message)
-            return message
+        public mutating func next() async -> Element? {
+            guard let element = await base.next() else { return nil }
+            if let taken = message(element) { sink.consumed(taken) }
+            return element
         }
     }
 
     public func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(base: sink.messages.stream.makeAsyncIterator(), sink: sink)
+        AsyncIterator(base: stream(sink).makeAsyncIterator(), sink: sink, message: message)
     }
 }
+
+/// The messages of a data channel, in the order it delivered them.
+public typealias DataChannelMessages = DataChannelStream<DataChannelMessage>
+/// Every event of a data channel, in the order it delivered them.
+public typealias DataChannelEvents = DataChannelStream<DataChannelEvent>

@@ -38,28 +38,6 @@ struct Pipe<Element: Sendable>: Sendable {
     }
 }
 
-/// A data channel event, copied out of the C struct.
-enum ChannelEvent: Sendable {
-    case open, bufferedAmountLow, closing, close
-    case message(DataChannelMessage)
-    case error(String)
-
-    init?(_ e: omnirtc_event_t) {
-        switch e.type {
-        case code(OMNIRTC_EVENT_CHANNEL_OPEN): self = .open
-        case code(OMNIRTC_EVENT_CHANNEL_MESSAGE):
-            let m = e.message
-            let bytes = UnsafeBufferPointer(start: m.data, count: m.data == nil ? 0 : m.size)
-            self = .message(m.binary != 0 ? .binary(Data(bytes)) : .text(String(decoding: bytes, as: UTF8.self)))
-        case code(OMNIRTC_EVENT_CHANNEL_BUFFERED_AMOUNT_LOW): self = .bufferedAmountLow
-        case code(OMNIRTC_EVENT_CHANNEL_ERROR): self = .error(text(e.channel_error.message))
-        case code(OMNIRTC_EVENT_CHANNEL_CLOSING): self = .closing
-        case code(OMNIRTC_EVENT_CHANNEL_CLOSE): self = .close
-        default: return nil
-        }
-    }
-}
-
 func code(_ type: omnirtc_event_type_t) -> Int32 { Int32(type.rawValue) }
 func text(_ pointer: UnsafePointer<CChar>?) -> String { pointer.map { String(cString: $0) } ?? "" }
 
@@ -78,19 +56,18 @@ final class PeerSink: Sendable {
     /// Sinks alive in the process, for leak tests: each is released by its PEER_CLOSED.
     static let live = Locked(0)
 
-    let iceCandidates = Pipe<IceCandidate>()
-    let signalingStates = Pipe<SignalingState>()
-    let gatheringStates = Pipe<IceGatheringState>()
-    let iceConnectionStates = Pipe<IceConnectionState>()
-    let connectionStates = Pipe<PeerConnectionState>()
-    let negotiationNeeded = Pipe<Void>()
-    let dataChannels = Pipe<DataChannel>()
-    let tracks = Pipe<RemoteTrack>()
-    let targetBitrates = Pipe<BitrateTarget>(bufferingPolicy: .bufferingNewest(64))
+    /// Every event but a channel's own, in order: on `events` or the per-kind streams.
+    let events = OrderedEvents(PeerStreams())
     /// The library's notify: the peer's queue has events (one pending wake-up is enough).
     let wakes = Pipe<omnirtc_peer_t>(bufferingPolicy: .bufferingNewest(1))
     /// Events taken per omnirtc_peer_poll_events.
     static let batch = 256
+    /// Batches taken before the drain lets other tasks run (Task.yield), as
+    /// Python's and Node's drains give their loop a turn: a remote that keeps
+    /// the queue full must not hold a thread of the cooperative pool.
+    static let turn = 16
+    /// The turns the drain gave so far, for the fairness test.
+    let turnsGiven = Locked(0)
 
     struct State: Sendable {
         var signaling = SignalingState.stable
@@ -100,7 +77,7 @@ final class PeerSink: Sendable {
         var closed = false
         var channels: [omnirtc_channel_t: ChannelSink] = [:]
         /// Events of a local channel that came before createDataChannel registered it.
-        var early: [omnirtc_channel_t: [ChannelEvent]] = [:]
+        var early: [omnirtc_channel_t: [DataChannelEvent]] = [:]
         var tracks: [omnirtc_track_t: TrackSink] = [:]
         var transceivers: [omnirtc_transceiver_t: TransceiverSink] = [:]
         /// How remote tracks arriving from now on are delivered (omnirtc_peer_set_track_receive).
@@ -118,10 +95,16 @@ final class PeerSink: Sendable {
     func drain() async {
         let events = UnsafeMutablePointer<omnirtc_event_t>.allocate(capacity: Self.batch)
         defer { events.deallocate() }
+        var batches = 0
         for await peer in wakes.stream {
             // Until a poll leaves the queue empty: only that one re-arms notify.
             var count = Self.batch
             while count == Self.batch {
+                batches += 1
+                if batches % Self.turn == 0 {
+                    turnsGiven.withLock { $0 += 1 }
+                    await Task.yield()
+                }
                 guard omnirtc_peer_poll_events(peer, events, Self.batch, &count) == Int32(OMNIRTC_OK) else {
                     return finish() // the handle is gone: no PEER_CLOSED will come
                 }
@@ -161,24 +144,26 @@ final class PeerSink: Sendable {
         case code(OMNIRTC_EVENT_ICE_CANDIDATE):
             let c = e.ice_candidate
             let mid = text(c.sdp_mid)
-            iceCandidates.continuation.yield(
-                IceCandidate(
-                    candidate: text(c.candidate), sdpMid: mid.isEmpty ? nil : mid,
-                    sdpMLineIndex: c.sdp_mline_index >= 0 ? c.sdp_mline_index : nil))
-        case code(OMNIRTC_EVENT_SIGNALING_STATE): update(e.state.value, \.signaling, signalingStates)
-        case code(OMNIRTC_EVENT_ICE_GATHERING_STATE): update(e.state.value, \.gathering, gatheringStates)
-        case code(OMNIRTC_EVENT_ICE_CONNECTION_STATE): update(e.state.value, \.iceConnection, iceConnectionStates)
-        case code(OMNIRTC_EVENT_CONNECTION_STATE): update(e.state.value, \.connection, connectionStates)
+            events.deliver(
+                .iceCandidate(
+                    IceCandidate(
+                        candidate: text(c.candidate), sdpMid: mid.isEmpty ? nil : mid,
+                        sdpMLineIndex: c.sdp_mline_index >= 0 ? c.sdp_mline_index : nil)))
+        case code(OMNIRTC_EVENT_SIGNALING_STATE): update(e.state.value, \.signaling, PeerConnectionEvent.signalingState)
+        case code(OMNIRTC_EVENT_ICE_GATHERING_STATE): update(e.state.value, \.gathering, PeerConnectionEvent.iceGatheringState)
+        case code(OMNIRTC_EVENT_ICE_CONNECTION_STATE):
+            update(e.state.value, \.iceConnection, PeerConnectionEvent.iceConnectionState)
+        case code(OMNIRTC_EVENT_CONNECTION_STATE): update(e.state.value, \.connection, PeerConnectionEvent.connectionState)
         case code(OMNIRTC_EVENT_NEGOTIATION_NEEDED):
-            negotiationNeeded.continuation.yield()
+            events.deliver(.negotiationNeeded)
         case code(OMNIRTC_EVENT_DATA_CHANNEL):
             let channel = ChannelSink(handle: e.channel.channel)
             register(channel)
-            dataChannels.continuation.yield(DataChannel(channel))
+            events.deliver(.dataChannel(DataChannel(channel)))
         case code(OMNIRTC_EVENT_TRACK)...:
             handleMedia(e)
         default:
-            guard let event = ChannelEvent(e) else { return }
+            guard let event = DataChannelEvent(e) else { return }
             let handle = withUnsafePointer(to: e) { omnirtc_event_channel_of($0) }
             state.withLock { s in
                 if let channel = s.channels[handle] {
@@ -192,10 +177,12 @@ final class PeerSink: Sendable {
     }
 
     /// A state change: remembered for the getters, then streamed.
-    private func update<S: CaseIterable & Sendable>(_ value: Int32, _ field: WritableKeyPath<State, S>, _ pipe: Pipe<S>) {
+    private func update<S: CaseIterable & Sendable>(
+        _ value: Int32, _ field: WritableKeyPath<State, S>, _ event: (S) -> PeerConnectionEvent
+    ) {
         guard let new = S(library: value) else { return }
         state.withLock { $0[keyPath: field] = new }
-        pipe.continuation.yield(new)
+        events.deliver(event(new))
     }
 
     /// Routes a channel's events to its sink, those that came early first.
@@ -223,14 +210,8 @@ final class PeerSink: Sendable {
             return Array(s.channels.values)
         }
         for channel in channels { channel.deliver(.close) }
-        iceCandidates.continuation.finish()
-        signalingStates.continuation.finish()
-        gatheringStates.continuation.finish()
-        iceConnectionStates.continuation.finish()
-        connectionStates.continuation.finish()
-        negotiationNeeded.continuation.finish()
-        dataChannels.continuation.finish()
         closedMedia()
+        events.end()
     }
 }
 
@@ -250,8 +231,8 @@ struct ChannelInfo: Sendable, Decodable {
     }
 }
 
-/// A data channel's events and state. Its messages stream holds at most
-/// `window` bytes unread (and one message, however large): the drain waits
+/// A data channel's events and state. Its streams hold at most `window`
+/// bytes of messages unread (and one message, however large): the drain waits
 /// for room before it takes the next one from the library.
 final class ChannelSink: Sendable {
     /// What a slow consumer may leave unread here; each message costs its
@@ -260,16 +241,14 @@ final class ChannelSink: Sendable {
     static let messageOverhead = 64
 
     let handle: omnirtc_channel_t
-    let messages = Pipe<DataChannelMessage>()
-    let states = Pipe<DataChannelState>()
-    let bufferedAmountLow = Pipe<Void>()
-    let errors = Pipe<OmniRTCError>()
+    /// Its events in order: on `events` or the per-kind streams.
+    let events = OrderedEvents(ChannelStreams())
 
     struct State: Sendable {
         var readyState = DataChannelState.connecting
         var info = ChannelInfo()
         var lowThreshold: UInt64 = 0
-        /// The cost of the messages in `messages` not taken yet.
+        /// The cost of the messages delivered and not taken from a stream yet.
         var unread = 0
         /// The drain, waiting for room for a message of this cost; nil when it does not wait.
         var roomWaiter: (cost: Int, waiter: CheckedContinuation<Void, Never>)?
@@ -291,7 +270,7 @@ final class ChannelSink: Sendable {
     }
 
     /// One event, in the library's order (called with the peer's lock held).
-    func deliver(_ event: ChannelEvent) {
+    func deliver(_ event: DataChannelEvent) {
         switch event {
         case .open:
             let info = ChannelInfo.fetch(handle) // the id is known now
@@ -301,18 +280,16 @@ final class ChannelSink: Sendable {
                 defer { s.openWaiters = [:] }
                 return s.openWaiters.values
             }
-            states.continuation.yield(.open)
+            events.deliver(event)
             for waiter in waiters { waiter.resume() }
         case .message(let message):
             state.withLock { $0.unread += Self.cost(message.byteCount) }
-            messages.continuation.yield(message)
-        case .bufferedAmountLow:
-            bufferedAmountLow.continuation.yield()
-        case .error(let message):
-            errors.continuation.yield(.operation(message))
+            events.deliver(event)
+        case .bufferedAmountLow, .error:
+            events.deliver(event)
         case .closing:
             state.withLock { $0.readyState = .closing }
-            states.continuation.yield(.closing)
+            events.deliver(event)
         case .close:
             let (wasClosed, waiters) = state.withLock { s in
                 defer {
@@ -323,11 +300,8 @@ final class ChannelSink: Sendable {
             }
             guard !wasClosed else { return }
             for waiter in waiters { waiter.resume(throwing: OmniRTCError.invalidState("data channel closed before it opened")) }
-            states.continuation.yield(.closed)
-            states.continuation.finish()
-            messages.continuation.finish()
-            bufferedAmountLow.continuation.finish()
-            errors.continuation.finish()
+            events.deliver(event)
+            events.end()
         }
     }
 

@@ -339,10 +339,10 @@ public final class RtpSender: Sendable {
 
 extension PeerConnection {
     /// Remote tracks as they arrive (one per simulcast layer).
-    public var tracks: AsyncStream<RemoteTrack> { sink.tracks.stream }
+    public var tracks: AsyncStream<RemoteTrack> { sink.events.perKind.tracks.stream }
     /// With the "gcc" or "remb" interceptor: new targets for the
     /// application's encoder, from GCC's estimate or the remote's REMB.
-    public var targetBitrates: AsyncStream<BitrateTarget> { sink.targetBitrates.stream }
+    public var targetBitrates: AsyncStream<BitrateTarget> { sink.events.perKind.targetBitrates.stream }
 
     /// How remote tracks arriving from now on are delivered (default: frames),
     /// from their first packet.

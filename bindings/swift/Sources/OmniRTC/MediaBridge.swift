@@ -100,7 +100,7 @@ extension PeerSink {
                 return s.closed
             }
             if closed { track.end() }
-            tracks.continuation.yield(RemoteTrack(track))
+            events.deliver(.track(RemoteTrack(track)))
         case code(OMNIRTC_EVENT_TRACK_FRAME):
             let f = e.frame
             guard let track = state.withLock({ $0.tracks[f.track] }) else { return }
@@ -119,7 +119,7 @@ extension PeerSink {
             transceiver(k.transceiver).keyframeRequests.continuation.yield(request)
         case code(OMNIRTC_EVENT_TARGET_BITRATE):
             let b = e.target_bitrate
-            targetBitrates.continuation.yield(BitrateTarget(bitrate: b.bits_per_second, json: text(b.streams_json)))
+            events.deliver(.targetBitrate(BitrateTarget(bitrate: b.bits_per_second, json: text(b.streams_json))))
         default:
             break
         }
@@ -133,7 +133,5 @@ extension PeerSink {
         }
         for track in tracks { track.end() }
         for transceiver in transceivers { transceiver.keyframeRequests.continuation.finish() }
-        self.tracks.continuation.finish()
-        targetBitrates.continuation.finish()
     }
 }

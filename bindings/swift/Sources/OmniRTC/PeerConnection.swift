@@ -50,16 +50,24 @@ public final class PeerConnection: Sendable {
 
     // MARK: Events
 
+    // Read the events either all on ``events``, in the order they happened,
+    // or split over the per-kind streams below (each keeps its kind's order),
+    // not both: each event is delivered once.
+
+    /// Every event of the connection in the library's order (W3C event order):
+    /// for example a remote channel's ``PeerConnectionEvent/dataChannel(_:)``
+    /// after the state changes that came before it.
+    public var events: AsyncStream<PeerConnectionEvent> { sink.events.all }
     /// Local candidates to send to the remote, ending with ``IceCandidate/endOfCandidates``.
-    public var iceCandidates: AsyncStream<IceCandidate> { sink.iceCandidates.stream }
-    public var connectionStates: AsyncStream<PeerConnectionState> { sink.connectionStates.stream }
-    public var iceConnectionStates: AsyncStream<IceConnectionState> { sink.iceConnectionStates.stream }
-    public var gatheringStates: AsyncStream<IceGatheringState> { sink.gatheringStates.stream }
-    public var signalingStates: AsyncStream<SignalingState> { sink.signalingStates.stream }
+    public var iceCandidates: AsyncStream<IceCandidate> { sink.events.perKind.iceCandidates.stream }
+    public var connectionStates: AsyncStream<PeerConnectionState> { sink.events.perKind.connectionStates.stream }
+    public var iceConnectionStates: AsyncStream<IceConnectionState> { sink.events.perKind.iceConnectionStates.stream }
+    public var gatheringStates: AsyncStream<IceGatheringState> { sink.events.perKind.gatheringStates.stream }
+    public var signalingStates: AsyncStream<SignalingState> { sink.events.perKind.signalingStates.stream }
     /// Data channels the remote opened.
-    public var dataChannels: AsyncStream<DataChannel> { sink.dataChannels.stream }
+    public var dataChannels: AsyncStream<DataChannel> { sink.events.perKind.dataChannels.stream }
     /// An element whenever a new offer is needed (a channel or an ICE restart).
-    public var negotiationNeeded: AsyncStream<Void> { sink.negotiationNeeded.stream }
+    public var negotiationNeeded: AsyncStream<Void> { sink.events.perKind.negotiationNeeded.stream }
 
     // MARK: State
 
