@@ -162,8 +162,9 @@ pytest_subset() {
 # npm_in_emu_root ARCH: in an empty project of the emulated root, npm installs
 # dist's omnirtc and ARCH's platform package from their tarballs, offline,
 # and the data-channel example runs against them on ARCH's Node; then
-# NODE_SUBSET of the Node suite, its files and helpers.js copied into the
-# installed omnirtc's test/, where their require('..') is that package. A
+# NODE_SUBSET of the Node suite, its files, helpers.js and
+# package-under-test.js copied into the installed omnirtc's test/, where the
+# package under test is the one above (no OMNIRTC_NODE_PACKAGE). A
 # failed test leaves peers open, which keep Node alive by design, and Node
 # 18 has no --test-force-exit: timeout ends the run (it takes some 15 s).
 # The output stays in $tmp/npm-ARCH.log for node_subset.
@@ -179,10 +180,10 @@ npm_in_emu_root() {
 		cp ../datachannel.js .
 		node -p "process.arch + \" \" + require(\"omnirtc\").libraryVersion() + \" \" + require.resolve(\"@omnirtc/linux-\" + process.arch + \"-gnu\")"
 		node datachannel.js
-		mkdir node_modules/omnirtc/test && cp ../helpers.js ../*.test.js node_modules/omnirtc/test/
+		mkdir node_modules/omnirtc/test && cp ../helpers.js ../package-under-test.js ../*.test.js node_modules/omnirtc/test/
 		cd node_modules/omnirtc/test
 		timeout 300 node --test --test-reporter=spec --test-name-pattern="$1" ./*.test.js' "$(dist_file npm-main "$1")" "$(dist_file npm "$1")" \
-		examples/node/datachannel.js "$tests/helpers.js" "${files[@]}" -- "^($(IFS='|' && echo "${names[*]}"))\$" >"$tmp/npm-$1.log" 2>&1
+		examples/node/datachannel.js "$tests/helpers.js" "$tests/package-under-test.js" "${files[@]}" -- "^($(IFS='|' && echo "${names[*]}"))\$" >"$tmp/npm-$1.log" 2>&1
 	cat "$tmp/npm-$1.log"
 	local cpu
 	cpu=$(. scripts/arch.sh "$1" && echo "$NODE_ARCH")

@@ -4,7 +4,7 @@
 // perfect negotiation pattern that needs both.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { RTCPeerConnection, EncodedTrack } = require('..');
+const { RTCPeerConnection, EncodedTrack } = require('./package-under-test').omnirtc;
 const { LOOPBACK, negotiate, once, trickle, waitFor } = require('./helpers');
 
 const ROLLBACK = { type: 'rollback' };
