@@ -121,9 +121,12 @@ NODE_SUBSET=(
 )
 # tests/c, as scripts/test-c.sh filters FILE::case (these: whole files). Left
 # out for time: test_misuse*, test_lifecycle (200 connect/close cycles, 33 s
-# emulated), test_bad_input, test_perf; and test_polled, whose bounded-queue
-# and close-inside-notify cases failed once each under emulation with the
-# machine loaded (issue 19's report).
+# emulated), test_bad_input, test_perf; and test_polled: its bounded-queue
+# case fails some emulated runs on its max_queued > 0 (the "slow" poller is
+# not slower than the emulated sender when it samples; the bound itself
+# held: 0 to 6 queued, at most 73 allowed), and its close-inside-notify case
+# failed 4 of 40 emulated runs until the test waited for the create that
+# triggers notify to return (issue 19).
 C_SUBSET=(
 	test_datachannel:: test_channel_options:: test_negotiation:: test_security:: test_config::
 	test_callbacks:: test_close_races:: test_jitter_buffer:: test_turn::
@@ -162,8 +165,9 @@ pytest_subset() {
 # npm_in_emu_root ARCH: in an empty project of the emulated root, npm installs
 # dist's omnirtc and ARCH's platform package from their tarballs, offline,
 # and the data-channel example runs against them on ARCH's Node; then
-# NODE_SUBSET of the Node suite, its files and helpers.js copied into the
-# installed omnirtc's test/, where their require('..') is that package. A
+# NODE_SUBSET of the Node suite, its files, helpers.js and
+# package-under-test.js copied into the installed omnirtc's test/, where the
+# package under test is the one above (no OMNIRTC_NODE_PACKAGE). A
 # failed test leaves peers open, which keep Node alive by design, and Node
 # 18 has no --test-force-exit: timeout ends the run (it takes some 15 s).
 # The output stays in $tmp/npm-ARCH.log for node_subset.
@@ -179,10 +183,10 @@ npm_in_emu_root() {
 		cp ../datachannel.js .
 		node -p "process.arch + \" \" + require(\"omnirtc\").libraryVersion() + \" \" + require.resolve(\"@omnirtc/linux-\" + process.arch + \"-gnu\")"
 		node datachannel.js
-		mkdir node_modules/omnirtc/test && cp ../helpers.js ../*.test.js node_modules/omnirtc/test/
+		mkdir node_modules/omnirtc/test && cp ../helpers.js ../package-under-test.js ../*.test.js node_modules/omnirtc/test/
 		cd node_modules/omnirtc/test
 		timeout 300 node --test --test-reporter=spec --test-name-pattern="$1" ./*.test.js' "$(dist_file npm-main "$1")" "$(dist_file npm "$1")" \
-		examples/node/datachannel.js "$tests/helpers.js" "${files[@]}" -- "^($(IFS='|' && echo "${names[*]}"))\$" >"$tmp/npm-$1.log" 2>&1
+		examples/node/datachannel.js "$tests/helpers.js" "$tests/package-under-test.js" "${files[@]}" -- "^($(IFS='|' && echo "${names[*]}"))\$" >"$tmp/npm-$1.log" 2>&1
 	cat "$tmp/npm-$1.log"
 	local cpu
 	cpu=$(. scripts/arch.sh "$1" && echo "$NODE_ARCH")

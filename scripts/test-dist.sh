@@ -2,8 +2,9 @@
 # What `./build.sh dist` ships, checked as a user gets it: the library's glibc
 # floor and exports, THIRD_PARTY_NOTICES against the modules compiled in and
 # inside every artefact, and the C archive unpacked into a temporary prefix
-# and used through pkg-config and CMake. (The wheel and the npm packages are
-# installed and tested by the Python and Node suites.)
+# and used through pkg-config and CMake; the npm packages installed into an
+# empty project, where the Node suite runs against them. (The wheel is
+# installed and tested by the Python suite's test_wheel.py.)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out=$(./build.sh dist 2>&1) || { echo "$out"; echo "dist: 0 passed, 1 failed"; exit 1; }
@@ -80,5 +81,18 @@ with_cmake() {
 		! readelf -d "$tmp/cmake/datachannel_static" | grep libomnirtc && run_example "$arch" "$tmp/cmake/datachannel_static"
 }
 check "the C archive in a temporary prefix: find_package(omnirtc), omnirtc::omnirtc and omnirtc::static" with_cmake
+
+# The Node suite's own summary line stays in the check's output (shown on a
+# failure), with how long the install and the run took; printed after it.
+node_installed() {
+	local start=$SECONDS
+	scripts/node-installed.sh "${tarballs[@]}" "$tmp/node-app" >"$tmp/node-installed.log" 2>&1
+	local status=$?
+	echo "$(grep -E '^node \(installed\): [0-9]+ passed' "$tmp/node-installed.log" | tail -n 1) in $((SECONDS - start)) s" >"$tmp/node-installed.summary"
+	cat "$tmp/node-installed.log"
+	return $status
+}
+check "the npm packages installed from dist/ into an empty project: the Node suite against them (scripts/node-installed.sh)" node_installed
+sed 's/^/     /' "$tmp/node-installed.summary"
 
 checks_summary dist

@@ -1,20 +1,8 @@
 #!/usr/bin/env bash
-# The Node binding's suite: dev dependencies (offline-safe once cached), the
-# addon, then node:test in a private network namespace with a veth pair
-# (node-datachannel and werift ignore loopback). A failed test leaves peers
-# open, which keep Node alive by design, so the runner forces exit.
+# The Node binding's suite, against this source tree and the addon built
+# here (the dist suite runs it again against the installed npm packages:
+# scripts/node-installed.sh).
 set -uo pipefail
 cd "$(dirname "$0")/.."
-for m in werift node-datachannel typescript @types/node; do # dev dependencies, once
-	[ -d bindings/node/node_modules/$m ] || { (cd bindings/node && npm install --no-audit --no-fund --loglevel=error); break; }
-done
 scripts/build-node-addon.sh
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-status=0
-NETNS_LAN=1 scripts/netns-run.sh node --test --test-reporter=spec --test-concurrency=1 --test-timeout=120000 --test-force-exit \
-	bindings/node/test/*.test.js "$@" | tee "$log" || status=$?
-passed=$(sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' "$log")
-failed=$(sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' "$log")
-echo "node: ${passed:-0} passed, ${failed:-0} failed"
-[ "$status" -eq 0 ] && [ "${passed:-0}" -gt 0 ]
+exec scripts/node-suite.sh node bindings/node/test/*.test.js "$@"

@@ -3,29 +3,9 @@
  * a channel gets right after the remote closed.  Each case is forced into its
  * race by rendezvous inside the callbacks, not by timing luck; a deadlock
  * fails by a watchdog, never by hanging the suite. */
-#include <errno.h>
 #include <unistd.h>
 
 #include "harness.h"
-
-/* Waits on cv until *flag reaches want; returns 0 after timeout_ms. */
-static int wait_flag(pthread_mutex_t *mu, pthread_cond_t *cv, const int *flag, int want, int timeout_ms) {
-	struct timespec until = deadline(timeout_ms);
-	int ok = 1;
-	pthread_mutex_lock(mu);
-	while (*flag < want && ok)
-		ok = pthread_cond_timedwait(cv, mu, &until) != ETIMEDOUT;
-	ok = *flag >= want;
-	pthread_mutex_unlock(mu);
-	return ok;
-}
-
-static void bump(pthread_mutex_t *mu, pthread_cond_t *cv, int *flag) {
-	pthread_mutex_lock(mu);
-	(*flag)++;
-	pthread_cond_broadcast(cv);
-	pthread_mutex_unlock(mu);
-}
 
 static int peer_closed(peer_t *p) {
 	pthread_mutex_lock(&p->mu);

@@ -3,7 +3,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const native = require('../lib/native');
+const native = require('./package-under-test').internal('lib/native');
 
 // Every numeric constant the header names and the value it writes, read from
 // its text here, independently of the build's generator.

@@ -2,7 +2,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
-const { RTCPeerConnection, RTCSessionDescription, debugCounters } = require('..');
+const { RTCPeerConnection, RTCSessionDescription, debugCounters } = require('./package-under-test').omnirtc;
 const { LOOPBACK, once, trickle, negotiate, openPair, selectedPair, waitFor } = require('./helpers');
 
 function messages(channel) {
@@ -262,7 +262,7 @@ test('a slow consumer holds back the library queue and the sender, and loses not
 });
 
 test('W3C send(): OperationError past the buffered amount limit, and nothing queued is lost', async () => {
-  const { constants } = require('../lib/native');
+  const { constants } = require('./package-under-test').internal('lib/native');
   const limit = constants.MAX_BUFFERED_AMOUNT;
   const [a, b, local, remote] = await openPair();
   const chunk = 64 * 1024;

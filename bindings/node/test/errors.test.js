@@ -1,7 +1,7 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { RTCPeerConnection, RTCSessionDescription, RTCIceCandidate } = require('..');
+const { RTCPeerConnection, RTCSessionDescription, RTCIceCandidate } = require('./package-under-test').omnirtc;
 const { LOOPBACK, openPair } = require('./helpers');
 
 const isDOMException = (name) => (error) => error instanceof DOMException && error.name === name && error.message !== '';

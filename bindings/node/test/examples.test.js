@@ -6,8 +6,8 @@ const { spawn } = require('node:child_process');
 const path = require('node:path');
 
 const EXAMPLES = path.join(__dirname, '..', '..', '..', 'examples', 'node');
-// `omnirtc` resolves to this package (test/resolve/omnirtc links to it), `ws` to its dev dependency.
-const NODE_PATH = [path.join(__dirname, 'resolve'), path.join(__dirname, '..', 'node_modules')].join(path.delimiter);
+// `omnirtc` resolves to the package under test (package-under-test.js), `ws` to its dev dependency.
+const NODE_PATH = [require('./package-under-test').modules, path.join(__dirname, '..', 'node_modules')].join(path.delimiter);
 
 function run(args, onLine = () => {}) {
   return new Promise((resolve) => {

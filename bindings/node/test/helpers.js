@@ -1,7 +1,7 @@
 'use strict';
 // Shared by the tests: they run in a private network namespace (see
 // scripts/test-node.sh) where peers talk over loopback.
-const { RTCPeerConnection } = require('..');
+const { RTCPeerConnection } = require('./package-under-test').omnirtc;
 
 const LOOPBACK = { omnirtc: { includeLoopback: true, mdns: 'disabled' } };
 const TIMEOUT = 20000;

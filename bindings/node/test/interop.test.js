@@ -4,7 +4,7 @@
 // Neither uses loopback: scripts/test-node.sh gives the namespace a veth pair.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const omnirtc = require('..');
+const omnirtc = require('./package-under-test').omnirtc;
 const ndc = require('node-datachannel/polyfill');
 const werift = require('werift');
 

@@ -3,7 +3,7 @@
 // delivered in order, and inbound-rtp counts it.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { RTCPeerConnection, EncodedTrack } = require('..');
+const { RTCPeerConnection, EncodedTrack } = require('./package-under-test').omnirtc;
 const { LOOPBACK, trickle, negotiate, waitFor } = require('./helpers');
 
 const PACKETS = 40;

@@ -8,7 +8,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const EXAMPLES = path.join(__dirname, '..', '..', '..', 'examples', 'node');
-const NODE_PATH = [path.join(__dirname, 'resolve'), path.join(__dirname, '..', 'node_modules')].join(path.delimiter);
+const NODE_PATH = [require('./package-under-test').modules, path.join(__dirname, '..', 'node_modules')].join(path.delimiter);
 
 /** 30 distinct fake VP8 frames, the first a keyframe, in an IVF file. */
 function fakeIvf(file, frames = 30) {

@@ -1,7 +1,7 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { RTCPeerConnection, EncodedTrack, RTCRtpTransceiver, RTCRtpSender, RTCRtpReceiver } = require('..');
+const { RTCPeerConnection, EncodedTrack, RTCRtpTransceiver, RTCRtpSender, RTCRtpReceiver } = require('./package-under-test').omnirtc;
 const { LOOPBACK, once, trickle, negotiate, waitFor } = require('./helpers');
 
 /** A fake VP8 frame: byte 0 bit 0 clear marks the keyframe (the first). */

@@ -3,7 +3,7 @@
 // sender's 'targetbitrate' event; errors for what cannot send one.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { RTCPeerConnection, EncodedTrack } = require('..');
+const { RTCPeerConnection, EncodedTrack } = require('./package-under-test').omnirtc;
 const { LOOPBACK, trickle, negotiate, waitFor } = require('./helpers');
 
 /** a sends a video and an audio track to b, until stop(). */

@@ -4,7 +4,7 @@
 // listeners see the state that event reports.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { RTCPeerConnection } = require('..');
+const { RTCPeerConnection } = require('./package-under-test').omnirtc;
 const { LOOPBACK, once, trickle, waitFor } = require('./helpers');
 
 /** The states `target`'s listeners saw, one per `type` event. */

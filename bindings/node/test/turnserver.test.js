@@ -4,7 +4,7 @@
 // network namespaces is scripts/test-nat.sh.)
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { RTCPeerConnection, TurnServer } = require('..');
+const { RTCPeerConnection, TurnServer } = require('./package-under-test').omnirtc;
 const { once, trickle, negotiate, selectedPair, waitFor } = require('./helpers');
 
 const CONFIG = {

@@ -9,15 +9,16 @@ const os = require('node:os');
 const path = require('node:path');
 const ts = require('typescript');
 
-const PKG = path.join(__dirname, '..');
+const PKG = require('./package-under-test').dir;
+const DEV_MODULES = path.join(__dirname, '..', 'node_modules');
 
-/** An app directory whose node_modules holds this package and @types/node. */
+/** An app directory whose node_modules holds the package under test and @types/node. */
 function app() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'omnirtc-types-'));
   test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   fs.mkdirSync(path.join(dir, 'node_modules', '@types'), { recursive: true });
   fs.symlinkSync(PKG, path.join(dir, 'node_modules', 'omnirtc'));
-  fs.symlinkSync(path.join(PKG, 'node_modules', '@types', 'node'), path.join(dir, 'node_modules', '@types', 'node'));
+  fs.symlinkSync(path.join(DEV_MODULES, '@types', 'node'), path.join(dir, 'node_modules', '@types', 'node'));
   return dir;
 }
 
@@ -62,5 +63,5 @@ test('ESM and CommonJS export exactly the values index.d.ts declares', () => {
   const version = execFileSync(process.execPath, ['--input-type', 'module', '-e',
     "import { libraryVersion, debugCounters } from 'omnirtc'; console.log(libraryVersion(), typeof debugCounters().goroutines)"],
   { cwd: dir, encoding: 'utf8' });
-  assert.equal(version.trim(), `${require('../package.json').version} number`);
+  assert.equal(version.trim(), `${require(path.join(PKG, 'package.json')).version} number`);
 });

@@ -261,6 +261,24 @@ struct timespec deadline(int timeout_ms) {
 	return t;
 }
 
+int wait_flag(pthread_mutex_t *mu, pthread_cond_t *cv, const int *flag, int want, int timeout_ms) {
+	struct timespec until = deadline(timeout_ms);
+	int ok = 1;
+	pthread_mutex_lock(mu);
+	while (*flag < want && ok)
+		ok = pthread_cond_timedwait(cv, mu, &until) != ETIMEDOUT;
+	ok = *flag >= want;
+	pthread_mutex_unlock(mu);
+	return ok;
+}
+
+void bump(pthread_mutex_t *mu, pthread_cond_t *cv, int *flag) {
+	pthread_mutex_lock(mu);
+	(*flag)++;
+	pthread_cond_broadcast(cv);
+	pthread_mutex_unlock(mu);
+}
+
 static size_t count_locked(peer_t *p, int32_t type, omnirtc_channel_t channel, size_t *last) {
 	size_t n = 0;
 	for (size_t i = 0; i < p->count; i++) {

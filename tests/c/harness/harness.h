@@ -135,6 +135,11 @@ void sleep_ms(int ms);
 void transceiver_info(omnirtc_transceiver_t t, char *out, size_t cap);
 /* CLOCK_REALTIME timeout_ms from now, for pthread_cond_timedwait. */
 struct timespec deadline(int timeout_ms);
+/* A rendezvous between threads: bump adds one to *flag (under mu) and wakes
+ * cv's waiters; wait_flag waits on cv until *flag reaches want, and returns
+ * 0 if it did not within timeout_ms. */
+void bump(pthread_mutex_t *mu, pthread_cond_t *cv, int *flag);
+int wait_flag(pthread_mutex_t *mu, pthread_cond_t *cv, const int *flag, int want, int timeout_ms);
 
 /* In getStats JSON, the number `key` of the first entry whose "type", or
  * else whose "id", is `entry` (entries are flat objects); -1 when there is
