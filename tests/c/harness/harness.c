@@ -1,5 +1,6 @@
 #include "harness.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <string.h>
 #include <time.h>
@@ -564,4 +565,29 @@ int stat_string(const char *stats, const char *entry, const char *key, char *out
 		return 0;
 	snprintf(out, cap, "%.*s", (int)(close - v - 1), v + 1);
 	return 1;
+}
+
+char *json_escape_newlines(const char *s) {
+	char *out = malloc(2 * strlen(s) + 1), *w = out;
+	for (; *s; s++) {
+		if (*s == '\n') {
+			*w++ = '\\';
+			*w++ = 'n';
+		} else {
+			*w++ = *s;
+		}
+	}
+	*w = '\0';
+	return out;
+}
+
+void sdp_fingerprint(const char *sdp, char *out, size_t n) {
+	const char *fp = strstr(sdp, "a=fingerprint:sha-256 ");
+	CHECK(fp != NULL);
+	fp += strlen("a=fingerprint:sha-256 ");
+	size_t i = 0;
+	for (; fp[i] && fp[i] != '\r' && fp[i] != '\n' && i + 1 < n; i++)
+		out[i] = (char)toupper((unsigned char)fp[i]);
+	out[i] = '\0';
+	CHECK(i == 95); /* 32 bytes as hex pairs with colons */
 }
