@@ -96,8 +96,7 @@ func GenerateCertificate(algorithm CertificateAlgorithm) (string, error) {
 	}
 	lifetime := defaultCertificateLifetime
 	if algorithm.Expires != nil {
-		lifetime = min(time.Duration(min(*algorithm.Expires, uint64(maxCertificateLifetime/time.Millisecond)))*time.Millisecond,
-			maxCertificateLifetime)
+		lifetime = time.Duration(min(*algorithm.Expires, uint64(maxCertificateLifetime/time.Millisecond))) * time.Millisecond
 	}
 	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 128))
 	if err != nil {
