@@ -19,7 +19,7 @@ import (
 	"github.com/pion/webrtc/v4"
 )
 
-// Certificate lifetimes (W3C webrtc-pc 4.10.2, generateCertificate): 30 days
+// Certificate lifetimes (W3C webrtc-pc 4.9, generateCertificate): 30 days
 // unless the algorithm's "expires" asks for less or more, at most 365 days.
 const (
 	defaultCertificateLifetime = 30 * 24 * time.Hour

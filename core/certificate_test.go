@@ -22,7 +22,7 @@ func generate(t *testing.T, keygen string) (string, CertificateInfo) {
 	return text, info
 }
 
-// webrtc-pc 4.10.1: the fingerprint a peer puts in its SDP is its certificate's.
+// webrtc-pc 4.9.2: the fingerprint a peer puts in its SDP is its certificate's.
 func TestCertificateFingerprintIsTheSDPs(t *testing.T) {
 	for _, keygen := range []string{
 		``,
@@ -49,7 +49,7 @@ func TestCertificateFingerprintIsTheSDPs(t *testing.T) {
 	}
 }
 
-// webrtc-pc 4.10.2: expires defaults to 30 days, is honoured, and is capped at 365 days.
+// webrtc-pc 4.9.1: expires defaults to 30 days, is honored, and is capped at 365 days.
 func TestCertificateExpires(t *testing.T) {
 	day := int64(24 * time.Hour / time.Millisecond)
 	for keygen, lifetime := range map[string]int64{
@@ -68,7 +68,7 @@ func TestCertificateExpires(t *testing.T) {
 	}
 }
 
-// webrtc-pc 4.4.1.3 (constructor): an expired certificate is an InvalidAccessError.
+// webrtc-pc 4.4.1 (constructor): an expired certificate is an InvalidAccessError.
 func TestExpiredCertificateIsRefused(t *testing.T) {
 	text, _ := generate(t, `{"name":"ECDSA","namedCurve":"P-256","expires":0}`)
 	config, err := json.Marshal(map[string]any{"certificates": []string{text}})
@@ -81,7 +81,7 @@ func TestExpiredCertificateIsRefused(t *testing.T) {
 	}
 }
 
-// webrtc-pc 4.10.1 generateCertificate: an algorithm it cannot make is NotSupportedError.
+// webrtc-pc 4.9 generateCertificate: an algorithm it cannot make is NotSupportedError.
 func TestCertificateAlgorithms(t *testing.T) {
 	for keygen, kind := range map[string]error{
 		`{"name":"ECDSA","namedCurve":"P-384"}`: rtcerr.ErrNotSupported,

@@ -70,7 +70,7 @@ TEST(generated_certificates_announce_their_fingerprint) {
 	}
 }
 
-TEST(expires_is_honoured_and_an_expired_certificate_is_refused) {
+TEST(expires_is_honored_and_an_expired_certificate_is_refused) {
 	long long now_ms = (long long)time(NULL) * 1000;
 	char *pem = NULL, *info = NULL, fp[128];
 	OK(omnirtc_certificate_generate("{\"name\":\"ECDSA\",\"namedCurve\":\"P-256\",\"expires\":3600000}", &pem));
