@@ -53,6 +53,14 @@ omnirtc_status_t omnirtc_debug_counters(char **json_out) { FORWARD(ortc_go_debug
 
 omnirtc_status_t omnirtc_generate_certificate(char **pem_out) { FORWARD(ortc_go_generate_certificate(pem_out)); }
 
+omnirtc_status_t omnirtc_certificate_generate(const char *keygen_json, char **pem_out) {
+	FORWARD(ortc_go_certificate_generate(keygen_json, pem_out));
+}
+
+omnirtc_status_t omnirtc_certificate_info(const char *pem, char **json_out) {
+	FORWARD(ortc_go_certificate_info(pem, json_out));
+}
+
 omnirtc_status_t omnirtc_shutdown(void) { FORWARD(ortc_go_shutdown()); }
 
 omnirtc_status_t omnirtc_set_engine_threads(int32_t threads, int32_t *previous_out) {

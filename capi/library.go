@@ -104,22 +104,6 @@ func openSockets() int {
 	return n
 }
 
-//export ortc_go_generate_certificate
-func ortc_go_generate_certificate(pemOut **C.char) C.omnirtc_status_t {
-	return call(func() error {
-		if err := needOut(pemOut, "pem_out"); err != nil {
-			return err
-		}
-		text, err := core.GenerateCertificatePEM()
-		if err != nil {
-			return err
-		}
-		*pemOut = C.CString(text)
-
-		return nil
-	})
-}
-
 //export ortc_go_shutdown
 func ortc_go_shutdown() C.omnirtc_status_t {
 	return call(func() error {

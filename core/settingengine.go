@@ -245,10 +245,14 @@ func (c *Configuration) webrtcConfiguration() (webrtc.Configuration, error) {
 	if c.RTCPMuxPolicy != "" {
 		out.RTCPMuxPolicy = webrtc.RTCPMuxPolicyRequire
 	}
+	now := time.Now()
 	for i, text := range c.Certificates {
 		cert, err := webrtc.CertificateFromPEM(text)
 		if err != nil {
 			return out, rtcerr.Wrap(rtcerr.ErrInvalidConfig, fmt.Errorf("configuration: key \"certificates[%d]\": %w", i, err))
+		}
+		if err := checkNotExpired(cert, now); err != nil {
+			return out, fmt.Errorf("configuration: key \"certificates[%d]\": %w", i, err)
 		}
 		out.Certificates = append(out.Certificates, *cert)
 	}

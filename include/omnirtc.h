@@ -158,10 +158,47 @@ omnirtc_status_t omnirtc_debug_counters(char **json_out);
 
 /*
  * omnirtc_generate_certificate — a new ECDSA P-256 certificate and private key
- * as one PEM text.  Store it and pass it in "certificates" so a peer keeps its
- * DTLS identity (and fingerprint) across runs.  Release with omnirtc_free().
+ * as one PEM text, valid for 30 days (omnirtc_certificate_generate with
+ * keygen_json NULL).  Store it and pass it in "certificates" so a peer keeps
+ * its DTLS identity (and fingerprint) across runs.  Release with omnirtc_free().
  */
 omnirtc_status_t omnirtc_generate_certificate(char **pem_out);
+
+/*
+ * omnirtc_certificate_generate — W3C RTCPeerConnection.generateCertificate:
+ * a new certificate and private key as one PEM text for "certificates".
+ *
+ * keygen_json: NULL or "" for ECDSA P-256, else the keygenAlgorithm as JSON:
+ *   {"name":"ECDSA","namedCurve":"P-256"} or
+ *   {"name":"RSASSA-PKCS1-v1_5","modulusLength":2048,"publicExponent":[1,0,1],
+ *    "hash":"SHA-256"}
+ *   plus "expires": the lifetime in milliseconds from now (default 30 days,
+ *   at most 365 days; 0 makes a certificate that has already expired).
+ *   Names match case-insensitively, as in WebCrypto; RSA takes
+ *   modulusLength 1024..4096, only exponent 65537 and only SHA-256.
+ * pem_out: receives the PEM text; release it with omnirtc_free().
+ *
+ * Any thread; an RSA key takes up to a second or so to make, on the calling
+ * thread.  Errors: OMNIRTC_ERR_INVALID_ARGUMENT (pem_out NULL, JSON
+ * malformed, an unknown key, no "name"), OMNIRTC_ERR_NOT_SUPPORTED (an
+ * algorithm, curve, size, exponent or hash this library cannot make: W3C
+ * NotSupportedError).
+ */
+omnirtc_status_t omnirtc_certificate_generate(const char *keygen_json, char **pem_out);
+
+/*
+ * omnirtc_certificate_info — what W3C RTCCertificate shows of a certificate
+ * given as PEM text with its private key (as "certificates" takes it):
+ *   {"expires":<ms since 1970-01-01T00:00:00Z>,
+ *    "fingerprints":[{"algorithm":"sha-256","value":"ab:cd:…"}]}
+ * The fingerprints are the ones a peer made with this certificate puts in its
+ * SDP (a=fingerprint), lowercase hex as W3C RTCDtlsFingerprint says.
+ * pem: borrowed for the call.  json_out: release with omnirtc_free().
+ * Any thread.  Errors: OMNIRTC_ERR_INVALID_ARGUMENT (NULL argument, or pem
+ * without a certificate and its private key).  An expired certificate is no
+ * error here; omnirtc_peer_create refuses it (OMNIRTC_ERR_INVALID_ACCESS).
+ */
+omnirtc_status_t omnirtc_certificate_info(const char *pem, char **json_out);
 
 /*
  * omnirtc_shutdown — close every open peer connection (as omnirtc_peer_close)
@@ -460,7 +497,8 @@ enum {
  * peer_out: receives the new handle.
  *
  * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (peer_out NULL), OMNIRTC_ERR_INVALID_CONFIG
- * (message names the key), OMNIRTC_ERR_TOO_LARGE (config over 1 MiB).
+ * (message names the key), OMNIRTC_ERR_TOO_LARGE (config over 1 MiB),
+ * OMNIRTC_ERR_INVALID_ACCESS (a certificate that has expired).
  */
 omnirtc_status_t omnirtc_peer_create(const char *config_json, omnirtc_event_cb cb, void *user_data,
                                      omnirtc_peer_t *peer_out);

@@ -45,8 +45,9 @@ export interface RTCConfiguration {
   iceTransportPolicy?: RTCIceTransportPolicy;
   bundlePolicy?: RTCBundlePolicy;
   rtcpMuxPolicy?: 'require';
-  /** PEM texts (certificate and private key), e.g. from a previous run. */
-  certificates?: string[];
+  /** Certificates from RTCPeerConnection.generateCertificate or RTCCertificate.fromPEM
+   * (or their PEM texts); an expired one makes the constructor throw InvalidAccessError. */
+  certificates?: (RTCCertificate | string)[];
   iceCandidatePoolSize?: number;
   omnirtc?: OmniRTCEngineSettings;
 }
@@ -107,8 +108,66 @@ export class RTCDataChannelEvent extends Event {
   readonly channel: RTCDataChannel;
 }
 
+export type RTCErrorDetailType = 'data-channel-failure' | 'dtls-failure' | 'fingerprint-failure' | 'sctp-failure'
+  | 'sdp-syntax-error' | 'hardware-encoder-not-available' | 'hardware-encoder-error';
+
+export interface RTCErrorInit {
+  errorDetail: RTCErrorDetailType;
+  sdpLineNumber?: number;
+  sctpCauseCode?: number;
+  receivedAlert?: number;
+  sentAlert?: number;
+  httpRequestStatusCode?: number;
+}
+
+/** A WebRTC error: a DOMException named 'OperationError' with its details (null when absent). */
+export class RTCError extends DOMException {
+  constructor(init: RTCErrorInit, message?: string);
+  readonly errorDetail: RTCErrorDetailType;
+  readonly sdpLineNumber: number | null;
+  readonly sctpCauseCode: number | null;
+  readonly receivedAlert: number | null;
+  readonly sentAlert: number | null;
+  readonly httpRequestStatusCode: number | null;
+}
+
+export interface RTCErrorEventInit {
+  bubbles?: boolean;
+  cancelable?: boolean;
+  composed?: boolean;
+  error: RTCError;
+}
+
 export class RTCErrorEvent extends Event {
-  readonly error: DOMException;
+  constructor(type: string, eventInitDict: RTCErrorEventInit);
+  readonly error: RTCError;
+}
+
+export interface RTCDtlsFingerprint {
+  algorithm: string;
+  /** lowercase hex, colon-separated */
+  value: string;
+}
+
+/** WebCrypto's ECDSA P-256 or RSASSA-PKCS1-v1_5 parameters, with the lifetime in ms (default 30 days, at most 365). */
+export type RTCKeygenAlgorithm = string | {
+  name: string;
+  namedCurve?: string;
+  modulusLength?: number;
+  publicExponent?: Uint8Array;
+  hash?: string | { name: string };
+  expires?: number;
+};
+
+export class RTCCertificate {
+  private constructor();
+  /** When the certificate expires, in milliseconds since 1970-01-01T00:00:00Z. */
+  readonly expires: number;
+  getFingerprints(): RTCDtlsFingerprint[];
+  /** OmniRTC: the certificate and its private key as PEM text, to store. */
+  toPEM(): string;
+  /** OmniRTC: a certificate stored with toPEM(). */
+  static fromPEM(pem: string): RTCCertificate;
 }
 
 export class RTCDataChannel extends EventTarget {
@@ -141,6 +200,7 @@ export type RTCStatsReport = Map<string, { id: string; type: string; timestamp: 
 
 export class RTCPeerConnection extends EventTarget {
   constructor(configuration?: RTCConfiguration);
+  static generateCertificate(keygenAlgorithm: RTCKeygenAlgorithm): Promise<RTCCertificate>;
   readonly localDescription: RTCSessionDescription | null;
   readonly currentLocalDescription: RTCSessionDescription | null;
   readonly pendingLocalDescription: RTCSessionDescription | null;

@@ -171,18 +171,7 @@ TEST(configured_certificate_is_used) {
 	char *pem = NULL;
 	OK(omnirtc_generate_certificate(&pem));
 	CHECK(strstr(pem, "BEGIN CERTIFICATE") && strstr(pem, "PRIVATE KEY"));
-	/* JSON-escape the newlines */
-	size_t n = strlen(pem);
-	char *escaped = malloc(2 * n + 1), *w = escaped;
-	for (size_t i = 0; i < n; i++) {
-		if (pem[i] == '\n') {
-			*w++ = '\\';
-			*w++ = 'n';
-		} else {
-			*w++ = pem[i];
-		}
-	}
-	*w = '\0';
+	char *escaped = json_escape_newlines(pem);
 	char *config = malloc(strlen(escaped) + 200);
 	sprintf(config, "{\"certificates\":[\"%s\"],\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\"}}",
 	        escaped);

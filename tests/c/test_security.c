@@ -80,32 +80,6 @@ static void refuse_wrong_fingerprint(int tamper_answer) {
 TEST(offerer_refuses_an_answerer_whose_fingerprint_does_not_match) { refuse_wrong_fingerprint(1); }
 TEST(answerer_refuses_an_offerer_whose_fingerprint_does_not_match) { refuse_wrong_fingerprint(0); }
 
-static char *json_escape_newlines(const char *s) {
-	char *out = malloc(2 * strlen(s) + 1), *w = out;
-	for (; *s; s++) {
-		if (*s == '\n') {
-			*w++ = '\\';
-			*w++ = 'n';
-		} else {
-			*w++ = *s;
-		}
-	}
-	*w = '\0';
-	return out;
-}
-
-/* The "AB:CD:…" fingerprint of an SDP, uppercased into out. */
-static void sdp_fingerprint(const char *sdp, char *out, size_t n) {
-	const char *fp = strstr(sdp, "a=fingerprint:sha-256 ");
-	CHECK(fp != NULL);
-	fp += strlen("a=fingerprint:sha-256 ");
-	size_t i = 0;
-	for (; fp[i] && fp[i] != '\r' && fp[i] != '\n' && i + 1 < n; i++)
-		out[i] = (char)toupper((unsigned char)fp[i]);
-	out[i] = '\0';
-	CHECK(i == 95); /* 32 bytes as hex pairs with colons */
-}
-
 /* Does the stats JSON have a "certificate" whose fingerprint is fp? */
 static int stats_have_fingerprint(const char *stats, const char *fp) {
 	for (const char *at = strstr(stats, "\"fingerprint\":\""); at != NULL;

@@ -17,13 +17,6 @@ class RTCDataChannelEvent extends Event {
   }
 }
 
-class RTCErrorEvent extends Event {
-  constructor(type, init) {
-    super(type, init);
-    this.error = init.error;
-  }
-}
-
 /** Defines on<name> attributes that hold one listener each, as browsers do. */
 function defineEventHandlers(cls, names) {
   for (const name of names) {
@@ -45,4 +38,4 @@ function defineEventHandlers(cls, names) {
   }
 }
 
-module.exports = { RTCPeerConnectionIceEvent, RTCDataChannelEvent, RTCErrorEvent, defineEventHandlers };
+module.exports = { RTCPeerConnectionIceEvent, RTCDataChannelEvent, defineEventHandlers };

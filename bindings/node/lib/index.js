@@ -5,7 +5,9 @@ const { RTCPeerConnection } = require('./rtcpeerconnection');
 const { RTCDataChannel } = require('./rtcdatachannel');
 const { RTCSessionDescription } = require('./rtcsessiondescription');
 const { RTCIceCandidate } = require('./rtcicecandidate');
-const { RTCPeerConnectionIceEvent, RTCDataChannelEvent, RTCErrorEvent } = require('./events');
+const { RTCPeerConnectionIceEvent, RTCDataChannelEvent } = require('./events');
+const { RTCError, RTCErrorEvent } = require('./rtcerror');
+const { RTCCertificate } = require('./rtccertificate');
 const { MediaReader, MediaWriter } = require('./mediafile');
 const { EncodedTrack, RemoteTrack, RTCTrackEvent, RTCRtpSender, RTCRtpReceiver, RTCRtpTransceiver } = require('./media');
 const { TurnServer, TurnAllocationEvent } = require('./turnserver');
@@ -29,7 +31,9 @@ module.exports = {
   RTCIceCandidate,
   RTCPeerConnectionIceEvent,
   RTCDataChannelEvent,
+  RTCError,
   RTCErrorEvent,
+  RTCCertificate,
   EncodedTrack,
   RemoteTrack,
   RTCTrackEvent,

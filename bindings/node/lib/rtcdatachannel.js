@@ -1,7 +1,8 @@
 'use strict';
 const native = require('./native');
 const { w3c, toW3C, invalidState } = require('./errors');
-const { RTCErrorEvent, defineEventHandlers } = require('./events');
+const { defineEventHandlers } = require('./events');
+const { dataChannelErrorEvent } = require('./rtcerror');
 const { C, stateNames } = require('./constants');
 
 /** Bytes of any binary payload the W3C send() takes, as a Uint8Array view. */
@@ -153,7 +154,7 @@ class RTCDataChannel extends EventTarget {
       } catch (error) {
         const w3cError = toW3C(error);
         if (throwErrors) throw w3cError;
-        this.dispatchEvent(new RTCErrorEvent('error', { error: w3cError }));
+        this.dispatchEvent(dataChannelErrorEvent(w3cError.message));
       }
       return;
     }
@@ -168,7 +169,7 @@ class RTCDataChannel extends EventTarget {
     if (size > this.#maxSize) {
       const error = new TypeError(`message of ${size} bytes is over the maximum message size of ${this.#maxSize} bytes`);
       if (throwErrors) throw error;
-      this.dispatchEvent(new RTCErrorEvent('error', { error }));
+      this.dispatchEvent(dataChannelErrorEvent(error.message));
       return;
     }
     this.#append(payload, size);
@@ -214,7 +215,7 @@ class RTCDataChannel extends EventTarget {
       // A channel closing under the batch drops the rest, as browsers do; its
       // closing and close events follow. Anything else is an error event.
       const closing = error.code === 'OMNIRTC_ERR_INVALID_STATE' || error.code === 'OMNIRTC_ERR_INVALID_HANDLE';
-      if (!closing && this.#liveState() === 'open') this.dispatchEvent(new RTCErrorEvent('error', { error: toW3C(error) }));
+      if (!closing && this.#liveState() === 'open') this.dispatchEvent(dataChannelErrorEvent(error.message));
     }
     if (endOfTask && this.#bytes.length > 64 * 1024) {
       this.#bytes = null;
@@ -269,7 +270,7 @@ class RTCDataChannel extends EventTarget {
         this.dispatchEvent(new Event('bufferedamountlow'));
         break;
       case C.EVENT_CHANNEL_ERROR:
-        this.dispatchEvent(new RTCErrorEvent('error', { error: new DOMException(fields.message, 'OperationError') }));
+        this.dispatchEvent(dataChannelErrorEvent(fields.message));
         break;
       case C.EVENT_CHANNEL_CLOSING:
         this.#state = 'closing';

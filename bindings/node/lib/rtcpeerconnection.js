@@ -7,6 +7,7 @@ const { RTCDataChannel } = require('./rtcdatachannel');
 const { RTCSessionDescription, TYPES } = require('./rtcsessiondescription');
 const { RTCIceCandidate } = require('./rtcicecandidate');
 const { C, stateNames } = require('./constants');
+const { generateCertificate, certificatePEMs } = require('./rtccertificate');
 
 const SIGNALING = stateNames('SIGNALING_');
 const GATHERING = stateNames('ICE_GATHERING_');
@@ -33,6 +34,7 @@ function configurationJSON(configuration) {
   // Like browsers, unknown members of the dictionary are ignored; the
   // library checks the known ones strictly.
   for (const key of CONFIG_KEYS) if (configuration[key] !== undefined) body[key] = configuration[key];
+  if (body.certificates !== undefined) body.certificates = certificatePEMs(body.certificates);
   return JSON.stringify(body);
 }
 
@@ -77,6 +79,8 @@ class RTCPeerConnection extends EventTarget {
     super();
     this.#handle = w3c(() => native.peerCreate(configurationJSON(configuration), this.#onEvents.bind(this)));
   }
+
+  static generateCertificate(keygenAlgorithm) { return generateCertificate(keygenAlgorithm); }
 
   get signalingState() { return this.#state('signaling', native.signalingState, SIGNALING); }
   get iceGatheringState() { return this.#state('gathering', native.iceGatheringState, GATHERING); }

@@ -114,6 +114,7 @@ void track_register(napi_env env, napi_value exports);
 void transceiver_register(napi_env env, napi_value exports);
 void mediafile_register(napi_env env, napi_value exports);
 void turnserver_register(napi_env env, napi_value exports);
+void certificate_register(napi_env env, napi_value exports);
 
 /* --- events.c: a polled peer's events, drained on the main thread ----------------------- */
 

@@ -4,6 +4,7 @@
 import {
   RTCPeerConnection, RTCDataChannel, RTCIceCandidate, RTCSessionDescription, EncodedTrack,
   RTCTrackEvent, RTCPeerConnectionIceEvent, MediaWriter, libraryVersion, debugCounters,
+  RTCCertificate, RTCError, RTCErrorEvent,
 } from 'omnirtc';
 import type { RTCConfiguration, RTCStatsReport, EncodedFrameEvent } from 'omnirtc';
 
@@ -13,7 +14,9 @@ const config: RTCConfiguration = {
 };
 
 async function connect(): Promise<void> {
-  const alice = new RTCPeerConnection(config);
+  const certificate: RTCCertificate = await RTCPeerConnection.generateCertificate({ name: 'ECDSA', namedCurve: 'P-256', expires: 86400000 });
+  console.log(certificate.expires, certificate.getFingerprints().map(({ algorithm, value }) => `${algorithm} ${value}`));
+  const alice = new RTCPeerConnection({ ...config, certificates: [certificate, RTCCertificate.fromPEM(certificate.toPEM())] });
   const bob = new RTCPeerConnection(config);
   alice.onicecandidate = ({ candidate }) => { if (candidate) void bob.addIceCandidate(candidate); };
   bob.addEventListener('icecandidate', (event) => {
@@ -30,7 +33,9 @@ async function connect(): Promise<void> {
   channel.bufferedAmountLowThreshold = 1 << 16;
   channel.onopen = () => channel.send('hello');
   channel.onbufferedamountlow = () => channel.send(new Uint8Array(1024));
-  channel.onerror = (event) => console.error(event.error.message);
+  channel.onerror = (event) => console.error(event.error.message, event.error.errorDetail, event.error.sctpCauseCode ?? 'no cause');
+  const failure = new RTCError({ errorDetail: 'sctp-failure', sctpCauseCode: 12 }, 'aborted');
+  channel.dispatchEvent(new RTCErrorEvent('error', { error: failure }));
   channel.addEventListener('close', () => console.log(channel.readyState, channel.label, channel.id));
 
   const track = new EncodedTrack({ codec: 'vp8' });

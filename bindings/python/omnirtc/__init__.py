@@ -23,10 +23,12 @@ from .exceptions import (
     InvalidSyntaxError,
     NotSupportedError,
     OperationError,
+    RTCError,
     TooLargeError,
 )
 from .mediafile import MediaReader, MediaWriter
 from .mediastreams import EncodedFrame, LocalTrack, MediaStreamError, MediaStreamTrack, RemoteStreamTrack
+from .rtccertificate import RTCCertificate, RTCDtlsFingerprint
 from .rtcconfiguration import RTCConfiguration, RTCIceServer
 from .rtcdatachannel import RTCDataChannel
 from .rtcicecandidate import RTCIceCandidate, candidate_from_sdp, candidate_to_sdp
@@ -79,8 +81,11 @@ __all__ = [
     "MediaWriter",
     "NotSupportedError",
     "OperationError",
+    "RTCCertificate",
     "RTCConfiguration",
     "RTCDataChannel",
+    "RTCDtlsFingerprint",
+    "RTCError",
     "RTCIceCandidate",
     "RTCIceServer",
     "RTCPeerConnection",

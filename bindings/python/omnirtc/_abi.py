@@ -285,6 +285,8 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
     "omnirtc_set_log_callback": (omnirtc_status_t, [ctypes.c_int32, omnirtc_log_cb, ctypes.c_void_p]),
     "omnirtc_debug_counters": (omnirtc_status_t, [ctypes.POINTER(ctypes.c_void_p)]),
     "omnirtc_generate_certificate": (omnirtc_status_t, [ctypes.POINTER(ctypes.c_void_p)]),
+    "omnirtc_certificate_generate": (omnirtc_status_t, [ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]),
+    "omnirtc_certificate_info": (omnirtc_status_t, [ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]),
     "omnirtc_shutdown": (omnirtc_status_t, []),
     "omnirtc_set_engine_threads": (omnirtc_status_t, [ctypes.c_int32, ctypes.POINTER(ctypes.c_int32)]),
     "omnirtc_peer_create": (

@@ -50,6 +50,30 @@ class OperationError(Error):
     status = _abi.OMNIRTC_ERR_OPERATION
 
 
+class RTCError(OperationError):
+    """A WebRTC failure with its details (W3C ``RTCError``): ``errorDetail`` is one of
+    "data-channel-failure", "dtls-failure", "fingerprint-failure", "sctp-failure",
+    "sdp-syntax-error", "hardware-encoder-not-available", "hardware-encoder-error";
+    the other details are None when absent."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        errorDetail: str,
+        sdpLineNumber: int | None = None,
+        sctpCauseCode: int | None = None,
+        receivedAlert: int | None = None,
+        sentAlert: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.errorDetail = errorDetail
+        self.sdpLineNumber = sdpLineNumber
+        self.sctpCauseCode = sctpCauseCode
+        self.receivedAlert = receivedAlert
+        self.sentAlert = sentAlert
+
+
 class ForkedError(Error):
     status = _abi.OMNIRTC_ERR_FORKED
 

@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from .rtccertificate import RTCCertificate
+
 
 @dataclass
 class RTCIceServer:
@@ -28,7 +30,9 @@ class RTCConfiguration:
     iceServers: list[RTCIceServer] | None = None
     iceTransportPolicy: str = "all"
     bundlePolicy: str = "balanced"
-    certificates: list[str] = field(default_factory=list)
+    #: RTCCertificate objects (or their PEM texts); an expired one makes
+    #: RTCPeerConnection() raise InvalidAccessError
+    certificates: list[RTCCertificate | str] = field(default_factory=list)
     iceCandidatePoolSize: int = 0
     omnirtc: dict[str, Any] = field(default_factory=dict)
 
@@ -49,7 +53,7 @@ class RTCConfiguration:
             "iceServers": servers,
             "iceTransportPolicy": self.iceTransportPolicy,
             "bundlePolicy": self.bundlePolicy,
-            "certificates": list(self.certificates),
+            "certificates": [c.to_pem() if isinstance(c, RTCCertificate) else c for c in self.certificates],
             "iceCandidatePoolSize": self.iceCandidatePoolSize,
         }
         if self.omnirtc:

@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 from . import _abi, _native
 from .events import EventEmitter
-from .exceptions import InvalidHandleError, InvalidStateError
+from .exceptions import InvalidHandleError, InvalidStateError, RTCError
 
 STATES = {
     _abi.OMNIRTC_CHANNEL_CONNECTING: "connecting",
@@ -154,7 +154,7 @@ class RTCDataChannel(EventEmitter):
         elif t == _abi.OMNIRTC_EVENT_CHANNEL_BUFFERED_AMOUNT_LOW:
             self.emit("bufferedamountlow")
         elif t == _abi.OMNIRTC_EVENT_CHANNEL_ERROR:
-            self.emit("error", Exception(event.error))
+            self.emit("error", RTCError(event.error, errorDetail="data-channel-failure"))
         elif t == _abi.OMNIRTC_EVENT_CHANNEL_CLOSING:
             self._state = "closing"
             self._showing("closing", lambda: self.emit("closing"))

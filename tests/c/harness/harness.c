@@ -1,5 +1,6 @@
 #include "harness.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <string.h>
 #include <time.h>
@@ -593,4 +594,29 @@ void transceiver_info(omnirtc_transceiver_t t, char *out, size_t cap) {
 	OK(omnirtc_transceiver_get_info(t, &json));
 	snprintf(out, cap, "%s", json);
 	omnirtc_free(json);
+}
+
+char *json_escape_newlines(const char *s) {
+	char *out = malloc(2 * strlen(s) + 1), *w = out;
+	for (; *s; s++) {
+		if (*s == '\n') {
+			*w++ = '\\';
+			*w++ = 'n';
+		} else {
+			*w++ = *s;
+		}
+	}
+	*w = '\0';
+	return out;
+}
+
+void sdp_fingerprint(const char *sdp, char *out, size_t n) {
+	const char *fp = strstr(sdp, "a=fingerprint:sha-256 ");
+	CHECK(fp != NULL);
+	fp += strlen("a=fingerprint:sha-256 ");
+	size_t i = 0;
+	for (; fp[i] && fp[i] != '\r' && fp[i] != '\n' && i + 1 < n; i++)
+		out[i] = (char)toupper((unsigned char)fp[i]);
+	out[i] = '\0';
+	CHECK(i == 95); /* 32 bytes as hex pairs with colons */
 }

@@ -129,6 +129,12 @@ typedef struct {
 /* Waits up to timeout_ms for a selected pair; aborts without one. */
 selected_pair_t selected_pair(peer_t *p, int timeout_ms);
 
+/* s with each newline written as the JSON escape \n (a PEM text inside a
+ * JSON string); release with free(). */
+char *json_escape_newlines(const char *s);
+/* The "AB:CD:…" sha-256 fingerprint of an SDP, uppercased into out (n >= 96). */
+void sdp_fingerprint(const char *sdp, char *out, size_t n);
+
 void sleep_ms(int ms);
 
 /* The transceiver's omnirtc_transceiver_get_info JSON, cut to cap bytes. */
