@@ -31,9 +31,12 @@ func TestAddedCandidatesInTheirSection(t *testing.T) {
 		section, line string
 		want          bool
 	}{
-		{audio, "a=" + host, false}, {data, "a=" + host, true},
-		{audio, "a=candidate:1 1 udp 2113937151 192.0.2.2", true}, {data, "192.0.2.2", false},
-		{audio, "\r\na=end-of-candidates\r\n", true}, {data, "\r\na=end-of-candidates\r\n", true},
+		{audio, "a=" + host, false},
+		{data, "a=" + host, true},
+		{audio, "a=candidate:1 1 udp 2113937151 192.0.2.2", true},
+		{data, "192.0.2.2", false},
+		{audio, "\r\na=end-of-candidates\r\n", true},
+		{data, "\r\na=end-of-candidates\r\n", true},
 	} {
 		if strings.Contains(c.section, c.line) != c.want {
 			t.Errorf("%q in section: %v, want %v:\n%s", c.line, !c.want, c.want, c.section)
