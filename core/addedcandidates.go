@@ -64,6 +64,17 @@ func mediaSection(d *sdp.SessionDescription, mid string, mlineIndex int32) (int,
 	return allSections, nil
 }
 
+// parseStored parses a description pion holds. Its Unmarshal would replace
+// the parsed form pion's own goroutines read.
+func parseStored(d *webrtc.SessionDescription) (*sdp.SessionDescription, error) {
+	var parsed sdp.SessionDescription
+	if err := parsed.UnmarshalString(d.SDP); err != nil {
+		return nil, rtcerr.Wrap(rtcerr.ErrOperation, err)
+	}
+
+	return &parsed, nil
+}
+
 // sectionUfrag is the ICE username fragment of media section i (its own,
 // else the session's).
 func sectionUfrag(d *sdp.SessionDescription, i int) string {
@@ -112,7 +123,7 @@ func (c *addedCandidates) add(pending, current *webrtc.SessionDescription, candi
 			continue
 		}
 		kept[d] = c.added[d]
-		parsed, err := d.Unmarshal()
+		parsed, err := parseStored(d)
 		if err != nil {
 			continue
 		}

@@ -456,9 +456,9 @@ func (p *PeerConnection) candidateSection(candidate, mid string, mlineIndex int3
 	if d == nil {
 		return 0, rtcerr.Wrap(rtcerr.ErrInvalidState, errors.New("cannot add an ICE candidate before the remote description"))
 	}
-	parsed, err := d.Unmarshal()
+	parsed, err := parseStored(d)
 	if err != nil {
-		return 0, rtcerr.Wrap(rtcerr.ErrOperation, err)
+		return 0, err
 	}
 	section, err := mediaSection(parsed, mid, mlineIndex)
 	if err == nil && section == allSections && strings.TrimPrefix(candidate, "candidate:") != "" {
