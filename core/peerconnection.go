@@ -58,6 +58,7 @@ type PeerConnection struct {
 	remoteTracks        sync.Map      // *webrtc.TrackRemote → *RemoteTrack, while it is read (for stats)
 	rembIn              rembReceiver  // the last REMB received, so only changes are events
 	remoteCandidates    remoteCandidates
+	addedCandidates     addedCandidates                // addIceCandidate's lines in the remote descriptions
 	trackReceive        atomic.Pointer[ReceiveOptions] // applied to new remote tracks (SetTrackReceive)
 	announcer           announcer                      // the remote's channels, announced in arrival order once open
 	gatherings          atomic.Int64                   // ICE gatherings started (Gatherings)
@@ -420,6 +421,9 @@ func (p *PeerConnection) SessionDescription(which Description) (typ, text string
 	if d == nil {
 		return "", "", false
 	}
+	if which == DescriptionRemote || which == DescriptionCurrentRemote || which == DescriptionPendingRemote {
+		return d.Type.String(), p.addedCandidates.text(d), true
+	}
 
 	return d.Type.String(), d.SDP, true
 }
@@ -444,21 +448,50 @@ func (p *PeerConnection) AddICECandidate(candidate, mid string, mlineIndex int32
 		idx := uint16(mlineIndex)
 		init.SDPMLineIndex = &idx
 	}
-	if p.pc.RemoteDescription() == nil {
-		return rtcerr.Wrap(rtcerr.ErrInvalidState, errors.New("cannot add an ICE candidate before the remote description"))
+	section, err := p.candidateSection(init.Candidate, mid, mlineIndex)
+	if err != nil {
+		return err
 	}
 	if p.closedByPion() { // pion would take the candidate and drop it
 		return rtcerr.Wrap(rtcerr.ErrInvalidState, errors.New("peer connection was closed by the remote"))
 	}
 
-	err := p.remoteCandidates.add(init.Candidate, func() error {
-		return p.outcome(p.pc.AddICECandidate(init), rtcerr.ErrInvalidCandidate)
+	err = p.remoteCandidates.add(init.Candidate, func() error {
+		// A prohibited candidate is not used, yet added to the description.
+		if !prohibitedCandidate(init.Candidate) {
+			if err := p.outcome(p.pc.AddICECandidate(init), rtcerr.ErrInvalidCandidate); err != nil {
+				return err
+			}
+		}
+		p.addedCandidates.add(p.pc.PendingRemoteDescription(), p.pc.CurrentRemoteDescription(), init.Candidate, section)
+
+		return nil
 	})
 	if err == nil && p.remoteCandidates.any() {
 		p.remoteCandidateArrived()
 	}
 
 	return err
+}
+
+// candidateSection is the media section of the remote description a
+// candidate is for (candidatelines.go); a candidate needs sdpMid or
+// sdpMLineIndex, an end of candidates without either is for all sections.
+func (p *PeerConnection) candidateSection(candidate, mid string, mlineIndex int32) (int, error) {
+	d := p.pc.RemoteDescription()
+	if d == nil {
+		return 0, rtcerr.Wrap(rtcerr.ErrInvalidState, errors.New("cannot add an ICE candidate before the remote description"))
+	}
+	parsed, err := parseStored(d)
+	if err != nil {
+		return 0, err
+	}
+	section, err := mediaSection(parsed, mid, mlineIndex)
+	if err == nil && section == allSections && strings.TrimPrefix(candidate, "candidate:") != "" {
+		err = rtcerr.Wrap(rtcerr.ErrInvalidArgument, errors.New("a candidate needs sdpMid or sdpMLineIndex"))
+	}
+
+	return section, err
 }
 
 // RestartICE makes the next offer restart ICE and asks for negotiation.

@@ -637,7 +637,8 @@ omnirtc_status_t omnirtc_peer_set_local_description(omnirtc_peer_t peer, const c
  * event); an offer refused in "stable" leaves it "stable".  Remote data
  * channels arrive as OMNIRTC_EVENT_DATA_CHANNEL once they are open, each
  * followed by its OMNIRTC_EVENT_CHANNEL_OPEN; one that fails or closes before
- * opening is never announced.
+ * opening is never announced.  A description without media sections is
+ * accepted (its answer has none either) and starts no transport.
  * Errors: OMNIRTC_ERR_INVALID_ARGUMENT, OMNIRTC_ERR_INVALID_SDP, OMNIRTC_ERR_INVALID_STATE,
  * OMNIRTC_ERR_TOO_LARGE (its candidates would take the peer over
  * OMNIRTC_MAX_REMOTE_CANDIDATES; the description is not applied).
@@ -655,8 +656,18 @@ omnirtc_status_t omnirtc_peer_get_description(omnirtc_peer_t peer, int32_t which
  * omnirtc_peer_add_ice_candidate — add a remote candidate (trickle ICE).
  * candidate: an "a=candidate" value ("candidate:…", with or without the
  *   prefix); NULL or "" signals end-of-candidates.
- * sdp_mid: may be NULL; sdp_mline_index: -1 if unknown.
- * Errors: OMNIRTC_ERR_INVALID_CANDIDATE (malformed), OMNIRTC_ERR_INVALID_STATE
+ * sdp_mid: may be NULL; sdp_mline_index: -1 if unknown.  The candidate is for
+ *   the media section whose mid is sdp_mid, else the one at sdp_mline_index; a
+ *   candidate needs one of them, an end-of-candidates without either is for
+ *   every section.  Its line ("a=candidate:…", or "a=end-of-candidates") is
+ *   added to that section of the remote descriptions of its ICE generation, as
+ *   omnirtc_peer_get_description shows them (W3C webrtc-pc 4.4.1.6).  A TCP
+ *   candidate (not tcptype active) at a port of the Fetch standard's bad-port
+ *   list is administratively prohibited: OMNIRTC_OK and added to the
+ *   description, but never used for a connection.
+ * Errors: OMNIRTC_ERR_INVALID_CANDIDATE (malformed, or no such mid or
+ * m-line index), OMNIRTC_ERR_INVALID_ARGUMENT (a candidate with neither),
+ * OMNIRTC_ERR_INVALID_STATE
  * (no remote description yet), OMNIRTC_ERR_TOO_LARGE (a new candidate past
  * OMNIRTC_MAX_REMOTE_CANDIDATES; one the peer has already is OMNIRTC_OK).
  * While the peer closes (on another thread, or by the remote's DTLS
@@ -813,6 +824,9 @@ omnirtc_status_t omnirtc_channel_send_batch(omnirtc_channel_t channel, const omn
  *   {"label":"…","protocol":"…","id":n|null,"ordered":true,
  *    "maxPacketLifeTime":n|null,"maxRetransmits":n|null,"negotiated":false,
  *    "readyState":"open","bufferedAmount":n,"bufferedAmountLowThreshold":n}
+ * "id" is null until an answer negotiates the DTLS role; then every channel
+ *   without one gets one, and a channel created later at once: even on the
+ *   DTLS client, odd on the server (RFC 8832 6; W3C webrtc-pc 4.4.1.6).
  * Release with omnirtc_free().
  */
 omnirtc_status_t omnirtc_channel_get_info(omnirtc_channel_t channel, char **json_out);

@@ -202,6 +202,23 @@ class RTCPeerConnection(EventEmitter):
     def remoteDescription(self) -> RTCSessionDescription | None:
         return self._description(_abi.OMNIRTC_DESCRIPTION_REMOTE)
 
+    # The W3C current/pending descriptions (aiortc has only the two above).
+    @property
+    def currentLocalDescription(self) -> RTCSessionDescription | None:
+        return self._description(_abi.OMNIRTC_DESCRIPTION_CURRENT_LOCAL)
+
+    @property
+    def pendingLocalDescription(self) -> RTCSessionDescription | None:
+        return self._description(_abi.OMNIRTC_DESCRIPTION_PENDING_LOCAL)
+
+    @property
+    def currentRemoteDescription(self) -> RTCSessionDescription | None:
+        return self._description(_abi.OMNIRTC_DESCRIPTION_CURRENT_REMOTE)
+
+    @property
+    def pendingRemoteDescription(self) -> RTCSessionDescription | None:
+        return self._description(_abi.OMNIRTC_DESCRIPTION_PENDING_REMOTE)
+
     def _live(self) -> int:
         if self._closed:
             raise InvalidStateError("RTCPeerConnection is closed")

@@ -106,6 +106,7 @@ def test_description_and_candidate_errors():
         other.createDataChannel("x")
         await pc.setRemoteDescription(await other.createOffer())
         bad = omnirtc.candidate_from_sdp("candidate:1 1 udp 1 300.1.1.1 5 typ host")
+        bad.sdpMid = "0"  # without sdpMid or sdpMLineIndex it is refused before it is read (webrtc-pc 4.4.1.6)
         with pytest.raises(omnirtc.InvalidCandidateError):
             await pc.addIceCandidate(bad)
         await pc.close()

@@ -1176,6 +1176,9 @@ func (pc *PeerConnection) SetLocalDescription(desc SessionDescription) error {
 	if err := pc.setDescription(&desc, stateChangeOpSetLocal); err != nil {
 		return err
 	}
+	if desc.Type == SDPTypeAnswer {
+		pc.assignDataChannelIDs(&desc, true)
+	}
 
 	// Our own local description declares what we're willing to receive (RFC 9335 Section 4). If a
 	// renegotiation changes that declaration (for example, an answer that now includes Cryptex where
@@ -1257,7 +1260,8 @@ func (pc *PeerConnection) SetRemoteDescription(desc SessionDescription) error {
 		return pc.setDescription(&desc, stateChangeOpSetRemote)
 	}
 
-	isRenegotiation := pc.currentRemoteDescription != nil
+	// A description without media sections started no transport: the next one starts them.
+	isRenegotiation := pc.currentRemoteDescription != nil && hasMediaSections(pc.currentRemoteDescription)
 
 	if _, err := desc.Unmarshal(); err != nil {
 		return err
@@ -1281,6 +1285,9 @@ func (pc *PeerConnection) SetRemoteDescription(desc SessionDescription) error {
 
 	if err := pc.setDescription(&desc, stateChangeOpSetRemote); err != nil {
 		return err
+	}
+	if desc.Type == SDPTypeAnswer {
+		pc.assignDataChannelIDs(&desc, false)
 	}
 
 	if err := pc.api.mediaEngine.updateFromRemoteDescription(*desc.parsed); err != nil {
@@ -1393,6 +1400,12 @@ func (pc *PeerConnection) SetRemoteDescription(desc SessionDescription) error {
 		}
 	}
 
+	// Without media sections there is no ICE, DTLS or SCTP to negotiate (JSEP 5.8: browsers
+	// accept such a description; its answer has none either).
+	if len(desc.parsed.MediaDescriptions) == 0 {
+		return nil
+	}
+
 	iceDetails, err := extractICEDetails(desc.parsed, pc.log)
 	if err != nil {
 		return err
@@ -1488,6 +1501,11 @@ func (pc *PeerConnection) SetRemoteDescription(desc SessionDescription) error {
 	})
 
 	return nil
+}
+
+// hasMediaSections reports whether a parsed description has an m= section.
+func hasMediaSections(desc *SessionDescription) bool {
+	return desc.parsed != nil && len(desc.parsed.MediaDescriptions) > 0
 }
 
 // bundleGroupMids returns the full list of mids in a=group:BUNDLE, in order. The first entry is the
@@ -2746,6 +2764,9 @@ func (pc *PeerConnection) CreateDataChannel(label string, options *DataChannelIn
 	}
 	pc.sctpTransport.dataChannelsRequested++
 	pc.sctpTransport.lock.Unlock()
+	if role := pc.sctpTransport.negotiatedDataChannelRole(); role == DTLSRoleClient || role == DTLSRoleServer {
+		dataChannel.assignID(pc.sctpTransport, role)
+	}
 
 	// If SCTP already connected open all the channels
 	if pc.sctpTransport.State() == SCTPTransportStateConnected {

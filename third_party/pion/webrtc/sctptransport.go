@@ -69,6 +69,7 @@ type SCTPTransport struct {
 	// DataChannels
 	dataChannels          []*DataChannel
 	dataChannelIDsUsed    map[uint16]struct{}
+	negotiatedRole        DTLSRole // the data channels' DTLS role once an answer set it (datachannelid.go)
 	dataChannelsOpened    uint32
 	dataChannelsRequested uint32
 	dataChannelsAccepted  uint32

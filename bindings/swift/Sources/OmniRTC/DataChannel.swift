@@ -37,8 +37,14 @@ public final class DataChannel: Sendable {
 
     public var label: String { info.label }
     public var `protocol`: String { info.protocol }
-    /// The SCTP stream id; nil until the transport assigned it.
-    public var id: UInt16? { info.id }
+    /// The SCTP stream id; nil until an answer negotiated the DTLS role (W3C
+    /// webrtc-pc 6.2), asked of the library again while it is nil.
+    public var id: UInt16? {
+        if let id = info.id { return id }
+        guard let fresh = ChannelInfo.fetch(sink.handle) else { return nil }
+        sink.state.withLock { $0.info = fresh }
+        return fresh.id
+    }
     public var ordered: Bool { info.ordered }
     public var maxPacketLifeTime: UInt16? { info.maxPacketLifeTime }
     public var maxRetransmits: UInt16? { info.maxRetransmits }
