@@ -33,7 +33,14 @@ from .rtcconfiguration import RTCConfiguration, RTCIceServer
 from .rtcdatachannel import RTCDataChannel
 from .rtcicecandidate import RTCIceCandidate, candidate_from_sdp, candidate_to_sdp
 from .rtcpeerconnection import RTCPeerConnection, RTCSctpTransport, RTCStatsReport
-from .rtcrtptransceiver import RTCRtpReceiver, RTCRtpSender, RTCRtpTransceiver
+from .rtcrtptransceiver import (
+    RTCRtpCapabilities,
+    RTCRtpCodecCapability,
+    RTCRtpHeaderExtensionCapability,
+    RTCRtpReceiver,
+    RTCRtpSender,
+    RTCRtpTransceiver,
+)
 from .rtcsessiondescription import RTCSessionDescription
 from .turnserver import TurnAllocation, TurnServer, rest_credential
 
@@ -89,6 +96,9 @@ __all__ = [
     "RTCIceCandidate",
     "RTCIceServer",
     "RTCPeerConnection",
+    "RTCRtpCapabilities",
+    "RTCRtpCodecCapability",
+    "RTCRtpHeaderExtensionCapability",
     "RTCRtpReceiver",
     "RTCRtpSender",
     "RTCRtpTransceiver",

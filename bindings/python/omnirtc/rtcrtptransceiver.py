@@ -3,11 +3,56 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import _native
 from .events import EventEmitter
 from .mediastreams import LocalTrack, RemoteStreamTrack
+
+
+@dataclass
+class RTCRtpCodecCapability:
+    """A codec a peer connection offers (aiortc's shape; W3C RTCRtpCodec)."""
+
+    mimeType: str
+    clockRate: int
+    channels: int | None = None
+    parameters: dict[str, str | None] = field(default_factory=dict)
+
+
+@dataclass
+class RTCRtpHeaderExtensionCapability:
+    uri: str
+
+
+@dataclass
+class RTCRtpCapabilities:
+    codecs: list[RTCRtpCodecCapability]
+    headerExtensions: list[RTCRtpHeaderExtensionCapability]
+
+
+def _capabilities(kind: str) -> RTCRtpCapabilities:
+    """webrtc-pc 5.2 getCapabilities: what a default peer offers for ``kind``."""
+    raw = json.loads(_native.call_string(_native.lib.omnirtc_rtp_capabilities, _native.encode(kind, "kind")) or "{}")
+    return RTCRtpCapabilities(
+        codecs=[
+            RTCRtpCodecCapability(
+                mimeType=c["mimeType"],
+                clockRate=c["clockRate"],
+                channels=c.get("channels"),
+                parameters=_fmtp(c.get("sdpFmtpLine", "")),
+            )
+            for c in raw["codecs"]
+        ],
+        headerExtensions=[RTCRtpHeaderExtensionCapability(uri=e["uri"]) for e in raw["headerExtensions"]],
+    )
+
+
+def _fmtp(line: str) -> dict[str, str | None]:
+    """An fmtp line as aiortc's parameters: ``a=1;b`` is ``{"a": "1", "b": None}``."""
+    pairs = (item.split("=", 1) for item in line.split(";") if item)
+    return {p[0]: p[1] if len(p) > 1 else None for p in pairs}
 
 
 class RTCRtpSender(EventEmitter):
@@ -18,6 +63,10 @@ class RTCRtpSender(EventEmitter):
         super().__init__()
         self._transceiver = transceiver
         self.track = track
+
+    @classmethod
+    def getCapabilities(cls, kind: str) -> RTCRtpCapabilities:
+        return _capabilities(kind)
 
     async def replaceTrack(self, track: LocalTrack | None) -> None:
         _native.check(
@@ -32,6 +81,10 @@ class RTCRtpReceiver:
     def __init__(self) -> None:
         self.track: RemoteStreamTrack | None = None
         self.tracks: list[RemoteStreamTrack] = []
+
+    @classmethod
+    def getCapabilities(cls, kind: str) -> RTCRtpCapabilities:
+        return _capabilities(kind)
 
 
 class RTCRtpTransceiver:

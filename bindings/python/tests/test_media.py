@@ -311,3 +311,19 @@ def test_bad_media_input():
         await pc.close()
 
     run(main())
+
+
+def test_get_capabilities_lists_the_offered_codecs():
+    """webrtc-pc 5.2 getCapabilities, in aiortc's shape."""
+    from omnirtc import InvalidArgumentError, RTCRtpReceiver, RTCRtpSender
+
+    audio = RTCRtpSender.getCapabilities("audio")
+    opus = next(c for c in audio.codecs if c.mimeType == "audio/opus")
+    assert (opus.clockRate, opus.channels, opus.parameters.get("useinbandfec")) == (48000, 2, "1")
+    video = RTCRtpReceiver.getCapabilities("video")
+    assert {"video/VP8", "video/VP9", "video/H264", "video/AV1"} <= {c.mimeType for c in video.codecs}
+    assert [c.mimeType for c in video.codecs].count("video/rtx") == 1
+    assert any("sdes:mid" in e.uri for e in video.headerExtensions)
+    assert RTCRtpSender.getCapabilities("video") == video
+    with pytest.raises(InvalidArgumentError):
+        RTCRtpSender.getCapabilities("data")
