@@ -61,6 +61,7 @@ type PeerConnection struct {
 	trackReceive        atomic.Pointer[ReceiveOptions] // applied to new remote tracks (SetTrackReceive)
 	announcer           announcer                      // the remote's channels, announced in arrival order once open
 	gatherings          atomic.Int64                   // ICE gatherings started (Gatherings)
+	transports          transportStates                // DTLS and SCTP states (transports.go)
 }
 
 // NewPeerConnection creates a peer connection from a parsed configuration.
@@ -135,6 +136,7 @@ func (p *PeerConnection) wireEvents() {
 		p.postState(EventICEConnectionState, int32(s)-1, s.String()) //nolint:gosec // G115: a pion state enum, 0..7
 	})
 	p.watchConnectionState()
+	p.watchTransports()
 	p.pc.OnSignalingStateChange(func(webrtc.SignalingState) { p.postSignalingState() })
 	p.pc.OnNegotiationNeeded(func() {
 		if !p.closed.Load() {

@@ -9,6 +9,7 @@ const { RTCPeerConnectionIceEvent, RTCDataChannelEvent, RTCErrorEvent } = requir
 const { MediaReader, MediaWriter } = require('./mediafile');
 const { EncodedTrack, RemoteTrack, RTCTrackEvent, RTCRtpSender, RTCRtpReceiver, RTCRtpTransceiver } = require('./media');
 const { TurnServer, TurnAllocationEvent } = require('./turnserver');
+const { RTCIceTransport, RTCDtlsTransport, RTCSctpTransport } = require('./rtctransports');
 
 /** The loaded libomnirtc's version. */
 function libraryVersion() {
@@ -36,6 +37,9 @@ module.exports = {
   RTCRtpSender,
   RTCRtpReceiver,
   RTCRtpTransceiver,
+  RTCIceTransport,
+  RTCDtlsTransport,
+  RTCSctpTransport,
   MediaReader,
   MediaWriter,
   TurnServer,

@@ -3,6 +3,7 @@ const native = require('./native');
 const { w3c, invalidState, toW3C } = require('./errors');
 const { RTCPeerConnectionIceEvent, RTCDataChannelEvent, defineEventHandlers } = require('./events');
 const { PeerMedia } = require('./media');
+const { PeerTransports } = require('./rtctransports');
 const { RTCDataChannel } = require('./rtcdatachannel');
 const { RTCSessionDescription, TYPES } = require('./rtcsessiondescription');
 const { RTCIceCandidate } = require('./rtcicecandidate');
@@ -65,13 +66,15 @@ class RTCPeerConnection extends EventTarget {
   #shown = {};
   #final = null;
   #channels = new Map();
-  #media = new PeerMedia(this);
+  #transports = new PeerTransports();
+  #media = new PeerMedia(this, this.#transports);
   #lastOffer = null;
   #lastAnswer = null;
 
   constructor(configuration = {}) {
     super();
     this.#handle = w3c(() => native.peerCreate(configurationJSON(configuration), this.#onEvents.bind(this)));
+    this.#transports.attach(this.#handle);
   }
 
   get signalingState() { return this.#state('signaling', native.signalingState, SIGNALING); }
@@ -188,11 +191,7 @@ class RTCPeerConnection extends EventTarget {
     });
   }
 
-  get sctp() {
-    if (this.#closed) return null;
-    const handle = this.#handle;
-    return { get maxMessageSize() { return native.maxMessageSize(handle); } };
-  }
+  get sctp() { return this.#transports.sctp; }
 
   createDataChannel(label, init = {}) {
     if (arguments.length === 0) throw new TypeError('createDataChannel needs a label');
@@ -222,6 +221,7 @@ class RTCPeerConnection extends EventTarget {
   close() {
     if (this.#closed) return;
     this.#final = { signaling: 'closed', gathering: this.iceGatheringState, ice: 'closed', connection: 'closed' };
+    this.#transports.closed();
     this.#closed = true;
     try { native.peerClose(this.#handle); } catch { /* closed already */ }
     for (const channel of this.#channels.values()) channel._closed();
@@ -254,9 +254,11 @@ class RTCPeerConnection extends EventTarget {
       return;
     }
     if (type === C.EVENT_PEER_CLOSED || this.#closed) return; // or events that lost the race with close()
+    if (this.#transports.onEvent(type, fields)) return;
     const stateEvent = STATE_EVENTS.get(type);
     if (stateEvent) {
       const [key, names, name] = stateEvent;
+      this.#transports.beforePeerState(type, names[fields.value]);
       this.#dispatchState(key, names[fields.value], name);
     } else if (type === C.EVENT_ICE_CANDIDATE) {
       const { candidate: line, sdpMid, sdpMLineIndex } = fields;
