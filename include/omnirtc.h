@@ -728,7 +728,8 @@ omnirtc_status_t omnirtc_peer_get_max_message_size(omnirtc_peer_t peer, uint64_t
  * selected pair by OMNIRTC_EVENT_SELECTED_CANDIDATE_PAIR.  "sctp" is null until
  * the current remote description has an application section (W3C: an answer
  * negotiated SCTP); its maxChannels is null until it is "connected".
- * remoteCertificates is empty until the DTLS handshake got the remote's.
+ * remoteCertificates is empty until the DTLS handshake got the remote's; role
+ * is "unknown" until ICE starts (after both descriptions, on a library thread).
  * *json_out: release with omnirtc_free().  Any thread.
  * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (json_out NULL), OMNIRTC_ERR_INVALID_HANDLE,
  * OMNIRTC_ERR_INVALID_STATE (closed).
