@@ -30,9 +30,10 @@ from .mediastreams import EncodedFrame, LocalTrack, MediaStreamError, MediaStrea
 from .rtcconfiguration import RTCConfiguration, RTCIceServer
 from .rtcdatachannel import RTCDataChannel
 from .rtcicecandidate import RTCIceCandidate, candidate_from_sdp, candidate_to_sdp
-from .rtcpeerconnection import RTCPeerConnection, RTCSctpTransport, RTCStatsReport
+from .rtcpeerconnection import RTCPeerConnection, RTCStatsReport
 from .rtcrtptransceiver import RTCRtpReceiver, RTCRtpSender, RTCRtpTransceiver
 from .rtcsessiondescription import RTCSessionDescription
+from .rtctransports import RTCDtlsTransport, RTCIceCandidatePair, RTCIceTransport, RTCSctpTransport
 from .turnserver import TurnAllocation, TurnServer, rest_credential
 
 
@@ -81,8 +82,11 @@ __all__ = [
     "OperationError",
     "RTCConfiguration",
     "RTCDataChannel",
+    "RTCDtlsTransport",
     "RTCIceCandidate",
+    "RTCIceCandidatePair",
     "RTCIceServer",
+    "RTCIceTransport",
     "RTCPeerConnection",
     "RTCRtpReceiver",
     "RTCRtpSender",
