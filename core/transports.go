@@ -69,6 +69,9 @@ func (p *PeerConnection) onDTLSState(s webrtc.DTLSTransportState) {
 
 // setSCTPState posts an SCTP state change; "closed" is final.
 func (p *PeerConnection) setSCTPState(s webrtc.SCTPTransportState) {
+	if s == webrtc.SCTPTransportStateConnected { // before the state, so a reader of "connected" sees maxChannels
+		p.transports.sctpConnected.Store(true)
+	}
 	closed := int32(webrtc.SCTPTransportStateClosed)
 	for {
 		old := p.transports.sctp.Load()
@@ -78,9 +81,6 @@ func (p *PeerConnection) setSCTPState(s webrtc.SCTPTransportState) {
 		if p.transports.sctp.CompareAndSwap(old, int32(s)) { //nolint:gosec // G115: a pion state enum, 0..3
 			break
 		}
-	}
-	if s == webrtc.SCTPTransportStateConnected {
-		p.transports.sctpConnected.Store(true)
 	}
 	p.postTransportState(TransportSCTP, int32(s), s.String()) //nolint:gosec // G115: a pion state enum, 0..3
 }
@@ -182,7 +182,7 @@ func (p *PeerConnection) sctpInfo() *SCTPTransportInfo {
 		state = webrtc.SCTPTransportStateConnecting
 	}
 	info := &SCTPTransportInfo{State: state.String(), MaxMessageSize: p.MaxMessageSize()}
-	if p.transports.sctpConnected.Load() {
+	if state != webrtc.SCTPTransportStateConnecting && p.transports.sctpConnected.Load() {
 		n := p.pc.SCTP().MaxChannels()
 		info.MaxChannels = &n
 	}
