@@ -39,6 +39,14 @@ func fill(c *C.omnirtc_event_t, d delivered, peerID uint64, mem cMemory) {
 		*member[C.struct_omnirtc_event_state](c) = C.struct_omnirtc_event_state{
 			value: C.int32_t(e.State), name: mem.str(e.StateName), gathering: C.int64_t(e.Gathering),
 		}
+	case core.EventTransportState:
+		*member[C.struct_omnirtc_event_transport_state](c) = C.struct_omnirtc_event_transport_state{
+			transport: C.int32_t(e.Transport), value: C.int32_t(e.State), name: mem.str(e.StateName),
+		}
+	case core.EventSelectedCandidatePair:
+		*member[C.struct_omnirtc_event_selected_pair](c) = C.struct_omnirtc_event_selected_pair{
+			local: mem.str(e.LocalCandidate), remote: mem.str(e.RemoteCandidate),
+		}
 	case core.EventDataChannel, core.EventChannelOpen, core.EventChannelBufferedLow, core.EventChannelClosing,
 		core.EventChannelClose:
 		member[C.struct_omnirtc_event_channel](c).channel = channel

@@ -145,6 +145,10 @@ omnirtc_status_t omnirtc_peer_get_max_message_size(omnirtc_peer_t peer, uint64_t
 	FORWARD(ortc_go_peer_get_max_message_size(peer, size_out));
 }
 
+omnirtc_status_t omnirtc_peer_get_transports(omnirtc_peer_t peer, char **json_out) {
+	FORWARD(ortc_go_peer_get_transports(peer, json_out));
+}
+
 /* Data channel */
 
 omnirtc_status_t omnirtc_channel_create(omnirtc_peer_t peer, const char *label, const char *init_json,

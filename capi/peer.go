@@ -364,22 +364,7 @@ func ortc_go_peer_restart_ice(h C.omnirtc_peer_t) C.omnirtc_status_t {
 
 //export ortc_go_peer_get_stats
 func ortc_go_peer_get_stats(h C.omnirtc_peer_t, jsonOut **C.char) C.omnirtc_status_t {
-	return call(func() error {
-		if err := needOut(jsonOut, "json_out"); err != nil {
-			return err
-		}
-		pc, err := lookupPeer(h)
-		if err != nil {
-			return err
-		}
-		b, err := pc.Stats()
-		if err != nil {
-			return err
-		}
-		*jsonOut = C.CString(string(b))
-
-		return nil
-	})
+	return peerJSON(h, jsonOut, (*core.PeerConnection).Stats)
 }
 
 // getState is the body of the four state getters.

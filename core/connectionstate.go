@@ -13,11 +13,7 @@ import "github.com/pion/webrtc/v4"
 // watchConnectionState forwards the connection state as connectionState
 // reports it.
 func (p *PeerConnection) watchConnectionState() {
-	p.pc.SCTP().Transport().OnStateChange(func(s webrtc.DTLSTransportState) {
-		if s == webrtc.DTLSTransportStateConnected {
-			p.dtlsConnected.Store(true)
-		}
-	})
+	p.pc.SCTP().Transport().OnStateChange(p.onDTLSState)
 	p.pc.OnConnectionStateChange(func(pion webrtc.PeerConnectionState) {
 		s := p.connectionState(pion)
 		if webrtc.PeerConnectionState(p.lastConnectionState.Swap(int32(s))) == s { //nolint:gosec // G115: a pion state enum, 0..7

@@ -21,6 +21,12 @@ const (
 	EventChannelClose       EventType = 25
 )
 
+// Transport events (transports.go).
+const (
+	EventTransportState        EventType = 9  // the DTLS or SCTP transport's state changed
+	EventSelectedCandidatePair EventType = 10 // the ICE transport selected a candidate pair
+)
+
 // Media events.
 const (
 	EventTrack           EventType = 40 // a remote track arrived
@@ -60,6 +66,10 @@ type Event struct {
 	Binary bool   // EventChannelMessage
 
 	Error string // EventChannelError: what failed
+
+	Transport       int32  // EventTransportState: TransportDTLS or TransportSCTP (State, StateName: its state)
+	LocalCandidate  string // EventSelectedCandidatePair: the local candidate's line
+	RemoteCandidate string // EventSelectedCandidatePair: the remote candidate's line
 
 	RemoteTrack    *RemoteTrack // EventTrack, EventTrackRTP, EventTrackFrame, EventTrackEnded
 	Transceiver    *Transceiver // EventTrack, EventKeyframeRequest

@@ -62,6 +62,7 @@ type PeerConnection struct {
 	trackReceive        atomic.Pointer[ReceiveOptions] // applied to new remote tracks (SetTrackReceive)
 	announcer           announcer                      // the remote's channels, announced in arrival order once open
 	gatherings          atomic.Int64                   // ICE gatherings started (Gatherings)
+	transports          transportStates                // DTLS and SCTP states (transports.go)
 }
 
 // NewPeerConnection creates a peer connection from a parsed configuration.
@@ -136,6 +137,7 @@ func (p *PeerConnection) wireEvents() {
 		p.postState(EventICEConnectionState, int32(s)-1, s.String()) //nolint:gosec // G115: a pion state enum, 0..7
 	})
 	p.watchConnectionState()
+	p.watchTransports()
 	p.pc.OnSignalingStateChange(func(webrtc.SignalingState) { p.postSignalingState() })
 	p.pc.OnNegotiationNeeded(func() {
 		if !p.closed.Load() {
@@ -325,12 +327,14 @@ func (p *PeerConnection) SetRemoteDescription(typ, text string) error {
 		}
 	}
 
-	err = p.remoteCandidates.addDescription(parsed, t == webrtc.SDPTypeOffer, apply)
-	if err == nil && p.remoteCandidates.any() {
+	if err := p.remoteCandidates.addDescription(parsed, t == webrtc.SDPTypeOffer, apply); err != nil {
+		return err
+	}
+	if p.remoteCandidates.any() {
 		p.remoteCandidateArrived()
 	}
 
-	return err
+	return nil
 }
 
 // parseSDPText rejects text that is not SDP before pion sees it, so a
@@ -456,7 +460,7 @@ func (p *PeerConnection) AddICECandidate(candidate, mid string, mlineIndex int32
 		return rtcerr.Wrap(rtcerr.ErrInvalidState, errors.New("peer connection was closed by the remote"))
 	}
 
-	err = p.remoteCandidates.add(init.Candidate, func() error {
+	if err := p.remoteCandidates.add(init.Candidate, func() error {
 		// A prohibited candidate is not used, yet added to the description.
 		if !prohibitedCandidate(init.Candidate) {
 			if err := p.outcome(p.pc.AddICECandidate(init), rtcerr.ErrInvalidCandidate); err != nil {
@@ -466,12 +470,14 @@ func (p *PeerConnection) AddICECandidate(candidate, mid string, mlineIndex int32
 		p.addedCandidates.add(p.pc.PendingRemoteDescription(), p.pc.CurrentRemoteDescription(), init.Candidate, section)
 
 		return nil
-	})
-	if err == nil && p.remoteCandidates.any() {
+	}); err != nil {
+		return err
+	}
+	if p.remoteCandidates.any() {
 		p.remoteCandidateArrived()
 	}
 
-	return err
+	return nil
 }
 
 // candidateSection is the media section of the remote description a

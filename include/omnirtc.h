@@ -237,6 +237,8 @@ typedef enum omnirtc_event_type {
 	OMNIRTC_EVENT_NEGOTIATION_NEEDED = 6,
 	OMNIRTC_EVENT_DATA_CHANNEL = 7,
 	OMNIRTC_EVENT_PEER_CLOSED = 8,
+	OMNIRTC_EVENT_TRANSPORT_STATE = 9,
+	OMNIRTC_EVENT_SELECTED_CANDIDATE_PAIR = 10,
 	/* data channel */
 	OMNIRTC_EVENT_CHANNEL_OPEN = 20,
 	OMNIRTC_EVENT_CHANNEL_MESSAGE = 21,
@@ -289,6 +291,12 @@ enum {
  *                                                RTCDataChannel as open")
  * PEER_CLOSED                  -                 final event: the peer and its channel handles are
  *                                                already released
+ * TRANSPORT_STATE              transport_state   transport: OMNIRTC_TRANSPORT_DTLS / _SCTP; value:
+ *                                                its OMNIRTC_DTLS_TRANSPORT_* /
+ *                                                OMNIRTC_SCTP_TRANSPORT_* state; name: its W3C name
+ *                                                (see omnirtc_peer_get_transports)
+ * SELECTED_CANDIDATE_PAIR      selected_pair     local, remote: the candidate lines
+ *                                                ("candidate:…") of the pair ICE now uses
  * CHANNEL_OPEN                 channel           channel
  * CHANNEL_MESSAGE              message           channel; data, size: the payload; binary: 1
  *                                                binary, 0 UTF-8 text
@@ -340,6 +348,15 @@ typedef struct omnirtc_event {
 		struct omnirtc_event_channel {
 			omnirtc_channel_t channel;
 		} channel;
+		struct omnirtc_event_transport_state {
+			int32_t transport;
+			int32_t value;
+			const char *name;
+		} transport_state;
+		struct omnirtc_event_selected_pair {
+			const char *local;
+			const char *remote;
+		} selected_pair;
 		struct omnirtc_event_message {
 			omnirtc_channel_t channel;
 			const uint8_t *data;
@@ -448,6 +465,21 @@ enum {
 	OMNIRTC_PEER_FAILED = 4, /* ICE failed, or the DTLS handshake did (e.g. a fingerprint that does not match) */
 	OMNIRTC_PEER_CLOSED = 5  /* closed here, or by the remote's DTLS close_notify once DTLS had connected */
 };
+
+/* OMNIRTC_EVENT_TRANSPORT_STATE: which transport (transport_state.transport) */
+enum { OMNIRTC_TRANSPORT_DTLS = 0, OMNIRTC_TRANSPORT_SCTP = 1 };
+
+/* RTCDtlsTransportState */
+enum {
+	OMNIRTC_DTLS_TRANSPORT_NEW = 0,
+	OMNIRTC_DTLS_TRANSPORT_CONNECTING = 1,
+	OMNIRTC_DTLS_TRANSPORT_CONNECTED = 2,
+	OMNIRTC_DTLS_TRANSPORT_CLOSED = 3, /* the remote's close_notify */
+	OMNIRTC_DTLS_TRANSPORT_FAILED = 4  /* the handshake failed (e.g. a fingerprint that does not match); final */
+};
+
+/* RTCSctpTransportState */
+enum { OMNIRTC_SCTP_TRANSPORT_CONNECTING = 0, OMNIRTC_SCTP_TRANSPORT_CONNECTED = 1, OMNIRTC_SCTP_TRANSPORT_CLOSED = 2 };
 
 /* Which session description omnirtc_peer_get_description returns. */
 enum {
@@ -727,6 +759,29 @@ omnirtc_status_t omnirtc_peer_get_gatherings(omnirtc_peer_t peer, int64_t *count
  * peer may send now (the remote's max-message-size once connected, else 65536).
  */
 omnirtc_status_t omnirtc_peer_get_max_message_size(omnirtc_peer_t peer, uint64_t *size_out);
+
+/*
+ * omnirtc_peer_get_transports — the peer's transports now (webrtc-pc 5.4
+ * RTCDtlsTransport, 5.6 RTCIceTransport, 6.1.1 RTCSctpTransport), as JSON:
+ *   {"ice":{"state","gatheringState","role":"unknown"|"controlling"|"controlled",
+ *           "selectedPair":{"local":"candidate:…","remote":"candidate:…"}|null},
+ *    "dtls":{"state","remoteCertificates":["<base64 DER>"…]},
+ *    "sctp":{"state","maxMessageSize","maxChannels":N|null}|null}
+ * Everything is bundled on one ICE and one DTLS transport, which every sender,
+ * receiver and the SCTP transport share.  The ICE transport's state and
+ * gathering state are the peer's ICE connection and gathering states, and
+ * their events (ICE_CONNECTION_STATE, ICE_GATHERING_STATE) are its events
+ * too; the DTLS and SCTP states change by OMNIRTC_EVENT_TRANSPORT_STATE, the
+ * selected pair by OMNIRTC_EVENT_SELECTED_CANDIDATE_PAIR.  "sctp" is null until
+ * the current remote description has an application section (W3C: an answer
+ * negotiated SCTP); its maxChannels is null until it is "connected".
+ * remoteCertificates is empty until the DTLS handshake got the remote's; role
+ * is "unknown" until ICE starts (after both descriptions, on a library thread).
+ * *json_out: release with omnirtc_free().  Any thread.
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (json_out NULL), OMNIRTC_ERR_INVALID_HANDLE,
+ * OMNIRTC_ERR_INVALID_STATE (closed).
+ */
+omnirtc_status_t omnirtc_peer_get_transports(omnirtc_peer_t peer, char **json_out);
 
 /* ===================================================================== */
 /* Data channel                                                           */

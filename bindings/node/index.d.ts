@@ -212,7 +212,8 @@ export class RTCPeerConnection extends EventTarget {
   readonly iceConnectionState: RTCIceConnectionState;
   readonly connectionState: RTCPeerConnectionState;
   readonly canTrickleIceCandidates: boolean | null;
-  readonly sctp: { readonly maxMessageSize: number } | null;
+  /** null until an answer negotiated SCTP (an m=application section). */
+  readonly sctp: RTCSctpTransport | null;
   onicecandidate: ((this: RTCPeerConnection, ev: RTCPeerConnectionIceEvent) => any) | null;
   onicegatheringstatechange: ((this: RTCPeerConnection, ev: Event) => any) | null;
   oniceconnectionstatechange: ((this: RTCPeerConnection, ev: Event) => any) | null;
@@ -335,9 +336,56 @@ export interface RTCRtpSendParameters {
   headerExtensions: { uri: string; id: number }[];
 }
 
+export type RTCIceRole = 'unknown' | 'controlling' | 'controlled';
+export type RTCIceTransportState = RTCIceConnectionState;
+export type RTCDtlsTransportState = 'new' | 'connecting' | 'connected' | 'closed' | 'failed';
+export type RTCSctpTransportState = 'connecting' | 'connected' | 'closed';
+
+export interface RTCIceCandidatePair {
+  local: RTCIceCandidate;
+  remote: RTCIceCandidate;
+}
+
+/** webrtc-pc 5.6; one for everything (bundle). */
+export class RTCIceTransport extends EventTarget {
+  private constructor();
+  readonly role: RTCIceRole;
+  readonly component: 'rtp';
+  readonly state: RTCIceTransportState;
+  readonly gatheringState: RTCIceGatheringState;
+  getSelectedCandidatePair(): RTCIceCandidatePair | null;
+  onstatechange: ((this: RTCIceTransport, ev: Event) => any) | null;
+  ongatheringstatechange: ((this: RTCIceTransport, ev: Event) => any) | null;
+  onselectedcandidatepairchange: ((this: RTCIceTransport, ev: Event) => any) | null;
+}
+
+/** webrtc-pc 5.4. */
+export class RTCDtlsTransport extends EventTarget {
+  private constructor();
+  readonly iceTransport: RTCIceTransport;
+  readonly state: RTCDtlsTransportState;
+  /** The remote's certificate chain, DER. */
+  getRemoteCertificates(): ArrayBuffer[];
+  onstatechange: ((this: RTCDtlsTransport, ev: Event) => any) | null;
+  onerror: ((this: RTCDtlsTransport, ev: Event) => any) | null;
+}
+
+/** webrtc-pc 6.1.1. */
+export class RTCSctpTransport extends EventTarget {
+  private constructor();
+  readonly transport: RTCDtlsTransport;
+  readonly state: RTCSctpTransportState;
+  readonly maxMessageSize: number;
+  /** null until the SCTP association is connected. */
+  readonly maxChannels: number | null;
+  onstatechange: ((this: RTCSctpTransport, ev: Event) => any) | null;
+}
+
 export class RTCRtpSender extends EventTarget {
   static getCapabilities(kind: string): RTCRtpCapabilities | null;
   readonly track: EncodedTrack | null;
+  /** null until negotiated. */
+  readonly transport: RTCDtlsTransport | null;
   replaceTrack(track: EncodedTrack | null): Promise<void>;
   getParameters(): RTCRtpSendParameters;
   /** Changes each encoding's active, maxBitrate and scaleResolutionDownBy; encodings cannot be added, removed or renamed. */
@@ -349,6 +397,8 @@ export class RTCRtpSender extends EventTarget {
 export class RTCRtpReceiver {
   static getCapabilities(kind: string): RTCRtpCapabilities | null;
   readonly track: RemoteTrack | null;
+  /** null until negotiated. */
+  readonly transport: RTCDtlsTransport | null;
 }
 
 export class RTCRtpTransceiver {

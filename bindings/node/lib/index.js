@@ -11,6 +11,7 @@ const { RTCCertificate } = require('./rtccertificate');
 const { MediaReader, MediaWriter } = require('./mediafile');
 const { EncodedTrack, RemoteTrack, RTCTrackEvent, RTCRtpSender, RTCRtpReceiver, RTCRtpTransceiver } = require('./media');
 const { TurnServer, TurnAllocationEvent } = require('./turnserver');
+const { RTCIceTransport, RTCDtlsTransport, RTCSctpTransport } = require('./rtctransports');
 
 /** The loaded libomnirtc's version. */
 function libraryVersion() {
@@ -40,6 +41,9 @@ module.exports = {
   RTCRtpSender,
   RTCRtpReceiver,
   RTCRtpTransceiver,
+  RTCIceTransport,
+  RTCDtlsTransport,
+  RTCSctpTransport,
   MediaReader,
   MediaWriter,
   TurnServer,

@@ -131,6 +131,8 @@ class RTCRtpSender extends EventTarget {
 
   static getCapabilities(kind) { return getCapabilities(kind); }
 
+  get transport() { return this._transceiver._transport(); }
+
   async replaceTrack(track) {
     w3c(() => native.replaceTrack(this._transceiver._handle, track ? track._handle : 0));
     this.track = track ?? null;
@@ -163,21 +165,28 @@ class RTCRtpSender extends EventTarget {
 defineEventHandlers(RTCRtpSender, ['keyframerequest']);
 
 class RTCRtpReceiver {
-  constructor() {
+  constructor(transceiver) {
+    this._transceiver = transceiver;
     this.track = null;
   }
 
   static getCapabilities(kind) { return getCapabilities(kind); }
+
+  get transport() { return this._transceiver._transport(); }
 }
 
 const DIRECTIONS = ['sendrecv', 'sendonly', 'recvonly', 'inactive'];
 
 class RTCRtpTransceiver {
-  constructor(handle, track) {
+  #transports;
+  constructor(handle, track, transports) {
     this._handle = handle;
+    this.#transports = transports;
     this.sender = new RTCRtpSender(this, track);
-    this.receiver = new RTCRtpReceiver();
+    this.receiver = new RTCRtpReceiver(this);
   }
+
+  _transport() { return this.#transports.of(this); }
 
   _info() { return JSON.parse(w3c(() => native.transceiverInfo(this._handle))); }
 
@@ -206,12 +215,16 @@ class PeerMedia {
   #pc;
   #transceivers = new Map();
   #tracks = new Map();
+  #transports;
 
-  constructor(pc) { this.#pc = pc; }
+  constructor(pc, transports) {
+    this.#pc = pc;
+    this.#transports = transports;
+  }
 
   #transceiver(handle, track) {
     let t = this.#transceivers.get(handle);
-    if (!t) this.#transceivers.set(handle, (t = new RTCRtpTransceiver(handle, track)));
+    if (!t) this.#transceivers.set(handle, (t = new RTCRtpTransceiver(handle, track, this.#transports)));
     else if (track) t.sender.track = track;
     return t;
   }

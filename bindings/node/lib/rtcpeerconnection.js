@@ -3,6 +3,7 @@ const native = require('./native');
 const { w3c, invalidState, toW3C } = require('./errors');
 const { RTCPeerConnectionIceEvent, RTCDataChannelEvent, defineEventHandlers } = require('./events');
 const { PeerMedia } = require('./media');
+const { PeerTransports } = require('./rtctransports');
 const { RTCDataChannel } = require('./rtcdatachannel');
 const { RTCSessionDescription, TYPES } = require('./rtcsessiondescription');
 const { RTCIceCandidate } = require('./rtcicecandidate');
@@ -67,7 +68,8 @@ class RTCPeerConnection extends EventTarget {
   #shown = {};
   #final = null;
   #channels = new Map();
-  #media = new PeerMedia(this);
+  #transports = new PeerTransports();
+  #media = new PeerMedia(this, this.#transports);
   #lastOffer = null;
   #lastAnswer = null;
   // Signaling states dispatched as the call that made them returned (W3C:
@@ -78,6 +80,7 @@ class RTCPeerConnection extends EventTarget {
   constructor(configuration = {}) {
     super();
     this.#handle = w3c(() => native.peerCreate(configurationJSON(configuration), this.#onEvents.bind(this)));
+    this.#transports.attach(this.#handle);
   }
 
   static generateCertificate(keygenAlgorithm) { return generateCertificate(keygenAlgorithm); }
@@ -215,11 +218,7 @@ class RTCPeerConnection extends EventTarget {
     });
   }
 
-  get sctp() {
-    if (this.#closed) return null;
-    const handle = this.#handle;
-    return { get maxMessageSize() { return native.maxMessageSize(handle); } };
-  }
+  get sctp() { return this.#transports.sctp; }
 
   createDataChannel(label, init = {}) {
     if (arguments.length === 0) throw new TypeError('createDataChannel needs a label');
@@ -249,6 +248,7 @@ class RTCPeerConnection extends EventTarget {
   close() {
     if (this.#closed) return;
     this.#final = { signaling: 'closed', gathering: this.iceGatheringState, ice: 'closed', connection: 'closed' };
+    this.#transports.closed();
     this.#closed = true;
     try { native.peerClose(this.#handle); } catch { /* closed already */ }
     for (const channel of this.#channels.values()) channel._closed();
@@ -281,6 +281,7 @@ class RTCPeerConnection extends EventTarget {
       return;
     }
     if (type === C.EVENT_PEER_CLOSED || this.#closed) return; // or events that lost the race with close()
+    if (this.#transports.onEvent(type, fields)) return;
     if (type === C.EVENT_SIGNALING_STATE && this.#signaled.length > 0) {
       // dispatched already, when the call that made it returned
       if (fields.value === this.#signaled[0]) this.#signaled.shift();
@@ -289,6 +290,7 @@ class RTCPeerConnection extends EventTarget {
     const stateEvent = STATE_EVENTS.get(type);
     if (stateEvent) {
       const [key, names, name] = stateEvent;
+      this.#transports.beforePeerState(type, names[fields.value]);
       this.#dispatchState(key, names[fields.value], name);
     } else if (type === C.EVENT_ICE_CANDIDATE) {
       const { candidate: line, sdpMid, sdpMLineIndex } = fields;

@@ -89,6 +89,15 @@ static void set_fields(napi_env env, napi_value batch, uint32_t at, const omnirt
 		put(env, f, "name", from_string(env, e->state.name));
 		put(env, f, "gathering", number(env, (double)e->state.gathering));
 		break;
+	case OMNIRTC_EVENT_TRANSPORT_STATE:
+		put(env, f, "transport", int32(env, e->transport_state.transport));
+		put(env, f, "value", int32(env, e->transport_state.value));
+		put(env, f, "name", from_string(env, e->transport_state.name));
+		break;
+	case OMNIRTC_EVENT_SELECTED_CANDIDATE_PAIR:
+		put(env, f, "local", from_string(env, e->selected_pair.local));
+		put(env, f, "remote", from_string(env, e->selected_pair.remote));
+		break;
 	case OMNIRTC_EVENT_CHANNEL_ERROR: put(env, f, "message", from_string(env, e->channel_error.message)); break;
 	case OMNIRTC_EVENT_TRACK:
 		put(env, f, "track", from_handle(env, e->track.track));

@@ -62,6 +62,16 @@ async function connect(): Promise<void> {
     if (report.type === 'candidate-pair') console.log(id, report.timestamp, report['bytesSent']);
   }
   console.log(libraryVersion(), debugCounters().handles.peer, alice.getTransceivers().map((t) => t.mid));
+
+  const sctp = alice.sctp;
+  if (sctp) {
+    const dtls = sctp.transport;
+    dtls.onstatechange = () => console.log(dtls.state, dtls.getRemoteCertificates().map((c) => c.byteLength));
+    const pair = dtls.iceTransport.getSelectedCandidatePair();
+    console.log(sctp.state, sctp.maxMessageSize, sctp.maxChannels ?? 0, pair?.local.address, dtls.iceTransport.role);
+    sctp.onstatechange = () => console.log(sctp.state === 'closed');
+  }
+  console.log(sender.transport?.iceTransport.gatheringState, alice.getReceivers()[0]?.transport?.state);
   alice.close();
   bob.close();
 }

@@ -32,7 +32,7 @@ from .rtccertificate import RTCCertificate, RTCDtlsFingerprint
 from .rtcconfiguration import RTCConfiguration, RTCIceServer
 from .rtcdatachannel import RTCDataChannel
 from .rtcicecandidate import RTCIceCandidate, candidate_from_sdp, candidate_to_sdp
-from .rtcpeerconnection import RTCPeerConnection, RTCSctpTransport, RTCStatsReport
+from .rtcpeerconnection import RTCPeerConnection, RTCStatsReport
 from .rtcrtptransceiver import (
     RTCRtpCapabilities,
     RTCRtpCodecCapability,
@@ -42,6 +42,7 @@ from .rtcrtptransceiver import (
     RTCRtpTransceiver,
 )
 from .rtcsessiondescription import RTCSessionDescription
+from .rtctransports import RTCDtlsTransport, RTCIceCandidatePair, RTCIceTransport, RTCSctpTransport
 from .turnserver import TurnAllocation, TurnServer, rest_credential
 
 
@@ -92,9 +93,12 @@ __all__ = [
     "RTCConfiguration",
     "RTCDataChannel",
     "RTCDtlsFingerprint",
+    "RTCDtlsTransport",
     "RTCError",
     "RTCIceCandidate",
+    "RTCIceCandidatePair",
     "RTCIceServer",
+    "RTCIceTransport",
     "RTCPeerConnection",
     "RTCRtpCapabilities",
     "RTCRtpCodecCapability",

@@ -56,6 +56,8 @@ OMNIRTC_EVENT_SIGNALING_STATE = 5
 OMNIRTC_EVENT_NEGOTIATION_NEEDED = 6
 OMNIRTC_EVENT_DATA_CHANNEL = 7
 OMNIRTC_EVENT_PEER_CLOSED = 8
+OMNIRTC_EVENT_TRANSPORT_STATE = 9
+OMNIRTC_EVENT_SELECTED_CANDIDATE_PAIR = 10
 OMNIRTC_EVENT_CHANNEL_OPEN = 20
 OMNIRTC_EVENT_CHANNEL_MESSAGE = 21
 OMNIRTC_EVENT_CHANNEL_BUFFERED_AMOUNT_LOW = 22
@@ -96,6 +98,21 @@ class omnirtc_event_state(ctypes.Structure):
 class omnirtc_event_channel(ctypes.Structure):
     _fields_ = [
         ("channel", omnirtc_channel_t),
+    ]
+
+
+class omnirtc_event_transport_state(ctypes.Structure):
+    _fields_ = [
+        ("transport", ctypes.c_int32),
+        ("value", ctypes.c_int32),
+        ("name", ctypes.c_char_p),
+    ]
+
+
+class omnirtc_event_selected_pair(ctypes.Structure):
+    _fields_ = [
+        ("local", ctypes.c_char_p),
+        ("remote", ctypes.c_char_p),
     ]
 
 
@@ -171,6 +188,8 @@ class omnirtc_event_t_union0(ctypes.Union):
         ("ice_candidate", omnirtc_event_ice_candidate),
         ("state", omnirtc_event_state),
         ("channel", omnirtc_event_channel),
+        ("transport_state", omnirtc_event_transport_state),
+        ("selected_pair", omnirtc_event_selected_pair),
         ("message", omnirtc_event_message),
         ("channel_error", omnirtc_event_channel_error),
         ("track", omnirtc_event_track),
@@ -218,6 +237,19 @@ OMNIRTC_PEER_CONNECTED = 2
 OMNIRTC_PEER_DISCONNECTED = 3
 OMNIRTC_PEER_FAILED = 4
 OMNIRTC_PEER_CLOSED = 5
+
+OMNIRTC_TRANSPORT_DTLS = 0
+OMNIRTC_TRANSPORT_SCTP = 1
+
+OMNIRTC_DTLS_TRANSPORT_NEW = 0
+OMNIRTC_DTLS_TRANSPORT_CONNECTING = 1
+OMNIRTC_DTLS_TRANSPORT_CONNECTED = 2
+OMNIRTC_DTLS_TRANSPORT_CLOSED = 3
+OMNIRTC_DTLS_TRANSPORT_FAILED = 4
+
+OMNIRTC_SCTP_TRANSPORT_CONNECTING = 0
+OMNIRTC_SCTP_TRANSPORT_CONNECTED = 1
+OMNIRTC_SCTP_TRANSPORT_CLOSED = 2
 
 OMNIRTC_DESCRIPTION_LOCAL = 0
 OMNIRTC_DESCRIPTION_REMOTE = 1
@@ -326,6 +358,7 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
     "omnirtc_peer_get_connection_state": (omnirtc_status_t, [omnirtc_peer_t, ctypes.POINTER(ctypes.c_int32)]),
     "omnirtc_peer_get_gatherings": (omnirtc_status_t, [omnirtc_peer_t, ctypes.POINTER(ctypes.c_int64)]),
     "omnirtc_peer_get_max_message_size": (omnirtc_status_t, [omnirtc_peer_t, ctypes.POINTER(ctypes.c_uint64)]),
+    "omnirtc_peer_get_transports": (omnirtc_status_t, [omnirtc_peer_t, ctypes.POINTER(ctypes.c_void_p)]),
     "omnirtc_channel_create": (
         omnirtc_status_t,
         [omnirtc_peer_t, ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(omnirtc_channel_t)],

@@ -45,10 +45,10 @@ class Event(NamedTuple):
 
     type: int
     channel: int = 0  # DATA_CHANNEL and the channel events
-    candidate: str = ""  # ICE_CANDIDATE: "" at end of candidates
+    candidate: str = ""  # ICE_CANDIDATE: "" at end of candidates; SELECTED_CANDIDATE_PAIR: the local one
     sdp_mid: str = ""  # ICE_CANDIDATE
     sdp_mline_index: int = 0  # ICE_CANDIDATE
-    state: int = 0  # the *_STATE events: the new state
+    state: int = 0  # the *_STATE events, TRANSPORT_STATE: the new state
     gathering: int = 0  # ICE_GATHERING_STATE: the gathering's number
     data: bytes = b""  # CHANNEL_MESSAGE, TRACK_RTP, TRACK_FRAME
     binary: bool = False  # CHANNEL_MESSAGE
@@ -63,6 +63,8 @@ class Event(NamedTuple):
     keyframe_kind: int = 0  # KEYFRAME_REQUEST: OMNIRTC_KEYFRAME_*
     bits_per_second: int = 0  # TARGET_BITRATE
     streams_json: str = "{}"  # TARGET_BITRATE
+    transport: int = 0  # TRANSPORT_STATE: OMNIRTC_TRANSPORT_*
+    remote_candidate: str = ""  # SELECTED_CANDIDATE_PAIR (candidate: the local one)
 
 
 class Inbox:
@@ -173,6 +175,11 @@ def _copy(e: Any) -> Event:
     if t == _abi.OMNIRTC_EVENT_TARGET_BITRATE:
         b = e.target_bitrate
         return Event(t, bits_per_second=b.bits_per_second, streams_json=_decode(b.streams_json))
+    if t == _abi.OMNIRTC_EVENT_TRANSPORT_STATE:
+        return Event(t, transport=e.transport_state.transport, state=e.transport_state.value)
+    if t == _abi.OMNIRTC_EVENT_SELECTED_CANDIDATE_PAIR:
+        p = e.selected_pair
+        return Event(t, candidate=_decode(p.local), remote_candidate=_decode(p.remote))
     return Event(t)  # NEGOTIATION_NEEDED, PEER_CLOSED: the type says it all
 
 

@@ -26,6 +26,7 @@ from .rtcdatachannel import RTCDataChannel
 from .rtcicecandidate import RTCIceCandidate, candidate_from_sdp, candidate_to_sdp
 from .rtcrtptransceiver import RTCRtpReceiver, RTCRtpSender, RTCRtpTransceiver
 from .rtcsessiondescription import RTCSessionDescription
+from .rtctransports import PeerTransports, RTCSctpTransport
 
 SIGNALING = {
     _abi.OMNIRTC_SIGNALING_STABLE: "stable",
@@ -73,18 +74,6 @@ class RTCStats(dict[str, Any]):
 
 class RTCStatsReport(dict[str, RTCStats]):
     """Stats by id, as returned by :meth:`RTCPeerConnection.getStats`."""
-
-
-class RTCSctpTransport:
-    """The SCTP transport the data channels run over."""
-
-    def __init__(self, pc: RTCPeerConnection) -> None:
-        self._pc = pc
-
-    @property
-    def maxMessageSize(self) -> int:
-        """The largest message :meth:`RTCDataChannel.send` accepts now."""
-        return int(_native.call_value(_native.lib.omnirtc_peer_get_max_message_size, self._pc._live()))
 
 
 def _owning_loop() -> asyncio.AbstractEventLoop:
@@ -145,7 +134,12 @@ class RTCPeerConnection(EventEmitter):
         )
         self._handle = self._inbox.handle = handle.value
         self._finalizer = weakref.finalize(self, _close_handle, self._handle)
-        self.sctp = RTCSctpTransport(self)
+        self._transports = PeerTransports(self._live)
+
+    @property
+    def sctp(self) -> RTCSctpTransport | None:
+        """None until an answer negotiated SCTP (an m=application section)."""
+        return self._transports.sctp
 
     # --- attributes -------------------------------------------------------
     @property
@@ -344,7 +338,7 @@ class RTCPeerConnection(EventEmitter):
     def _transceiver(self, handle: int, track: LocalTrack | None = None) -> RTCRtpTransceiver:
         transceiver = self._transceivers.get(handle)
         if transceiver is None:
-            transceiver = self._transceivers[handle] = RTCRtpTransceiver(handle, track)
+            transceiver = self._transceivers[handle] = RTCRtpTransceiver(handle, track, self._transports)
         elif track is not None:
             transceiver.sender.track = track
         return transceiver
@@ -427,6 +421,7 @@ class RTCPeerConnection(EventEmitter):
         except InvalidHandleError:
             gathering = "new"
         self._final = {"signaling": "closed", "gathering": gathering, "ice": "closed", "connection": "closed"}
+        self._transports.closed()
         self._closed = True
         with contextlib.suppress(InvalidHandleError):
             _native.check(_native.lib.omnirtc_peer_close(self._handle))
@@ -454,7 +449,7 @@ class RTCPeerConnection(EventEmitter):
             if t == _abi.OMNIRTC_EVENT_CHANNEL_CLOSE:
                 self._channels.pop(event.channel, None)
             return
-        if self._closed:
+        if self._closed or self._transports.on_event(event):
             return
         if t == _abi.OMNIRTC_EVENT_ICE_CANDIDATE:
             candidate = None
@@ -469,8 +464,10 @@ class RTCPeerConnection(EventEmitter):
         elif t == _abi.OMNIRTC_EVENT_ICE_GATHERING_STATE:
             if GATHERING[event.state] == "complete":
                 self._completing = event.gathering
+            self._transports.before_peer_state(t, GATHERING[event.state])
             self._emit_state("gathering", GATHERING[event.state], "icegatheringstatechange")
         elif t == _abi.OMNIRTC_EVENT_ICE_CONNECTION_STATE:
+            self._transports.before_peer_state(t, ICE_CONNECTION[event.state])
             self._emit_state("ice", ICE_CONNECTION[event.state], "iceconnectionstatechange")
         elif t == _abi.OMNIRTC_EVENT_CONNECTION_STATE:
             self._emit_state("connection", CONNECTION[event.state], "connectionstatechange")

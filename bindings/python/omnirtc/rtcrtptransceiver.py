@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import _native
 from .events import EventEmitter
 from .mediastreams import LocalTrack, RemoteStreamTrack
+
+if TYPE_CHECKING:
+    from .rtctransports import PeerTransports, RTCDtlsTransport
 
 
 @dataclass
@@ -68,6 +71,11 @@ class RTCRtpSender(EventEmitter):
     def getCapabilities(cls, kind: str) -> RTCRtpCapabilities:
         return _capabilities(kind)
 
+    @property
+    def transport(self) -> RTCDtlsTransport | None:
+        """None until negotiated, then the peer's one DTLS transport."""
+        return self._transceiver._transport()
+
     async def replaceTrack(self, track: LocalTrack | None) -> None:
         _native.check(
             _native.lib.omnirtc_transceiver_replace_track(self._transceiver._handle, track._handle if track else 0)
@@ -78,7 +86,8 @@ class RTCRtpSender(EventEmitter):
 class RTCRtpReceiver:
     """Receives the remote tracks of a transceiver (several with simulcast)."""
 
-    def __init__(self) -> None:
+    def __init__(self, transceiver: RTCRtpTransceiver) -> None:
+        self._transceiver = transceiver
         self.track: RemoteStreamTrack | None = None
         self.tracks: list[RemoteStreamTrack] = []
 
@@ -86,12 +95,22 @@ class RTCRtpReceiver:
     def getCapabilities(cls, kind: str) -> RTCRtpCapabilities:
         return _capabilities(kind)
 
+    @property
+    def transport(self) -> RTCDtlsTransport | None:
+        """None until negotiated, then the peer's one DTLS transport."""
+        return self._transceiver._transport()
+
 
 class RTCRtpTransceiver:
-    def __init__(self, handle: int, track: LocalTrack | None = None) -> None:
+    def __init__(self, handle: int, track: LocalTrack | None, transports: PeerTransports) -> None:
         self._handle = handle
+        self._transports = transports
+        self._negotiated = False  # had a mid (PeerTransports.of)
         self.sender = RTCRtpSender(self, track)
-        self.receiver = RTCRtpReceiver()
+        self.receiver = RTCRtpReceiver(self)
+
+    def _transport(self) -> RTCDtlsTransport | None:
+        return self._transports.of(self)
 
     def _info(self) -> dict[str, Any]:
         return json.loads(_native.call_string(_native.lib.omnirtc_transceiver_get_info, self._handle) or "{}")

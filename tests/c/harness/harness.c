@@ -17,6 +17,11 @@ static size_t strings_of(omnirtc_event_t *e, const char **out[2]) {
 	case OMNIRTC_EVENT_CONNECTION_STATE:
 	case OMNIRTC_EVENT_SIGNALING_STATE: out[0] = &e->state.name; return 1;
 	case OMNIRTC_EVENT_CHANNEL_ERROR: out[0] = &e->channel_error.message; return 1;
+	case OMNIRTC_EVENT_TRANSPORT_STATE: out[0] = &e->transport_state.name; return 1;
+	case OMNIRTC_EVENT_SELECTED_CANDIDATE_PAIR:
+		out[0] = &e->selected_pair.local;
+		out[1] = &e->selected_pair.remote;
+		return 2;
 	case OMNIRTC_EVENT_TRACK:
 		out[0] = &e->track.rid;
 		out[1] = &e->track.info_json;

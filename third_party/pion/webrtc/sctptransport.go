@@ -57,7 +57,7 @@ type SCTPTransport struct {
 	// be used simultaneously.
 	maxChannels *uint16
 
-	// OnStateChange  func()
+	onStateChangeHandler func(SCTPTransportState)
 
 	onErrorHandler func(error)
 	onCloseHandler func(error)
@@ -164,6 +164,7 @@ func (r *SCTPTransport) StartContext(ctx context.Context, capabilities SCTPCapab
 		r.lock.Lock()
 		r.state = SCTPTransportStateClosed
 		r.lock.Unlock()
+		r.onStateChange(SCTPTransportStateClosed)
 
 		return err
 	}
@@ -173,6 +174,7 @@ func (r *SCTPTransport) StartContext(ctx context.Context, capabilities SCTPCapab
 	r.state = SCTPTransportStateConnected
 	dataChannels := append([]*DataChannel{}, r.dataChannels...)
 	r.lock.Unlock()
+	r.onStateChange(SCTPTransportStateConnected)
 
 	var openedDCCount uint32
 	for _, d := range dataChannels {
@@ -367,6 +369,24 @@ ACCEPT:
 		if handler != nil {
 			handler(rtcDC)
 		}
+	}
+}
+
+// OnStateChange sets a handler that is called, on the goroutine that changed
+// it, when Start moves the state to connected (or to closed when it fails).
+func (r *SCTPTransport) OnStateChange(f func(SCTPTransportState)) {
+	r.lock.Lock()
+	defer r.lock.Unlock()
+	r.onStateChangeHandler = f
+}
+
+func (r *SCTPTransport) onStateChange(state SCTPTransportState) {
+	r.lock.RLock()
+	handler := r.onStateChangeHandler
+	r.lock.RUnlock()
+
+	if handler != nil {
+		handler(state)
 	}
 }
 

@@ -1,0 +1,120 @@
+package core
+
+import (
+	"encoding/json"
+	"regexp"
+	"testing"
+	"time"
+)
+
+func transportEvent(transport int32, name string) func(*Event) bool {
+	return func(e *Event) bool {
+		return e.Type == EventTransportState && e.Transport == transport && e.StateName == name
+	}
+}
+
+// transportStates lists the TRANSPORT_STATE events of transport, in order.
+func (r *recorder) transportStates(transport int32) []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var names []string
+	for _, e := range r.events {
+		if e.Type == EventTransportState && e.Transport == transport {
+			names = append(names, e.StateName)
+		}
+	}
+
+	return names
+}
+
+func transports(t *testing.T, p *PeerConnection) TransportsInfo {
+	t.Helper()
+	b, err := p.Transports()
+	must(t, err)
+	var info TransportsInfo
+	must(t, json.Unmarshal(b, &info))
+
+	return info
+}
+
+// webrtc-pc 5.4 RTCDtlsTransport, 5.6 RTCIceTransport, 6.1.1 RTCSctpTransport.
+func TestTransportsOverAConnectAndARemoteClose(t *testing.T) {
+	ra, rb := newRecorder(), newRecorder()
+	a, b := newPeer(t, loopbackConfig, ra), newPeer(t, loopbackConfig, rb)
+	defer func() { _ = a.Close() }()
+	if _, err := a.CreateDataChannel("x", DataChannelInit{}); err != nil {
+		t.Fatal(err)
+	}
+	if info := transports(t, a); info.SCTP != nil || info.DTLS.State != "new" || info.ICE.SelectedPair != nil {
+		t.Fatalf("before negotiation: %+v", info)
+	}
+	connect(t, a, b, ra, rb)
+	ra.waitFor(t, 10*time.Second, transportEvent(TransportSCTP, "connected"))
+	if got := ra.transportStates(TransportDTLS); len(got) != 2 || got[0] != "connecting" || got[1] != "connected" {
+		t.Fatalf("DTLS states %v", got)
+	}
+	info := transports(t, a)
+	if info.SCTP == nil || info.SCTP.State != "connected" || info.SCTP.MaxChannels == nil || *info.SCTP.MaxChannels != 65535 {
+		t.Fatalf("sctp %+v", info.SCTP)
+	}
+	if info.DTLS.State != "connected" || len(info.DTLS.RemoteCertificates) != 1 {
+		t.Fatalf("dtls %+v", info.DTLS)
+	}
+	if info.ICE.Role != "controlling" || info.ICE.State != "connected" || info.ICE.SelectedPair == nil {
+		t.Fatalf("ice %+v", info.ICE)
+	}
+	pair := ra.waitFor(t, 10*time.Second, ofType(EventSelectedCandidatePair))
+	if pair.LocalCandidate == "" || pair.RemoteCandidate == "" {
+		t.Fatalf("selected pair event %+v", pair)
+	}
+	if role := transports(t, b).ICE.Role; role != "controlled" {
+		t.Fatalf("answerer's role %q", role)
+	}
+
+	must(t, b.Close()) // its close_notify ends our DTLS and SCTP
+	ra.waitFor(t, 10*time.Second, transportEvent(TransportDTLS, "closed"))
+	ra.waitFor(t, 10*time.Second, transportEvent(TransportSCTP, "closed"))
+}
+
+// webrtc-pc 5.4: a handshake that fails is "failed", and stays so.
+func TestDTLSFailsOnAFingerprintMismatch(t *testing.T) {
+	ra, rb := newRecorder(), newRecorder()
+	a, b := newPeer(t, loopbackConfig, ra), newPeer(t, loopbackConfig, rb)
+	defer func() { _ = a.Close() }()
+	defer func() { _ = b.Close() }()
+	if _, err := a.CreateDataChannel("x", DataChannelInit{}); err != nil {
+		t.Fatal(err)
+	}
+	fingerprint := regexp.MustCompile(`a=fingerprint:sha-256 ([0-9A-F]{2})`)
+	wrong := func(sdp string) string {
+		return fingerprint.ReplaceAllStringFunc(sdp, func(m string) string {
+			if m[len(m)-2:] == "00" {
+				return m[:len(m)-2] + "01"
+			}
+
+			return m[:len(m)-2] + "00"
+		})
+	}
+	// Full gathering, no trickle: each description carries its candidates.
+	complete := func(e *Event) bool { return e.Type == EventICEGatheringState && e.StateName == "complete" }
+	offer, err := a.CreateOffer(OfferOptions{})
+	must(t, err)
+	must(t, a.SetLocalDescription("offer", offer))
+	ra.waitFor(t, 10*time.Second, complete)
+	_, offer, _ = a.SessionDescription(DescriptionLocal)
+	must(t, b.SetRemoteDescription("offer", offer))
+	answer, err := b.CreateAnswer()
+	must(t, err)
+	must(t, b.SetLocalDescription("answer", answer))
+	rb.waitFor(t, 10*time.Second, complete)
+	_, answer, _ = b.SessionDescription(DescriptionLocal)
+	must(t, a.SetRemoteDescription("answer", wrong(answer)))
+	ra.waitFor(t, 20*time.Second, transportEvent(TransportDTLS, "failed"))
+	ra.waitFor(t, 20*time.Second, func(e *Event) bool { return e.Type == EventConnectionState && e.StateName == "failed" })
+	if got := ra.transportStates(TransportDTLS); got[len(got)-1] != "failed" {
+		t.Fatalf("DTLS states %v: failed must be the last", got)
+	}
+	if state := transports(t, a).DTLS.State; state != "failed" {
+		t.Fatalf("DTLS state %q", state)
+	}
+}
