@@ -364,6 +364,36 @@ func ortc_go_peer_restart_ice(h C.omnirtc_peer_t) C.omnirtc_status_t {
 
 //export ortc_go_peer_get_stats
 func ortc_go_peer_get_stats(h C.omnirtc_peer_t, jsonOut **C.char) C.omnirtc_status_t {
+	return getJSON(h, jsonOut, (*core.PeerConnection).Stats)
+}
+
+//export ortc_go_peer_get_configuration
+func ortc_go_peer_get_configuration(h C.omnirtc_peer_t, jsonOut **C.char) C.omnirtc_status_t {
+	return getJSON(h, jsonOut, (*core.PeerConnection).ConfigurationJSON)
+}
+
+//export ortc_go_peer_set_configuration
+func ortc_go_peer_set_configuration(h C.omnirtc_peer_t, configJSON *C.omnirtc_cchar_t) C.omnirtc_status_t {
+	return call(func() error {
+		text, err := goString(configJSON, "config_json")
+		if err != nil {
+			return err
+		}
+		pc, err := lookupPeer(h)
+		if err != nil {
+			return err
+		}
+		cfg, err := core.ParseConfiguration([]byte(text))
+		if err != nil {
+			return err
+		}
+
+		return pc.SetConfiguration(cfg)
+	})
+}
+
+// getJSON is the body of the getters that return a JSON text.
+func getJSON(h C.omnirtc_peer_t, jsonOut **C.char, get func(*core.PeerConnection) ([]byte, error)) C.omnirtc_status_t {
 	return call(func() error {
 		if err := needOut(jsonOut, "json_out"); err != nil {
 			return err
@@ -372,7 +402,7 @@ func ortc_go_peer_get_stats(h C.omnirtc_peer_t, jsonOut **C.char) C.omnirtc_stat
 		if err != nil {
 			return err
 		}
-		b, err := pc.Stats()
+		b, err := get(pc)
 		if err != nil {
 			return err
 		}

@@ -59,6 +59,8 @@ type PeerConnection struct {
 	trackReceive        atomic.Pointer[ReceiveOptions] // applied to new remote tracks (SetTrackReceive)
 	announcer           announcer                      // the remote's channels, announced in arrival order once open
 	gatherings          atomic.Int64                   // ICE gatherings started (Gatherings)
+	configMu            sync.Mutex                     // orders SetConfiguration calls (peerconfiguration.go)
+	config              Configuration                  // as given, under configMu
 }
 
 // NewPeerConnection creates a peer connection from a parsed configuration.
@@ -90,7 +92,7 @@ func newPeerConnection(cfg Configuration, logs *LogSink, events func() *dispatch
 	p := &PeerConnection{
 		pc: pion, engine: eng, channels: map[*DataChannel]struct{}{},
 		transceivers: map[*webrtc.RTPTransceiver]*Transceiver{}, done: make(chan struct{}),
-		lastSignaling: webrtc.SignalingStateStable,
+		lastSignaling: webrtc.SignalingStateStable, config: cfg,
 	}
 	p.events = events()
 	p.wireEvents()
@@ -288,6 +290,11 @@ func (p *PeerConnection) SetRemoteDescription(typ, text string) error {
 	parsed, err := parseSDPText(t, text, false)
 	if err != nil {
 		return err
+	}
+	if parsed != nil {
+		if err := checkRTCPMux(parsed); err != nil {
+			return err
+		}
 	}
 	apply := func() error {
 		before := p.pc.SignalingState()
