@@ -113,9 +113,7 @@ var nonNullKeys = []string{"iceServers", "iceTransportPolicy", "bundlePolicy", "
 
 func refuseNulls(text []byte) error {
 	var top map[string]json.RawMessage
-	if json.Unmarshal(text, &top) != nil {
-		return nil // blank text; anything else failed to decode already
-	}
+	_ = json.Unmarshal(text, &top) // blank text leaves it empty; bad text failed to decode already
 	for _, key := range nonNullKeys {
 		if string(top[key]) == "null" {
 			return fmt.Errorf("key %q: null is not allowed", key)

@@ -69,7 +69,7 @@ func TestParseConfigurationW3CKinds(t *testing.T) {
 		if !errors.Is(err, want.kind) || !strings.Contains(err.Error(), want.key) {
 			t.Errorf("%s: got %v, want %v naming %s", text, err, want.kind, want.key)
 		}
-		if want.kind != rtcerr.ErrInvalidConfig && errors.Is(err, rtcerr.ErrInvalidConfig) {
+		if !errors.Is(want.kind, rtcerr.ErrInvalidConfig) && errors.Is(err, rtcerr.ErrInvalidConfig) {
 			t.Errorf("%s: %v is also an invalid-config error", text, err)
 		}
 	}

@@ -66,7 +66,10 @@ func (p *PeerConnection) SetConfiguration(next Configuration) error {
 		next.Engine = current.Engine
 		if engine, given := current.givenKeys()["omnirtc"]; given {
 			keys["omnirtc"] = engine
-			next.given, _ = json.Marshal(keys)
+			var err error
+			if next.given, err = json.Marshal(keys); err != nil {
+				return rtcerr.Wrap(rtcerr.ErrInvalidConfig, err)
+			}
 		}
 	}
 	if err := p.checkModification(&current, &next); err != nil {

@@ -9,14 +9,33 @@ import (
 	"github.com/omnirtc/omnirtc/core/rtcerr"
 )
 
-func configurationOf(t *testing.T, pc *PeerConnection) map[string]any {
+// reported is what ConfigurationJSON reports, as far as the tests look.
+type reported struct {
+	ICEServers []struct {
+		URLs json.RawMessage `json:"urls"`
+	} `json:"iceServers"`
+	ICETransportPolicy   string `json:"iceTransportPolicy"`
+	BundlePolicy         string `json:"bundlePolicy"`
+	RTCPMuxPolicy        string `json:"rtcpMuxPolicy"`
+	ICECandidatePoolSize *int   `json:"iceCandidatePoolSize"`
+	Engine               struct {
+		MDNS string `json:"mdns"`
+	} `json:"omnirtc"`
+}
+
+func configurationOf(t *testing.T, pc *PeerConnection) reported {
 	t.Helper()
 	text, err := pc.ConfigurationJSON()
 	must(t, err)
-	var got map[string]any
+	var got reported
 	must(t, json.Unmarshal(text, &got))
 
 	return got
+}
+
+func closePeer(t *testing.T, pc *PeerConnection) {
+	t.Helper()
+	must(t, pc.Close())
 }
 
 func setConfiguration(pc *PeerConnection, text string) error {
@@ -32,22 +51,19 @@ func setConfiguration(pc *PeerConnection, text string) error {
 func TestGetConfigurationReportsWhatWasGiven(t *testing.T) {
 	pc := newPeer(t, `{"iceServers":[{"urls":"stun:127.0.0.1:3478"}],"bundlePolicy":"max-bundle",
 		"omnirtc":{"mdns":"disabled"}}`, newRecorder())
-	defer pc.Close()
+	defer closePeer(t, pc)
 	got := configurationOf(t, pc)
-	servers := got["iceServers"].([]any)
-	if servers[0].(map[string]any)["urls"] != "stun:127.0.0.1:3478" || got["bundlePolicy"] != "max-bundle" ||
-		got["iceTransportPolicy"] != "all" || got["rtcpMuxPolicy"] != "require" || got["iceCandidatePoolSize"] != 0.0 {
-		t.Fatalf("getConfiguration: %v", got)
-	}
-	if got["omnirtc"].(map[string]any)["mdns"] != "disabled" {
-		t.Fatalf("omnirtc section: %v", got["omnirtc"])
+	if len(got.ICEServers) != 1 || string(got.ICEServers[0].URLs) != `"stun:127.0.0.1:3478"` ||
+		got.BundlePolicy != "max-bundle" || got.ICETransportPolicy != "all" || got.RTCPMuxPolicy != "require" ||
+		got.ICECandidatePoolSize == nil || *got.ICECandidatePoolSize != 0 || got.Engine.MDNS != "disabled" {
+		t.Fatalf("getConfiguration: %+v", got)
 	}
 }
 
 // W3C webrtc-pc 4.4.1.6 "set a configuration": what may change and what may not.
 func TestSetConfigurationRules(t *testing.T) {
 	pc := newPeer(t, `{"bundlePolicy":"max-bundle","iceCandidatePoolSize":1,"omnirtc":{"mdns":"disabled"}}`, newRecorder())
-	defer pc.Close()
+	defer closePeer(t, pc)
 	for text, kind := range map[string]error{
 		`{"bundlePolicy":"max-bundle","iceCandidatePoolSize":1}`:                                                nil,
 		`{"iceCandidatePoolSize":1}`:                                                                            rtcerr.ErrInvalidModification, // balanced by default
@@ -69,7 +85,7 @@ func TestSetConfigurationRules(t *testing.T) {
 
 func TestSetConfigurationAfterLocalDescription(t *testing.T) {
 	pc := newPeer(t, `{"omnirtc":{"mdns":"disabled"}}`, newRecorder())
-	defer pc.Close()
+	defer closePeer(t, pc)
 	_, err := pc.CreateDataChannel("x", DataChannelInit{})
 	must(t, err)
 	must(t, pc.SetLocalDescription("", ""))
@@ -78,14 +94,14 @@ func TestSetConfigurationAfterLocalDescription(t *testing.T) {
 		t.Fatalf("pool size after setLocalDescription: %v", err)
 	}
 	must(t, setConfiguration(pc, `{"iceServers":[{"urls":["stun:127.0.0.1:9"],"username":"","credential":""}]}`))
-	servers := configurationOf(t, pc)["iceServers"].([]any)
-	if urls := servers[0].(map[string]any)["urls"].([]any); urls[0] != "stun:127.0.0.1:9" {
-		t.Fatalf("iceServers after set: %v", servers)
+	got := configurationOf(t, pc)
+	if len(got.ICEServers) != 1 || string(got.ICEServers[0].URLs) != `["stun:127.0.0.1:9"]` {
+		t.Fatalf("iceServers after set: %+v", got.ICEServers)
 	}
-	if configurationOf(t, pc)["omnirtc"].(map[string]any)["mdns"] != "disabled" {
+	if got.Engine.MDNS != "disabled" {
 		t.Fatal("an omitted omnirtc section is kept")
 	}
-	pc.Close()
+	closePeer(t, pc)
 	if err := setConfiguration(pc, `{}`); !errors.Is(err, rtcerr.ErrInvalidState) {
 		t.Fatalf("closed: %v", err)
 	}
@@ -100,7 +116,7 @@ func TestRemoteOfferWithoutRTCPMuxIsRefused(t *testing.T) {
 		"a=ice-pwd:abcdefghijklmnopqrstuvwx\r\na=fingerprint:sha-256 " + fingerprint + "\r\n" +
 		"a=setup:actpass\r\na=sendrecv\r\na=rtpmap:111 opus/48000/2\r\n"
 	pc := newPeer(t, "", newRecorder())
-	defer pc.Close()
+	defer closePeer(t, pc)
 	err := pc.SetRemoteDescription("offer", offer)
 	if !errors.Is(err, rtcerr.ErrInvalidAccess) || !strings.Contains(err.Error(), "rtcp-mux") {
 		t.Fatalf("offer without rtcp-mux: %v", err)

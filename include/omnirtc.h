@@ -69,19 +69,19 @@ typedef uint64_t omnirtc_media_writer_t;
 /* Status codes.  Never renumbered; new codes are only added. */
 enum {
 	OMNIRTC_OK = 0,
-	OMNIRTC_ERR_INVALID_ARGUMENT = -1,  /* NULL pointer, bad value, invalid UTF-8, bad option (W3C TypeError) */
-	OMNIRTC_ERR_INVALID_HANDLE = -2,    /* zero, unknown, closed or wrong-kind handle */
-	OMNIRTC_ERR_INVALID_STATE = -3,     /* not allowed in the current state (W3C InvalidStateError) */
-	OMNIRTC_ERR_INVALID_CONFIG = -4,    /* configuration JSON malformed, unknown key, wrong type or value */
-	OMNIRTC_ERR_INVALID_SDP = -5,       /* session description malformed or unacceptable */
-	OMNIRTC_ERR_INVALID_CANDIDATE = -6, /* ICE candidate malformed */
-	OMNIRTC_ERR_TOO_LARGE = -7,         /* message or input over its maximum size */
-	OMNIRTC_ERR_OPERATION = -8,         /* the engine could not do it (W3C OperationError) */
-	OMNIRTC_ERR_FORKED = -9,            /* called in a child process forked after load */
-	OMNIRTC_ERR_INTERNAL = -10,         /* a bug in OmniRTC; the process is still safe */
-	OMNIRTC_ERR_NOT_SUPPORTED = -11,    /* valid request this build cannot do (W3C NotSupportedError) */
-	OMNIRTC_ERR_INVALID_SYNTAX = -12,   /* malformed text in its place, as an ICE server URL (W3C SyntaxError) */
-	OMNIRTC_ERR_INVALID_ACCESS = -13,   /* well-formed but unusable, as a TURN URL without credentials or an
+	OMNIRTC_ERR_INVALID_ARGUMENT = -1,     /* NULL pointer, bad value, invalid UTF-8, bad option (W3C TypeError) */
+	OMNIRTC_ERR_INVALID_HANDLE = -2,       /* zero, unknown, closed or wrong-kind handle */
+	OMNIRTC_ERR_INVALID_STATE = -3,        /* not allowed in the current state (W3C InvalidStateError) */
+	OMNIRTC_ERR_INVALID_CONFIG = -4,       /* configuration JSON malformed, unknown key, wrong type or value */
+	OMNIRTC_ERR_INVALID_SDP = -5,          /* session description malformed or unacceptable */
+	OMNIRTC_ERR_INVALID_CANDIDATE = -6,    /* ICE candidate malformed */
+	OMNIRTC_ERR_TOO_LARGE = -7,            /* message or input over its maximum size */
+	OMNIRTC_ERR_OPERATION = -8,            /* the engine could not do it (W3C OperationError) */
+	OMNIRTC_ERR_FORKED = -9,               /* called in a child process forked after load */
+	OMNIRTC_ERR_INTERNAL = -10,            /* a bug in OmniRTC; the process is still safe */
+	OMNIRTC_ERR_NOT_SUPPORTED = -11,       /* valid request this build cannot do (W3C NotSupportedError) */
+	OMNIRTC_ERR_INVALID_SYNTAX = -12,      /* malformed text in its place, as an ICE server URL (W3C SyntaxError) */
+	OMNIRTC_ERR_INVALID_ACCESS = -13,      /* well-formed but unusable, as a TURN URL without credentials or an
 	                                       expired certificate (W3C InvalidAccessError) */
 	OMNIRTC_ERR_INVALID_MODIFICATION = -14 /* a change that is not allowed, as a new bundlePolicy for
 	                                          a peer already made (W3C InvalidModificationError) */

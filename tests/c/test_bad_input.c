@@ -93,13 +93,15 @@ TEST(malformed_oversize_and_unknown_configuration_is_refused) {
 	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"bundlePolicy\":1}", "bundlePolicy");
 	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"iceServers\":[{\"urls\":5}]}", "urls");
 	/* the kinds W3C webrtc-pc 4.2 / 4.4.1.1 name (tests/c/test_w3c_configuration.c has the rest) */
-	expect_config_error(OMNIRTC_ERR_INVALID_SYNTAX, "{\"iceServers\":[{\"urls\":\"http://x\"}]}", "iceServers[0].urls");
+	expect_config_error(OMNIRTC_ERR_INVALID_SYNTAX, "{\"iceServers\":[{\"urls\":\"http://x\"}]}",
+	                    "iceServers[0].urls");
 	expect_config_error(OMNIRTC_ERR_INVALID_SYNTAX, "{\"iceServers\":[{\"urls\":\"\"}]}", "iceServers[0].urls");
 	expect_config_error(OMNIRTC_ERR_INVALID_SYNTAX, "{\"iceServers\":[{\"urls\":\"stun.example.org\"}]}",
 	                    "iceServers[0].urls");
-	expect_config_error(OMNIRTC_ERR_INVALID_SYNTAX,
-	                    "{\"iceServers\":[{\"urls\":\"turn:h?transport=xyz\",\"username\":\"u\",\"credential\":\"c\"}]}",
-	                    "iceServers[0].urls");
+	expect_config_error(
+	    OMNIRTC_ERR_INVALID_SYNTAX,
+	    "{\"iceServers\":[{\"urls\":\"turn:h?transport=xyz\",\"username\":\"u\",\"credential\":\"c\"}]}",
+	    "iceServers[0].urls");
 	expect_config_error(OMNIRTC_ERR_INVALID_ACCESS, "{\"iceServers\":[{\"urls\":\"turn:127.0.0.1:3478\"}]}",
 	                    "username");
 	expect_config_error(OMNIRTC_ERR_INVALID_ACCESS, "{\"iceServers\":[{\"urls\":\"turns:h\",\"username\":\"u\"}]}",

@@ -27,9 +27,9 @@ static char *configuration(omnirtc_peer_t p) {
 
 TEST(get_configuration_reports_what_was_given_and_the_defaults) {
 	omnirtc_peer_t p = 0;
-	OK(omnirtc_peer_create("{\"iceServers\":[{\"urls\":\"stun:stun.example.org\"}],\"bundlePolicy\":\"max-bundle\"," ENGINE
-	                       "}",
-	                       NULL, NULL, &p));
+	OK(omnirtc_peer_create(
+	    "{\"iceServers\":[{\"urls\":\"stun:stun.example.org\"}],\"bundlePolicy\":\"max-bundle\"," ENGINE "}", NULL,
+	    NULL, &p));
 	char *json = configuration(p);
 	CHECK(strstr(json, "\"iceServers\":[{\"urls\":\"stun:stun.example.org\"}]") != NULL);
 	CHECK(strstr(json, "\"bundlePolicy\":\"max-bundle\"") != NULL);
@@ -47,19 +47,22 @@ TEST(set_configuration_follows_set_a_configuration) {
 	peer_t p;
 	peer_open(&p, "p", "{\"bundlePolicy\":\"max-bundle\"," ENGINE "}");
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_MODIFICATION, omnirtc_peer_set_configuration(p.id, "{}")); /* balanced */
-	EXPECT_STATUS(OMNIRTC_ERR_INVALID_MODIFICATION,
-	              omnirtc_peer_set_configuration(p.id, "{\"bundlePolicy\":\"max-bundle\",\"certificates\":[\"x\"]}"));
+	EXPECT_STATUS(
+	    OMNIRTC_ERR_INVALID_MODIFICATION,
+	    omnirtc_peer_set_configuration(p.id, "{\"bundlePolicy\":\"max-bundle\",\"certificates\":[\"x\"]}"));
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_MODIFICATION,
 	              omnirtc_peer_set_configuration(p.id, "{\"bundlePolicy\":\"max-bundle\",\"omnirtc\":{}}"));
-	EXPECT_STATUS(OMNIRTC_ERR_INVALID_SYNTAX, omnirtc_peer_set_configuration(
-	                                              p.id, "{\"bundlePolicy\":\"max-bundle\",\"iceServers\":[{\"urls\":\"x\"}]}"));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_SYNTAX,
+	              omnirtc_peer_set_configuration(
+	                  p.id, "{\"bundlePolicy\":\"max-bundle\",\"iceServers\":[{\"urls\":\"x\"}]}"));
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_peer_set_configuration(p.id, NULL));
 	OK(omnirtc_peer_set_configuration(p.id, "{\"bundlePolicy\":\"max-bundle\",\"iceCandidatePoolSize\":2}"));
 	omnirtc_channel_t c;
 	OK(omnirtc_channel_create(p.id, "c", NULL, &c));
 	OK(omnirtc_peer_set_local_description(p.id, NULL, NULL));
-	EXPECT_STATUS(OMNIRTC_ERR_INVALID_MODIFICATION,
-	              omnirtc_peer_set_configuration(p.id, "{\"bundlePolicy\":\"max-bundle\",\"iceCandidatePoolSize\":3}"));
+	EXPECT_STATUS(
+	    OMNIRTC_ERR_INVALID_MODIFICATION,
+	    omnirtc_peer_set_configuration(p.id, "{\"bundlePolicy\":\"max-bundle\",\"iceCandidatePoolSize\":3}"));
 	OK(omnirtc_peer_set_configuration(p.id, "{\"bundlePolicy\":\"max-bundle\",\"iceCandidatePoolSize\":2,"
 	                                        "\"iceServers\":[{\"urls\":[\"stun:127.0.0.1:9\"]}]}"));
 	char *json = configuration(p.id);
