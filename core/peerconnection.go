@@ -374,7 +374,7 @@ func classify(err error, fallback error) error {
 	var typeErr *pionrtcerr.TypeError
 	var syntaxErr *pionrtcerr.SyntaxError
 	switch {
-	case errors.As(err, &stateErr):
+	case errors.As(err, &stateErr), errors.As(err, &modErr) && isSignalingTransition(modErr):
 		return rtcerr.Wrap(rtcerr.ErrInvalidState, err)
 	case errors.As(err, &modErr):
 		return rtcerr.Wrap(rtcerr.ErrInvalidModification, err)
@@ -385,6 +385,13 @@ func classify(err error, fallback error) error {
 	}
 
 	return rtcerr.Wrap(fallback, err)
+}
+
+// isSignalingTransition reports whether pion refused a description for the
+// signaling state, which it calls an InvalidModificationError and W3C
+// webrtc-pc 4.4.1.5 an InvalidStateError. pion's error value is unexported.
+func isSignalingTransition(err *pionrtcerr.InvalidModificationError) bool {
+	return err.Err != nil && strings.HasPrefix(err.Err.Error(), "invalid proposed signaling state transition")
 }
 
 // SessionDescription returns one of the six descriptions; ok is false when
