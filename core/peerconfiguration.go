@@ -31,10 +31,8 @@ func (c *Configuration) givenKeys() map[string]json.RawMessage {
 // ConfigurationJSON returns the configuration as getConfiguration reports it
 // (W3C webrtc-pc 4.4.1.6): the members as given (urls a string or a list, as
 // given), the defaults of those not given, and the "omnirtc" section if given.
+// A closed peer still reports it.
 func (p *PeerConnection) ConfigurationJSON() ([]byte, error) {
-	if err := p.checkOpen(); err != nil {
-		return nil, err
-	}
 	p.configMu.Lock()
 	keys := p.config.givenKeys()
 	p.configMu.Unlock()

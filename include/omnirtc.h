@@ -666,8 +666,8 @@ omnirtc_status_t omnirtc_peer_get_stats(omnirtc_peer_t peer, char **json_out);
  * "balanced", "rtcpMuxPolicy":"require", "iceCandidatePoolSize":0,
  * "certificates":[]) and the "omnirtc" section if one was given.
  * Release *json_out with omnirtc_free().  Any thread.
- * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (json_out NULL), OMNIRTC_ERR_INVALID_STATE
- * (closed), OMNIRTC_ERR_INVALID_HANDLE.
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (json_out NULL), OMNIRTC_ERR_INVALID_HANDLE
+ * (omnirtc_peer_close has released the handle).
  */
 omnirtc_status_t omnirtc_peer_get_configuration(omnirtc_peer_t peer, char **json_out);
 

@@ -235,7 +235,7 @@ class RTCPeerConnection extends EventTarget {
   close() {
     if (this.#closed) return;
     this.#final = { signaling: 'closed', gathering: this.iceGatheringState, ice: 'closed', connection: 'closed' };
-    this.#finalConfiguration = this.getConfiguration();
+    try { this.#finalConfiguration = this.getConfiguration(); } catch { /* closed by the library already */ }
     this.#closed = true;
     try { native.peerClose(this.#handle); } catch { /* closed already */ }
     for (const channel of this.#channels.values()) channel._closed();
