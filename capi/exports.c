@@ -121,6 +121,14 @@ omnirtc_status_t omnirtc_peer_get_stats(omnirtc_peer_t peer, char **json_out) {
 	FORWARD(ortc_go_peer_get_stats(peer, json_out));
 }
 
+omnirtc_status_t omnirtc_peer_get_configuration(omnirtc_peer_t peer, char **json_out) {
+	FORWARD(ortc_go_peer_get_configuration(peer, json_out));
+}
+
+omnirtc_status_t omnirtc_peer_set_configuration(omnirtc_peer_t peer, const char *config_json) {
+	FORWARD(ortc_go_peer_set_configuration(peer, config_json));
+}
+
 omnirtc_status_t omnirtc_peer_get_signaling_state(omnirtc_peer_t peer, int32_t *state_out) {
 	FORWARD(ortc_go_peer_get_signaling_state(peer, state_out));
 }

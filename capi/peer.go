@@ -367,6 +367,31 @@ func ortc_go_peer_get_stats(h C.omnirtc_peer_t, jsonOut **C.char) C.omnirtc_stat
 	return peerJSON(h, jsonOut, (*core.PeerConnection).Stats)
 }
 
+//export ortc_go_peer_get_configuration
+func ortc_go_peer_get_configuration(h C.omnirtc_peer_t, jsonOut **C.char) C.omnirtc_status_t {
+	return peerJSON(h, jsonOut, (*core.PeerConnection).ConfigurationJSON)
+}
+
+//export ortc_go_peer_set_configuration
+func ortc_go_peer_set_configuration(h C.omnirtc_peer_t, configJSON *C.omnirtc_cchar_t) C.omnirtc_status_t {
+	return call(func() error {
+		text, err := goString(configJSON, "config_json")
+		if err != nil {
+			return err
+		}
+		pc, err := lookupPeer(h)
+		if err != nil {
+			return err
+		}
+		cfg, err := core.ParseConfiguration([]byte(text))
+		if err != nil {
+			return err
+		}
+
+		return pc.SetConfiguration(cfg)
+	})
+}
+
 // getState is the body of the four state getters.
 func getState(h C.omnirtc_peer_t, out *C.int32_t, get func(*core.PeerConnection) int32) C.omnirtc_status_t {
 	return call(func() error {

@@ -11,6 +11,7 @@ import (
 	"github.com/omnirtc/omnirtc/core/internal/strictjson"
 	"github.com/omnirtc/omnirtc/core/rtcerr"
 	"github.com/pion/stun/v4"
+	"github.com/pion/webrtc/v4"
 )
 
 // Configuration mirrors W3C RTCConfiguration, plus engine settings under
@@ -23,14 +24,18 @@ type Configuration struct {
 	Certificates         []string       `json:"certificates"`
 	ICECandidatePoolSize uint8          `json:"iceCandidatePoolSize"`
 	Engine               EngineSettings `json:"omnirtc"`
+
+	given []byte // the JSON text it was parsed from (GivenJSON)
 }
 
 // ICEServer mirrors W3C RTCIceServer.
 type ICEServer struct {
-	URLs           StringList `json:"urls"`
-	Username       string     `json:"username"`
-	Credential     string     `json:"credential"`
-	CredentialType string     `json:"credentialType"`
+	URLs StringList `json:"urls"`
+	// Username and Credential are nil when omitted, which a TURN URL refuses
+	// (W3C webrtc-pc 4.2); empty strings are taken.
+	Username       *string `json:"username"`
+	Credential     *string `json:"credential"`
+	CredentialType string  `json:"credentialType"`
 	// Engine holds OmniRTC's own options for this server.
 	Engine *ICEServerSettings `json:"omnirtc"`
 }
@@ -89,9 +94,33 @@ type EngineSettings struct {
 // the default configuration.
 func ParseConfiguration(text []byte) (Configuration, error) {
 	var cfg Configuration
-	err := strictjson.DecodeConfig("configuration", text, &cfg, cfg.validate)
+	err := strictjson.DecodeConfig("configuration", text, &cfg, func() error {
+		if err := refuseNulls(text); err != nil {
+			return err
+		}
+
+		return cfg.validate()
+	})
+	cfg.given = slices.Clone(text)
 
 	return cfg, err
+}
+
+// nonNullKeys are the RTCConfiguration members whose WebIDL types (enums,
+// sequences) take no null: JSON null for one is a TypeError in a browser,
+// where encoding/json would silently read it as "not given".
+var nonNullKeys = []string{"iceServers", "iceTransportPolicy", "bundlePolicy", "rtcpMuxPolicy", "certificates"}
+
+func refuseNulls(text []byte) error {
+	var top map[string]json.RawMessage
+	_ = json.Unmarshal(text, &top) // blank text leaves it empty; bad text failed to decode already
+	for _, key := range nonNullKeys {
+		if string(top[key]) == "null" {
+			return fmt.Errorf("key %q: null is not allowed", key)
+		}
+	}
+
+	return nil
 }
 
 func (c *Configuration) validate() error {
@@ -104,6 +133,9 @@ func (c *Configuration) validate() error {
 		{"rtcpMuxPolicy", c.RTCPMuxPolicy, []string{"", "require"}},
 		{"omnirtc.mdns", c.Engine.MDNS, []string{"", "disabled", "query", "gather"}},
 		{"omnirtc.nat1to1CandidateType", c.Engine.NAT1To1CandidateType, []string{"", "host", "srflx"}},
+	}
+	if c.RTCPMuxPolicy == "negotiate" { // dropped from the W3C enum; browsers may refuse it so
+		return rtcerr.Wrap(rtcerr.ErrNotSupported, errors.New(`key "rtcpMuxPolicy": "negotiate" is not supported`))
 	}
 	for _, check := range checks {
 		if !contains(check.allowed, check.value) {
@@ -151,22 +183,49 @@ func (c *Configuration) validate() error {
 }
 
 // validateURLs checks what pion would refuse later without naming the URL,
-// and the port it would take out of range.
+// and the port it would take out of range, with the kinds W3C webrtc-pc 4.2
+// names: a URL that does not parse is a SyntaxError, a TURN URL without
+// username or credential an InvalidAccessError.
 func (s *ICEServer) validateURLs() error {
 	for _, raw := range s.URLs {
 		u, err := stun.ParseURI(raw)
 		switch {
 		case err != nil:
-			return fmt.Errorf("%s: %w", rtcerr.Quote(raw), err)
+			return rtcerr.Wrap(rtcerr.ErrInvalidSyntax, fmt.Errorf("%s: %w", rtcerr.Quote(raw), err))
 		case u.Port < 1 || u.Port > 65535:
-			return fmt.Errorf("%s: port %d is outside 1..65535", rtcerr.Quote(raw), u.Port)
-		case (u.Scheme == stun.SchemeTypeTURN || u.Scheme == stun.SchemeTypeTURNS) &&
-			(s.Username == "" || s.Credential == ""):
-			return fmt.Errorf("%s: a TURN server needs \"username\" and \"credential\"", rtcerr.Quote(raw))
+			return rtcerr.Wrap(rtcerr.ErrInvalidSyntax, fmt.Errorf("%s: port %d is outside 1..65535", rtcerr.Quote(raw), u.Port))
+		case isTURN(u) && (s.Username == nil || s.Credential == nil):
+			return rtcerr.Wrap(rtcerr.ErrInvalidAccess,
+				fmt.Errorf("%s: a TURN server needs \"username\" and \"credential\"", rtcerr.Quote(raw)))
 		}
 	}
 
 	return nil
+}
+
+func isTURN(u *stun.URI) bool {
+	return u.Scheme == stun.SchemeTypeTURN || u.Scheme == stun.SchemeTypeTURNS
+}
+
+// pionServer is s as pion takes it. pion refuses a TURN URL with an empty
+// username, which W3C webrtc-pc 4.2 accepts; such a URL stays in the
+// configuration but is not used to gather (it could not authenticate).
+func (s *ICEServer) pionServer() webrtc.ICEServer {
+	out := webrtc.ICEServer{}
+	if s.Username != nil {
+		out.Username = *s.Username
+	}
+	if s.Credential != nil {
+		out.Credential = *s.Credential
+	}
+	for _, raw := range s.URLs {
+		if u, err := stun.ParseURI(raw); err == nil && isTURN(u) && out.Username == "" {
+			continue
+		}
+		out.URLs = append(out.URLs, raw)
+	}
+
+	return out
 }
 
 // validateAddresses refuses interface names and IPs that could never match:

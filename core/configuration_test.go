@@ -38,15 +38,47 @@ func TestParseConfigurationErrorsNameTheKey(t *testing.T) {
 		`{"omnirtc":{"nat1to1IPs":["x"]}}`:                            `"omnirtc.nat1to1IPs": "x"`,
 		`{"omnirtc":{"nat1to1IPs":["203.0.113.7/10.0.0"]}}`:           `"omnirtc.nat1to1IPs": "203.0.113.7/10.0.0"`,
 		`{"omnirtc":{"interfaces":[""]}}`:                             `"omnirtc.interfaces": ""`,
-		`{"iceServers":[{"urls":["stun:a:99999"]}]}`:                  `"iceServers[0].urls": "stun:a:99999": port 99999`,
-		`{"iceServers":[{"urls":"http://x"}]}`:                        `"iceServers[0].urls": "http://x"`,
-		`{"iceServers":[{"urls":"turn:127.0.0.1"}]}`:                  `"iceServers[0].urls": "turn:127.0.0.1": a TURN server needs`,
+		`{"bundlePolicy":null}`:                                       `"bundlePolicy": null`,
+		`{"iceServers":null}`:                                         `"iceServers": null`,
+		`{"rtcpMuxPolicy":"sometimes"}`:                               `"rtcpMuxPolicy"`,
 	} {
 		_, err := ParseConfiguration([]byte(text))
 		if !errors.Is(err, rtcerr.ErrInvalidConfig) || !strings.Contains(err.Error(), key) {
 			t.Errorf("%s: got %v, want an invalid-config error naming %s", text, err, key)
 		}
 	}
+}
+
+// W3C webrtc-pc 4.2 and 4.4.1.1: the kinds the constructor throws.
+func TestParseConfigurationW3CKinds(t *testing.T) {
+	for text, want := range map[string]struct {
+		kind error
+		key  string
+	}{
+		`{"iceServers":[{"urls":""}]}`:                                                     {rtcerr.ErrInvalidSyntax, `"iceServers[0].urls": ""`},
+		`{"iceServers":[{"urls":"stun.example.org"}]}`:                                     {rtcerr.ErrInvalidSyntax, `"stun.example.org"`},
+		`{"iceServers":[{"urls":"http://x"}]}`:                                             {rtcerr.ErrInvalidSyntax, `"iceServers[0].urls": "http://x"`},
+		`{"iceServers":[{"urls":["stun:a:99999"]}]}`:                                       {rtcerr.ErrInvalidSyntax, `"stun:a:99999": port 99999`},
+		`{"iceServers":[{"urls":"turn:127.0.0.1"}]}`:                                       {rtcerr.ErrInvalidAccess, `"turn:127.0.0.1": a TURN server needs`},
+		`{"iceServers":[{"urls":"turns:h","username":"u"}]}`:                               {rtcerr.ErrInvalidAccess, `"iceServers[0].urls": "turns:h"`},
+		`{"iceServers":[{"urls":"turn:h?transport=xyz","username":"u","credential":"c"}]}`: {rtcerr.ErrInvalidSyntax, `"iceServers[0].urls"`},
+		`{"rtcpMuxPolicy":"negotiate"}`:                                                    {rtcerr.ErrNotSupported, `"rtcpMuxPolicy": "negotiate"`},
+		`{"bundlePolicy":null}`:                                                            {rtcerr.ErrInvalidConfig, `"bundlePolicy"`},
+	} {
+		_, err := ParseConfiguration([]byte(text))
+		if !errors.Is(err, want.kind) || !strings.Contains(err.Error(), want.key) {
+			t.Errorf("%s: got %v, want %v naming %s", text, err, want.kind, want.key)
+		}
+		if !errors.Is(want.kind, rtcerr.ErrInvalidConfig) && errors.Is(err, rtcerr.ErrInvalidConfig) {
+			t.Errorf("%s: %v is also an invalid-config error", text, err)
+		}
+	}
+	// turns: with empty strings for both is taken (webrtc-pc 4.2.1).
+	cfg, err := ParseConfiguration([]byte(`{"iceServers":[{"urls":"turns:turn.example.org","username":"","credential":""}]}`))
+	must(t, err)
+	eng, err := newEngine(cfg, NewLogSink())
+	must(t, err)
+	eng.release()
 }
 
 func TestParseConfigurationTakesAddressesPionUnderstands(t *testing.T) {

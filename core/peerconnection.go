@@ -63,6 +63,8 @@ type PeerConnection struct {
 	announcer           announcer                      // the remote's channels, announced in arrival order once open
 	gatherings          atomic.Int64                   // ICE gatherings started (Gatherings)
 	transports          transportStates                // DTLS and SCTP states (transports.go)
+	configMu            sync.Mutex                     // orders SetConfiguration calls (peerconfiguration.go)
+	config              Configuration                  // as given, under configMu
 }
 
 // NewPeerConnection creates a peer connection from a parsed configuration.
@@ -94,7 +96,7 @@ func newPeerConnection(cfg Configuration, logs *LogSink, events func() *dispatch
 	p := &PeerConnection{
 		pc: pion, engine: eng, channels: map[*DataChannel]struct{}{},
 		transceivers: map[*webrtc.RTPTransceiver]*Transceiver{}, done: make(chan struct{}),
-		lastSignaling: webrtc.SignalingStateStable,
+		lastSignaling: webrtc.SignalingStateStable, config: cfg,
 	}
 	p.events = events()
 	p.wireEvents()
@@ -299,6 +301,11 @@ func (p *PeerConnection) SetRemoteDescription(typ, text string) error {
 	if err != nil {
 		return err
 	}
+	if parsed != nil {
+		if err := checkRTCPMux(parsed); err != nil {
+			return err
+		}
+	}
 	apply := func() error {
 		before := p.pc.SignalingState()
 		err := p.describe(func() error {
@@ -387,11 +394,7 @@ func classify(err error, fallback error) error {
 	var typeErr *pionrtcerr.TypeError
 	var syntaxErr *pionrtcerr.SyntaxError
 	switch {
-	case errors.As(err, &stateErr):
-		return rtcerr.Wrap(rtcerr.ErrInvalidState, err)
-	case errors.As(err, &modErr) && strings.Contains(modErr.Error(), "invalid proposed signaling state transition"):
-		// pion's name for a description of the wrong type for the state;
-		// W3C's is InvalidStateError (webrtc-pc 4.4.1.5)
+	case errors.As(err, &stateErr), errors.As(err, &modErr) && isSignalingTransition(modErr):
 		return rtcerr.Wrap(rtcerr.ErrInvalidState, err)
 	case errors.As(err, &modErr):
 		return rtcerr.Wrap(rtcerr.ErrInvalidModification, err)
@@ -402,6 +405,13 @@ func classify(err error, fallback error) error {
 	}
 
 	return rtcerr.Wrap(fallback, err)
+}
+
+// isSignalingTransition reports whether pion refused a description for the
+// signaling state, which it calls an InvalidModificationError and W3C
+// webrtc-pc 4.4.1.5 an InvalidStateError. pion's error value is unexported.
+func isSignalingTransition(err *pionrtcerr.InvalidModificationError) bool {
+	return err.Err != nil && strings.HasPrefix(err.Err.Error(), "invalid proposed signaling state transition")
 }
 
 // SessionDescription returns one of the six descriptions; ok is false when

@@ -234,9 +234,7 @@ func allowedIPs(ips []string) func(net.IP) bool {
 func (c *Configuration) webrtcConfiguration() (webrtc.Configuration, error) {
 	out := webrtc.Configuration{ICECandidatePoolSize: c.ICECandidatePoolSize}
 	for _, s := range c.ICEServers {
-		out.ICEServers = append(out.ICEServers, webrtc.ICEServer{
-			URLs: s.URLs, Username: s.Username, Credential: s.Credential,
-		})
+		out.ICEServers = append(out.ICEServers, s.pionServer())
 	}
 	if c.ICETransportPolicy != "" {
 		out.ICETransportPolicy = webrtc.NewICETransportPolicy(c.ICETransportPolicy)

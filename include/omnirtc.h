@@ -529,8 +529,15 @@ enum {
  * peer_out: receives the new handle.
  *
  * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (peer_out NULL), OMNIRTC_ERR_INVALID_CONFIG
- * (message names the key), OMNIRTC_ERR_TOO_LARGE (config over 1 MiB),
- * OMNIRTC_ERR_INVALID_ACCESS (a certificate that has expired).
+ * (message names the key; also JSON null for iceServers, iceTransportPolicy,
+ * bundlePolicy, rtcpMuxPolicy or certificates), OMNIRTC_ERR_TOO_LARGE (config
+ * over 1 MiB), and as W3C webrtc-pc 4.2 / 4.4.1.1 name them:
+ * OMNIRTC_ERR_INVALID_SYNTAX (an ICE server URL that does not parse: "",
+ * no scheme, a port out of range), OMNIRTC_ERR_INVALID_ACCESS (a turn:/turns:
+ * URL without "username" or "credential"; empty strings are taken, but such a
+ * URL is not used to gather), OMNIRTC_ERR_NOT_SUPPORTED ("rtcpMuxPolicy":
+ * "negotiate"), OMNIRTC_ERR_INVALID_ACCESS also for a certificate that has
+ * expired.  All messages name the key.
  */
 omnirtc_status_t omnirtc_peer_create(const char *config_json, omnirtc_event_cb cb, void *user_data,
                                      omnirtc_peer_t *peer_out);
@@ -671,7 +678,9 @@ omnirtc_status_t omnirtc_peer_set_local_description(omnirtc_peer_t peer, const c
  * followed by its OMNIRTC_EVENT_CHANNEL_OPEN; one that fails or closes before
  * opening is never announced.  A description without media sections is
  * accepted (its answer has none either) and starts no transport.
- * Errors: OMNIRTC_ERR_INVALID_ARGUMENT, OMNIRTC_ERR_INVALID_SDP, OMNIRTC_ERR_INVALID_STATE,
+ * Errors: OMNIRTC_ERR_INVALID_ACCESS (an audio or video section without
+ * a=rtcp-mux, which "rtcpMuxPolicy":"require" refuses: JSEP 5.8),
+ * OMNIRTC_ERR_INVALID_ARGUMENT, OMNIRTC_ERR_INVALID_SDP, OMNIRTC_ERR_INVALID_STATE,
  * OMNIRTC_ERR_TOO_LARGE (its candidates would take the peer over
  * OMNIRTC_MAX_REMOTE_CANDIDATES; the description is not applied).
  */
@@ -726,6 +735,41 @@ omnirtc_status_t omnirtc_peer_restart_ice(omnirtc_peer_t peer);
  * "certificate"…).  Release with omnirtc_free().
  */
 omnirtc_status_t omnirtc_peer_get_stats(omnirtc_peer_t peer, char **json_out);
+
+/*
+ * omnirtc_peer_get_configuration — the configuration as W3C getConfiguration()
+ * reports it (webrtc-pc 4.4.1.6): a JSON object with the members as given to
+ * omnirtc_peer_create or the last omnirtc_peer_set_configuration ("urls" a
+ * string or a list, as given), the defaults of the RTCConfiguration members
+ * not given ("iceServers":[], "iceTransportPolicy":"all", "bundlePolicy":
+ * "balanced", "rtcpMuxPolicy":"require", "iceCandidatePoolSize":0,
+ * "certificates":[]) and the "omnirtc" section if one was given.
+ * Release *json_out with omnirtc_free().  Any thread.
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (json_out NULL), OMNIRTC_ERR_INVALID_HANDLE
+ * (omnirtc_peer_close has released the handle).
+ */
+omnirtc_status_t omnirtc_peer_get_configuration(omnirtc_peer_t peer, char **json_out);
+
+/*
+ * omnirtc_peer_set_configuration — W3C setConfiguration() (webrtc-pc 4.4.1.6,
+ * "set a configuration"): config_json as for omnirtc_peer_create, borrowed for
+ * the call; any thread.  "iceServers" and "iceTransportPolicy" may change:
+ * new servers are used from the next gathering (after omnirtc_peer_restart_ice
+ * and the offer it leads to).  Nothing changes on error:
+ *   OMNIRTC_ERR_INVALID_MODIFICATION: "certificates" (when given),
+ *     "bundlePolicy", "rtcpMuxPolicy" (an omitted one is its default), the
+ *     "omnirtc" section (an omitted one is kept), or, once a local description
+ *     is set, "iceCandidatePoolSize" differ from the current ones;
+ *   OMNIRTC_ERR_NOT_SUPPORTED: "iceTransportPolicy" changed after the first
+ *     gathering began (the ICE agent keeps its candidate types), or iceServers
+ *     with "omnirtc.caCertificates" changed (their TLS dialer is built with the
+ *     peer);
+ *   OMNIRTC_ERR_INVALID_SYNTAX, OMNIRTC_ERR_INVALID_ACCESS, OMNIRTC_ERR_INVALID_CONFIG,
+ *     OMNIRTC_ERR_NOT_SUPPORTED, OMNIRTC_ERR_TOO_LARGE: as for omnirtc_peer_create;
+ *   OMNIRTC_ERR_INVALID_ARGUMENT (config_json NULL), OMNIRTC_ERR_INVALID_STATE
+ *     (closed), OMNIRTC_ERR_INVALID_HANDLE.
+ */
+omnirtc_status_t omnirtc_peer_set_configuration(omnirtc_peer_t peer, const char *config_json);
 
 /*
  * State getters: write the current OMNIRTC_SIGNALING_* / ICE_GATHERING_* /

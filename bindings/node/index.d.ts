@@ -227,6 +227,8 @@ export class RTCPeerConnection extends EventTarget {
   setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void>;
   addIceCandidate(candidate?: RTCIceCandidateInit | null): Promise<void>;
   restartIce(): void;
+  getConfiguration(): RTCConfiguration;
+  setConfiguration(configuration?: RTCConfiguration): void;
   getStats(): Promise<RTCStatsReport>;
   createDataChannel(label: string, init?: RTCDataChannelInit): RTCDataChannel;
   close(): void;

@@ -51,11 +51,16 @@ func Wrap(kind, err error) error {
 
 // HasKind reports whether err wraps one of the kinds.
 func HasKind(err error) bool {
+	return KindOf(err) != nil
+}
+
+// KindOf returns the kind err wraps, or nil.
+func KindOf(err error) error {
 	for _, k := range kinds {
 		if errors.Is(err, k) {
-			return true
+			return k
 		}
 	}
 
-	return false
+	return nil
 }

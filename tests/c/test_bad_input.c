@@ -92,9 +92,22 @@ TEST(malformed_oversize_and_unknown_configuration_is_refused) {
 	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"iceTransportPolicy\":\"none\"}", "iceTransportPolicy");
 	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"bundlePolicy\":1}", "bundlePolicy");
 	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"iceServers\":[{\"urls\":5}]}", "urls");
-	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"iceServers\":[{\"urls\":\"http://x\"}]}", "configuration");
-	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"iceServers\":[{\"urls\":\"turn:127.0.0.1:3478\"}]}",
-	                    "configuration");
+	/* the kinds W3C webrtc-pc 4.2 / 4.4.1.1 name (tests/c/test_w3c_configuration.c has the rest) */
+	expect_config_error(OMNIRTC_ERR_INVALID_SYNTAX, "{\"iceServers\":[{\"urls\":\"http://x\"}]}",
+	                    "iceServers[0].urls");
+	expect_config_error(OMNIRTC_ERR_INVALID_SYNTAX, "{\"iceServers\":[{\"urls\":\"\"}]}", "iceServers[0].urls");
+	expect_config_error(OMNIRTC_ERR_INVALID_SYNTAX, "{\"iceServers\":[{\"urls\":\"stun.example.org\"}]}",
+	                    "iceServers[0].urls");
+	expect_config_error(
+	    OMNIRTC_ERR_INVALID_SYNTAX,
+	    "{\"iceServers\":[{\"urls\":\"turn:h?transport=xyz\",\"username\":\"u\",\"credential\":\"c\"}]}",
+	    "iceServers[0].urls");
+	expect_config_error(OMNIRTC_ERR_INVALID_ACCESS, "{\"iceServers\":[{\"urls\":\"turn:127.0.0.1:3478\"}]}",
+	                    "username");
+	expect_config_error(OMNIRTC_ERR_INVALID_ACCESS, "{\"iceServers\":[{\"urls\":\"turns:h\",\"username\":\"u\"}]}",
+	                    "credential");
+	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"bundlePolicy\":null}", "bundlePolicy");
+	expect_config_error(OMNIRTC_ERR_NOT_SUPPORTED, "{\"rtcpMuxPolicy\":\"negotiate\"}", "rtcpMuxPolicy");
 	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"certificates\":[\"not a pem\"]}", "certificates[0]");
 	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"omnirtc\":{\"networkTypes\":[\"sctp\"]}}", "networkTypes");
 	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"omnirtc\":{\"interceptors\":[\"magic\"]}}", "interceptors");
@@ -121,7 +134,7 @@ TEST(configuration_values_that_never_work_are_refused) {
 	                    "\"omnirtc.nat1to1IPs\": \"203.0.113.7/lan\"");
 	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"omnirtc\":{\"interfaces\":[\"\"]}}",
 	                    "\"omnirtc.interfaces\": \"\"");
-	expect_config_error(OMNIRTC_ERR_INVALID_CONFIG, "{\"iceServers\":[{\"urls\":\"stun:127.0.0.1:99999\"}]}",
+	expect_config_error(OMNIRTC_ERR_INVALID_SYNTAX, "{\"iceServers\":[{\"urls\":\"stun:127.0.0.1:99999\"}]}",
 	                    "\"iceServers[0].urls\": \"stun:127.0.0.1:99999\": port 99999");
 	omnirtc_peer_t p;
 	OK(omnirtc_peer_create("{\"omnirtc\":{\"ips\":[\"::1\"],\"nat1to1IPs\":[\"203.0.113.7/10.0.0.2\"]}}", NULL,

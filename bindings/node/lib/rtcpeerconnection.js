@@ -67,6 +67,7 @@ class RTCPeerConnection extends EventTarget {
   // (#shown), so its listeners see that one; after close(), #final.
   #shown = {};
   #final = null;
+  #finalConfiguration = null;
   #channels = new Map();
   #transports = new PeerTransports();
   #media = new PeerMedia(this, this.#transports);
@@ -211,6 +212,18 @@ class RTCPeerConnection extends EventTarget {
     if (!this.#closed) w3c(() => native.restartIce(this.#handle));
   }
 
+  /** W3C webrtc-pc 4.4.1.6; the library reports it (after close, the last one). */
+  getConfiguration() {
+    if (this.#closed) return structuredClone(this.#finalConfiguration);
+    return JSON.parse(w3c(() => native.getConfiguration(this.#handle)));
+  }
+
+  /** W3C webrtc-pc 4.4.1.6 "set a configuration"; the library checks what may change. */
+  setConfiguration(configuration = {}) {
+    const json = configurationJSON(configuration);
+    w3c(() => native.setConfiguration(this.#live(), json));
+  }
+
   getStats() {
     return this.#async(() => {
       const report = JSON.parse(native.getStats(this.#live()));
@@ -248,6 +261,7 @@ class RTCPeerConnection extends EventTarget {
   close() {
     if (this.#closed) return;
     this.#final = { signaling: 'closed', gathering: this.iceGatheringState, ice: 'closed', connection: 'closed' };
+    try { this.#finalConfiguration = this.getConfiguration(); } catch { /* closed by the library already */ }
     this.#transports.closed();
     this.#closed = true;
     try { native.peerClose(this.#handle); } catch { /* closed already */ }

@@ -86,6 +86,8 @@ HANDLE_CALL(peer_close, omnirtc_peer_close)
 HANDLE_CALL(restart_ice, omnirtc_peer_restart_ice)
 JSON_GETTER(get_stats, omnirtc_peer_get_stats)
 JSON_GETTER(get_transports, omnirtc_peer_get_transports)
+JSON_GETTER(get_configuration, omnirtc_peer_get_configuration)
+HANDLE_STRING_CALL(set_configuration, omnirtc_peer_set_configuration)
 NUMBER_GETTER(max_message_size, omnirtc_peer_get_max_message_size, uint64_t)
 NUMBER_GETTER(signaling_state, omnirtc_peer_get_signaling_state, int32_t)
 NUMBER_GETTER(gathering_state, omnirtc_peer_get_ice_gathering_state, int32_t)
@@ -106,6 +108,8 @@ void peer_register(napi_env env, napi_value exports) {
 	    {"restartIce", restart_ice},
 	    {"getStats", get_stats},
 	    {"getTransports", get_transports},
+	    {"getConfiguration", get_configuration},
+	    {"setConfiguration", set_configuration},
 	    {"maxMessageSize", max_message_size},
 	    {"signalingState", signaling_state},
 	    {"iceGatheringState", gathering_state},

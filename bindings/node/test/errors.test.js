@@ -6,12 +6,13 @@ const { LOOPBACK, openPair } = require('./helpers');
 
 const isDOMException = (name) => (error) => error instanceof DOMException && error.name === name && error.message !== '';
 
-test('bad configuration is a TypeError naming the key', () => {
+test('bad configuration is a TypeError naming the key, a bad ICE server URL a SyntaxError (webrtc-pc 4.2)', () => {
   assert.throws(() => new RTCPeerConnection('stun:x'), TypeError);
   assert.throws(() => new RTCPeerConnection({ iceTransportPolicy: 'none' }), /iceTransportPolicy/);
   assert.throws(() => new RTCPeerConnection({ omnirtc: { mdsn: 'off' } }), /mdsn/);
   assert.throws(() => new RTCPeerConnection({ iceServers: [{ urls: 5 }] }), TypeError);
-  assert.throws(() => new RTCPeerConnection({ iceServers: [{ urls: 'http://x' }] }), TypeError);
+  assert.throws(() => new RTCPeerConnection({ iceServers: [{ urls: 'http://x' }] }),
+    (error) => isDOMException('SyntaxError')(error) && /iceServers\[0\]\.urls/.test(error.message));
 });
 
 test('RTCDataChannelInit rules are the library\'s: a TypeError with its message', () => {

@@ -352,6 +352,8 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
     ),
     "omnirtc_peer_restart_ice": (omnirtc_status_t, [omnirtc_peer_t]),
     "omnirtc_peer_get_stats": (omnirtc_status_t, [omnirtc_peer_t, ctypes.POINTER(ctypes.c_void_p)]),
+    "omnirtc_peer_get_configuration": (omnirtc_status_t, [omnirtc_peer_t, ctypes.POINTER(ctypes.c_void_p)]),
+    "omnirtc_peer_set_configuration": (omnirtc_status_t, [omnirtc_peer_t, ctypes.c_char_p]),
     "omnirtc_peer_get_signaling_state": (omnirtc_status_t, [omnirtc_peer_t, ctypes.POINTER(ctypes.c_int32)]),
     "omnirtc_peer_get_ice_gathering_state": (omnirtc_status_t, [omnirtc_peer_t, ctypes.POINTER(ctypes.c_int32)]),
     "omnirtc_peer_get_ice_connection_state": (omnirtc_status_t, [omnirtc_peer_t, ctypes.POINTER(ctypes.c_int32)]),

@@ -30,6 +30,7 @@ class RTCConfiguration:
     iceServers: list[RTCIceServer] | None = None
     iceTransportPolicy: str = "all"
     bundlePolicy: str = "balanced"
+    rtcpMuxPolicy: str = "require"
     #: RTCCertificate objects (or their PEM texts); an expired one makes
     #: RTCPeerConnection() raise InvalidAccessError
     certificates: list[RTCCertificate | str] = field(default_factory=list)
@@ -53,9 +54,34 @@ class RTCConfiguration:
             "iceServers": servers,
             "iceTransportPolicy": self.iceTransportPolicy,
             "bundlePolicy": self.bundlePolicy,
+            "rtcpMuxPolicy": self.rtcpMuxPolicy,
             "certificates": [c.to_pem() if isinstance(c, RTCCertificate) else c for c in self.certificates],
             "iceCandidatePoolSize": self.iceCandidatePoolSize,
         }
         if self.omnirtc:
             body["omnirtc"] = self.omnirtc
         return json.dumps(body)
+
+    @classmethod
+    def from_json(cls, text: str) -> RTCConfiguration:
+        """The configuration omnirtc_peer_get_configuration reports."""
+        body = json.loads(text)
+        servers = [
+            RTCIceServer(
+                urls=s["urls"],
+                username=s.get("username"),
+                credential=s.get("credential"),
+                credentialType=s.get("credentialType", "password"),
+                omnirtc=s.get("omnirtc"),
+            )
+            for s in body.get("iceServers", [])
+        ]
+        return cls(
+            iceServers=servers,
+            iceTransportPolicy=body["iceTransportPolicy"],
+            bundlePolicy=body["bundlePolicy"],
+            rtcpMuxPolicy=body["rtcpMuxPolicy"],
+            certificates=body["certificates"],
+            iceCandidatePoolSize=body["iceCandidatePoolSize"],
+            omnirtc=body.get("omnirtc", {}),
+        )

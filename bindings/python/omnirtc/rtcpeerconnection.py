@@ -234,7 +234,6 @@ class RTCPeerConnection(EventEmitter):
         :attr:`localDescription` carries every candidate. The ``icecandidate``
         events of that gathering have been emitted when it returns."""
         handle = self._live()
-        before = self._gatherings()
         if sessionDescription is None:
             _native.check(_native.lib.omnirtc_peer_set_local_description(handle, None, None))
         else:
@@ -245,8 +244,10 @@ class RTCPeerConnection(EventEmitter):
                 )
             )
         self._inbox.deliver_signaling()
+        # The library counts a gathering before the call that starts it returns;
+        # a remote offer that restarts ICE starts one before this call.
         started = self._gatherings()
-        if started > before:  # the library counts a gathering before the call returns
+        if started > self._gathered:
             await self._gathered_until(started)
 
     def _gatherings(self) -> int:
@@ -287,6 +288,20 @@ class RTCPeerConnection(EventEmitter):
 
     def restartIce(self) -> None:
         _native.check(_native.lib.omnirtc_peer_restart_ice(self._live()))
+
+    def getConfiguration(self) -> RTCConfiguration:
+        """W3C webrtc-pc 4.4.1.6, as the library reports it (after close, the last one)."""
+        if self._closed:
+            return self._configuration
+        text = _native.call_string(_native.lib.omnirtc_peer_get_configuration, self._live())
+        return RTCConfiguration.from_json(text or "{}")
+
+    def setConfiguration(self, configuration: RTCConfiguration) -> None:
+        """W3C webrtc-pc 4.4.1.6 "set a configuration"; the library checks what may change."""
+        if not isinstance(configuration, RTCConfiguration):
+            raise TypeError(f"configuration must be RTCConfiguration, not {type(configuration).__name__}")
+        _native.check(_native.lib.omnirtc_peer_set_configuration(self._live(), configuration.to_json().encode()))
+        self._configuration = self.getConfiguration()
 
     async def getStats(self) -> RTCStatsReport:
         text = _native.call_string(_native.lib.omnirtc_peer_get_stats, self._live())

@@ -47,9 +47,11 @@ async def connect(a: RTCPeerConnection, b: RTCPeerConnection) -> None:
     await a.setRemoteDescription(b.localDescription)
 
 
-async def open_pair(**options: Any) -> tuple[RTCPeerConnection, RTCPeerConnection, RTCDataChannel, RTCDataChannel]:
-    """Two connected peers and one open channel (a's end, b's end)."""
-    a, b = RTCPeerConnection(loopback_config()), RTCPeerConnection(loopback_config())
+async def open_pair(
+    config: RTCConfiguration | None = None, **options: Any
+) -> tuple[RTCPeerConnection, RTCPeerConnection, RTCDataChannel, RTCDataChannel]:
+    """Two connected peers (loopback_config() unless given) and one open channel (a's end, b's end)."""
+    a, b = RTCPeerConnection(config or loopback_config()), RTCPeerConnection(config or loopback_config())
     local = a.createDataChannel("test", **options)
     remote_future = event_future(b, "datachannel")
     opened = event_future(local, "open")

@@ -23,7 +23,8 @@ const MaxConfigSize = 1 << 20
 // DecodeConfig decodes a configuration, named what in its errors, into cfg
 // and checks it with validate: text over MaxConfigSize is
 // rtcerr.ErrTooLarge, text that does not decode or validate
-// rtcerr.ErrInvalidConfig.
+// rtcerr.ErrInvalidConfig, unless validate's error names a kind of its own
+// (a W3C SyntaxError or InvalidAccessError).
 func DecodeConfig(what string, text []byte, cfg any, validate func() error) error {
 	if len(text) > MaxConfigSize {
 		return rtcerr.Wrap(rtcerr.ErrTooLarge, fmt.Errorf("%s is %d bytes, over the %d-byte limit",
@@ -34,7 +35,12 @@ func DecodeConfig(what string, text []byte, cfg any, validate func() error) erro
 		err = validate()
 	}
 	if err != nil {
-		return rtcerr.Wrap(rtcerr.ErrInvalidConfig, fmt.Errorf("%s: %w", what, err))
+		kind := rtcerr.KindOf(err)
+		if kind == nil {
+			kind = rtcerr.ErrInvalidConfig
+		}
+
+		return rtcerr.Wrap(kind, fmt.Errorf("%s: %w", what, err))
 	}
 
 	return nil
