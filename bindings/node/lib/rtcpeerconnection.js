@@ -8,7 +8,7 @@ const { RTCDataChannel } = require('./rtcdatachannel');
 const { RTCSessionDescription, TYPES } = require('./rtcsessiondescription');
 const { RTCIceCandidate } = require('./rtcicecandidate');
 const { C, stateNames } = require('./constants');
-const { generateCertificate, certificatePEMs } = require('./rtccertificate');
+const { RTCCertificate, generateCertificate, certificatePEMs } = require('./rtccertificate');
 
 const SIGNALING = stateNames('SIGNALING_');
 const GATHERING = stateNames('ICE_GATHERING_');
@@ -68,6 +68,8 @@ class RTCPeerConnection extends EventTarget {
   #shown = {};
   #final = null;
   #finalConfiguration = null;
+  // the RTCCertificate objects given, which getConfiguration returns (the library holds their PEM)
+  #certificates = [];
   #channels = new Map();
   #transports = new PeerTransports();
   #media = new PeerMedia(this, this.#transports);
@@ -82,6 +84,12 @@ class RTCPeerConnection extends EventTarget {
     super();
     this.#handle = w3c(() => native.peerCreate(configurationJSON(configuration), this.#onEvents.bind(this)));
     this.#transports.attach(this.#handle);
+    this.#keepCertificates(configuration);
+  }
+
+  #keepCertificates(configuration) {
+    const given = configuration?.certificates;
+    if (Array.isArray(given)) this.#certificates = given.filter((c) => c instanceof RTCCertificate);
   }
 
   static generateCertificate(keygenAlgorithm) { return generateCertificate(keygenAlgorithm); }
@@ -214,14 +222,20 @@ class RTCPeerConnection extends EventTarget {
 
   /** W3C webrtc-pc 4.4.1.6; the library reports it (after close, the last one). */
   getConfiguration() {
-    if (this.#closed) return structuredClone(this.#finalConfiguration);
-    return JSON.parse(w3c(() => native.getConfiguration(this.#handle)));
+    const config = this.#closed ? structuredClone(this.#finalConfiguration)
+      : JSON.parse(w3c(() => native.getConfiguration(this.#handle)));
+    if (config?.certificates) {
+      config.certificates = config.certificates.map((pem) => this.#certificates.find((c) => c.toPEM() === pem)
+        ?? RTCCertificate.fromPEM(pem));
+    }
+    return config;
   }
 
   /** W3C webrtc-pc 4.4.1.6 "set a configuration"; the library checks what may change. */
   setConfiguration(configuration = {}) {
     const json = configurationJSON(configuration);
     w3c(() => native.setConfiguration(this.#live(), json));
+    this.#keepCertificates(configuration);
   }
 
   getStats() {
@@ -261,7 +275,7 @@ class RTCPeerConnection extends EventTarget {
   close() {
     if (this.#closed) return;
     this.#final = { signaling: 'closed', gathering: this.iceGatheringState, ice: 'closed', connection: 'closed' };
-    try { this.#finalConfiguration = this.getConfiguration(); } catch { /* closed by the library already */ }
+    try { this.#finalConfiguration = JSON.parse(native.getConfiguration(this.#handle)); } catch { /* closed by the library already */ }
     this.#transports.closed();
     this.#closed = true;
     try { native.peerClose(this.#handle); } catch { /* closed already */ }

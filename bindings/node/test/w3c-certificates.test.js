@@ -114,3 +114,16 @@ test('RTCCertificate keeps its private key out of sight, and persists as PEM (Om
   assert.deepEqual(sdpFingerprints(await offerOf(again)), certificate.getFingerprints());
   assert.throws(() => RTCCertificate.fromPEM('not a certificate'), TypeError);
 });
+
+test('webrtc-pc 4.4.1.6 getConfiguration: certificates are the RTCCertificate objects given, also after close()', async () => {
+  const certificate = await RTCPeerConnection.generateCertificate(ECDSA);
+  const pc = new RTCPeerConnection({ ...LOOPBACK, certificates: [certificate] });
+  assert.equal(pc.getConfiguration().certificates[0], certificate);
+  pc.close();
+  assert.equal(pc.getConfiguration().certificates[0], certificate);
+  const fromText = new RTCPeerConnection({ ...LOOPBACK, certificates: [certificate.toPEM()] });
+  const [made] = fromText.getConfiguration().certificates;
+  assert.ok(made instanceof RTCCertificate);
+  assert.deepEqual(made.getFingerprints(), certificate.getFingerprints());
+  fromText.close();
+});
