@@ -2,6 +2,7 @@ package core
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -98,6 +99,8 @@ func capabilitiesOf(m *sdp.MediaDescription) Capabilities {
 			}
 		}
 	}
+	// pion writes the extensions in map order: sorted, every call gives the same list
+	slices.SortFunc(c.HeaderExtensions, func(a, b HeaderExtensionCapability) int { return strings.Compare(a.URI, b.URI) })
 
 	return c
 }

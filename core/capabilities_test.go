@@ -1,6 +1,7 @@
 package core
 
 import (
+	"reflect"
 	"testing"
 )
 
@@ -34,6 +35,13 @@ func TestRTPCapabilitiesListWhatIsOffered(t *testing.T) {
 	}
 	if len(video.HeaderExtensions) == 0 {
 		t.Error("no video header extensions")
+	}
+	for range 20 { // pion writes extensions in map order
+		again, err := RTPCapabilities("video")
+		must(t, err)
+		if !reflect.DeepEqual(again, video) {
+			t.Fatalf("two calls differ:\n%+v\n%+v", video, again)
+		}
 	}
 	if _, err := RTPCapabilities("data"); err == nil {
 		t.Error("kind \"data\" accepted")
