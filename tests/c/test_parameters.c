@@ -33,6 +33,7 @@ TEST(set_parameters_changes_encodings_but_not_their_rids) {
 	OK(omnirtc_transceiver_stop(t));
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_STATE, omnirtc_transceiver_set_parameters(t, "{\"encodings\":[]}"));
 	OK(omnirtc_track_close(track));
+	OK(omnirtc_peer_close(a.id)); /* returns once its last event was delivered */
 	peer_free(&a);
 }
 

@@ -114,7 +114,8 @@ test('webrtc-pc 5.6: ICE is new, not checking, until a remote candidate arrives'
   }
   for (const candidate of candidates.get(b)) await a.addIceCandidate(candidate);
   for (const candidate of candidates.get(a)) await b.addIceCandidate(candidate);
-  await waitFor(() => a.connectionState === 'connected' && b.connectionState === 'connected');
+  // the events, not the getters, which may run ahead of them
+  await waitFor(() => ice.get(a).includes('connected') && ice.get(b).includes('connected'));
   for (const pc of [a, b]) assert.deepEqual(ice.get(pc).slice(0, 2), ['checking', 'connected']);
   a.close();
   b.close();
