@@ -58,7 +58,23 @@ def _fmtp(line: str) -> dict[str, str | None]:
     return {p[0]: p[1] if len(p) > 1 else None for p in pairs}
 
 
-class RTCRtpSender(EventEmitter):
+class _RtpEnd:
+    """What a sender and a receiver share: their transceiver's transport, and
+    the capabilities of their kind of end (the same for both)."""
+
+    _transceiver: RTCRtpTransceiver
+
+    @classmethod
+    def getCapabilities(cls, kind: str) -> RTCRtpCapabilities:
+        return _capabilities(kind)
+
+    @property
+    def transport(self) -> RTCDtlsTransport | None:
+        """None until negotiated, then the peer's one DTLS transport."""
+        return self._transceiver._transport()
+
+
+class RTCRtpSender(_RtpEnd, EventEmitter):
     """Sends a :class:`LocalTrack`; emits ``keyframerequest`` with ``"pli"`` or
     ``"fir"`` and the simulcast rid when the remote asks for a keyframe."""
 
@@ -67,15 +83,6 @@ class RTCRtpSender(EventEmitter):
         self._transceiver = transceiver
         self.track = track
 
-    @classmethod
-    def getCapabilities(cls, kind: str) -> RTCRtpCapabilities:
-        return _capabilities(kind)
-
-    @property
-    def transport(self) -> RTCDtlsTransport | None:
-        """None until negotiated, then the peer's one DTLS transport."""
-        return self._transceiver._transport()
-
     async def replaceTrack(self, track: LocalTrack | None) -> None:
         _native.check(
             _native.lib.omnirtc_transceiver_replace_track(self._transceiver._handle, track._handle if track else 0)
@@ -83,22 +90,13 @@ class RTCRtpSender(EventEmitter):
         self.track = track
 
 
-class RTCRtpReceiver:
+class RTCRtpReceiver(_RtpEnd):
     """Receives the remote tracks of a transceiver (several with simulcast)."""
 
     def __init__(self, transceiver: RTCRtpTransceiver) -> None:
         self._transceiver = transceiver
         self.track: RemoteStreamTrack | None = None
         self.tracks: list[RemoteStreamTrack] = []
-
-    @classmethod
-    def getCapabilities(cls, kind: str) -> RTCRtpCapabilities:
-        return _capabilities(kind)
-
-    @property
-    def transport(self) -> RTCDtlsTransport | None:
-        """None until negotiated, then the peer's one DTLS transport."""
-        return self._transceiver._transport()
 
 
 class RTCRtpTransceiver:
