@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/omnirtc/omnirtc/core/rtcerr"
 	"github.com/pion/sdp/v3"
@@ -29,14 +30,28 @@ type HeaderExtensionCapability struct {
 	URI string `json:"uri"`
 }
 
+// offered holds each kind's capabilities, read once: they are fixed for the
+// process, and reading them makes a peer connection.
+var offered = map[string]func() (Capabilities, error){
+	"audio": sync.OnceValues(func() (Capabilities, error) { return readCapabilities("audio") }),
+	"video": sync.OnceValues(func() (Capabilities, error) { return readCapabilities("video") }),
+}
+
 // RTPCapabilities is what a default peer connection offers for kind ("audio"
 // or "video"), sender and receiver alike (webrtc-pc 5.2 getCapabilities).
-// It is read from the offer such a peer makes, so it cannot drift from what
-// is negotiated.
 func RTPCapabilities(kind string) (Capabilities, error) {
-	if kind != "audio" && kind != "video" {
+	read, ok := offered[kind]
+	if !ok {
 		return Capabilities{}, rtcerr.Wrap(rtcerr.ErrInvalidArgument, errors.New("kind must be \"audio\" or \"video\""))
 	}
+	c, err := read()
+
+	return Capabilities{Codecs: slices.Clone(c.Codecs), HeaderExtensions: slices.Clone(c.HeaderExtensions)}, err
+}
+
+// readCapabilities reads them from the offer of a peer connection with the
+// default configuration, so they cannot drift from what is negotiated.
+func readCapabilities(kind string) (Capabilities, error) {
 	cfg, err := ParseConfiguration([]byte(`{"omnirtc":{"mdns":"disabled"}}`))
 	if err != nil {
 		return Capabilities{}, err

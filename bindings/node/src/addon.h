@@ -88,6 +88,17 @@ napi_value from_bytes(napi_env env, const void *data, size_t size);
 		CALL(s);                                                  \
 		return NULL;                                              \
 	}
+/* NAME(string | null) -> string, from a call that takes a text and gives one */
+#define STRING_TO_STRING(name, call)                                    \
+	static napi_value name(napi_env env, napi_callback_info info) { \
+		napi_value argv[1];                                     \
+		args(env, info, 1, argv);                               \
+		char *in = to_string(env, argv[0]), *out = NULL;        \
+		omnirtc_status_t s = call(in, &out);                    \
+		free(in);                                               \
+		CALL(s);                                                \
+		return take_string(env, out);                           \
+	}
 /* NAME(handle, handle) -> undefined */
 #define TWO_HANDLE_CALL(name, call)                                           \
 	static napi_value name(napi_env env, napi_callback_info info) {       \

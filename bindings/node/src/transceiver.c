@@ -27,15 +27,7 @@ HANDLE_CALL(transceiver_stop, omnirtc_transceiver_stop)
 HANDLE_STRING_CALL(transceiver_set_parameters, omnirtc_transceiver_set_parameters)
 
 /* rtpCapabilities(kind) -> JSON text */
-static napi_value rtp_capabilities(napi_env env, napi_callback_info info) {
-	napi_value argv[1];
-	args(env, info, 1, argv);
-	char *kind = to_string(env, argv[0]), *json = NULL;
-	omnirtc_status_t s = omnirtc_rtp_capabilities(kind, &json);
-	free(kind);
-	CALL(s);
-	return take_string(env, json);
-}
+STRING_TO_STRING(rtp_capabilities, omnirtc_rtp_capabilities)
 
 void transceiver_register(napi_env env, napi_value exports) {
 	static const function_entry functions[] = {
