@@ -38,6 +38,7 @@ require (
 replace (
 	github.com/pion/datachannel => ./third_party/pion/datachannel
 	github.com/pion/dtls/v3 => ./third_party/pion/dtls
+	github.com/pion/ice/v4 => ./third_party/pion/ice
 	github.com/pion/sctp => ./third_party/pion/sctp
 	github.com/pion/transport/v5 => ./third_party/pion/transport
 	github.com/pion/webrtc/v4 => ./third_party/pion/webrtc

@@ -63,8 +63,16 @@ void ortc_bridge_emit(omnirtc_event_cb cb, uintptr_t user_data, omnirtc_event_t 
 	cb((void *)user_data, &event);
 }
 
+/* Set on the thread running the host's log callback, so that
+ * omnirtc_set_log_callback called from it does not wait for that very call. */
+static _Thread_local int in_log_callback;
+
 void ortc_bridge_log(omnirtc_log_cb cb, uintptr_t user_data, int32_t level, const char *scope, const char *message) {
+	in_log_callback++;
 	cb((void *)user_data, level, scope, message);
+	in_log_callback--;
 }
+
+int ortc_bridge_in_log_callback(void) { return in_log_callback; }
 
 void ortc_bridge_notify(omnirtc_notify_cb cb, uintptr_t user_data, omnirtc_peer_t peer) { cb((void *)user_data, peer); }

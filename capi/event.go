@@ -83,6 +83,14 @@ func fill(c *C.omnirtc_event_t, d delivered, peerID uint64, mem cMemory) {
 			bits_per_second: C.int64_t(e.BitsPerSecond), source: C.int32_t(e.BitrateSource),
 			streams_json: mem.str(e.Streams),
 		}
+	case core.EventDTMFToneChange:
+		*member[C.struct_omnirtc_event_dtmf_tone_change](c) = C.struct_omnirtc_event_dtmf_tone_change{
+			transceiver: C.omnirtc_transceiver_t(d.ids.transceiver), tone: mem.str(e.Tone),
+		}
+	case core.EventDTMFTone:
+		*member[C.struct_omnirtc_event_dtmf_tone](c) = C.struct_omnirtc_event_dtmf_tone{
+			track: track, tone: mem.str(e.Tone), duration_ms: C.int32_t(e.Duration),
+		}
 	case core.EventNegotiationNeeded, core.EventPeerClosed: // type and peer only
 	}
 }
@@ -91,7 +99,7 @@ func fill(c *C.omnirtc_event_t, d delivered, peerID uint64, mem cMemory) {
 // callback; the payload stays Go memory, which cgo lets C read during the
 // call but not find inside the event, so the trampoline sets it.
 type callMemory struct {
-	strs [2]*C.char
+	strs [5]*C.char // a TURN event has five
 	n    int
 }
 

@@ -37,6 +37,7 @@ const char *omnirtc_status_string(omnirtc_status_t status) {
 	case OMNIRTC_ERR_INVALID_SYNTAX: return "OMNIRTC_ERR_INVALID_SYNTAX";
 	case OMNIRTC_ERR_INVALID_ACCESS: return "OMNIRTC_ERR_INVALID_ACCESS";
 	case OMNIRTC_ERR_INVALID_MODIFICATION: return "OMNIRTC_ERR_INVALID_MODIFICATION";
+	case OMNIRTC_ERR_INVALID_CHARACTER: return "OMNIRTC_ERR_INVALID_CHARACTER";
 	default: return "OMNIRTC_ERR_UNKNOWN";
 	}
 }
@@ -65,6 +66,14 @@ omnirtc_status_t omnirtc_shutdown(void) { FORWARD(ortc_go_shutdown()); }
 
 omnirtc_status_t omnirtc_set_engine_threads(int32_t threads, int32_t *previous_out) {
 	FORWARD(ortc_go_set_engine_threads(threads, previous_out));
+}
+
+omnirtc_status_t omnirtc_set_gc(int32_t percent, int64_t memory_limit_bytes) {
+	FORWARD(ortc_go_set_gc(percent, memory_limit_bytes));
+}
+
+omnirtc_status_t omnirtc_get_gc(int32_t *percent_out, int64_t *memory_limit_bytes_out) {
+	FORWARD(ortc_go_get_gc(percent_out, memory_limit_bytes_out));
 }
 
 /* Peer connection */
@@ -104,6 +113,11 @@ omnirtc_status_t omnirtc_peer_set_local_description(omnirtc_peer_t peer, const c
 
 omnirtc_status_t omnirtc_peer_set_remote_description(omnirtc_peer_t peer, const char *type, const char *sdp) {
 	FORWARD(ortc_go_peer_set_remote_description(peer, type, sdp));
+}
+
+omnirtc_status_t omnirtc_peer_set_description(omnirtc_peer_t peer, int32_t local, const char *type, const char *sdp,
+                                              omnirtc_signaling_changes_t *changes_out) {
+	FORWARD(ortc_go_peer_set_description(peer, local, type, sdp, changes_out));
 }
 
 omnirtc_status_t omnirtc_peer_get_description(omnirtc_peer_t peer, int32_t which, char **type_out, char **sdp_out) {

@@ -3,19 +3,18 @@
 #include "_cgo_export.h"
 #include "bridge.h"
 
-void ortc_bridge_turn_emit(omnirtc_turn_event_cb cb, uintptr_t user_data, int32_t type, uint64_t server,
-                           const char *username, const char *realm, const char *client_address,
-                           const char *relay_address, const char *protocol) {
-	omnirtc_turn_event_t event = {
-	    .type = type,
-	    .server = server,
-	    .username = username,
-	    .realm = realm,
-	    .client_address = client_address,
-	    .relay_address = relay_address,
-	    .protocol = protocol,
-	};
+void ortc_bridge_turn_emit(omnirtc_turn_event_cb cb, uintptr_t user_data, omnirtc_turn_event_t event) {
 	cb((void *)user_data, &event);
+}
+
+/* The "" of every empty TURN event field, so the final event points into no batch. */
+char *ortc_turn_empty(void) {
+	static char empty[1];
+	return empty;
+}
+
+void ortc_bridge_turn_notify(omnirtc_turn_notify_cb cb, uintptr_t user_data, omnirtc_turn_server_t server) {
+	cb((void *)user_data, server);
 }
 
 int32_t ortc_bridge_turn_auth(omnirtc_turn_auth_cb cb, uintptr_t user_data, const char *username, const char *realm,
@@ -36,6 +35,17 @@ omnirtc_status_t omnirtc_turn_server_start(const char *config_json, omnirtc_turn
                                            omnirtc_turn_auth_cb auth_cb, void *user_data,
                                            omnirtc_turn_server_t *server_out) {
 	TURN_FORWARD(ortc_go_turn_server_start(config_json, cb, auth_cb, user_data, server_out));
+}
+
+omnirtc_status_t omnirtc_turn_server_start_polled(const char *config_json, omnirtc_turn_notify_cb notify,
+                                                  omnirtc_turn_auth_cb auth_cb, void *user_data,
+                                                  omnirtc_turn_server_t *server_out) {
+	TURN_FORWARD(ortc_go_turn_server_start_polled(config_json, notify, auth_cb, user_data, server_out));
+}
+
+omnirtc_status_t omnirtc_turn_server_poll_events(omnirtc_turn_server_t server, omnirtc_turn_event_t *events,
+                                                 size_t capacity, size_t *count_out) {
+	TURN_FORWARD(ortc_go_turn_server_poll_events(server, events, capacity, count_out));
 }
 
 omnirtc_status_t omnirtc_turn_server_stats(omnirtc_turn_server_t server, char **json_out) {

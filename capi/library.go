@@ -57,9 +57,12 @@ func ortc_go_set_log_callback(level C.int32_t, cb C.omnirtc_log_cb, userData uns
 			}
 		}
 
-		return logs.SetHandler(core.LogLevel(level), handler)
+		return logs.SetHandler(core.LogLevel(level), handler, inLogCallback())
 	})
 }
+
+// inLogCallback tells whether the calling thread is in the host's log callback.
+func inLogCallback() bool { return C.ortc_bridge_in_log_callback() != 0 }
 
 //export ortc_go_debug_counters
 func ortc_go_debug_counters(jsonOut **C.char) C.omnirtc_status_t {
@@ -76,6 +79,7 @@ func ortc_go_debug_counters(jsonOut **C.char) C.omnirtc_status_t {
 			"heldBatches":   heldBatches.Load(),
 			"logsDropped":   logs.Dropped(),
 			"channelPauses": core.ChannelPauses(),
+			"gcPauses":      gcPauses(),
 			// host threads holding a last-error message (bridge.c)
 			"errorMessages": int64(C.ortc_bridge_live_error_messages()),
 		})
@@ -116,7 +120,7 @@ func ortc_go_shutdown() C.omnirtc_status_t {
 			_ = t.close()
 		}
 
-		return logs.SetHandler(core.LogNone, nil)
+		return logs.SetHandler(core.LogNone, nil, inLogCallback())
 	})
 }
 

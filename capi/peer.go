@@ -277,22 +277,29 @@ func ortc_go_peer_create_answer(h C.omnirtc_peer_t, optionsJSON *C.omnirtc_cchar
 
 //export ortc_go_peer_set_local_description
 func ortc_go_peer_set_local_description(h C.omnirtc_peer_t, typ, sdp *C.omnirtc_cchar_t) C.omnirtc_status_t {
+	return ortc_go_peer_set_description(h, 1, typ, sdp, nil)
+}
+
+//export ortc_go_peer_set_remote_description
+func ortc_go_peer_set_remote_description(h C.omnirtc_peer_t, typ, sdp *C.omnirtc_cchar_t) C.omnirtc_status_t {
+	return ortc_go_peer_set_description(h, 0, typ, sdp, nil)
+}
+
+//export ortc_go_peer_set_description
+func ortc_go_peer_set_description(h C.omnirtc_peer_t, local C.int32_t, typ, sdp *C.omnirtc_cchar_t,
+	changesOut *C.omnirtc_signaling_changes_t,
+) C.omnirtc_status_t {
 	return call(func() error {
 		pc, err := lookupPeer(h)
 		if err != nil {
 			return err
 		}
-
-		return pc.SetLocalDescription(optString(typ), optString(sdp))
-	})
-}
-
-//export ortc_go_peer_set_remote_description
-func ortc_go_peer_set_remote_description(h C.omnirtc_peer_t, typ, sdp *C.omnirtc_cchar_t) C.omnirtc_status_t {
-	return call(func() error {
-		pc, err := lookupPeer(h)
-		if err != nil {
-			return err
+		if changesOut != nil {
+			before := pc.SignalingEventsPosted()
+			defer func() { writeSignalingChanges(changesOut, pc.SignalingChangesSince(before)) }()
+		}
+		if local != 0 {
+			return pc.SetLocalDescription(optString(typ), optString(sdp))
 		}
 		t, err := goString(typ, "type")
 		if err != nil {
@@ -304,6 +311,14 @@ func ortc_go_peer_set_remote_description(h C.omnirtc_peer_t, typ, sdp *C.omnirtc
 
 		return pc.SetRemoteDescription(t, optString(sdp))
 	})
+}
+
+func writeSignalingChanges(out *C.omnirtc_signaling_changes_t, c core.SignalingChanges) {
+	*out = C.omnirtc_signaling_changes_t{last_event: C.uint64_t(c.Last)}
+	for _, s := range c.States[:min(len(c.States), len(out.states))] {
+		out.states[out.count] = C.int32_t(s)
+		out.count++
+	}
 }
 
 //export ortc_go_peer_get_description

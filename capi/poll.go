@@ -24,8 +24,8 @@ var heldBatches atomic.Int64
 type polled struct {
 	mu       sync.Mutex // serializes polls
 	taken    []*core.Event
-	arena    unsafe.Pointer // C memory of the last batch: its strings and payloads
-	finished bool           // PEER_CLOSED was polled
+	arena    batchArena // the last batch's strings and payloads
+	finished bool       // PEER_CLOSED was polled
 }
 
 //export ortc_go_peer_create_polled
@@ -138,12 +138,29 @@ func (p *peer) pollInto(events *C.omnirtc_event_t, capacity int) (int, error) {
 }
 
 // free releases the last batch's memory.
-func (s *polled) free() {
-	if s.arena != nil {
-		C.free(s.arena)
-		s.arena = nil
+func (s *polled) free() { s.arena.free() }
+
+// batchArena is the C memory of a polled batch's strings and payloads, held
+// by the host until its next poll.
+type batchArena struct{ p unsafe.Pointer }
+
+func (b *batchArena) free() {
+	if b.p != nil {
+		C.free(b.p)
+		b.p = nil
 		heldBatches.Add(-1)
 	}
+}
+
+// alloc returns an arena of n bytes in new C memory (none for 0).
+func (b *batchArena) alloc(n int) arena {
+	if n == 0 {
+		return arena{}
+	}
+	b.p = C.malloc(C.size_t(n)) // cgo's malloc never returns NULL: it aborts
+	heldBatches.Add(1)
+
+	return arena{buf: unsafe.Slice((*byte)(b.p), n)}
 }
 
 // write fills events from out, the strings and payloads copied into one
@@ -154,12 +171,7 @@ func (s *polled) write(out []delivered, events *C.omnirtc_event_t, peerID uint64
 	for _, d := range out {
 		fill(&scratch, d, peerID, &size)
 	}
-	var mem arena
-	if size.n > 0 {
-		s.arena = C.malloc(C.size_t(size.n)) // cgo's malloc never returns NULL: it aborts
-		heldBatches.Add(1)
-		mem.buf = unsafe.Slice((*byte)(s.arena), size.n)
-	}
+	mem := s.arena.alloc(size.n)
 	for i, d := range out {
 		fill((*C.omnirtc_event_t)(unsafe.Add(unsafe.Pointer(events), uintptr(i)*C.sizeof_omnirtc_event_t)), d, peerID, &mem)
 	}

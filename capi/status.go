@@ -37,6 +37,7 @@ var kinds = []struct {
 	{rtcerr.ErrInvalidSyntax, C.OMNIRTC_ERR_INVALID_SYNTAX},
 	{rtcerr.ErrInvalidAccess, C.OMNIRTC_ERR_INVALID_ACCESS},
 	{rtcerr.ErrInvalidModification, C.OMNIRTC_ERR_INVALID_MODIFICATION},
+	{rtcerr.ErrInvalidCharacter, C.OMNIRTC_ERR_INVALID_CHARACTER},
 }
 
 // maxErrorMessage bounds a last-error message, in bytes (omnirtc_last_error).

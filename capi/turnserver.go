@@ -3,9 +3,7 @@ package main
 /*
 #include "bridge.h"
 
-void ortc_bridge_turn_emit(omnirtc_turn_event_cb cb, uintptr_t user_data, int32_t type, uint64_t server,
-                           const char *username, const char *realm, const char *client_address,
-                           const char *relay_address, const char *protocol);
+void ortc_bridge_turn_emit(omnirtc_turn_event_cb cb, uintptr_t user_data, omnirtc_turn_event_t event);
 int32_t ortc_bridge_turn_auth(omnirtc_turn_auth_cb cb, uintptr_t user_data, const char *username,
                               const char *realm, const char *client_address, char *password_out,
                               size_t password_capacity);
@@ -28,6 +26,7 @@ const turnPasswordCapacity = 1024
 type turnServer struct {
 	id     uint64
 	server *turnserver.Server
+	poll   *turnPolled // nil on a server with an event callback
 }
 
 func (*turnServer) kind() string { return "turnServer" }
@@ -70,14 +69,11 @@ func turnEventEmitter(cb C.omnirtc_turn_event_cb, ud C.uintptr_t, id *uint64, re
 
 	return func(e *turnserver.Event) {
 		<-ready
-		strs := []*C.char{
-			C.CString(e.Username), C.CString(e.Realm), C.CString(e.ClientAddress),
-			C.CString(e.RelayAddress), C.CString(e.Protocol),
-		}
-		C.ortc_bridge_turn_emit(cb, ud, C.int32_t(e.Type), C.uint64_t(*id), strs[0], strs[1], strs[2], strs[3], strs[4])
-		for _, s := range strs {
-			C.free(unsafe.Pointer(s))
-		}
+		var c C.omnirtc_turn_event_t
+		var mem callMemory
+		fillTurn(&c, e, *id, &mem)
+		C.ortc_bridge_turn_emit(cb, ud, c)
+		mem.free()
 	}
 }
 
@@ -115,36 +111,47 @@ func ortc_go_turn_server_start(configJSON *C.omnirtc_cchar_t, cb C.omnirtc_turn_
 	ud := C.uintptr_t(uintptr(userData))
 
 	return call(func() error {
-		if err := needOut(serverOut, "server_out"); err != nil {
-			return err
-		}
-		text, err := goString(configJSON, "config_json")
-		if err != nil {
-			return err
-		}
-		cfg, err := turnserver.ParseConfig([]byte(text))
-		if err != nil {
-			return err
-		}
 		t := &turnServer{}
-		// Events wait until the handle exists.
-		ready := make(chan struct{})
-		server, err := turnserver.New(cfg, turnAuth(authCB, ud), turnEventEmitter(cb, ud, &t.id, ready), logs)
-		if err != nil {
-			close(ready)
 
-			return err
-		}
-		t.server = server
-		t.id = handles.add(t)
-		turnServersMu.Lock()
-		turnServers[t] = struct{}{}
-		turnServersMu.Unlock()
-		close(ready)
-		*serverOut = C.omnirtc_turn_server_t(t.id)
-
-		return nil
+		return t.open(configJSON, serverOut, func(cfg turnserver.Config, ready <-chan struct{}) (*turnserver.Server, error) {
+			return turnserver.New(cfg, turnAuth(authCB, ud), turnEventEmitter(cb, ud, &t.id, ready), logs)
+		})
 	})
+}
+
+// open parses the configuration, starts the server through start (whose
+// events wait for ready, closed once the handle exists) and registers it.
+func (t *turnServer) open(configJSON *C.omnirtc_cchar_t, serverOut *C.omnirtc_turn_server_t,
+	start func(turnserver.Config, <-chan struct{}) (*turnserver.Server, error),
+) error {
+	if err := needOut(serverOut, "server_out"); err != nil {
+		return err
+	}
+	text, err := goString(configJSON, "config_json")
+	if err != nil {
+		return err
+	}
+	cfg, err := turnserver.ParseConfig([]byte(text))
+	if err != nil {
+		return err
+	}
+	ready := make(chan struct{})
+	defer close(ready)
+	server, err := start(cfg, ready)
+	if err != nil {
+		return err
+	}
+	t.server = server
+	t.id = handles.add(t)
+	turnServersMu.Lock()
+	turnServers[t] = struct{}{}
+	if t.poll != nil {
+		polledTURN[t.id] = t
+	}
+	turnServersMu.Unlock()
+	*serverOut = C.omnirtc_turn_server_t(t.id)
+
+	return nil
 }
 
 //export ortc_go_turn_server_stats

@@ -25,6 +25,14 @@ var (
 		{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeG722, ClockRate: 8000}, PayloadType: 9},
 		{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypePCMU, ClockRate: 8000}, PayloadType: 0},
 		{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypePCMA, ClockRate: 8000}, PayloadType: 8},
+		// RFC 4733 DTMF at Opus's clock and at G.711's, with Chromium's
+		// payload types (dtmf.go).
+		{RTPCodecCapability: webrtc.RTPCodecCapability{
+			MimeType: mimeTelephoneEvent, ClockRate: 48000, SDPFmtpLine: "0-15",
+		}, PayloadType: 110},
+		{RTPCodecCapability: webrtc.RTPCodecCapability{
+			MimeType: mimeTelephoneEvent, ClockRate: 8000, SDPFmtpLine: "0-15",
+		}, PayloadType: 126},
 	}
 	videoCodecs = []videoCodec{
 		{webrtc.MimeTypeVP8, "", 96, 97},

@@ -246,6 +246,9 @@ func (d *dispatcher) run(ready chan struct{}) {
 		queuedEvents.Add(-1)
 		d.mu.Unlock()
 
+		if e.taken != nil {
+			e.taken()
+		}
 		d.slot.Lock()
 		// A close from another peer's handler does not wait for this one:
 		// an event taken before its stop must not start after it returned.

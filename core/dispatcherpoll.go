@@ -110,6 +110,9 @@ func (d *dispatcher) take(dst []*Event, maxEvents int) ([]*Event, error) {
 	}
 	d.mu.Unlock()
 	for _, e := range dst[start:] {
+		if e.taken != nil {
+			e.taken()
+		}
 		if e.delivered != nil {
 			e.delivered()
 		}

@@ -35,6 +35,8 @@ const (
 	EventTrackEnded      EventType = 43 // a remote track ended; its final event
 	EventKeyframeRequest EventType = 44 // the remote asked a sender for a keyframe
 	EventTargetBitrate   EventType = 45 // a new send bitrate target
+	EventDTMFToneChange  EventType = 46 // an RTCDTMFSender started a tone, or ran out of them (dtmf.go)
+	EventDTMFTone        EventType = 47 // a remote audio track received a DTMF tone (RFC 4733)
 )
 
 // KeyframeRequest kinds: how the remote asked for a keyframe.
@@ -80,10 +82,14 @@ type Event struct {
 	PacketsDropped int64        // EventTrackFrame: received packets the sample builder discarded since the previous frame
 	KeyframeKind   int32        // EventKeyframeRequest: KeyframePLI or KeyframeFIR
 
+	Tone     string // EventDTMFToneChange: the tone starting, "" when the buffer ran empty; EventDTMFTone: the tone
+	Duration int32  // EventDTMFTone: how long it lasted, in milliseconds
+
 	BitsPerSecond int64  // EventTargetBitrate
 	BitrateSource int32  // EventTargetBitrate: BitrateSource*
 	Streams       string // EventTargetBitrate: BitrateTarget JSON
 
+	taken     func() // run as the host takes it, before the handler
 	delivered func() // run after the handler returned
 	cost      int    // bytes of the message budget it holds
 }

@@ -41,42 +41,62 @@ type LogSink struct {
 	level   atomic.Int32
 	dropped atomic.Uint64
 
-	mu    sync.Mutex
-	queue chan logEntry
-	done  chan struct{}
+	mu  sync.Mutex
+	run *logRun // nil while silent
+}
+
+// logRun is one handler's goroutine and its queue.
+type logRun struct {
+	queue   chan logEntry
+	done    chan struct{}
+	stopped atomic.Bool // replaced: the lines still queued are dropped
 }
 
 // NewLogSink returns a silent sink.
 func NewLogSink() *LogSink { return &LogSink{} }
 
 // SetHandler routes lines at level or more severe to handler; a nil handler
-// or LogNone silences the sink. It waits for the previous handler's
-// goroutine to finish.
-func (s *LogSink) SetHandler(level LogLevel, handler LogHandler) error {
+// or LogNone silences the sink. The lines the previous handler had not been
+// given yet are dropped, and SetHandler waits for its call in progress, so
+// that it is not called once SetHandler returns; called from that handler
+// (fromHandler), it cannot wait for the call it is made from, which is then
+// the last one.
+func (s *LogSink) SetHandler(level LogLevel, handler LogHandler, fromHandler bool) error {
 	if level < LogNone || level > LogTrace {
 		return rtcerr.Wrap(rtcerr.ErrInvalidArgument, fmt.Errorf("log level %d is outside %d..%d", level, LogNone, LogTrace))
 	}
+	var next *logRun
+	if handler != nil && level != LogNone {
+		next = &logRun{queue: make(chan logEntry, logQueueSize), done: make(chan struct{})}
+		go next.deliver(handler)
+	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.level.Store(int32(LogNone))
-	if s.queue != nil {
-		close(s.queue)
-		<-s.done
-		s.queue, s.done = nil, nil
+	previous := s.run
+	s.run = next
+	if next == nil {
+		level = LogNone
 	}
-	if handler == nil || level == LogNone {
-		return nil
-	}
-	s.queue, s.done = make(chan logEntry, logQueueSize), make(chan struct{})
-	go func(queue chan logEntry, done chan struct{}) {
-		defer close(done)
-		for e := range queue {
-			handler(e.level, e.scope, e.message)
-		}
-	}(s.queue, s.done)
 	s.level.Store(int32(level))
+	if previous != nil {
+		previous.stopped.Store(true)
+		close(previous.queue)
+	}
+	s.mu.Unlock()
+	// not under mu: the handler may log through the library while it is waited for
+	if previous != nil && !fromHandler {
+		<-previous.done
+	}
 
 	return nil
+}
+
+func (r *logRun) deliver(handler LogHandler) {
+	defer close(r.done)
+	for e := range r.queue {
+		if !r.stopped.Load() {
+			handler(e.level, e.scope, e.message)
+		}
+	}
 }
 
 // Dropped counts lines lost because the handler fell behind.
@@ -87,11 +107,11 @@ func (s *LogSink) enabled(level LogLevel) bool { return level <= LogLevel(s.leve
 func (s *LogSink) emit(level LogLevel, scope, message string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.queue == nil || !s.enabled(level) {
+	if s.run == nil || !s.enabled(level) {
 		return
 	}
 	select {
-	case s.queue <- logEntry{level, scope, message}:
+	case s.run.queue <- logEntry{level, scope, message}:
 	default:
 		s.dropped.Add(1)
 	}

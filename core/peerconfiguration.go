@@ -49,8 +49,9 @@ func (p *PeerConnection) ConfigurationJSON() ([]byte, error) {
 // a configuration" says: certificates, bundlePolicy, rtcpMuxPolicy, the
 // "omnirtc" engine settings and, once a local description is set,
 // iceCandidatePoolSize cannot change (ErrInvalidModification); iceServers and
-// iceTransportPolicy may, and the ICE agent gathers with the new servers from
-// its next gathering (an ICE restart). An omitted "omnirtc" section keeps
+// iceTransportPolicy may, and the ICE agent gathers with the new servers and
+// candidate types from its next gathering (an ICE restart; the patched
+// pion/ice and pion/webrtc in third_party/pion). An omitted "omnirtc" section keeps
 // the current one. Nothing changes when an error is returned.
 func (p *PeerConnection) SetConfiguration(next Configuration) error {
 	if err := p.checkOpen(); err != nil {
@@ -123,11 +124,6 @@ func (p *PeerConnection) checkModification(current, next *Configuration) error {
 			return rtcerr.Wrap(rtcerr.ErrInvalidModification,
 				fmt.Errorf("configuration: key %q cannot be changed %s", field.key, when))
 		}
-	}
-	if current.ICETransportPolicy != next.ICETransportPolicy && p.gatherings.Load() > 0 {
-		// pion's ICE agent keeps the candidate types it was created with.
-		return rtcerr.Wrap(rtcerr.ErrNotSupported, errors.New(
-			`configuration: key "iceTransportPolicy" cannot be changed once ICE gathering has started`))
 	}
 	if !slices.EqualFunc(current.ICEServers, next.ICEServers, sameServer) &&
 		(customTURNRoots(current.ICEServers) || customTURNRoots(next.ICEServers)) {

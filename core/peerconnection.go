@@ -48,6 +48,7 @@ type PeerConnection struct {
 	held                heldEvents   // ICE events that wait for a description call's signaling state
 	start               iceStart     // "checking" and "connecting" that wait for a remote candidate
 	lastSignaling       webrtc.SignalingState
+	signalingLog        signalingLog // the signaling state events posted (signalingstate.go)
 	mu                  sync.Mutex
 	channels            map[*DataChannel]struct{}
 	transceivers        map[*webrtc.RTPTransceiver]*Transceiver

@@ -43,14 +43,20 @@ const rtpHeaderSize = 12
 const keyframeRetry = 250 * time.Millisecond
 
 // defaultMaxDelay is how much media time the sample builder waits for a
-// missing packet before it drops the frame.
+// missing packet before it drops the frame, when a NACK can bring it back.
 const defaultMaxDelay = time.Second
+
+// reorderDelay is that wait when nothing will retransmit a missing packet
+// (no NACK generator, or no "nack" feedback negotiated for the codec): only
+// a reordered packet can still come, and waiting longer stalls every frame
+// behind a lost one.
+const reorderDelay = 50 * time.Millisecond
 
 // ReceiveOptions choose how a remote track is delivered.
 type ReceiveOptions struct {
 	Mode       string `json:"mode"`       // "frames" (default), "rtp" or "none"
 	MaxLate    uint16 `json:"maxLate"`    // frames mode: packets to wait for a missing one (default 512)
-	MaxDelayMs uint32 `json:"maxDelayMs"` // frames mode: media time to wait for it (default 1000)
+	MaxDelayMs uint32 `json:"maxDelayMs"` // frames mode: media time to wait for it (default 1000 with NACK, else 50)
 }
 
 // ParseReceiveOptions decodes ReceiveOptions JSON strictly.
@@ -125,7 +131,7 @@ func (p *PeerConnection) onTrack(t *webrtc.TrackRemote, receiver *webrtc.RTPRece
 	}
 	p.remoteTracks.Store(t, r)
 	r.maxLate.Store(defaultMaxLate)
-	r.maxDelay.Store(int64(defaultMaxDelay))
+	r.maxDelay.Store(int64(r.defaultMaxDelay()))
 	if o := p.trackReceive.Load(); o != nil {
 		r.SetReceiveOptions(*o)
 	}
@@ -296,13 +302,21 @@ type delivery struct {
 	builder *samplebuilder.SampleBuilder
 	built   [2]int64 // the maxLate and maxDelay it was built with
 	lastSeq uint16
+	dtmf    dtmfReceiver
+	skipped uint16 // telephone-event packets kept from the frame assembler, whose numbers its packets close up
 }
 
 // deliver hands over one packet, copying what it keeps; false once the peer
 // connection is closed.
 func (d *delivery) deliver(packet []byte) bool {
 	r := d.r
-	switch r.mode.Load() {
+	mode := r.mode.Load()
+	if d.telephoneEvent(packet) && mode == receiveFrames {
+		d.skipped++
+
+		return true // not audio
+	}
+	switch mode {
 	case receiveRTP:
 		var ts uint32
 		if len(packet) >= 8 {
@@ -319,6 +333,7 @@ func (d *delivery) deliver(packet []byte) bool {
 		if p.Unmarshal(append([]byte(nil), packet...)) != nil {
 			return true
 		}
+		p.SequenceNumber -= d.skipped
 		if gap := p.SequenceNumber - d.lastSeq; gap > jitterbuffer.SeqJump && gap < 65536-jitterbuffer.SeqJump {
 			d.builder.Flush()
 			if !r.popFrames(d.builder, d.e) {
@@ -330,6 +345,24 @@ func (d *delivery) deliver(packet []byte) bool {
 		d.builder.Push(p)
 
 		return r.popFrames(d.builder, d.e)
+	}
+
+	return true
+}
+
+// telephoneEvent reports whether packet is a telephone-event, decoded
+// into the track's DTMF events.
+func (d *delivery) telephoneEvent(packet []byte) bool {
+	if len(packet) < rtpHeaderSize {
+		return false
+	}
+	clock := d.dtmf.telephoneEventClock(d.r, packet[1]&0x7f)
+	if clock == 0 {
+		return false
+	}
+	p := &rtp.Packet{}
+	if p.Unmarshal(packet) == nil {
+		d.dtmf.receive(d.r, p, clock)
 	}
 
 	return true
@@ -375,6 +408,21 @@ func (r *RemoteTrack) awaitKeyframe(keyframe bool) {
 		r.askedAt = now
 		_ = r.RequestKeyframe(false) // fails only once the peer connection is closed
 	}
+}
+
+// defaultMaxDelay is defaultMaxDelay when the track's lost packets are
+// NACKed, reorderDelay when they never come back.
+func (r *RemoteTrack) defaultMaxDelay() time.Duration {
+	if r.pc.engine.nackGenerator == nil {
+		return reorderDelay
+	}
+	for _, fb := range r.t.Codec().RTCPFeedback {
+		if fb.Type == "nack" && fb.Parameter == "" {
+			return defaultMaxDelay
+		}
+	}
+
+	return reorderDelay
 }
 
 func (r *RemoteTrack) newBuilder(maxLate uint16, maxDelay time.Duration) *samplebuilder.SampleBuilder {

@@ -61,6 +61,7 @@ type Transceiver struct {
 	encodings []Encoding
 	rtcpRead  bool                  // the sender's RTCP readers run
 	numbers   map[uint32]*numbering // per SSRC, across replaced tracks
+	dtmf      *DTMFSender           // made by DTMF, audio only
 	stopped   atomic.Bool           // Stop was called: the direction is final
 }
 

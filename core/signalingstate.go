@@ -18,7 +18,64 @@ func (p *PeerConnection) postSignalingState() {
 		return
 	}
 	p.lastSignaling = s
-	p.postState(EventSignalingState, int32(s)-1, s.String())
+	if p.closed.Load() { // postState drops it: W3C's close() fires no state events
+		return
+	}
+	state := int32(s) - 1 //nolint:gosec // G115: a pion state enum, 0..6
+	p.signalingLog.add(state)
+	p.postState(EventSignalingState, state, s.String())
+}
+
+// signalingLog numbers a peer connection's signaling state events 1, 2, ...
+// in queue order and keeps the states of the last few, so a description call
+// can report the events it queued (SignalingChanges): the bindings fire
+// exactly those before the call resolves (webrtc-pc 4.4.1.5), an implicit
+// rollback's "stable" included, with no rule of their own.
+type signalingLog struct {
+	posted uint64
+	recent [4]int32 // recent[(n-1) % 4] is the state of event n
+}
+
+func (l *signalingLog) add(state int32) {
+	l.recent[l.posted%uint64(len(l.recent))] = state
+	l.posted++
+}
+
+// SignalingChanges is what a description call did to the signaling state.
+type SignalingChanges struct {
+	// States are the states (omnirtc_signaling_state_t) of the signaling
+	// events queued while the call ran, in order: none when it did not
+	// change the state, two for an implicit rollback (stable, then
+	// have-remote-offer).
+	States []int32
+	// Last is the number of the last signaling event queued up to the end
+	// of the call: a binding that drains the queue has delivered the call's
+	// events once it delivered that many signaling events.
+	Last uint64
+}
+
+// SignalingEventsPosted is the number of signaling state events queued so
+// far; pass it to SignalingChangesSince after a description call.
+func (p *PeerConnection) SignalingEventsPosted() uint64 {
+	p.signalingMu.Lock()
+	defer p.signalingMu.Unlock()
+
+	return p.signalingLog.posted
+}
+
+// SignalingChangesSince reports the signaling events queued after the first
+// `before` (at most the last four, more than any one call makes).
+func (p *PeerConnection) SignalingChangesSince(before uint64) SignalingChanges {
+	p.signalingMu.Lock()
+	defer p.signalingMu.Unlock()
+	l := &p.signalingLog
+	from := max(before, l.posted-min(l.posted, uint64(len(l.recent))))
+	c := SignalingChanges{Last: l.posted}
+	for n := from; n < l.posted; n++ {
+		c.States = append(c.States, l.recent[n%uint64(len(l.recent))])
+	}
+
+	return c
 }
 
 // The ICE state events and candidates pion reports while a description call

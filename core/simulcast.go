@@ -3,6 +3,7 @@ package core
 import (
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/pion/rtp"
 	"github.com/pion/sdp/v3"
@@ -21,9 +22,19 @@ type sendTrack struct {
 	sender atomic.Pointer[Transceiver] // set when attached, before pion binds it
 }
 
-// Bind hands pion's track a context whose writer stamps and renumbers.
+// Bind hands pion's track a context whose writer stamps and renumbers,
+// and records the SSRC's writer and clock for the packets the sender
+// inserts itself (DTMF, dtmf.go).
 func (t *sendTrack) Bind(ctx webrtc.TrackLocalContext) (webrtc.RTPCodecParameters, error) {
-	return t.TrackLocal.Bind(&sendContext{TrackLocalContext: ctx, track: t})
+	codec, err := t.TrackLocal.Bind(&sendContext{TrackLocalContext: ctx, track: t})
+	if tr := t.sender.Load(); err == nil && tr != nil {
+		n := tr.numbering(uint32(ctx.SSRC()))
+		n.mu.Lock()
+		n.out, n.ssrc, n.clock = ctx.WriteStream(), uint32(ctx.SSRC()), codec.ClockRate
+		n.mu.Unlock()
+	}
+
+	return codec, err
 }
 
 type sendContext struct {
@@ -52,12 +63,19 @@ func (c *sendContext) WriteStream() webrtc.TrackLocalWriter {
 }
 
 // numbering is the last sequence number and timestamp one SSRC sent, shared
-// by the tracks that take turns on it.
+// by the tracks that take turns on it and the packets the sender inserts
+// between theirs (DTMF).
 type numbering struct {
 	mu        sync.Mutex
 	started   bool
 	seq       uint16
 	timestamp uint32
+	at        time.Time // when the packet with timestamp was sent
+
+	inserted uint16                  // numbers inserted packets took since the writer's last packet
+	out      webrtc.TrackLocalWriter // the bound writer, below the renumbering
+	ssrc     uint32
+	clock    uint32 // the bound codec's clock rate
 }
 
 // numbering returns the numbering state of one of the sender's SSRCs.
@@ -99,18 +117,23 @@ func (w *sendWriter) WriteRTP(header *rtp.Header, payload []byte) (int, error) {
 		}
 	}
 	if n := w.numbers; n != nil {
+		// Numbered and written under one lock: an inserted packet (DTMF)
+		// numbered between them must not reach the wire out of order.
 		n.mu.Lock()
+		defer n.mu.Unlock()
 		if !w.offsetSet {
 			w.offsetSet = true
 			if n.started { // continue after the previous track's last packet
 				w.seqOffset = n.seq + 1 - header.SequenceNumber
 				w.tsOffset = n.timestamp + 1 - header.Timestamp
 			}
+		} else {
+			w.seqOffset += n.inserted // step over the numbers inserted packets took
 		}
+		n.inserted = 0
 		header.SequenceNumber += w.seqOffset
 		header.Timestamp += w.tsOffset
-		n.started, n.seq, n.timestamp = true, header.SequenceNumber, header.Timestamp
-		n.mu.Unlock()
+		n.started, n.seq, n.timestamp, n.at = true, header.SequenceNumber, header.Timestamp, time.Now()
 	}
 
 	return w.TrackLocalWriter.WriteRTP(header, payload)

@@ -2,16 +2,15 @@ package core
 
 import (
 	"net"
-	"syscall"
 
+	"github.com/omnirtc/omnirtc/core/internal/sockbuf"
 	"github.com/pion/transport/v5"
 	"github.com/pion/transport/v5/stdnet"
 )
 
-// defaultUDPBufferSize is the socket buffer OmniRTC asks for. Linux's default
-// (208 KiB) overflows under bulk data channel traffic, and every overflow
-// costs SCTP a retransmission timeout: a 30x throughput loss on loopback.
-const defaultUDPBufferSize = 4 << 20
+// defaultUDPBufferSize is the socket buffer OmniRTC asks for (see
+// sockbuf.DefaultSize).
+const defaultUDPBufferSize = sockbuf.DefaultSize
 
 // bufferedNet is the host network with larger UDP socket buffers (size 0:
 // the OS default) whose unicast UDP reads skip invalid DTLS datagrams (validDatagram).
@@ -57,22 +56,5 @@ func (n *bufferedNet) ListenPacket(network, address string) (net.PacketConn, err
 	return filteredPacketConn{c}, nil
 }
 
-// grow asks for the buffer size: above the system's maximum when the process
-// may (CAP_NET_ADMIN), else up to that maximum. Failure only costs speed.
-func (n *bufferedNet) grow(c any) {
-	if n.size <= 0 {
-		return
-	}
-	if sc, ok := c.(syscall.Conn); ok {
-		if raw, err := sc.SyscallConn(); err == nil && forceSocketBuffers(raw, n.size) {
-			return
-		}
-	}
-	if b, ok := c.(interface {
-		SetReadBuffer(int) error
-		SetWriteBuffer(int) error
-	}); ok {
-		_ = b.SetReadBuffer(n.size)
-		_ = b.SetWriteBuffer(n.size)
-	}
-}
+// grow asks for the buffer size (sockbuf.Grow).
+func (n *bufferedNet) grow(c any) { sockbuf.Grow(c, n.size) }

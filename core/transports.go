@@ -117,6 +117,10 @@ type ICETransportInfo struct {
 	GatheringState string             `json:"gatheringState"`
 	Role           string             `json:"role"`
 	SelectedPair   *CandidatePairInfo `json:"selectedPair"`
+	// getLocalCandidates() / getRemoteCandidates(): candidate lines
+	// (transportcandidates.go).
+	LocalCandidates  []string `json:"localCandidates"`
+	RemoteCandidates []string `json:"remoteCandidates"`
 }
 
 // CandidatePairInfo is an RTCIceCandidatePair: two candidate lines.
@@ -157,6 +161,7 @@ func (p *PeerConnection) Transports() ([]byte, error) {
 		},
 		SCTP: p.sctpInfo(),
 	}
+	info.ICE.LocalCandidates, info.ICE.RemoteCandidates = p.transportCandidates()
 	if role := ice.Role(); role != webrtc.ICERoleUnknown {
 		info.ICE.Role = role.String()
 	}
@@ -190,11 +195,13 @@ func (p *PeerConnection) sctpInfo() *SCTPTransportInfo {
 	return info
 }
 
+// hasApplicationSection parses a copy: Unmarshal would write the cache of
+// pion's stored description, which pion's goroutines read.
 func hasApplicationSection(d *webrtc.SessionDescription) bool {
 	if d == nil {
 		return false
 	}
-	parsed, err := d.Unmarshal()
+	parsed, err := parseStored(d)
 	if err != nil {
 		return false
 	}

@@ -82,7 +82,9 @@ enum {
 	OMNIRTC_ERR_NOT_SUPPORTED = -11,    /* valid request this build cannot do (W3C NotSupportedError) */
 	OMNIRTC_ERR_INVALID_SYNTAX = -12,   /* malformed text in its place, as an ICE server URL (W3C SyntaxError) */
 	OMNIRTC_ERR_INVALID_ACCESS = -13,   /* well-formed, unusable: an expired certificate (W3C InvalidAccessError) */
-	OMNIRTC_ERR_INVALID_MODIFICATION = -14 /* a change not allowed once made (W3C InvalidModificationError) */
+	OMNIRTC_ERR_INVALID_MODIFICATION = -14, /* a change not allowed once made (W3C InvalidModificationError) */
+	OMNIRTC_ERR_INVALID_CHARACTER =
+	    -15 /* a character the call does not accept, as a DTMF tone (W3C InvalidCharacterError) */
 };
 
 /*
@@ -136,7 +138,10 @@ typedef void (*omnirtc_log_cb)(void *user_data, int32_t level, const char *scope
  * OMNIRTC_LOG_NONE to silence logging (the default).  Applies to peer
  * connections created afterwards.  The callback runs on one library thread,
  * one message at a time; when the host cannot keep up, messages are dropped
- * rather than slowing the engine.
+ * rather than slowing the engine.  Once this returns, the previous callback
+ * is not called again (the messages it was not given yet are dropped): it
+ * waits for a call in progress, except when made from inside that callback,
+ * which is then its last call.  Any thread, the callback included.
  * Errors: OMNIRTC_ERR_INVALID_ARGUMENT for a level outside 0..5.
  */
 omnirtc_status_t omnirtc_set_log_callback(int32_t level, omnirtc_log_cb cb, void *user_data);
@@ -145,13 +150,17 @@ omnirtc_status_t omnirtc_set_log_callback(int32_t level, omnirtc_log_cb cb, void
  * omnirtc_debug_counters — a JSON object for leak checks:
  *   {"handles":{"peer":N,"channel":N}, "goroutines":N, "sockets":N,
  *    "peers":N, "queuedEvents":N, "heldBatches":N, "logsDropped":N,
- *    "channelPauses":N, "errorMessages":N}
+ *    "channelPauses":N, "errorMessages":N, "gcPauses":[[S,N],...]}
  * `heldBatches` counts the event batches of polled peers whose memory the
  * library keeps for the host until its next omnirtc_peer_poll_events;
  * `sockets` counts the process's open socket descriptors; `channelPauses`
  * the times a channel went from reading to paused (see
  * omnirtc_channel_set_paused), since the library loaded; `errorMessages`
- * the threads holding an omnirtc_last_error message.  *json_out is
+ * the threads holding an omnirtc_last_error message; `gcPauses` the Go
+ * collector's stop-the-world pauses since the library loaded (runtime/metrics
+ * /sched/pauses/total/gc:seconds) as [upper bound in seconds, count] per
+ * non-empty bucket, shortest first: subtract two readings for a window's
+ * percentiles.  *json_out is
  * released with omnirtc_free().
  */
 omnirtc_status_t omnirtc_debug_counters(char **json_out);
@@ -223,6 +232,32 @@ omnirtc_status_t omnirtc_shutdown(void);
  */
 omnirtc_status_t omnirtc_set_engine_threads(int32_t threads, int32_t *previous_out);
 
+/*
+ * omnirtc_set_gc — the library's garbage collector settings, process-wide,
+ * from now on: Go's GOGC and GOMEMLIMIT, which a host cannot put in the
+ * environment before the library loads (the runtime reads them then, and they
+ * stay the defaults until this call).  percent is GOGC: a collection starts
+ * when the heap has grown by percent % over the live data (Go's default 100;
+ * higher means fewer collections and more memory), or -1 for off.
+ * memory_limit_bytes is GOMEMLIMIT, a soft limit on all the runtime's memory
+ * that makes the collector work harder near it, or 0 for none (the default).
+ * percent -1 with a limit collects only near the limit; -1 with no limit
+ * never collects.  Applied with runtime/debug.SetGCPercent and
+ * SetMemoryLimit; BENCHMARKS.md ("latency") measures the effect on pauses and
+ * RSS.  Any thread.
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT for percent 0, below -1 or above
+ * 1000000, or a negative memory_limit_bytes (nothing is changed then).
+ */
+omnirtc_status_t omnirtc_set_gc(int32_t percent, int64_t memory_limit_bytes);
+
+/*
+ * omnirtc_get_gc — the collector settings in force: *percent_out as
+ * omnirtc_set_gc's percent (-1 for off; GOGC from the environment or 100
+ * until set) and *memory_limit_bytes_out as its limit (0 for none).  Either
+ * out-pointer may be NULL.  Any thread.
+ */
+omnirtc_status_t omnirtc_get_gc(int32_t *percent_out, int64_t *memory_limit_bytes_out);
+
 /* ===================================================================== */
 /* Events                                                                 */
 /* ===================================================================== */
@@ -252,7 +287,9 @@ typedef enum omnirtc_event_type {
 	OMNIRTC_EVENT_TRACK_FRAME = 42,
 	OMNIRTC_EVENT_TRACK_ENDED = 43,
 	OMNIRTC_EVENT_KEYFRAME_REQUEST = 44,
-	OMNIRTC_EVENT_TARGET_BITRATE = 45
+	OMNIRTC_EVENT_TARGET_BITRATE = 45,
+	OMNIRTC_EVENT_DTMF_TONE_CHANGE = 46,
+	OMNIRTC_EVENT_DTMF_TONE = 47
 } omnirtc_event_type_t;
 
 /* OMNIRTC_EVENT_KEYFRAME_REQUEST: how the remote asked (keyframe_request.kind) */
@@ -327,6 +364,17 @@ enum {
  *                                                source: OMNIRTC_BITRATE_SOURCE_*; streams_json:
  *                                                {"source":"gcc"|"remb","ssrcs":[…],"mids":[…]}
  *                                                (see "Track": interceptors)
+ * DTMF_TONE_CHANGE             dtmf_tone_change  transceiver: an audio sender whose DTMF (see
+ *                                                omnirtc_transceiver_insert_dtmf) started
+ *                                                playing tone ("0"-"9", "A"-"D", "#", "*", ","),
+ *                                                or "" when its tone buffer ran empty (W3C
+ *                                                tonechange)
+ * DTMF_TONE                    dtmf_tone         track: a remote audio track that received an
+ *                                                RFC 4733 DTMF event: tone ("0"-"9", "A"-"D",
+ *                                                "#", "*"), duration_ms: how long it lasted; one
+ *                                                event per tone, when its end arrives.  Its
+ *                                                packets are not audio: receive mode "frames"
+ *                                                never delivers them ("rtp" does, as packets)
  *
  * The union is anonymous: e->message.data, e->state.name.  Each member is
  * also a named struct type (struct omnirtc_event_message…).
@@ -400,6 +448,15 @@ typedef struct omnirtc_event {
 			int32_t source;
 			const char *streams_json;
 		} target_bitrate;
+		struct omnirtc_event_dtmf_tone_change {
+			omnirtc_transceiver_t transceiver;
+			const char *tone;
+		} dtmf_tone_change;
+		struct omnirtc_event_dtmf_tone {
+			omnirtc_track_t track;
+			const char *tone;
+			int32_t duration_ms;
+		} dtmf_tone;
 	};
 } omnirtc_event_t;
 
@@ -686,6 +743,34 @@ omnirtc_status_t omnirtc_peer_set_local_description(omnirtc_peer_t peer, const c
  */
 omnirtc_status_t omnirtc_peer_set_remote_description(omnirtc_peer_t peer, const char *type, const char *sdp);
 
+/* What a description call did to the signaling state (omnirtc_peer_set_description). */
+typedef struct omnirtc_signaling_changes {
+	/* The number of the last OMNIRTC_EVENT_SIGNALING_STATE event queued up to
+	 * the end of the call; a peer's signaling events are numbered 1, 2, ... in
+	 * queue order, so a host that drains the queue has delivered the call's
+	 * events once it has taken last_event of them. */
+	uint64_t last_event;
+	uint32_t count;    /* states[0..count): 0 when the state did not change, 2 for an implicit rollback */
+	int32_t states[4]; /* OMNIRTC_SIGNALING_*, the states of the events the call queued, in order */
+} omnirtc_signaling_changes_t;
+
+/*
+ * omnirtc_peer_set_description — omnirtc_peer_set_local_description (local
+ * != 0) or omnirtc_peer_set_remote_description (local = 0), with the same
+ * arguments and errors, that also reports the signaling state events the
+ * call queued, so a binding fires W3C's signalingstatechange for exactly
+ * those before the call resolves (webrtc-pc 4.4.1.5): a remote offer in
+ * "have-local-offer" reports "stable" (the implicit rollback), then
+ * "have-remote-offer"; the ICE events the call starts are queued after them.
+ * *changes_out (may be NULL) is filled also when the call fails (a failed
+ * remote offer may have rolled the local one back).  The events are queued
+ * as usual: the host either skips them when it takes them (the first
+ * last_event signaling events) or delivers the queue up to them.  Events
+ * queued by calls of this peer on other threads meanwhile are reported too.
+ */
+omnirtc_status_t omnirtc_peer_set_description(omnirtc_peer_t peer, int32_t local, const char *type, const char *sdp,
+                                              omnirtc_signaling_changes_t *changes_out);
+
 /*
  * omnirtc_peer_get_description — one of the six descriptions (OMNIRTC_DESCRIPTION_*).
  * *type_out ("offer"…) and *sdp_out are set to NULL when there is none;
@@ -754,16 +839,14 @@ omnirtc_status_t omnirtc_peer_get_configuration(omnirtc_peer_t peer, char **json
  * omnirtc_peer_set_configuration — W3C setConfiguration() (webrtc-pc 4.4.1.6,
  * "set a configuration"): config_json as for omnirtc_peer_create, borrowed for
  * the call; any thread.  "iceServers" and "iceTransportPolicy" may change:
- * new servers are used from the next gathering (after omnirtc_peer_restart_ice
- * and the offer it leads to).  Nothing changes on error:
+ * the new servers and policy are used from the next gathering (after
+ * omnirtc_peer_restart_ice and the offer it leads to).  Nothing changes on error:
  *   OMNIRTC_ERR_INVALID_MODIFICATION: "certificates" (when given),
  *     "bundlePolicy", "rtcpMuxPolicy" (an omitted one is its default), the
  *     "omnirtc" section (an omitted one is kept), or, once a local description
  *     is set, "iceCandidatePoolSize" differ from the current ones;
- *   OMNIRTC_ERR_NOT_SUPPORTED: "iceTransportPolicy" changed after the first
- *     gathering began (the ICE agent keeps its candidate types), or iceServers
- *     with "omnirtc.caCertificates" changed (their TLS dialer is built with the
- *     peer);
+ *   OMNIRTC_ERR_NOT_SUPPORTED: iceServers with "omnirtc.caCertificates"
+ *     changed (their TLS dialer is built with the peer);
  *   OMNIRTC_ERR_INVALID_SYNTAX, OMNIRTC_ERR_INVALID_ACCESS, OMNIRTC_ERR_INVALID_CONFIG,
  *     OMNIRTC_ERR_NOT_SUPPORTED, OMNIRTC_ERR_TOO_LARGE: as for omnirtc_peer_create;
  *   OMNIRTC_ERR_INVALID_ARGUMENT (config_json NULL), OMNIRTC_ERR_INVALID_STATE
@@ -808,7 +891,8 @@ omnirtc_status_t omnirtc_peer_get_max_message_size(omnirtc_peer_t peer, uint64_t
  * omnirtc_peer_get_transports — the peer's transports now (webrtc-pc 5.4
  * RTCDtlsTransport, 5.6 RTCIceTransport, 6.1.1 RTCSctpTransport), as JSON:
  *   {"ice":{"state","gatheringState","role":"unknown"|"controlling"|"controlled",
- *           "selectedPair":{"local":"candidate:…","remote":"candidate:…"}|null},
+ *           "selectedPair":{"local":"candidate:…","remote":"candidate:…"}|null,
+ *           "localCandidates":["candidate:…"…],"remoteCandidates":["candidate:…"…]},
  *    "dtls":{"state","remoteCertificates":["<base64 DER>"…]},
  *    "sctp":{"state","maxMessageSize","maxChannels":N|null}|null}
  * Everything is bundled on one ICE and one DTLS transport, which every sender,
@@ -821,6 +905,10 @@ omnirtc_status_t omnirtc_peer_get_max_message_size(omnirtc_peer_t peer, uint64_t
  * negotiated SCTP); its maxChannels is null until it is "connected".
  * remoteCertificates is empty until the DTLS handshake got the remote's; role
  * is "unknown" until ICE starts (after both descriptions, on a library thread).
+ * localCandidates and remoteCandidates (W3C getLocalCandidates() /
+ * getRemoteCandidates()) are the distinct "a=candidate" lines, in order, of the
+ * local description (what ICE_CANDIDATE events gave) and of the remote
+ * description with what omnirtc_peer_add_ice_candidate added; empty before.
  * *json_out: release with omnirtc_free().  Any thread.
  * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (json_out NULL), OMNIRTC_ERR_INVALID_HANDLE,
  * OMNIRTC_ERR_INVALID_STATE (closed).
@@ -1072,7 +1160,9 @@ omnirtc_status_t omnirtc_track_write_rtp(omnirtc_track_t track, const char *rid,
  *   {"mode":"frames"|"rtp"|"none", "maxLate":512, "maxDelayMs":1000}
  * "frames" (default): OMNIRTC_EVENT_TRACK_FRAME with whole frames reassembled
  * through a sample builder that waits up to maxLate packets and maxDelayMs
- * of media time for a missing (retransmitted) packet, then drops the frame; "rtp": OMNIRTC_EVENT_TRACK_RTP per packet, after
+ * of media time for a missing (retransmitted) packet, then drops the frame
+ * (maxDelayMs defaults to 50 where no NACK is sent for the track: only a
+ * reordered packet can still come); "rtp": OMNIRTC_EVENT_TRACK_RTP per packet, after
  * NACK/RTX repair; "none": read and dropped.  With the "jitterBuffer"
  * interceptor (see "Track") both modes get the packets in sequence order.
  * Errors: OMNIRTC_ERR_INVALID_ARGUMENT, OMNIRTC_ERR_INVALID_HANDLE (a local track).
@@ -1234,6 +1324,42 @@ omnirtc_status_t omnirtc_rtp_capabilities(const char *kind, char **json_out);
 omnirtc_status_t omnirtc_transceiver_stop(omnirtc_transceiver_t transceiver);
 
 /*
+ * DTMF (W3C RTCDTMFSender, webrtc-pc 7): an audio transceiver's sender
+ * plays tones as RFC 4733 telephone-events on its own stream, between the
+ * audio packets written to its track.  Every audio peer offers
+ * telephone-event at 48000 Hz (with Opus) and 8000 Hz.  Tones the remote
+ * sends arrive as OMNIRTC_EVENT_DTMF_TONE on the remote track.
+ *
+ * omnirtc_transceiver_insert_dtmf — insertDTMF(tones, duration,
+ * interToneGap): replaces the tone buffer with tones (UTF-8, borrowed for the
+ * call): "0"-"9", "A"-"D" in either case (kept upper-case), "#", "*", and ","
+ * for a 2 s pause.  Each tone lasts duration_ms, clamped to 40..6000 (the W3C
+ * default is 100), and tones are inter_tone_gap_ms apart, clamped to
+ * 30..6000 (default 70).  Playing is asynchronous: each tone's start, and
+ * the buffer running empty, is an OMNIRTC_EVENT_DTMF_TONE_CHANGE; a call
+ * while tones play replaces what is left, after the current tone.  "" empties
+ * the buffer.  Any thread.
+ * Errors: OMNIRTC_ERR_INVALID_STATE (canInsertDTMF is false: no track, a
+ * negotiated direction that does not send, a stopped transceiver, a remote
+ * that did not accept telephone-event, a closed peer),
+ * OMNIRTC_ERR_INVALID_CHARACTER (another character; the buffer is
+ * unchanged), OMNIRTC_ERR_INVALID_ARGUMENT (tones NULL, a video
+ * transceiver), OMNIRTC_ERR_INVALID_HANDLE.
+ */
+omnirtc_status_t omnirtc_transceiver_insert_dtmf(omnirtc_transceiver_t transceiver, const char *tones,
+                                                 uint32_t duration_ms, uint32_t inter_tone_gap_ms);
+
+/*
+ * omnirtc_transceiver_get_dtmf — the DTMF sender's toneBuffer (the tones not
+ * yet started) in *tone_buffer_out, which the caller releases with
+ * omnirtc_free(), and canInsertDTMF (1 or 0) in *can_insert_out.  Any thread.
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (an out pointer NULL, a video
+ * transceiver), OMNIRTC_ERR_INVALID_HANDLE.
+ */
+omnirtc_status_t omnirtc_transceiver_get_dtmf(omnirtc_transceiver_t transceiver, char **tone_buffer_out,
+                                              int32_t *can_insert_out);
+
+/*
  * Media files, for playing a file to a peer and recording one.
  *
  * omnirtc_media_reader_open — open an IVF (VP8/VP9/AV1), Ogg/Opus or H264
@@ -1304,8 +1430,9 @@ typedef enum omnirtc_turn_event_type {
 
 /*
  * One TURN server event.  The struct and its strings are valid only during
- * the callback.  Fields not listed for an event type are "".  New fields are
- * only ever appended.
+ * the callback (or, polled, until the next omnirtc_turn_server_poll_events
+ * of the server).  Fields not listed for an event type are "".  New fields
+ * are only ever appended.
  */
 typedef struct omnirtc_turn_event {
 	int32_t type;                 /* omnirtc_turn_event_type_t */
@@ -1324,6 +1451,15 @@ typedef struct omnirtc_turn_event {
  * excess (counted as "eventsDropped" in the stats), so the server never waits.
  */
 typedef void (*omnirtc_turn_event_cb)(void *user_data, const omnirtc_turn_event_t *event);
+
+/*
+ * Notify callback of a polled TURN server, as omnirtc_notify_cb for peers:
+ * the server's event queue went from empty to non-empty while it was armed.
+ * Runs on a library thread; must return quickly (wake the host's loop); may
+ * call any function, including omnirtc_turn_server_poll_events and
+ * omnirtc_turn_server_close.
+ */
+typedef void (*omnirtc_turn_notify_cb)(void *user_data, omnirtc_turn_server_t server);
 
 /*
  * Optional credential lookup, asked for a username that is neither a static
@@ -1379,6 +1515,47 @@ omnirtc_status_t omnirtc_turn_server_start(const char *config_json, omnirtc_turn
                                            omnirtc_turn_server_t *server_out);
 
 /*
+ * omnirtc_turn_server_start_polled — like omnirtc_turn_server_start, but the
+ * events are taken with omnirtc_turn_server_poll_events, as a polled peer's
+ * are (omnirtc_peer_create_polled): the same queue a push server delivers
+ * from, in the same order, with the same 4096-event bound.  notify fires when
+ * an event is queued and the server is armed, and disarms it; a poll that
+ * returns fewer events than its capacity (0 included) arms it again; a server
+ * starts armed.  So a host that, after each notify, polls until it gets fewer
+ * events than it asked for misses no event and is woken once per burst.
+ * auth_cb stays a synchronous callback: the server needs the password to
+ * check the request's MESSAGE-INTEGRITY before it can answer that request,
+ * so it cannot be queued and answered later.
+ * user_data must stay valid until OMNIRTC_TURN_EVENT_CLOSED has been polled
+ * (and, with auth_cb, until omnirtc_turn_server_close has returned).
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (notify or server_out NULL), and those
+ * of omnirtc_turn_server_start; a failed start notifies nothing.
+ */
+omnirtc_status_t omnirtc_turn_server_start_polled(const char *config_json, omnirtc_turn_notify_cb notify,
+                                                  omnirtc_turn_auth_cb auth_cb, void *user_data,
+                                                  omnirtc_turn_server_t *server_out);
+
+/*
+ * omnirtc_turn_server_poll_events — take up to capacity queued events of a
+ * polled TURN server, in order, into events[0..*count_out); *count_out = 0
+ * when none is queued.  The events and their strings are owned by the
+ * library and stay valid until the next poll of this server, which frees
+ * them.  Polls of one server are serialised by the library; any thread, also
+ * inside notify.  OMNIRTC_TURN_EVENT_CLOSED is the last event: it comes
+ * alone in its batch, after every ALLOCATION_DELETED of the close; the poll
+ * that returns it frees every earlier batch and, called outside notify,
+ * returns once no notify of this server runs.  After it the handle is
+ * invalid.  omnirtc_turn_server_close (or omnirtc_shutdown) queues the
+ * deletions and CLOSED without waiting for the host; the handle stays valid
+ * to this function until CLOSED is polled.
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (events or count_out NULL, capacity
+ * 0), OMNIRTC_ERR_INVALID_STATE (a server started with a callback),
+ * OMNIRTC_ERR_INVALID_HANDLE (unknown, or CLOSED was polled).
+ */
+omnirtc_status_t omnirtc_turn_server_poll_events(omnirtc_turn_server_t server, omnirtc_turn_event_t *events,
+                                                 size_t capacity, size_t *count_out);
+
+/*
  * omnirtc_turn_server_stats — the server's counters as a JSON object:
  *   {"allocations":N,          allocations now
  *    "allocationsCreated":N,   since start
@@ -1396,7 +1573,8 @@ omnirtc_status_t omnirtc_turn_server_stats(omnirtc_turn_server_t server, char **
  * OMNIRTC_TURN_EVENT_CLOSED.  Called from another thread it waits for that
  * final event, so no callback for this server starts after it returns; called
  * from inside this server's event callback it returns at once and CLOSED
- * follows.  The handle is invalid afterwards (a second close returns
+ * follows.  A polled server's close returns once CLOSED is queued (see
+ * omnirtc_turn_server_poll_events).  The handle is invalid afterwards (a second close returns
  * OMNIRTC_ERR_INVALID_HANDLE).  omnirtc_shutdown() closes every TURN server too.
  */
 omnirtc_status_t omnirtc_turn_server_close(omnirtc_turn_server_t server);

@@ -7,7 +7,10 @@
 #   media: RTP through the C ABI vs native pion (bench/c/bench_media.c, bench/pion-media)
 #   Chromium and Firefox to OmniRTC (C, Python, Node, Swift) vs to themselves (tests/interop)
 #   the built-in TURN server vs coturn (bench_nat, as root)
-# Usage: scripts/bench.sh [c] [media] [python] [node] [interop] [nat]   (default: all six)
+#   latency: one-way delivery latency of N pairs in one process, C ABI vs
+#   native pion (data channel, and with an RTP stream) and Node vs
+#   node-datachannel (data channel: its polyfill has no media)
+# Usage: scripts/bench.sh [c] [media] [python] [node] [interop] [nat] [latency]   (default: all seven)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=build/bench.md
@@ -18,12 +21,20 @@ mkdir -p build/bin
 run() { scripts/netns-run.sh "$@" 2>/dev/null || echo "failed 1"; }
 
 # compare "OURS_CMD" "THEIRS_CMD" WORKLOAD... prints one table row per result
-# of each workload, ratio = ours / theirs.
+# of each workload, ratio = ours / theirs. The two run at once, so load from
+# elsewhere hits both alike; with BENCH_SEQUENTIAL=1 one after the other,
+# for workloads that a twin on the same 2 cores would disturb (latency).
 compare() {
-	local ours_cmd=$1 theirs_cmd=$2 workload
+	local ours_cmd=$1 theirs_cmd=$2 workload ours theirs
 	for workload in "${@:3}"; do
 		# shellcheck disable=SC2086
-		paste <(run $ours_cmd $workload) <(run $theirs_cmd $workload) |
+		if [ -n "${BENCH_SEQUENTIAL:-}" ]; then
+			ours=$(run $ours_cmd $workload)
+			theirs=$(run $theirs_cmd $workload)
+			paste <(echo "$ours") <(echo "$theirs")
+		else
+			paste <(run $ours_cmd $workload) <(run $theirs_cmd $workload)
+		fi |
 			awk -v w="$workload" '{
 				r = ($4 + 0 != 0) ? sprintf("%.2fx", $2 / $4) : "-"
 				printf "| %s | %s | %s | %s | %s |\n", w, $1, $2, $4, r
@@ -79,7 +90,7 @@ bench_python() {
 	scripts/python-venv.sh
 	PYTHONPATH=$PWD/bindings/python NETNS_LAN=1 compare \
 		"$python bench/python/bench.py omnirtc" "$python bench/python/bench.py aiortc" \
-		"setup 20" "throughput 32" "rate 20000" "idle 200" |
+		"setup 20" "throughput 32" "rate 20000" "idle 200" "transcode 10" |
 		table "Python: omnirtc vs aiortc $("$python" -c 'import aiortc; print(aiortc.__version__)')" "omnirtc" "aiortc"
 }
 
@@ -184,7 +195,33 @@ for name, vs in values.items():
 	)
 }
 
+# bench_latency: bench/c/bench_latency.c, bench/pion/latency.go and
+# bench/node/latency.js at each N of BENCH_LATENCY_PAIRS (default 100 1000
+# 5000), every stack in the same run; BENCH_SECONDS (default 20) measured
+# after a 3 s warm-up; BENCH_GC="PERCENT,LIMIT" sets the Go collector of the
+# C ABI (omnirtc_set_gc) and of native pion alike. One UDP socket per peer:
+# 5,000 pairs are 10,000 sockets of the 20,000 files a process may open here.
+bench_latency() {
+	local cflags libs n
+	cflags=$(pkg-config --cflags omnirtc)
+	libs=$(pkg-config --libs omnirtc)
+	# shellcheck disable=SC2086
+	cc -std=c11 -O2 -Wall -Wextra -Werror $cflags -o build/bin/bench-latency-c bench/c/bench_latency.c $libs -lpthread
+	build_upstream build/bin/bench-pion ./bench/pion
+	scripts/build-node-addon.sh
+	ulimit -n "$(ulimit -Hn)"
+	export BENCH_SEQUENTIAL=1
+	for n in ${BENCH_LATENCY_PAIRS:-100 1000 5000}; do
+		compare build/bin/bench-latency-c "build/bin/bench-pion latency" "$n" "$n rtp"
+	done | table "Latency: C ABI vs native pion ($(go list -m -f '{{.Version}}' github.com/pion/webrtc/v4))" "C ABI" "pion"
+	for n in ${BENCH_LATENCY_PAIRS:-100 1000 5000}; do
+		NETNS_LAN=1 compare "node bench/node/bench.js omnirtc latency" \
+			"node bench/node/bench.js node-datachannel latency" "$n"
+	done | table "Latency: Node omnirtc vs node-datachannel $(node -p 'require("./bindings/node/node_modules/node-datachannel/package.json").version')" \
+		"omnirtc" "node-datachannel"
+}
+
 printf '## %s, %s cores, `./build.sh bench`\n' "$(date -u +%Y-%m-%d)" "$(nproc)" | tee -a "$out"
 suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(c media python node interop nat)
+[ ${#suites[@]} -gt 0 ] || suites=(c media python node interop nat latency)
 for suite in "${suites[@]}"; do "bench_$suite" | tee -a "$out"; done

@@ -104,6 +104,8 @@ class Generator:
                 if name == "char":
                     return "ctypes.c_char_p" if "const" in target.quals else "ctypes.POINTER(ctypes.c_char)"
             return f"ctypes.POINTER({self.ctype(target)})"
+        if isinstance(node, c_ast.ArrayDecl) and isinstance(node.dim, c_ast.Constant):  # a fixed-size member
+            return f"{self.ctype(node.type)} * {node.dim.value}"
         self.fail(node, type(node).__name__)
 
     def params(self, func: c_ast.FuncDecl) -> list[str]:

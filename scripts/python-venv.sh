@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# Makes build/venv-python (pytest, aiortc, build, wheel, the pinned linters
+# Makes build/venv-python (pytest, aiortc, PyAV and numpy for the media extra,
+# build, wheel, the pinned linters
 # ruff and mypy, and pycparser for scripts/gen-python-abi.py) unless it is
 # there, for the Python tests, lint, the ABI generator and benchmarks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=build/venv-python
 pinned=(ruff==0.17.5 mypy==2.4.1 pycparser==3.12)
-if [ ! -x "$venv/bin/pytest" ] || ! "$venv/bin/python" -c "import aiortc" 2>/dev/null; then
-	echo "==> creating $venv (pytest, aiortc, build, ${pinned[*]})" >&2
+if [ ! -x "$venv/bin/pytest" ] || ! "$venv/bin/python" -c "import aiortc, av, numpy" 2>/dev/null; then
+	echo "==> creating $venv (pytest, aiortc, av, numpy, build, ${pinned[*]})" >&2
 	python3 -m venv "$venv"
-	"$venv/bin/pip" install -q --disable-pip-version-check pytest aiortc build wheel "${pinned[@]}"
+	"$venv/bin/pip" install -q --disable-pip-version-check pytest aiortc av numpy build wheel "${pinned[@]}"
 fi
 # a venv made before these were pinned, or with other versions of them
 installed=$("$venv/bin/pip" freeze --disable-pip-version-check 2>/dev/null)

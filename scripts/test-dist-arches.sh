@@ -121,15 +121,10 @@ NODE_SUBSET=(
 )
 # tests/c, as scripts/test-c.sh filters FILE::case (these: whole files). Left
 # out for time: test_misuse*, test_lifecycle (200 connect/close cycles, 33 s
-# emulated), test_bad_input, test_perf; and test_polled: its bounded-queue
-# case fails some emulated runs on its max_queued > 0 (the "slow" poller is
-# not slower than the emulated sender when it samples; the bound itself
-# held: 0 to 6 queued, at most 73 allowed), and its close-inside-notify case
-# failed 4 of 40 emulated runs until the test waited for the create that
-# triggers notify to return (issue 19).
+# emulated), test_bad_input, test_perf.
 C_SUBSET=(
 	test_datachannel:: test_channel_options:: test_negotiation:: test_security:: test_config::
-	test_callbacks:: test_close_races:: test_jitter_buffer:: test_turn::
+	test_callbacks:: test_close_races:: test_jitter_buffer:: test_turn:: test_polled::
 )
 
 # wheel_in_emu_root ARCH: in a fresh venv of the emulated root, pip installs

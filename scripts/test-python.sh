@@ -9,6 +9,9 @@ scripts/python-venv.sh || exit 1
 # and pytest's wheels fetched for the fresh venv it installs the wheel into.
 scripts/wheel.sh >/dev/null || exit 1
 scripts/pytest-wheels.sh || exit 1
+# The fault relay of tests/reliability, for the loss tests (tests/relay.py).
+mkdir -p build/relay && cc -shared -fPIC -O2 -pthread -o build/relay/librelay.so tests/reliability/relay.c || exit 1
+export OMNIRTC_TEST_RELAY=$PWD/build/relay/librelay.so
 export PYTHONPATH=$PWD/bindings/python:$PWD/bindings/python/tests
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

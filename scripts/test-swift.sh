@@ -69,8 +69,8 @@ inside() {
 		OMNIRTC_SWIFT_MEDIA="$MEDIA" \
 		sh -euc 'cd "$OMNIRTC_REPO/bindings/swift"
 			swift build --build-tests
-			swift build --package-path ../../examples/swift/datachannel
-			swift build --package-path ../../examples/swift/media
+			swift build --disable-build-manifest-caching --package-path ../../examples/swift/datachannel
+			swift build --disable-build-manifest-caching --package-path ../../examples/swift/media
 			swift test --skip-build "$@"
 			[ "$TSAN" = 1 ] || exit 0
 			echo "== the same tests under the thread sanitizer"

@@ -8,7 +8,7 @@
  *
  * Output: one "name value" line per result. */
 #define _GNU_SOURCE
-#include <omnirtc.h>
+#include "bench.h"
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -25,22 +25,6 @@
 #define SMALL_MESSAGE 100
 #define HIGH_WATER (4u << 20)
 #define LOW_WATER (1u << 20)
-
-#define OK(call)                                                                         \
-	do {                                                                             \
-		if ((call) != OMNIRTC_OK) {                                              \
-			fprintf(stderr, "%s failed: %s\n", #call, omnirtc_last_error()); \
-			exit(1);                                                         \
-		}                                                                        \
-	} while (0)
-
-typedef struct pair pair_t;
-
-typedef struct {
-	pair_t *pair;
-	omnirtc_peer_t self;
-	omnirtc_peer_t *other;
-} side_t;
 
 struct pair {
 	side_t a, b;
@@ -65,11 +49,7 @@ static void on_event(void *user_data, const omnirtc_event_t *e) {
 	side_t *s = user_data;
 	pair_t *p = s->pair;
 	switch (e->type) {
-	case OMNIRTC_EVENT_ICE_CANDIDATE:
-		if (e->ice_candidate.candidate[0])
-			omnirtc_peer_add_ice_candidate(*s->other, e->ice_candidate.candidate, e->ice_candidate.sdp_mid,
-			                               e->ice_candidate.sdp_mline_index);
-		break;
+	case OMNIRTC_EVENT_ICE_CANDIDATE: trickle(*s->other, e); break;
 	case OMNIRTC_EVENT_DATA_CHANNEL: atomic_store(&p->remote, e->channel.channel); break;
 	case OMNIRTC_EVENT_CHANNEL_OPEN:
 		if (atomic_fetch_add(&p->opened, 1) == 1)
@@ -101,15 +81,7 @@ static pair_t *pair_start(const char *config_a, const char *config_b, double *st
 	OK(omnirtc_channel_create(p->a.self, "bench", NULL, &p->local));
 	if (started)
 		*started = now();
-	char *offer, *answer;
-	OK(omnirtc_peer_create_offer(p->a.self, NULL, &offer));
-	OK(omnirtc_peer_set_remote_description(p->b.self, "offer", offer));
-	OK(omnirtc_peer_set_local_description(p->a.self, "offer", offer));
-	OK(omnirtc_peer_create_answer(p->b.self, NULL, &answer));
-	OK(omnirtc_peer_set_remote_description(p->a.self, "answer", answer));
-	OK(omnirtc_peer_set_local_description(p->b.self, "answer", answer));
-	omnirtc_free(offer);
-	omnirtc_free(answer);
+	negotiate(p->a.self, p->b.self);
 	return p;
 }
 
@@ -186,17 +158,6 @@ static double send_all(size_t size, long count) {
 	free(msg);
 	pair_close(p);
 	return seconds;
-}
-
-static long rss_kib(void) {
-	FILE *f = fopen("/proc/self/status", "r");
-	char line[256];
-	long kib = 0;
-	while (fgets(line, sizeof line, f))
-		if (!strncmp(line, "VmRSS:", 6))
-			kib = atol(line + 6);
-	fclose(f);
-	return kib;
 }
 
 static long goroutines(void) {

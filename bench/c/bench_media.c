@@ -11,7 +11,7 @@
  *
  * Output: one "name value" line per result. */
 #define _GNU_SOURCE
-#include <omnirtc.h>
+#include "bench.h"
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -31,26 +31,10 @@
 #define STREAM_BPS 2500000
 #define MAX_STREAMS 1024
 
-#define OK(call)                                                                         \
-	do {                                                                             \
-		if ((call) != OMNIRTC_OK) {                                              \
-			fprintf(stderr, "%s failed: %s\n", #call, omnirtc_last_error()); \
-			exit(1);                                                         \
-		}                                                                        \
-	} while (0)
-
 static double now(void) {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* CPU time of the process (RUSAGE_SELF) or of the calling thread (RUSAGE_THREAD). */
-static double cpu_seconds_of(int who) {
-	struct rusage ru;
-	getrusage(who, &ru);
-	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
-	       (double)ru.ru_stime.tv_usec / 1e6;
 }
 
 static double cpu_seconds(void) { return cpu_seconds_of(RUSAGE_SELF); }

@@ -3,6 +3,7 @@
 // node-datachannel (its W3C polyfill), same code for both.
 //
 //   node bench.js omnirtc|node-datachannel setup PAIRS | throughput MIB | rate MESSAGES | idle PEERS
+//     | latency PAIRS (bench/node/latency.js)
 //
 // Output: one "name value" line per result. The *_cpu_* results are the CPU
 // time of the whole process per unit of work (lower is better), which a
@@ -10,6 +11,7 @@
 // a veth pair, since node-datachannel ignores loopback.
 const path = require('node:path');
 const fs = require('node:fs');
+const { latency } = require('./latency');
 
 const modules = path.join(__dirname, '..', '..', 'bindings', 'node');
 const stacks = {
@@ -35,8 +37,9 @@ async function gathered(pc) {
   return { type: pc.localDescription.type, sdp: pc.localDescription.sdp };
 }
 
-/** A connected pair with one open channel; received bytes are counted. */
-async function connect(create) {
+/** A connected pair with one open channel; received bytes are counted, or
+ * handed to onMessage. */
+async function connect(create, onMessage) {
   const a = create();
   const b = create();
   const pair = { a, b, bytes: 0, messages: 0 };
@@ -45,7 +48,8 @@ async function connect(create) {
   const remote = new Promise((resolve) => {
     b.ondatachannel = ({ channel }) => {
       channel.binaryType = 'arraybuffer';
-      channel.onmessage = ({ data }) => { pair.bytes += data.byteLength ?? data.length; pair.messages += 1; };
+      channel.onmessage = onMessage
+        ?? (({ data }) => { pair.bytes += data.byteLength ?? data.length; pair.messages += 1; });
       if (channel.readyState === 'open') resolve(channel);
       else channel.onopen = () => resolve(channel);
     };
@@ -132,6 +136,11 @@ async function main() {
       break;
     }
     case 'idle': await idle(create, n); break;
+    case 'latency': {
+      const gcPauses = impl === 'omnirtc' ? () => require(modules).debugCounters().gcPauses : null;
+      await latency((onMessage) => connect(create, onMessage).then((pair) => pair.local), n, gcPauses);
+      break;
+    }
     default: throw new Error(`unknown workload ${workload}`);
   }
   process.exit(0);

@@ -2,7 +2,7 @@
 // way a Go program would use it: OnMessage callbacks, OnBufferedAmountLow
 // flow control, default interceptors and socket buffers.
 //
-//	pion setup PAIRS | throughput MIB | rate MESSAGES | idle PEERS [mux]
+//	pion setup PAIRS | throughput MIB | rate MESSAGES | idle PEERS [mux] | latency PAIRS [rtp]
 //
 // Output: one "name value" line per result, as bench/c/bench.c prints them.
 package main
@@ -243,7 +243,7 @@ func fail(msg string) {
 
 func main() {
 	if len(os.Args) < 3 {
-		fail("usage: pion setup|throughput|rate|idle N [mux]")
+		fail("usage: pion setup|throughput|rate|idle|latency N [mux|rtp]")
 	}
 	n, err := strconv.Atoi(os.Args[2])
 	check(err)
@@ -256,6 +256,8 @@ func main() {
 		fmt.Printf("rate_msgs_s %.0f\n", float64(n)/sendAll(smallMessage, n).Seconds())
 	case "idle":
 		idle(n, len(os.Args) > 3 && os.Args[3] == "mux")
+	case "latency":
+		latency(n, len(os.Args) > 3 && os.Args[3] == "rtp")
 	default:
 		fail("unknown workload " + os.Args[1])
 	}

@@ -2,6 +2,7 @@
 same code for both (omnirtc's API is aiortc's).
 
     python bench.py omnirtc|aiortc setup PAIRS | throughput MIB | rate MESSAGES | idle PEERS
+        | transcode SECONDS (transcode.py: decode and re-encode 640x480 VP8, PyAV)
 
 Output: one "name value" line per result. Runs in scripts/netns-run.sh with a
 veth pair, since aiortc ignores loopback.
@@ -127,6 +128,10 @@ async def main(impl: str, workload: str, n: int) -> None:
         print(f"rate_msgs_s {n / await send_all(stack, SMALL_MESSAGE, n):.0f}")
     elif workload == "idle":
         await idle(stack, n)
+    elif workload == "transcode":
+        from transcode import transcode
+
+        await transcode(stack, n, rss_kib)
     else:
         raise SystemExit(f"unknown workload {workload}")
 

@@ -246,7 +246,41 @@ export function debugCounters(): {
   logsDropped: number;
   /** Times a channel went from reading to paused (omnirtc_channel_set_paused). */
   channelPauses: number;
+  /** The Go collector's pauses since load: [upper bound in seconds, count] per non-empty bucket. */
+  gcPauses: [number, number][];
 };
+
+/** The library's garbage collector (omnirtc_set_gc): Go's GOGC and GOMEMLIMIT. */
+export interface GCSettings {
+  /** GOGC: -1 for off, else 1..1000000 (Go's default 100). */
+  percent: number;
+  /** GOMEMLIMIT in bytes, 0 for none. */
+  memoryLimitBytes: number;
+}
+/** Sets the collector process-wide; TypeError for out-of-range values, which change nothing. */
+export function setGC(settings?: Partial<GCSettings>): void;
+/** The collector settings in force. */
+export function getGC(): GCSettings;
+
+/**
+ * The engine's log levels, least verbose first, as node-datachannel's `initLogger`
+ * names them ('Verbose' is the engine's trace level).
+ */
+export type LogLevel = 'Error' | 'Warning' | 'Info' | 'Debug' | 'Verbose';
+/**
+ * Receives one engine log line on the main thread: its level, the subsystem it comes from
+ * ('ice', 'dtls', 'sctp', 'pc', 'omnirtc'…) and the line itself.
+ */
+export type LogCallback = (level: LogLevel, scope: string, message: string) => void;
+/**
+ * Sends the engine's log lines (pion's included) at `level` or more severe to `callback`
+ * (omnirtc_set_log_callback), replacing any earlier logger; `setLogger(null)` turns logging
+ * off, dropping the lines not yet delivered. The engine formats nothing while no logger is
+ * set, and a logger never keeps the process alive. Lines beyond 1024 waiting for the main
+ * thread are dropped. TypeError for an unknown level or a callback that is not a function.
+ */
+export function setLogger(level: LogLevel, callback: LogCallback): void;
+export function setLogger(level: null): void;
 
 // --- Media (lib/media.js, lib/mediafile.js): encoded media in and out -----------
 
@@ -311,6 +345,12 @@ export class RemoteTrack extends EventTarget {
   onframe: ((event: EncodedFrameEvent) => void) | null;
   onrtp: ((event: Event & { data: Uint8Array; timestamp: number }) => void) | null;
   onended: ((event: Event) => void) | null;
+  /**
+   * Non-standard: a DTMF tone the remote sent on this audio track (RFC 4733),
+   * once per tone when it ends: tone ('0'-'9', 'A'-'D', '#', '*') and duration
+   * in ms. Its packets are never 'frame' events.
+   */
+  ondtmf: ((event: Event & { tone: string; duration: number }) => void) | null;
   setReceiveMode(mode: 'frames' | 'rtp' | 'none', options?: { maxLate?: number; maxDelayMs?: number }): void;
   requestKeyframe(options?: { fir?: boolean }): void;
   /** Sends a REMB (video, "remb" interceptor): the most the sender should send, in bits/s. */
@@ -356,6 +396,10 @@ export class RTCIceTransport extends EventTarget {
   readonly state: RTCIceTransportState;
   readonly gatheringState: RTCIceGatheringState;
   getSelectedCandidatePair(): RTCIceCandidatePair | null;
+  /** The candidates gathered and sent in icecandidate. */
+  getLocalCandidates(): RTCIceCandidate[];
+  /** The remote's candidates: its description's and those addIceCandidate added. */
+  getRemoteCandidates(): RTCIceCandidate[];
   onstatechange: ((this: RTCIceTransport, ev: Event) => any) | null;
   ongatheringstatechange: ((this: RTCIceTransport, ev: Event) => any) | null;
   onselectedcandidatepairchange: ((this: RTCIceTransport, ev: Event) => any) | null;
@@ -383,9 +427,28 @@ export class RTCSctpTransport extends EventTarget {
   onstatechange: ((this: RTCSctpTransport, ev: Event) => any) | null;
 }
 
+/** webrtc-pc 7.3. */
+export class RTCDTMFToneChangeEvent extends Event {
+  constructor(type: string, init?: { tone?: string; bubbles?: boolean; cancelable?: boolean });
+  readonly tone: string;
+}
+
+/** webrtc-pc 7.2: DTMF as RFC 4733 telephone-events on an audio sender. */
+export class RTCDTMFSender extends EventTarget {
+  private constructor();
+  /** Replaces the tone buffer; duration clamped to 40..6000 ms, interToneGap to 30..6000 ms; ',' pauses 2 s. */
+  insertDTMF(tones: string, duration?: number, interToneGap?: number): void;
+  readonly canInsertDTMF: boolean;
+  readonly toneBuffer: string;
+  /** Fires as each tone starts, and with tone '' when the buffer has run empty. */
+  ontonechange: ((this: RTCDTMFSender, ev: RTCDTMFToneChangeEvent) => any) | null;
+}
+
 export class RTCRtpSender extends EventTarget {
   static getCapabilities(kind: string): RTCRtpCapabilities | null;
   readonly track: EncodedTrack | null;
+  /** null for a video sender. */
+  readonly dtmf: RTCDTMFSender | null;
   /** null until negotiated. */
   readonly transport: RTCDtlsTransport | null;
   replaceTrack(track: EncodedTrack | null): Promise<void>;

@@ -15,16 +15,17 @@ var (
 	ErrTooLarge         = errors.New("too large")
 	ErrOperation        = errors.New("operation failed")
 	ErrNotSupported     = errors.New("not supported")
-	// The W3C names these three; each binding raises the error of that name.
+	// The W3C names these four; each binding raises the error of that name.
 	ErrInvalidSyntax       = errors.New("syntax error")
 	ErrInvalidAccess       = errors.New("invalid access")
 	ErrInvalidModification = errors.New("invalid modification")
+	ErrInvalidCharacter    = errors.New("invalid character")
 )
 
 var kinds = []error{
 	ErrInvalidArgument, ErrInvalidState, ErrInvalidConfig, ErrInvalidSDP,
 	ErrInvalidCandidate, ErrTooLarge, ErrOperation, ErrNotSupported,
-	ErrInvalidSyntax, ErrInvalidAccess, ErrInvalidModification,
+	ErrInvalidSyntax, ErrInvalidAccess, ErrInvalidModification, ErrInvalidCharacter,
 }
 
 // kindError wraps an underlying error with one of the kinds above while

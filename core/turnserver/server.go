@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/omnirtc/omnirtc/core/internal/sockbuf"
 	"github.com/omnirtc/omnirtc/core/rtcerr"
 	"github.com/pion/logging"
 	"github.com/pion/turn/v5"
@@ -60,6 +61,29 @@ type ListenerAddress struct {
 func New(cfg Config, auth AuthFunc, handler func(*Event),
 	logs logging.LoggerFactory,
 ) (*Server, error) {
+	return start(cfg, auth, func() *eventQueue { return newEventQueue(handler) }, logs)
+}
+
+// NewPolled is New for a host that takes the events with TakeEvents: notify
+// runs on a goroutine of the server's own when an event was queued while the
+// host was armed (see eventQueue). A server that fails to start notifies
+// nothing.
+func NewPolled(cfg Config, auth AuthFunc, notify func(), logs logging.LoggerFactory) (*Server, error) {
+	return start(cfg, auth, func() *eventQueue { return newPolledEventQueue(notify) }, logs)
+}
+
+// TakeEvents appends up to maxEvents queued events of a polled server to
+// dst, in order; EventClosed comes alone and last, after which nothing more
+// comes.
+func (s *Server) TakeEvents(dst []*Event, maxEvents int) []*Event {
+	return s.events.take(dst, maxEvents)
+}
+
+// WaitNotifier returns once no notify of a polled server runs or will run:
+// call it after taking EventClosed (at once from inside notify).
+func (s *Server) WaitNotifier() { s.events.waitNotifier() }
+
+func start(cfg Config, auth AuthFunc, queue func() *eventQueue, logs logging.LoggerFactory) (*Server, error) {
 	s := &Server{cfg: cfg, auth: auth, perUser: map[string]int{}, live: map[string]*Event{}}
 	relayIP, bindIP := net.ParseIP(cfg.Relay.Address), cfg.Relay.BindAddress
 	relay := func() turn.RelayAddressGenerator {
@@ -94,6 +118,10 @@ func New(cfg Config, auth AuthFunc, handler func(*Event),
 
 				return nil, rtcerr.Wrap(rtcerr.ErrOperation, fmt.Errorf("TURN listeners[%d]: %w", i, err))
 			}
+			// Every client's requests and relayed data share this socket:
+			// with the OS default buffer a burst (a flood of bad requests)
+			// drops the one deallocating Refresh a closing client sends.
+			sockbuf.Grow(pc, sockbuf.DefaultSize)
 			packetConns = append(packetConns, turn.PacketConnConfig{PacketConn: pc, RelayAddressGenerator: relay()})
 			addr = pc.LocalAddr()
 		default:
@@ -113,7 +141,7 @@ func New(cfg Config, auth AuthFunc, handler func(*Event),
 		}
 		s.listeners = append(s.listeners, ListenerAddress{Transport: l.Transport, Address: addr.String()})
 	}
-	s.events = newEventQueue(handler)
+	s.events = queue()
 	server, err := turn.NewServer(turn.ServerConfig{
 		PacketConnConfigs:  packetConns,
 		ListenerConfigs:    listeners,
@@ -295,6 +323,7 @@ func (s *Server) Stats() ([]byte, error) {
 // Close stops the listeners and frees every allocation; their deletion
 // events, then EventClosed, are delivered. Called from outside the
 // handler it returns once EventClosed was delivered; from inside, at once.
+// A polled server's Close returns once EventClosed is queued.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
 		s.authMu.Lock()

@@ -277,7 +277,7 @@ TEST(status_names_and_version) {
 	CHECK(strcmp(omnirtc_status_string(-777), "OMNIRTC_ERR_UNKNOWN") == 0);
 	CHECK(strcmp(omnirtc_status_string(12), "OMNIRTC_ERR_UNKNOWN") == 0);
 	/* every status the header defines has its own name */
-	for (omnirtc_status_t s = OMNIRTC_ERR_INVALID_ARGUMENT; s >= OMNIRTC_ERR_INVALID_MODIFICATION; s--)
+	for (omnirtc_status_t s = OMNIRTC_ERR_INVALID_ARGUMENT; s >= OMNIRTC_ERR_INVALID_CHARACTER; s--)
 		CHECK(strcmp(omnirtc_status_string(s), "OMNIRTC_ERR_UNKNOWN") != 0);
 	CHECK(strcmp(omnirtc_status_string(OMNIRTC_ERR_INVALID_SYNTAX), "OMNIRTC_ERR_INVALID_SYNTAX") == 0);
 }

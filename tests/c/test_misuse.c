@@ -153,7 +153,7 @@ TEST(out_of_range_numbers_are_refused) {
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_set_log_callback(-1, NULL, NULL));
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_set_log_callback(6, NULL, NULL));
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_set_log_callback(INT32_MIN, NULL, NULL));
-	int32_t codes[] = {1, OMNIRTC_ERR_INVALID_MODIFICATION - 1, -100, INT32_MIN, INT32_MAX};
+	int32_t codes[] = {1, OMNIRTC_ERR_INVALID_CHARACTER - 1, -100, INT32_MIN, INT32_MAX};
 	for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
 		CHECK(strcmp(omnirtc_status_string(codes[i]), "OMNIRTC_ERR_UNKNOWN") == 0);
 	omnirtc_channel_t c;

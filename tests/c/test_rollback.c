@@ -134,4 +134,31 @@ TEST(direction_setter_asks_for_negotiation) {
 	close_pair(&a, &b);
 }
 
+/* 4.4.1.5: omnirtc_peer_set_description reports the signaling state events
+ * the call queued: the implicit rollback's stable, then have-remote-offer;
+ * last_event numbers them among the peer's signaling events; a call that
+ * changes nothing reports none. */
+TEST(set_description_reports_the_signaling_events_it_queued) {
+	peer_t a, b;
+	peer_open(&a, "a", NULL);
+	peer_open(&b, "b", NULL);
+	omnirtc_channel_t c;
+	OK(omnirtc_channel_create(a.id, "a", NULL, &c));
+	OK(omnirtc_channel_create(b.id, "b", NULL, &c));
+	omnirtc_signaling_changes_t changes;
+	OK(omnirtc_peer_set_description(a.id, 1, NULL, NULL, &changes));
+	CHECK(changes.count == 1 && changes.states[0] == OMNIRTC_SIGNALING_HAVE_LOCAL_OFFER && changes.last_event == 1);
+	char *offer = NULL;
+	OK(omnirtc_peer_create_offer(b.id, NULL, &offer));
+	OK(omnirtc_peer_set_description(a.id, 0, "offer", offer, &changes));
+	CHECK(changes.count == 2 && changes.states[0] == OMNIRTC_SIGNALING_STABLE &&
+	      changes.states[1] == OMNIRTC_SIGNALING_HAVE_REMOTE_OFFER && changes.last_event == 3);
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_STATE, omnirtc_peer_set_description(a.id, 0, "answer", offer, &changes));
+	CHECK(changes.count == 0 && changes.last_event == 3);
+	OK(omnirtc_peer_set_description(a.id, 1, NULL, NULL, NULL)); /* the answer; changes_out may be NULL */
+	CHECK(signaling(&a) == OMNIRTC_SIGNALING_STABLE);
+	omnirtc_free(offer);
+	close_pair(&a, &b);
+}
+
 int main(int argc, char **argv) { return run_tests(argc, argv); }

@@ -186,6 +186,17 @@ TEST(stale_zero_and_wrong_kind_handles) {
 	peer_free(&p);
 }
 
+/* Opens p relayed through `server` as alice and starts its gathering: one
+ * allocation. */
+static void gather_relayed(peer_t *p, omnirtc_turn_server_t server) {
+	char config[512];
+	relay_config(server, "", "alice", "wonder", config, sizeof config);
+	peer_open(p, "p", config);
+	omnirtc_channel_t c;
+	OK(omnirtc_channel_create(p->id, "c", NULL, &c));
+	OK(omnirtc_peer_set_local_description(p->id, NULL, NULL));
+}
+
 TEST(peers_relay_through_the_server_with_events) {
 	turn_events_t *r = new_events();
 	omnirtc_turn_server_t s;
@@ -238,13 +249,8 @@ TEST(close_from_inside_the_event_callback) {
 	r->close_on_create = 1;
 	omnirtc_turn_server_t s;
 	OK(omnirtc_turn_server_start(SERVER_CONFIG, on_turn_event, NULL, r, &s));
-	char config[512];
-	relay_config(s, "", "alice", "wonder", config, sizeof config);
 	peer_t p;
-	peer_open(&p, "p", config);
-	omnirtc_channel_t c;
-	OK(omnirtc_channel_create(p.id, "c", NULL, &c));
-	OK(omnirtc_peer_set_local_description(p.id, NULL, NULL));
+	gather_relayed(&p, s);
 	wait_turn_events(r, OMNIRTC_TURN_EVENT_CLOSED, 1);
 	CHECK(r->close_status == OMNIRTC_OK);
 	char *json;
@@ -306,6 +312,134 @@ TEST(forked_child_gets_a_clear_error) {
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	CHECK(stats_number(s, "allocations") == 0); /* the parent's server is unaffected */
 	OK(omnirtc_turn_server_close(s));
+}
+
+/* A polled server's host: notify counts wake-ups; the test polls. */
+typedef struct {
+	pthread_mutex_t mu;
+	int notifies;
+} turn_notify_t;
+
+static void on_turn_notify(void *user_data, omnirtc_turn_server_t server) {
+	turn_notify_t *n = user_data;
+	CHECK(server != 0);
+	pthread_mutex_lock(&n->mu);
+	n->notifies++;
+	pthread_mutex_unlock(&n->mu);
+}
+
+static int notifies(turn_notify_t *n) {
+	pthread_mutex_lock(&n->mu);
+	int v = n->notifies;
+	pthread_mutex_unlock(&n->mu);
+	return v;
+}
+
+#define BURST_PEERS 12
+
+/* omnirtc_turn_server_poll_events: a host that polls nothing while a burst of
+ * allocations arrives is woken once; after close, it takes every CREATED,
+ * then every DELETED, in order (each client's CREATED before its DELETED),
+ * then CLOSED alone and last, and nothing after it. */
+TEST(polled_server_delivers_a_burst_in_order_and_nothing_after_closed) {
+	turn_notify_t n = {.mu = PTHREAD_MUTEX_INITIALIZER};
+	omnirtc_turn_server_t s;
+	OK(omnirtc_turn_server_start_polled(SERVER_CONFIG, on_turn_notify, NULL, &n, &s));
+	peer_t peers[BURST_PEERS];
+	for (int i = 0; i < BURST_PEERS; i++)
+		gather_relayed(&peers[i], s);
+	for (int i = 0; i < 3000 && stats_number(s, "allocations") < BURST_PEERS; i++)
+		sleep_ms(10);
+	CHECK(stats_number(s, "allocations") >= BURST_PEERS);
+	CHECK(notifies(&n) == 1);         /* one wake-up for the whole burst: nobody polled */
+	OK(omnirtc_turn_server_close(s)); /* returns without waiting for the host */
+	for (int i = 0; i < BURST_PEERS; i++) {
+		OK(omnirtc_peer_close(peers[i].id));
+		peer_free(&peers[i]);
+	}
+	char clients[64][64];
+	int created = 0, deleted = 0, closed = 0, total = 0;
+	for (;;) {
+		omnirtc_turn_event_t batch[5];
+		size_t count = 99;
+		OK(omnirtc_turn_server_poll_events(s, batch, 5, &count));
+		for (size_t i = 0; i < count; i++) {
+			const omnirtc_turn_event_t *e = &batch[i];
+			CHECK(e->server == s && !closed);
+			total++;
+			if (e->type == OMNIRTC_TURN_EVENT_ALLOCATION_CREATED) {
+				CHECK(deleted == 0 && created < 64); /* close deletes after every creation */
+				CHECK(strcmp(e->username, "alice") == 0 &&
+				      strncmp(e->relay_address, "127.0.0.1:", 10) == 0);
+				snprintf(clients[created++], sizeof clients[0], "%s", e->client_address);
+			} else if (e->type == OMNIRTC_TURN_EVENT_ALLOCATION_DELETED) {
+				int found = 0;
+				for (int j = 0; j < created; j++)
+					found |= strcmp(clients[j], e->client_address) == 0;
+				CHECK(found && strcmp(e->protocol, "UDP") == 0);
+				deleted++;
+			} else {
+				CHECK(e->type == OMNIRTC_TURN_EVENT_CLOSED && count == 1 && e->username[0] == '\0');
+				closed = 1;
+			}
+		}
+		if (closed)
+			break;
+		CHECK(count > 0 || notifies(&n) > 0);
+	}
+	CHECK(created >= BURST_PEERS && deleted == created && total == 2 * created + 1);
+	int after = notifies(&n);
+	omnirtc_turn_event_t e;
+	size_t count = 0;
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_turn_server_poll_events(s, &e, 1, &count));
+	CHECK(notifies(&n) == after); /* no notify once the poll that returned CLOSED returned */
+	char *json;
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_turn_server_stats(s, &json));
+}
+
+/* close from inside notify returns at once; CLOSED is then polled. Only the
+ * first notify closes: CLOSED itself may be notified again. */
+static void close_on_notify(void *user_data, omnirtc_turn_server_t server) {
+	omnirtc_status_t *status = user_data;
+	if (*status == -100)
+		*status = omnirtc_turn_server_close(server);
+}
+
+TEST(polled_server_misuse_and_close_inside_notify) {
+	omnirtc_turn_server_t s, pushed;
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT,
+	              omnirtc_turn_server_start_polled(SERVER_CONFIG, NULL, NULL, NULL, &s));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_CONFIG,
+	              omnirtc_turn_server_start_polled("{\"nope\":1}", close_on_notify, NULL, NULL, &s));
+	OK(omnirtc_turn_server_start(SERVER_CONFIG, NULL, NULL, NULL, &pushed));
+	omnirtc_turn_event_t e[2];
+	size_t count = 0;
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_STATE, omnirtc_turn_server_poll_events(pushed, e, 2, &count));
+	OK(omnirtc_turn_server_close(pushed));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_turn_server_poll_events(pushed, e, 2, &count));
+
+	omnirtc_status_t status = -100;
+	OK(omnirtc_turn_server_start_polled(SERVER_CONFIG, close_on_notify, NULL, &status, &s));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_turn_server_poll_events(s, e, 0, &count));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_turn_server_poll_events(s, NULL, 2, &count));
+	OK(omnirtc_turn_server_poll_events(s, e, 2, &count));
+	CHECK(count == 0);
+	/* a relayed peer's allocation is the first event: its notify closes the server */
+	peer_t p;
+	gather_relayed(&p, s);
+	int closed = 0;
+	for (int i = 0; i < 3000 && !closed; i++) {
+		OK(omnirtc_turn_server_poll_events(s, e, 2, &count));
+		for (size_t j = 0; j < count; j++)
+			closed |= e[j].type == OMNIRTC_TURN_EVENT_CLOSED;
+		if (count == 0)
+			sleep_ms(10);
+	}
+	CHECK(closed);
+	CHECK(status == OMNIRTC_OK);
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_turn_server_poll_events(s, e, 2, &count));
+	OK(omnirtc_peer_close(p.id));
+	peer_free(&p);
 }
 
 int main(int argc, char **argv) { return run_tests(argc, argv); }

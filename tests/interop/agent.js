@@ -82,6 +82,8 @@
     const expects = []; // {label, count, id}
     let signaling = Promise.resolve(); // descriptions and candidates, in order
     let queued = []; // remote candidates before the remote description
+    let perfect = null; // {polite, rollback} in perfect-negotiation mode
+    let ignoreOffer = false;
 
     const tally = (label) => {
       if (!received.has(label)) received.set(label, new Tally());
@@ -108,7 +110,7 @@
           maxRetransmits: channel.maxRetransmits, maxPacketLifeTime: channel.maxPacketLifeTime,
         });
       }
-      const opened = () => emit({ ev: 'open', label: channel.label });
+      const opened = () => emit({ ev: 'open', label: channel.label, sctpId: channel.id });
       if (channel.readyState === 'open') opened();
       else channel.addEventListener('open', opened);
       channel.addEventListener('close', () => emit({ ev: 'close', label: channel.label }));
@@ -119,7 +121,8 @@
     }
 
     async function describe(type, options) {
-      await pc.setLocalDescription(await (type === 'offer' ? pc.createOffer(options) : pc.createAnswer()));
+      if (perfect) await pc.setLocalDescription(); // the implicit form, as the example
+      else await pc.setLocalDescription(await (type === 'offer' ? pc.createOffer(options) : pc.createAnswer()));
       emit({ ev: 'signal', signal: { type: pc.localDescription.type, sdp: pc.localDescription.sdp } });
     }
 
@@ -127,8 +130,19 @@
       if (m.type === 'candidate') {
         const candidate = { candidate: m.candidate, sdpMid: m.sdpMid, sdpMLineIndex: m.sdpMLineIndex };
         if (!pc.remoteDescription) queued.push(candidate);
-        else await pc.addIceCandidate(candidate);
+        else await pc.addIceCandidate(candidate).catch((e) => { if (!ignoreOffer) throw e; });
         return;
+      }
+      if (perfect) {
+        // W3C webrtc-pc 10.7: steps run one at a time here, so "making an
+        // offer" is having one applied, a signaling state other than stable.
+        const collision = m.type === 'offer' && pc.signalingState !== 'stable';
+        ignoreOffer = !perfect.polite && collision;
+        if (ignoreOffer) { emit({ ev: 'ignored', type: m.type }); return; }
+        if (collision && perfect.rollback === 'explicit') {
+          await pc.setLocalDescription({ type: 'rollback' });
+          emit({ ev: 'rolledBack', state: pc.signalingState });
+        }
       }
       await pc.setRemoteDescription({ type: m.type, sdp: m.sdp });
       for (const c of queued.splice(0)) await pc.addIceCandidate(c);
@@ -222,6 +236,31 @@
       return { tracks: sent };
     }
 
+    /** Plays tones on the first audio sender's RTCDTMFSender (webrtc-pc 7.2);
+     * resolves with the tonechange tones once the final '' fired. */
+    function insertDTMF({ tones, duration, interToneGap }) {
+      const sender = pc.getSenders().find((s) => s.track && s.track.kind === 'audio' && s.dtmf);
+      if (!sender) throw new Error('no audio sender with an RTCDTMFSender');
+      const { dtmf } = sender;
+      const canInsertDTMF = dtmf.canInsertDTMF;
+      return new Promise((resolve) => {
+        const changes = [];
+        const changed = (event) => {
+          changes.push(event.tone);
+          if (event.tone !== '') return;
+          dtmf.removeEventListener('tonechange', changed);
+          resolve({ tones: changes, canInsertDTMF });
+        };
+        dtmf.addEventListener('tonechange', changed);
+        try {
+          dtmf.insertDTMF(tones, duration, interToneGap);
+        } catch (error) {
+          dtmf.removeEventListener('tonechange', changed);
+          throw error;
+        }
+      });
+    }
+
     /** The stats report as a plain object keyed by id. */
     async function stats() {
       const report = {};
@@ -231,6 +270,7 @@
 
     const ops = {
       addMedia,
+      insertDTMF,
       stats,
       create: ({ config }) => {
         pc = new RTCPeerConnection(config || {});
@@ -242,13 +282,18 @@
         pc.addEventListener('datachannel', ({ channel }) => adopt(channel, true));
         pc.addEventListener('track', (event) => (media.track ? media.track(event) : play(event.track)));
         pc.addEventListener('signalingstatechange', () => emit({ ev: 'signaling', state: pc.signalingState }));
+        pc.addEventListener('negotiationneeded', () => emit({ ev: 'negotiationneeded' }));
         pc.addEventListener('iceconnectionstatechange', () => emit({ ev: 'ice', state: pc.iceConnectionState }));
         pc.addEventListener('connectionstatechange', () => emit({ ev: 'connection', state: pc.connectionState }));
         media.created?.(pc);
         return {};
       },
       channel: ({ label, init }) => { adopt(pc.createDataChannel(label, init || {}), false); return {}; },
-      offer: ({ iceRestart }) => inOrder(() => describe('offer', { iceRestart: Boolean(iceRestart) })),
+      // in perfect mode an offer made on negotiationneeded: none unless stable
+      offer: ({ iceRestart }) => inOrder(() => (perfect && pc.signalingState !== 'stable'
+        ? emit({ ev: 'skipped' }) : describe('offer', { iceRestart: Boolean(iceRestart) }))),
+      perfect: ({ polite, rollback }) => { perfect = { polite, rollback }; return {}; },
+      setConfiguration: ({ config }) => { pc.setConfiguration(config); return {}; },
       signal: (m) => inOrder(() => signal(m)),
       send,
       expect: ({ label, count, id }) => { expects.push({ label, count, id }); settle(); return undefined; },

@@ -229,6 +229,8 @@ static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static channel_t channels[MAX_CHANNELS];
 static int nchannels;
 static omnirtc_peer_t pc;
+/* perfect-negotiation mode (the "perfect" op; main thread only) */
+static int perfect, polite, explicit_rollback, ignore_offer;
 
 static const char *SIGNALING[] = {
     "stable", "have-local-offer", "have-remote-offer", "have-local-pranswer", "have-remote-pranswer", "closed"};
@@ -326,6 +328,18 @@ static rtrack_t rtracks[MAX_TRACKS];
 static int nrtracks;
 
 /* The target-bitrate events, as the "targets" reply's JSON array items. */
+/* DTMF: the tones received (DTMF_TONE), and the tonechanges of the insertDTMF
+ * that waits for its "" (dtmf_reply, 0 if none). */
+#define MAX_TONES 64
+static struct {
+	char tone[4];
+	int32_t duration;
+} tones_received[MAX_TONES];
+static int ntones_received;
+static char tone_changes[MAX_TONES][4];
+static int ntone_changes, can_insert_before;
+static long dtmf_reply;
+
 #define MAX_TARGETS 256
 static char *targets[MAX_TARGETS];
 static int ntargets;
@@ -334,6 +348,7 @@ static int ntargets;
 typedef struct {
 	char *path;
 	omnirtc_track_t track;
+	omnirtc_transceiver_t transceiver;
 	pthread_t thread;
 	uint64_t frames;
 } sender_t;
@@ -426,6 +441,28 @@ static void on_track(const omnirtc_event_t *e) {
 	emit("{\"ev\":\"track\",%s", e->track.info_json + 1); /* the track's info fields */
 }
 
+/* A tonechange of our DTMF sender; "" ends the pending insertDTMF's reply. */
+static void on_tone_change(const char *tone) {
+	pthread_mutex_lock(&mu);
+	if (ntone_changes < MAX_TONES)
+		snprintf(tone_changes[ntone_changes++], sizeof tone_changes[0], "%s", tone);
+	if (!tone[0] && dtmf_reply) {
+		flockfile(stdout);
+		printf("{\"id\":%ld,\"ok\":true,\"canInsertDTMF\":%s,\"tones\":[", dtmf_reply,
+		       can_insert_before ? "true" : "false");
+		for (int i = 0; i < ntone_changes; i++) {
+			if (i)
+				putchar(',');
+			put_json_string(tone_changes[i]);
+		}
+		puts("]}");
+		fflush(stdout);
+		funlockfile(stdout);
+		dtmf_reply = 0;
+	}
+	pthread_mutex_unlock(&mu);
+}
+
 static void on_event(void *user_data, const omnirtc_event_t *e) {
 	(void)user_data;
 	switch (e->type) {
@@ -442,6 +479,7 @@ static void on_event(void *user_data, const omnirtc_event_t *e) {
 		funlockfile(stdout);
 		break;
 	case OMNIRTC_EVENT_SIGNALING_STATE: emit("{\"ev\":\"signaling\",\"state\":\"%s\"}", e->state.name); break;
+	case OMNIRTC_EVENT_NEGOTIATION_NEEDED: emit("{\"ev\":\"negotiationneeded\"}"); break;
 	case OMNIRTC_EVENT_ICE_CONNECTION_STATE: emit("{\"ev\":\"ice\",\"state\":\"%s\"}", e->state.name); break;
 	case OMNIRTC_EVENT_CONNECTION_STATE: emit("{\"ev\":\"connection\",\"state\":\"%s\"}", e->state.name); break;
 	case OMNIRTC_EVENT_DATA_CHANNEL: {
@@ -493,6 +531,16 @@ static void on_event(void *user_data, const omnirtc_event_t *e) {
 		pthread_mutex_unlock(&mu);
 		break;
 	}
+	case OMNIRTC_EVENT_DTMF_TONE:
+		pthread_mutex_lock(&mu);
+		if (ntones_received < MAX_TONES) {
+			snprintf(tones_received[ntones_received].tone, sizeof tones_received[0].tone, "%s",
+			         e->dtmf_tone.tone);
+			tones_received[ntones_received++].duration = e->dtmf_tone.duration_ms;
+		}
+		pthread_mutex_unlock(&mu);
+		break;
+	case OMNIRTC_EVENT_DTMF_TONE_CHANGE: on_tone_change(e->dtmf_tone_change.tone); break;
 	case OMNIRTC_EVENT_TRACK_ENDED: {
 		pthread_mutex_lock(&mu);
 		rtrack_t *t = track_by_handle(e->track_ended.track);
@@ -606,10 +654,14 @@ static void op_state(long id) {
 /* Creates and applies a local offer or answer, then sends it. */
 static omnirtc_status_t describe(int offer, const char *options) {
 	char *sdp = NULL, *type = NULL;
-	omnirtc_status_t s =
-	    offer ? omnirtc_peer_create_offer(pc, options, &sdp) : omnirtc_peer_create_answer(pc, NULL, &sdp);
-	if (s == OMNIRTC_OK)
-		s = omnirtc_peer_set_local_description(pc, offer ? "offer" : "answer", sdp);
+	omnirtc_status_t s;
+	if (perfect) { /* the implicit form, as the example */
+		s = omnirtc_peer_set_local_description(pc, NULL, NULL);
+	} else {
+		s = offer ? omnirtc_peer_create_offer(pc, options, &sdp) : omnirtc_peer_create_answer(pc, NULL, &sdp);
+		if (s == OMNIRTC_OK)
+			s = omnirtc_peer_set_local_description(pc, offer ? "offer" : "answer", sdp);
+	}
 	omnirtc_free(sdp);
 	sdp = NULL;
 	if (s == OMNIRTC_OK)
@@ -772,6 +824,7 @@ static void op_send_media(const char *m, long id) {
 			free(snd->path);
 			return;
 		}
+		snd->transceiver = transceiver;
 		pthread_create(&snd->thread, NULL, play_file, snd);
 		nsenders++;
 		p = skip_ws(end);
@@ -779,6 +832,52 @@ static void op_send_media(const char *m, long id) {
 			p = skip_ws(p + 1);
 	}
 	reply_status(id, "sendMedia", OMNIRTC_OK);
+}
+
+/* insertDTMF {tones, duration, interToneGap} on the first audio sender; the
+ * reply waits for its tonechange "" (on_tone_change). */
+static void op_insert_dtmf(const char *m, long id) {
+	char *tones = json_string(m, "tones");
+	omnirtc_transceiver_t transceiver = 0;
+	int32_t can_insert = 0;
+	for (int i = 0; i < nsenders && !transceiver; i++) {
+		char *buffer = NULL;
+		if (omnirtc_transceiver_get_dtmf(senders[i].transceiver, &buffer, &can_insert) == OMNIRTC_OK)
+			transceiver = senders[i].transceiver; /* video transceivers refuse: INVALID_ARGUMENT */
+		omnirtc_free(buffer);
+	}
+	pthread_mutex_lock(&mu);
+	ntone_changes = 0;
+	can_insert_before = can_insert;
+	dtmf_reply = id;
+	pthread_mutex_unlock(&mu);
+	omnirtc_status_t s = transceiver ? omnirtc_transceiver_insert_dtmf(transceiver, tones ? tones : "",
+	                                                                   (uint32_t)json_long(m, "duration", 100),
+	                                                                   (uint32_t)json_long(m, "interToneGap", 70))
+	                                 : OMNIRTC_ERR_INVALID_STATE;
+	free(tones);
+	if (s != OMNIRTC_OK) {
+		pthread_mutex_lock(&mu);
+		dtmf_reply = 0;
+		pthread_mutex_unlock(&mu);
+		emit_error(id, "omnirtc_transceiver_insert_dtmf", s);
+	}
+}
+
+/* dtmf: the tones received so far, {tone, duration} in order. */
+static void op_dtmf(long id) {
+	pthread_mutex_lock(&mu);
+	flockfile(stdout);
+	printf("{\"id\":%ld,\"ok\":true,\"tones\":[", id);
+	for (int i = 0; i < ntones_received; i++) {
+		printf("%s{\"tone\":", i ? "," : "");
+		put_json_string(tones_received[i].tone);
+		printf(",\"duration\":%d}", tones_received[i].duration);
+	}
+	puts("]}");
+	fflush(stdout);
+	funlockfile(stdout);
+	pthread_mutex_unlock(&mu);
 }
 
 static void op_stats(long id) {
@@ -817,7 +916,24 @@ static void handle(const char *m) {
 		free(label);
 		free(init);
 	} else if (strcmp(op, "offer") == 0) {
-		reply_status(id, "offer", describe(1, json_true(m, "iceRestart") ? "{\"iceRestart\":true}" : NULL));
+		int32_t sig = 0;
+		omnirtc_status_t s = omnirtc_peer_get_signaling_state(pc, &sig);
+		if (s == OMNIRTC_OK && perfect && sig != 0) /* made on negotiationneeded: none unless stable */
+			emit("{\"ev\":\"skipped\"}");
+		else if (s == OMNIRTC_OK)
+			s = describe(1, json_true(m, "iceRestart") ? "{\"iceRestart\":true}" : NULL);
+		reply_status(id, "offer", s);
+	} else if (strcmp(op, "setConfiguration") == 0) {
+		char *config = json_object(m, "config");
+		reply_status(id, "omnirtc_peer_set_configuration", omnirtc_peer_set_configuration(pc, config));
+		free(config);
+	} else if (strcmp(op, "perfect") == 0) {
+		char *rollback = json_string(m, "rollback");
+		perfect = 1;
+		polite = json_true(m, "polite");
+		explicit_rollback = rollback && strcmp(rollback, "explicit") == 0;
+		free(rollback);
+		reply_status(id, "perfect", OMNIRTC_OK);
 	} else if (strcmp(op, "signal") == 0) {
 		char *type = json_string(m, "type");
 		omnirtc_status_t s;
@@ -825,12 +941,28 @@ static void handle(const char *m) {
 			char *candidate = json_string(m, "candidate"), *mid = json_string(m, "sdpMid");
 			s = omnirtc_peer_add_ice_candidate(pc, candidate, mid,
 			                                   (int32_t)json_long(m, "sdpMLineIndex", -1));
+			if (s != OMNIRTC_OK && ignore_offer)
+				s = OMNIRTC_OK;
 			free(candidate);
 			free(mid);
 		} else {
 			char *sdp = json_string(m, "sdp");
-			s = omnirtc_peer_set_remote_description(pc, type, sdp);
-			if (s == OMNIRTC_OK && strcmp(type, "offer") == 0)
+			int32_t sig = 0;
+			s = omnirtc_peer_get_signaling_state(pc, &sig);
+			/* W3C webrtc-pc 10.7: ops run one at a time here, so "making an
+			 * offer" is having one applied, a signaling state not stable. */
+			int collision = perfect && strcmp(type, "offer") == 0 && sig != 0;
+			ignore_offer = collision && !polite;
+			if (s == OMNIRTC_OK && ignore_offer)
+				emit("{\"ev\":\"ignored\",\"type\":\"offer\"}");
+			if (s == OMNIRTC_OK && !ignore_offer && collision && explicit_rollback) {
+				s = omnirtc_peer_set_local_description(pc, "rollback", NULL);
+				if (s == OMNIRTC_OK && omnirtc_peer_get_signaling_state(pc, &sig) == OMNIRTC_OK)
+					emit("{\"ev\":\"rolledBack\",\"state\":\"%s\"}", SIGNALING[sig]);
+			}
+			if (s == OMNIRTC_OK && !ignore_offer)
+				s = omnirtc_peer_set_remote_description(pc, type, sdp);
+			if (s == OMNIRTC_OK && !ignore_offer && strcmp(type, "offer") == 0)
 				s = describe(0, NULL);
 			free(sdp);
 		}
@@ -874,6 +1006,10 @@ static void handle(const char *m) {
 		op_stats(id);
 	} else if (strcmp(op, "sendMedia") == 0) {
 		op_send_media(m, id);
+	} else if (strcmp(op, "insertDTMF") == 0) {
+		op_insert_dtmf(m, id);
+	} else if (strcmp(op, "dtmf") == 0) {
+		op_dtmf(id);
 	} else {
 		emit_error(id, op, OMNIRTC_ERR_NOT_SUPPORTED);
 	}

@@ -6,6 +6,7 @@ const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { perfectNegotiation } = require('./perfect');
 
 const MIB = 1 << 20;
 const BOTH = ['browser', 'library'];
@@ -325,5 +326,220 @@ add('simulcast from the browser (1280x720 canvas, rids q/h/f) received as three 
   return layers.map((t) => `${t.rid}: ${t.width}x${t.height}, ${t.frames} frames, ` +
     `${inbound.find((r) => r.rid === t.rid).packetsReceived} packets`).join('; ');
 }, { languages: MEDIA_LANGUAGES });
+
+// ---- DTMF (webrtc-pc 7, RFC 4733) ---------------------------------------
+const DTMF_TONES = '1234567890*#ABCD';
+
+add('DTMF from the browser\'s RTCDTMFSender arrives at the library as each tone once, with its duration', async (s) => {
+  await s.side('browser').call('addMedia', { audio: true });
+  await s.negotiate('browser');
+  await poll(s, 'library', 'tracks', ({ tracks }) => tracks.some((t) => t.kind === 'audio' && t.frames > 0));
+  const sent = await s.side('browser').call('insertDTMF', { tones: DTMF_TONES, duration: 100, interToneGap: 70 }, 30000);
+  assert.deepEqual(sent.tones, [...DTMF_TONES, ''], 'the browser\'s tonechange events');
+  const { tones } = await poll(s, 'library', 'dtmf', (r) => r.tones.length >= DTMF_TONES.length);
+  assert.deepEqual(tones.map((t) => t.tone).join(''), DTMF_TONES, 'the tones received, in order, once each');
+  // libwebrtc plays a tone for whole audio frames: its duration, rounded up to one
+  for (const t of tones) assert.ok(t.duration >= 100 && t.duration <= 120, `${t.tone}: ${t.duration} ms`);
+  const { tracks } = await s.side('library').call('tracks');
+  const [audio] = byKind(tracks, 'audio');
+  checkFrames(audio, 'audio/opus', 50); // its packets were not taken for Opus frames
+  return `received ${tones.map((t) => `${t.tone}:${t.duration}`).join(' ')}; ${audio.frames} Opus frames, all valid`;
+}, { languages: ['c', 'node', 'python', 'swift'], browsers: ['chromium'] });
+
+// Browsers have no API that reports received DTMF. What Chromium shows: its
+// answer accepts telephone-event at Opus's clock, and every packet of the
+// audio stream arrived, the telephone-events included (they take sequence
+// numbers of that stream, so a lost or rejected one would count in
+// packetsLost), while it kept decoding the audio around them.
+add('DTMF from the library reaches the browser on the audio stream (negotiated, no packet missing, audio decoded)', async (s) => {
+  const { audio } = mediaFiles();
+  await s.side('library').call('sendMedia', { files: [audio] });
+  await s.negotiate('library');
+  const answer = s.signals.find((g) => g.from === 'browser' && g.type === 'answer');
+  assert.match(answer.sdp, /a=rtpmap:\d+ telephone-event\/48000/, 'the browser accepts telephone-event/48000');
+  const inbound = async () => rtpStats((await s.side('browser').call('stats')).report, 'inbound-rtp').find((r) => r.kind === 'audio');
+  const deadline = Date.now() + 15000;
+  let before = await inbound();
+  while (!(before?.packetsReceived > 50)) {
+    if (Date.now() > deadline) throw new Error(`the browser received no audio: ${JSON.stringify(before)}`);
+    await sleep(250);
+    before = await inbound();
+  }
+  const sent = await s.side('library').call('insertDTMF', { tones: DTMF_TONES, duration: 100, interToneGap: 70 }, 30000);
+  assert.equal(sent.canInsertDTMF, true);
+  assert.deepEqual(sent.tones, [...DTMF_TONES, ''], 'the library\'s tonechange events');
+  // audio goes on: once 25 more packets (0.5 s) arrived, a missing one is counted lost
+  const ended = await inbound();
+  let after = ended;
+  for (const until = Date.now() + 15000; after.packetsReceived < ended.packetsReceived + 25; after = await inbound()) {
+    if (Date.now() > until) throw new Error(`the browser's audio stopped: ${JSON.stringify(after)}`);
+    await sleep(250);
+  }
+  const lost = after.packetsLost - before.packetsLost;
+  const samples = after.totalSamplesReceived - before.totalSamplesReceived;
+  const concealed = after.concealedSamples - before.concealedSamples;
+  assert.ok(lost <= 0, `packets lost while the tones played: ${lost}`);
+  assert.ok(concealed <= samples / 10, `Opus samples concealed: ${concealed} of ${samples}`);
+  return `browser inbound audio: ${after.packetsReceived - before.packetsReceived} packets, ${lost} lost, ` +
+    `${samples} samples decoded, ${concealed} concealed while ${DTMF_TONES.length} tones played`;
+}, { languages: ['c', 'node', 'python', 'swift'], browsers: ['chromium'] });
+
+// ---- perfect negotiation (W3C webrtc-pc 10.7) ------------------------------
+// Both sides add a channel and a video track at once and offer on their
+// negotiationneeded; the runner holds the first offers until both are out,
+// so they cross. The impolite side ignores the offer it gets; the polite one
+// rolls its own back (through setRemoteDescription, or with
+// setLocalDescription({type: 'rollback'}) first) and answers; whatever is
+// left unnegotiated fires negotiationneeded again, until all is stable.
+for (const polite of BOTH) {
+  for (const rollback of ['implicit', 'explicit']) {
+    add(`perfect negotiation, both offering at once: the ${polite} polite, ${rollback} rollback; channels and video both ways`, async (s) => {
+      const impolite = other(polite);
+      await perfectNegotiation(s, { polite, rollback });
+      const { video } = mediaFiles();
+      // Chromium 156 mishandles rolling back an offer when the offer it
+      // takes instead has other header extension ids or mids for what it had
+      // offered: its rolled-back transceivers keep them, so its next offer
+      // fails its own setLocalDescription ("A BUNDLE group contains a codec
+      // collision for header extension id=1"), a remote offer reusing a mid
+      // fails ("RTP extension ID reassignment not supported"), and a rolled
+      // back data section can leave it unable to answer ("Failed to start SCTP
+      // transport"). So with Chromium polite the colliding offers are its
+      // video and the library's channel, and each side adds its other half
+      // once that is through (the browser once connected, the library once
+      // the browser's video arrives), offered on negotiationneeded.
+      const library = s.side('library');
+      const browser = s.side('browser');
+      const start = polite === 'library' ? {
+        browser: async () => {
+          await browser.call('addMedia', { video: true, codec: 'VP8' });
+          await browser.call('channel', { label: 'from-browser' });
+        },
+        library: async () => {
+          await library.call('sendMedia', { files: [video] });
+          await library.call('channel', { label: 'from-library' });
+        },
+      } : {
+        browser: async () => {
+          await browser.call('addMedia', { video: true, codec: 'VP8' });
+          await browser.waitFor((e) => e.ev === 'signal' && e.signal.type === 'offer');
+          // Chromium 156 may give a channel created around its rollback the
+          // DTLS server's odd id though it answered as the client, the id the
+          // library's channel has: so its channel comes once connected.
+          await s.until('browser', (st) => connected(st) && st.signaling === 'stable', 30000);
+          await browser.call('channel', { label: 'from-browser' });
+        },
+        library: async () => {
+          await library.call('channel', { label: 'from-library' });
+          await library.waitFor({ ev: 'track' }, 0, 30000);
+          await s.until('library', (st) => st.signaling === 'stable');
+          await library.call('sendMedia', { files: [video] });
+        },
+      };
+      await Promise.all(BOTH.map((side) => start[side]()));
+      const labels = ['from-browser', 'from-library'];
+      await Promise.all(BOTH.flatMap((side) => labels.map((label) => s.side(side).waitFor({ ev: 'open', label }, 0, 30000))))
+        .catch((error) => { // what each side did, for the failure's message
+          const trail = (side) => s.side(side).events.filter((e) => e.ev !== 'signal' || e.signal.type !== 'candidate')
+            .map((e) => [e.ev, e.state || e.label || e.type || e.signal?.type, e.sctpId, /a=setup:(\w+)/.exec(e.signal?.sdp || '')?.[1]]
+              .filter((x) => x !== undefined && x !== null).join(' ')).join(', ');
+          error.message += `\n${BOTH.map((side) => `${side}: ${trail(side)}`).join('\n')}`;
+          throw error;
+        });
+
+      // The offers crossed: the first two came from both sides.
+      const offers = s.signals.filter((m) => m.type === 'offer');
+      assert.deepEqual(offers.slice(0, 2).map((m) => m.from).sort(), ['browser', 'library'], 'both sides offered first');
+      const states = (side) => s.side(side).events.filter((e) => e.ev === 'signaling').map((e) => e.state);
+      // The impolite side ignored the polite one's offer, and its own was answered.
+      await s.side(impolite).waitFor({ ev: 'ignored', type: 'offer' });
+      assert.deepEqual(states(impolite).slice(0, 2), ['have-local-offer', 'stable'], `${impolite}: its offer answered`);
+      // The polite side rolled its offer back (never answered) and took the other.
+      assert.deepEqual(states(polite).slice(0, 3), ['have-local-offer', 'stable', 'have-remote-offer'],
+        `${polite}: its offer rolled back for the remote one`);
+      if (rollback === 'explicit') assert.equal((await s.side(polite).waitFor({ ev: 'rolledBack' })).state, 'stable');
+      assert.ok(!s.side(polite).events.some((e) => e.ev === 'ignored'), `${polite} ignored nothing`);
+
+      for (const side of BOTH) await s.until(side, (st) => connected(st) && st.signaling === 'stable', 30000);
+      for (const label of labels) await bothWays(s, label, { size: 1000, count: 20 });
+      // video both ways: the library reassembles the browser's camera, the browser decodes the library's file
+      const { tracks } = await poll(s, 'library', 'tracks', ({ tracks: ts }) => byKind(ts, 'video').some((t) => t.frames >= 30), 30000);
+      const [received] = byKind(tracks, 'video');
+      checkFrames(received, 'video/VP8', 30);
+      const decoded = async () => rtpStats((await s.side('browser').call('stats')).report, 'inbound-rtp')
+        .find((r) => r.kind === 'video' && r.framesDecoded > 0);
+      let browserVideo;
+      for (const deadline = Date.now() + 15000; !(browserVideo = await decoded()); await sleep(250)) {
+        if (Date.now() > deadline) throw new Error('the browser decoded no video from the library');
+      }
+      assert.equal(browserVideo.mimeType, 'video/VP8');
+      return `offers: ${offers.map((m) => m.from).join(', ')}; library received ${received.frames} VP8 frames, ` +
+        `browser decoded ${browserVideo.framesDecoded}`;
+    }, { languages: MEDIA_LANGUAGES, browsers: ['chromium'] });
+  }
+}
+
+// ---- setConfiguration mid-call (W3C webrtc-pc 4.4.1.6) ----------------------
+// The runner's TURN servers (the Node binding's, core/turnserver) on the LAN
+// address the browser's candidates use, each relaying on its own ports.
+function turnServer(minPort) {
+  const { TurnServer } = require('../../bindings/node');
+  const address = Object.values(os.networkInterfaces()).flat().find((a) => a.family === 'IPv4' && !a.internal).address;
+  const server = new TurnServer({
+    listeners: [{ transport: 'udp', address: `${address}:0` }],
+    relay: { address, minPort, maxPort: minPort + 99 },
+    users: { alice: 'wonder' },
+  });
+  return { server, minPort, maxPort: minPort + 99, url: `turn:${server.stats().listeners[0].address}` };
+}
+
+/** The local candidate of the library's selected pair (nominated, succeeded) in its stats. */
+async function selectedLocalCandidate(s, pred) {
+  let found;
+  await poll(s, 'library', 'stats', ({ report }) => {
+    const pair = Object.values(report).find((r) => r.type === 'candidate-pair' && r.nominated && r.state === 'succeeded');
+    found = pair && report[pair.localCandidateId];
+    return Boolean(found && pred(found));
+  }, 20000);
+  return found;
+}
+
+// The library moves its ICE servers to a TURN server with iceTransportPolicy
+// "relay" (from "all": the call ran over host candidates), then to a second
+// one, each followed by an ICE restart: new credentials on both sides, and
+// the selected pair's local candidate is a relay of the server just set.
+for (const initiator of BOTH) {
+  add(`setConfiguration mid-call: iceServers to TURN server 1 then 2, iceTransportPolicy "relay", each followed by an ICE restart by the ${initiator}`, async (s) => {
+    const turns = [turnServer(56000), turnServer(56200)];
+    try {
+      await connect(s, 'browser');
+      const first = await selectedLocalCandidate(s, () => true);
+      assert.equal(first.candidateType, 'host', 'connected over host candidates first');
+      const lines = [];
+      for (const turn of turns) {
+        await s.side('library').call('setConfiguration', {
+          config: { iceServers: [{ urls: turn.url, username: 'alice', credential: 'wonder' }], iceTransportPolicy: 'relay' },
+        });
+        const before = s.ufrags();
+        await s.negotiate(initiator, { iceRestart: true });
+        const [offer, answer] = s.ufrags().slice(before.length);
+        const last = (side) => before.filter((u) => u.from === side).at(-1).ufrag;
+        assert.equal(offer.from, initiator);
+        assert.notEqual(offer.ufrag, last(initiator), 'new credentials of the offerer');
+        assert.notEqual(answer.ufrag, last(other(initiator)), 'new credentials of the answerer');
+        const local = await selectedLocalCandidate(s, (c) => c.candidateType === 'relay' && c.port >= turn.minPort && c.port <= turn.maxPort);
+        for (const side of BOTH) await s.until(side, connected);
+        const label = `after-restart-${lines.length + 1}`; // counts start at 0
+        await s.openChannel('browser', label);
+        await bothWays(s, label, { size: 1000, count: 20 });
+        assert.ok(turn.server.stats().bytesRelayed > 0, 'the data went through the TURN server');
+        lines.push(`${local.candidateType} ${local.address || local.ip}:${local.port}`);
+      }
+      return `selected local candidates: ${first.candidateType}, then ${lines.join(', then ')}`;
+    } finally {
+      for (const turn of turns) await turn.server.close();
+    }
+  }, { languages: ['c', 'python', 'node', 'swift'], browsers: ['chromium'] });
+}
 
 module.exports = { cases };

@@ -32,6 +32,7 @@ class Agent {
     this.pending = new Map();
     this.nextId = 1;
     this.onSignal = null;
+    this.onEvent = null; // every event, as it arrives (perfect.js)
     this.log = [];
   }
 
@@ -45,6 +46,7 @@ class Agent {
       return;
     }
     if (message.ev === 'signal' && this.onSignal) this.onSignal(message.signal);
+    this.onEvent?.(message);
     this.events.push(message);
     for (const w of [...this.waiters]) if (w.test(message)) w.done(message);
   }
@@ -309,19 +311,25 @@ class Session {
     this.agents = { browser, library };
     this.signals = [];
     this.browserHosts = [];
-    const forward = (from, to) => {
+    // hold(from, signal): true when it keeps the signal to relay it later (perfect.js)
+    this.hold = null;
+    this.withholdLibraryCandidates = withholdLibraryCandidates;
+    for (const from of [browser, library]) {
       from.onSignal = (signal) => {
         this.signals.push({ from: from.kind, ...signal });
         if (from.kind === 'browser') this.browserHosts.push(...hostAddresses(signal.candidate || signal.sdp || ''));
-        if (from.kind === 'library' && withholdLibraryCandidates) {
-          if (signal.type === 'candidate') return;
-          signal = { ...signal, sdp: signal.sdp.split('\r\n').filter((l) => !l.startsWith('a=candidate:')).join('\r\n') };
-        }
-        to.call('signal', signal).catch((e) => from.log.push(`forwarding: ${e.message}`));
+        if (!this.hold?.(from.kind, signal)) this.relay(from.kind, signal);
       };
-    };
-    forward(browser, library);
-    forward(library, browser);
+    }
+  }
+
+  /** Delivers a signal of agent `from` to the other one. */
+  relay(from, signal) {
+    if (from === 'library' && this.withholdLibraryCandidates) {
+      if (signal.type === 'candidate') return;
+      signal = { ...signal, sdp: signal.sdp.split('\r\n').filter((l) => !l.startsWith('a=candidate:')).join('\r\n') };
+    }
+    this.other(from).call('signal', signal).catch((e) => this.side(from).log.push(`forwarding: ${e.message}`));
   }
 
   side(name) { return this.agents[name]; }

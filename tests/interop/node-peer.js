@@ -67,6 +67,7 @@ class TrackTally {
 const received = []; // TrackTally per remote track
 const targets = []; // what each 'targetbitrate' event carried
 const remoteVideo = []; // RemoteTrack per received video track
+const tones = []; // {tone, duration} per DTMF tone received (the remote track's 'dtmf' event)
 const local = []; // EncodedTrack per sent file
 let playing = true;
 
@@ -102,6 +103,7 @@ const media = {
     emit({ ev: 'track', kind: track.kind, rid: tally.rid, id: track.id, codec: track.codec });
     track.addEventListener('frame', (e) => tally.add(e.data, e.keyframe, e.lost));
     track.addEventListener('ended', () => { tally.ended = true; });
+    track.addEventListener('dtmf', ({ tone, duration }) => tones.push({ tone, duration }));
   },
   closing: () => {
     playing = false;
@@ -122,6 +124,7 @@ const media = {
     },
     tracks: () => ({ tracks: received.map((t) => t.result()) }),
     targets: () => ({ targets }),
+    dtmf: () => ({ tones }),
     requestBitrate: ({ bitrate }) => {
       for (const track of remoteVideo) track.requestBitrate(bitrate);
       return { tracks: remoteVideo.length };

@@ -15,7 +15,7 @@ import zlib
 from typing import Any, Callable, Optional
 
 import omnirtc
-from omnirtc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription, candidate_from_sdp
+from omnirtc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSessionDescription, candidate_from_sdp
 from omnirtc.mediafile import MediaReader
 from omnirtc.mediastreams import LocalTrack, MediaStreamError, RemoteStreamTrack
 
@@ -120,6 +120,9 @@ class Agent:
         self.local_tracks: list[LocalTrack] = []
         self.remote_video: list[RemoteStreamTrack] = []
         self.targets: list[dict[str, Any]] = []  # what each targetbitrate event carried
+        self.tones: list[dict[str, Any]] = []  # {tone, duration} per DTMF tone received
+        self.perfect: Optional[dict[str, Any]] = None  # {polite, rollback} in perfect-negotiation mode
+        self.ignore_offer = False
 
     def tally(self, label: str) -> Tally:
         return self.received.setdefault(label, Tally())
@@ -138,9 +141,9 @@ class Agent:
             emit({"ev": "channel", "label": label, "ordered": channel.ordered, "protocol": channel.protocol,
                   "maxRetransmits": channel.maxRetransmits, "maxPacketLifeTime": channel.maxPacketLifeTime})
         if channel.readyState == "open":
-            emit({"ev": "open", "label": label})
+            emit({"ev": "open", "label": label, "sctpId": channel.id})
         else:
-            channel.on("open", lambda: emit({"ev": "open", "label": label}))
+            channel.on("open", lambda: emit({"ev": "open", "label": label, "sctpId": channel.id}))
         channel.on("close", lambda: emit({"ev": "close", "label": label}))
 
         @channel.on("message")
@@ -152,8 +155,11 @@ class Agent:
     async def describe(self, kind: str, ice_restart: bool = False) -> None:
         pc = self.pc
         assert pc is not None
-        desc = await pc.createOffer(iceRestart=ice_restart) if kind == "offer" else await pc.createAnswer()
-        await pc.setLocalDescription(desc)
+        if self.perfect:
+            await pc.setLocalDescription()  # the implicit form, as the example
+        else:
+            desc = await pc.createOffer(iceRestart=ice_restart) if kind == "offer" else await pc.createAnswer()
+            await pc.setLocalDescription(desc)
         emit({"ev": "signal", "signal": {"type": pc.localDescription.type, "sdp": pc.localDescription.sdp}})
 
     # --- operations ---------------------------------------------------------
@@ -164,6 +170,7 @@ class Agent:
         pc.on("track", self.on_track)
         pc.on("targetbitrate", lambda t: self.targets.append(dataclasses.asdict(t)))
         pc.on("signalingstatechange", lambda: emit({"ev": "signaling", "state": pc.signalingState}))
+        pc.on("negotiationneeded", lambda: emit({"ev": "negotiationneeded"}))
         pc.on("iceconnectionstatechange", lambda: emit({"ev": "ice", "state": pc.iceConnectionState}))
         pc.on("connectionstatechange", lambda: emit({"ev": "connection", "state": pc.connectionState}))
         return {}
@@ -175,7 +182,23 @@ class Agent:
 
     async def op_offer(self, m: dict[str, Any]) -> dict[str, Any]:
         async with self.signaling:
-            await self.describe("offer", bool(m.get("iceRestart")))
+            assert self.pc is not None
+            if self.perfect and self.pc.signalingState != "stable":  # made on negotiationneeded: none unless stable
+                emit({"ev": "skipped"})
+            else:
+                await self.describe("offer", bool(m.get("iceRestart")))
+        return {}
+
+    async def op_setConfiguration(self, m: dict[str, Any]) -> dict[str, Any]:
+        assert self.pc is not None
+        config = m["config"]
+        self.pc.setConfiguration(dataclasses.replace(
+            self.pc.getConfiguration(), iceServers=[RTCIceServer(**s) for s in config.get("iceServers", [])],
+            iceTransportPolicy=config.get("iceTransportPolicy", "all")))
+        return {}
+
+    async def op_perfect(self, m: dict[str, Any]) -> dict[str, Any]:
+        self.perfect = {"polite": bool(m.get("polite")), "rollback": m.get("rollback")}
         return {}
 
     async def op_signal(self, m: dict[str, Any]) -> dict[str, Any]:
@@ -186,8 +209,23 @@ class Agent:
                 candidate = candidate_from_sdp(m["candidate"])
                 candidate.sdpMid = m.get("sdpMid")
                 candidate.sdpMLineIndex = m.get("sdpMLineIndex")
-                await pc.addIceCandidate(candidate)
+                try:
+                    await pc.addIceCandidate(candidate)
+                except omnirtc.Error:
+                    if not self.ignore_offer:
+                        raise
             else:
+                if self.perfect:
+                    # W3C webrtc-pc 10.7: steps run one at a time here, so "making
+                    # an offer" is having one applied, a signaling state not stable.
+                    collision = m["type"] == "offer" and pc.signalingState != "stable"
+                    self.ignore_offer = not self.perfect["polite"] and collision
+                    if self.ignore_offer:
+                        emit({"ev": "ignored", "type": m["type"]})
+                        return {}
+                    if collision and self.perfect["rollback"] == "explicit":
+                        await pc.setLocalDescription(RTCSessionDescription("", "rollback"))
+                        emit({"ev": "rolledBack", "state": pc.signalingState})
                 await pc.setRemoteDescription(RTCSessionDescription(m["sdp"], m["type"]))
                 if m["type"] == "offer":
                     await self.describe("answer")
@@ -234,6 +272,7 @@ class Agent:
         if track.kind == "video":
             self.remote_video.append(track)
         emit({"ev": "track", "kind": track.kind, "rid": track.rid, "id": track.id, "codec": track.codec})
+        track.on("dtmf", lambda tone, duration: self.tones.append({"tone": tone, "duration": duration}))
 
         async def read() -> None:
             try:
@@ -273,6 +312,30 @@ class Agent:
 
     async def op_targets(self, m: dict[str, Any]) -> dict[str, Any]:
         return {"targets": self.targets}
+
+    async def op_dtmf(self, m: dict[str, Any]) -> dict[str, Any]:
+        return {"tones": self.tones}
+
+    async def op_insertDTMF(self, m: dict[str, Any]) -> dict[str, Any]:
+        assert self.pc is not None
+        sender = next(s for s in self.pc.getSenders() if s.track is not None and s.track.kind == "audio")
+        dtmf = sender.dtmf
+        assert dtmf is not None
+        can_insert = dtmf.can_insert_dtmf
+        done: asyncio.Future[list[str]] = asyncio.get_running_loop().create_future()
+        changes: list[str] = []
+
+        def changed(tone: str) -> None:
+            changes.append(tone)
+            if tone == "" and not done.done():
+                done.set_result(changes)
+
+        dtmf.on("tonechange", changed)
+        try:
+            dtmf.insert_dtmf(m["tones"], m.get("duration", 100), m.get("interToneGap", 70))
+            return {"tones": await done, "canInsertDTMF": can_insert}
+        finally:
+            dtmf.remove_listener("tonechange", changed)
 
     async def op_requestBitrate(self, m: dict[str, Any]) -> dict[str, Any]:
         for track in self.remote_video:

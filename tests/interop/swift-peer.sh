@@ -11,6 +11,6 @@ REPO=$(cd "$(dirname "$0")/../.." && pwd)
 export OMNIRTC_SWIFT_ROOT=${INTEROP_SWIFT_ROOT:-${OMNIRTC_SWIFT_ROOT:-/var/cache/omnirtc/trixie}}
 package=$REPO/tests/interop/swift-peer
 if [ "${1:-}" = --build ]; then
-	exec "$REPO/scripts/swift-run.sh" swift build -c release --package-path "$package"
+	exec "$REPO/scripts/swift-run.sh" swift build --disable-build-manifest-caching -c release --package-path "$package"
 fi
 exec "$REPO/scripts/swift-run.sh" "$package/.build/release/swift-peer"

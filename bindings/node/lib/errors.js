@@ -13,6 +13,7 @@ const NAMES = {
   OMNIRTC_ERR_INVALID_SYNTAX: 'SyntaxError',
   OMNIRTC_ERR_INVALID_ACCESS: 'InvalidAccessError',
   OMNIRTC_ERR_INVALID_MODIFICATION: 'InvalidModificationError',
+  OMNIRTC_ERR_INVALID_CHARACTER: 'InvalidCharacterError',
 };
 
 /** The W3C error for a failed addon call (TypeError where the spec says so). */

@@ -10,8 +10,11 @@ const { RTCError, RTCErrorEvent } = require('./rtcerror');
 const { RTCCertificate } = require('./rtccertificate');
 const { MediaReader, MediaWriter } = require('./mediafile');
 const { EncodedTrack, RemoteTrack, RTCTrackEvent, RTCRtpSender, RTCRtpReceiver, RTCRtpTransceiver } = require('./media');
+const { RTCDTMFSender, RTCDTMFToneChangeEvent } = require('./rtcdtmfsender');
 const { TurnServer, TurnAllocationEvent } = require('./turnserver');
 const { RTCIceTransport, RTCDtlsTransport, RTCSctpTransport } = require('./rtctransports');
+const { setGC, getGC } = require('./gc');
+const { setLogger } = require('./logs');
 
 /** The loaded libomnirtc's version. */
 function libraryVersion() {
@@ -41,6 +44,8 @@ module.exports = {
   RTCRtpSender,
   RTCRtpReceiver,
   RTCRtpTransceiver,
+  RTCDTMFSender,
+  RTCDTMFToneChangeEvent,
   RTCIceTransport,
   RTCDtlsTransport,
   RTCSctpTransport,
@@ -50,4 +55,7 @@ module.exports = {
   TurnAllocationEvent,
   libraryVersion,
   debugCounters,
+  setGC,
+  getGC,
+  setLogger,
 };

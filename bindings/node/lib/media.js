@@ -8,11 +8,13 @@ const { randomUUID } = require('node:crypto');
 const native = require('./native');
 const { w3c } = require('./errors');
 const { defineEventHandlers } = require('./events');
+const { RTCDTMFSender, RTCDTMFToneChangeEvent } = require('./rtcdtmfsender');
 
 const { C } = require('./constants');
 
 const EVENT = { track: C.EVENT_TRACK, rtp: C.EVENT_TRACK_RTP, frame: C.EVENT_TRACK_FRAME, ended: C.EVENT_TRACK_ENDED,
-  keyframeRequest: C.EVENT_KEYFRAME_REQUEST, targetBitrate: C.EVENT_TARGET_BITRATE };
+  keyframeRequest: C.EVENT_KEYFRAME_REQUEST, targetBitrate: C.EVENT_TARGET_BITRATE,
+  toneChange: C.EVENT_DTMF_TONE_CHANGE, tone: C.EVENT_DTMF_TONE };
 const KEYFRAME_KINDS = { [C.KEYFRAME_PLI]: 'pli', [C.KEYFRAME_FIR]: 'fir' };
 
 function bytes(data) {
@@ -92,7 +94,7 @@ class RemoteTrack extends EventTarget {
     this.dispatchEvent(new Event('ended'));
   }
 }
-defineEventHandlers(RemoteTrack, ['frame', 'rtp', 'ended']);
+defineEventHandlers(RemoteTrack, ['frame', 'rtp', 'ended', 'dtmf']);
 
 class MediaDataEvent extends Event {
   constructor(type, init) {
@@ -122,11 +124,20 @@ const ENCODING_KEYS = ['rid', 'active', 'maxBitrate', 'scaleResolutionDownBy'];
 class RTCRtpSender extends EventTarget {
   // webrtc-pc 5.2 [[LastReturnedParameters]]: what getParameters returned, until its task ends
   #lastReturned = null;
+  #dtmf;
 
   constructor(transceiver, track) {
     super();
     this._transceiver = transceiver;
     this.track = track ?? null;
+  }
+
+  /** webrtc-pc 7.1: the RTCDTMFSender of an audio sender, null for video. */
+  get dtmf() {
+    if (this.#dtmf === undefined) {
+      this.#dtmf = this._transceiver._info().kind === 'audio' ? new RTCDTMFSender(this._transceiver) : null;
+    }
+    return this.#dtmf;
   }
 
   static getCapabilities(kind) { return getCapabilities(kind); }
@@ -155,6 +166,9 @@ class RTCRtpSender extends EventTarget {
     }
     if (JSON.stringify(parameters.codecs ?? []) !== JSON.stringify(last.codecs)) {
       throw new DOMException('codecs cannot be changed by setParameters()', 'InvalidModificationError');
+    }
+    if ((parameters.encodings ?? []).some((e) => e?.scaleResolutionDownBy != null && !(e.scaleResolutionDownBy >= 1))) {
+      throw new RangeError('scaleResolutionDownBy must be at least 1');
     }
     const encodings = (parameters.encodings ?? []).map((e) => Object.fromEntries(
       ENCODING_KEYS.filter((key) => e[key] !== undefined && e[key] !== null).map((key) => [key, e[key]])));
@@ -264,6 +278,9 @@ class PeerMedia {
       const sender = this.#transceivers.get(fields.transceiver)?.sender;
       const request = KEYFRAME_KINDS[fields.kind];
       sender?.dispatchEvent(new MediaDataEvent('keyframerequest', { request, rid: fields.rid }));
+    } else if (type === EVENT.toneChange) {
+      this.#transceivers.get(fields.transceiver)?.sender.dtmf?.dispatchEvent(
+        new RTCDTMFToneChangeEvent('tonechange', { tone: fields.tone }));
     } else if (type === EVENT.targetBitrate) {
       const { source, ssrcs = [], mids = [] } = JSON.parse(fields.streamsJson);
       const bitrate = fields.bitsPerSecond;
@@ -278,6 +295,8 @@ class PeerMedia {
         }));
       } else if (type === EVENT.rtp) {
         track.dispatchEvent(new MediaDataEvent('rtp', { data: new Uint8Array(data), timestamp: fields.rtpTimestamp }));
+      } else if (type === EVENT.tone) {
+        track.dispatchEvent(new MediaDataEvent('dtmf', { tone: fields.tone, duration: fields.durationMs }));
       } else if (type === EVENT.ended) {
         this.#tracks.delete(fields.track);
         track._ended();

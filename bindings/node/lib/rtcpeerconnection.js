@@ -24,7 +24,7 @@ const STATE_EVENTS = new Map([
 const CHANNEL_EVENTS = new Set([C.EVENT_CHANNEL_OPEN, C.EVENT_CHANNEL_MESSAGE, C.EVENT_CHANNEL_BUFFERED_AMOUNT_LOW,
   C.EVENT_CHANNEL_ERROR, C.EVENT_CHANNEL_CLOSING, C.EVENT_CHANNEL_CLOSE]);
 const MEDIA_EVENTS = new Set([C.EVENT_TRACK, C.EVENT_TRACK_RTP, C.EVENT_TRACK_FRAME, C.EVENT_TRACK_ENDED,
-  C.EVENT_KEYFRAME_REQUEST, C.EVENT_TARGET_BITRATE]);
+  C.EVENT_KEYFRAME_REQUEST, C.EVENT_TARGET_BITRATE, C.EVENT_DTMF_TONE_CHANGE, C.EVENT_DTMF_TONE]);
 const CONFIG_KEYS = ['iceServers', 'iceTransportPolicy', 'bundlePolicy', 'rtcpMuxPolicy', 'certificates',
   'iceCandidatePoolSize', 'omnirtc'];
 
@@ -75,10 +75,13 @@ class RTCPeerConnection extends EventTarget {
   #media = new PeerMedia(this, this.#transports);
   #lastOffer = null;
   #lastAnswer = null;
-  // Signaling states dispatched as the call that made them returned (W3C:
-  // signalingstatechange before the call's promise resolves), which the
-  // library's events then repeat in their turn (#onEvent skips them).
-  #signaled = [];
+  // Signaling state events taken from the library's queue, and the number of
+  // the last one a description call dispatched already as it returned (W3C:
+  // signalingstatechange before the call's promise resolves; the library
+  // reports which it queued, omnirtc_peer_set_description): #onEvent skips
+  // those when it takes them.
+  #signalingTaken = 0;
+  #signaledThrough = 0;
 
   constructor(configuration = {}) {
     super();
@@ -183,22 +186,14 @@ class RTCPeerConnection extends EventTarget {
   }
 
   /**
-   * A description call, then its signalingstatechange events (webrtc-pc
-   * 4.4.1.5) before the promise resolves: a remote offer in have-local-offer
-   * passes through stable (the implicit rollback), as in the library's events.
+   * A description call, then the signalingstatechange events of the states it
+   * queued (webrtc-pc 4.4.1.5) before the promise resolves, as the library
+   * reports them (an implicit rollback's stable included).
    */
   #describe(call, type, sdp) {
-    const handle = this.#live();
-    const before = native.signalingState(handle);
-    call(handle, type, sdp);
-    const after = native.signalingState(handle);
-    if (after === before) return;
-    const states = call === native.setRemoteDescription && type === 'offer' && before === C.SIGNALING_HAVE_LOCAL_OFFER
-      ? [C.SIGNALING_STABLE, after] : [after];
-    for (const state of states) {
-      this.#signaled.push(state);
-      this.#dispatchState('signaling', SIGNALING[state], 'signalingstatechange');
-    }
+    const { states, last } = call(this.#live(), type, sdp);
+    this.#signaledThrough = last;
+    for (const state of states) this.#dispatchState('signaling', SIGNALING[state], 'signalingstatechange');
   }
 
   addIceCandidate(candidate) {
@@ -297,6 +292,7 @@ class RTCPeerConnection extends EventTarget {
 
   // type, channel, data (ArrayBuffer, or a message's payloads), fields (the header's union member, camelCase)
   #onEvent(type, channel, data, fields) {
+    if (type === C.EVENT_SIGNALING_STATE) this.#signalingTaken++;
     if (MEDIA_EVENTS.has(type)) {
       if (!this.#closed) this.#media.onEvent(type, data, fields);
       return;
@@ -310,11 +306,7 @@ class RTCPeerConnection extends EventTarget {
     }
     if (type === C.EVENT_PEER_CLOSED || this.#closed) return; // or events that lost the race with close()
     if (this.#transports.onEvent(type, fields)) return;
-    if (type === C.EVENT_SIGNALING_STATE && this.#signaled.length > 0) {
-      // dispatched already, when the call that made it returned
-      if (fields.value === this.#signaled[0]) this.#signaled.shift();
-      return;
-    }
+    if (type === C.EVENT_SIGNALING_STATE && this.#signalingTaken <= this.#signaledThrough) return; // dispatched by its call
     const stateEvent = STATE_EVENTS.get(type);
     if (stateEvent) {
       const [key, names, name] = stateEvent;

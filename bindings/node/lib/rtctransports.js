@@ -25,6 +25,10 @@ class RTCIceTransport extends EventTarget {
     const pair = this.#peer.read('ice', 'selectedPair');
     return pair ? { local: candidate(pair.local), remote: candidate(pair.remote) } : null;
   }
+  /** The candidates gathered and sent in icecandidate, as RTCIceCandidates (5.6). */
+  getLocalCandidates() { return this.#peer.read('ice', 'localCandidates').map(candidate); }
+  /** The remote's candidates, from its description and addIceCandidate (5.6). */
+  getRemoteCandidates() { return this.#peer.read('ice', 'remoteCandidates').map(candidate); }
 }
 defineEventHandlers(RTCIceTransport, ['statechange', 'gatheringstatechange', 'selectedcandidatepairchange']);
 
@@ -130,7 +134,11 @@ class PeerTransports {
   /** close(): every transport "closed", without events (webrtc-pc 4.4.1.5). */
   closed() {
     let info;
-    try { info = this.#current(); } catch { info = { ice: {}, dtls: { remoteCertificates: [] }, sctp: null }; }
+    try {
+      info = this.#current();
+    } catch {
+      info = { ice: { localCandidates: [], remoteCandidates: [] }, dtls: { remoteCertificates: [] }, sctp: null };
+    }
     info.ice = { ...info.ice, state: 'closed' };
     info.dtls = { ...info.dtls, state: 'closed' };
     if (this.#sctp || info.sctp) info.sctp = { maxMessageSize: 65536, maxChannels: null, ...info.sctp, state: 'closed' };

@@ -123,9 +123,11 @@ void peer_register(napi_env env, napi_value exports);
 void channel_register(napi_env env, napi_value exports);
 void track_register(napi_env env, napi_value exports);
 void transceiver_register(napi_env env, napi_value exports);
+void dtmf_register(napi_env env, napi_value exports);
 void mediafile_register(napi_env env, napi_value exports);
 void turnserver_register(napi_env env, napi_value exports);
 void certificate_register(napi_env env, napi_value exports);
+void logs_register(napi_env env, napi_value exports);
 
 /* --- events.c: a polled peer's events, drained on the main thread ----------------------- */
 

@@ -125,6 +125,15 @@ static void set_fields(napi_env env, napi_value batch, uint32_t at, const omnirt
 		put(env, f, "source", int32(env, e->target_bitrate.source));
 		put(env, f, "streamsJson", from_string(env, e->target_bitrate.streams_json));
 		break;
+	case OMNIRTC_EVENT_DTMF_TONE_CHANGE:
+		put(env, f, "transceiver", from_handle(env, e->dtmf_tone_change.transceiver));
+		put(env, f, "tone", from_string(env, e->dtmf_tone_change.tone));
+		break;
+	case OMNIRTC_EVENT_DTMF_TONE:
+		put(env, f, "track", from_handle(env, e->dtmf_tone.track));
+		put(env, f, "tone", from_string(env, e->dtmf_tone.tone));
+		put(env, f, "durationMs", int32(env, e->dtmf_tone.duration_ms));
+		break;
 	default: return; /* channel events, NEGOTIATION_NEEDED, PEER_CLOSED: nothing but the type and channel */
 	}
 	napi_set_element(env, batch, at + 3, f);

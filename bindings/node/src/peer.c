@@ -35,17 +35,29 @@ static napi_value create_description(napi_env env, napi_callback_info info, int 
 static napi_value create_offer(napi_env env, napi_callback_info info) { return create_description(env, info, 1); }
 static napi_value create_answer(napi_env env, napi_callback_info info) { return create_description(env, info, 0); }
 
+/* setLocalDescription / setRemoteDescription(peer, type, sdp) -> {states, last}:
+ * the signaling states the call queued and the number of its last such event
+ * (omnirtc_peer_set_description). */
 static napi_value set_description(napi_env env, napi_callback_info info, int local) {
 	napi_value argv[3];
 	args(env, info, 3, argv);
 	char *type = to_string(env, argv[1]), *sdp = to_string(env, argv[2]);
-	uint64_t peer = to_handle(env, argv[0]);
-	omnirtc_status_t s = local ? omnirtc_peer_set_local_description(peer, type, sdp)
-	                           : omnirtc_peer_set_remote_description(peer, type, sdp);
+	omnirtc_signaling_changes_t changes;
+	omnirtc_status_t s = omnirtc_peer_set_description(to_handle(env, argv[0]), local, type, sdp, &changes);
 	free(type);
 	free(sdp);
 	CALL(s);
-	return NULL;
+	napi_value result, states, value;
+	napi_create_object(env, &result);
+	napi_create_array_with_length(env, changes.count, &states);
+	for (uint32_t i = 0; i < changes.count; i++) {
+		napi_create_int32(env, changes.states[i], &value);
+		napi_set_element(env, states, i, value);
+	}
+	napi_set_named_property(env, result, "states", states);
+	napi_create_double(env, (double)changes.last_event, &value);
+	napi_set_named_property(env, result, "last", value);
+	return result;
 }
 
 static napi_value set_local(napi_env env, napi_callback_info info) { return set_description(env, info, 1); }

@@ -1,12 +1,17 @@
 /*
- * The built-in TURN server (include/omnirtc.h, "TURN server"). The ABI has no
- * polled TURN server, so its events are pushed: each goes to JavaScript as
- * onEvent(type, username, realm, clientAddress, relayAddress, protocol)
- * through a thread-safe function; both functions keep the loop alive until
- * OMNIRTC_TURN_EVENT_CLOSED. The optional auth function is asked
- * onAuth(username, realm, clientAddress) -> password | null on the main thread
- * while the library thread waits, at most AUTH_TIMEOUT_MS (the main thread may
- * be busy, even inside close).
+ * The built-in TURN server (include/omnirtc.h, "TURN server"), polled as a
+ * peer is (events.c): its notify callback, on a Go thread, only wakes the
+ * main thread through a thread-safe function; there the drain polls the
+ * library's queue until a poll returns fewer than BATCH and hands each event
+ * to onEvent(type, username, realm, clientAddress, relayAddress, protocol).
+ * Nothing is queued here. The function keeps the event loop alive until
+ * OMNIRTC_TURN_EVENT_CLOSED has been polled. (A server's events are a few per
+ * allocation, so unlike a peer's drain this one never yields mid-burst.)
+ * The optional auth function is asked onAuth(username, realm, clientAddress)
+ * -> password | null on the main thread while the library thread waits, at
+ * most AUTH_TIMEOUT_MS (the main thread may be busy, even inside close): the
+ * server needs the password to answer the request, so the library asks it
+ * synchronously and it cannot come through the queue.
  */
 #include <pthread.h>
 #include <string.h>
@@ -15,17 +20,13 @@
 #include "addon.h"
 
 #define AUTH_TIMEOUT_MS 2000
-
-static char *dup_or_null(const char *s) { return s != NULL ? strdup(s) : NULL; }
+#define BATCH 64
 
 typedef struct {
 	napi_threadsafe_function events, auth; /* auth may be NULL */
+	omnirtc_turn_server_t server;          /* 0 before start returned and after CLOSED */
+	omnirtc_turn_event_t batch[BATCH];
 } turn_ctx;
-
-typedef struct {
-	int32_t type;
-	char *fields[5];
-} turn_event_copy;
 
 /* One auth question; freed by whichever side finishes with it last. */
 typedef struct {
@@ -45,37 +46,52 @@ static void free_auth_request(auth_request *r) {
 	free(r);
 }
 
-static void on_turn_event(void *user_data, const omnirtc_turn_event_t *e) {
+static void on_turn_notify(void *user_data, omnirtc_turn_server_t server) {
+	(void)server;
 	turn_ctx *ctx = user_data;
-	turn_event_copy *copy = calloc(1, sizeof *copy);
-	if (copy != NULL) {
-		copy->type = e->type;
-		const char *fields[5] = {e->username, e->realm, e->client_address, e->relay_address, e->protocol};
-		for (int i = 0; i < 5; i++)
-			copy->fields[i] = dup_or_null(fields[i]);
-		napi_call_threadsafe_function(ctx->events, copy, napi_tsfn_nonblocking);
-	}
-	if (e->type == OMNIRTC_TURN_EVENT_CLOSED) { /* the library calls neither function again */
-		if (ctx->auth != NULL)
-			napi_release_threadsafe_function(ctx->auth, napi_tsfn_release);
-		napi_release_threadsafe_function(ctx->events, napi_tsfn_release);
-	}
+	napi_call_threadsafe_function(ctx->events, NULL, napi_tsfn_nonblocking);
 }
 
-static void call_js_turn(napi_env env, napi_value js_cb, void *context, void *data) {
-	(void)context;
-	turn_event_copy *e = data;
-	if (env != NULL) {
-		napi_value argv[6], undefined;
-		napi_get_undefined(env, &undefined);
-		napi_create_int32(env, e->type, &argv[0]);
-		for (int i = 0; i < 5; i++)
-			argv[i + 1] = from_string(env, e->fields[i]);
-		napi_call_function(env, undefined, js_cb, 6, argv, NULL);
+/* The functions are released at CLOSED: the library calls neither again. */
+static void release_functions(turn_ctx *ctx) {
+	if (ctx->auth != NULL)
+		napi_release_threadsafe_function(ctx->auth, napi_tsfn_release);
+	napi_release_threadsafe_function(ctx->events, napi_tsfn_release);
+}
+
+/* On the main thread, after a notify: polls until the queue is empty. */
+static void drain_turn(napi_env env, napi_value js_cb, void *context, void *data) {
+	(void)data;
+	turn_ctx *ctx = context;
+	if (env == NULL) /* the environment is going away: finalize closes the server */
+		return;
+	size_t n = BATCH;
+	while (n == BATCH && ctx->server != 0) {
+		if (omnirtc_turn_server_poll_events(ctx->server, ctx->batch, BATCH, &n) != OMNIRTC_OK)
+			return;
+		for (size_t i = 0; i < n; i++) {
+			const omnirtc_turn_event_t *e = &ctx->batch[i];
+			if (e->type == OMNIRTC_TURN_EVENT_CLOSED) /* alone, and last */
+				ctx->server = 0;
+			napi_handle_scope scope;
+			napi_open_handle_scope(env, &scope);
+			napi_value argv[6], undefined, error;
+			napi_get_undefined(env, &undefined);
+			napi_create_int32(env, e->type, &argv[0]);
+			const char *fields[5] = {e->username, e->realm, e->client_address, e->relay_address,
+			                         e->protocol};
+			for (int f = 0; f < 5; f++)
+				argv[f + 1] = from_string(env, fields[f]);
+			bool thrown = false;
+			if (napi_call_function(env, undefined, js_cb, 6, argv, NULL) != napi_ok &&
+			    napi_is_exception_pending(env, &thrown) == napi_ok && thrown &&
+			    napi_get_and_clear_last_exception(env, &error) == napi_ok)
+				napi_fatal_exception(env, error);
+			napi_close_handle_scope(env, scope);
+		}
+		if (ctx->server == 0)
+			release_functions(ctx);
 	}
-	for (int i = 0; i < 5; i++)
-		free(e->fields[i]);
-	free(e);
 }
 
 /* On a library thread: ask JavaScript, wait for the answer or the timeout. */
@@ -143,10 +159,20 @@ static void call_js_auth(napi_env env, napi_value js_cb, void *context, void *da
 		free_auth_request(r);
 }
 
+/* After the last call of the event function. A server still open here (the
+ * environment is torn down) is closed and polled to CLOSED, after which the
+ * library runs no notify with this pointer. */
 static void finalize_turn_ctx(napi_env env, void *data, void *hint) {
 	(void)env;
 	(void)hint;
-	free(data);
+	turn_ctx *ctx = data;
+	if (ctx->server != 0) {
+		omnirtc_turn_server_close(ctx->server);
+		size_t n = 0;
+		while (omnirtc_turn_server_poll_events(ctx->server, ctx->batch, BATCH, &n) == OMNIRTC_OK &&
+		       (n == 0 || ctx->batch[n - 1].type != OMNIRTC_TURN_EVENT_CLOSED)) {}
+	}
+	free(ctx);
 }
 
 /* turnServerStart(configJson, onEvent, onAuth?) -> handle */
@@ -157,8 +183,8 @@ static napi_value turn_server_start(napi_env env, napi_callback_info info) {
 	napi_valuetype auth_type;
 	napi_typeof(env, argv[2], &auth_type);
 	napi_create_string_utf8(env, "omnirtc-turn-events", NAPI_AUTO_LENGTH, &name);
-	if (ctx == NULL || napi_create_threadsafe_function(env, argv[1], NULL, name, 0, 1, ctx, finalize_turn_ctx, NULL,
-	                                                   call_js_turn, &ctx->events) != napi_ok) {
+	if (ctx == NULL || napi_create_threadsafe_function(env, argv[1], NULL, name, 0, 1, ctx, finalize_turn_ctx, ctx,
+	                                                   drain_turn, &ctx->events) != napi_ok) {
 		free(ctx);
 		return throw_internal(env, "cannot create the event function");
 	}
@@ -169,15 +195,14 @@ static napi_value turn_server_start(napi_env env, napi_callback_info info) {
 	}
 	char *config = to_string(env, argv[0]);
 	omnirtc_turn_server_t server = 0;
-	omnirtc_status_t s =
-	    omnirtc_turn_server_start(config, on_turn_event, ctx->auth != NULL ? on_turn_auth : NULL, ctx, &server);
+	omnirtc_status_t s = omnirtc_turn_server_start_polled(config, on_turn_notify,
+	                                                      ctx->auth != NULL ? on_turn_auth : NULL, ctx, &server);
 	free(config);
-	if (s != OMNIRTC_OK) { /* no event, not even CLOSED, follows a failed start */
-		if (ctx->auth != NULL)
-			napi_release_threadsafe_function(ctx->auth, napi_tsfn_release);
-		napi_release_threadsafe_function(ctx->events, napi_tsfn_release);
+	if (s != OMNIRTC_OK) { /* nothing is notified after a failed start */
+		release_functions(ctx);
 		return throw_status(env, s);
 	}
+	ctx->server = server;
 	return from_handle(env, server);
 }
 

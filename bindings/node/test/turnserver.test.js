@@ -108,3 +108,33 @@ test('bad configuration is a TypeError naming the key; a taken address an Operat
   assert.throws(() => TurnServer.restCredential('s', 'a:b'), TypeError);
   await server.close();
 });
+
+test('events come in order from the library queue, none lost in a burst, nothing after close', async () => {
+  const server = new TurnServer(CONFIG);
+  const log = [];
+  for (const type of ['allocationcreated', 'allocationdeleted', 'close']) {
+    server.addEventListener(type, (e) => log.push({ type, client: e.clientAddress }));
+  }
+  const peers = Array.from({ length: 10 }, () => new RTCPeerConnection(relayConfig(server, 'alice', 'wonder')));
+  for (const pc of peers) pc.createDataChannel('x');
+  await Promise.all(peers.map(async (pc) => pc.setLocalDescription(await pc.createOffer())));
+  // The main thread stays busy until every allocation exists and the server is
+  // closed: the whole burst, deletions and CLOSED wait in the library's queue.
+  while (server.stats().allocations < peers.length) { /* the allocations are made on library threads */ }
+  assert.equal(log.length, 0);
+  const closed = server.close();
+  for (const pc of peers) pc.close();
+  await closed;
+  const created = log.filter((e) => e.type === 'allocationcreated');
+  const deleted = log.filter((e) => e.type === 'allocationdeleted');
+  assert.ok(created.length >= peers.length, JSON.stringify(log));
+  assert.equal(deleted.length, created.length);
+  for (const d of deleted) {
+    const at = log.indexOf(d);
+    assert.ok(log.findIndex((e) => e.type === 'allocationcreated' && e.client === d.client) < at);
+  }
+  assert.equal(log.at(-1).type, 'close');
+  assert.equal(log.length, 2 * created.length + 1);
+  await new Promise((resolve) => setTimeout(resolve, 0)); // one more turn of the loop: still nothing after close
+  assert.equal(log.at(-1).type, 'close');
+});

@@ -4,9 +4,13 @@
 import {
   RTCPeerConnection, RTCDataChannel, RTCIceCandidate, RTCSessionDescription, EncodedTrack,
   RTCTrackEvent, RTCPeerConnectionIceEvent, MediaWriter, libraryVersion, debugCounters,
-  RTCCertificate, RTCError, RTCErrorEvent,
+  RTCCertificate, RTCError, RTCErrorEvent, setLogger,
 } from 'omnirtc';
-import type { RTCConfiguration, RTCStatsReport, EncodedFrameEvent } from 'omnirtc';
+import type { RTCConfiguration, RTCStatsReport, EncodedFrameEvent, LogLevel } from 'omnirtc';
+
+const quiet: LogLevel = 'Warning';
+setLogger(quiet, (level: LogLevel, scope: string, message: string) => console.log(level, scope, message));
+setLogger(null);
 
 const config: RTCConfiguration = {
   iceServers: [{ urls: 'stun:stun.example.org' }],
@@ -69,6 +73,7 @@ async function connect(): Promise<void> {
     dtls.onstatechange = () => console.log(dtls.state, dtls.getRemoteCertificates().map((c) => c.byteLength));
     const pair = dtls.iceTransport.getSelectedCandidatePair();
     console.log(sctp.state, sctp.maxMessageSize, sctp.maxChannels ?? 0, pair?.local.address, dtls.iceTransport.role);
+    console.log(dtls.iceTransport.getLocalCandidates().length, dtls.iceTransport.getRemoteCandidates()[0]?.address);
     sctp.onstatechange = () => console.log(sctp.state === 'closed');
   }
   console.log(sender.transport?.iceTransport.gatheringState, alice.getReceivers()[0]?.transport?.state);

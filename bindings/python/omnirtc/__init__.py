@@ -5,7 +5,7 @@ from __future__ import annotations
 import atexit
 from typing import Any
 
-from . import _native
+from . import _native, logs
 from ._version import __version__
 from .bitratetarget import BitrateTarget
 from .exceptions import (
@@ -15,6 +15,7 @@ from .exceptions import (
     InvalidAccessError,
     InvalidArgumentError,
     InvalidCandidateError,
+    InvalidCharacterError,
     InvalidConfigError,
     InvalidHandleError,
     InvalidModificationError,
@@ -26,13 +27,17 @@ from .exceptions import (
     RTCError,
     TooLargeError,
 )
+from .gcsettings import GCSettings, get_gc, set_gc
+from .logs import sync_log_level
 from .mediafile import MediaReader, MediaWriter
 from .mediastreams import EncodedFrame, LocalTrack, MediaStreamError, MediaStreamTrack, RemoteStreamTrack
 from .rtccertificate import RTCCertificate, RTCDtlsFingerprint
 from .rtcconfiguration import RTCConfiguration, RTCIceServer
 from .rtcdatachannel import RTCDataChannel
+from .rtcdtmfsender import RTCDTMFSender
 from .rtcicecandidate import RTCIceCandidate, candidate_from_sdp, candidate_to_sdp
 from .rtcpeerconnection import RTCPeerConnection, RTCStatsReport
+from .rtcrtpparameters import RTCRtpEncodingParameters, RTCRtpSendParameters
 from .rtcrtptransceiver import (
     RTCRtpCapabilities,
     RTCRtpCodecCapability,
@@ -43,6 +48,7 @@ from .rtcrtptransceiver import (
 )
 from .rtcsessiondescription import RTCSessionDescription
 from .rtctransports import RTCDtlsTransport, RTCIceCandidatePair, RTCIceTransport, RTCSctpTransport
+from .streamtracks import AudioStreamTrack, VideoStreamTrack
 from .turnserver import TurnAllocation, TurnServer, rest_credential
 
 
@@ -65,17 +71,25 @@ def generate_certificate() -> str:
 
 # Close every peer before the interpreter tears down: a callback arriving
 # during finalization could otherwise find Python half gone.
-atexit.register(_native.lib.omnirtc_shutdown)
+def _shutdown() -> None:
+    _native.lib.omnirtc_shutdown()
+    logs._forget_level()
+
+
+atexit.register(_shutdown)
 
 __all__ = [
+    "AudioStreamTrack",
     "BitrateTarget",
     "EncodedFrame",
     "Error",
     "ForkedError",
+    "GCSettings",
     "InternalError",
     "InvalidAccessError",
     "InvalidArgumentError",
     "InvalidCandidateError",
+    "InvalidCharacterError",
     "InvalidConfigError",
     "InvalidHandleError",
     "InvalidModificationError",
@@ -91,6 +105,7 @@ __all__ = [
     "OperationError",
     "RTCCertificate",
     "RTCConfiguration",
+    "RTCDTMFSender",
     "RTCDataChannel",
     "RTCDtlsFingerprint",
     "RTCDtlsTransport",
@@ -102,8 +117,10 @@ __all__ = [
     "RTCPeerConnection",
     "RTCRtpCapabilities",
     "RTCRtpCodecCapability",
+    "RTCRtpEncodingParameters",
     "RTCRtpHeaderExtensionCapability",
     "RTCRtpReceiver",
+    "RTCRtpSendParameters",
     "RTCRtpSender",
     "RTCRtpTransceiver",
     "RTCSctpTransport",
@@ -113,11 +130,15 @@ __all__ = [
     "TooLargeError",
     "TurnAllocation",
     "TurnServer",
+    "VideoStreamTrack",
     "__version__",
     "candidate_from_sdp",
     "candidate_to_sdp",
     "debug_counters",
     "generate_certificate",
+    "get_gc",
     "library_version",
     "rest_credential",
+    "set_gc",
+    "sync_log_level",
 ]

@@ -38,6 +38,7 @@ OMNIRTC_ERR_NOT_SUPPORTED = -11
 OMNIRTC_ERR_INVALID_SYNTAX = -12
 OMNIRTC_ERR_INVALID_ACCESS = -13
 OMNIRTC_ERR_INVALID_MODIFICATION = -14
+OMNIRTC_ERR_INVALID_CHARACTER = -15
 
 OMNIRTC_LOG_NONE = 0
 OMNIRTC_LOG_ERROR = 1
@@ -70,6 +71,8 @@ OMNIRTC_EVENT_TRACK_FRAME = 42
 OMNIRTC_EVENT_TRACK_ENDED = 43
 OMNIRTC_EVENT_KEYFRAME_REQUEST = 44
 OMNIRTC_EVENT_TARGET_BITRATE = 45
+OMNIRTC_EVENT_DTMF_TONE_CHANGE = 46
+OMNIRTC_EVENT_DTMF_TONE = 47
 omnirtc_event_type_t = ctypes.c_int
 
 OMNIRTC_KEYFRAME_PLI = 0
@@ -183,6 +186,21 @@ class omnirtc_event_target_bitrate(ctypes.Structure):
     ]
 
 
+class omnirtc_event_dtmf_tone_change(ctypes.Structure):
+    _fields_ = [
+        ("transceiver", omnirtc_transceiver_t),
+        ("tone", ctypes.c_char_p),
+    ]
+
+
+class omnirtc_event_dtmf_tone(ctypes.Structure):
+    _fields_ = [
+        ("track", omnirtc_track_t),
+        ("tone", ctypes.c_char_p),
+        ("duration_ms", ctypes.c_int32),
+    ]
+
+
 class omnirtc_event_t_union0(ctypes.Union):
     _fields_ = [
         ("ice_candidate", omnirtc_event_ice_candidate),
@@ -198,6 +216,8 @@ class omnirtc_event_t_union0(ctypes.Union):
         ("track_ended", omnirtc_event_track_ended),
         ("keyframe_request", omnirtc_event_keyframe_request),
         ("target_bitrate", omnirtc_event_target_bitrate),
+        ("dtmf_tone_change", omnirtc_event_dtmf_tone_change),
+        ("dtmf_tone", omnirtc_event_dtmf_tone),
     ]
 
 
@@ -260,6 +280,15 @@ OMNIRTC_DESCRIPTION_PENDING_REMOTE = 5
 
 omnirtc_notify_cb = ctypes.CFUNCTYPE(None, ctypes.c_void_p, omnirtc_peer_t)
 
+
+class omnirtc_signaling_changes_t(ctypes.Structure):
+    _fields_ = [
+        ("last_event", ctypes.c_uint64),
+        ("count", ctypes.c_uint32),
+        ("states", ctypes.c_int32 * 4),
+    ]
+
+
 OMNIRTC_CHANNEL_CONNECTING = 0
 OMNIRTC_CHANNEL_OPEN = 1
 OMNIRTC_CHANNEL_CLOSING = 2
@@ -298,6 +327,8 @@ class omnirtc_turn_event_t(ctypes.Structure):
 
 omnirtc_turn_event_cb = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.POINTER(omnirtc_turn_event_t))
 
+omnirtc_turn_notify_cb = ctypes.CFUNCTYPE(None, ctypes.c_void_p, omnirtc_turn_server_t)
+
 omnirtc_turn_auth_cb = ctypes.CFUNCTYPE(
     ctypes.c_int32,
     ctypes.c_void_p,
@@ -321,6 +352,8 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
     "omnirtc_certificate_info": (omnirtc_status_t, [ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]),
     "omnirtc_shutdown": (omnirtc_status_t, []),
     "omnirtc_set_engine_threads": (omnirtc_status_t, [ctypes.c_int32, ctypes.POINTER(ctypes.c_int32)]),
+    "omnirtc_set_gc": (omnirtc_status_t, [ctypes.c_int32, ctypes.c_int64]),
+    "omnirtc_get_gc": (omnirtc_status_t, [ctypes.POINTER(ctypes.c_int32), ctypes.POINTER(ctypes.c_int64)]),
     "omnirtc_peer_create": (
         omnirtc_status_t,
         [ctypes.c_char_p, omnirtc_event_cb, ctypes.c_void_p, ctypes.POINTER(omnirtc_peer_t)],
@@ -342,6 +375,10 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
     ),
     "omnirtc_peer_set_local_description": (omnirtc_status_t, [omnirtc_peer_t, ctypes.c_char_p, ctypes.c_char_p]),
     "omnirtc_peer_set_remote_description": (omnirtc_status_t, [omnirtc_peer_t, ctypes.c_char_p, ctypes.c_char_p]),
+    "omnirtc_peer_set_description": (
+        omnirtc_status_t,
+        [omnirtc_peer_t, ctypes.c_int32, ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(omnirtc_signaling_changes_t)],
+    ),
     "omnirtc_peer_get_description": (
         omnirtc_status_t,
         [omnirtc_peer_t, ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(ctypes.c_void_p)],
@@ -408,6 +445,14 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
     "omnirtc_transceiver_set_parameters": (omnirtc_status_t, [omnirtc_transceiver_t, ctypes.c_char_p]),
     "omnirtc_rtp_capabilities": (omnirtc_status_t, [ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]),
     "omnirtc_transceiver_stop": (omnirtc_status_t, [omnirtc_transceiver_t]),
+    "omnirtc_transceiver_insert_dtmf": (
+        omnirtc_status_t,
+        [omnirtc_transceiver_t, ctypes.c_char_p, ctypes.c_uint32, ctypes.c_uint32],
+    ),
+    "omnirtc_transceiver_get_dtmf": (
+        omnirtc_status_t,
+        [omnirtc_transceiver_t, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(ctypes.c_int32)],
+    ),
     "omnirtc_media_reader_open": (
         omnirtc_status_t,
         [ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(omnirtc_media_reader_t), ctypes.POINTER(ctypes.c_void_p)],
@@ -438,6 +483,20 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
             ctypes.c_void_p,
             ctypes.POINTER(omnirtc_turn_server_t),
         ],
+    ),
+    "omnirtc_turn_server_start_polled": (
+        omnirtc_status_t,
+        [
+            ctypes.c_char_p,
+            omnirtc_turn_notify_cb,
+            omnirtc_turn_auth_cb,
+            ctypes.c_void_p,
+            ctypes.POINTER(omnirtc_turn_server_t),
+        ],
+    ),
+    "omnirtc_turn_server_poll_events": (
+        omnirtc_status_t,
+        [omnirtc_turn_server_t, ctypes.POINTER(omnirtc_turn_event_t), ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)],
     ),
     "omnirtc_turn_server_stats": (omnirtc_status_t, [omnirtc_turn_server_t, ctypes.POINTER(ctypes.c_void_p)]),
     "omnirtc_turn_server_close": (omnirtc_status_t, [omnirtc_turn_server_t]),

@@ -65,6 +65,8 @@ class Event(NamedTuple):
     streams_json: str = "{}"  # TARGET_BITRATE
     transport: int = 0  # TRANSPORT_STATE: OMNIRTC_TRANSPORT_*
     remote_candidate: str = ""  # SELECTED_CANDIDATE_PAIR (candidate: the local one)
+    tone: str = ""  # DTMF_TONE_CHANGE ("" at the end of the buffer), DTMF_TONE
+    duration_ms: int = 0  # DTMF_TONE
 
 
 class Inbox:
@@ -77,6 +79,7 @@ class Inbox:
         self.handle = 0  # set once omnirtc_peer_create_polled returned
         self.token = 0
         self.batch = (_abi.omnirtc_event_t * BATCH)()
+        self.signaling_taken = 0  # SIGNALING_STATE events taken from the queue
 
     def wake(self) -> None:  # on a library thread
         with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is left to deliver to
@@ -94,24 +97,22 @@ class Inbox:
                 return
         self.loop.call_soon(self.drain)
 
-    def deliver_signaling(self) -> None:  # on the loop
-        """Deliver the queued events, one poll at a time, up to the signaling
-        state event that reports the current state (or all, if none does):
-        what a description call posted before it returned, which the W3C fires
-        before the call resolves (webrtc-pc 4.4.1.5)."""
-        state = ctypes.c_int32()
-        if _native.lib.omnirtc_peer_get_signaling_state(self.handle, ctypes.byref(state)) != 0:
-            return
+    def describe(self, handle: int, local: int, kind: bytes | None, sdp: bytes | None) -> None:  # on the loop
+        """A description call (omnirtc_peer_set_description), then the queued
+        events up to the last signaling state event the call queued, which
+        the library reports: the W3C fires signalingstatechange before the
+        call resolves (webrtc-pc 4.4.1.5), an implicit rollback's stable too."""
+        changes = _abi.omnirtc_signaling_changes_t()
+        _native.check(_native.lib.omnirtc_peer_set_description(handle, local, kind, sdp, ctypes.byref(changes)))
         count = ctypes.c_size_t()
-        while _native.lib.omnirtc_peer_poll_events(self.handle, self.batch, 1, ctypes.byref(count)) == 0:
-            if count.value == 0:
+        while self.signaling_taken < changes.last_event:
+            if _native.lib.omnirtc_peer_poll_events(self.handle, self.batch, 1, ctypes.byref(count)) or not count.value:
                 return
-            event = _copy(self.batch[0])
-            self._deliver(event)
-            if event.type == _abi.OMNIRTC_EVENT_SIGNALING_STATE and event.state == state.value:
-                return
+            self._deliver(_copy(self.batch[0]))
 
     def _deliver(self, event: Event) -> None:
+        if event.type == _abi.OMNIRTC_EVENT_SIGNALING_STATE:
+            self.signaling_taken += 1
         if event.type == _abi.OMNIRTC_EVENT_PEER_CLOSED:
             _inboxes.pop(self.token, None)
         owner = self.owner()
@@ -175,6 +176,12 @@ def _copy(e: Any) -> Event:
     if t == _abi.OMNIRTC_EVENT_TARGET_BITRATE:
         b = e.target_bitrate
         return Event(t, bits_per_second=b.bits_per_second, streams_json=_decode(b.streams_json))
+    if t == _abi.OMNIRTC_EVENT_DTMF_TONE_CHANGE:
+        c = e.dtmf_tone_change
+        return Event(t, transceiver=c.transceiver, tone=_decode(c.tone))
+    if t == _abi.OMNIRTC_EVENT_DTMF_TONE:
+        d = e.dtmf_tone
+        return Event(t, track=d.track, tone=_decode(d.tone), duration_ms=d.duration_ms)
     if t == _abi.OMNIRTC_EVENT_TRANSPORT_STATE:
         return Event(t, transport=e.transport_state.transport, state=e.transport_state.value)
     if t == _abi.OMNIRTC_EVENT_SELECTED_CANDIDATE_PAIR:

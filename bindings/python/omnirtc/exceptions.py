@@ -104,6 +104,12 @@ class InvalidModificationError(Error):
     status = _abi.OMNIRTC_ERR_INVALID_MODIFICATION
 
 
+class InvalidCharacterError(Error, ValueError):
+    """A character the call does not accept, as a DTMF tone (W3C ``InvalidCharacterError``)."""
+
+    status = _abi.OMNIRTC_ERR_INVALID_CHARACTER
+
+
 BY_STATUS: dict[int, type[Error]] = {
     cls.status: cls
     for cls in (
@@ -121,5 +127,6 @@ BY_STATUS: dict[int, type[Error]] = {
         InvalidSyntaxError,
         InvalidAccessError,
         InvalidModificationError,
+        InvalidCharacterError,
     )
 }

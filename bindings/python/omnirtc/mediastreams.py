@@ -4,7 +4,11 @@ OmniRTC sends and receives media already encoded: a :class:`LocalTrack` is fed
 encoded frames (:meth:`LocalTrack.write_sample`) or RTP packets
 (:meth:`LocalTrack.write_rtp`), and a :class:`RemoteStreamTrack` returns
 :class:`EncodedFrame` objects (or RTP packets) from ``await track.recv()``,
-where aiortc's tracks carry decoded ``av`` frames.
+where aiortc's tracks carry decoded ``av`` frames. With the media extra
+(``pip install omnirtc[media]``, PyAV), ``pc.setTrackReceive("decoded")`` makes
+``recv()`` return ``av`` frames, :meth:`RemoteStreamTrack.recvEncoded` still
+giving encoded ones, and ``pc.addTrack()`` takes any track whose ``recv()``
+returns ``av`` frames (:class:`omnirtc.VideoStreamTrack` and the like).
 """
 
 from __future__ import annotations
@@ -12,12 +16,16 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import json
+import uuid
 from collections import deque
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import _abi, _native
 from .events import EventEmitter
+
+if TYPE_CHECKING:
+    from .framedecoder import FrameDecoder
 
 # A remote track keeps at most this many undelivered frames; older ones are
 # dropped, as a player would skip them.
@@ -39,15 +47,22 @@ class EncodedFrame:
 
 
 class MediaStreamTrack(EventEmitter):
-    """A track of audio or video; emits ``ended``."""
+    """A track of audio or video; emits ``ended``.
+
+    As in aiortc, a subclass sets the class attribute ``kind`` and implements
+    ``async recv()``; ``id`` defaults to a new UUID."""
 
     kind: str = ""
 
-    def __init__(self, kind: str, id: str) -> None:
+    def __init__(self, kind: str | None = None, id: str | None = None) -> None:
         super().__init__()
-        self.kind = kind
-        self.id = id
+        self.kind = kind if kind is not None else type(self).kind
+        self.id = id if id is not None else str(uuid.uuid4())
         self.readyState = "live"
+
+    async def recv(self) -> Any:
+        """The next frame; subclasses implement it."""
+        raise NotImplementedError
 
     def stop(self) -> None:
         if self.readyState != "ended":
@@ -118,9 +133,18 @@ class RemoteStreamTrack(MediaStreamTrack):
         self.codec: dict[str, Any] = info.get("codec", {})
         self._queue: deque[EncodedFrame | bytes] = deque(maxlen=MAX_QUEUED)
         self._arrived = asyncio.Event()
+        self._decoder: FrameDecoder | None = None  # set in "decoded" receive mode
 
-    async def recv(self) -> EncodedFrame | bytes:
-        """The next frame (or RTP packet, with ``receive_mode="rtp"``)."""
+    async def recv(self) -> Any:
+        """The next frame: an :class:`EncodedFrame` (or RTP packet, in "rtp"
+        receive mode), or an ``av.VideoFrame`` / ``av.AudioFrame`` in
+        "decoded" receive mode (:meth:`RTCPeerConnection.setTrackReceive`)."""
+        if self._decoder is not None:
+            return await self._decoder.next()
+        return await self.recvEncoded()
+
+    async def recvEncoded(self) -> EncodedFrame | bytes:
+        """The next frame as received, before any decoding (see :meth:`recv`)."""
         while not self._queue:
             if self.readyState == "ended":
                 raise MediaStreamError("the track has ended")
@@ -149,3 +173,5 @@ class RemoteStreamTrack(MediaStreamTrack):
     def stop(self) -> None:
         super().stop()
         self._arrived.set()
+        if self._decoder is not None:
+            self._decoder.close()

@@ -16,10 +16,11 @@ import weakref
 from collections.abc import Mapping
 from typing import Any
 
-from . import _abi, _bridge, _native
+from . import _abi, _bridge, _native, logs
 from .bitratetarget import BitrateTarget
 from .events import EventEmitter
 from .exceptions import InvalidHandleError, InvalidStateError
+from .framesender import FrameSender
 from .mediastreams import EncodedFrame, LocalTrack, RemoteStreamTrack
 from .rtcconfiguration import RTCConfiguration
 from .rtcdatachannel import RTCDataChannel
@@ -119,6 +120,7 @@ class RTCPeerConnection(EventEmitter):
         self._channels: dict[int, RTCDataChannel] = {}
         self._transceivers: dict[int, RTCRtpTransceiver] = {}
         self._remote_tracks: dict[int, RemoteStreamTrack] = {}
+        self._decode = False  # setTrackReceive("decoded")
         # The last gathering whose end-of-candidates event was emitted, and the
         # one whose "complete" state came (its end-of-candidates follows).
         self._gathered = 0
@@ -127,6 +129,7 @@ class RTCPeerConnection(EventEmitter):
         self._inbox = _bridge.Inbox(loop, self, RTCPeerConnection._on_event)
         token = _bridge.register(self._inbox)
         handle = _abi.omnirtc_peer_t()
+        logs.sync_log_level()
         _native.check(
             _native.lib.omnirtc_peer_create_polled(
                 self._configuration.to_json().encode(), _bridge.notify, token, ctypes.byref(handle)
@@ -233,17 +236,13 @@ class RTCPeerConnection(EventEmitter):
         as aiortc does, wait until ICE gathering completes so that
         :attr:`localDescription` carries every candidate. The ``icecandidate``
         events of that gathering have been emitted when it returns."""
-        handle = self._live()
         if sessionDescription is None:
-            _native.check(_native.lib.omnirtc_peer_set_local_description(handle, None, None))
+            self._inbox.describe(self._live(), 1, None, None)
         else:
             self._check_description(sessionDescription)
-            _native.check(
-                _native.lib.omnirtc_peer_set_local_description(
-                    handle, sessionDescription.type.encode(), _native.encode(sessionDescription.sdp, "sdp")
-                )
+            self._inbox.describe(
+                self._live(), 1, sessionDescription.type.encode(), _native.encode(sessionDescription.sdp, "sdp")
             )
-        self._inbox.deliver_signaling()
         # The library counts a gathering before the call that starts it returns;
         # a remote offer that restarts ICE starts one before this call.
         started = self._gatherings()
@@ -261,12 +260,9 @@ class RTCPeerConnection(EventEmitter):
 
     async def setRemoteDescription(self, sessionDescription: RTCSessionDescription) -> None:
         self._check_description(sessionDescription)
-        _native.check(
-            _native.lib.omnirtc_peer_set_remote_description(
-                self._live(), sessionDescription.type.encode(), _native.encode(sessionDescription.sdp, "sdp")
-            )
+        self._inbox.describe(
+            self._live(), 0, sessionDescription.type.encode(), _native.encode(sessionDescription.sdp, "sdp")
         )
-        self._inbox.deliver_signaling()
 
     @staticmethod
     def _check_description(description: Any) -> None:
@@ -340,10 +336,14 @@ class RTCPeerConnection(EventEmitter):
     # --- media ---------------------------------------------------------------
     def setTrackReceive(self, mode: str = "frames", maxLate: int | None = None, maxDelayMs: int | None = None) -> None:
         """How remote tracks that arrive from now on deliver to ``recv()``:
-        ``"frames"`` (:class:`EncodedFrame`, the default), ``"rtp"`` (packet
-        bytes) or ``"none"``; maxLate / maxDelayMs bound the wait for a
-        retransmitted packet in frames mode."""
-        options: dict[str, Any] = {"mode": mode}
+        ``"frames"`` (:class:`EncodedFrame`, the default), ``"decoded"``
+        (``av`` frames as aiortc's; needs PyAV, ``pip install omnirtc[media]``),
+        ``"rtp"`` (packet bytes) or ``"none"``; maxLate / maxDelayMs bound the
+        wait for a retransmitted packet in frames and decoded modes."""
+        if mode == "decoded":
+            import av  # noqa: F401 - fail here, not at the first track, without PyAV
+        self._decode = mode == "decoded"
+        options: dict[str, Any] = {"mode": "frames" if self._decode else mode}
         if maxLate is not None:
             options["maxLate"] = maxLate
         if maxDelayMs is not None:
@@ -358,24 +358,37 @@ class RTCPeerConnection(EventEmitter):
             transceiver.sender.track = track
         return transceiver
 
-    def addTrack(self, track: LocalTrack) -> RTCRtpSender:
-        """Send a local track; returns its sender."""
-        if not isinstance(track, LocalTrack):
-            raise TypeError(f"expected LocalTrack, not {type(track).__name__}")
+    def addTrack(self, track: Any) -> RTCRtpSender:
+        """Send a local track; returns its sender. A track that is not a
+        :class:`LocalTrack` (aiortc's contract: ``kind``, ``async recv()``
+        returning ``av`` frames) is encoded as VP8 or Opus (needs PyAV,
+        ``pip install omnirtc[media]``; see framesender.py)."""
+        local, frames = self._sendable(track)
         handle = _abi.omnirtc_transceiver_t()
-        _native.check(_native.lib.omnirtc_peer_add_track(self._live(), track._handle, ctypes.byref(handle)))
-        return self._transceiver(handle.value, track).sender
+        _native.check(_native.lib.omnirtc_peer_add_track(self._live(), local._handle, ctypes.byref(handle)))
+        sender = self._transceiver(handle.value, local).sender
+        if frames:
+            frames.attach(sender)
+        return sender
+
+    def _sendable(self, track: Any) -> tuple[LocalTrack, FrameSender | None]:
+        """A LocalTrack as it is; any other track (of av frames) through a FrameSender."""
+        if isinstance(track, LocalTrack):
+            return track, None
+        frames = FrameSender(self, track)
+        return frames.local, frames
 
     def addTransceiver(
         self, trackOrKind: Any, direction: str = "sendrecv", sendEncodings: list[dict[str, Any]] | None = None
     ) -> RTCRtpTransceiver:
-        """Add a transceiver for a kind ("audio"/"video") or a :class:`LocalTrack`;
-        ``sendEncodings`` (dicts with rid, active, maxBitrate,
-        scaleResolutionDownBy) sends a track created with those rids as simulcast."""
+        """Add a transceiver for a kind ("audio"/"video"), a :class:`LocalTrack`
+        or a track of av frames (as :meth:`addTrack`); ``sendEncodings`` (dicts
+        with rid, active, maxBitrate, scaleResolutionDownBy) sends a track
+        created with those rids as simulcast."""
         init: dict[str, Any] = {"direction": direction}
         if sendEncodings:
             init["sendEncodings"] = sendEncodings
-        track = trackOrKind if isinstance(trackOrKind, LocalTrack) else None
+        track, frames = self._sendable(trackOrKind) if not isinstance(trackOrKind, str) else (None, None)
         kind = None if track is not None else _native.encode(trackOrKind, "kind")
         handle = _abi.omnirtc_transceiver_t()
         _native.check(
@@ -383,10 +396,16 @@ class RTCPeerConnection(EventEmitter):
                 self._live(), kind, track._handle if track else 0, json.dumps(init).encode(), ctypes.byref(handle)
             )
         )
-        return self._transceiver(handle.value, track)
+        transceiver = self._transceiver(handle.value, track)
+        if frames:
+            frames.attach(transceiver.sender)
+        return transceiver
 
     def removeTrack(self, sender: RTCRtpSender) -> None:
         _native.check(_native.lib.omnirtc_peer_remove_track(self._live(), sender._transceiver._handle))
+        if sender._frames is not None:
+            sender._frames.close()
+            sender._frames = None
         sender.track = None
 
     def getTransceivers(self) -> list[RTCRtpTransceiver]:
@@ -402,6 +421,10 @@ class RTCPeerConnection(EventEmitter):
         t = event.type
         if t == _abi.OMNIRTC_EVENT_TRACK:
             track = RemoteStreamTrack(event.track, json.loads(event.info_json))
+            if self._decode:
+                from .framedecoder import FrameDecoder
+
+                track._decoder = FrameDecoder(track)
             self._remote_tracks[event.track] = track
             receiver = self._transceiver(event.transceiver).receiver
             receiver.tracks.append(track)
@@ -413,6 +436,12 @@ class RTCPeerConnection(EventEmitter):
             if transceiver is not None:
                 transceiver.sender.emit("keyframerequest", KEYFRAME_KINDS[event.keyframe_kind], event.rid)
             return
+        if t == _abi.OMNIRTC_EVENT_DTMF_TONE_CHANGE:
+            transceiver = self._transceivers.get(event.transceiver)
+            dtmf = transceiver.sender.dtmf if transceiver is not None else None
+            if dtmf is not None:
+                dtmf.emit("tonechange", event.tone)
+            return
         if t == _abi.OMNIRTC_EVENT_TARGET_BITRATE:
             self.emit("targetbitrate", BitrateTarget._from_event(event.bits_per_second, event.streams_json))
             return
@@ -423,6 +452,8 @@ class RTCPeerConnection(EventEmitter):
             remote._push(EncodedFrame(event.data, event.rtp_timestamp, event.keyframe, event.packets_dropped))
         elif t == _abi.OMNIRTC_EVENT_TRACK_RTP:
             remote._push(event.data)
+        elif t == _abi.OMNIRTC_EVENT_DTMF_TONE:
+            remote.emit("dtmf", event.tone, event.duration_ms)
         elif t == _abi.OMNIRTC_EVENT_TRACK_ENDED:
             del self._remote_tracks[event.track]
             remote.stop()
@@ -444,6 +475,9 @@ class RTCPeerConnection(EventEmitter):
         for channel in list(self._channels.values()):
             channel._closed()
         self._channels.clear()
+        for transceiver in self._transceivers.values():
+            if transceiver.sender._frames is not None:
+                transceiver.sender._frames.close()
         for track in self._remote_tracks.values():
             track.stop()
         self._remote_tracks.clear()

@@ -9,8 +9,11 @@ from typing import TYPE_CHECKING, Any
 from . import _native
 from .events import EventEmitter
 from .mediastreams import LocalTrack, RemoteStreamTrack
+from .rtcdtmfsender import RTCDTMFSender
+from .rtcrtpparameters import RTCRtpSendParameters, SendParametersTransaction
 
 if TYPE_CHECKING:
+    from .framesender import FrameSender
     from .rtctransports import PeerTransports, RTCDtlsTransport
 
 
@@ -81,7 +84,31 @@ class RTCRtpSender(_RtpEnd, EventEmitter):
     def __init__(self, transceiver: RTCRtpTransceiver, track: LocalTrack | None) -> None:
         super().__init__()
         self._transceiver = transceiver
-        self.track = track
+        self.track: Any = track  # a LocalTrack, or a track of av frames (addTrack)
+        self._frames: FrameSender | None = None
+        self._dtmf: list[RTCDTMFSender | None] = []  # made on first use: [sender] or [None]
+        self._parameters = SendParametersTransaction(lambda: transceiver._handle)
+
+    @property
+    def dtmf(self) -> RTCDTMFSender | None:
+        """webrtc-pc 7.1: the :class:`RTCDTMFSender` of an audio sender, None for video."""
+        if not self._dtmf:
+            self._dtmf.append(RTCDTMFSender(self._transceiver) if self._transceiver.kind == "audio" else None)
+        return self._dtmf[0]
+
+    def getParameters(self) -> RTCRtpSendParameters:
+        """webrtc-pc 5.2: the encodings and codecs, with a transactionId that
+        :meth:`setParameters` accepts until the event loop's next turn."""
+        return self._parameters.get(self._transceiver._info())
+
+    async def setParameters(self, parameters: RTCRtpSendParameters) -> None:
+        """webrtc-pc 5.2: each encoding's ``active`` (``False`` stops that layer
+        at once), ``maxBitrate`` and ``scaleResolutionDownBy``. Raises
+        InvalidStateError without a current getParameters(),
+        InvalidModificationError for another transactionId, other codecs or
+        encodings added, removed or renamed, ValueError (W3C RangeError) for a
+        scaleResolutionDownBy below 1."""
+        self._parameters.set(parameters)
 
     async def replaceTrack(self, track: LocalTrack | None) -> None:
         _native.check(

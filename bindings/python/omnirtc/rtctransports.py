@@ -68,6 +68,14 @@ class RTCIceTransport(EventEmitter):
             return None
         return RTCIceCandidatePair(candidate_from_sdp(pair["local"]), candidate_from_sdp(pair["remote"]))
 
+    def getLocalCandidates(self) -> list[RTCIceCandidate]:
+        """webrtc-pc 5.6: the candidates gathered and sent in ``icecandidate``."""
+        return [candidate_from_sdp(line) for line in self._peer.read("ice", "localCandidates")]
+
+    def getRemoteCandidates(self) -> list[RTCIceCandidate]:
+        """webrtc-pc 5.6: the remote's, from its description and :meth:`RTCPeerConnection.addIceCandidate`."""
+        return [candidate_from_sdp(line) for line in self._peer.read("ice", "remoteCandidates")]
+
 
 class RTCDtlsTransport(EventEmitter):
     """Emits ``statechange``."""
@@ -184,7 +192,7 @@ class PeerTransports:
             info = self._current()
         except (InvalidHandleError, InvalidStateError):  # closed already: nothing more to read
             info = {"ice": {"role": "unknown", "gatheringState": "new", "selectedPair": None}, "dtls": {}, "sctp": None}
-        info["ice"] = {**info["ice"], "state": "closed"}
+        info["ice"] = {"localCandidates": [], "remoteCandidates": [], **info["ice"], "state": "closed"}
         info["dtls"] = {"remoteCertificates": [], **info["dtls"], "state": "closed"}
         if self._sctp is not None or info.get("sctp"):
             info["sctp"] = {"maxMessageSize": 65536, "maxChannels": None, **(info.get("sctp") or {}), "state": "closed"}

@@ -12,8 +12,11 @@
     await server.close()
 
 Events are delivered on the event loop that was running when the server
-started (or the one passed in). The optional ``auth`` callable is the
-exception: the server asks it synchronously, on a library thread, so it must be
+started (or the one passed in), drained from the library's queue as a peer
+connection's are (omnirtc_turn_server_start_polled, see _bridge.py): the
+library's notify only schedules a drain, and nothing is queued here. The
+optional ``auth`` callable is the exception: the server needs the password to
+answer the request, so it asks synchronously, on a library thread; it must be
 quick and must not touch the loop; it returns the user's password or ``None``.
 """
 
@@ -27,7 +30,7 @@ import json
 import threading
 from typing import Any, Callable, NamedTuple, Optional
 
-from . import _abi, _native
+from . import _abi, _native, logs
 from .events import EventEmitter
 from .exceptions import InvalidHandleError
 
@@ -58,19 +61,19 @@ def _text(value: bytes | None) -> str:
     return (value or b"").decode("utf-8", "replace")
 
 
-@_abi.omnirtc_turn_event_cb
-def _on_event(user_data: int | None, pointer: Any) -> None:  # on a library thread
-    event = pointer.contents
-    with _lock:
-        server = _servers.get(user_data or 0)
-        if event.type == _abi.OMNIRTC_TURN_EVENT_CLOSED:
-            _servers.pop(user_data or 0, None)
-    if server is None:
-        return
-    allocation = TurnAllocation(_text(event.username), _text(event.realm), _text(event.client_address),
-                                _text(event.relay_address), _text(event.protocol))
-    with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is left to deliver to
-        server._loop.call_soon_threadsafe(server._deliver, event.type, allocation)
+_BATCH = 64  # events taken per poll
+
+
+@_abi.omnirtc_turn_notify_cb
+def _on_notify(user_data: int | None, _handle: int) -> None:  # on a library thread
+    try:
+        with _lock:
+            server = _servers.get(user_data or 0)
+        if server is not None:
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is left to deliver to
+                server._loop.call_soon_threadsafe(server._drain)
+    except BaseException:  # noqa: BLE001 - a Go thread must never see a Python exception
+        pass
 
 
 @_abi.omnirtc_turn_auth_cb
@@ -108,12 +111,14 @@ class TurnServer(EventEmitter):
         self._auth = auth
         self._closed = self._loop.create_future()
         self._key = next(_keys)
+        self._batch = (_abi.omnirtc_turn_event_t * _BATCH)()
         with _lock:
             _servers[self._key] = self
         handle = _abi.omnirtc_turn_server_t()
+        logs.sync_log_level()
         try:
-            _native.check(_native.lib.omnirtc_turn_server_start(
-                _native.encode(text, "config"), _on_event, _on_auth if auth else _abi.omnirtc_turn_auth_cb(),
+            _native.check(_native.lib.omnirtc_turn_server_start_polled(
+                _native.encode(text, "config"), _on_notify, _on_auth if auth else _abi.omnirtc_turn_auth_cb(),
                 ctypes.c_void_p(self._key), ctypes.byref(handle)))
         except BaseException:
             with _lock:
@@ -121,13 +126,26 @@ class TurnServer(EventEmitter):
             raise
         self._handle = handle.value
 
-    def _deliver(self, kind: int, allocation: TurnAllocation) -> None:  # on the loop
-        if kind == _abi.OMNIRTC_TURN_EVENT_CLOSED:
-            if not self._closed.done():
-                self._closed.set_result(None)
+    def _drain(self) -> None:  # on the loop, after a notify
+        count = ctypes.c_size_t()
+        while not self._closed.done():
+            if _native.lib.omnirtc_turn_server_poll_events(self._handle, self._batch, _BATCH, ctypes.byref(count)):
+                return  # CLOSED was taken by an earlier drain
+            for event in self._batch[: count.value]:
+                self._deliver(event)
+            if count.value < _BATCH:  # the queue is empty: the library notifies again
+                return
+
+    def _deliver(self, event: Any) -> None:
+        if event.type == _abi.OMNIRTC_TURN_EVENT_CLOSED:  # alone, and last
+            with _lock:
+                _servers.pop(self._key, None)
+            self._closed.set_result(None)
             self.emit("close")
         else:
-            self.emit(_EVENT_NAMES[kind], allocation)
+            self.emit(_EVENT_NAMES[event.type], TurnAllocation(
+                _text(event.username), _text(event.realm), _text(event.client_address),
+                _text(event.relay_address), _text(event.protocol)))
 
     def stats(self) -> dict[str, Any]:
         """Allocations, bytes relayed, failures and the listeners' addresses."""

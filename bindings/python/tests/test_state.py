@@ -107,8 +107,9 @@ def test_ice_is_new_until_a_remote_candidate_arrives():
         a, b = RTCPeerConnection(loopback_config()), RTCPeerConnection(loopback_config())
         found: dict[RTCPeerConnection, list] = {a: [], b: []}
         ice = {pc: seen(pc, "iceconnectionstatechange", lambda pc=pc: pc.iceConnectionState) for pc in (a, b)}
+        connection = {pc: seen(pc, "connectionstatechange", lambda pc=pc: pc.connectionState) for pc in (a, b)}
         for pc in (a, b):
-            pc.on("icecandidate", lambda c, pc=pc: c is not None and found[pc].append(c))
+            pc.on("icecandidate", lambda c, pc=pc: found[pc].append(c))
         a.createDataChannel("late")
         offer = await a.createOffer()  # no candidates in either description
         await a.setLocalDescription(offer)
@@ -116,13 +117,16 @@ def test_ice_is_new_until_a_remote_candidate_arrives():
         answer = await b.createAnswer()
         await b.setLocalDescription(answer)
         await a.setRemoteDescription(answer)
+        # Every candidate, through the end-of-candidates None, as the events came.
+        await wait_for(lambda: None in found[a] and None in found[b])
         for pc in (a, b):
             assert (pc.iceConnectionState, pc.connectionState, ice[pc]) == ("new", "new", [])
-        for candidate in found[b]:
+        for candidate in found[b][:-1]:
             await a.addIceCandidate(candidate)
-        for candidate in found[a]:
+        for candidate in found[a][:-1]:
             await b.addIceCandidate(candidate)
-        await wait_for(lambda: a.connectionState == "connected" and b.connectionState == "connected")
+        # The events, not the attributes: an attribute is current before its event reached Python.
+        await wait_for(lambda: "connected" in connection[a] and "connected" in connection[b])
         assert ice[a][:2] == ice[b][:2] == ["checking", "connected"]
         await a.close()
         await b.close()

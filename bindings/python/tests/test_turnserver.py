@@ -117,3 +117,37 @@ async def _bad_configuration_and_closed_server() -> None:
     await server.close()  # idempotent
     with pytest.raises(InvalidHandleError):
         server.stats()
+
+
+def test_events_in_order_from_the_library_queue_none_lost_nothing_after_close() -> None:
+    run(_events_in_order_from_the_library_queue())
+
+
+async def _events_in_order_from_the_library_queue() -> None:
+    """The server's events are drained from the library's queue
+    (omnirtc_turn_server_poll_events): a close queues every deletion and
+    CLOSED at once, and all arrive, each after its creation, close last."""
+    log: list[tuple[str, str]] = []
+    server = TurnServer(CONFIG)
+    for name in ("allocationcreated", "allocationdeleted"):
+        server.on(name, lambda a, name=name: log.append((name, a.client_address)))
+    server.on("close", lambda: log.append(("close", "")))
+    peers = [RTCPeerConnection(relay_config(server, "alice", "wonder")) for _ in range(8)]
+    for pc in peers:
+        pc.createDataChannel("x")
+    offers = [await pc.createOffer() for pc in peers]
+    await asyncio.gather(*(pc.setLocalDescription(offer) for pc, offer in zip(peers, offers)))
+    await wait_for(lambda: server.stats()["allocations"] >= len(peers))
+    await server.close()  # the deletions and CLOSED are queued by one call
+    for pc in peers:
+        await pc.close()
+    created = [client for name, client in log if name == "allocationcreated"]
+    deleted = [client for name, client in log if name == "allocationdeleted"]
+    assert len(created) >= len(peers), log
+    assert sorted(deleted) == sorted(created)
+    for at, (name, client) in enumerate(log):
+        if name == "allocationdeleted":
+            assert ("allocationcreated", client) in log[:at]
+    assert log[-1] == ("close", "") and len(log) == 2 * len(created) + 1
+    await asyncio.sleep(0)  # another turn of the loop: still nothing after close
+    assert log[-1] == ("close", "")

@@ -17,11 +17,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
 TESTS = Path(__file__).resolve().parent
-# pytest's wheel, fetched by scripts/test-python.sh: the fresh venv installs offline.
+# pytest's wheel, and the media extra's PyAV with numpy, fetched by
+# scripts/test-python.sh: the fresh venv installs offline.
 WHEELHOUSE = ROOT / "build" / "wheelhouse"
+MEDIA_WHEELHOUSE = ROOT / "build" / "wheelhouse-media"
 # Every test of the binding runs against the installed wheel too, but the
 # aiortc interop (aiortc is no dependency of the wheel) and this file.
-NOT_AGAINST_THE_WHEEL = ["test_aiortc.py", "test_wheel.py"]
+NOT_AGAINST_THE_WHEEL = ["test_aiortc.py", "test_media_aiortc.py", "test_wheel.py"]
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +37,9 @@ def wheel() -> Path:
 def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     venv = tmp_path_factory.mktemp("wheel") / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    # omnirtc[media]: the extra pulls PyAV
     subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "--no-index", "--find-links", str(WHEELHOUSE),
-                    "pytest", str(wheel)], check=True)
+                    "--find-links", str(MEDIA_WHEELHOUSE), "pytest", "numpy", f"{wheel}[media]"], check=True)
     return venv
 
 

@@ -28,6 +28,8 @@ static size_t strings_of(omnirtc_event_t *e, const char **out[2]) {
 		return 2;
 	case OMNIRTC_EVENT_KEYFRAME_REQUEST: out[0] = &e->keyframe_request.rid; return 1;
 	case OMNIRTC_EVENT_TARGET_BITRATE: out[0] = &e->target_bitrate.streams_json; return 1;
+	case OMNIRTC_EVENT_DTMF_TONE_CHANGE: out[0] = &e->dtmf_tone_change.tone; return 1;
+	case OMNIRTC_EVENT_DTMF_TONE: out[0] = &e->dtmf_tone.tone; return 1;
 	default: return 0;
 	}
 }

@@ -143,8 +143,10 @@ func (g *ICEGatherer) updateServers(servers []ICEServer, policy ICETransportPoli
 	g.validatedServers = validatedServers
 	g.gatherPolicy = policy
 
-	if g.agent != nil && (g.State() != ICEGathererStateGathering ||
-		g.iceCandidatePoolSize == 0) {
+	// omnirtc: not while gathering (the release also did with no candidate
+	// pool, racing the server-reflexive and relay gatherers that read the
+	// agent's URLs); ICETransport.restart hands them over before it gathers.
+	if g.agent != nil && g.State() != ICEGathererStateGathering {
 		return g.agent.UpdateOptions(ice.WithUrls(validatedServers))
 	}
 
@@ -209,6 +211,15 @@ func (g *ICEGatherer) buildAgentOptions() ([]ice.AgentOption, error) {
 	}
 
 	return append(options, ice.WithNetworkTypes(toICENetworkTypes(requestedNetworkTypes))), nil
+}
+
+// restartOptions returns the agent options of the current servers and
+// gather policy (omnirtc: applied by ICETransport.restart).
+func (g *ICEGatherer) restartOptions() []ice.AgentOption {
+	g.lock.RLock()
+	defer g.lock.RUnlock()
+
+	return []ice.AgentOption{ice.WithUrls(g.validatedServers), ice.WithCandidateTypes(g.resolveCandidateTypes())}
 }
 
 func (g *ICEGatherer) resolveCandidateTypes() []ice.CandidateType {

@@ -225,6 +225,11 @@ func (t *ICETransport) restart() error {
 	); err != nil {
 		return err
 	}
+	// omnirtc: the ICE servers and transport policy set since
+	// (SetConfiguration) apply from this gathering on (W3C webrtc-pc 4.4.1.6).
+	if err := agent.UpdateOptions(t.gatherer.restartOptions()...); err != nil {
+		return err
+	}
 
 	return t.gatherer.Gather()
 }

@@ -54,7 +54,8 @@ public struct IceServer: Sendable, Equatable, Codable {
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        urls = try c.decode([String].self, forKey: .urls)
+        // W3C: a string or a list (getConfiguration gives them as they were given)
+        urls = try (try? c.decode(String.self, forKey: .urls)).map { [$0] } ?? c.decode([String].self, forKey: .urls)
         username = try c.decodeIfPresent(String.self, forKey: .username)
         credential = try c.decodeIfPresent(String.self, forKey: .credential)
         if c.contains(.omnirtc) {
@@ -251,13 +252,7 @@ extension Configuration: Encodable {
 }
 
 extension EngineSettings: Encodable {
-    private struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(_ name: String) { stringValue = name }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
+    private typealias Key = JSONKey
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: Key.self)

@@ -55,6 +55,8 @@ func peerNotifyCallback(_ userData: UnsafeMutableRawPointer?, _ peer: omnirtc_pe
 final class PeerSink: Sendable {
     /// Sinks alive in the process, for leak tests: each is released by its PEER_CLOSED.
     static let live = Locked(0)
+    /// The peer's DTLS transport, which its transceivers' senders and receivers report.
+    let dtls = Locked<DtlsTransport?>(nil)
 
     /// Every event but a channel's own, in order: on `events` or the per-kind streams.
     let events = OrderedEvents(PeerStreams())
@@ -84,6 +86,10 @@ final class PeerSink: Sendable {
         var trackReceive: TrackReceive?
         /// Set by close: the drain no longer waits for a consumer (the peer's pending events are dropped).
         var closing = false
+        /// The SIGNALING_STATE events streamed so far, and the description
+        /// calls waiting for a number of them (SignalingBarrier.swift).
+        var signalingStreamed: UInt64 = 0
+        var signalingWaiters: [(event: UInt64, waiter: CheckedContinuation<Void, Never>)] = []
     }
 
     let state = Locked(State())
@@ -149,7 +155,7 @@ final class PeerSink: Sendable {
                     IceCandidate(
                         candidate: text(c.candidate), sdpMid: mid.isEmpty ? nil : mid,
                         sdpMLineIndex: c.sdp_mline_index >= 0 ? c.sdp_mline_index : nil)))
-        case code(OMNIRTC_EVENT_SIGNALING_STATE): update(e.state.value, \.signaling, PeerConnectionEvent.signalingState)
+        case code(OMNIRTC_EVENT_SIGNALING_STATE): signaled(e.state.value)
         case code(OMNIRTC_EVENT_ICE_GATHERING_STATE): update(e.state.value, \.gathering, PeerConnectionEvent.iceGatheringState)
         case code(OMNIRTC_EVENT_ICE_CONNECTION_STATE):
             update(e.state.value, \.iceConnection, PeerConnectionEvent.iceConnectionState)
@@ -160,6 +166,8 @@ final class PeerSink: Sendable {
             let channel = ChannelSink(handle: e.channel.channel)
             register(channel)
             events.deliver(.dataChannel(DataChannel(channel)))
+        case code(OMNIRTC_EVENT_TRANSPORT_STATE), code(OMNIRTC_EVENT_SELECTED_CANDIDATE_PAIR):
+            handleTransport(e)
         case code(OMNIRTC_EVENT_TRACK)...:
             handleMedia(e)
         default:
@@ -177,7 +185,7 @@ final class PeerSink: Sendable {
     }
 
     /// A state change: remembered for the getters, then streamed.
-    private func update<S: CaseIterable & Sendable>(
+    func update<S: CaseIterable & Sendable>(
         _ value: Int32, _ field: WritableKeyPath<State, S>, _ event: (S) -> PeerConnectionEvent
     ) {
         guard let new = S(library: value) else { return }
@@ -210,6 +218,7 @@ final class PeerSink: Sendable {
             return Array(s.channels.values)
         }
         for channel in channels { channel.deliver(.close) }
+        releaseSignalingWaiters()
         closedMedia()
         events.end()
     }

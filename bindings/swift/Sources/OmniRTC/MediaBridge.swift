@@ -13,11 +13,24 @@ let mediaBufferLimit = 4096
 final class TransceiverSink: Sendable {
     let handle: omnirtc_transceiver_t
     let keyframeRequests = Pipe<KeyframeRequest>(bufferingPolicy: .bufferingNewest(mediaBufferLimit))
+    /// Its DTMF sender's tone changes (DTMF.swift).
+    let toneChanges = Pipe<String>(bufferingPolicy: .bufferingNewest(mediaBufferLimit))
     let senderTrack: Locked<LocalTrack?>
+    /// The peer's DTLS transport (sender and receiver `transport`).
+    let dtls: DtlsTransport?
+    /// W3C [[LastReturnedParameters]] of the sender (RtpParameters.swift).
+    let lastParameters = Locked<LastParameters?>(nil)
 
-    init(handle: omnirtc_transceiver_t, track: LocalTrack? = nil) {
+    init(handle: omnirtc_transceiver_t, track: LocalTrack? = nil, dtls: DtlsTransport? = nil) {
         self.handle = handle
         senderTrack = Locked(track)
+        self.dtls = dtls
+    }
+
+    /// The peer closed: its streams end.
+    func end() {
+        keyframeRequests.continuation.finish()
+        toneChanges.continuation.finish()
     }
 }
 
@@ -28,6 +41,7 @@ final class TrackSink: Sendable {
     let transceiver: TransceiverSink
     let frames = Pipe<EncodedFrame>(bufferingPolicy: .bufferingNewest(mediaBufferLimit))
     let rtpPackets = Pipe<Data>(bufferingPolicy: .bufferingNewest(mediaBufferLimit))
+    let dtmfTones = Pipe<DTMFTone>(bufferingPolicy: .bufferingNewest(mediaBufferLimit))
     let ended = Locked(false)
 
     init(handle: omnirtc_track_t, info: RemoteTrackInfo, transceiver: TransceiverSink) {
@@ -44,6 +58,7 @@ final class TrackSink: Sendable {
         guard !was else { return }
         frames.continuation.finish()
         rtpPackets.continuation.finish()
+        dtmfTones.continuation.finish()
     }
 }
 
@@ -81,9 +96,9 @@ extension PeerSink {
                 if let track { sink.senderTrack.withLock { $0 = track } }
                 return sink
             }
-            let sink = TransceiverSink(handle: handle, track: track)
+            let sink = TransceiverSink(handle: handle, track: track, dtls: dtls.withLock { $0 })
             s.transceivers[handle] = sink
-            if s.closed { sink.keyframeRequests.continuation.finish() }
+            if s.closed { sink.end() }
             return sink
         }
     }
@@ -120,18 +135,25 @@ extension PeerSink {
         case code(OMNIRTC_EVENT_TARGET_BITRATE):
             let b = e.target_bitrate
             events.deliver(.targetBitrate(BitrateTarget(bitrate: b.bits_per_second, json: text(b.streams_json))))
+        case code(OMNIRTC_EVENT_DTMF_TONE_CHANGE):
+            let c = e.dtmf_tone_change
+            transceiver(c.transceiver).toneChanges.continuation.yield(text(c.tone))
+        case code(OMNIRTC_EVENT_DTMF_TONE):
+            let t = e.dtmf_tone
+            guard let track = state.withLock({ $0.tracks[t.track] }) else { return }
+            track.dtmfTones.continuation.yield(DTMFTone(tone: text(t.tone), duration: .milliseconds(t.duration_ms)))
         default:
             break
         }
     }
 
-    /// The peer closed: every remote track and keyframe stream ends.
+    /// The peer closed: every remote track, keyframe and tone change stream ends.
     func closedMedia() {
         let (tracks, transceivers) = state.withLock { s in
             defer { s.tracks = [:] }
             return (Array(s.tracks.values), Array(s.transceivers.values))
         }
         for track in tracks { track.end() }
-        for transceiver in transceivers { transceiver.keyframeRequests.continuation.finish() }
+        for transceiver in transceivers { transceiver.end() }
     }
 }

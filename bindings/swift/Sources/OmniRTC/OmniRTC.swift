@@ -47,13 +47,7 @@ public struct DebugCounters: Sendable, Equatable, Decodable {
             (mediaReader, mediaWriter) = (try count("media reader"), try count("media writer"))
         }
 
-        private struct Key: CodingKey {
-            var stringValue: String
-            var intValue: Int? { nil }
-            init(_ name: String) { stringValue = name }
-            init?(stringValue: String) { self.stringValue = stringValue }
-            init?(intValue: Int) { nil }
-        }
+        private typealias Key = JSONKey
     }
 
     public var handles: Handles

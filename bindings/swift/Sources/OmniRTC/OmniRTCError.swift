@@ -32,6 +32,8 @@ public enum OmniRTCError: Error, Sendable, Equatable {
     case invalidAccess(String)
     /// A change the object does not allow (W3C `InvalidModificationError`).
     case invalidModification(String)
+    /// A character the call does not accept, as a DTMF tone (W3C `InvalidCharacterError`).
+    case invalidCharacter(String)
     /// A status this version of the binding does not know.
     case unknown(status: Int32, message: String)
 
@@ -52,6 +54,7 @@ public enum OmniRTCError: Error, Sendable, Equatable {
         case OMNIRTC_ERR_INVALID_SYNTAX: self = .invalidSyntax(message)
         case OMNIRTC_ERR_INVALID_ACCESS: self = .invalidAccess(message)
         case OMNIRTC_ERR_INVALID_MODIFICATION: self = .invalidModification(message)
+        case OMNIRTC_ERR_INVALID_CHARACTER: self = .invalidCharacter(message)
         default: self = .unknown(status: status, message: message)
         }
     }
@@ -73,6 +76,7 @@ public enum OmniRTCError: Error, Sendable, Equatable {
         case .invalidSyntax: Int32(OMNIRTC_ERR_INVALID_SYNTAX)
         case .invalidAccess: Int32(OMNIRTC_ERR_INVALID_ACCESS)
         case .invalidModification: Int32(OMNIRTC_ERR_INVALID_MODIFICATION)
+        case .invalidCharacter: Int32(OMNIRTC_ERR_INVALID_CHARACTER)
         case .unknown(let status, _): status
         }
     }
@@ -83,7 +87,7 @@ public enum OmniRTCError: Error, Sendable, Equatable {
         case .invalidArgument(let m), .invalidHandle(let m), .invalidState(let m), .invalidConfig(let m),
             .invalidSDP(let m), .invalidCandidate(let m), .tooLarge(let m), .operation(let m), .forked(let m),
             .internal(let m), .notSupported(let m), .invalidSyntax(let m), .invalidAccess(let m),
-            .invalidModification(let m), .unknown(_, let m):
+            .invalidModification(let m), .invalidCharacter(let m), .unknown(_, let m):
             m
         }
     }

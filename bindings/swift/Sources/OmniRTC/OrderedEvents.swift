@@ -52,6 +52,14 @@ final class OrderedEvents<Kinds: EventKinds>: Sendable {
         }
     }
 
+    /// The events waiting for a reader to be chosen (for tests).
+    var waiting: [Event] {
+        reader.withLock { r in
+            if case .undecided(let waiting, _) = r { return waiting }
+            return []
+        }
+    }
+
     /// Every event on one stream. Choosing it after ``perKind`` is a
     /// programming error (each event is read once).
     var all: AsyncStream<Event> {

@@ -18,6 +18,9 @@ public final class PeerConnection: Sendable {
     let sink: PeerSink
     /// The sink's drain: ends once it took PEER_CLOSED.
     let drained: Task<Void, Never>
+    /// The transports (Transports.swift); `sctp` once negotiated, then always the same.
+    let transports: PeerTransports
+    let sctpTransport = Locked<SctpTransport?>(nil)
 
     /// Creates a peer connection. Throws ``OmniRTCError/invalidConfig(_:)``
     /// (naming the key) for a configuration the library rejects.
@@ -40,6 +43,9 @@ public final class PeerConnection: Sendable {
         }
         self.handle = handle
         self.sink = sink
+        let transports = PeerTransports(handle: handle, events: sink.events)
+        self.transports = transports
+        sink.dtls.withLock { $0 = DtlsTransport(transports) }
         drained = Task.detached { await sink.drain() } // a notify before this waits in sink.wakes
     }
 
@@ -135,14 +141,16 @@ public final class PeerConnection: Sendable {
 
     /// Applies a local description, or without one creates and applies the
     /// offer or answer the signaling state calls for. Gathering starts:
-    /// candidates arrive on ``iceCandidates`` (trickle ICE).
+    /// candidates arrive on ``iceCandidates`` (trickle ICE). When it returns,
+    /// its signaling-state event is in the event streams (SignalingBarrier.swift).
     public func setLocalDescription(_ description: SessionDescription? = nil) async throws(OmniRTCError) {
-        try check(omnirtc_peer_set_local_description(handle, description?.type.rawValue, description?.sdp))
+        try await describe(local: true, description?.type.rawValue, description?.sdp)
     }
 
-    /// Applies the remote peer's description.
+    /// Applies the remote peer's description. When it returns, its
+    /// signaling-state events are in the event streams.
     public func setRemoteDescription(_ description: SessionDescription) async throws(OmniRTCError) {
-        try check(omnirtc_peer_set_remote_description(handle, description.type.rawValue, description.sdp))
+        try await describe(local: false, description.type.rawValue, description.sdp)
     }
 
     /// Adds a remote candidate; ``IceCandidate/endOfCandidates`` says no more will come.

@@ -16,6 +16,12 @@ public enum PeerConnectionEvent: Sendable {
     case track(RemoteTrack)
     /// The congestion controller's new target (see ``BitrateTarget``).
     case targetBitrate(BitrateTarget)
+    /// The DTLS transport's new state (W3C `RTCDtlsTransport` `statechange`).
+    case dtlsTransportState(DtlsTransportState)
+    /// The SCTP transport's new state (W3C `RTCSctpTransport` `statechange`).
+    case sctpTransportState(SctpTransportState)
+    /// ICE selected another pair (W3C `selectedcandidatepairchange`).
+    case selectedCandidatePair(IceCandidatePair)
 }
 
 /// A peer connection's per-kind streams, fed by its ``OrderedEvents``.
@@ -29,6 +35,9 @@ struct PeerStreams: EventKinds {
     let dataChannels = Pipe<DataChannel>()
     let tracks = Pipe<RemoteTrack>()
     let targetBitrates = Pipe<BitrateTarget>(bufferingPolicy: .bufferingNewest(64))
+    let dtlsStates = Pipe<DtlsTransportState>()
+    let sctpStates = Pipe<SctpTransportState>()
+    let selectedCandidatePairs = Pipe<IceCandidatePair>()
 
     func route(_ event: PeerConnectionEvent) {
         switch event {
@@ -41,6 +50,9 @@ struct PeerStreams: EventKinds {
         case .dataChannel(let channel): dataChannels.continuation.yield(channel)
         case .track(let track): tracks.continuation.yield(track)
         case .targetBitrate(let target): targetBitrates.continuation.yield(target)
+        case .dtlsTransportState(let state): dtlsStates.continuation.yield(state)
+        case .sctpTransportState(let state): sctpStates.continuation.yield(state)
+        case .selectedCandidatePair(let pair): selectedCandidatePairs.continuation.yield(pair)
         }
     }
 
@@ -54,5 +66,8 @@ struct PeerStreams: EventKinds {
         dataChannels.continuation.finish()
         tracks.continuation.finish()
         targetBitrates.continuation.finish()
+        dtlsStates.continuation.finish()
+        sctpStates.continuation.finish()
+        selectedCandidatePairs.continuation.finish()
     }
 }

@@ -1,14 +1,17 @@
 // The built-in TURN/STUN server (the "TURN server" section of omnirtc.h).
 //
-// Each server registers one TurnSink with the library as its user_data,
-// retained through Unmanaged and released by the final CLOSED event (or at
-// once when the start fails). Allocation events become AsyncStream elements;
-// nothing blocks on a library thread for them. The optional credential lookup
-// is different: the C API wants the password synchronously, while that
-// listener waits. No user code runs on the library thread: the thread starts
-// a Task for the async closure and waits for its answer at most
-// TurnServer.authTimeout (as the Node binding waits for its main thread),
-// refusing the user after that.
+// Each server is a polled one (omnirtc_turn_server_start_polled) whose
+// user_data is its TurnSink, retained through Unmanaged and released when the
+// drain takes the final CLOSED (or at once when the start fails): as a peer's
+// (EventBridge.swift), the library's notify only wakes the sink's drain, a
+// task that takes the events from the library's queue in batches, in order,
+// and yields them to ``TurnServer/events``; nothing blocks on a library
+// thread for them. The optional credential lookup is different: the server
+// needs the password to answer the request, so the C API asks for it
+// synchronously, while that listener waits. No user code runs on the library
+// thread: the thread starts a Task for the async closure and waits for its
+// answer at most TurnServer.authTimeout (as the Node binding waits for its
+// main thread), refusing the user after that.
 import COmniRTC
 import Foundation
 
@@ -83,13 +86,7 @@ public struct TurnServerConfiguration: Sendable, Equatable, Codable {
         self.additional = additional
     }
 
-    private struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(_ name: String) { stringValue = name }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
+    private typealias Key = JSONKey
 
     private static let known: Set<String> = [
         "listeners", "realm", "relay", "users", "sharedSecret", "userQuota", "allocationLifetimeSec",
@@ -185,26 +182,11 @@ public struct TurnCredential: Sendable, Equatable {
     public var password: String
 }
 
-/// The event callback of every TURN server: user_data is its TurnSink.
-func turnEventCallback(_ userData: UnsafeMutableRawPointer?, _ event: UnsafePointer<omnirtc_turn_event_t>?) {
-    guard let userData, let event else { return }
-    TurnSink.live.withLock { _ in } // orders the sink's construction for thread sanitizers (see peerEventCallback)
-    let sink = Unmanaged<TurnSink>.fromOpaque(userData)
-    let e = event.pointee
-    let allocation = TurnAllocation(
-        username: text(e.username), realm: text(e.realm), clientAddress: text(e.client_address),
-        relayAddress: text(e.relay_address), protocol: text(e.protocol))
-    switch e.type {
-    case Int32(OMNIRTC_TURN_EVENT_ALLOCATION_CREATED.rawValue):
-        sink.takeUnretainedValue().events.continuation.yield(.allocationCreated(allocation))
-    case Int32(OMNIRTC_TURN_EVENT_ALLOCATION_DELETED.rawValue):
-        sink.takeUnretainedValue().events.continuation.yield(.allocationDeleted(allocation))
-    case Int32(OMNIRTC_TURN_EVENT_CLOSED.rawValue):
-        sink.takeUnretainedValue().events.continuation.finish()
-        sink.release() // the final event: the library drops user_data
-    default:
-        break
-    }
+/// The notify callback of every TURN server: user_data is its TurnSink.
+func turnNotifyCallback(_ userData: UnsafeMutableRawPointer?, _ server: omnirtc_turn_server_t) {
+    guard let userData else { return }
+    TurnSink.live.withLock { _ in } // orders the sink's construction for thread sanitizers (see peerNotifyCallback)
+    Unmanaged<TurnSink>.fromOpaque(userData).takeUnretainedValue().wakes.continuation.yield(server)
 }
 
 /// The credential lookup of every TURN server that has one.
@@ -242,16 +224,57 @@ final class TurnSink: Sendable {
 
     let events: Pipe<TurnServerEvent>
     let auth: (@Sendable (TurnAuthRequest) async -> String?)?
+    /// The library's notify: the server's queue has events (one pending wake-up is enough).
+    let wakes = Pipe<omnirtc_turn_server_t>(bufferingPolicy: .bufferingNewest(1))
+    /// Events taken per omnirtc_turn_server_poll_events.
+    static let batch = 64
 
     init(auth: (@Sendable (TurnAuthRequest) async -> String?)?) {
         let (stream, continuation) = AsyncStream<TurnServerEvent>.makeStream(
             bufferingPolicy: .bufferingNewest(TurnServer.eventBuffer))
         events = Pipe(stream: stream, continuation: continuation)
         self.auth = auth
-        Self.live.withLock { $0 += 1 } // after every field is set: see turnEventCallback
+        Self.live.withLock { $0 += 1 } // after every field is set: see turnNotifyCallback
     }
 
     deinit { Self.live.withLock { $0 -= 1 } }
+
+    /// Takes the server's events each time notify wakes it, until CLOSED.
+    func drain() async {
+        let batch = UnsafeMutablePointer<omnirtc_turn_event_t>.allocate(capacity: Self.batch)
+        defer { batch.deallocate() }
+        for await server in wakes.stream {
+            var count = Self.batch
+            while count == Self.batch { // until a poll leaves the queue empty: only that one re-arms notify
+                guard omnirtc_turn_server_poll_events(server, batch, Self.batch, &count) == Int32(OMNIRTC_OK) else {
+                    return finish() // the handle is gone: no CLOSED will come
+                }
+                for i in 0..<count {
+                    let e = batch[i] // valid until the next poll
+                    let allocation = TurnAllocation(
+                        username: text(e.username), realm: text(e.realm), clientAddress: text(e.client_address),
+                        relayAddress: text(e.relay_address), protocol: text(e.protocol))
+                    switch e.type {
+                    case Int32(OMNIRTC_TURN_EVENT_ALLOCATION_CREATED.rawValue):
+                        events.continuation.yield(.allocationCreated(allocation))
+                    case Int32(OMNIRTC_TURN_EVENT_ALLOCATION_DELETED.rawValue):
+                        events.continuation.yield(.allocationDeleted(allocation))
+                    case Int32(OMNIRTC_TURN_EVENT_CLOSED.rawValue):
+                        return finish() // alone, and last
+                    default:
+                        break
+                    }
+                }
+            }
+        }
+    }
+
+    /// The final event: the stream ends and the library drops user_data.
+    private func finish() {
+        events.continuation.finish()
+        wakes.continuation.finish()
+        Unmanaged.passUnretained(self).release() // the reference TurnServer.init gave the library
+    }
 }
 
 extension Pipe {
@@ -283,6 +306,8 @@ public final class TurnServer: Sendable {
 
     let handle: omnirtc_turn_server_t
     let sink: TurnSink
+    /// The sink's drain: ends once it took CLOSED.
+    let drained: Task<Void, Never>
     /// The sockets it listens on, with the actual ports.
     public let listeners: [TurnServerStats.Listener]
 
@@ -312,17 +337,18 @@ public final class TurnServer: Sendable {
         let sink = TurnSink(auth: auth)
         let userData = Unmanaged.passRetained(sink)
         var handle: omnirtc_turn_server_t = 0
-        let status = omnirtc_turn_server_start(
-            json, { turnEventCallback($0, $1) },
+        let status = omnirtc_turn_server_start_polled(
+            json, { turnNotifyCallback($0, $1) },
             auth == nil ? nil : { turnAuthCallback($0, $1, $2, $3, $4, $5) }, userData.toOpaque(), &handle)
         do {
             try check(status)
         } catch {
-            userData.release() // no callback will ever come
+            userData.release() // nothing will ever be notified
             throw error
         }
         self.handle = handle
         self.sink = sink
+        drained = Task.detached { await sink.drain() } // a notify before this waits in sink.wakes
         listeners = (try? Self.stats(handle).listeners) ?? []
     }
 
@@ -355,8 +381,8 @@ public final class TurnServer: Sendable {
     /// ``authTimeout``). Closing again does nothing.
     public func close() async throws(OmniRTCError) {
         let status = omnirtc_turn_server_close(handle)
-        if status == Int32(OMNIRTC_ERR_INVALID_HANDLE) { return }
-        try check(status)
+        if status != Int32(OMNIRTC_ERR_INVALID_HANDLE) { try check(status) }
+        await drained.value
     }
 
     /// A time-limited credential for a server's

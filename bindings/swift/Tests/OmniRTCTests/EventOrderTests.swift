@@ -49,6 +49,13 @@ final class EventOrderTests: XCTestCase {
         let a = try PeerConnection(configuration: loopback)
         let b = try PeerConnection(configuration: loopback)
         _ = try a.createDataChannel(label: "chat")
+        try await a.setLocalDescription(try await a.createOffer())
+        try await b.setRemoteDescription(XCTUnwrap(a.localDescription))
+        try await b.setLocalDescription(try await b.createAnswer())
+        try await a.setRemoteDescription(XCTUnwrap(b.localDescription))
+        // Read only now: the events wait for their first reader, and a
+        // candidate trickled before the other side's remote description
+        // would be refused (and lost) by addIceCandidate.
         Task {
             for await event in a.events {
                 if case .iceCandidate(let candidate) = event { try? await b.addIceCandidate(candidate) }
@@ -62,10 +69,6 @@ final class EventOrderTests: XCTestCase {
             }
             return seen
         }
-        try await a.setLocalDescription(try await a.createOffer())
-        try await b.setRemoteDescription(XCTUnwrap(a.localDescription))
-        try await b.setLocalDescription(try await b.createAnswer())
-        try await a.setRemoteDescription(XCTUnwrap(b.localDescription))
         let opened = await eventually(30) { b.sink.state.withLock { !$0.channels.isEmpty } }
         XCTAssertTrue(opened, "b never announced the channel")
         try await b.close()

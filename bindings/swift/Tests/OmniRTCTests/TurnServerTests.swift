@@ -326,6 +326,41 @@ final class TurnServerTests: XCTestCase {
         try await server.close()
     }
 
+    /// The events come from the library's queue (omnirtc_turn_server_poll_events):
+    /// a close queues every deletion and CLOSED at once; all of them arrive,
+    /// each after its creation, and the stream ends with nothing after.
+    func testEventsInOrderFromTheLibraryQueueNoneLostNothingAfterClose() async throws {
+        let server = try TurnServer(configuration: Self.config)
+        let config = try relayed(server, "alice", "wonder")
+        var peers: [PeerConnection] = []
+        for _ in 0..<6 {
+            let pc = try PeerConnection(configuration: config)
+            _ = try pc.createDataChannel(label: "x")
+            try await pc.setLocalDescription(try await pc.createOffer())
+            peers.append(pc)
+        }
+        let count = peers.count
+        try await within {
+            while try await server.stats().allocations < count { await Task.yield() }
+        }
+        try await server.close() // returns once the drain took CLOSED
+        for pc in peers { try await pc.close() }
+        let events = try await allEvents(server)
+        var created: [String] = []
+        var deleted = 0
+        for event in events {
+            switch event {
+            case .allocationCreated(let a): created.append(a.clientAddress)
+            case .allocationDeleted(let a):
+                XCTAssertTrue(created.contains(a.clientAddress), "\(a) before its creation")
+                deleted += 1
+            }
+        }
+        XCTAssertGreaterThanOrEqual(created.count, peers.count)
+        XCTAssertEqual(deleted, created.count)
+        XCTAssertEqual(events.count, 2 * created.count)
+    }
+
     func testClosingReturnsToBaseline() async throws {
         let handles = try turnServerHandleCount()
         let sinks = TurnSink.live.withLock { $0 }

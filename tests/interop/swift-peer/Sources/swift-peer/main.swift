@@ -1,7 +1,8 @@
 // The library-side interop agent in Swift: the OmniRTC binding speaking the
 // interop protocol (tests/interop/PROTOCOL.md) as JSON lines on stdin and
-// stdout, like c_peer.c, python_peer.py and node-peer.js: data channels, and
-// media (remote tracks' frames checked and counted, files sent in real time).
+// stdout, like c_peer.c, python_peer.py and node-peer.js: data channels,
+// media (remote tracks' frames checked and counted, files sent in real time),
+// setConfiguration and DTMF.
 import Foundation
 import OmniRTC
 
@@ -168,6 +169,9 @@ actor Agent {
     var remoteVideo: [RemoteTrack] = []
     var targets: [[String: Any]] = [] // what each BitrateTarget carried
     var playing = true
+    var perfect: (polite: Bool, explicitRollback: Bool)? // perfect-negotiation mode
+    var ignoreOffer = false
+    var tones: [[String: Any]] = [] // DTMF tones received on remote tracks, in order
 
     func peer() throws -> PeerConnection {
         guard let pc else { throw ProtocolError(description: "no peer connection: 'create' first") }
@@ -213,7 +217,15 @@ actor Agent {
             adopt(try pc.createDataChannel(label: m["label"] as? String ?? "", options: options), remote: false)
             return [:]
         case "offer":
-            try await describe(offer: true, iceRestart: m["iceRestart"] as? Bool ?? false)
+            let pc = try peer()
+            if perfect != nil && pc.signalingState != .stable { // made on negotiationneeded: none unless stable
+                emit(["ev": "skipped"])
+            } else {
+                try await describe(offer: true, iceRestart: m["iceRestart"] as? Bool ?? false)
+            }
+            return [:]
+        case "perfect":
+            perfect = (m["polite"] as? Bool ?? false, m["rollback"] as? String == "explicit")
             return [:]
         case "signal":
             try await signal(m)
@@ -242,6 +254,17 @@ actor Agent {
         case "sendMedia": return try sendMedia(m["files"] as? [String] ?? [])
         case "tracks": return ["tracks": tallies.map(\.result)]
         case "targets": return ["targets": targets]
+        case "setConfiguration":
+            let pc = try peer()
+            let config = m["config"] as? [String: Any] ?? [:]
+            var configuration = try pc.configuration
+            let servers = try JSONSerialization.data(withJSONObject: config["iceServers"] as? [[String: Any]] ?? [])
+            configuration.iceServers = try JSONDecoder().decode([IceServer].self, from: servers)
+            configuration.iceTransportPolicy = IceTransportPolicy(rawValue: config["iceTransportPolicy"] as? String ?? "all")
+            try pc.setConfiguration(configuration)
+            return [:]
+        case "insertDTMF": return try await insertDTMF(m)
+        case "dtmf": return ["tones": tones]
         case "requestBitrate":
             for track in remoteVideo { try track.requestBitrate(m["bitrate"] as? Int ?? 0) }
             return ["tracks": remoteVideo.count]
@@ -263,6 +286,7 @@ actor Agent {
             }
         }
         Task { for await s in pc.signalingStates { emit(["ev": "signaling", "state": s.rawValue]) } }
+        Task { for await _ in pc.negotiationNeeded { emit(["ev": "negotiationneeded"]) } }
         Task { for await s in pc.iceConnectionStates { emit(["ev": "ice", "state": s.rawValue]) } }
         Task { for await s in pc.connectionStates { emit(["ev": "connection", "state": s.rawValue]) } }
         Task { for await channel in pc.dataChannels { self.adopt(channel, remote: true) } }
@@ -285,10 +309,33 @@ actor Agent {
         emit(["ev": "track", "kind": track.kind.rawValue, "rid": track.rid ?? "", "id": track.id,
               "codec": ["mimeType": codec.mimeType, "clockRate": Int(codec.clockRate), "channels": Int(codec.channels),
                         "sdpFmtpLine": codec.sdpFmtpLine, "payloadType": Int(codec.payloadType)]])
+        if track.kind == .audio {
+            Task { for await t in track.dtmfTones { self.tones.append(["tone": t.tone, "duration": Self.milliseconds(t.duration)]) } }
+        }
         Task {
             for await frame in track.frames { self.tallies[index].add(frame) }
             self.tallies[index].ended = true // the track's end or its peer's close
         }
+    }
+
+    static func milliseconds(_ d: Duration) -> Int {
+        Int(d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000)
+    }
+
+    /// insertDTMF on the first audio sender's DTMF sender; replies once its
+    /// tone changes reached "".
+    func insertDTMF(_ m: [String: Any]) async throws -> [String: Any] {
+        let sender = try peer().transceivers.map(\.sender).first { $0.track?.kind == .audio }
+        guard let dtmf = sender?.dtmf else { throw ProtocolError(description: "no audio sender") }
+        let canInsert = dtmf.canInsertDTMF
+        try dtmf.insertDTMF(m["tones"] as? String ?? "", duration: .milliseconds(m["duration"] as? Int ?? 100),
+                            interToneGap: .milliseconds(m["interToneGap"] as? Int ?? 70))
+        var changes: [String] = []
+        for await tone in dtmf.toneChanges {
+            changes.append(tone)
+            if tone.isEmpty { break }
+        }
+        return ["tones": changes, "canInsertDTMF": canInsert]
     }
 
     /// Per file, a sample track of its codec, added and played in real time.
@@ -375,7 +422,11 @@ actor Agent {
 
     func describe(offer: Bool, iceRestart: Bool = false) async throws {
         let pc = try peer()
-        try await pc.setLocalDescription(offer ? try await pc.createOffer(iceRestart: iceRestart) : try await pc.createAnswer())
+        if perfect != nil {
+            try await pc.setLocalDescription() // the implicit form, as the example
+        } else {
+            try await pc.setLocalDescription(offer ? try await pc.createOffer(iceRestart: iceRestart) : try await pc.createAnswer())
+        }
         guard let local = pc.localDescription else { throw ProtocolError(description: "no local description") }
         emit(["ev": "signal", "signal": ["type": local.type.rawValue, "sdp": local.sdp]])
     }
@@ -386,10 +437,28 @@ actor Agent {
         if type == "candidate" {
             let candidate = IceCandidate(candidate: m["candidate"] as? String ?? "", sdpMid: m["sdpMid"] as? String,
                                          sdpMLineIndex: (m["sdpMLineIndex"] as? Int).map { Int32($0) })
-            if pc.remoteDescription == nil { queued.append(candidate) } else { try await pc.addIceCandidate(candidate) }
+            if pc.remoteDescription == nil {
+                queued.append(candidate)
+            } else {
+                do { try await pc.addIceCandidate(candidate) } catch { if !ignoreOffer { throw error } }
+            }
             return
         }
         guard let kind = SessionDescription.Kind(rawValue: type) else { throw ProtocolError(description: "bad type '\(type)'") }
+        if let perfect {
+            // W3C webrtc-pc 10.7: steps run one at a time here, so "making an
+            // offer" is having one applied, a signaling state not stable.
+            let collision = kind == .offer && pc.signalingState != .stable
+            ignoreOffer = !perfect.polite && collision
+            if ignoreOffer {
+                emit(["ev": "ignored", "type": type])
+                return
+            }
+            if collision && perfect.explicitRollback {
+                try await pc.setLocalDescription(SessionDescription(type: .rollback, sdp: ""))
+                emit(["ev": "rolledBack", "state": pc.signalingState.rawValue])
+            }
+        }
         try await pc.setRemoteDescription(SessionDescription(type: kind, sdp: m["sdp"] as? String ?? ""))
         let waiting = queued
         queued = []

@@ -131,20 +131,23 @@ func (s *SampleBuilder) purgeConsumedBuffers() {
 }
 
 // purgeConsumedLocation clears all buffers that have already been consumed
-// during a sample building method.
+// during a sample building method: every one before consume, and with
+// forceConsume those in it too. (The release cleared only the first, so a
+// sample of several packets left its later ones in filled, where a purge
+// took them for the head of a sample of their own and stepped filled.head
+// past filled.tail: Flush then walked the whole ring, quadratically with
+// tooOld, for seconds to minutes.)
 func (s *SampleBuilder) purgeConsumedLocation(consume sampleSequenceLocation, forceConsume bool) {
-	if !s.filled.hasData() {
-		return
-	}
-
-	switch consume.compare(s.filled.head) {
-	case slCompareInside:
-		if !forceConsume {
-			break
+	for s.filled.hasData() {
+		switch consume.compare(s.filled.head) {
+		case slCompareInside:
+			if !forceConsume {
+				return
+			}
+		case slCompareBefore:
+		default:
+			return
 		}
-
-		fallthrough
-	case slCompareBefore:
 		s.releasePacket(s.filled.head)
 		s.filled.head++
 	}

@@ -1,10 +1,10 @@
-package core
+package sockbuf
 
 import "syscall"
 
-// forceSocketBuffers sets both buffers past net.core.[rw]mem_max, which
+// force sets both buffers past net.core.[rw]mem_max, which
 // Linux allows with CAP_NET_ADMIN; it reports whether that worked.
-func forceSocketBuffers(raw syscall.RawConn, size int) bool {
+func force(raw syscall.RawConn, size int) bool {
 	ok := false
 	_ = raw.Control(func(fd uintptr) {
 		ok = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUFFORCE, size) == nil &&

@@ -1,0 +1,1 @@
+"""Helpers beyond the W3C API, as in aiortc's ``aiortc.contrib``."""

@@ -1,0 +1,351 @@
+"""aiortc's ``aiortc.contrib.media`` on PyAV (``pip install omnirtc[media]``):
+:class:`MediaPlayer` reads a file (or a device PyAV can open) into tracks,
+:class:`MediaRecorder` writes tracks into a file, :class:`MediaRelay` lets
+several consumers read one track, :class:`MediaBlackhole` reads and drops.
+Constructor arguments and names are aiortc's. Demuxing, decoding, encoding
+and muxing run on worker threads, never on the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fractions
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+import av
+
+from ..mediastreams import MediaStreamError, MediaStreamTrack
+
+# Formats that deliver frames in real time themselves: the player does not pace them.
+REAL_TIME_FORMATS = {
+    "alsa", "android_camera", "avfoundation", "bktr", "decklink", "dshow", "fbdev", "gdigrab", "iec61883",
+    "jack", "kmsgrab", "openal", "oss", "pulse", "sndio", "rtsp", "v4l2", "vfwcap", "x11grab",
+}  # fmt: skip
+QUEUED_FRAMES = 32  # decoded frames a player track holds before its reader waits
+AUDIO_RATE = 48000  # a player's audio: packed s16 stereo at this rate, as aiortc's
+
+
+async def blackhole_consume(track: MediaStreamTrack) -> None:
+    with contextlib.suppress(MediaStreamError):
+        while True:
+            await track.recv()
+
+
+class MediaBlackhole:
+    """A sink that reads its tracks and drops what they return (for tests)."""
+
+    def __init__(self) -> None:
+        self.__tracks: dict[MediaStreamTrack, asyncio.Future[None] | None] = {}
+
+    def addTrack(self, track: MediaStreamTrack) -> None:
+        self.__tracks.setdefault(track, None)
+
+    async def start(self) -> None:
+        for track, task in self.__tracks.items():
+            if task is None:
+                self.__tracks[track] = asyncio.ensure_future(blackhole_consume(track))
+
+    async def stop(self) -> None:
+        for task in self.__tracks.values():
+            if task is not None:
+                task.cancel()
+        self.__tracks = {}
+
+
+class PlayerStreamTrack(MediaStreamTrack):
+    """One stream of a :class:`MediaPlayer`, paced to real time unless the source is live."""
+
+    def __init__(self, player: MediaPlayer, kind: str) -> None:
+        super().__init__(kind)
+        self._player: MediaPlayer | None = player
+        self._queue: asyncio.Queue[Any] = asyncio.Queue(QUEUED_FRAMES)
+        self._start: float | None = None
+
+    async def recv(self) -> Any:
+        if self.readyState != "live" or self._player is None:
+            raise MediaStreamError("the track has ended")
+        throttle = self._player._throttle_playback
+        self._player._start(self)
+        frame = await self._queue.get()
+        if frame is None:
+            self.stop()
+            raise MediaStreamError("the file has ended")
+        if throttle and frame.time is not None:
+            if self._start is None:
+                self._start = time.time() - frame.time
+            else:
+                await asyncio.sleep(self._start + frame.time - time.time())
+        return frame
+
+    def stop(self) -> None:
+        super().stop()
+        if self._player is not None:
+            self._player._stop(self)
+            self._player = None
+
+
+class MediaPlayer:
+    """A source of an ``audio`` and a ``video`` track (None where the file
+    has no such stream) read from ``file`` by PyAV: a path, URL or file-like
+    object; ``format`` and ``options`` go to FFmpeg (e.g. ``format="v4l2"``,
+    ``options={"video_size": "640x480"}`` for a webcam). ``loop`` repeats a
+    seekable file. Frames leave at the file's pace. Only ``decode=True``
+    (frames, not packets) is supported."""
+
+    def __init__(
+        self,
+        file: Any,
+        format: str | None = None,
+        options: dict[str, str] | None = None,
+        timeout: int | None = None,
+        loop: bool = False,
+        decode: bool = True,
+    ) -> None:
+        if not decode:
+            raise NotImplementedError("MediaPlayer(decode=False) is not supported: tracks carry av frames")
+        self.__container: Any = av.open(file=file, format=format, mode="r", options=options, timeout=timeout)
+        self.__streams: dict[str, Any] = {}
+        self.__tracks: dict[str, PlayerStreamTrack] = {}
+        for stream in self.__container.streams:
+            if stream.type in ("audio", "video") and stream.type not in self.__streams:
+                self.__streams[stream.type] = stream
+                self.__tracks[stream.type] = PlayerStreamTrack(self, stream.type)
+        formats = set(self.__container.format.name.split(","))
+        self._throttle_playback = not formats & REAL_TIME_FORMATS
+        if loop and self.__container.duration is None:
+            raise ValueError("loop=True needs a seekable file")
+        self._loop_playback = loop
+        self.__started: set[PlayerStreamTrack] = set()
+        self.__thread: threading.Thread | None = None
+        self.__quit = threading.Event()
+        self.__pending: Future[Any] | None = None  # the handoff the worker waits on
+
+    @property
+    def audio(self) -> MediaStreamTrack | None:
+        return self.__tracks.get("audio")
+
+    @property
+    def video(self) -> MediaStreamTrack | None:
+        return self.__tracks.get("video")
+
+    def _start(self, track: PlayerStreamTrack) -> None:
+        self.__started.add(track)
+        if self.__thread is None:
+            loop = asyncio.get_running_loop()
+            self.__thread = threading.Thread(name="omnirtc-media-player", target=self.__work, args=(loop,), daemon=True)
+            self.__thread.start()
+
+    def _stop(self, track: PlayerStreamTrack) -> None:
+        self.__started.discard(track)
+        if self.__started or self.__thread is None:
+            return
+        self.__quit.set()
+        pending = self.__pending
+        if pending is not None:
+            pending.cancel()
+        self.__thread.join()
+        self.__thread = None
+        self.__container.close()
+
+    def __hand(self, loop: asyncio.AbstractEventLoop, track: PlayerStreamTrack, frame: Any) -> bool:
+        """Queue a frame for a started track, waiting while its queue is full; False once stopping."""
+        if track not in self.__started:
+            return not self.__quit.is_set()
+        self.__pending = asyncio.run_coroutine_threadsafe(track._queue.put(frame), loop)
+        try:
+            self.__pending.result()
+        except BaseException:  # noqa: BLE001 - cancelled by _stop, or the loop closed
+            return False
+        return not self.__quit.is_set()
+
+    def __work(self, loop: asyncio.AbstractEventLoop) -> None:
+        streams = list(self.__streams.values())
+        resampler = av.AudioResampler(format="s16", layout="stereo", rate=AUDIO_RATE)
+        audio_pts = 0
+        video_first: float | None = None
+        offset = 0.0  # seconds added to video times by earlier loops
+        last_video = 0.0
+        while not self.__quit.is_set():
+            try:
+                for frame in self.__container.decode(*streams):
+                    if isinstance(frame, av.AudioFrame):
+                        for out in resampler.resample(frame):
+                            out.pts, out.time_base = audio_pts, fractions.Fraction(1, AUDIO_RATE)
+                            audio_pts += out.samples
+                            if not self.__hand(loop, self.__tracks["audio"], out):
+                                return
+                    elif isinstance(frame, av.VideoFrame) and frame.time is not None:
+                        if video_first is None:
+                            video_first = frame.time
+                        last_video = offset + frame.time - video_first
+                        frame.pts, frame.time_base = int(last_video * 90000), fractions.Fraction(1, 90000)
+                        if not self.__hand(loop, self.__tracks["video"], frame):
+                            return
+            except av.FFmpegError:
+                pass  # a damaged tail ends the file
+            if not self._loop_playback:
+                break
+            self.__container.seek(0)
+            offset = last_video + 1 / 30
+            video_first = None
+        for track in list(self.__tracks.values()):
+            if not self.__hand(loop, track, None):
+                return
+
+
+class MediaRecorder:
+    """A sink writing its tracks into ``file`` (path or file-like object) by
+    PyAV: mp4 (H264, AAC), webm (VP8, Opus), ogg (Opus), wav (PCM), mkv
+    (H264, AAC). ``format`` and ``options`` go to FFmpeg."""
+
+    def __init__(self, file: Any, format: str | None = None, options: dict[str, str] | None = None) -> None:
+        self.__container: Any = av.open(file=file, format=format, mode="w", options=options)
+        self.__streams: dict[MediaStreamTrack, Any] = {}
+        self.__tasks: dict[MediaStreamTrack, asyncio.Future[None]] = {}
+        self.__pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="omnirtc-media-recorder")
+
+    def addTrack(self, track: MediaStreamTrack) -> None:
+        """Record ``track`` too (before :meth:`start`)."""
+        name = self.__container.format.name
+        if track.kind == "audio":
+            codec = {"wav": "pcm_s16le", "mp3": "mp3", "ogg": "libopus", "opus": "libopus", "webm": "libopus"}
+            stream = self.__container.add_stream(codec.get(name, "aac"))
+        else:
+            stream = self.__container.add_stream("libvpx" if name == "webm" else "libx264", rate=30)
+            stream.pix_fmt = "yuv420p"
+            stream.codec_context.time_base = fractions.Fraction(1, 90000)
+        self.__streams[track] = stream
+
+    async def start(self) -> None:
+        for track in self.__streams:
+            if track not in self.__tasks:
+                self.__tasks[track] = asyncio.ensure_future(self.__run_track(track))
+
+    async def stop(self) -> None:
+        """Stop recording, flush the encoders and close the file."""
+        if self.__container is None:
+            return
+        for task in self.__tasks.values():
+            task.cancel()
+        await asyncio.gather(*self.__tasks.values(), return_exceptions=True)
+        await asyncio.get_running_loop().run_in_executor(self.__pool, self.__finish)
+        self.__pool.shutdown(wait=False)
+        self.__tasks, self.__streams = {}, {}
+
+    def __finish(self) -> None:
+        for stream in self.__streams.values():
+            if stream.codec_context.is_open:
+                for packet in stream.encode(None):
+                    self.__container.mux(packet)
+        self.__container.close()
+        self.__container = None
+
+    async def __run_track(self, track: MediaStreamTrack) -> None:
+        loop = asyncio.get_running_loop()
+        stream = self.__streams[track]
+        state: dict[str, Any] = {}
+        while True:
+            try:
+                frame = await track.recv()
+            except MediaStreamError:
+                return
+            if not isinstance(frame, (av.AudioFrame, av.VideoFrame)):
+                raise TypeError("only audio or video frames can be recorded")
+            await loop.run_in_executor(self.__pool, self.__write, stream, frame, state)
+
+    def __write(self, stream: Any, frame: Any, state: dict[str, Any]) -> None:
+        if frame.pts is not None and frame.time_base is not None:
+            # the file starts at 0, and pts only grow
+            start = state.setdefault("first", frame.pts)
+            if frame.pts - start <= state.get("last", -1):
+                return
+            frame.pts = state["last"] = frame.pts - start
+        if isinstance(frame, av.VideoFrame) and "size" not in state:
+            stream.width, stream.height = state["size"] = (frame.width, frame.height)
+        for packet in stream.encode(frame):
+            self.__container.mux(packet)
+
+
+class RelayStreamTrack(MediaStreamTrack):
+    """A consumer's view of a relayed track (:meth:`MediaRelay.subscribe`)."""
+
+    def __init__(self, relay: MediaRelay, source: MediaStreamTrack, buffered: bool) -> None:
+        super().__init__(source.kind)
+        self._relay: MediaRelay | None = relay
+        self._source: MediaStreamTrack | None = source
+        self._buffered = buffered
+        self._queue: asyncio.Queue[Any] = asyncio.Queue()
+        self._latest: Any = None
+        self._fresh = asyncio.Event()
+
+    def _put(self, frame: Any) -> None:
+        if self._buffered:
+            self._queue.put_nowait(frame)
+        else:
+            self._latest = frame
+            self._fresh.set()
+
+    async def recv(self) -> Any:
+        if self.readyState != "live" or self._relay is None:
+            raise MediaStreamError("the track has ended")
+        self._relay._start(self)
+        if self._buffered:
+            frame = await self._queue.get()
+        else:
+            await self._fresh.wait()
+            self._fresh.clear()
+            frame = self._latest
+        if frame is None:
+            self.stop()
+            raise MediaStreamError("the source track has ended")
+        return frame
+
+    def stop(self) -> None:
+        super().stop()
+        if self._relay is not None:
+            self._relay._stop(self)
+            self._relay = self._source = None
+
+
+class MediaRelay:
+    """Lets several consumers read one track: each :meth:`subscribe` returns a
+    proxy; one task reads the source while any proxy is reading."""
+
+    def __init__(self) -> None:
+        self.__proxies: dict[MediaStreamTrack, set[RelayStreamTrack]] = {}
+        self.__tasks: dict[MediaStreamTrack, asyncio.Future[None]] = {}
+
+    def subscribe(self, track: MediaStreamTrack, buffered: bool = True) -> MediaStreamTrack:
+        """A new proxy of ``track``; unbuffered proxies get only the latest frame."""
+        self.__proxies.setdefault(track, set())
+        return RelayStreamTrack(self, track, buffered)
+
+    def _start(self, proxy: RelayStreamTrack) -> None:
+        source = proxy._source
+        if source is None or source not in self.__proxies:
+            return
+        self.__proxies[source].add(proxy)
+        if source not in self.__tasks:
+            self.__tasks[source] = asyncio.ensure_future(self.__run_track(source))
+
+    def _stop(self, proxy: RelayStreamTrack) -> None:
+        source = proxy._source
+        if source is not None and source in self.__proxies:
+            self.__proxies[source].discard(proxy)
+
+    async def __run_track(self, track: MediaStreamTrack) -> None:
+        while True:
+            try:
+                frame = await track.recv()
+            except MediaStreamError:
+                frame = None
+            for proxy in list(self.__proxies[track]):
+                proxy._put(frame)
+            if frame is None:
+                break
+        del self.__proxies[track]
+        del self.__tasks[track]
