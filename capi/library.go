@@ -119,6 +119,17 @@ func ortc_go_shutdown() C.omnirtc_status_t {
 		for _, t := range liveTURNServers() {
 			_ = t.close()
 		}
+		// A host about to exit gets no notify after this returns, not even for
+		// the final events just queued: it may be tearing down what notify
+		// calls into (Python's interpreter). The events stay to be polled.
+		for _, p := range livePeerEntries() {
+			if p.poll != nil {
+				p.pc.StopNotifying()
+			}
+		}
+		for _, t := range polledTURNServers() {
+			t.server.StopNotifying()
+		}
 
 		return logs.SetHandler(core.LogNone, nil, inLogCallback())
 	})

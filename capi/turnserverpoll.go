@@ -74,6 +74,18 @@ func ortc_go_turn_server_start_polled(configJSON *C.omnirtc_cchar_t, notify C.om
 	})
 }
 
+// polledTURNServers lists the polled servers whose CLOSED was not polled.
+func polledTURNServers() []*turnServer {
+	turnServersMu.Lock()
+	defer turnServersMu.Unlock()
+	out := make([]*turnServer, 0, len(polledTURN))
+	for _, t := range polledTURN {
+		out = append(out, t)
+	}
+
+	return out
+}
+
 // polledTURNServer finds a polled server by handle, also one being closed
 // whose CLOSED was not polled yet.
 func polledTURNServer(h C.omnirtc_turn_server_t) (*turnServer, error) {

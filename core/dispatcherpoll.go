@@ -20,6 +20,7 @@ type polling struct {
 	held       int  // budget bytes of the events the host holds (taken, not released)
 	waiting    int  // postMessage calls waiting for budget
 	finalTaken bool
+	quiet      bool // stopNotifying was called: the host is told nothing more
 }
 
 func newPolledDispatcher(notify func()) *dispatcher {
@@ -54,10 +55,10 @@ func (d *dispatcher) notifyLoop(ready chan struct{}) {
 	d.runner = goroutine.ID()
 	close(ready)
 	for {
-		for !d.polled.due && !d.polled.finalTaken {
+		for !d.polled.due && !d.polled.finalTaken && !d.polled.quiet {
 			d.wake.Wait()
 		}
-		if d.polled.finalTaken {
+		if d.polled.finalTaken || d.polled.quiet {
 			d.mu.Unlock()
 
 			return
@@ -130,6 +131,20 @@ func (d *dispatcher) release() {
 		d.credit.Broadcast()
 	}
 	d.polled.held = 0
+}
+
+// stopNotifying ends the notify goroutine, so no notify starts after it
+// returns (unless called from inside a handler or notify, which never wait);
+// the queued events, the final one included, stay to be taken.
+func (d *dispatcher) stopNotifying() {
+	if d.polled.notify == nil {
+		return
+	}
+	d.mu.Lock()
+	d.polled.quiet = true
+	d.wake.Signal()
+	d.mu.Unlock()
+	d.waitNotifier()
 }
 
 // waitNotifier returns once the notify goroutine ended, after the final event

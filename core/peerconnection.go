@@ -681,6 +681,12 @@ func (p *PeerConnection) TakeEvents(dst []*Event, maxEvents int) ([]*Event, erro
 // inside any handler or notify).
 func (p *PeerConnection) WaitNotifier() { p.events.waitNotifier() }
 
+// StopNotifying tells a polled peer's host nothing more: no notify starts
+// after it returns, except when called from inside a handler or notify.
+// Queued events stay to be polled. A host that is about to exit calls it (by
+// omnirtc_shutdown) so that no callback reaches code being torn down.
+func (p *PeerConnection) StopNotifying() { p.events.stopNotifying() }
+
 // ReleaseEvents returns the budget of every event taken so far, so the
 // channels' readers may queue as much again.
 func (p *PeerConnection) ReleaseEvents() { p.events.release() }

@@ -214,8 +214,11 @@ omnirtc_status_t omnirtc_certificate_info(const char *pem, char **json_out);
  * and TURN server (as omnirtc_turn_server_close) and stop logging.  Safe to call more than once; the library stays usable.
  * Call it before the process exits while callbacks may be in flight: from a
  * thread that is not running a callback it returns once every PEER_CLOSED,
- * also of closes already under way, was delivered; called from inside a
- * callback it does not wait, as omnirtc_peer_close.
+ * also of closes already under way, was delivered, and no notify of a polled
+ * peer or TURN server runs or will start (their final events stay queued, to
+ * be polled or left); called from inside a callback it does not wait, as
+ * omnirtc_peer_close.  So once it returns no callback of the library reaches
+ * a host that tears itself down.
  */
 omnirtc_status_t omnirtc_shutdown(void);
 

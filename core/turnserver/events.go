@@ -51,6 +51,7 @@ type eventQueue struct {
 	armed      bool // polled: the next queued event is notified
 	due        bool // polled: a notify is owed
 	finalTaken bool // polled: the host took the final event
+	quiet      bool // polled: stopNotifying was called
 	done       chan struct{}
 }
 
@@ -166,10 +167,10 @@ func (q *eventQueue) notifyLoop(ready chan struct{}) {
 	q.runner = goroutine.ID()
 	close(ready)
 	for {
-		for !q.due && !q.finalTaken {
+		for !q.due && !q.finalTaken && !q.quiet {
 			q.wake.Wait()
 		}
-		if q.finalTaken {
+		if q.finalTaken || q.quiet {
 			q.mu.Unlock()
 
 			return
@@ -208,6 +209,20 @@ func (q *eventQueue) take(dst []*Event, maxEvents int) []*Event {
 	}
 
 	return dst
+}
+
+// stopNotifying ends the notify goroutine, so no notify starts after it
+// returns (from inside notify: none after the running one); the queued
+// events, the final one included, stay to be taken.
+func (q *eventQueue) stopNotifying() {
+	if q.notify == nil {
+		return
+	}
+	q.mu.Lock()
+	q.quiet = true
+	q.wake.Signal()
+	q.mu.Unlock()
+	q.waitNotifier()
 }
 
 // waitNotifier returns once the notify goroutine ended (after the final

@@ -83,6 +83,11 @@ func (s *Server) TakeEvents(dst []*Event, maxEvents int) []*Event {
 // call it after taking EventClosed (at once from inside notify).
 func (s *Server) WaitNotifier() { s.events.waitNotifier() }
 
+// StopNotifying tells a polled server's host nothing more: no notify starts
+// after it returns (from inside notify: none after the running one). Queued
+// events stay to be polled.
+func (s *Server) StopNotifying() { s.events.stopNotifying() }
+
 func start(cfg Config, auth AuthFunc, queue func() *eventQueue, logs logging.LoggerFactory) (*Server, error) {
 	s := &Server{cfg: cfg, auth: auth, perUser: map[string]int{}, live: map[string]*Event{}}
 	relayIP, bindIP := net.ParseIP(cfg.Relay.Address), cfg.Relay.BindAddress

@@ -188,6 +188,30 @@ TEST(notify_fires_once_per_burst_and_rearms_after_a_short_poll) {
 	CHECK(n == 1 && e[0].type == OMNIRTC_EVENT_PEER_CLOSED);
 }
 
+/* omnirtc_shutdown is what a host calls before it exits: once it returns no
+ * notify starts, not even for the PEER_CLOSED it queued, which stays there to
+ * be polled.  (A notify after it reached Python as it finalized: SIGSEGV.) */
+TEST(no_notify_after_shutdown_returns) {
+	omnirtc_peer_t id;
+	__atomic_store_n(&notifies, 0, __ATOMIC_SEQ_CST);
+	OK(omnirtc_peer_create_polled(LOOPBACK_CONFIG, count_notify, NULL, &id));
+	omnirtc_channel_t c;
+	OK(omnirtc_channel_create(id, "x", NULL, &c));
+	for (int i = 0; i < 500 && __atomic_load_n(&notifies, __ATOMIC_SEQ_CST) == 0; i++)
+		sleep_ms(10);
+	omnirtc_event_t e[8];
+	size_t n = 0;
+	OK(omnirtc_peer_poll_events(id, e, 8, &n)); /* short poll: armed */
+	CHECK(n == 1);
+	OK(omnirtc_shutdown());
+	int at_return = __atomic_load_n(&notifies, __ATOMIC_SEQ_CST);
+	sleep_ms(300);
+	CHECK(__atomic_load_n(&notifies, __ATOMIC_SEQ_CST) == at_return);
+	OK(omnirtc_peer_poll_events(id, e, 8, &n));
+	CHECK(n == 1 && e[0].type == OMNIRTC_EVENT_PEER_CLOSED);
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_peer_poll_events(id, e, 8, &n));
+}
+
 static void ignore_event(void *user_data, const omnirtc_event_t *e) {
 	(void)user_data;
 	(void)e;

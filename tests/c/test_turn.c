@@ -405,6 +405,22 @@ static void close_on_notify(void *user_data, omnirtc_turn_server_t server) {
 		*status = omnirtc_turn_server_close(server);
 }
 
+/* After omnirtc_shutdown no notify starts; CLOSED waits to be polled. */
+TEST(no_notify_of_a_polled_server_after_shutdown) {
+	turn_notify_t n = {.mu = PTHREAD_MUTEX_INITIALIZER};
+	omnirtc_turn_server_t s;
+	OK(omnirtc_turn_server_start_polled(SERVER_CONFIG, on_turn_notify, NULL, &n, &s));
+	OK(omnirtc_shutdown());
+	int at_return = notifies(&n);
+	sleep_ms(300);
+	CHECK(notifies(&n) == at_return);
+	omnirtc_turn_event_t e[4];
+	size_t count = 0;
+	OK(omnirtc_turn_server_poll_events(s, e, 4, &count));
+	CHECK(count == 1 && e[0].type == OMNIRTC_TURN_EVENT_CLOSED);
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_turn_server_poll_events(s, e, 4, &count));
+}
+
 TEST(polled_server_misuse_and_close_inside_notify) {
 	omnirtc_turn_server_t s, pushed;
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT,

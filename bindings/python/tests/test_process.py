@@ -62,6 +62,39 @@ def test_interpreter_exits_promptly_with_peers_open():
     assert "connected" in out
 
 
+def test_no_library_callback_reaches_python_after_the_exit_shutdown():
+    """The exit hook's omnirtc_shutdown closes every peer; the notifies of
+    their last events must not come after it, into a finalizing interpreter
+    (a SIGSEGV in ortc_bridge_notify was seen at exit)."""
+    proc = python(
+        """
+        import atexit, time
+        import omnirtc
+        from omnirtc import _bridge
+        wakes = []
+        wake = _bridge.Inbox.wake
+        def counted(self):
+            wakes.append(time.monotonic())
+            wake(self)
+        _bridge.Inbox.wake = counted
+        def shutdown_then_count():
+            omnirtc._shutdown()
+            done = time.monotonic()
+            time.sleep(0.3)
+            print("after", sum(t > done for t in wakes), "of", len(wakes), flush=True)
+        atexit.unregister(omnirtc._shutdown)
+        atexit.register(shutdown_then_count)
+        async def main():
+            global keep
+            keep = await open_pair()
+        asyncio.run(main())
+        """
+    )
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert out.startswith("after 0 of "), out
+
+
 def test_ctrl_c_raises_keyboard_interrupt_while_connected():
     proc = python(
         """

@@ -21,7 +21,8 @@ public enum Library {
         try callString { omnirtc_generate_certificate($0) } ?? ""
     }
 
-    /// Closes every peer connection. Call it before exiting while events may be in flight.
+    /// Closes every peer connection and TURN server. Call it before exiting while events may be in
+    /// flight: once it returns the library calls nothing back, so their last events are not delivered.
     public static func shutdown() {
         _ = omnirtc_shutdown()
     }
