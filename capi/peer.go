@@ -43,12 +43,15 @@ var (
 	peers   = map[uint64]*peer{}
 )
 
-func livePeerEntries() []*peer {
-	peersMu.Lock()
-	defer peersMu.Unlock()
-	out := make([]*peer, 0, len(peers))
-	for _, p := range peers {
-		out = append(out, p)
+func livePeerEntries() []*peer { return lockedValues(&peersMu, peers) }
+
+// lockedValues copies the values of m, guarded by mu, to range over unlocked.
+func lockedValues[K comparable, V any](mu *sync.Mutex, m map[K]V) []V {
+	mu.Lock()
+	defer mu.Unlock()
+	out := make([]V, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
 	}
 
 	return out

@@ -75,16 +75,7 @@ func ortc_go_turn_server_start_polled(configJSON *C.omnirtc_cchar_t, notify C.om
 }
 
 // polledTURNServers lists the polled servers whose CLOSED was not polled.
-func polledTURNServers() []*turnServer {
-	turnServersMu.Lock()
-	defer turnServersMu.Unlock()
-	out := make([]*turnServer, 0, len(polledTURN))
-	for _, t := range polledTURN {
-		out = append(out, t)
-	}
-
-	return out
-}
+func polledTURNServers() []*turnServer { return lockedValues(&turnServersMu, polledTURN) }
 
 // polledTURNServer finds a polled server by handle, also one being closed
 // whose CLOSED was not polled yet.
