@@ -157,20 +157,25 @@ func (d *DTMFSender) playout() {
 		if !more {
 			return
 		}
-		wait := dtmfPause
+		start, wait := time.Now(), dtmfPause
+		play := func() {}
 		if tone != ',' {
-			n, codec, ok := d.route()
+			route, codec, ok := d.route()
 			if !ok {
 				d.stop()
 
 				return
 			}
 			wait = duration + gap
-			go playTelephoneEvent(n, codec, tone, duration, pc.done)
+			// Played here, in order: a tone sent late delays the next one
+			// instead of overlapping it (the receiver took an overlapped
+			// tone's end as lost and reported it short).
+			play = func() { playTelephoneEvent(route, codec, tone, duration, pc.done) }
 		}
 		pc.events.post(&Event{Type: EventDTMFToneChange, Transceiver: d.tr, Tone: string(tone), taken: func() { d.started(n) }})
+		play()
 		select {
-		case <-time.After(wait):
+		case <-time.After(time.Until(start.Add(wait))):
 		case <-pc.done:
 			return
 		}
