@@ -254,35 +254,37 @@ func (s *Server) allocationCreated(src, dst net.Addr, _, userID, realm string, r
 		Type: EventAllocationCreated, Username: userID, Realm: realm,
 		ClientAddress: addrString(src), RelayAddress: addrString(relay), Protocol: protocol,
 	}
+	s.allocsCreated.Add(1)
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.perUser[userID]++
 	s.live[protocol+" "+e.ClientAddress] = e
-	s.mu.Unlock()
-	s.allocsCreated.Add(1)
-	s.events.post(e)
+	s.events.post(e) // under mu: before its deletion's, which forget queues under mu
 }
 
 func (s *Server) allocationDeleted(src, dst net.Addr, _, _, _ string) {
 	s.forget(clientTransport(dst) + " " + addrString(src))
 }
 
-// forget drops a live allocation and reports its deletion, once.
+// forget drops a live allocation and reports its deletion, once. The event
+// is queued under mu: a client's own deletion racing Close is then either
+// in Close's list or queued before it, never after EventClosed (where it
+// was dropped).
 func (s *Server) forget(key string) {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	created, ok := s.live[key]
-	if ok {
-		delete(s.live, key)
-		if s.perUser[created.Username]--; s.perUser[created.Username] <= 0 {
-			delete(s.perUser, created.Username)
-		}
+	if !ok {
+		return
 	}
-	s.mu.Unlock()
-	if ok {
-		s.events.post(&Event{
-			Type: EventAllocationDeleted, Username: created.Username, Realm: created.Realm,
-			ClientAddress: created.ClientAddress, Protocol: created.Protocol,
-		})
+	delete(s.live, key)
+	if s.perUser[created.Username]--; s.perUser[created.Username] <= 0 {
+		delete(s.perUser, created.Username)
 	}
+	s.events.post(&Event{
+		Type: EventAllocationDeleted, Username: created.Username, Realm: created.Realm,
+		ClientAddress: created.ClientAddress, Protocol: created.Protocol,
+	})
 }
 
 func addrString(a net.Addr) string {
