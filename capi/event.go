@@ -49,7 +49,9 @@ func fill(c *C.omnirtc_event_t, d delivered, peerID uint64, mem cMemory) {
 		}
 	case core.EventDataChannel, core.EventChannelOpen, core.EventChannelBufferedLow, core.EventChannelClosing,
 		core.EventChannelClose:
-		member[C.struct_omnirtc_event_channel](c).channel = channel
+		*member[C.struct_omnirtc_event_channel](c) = C.struct_omnirtc_event_channel{
+			channel: channel, info_json: mem.str(e.ChannelInfo),
+		}
 	case core.EventChannelMessage:
 		*member[C.struct_omnirtc_event_message](c) = C.struct_omnirtc_event_message{
 			channel: channel, data: mem.payload(e.Data), size: C.size_t(len(e.Data)), binary: cBool(e.Binary),

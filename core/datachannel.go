@@ -1,6 +1,7 @@
 package core
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -124,7 +125,7 @@ func (c *DataChannel) handleOpen() {
 		c.pc.announcer.settle(c, raw)
 	default:
 		c.state.Store(int32(ChannelOpen))
-		c.pc.events.post(&Event{Type: EventChannelOpen, Channel: c})
+		c.pc.events.post(c.opened(EventChannelOpen))
 		go c.readLoop(raw)
 	}
 }
@@ -132,9 +133,18 @@ func (c *DataChannel) handleOpen() {
 // announce posts a remote's open channel (see announcer), then reads it.
 func (c *DataChannel) announce(raw datachannel.ReadWriteCloser) {
 	c.unannounced.Store(false)
-	c.pc.events.post(&Event{Type: EventDataChannel, Channel: c})
-	c.pc.events.post(&Event{Type: EventChannelOpen, Channel: c})
+	c.pc.events.post(c.opened(EventDataChannel))
+	c.pc.events.post(c.opened(EventChannelOpen))
 	go c.readLoop(raw)
+}
+
+// opened is the event of type t that tells the channel is open. It carries
+// the channel's properties, its id now known among them, since the channel
+// may close and its handle be gone before the host takes the event.
+func (c *DataChannel) opened(t EventType) *Event {
+	info, _ := json.Marshal(c.Info()) // plain fields: never fails
+
+	return &Event{Type: t, Channel: c, ChannelInfo: string(info)}
 }
 
 // readLoop moves messages from SCTP to the dispatcher. It stops reading while

@@ -8,7 +8,7 @@ import (
 
 // W3C "announce the RTCDataChannel as open": the datachannel event comes with
 // the channel already open (it may send inside the handler), then its open
-// event, before anything else of the channel.
+// event, before anything else of the channel; both carry the channel's info.
 func TestRemoteChannelIsAnnouncedOpenThenOpens(t *testing.T) {
 	a, ra, rb := connectedPair(t)
 	seen := make(chan ChannelState, 1)
@@ -38,6 +38,9 @@ func TestRemoteChannelIsAnnouncedOpenThenOpens(t *testing.T) {
 	for _, e := range rb.events {
 		if e.Channel == remote {
 			order = append(order, e.Type)
+			if (e.Type == EventDataChannel || e.Type == EventChannelOpen) && !strings.Contains(e.ChannelInfo, `"label":"chat"`) {
+				t.Errorf("event %d carries %q, not the channel's info", e.Type, e.ChannelInfo) // a host may take it after the close
+			}
 		}
 	}
 	rb.mu.Unlock()

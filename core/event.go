@@ -53,8 +53,9 @@ const (
 // call: the track's reader reuses them for the next packet. A polled peer
 // connection queues copies of those, so every taken event is the host's.
 type Event struct {
-	Type    EventType
-	Channel *DataChannel // EventDataChannel and the channel events
+	Type        EventType
+	Channel     *DataChannel // EventDataChannel and the channel events
+	ChannelInfo string       // EventDataChannel, EventChannelOpen: the channel's Info JSON as it opened
 
 	State     int32  // state events: the new state
 	StateName string // state events: the W3C name of the new state

@@ -328,7 +328,8 @@ enum {
  * DATA_CHANNEL                 channel           channel: a new handle for a channel the remote
  *                                                opened, already open (it may send); its
  *                                                CHANNEL_OPEN follows (W3C "announce the
- *                                                RTCDataChannel as open")
+ *                                                RTCDataChannel as open"); info_json: as in
+ *                                                CHANNEL_OPEN
  * PEER_CLOSED                  -                 final event: the peer and its channel handles are
  *                                                already released
  * TRANSPORT_STATE              transport_state   transport: OMNIRTC_TRANSPORT_DTLS / _SCTP; value:
@@ -337,7 +338,11 @@ enum {
  *                                                (see omnirtc_peer_get_transports)
  * SELECTED_CANDIDATE_PAIR      selected_pair     local, remote: the candidate lines
  *                                                ("candidate:…") of the pair ICE now uses
- * CHANNEL_OPEN                 channel           channel
+ * CHANNEL_OPEN                 channel           channel; info_json: its omnirtc_channel_get_info
+ *                                                as it opened, id included, for a host that
+ *                                                takes the event after the channel closed and
+ *                                                its handle was released; "" in the other
+ *                                                events of this member
  * CHANNEL_MESSAGE              message           channel; data, size: the payload; binary: 1
  *                                                binary, 0 UTF-8 text
  * CHANNEL_BUFFERED_AMOUNT_LOW  channel           channel
@@ -398,6 +403,7 @@ typedef struct omnirtc_event {
 		} state;
 		struct omnirtc_event_channel {
 			omnirtc_channel_t channel;
+			const char *info_json;
 		} channel;
 		struct omnirtc_event_transport_state {
 			int32_t transport;

@@ -22,13 +22,15 @@ const BATCHED = 16 * 1024;
 const FLUSH_AT = 256 * 1024;
 
 const STATES = stateNames('CHANNEL_');
+const ORDER = ['connecting', 'open', 'closing'];
 
 class RTCDataChannel extends EventTarget {
   #handle;
   // readyState is the library's state (asked once per task, like
   // bufferedAmount), except while an event is dispatched, whose listeners see
-  // the state it reports (#shown), and once the close event came. #state is
-  // the state the events have reported.
+  // the state it reports (#shown), and never behind #state, the state the
+  // events and close() have reported: 'closed' only once the close event came
+  // (webrtc-pc 6.2).
   #state = 'connecting';
   #shown = null;
   #live = null;
@@ -51,13 +53,14 @@ class RTCDataChannel extends EventTarget {
   #maxSize = -1;
   #forgetting = false;
 
-  /** @internal created by RTCPeerConnection */
-  constructor(handle, peer = 0) {
+  /** @internal created by RTCPeerConnection; a remote channel's info comes
+   * with its event, as the library may have released it since */
+  constructor(handle, peer = 0, infoJson = native.channelInfo(handle)) {
     super();
     if (typeof handle !== 'number') throw new TypeError('Illegal constructor');
     this.#handle = handle;
     this.#peer = peer;
-    this.#info = JSON.parse(native.channelInfo(handle));
+    this.#info = JSON.parse(infoJson);
   }
 
   get label() { return this.#info.label; }
@@ -68,7 +71,10 @@ class RTCDataChannel extends EventTarget {
   get negotiated() { return this.#info.negotiated; }
   get readyState() {
     if (this.#state === 'closed') return 'closed';
-    return this.#shown ?? this.#liveState();
+    if (this.#shown) return this.#shown;
+    const live = this.#liveState();
+    if (live === 'closed') return 'closing'; // until the close event
+    return ORDER.indexOf(live) < ORDER.indexOf(this.#state) ? this.#state : live;
   }
 
   #liveState() {
@@ -256,8 +262,12 @@ class RTCDataChannel extends EventTarget {
     switch (type) {
       case C.EVENT_CHANNEL_OPEN:
         this.#state = 'open';
-        this.#refresh();
-        if (this.#threshold) native.channelSetThreshold(this.#handle, this.#threshold);
+        this.#info = JSON.parse(fields.infoJson); // the id is known now; the handle may be gone
+        try {
+          if (this.#threshold) native.channelSetThreshold(this.#handle, this.#threshold);
+        } catch {
+          // released by the library: its close event follows
+        }
         this._showing('open', () => this.dispatchEvent(new Event('open')));
         break;
       case C.EVENT_CHANNEL_MESSAGE: // data holds consecutive messages, a string for text

@@ -319,7 +319,7 @@ class RTCPeerConnection extends EventTarget {
     } else if (type === C.EVENT_NEGOTIATION_NEEDED) {
       this.dispatchEvent(new Event('negotiationneeded'));
     } else if (type === C.EVENT_DATA_CHANNEL) { // the library announces a remote channel open; its open event follows
-      const remote = new RTCDataChannel(channel, this.#handle);
+      const remote = new RTCDataChannel(channel, this.#handle, fields.infoJson);
       this.#channels.set(channel, remote);
       this.dispatchEvent(new RTCDataChannelEvent('datachannel', { channel: remote }));
     }

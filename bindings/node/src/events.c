@@ -98,6 +98,8 @@ static void set_fields(napi_env env, napi_value batch, uint32_t at, const omnirt
 		put(env, f, "local", from_string(env, e->selected_pair.local));
 		put(env, f, "remote", from_string(env, e->selected_pair.remote));
 		break;
+	case OMNIRTC_EVENT_DATA_CHANNEL:
+	case OMNIRTC_EVENT_CHANNEL_OPEN: put(env, f, "infoJson", from_string(env, e->channel.info_json)); break;
 	case OMNIRTC_EVENT_CHANNEL_ERROR: put(env, f, "message", from_string(env, e->channel_error.message)); break;
 	case OMNIRTC_EVENT_TRACK:
 		put(env, f, "track", from_handle(env, e->track.track));
@@ -134,7 +136,7 @@ static void set_fields(napi_env env, napi_value batch, uint32_t at, const omnirt
 		put(env, f, "tone", from_string(env, e->dtmf_tone.tone));
 		put(env, f, "durationMs", int32(env, e->dtmf_tone.duration_ms));
 		break;
-	default: return; /* channel events, NEGOTIATION_NEEDED, PEER_CLOSED: nothing but the type and channel */
+	default: return; /* other channel events, NEGOTIATION_NEEDED, PEER_CLOSED: only the type and channel */
 	}
 	napi_set_element(env, batch, at + 3, f);
 }

@@ -208,6 +208,47 @@ test('close from either side is observed by the other', async () => {
   await waitFor(() => debugCounters().handles.peer <= before.peer && debugCounters().handles.channel <= before.channel);
 });
 
+/** Holds the event loop (no event is delivered) until the library queued count events. */
+function blockUntilQueued(count) {
+  const deadline = Date.now() + 20000;
+  while (debugCounters().queuedEvents < count) {
+    if (Date.now() > deadline) throw new Error(`the library queued ${debugCounters().queuedEvents} events, not ${count}`);
+  }
+}
+
+test('webrtc-pc 6.2: readyState is closed only with the close event, on both ends', async () => {
+  const [a, b, local, remote] = await openPair();
+  const seen = [];
+  local.addEventListener('close', () => seen.push(`local ${local.readyState}`));
+  remote.addEventListener('close', () => seen.push(`remote ${remote.readyState}`));
+  const queued = debugCounters().queuedEvents;
+  local.close();
+  await Promise.resolve(); // a new microtask: what the binding learnt of the library in close() is forgotten
+  blockUntilQueued(queued + 3); // a's CLOSE, b's CLOSING and CLOSE
+  assert.deepEqual([local.readyState, remote.readyState], ['closing', 'closing']);
+  await waitFor(() => seen.length === 2);
+  assert.deepEqual(seen.sort(), ['local closed', 'remote closed']);
+  a.close();
+  b.close();
+});
+
+test('a channel that opened and closed while the loop was busy fires open, then close', async () => {
+  const [a, b] = await openPair();
+  const queued = debugCounters().queuedEvents;
+  const ours = b.createDataChannel('late', { negotiated: true, id: 7 });
+  const seen = [];
+  for (const type of ['open', 'closing', 'close']) ours.addEventListener(type, () => seen.push(`${type} ${ours.label} ${ours.id}`));
+  const theirs = a.createDataChannel('late', { negotiated: true, id: 7 }); // both open at once: SCTP is up
+  blockUntilQueued(queued + 2); // both OPENs
+  theirs.close();
+  blockUntilQueued(queued + 5); // a's CLOSE, b's CLOSING and CLOSE
+  await waitFor(() => seen.at(-1)?.startsWith('close '));
+  assert.equal(seen[0], 'open late 7');
+  assert.equal(seen.at(-1), 'close late 7');
+  a.close();
+  b.close();
+});
+
 test('send and close() right after the remote closed fire no error event', async () => {
   // the race is lost in about 1 round of 50 without a fix: 100 rounds
   for (let round = 0; round < 100; round++) {

@@ -101,6 +101,7 @@ class omnirtc_event_state(ctypes.Structure):
 class omnirtc_event_channel(ctypes.Structure):
     _fields_ = [
         ("channel", omnirtc_channel_t),
+        ("info_json", ctypes.c_char_p),
     ]
 
 

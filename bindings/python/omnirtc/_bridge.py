@@ -56,7 +56,7 @@ class Event(NamedTuple):
     track: int = 0  # TRACK, TRACK_RTP, TRACK_FRAME, TRACK_ENDED
     transceiver: int = 0  # TRACK, KEYFRAME_REQUEST
     rid: str = ""  # TRACK, KEYFRAME_REQUEST
-    info_json: str = "{}"  # TRACK
+    info_json: str = "{}"  # TRACK; DATA_CHANNEL, CHANNEL_OPEN: the channel's, as it opened
     rtp_timestamp: int = 0  # TRACK_RTP, TRACK_FRAME
     keyframe: bool = False  # TRACK_FRAME
     packets_dropped: int = 0  # TRACK_FRAME
@@ -144,7 +144,8 @@ def _copy(e: Any) -> Event:
         m = e.message
         return Event(t, channel=m.channel, data=ctypes.string_at(m.data, m.size), binary=bool(m.binary))
     if t in _CHANNEL_ONLY:
-        return Event(t, channel=e.channel.channel)
+        c = e.channel
+        return Event(t, channel=c.channel, info_json=_decode(c.info_json) or "{}")  # "": not an open
     if t == _abi.OMNIRTC_EVENT_ICE_CANDIDATE:
         c = e.ice_candidate
         return Event(t, candidate=_decode(c.candidate), sdp_mid=_decode(c.sdp_mid), sdp_mline_index=c.sdp_mline_index)

@@ -16,22 +16,27 @@ STATES = {
     _abi.OMNIRTC_CHANNEL_CLOSING: "closing",
     _abi.OMNIRTC_CHANNEL_CLOSED: "closed",
 }
+_ORDER = ("connecting", "open", "closing")
 
 
 class RTCDataChannel(EventEmitter):
     """A data channel. Create one with :meth:`RTCPeerConnection.createDataChannel`;
     the remote's arrive through the peer connection's ``datachannel`` event."""
 
-    def __init__(self, handle: int) -> None:
+    def __init__(self, handle: int, info_json: str | None = None) -> None:
         super().__init__()
         self._handle = handle
         # readyState is the library's state, except while an event is emitted,
-        # whose handlers see the state it reports (_shown), and once the close
-        # event came. _state is the state the events have reported.
+        # whose handlers see the state it reports (_shown), and never behind
+        # _state, the state the events and close() have reported: "closed"
+        # only once the close event came (webrtc-pc 6.2).
         self._state = "connecting"
         self._shown: str | None = None
         self._info: dict[str, Any] = {}
-        self._refresh()
+        if info_json is None:
+            self._refresh()
+        else:  # a remote channel's, from its event: the library may have released it since
+            self._info = json.loads(info_json)
 
     def _refresh(self) -> None:
         if self._state != "closed":
@@ -77,9 +82,12 @@ class RTCDataChannel(EventEmitter):
             return self._shown
         try:
             getter = _native.lib.omnirtc_channel_get_ready_state
-            return STATES[int(_native.call_value(getter, self._handle))]
+            live = STATES[int(_native.call_value(getter, self._handle))]
         except InvalidHandleError:
-            return "closed"  # released by the library: its close event is on the way
+            live = "closed"  # released by the library: its close event is on the way
+        if live == "closed":
+            return "closing"  # until the close event
+        return max(live, self._state, key=_ORDER.index)
 
     def _showing(self, state: str, emit: Callable[[], None]) -> None:
         """Run emit (which emits an event) while readyState says state."""
@@ -146,7 +154,7 @@ class RTCDataChannel(EventEmitter):
         t = event.type
         if t == _abi.OMNIRTC_EVENT_CHANNEL_OPEN:
             self._state = "open"
-            self._refresh()
+            self._info = json.loads(event.info_json)  # the id is known now; the handle may be gone
             self._showing("open", lambda: self.emit("open"))
         elif t == _abi.OMNIRTC_EVENT_CHANNEL_MESSAGE:
             data = event.data if event.binary else event.data.decode("utf-8")

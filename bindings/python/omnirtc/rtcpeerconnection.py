@@ -526,6 +526,6 @@ class RTCPeerConnection(EventEmitter):
             self.emit("negotiationneeded")
         elif t == _abi.OMNIRTC_EVENT_DATA_CHANNEL:
             # The library announces a remote channel open; its open event follows.
-            channel = RTCDataChannel(event.channel)
+            channel = RTCDataChannel(event.channel, event.info_json)
             self._channels[event.channel] = channel
             self.emit("datachannel", channel)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import hashlib
 import time
+from typing import Callable
 
 import pytest
 
 from conftest import TIMEOUT, connect, event_future, loopback_config, open_pair, run, selected_pair, wait_for
-from omnirtc import InvalidStateError, RTCDataChannel, RTCPeerConnection, _native, candidate_from_sdp
+from omnirtc import InvalidStateError, RTCDataChannel, RTCPeerConnection, _abi, _native, candidate_from_sdp
 
 
 def test_text_and_binary_both_ways(counters_back):
@@ -363,6 +365,69 @@ def test_close_is_seen_by_the_other_side(counters_back):
         await asyncio.wait_for(closed, TIMEOUT)
         assert remote.readyState == "closed"
         await wait_for(lambda: local.readyState == "closed")
+        await a.close()
+        await b.close()
+
+    run(main())
+
+
+def library_state(channel: RTCDataChannel) -> int:
+    """The channel's state in the library now, whatever the loop has been told."""
+    state = ctypes.c_int32()
+    _native.check(_native.lib.omnirtc_channel_get_ready_state(channel._handle, ctypes.byref(state)))
+    return state.value
+
+
+def block_loop_until(condition: Callable[[], bool]) -> None:
+    """Holds the loop (no event is delivered) until the library reaches condition."""
+    deadline = time.monotonic() + TIMEOUT
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting for the library"
+        time.sleep(0.01)
+
+
+def test_ready_state_is_closed_only_with_the_close_event(counters_back):
+    """webrtc-pc 6.2: readyState becomes "closed" in the task that fires
+    close, so a channel the library closed while the loop was busy reads
+    "closing" until then, on both ends."""
+
+    async def main():
+        a, b, local, remote = await open_pair()
+        seen: list[tuple[str, str]] = []
+        local.on("close", lambda: seen.append(("local", local.readyState)))
+        remote.on("close", lambda: seen.append(("remote", remote.readyState)))
+        local.close()
+        closed = _abi.OMNIRTC_CHANNEL_CLOSED
+        block_loop_until(lambda: library_state(local) == closed and library_state(remote) == closed)
+        assert (local.readyState, remote.readyState) == ("closing", "closing")
+        await wait_for(lambda: len(seen) == 2)
+        assert sorted(seen) == [("local", "closed"), ("remote", "closed")]
+        await a.close()
+        await b.close()
+
+    run(main())
+
+
+def test_open_then_close_while_the_loop_was_busy(counters_back):
+    """A channel that opened and closed before the loop ran: open, then
+    close, with the channel's properties, though the library released its
+    handle when the loop took the events."""
+
+    async def main():
+        a, b, _, _ = await open_pair()
+        errors: list[object] = []
+        asyncio.get_running_loop().set_exception_handler(lambda _, context: errors.append(context))
+        ours = b.createDataChannel("late", negotiated=True, id=7)
+        seen: list[str] = []
+        for name in ("open", "closing", "close"):
+            ours.on(name, lambda name=name: seen.append(f"{name} {ours.label} {ours.id}"))
+        theirs = a.createDataChannel("late", negotiated=True, id=7)  # both open at once: SCTP is up
+        block_loop_until(lambda: library_state(theirs) == _abi.OMNIRTC_CHANNEL_OPEN)
+        theirs.close()
+        block_loop_until(lambda: library_state(ours) == _abi.OMNIRTC_CHANNEL_CLOSED)
+        await wait_for(lambda: (bool(seen) and seen[-1].startswith("close ")) or bool(errors))
+        assert errors == []
+        assert seen[0] == "open late 7" and seen[-1] == "close late 7"
         await a.close()
         await b.close()
 
