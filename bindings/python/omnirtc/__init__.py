@@ -1,8 +1,8 @@
 """omnirtc: WebRTC for asyncio with aiortc's API, on OmniRTC's engine.
 
 Start with :class:`RTCPeerConnection`; every name below is importable from ``omnirtc``. Errors are :class:`Error`
-subclasses, one per library status code (:mod:`omnirtc.exceptions`); aiortc's media helpers are in
-:mod:`omnirtc.contrib.media` (``pip install omnirtc[media]``)."""
+subclasses, one per library status code. The engine's log lines go to loggers (:mod:`omnirtc.logs`); aiortc's media
+helpers are in :mod:`omnirtc.contrib.media` (``pip install omnirtc[media]``)."""
 
 from __future__ import annotations
 

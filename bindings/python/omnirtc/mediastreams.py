@@ -135,7 +135,8 @@ class LocalTrack(MediaStreamTrack):
 
 
 class RemoteStreamTrack(MediaStreamTrack):
-    """A track the remote peer sends (one per simulcast layer, see :attr:`rid`)."""
+    """A track the remote peer sends (one per simulcast layer, see :attr:`rid`); emits ``ended`` and, on audio,
+    ``dtmf`` with each RFC 4733 tone received and its duration in ms."""
 
     def __init__(self, handle: int, info: dict[str, Any]) -> None:
         """The remote track of a library handle; made by RTCPeerConnection, not by user code."""

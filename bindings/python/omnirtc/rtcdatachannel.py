@@ -21,7 +21,8 @@ STATES = {
 class RTCDataChannel(EventEmitter):
     """A data channel (W3C ``RTCDataChannel``, webrtc-pc 6.2; aiortc's). Create one with
     :meth:`RTCPeerConnection.createDataChannel`; the remote's arrive through the peer connection's ``datachannel``
-    event."""
+    event. Events: ``open``, ``message`` (str for text, bytes for binary), ``bufferedamountlow``, ``error`` (an
+    :class:`RTCError`), ``closing`` and ``close``."""
 
     def __init__(self, handle: int) -> None:
         """The channel of a library handle; made by RTCPeerConnection, not by user code."""

@@ -104,7 +104,7 @@ class RTCPeerConnection(EventEmitter):
     Create it inside a running event loop (or pass none and create it where ``asyncio.get_event_loop()`` is the loop
     that will run it): its events are delivered on that loop: ``datachannel``, ``track``, ``icecandidate``,
     ``icegatheringstatechange``, ``iceconnectionstatechange``, ``connectionstatechange``, ``signalingstatechange``,
-    ``negotiationneeded`` and ``targetbitrate`` (see the module)."""
+    ``negotiationneeded`` and, with the "gcc" or "remb" interceptor, ``targetbitrate`` (a :class:`BitrateTarget`)."""
 
     def __init__(self, configuration: RTCConfiguration | None = None) -> None:
         """A peer connection with ``configuration`` (default: no ICE servers). Raises TypeError for a

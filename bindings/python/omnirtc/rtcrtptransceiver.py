@@ -165,7 +165,7 @@ class RTCRtpTransceiver:
 
     @property
     def kind(self) -> str:
-        """The media kind, "audio" or "video" (aiortc's ``kind``; W3C receiver.track.kind)."""
+        """The media kind, "audio" or "video" (aiortc's ``RTCRtpTransceiver.kind``)."""
         return self._info()["kind"]
 
     @property

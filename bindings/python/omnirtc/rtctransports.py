@@ -34,10 +34,15 @@ SCTP = {
 
 
 class RTCIceCandidatePair(NamedTuple):
-    """The selected local and remote candidates (W3C ``RTCIceCandidatePair``, aiortc's)."""
+    """The selected local and remote candidates (W3C ``RTCIceCandidatePair``)."""
 
     local: RTCIceCandidate
     remote: RTCIceCandidate
+
+
+# A NamedTuple's __new__ is made in a module of its own ("namedtuple_..."), where
+# tools that read its signature (pdoc) cannot resolve "RTCIceCandidate".
+RTCIceCandidatePair.__new__.__module__ = __name__
 
 
 class RTCIceTransport(EventEmitter):
