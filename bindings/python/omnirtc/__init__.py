@@ -69,8 +69,8 @@ def debug_counters() -> dict[str, Any]:
 
 
 def generate_certificate() -> str:
-    """A new ECDSA P-256 DTLS certificate and key as PEM, for ``RTCConfiguration.certificates``
-    (``omnirtc_certificate_generate``; W3C ``generateCertificate`` is :meth:`RTCCertificate.generateCertificate`)."""
+    """A new ECDSA P-256 DTLS certificate and key as PEM, valid for 30 days, for ``RTCConfiguration.certificates``
+    (``omnirtc_generate_certificate``; W3C ``generateCertificate`` is :meth:`RTCCertificate.generateCertificate`)."""
     return _native.call_string(_native.lib.omnirtc_generate_certificate) or ""
 
 
