@@ -12,6 +12,7 @@
 #   ./build.sh dist      into dist/, for x86_64, aarch64, armv7l and riscv64: the
 #                        manylinux wheels, the npm packages, the C archives
 #   ./build.sh wheel     the Python wheel          ./build.sh npm   the npm packages
+#   ./build.sh docs      the Python reference (pdoc) into build/docs/python
 #   ./build.sh xcframework   Apple platforms (macOS with Xcode only)
 #   ./build.sh soak      the long reliability soak
 #
@@ -212,6 +213,7 @@ case "${1:-}" in
 	dist) dist ;;
 	wheel) lib; with_lib scripts/wheel.sh ;;
 	npm) lib; with_lib scripts/npm-pack.sh ;;
+	docs) lib; with_lib scripts/docs.sh ;;
 	xcframework) scripts/xcframework.sh ;;
-	*) sed -n '2,17p' "$0"; exit 2 ;;
+	*) sed -n '2,18p' "$0"; exit 2 ;;
 esac

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Makes build/venv-python (pytest, aiortc, PyAV and numpy for the media extra,
 # build, wheel, the pinned linters
-# ruff and mypy, and pycparser for scripts/gen-python-abi.py) unless it is
-# there, for the Python tests, lint, the ABI generator and benchmarks.
+# ruff and mypy, pycparser for scripts/gen-python-abi.py, and pdoc for
+# scripts/docs.sh) unless it is there, for the Python tests, lint, the ABI
+# generator, the reference and benchmarks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=build/venv-python
-pinned=(ruff==0.17.5 mypy==2.4.1 pycparser==3.12)
+pinned=(ruff==0.17.5 mypy==2.4.1 pycparser==3.12 pdoc==16.0.0)
 if [ ! -x "$venv/bin/pytest" ] || ! "$venv/bin/python" -c "import aiortc, av, numpy" 2>/dev/null; then
 	echo "==> creating $venv (pytest, aiortc, av, numpy, build, ${pinned[*]})" >&2
 	python3 -m venv "$venv"

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Linters as tests: golangci-lint over core and capi (.golangci.yml, modelled on
 # pion's), ruff and mypy over the Python binding (bindings/python/pyproject.toml),
-# the Python binding's ctypes declarations checked against the header, and
-# eslint (recommended rules) and tsc --noEmit (checkJs) over the Node package,
+# a probe that ruff's docstring rules (D100-D107) fire on the package, the
+# Python reference built by pdoc without a warning or a dangling docstring
+# reference (scripts/docs.sh), the Python binding's ctypes declarations checked
+# against the header, and eslint (recommended rules) and tsc --noEmit (checkJs) over the Node package,
 # and clang-format (.clang-format) over the C. Reformat the C with:
 #   find include capi tests/c examples/c bench/c bindings/node/src -name '*.[ch]' -exec clang-format -i {} +
 # Each linter is one test. golangci-lint is built once, pinned, into a cache
-# directory shared by every clone; ruff and mypy are pinned in the test venv.
+# directory shared by every clone; ruff, mypy and pdoc are pinned in the test venv.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 golangci_version=v2.15.0
@@ -40,9 +42,35 @@ python_abi() {
 	return "$status"
 }
 
+# ruff_docstrings fails unless ruff, with the package's configuration, reports
+# D10x for a package module that lost a method's docstring: a select or a
+# per-file-ignores pattern that turned the rules off for the package would
+# pass the ruff check silently. The module goes in on stdin under its own path,
+# so the patterns apply to it as to the file.
+ruff_docstrings() {
+	local module=bindings/python/omnirtc/rtcdatachannel.py report
+	report=$(sed '0,/^        """.*"""$/{//d}' "$module" |
+		"$venv/bin/ruff" check --no-cache --config bindings/python/pyproject.toml --output-format concise --stdin-filename "$module" -)
+	grep -Eq "^$module:[0-9]+:[0-9]+: D10[0-7] " <<<"$report" ||
+		{ echo "ruff reports no D10x for $module without a method's docstring: $report"; return 1; }
+}
+
+# python_docs builds the reference into a temporary directory: scripts/docs.sh
+# fails on any pdoc warning and on a docstring reference to nothing documented.
+python_docs() {
+	local out status
+	out=$(mktemp -d)
+	scripts/docs.sh "$out/python"
+	status=$?
+	rm -rf "$out"
+	return "$status"
+}
+
 # serialized: two clones linting at once (helpers, a second checkout) share its cache and lock
 check golangci-lint "$golangci" run --allow-serial-runners ./core/... ./capi/...
 check ruff "$venv/bin/ruff" check --no-cache --config bindings/python/pyproject.toml bindings/python/omnirtc scripts/gen-python-abi.py
+check ruff-docstrings ruff_docstrings
+check pdoc python_docs
 check python-abi python_abi
 check mypy "$venv/bin/mypy" --config-file bindings/python/pyproject.toml --cache-dir=/dev/null bindings/python/omnirtc scripts/gen-python-abi.py
 check eslint bash -c "cd bindings/node && node_modules/.bin/eslint ."

@@ -12,12 +12,18 @@ from setuptools.command.bdist_wheel import bdist_wheel
 
 
 class BinaryDistribution(Distribution):
-    def has_ext_modules(self) -> bool:  # installs into platlib
+    """A distribution with a platform part: the bundled libomnirtc.so."""
+
+    def has_ext_modules(self) -> bool:
+        """True: the package installs into platlib."""
         return True
 
 
 class PlatformWheel(bdist_wheel):
+    """bdist_wheel tagging the wheel py3-none-<platform>."""
+
     def get_tag(self) -> tuple[str, str, str]:
+        """py3, none, and OMNIRTC_WHEEL_PLATFORM or manylinux_2_17_<this machine>."""
         return "py3", "none", os.environ.get("OMNIRTC_WHEEL_PLATFORM", f"manylinux_2_17_{platform.machine()}")
 
 

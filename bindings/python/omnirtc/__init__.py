@@ -1,4 +1,8 @@
-"""omnirtc: WebRTC for asyncio with aiortc's API, on OmniRTC's engine."""
+"""omnirtc: WebRTC for asyncio with aiortc's API, on OmniRTC's engine.
+
+Start with :class:`RTCPeerConnection`; every name below is importable from ``omnirtc``. Errors are :class:`Error`
+subclasses, one per library status code. The engine's log lines go to loggers (:mod:`omnirtc.logs`); aiortc's media
+helpers are in :mod:`omnirtc.contrib.media` (``pip install omnirtc[media]``)."""
 
 from __future__ import annotations
 
@@ -53,19 +57,20 @@ from .turnserver import TurnAllocation, TurnServer, rest_credential
 
 
 def library_version() -> str:
-    """The version of the loaded libomnirtc."""
+    """The version of the loaded libomnirtc (``omnirtc_version``); ``__version__`` is the package's."""
     return _native.lib.omnirtc_version().decode()
 
 
 def debug_counters() -> dict[str, Any]:
-    """Live handles, goroutines and sockets of the library, for leak checks."""
+    """Live handles, goroutines and sockets of the library, for leak checks (``omnirtc_debug_counters``)."""
     import json
 
     return json.loads(_native.call_string(_native.lib.omnirtc_debug_counters) or "{}")
 
 
 def generate_certificate() -> str:
-    """A new DTLS certificate and key as PEM, for RTCConfiguration.certificates."""
+    """A new ECDSA P-256 DTLS certificate and key as PEM, valid for 30 days, for ``RTCConfiguration.certificates``
+    (``omnirtc_generate_certificate``; W3C ``generateCertificate`` is :meth:`RTCCertificate.generateCertificate`)."""
     return _native.call_string(_native.lib.omnirtc_generate_certificate) or ""
 
 

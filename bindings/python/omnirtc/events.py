@@ -13,7 +13,11 @@ _running: set[asyncio.Future[Any]] = set()
 
 
 class EventEmitter:
+    """The pyee-style emitter every object with events derives from: ``on``, ``once``, ``remove_listener``,
+    ``remove_all_listeners``, ``listeners`` and ``emit``, as aiortc's objects have them."""
+
     def __init__(self) -> None:
+        """An emitter with no handlers."""
         self._handlers: dict[str, list[Handler]] = {}
 
     def on(self, event: str, handler: Handler | None = None) -> Any:
@@ -35,17 +39,20 @@ class EventEmitter:
         return self.on(event, wrapper)
 
     def remove_listener(self, event: str, handler: Handler) -> None:
+        """Unregister ``handler`` for ``event``; nothing happens if it is not registered."""
         handlers = self._handlers.get(event, [])
         if handler in handlers:
             handlers.remove(handler)
 
     def remove_all_listeners(self, event: str | None = None) -> None:
+        """Unregister every handler of ``event``, or of every event when None."""
         if event is None:
             self._handlers.clear()
         else:
             self._handlers.pop(event, None)
 
     def listeners(self, event: str) -> list[Handler]:
+        """A copy of the handlers registered for ``event``, in registration order."""
         return list(self._handlers.get(event, []))
 
     def emit(self, event: str, *args: Any) -> None:

@@ -35,7 +35,12 @@ KEYFRAME_REQUEST_INTERVAL = 0.25  # seconds between PLIs while waiting for one k
 
 
 class FrameDecoder:
+    """Decodes a remote track's encoded frames into ``av`` frames on a worker thread; the track's decoder in "decoded"
+    receive mode."""
+
     def __init__(self, track: RemoteStreamTrack) -> None:
+        """A decoder for ``track``'s codec. Raises ValueError for a codec without a decoder (VP8, H264, Opus, PCMU and
+        PCMA have one)."""
         mime = str(track.codec.get("mimeType", ""))
         subtype = mime.split("/")[-1].lower()
         if subtype not in DECODERS:
@@ -62,6 +67,8 @@ class FrameDecoder:
         self.errors = 0  # frames the decoder rejected
 
     async def next(self) -> Any:
+        """The next decoded frame; MediaStreamError once the track has ended, TypeError for a track in "rtp" receive
+        mode."""
         loop = asyncio.get_running_loop()
         while not self._ready:
             encoded = await self._track.recvEncoded()
@@ -109,4 +116,5 @@ class FrameDecoder:
         return self._unwrapped
 
     def close(self) -> None:
+        """Stop the worker thread."""
         self._pool.shutdown(wait=False)

@@ -52,11 +52,13 @@ class Durations:
     remainder, so each duration rounds the running total of microseconds up."""
 
     def __init__(self, rate: int) -> None:
+        """Durations for a clock of ``rate`` ticks per second."""
         self.rate = rate
         self._ticks = 0
         self._micros = 0
 
     def of(self, ticks: int) -> float:
+        """The duration, in seconds, of the next ``ticks`` ticks."""
         self._ticks += ticks
         micros = -(-self._ticks * 1_000_000 // self.rate)
         duration, self._micros = micros - self._micros, micros
@@ -73,6 +75,7 @@ class VideoEncoder:
     than a tenth) or frame size starts a new encoder, which begins with a keyframe."""
 
     def __init__(self, codec: str) -> None:
+        """An encoder for ``codec`` ("vp8" or "h264") at 1 Mbit/s. Raises ValueError for another codec."""
         if codec not in VIDEO_ENCODERS:
             raise ValueError(f"no encoder for video codec {codec!r} (have {sorted(VIDEO_ENCODERS)})")
         self.name, self.options = VIDEO_ENCODERS[codec]
@@ -83,6 +86,8 @@ class VideoEncoder:
         self._durations = Durations(90000)
 
     def set_bitrate(self, bitrate: int) -> None:
+        """Target ``bitrate`` bits/s, clamped to 100 kbit/s..5 Mbit/s; applied at the next frame when off by more than a
+        tenth."""
         self.bitrate = max(MIN_VIDEO_BITRATE, min(MAX_VIDEO_BITRATE, bitrate))
 
     def _open(self, width: int, height: int) -> Any:
@@ -99,6 +104,7 @@ class VideoEncoder:
         return context
 
     def encode(self, frame: av.VideoFrame) -> list[Sample]:
+        """The encoded samples (data, duration in seconds) of one frame; a keyframe when :attr:`keyframe` was set."""
         context = self._context
         if (
             context is None
@@ -123,6 +129,7 @@ class AudioEncoder:
     then cut into 20 ms packets."""
 
     def __init__(self, codec: str) -> None:
+        """An encoder for ``codec`` ("opus", "pcmu" or "pcma"). Raises ValueError for another codec."""
         if codec not in AUDIO_ENCODERS:
             raise ValueError(f"no encoder for audio codec {codec!r} (have {sorted(AUDIO_ENCODERS)})")
         name, self.rate, layout, self.samples = AUDIO_ENCODERS[codec]
@@ -144,6 +151,7 @@ class AudioEncoder:
         """Audio keeps its bitrate: a target is for video."""
 
     def encode(self, frame: av.AudioFrame) -> list[Sample]:
+        """The encoded 20 ms packets (data, duration in seconds) the frame completes."""
         for resampled in self._resampler.resample(frame):
             resampled.pts = None  # the fifo counts samples itself
             self._fifo.write(resampled)
@@ -164,5 +172,6 @@ def _pts(frame: av.VideoFrame, time_base: fractions.Fraction) -> int:
 
 
 def encoder_for(track: LocalTrack) -> VideoEncoder | AudioEncoder:
+    """The encoder of a LocalTrack's codec and kind. Raises ValueError for a codec without one."""
     codec = codec_name(track)
     return VideoEncoder(codec) if track.kind == "video" else AudioEncoder(codec)

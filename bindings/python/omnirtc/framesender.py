@@ -32,7 +32,12 @@ DEFAULT_CODECS = {"video": "video/VP8", "audio": "audio/opus"}
 
 
 class FrameSender:
+    """Sends a track of ``av`` frames through a LocalTrack it owns, encoding on a worker thread; made by
+    :meth:`RTCPeerConnection.addTrack` and ``addTransceiver``."""
+
     def __init__(self, pc: RTCPeerConnection, source: Any, codec: str | None = None) -> None:
+        """A sender of ``source`` on ``pc``, as ``codec`` (default VP8 for video, Opus for audio). Raises TypeError for
+        a source without an audio/video ``kind`` and ``recv()``, ImportError without PyAV."""
         from .frameencoder import encoder_for  # needs PyAV: pip install omnirtc[media]
 
         kind = getattr(source, "kind", None)
@@ -50,6 +55,7 @@ class FrameSender:
         pc.on("targetbitrate", self._on_target)
 
     def attach(self, sender: RTCRtpSender) -> None:
+        """Send through ``sender``: its ``track`` becomes the source; encoding starts once the peer is connected."""
         self.sender = sender
         sender.track, sender._frames = self.source, self
         sender.on("keyframerequest", self._on_keyframe_request)
@@ -89,6 +95,7 @@ class FrameSender:
         self.frames += 1
 
     def close(self) -> None:
+        """Stop reading and encoding, and stop the LocalTrack."""
         if self._task is not None:
             self._task.cancel()
         self._pc.remove_listener("connectionstatechange", self._on_state)

@@ -33,12 +33,14 @@ MAX_QUEUED = 1024
 
 
 class MediaStreamError(Exception):
-    """Raised by :meth:`RemoteStreamTrack.recv` once the track has ended."""
+    """Raised by ``recv()`` once the track has ended (aiortc's ``MediaStreamError``)."""
 
 
 @dataclass(frozen=True)
 class EncodedFrame:
-    """One received frame (an audio packet for audio)."""
+    """One received frame (an audio packet for audio): ``data``, its RTP ``timestamp`` (in the codec's clock rate),
+    ``keyframe`` (decodable on its own; always True for audio) and ``lost``, the received packets dropped just before
+    it, their frame incomplete."""
 
     data: bytes
     timestamp: int  # RTP timestamp
@@ -47,14 +49,15 @@ class EncodedFrame:
 
 
 class MediaStreamTrack(EventEmitter):
-    """A track of audio or video; emits ``ended``.
+    """A track of audio or video (W3C ``MediaStreamTrack``, aiortc's); emits ``ended``.
 
-    As in aiortc, a subclass sets the class attribute ``kind`` and implements
-    ``async recv()``; ``id`` defaults to a new UUID."""
+    As in aiortc, a subclass sets the class attribute ``kind`` and implements ``async recv()``; ``id`` defaults to a
+    new UUID, ``readyState`` is "live" until :meth:`stop` makes it "ended"."""
 
     kind: str = ""
 
     def __init__(self, kind: str | None = None, id: str | None = None) -> None:
+        """A live track of ``kind`` (default: the class's) and ``id`` (default: a new UUID)."""
         super().__init__()
         self.kind = kind if kind is not None else type(self).kind
         self.id = id if id is not None else str(uuid.uuid4())
@@ -65,6 +68,7 @@ class MediaStreamTrack(EventEmitter):
         raise NotImplementedError
 
     def stop(self) -> None:
+        """End the track (W3C ``stop``): ``readyState`` becomes "ended" and ``ended`` is emitted, once."""
         if self.readyState != "ended":
             self.readyState = "ended"
             self.emit("ended")
@@ -86,6 +90,8 @@ class LocalTrack(MediaStreamTrack):
         mode: str = "sample",
         rids: list[str] | None = None,
     ) -> None:
+        """A track of ``codec`` (``omnirtc_track_create``). Raises NotSupportedError for an unknown codec (the message
+        lists the known ones), InvalidArgumentError (a ValueError) for a bad mode or rid."""
         init: dict[str, Any] = {"codec": codec, "mode": mode}
         if id is not None:
             init["id"] = id
@@ -101,7 +107,11 @@ class LocalTrack(MediaStreamTrack):
         self.codec = info["codec"]
 
     def write_sample(self, data: bytes, duration: float, rid: str | None = None) -> None:
-        """Send one encoded frame lasting ``duration`` seconds (H264: an Annex-B access unit)."""
+        """Send one encoded frame lasting ``duration`` seconds (whole microseconds are kept; H264: an Annex-B access
+        unit), to the layer ``rid`` of a simulcast track.
+
+        Raises InvalidStateError for an "rtp" track, InvalidArgumentError (a ValueError) for empty data or an unknown
+        rid, InvalidHandleError once stopped."""
         _native.check(
             _native.lib.omnirtc_track_write_sample(
                 self._handle, rid.encode() if rid else None, bytes(data), len(data), int(duration * 1e6)
@@ -109,7 +119,10 @@ class LocalTrack(MediaStreamTrack):
         )
 
     def write_rtp(self, packet: bytes, rid: str | None = None) -> None:
-        """Send one RTP packet; its payload type and SSRC are rewritten."""
+        """Send one RTP packet (its payload type and SSRC are rewritten) to the layer ``rid``.
+
+        Raises InvalidArgumentError (a ValueError) for malformed RTP, InvalidStateError for a "sample" track,
+        InvalidHandleError once stopped."""
         _native.check(
             _native.lib.omnirtc_track_write_rtp(self._handle, rid.encode() if rid else None, bytes(packet), len(packet))
         )
@@ -122,9 +135,11 @@ class LocalTrack(MediaStreamTrack):
 
 
 class RemoteStreamTrack(MediaStreamTrack):
-    """A track the remote peer sends (one per simulcast layer, see :attr:`rid`)."""
+    """A track the remote peer sends (one per simulcast layer, see :attr:`rid`); emits ``ended`` and, on audio,
+    ``dtmf`` with each RFC 4733 tone received and its duration in ms."""
 
     def __init__(self, handle: int, info: dict[str, Any]) -> None:
+        """The remote track of a library handle; made by RTCPeerConnection, not by user code."""
         super().__init__(info.get("kind", ""), info.get("id", ""))
         self._handle = handle
         self.rid: str = info.get("rid", "")
@@ -136,15 +151,17 @@ class RemoteStreamTrack(MediaStreamTrack):
         self._decoder: FrameDecoder | None = None  # set in "decoded" receive mode
 
     async def recv(self) -> Any:
-        """The next frame: an :class:`EncodedFrame` (or RTP packet, in "rtp"
-        receive mode), or an ``av.VideoFrame`` / ``av.AudioFrame`` in
-        "decoded" receive mode (:meth:`RTCPeerConnection.setTrackReceive`)."""
+        """The next frame (aiortc's ``recv``): an :class:`EncodedFrame` (or RTP packet bytes, in "rtp" receive mode), or
+        an ``av.VideoFrame`` / ``av.AudioFrame`` in "decoded" receive mode
+        (:meth:`RTCPeerConnection.setTrackReceive`). Raises MediaStreamError once the track has ended and its queue
+        is empty."""
         if self._decoder is not None:
             return await self._decoder.next()
         return await self.recvEncoded()
 
     async def recvEncoded(self) -> EncodedFrame | bytes:
-        """The next frame as received, before any decoding (see :meth:`recv`)."""
+        """The next frame as received, before any decoding (see :meth:`recv`); MediaStreamError once the track has ended
+        and its queue is empty."""
         while not self._queue:
             if self.readyState == "ended":
                 raise MediaStreamError("the track has ended")
@@ -153,13 +170,18 @@ class RemoteStreamTrack(MediaStreamTrack):
         return self._queue.popleft()
 
     def requestKeyframe(self, fir: bool = False) -> None:
-        """Ask the sender for a keyframe with a PLI (or a FIR)."""
+        """Ask the sender for a keyframe with an RTCP PLI (or a FIR). Raises InvalidStateError for an audio track or a
+        closed peer, InvalidHandleError once the track ended."""
         _native.check(_native.lib.omnirtc_track_request_keyframe(self._handle, int(fir)))
 
     def requestBitrate(self, bitrate: int) -> None:
-        """Send a REMB: the most, in bits per second, this receiver wants the
-        sender to send on this video track (needs the "remb" interceptor).
-        A sender with "remb" gets a ``targetbitrate`` event."""
+        """Send a REMB: the most, in bits/s, this receiver wants the sender to send on this video track (needs the
+        "remb" interceptor on both peers; bitrates of 262144 and more arrive rounded down). A sender with "remb" gets
+        a ``targetbitrate`` event.
+
+        Raises TypeError for a non-int, ValueError from 2**63 on, InvalidArgumentError (a ValueError) for 0 or less,
+        InvalidStateError (an audio track, goog-remb not negotiated, the peer closing), InvalidHandleError (the track
+        ended or its peer closed)."""
         if isinstance(bitrate, bool) or not isinstance(bitrate, int):
             raise TypeError(f"bitrate must be an int (bits per second), not {type(bitrate).__name__}")
         if bitrate >= 2**63:
@@ -171,6 +193,7 @@ class RemoteStreamTrack(MediaStreamTrack):
         self._arrived.set()
 
     def stop(self) -> None:
+        """End the track: ``recv()`` returns what is queued, then raises MediaStreamError."""
         super().stop()
         self._arrived.set()
         if self._decoder is not None:

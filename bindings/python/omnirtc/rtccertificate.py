@@ -26,6 +26,9 @@ class RTCCertificate:
     """
 
     def __init__(self, pem: str) -> None:
+        """The certificate of ``pem`` (from :meth:`to_pem` or :func:`omnirtc.generate_certificate`). Raises
+        InvalidArgumentError (a ValueError) when ``pem`` lacks a certificate or its private key, TypeError when it is
+        not a str. An expired one is accepted here; RTCPeerConnection() refuses it (InvalidAccessError)."""
         info = json.loads(_native.call_string(_native.lib.omnirtc_certificate_info, _native.encode(pem, "pem")) or "{}")
         self._pem = pem
         self._expires = datetime.fromtimestamp(info["expires"] / 1000, tz=timezone.utc)
@@ -63,4 +66,5 @@ class RTCCertificate:
         return self._pem
 
     def __repr__(self) -> str:
+        """The expiry and the fingerprints."""
         return f"RTCCertificate(expires={self._expires.isoformat()}, fingerprints={self._fingerprints!r})"

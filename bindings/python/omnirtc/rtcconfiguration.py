@@ -11,7 +11,9 @@ from .rtccertificate import RTCCertificate
 
 @dataclass
 class RTCIceServer:
-    """A STUN or TURN server (W3C RTCIceServer)."""
+    """A STUN or TURN server (W3C ``RTCIceServer``, aiortc's): ``urls`` are stun:, turn: or turns: URLs; a turn: or
+    turns: URL needs ``username`` and ``credential``, else RTCPeerConnection() raises InvalidAccessError; a URL that
+    does not parse makes it raise InvalidSyntaxError."""
 
     urls: str | list[str]
     username: str | None = None
@@ -24,8 +26,10 @@ class RTCIceServer:
 
 @dataclass
 class RTCConfiguration:
-    """W3C RTCConfiguration. ``omnirtc`` holds engine settings (see omnirtc.h), for
-    example ``{"portRange": {"min": 40000, "max": 40100}, "mdns": "disabled"}``."""
+    """W3C ``RTCConfiguration`` (webrtc-pc 4.2), aiortc's fields plus ``iceTransportPolicy``, ``rtcpMuxPolicy`` and
+    ``iceCandidatePoolSize``. ``omnirtc`` holds engine settings (see ``omnirtc_peer_create`` in omnirtc.h), for
+    example ``{"portRange": {"min": 40000, "max": 40100}, "mdns": "disabled"}``. RTCPeerConnection() reports a bad
+    key or value as InvalidConfigError and ``rtcpMuxPolicy="negotiate"`` as NotSupportedError."""
 
     iceServers: list[RTCIceServer] | None = None
     iceTransportPolicy: str = "all"
@@ -38,6 +42,8 @@ class RTCConfiguration:
     omnirtc: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:
+        """The configuration as the library's JSON (``omnirtc_peer_create``'s config_json). Raises TypeError for an
+        ``iceServers`` entry that is not an RTCIceServer."""
         servers = []
         for server in self.iceServers or []:
             if not isinstance(server, RTCIceServer):
@@ -64,7 +70,7 @@ class RTCConfiguration:
 
     @classmethod
     def from_json(cls, text: str) -> RTCConfiguration:
-        """The configuration omnirtc_peer_get_configuration reports."""
+        """The configuration of ``omnirtc_peer_get_configuration``'s JSON (certificates as PEM texts)."""
         body = json.loads(text)
         servers = [
             RTCIceServer(

@@ -20,10 +20,13 @@ _ORDER = ("connecting", "open", "closing")
 
 
 class RTCDataChannel(EventEmitter):
-    """A data channel. Create one with :meth:`RTCPeerConnection.createDataChannel`;
-    the remote's arrive through the peer connection's ``datachannel`` event."""
+    """A data channel (W3C ``RTCDataChannel``, webrtc-pc 6.2; aiortc's). Create one with
+    :meth:`RTCPeerConnection.createDataChannel`; the remote's arrive through the peer connection's ``datachannel``
+    event. Events: ``open``, ``message`` (str for text, bytes for binary), ``bufferedamountlow``, ``error`` (an
+    :class:`RTCError`), ``closing`` and ``close``."""
 
     def __init__(self, handle: int, info_json: str | None = None) -> None:
+        """The channel of a library handle; made by RTCPeerConnection, not by user code."""
         super().__init__()
         self._handle = handle
         # readyState is the library's state, except while an event is emitted,
@@ -46,36 +49,44 @@ class RTCDataChannel(EventEmitter):
     # --- attributes -------------------------------------------------------
     @property
     def label(self) -> str:
+        """W3C ``label``: the name given at creation."""
         return str(self._info.get("label", ""))
 
     @property
     def id(self) -> int | None:
+        """W3C ``id``: the SCTP stream id, None until the DTLS role is negotiated."""
         if self._info.get("id") is None and self._state != "closed":
             self._refresh()
         return self._info.get("id")
 
     @property
     def protocol(self) -> str:
+        """W3C ``protocol``: the subprotocol given at creation."""
         return str(self._info.get("protocol", ""))
 
     @property
     def ordered(self) -> bool:
+        """W3C ``ordered``: whether messages arrive in order."""
         return bool(self._info.get("ordered", True))
 
     @property
     def maxRetransmits(self) -> int | None:
+        """W3C ``maxRetransmits``: retransmissions allowed per message, or None."""
         return self._info.get("maxRetransmits")
 
     @property
     def maxPacketLifeTime(self) -> int | None:
+        """W3C ``maxPacketLifeTime``: ms a message may be retransmitted for, or None."""
         return self._info.get("maxPacketLifeTime")
 
     @property
     def negotiated(self) -> bool:
+        """W3C ``negotiated``: whether the application negotiated the channel (with an id)."""
         return bool(self._info.get("negotiated", False))
 
     @property
     def readyState(self) -> str:
+        """W3C ``readyState``: "connecting", "open", "closing" or "closed"."""
         if self._state == "closed":
             return "closed"
         if self._shown is not None:
@@ -99,12 +110,15 @@ class RTCDataChannel(EventEmitter):
 
     @property
     def bufferedAmount(self) -> int:
+        """W3C ``bufferedAmount``: bytes queued by :meth:`send` and not yet sent."""
         if self._state == "closed":
             return 0
         return int(_native.call_value(_native.lib.omnirtc_channel_get_buffered_amount, self._handle))
 
     @property
     def bufferedAmountLowThreshold(self) -> int:
+        """W3C ``bufferedAmountLowThreshold``, bytes: ``bufferedamountlow`` fires when :attr:`bufferedAmount` falls to
+        it or below. Setting raises TypeError for a non-int, ValueError outside 0..2**64-1."""
         if self._state == "closed":
             return int(self._info.get("bufferedAmountLowThreshold", 0))
         return int(
@@ -125,7 +139,11 @@ class RTCDataChannel(EventEmitter):
 
     # --- methods ----------------------------------------------------------
     def send(self, data: str | bytes | bytearray | memoryview) -> None:
-        """Send a message: ``str`` as text, bytes-like as binary."""
+        """Send a message (W3C ``send``): ``str`` as text, bytes-like as binary; never blocks.
+
+        Raises TypeError for other data, InvalidStateError when the channel is not open, TooLargeError (a ValueError)
+        over the SCTP transport's maxMessageSize, OperationError when the buffered amount would pass the library's
+        maximum (nothing is queued)."""
         if isinstance(data, str):
             payload, binary = data.encode("utf-8"), 0
         elif isinstance(data, (bytes, bytearray, memoryview)):
@@ -140,7 +158,7 @@ class RTCDataChannel(EventEmitter):
             raise InvalidStateError("RTCDataChannel is closed") from error
 
     def close(self) -> None:
-        """Start closing; ``close`` fires once both sides are done."""
+        """Start closing (W3C ``close``); ``close`` fires once both sides are done. Idempotent."""
         if self.readyState in ("closing", "closed"):
             return
         self._state = "closing"

@@ -19,9 +19,11 @@ if TYPE_CHECKING:
 
 
 class RTCDTMFSender(EventEmitter):
-    """The DTMF sender of an audio :class:`RTCRtpSender`; emits ``tonechange``."""
+    """The DTMF sender of an audio :class:`RTCRtpSender` (W3C ``RTCDTMFSender``, webrtc-pc 7.2); emits ``tonechange``.
+    The W3C names ``insertDTMF``, ``toneBuffer`` and ``canInsertDTMF`` are aliases of the snake_case ones."""
 
     def __init__(self, transceiver: RTCRtpTransceiver) -> None:
+        """The DTMF sender of ``transceiver``; made by :attr:`RTCRtpSender.dtmf`."""
         super().__init__()
         self._transceiver = transceiver
 

@@ -7,6 +7,10 @@ from dataclasses import dataclass
 
 @dataclass
 class RTCIceCandidate:
+    """An ICE candidate, aiortc's ``RTCIceCandidate`` (W3C ``RTCIceCandidate``'s fields, parsed): ``ip`` and ``port``
+    are the address, ``type`` is host, srflx, prflx or relay, ``protocol`` udp or tcp, ``sdpMid`` / ``sdpMLineIndex``
+    the media section it belongs to."""
+
     component: int
     foundation: str
     ip: str
@@ -22,7 +26,9 @@ class RTCIceCandidate:
 
 
 def candidate_from_sdp(sdp: str) -> RTCIceCandidate:
-    """Parse an ``a=candidate`` value (with or without the ``candidate:`` prefix)."""
+    """Parse an ``a=candidate`` value (with or without the ``candidate:`` prefix), as ``aiortc.sdp.candidate_from_sdp``;
+    ValueError when it has fewer than 8 fields, ValueError from ``int()`` for a non-numeric component, priority or
+    port."""
     if sdp.startswith("candidate:"):
         sdp = sdp[len("candidate:") :]
     bits = sdp.split()
@@ -48,7 +54,8 @@ def candidate_from_sdp(sdp: str) -> RTCIceCandidate:
 
 
 def candidate_to_sdp(candidate: RTCIceCandidate) -> str:
-    """The ``a=candidate`` value of a candidate, without the ``candidate:`` prefix."""
+    """The ``a=candidate`` value of a candidate, without the ``candidate:`` prefix, as ``aiortc.sdp.candidate_to_sdp``.
+    """
     sdp = (
         f"{candidate.foundation} {candidate.component} {candidate.protocol} "
         f"{candidate.priority} {candidate.ip} {candidate.port} typ {candidate.type}"

@@ -67,6 +67,7 @@ class RTCStats(dict[str, Any]):
     """One stats dictionary; keys are also attributes (``stats.type``)."""
 
     def __getattr__(self, name: str) -> Any:
+        """The value of key ``name``; AttributeError when there is none."""
         try:
             return self[name]
         except KeyError:
@@ -74,7 +75,8 @@ class RTCStats(dict[str, Any]):
 
 
 class RTCStatsReport(dict[str, RTCStats]):
-    """Stats by id, as returned by :meth:`RTCPeerConnection.getStats`."""
+    """Stats by id, as returned by :meth:`RTCPeerConnection.getStats` (W3C ``RTCStatsReport``, aiortc's): each value is
+    an RTCStats dictionary with ``type``, ``id`` and ``timestamp`` (ms)."""
 
 
 def _owning_loop() -> asyncio.AbstractEventLoop:
@@ -97,14 +99,19 @@ def _close_handle(handle: int) -> None:
 
 
 class RTCPeerConnection(EventEmitter):
-    """A WebRTC peer connection.
+    """A WebRTC peer connection (W3C ``RTCPeerConnection``, webrtc-pc 4.4; aiortc's).
 
-    Create it inside a running event loop (or pass none and create it where
-    ``asyncio.get_event_loop()`` is the loop that will run it): its events are
-    delivered on that loop.
-    """
+    Create it inside a running event loop (or pass none and create it where ``asyncio.get_event_loop()`` is the loop
+    that will run it): its events are delivered on that loop: ``datachannel``, ``track``, ``icecandidate``,
+    ``icegatheringstatechange``, ``iceconnectionstatechange``, ``connectionstatechange``, ``signalingstatechange``,
+    ``negotiationneeded`` and, with the "gcc" or "remb" interceptor, ``targetbitrate`` (a :class:`BitrateTarget`)."""
 
     def __init__(self, configuration: RTCConfiguration | None = None) -> None:
+        """A peer connection with ``configuration`` (default: no ICE servers). Raises TypeError for a
+        non-RTCConfiguration, and as ``omnirtc_peer_create``: InvalidConfigError (a bad key or value), TooLargeError
+        (over 1 MiB of JSON), InvalidSyntaxError (an ICE server URL that does not parse), InvalidAccessError (a TURN
+        URL without username or credential, an expired certificate), NotSupportedError
+        (``rtcpMuxPolicy="negotiate"``)."""
         super().__init__()
         if configuration is not None and not isinstance(configuration, RTCConfiguration):
             raise TypeError(f"configuration must be RTCConfiguration, not {type(configuration).__name__}")
@@ -141,24 +148,31 @@ class RTCPeerConnection(EventEmitter):
 
     @property
     def sctp(self) -> RTCSctpTransport | None:
-        """None until an answer negotiated SCTP (an m=application section)."""
+        """The SCTP transport (W3C ``RTCPeerConnection.sctp``), None until an answer negotiated SCTP (an m=application
+        section)."""
         return self._transports.sctp
 
     # --- attributes -------------------------------------------------------
     @property
     def signalingState(self) -> str:
+        """W3C ``signalingState``: "stable", "have-local-offer", "have-remote-offer", "have-local-pranswer",
+        "have-remote-pranswer" or "closed"."""
         return self._state("signaling", _native.lib.omnirtc_peer_get_signaling_state, SIGNALING)
 
     @property
     def iceGatheringState(self) -> str:
+        """W3C ``iceGatheringState``: "new", "gathering" or "complete"."""
         return self._state("gathering", _native.lib.omnirtc_peer_get_ice_gathering_state, GATHERING)
 
     @property
     def iceConnectionState(self) -> str:
+        """W3C ``iceConnectionState``: "new", "checking", "connected", "completed", "disconnected", "failed" or
+        "closed"."""
         return self._state("ice", _native.lib.omnirtc_peer_get_ice_connection_state, ICE_CONNECTION)
 
     @property
     def connectionState(self) -> str:
+        """W3C ``connectionState``: "new", "connecting", "connected", "disconnected", "failed" or "closed"."""
         return self._state("connection", _native.lib.omnirtc_peer_get_connection_state, CONNECTION)
 
     def _state(self, key: str, getter: Any, names: Mapping[int, str]) -> str:
@@ -193,27 +207,36 @@ class RTCPeerConnection(EventEmitter):
 
     @property
     def localDescription(self) -> RTCSessionDescription | None:
+        """W3C ``localDescription``: the pending local description, else the current one, with the candidates gathered
+        so far; None before any (and after close)."""
         return self._description(_abi.OMNIRTC_DESCRIPTION_LOCAL)
 
     @property
     def remoteDescription(self) -> RTCSessionDescription | None:
+        """W3C ``remoteDescription``: the pending remote description, else the current one; None before any (and after
+        close)."""
         return self._description(_abi.OMNIRTC_DESCRIPTION_REMOTE)
 
     # The W3C current/pending descriptions (aiortc has only the two above).
     @property
     def currentLocalDescription(self) -> RTCSessionDescription | None:
+        """W3C ``currentLocalDescription``: the local description of the last completed negotiation, or None (aiortc has
+        no such attribute)."""
         return self._description(_abi.OMNIRTC_DESCRIPTION_CURRENT_LOCAL)
 
     @property
     def pendingLocalDescription(self) -> RTCSessionDescription | None:
+        """W3C ``pendingLocalDescription``: the local description of a negotiation in progress, or None."""
         return self._description(_abi.OMNIRTC_DESCRIPTION_PENDING_LOCAL)
 
     @property
     def currentRemoteDescription(self) -> RTCSessionDescription | None:
+        """W3C ``currentRemoteDescription``: the remote description of the last completed negotiation, or None."""
         return self._description(_abi.OMNIRTC_DESCRIPTION_CURRENT_REMOTE)
 
     @property
     def pendingRemoteDescription(self) -> RTCSessionDescription | None:
+        """W3C ``pendingRemoteDescription``: the remote description of a negotiation in progress, or None."""
         return self._description(_abi.OMNIRTC_DESCRIPTION_PENDING_REMOTE)
 
     def _live(self) -> int:
@@ -223,19 +246,25 @@ class RTCPeerConnection(EventEmitter):
 
     # --- negotiation --------------------------------------------------------
     async def createOffer(self, iceRestart: bool = False) -> RTCSessionDescription:
+        """Create an SDP offer (W3C ``createOffer``; ``iceRestart`` as in RTCOfferOptions). Raises InvalidStateError
+        once the peer connection is closed."""
         options = json.dumps({"iceRestart": bool(iceRestart)}).encode()
         sdp = _native.call_string(_native.lib.omnirtc_peer_create_offer, self._live(), options)
         return RTCSessionDescription(sdp or "", "offer")
 
     async def createAnswer(self) -> RTCSessionDescription:
+        """Create an SDP answer to the remote offer (W3C ``createAnswer``). Raises InvalidStateError without a remote
+        offer, or once closed."""
         sdp = _native.call_string(_native.lib.omnirtc_peer_create_answer, self._live(), None)
         return RTCSessionDescription(sdp or "", "answer")
 
     async def setLocalDescription(self, sessionDescription: RTCSessionDescription | None = None) -> None:
-        """Apply a local description (or create the right one when omitted), then,
-        as aiortc does, wait until ICE gathering completes so that
-        :attr:`localDescription` carries every candidate. The ``icecandidate``
-        events of that gathering have been emitted when it returns."""
+        """Apply a local description (W3C ``setLocalDescription``; without one, create the offer or answer the signaling
+        state calls for), then, as aiortc does, wait until ICE gathering completes so that :attr:`localDescription`
+        carries every candidate; the ``icecandidate`` events of that gathering have been emitted when it returns.
+
+        Raises TypeError for a non-RTCSessionDescription, InvalidSdpError (malformed SDP), InvalidStateError (the
+        wrong signaling state, a rollback without a pending offer, closed), InvalidArgumentError (an unknown type)."""
         if sessionDescription is None:
             self._inbox.describe(self._live(), 1, None, None)
         else:
@@ -259,6 +288,13 @@ class RTCPeerConnection(EventEmitter):
             await self._gathering_changed.wait()
 
     async def setRemoteDescription(self, sessionDescription: RTCSessionDescription) -> None:
+        """Apply the remote peer's description (W3C ``setRemoteDescription``); an offer in "have-local-offer" rolls the
+        local one back first. Remote data channels arrive as ``datachannel`` events once open.
+
+        Raises TypeError for a non-RTCSessionDescription, InvalidSdpError, InvalidStateError (the wrong signaling
+        state, closed), InvalidAccessError (an audio or video section without a=rtcp-mux, which
+        ``rtcpMuxPolicy="require"`` refuses), TooLargeError (its candidates would pass the limit of remote
+        candidates), InvalidArgumentError."""
         self._check_description(sessionDescription)
         self._inbox.describe(
             self._live(), 0, sessionDescription.type.encode(), _native.encode(sessionDescription.sdp, "sdp")
@@ -270,7 +306,11 @@ class RTCPeerConnection(EventEmitter):
             raise TypeError(f"expected RTCSessionDescription, not {type(description).__name__}")
 
     async def addIceCandidate(self, candidate: RTCIceCandidate | None) -> None:
-        """Add a remote candidate; ``None`` signals the end of candidates."""
+        """Add a remote candidate (W3C ``addIceCandidate``); ``None`` signals the end of candidates.
+
+        Raises TypeError for a non-RTCIceCandidate, InvalidCandidateError (malformed, or no such sdpMid or
+        sdpMLineIndex), InvalidArgumentError (neither sdpMid nor sdpMLineIndex), InvalidStateError (no remote
+        description yet, closed), TooLargeError (a new candidate past the limit of remote candidates)."""
         if candidate is None:
             _native.check(_native.lib.omnirtc_peer_add_ice_candidate(self._live(), None, None, -1))
             return
@@ -283,23 +323,35 @@ class RTCPeerConnection(EventEmitter):
         _native.check(_native.lib.omnirtc_peer_add_ice_candidate(self._live(), encoded, mid, index))
 
     def restartIce(self) -> None:
+        """Request an ICE restart (W3C ``restartIce``): the next offer carries new ICE credentials;
+        ``negotiationneeded`` follows. Raises InvalidStateError once the peer connection is closed."""
         _native.check(_native.lib.omnirtc_peer_restart_ice(self._live()))
 
     def getConfiguration(self) -> RTCConfiguration:
-        """W3C webrtc-pc 4.4.1.6, as the library reports it (after close, the last one)."""
+        """W3C ``getConfiguration`` (webrtc-pc 4.4.1.6), as the library reports it (after close, the last one)."""
         if self._closed:
             return self._configuration
         text = _native.call_string(_native.lib.omnirtc_peer_get_configuration, self._live())
         return RTCConfiguration.from_json(text or "{}")
 
     def setConfiguration(self, configuration: RTCConfiguration) -> None:
-        """W3C webrtc-pc 4.4.1.6 "set a configuration"; the library checks what may change."""
+        """W3C ``setConfiguration`` (webrtc-pc 4.4.1.6, "set a configuration"): ``iceServers`` and
+        ``iceTransportPolicy`` may change, used from the next gathering; nothing changes on error.
+
+        Raises TypeError for a non-RTCConfiguration, InvalidModificationError (certificates, bundlePolicy,
+        rtcpMuxPolicy, the ``omnirtc`` section or, after a local description, iceCandidatePoolSize differ),
+        NotSupportedError (an ICE server's ``omnirtc.caCertificates`` changed), and as the constructor:
+        InvalidSyntaxError, InvalidAccessError, InvalidConfigError, TooLargeError; InvalidStateError once the peer
+        connection is closed."""
         if not isinstance(configuration, RTCConfiguration):
             raise TypeError(f"configuration must be RTCConfiguration, not {type(configuration).__name__}")
         _native.check(_native.lib.omnirtc_peer_set_configuration(self._live(), configuration.to_json().encode()))
         self._configuration = self.getConfiguration()
 
     async def getStats(self) -> RTCStatsReport:
+        """The W3C stats (``getStats``, webrtc-pc 8.2) of the connection, its transports, candidates, candidate pairs,
+        data channels and certificates, by id; see "type" in each. Raises InvalidStateError once the peer connection
+        is closed."""
         text = _native.call_string(_native.lib.omnirtc_peer_get_stats, self._live())
         return RTCStatsReport({k: RTCStats(v) for k, v in json.loads(text or "{}").items()})
 
@@ -313,8 +365,12 @@ class RTCPeerConnection(EventEmitter):
         negotiated: bool = False,
         id: int | None = None,
     ) -> RTCDataChannel:
-        """Create a data channel with the W3C RTCDataChannelInit options. The
-        library checks their rules (InvalidArgumentError, a ValueError)."""
+        """Create a data channel (W3C ``createDataChannel``, aiortc's arguments): the RTCDataChannelInit options,
+        ``maxPacketLifeTime`` in ms, ``maxRetransmits`` and ``maxPacketLifeTime`` exclusive, ``negotiated=True``
+        needing ``id`` (0..65534), ``label`` at most 65535 bytes of UTF-8.
+
+        Raises TypeError for a non-int number, InvalidArgumentError (a ValueError) for a rule the library refuses
+        (the message names it), InvalidStateError once the peer is closed or closing."""
         for name, value in (("maxPacketLifeTime", maxPacketLifeTime), ("maxRetransmits", maxRetransmits), ("id", id)):
             if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
                 raise TypeError(f"{name} must be an int")
@@ -335,11 +391,13 @@ class RTCPeerConnection(EventEmitter):
 
     # --- media ---------------------------------------------------------------
     def setTrackReceive(self, mode: str = "frames", maxLate: int | None = None, maxDelayMs: int | None = None) -> None:
-        """How remote tracks that arrive from now on deliver to ``recv()``:
-        ``"frames"`` (:class:`EncodedFrame`, the default), ``"decoded"``
-        (``av`` frames as aiortc's; needs PyAV, ``pip install omnirtc[media]``),
-        ``"rtp"`` (packet bytes) or ``"none"``; maxLate / maxDelayMs bound the
-        wait for a retransmitted packet in frames and decoded modes."""
+        """How remote tracks that arrive from now on deliver to ``recv()`` (OmniRTC's, no W3C counterpart): ``"frames"``
+        (:class:`EncodedFrame`, the default), ``"decoded"`` (``av`` frames as aiortc's; needs PyAV, ``pip install
+        omnirtc[media]``), ``"rtp"`` (packet bytes) or ``"none"``; ``maxLate`` (frames) and ``maxDelayMs`` (ms) bound
+        the wait for a retransmitted packet in the frames and decoded modes.
+
+        Raises InvalidArgumentError (a ValueError) for a bad mode or bound, ImportError for "decoded" without PyAV,
+        InvalidStateError once the peer connection is closed."""
         if mode == "decoded":
             import av  # noqa: F401 - fail here, not at the first track, without PyAV
         self._decode = mode == "decoded"
@@ -359,10 +417,13 @@ class RTCPeerConnection(EventEmitter):
         return transceiver
 
     def addTrack(self, track: Any) -> RTCRtpSender:
-        """Send a local track; returns its sender. A track that is not a
-        :class:`LocalTrack` (aiortc's contract: ``kind``, ``async recv()``
-        returning ``av`` frames) is encoded as VP8 or Opus (needs PyAV,
-        ``pip install omnirtc[media]``; see framesender.py)."""
+        """Send a local track (W3C ``addTrack``); returns its sender. A track that is not a :class:`LocalTrack`
+        (aiortc's contract: ``kind``, ``async recv()`` returning ``av`` frames) is encoded as VP8 or Opus (needs
+        PyAV, ``pip install omnirtc[media]``; see framesender.py); ``negotiationneeded`` follows.
+
+        Raises OperationError when a sender of this peer already carries the track (W3C InvalidAccessError),
+        TypeError for an object that is no track, InvalidHandleError for a stopped LocalTrack, InvalidStateError once
+        the peer connection is closed."""
         local, frames = self._sendable(track)
         handle = _abi.omnirtc_transceiver_t()
         _native.check(_native.lib.omnirtc_peer_add_track(self._live(), local._handle, ctypes.byref(handle)))
@@ -381,10 +442,12 @@ class RTCPeerConnection(EventEmitter):
     def addTransceiver(
         self, trackOrKind: Any, direction: str = "sendrecv", sendEncodings: list[dict[str, Any]] | None = None
     ) -> RTCRtpTransceiver:
-        """Add a transceiver for a kind ("audio"/"video"), a :class:`LocalTrack`
-        or a track of av frames (as :meth:`addTrack`); ``sendEncodings`` (dicts
-        with rid, active, maxBitrate, scaleResolutionDownBy) sends a track
-        created with those rids as simulcast."""
+        """Add a transceiver (W3C ``addTransceiver``) for a kind ("audio"/"video"), a :class:`LocalTrack` or a track of
+        av frames (as :meth:`addTrack`); ``direction`` is W3C's; ``sendEncodings`` (dicts with rid, active,
+        maxBitrate in bits/s, scaleResolutionDownBy) sends a track created with those rids as simulcast.
+
+        Raises InvalidArgumentError (a bad kind, direction or encoding, a kind/track mismatch), InvalidHandleError (a
+        stopped LocalTrack), InvalidStateError once the peer connection is closed."""
         init: dict[str, Any] = {"direction": direction}
         if sendEncodings:
             init["sendEncodings"] = sendEncodings
@@ -402,6 +465,8 @@ class RTCPeerConnection(EventEmitter):
         return transceiver
 
     def removeTrack(self, sender: RTCRtpSender) -> None:
+        """Stop sending the sender's track (W3C ``removeTrack``); the transceiver stays, and ``negotiationneeded``
+        follows. Raises InvalidStateError once the peer is closed."""
         _native.check(_native.lib.omnirtc_peer_remove_track(self._live(), sender._transceiver._handle))
         if sender._frames is not None:
             sender._frames.close()
@@ -409,12 +474,15 @@ class RTCPeerConnection(EventEmitter):
         sender.track = None
 
     def getTransceivers(self) -> list[RTCRtpTransceiver]:
+        """W3C ``getTransceivers``: every transceiver, in creation order."""
         return list(self._transceivers.values())
 
     def getSenders(self) -> list[RTCRtpSender]:
+        """W3C ``getSenders``: the sender of each transceiver."""
         return [t.sender for t in self._transceivers.values()]
 
     def getReceivers(self) -> list[RTCRtpReceiver]:
+        """W3C ``getReceivers``: the receiver of each transceiver."""
         return [t.receiver for t in self._transceivers.values()]
 
     def _on_media_event(self, event: _bridge.Event) -> None:
@@ -459,7 +527,8 @@ class RTCPeerConnection(EventEmitter):
             remote.stop()
 
     async def close(self) -> None:
-        """Close the connection and its channels."""
+        """Close the connection, its channels and transports (W3C ``close``); remote tracks end. Idempotent; no state
+        event of the peer follows, each open channel emits ``close``."""
         if self._closed:
             return
         try:

@@ -24,7 +24,8 @@ ENCODING_KEYS = ("rid", "active", "maxBitrate", "scaleResolutionDownBy")
 
 @dataclass
 class RTCRtpEncodingParameters:
-    """One encoding (simulcast layer) of a sender (W3C RTCRtpEncodingParameters)."""
+    """One encoding (simulcast layer) of a sender (W3C ``RTCRtpEncodingParameters``): ``rid``, ``active``,
+    ``maxBitrate`` in bits/s, ``scaleResolutionDownBy`` (1 or more)."""
 
     rid: str | None = None
     active: bool = True
@@ -47,10 +48,13 @@ class SendParametersTransaction:
     """A sender's [[LastReturnedParameters]] and the calls that use it."""
 
     def __init__(self, transceiver_handle: Any) -> None:
+        """The transaction of the transceiver whose handle ``transceiver_handle()`` returns."""
         self._handle = transceiver_handle  # a callable: the transceiver's handle now
         self._last: RTCRtpSendParameters | None = None
 
     def get(self, info: dict[str, Any]) -> RTCRtpSendParameters:
+        """New parameters from the transceiver's ``info``, remembered as the last returned until the event loop's next
+        turn; the caller gets a copy."""
         parameters = RTCRtpSendParameters(
             transactionId=str(uuid.uuid4()),
             encodings=[
@@ -69,6 +73,8 @@ class SendParametersTransaction:
             self._last = None
 
     def set(self, parameters: RTCRtpSendParameters) -> None:
+        """Apply ``parameters`` (RTCRtpSender.setParameters): InvalidStateError without a current get(),
+        InvalidModificationError for another transactionId or changed codecs, and the library's errors."""
         last = self._last
         if last is None:
             raise InvalidStateError("call getParameters() first, in the same task")

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class RTCRtpCodecCapability:
-    """A codec a peer connection offers (aiortc's shape; W3C RTCRtpCodec)."""
+    """A codec a peer connection offers (aiortc's ``RTCRtpCodecCapability``; W3C ``RTCRtpCodec``): ``clockRate`` in Hz,
+    ``parameters`` the fmtp line as a dict."""
 
     mimeType: str
     clockRate: int
@@ -29,11 +30,16 @@ class RTCRtpCodecCapability:
 
 @dataclass
 class RTCRtpHeaderExtensionCapability:
+    """An RTP header extension a peer connection offers (W3C ``RTCRtpHeaderExtensionCapability``, aiortc's): its URI."""
+
     uri: str
 
 
 @dataclass
 class RTCRtpCapabilities:
+    """What :meth:`RTCRtpSender.getCapabilities` returns (W3C ``RTCRtpCapabilities``, aiortc's): codecs and header
+    extensions."""
+
     codecs: list[RTCRtpCodecCapability]
     headerExtensions: list[RTCRtpHeaderExtensionCapability]
 
@@ -69,6 +75,8 @@ class _RtpEnd:
 
     @classmethod
     def getCapabilities(cls, kind: str) -> RTCRtpCapabilities:
+        """W3C ``getCapabilities`` (webrtc-pc 5.2): what a default peer offers for ``kind`` ("audio" or "video"). Raises
+        InvalidArgumentError (a ValueError) for another kind."""
         return _capabilities(kind)
 
     @property
@@ -78,10 +86,11 @@ class _RtpEnd:
 
 
 class RTCRtpSender(_RtpEnd, EventEmitter):
-    """Sends a :class:`LocalTrack`; emits ``keyframerequest`` with ``"pli"`` or
-    ``"fir"`` and the simulcast rid when the remote asks for a keyframe."""
+    """The sending half of a transceiver (W3C ``RTCRtpSender``, aiortc's): sends a :class:`LocalTrack`; emits
+    ``keyframerequest`` with ``"pli"`` or ``"fir"`` and the simulcast rid when the remote asks for a keyframe."""
 
     def __init__(self, transceiver: RTCRtpTransceiver, track: LocalTrack | None) -> None:
+        """The sender of ``transceiver``; made by RTCPeerConnection, not by user code."""
         super().__init__()
         self._transceiver = transceiver
         self.track: Any = track  # a LocalTrack, or a track of av frames (addTrack)
@@ -111,6 +120,10 @@ class RTCRtpSender(_RtpEnd, EventEmitter):
         self._parameters.set(parameters)
 
     async def replaceTrack(self, track: LocalTrack | None) -> None:
+        """Send ``track`` instead, without renegotiating (W3C ``replaceTrack``); None sends nothing.
+
+        Raises InvalidArgumentError (a track of the other kind), NotSupportedError (a simulcast track),
+        InvalidHandleError (a stopped track), InvalidStateError (a stopped transceiver, a closed peer)."""
         _native.check(
             _native.lib.omnirtc_transceiver_replace_track(self._transceiver._handle, track._handle if track else 0)
         )
@@ -118,16 +131,21 @@ class RTCRtpSender(_RtpEnd, EventEmitter):
 
 
 class RTCRtpReceiver(_RtpEnd):
-    """Receives the remote tracks of a transceiver (several with simulcast)."""
+    """The receiving half of a transceiver (W3C ``RTCRtpReceiver``, aiortc's): ``track`` is the first remote track,
+    ``tracks`` every one (one per simulcast layer)."""
 
     def __init__(self, transceiver: RTCRtpTransceiver) -> None:
+        """The receiver of ``transceiver``; made by RTCPeerConnection, not by user code."""
         self._transceiver = transceiver
         self.track: RemoteStreamTrack | None = None
         self.tracks: list[RemoteStreamTrack] = []
 
 
 class RTCRtpTransceiver:
+    """A sender and a receiver sharing a media section (W3C ``RTCRtpTransceiver``, aiortc's)."""
+
     def __init__(self, handle: int, track: LocalTrack | None, transports: PeerTransports) -> None:
+        """The transceiver of a library handle; made by RTCPeerConnection, not by user code."""
         self._handle = handle
         self._transports = transports
         self._negotiated = False  # had a mid (PeerTransports.of)
@@ -142,24 +160,29 @@ class RTCRtpTransceiver:
 
     @property
     def mid(self) -> str | None:
+        """W3C ``mid``: the media section's id, None until negotiated."""
         return self._info()["mid"]
 
     @property
     def kind(self) -> str:
+        """The media kind, "audio" or "video" (aiortc's ``RTCRtpTransceiver.kind``)."""
         return self._info()["kind"]
 
     @property
     def direction(self) -> str:
+        """W3C ``direction``: "sendrecv", "sendonly", "recvonly", "inactive" or "stopped". Setting it changes what the
+        next offer or answer proposes (``negotiationneeded`` follows); it raises InvalidArgumentError (a ValueError)
+        for another string, InvalidStateError for a stopped transceiver or a closed peer."""
         return self._info()["direction"]
 
     @direction.setter
     def direction(self, direction: str) -> None:
-        """The direction the next offer or answer proposes; ``negotiationneeded``
-        follows and :attr:`currentDirection` changes once that is negotiated."""
         _native.check(_native.lib.omnirtc_transceiver_set_direction(self._handle, direction.encode()))
 
     @property
     def currentDirection(self) -> str | None:
+        """W3C ``currentDirection``: the direction the last completed offer/answer negotiated, seen from this peer; None
+        before then."""
         return self._info()["currentDirection"]
 
     @property
@@ -168,8 +191,9 @@ class RTCRtpTransceiver:
         return self._info()["codecs"]
 
     def setCodecPreferences(self, codecs: list[Any]) -> None:
-        """Offer only these codecs, in order: objects with ``mimeType`` (and
-        optionally ``sdpFmtpLine``), like aiortc's RTCRtpCodecCapability, or dicts."""
+        """Offer only these codecs, in order (W3C ``setCodecPreferences``): objects with ``mimeType`` (and optionally
+        ``sdpFmtpLine``), like aiortc's RTCRtpCodecCapability, or dicts. Raises InvalidArgumentError (a ValueError)
+        for an unknown codec or one of the other kind."""
         prefs = []
         for codec in codecs:
             get = codec.get if isinstance(codec, dict) else lambda key, c=codec: getattr(c, key, None)
@@ -180,4 +204,5 @@ class RTCRtpTransceiver:
         _native.check(_native.lib.omnirtc_transceiver_set_codec_preferences(self._handle, json.dumps(prefs).encode()))
 
     def stop(self) -> None:
+        """Stop sending and receiving for good (W3C ``stop``); ``negotiationneeded`` follows."""
         _native.check(_native.lib.omnirtc_transceiver_stop(self._handle))

@@ -1,3 +1,5 @@
+"""RTCSessionDescription, as in aiortc (W3C webrtc-pc 4.8.1)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,12 +9,15 @@ TYPES = ("offer", "pranswer", "answer", "rollback")
 
 @dataclass
 class RTCSessionDescription:
-    """An SDP offer or answer (W3C RTCSessionDescription)."""
+    """An SDP offer, answer, pranswer or rollback (W3C ``RTCSessionDescription``, aiortc's).
+
+    Raises ValueError for another ``type`` and TypeError when ``sdp`` is not a str."""
 
     sdp: str
     type: str
 
     def __post_init__(self) -> None:
+        """Check ``type`` and ``sdp``: ValueError, TypeError."""
         if self.type not in TYPES:
             raise ValueError(f"'type' must be one of {TYPES}, not {self.type!r}")
         if not isinstance(self.sdp, str):

@@ -1,4 +1,4 @@
-"""RTCIceTransport, RTCDtlsTransport and RTCSctpTransport (webrtc-pc 5.6, 5.4, 6.1.1).
+"""RTCIceTransport, RTCDtlsTransport and RTCSctpTransport (webrtc-pc 5.6, 5.5, 6.1.1).
 
 Named as aiortc names them (``RTCDtlsTransport.transport`` is the ICE
 transport, ``RTCSctpTransport.transport`` the DTLS one) with the W3C
@@ -34,14 +34,23 @@ SCTP = {
 
 
 class RTCIceCandidatePair(NamedTuple):
+    """The selected local and remote candidates (W3C ``RTCIceCandidatePair``)."""
+
     local: RTCIceCandidate
     remote: RTCIceCandidate
 
 
+# A NamedTuple's __new__ is made in a module of its own ("namedtuple_..."), where
+# tools that read its signature (pdoc) cannot resolve "RTCIceCandidate".
+RTCIceCandidatePair.__new__.__module__ = __name__
+
+
 class RTCIceTransport(EventEmitter):
-    """Emits ``statechange``, ``gatheringstatechange`` and ``selectedcandidatepairchange``."""
+    """The ICE transport (W3C ``RTCIceTransport``, aiortc's, as ``RTCDtlsTransport.transport``); emits ``statechange``,
+    ``gatheringstatechange`` and ``selectedcandidatepairchange``."""
 
     def __init__(self, peer: PeerTransports) -> None:
+        """The ICE transport of a peer's transports; made by the peer connection."""
         super().__init__()
         self._peer = peer
 
@@ -52,17 +61,21 @@ class RTCIceTransport(EventEmitter):
 
     @property
     def component(self) -> str:
+        """W3C ``component``: always "rtp" (RTCP is multiplexed)."""
         return "rtp"
 
     @property
     def state(self) -> str:
+        """W3C ``state``: "new", "checking", "connected", "completed", "disconnected", "failed" or "closed"."""
         return str(self._peer.read("ice", "state"))
 
     @property
     def gatheringState(self) -> str:
+        """W3C ``gatheringState``: "new", "gathering" or "complete"."""
         return str(self._peer.read("ice", "gatheringState"))
 
     def getSelectedCandidatePair(self) -> RTCIceCandidatePair | None:
+        """W3C ``getSelectedCandidatePair``: the pair in use, or None before ICE connects."""
         pair = self._peer.read("ice", "selectedPair")
         if not pair:
             return None
@@ -78,42 +91,48 @@ class RTCIceTransport(EventEmitter):
 
 
 class RTCDtlsTransport(EventEmitter):
-    """Emits ``statechange``."""
+    """The DTLS transport (W3C ``RTCDtlsTransport``, aiortc's): ``transport`` and ``iceTransport`` are its
+    RTCIceTransport; emits ``statechange``."""
 
     def __init__(self, peer: PeerTransports, ice: RTCIceTransport) -> None:
+        """The DTLS transport of a peer's transports; made by the peer connection."""
         super().__init__()
         self._peer = peer
         self.transport = self.iceTransport = ice
 
     @property
     def state(self) -> str:
+        """W3C ``state``: "new", "connecting", "connected", "closed" or "failed"."""
         return str(self._peer.read("dtls", "state"))
 
     def getRemoteCertificates(self) -> list[bytes]:
-        """The remote's certificate chain, DER (empty before the handshake)."""
+        """W3C ``getRemoteCertificates``: the remote's certificate chain, DER bytes (empty before the handshake)."""
         return [base64.b64decode(c) for c in self._peer.read("dtls", "remoteCertificates")]
 
 
 class RTCSctpTransport(EventEmitter):
-    """The SCTP transport the data channels run over; emits ``statechange``."""
+    """The SCTP transport the data channels run over (W3C ``RTCSctpTransport``, webrtc-pc 6.1.1; aiortc's):
+    ``transport`` is its RTCDtlsTransport; emits ``statechange``."""
 
     def __init__(self, peer: PeerTransports, dtls: RTCDtlsTransport) -> None:
+        """The SCTP transport of a peer's transports; made by the peer connection."""
         super().__init__()
         self._peer = peer
         self.transport = dtls
 
     @property
     def state(self) -> str:
+        """W3C ``state``: "connecting", "connected" or "closed"."""
         return str(self._peer.read("sctp", "state"))
 
     @property
     def maxMessageSize(self) -> int:
-        """The largest message :meth:`RTCDataChannel.send` accepts now."""
+        """W3C ``maxMessageSize``: the largest message, in bytes, :meth:`RTCDataChannel.send` accepts now."""
         return int(self._peer.read("sctp", "maxMessageSize"))
 
     @property
     def maxChannels(self) -> int | None:
-        """None until the SCTP association is connected."""
+        """W3C ``maxChannels``: the most data channels open at once, None until the SCTP association is connected."""
         n = self._peer.read("sctp", "maxChannels")
         return None if n is None else int(n)
 
@@ -122,6 +141,7 @@ class PeerTransports:
     """A peer connection's transports; :class:`RTCPeerConnection` delegates here."""
 
     def __init__(self, live: Callable[[], int]) -> None:
+        """The transports of the peer whose handle ``live`` returns (raising once it is closed)."""
         self._live = live
         self._info: dict[str, Any] | None = None  # after close(): every transport closed
         self._shown: dict[str, dict[str, Any]] = {"ice": {}, "dtls": {}, "sctp": {}}
@@ -135,6 +155,7 @@ class PeerTransports:
         return dict(json.loads(_native.call_string(_native.lib.omnirtc_peer_get_transports, self._live()) or "{}"))
 
     def read(self, transport: str, key: str) -> Any:
+        """One value of one transport: the one a state event in emission reports, else the library's now."""
         shown = self._shown[transport]
         if key in shown:
             return shown[key]

@@ -40,7 +40,8 @@ class _PacedTrack(MediaStreamTrack):
 
 
 class VideoStreamTrack(_PacedTrack):
-    """A video track reading 640x480 green frames at 30 frames a second."""
+    """aiortc's ``VideoStreamTrack``: a video track reading 640x480 green frames at 30 frames a second; subclass it and
+    override ``recv()``."""
 
     kind = "video"
 
@@ -50,6 +51,8 @@ class VideoStreamTrack(_PacedTrack):
         return pts, VIDEO_TIME_BASE
 
     async def recv(self) -> Any:
+        """The next green ``av.VideoFrame``, paced to real time; needs PyAV. Raises MediaStreamError once the track has
+        ended."""
         from av import VideoFrame
 
         pts, time_base = await self.next_timestamp()
@@ -62,11 +65,14 @@ class VideoStreamTrack(_PacedTrack):
 
 
 class AudioStreamTrack(_PacedTrack):
-    """An audio track reading silence: 20 ms frames of 8 kHz mono s16."""
+    """aiortc's ``AudioStreamTrack``: an audio track reading silence, 20 ms frames of 8 kHz mono s16; subclass it and
+    override ``recv()``."""
 
     kind = "audio"
 
     async def recv(self) -> Any:
+        """The next silent ``av.AudioFrame``, paced to real time; needs PyAV. Raises MediaStreamError once the track has
+        ended."""
         from av import AudioFrame
 
         sample_rate = 8000

@@ -105,6 +105,12 @@ class TurnServer(EventEmitter):
 
     def __init__(self, config: dict[str, Any] | str, *, auth: AuthFunction | None = None,
                  loop: asyncio.AbstractEventLoop | None = None) -> None:
+        """Start a server with ``config`` (a dict or its JSON; keys in omnirtc.h, ``omnirtc_turn_server_start``);
+        ``auth(username, realm, client_address)`` may return the password of users found neither in ``users`` nor as
+        REST credentials, or None; events go to ``loop`` (default: the current one).
+
+        Raises InvalidConfigError (a ValueError; the message names the key), TooLargeError (config over 1 MiB),
+        OperationError (a listener could not be opened, as an address in use)."""
         super().__init__()
         text = config if isinstance(config, str) else json.dumps(config)
         self._loop = loop or asyncio.get_event_loop()
@@ -148,7 +154,8 @@ class TurnServer(EventEmitter):
                 _text(event.relay_address), _text(event.protocol)))
 
     def stats(self) -> dict[str, Any]:
-        """Allocations, bytes relayed, failures and the listeners' addresses."""
+        """Allocations (now and since start), bytes relayed (to and from peers), auth failures, quota rejections, events
+        dropped, and the listeners' addresses (``omnirtc_turn_server_stats``)."""
         return json.loads(_native.call_string(_native.lib.omnirtc_turn_server_stats, self._handle) or "{}")
 
     @property
@@ -164,15 +171,18 @@ class TurnServer(EventEmitter):
         await self._closed
 
     async def __aenter__(self) -> TurnServer:
+        """The server itself."""
         return self
 
     async def __aexit__(self, *exc: Any) -> None:
+        """Close the server (:meth:`close`)."""
         await self.close()
 
 
 def rest_credential(secret: str, user: str, ttl: int = 86400) -> tuple[str, str]:
-    """A time-limited (username, password) for a server's ``sharedSecret``,
-    as coturn's use-auth-secret: ``("<expiry>:<user>", base64(HMAC-SHA1))``."""
+    """A time-limited (username, password) for a server's ``sharedSecret``, as coturn's use-auth-secret:
+    ``("<expiry>:<user>", base64(HMAC-SHA1))``, valid for ``ttl`` seconds. Raises InvalidArgumentError (a ValueError)
+    for a user containing ':', TypeError or ValueError for a non-str or a NUL character."""
     username, password = ctypes.c_void_p(), ctypes.c_void_p()
     _native.check(_native.lib.omnirtc_turn_rest_credential(
         _native.encode(secret, "secret"), _native.encode(user, "user"), int(ttl),

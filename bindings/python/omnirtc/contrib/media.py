@@ -30,26 +30,31 @@ AUDIO_RATE = 48000  # a player's audio: packed s16 stereo at this rate, as aiort
 
 
 async def blackhole_consume(track: MediaStreamTrack) -> None:
+    """Read ``track`` until it ends, dropping its frames."""
     with contextlib.suppress(MediaStreamError):
         while True:
             await track.recv()
 
 
 class MediaBlackhole:
-    """A sink that reads its tracks and drops what they return (for tests)."""
+    """A sink that reads its tracks and drops what they return (aiortc's ``MediaBlackhole``)."""
 
     def __init__(self) -> None:
+        """A blackhole with no tracks."""
         self.__tracks: dict[MediaStreamTrack, asyncio.Future[None] | None] = {}
 
     def addTrack(self, track: MediaStreamTrack) -> None:
+        """Consume ``track`` too, from :meth:`start` on."""
         self.__tracks.setdefault(track, None)
 
     async def start(self) -> None:
+        """Start reading every track added."""
         for track, task in self.__tracks.items():
             if task is None:
                 self.__tracks[track] = asyncio.ensure_future(blackhole_consume(track))
 
     async def stop(self) -> None:
+        """Stop reading and forget the tracks."""
         for task in self.__tracks.values():
             if task is not None:
                 task.cancel()
@@ -60,12 +65,15 @@ class PlayerStreamTrack(MediaStreamTrack):
     """One stream of a :class:`MediaPlayer`, paced to real time unless the source is live."""
 
     def __init__(self, player: MediaPlayer, kind: str) -> None:
+        """The ``kind`` track of ``player``."""
         super().__init__(kind)
         self._player: MediaPlayer | None = player
         self._queue: asyncio.Queue[Any] = asyncio.Queue(QUEUED_FRAMES)
         self._start: float | None = None
 
     async def recv(self) -> Any:
+        """The next frame of the file (av frames: audio packed s16 stereo at 48 kHz, video with a 1/90000 time base);
+        MediaStreamError at its end or once stopped."""
         if self.readyState != "live" or self._player is None:
             raise MediaStreamError("the track has ended")
         throttle = self._player._throttle_playback
@@ -82,6 +90,7 @@ class PlayerStreamTrack(MediaStreamTrack):
         return frame
 
     def stop(self) -> None:
+        """End the track; the player stops reading once none of its tracks is read."""
         super().stop()
         if self._player is not None:
             self._player._stop(self)
@@ -89,12 +98,13 @@ class PlayerStreamTrack(MediaStreamTrack):
 
 
 class MediaPlayer:
-    """A source of an ``audio`` and a ``video`` track (None where the file
-    has no such stream) read from ``file`` by PyAV: a path, URL or file-like
-    object; ``format`` and ``options`` go to FFmpeg (e.g. ``format="v4l2"``,
-    ``options={"video_size": "640x480"}`` for a webcam). ``loop`` repeats a
-    seekable file. Frames leave at the file's pace. Only ``decode=True``
-    (frames, not packets) is supported."""
+    """aiortc's ``MediaPlayer``: a source of an ``audio`` and a ``video`` track (None where the file has no such stream)
+    read from ``file`` by PyAV: a path, URL or file-like object; ``format`` and ``options`` go to FFmpeg (e.g.
+    ``format="v4l2"``, ``options={"video_size": "640x480"}`` for a webcam), ``timeout`` (seconds) to its open.
+    ``loop`` repeats a seekable file. Frames leave at the file's pace.
+
+    Raises NotImplementedError for ``decode=False`` (tracks carry frames, not packets), ValueError for ``loop`` on a
+    file that cannot seek, PyAV's errors for a file it cannot open."""
 
     def __init__(
         self,
@@ -105,6 +115,7 @@ class MediaPlayer:
         loop: bool = False,
         decode: bool = True,
     ) -> None:
+        """Open ``file``; reading starts at the first ``recv()`` of a track."""
         if not decode:
             raise NotImplementedError("MediaPlayer(decode=False) is not supported: tracks carry av frames")
         self.__container: Any = av.open(file=file, format=format, mode="r", options=options, timeout=timeout)
@@ -126,10 +137,12 @@ class MediaPlayer:
 
     @property
     def audio(self) -> MediaStreamTrack | None:
+        """The audio track, or None when the file has no audio."""
         return self.__tracks.get("audio")
 
     @property
     def video(self) -> MediaStreamTrack | None:
+        """The video track, or None when the file has no video."""
         return self.__tracks.get("video")
 
     def _start(self, track: PlayerStreamTrack) -> None:
@@ -198,11 +211,12 @@ class MediaPlayer:
 
 
 class MediaRecorder:
-    """A sink writing its tracks into ``file`` (path or file-like object) by
-    PyAV: mp4 (H264, AAC), webm (VP8, Opus), ogg (Opus), wav (PCM), mkv
-    (H264, AAC). ``format`` and ``options`` go to FFmpeg."""
+    """aiortc's ``MediaRecorder``: a sink writing its tracks into ``file`` (path or file-like object) by PyAV: mp4
+    (H264, AAC), webm (VP8, Opus), ogg (Opus), wav (PCM), mkv (H264, AAC). ``format`` and ``options`` go to FFmpeg;
+    PyAV's errors for a file it cannot create."""
 
     def __init__(self, file: Any, format: str | None = None, options: dict[str, str] | None = None) -> None:
+        """Create ``file``; nothing is written before :meth:`start`."""
         self.__container: Any = av.open(file=file, format=format, mode="w", options=options)
         self.__streams: dict[MediaStreamTrack, Any] = {}
         self.__tasks: dict[MediaStreamTrack, asyncio.Future[None]] = {}
@@ -221,6 +235,8 @@ class MediaRecorder:
         self.__streams[track] = stream
 
     async def start(self) -> None:
+        """Start recording every track added. A frame that is no ``av`` frame ends its track's recording with TypeError.
+        """
         for track in self.__streams:
             if track not in self.__tasks:
                 self.__tasks[track] = asyncio.ensure_future(self.__run_track(track))
@@ -274,6 +290,7 @@ class RelayStreamTrack(MediaStreamTrack):
     """A consumer's view of a relayed track (:meth:`MediaRelay.subscribe`)."""
 
     def __init__(self, relay: MediaRelay, source: MediaStreamTrack, buffered: bool) -> None:
+        """A proxy of ``source`` in ``relay``; made by :meth:`MediaRelay.subscribe`."""
         super().__init__(source.kind)
         self._relay: MediaRelay | None = relay
         self._source: MediaStreamTrack | None = source
@@ -290,6 +307,8 @@ class RelayStreamTrack(MediaStreamTrack):
             self._fresh.set()
 
     async def recv(self) -> Any:
+        """The source's next frame (unbuffered: the latest one); MediaStreamError once the source ended or this proxy
+        stopped."""
         if self.readyState != "live" or self._relay is None:
             raise MediaStreamError("the track has ended")
         self._relay._start(self)
@@ -305,6 +324,7 @@ class RelayStreamTrack(MediaStreamTrack):
         return frame
 
     def stop(self) -> None:
+        """End this proxy; the source is read while any proxy is."""
         super().stop()
         if self._relay is not None:
             self._relay._stop(self)
@@ -312,10 +332,11 @@ class RelayStreamTrack(MediaStreamTrack):
 
 
 class MediaRelay:
-    """Lets several consumers read one track: each :meth:`subscribe` returns a
-    proxy; one task reads the source while any proxy is reading."""
+    """aiortc's ``MediaRelay``: lets several consumers read one track: each :meth:`subscribe` returns a proxy; one task
+    reads the source while any proxy is reading."""
 
     def __init__(self) -> None:
+        """A relay with no subscriptions."""
         self.__proxies: dict[MediaStreamTrack, set[RelayStreamTrack]] = {}
         self.__tasks: dict[MediaStreamTrack, asyncio.Future[None]] = {}
 
