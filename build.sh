@@ -9,8 +9,11 @@
 #   ./build.sh bench     benchmarks (results go to BENCHMARKS.md by hand)
 #   ./build.sh lib       libomnirtc.so, omnirtc.h and omnirtc.pc into build/
 #   ./build.sh lib-arches [ARCH...]  the same for aarch64, armv7l, riscv64 into build/arch/<arch>
+#   ./build.sh lib-windows   omnirtc.dll, its import libraries and omnirtc.h into
+#                        build/windows-x86_64 (mingw-w64)
 #   ./build.sh dist      into dist/, for x86_64, aarch64, armv7l and riscv64: the
-#                        manylinux wheels, the npm packages, the C archives
+#                        manylinux wheels, the npm packages, the C archives; and
+#                        the C SDK zip of windows-x86_64 (omnirtc.dll)
 #   ./build.sh wheel     the Python wheel          ./build.sh npm   the npm packages
 #   ./build.sh docs      the Python reference (pdoc) into build/docs/python
 #   ./build.sh xcframework   Apple platforms (macOS with Xcode only)
@@ -37,6 +40,13 @@ deps() {
 	go mod download
 }
 
+# cgo_cflags: the C flags of ./capi. Go's build cache does not see the header
+# capi's C includes from outside its package: its hash in the C flags makes a
+# changed header rebuild the C parts.
+cgo_cflags() {
+	echo "-O2 -g -DOMNIRTC_HEADER_SHA=$(sha256sum include/omnirtc.h | cut -c1-16)"
+}
+
 # go_build ARCH MODE OUT [LDFLAGS] builds ./capi for ARCH (uname -m's name:
 # x86_64, aarch64, armv7l, riscv64; scripts/arch.sh) linked against its glibc
 # floor (2.17; 2.27 for riscv64) by zig's C compiler (scripts/zig-cc.sh). zig
@@ -47,11 +57,7 @@ go_build() {
 	(
 		# shellcheck source=scripts/arch.sh
 		. scripts/arch.sh "$1"
-		# Go's build cache does not see the header capi's C includes from outside its
-		# package: its hash in the C flags makes a changed header rebuild the C parts.
-		local header
-		header=$(sha256sum include/omnirtc.h | cut -c1-16)
-		CGO_ENABLED=1 GOOS=linux CC="$(scripts/zig-cc.sh "$1")" CGO_CFLAGS="-O2 -g -DOMNIRTC_HEADER_SHA=$header" \
+		CGO_ENABLED=1 GOOS=linux CC="$(scripts/zig-cc.sh "$1")" CGO_CFLAGS="$(cgo_cflags)" \
 			go build -buildmode="$2" -trimpath -ldflags "-s -w ${4:-}" -o "$3" ./capi
 	)
 }
@@ -69,6 +75,37 @@ build_lib() {
 	cp include/omnirtc.h "$2/include/"
 	sed -e "s|@PREFIX@|$2|" -e "s|@VERSION@|$(version)|" capi/omnirtc.pc.in >"$2/lib/pkgconfig/omnirtc.pc"
 	scripts/notices.sh "$2/lib/libomnirtc.so.0" >"$2/THIRD_PARTY_NOTICES"
+}
+
+# build_windows DIR: omnirtc.dll for Windows x86_64 into DIR/bin, built by
+# Debian's mingw-w64 and linked statically (libgcc, winpthread), so that it
+# imports system DLLs only; its import libraries into DIR/lib, for mingw
+# (libomnirtc.dll.a) and MSVC (omnirtc.lib, by zig's llvm-dlltool), beside
+# the .def they come from (scripts/gen-def.py: the header's functions and
+# nothing else); the header and the notices. Go writes a .def of its own
+# exports (the ortc_go_* functions behind the header's) unless
+# -Wl,--export-all-symbols is among the flags; --exclude-all-symbols, which
+# GNU ld lets win, then turns automatic exports off again, leaving ours.
+build_windows() {
+	say "building omnirtc.dll for windows-x86_64 into $1"
+	apt_need gcc-mingw-w64-x86-64 python3-pycparser
+	mkdir -p "$1/bin" "$1/lib" "$1/include"
+	# Debian's python3, which has its python3-pycparser (another python3 may come first on PATH)
+	/usr/bin/python3 scripts/gen-def.py -o "$1/lib/omnirtc.def"
+	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc CGO_CFLAGS="$(cgo_cflags)" \
+		go build -buildmode=c-shared -trimpath -o "$1/bin/omnirtc.dll" -ldflags "-s -w -extldflags '-static \
+			-Wl,--export-all-symbols -Wl,--exclude-all-symbols $1/lib/omnirtc.def \
+			-Wl,--out-implib,$1/lib/libomnirtc.dll.a -lpthread'" ./capi
+	rm -f "$1"/bin/*.h
+	local zig
+	zig=$(scripts/zig-cc.sh)
+	${zig%% cc *} dlltool -m i386:x86-64 -D omnirtc.dll -d "$1/lib/omnirtc.def" -l "$1/lib/omnirtc.lib"
+	cp include/omnirtc.h "$1/include/"
+	{
+		scripts/notices.sh "$1/bin/omnirtc.dll"
+		printf '==== mingw-w64 runtime and winpthreads (linked statically) ====\n\n'
+		cat /usr/share/doc/mingw-w64-x86-64-dev/copyright
+	} >"$1/THIRD_PARTY_NOTICES"
 }
 
 # lib builds this machine's library into build/, the one every test uses.
@@ -95,13 +132,15 @@ lib_arches() {
 
 # dist puts what we publish into dist/: for this machine's architecture and
 # each of CROSS_ARCHES, the wheel, the npm platform package and the C archive
-# (which adds the static library); and the main npm package.
+# (which adds the static library); the main npm package; and the C archive of
+# windows-x86_64.
 dist() {
 	lib
 	lib_arches
 	say "building libomnirtc.a"
 	go_build "$(uname -m)" c-archive "$BUILD/lib/libomnirtc.a"
 	rm -f "$BUILD"/lib/*.h
+	build_windows "$BUILD/windows-x86_64"
 	rm -rf dist
 	with_lib scripts/wheel.sh
 	with_lib scripts/npm-pack.sh
@@ -114,6 +153,7 @@ dist() {
 		scripts/npm-pack.sh "$arch"
 		scripts/c-archive.sh "$arch"
 	done
+	scripts/c-archive.sh windows-x86_64
 }
 
 version() { scripts/version.sh; }
@@ -203,6 +243,7 @@ case "${1:-}" in
 	deps) deps ;;
 	lib) lib ;;
 	lib-arches) lib_arches "${@:2}" ;;
+	lib-windows) deps; build_windows "$BUILD/windows-x86_64" ;;
 	demo) demo ;;
 	test) test_all "${@:2}" ;;
 	test-go) lib; test_go; [ ${#FAILED_SUITES[@]} -eq 0 ] ;;
@@ -215,5 +256,9 @@ case "${1:-}" in
 	npm) lib; with_lib scripts/npm-pack.sh ;;
 	docs) lib; with_lib scripts/docs.sh ;;
 	xcframework) scripts/xcframework.sh ;;
+<<<<<<< HEAD
 	*) sed -n '2,18p' "$0"; exit 2 ;;
+=======
+	*) sed -n '2,20p' "$0"; exit 2 ;;
+>>>>>>> win-dll
 esac

@@ -256,15 +256,22 @@ def macros(preprocessed: str) -> tuple[list[str], str]:
     return assignments, "\n".join(code)
 
 
+def read(header: Path) -> tuple[list[str], Generator]:
+    """The header's #defines as Python assignments, and its declarations
+    read into a Generator (scripts/gen-def.py takes its prototypes)."""
+    assignments, code = macros(preprocess(header))
+    generator = Generator()
+    for node in c_parser.CParser().parse(code, str(header)).ext:
+        generator.declaration(node)
+    return assignments, generator
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--header", type=Path, default=HEADER, help=f"default: {HEADER.relative_to(ROOT)}")
     parser.add_argument("-o", "--output", type=Path, default=OUTPUT, help=f"default: {OUTPUT.relative_to(ROOT)}")
     args = parser.parse_args()
-    assignments, code = macros(preprocess(args.header))
-    generator = Generator()
-    for node in c_parser.CParser().parse(code, str(args.header)).ext:
-        generator.declaration(node)
+    assignments, generator = read(args.header)
     args.output.write_text(generator.module(assignments))
 
 

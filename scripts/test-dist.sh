@@ -3,8 +3,9 @@
 # floor and exports, THIRD_PARTY_NOTICES against the modules compiled in and
 # inside every artefact, and the C archive unpacked into a temporary prefix
 # and used through pkg-config and CMake; the npm packages installed into an
-# empty project, where the Node suite runs against them. (The wheel is
-# installed and tested by the Python suite's test_wheel.py.)
+# empty project, where the Node suite runs against them; the Windows C archive
+# (omnirtc.dll) inspected, its examples cross-compiled, one program run under
+# wine. (The wheel is installed and tested by the Python suite's test_wheel.py.)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out=$(./build.sh dist 2>&1) || { echo "$out"; echo "dist: 0 passed, 1 failed"; exit 1; }
@@ -15,6 +16,8 @@ trap 'rm -rf "$tmp"' EXIT
 
 # shellcheck source=scripts/dist-checks.sh
 . scripts/dist-checks.sh
+# shellcheck source=scripts/apt-need.sh
+. scripts/apt-need.sh
 
 # This machine's artefacts, named: dist/ holds every architecture's.
 arch=$(uname -m)
@@ -81,6 +84,82 @@ with_cmake() {
 		! readelf -d "$tmp/cmake/datachannel_static" | grep libomnirtc && run_example "$arch" "$tmp/cmake/datachannel_static"
 }
 check "the C archive in a temporary prefix: find_package(omnirtc), omnirtc::omnirtc and omnirtc::static" with_cmake
+
+# Windows x86_64: the C SDK zip, unpacked; what can be checked of a DLL on
+# Linux, and the smoke test run under wine.
+win_zip=dist/omnirtc-$version-windows-x86_64.zip
+win=$tmp/omnirtc-$version-windows-x86_64
+dll=$win/bin/omnirtc.dll
+python3 -m zipfile -e "$win_zip" "$tmp" 2>/dev/null
+apt_need gcc-mingw-w64-x86-64 python3-pycparser wine64 >/dev/null 2>&1
+
+# The DLLs a PE file imports, the names it exports, the header's functions: sorted.
+dll_imports() { x86_64-w64-mingw32-objdump -p "$1" | sed -n 's/^\tDLL Name: //p' | sort; }
+dll_exports() { x86_64-w64-mingw32-objdump -p "$1" | sed -n '/^\[Ordinal\/Name Pointer\] Table/,/^$/s/^\t\[ *[0-9]*\] //p' | sort; }
+header_functions() { /usr/bin/python3 scripts/gen-def.py --list | sort; }
+
+windows_archive() {
+	local want
+	want=$(printf '%s\n' bin/omnirtc.dll include/omnirtc.h lib/libomnirtc.dll.a lib/omnirtc.def lib/omnirtc.lib LICENSE THIRD_PARTY_NOTICES)
+	diff <(echo "$want" | sort) <(cd "$win" && find . -type f | sed 's|^\./||' | sort) &&
+		x86_64-w64-mingw32-objdump -f "$dll" | grep -E 'file format pei-x86-64$' &&
+		cmp include/omnirtc.h "$win/include/omnirtc.h" && cmp LICENSE "$win/LICENSE" &&
+		head -n "$(wc -l <"$prefix/THIRD_PARTY_NOTICES")" "$win/THIRD_PARTY_NOTICES" | cmp - "$prefix/THIRD_PARTY_NOTICES" &&
+		grep -x '==== mingw-w64 runtime and winpthreads (linked statically) ====' "$win/THIRD_PARTY_NOTICES"
+}
+check "the Windows C archive in dist/: bin/omnirtc.dll (PE32+ x86-64), include/, lib/ (import libraries, .def), the licences and the Linux notices plus mingw-w64's" windows_archive
+
+# The export table is the header's functions, no more (no ortc_go_*) and no fewer.
+windows_exports() {
+	[ "$(header_functions | wc -l)" -gt 50 ] || { echo "too few functions in the header's list"; return 1; }
+	diff <(header_functions) <(dll_exports "$dll")
+}
+check "omnirtc.dll exports exactly the functions of include/omnirtc.h" windows_exports
+
+# Both import libraries name each function as __imp_<name> (and nothing else).
+windows_import_libraries() {
+	local implib
+	for implib in "$win/lib/libomnirtc.dll.a" "$win/lib/omnirtc.lib"; do
+		diff <(header_functions | sed 's/^/__imp_/') \
+			<(x86_64-w64-mingw32-nm "$implib" | awk '$2 == "I" && $3 ~ /^__imp_/ { print $3 }' | sort) || { echo "in $implib"; return 1; }
+	done
+}
+check "libomnirtc.dll.a and omnirtc.lib hold __imp_ of every function of the header, and only those" windows_import_libraries
+
+# Statically linked (libgcc, winpthread): no DLL but Windows' own. Go's
+# runtime loads the rest (ws2_32, advapi32, bcryptprimitives...) at run time.
+windows_imports() {
+	diff <(printf '%s\n' KERNEL32.dll msvcrt.dll) <(dll_imports "$dll")
+}
+check "omnirtc.dll imports KERNEL32.dll and msvcrt.dll only" windows_imports
+
+# Every C example built against the unpacked zip by mingw-w64, through each
+# import library; the programs import omnirtc.dll and Windows' DLLs only.
+windows_examples() {
+	local src exe lib
+	for src in examples/c/*.c tests/dist/windows_smoke.c; do
+		for lib in "-L$win/lib -lomnirtc" "$win/lib/omnirtc.lib"; do
+			exe=$tmp/win-$(basename "$src" .c).exe
+			# shellcheck disable=SC2086 # the library's flags are words
+			x86_64-w64-mingw32-gcc -std=c11 -Wall -Wextra -Werror -O2 "-I$win/include" -o "$exe" "$src" $lib -static -lpthread || return 1
+			diff <(printf '%s\n' KERNEL32.dll msvcrt.dll omnirtc.dll) <(dll_imports "$exe") || { echo "imports of $exe"; return 1; }
+		done
+	done
+}
+check "examples/c/*.c cross-compile with mingw-w64 against the unpacked zip, through libomnirtc.dll.a and omnirtc.lib" windows_examples
+
+# wine 8.0 (Debian 12) lacks bcryptprimitives.dll, which Go's runtime
+# needs: tests/dist/bcryptprimitives.c stands in for it in the test's prefix.
+windows_under_wine() {
+	export WINEPREFIX=$tmp/wine WINEDEBUG=-all
+	timeout 120 /usr/lib/wine/wine64 wineboot -i >/dev/null 2>&1 || { echo "wineboot failed"; return 1; }
+	x86_64-w64-mingw32-gcc -shared -O2 -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" tests/dist/bcryptprimitives.c || return 1
+	cp "$dll" "$tmp/"
+	# built by the check before; msvcrt writes CRLF
+	timeout 120 /usr/lib/wine/wine64 "$tmp/win-windows_smoke.exe" 2>&1 | tr -d '\r' | tee "$tmp/wine.log"
+	grep -x "OmniRTC $version" "$tmp/wine.log" && grep -x 'windows smoke ok' "$tmp/wine.log"
+}
+check "under wine: tests/dist/windows_smoke.c against omnirtc.dll (Go starts, a peer makes an offer, a stale handle is refused)" windows_under_wine
 
 # The Node suite's own summary line stays in the check's output (shown on a
 # failure), with how long the install and the run took; printed after it.

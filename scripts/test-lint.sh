@@ -6,7 +6,7 @@
 # reference (scripts/docs.sh), the Python binding's ctypes declarations checked
 # against the header, and eslint (recommended rules) and tsc --noEmit (checkJs) over the Node package,
 # and clang-format (.clang-format) over the C. Reformat the C with:
-#   find include capi tests/c examples/c bench/c bindings/node/src -name '*.[ch]' -exec clang-format -i {} +
+#   find include capi tests/c tests/dist examples/c bench/c bindings/node/src -name '*.[ch]' -exec clang-format -i {} +
 # Each linter is one test. golangci-lint is built once, pinned, into a cache
 # directory shared by every clone; ruff, mypy and pdoc are pinned in the test venv.
 set -uo pipefail
@@ -68,13 +68,13 @@ python_docs() {
 
 # serialized: two clones linting at once (helpers, a second checkout) share its cache and lock
 check golangci-lint "$golangci" run --allow-serial-runners ./core/... ./capi/...
-check ruff "$venv/bin/ruff" check --no-cache --config bindings/python/pyproject.toml bindings/python/omnirtc scripts/gen-python-abi.py
+check ruff "$venv/bin/ruff" check --no-cache --config bindings/python/pyproject.toml bindings/python/omnirtc scripts/gen-python-abi.py scripts/gen-def.py
 check ruff-docstrings ruff_docstrings
 check pdoc python_docs
 check python-abi python_abi
-check mypy "$venv/bin/mypy" --config-file bindings/python/pyproject.toml --cache-dir=/dev/null bindings/python/omnirtc scripts/gen-python-abi.py
+check mypy "$venv/bin/mypy" --config-file bindings/python/pyproject.toml --cache-dir=/dev/null bindings/python/omnirtc scripts/gen-python-abi.py scripts/gen-def.py
 check eslint bash -c "cd bindings/node && node_modules/.bin/eslint ."
 check tsc bash -c "cd bindings/node && node_modules/.bin/tsc -p ."
-mapfile -t c_sources < <(find include capi tests/c examples/c bench/c bindings/node/src -name '*.[ch]' | sort)
+mapfile -t c_sources < <(find include capi tests/c tests/dist examples/c bench/c bindings/node/src -name '*.[ch]' | sort)
 check clang-format clang-format --dry-run --Werror "${c_sources[@]}"
 checks_summary lint
