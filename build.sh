@@ -256,9 +256,5 @@ case "${1:-}" in
 	npm) lib; with_lib scripts/npm-pack.sh ;;
 	docs) lib; with_lib scripts/docs.sh ;;
 	xcframework) scripts/xcframework.sh ;;
-<<<<<<< HEAD
-	*) sed -n '2,18p' "$0"; exit 2 ;;
-=======
 	*) sed -n '2,20p' "$0"; exit 2 ;;
->>>>>>> win-dll
 esac
