@@ -31,6 +31,7 @@ def functions(header: Path) -> list[str]:
 
 
 def main() -> None:
+    """Print (or write to --output) the .def of the header's functions, or with --list their names."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--header", type=Path, default=ROOT / "include" / "omnirtc.h")
     parser.add_argument("--list", action="store_true", help="the function names only")
