@@ -897,7 +897,7 @@ omnirtc_status_t omnirtc_peer_get_gatherings(omnirtc_peer_t peer, int64_t *count
 omnirtc_status_t omnirtc_peer_get_max_message_size(omnirtc_peer_t peer, uint64_t *size_out);
 
 /*
- * omnirtc_peer_get_transports — the peer's transports now (webrtc-pc 5.4
+ * omnirtc_peer_get_transports — the peer's transports now (webrtc-pc 5.5
  * RTCDtlsTransport, 5.6 RTCIceTransport, 6.1.1 RTCSctpTransport), as JSON:
  *   {"ice":{"state","gatheringState","role":"unknown"|"controlling"|"controlled",
  *           "selectedPair":{"local":"candidate:…","remote":"candidate:…"}|null,

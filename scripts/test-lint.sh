@@ -5,6 +5,7 @@
 # Python reference built by pdoc without a warning or a dangling docstring
 # reference (scripts/docs.sh), the Python binding's ctypes declarations checked
 # against the header, and eslint (recommended rules) and tsc --noEmit (checkJs) over the Node package,
+# a JSDoc comment on every public name of its index.d.ts (scripts/check-dts-docs.js) with a probe,
 # and clang-format (.clang-format) over the C. Reformat the C with:
 #   find include capi tests/c tests/dist examples/c bench/c bindings/node/src -name '*.[ch]' -exec clang-format -i {} +
 # Each linter is one test. golangci-lint is built once, pinned, into a cache
@@ -66,6 +67,20 @@ python_docs() {
 	return "$status"
 }
 
+# dts_docs_probe fails unless scripts/check-dts-docs.js names the member of
+# bindings/node/index.d.ts whose comment is taken out of a copy: a checker
+# that passes everything would pass the dts-docs check silently.
+dts_docs_probe() {
+	local copy report status=0
+	copy=$(mktemp --suffix=.d.ts)
+	sed '0,/^  \/\*\* W3C `RTCDataChannel.readyState`.*\*\/$/{//d}' bindings/node/index.d.ts >"$copy"
+	report=$(node scripts/check-dts-docs.js "$copy" 2>&1) && status=1
+	grep -q ": RTCDataChannel.readyState has no JSDoc comment$" <<<"$report" || status=1
+	rm -f "$copy"
+	[ "$status" -eq 0 ] || echo "check-dts-docs does not name RTCDataChannel.readyState without its comment: $report"
+	return "$status"
+}
+
 # serialized: two clones linting at once (helpers, a second checkout) share its cache and lock
 check golangci-lint "$golangci" run --allow-serial-runners ./core/... ./capi/...
 check ruff "$venv/bin/ruff" check --no-cache --config bindings/python/pyproject.toml bindings/python/omnirtc scripts/gen-python-abi.py scripts/gen-def.py
@@ -75,6 +90,8 @@ check python-abi python_abi
 check mypy "$venv/bin/mypy" --config-file bindings/python/pyproject.toml --cache-dir=/dev/null bindings/python/omnirtc scripts/gen-python-abi.py scripts/gen-def.py
 check eslint bash -c "cd bindings/node && node_modules/.bin/eslint ."
 check tsc bash -c "cd bindings/node && node_modules/.bin/tsc -p ."
+check dts-docs node scripts/check-dts-docs.js
+check dts-docs-probe dts_docs_probe
 mapfile -t c_sources < <(find include capi tests/c tests/dist examples/c bench/c bindings/node/src -name '*.[ch]' | sort)
 check clang-format clang-format --dry-run --Werror "${c_sources[@]}"
 checks_summary lint

@@ -1,5 +1,5 @@
 'use strict';
-// RTCIceTransport (webrtc-pc 5.6), RTCDtlsTransport (5.4) and RTCSctpTransport
+// RTCIceTransport (webrtc-pc 5.6), RTCDtlsTransport (5.5) and RTCSctpTransport
 // (6.1.1). Their state is the library's (omnirtc_peer_get_transports), read
 // when asked; while a state event is dispatched, the state it reports; after
 // close(), "closed". One ICE and one DTLS transport carry everything (bundle).

@@ -1,5 +1,5 @@
 'use strict';
-// RTCIceTransport (webrtc-pc 5.6), RTCDtlsTransport (5.4), RTCSctpTransport
+// RTCIceTransport (webrtc-pc 5.6), RTCDtlsTransport (5.5), RTCSctpTransport
 // (6.1.1) and RTCRtpSender/RTCRtpReceiver.transport (5.2, 5.3).
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -90,7 +90,7 @@ test('webrtc-pc 5.2, 5.3: sender.transport and receiver.transport are null until
   b.close();
 });
 
-test('webrtc-pc 5.4, 5.6, 6.1.1: transport states and their statechange events over a connect and a close', async () => {
+test('webrtc-pc 5.5, 5.6, 6.1.1: transport states and their statechange events over a connect and a close', async () => {
   const { a, b } = makePair({ trickling: true });
   // An ICE transport's events come before the peer's event for the same change (5.6).
   const order = [];
@@ -137,7 +137,7 @@ test('webrtc-pc 5.4, 5.6, 6.1.1: transport states and their statechange events o
   assert.deepEqual([dtlsStates.length, sctpStates.length, iceEvents.length], counts);
 });
 
-test('webrtc-pc 5.4: getRemoteCertificates() is the remote\'s DER certificate, whose SHA-256 is its a=fingerprint', async () => {
+test('webrtc-pc 5.5: getRemoteCertificates() is the remote\'s DER certificate, whose SHA-256 is its a=fingerprint', async () => {
   const [a, b] = await openPair();
   for (const [pc, remote] of [[a, b], [b, a]]) {
     const certificates = pc.sctp.transport.getRemoteCertificates();
