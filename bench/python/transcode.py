@@ -76,9 +76,6 @@ async def transcode(stack, seconds: float, rss_kib) -> None:
     base = rss_kib()
     config = stack.RTCConfiguration(iceServers=[])
     a, b = stack.RTCPeerConnection(config), stack.RTCPeerConnection(config)
-    for pc in (a, b):
-        if hasattr(pc, "setTrackReceive"):  # omnirtc: decoded frames are opt-in
-            pc.setTrackReceive("decoded")
     source, echo = Source(), Echo()
     back: asyncio.Future = asyncio.get_running_loop().create_future()
     a.on("track", lambda track: back.done() or back.set_result(track))

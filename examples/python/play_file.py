@@ -20,7 +20,7 @@ async def main(path: str) -> int:
     def on_track(track):
         async def read():
             while True:
-                received.append(await track.recv())
+                received.append(await track.recvEncoded())  # the frames as sent, not decoded
 
         asyncio.ensure_future(read())
 

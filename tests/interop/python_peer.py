@@ -166,7 +166,6 @@ class Agent:
     async def op_create(self, m: dict[str, Any]) -> dict[str, Any]:
         pc = self.pc = RTCPeerConnection(RTCConfiguration(omnirtc=(m.get("config") or {}).get("omnirtc", {})))
         pc.on("datachannel", lambda channel: self.adopt(channel, True))
-        pc.setTrackReceive("frames")
         pc.on("track", self.on_track)
         pc.on("targetbitrate", lambda t: self.targets.append(dataclasses.asdict(t)))
         pc.on("signalingstatechange", lambda: emit({"ev": "signaling", "state": pc.signalingState}))
@@ -277,7 +276,7 @@ class Agent:
         async def read() -> None:
             try:
                 while True:
-                    frame = await track.recv()
+                    frame = await track.recvEncoded()
                     tally.add(frame.data, frame.keyframe, frame.lost)
             except MediaStreamError:
                 tally.ended = True

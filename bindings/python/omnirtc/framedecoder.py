@@ -1,5 +1,6 @@
 """Decodes a remote track's encoded frames into ``av`` frames, as aiortc's
-``recv()`` returns them, on a worker thread of the track's own.
+``recv()`` returns them, on a worker thread of the track's own. The track's
+first ``recv()`` opens it for the track's codec, the one its packets carry.
 
 Video frames carry the RTP timestamp as pts (time base 1/90000); audio frames
 are packed s16 at the codec's rate (Opus: 48 kHz stereo; PCMU/PCMA: 8 kHz
@@ -18,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import av
 
-from .mediastreams import EncodedFrame
+from .exceptions import NotSupportedError
+from .mediastreams import EncodedFrame, MediaStreamError
 
 if TYPE_CHECKING:
     from .mediastreams import RemoteStreamTrack
@@ -44,7 +46,10 @@ class FrameDecoder:
         mime = str(track.codec.get("mimeType", ""))
         subtype = mime.split("/")[-1].lower()
         if subtype not in DECODERS:
-            raise ValueError(f"no decoder for {mime!r} (have {sorted(DECODERS)})")
+            raise NotSupportedError(
+                f"recv() has no decoder for {mime!r} (only {', '.join(sorted(DECODERS))}): "
+                "read its encoded frames with recvEncoded()"
+            )
         name, layout = DECODERS[subtype]
         self._track = track
         self._video = track.kind == "video"
@@ -71,7 +76,11 @@ class FrameDecoder:
         mode."""
         loop = asyncio.get_running_loop()
         while not self._ready:
-            encoded = await self._track.recvEncoded()
+            try:
+                encoded = await self._track.recvEncoded()
+            except MediaStreamError:
+                self.close()  # the track's end: nothing more to decode
+                raise
             if not isinstance(encoded, EncodedFrame):
                 raise TypeError("a decoded track receives frames, not RTP packets")
             frames = await loop.run_in_executor(self._pool, self._decode, encoded)

@@ -1,14 +1,16 @@
 """Media tracks, shaped like aiortc's ``MediaStreamTrack``.
 
-OmniRTC sends and receives media already encoded: a :class:`LocalTrack` is fed
+The library sends and receives media encoded: a :class:`LocalTrack` is fed
 encoded frames (:meth:`LocalTrack.write_sample`) or RTP packets
-(:meth:`LocalTrack.write_rtp`), and a :class:`RemoteStreamTrack` returns
-:class:`EncodedFrame` objects (or RTP packets) from ``await track.recv()``,
-where aiortc's tracks carry decoded ``av`` frames. With the media extra
-(``pip install omnirtc[media]``, PyAV), ``pc.setTrackReceive("decoded")`` makes
-``recv()`` return ``av`` frames, :meth:`RemoteStreamTrack.recvEncoded` still
-giving encoded ones, and ``pc.addTrack()`` takes any track whose ``recv()``
-returns ``av`` frames (:class:`omnirtc.VideoStreamTrack` and the like).
+(:meth:`LocalTrack.write_rtp`), and a :class:`RemoteStreamTrack` is given the
+encoded frames it receives. As in aiortc, ``await track.recv()`` of a remote
+track returns them decoded, ``av.VideoFrame`` / ``av.AudioFrame``, with the
+media extra (``pip install omnirtc[media]``, PyAV; framedecoder.py);
+:meth:`RemoteStreamTrack.recvEncoded` gives the :class:`EncodedFrame` objects
+themselves, without PyAV. ``pc.setTrackReceive("frames")`` makes ``recv()``
+return those too, ``"rtp"`` RTP packets. ``pc.addTrack()`` takes any track
+whose ``recv()`` returns ``av`` frames (:class:`omnirtc.VideoStreamTrack` and
+the like).
 """
 
 from __future__ import annotations
@@ -138,30 +140,52 @@ class RemoteStreamTrack(MediaStreamTrack):
     """A track the remote peer sends (one per simulcast layer, see :attr:`rid`); emits ``ended`` and, on audio,
     ``dtmf`` with each RFC 4733 tone received and its duration in ms."""
 
-    def __init__(self, handle: int, info: dict[str, Any]) -> None:
+    def __init__(self, handle: int, info: dict[str, Any], receive: str = "decoded") -> None:
         """The remote track of a library handle; made by RTCPeerConnection, not by user code."""
         super().__init__(info.get("kind", ""), info.get("id", ""))
         self._handle = handle
         self.rid: str = info.get("rid", "")
         self.ssrc: int = info.get("ssrc", 0)
         self.streamIds: list[str] = info.get("streamIds", [])
+        # The codec of the packets received: the library names it at the track
+        # event from the first packet's payload type.
         self.codec: dict[str, Any] = info.get("codec", {})
         self._queue: deque[EncodedFrame | bytes] = deque(maxlen=MAX_QUEUED)
         self._arrived = asyncio.Event()
-        self._decoder: FrameDecoder | None = None  # set in "decoded" receive mode
+        self._decodes = receive == "decoded"  # RTCPeerConnection.setTrackReceive's mode
+        self._decoder: FrameDecoder | None = None  # opened by the first recv() that decodes
 
     async def recv(self) -> Any:
-        """The next frame (aiortc's ``recv``): an :class:`EncodedFrame` (or RTP packet bytes, in "rtp" receive mode), or
-        an ``av.VideoFrame`` / ``av.AudioFrame`` in "decoded" receive mode
-        (:meth:`RTCPeerConnection.setTrackReceive`). Raises MediaStreamError once the track has ended and its queue
-        is empty."""
-        if self._decoder is not None:
-            return await self._decoder.next()
-        return await self.recvEncoded()
+        """The next frame, as aiortc's: an ``av.VideoFrame`` / ``av.AudioFrame``
+        (needs PyAV, ``pip install omnirtc[media]``; ImportError without it).
+        In "frames" receive mode an :class:`EncodedFrame`, in "rtp" mode an RTP
+        packet (:meth:`RTCPeerConnection.setTrackReceive`). Raises
+        :class:`MediaStreamError` once the track has ended and nothing
+        received is left, with PyAV or without."""
+        if not self._decodes:
+            return await self.recvEncoded()
+        if self._decoder is None:
+            if self.readyState == "ended" and not self._queue:
+                raise MediaStreamError("the track has ended")
+            self._decoder = self._open_decoder()
+        return await self._decoder.next()
+
+    def _open_decoder(self) -> FrameDecoder:
+        try:
+            from .framedecoder import FrameDecoder
+        except ImportError as e:
+            raise ImportError(
+                "RemoteStreamTrack.recv() decodes with PyAV: pip install omnirtc[media], "
+                "or read the encoded frames with recvEncoded()",
+                name=e.name,
+            ) from e
+        return FrameDecoder(self)
 
     async def recvEncoded(self) -> EncodedFrame | bytes:
-        """The next frame as received, before any decoding (see :meth:`recv`); MediaStreamError once the track has ended
-        and its queue is empty."""
+        """The next frame as received, before any decoding: an
+        :class:`EncodedFrame` (an RTP packet in "rtp" receive mode); no PyAV
+        needed. Raises :class:`MediaStreamError` once the track has ended and
+        every frame received was read."""
         while not self._queue:
             if self.readyState == "ended":
                 raise MediaStreamError("the track has ended")
@@ -189,6 +213,8 @@ class RemoteStreamTrack(MediaStreamTrack):
         _native.check(_native.lib.omnirtc_track_request_bitrate(self._handle, bitrate))
 
     def _push(self, item: EncodedFrame | bytes) -> None:
+        if self.readyState == "ended":  # stopped by the application: no more media
+            return
         self._queue.append(item)
         self._arrived.set()
 
@@ -196,5 +222,7 @@ class RemoteStreamTrack(MediaStreamTrack):
         """End the track: ``recv()`` returns what is queued, then raises MediaStreamError."""
         super().stop()
         self._arrived.set()
-        if self._decoder is not None:
+        # Frames still queued are decoded by the recv() calls that read them;
+        # the decoder closes itself at the end they reach.
+        if self._decoder is not None and not self._queue:
             self._decoder.close()

@@ -127,7 +127,7 @@ class RTCPeerConnection(EventEmitter):
         self._channels: dict[int, RTCDataChannel] = {}
         self._transceivers: dict[int, RTCRtpTransceiver] = {}
         self._remote_tracks: dict[int, RemoteStreamTrack] = {}
-        self._decode = False  # setTrackReceive("decoded")
+        self._receive = "decoded"  # setTrackReceive's mode, for the remote tracks to come
         # The last gathering whose end-of-candidates event was emitted, and the
         # one whose "complete" state came (its end-of-candidates follows).
         self._gathered = 0
@@ -390,23 +390,25 @@ class RTCPeerConnection(EventEmitter):
         return channel
 
     # --- media ---------------------------------------------------------------
-    def setTrackReceive(self, mode: str = "frames", maxLate: int | None = None, maxDelayMs: int | None = None) -> None:
-        """How remote tracks that arrive from now on deliver to ``recv()`` (OmniRTC's, no W3C counterpart): ``"frames"``
-        (:class:`EncodedFrame`, the default), ``"decoded"`` (``av`` frames as aiortc's; needs PyAV, ``pip install
-        omnirtc[media]``), ``"rtp"`` (packet bytes) or ``"none"``; ``maxLate`` (frames) and ``maxDelayMs`` (ms) bound
-        the wait for a retransmitted packet in the frames and decoded modes.
+    def setTrackReceive(self, mode: str = "decoded", maxLate: int | None = None, maxDelayMs: int | None = None) -> None:
+        """What ``recv()`` of the remote tracks that arrive from now on returns:
+        ``"decoded"`` (the default, as aiortc: ``av`` frames; needs PyAV,
+        ``pip install omnirtc[media]``), ``"frames"`` (:class:`EncodedFrame`,
+        what ``recvEncoded()`` gives in any mode), ``"rtp"`` (packet bytes) or
+        ``"none"`` (nothing); maxLate / maxDelayMs bound the wait for a
+        retransmitted packet in the decoded and frames modes. The library
+        delivers frames in both; decoding is the track's, in Python (OmniRTC's,
+        no W3C counterpart).
 
-        Raises InvalidArgumentError (a ValueError) for a bad mode or bound, ImportError for "decoded" without PyAV,
+        Raises InvalidArgumentError (a ValueError) for a bad mode or bound,
         InvalidStateError once the peer connection is closed."""
-        if mode == "decoded":
-            import av  # noqa: F401 - fail here, not at the first track, without PyAV
-        self._decode = mode == "decoded"
-        options: dict[str, Any] = {"mode": "frames" if self._decode else mode}
+        options: dict[str, Any] = {"mode": "frames" if mode == "decoded" else mode}
         if maxLate is not None:
             options["maxLate"] = maxLate
         if maxDelayMs is not None:
             options["maxDelayMs"] = maxDelayMs
         _native.check(_native.lib.omnirtc_peer_set_track_receive(self._live(), json.dumps(options).encode()))
+        self._receive = mode
 
     def _transceiver(self, handle: int, track: LocalTrack | None = None) -> RTCRtpTransceiver:
         transceiver = self._transceivers.get(handle)
@@ -488,11 +490,7 @@ class RTCPeerConnection(EventEmitter):
     def _on_media_event(self, event: _bridge.Event) -> None:
         t = event.type
         if t == _abi.OMNIRTC_EVENT_TRACK:
-            track = RemoteStreamTrack(event.track, json.loads(event.info_json))
-            if self._decode:
-                from .framedecoder import FrameDecoder
-
-                track._decoder = FrameDecoder(track)
+            track = RemoteStreamTrack(event.track, json.loads(event.info_json), self._receive)
             self._remote_tracks[event.track] = track
             receiver = self._transceiver(event.transceiver).receiver
             receiver.tracks.append(track)

@@ -38,7 +38,6 @@ def decoded_video(path: str) -> list[av.VideoFrame]:
 def test_media_recorder_writes_received_frames_a_file_pyav_reads(tmp_path, suffix, counters_back):
     async def main():
         a, b = RTCPeerConnection(loopback_config()), RTCPeerConnection(loopback_config())
-        b.setTrackReceive("decoded")
         a.addTrack(ColourTrack(count=60))
         remote_future = event_future(b, "track")
         await connect(a, b)

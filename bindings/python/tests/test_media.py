@@ -1,4 +1,7 @@
-"""Media between two Python peers: frames, RTP, keyframe requests, files, errors."""
+"""Media between two Python peers: frames, RTP, keyframe requests, files, errors.
+
+The frames are read as received (recvEncoded()): these tests need no PyAV
+(scripts/test-dist-arches.sh runs some where it is not installed)."""
 
 from __future__ import annotations
 
@@ -55,7 +58,7 @@ def test_video_frames_arrive_equal_and_keyframes_are_requested(counters_back):
         remote = await asyncio.wait_for(remote_future, TIMEOUT)
         assert remote.kind == "video" and remote.id == "cam" and remote.streamIds == ["s"]
         assert remote.codec["mimeType"] == "video/VP8"
-        got = [await asyncio.wait_for(remote.recv(), TIMEOUT) for _ in frames]
+        got = [await asyncio.wait_for(remote.recvEncoded(), TIMEOUT) for _ in frames]
         await sending
         assert all(isinstance(f, EncodedFrame) for f in got)
         assert [f.data for f in got] == frames
@@ -169,7 +172,7 @@ def test_samples_of_more_codecs_arrive_equal(codec, counters_back):
         sending = asyncio.ensure_future(send_all())
         remote = await asyncio.wait_for(remote_future, TIMEOUT)
         assert remote.codec["mimeType"] == codec
-        got = [await asyncio.wait_for(remote.recv(), TIMEOUT) for _ in frames]
+        got = [await asyncio.wait_for(remote.recvEncoded(), TIMEOUT) for _ in frames]
         await sending
         assert [f.data for f in got] == frames
         assert [f.keyframe for f in got] == [not video or i % 30 == 0 for i in range(40)]
@@ -219,7 +222,7 @@ async def feed(tracks: list[tuple[LocalTrack, Optional[str], bytes]]) -> None:
 
 async def tags(remote: Any, count: int) -> list[bytes]:
     """The tags (last byte) of the next `count` frames of a remote track."""
-    return [(await asyncio.wait_for(remote.recv(), TIMEOUT)).data[-1:] for _ in range(count)]
+    return [(await asyncio.wait_for(remote.recvEncoded(), TIMEOUT)).data[-1:] for _ in range(count)]
 
 
 def test_simulcast_layers_arrive_as_three_tracks_each_with_its_own_frames(counters_back):

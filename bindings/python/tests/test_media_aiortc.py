@@ -72,7 +72,6 @@ def test_tracks_of_one_library_arrive_decoded_at_the_other(sender, kind):
     async def main():
         theirs, ours = aiortc_peer(), omnirtc.RTCPeerConnection(OMNI_CONFIG)
         if sender == "aiortc":
-            ours.setTrackReceive("decoded")
             theirs.addTrack(AiortcColourTrack() if kind == "video" else aiortc_tone())
             offerer, receiver, receiver_lib, colour = theirs, ours, omnirtc, BLUE
         else:

@@ -21,7 +21,6 @@ def test_video_keeps_decoding_at_5_percent_loss_through_keyframe_requests(counte
         # no "nack": a lost packet is repaired by a keyframe or not at all
         engine = {"interceptors": ["rtcpReports"]}
         a, b = RTCPeerConnection(loopback_config(**engine)), RTCPeerConnection(loopback_config(**engine))
-        b.setTrackReceive("decoded")
         source = ColourTrack(colour=RED)
         sender = a.addTrack(source)
         requests: list[str] = []

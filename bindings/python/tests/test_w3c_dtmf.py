@@ -117,7 +117,7 @@ def test_remote_peer_receives_the_tones_with_their_durations():
 
         async def read() -> None:
             while True:
-                frames.append((await remote.recv()).data)
+                frames.append((await remote.recvEncoded()).data)
 
         reading = asyncio.ensure_future(read())
         changes = tone_changes(sender.dtmf)

@@ -86,7 +86,7 @@ def test_set_parameters_active_false_stops_a_layer_at_once_webrtc_pc_5_2(counter
         async def count(remote: Any) -> None:
             got[remote.rid] = 0
             while True:
-                await remote.recv()
+                await remote.recvEncoded()
                 got[remote.rid] += 1
 
         b.on("track", lambda remote: readers.append(asyncio.ensure_future(count(remote))))
