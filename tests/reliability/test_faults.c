@@ -10,6 +10,9 @@
  * new path.
  * SRTP: packets duplicated on the path and captured packets replayed later
  * are each delivered once (srtp_replayed_packets_are_dropped).
+ * getStats' sctp-transport entry shows loss as retransmitted chunks and a
+ * smaller slow start threshold and congestion window than a clean path's
+ * (sctp_stats_show_loss_as_retransmissions_and_a_smaller_window).
  * With OMNIRTC_RELIABILITY_LOG set, each test appends what it covered there. */
 #include <stdatomic.h>
 #include <string.h>
