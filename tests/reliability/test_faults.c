@@ -285,8 +285,17 @@ static sctp_figures_t bulk_transfer_figures(impairment_t imp, relay_stats_t *pat
 	uint8_t buf[SIZE] = {0};
 	for (int i = 0; i < MESSAGES; i++)
 		OK(omnirtc_channel_send(l.tx[ORDERED], buf, sizeof buf, 1));
-	wait_events(&l.b, OMNIRTC_EVENT_CHANNEL_MESSAGE, l.rx[ORDERED], MESSAGES, 90000);
 	char *stats = NULL;
+	for (int waited = 0; count_events(&l.b, OMNIRTC_EVENT_CHANNEL_MESSAGE, l.rx[ORDERED]) < MESSAGES;
+	     waited += 100) {
+		if (waited >= 90000) { /* what the sender's SCTP was doing */
+			OK(omnirtc_peer_get_stats(l.a.id, &stats));
+			fprintf(stderr, "%zu of %d delivered after 90 s; a's stats: %s\n",
+			        count_events(&l.b, OMNIRTC_EVENT_CHANNEL_MESSAGE, l.rx[ORDERED]), MESSAGES, stats);
+			exit(1);
+		}
+		sleep_ms(100);
+	}
 	OK(omnirtc_peer_get_stats(l.a.id, &stats));
 	sctp_figures_t f = {
 	    .cwnd = stat_number(stats, "sctp-transport", "congestionWindow"),
