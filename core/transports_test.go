@@ -118,3 +118,46 @@ func TestDTLSFailsOnAFingerprintMismatch(t *testing.T) {
 		t.Fatalf("DTLS state %q", state)
 	}
 }
+
+// W3C webrtc-stats RTCSctpTransportStats: the sctp-transport entry carries the
+// association's congestion figures and names the transport entry under it.
+func TestSCTPTransportStatsCarryCongestionFigures(t *testing.T) {
+	lp := openLivePair(t)
+	defer lp.close()
+	for range 200 {
+		must(t, lp.ca.Send(make([]byte, 1000), true))
+	}
+	must(t, lp.ca.Send([]byte("last"), false)) // the channel is ordered: all came before it
+	lp.rb.waitFor(t, 20*time.Second, func(e *Event) bool {
+		return e.Type == EventChannelMessage && string(e.Data) == "last"
+	})
+	b, err := lp.a.Stats()
+	must(t, err)
+	var report map[string]map[string]any
+	must(t, json.Unmarshal(b, &report))
+	var sctp, transport map[string]any
+	for _, s := range report {
+		switch s["type"] {
+		case "sctp-transport":
+			sctp = s
+		case "transport":
+			transport = s
+		}
+	}
+	if sctp == nil || transport == nil {
+		t.Fatalf("no sctp-transport or transport entry in %s", b)
+	}
+	if sctp["transportId"] != transport["id"] {
+		t.Errorf("transportId %v, the transport entry's id %v", sctp["transportId"], transport["id"])
+	}
+	for _, name := range []string{"congestionWindow", "receiverWindow", "mtu", "smoothedRoundTripTime", "slowStartThreshold"} {
+		if v, ok := sctp[name].(float64); !ok || v <= 0 {
+			t.Errorf("%s = %v, want > 0", name, sctp[name])
+		}
+	}
+	for _, name := range []string{"unackData", "bytesInFlight", "retransmittedChunks"} {
+		if _, ok := sctp[name].(float64); !ok {
+			t.Errorf("%s missing: %v", name, sctp)
+		}
+	}
+}

@@ -826,7 +826,18 @@ omnirtc_status_t omnirtc_peer_restart_ice(omnirtc_peer_t peer);
  * omnirtc_peer_get_stats — an RTCStatsReport as a JSON object keyed by stats id,
  * each value a W3C stats dictionary with "type" ("peer-connection", "transport",
  * "candidate-pair", "local-candidate", "remote-candidate", "data-channel",
- * "certificate"…).  Release with omnirtc_free().
+ * "certificate", "sctp-transport"…).  Release with omnirtc_free().
+ * "sctp-transport" (W3C RTCSctpTransportStats, once SCTP runs) carries the
+ * sender's side of the association: "transportId" (the "transport" entry's
+ * id), "congestionWindow", "receiverWindow" (the peer's advertised window
+ * less what is in flight), "mtu" (bytes), "smoothedRoundTripTime" (seconds,
+ * 0 before a measurement), "unackData" (DATA chunks sent and not yet
+ * acknowledged), and, with no W3C name, "slowStartThreshold" (bytes; it
+ * starts at the peer's window and only a detected loss lowers it),
+ * "bytesInFlight" (user data bytes sent and not yet acknowledged) and
+ * "retransmittedChunks" (DATA chunks sent again since the association
+ * started: fast retransmission, timeouts, RACK, and tail-loss probes, which
+ * may resend a chunk on a clean path when a SACK is late).
  */
 omnirtc_status_t omnirtc_peer_get_stats(omnirtc_peer_t peer, char **json_out);
 

@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { MAX_FACES = 64, MAX_QUEUED = 8192, MAX_PACKET = 2048, MAX_CAPTURED = 256 };
+enum { MAX_FACES = 64, MAX_QUEUED = 8192, MAX_PACKET = 2048, MAX_CAPTURED = 256, FACE_BUFFER = 4 << 20 };
 
 /* A face stands for one real candidate (address:port of a peer) towards the
  * other peer: what arrives on it is forwarded to that real address. */
@@ -220,6 +220,11 @@ static int new_face(relay_t *r, const char *ip, int port) {
 	f->real.sin_port = htons((uint16_t)port);
 	inet_pton(AF_INET, ip, &f->real.sin_addr);
 	f->fd = socket(AF_INET, SOCK_DGRAM, 0);
+	/* A data channel's burst (hundreds of datagrams at once) overflows the
+	 * default 208 KiB and the kernel drops what the impairment did not ask for. */
+	int buffer = FACE_BUFFER;
+	setsockopt(f->fd, SOL_SOCKET, SO_RCVBUF, &buffer, sizeof buffer);
+	setsockopt(f->fd, SOL_SOCKET, SO_SNDBUF, &buffer, sizeof buffer);
 	f->face.sin_family = AF_INET;
 	f->face.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	socklen_t len = sizeof f->face;

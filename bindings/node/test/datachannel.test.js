@@ -381,6 +381,12 @@ test('getStats returns an RTCStatsReport map; descriptions and states are W3C', 
   assert.ok(report instanceof Map);
   const types = new Set([...report.values()].map((s) => s.type));
   for (const t of ['peer-connection', 'transport', 'candidate-pair', 'data-channel', 'certificate']) assert.ok(types.has(t), t);
+  const sctp = [...report.values()].find((s) => s.type === 'sctp-transport');
+  const transport = [...report.values()].find((s) => s.type === 'transport');
+  assert.equal(sctp.transportId, transport.id);
+  for (const name of ['congestionWindow', 'receiverWindow', 'mtu', 'slowStartThreshold']) assert.ok(sctp[name] > 0, name);
+  // 0 until a SACK has been timed: one message may not have been acknowledged yet
+  for (const name of ['smoothedRoundTripTime', 'unackData', 'bytesInFlight', 'retransmittedChunks']) assert.equal(typeof sctp[name], 'number', name);
   assert.ok(a.localDescription instanceof RTCSessionDescription);
   assert.equal(a.currentRemoteDescription.type, 'answer');
   assert.equal(a.pendingLocalDescription, null);

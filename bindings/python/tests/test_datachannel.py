@@ -468,6 +468,14 @@ def test_get_stats_and_sctp():
         types = {stats.type for stats in report.values()}
         assert {"peer-connection", "transport", "candidate-pair", "data-channel", "certificate"} <= types
         assert any(s.type == "data-channel" and s.messagesSent == 1 for s in report.values())
+        sctp = next(s for s in report.values() if s.type == "sctp-transport")
+        transport = next(s for s in report.values() if s.type == "transport")
+        assert sctp.transportId == transport.id
+        for name in ("congestionWindow", "receiverWindow", "mtu", "slowStartThreshold"):
+            assert sctp[name] > 0, name
+        assert isinstance(sctp.smoothedRoundTripTime, (int, float))  # 0 until a SACK has been timed
+        for name in ("unackData", "bytesInFlight", "retransmittedChunks"):
+            assert isinstance(sctp[name], int), name
         assert a.sctp.maxMessageSize == 256 * 1024
         await a.close()
         await b.close()

@@ -372,7 +372,8 @@ type Association struct {
 	ackMode  int // for testing
 
 	// stats
-	stats *associationStats
+	stats               *associationStats
+	retransmittedChunks uint64 // DATA chunks sent again (fast retransmission, T3, RACK or a tail-loss probe); under lock
 
 	// per inbound packet context
 	delayedAckTriggered   bool
@@ -1610,6 +1611,7 @@ func (a *Association) gatherOutboundFastRetransmissionPackets( //nolint:gocognit
 
 		// Update for retransmission
 		chunkPayload.nSent++
+		a.retransmittedChunks++
 		chunkPayload.since = now
 		a.rackRemove(chunkPayload)
 		a.rackInsert(chunkPayload)
@@ -1983,6 +1985,43 @@ func (a *Association) setRWND(rwnd uint32) {
 // SRTT returns the latest smoothed round-trip time (srrt).
 func (a *Association) SRTT() float64 {
 	return a.srtt.Load().(float64) //nolint:forcetypeassert
+}
+
+// CongestionStats is a snapshot of the association's congestion control
+// (RFC 6458 sctp_status and sctp_paddrinfo) for statistics.
+type CongestionStats struct {
+	CWND                uint32  // congestion window, bytes (spinfo_cwnd)
+	RWND                uint32  // peer's receiver window, bytes (sstat_rwnd)
+	SSThresh            uint32  // slow start threshold, bytes
+	MTU                 uint32  // path MTU, bytes (spinfo_mtu)
+	SRTT                float64 // smoothed round-trip time, ms (spinfo_srtt); 0 before a measurement
+	BytesInFlight       uint32  // user data bytes sent and not yet acknowledged
+	UnackedChunks       uint32  // DATA chunks sent and not yet acknowledged (sstat_unackdata)
+	RetransmittedChunks uint64  // DATA chunks sent again (fast retransmission, T3, RACK or a tail-loss probe)
+}
+
+// CongestionStats returns the association's congestion control state, read
+// under its lock so the figures are of one moment.
+func (a *Association) CongestionStats() CongestionStats {
+	a.lock.RLock()
+	defer a.lock.RUnlock()
+
+	stats := CongestionStats{
+		CWND:                a.CWND(),
+		RWND:                a.RWND(),
+		SSThresh:            a.ssthresh,
+		MTU:                 a.MTU(),
+		SRTT:                a.SRTT(),
+		BytesInFlight:       uint32(a.inflightQueue.getNumBytes()), //nolint:gosec // G115: bounded by rwnd
+		RetransmittedChunks: a.retransmittedChunks,
+	}
+	for i := 0; i < a.inflightQueue.size(); i++ {
+		if !a.inflightQueue.chunks.At(i).acked {
+			stats.UnackedChunks++
+		}
+	}
+
+	return stats
 }
 
 // Metadata returns negotiated association metadata. The ok return value is false
@@ -4365,6 +4404,7 @@ func (a *Association) getDataPacketsToRetransmit(budgetScaled *int64, consumed *
 
 		// Update for retransmission
 		chunkPayload.nSent++
+		a.retransmittedChunks++
 		chunkPayload.since = currRtxTimestamp
 		a.rackRemove(chunkPayload)
 		a.rackInsert(chunkPayload)

@@ -519,15 +519,23 @@ func (r *SCTPTransport) Stats() SCTPTransportStats {
 		Type:      StatsTypeSCTPTransport,
 		ID:        "sctpTransport",
 	}
+	if dtls := r.Transport(); dtls != nil {
+		stats.TransportID = dtls.ICETransport().Stats().ID
+	}
 
 	association := r.association()
 	if association != nil {
 		stats.BytesSent = association.BytesSent()
 		stats.BytesReceived = association.BytesReceived()
-		stats.SmoothedRoundTripTime = association.SRTT() * 0.001 // convert milliseconds to seconds
-		stats.CongestionWindow = association.CWND()
-		stats.ReceiverWindow = association.RWND()
-		stats.MTU = association.MTU()
+		congestion := association.CongestionStats()
+		stats.SmoothedRoundTripTime = congestion.SRTT * 0.001 // convert milliseconds to seconds
+		stats.CongestionWindow = congestion.CWND
+		stats.ReceiverWindow = congestion.RWND
+		stats.MTU = congestion.MTU
+		stats.UNACKData = congestion.UnackedChunks
+		stats.SlowStartThreshold = congestion.SSThresh
+		stats.BytesInFlight = congestion.BytesInFlight
+		stats.RetransmittedChunks = congestion.RetransmittedChunks
 		if metadata, ok := association.Metadata(); ok {
 			transportMetadata := newSCTPTransportMetadata(metadata)
 			stats.Metadata = &transportMetadata

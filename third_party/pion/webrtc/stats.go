@@ -2458,6 +2458,16 @@ type SCTPTransportStats struct {
 	// UNACKData is the number of unacknowledged DATA chunks, corresponding to sstat_unackdata defined in [RFC6458].
 	UNACKData uint32 `json:"unackData"`
 
+	// SlowStartThreshold is the latest slow start threshold in bytes (RFC 9260 7.2); not in webrtc-stats.
+	SlowStartThreshold uint32 `json:"slowStartThreshold"`
+
+	// BytesInFlight is the number of bytes of user data sent and not yet acknowledged; not in webrtc-stats.
+	BytesInFlight uint32 `json:"bytesInFlight"`
+
+	// RetransmittedChunks is the number of DATA chunks sent again, by fast retransmission,
+	// after a retransmission timeout or a RACK loss, or as a tail-loss probe; not in webrtc-stats.
+	RetransmittedChunks uint64 `json:"retransmittedChunks"`
+
 	// Metadata contains negotiated SCTP association metadata.
 	Metadata *SCTPTransportMetadata `json:"metadata,omitempty"`
 
