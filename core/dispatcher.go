@@ -34,7 +34,7 @@ var running = struct {
 // too, and the host takes the events in batches (take) when notified.
 type dispatcher struct {
 	handler Handler
-	polled  polling // notify is nil on a push dispatcher
+	polled  polling // notifier is nil on a push dispatcher
 
 	// slot is held while the handler runs; sync.Mutex hands it over in
 	// arrival order to a goroutine that waited over a millisecond, so a
@@ -96,10 +96,10 @@ func (d *dispatcher) post(e *Event) {
 func (d *dispatcher) enqueue(e *Event) {
 	d.queue = append(d.queue, e)
 	queuedEvents.Add(1)
-	if d.polled.notify == nil {
+	if d.polled.notifier == nil {
 		d.wake.Signal()
 	} else {
-		d.polled.queued(d)
+		d.polled.notifier.Queued()
 	}
 }
 
@@ -112,7 +112,9 @@ func (d *dispatcher) postMessage(e *Event) bool {
 	// One message always fits when nothing is queued, however large.
 	for !d.stopped.Load() && d.budget > 0 && d.budget+cost > messageBudget {
 		d.polled.waiting++
-		d.polled.kick(d)
+		if d.polled.owed() {
+			d.polled.notifier.Queued()
+		}
 		d.credit.Wait()
 		d.polled.waiting--
 	}
@@ -133,7 +135,7 @@ func (d *dispatcher) postMessage(e *Event) bool {
 // It reports false once the dispatcher is stopped. A polled dispatcher
 // queues a copy instead, under the message budget.
 func (d *dispatcher) deliver(gid uint64, e *Event) bool {
-	if d.polled.notify != nil {
+	if d.polled.notifier != nil {
 		kept := *e
 		kept.Data = append([]byte(nil), e.Data...)
 
@@ -175,10 +177,10 @@ func (d *dispatcher) finish(final *Event) {
 	if d.final == nil {
 		d.final = final
 		close(d.closed)
-		if d.polled.notify == nil {
+		if d.polled.notifier == nil {
 			d.wake.Signal()
 		} else {
-			d.polled.queued(d)
+			d.polled.notifier.Queued()
 		}
 	}
 	d.mu.Unlock()
@@ -195,7 +197,7 @@ func (d *dispatcher) wait() {
 	if inAnyHandler() {
 		return
 	}
-	if d.polled.notify != nil {
+	if d.polled.notifier != nil {
 		<-d.closed
 	} else {
 		<-d.done

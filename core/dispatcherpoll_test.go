@@ -21,7 +21,7 @@ func quiet(d *dispatcher) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 
-	return !d.polled.due
+	return !d.polled.notifier.Due()
 }
 
 func TestPolledDispatcherKeepsOrderInBatches(t *testing.T) {

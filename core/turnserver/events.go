@@ -4,6 +4,7 @@ import (
 	"sync"
 
 	"github.com/omnirtc/omnirtc/core/internal/goroutine"
+	"github.com/omnirtc/omnirtc/core/internal/notifier"
 )
 
 // EventType names a TURN server event; the values are the C API's
@@ -33,45 +34,39 @@ const eventQueueLimit = 4096
 
 // eventQueue holds a TURN server's events for its host, in order. A push
 // queue delivers them to handler on one goroutine of its own; a polled one
-// (notify set) lets the host take them in batches (take), telling it on that
-// goroutine when the queue went from empty to non-empty while it was armed,
-// as a polled peer connection's dispatcher does: a take that leaves the queue
-// empty arms it again, so a host that takes until it gets fewer events than
-// it asked for after each notify misses none and is woken once per burst.
+// lets the host take them in batches (take), told by its notifier, as a
+// polled peer connection's dispatcher does, when they wait.
 type eventQueue struct {
-	handler func(*Event) // push
-	notify  func()       // polled
+	handler  func(*Event)       // push
+	notifier *notifier.Notifier // polled
 
-	mu         sync.Mutex
-	wake       *sync.Cond
-	queue      []*Event
-	final      *Event
-	dropped    uint64
-	runner     uint64
-	armed      bool // polled: the next queued event is notified
-	due        bool // polled: a notify is owed
-	finalTaken bool // polled: the host took the final event
-	quiet      bool // polled: stopNotifying was called
-	done       chan struct{}
+	mu      sync.Mutex
+	wake    *sync.Cond // push: a new event
+	queue   []*Event
+	final   *Event
+	dropped uint64
+	runner  uint64        // push: goroutine id of run
+	done    chan struct{} // push: closed when run returns
 }
 
 func newEventQueue(handler func(*Event)) *eventQueue {
-	return startEventQueue(&eventQueue{handler: handler})
+	q := &eventQueue{handler: handler, done: make(chan struct{})}
+	q.wake = sync.NewCond(&q.mu)
+
+	return startEventQueue(q, q.run)
 }
 
 func newPolledEventQueue(notify func()) *eventQueue {
-	return startEventQueue(&eventQueue{notify: notify, armed: true})
+	q := &eventQueue{}
+	q.notifier = notifier.New(&q.mu, notify)
+
+	return startEventQueue(q, q.notifier.Run)
 }
 
-func startEventQueue(q *eventQueue) *eventQueue {
-	q.done = make(chan struct{})
-	q.wake = sync.NewCond(&q.mu)
+// startEventQueue starts q's goroutine, body, and returns q once it runs.
+func startEventQueue(q *eventQueue, body func(ready chan<- struct{})) *eventQueue {
 	ready := make(chan struct{})
-	if q.notify != nil {
-		go q.notifyLoop(ready)
-	} else {
-		go q.run(ready)
-	}
+	go body(ready)
 	<-ready
 
 	return q
@@ -92,11 +87,10 @@ func (q *eventQueue) post(e *Event) {
 
 // queued wakes the goroutine for a new event (or the final one); q.mu is held.
 func (q *eventQueue) queued() {
-	if q.notify == nil {
+	if q.notifier == nil {
 		q.wake.Signal()
-	} else if q.armed {
-		q.armed, q.due = false, true
-		q.wake.Signal()
+	} else {
+		q.notifier.Queued()
 	}
 }
 
@@ -105,8 +99,11 @@ func (q *eventQueue) silence() {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.handler = nil
-	q.finalTaken = q.notify != nil // a polled host is never told
-	q.wake.Signal()
+	if q.notifier != nil {
+		q.notifier.TookFinal() // a polled host is never told
+	} else {
+		q.wake.Signal()
+	}
 }
 
 func (q *eventQueue) droppedCount() uint64 {
@@ -125,14 +122,14 @@ func (q *eventQueue) finish(final *Event) {
 		q.final = final
 		q.queued()
 	}
-	wait := q.notify == nil && q.runner != goroutine.ID()
+	wait := q.notifier == nil && q.runner != goroutine.ID()
 	q.mu.Unlock()
 	if wait {
 		<-q.done
 	}
 }
 
-func (q *eventQueue) run(ready chan struct{}) {
+func (q *eventQueue) run(ready chan<- struct{}) {
 	defer close(q.done)
 	q.mu.Lock()
 	q.runner = goroutine.ID()
@@ -159,41 +156,17 @@ func (q *eventQueue) run(ready chan struct{}) {
 	}
 }
 
-// notifyLoop calls notify whenever one is due, until the final event was
-// taken.
-func (q *eventQueue) notifyLoop(ready chan struct{}) {
-	defer close(q.done)
-	q.mu.Lock()
-	q.runner = goroutine.ID()
-	close(ready)
-	for {
-		for !q.due && !q.finalTaken && !q.quiet {
-			q.wake.Wait()
-		}
-		if q.finalTaken || q.quiet {
-			q.mu.Unlock()
-
-			return
-		}
-		q.due = false
-		q.mu.Unlock()
-		q.notify()
-		q.mu.Lock()
-	}
-}
-
 // take appends up to maxEvents queued events to dst, in order. The final
 // event comes alone once the queue is empty, and taking it ends the queue;
-// afterwards take returns dst unchanged.
+// afterwards, and on a push queue, take returns dst unchanged.
 func (q *eventQueue) take(dst []*Event, maxEvents int) []*Event {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if q.finalTaken {
+	if q.notifier == nil || q.notifier.FinalTaken() {
 		return dst
 	}
 	if len(q.queue) == 0 && q.final != nil {
-		q.finalTaken = true
-		q.wake.Signal()
+		q.notifier.TookFinal()
 
 		return append(dst, q.final)
 	}
@@ -202,10 +175,7 @@ func (q *eventQueue) take(dst []*Event, maxEvents int) []*Event {
 	clear(q.queue[:n])
 	q.queue = q.queue[n:]
 	if n < maxEvents {
-		q.armed = true
-		if len(q.queue) > 0 || q.final != nil {
-			q.queued()
-		}
+		q.notifier.Rearm(q.final != nil) // the queue is empty: the final event waits
 	}
 
 	return dst
@@ -215,23 +185,20 @@ func (q *eventQueue) take(dst []*Event, maxEvents int) []*Event {
 // returns (from inside notify: none after the running one); the queued
 // events, the final one included, stay to be taken.
 func (q *eventQueue) stopNotifying() {
-	if q.notify == nil {
+	if q.notifier == nil {
 		return
 	}
 	q.mu.Lock()
-	q.quiet = true
-	q.wake.Signal()
+	q.notifier.Stop()
 	q.mu.Unlock()
 	q.waitNotifier()
 }
 
 // waitNotifier returns once the notify goroutine ended (after the final
-// event was taken), so no notify runs after; at once from inside notify.
+// event was taken), so no notify runs after; at once from inside notify, and
+// on a push queue, which has none.
 func (q *eventQueue) waitNotifier() {
-	q.mu.Lock()
-	own := q.runner == goroutine.ID()
-	q.mu.Unlock()
-	if !own {
-		<-q.done
+	if q.notifier != nil {
+		q.notifier.Wait()
 	}
 }
