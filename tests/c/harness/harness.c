@@ -333,18 +333,24 @@ size_t wait_events(peer_t *p, int32_t type, omnirtc_channel_t channel, size_t co
 }
 
 void wait_connection_state(peer_t *p, int32_t state, int timeout_ms) {
+	wait_state_times(p, OMNIRTC_EVENT_CONNECTION_STATE, state, 1, timeout_ms);
+}
+
+void wait_state_times(peer_t *p, int32_t type, int32_t state, size_t times, int timeout_ms) {
 	struct timespec until = deadline(timeout_ms);
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		for (size_t i = 0; i < p->count; i++) {
-			if (p->events[i].type == OMNIRTC_EVENT_CONNECTION_STATE && p->events[i].state.value == state) {
-				pthread_mutex_unlock(&p->mu);
-				return;
-			}
+		size_t seen = 0;
+		for (size_t i = 0; i < p->count; i++)
+			seen += p->events[i].type == type && p->events[i].state.value == state;
+		if (seen >= times) {
+			pthread_mutex_unlock(&p->mu);
+			return;
 		}
 		if (pthread_cond_timedwait(&p->cv, &p->mu, &until) == ETIMEDOUT) {
 			pthread_mutex_unlock(&p->mu);
-			fprintf(stderr, "%s: timed out waiting for connection state %d\n", p->name, state);
+			fprintf(stderr, "%s: timed out waiting for state %d of event type %d %zu times (seen %zu)\n",
+			        p->name, state, type, times, seen);
 			exit(1);
 		}
 	}

@@ -101,6 +101,8 @@ void close_pair(peer_t *a, peer_t *b);
 size_t wait_events(peer_t *p, int32_t type, omnirtc_channel_t channel, size_t count, int timeout_ms);
 /* Waits for a CONNECTION_STATE event with `state`. */
 void wait_connection_state(peer_t *p, int32_t state, int timeout_ms);
+/* Waits until p has had `times` events of `type` (a *_STATE event) with `state`. */
+void wait_state_times(peer_t *p, int32_t type, int32_t state, size_t times, int timeout_ms);
 /* Waits until the peer received at least `bytes` of message payload. */
 void wait_message_bytes(peer_t *p, uint64_t bytes, int timeout_ms);
 /* Number of recorded events of type for channel (0 = any). */
