@@ -4716,6 +4716,12 @@ func (a *Association) onRetransmissionTimeout(id int, nRtos uint) { //nolint:cyc
 		*/
 
 		a.inflightQueue.markAllToRetrasmit()
+		// Karn's algorithm after a timeout: a chunk outstanding now that a
+		// later SACK acknowledges before it is resent (nSent still 1) would
+		// give an RTT that includes this RTO; sampling it inflated SRTT to
+		// seconds under loss, so each loss then cost seconds. Sample only
+		// chunks first sent after the timeout.
+		a.minTSN2MeasureRTT = a.myNextTSN
 		a.awakeWriteLoop()
 
 		return
