@@ -39,5 +39,7 @@ void ortc_bridge_notify(omnirtc_notify_cb cb, uintptr_t user_data, omnirtc_peer_
 void ortc_bridge_log(omnirtc_log_cb cb, uintptr_t user_data, int32_t level, const char *scope, const char *message);
 /* Non-zero on a thread inside the host's log callback. */
 int ortc_bridge_in_log_callback(void);
+/* The static "" of empty event fields. */
+char *ortc_empty_string(void);
 
 #endif

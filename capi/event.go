@@ -50,7 +50,7 @@ func fill(c *C.omnirtc_event_t, d delivered, peerID uint64, mem cMemory) {
 	case core.EventDataChannel, core.EventChannelOpen, core.EventChannelBufferedLow, core.EventChannelClosing,
 		core.EventChannelClose:
 		*member[C.struct_omnirtc_event_channel](c) = C.struct_omnirtc_event_channel{
-			channel: channel, info_json: mem.str(e.ChannelInfo),
+			channel: channel, info_json: strOrEmpty(mem, e.ChannelInfo), // "" but at DATA_CHANNEL and OPEN
 		}
 	case core.EventChannelMessage:
 		*member[C.struct_omnirtc_event_message](c) = C.struct_omnirtc_event_message{
@@ -180,4 +180,17 @@ func cBool(b bool) C.int32_t {
 	}
 
 	return 0
+}
+
+// emptyString is the "" of empty event fields (strOrEmpty): static C
+// memory, so an event with one points into no batch and costs no allocation.
+var emptyString = C.ortc_empty_string()
+
+// strOrEmpty places s by mem, or gives emptyString for "".
+func strOrEmpty(mem cMemory, s string) *C.char {
+	if s == "" {
+		return emptyString
+	}
+
+	return mem.str(s)
 }

@@ -7,8 +7,8 @@ void ortc_bridge_turn_emit(omnirtc_turn_event_cb cb, uintptr_t user_data, omnirt
 	cb((void *)user_data, &event);
 }
 
-/* The "" of every empty TURN event field, so the final event points into no batch. */
-char *ortc_turn_empty(void) {
+/* The "" of empty event fields: static, so an event with one points into no batch and costs no allocation. */
+char *ortc_empty_string(void) {
 	static char empty[1];
 	return empty;
 }

@@ -4,8 +4,6 @@ package main
 #include "bridge.h"
 
 void ortc_bridge_turn_notify(omnirtc_turn_notify_cb cb, uintptr_t user_data, omnirtc_turn_server_t server);
-
-char *ortc_turn_empty(void);
 */
 import "C"
 
@@ -28,10 +26,6 @@ type turnPolled struct {
 	finished bool       // CLOSED was polled
 }
 
-// turnEmpty is the "" of every empty TURN event field: static C memory, so
-// the final event points into no batch.
-var turnEmpty = C.ortc_turn_empty()
-
 // polledTURN holds polled servers by handle until their CLOSED was polled,
 // also after close released the handle.
 var polledTURN = map[uint64]*turnServer{}
@@ -39,13 +33,7 @@ var polledTURN = map[uint64]*turnServer{}
 // fillTurn writes e into c, its non-empty strings placed by mem: the one
 // place a TURN event is made, pushed or polled.
 func fillTurn(c *C.omnirtc_turn_event_t, e *turnserver.Event, id uint64, mem cMemory) {
-	str := func(s string) *C.char {
-		if s == "" {
-			return turnEmpty
-		}
-
-		return mem.str(s)
-	}
+	str := func(s string) *C.char { return strOrEmpty(mem, s) }
 	*c = C.omnirtc_turn_event_t{
 		_type: C.int32_t(e.Type), server: C.omnirtc_turn_server_t(id),
 		username: str(e.Username), realm: str(e.Realm), client_address: str(e.ClientAddress),
