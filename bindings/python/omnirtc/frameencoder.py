@@ -1,6 +1,7 @@
 """Encoders from ``av`` frames to the encoded samples a :class:`LocalTrack`
 sends, on PyAV's FFmpeg: VP8 (libvpx), H264 (libx264 where PyAV's wheel has
-it), Opus (libopus), PCMU and PCMA. They run on a sender's worker thread."""
+it), Opus (libopus), PCMU and PCMA; and the packer that sends ``av`` packets,
+already encoded, as they are. They run on a sender's worker thread."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from .mediastreams import LocalTrack
 DEFAULT_VIDEO_BITRATE = 1_000_000
 MIN_VIDEO_BITRATE = 100_000
 MAX_VIDEO_BITRATE = 5_000_000
-VIDEO_TIME_BASE = fractions.Fraction(1, 90000)
+VIDEO_CLOCK = 90000
+VIDEO_TIME_BASE = fractions.Fraction(1, VIDEO_CLOCK)
 
 # (FFmpeg encoder, options) by codec name, as in a LocalTrack's MIME type
 VIDEO_ENCODERS: dict[str, tuple[str, dict[str, str]]] = {
@@ -114,7 +116,7 @@ class VideoEncoder:
             context = self._context = self._open(frame.width, frame.height)
         if frame.format.name != "yuv420p":
             frame = frame.reformat(format="yuv420p")
-        pts = _pts(frame, VIDEO_TIME_BASE)
+        pts = _ticks(frame.pts, frame.time_base, VIDEO_CLOCK)
         ticks = 3000 if self._last_pts is None or pts <= self._last_pts else pts - self._last_pts
         duration = self._durations.of(ticks)
         self._last_pts = pts
@@ -163,12 +165,44 @@ class AudioEncoder:
         return out
 
 
-def _pts(frame: av.VideoFrame, time_base: fractions.Fraction) -> int:
-    """The frame's pts in ``time_base`` (0 without one)."""
-    if frame.pts is None or frame.time_base is None:
+class PacketPacker:
+    """Sends ``av.Packet`` objects already in the track's codec (aiortc's ``pack``): each is one sample, lasting its
+    ``duration``; a packet without one lasts until the next packet's pts."""
+
+    def __init__(self, track: LocalTrack) -> None:
+        """A packer for the codec of ``track``."""
+        audio = AUDIO_ENCODERS.get(codec_name(track))
+        self.rate = audio[1] if track.kind == "audio" and audio else VIDEO_CLOCK
+        self.default = self.rate // 50 if track.kind == "audio" else 3000  # 20 ms, or a frame at 30/s
+        self._durations = Durations(self.rate)
+        self._held: tuple[bytes, int] | None = None  # data and pts of a packet without a duration
+
+    @staticmethod
+    def takes(item: Any) -> bool:
+        """Whether ``item`` is a packet (else a frame to encode)."""
+        return isinstance(item, av.Packet)
+
+    def pack(self, packet: Any) -> list[Sample]:
+        """The samples (data, duration in seconds) complete once ``packet`` (an ``av.Packet``) arrived."""
+        out: list[Sample] = []
+        pts = _ticks(packet.pts, packet.time_base, self.rate)
+        if self._held is not None:
+            data, held = self._held
+            out.append((data, self._durations.of(pts - held if pts > held else self.default)))
+            self._held = None
+        duration = _ticks(packet.duration, packet.time_base, self.rate)
+        if duration > 0:
+            out.append((bytes(packet), self._durations.of(duration)))
+        else:
+            self._held = (bytes(packet), pts)
+        return out
+
+
+def _ticks(value: int | None, time_base: Any, rate: int) -> int:
+    """``value`` counted in ``time_base`` as ticks of a ``rate`` clock (0 without either)."""
+    if value is None or time_base is None:
         return 0
-    tb = fractions.Fraction(frame.time_base.numerator, frame.time_base.denominator)
-    return int(frame.pts * tb / time_base)
+    return int(value * fractions.Fraction(time_base.numerator, time_base.denominator) * rate)
 
 
 def encoder_for(track: LocalTrack) -> VideoEncoder | AudioEncoder:

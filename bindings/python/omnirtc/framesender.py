@@ -1,7 +1,8 @@
 """Sends a track of ``av`` frames (aiortc's ``MediaStreamTrack`` contract:
 ``kind``, ``id``, ``async recv()``) through a :class:`LocalTrack`: frames
 are encoded on a worker thread of the sender's own, so a slow encoder never
-blocks the event loop, and cross to the library as encoded samples.
+blocks the event loop, and cross to the library as encoded samples; ``av``
+packets (``MediaPlayer(decode=False)``) are sent as they are.
 
 The encoder starts once the peer connects, follows ``targetbitrate`` events
 (GCC's for the whole peer, or a REMB naming this sender's mid) and answers a
@@ -38,14 +39,17 @@ class FrameSender:
     def __init__(self, pc: RTCPeerConnection, source: Any, codec: str | None = None) -> None:
         """A sender of ``source`` on ``pc``, as ``codec`` (default VP8 for video, Opus for audio). Raises TypeError for
         a source without an audio/video ``kind`` and ``recv()``, ImportError without PyAV."""
-        from .frameencoder import encoder_for  # needs PyAV: pip install omnirtc[media]
+        from .frameencoder import PacketPacker, encoder_for  # needs PyAV: pip install omnirtc[media]
 
         kind = getattr(source, "kind", None)
         if kind not in DEFAULT_CODECS or not callable(getattr(source, "recv", None)):
             raise TypeError(f"expected a LocalTrack or an audio/video track with recv(), not {type(source).__name__}")
         self.source = source
-        self.local = LocalTrack(codec or DEFAULT_CODECS[kind], id=getattr(source, "id", None))
+        # a track of packets (MediaPlayer(decode=False)) names their codec
+        codec = codec or getattr(source, "codec", None) or DEFAULT_CODECS[kind]
+        self.local = LocalTrack(codec, id=getattr(source, "id", None))
         self.encoder: VideoEncoder | AudioEncoder = encoder_for(self.local)
+        self.packer = PacketPacker(self.local)
         self.sender: RTCRtpSender | None = None
         self._pc = pc
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="omnirtc-encode")
@@ -90,7 +94,8 @@ class FrameSender:
                 break
 
     def _encode(self, frame: Any) -> None:
-        for data, duration in self.encoder.encode(frame):
+        samples = self.packer.pack(frame) if self.packer.takes(frame) else self.encoder.encode(frame)
+        for data, duration in samples:
             self.local.write_sample(data, duration)
         self.frames += 1
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fractions
+from types import SimpleNamespace
 
 import av
 import pytest
 from conftest import TIMEOUT, connect, event_future, loopback_config, run
-from mediaframes import HEIGHT, RED, WIDTH, ColourTrack, ToneTrack, centre_colour, near, write_clip
+from mediaframes import GREEN, HEIGHT, RED, WIDTH, ColourTrack, ToneTrack, centre_colour, near, write_clip
 from omnirtc import MediaStreamError, MediaStreamTrack, RTCPeerConnection
 from omnirtc.contrib.media import MediaBlackhole, MediaPlayer, MediaRecorder, MediaRelay
+from omnirtc.frameencoder import PacketPacker
 
 
 class Take(MediaStreamTrack):
@@ -131,3 +134,74 @@ def test_media_relay_gives_each_subscriber_every_frame_and_blackhole_drains():
         await blackhole.stop()
 
     run(main())
+
+
+def file_packets(path: str, kind: str) -> list[bytes]:
+    with av.open(path) as container:
+        return [bytes(p) for p in container.demux(**{kind: 0}) if p.size]
+
+
+@pytest.mark.parametrize("suffix", ["webm", "mp4"])
+def test_media_player_without_decoding_sends_the_files_packets_as_they_are(tmp_path, suffix):
+    async def main():
+        path = str(tmp_path / f"clip.{suffix}")
+        write_clip(path, 20, with_audio=True)
+        player = MediaPlayer(path, decode=False)
+        # webm: VP8 and Opus both pass; mp4: H264 passes, AAC has no track (as in aiortc)
+        assert player.video.codec == ("video/VP8" if suffix == "webm" else "video/H264")
+        assert (player.audio.codec if player.audio else None) == ("audio/opus" if suffix == "webm" else None)
+        a, b = RTCPeerConnection(loopback_config()), RTCPeerConnection(loopback_config())
+        a.addTrack(player.video)
+        remote_future = event_future(b, "track")
+        await connect(a, b)
+        remote = await asyncio.wait_for(remote_future, TIMEOUT)
+        assert remote.kind == "video"
+        # the frames before the last (a frame is complete once the next one starts)
+        received = [await asyncio.wait_for(remote.recvEncoded(), TIMEOUT) for _ in range(15)]
+        await a.close()
+        await b.close()
+        sent = file_packets(path, "video")
+        if suffix == "webm":
+            # nothing decoded or encoded on the way: the file's own VP8 frames arrive
+            assert [f.data for f in received] == sent[:15]
+        else:
+            # H264 as Annex B: each access unit carries the file's NAL units (SPS/PPS before the keyframe)
+            assert received[0].keyframe
+            decoder = av.CodecContext.create("h264", "r")
+            frames = [f for e in received for f in decoder.decode(av.Packet(e.data))]
+            frames += decoder.decode(None)
+            assert len(frames) == 15
+            assert {(f.width, f.height) for f in frames} == {(WIDTH, HEIGHT)}
+            assert near(centre_colour(frames[-1]), GREEN)
+
+    run(main())
+
+
+def test_media_player_without_decoding_paces_and_loops_packets(tmp_path):
+    async def main():
+        path = str(tmp_path / "clip.webm")
+        write_clip(path, 10)
+        looped = MediaPlayer(path, decode=False, loop=True)
+        started = asyncio.get_running_loop().time()
+        packets = [await asyncio.wait_for(looped.video.recv(), TIMEOUT) for _ in range(25)]
+        elapsed = asyncio.get_running_loop().time() - started
+        looped.video.stop()
+        assert all(isinstance(p, av.Packet) for p in packets)
+        times = [float(p.pts * p.time_base) for p in packets]
+        assert times[0] == 0 and all(b > a for a, b in zip(times, times[1:]))
+        # paced to the file's clock: 25 packets at 30/s span 0.8 s of it
+        assert elapsed >= times[-1] - 0.05
+
+    run(main())
+
+
+def test_a_packet_without_a_duration_lasts_until_the_next_packets_pts():
+    packer = PacketPacker(SimpleNamespace(kind="video", codec="video/VP8"))
+    samples = []
+    for pts, duration in [(0, 0), (40, 0), (100, 33)]:  # ms
+        packet = av.Packet(bytes([pts]))
+        packet.pts, packet.duration, packet.time_base = pts, duration, fractions.Fraction(1, 1000)
+        samples += packer.pack(packet)
+    assert [data for data, _ in samples] == [bytes([0]), bytes([40]), bytes([100])]
+    # 40 ms, 60 ms, then the packet's own 33 ms (as 90 kHz ticks, in whole microseconds rounded up)
+    assert [round(d * 90000) for _, d in samples] == [3600, 5400, 2970]

@@ -27,6 +27,10 @@ REAL_TIME_FORMATS = {
 }  # fmt: skip
 QUEUED_FRAMES = 32  # decoded frames a player track holds before its reader waits
 AUDIO_RATE = 48000  # a player's audio: packed s16 stereo at this rate, as aiortc's
+# What MediaPlayer(decode=False) passes on, by FFmpeg codec name: the MIME type its packets are sent as (aiortc's set).
+PACKET_CODECS = {
+    "opus": "audio/opus", "pcm_alaw": "audio/PCMA", "pcm_mulaw": "audio/PCMU", "h264": "video/H264", "vp8": "video/VP8",
+}  # fmt: skip
 
 
 async def blackhole_consume(track: MediaStreamTrack) -> None:
@@ -61,19 +65,28 @@ class MediaBlackhole:
         self.__tracks = {}
 
 
-class PlayerStreamTrack(MediaStreamTrack):
-    """One stream of a :class:`MediaPlayer`, paced to real time unless the source is live."""
+def seconds(item: Any) -> float | None:
+    """The presentation time of a frame or packet in seconds, None without one."""
+    if item.pts is None or item.time_base is None:
+        return None
+    return float(item.pts * item.time_base)
 
-    def __init__(self, player: MediaPlayer, kind: str) -> None:
+
+class PlayerStreamTrack(MediaStreamTrack):
+    """One stream of a :class:`MediaPlayer`, paced to real time unless the source is live. ``codec`` is the MIME type
+    of the packets a ``decode=False`` player's track gives (a peer sends them as they are), None for decoded frames."""
+
+    def __init__(self, player: MediaPlayer, kind: str, codec: str | None = None) -> None:
         """The ``kind`` track of ``player``."""
         super().__init__(kind)
+        self.codec = codec
         self._player: MediaPlayer | None = player
         self._queue: asyncio.Queue[Any] = asyncio.Queue(QUEUED_FRAMES)
         self._start: float | None = None
 
     async def recv(self) -> Any:
-        """The next frame of the file (av frames: audio packed s16 stereo at 48 kHz, video with a 1/90000 time base);
-        MediaStreamError at its end or once stopped."""
+        """The next frame of the file (av frames: audio packed s16 stereo at 48 kHz, video with a 1/90000 time base;
+        ``av.Packet`` objects for ``decode=False``); MediaStreamError at its end or once stopped."""
         if self.readyState != "live" or self._player is None:
             raise MediaStreamError("the track has ended")
         throttle = self._player._throttle_playback
@@ -82,11 +95,12 @@ class PlayerStreamTrack(MediaStreamTrack):
         if frame is None:
             self.stop()
             raise MediaStreamError("the file has ended")
-        if throttle and frame.time is not None:
+        at = seconds(frame)
+        if throttle and at is not None:
             if self._start is None:
-                self._start = time.time() - frame.time
+                self._start = time.time() - at
             else:
-                await asyncio.sleep(self._start + frame.time - time.time())
+                await asyncio.sleep(self._start + at - time.time())
         return frame
 
     def stop(self) -> None:
@@ -103,8 +117,11 @@ class MediaPlayer:
     ``format="v4l2"``, ``options={"video_size": "640x480"}`` for a webcam), ``timeout`` (seconds) to its open.
     ``loop`` repeats a seekable file. Frames leave at the file's pace.
 
-    Raises NotImplementedError for ``decode=False`` (tracks carry frames, not packets), ValueError for ``loop`` on a
-    file that cannot seek, PyAV's errors for a file it cannot open."""
+    ``decode=False`` passes the file's packets on without decoding, as aiortc's: only streams of VP8, H264 (turned
+    into Annex B), Opus, PCMU or PCMA get a track, whose ``codec`` names the MIME type a peer sends them as, with no
+    encoder (so keyframe requests and bitrate targets go unanswered).
+
+    Raises ValueError for ``loop`` on a file that cannot seek, PyAV's errors for a file it cannot open."""
 
     def __init__(
         self,
@@ -116,15 +133,17 @@ class MediaPlayer:
         decode: bool = True,
     ) -> None:
         """Open ``file``; reading starts at the first ``recv()`` of a track."""
-        if not decode:
-            raise NotImplementedError("MediaPlayer(decode=False) is not supported: tracks carry av frames")
         self.__container: Any = av.open(file=file, format=format, mode="r", options=options, timeout=timeout)
         self.__streams: dict[str, Any] = {}
         self.__tracks: dict[str, PlayerStreamTrack] = {}
         for stream in self.__container.streams:
-            if stream.type in ("audio", "video") and stream.type not in self.__streams:
+            if stream.type not in ("audio", "video") or stream.type in self.__streams:
+                continue
+            codec = None if decode else PACKET_CODECS.get(stream.codec_context.name)
+            if decode or codec is not None:
                 self.__streams[stream.type] = stream
-                self.__tracks[stream.type] = PlayerStreamTrack(self, stream.type)
+                self.__tracks[stream.type] = PlayerStreamTrack(self, stream.type, codec)
+        self.__decode = decode
         formats = set(self.__container.format.name.split(","))
         self._throttle_playback = not formats & REAL_TIME_FORMATS
         if loop and self.__container.duration is None:
@@ -149,7 +168,8 @@ class MediaPlayer:
         self.__started.add(track)
         if self.__thread is None:
             loop = asyncio.get_running_loop()
-            self.__thread = threading.Thread(name="omnirtc-media-player", target=self.__work, args=(loop,), daemon=True)
+            work = self.__work if self.__decode else self.__demux
+            self.__thread = threading.Thread(name="omnirtc-media-player", target=work, args=(loop,), daemon=True)
             self.__thread.start()
 
     def _stop(self, track: PlayerStreamTrack) -> None:
@@ -205,9 +225,44 @@ class MediaPlayer:
             self.__container.seek(0)
             offset = last_video + 1 / 30
             video_first = None
+        self.__end(loop)
+
+    def __end(self, loop: asyncio.AbstractEventLoop) -> None:
         for track in list(self.__tracks.values()):
             if not self.__hand(loop, track, None):
                 return
+
+    def __demux(self, loop: asyncio.AbstractEventLoop) -> None:
+        """The packets of each stream, their times rebased to start at 0 and to go on growing across loops."""
+        streams = list(self.__streams.values())
+        annexb = {
+            stream: av.bitstream.BitStreamFilterContext("h264_mp4toannexb", in_stream=stream)
+            for stream in streams
+            if stream.codec_context.name == "h264"
+        }
+        first: dict[Any, int] = {}
+        offset: dict[Any, int] = dict.fromkeys(streams, 0)  # ticks added by earlier loops
+        end: dict[Any, int] = dict.fromkeys(streams, 0)  # where the stream's last packet ended
+        while not self.__quit.is_set():
+            try:
+                for packet in self.__container.demux(*streams):
+                    stream = packet.stream
+                    if packet.pts is None or not packet.size:
+                        continue
+                    pts = packet.pts - first.setdefault(stream, packet.pts) + offset[stream]
+                    end[stream] = max(end[stream], pts + (packet.duration or 0))
+                    for out in annexb[stream].filter(packet) if stream in annexb else [packet]:
+                        out.pts, out.time_base = pts, stream.time_base
+                        if not self.__hand(loop, self.__tracks[stream.type], out):
+                            return
+            except av.FFmpegError:
+                pass  # a damaged tail ends the file
+            if not self._loop_playback:
+                break
+            self.__container.seek(0)
+            first.clear()
+            offset = dict(end)
+        self.__end(loop)
 
 
 class MediaRecorder:
