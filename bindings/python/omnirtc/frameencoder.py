@@ -67,6 +67,12 @@ class Durations:
         return (duration + 0.5) / 1e6  # whole microseconds after write_sample's int(duration * 1e6)
 
 
+def encodable(mime_type: str) -> bool:
+    """Whether there is an encoder for ``mime_type`` ("video/H264")."""
+    kind, _, name = mime_type.lower().partition("/")
+    return name in (VIDEO_ENCODERS if kind == "video" else AUDIO_ENCODERS if kind == "audio" else {})
+
+
 def codec_name(track: LocalTrack) -> str:
     """ "vp8" for "video/VP8"."""
     return track.codec.split("/")[-1].lower()

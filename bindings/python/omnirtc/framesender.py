@@ -17,8 +17,9 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
+from . import _native
 from .bitratetarget import BitrateTarget
-from .exceptions import InvalidHandleError
+from .exceptions import InvalidArgumentError, InvalidHandleError
 from .mediastreams import LocalTrack, MediaStreamError
 
 if TYPE_CHECKING:
@@ -39,17 +40,13 @@ class FrameSender:
     def __init__(self, pc: RTCPeerConnection, source: Any, codec: str | None = None) -> None:
         """A sender of ``source`` on ``pc``, as ``codec`` (default VP8 for video, Opus for audio). Raises TypeError for
         a source without an audio/video ``kind`` and ``recv()``, ImportError without PyAV."""
-        from .frameencoder import PacketPacker, encoder_for  # needs PyAV: pip install omnirtc[media]
-
         kind = getattr(source, "kind", None)
         if kind not in DEFAULT_CODECS or not callable(getattr(source, "recv", None)):
             raise TypeError(f"expected a LocalTrack or an audio/video track with recv(), not {type(source).__name__}")
         self.source = source
         # a track of packets (MediaPlayer(decode=False)) names their codec
         codec = codec or getattr(source, "codec", None) or DEFAULT_CODECS[kind]
-        self.local = LocalTrack(codec, id=getattr(source, "id", None))
-        self.encoder: VideoEncoder | AudioEncoder = encoder_for(self.local)
-        self.packer = PacketPacker(self.local)
+        self._use(LocalTrack(codec, id=getattr(source, "id", None)))
         self.sender: RTCRtpSender | None = None
         self._pc = pc
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="omnirtc-encode")
@@ -64,6 +61,46 @@ class FrameSender:
         sender.track, sender._frames = self.source, self
         sender.on("keyframerequest", self._on_keyframe_request)
         self._on_state()  # added to a peer already connected
+
+    def encoding_for(self, mime_types: list[str]) -> str | None:
+        """The codec to encode in for a transceiver's codec preferences ``mime_types``: the first with an encoder, None
+        to keep the current one (the first preferred already, or a track of packets, which keeps its codec). Raises
+        InvalidArgumentError (a ValueError) when none has an encoder."""
+        from .frameencoder import encodable
+
+        if getattr(self.source, "codec", None) is not None or self.local.codec in mime_types[:1]:
+            return None
+        codec = next((m for m in mime_types if encodable(m)), None)
+        if codec is None:
+            raise InvalidArgumentError(f"no encoder for any of {mime_types}: frames are encoded as {self.local.codec}")
+        return codec
+
+    def encode_as(self, codec: str) -> None:
+        """Encode in ``codec`` from the next frame on, sent through a new LocalTrack in place of the old one. The switch
+        runs on the encoding thread, so no frame is encoded for one track and written to the other."""
+        self._pool.submit(self._switch, LocalTrack(codec, id=self.local.id)).result()
+
+    def _switch(self, local: LocalTrack) -> None:
+        try:
+            if self.sender is not None:
+                _native.check(
+                    _native.lib.omnirtc_transceiver_replace_track(self.sender._transceiver._handle, local._handle)
+                )
+        except BaseException:
+            local.stop()
+            raise
+        old = self.local
+        self._use(local)
+        with contextlib.suppress(InvalidHandleError):
+            old.stop()
+
+    def _use(self, local: LocalTrack) -> None:
+        """Send through ``local``, encoding in its codec."""
+        from .frameencoder import PacketPacker, encoder_for  # needs PyAV: pip install omnirtc[media]
+
+        self.local = local
+        self.encoder: VideoEncoder | AudioEncoder = encoder_for(local)
+        self.packer = PacketPacker(local)
 
     def _on_state(self) -> None:
         if self._pc.connectionState == "connected" and self._task is None:

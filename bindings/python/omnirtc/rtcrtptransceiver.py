@@ -193,7 +193,8 @@ class RTCRtpTransceiver:
     def setCodecPreferences(self, codecs: list[Any]) -> None:
         """Offer only these codecs, in order (W3C ``setCodecPreferences``): objects with ``mimeType`` (and optionally
         ``sdpFmtpLine``), like aiortc's RTCRtpCodecCapability, or dicts. Raises InvalidArgumentError (a ValueError)
-        for an unknown codec or one of the other kind."""
+        for an unknown codec or one of the other kind, or, for a track of av frames, when none of the codecs has an
+        encoder; such a track is then encoded in the first codec that has one."""
         prefs = []
         for codec in codecs:
             get = codec.get if isinstance(codec, dict) else lambda key, c=codec: getattr(c, key, None)
@@ -201,7 +202,11 @@ class RTCRtpTransceiver:
             if get("sdpFmtpLine"):
                 pref["sdpFmtpLine"] = get("sdpFmtpLine")
             prefs.append(pref)
+        frames = self.sender._frames
+        encoding = frames.encoding_for([str(p["mimeType"]) for p in prefs]) if frames is not None and prefs else None
         _native.check(_native.lib.omnirtc_transceiver_set_codec_preferences(self._handle, json.dumps(prefs).encode()))
+        if frames is not None and encoding is not None:
+            frames.encode_as(encoding)
 
     def stop(self) -> None:
         """Stop sending and receiving for good (W3C ``stop``); ``negotiationneeded`` follows."""

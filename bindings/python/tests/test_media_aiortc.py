@@ -117,3 +117,38 @@ def test_media_player_plays_a_file_to_aiortc(tmp_path):
         player.audio.stop()
 
     run(main())
+
+
+def force_codec(pc, sender, mime_type: str) -> None:
+    """aiortc's server example's force_codec: only ``mime_type`` for the sender's transceiver."""
+    kind = mime_type.split("/")[0]
+    codecs = omnirtc.RTCRtpSender.getCapabilities(kind).codecs
+    transceiver = next(t for t in pc.getTransceivers() if t.sender == sender)
+    transceiver.setCodecPreferences([c for c in codecs if c.mimeType == mime_type])
+
+
+@pytest.mark.parametrize("mime_type", ["video/H264", "audio/PCMU", "audio/PCMA"])
+def test_frames_are_encoded_in_the_codec_the_transceiver_prefers(mime_type):
+    """A track of frames is encoded in the codec negotiated for its sender, not a fixed one: aiortc decodes it."""
+
+    async def main():
+        theirs, ours = aiortc_peer(), omnirtc.RTCPeerConnection(OMNI_CONFIG)
+        video = mime_type.startswith("video")
+        sender = ours.addTrack(ColourTrack() if video else ToneTrack())
+        force_codec(ours, sender, mime_type)
+        remote_future = event_future(theirs, "track")
+        await negotiate(ours, theirs, aiortc)
+        remote = await asyncio.wait_for(remote_future, TIMEOUT)
+        frames = [await asyncio.wait_for(remote.recv(), TIMEOUT) for _ in range(40)]
+        # the only codec offered: aiortc could take no other
+        assert {c.mimeType for c in theirs.getTransceivers()[0]._codecs} == {mime_type}
+        if video:
+            assert {(f.width, f.height) for f in frames} == {(WIDTH, HEIGHT)}
+            assert near(centre_colour(frames[-1]), RED), centre_colour(frames[-1])
+        else:
+            assert {f.sample_rate for f in frames} == {8000}
+            assert abs(dominant_hz(frames[10:]) - TONE_HZ) < 10
+        await ours.close()
+        await theirs.close()
+
+    run(main())

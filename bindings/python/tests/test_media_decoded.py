@@ -16,7 +16,15 @@ import numpy
 import pytest
 from conftest import TIMEOUT, connect, event_future, loopback_config, run, wait_for
 from mediaframes import HEIGHT, RED, TONE_HZ, WIDTH, ColourTrack, ToneTrack, centre_colour, dominant_hz, near
-from omnirtc import EncodedFrame, LocalTrack, MediaStreamError, RTCPeerConnection, VideoStreamTrack
+from omnirtc import (
+    EncodedFrame,
+    InvalidArgumentError,
+    LocalTrack,
+    MediaStreamError,
+    RTCPeerConnection,
+    RTCRtpSender,
+    VideoStreamTrack,
+)
 
 
 async def pair(**engine):
@@ -281,3 +289,20 @@ def test_the_video_encoder_picks_threads_as_libwebrtc_does():
     encoder = VideoEncoder("vp8")
     encoder.encode(av.VideoFrame(WIDTH, HEIGHT, "yuv420p"))
     assert encoder._context.thread_count == 1
+
+
+def test_codec_preferences_without_an_encoder_for_frames_are_refused():
+    async def main():
+        pc = RTCPeerConnection(loopback_config())
+        sender = pc.addTrack(ColourTrack())
+        transceiver = pc.getTransceivers()[0]
+        vp9 = [c for c in RTCRtpSender.getCapabilities("video").codecs if c.mimeType == "video/VP9"]
+        with pytest.raises(InvalidArgumentError, match="no encoder"):
+            transceiver.setCodecPreferences(vp9)
+        # nothing changed: still VP8, the default, in the offer
+        assert sender._frames.local.codec == "video/VP8"
+        offer = await pc.createOffer()
+        assert "VP8/90000" in offer.sdp
+        await pc.close()
+
+    run(main())
