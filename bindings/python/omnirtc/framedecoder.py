@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 # (FFmpeg decoder, output layout) by the codec's MIME subtype
 DECODERS: dict[str, tuple[str, str]] = {
     "vp8": ("libvpx", ""),
+    "vp9": ("libvpx-vp9", ""),
     "h264": ("h264", ""),
     "opus": ("libopus", "stereo"),
     "pcmu": ("pcm_mulaw", "mono"),

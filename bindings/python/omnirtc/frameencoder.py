@@ -1,6 +1,6 @@
 """Encoders from ``av`` frames to the encoded samples a :class:`LocalTrack`
-sends, on PyAV's FFmpeg: VP8 (libvpx), H264 (libx264 where PyAV's wheel has
-it), Opus (libopus), PCMU and PCMA; and the packer that sends ``av`` packets,
+sends, on PyAV's FFmpeg: VP8 and VP9 (libvpx), H264 (libx264 where PyAV's
+wheel has it), Opus (libopus), PCMU and PCMA; and the packer that sends ``av`` packets,
 already encoded, as they are. They run on a sender's worker thread."""
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ VIDEO_TIME_BASE = fractions.Fraction(1, VIDEO_CLOCK)
 VIDEO_ENCODERS: dict[str, tuple[str, dict[str, str]]] = {
     "vp8": ("libvpx", {"deadline": "realtime", "cpu-used": "8", "lag-in-frames": "0", "error-resilient": "1"}),
     "h264": ("libx264", {"preset": "ultrafast", "tune": "zerolatency", "forced-idr": "1", "profile": "baseline"}),
+    "vp9": ("libvpx-vp9", {"deadline": "realtime", "cpu-used": "8", "lag-in-frames": "0", "error-resilient": "1"}),
 }
 # (FFmpeg encoder, sample rate, channel layout, samples per 20 ms packet)
 AUDIO_ENCODERS: dict[str, tuple[str, int, str, int]] = {
@@ -83,7 +84,7 @@ class VideoEncoder:
     than a tenth) or frame size starts a new encoder, which begins with a keyframe."""
 
     def __init__(self, codec: str) -> None:
-        """An encoder for ``codec`` ("vp8" or "h264") at 1 Mbit/s. Raises ValueError for another codec."""
+        """An encoder for ``codec`` ("vp8", "vp9" or "h264") at 1 Mbit/s. Raises ValueError for another codec."""
         if codec not in VIDEO_ENCODERS:
             raise ValueError(f"no encoder for video codec {codec!r} (have {sorted(VIDEO_ENCODERS)})")
         self.name, self.options = VIDEO_ENCODERS[codec]

@@ -306,3 +306,23 @@ def test_codec_preferences_without_an_encoder_for_frames_are_refused():
         await pc.close()
 
     run(main())
+
+
+def test_vp9_is_encoded_and_decoded_when_the_transceiver_prefers_it(counters_back):
+    async def main():
+        a, b = RTCPeerConnection(loopback_config()), RTCPeerConnection(loopback_config())
+        a.addTrack(ColourTrack())
+        a.getTransceivers()[0].setCodecPreferences(
+            [c for c in RTCRtpSender.getCapabilities("video").codecs if c.mimeType == "video/VP9"]
+        )
+        remote_future = event_future(b, "track")
+        await connect(a, b)
+        remote = await asyncio.wait_for(remote_future, TIMEOUT)
+        frames = [await asyncio.wait_for(remote.recv(), TIMEOUT) for _ in range(30)]
+        assert remote.codec["mimeType"] == "video/VP9"
+        assert {(f.width, f.height) for f in frames} == {(WIDTH, HEIGHT)}
+        assert near(centre_colour(frames[-1]), RED), centre_colour(frames[-1])
+        await a.close()
+        await b.close()
+
+    run(main())
