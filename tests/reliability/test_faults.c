@@ -816,17 +816,9 @@ static int fec_last_arrived(frame_sink_t *s) {
 	return last;
 }
 
-/* stat_of: the number after "key": in a stats report, or -1. */
-static long long stat_of(const char *json, const char *key) {
-	char want[64];
-	snprintf(want, sizeof want, "\"%s\":", key);
-	const char *at = strstr(json, want);
-	return at ? strtoll(at + strlen(want), NULL, 10) : -1;
-}
-
 typedef struct {
 	uint32_t whole, damaged;
-	long long fec_received, fec_recovered;
+	double fec_received, fec_recovered;
 	uint64_t dropped;
 } fec_run_t;
 
@@ -868,8 +860,8 @@ static fec_run_t fec_run(double loss, int fec) {
 	}
 	char *report = NULL;
 	OK(omnirtc_peer_get_stats(b.id, &report));
-	fec_run_t r = {.fec_received = stat_of(report, "fecPacketsReceived"),
-	               .fec_recovered = stat_of(report, "fecPacketsRecovered"),
+	fec_run_t r = {.fec_received = stat_number(report, "inbound-rtp", "fecPacketsReceived"),
+	               .fec_recovered = stat_number(report, "inbound-rtp", "fecPacketsRecovered"),
 	               .dropped = rs.dropped};
 	omnirtc_free(report);
 	pthread_mutex_lock(&sink.mu);
@@ -892,16 +884,16 @@ TEST(flexfec_recovers_frames_lost_without_it) {
 	const double losses[] = {0.05, 0.10};
 	for (size_t k = 0; k < sizeof losses / sizeof losses[0]; k++) {
 		fec_run_t with = fec_run(losses[k], 1), without = fec_run(losses[k], 0);
-		printf("  %.0f%% loss: %u/%d frames whole with FlexFEC (%lld repair packets received, %lld packets "
+		printf("  %.0f%% loss: %u/%d frames whole with FlexFEC (%.0f repair packets received, %.0f packets "
 		       "rebuilt, relay dropped %llu), %u/%d without; damaged %u and %u\n",
 		       losses[k] * 100, with.whole, FEC_FRAMES, with.fec_received, with.fec_recovered,
 		       (unsigned long long)with.dropped, without.whole, FEC_FRAMES, with.damaged, without.damaged);
-		coverage("faults | FlexFEC, NACK off, %.0f%% loss | %d frames of %d bytes | whole: %u with FlexFEC (%lld "
+		coverage("faults | FlexFEC, NACK off, %.0f%% loss | %d frames of %d bytes | whole: %u with FlexFEC (%.0f "
 		         "packets rebuilt), %u without | damaged 0",
 		         losses[k] * 100, FEC_FRAMES, FEC_FRAME_BYTES, with.whole, with.fec_recovered, without.whole);
 		CHECK(with.damaged == 0 && without.damaged == 0);
 		CHECK(with.fec_received > 0 && with.fec_recovered > 0);
-		CHECK((unsigned long long)with.fec_recovered <= with.dropped);
+		CHECK(with.fec_recovered <= (double)with.dropped);
 		CHECK(without.fec_received == -1); /* no repair stream, no FEC stats */
 		CHECK(with.whole > without.whole);
 	}
