@@ -22,7 +22,7 @@
 #include "harness.h"
 #include "relay.h"
 
-#define FAULT_OPTIONS                                                                    \
+#define FAULT_OPTIONS                                                                 \
 	"\"includeLoopback\":true,\"mdns\":\"disabled\",\"networkTypes\":[\"udp4\"]," \
 	"\"iceDisconnectedTimeoutMs\":1000,\"iceFailedTimeoutMs\":30000,\"iceKeepaliveIntervalMs\":250"
 #define FAULT_CONFIG "{\"omnirtc\":{" FAULT_OPTIONS "}}"
@@ -826,7 +826,8 @@ typedef struct {
  * its packets, NACK off, with or without "flexfec"; then, loss off, one last
  * frame that every earlier one has had time to overtake. */
 static fec_run_t fec_run(double loss, int fec) {
-	const char *config = fec ? "{\"omnirtc\":{" FAULT_OPTIONS ",\"interceptors\":[\"rtcpReports\",\"stats\",\"flexfec\"]}}"
+	const char *config = fec ? "{\"omnirtc\":{" FAULT_OPTIONS
+	                           ",\"interceptors\":[\"rtcpReports\",\"stats\",\"flexfec\"]}}"
 	                         : "{\"omnirtc\":{" FAULT_OPTIONS ",\"interceptors\":[\"rtcpReports\",\"stats\"]}}";
 	relay_t *relay = relay_start();
 	static frame_sink_t sink;
@@ -888,9 +889,10 @@ TEST(flexfec_recovers_frames_lost_without_it) {
 		       "rebuilt, relay dropped %llu), %u/%d without; damaged %u and %u\n",
 		       losses[k] * 100, with.whole, FEC_FRAMES, with.fec_received, with.fec_recovered,
 		       (unsigned long long)with.dropped, without.whole, FEC_FRAMES, with.damaged, without.damaged);
-		coverage("faults | FlexFEC, NACK off, %.0f%% loss | %d frames of %d bytes | whole: %u with FlexFEC (%.0f "
-		         "packets rebuilt), %u without | damaged 0",
-		         losses[k] * 100, FEC_FRAMES, FEC_FRAME_BYTES, with.whole, with.fec_recovered, without.whole);
+		coverage(
+		    "faults | FlexFEC, NACK off, %.0f%% loss | %d frames of %d bytes | whole: %u with FlexFEC (%.0f "
+		    "packets rebuilt), %u without | damaged 0",
+		    losses[k] * 100, FEC_FRAMES, FEC_FRAME_BYTES, with.whole, with.fec_recovered, without.whole);
 		CHECK(with.damaged == 0 && without.damaged == 0);
 		CHECK(with.fec_received > 0 && with.fec_recovered > 0);
 		CHECK(with.fec_recovered <= (double)with.dropped);
