@@ -1,6 +1,7 @@
 package core
 
 import (
+	"github.com/omnirtc/omnirtc/core/fec"
 	"github.com/omnirtc/omnirtc/core/nack"
 	"github.com/omnirtc/omnirtc/core/twcc"
 	"github.com/pion/interceptor"
@@ -115,7 +116,12 @@ func configureTWCCFeedback(_ *engine, m *webrtc.MediaEngine, r *interceptor.Regi
 	return nil
 }
 
-func configureFlexFEC(_ *engine, m *webrtc.MediaEngine, r *interceptor.Registry) error {
+// configureFlexFEC sends FlexFEC-03 repair packets (pion's encoder) and
+// rebuilds lost packets from those received (core/fec), before the NACK
+// generator and the jitter buffer see the stream.
+func configureFlexFEC(e *engine, m *webrtc.MediaEngine, r *interceptor.Registry) error {
+	r.Add(fec.NewInterceptorFactory(func(d *fec.Interceptor) { e.fecDecoder = d }))
+
 	return webrtc.ConfigureFlexFEC03(flexFECPayloadType, m, r)
 }
 

@@ -54,6 +54,7 @@ func (p *PeerConnection) inboundStats(out map[string]any, codecs codecIDs, gette
 			"headerBytesReceived": in.HeaderBytesReceived, "firCount": in.FIRCount, "pliCount": in.PLICount,
 			"nackCount": in.NACKCount, "lastPacketReceivedTimestamp": statsTime(in.LastPacketReceivedTimestamp),
 		}
+		p.fecStats(entry, uint32(track.SSRC()))
 		if v, ok := p.remoteTracks.Load(track); ok {
 			remote, _ := v.(*RemoteTrack)
 			if track.Kind() == webrtc.RTPCodecTypeVideo {
@@ -158,4 +159,16 @@ func statsTime(t time.Time) any {
 	}
 
 	return float64(t.UnixNano()) / 1e6
+}
+
+// fecStats adds the FlexFEC repair counts of the media stream ssrc, when the
+// "flexfec" interceptor decodes one.
+func (p *PeerConnection) fecStats(entry map[string]any, ssrc uint32) {
+	if p.engine.fecDecoder == nil {
+		return
+	}
+	if s, ok := p.engine.fecDecoder.Stats(ssrc); ok {
+		entry["fecPacketsReceived"], entry["fecPacketsDiscarded"] = s.PacketsReceived, s.PacketsDiscarded
+		entry["fecBytesReceived"], entry["fecPacketsRecovered"] = s.BytesReceived, s.PacketsRecovered
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/omnirtc/omnirtc/core/fec"
 	"github.com/omnirtc/omnirtc/core/jitterbuffer"
 	"github.com/omnirtc/omnirtc/core/nack"
 	"github.com/omnirtc/omnirtc/core/rtcerr"
@@ -47,6 +48,7 @@ type engine struct {
 	stats         stats.Getter          // with the "stats" interceptor
 	estimator     cc.BandwidthEstimator // with "gcc"
 	nackGenerator *nack.Generator       // with "nack" or "nackGenerator"
+	fecDecoder    *fec.Interceptor      // with "flexfec"
 	rtx           bool                  // RTX codecs offered
 	remb          bool                  // goog-remb offered
 }

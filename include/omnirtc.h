@@ -1118,7 +1118,15 @@ omnirtc_status_t omnirtc_channel_close(omnirtc_channel_t channel);
  *   for 8% over the larger of its last estimate and the received rate, at most
  *   1.5 x the received rate + 10 kbit/s, in between its last; it notices a link that drops packets, not one that only
  *   queues them; a REMB of omnirtc_track_request_bitrate holds until the next
- *   estimate), "flexfec" (FlexFEC-03 protection of sent video), "stats"
+ *   estimate), "flexfec" (FlexFEC-03, draft 03 as pion and libwebrtc send it:
+ *   repair packets for sent video, 2 per 5 media packets on a stream of its
+ *   own; and received repair packets rebuild lost media packets (one SSRC
+ *   per repair, 512 packets back, a packet counting as lost once a later one
+ *   arrived), which then pass the NACK generator (never asked for again) and
+ *   the jitter buffer as if received, and are not reported received in TWCC
+ *   feedback; inbound-rtp then has fecPacketsReceived, fecPacketsDiscarded
+ *   (malformed, or all its packets already there or gone), fecBytesReceived
+ *   and fecPacketsRecovered), "stats"
  *   (the RTP statistics of omnirtc_peer_get_stats: inbound-rtp, outbound-rtp,
  *   remote-inbound-rtp, remote-outbound-rtp (once a sender report came),
  *   media-source; codec is always there).

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/omnirtc/omnirtc/core/fec"
 	"github.com/pion/interceptor"
 	piontwcc "github.com/pion/interceptor/pkg/twcc"
 	"github.com/pion/rtcp"
@@ -110,7 +111,7 @@ func (t *twccFeedback) BindRemoteStream(info *interceptor.StreamInfo, reader int
 		if err != nil {
 			return 0, nil, err
 		}
-		if ext := header.GetExtension(id); ext != nil {
+		if ext := header.GetExtension(id); ext != nil && !fec.Recovered(attr) { // rebuilt, it never arrived
 			var cc rtp.TransportCCExtension
 			if err := cc.Unmarshal(ext); err != nil {
 				return 0, nil, err

@@ -4,7 +4,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/omnirtc/omnirtc/core/fec"
 	"github.com/pion/interceptor"
+	"github.com/pion/interceptor/pkg/flexfec"
 	"github.com/pion/rtcp"
 	"github.com/pion/rtp"
 	"github.com/pion/sdp/v3"
@@ -115,5 +117,62 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A packet FlexFEC rebuilt never arrived: the feedback reports it lost, or
+// the sender's estimate would count a loss as delivered.
+func TestTWCCFeedbackLeavesRebuiltPacketsUnreported(t *testing.T) {
+	factory := &twccFeedbackFactory{arrivals: &arrivalTable{}, now: time.Now}
+	i, err := factory.NewInterceptor("")
+	must(t, err)
+	fb := i.(*twccFeedback) //nolint:forcetypeassert // NewInterceptor's only type
+	defer func() { must(t, fb.Close()) }()
+	decoder, err := fec.NewInterceptorFactory(nil).NewInterceptor("")
+	must(t, err)
+
+	const ssrc, fecSSRC = 0x1234, 0xfec
+	media := make([]rtp.Packet, 6)
+	var arrived [][]byte
+	for n := range media {
+		must(t, media[n].Unmarshal(twccPacket(t, ssrc, uint16(100+n), uint16(10+n)))) //nolint:gosec // small
+		if n != 2 {
+			arrived = append(arrived, twccPacket(t, ssrc, uint16(100+n), uint16(10+n))) //nolint:gosec // small
+		}
+	}
+	repair, err := flexfec.NewFlexEncoder03(118, fecSSRC).EncodeFec(media[:5], 1)[0].Marshal()
+	must(t, err)
+	source := interceptor.RTPReaderFunc(func(b []byte, a interceptor.Attributes) (int, interceptor.Attributes, error) {
+		n := copy(b, arrived[0])
+		arrived = arrived[1:]
+
+		return n, a, nil
+	})
+	extensions := []interceptor.RTPHeaderExtension{{URI: sdp.TransportCCURI, ID: 5}}
+	reader := fb.BindRemoteStream(&interceptor.StreamInfo{SSRC: ssrc, RTPHeaderExtensions: extensions},
+		decoder.BindRemoteStream(&interceptor.StreamInfo{SSRC: ssrc, SSRCForwardErrorCorrection: fecSSRC}, source))
+	repairs := decoder.BindRemoteStream(&interceptor.StreamInfo{SSRC: fecSSRC, MimeType: "video/flexfec-03"},
+		interceptor.RTPReaderFunc(func(b []byte, a interceptor.Attributes) (int, interceptor.Attributes, error) {
+			return copy(b, repair), a, nil
+		}))
+	buf := make([]byte, 1500)
+	for range 4 { // packets 0, 1, 3, 4: 2 is lost
+		_, _, err = reader.Read(buf, nil)
+		must(t, err)
+	}
+	_, _, err = repairs.Read(buf, nil)
+	must(t, err)
+	n, a, err := reader.Read(buf, nil) // packet 2, rebuilt
+	must(t, err)
+	if !fec.Recovered(a) || n != len(twccPacket(t, ssrc, 102, 12)) {
+		t.Fatalf("read %d bytes, recovered %v: packet 2 not rebuilt", n, fec.Recovered(a))
+	}
+	_, _, err = reader.Read(buf, nil) // packet 5
+	must(t, err)
+
+	report := fb.feedback()
+	cc, ok := report[0].(*rtcp.TransportLayerCC)
+	if !ok || cc.BaseSequenceNumber != 10 || cc.PacketStatusCount != 6 || len(cc.RecvDeltas) != 5 {
+		t.Fatalf("feedback %+v, want 6 packets from 10 of which 5 received", report[0])
 	}
 }

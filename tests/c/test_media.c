@@ -500,7 +500,7 @@ TEST(av1_ivf_writer_records_what_was_sent) {
 
 TEST(vp8_ivf_frames_arrive_equal) { loopback_file("vp8.ivf"); }
 
-TEST(flexfec_keeps_frames_equal) {
+TEST(flexfec_is_offered_and_leaves_clean_frames_equal) {
 	const char *config = "{\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\",\"interceptors\":"
 	                     "[\"nack\",\"rtx\",\"rtcpReports\",\"stats\",\"flexfec\"]}}";
 	peer_t p;

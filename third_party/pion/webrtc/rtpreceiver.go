@@ -43,6 +43,8 @@ type trackStreams struct {
 
 	repairRtcpReadStream  *srtp.ReadStreamSRTCP
 	repairRtcpInterceptor interceptor.RTCPReader
+
+	fec *fecStreams
 }
 
 type rtxPacketWithAttributes struct {
@@ -230,7 +232,7 @@ func (r *RTPReceiver) startReceive(parameters RTPReceiveParameters) error { //no
 		streams.streamInfo = createStreamInfo(
 			"",
 			parameters.Encodings[i].SSRC,
-			0, 0, 0, 0, 0,
+			0, parameters.Encodings[i].FEC.SSRC, 0, 0, 0,
 			codec,
 			globalParams.HeaderExtensions,
 		)
@@ -275,6 +277,12 @@ func (r *RTPReceiver) startReceive(parameters RTPReceiveParameters) error { //no
 				rtcpReadStream,
 				rtcpInterceptor,
 			); err != nil {
+				return err
+			}
+		}
+
+		if fecSsrc := parameters.Encodings[i].FEC.SSRC; fecSsrc != 0 {
+			if err = r.receiveForFEC(streams, fecSsrc, globalParams); err != nil {
 				return err
 			}
 		}
@@ -414,6 +422,8 @@ func (r *RTPReceiver) Stop() error { //nolint:cyclop
 			if r.tracks[i].repairStreamInfo != nil {
 				r.api.interceptor.UnbindRemoteStream(r.tracks[i].repairStreamInfo)
 			}
+
+			errs = append(errs, r.tracks[i].fec.close(r.api.interceptor)...)
 
 			err = util.FlattenErrs(errs)
 		}
