@@ -97,9 +97,9 @@ func newPeer(t testing.TB, config string, r *recorder) *PeerConnection {
 	return pc
 }
 
-// connect negotiates a with b, trickling candidates through the recorders' hooks.
-func connect(t testing.TB, a, b *PeerConnection, ra, rb *recorder) {
-	t.Helper()
+// trickleBetween hands each peer's candidates to the other through the
+// recorders' hooks, once its description was answered.
+func trickleBetween(a, b *PeerConnection, ra, rb *recorder) {
 	trickle := func(to *PeerConnection) func(*Event) {
 		var mu sync.Mutex
 		var ready bool
@@ -131,6 +131,12 @@ func connect(t testing.TB, a, b *PeerConnection, ra, rb *recorder) {
 	}
 	ra.setHook(trickle(b))
 	rb.setHook(trickle(a))
+}
+
+// connect negotiates a with b, trickling candidates through the recorders' hooks.
+func connect(t testing.TB, a, b *PeerConnection, ra, rb *recorder) {
+	t.Helper()
+	trickleBetween(a, b, ra, rb)
 	offer, err := a.CreateOffer(OfferOptions{})
 	must(t, err)
 	must(t, a.SetLocalDescription("offer", offer))

@@ -59,10 +59,11 @@ type Transceiver struct {
 	mu        sync.Mutex
 	track     *LocalTrack
 	encodings []Encoding
-	rtcpRead  bool                  // the sender's RTCP readers run
-	numbers   map[uint32]*numbering // per SSRC, across replaced tracks
-	dtmf      *DTMFSender           // made by DTMF, audio only
-	stopped   atomic.Bool           // Stop was called: the direction is final
+	rtcpRead  bool                    // the sender's RTCP readers run
+	numbers   map[uint32]*numbering   // per SSRC, across replaced tracks
+	dtmf      *DTMFSender             // made by DTMF, audio only
+	stopped   atomic.Bool             // Stop was called: the direction is final
+	remotes   map[string]*RemoteTrack // the remote tracks not ended, by rid (remotetracks.go)
 }
 
 // transceiverFor returns the wrapper of a pion transceiver, making it the
@@ -410,6 +411,7 @@ func (tr *Transceiver) Stop() error {
 	}
 
 	tr.stopped.Store(true)
+	tr.endRemoteTracks()
 
 	return tr.pc.outcome(tr.t.Stop(), rtcerr.ErrOperation)
 }
