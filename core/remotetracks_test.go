@@ -119,3 +119,35 @@ func (r *recorder) waitN(t testing.TB, timeout time.Duration, match func(*Event)
 		r.cond.Wait()
 	}
 }
+
+// The server pattern of aiortc's examples: the answerer sends its media by
+// replaceTrack on the transceiver the remote offer created (which pion makes
+// without a sender), and the offerer receives it.
+func TestReplaceTrackOnATransceiverOfARemoteOffer(t *testing.T) {
+	ra, rb := newRecorder(), newRecorder()
+	a, b := newPeer(t, loopbackConfig, ra), newPeer(t, loopbackConfig, rb)
+	t.Cleanup(func() { must(t, a.Close()); must(t, b.Close()) })
+	_, err := a.AddTransceiver("video", nil, TransceiverInit{Direction: "recvonly"})
+	must(t, err)
+	trickleBetween(a, b, ra, rb)
+	offer, err := a.CreateOffer(OfferOptions{})
+	must(t, err)
+	must(t, a.SetLocalDescription("offer", offer))
+	must(t, b.SetRemoteDescription("offer", offer))
+	transceivers := b.pc.GetTransceivers()
+	if len(transceivers) != 1 || transceivers[0].Sender() != nil {
+		t.Fatalf("the offer made %d transceivers, want 1 without a sender", len(transceivers))
+	}
+	track, err := NewLocalTrack(TrackInit{Codec: "video/VP8", ID: "served"})
+	must(t, err)
+	must(t, b.transceiverFor(transceivers[0]).ReplaceTrack(track))
+	answer, err := b.CreateAnswer()
+	must(t, err)
+	must(t, b.SetLocalDescription("answer", answer))
+	must(t, a.SetRemoteDescription("answer", answer))
+	if got := ra.waitFor(t, 5*time.Second, ofType(EventTrack)); got.RemoteTrack.Info().ID != "served" {
+		t.Fatalf("track %+v", got.RemoteTrack.Info())
+	}
+	sendFrames(t, track)
+	ra.waitFor(t, 10*time.Second, ofType(EventTrackFrame))
+}

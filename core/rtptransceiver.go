@@ -316,16 +316,15 @@ func (tr *Transceiver) ReplaceTrack(track *LocalTrack) error {
 	if err := tr.pc.checkOpen(); err != nil {
 		return err
 	}
-	sender := tr.t.Sender()
-	if sender == nil {
-		return rtcerr.Wrap(rtcerr.ErrInvalidState, errors.New("the transceiver is stopped"))
-	}
 	if track == nil {
 		tr.mu.Lock()
 		tr.track = nil
 		tr.mu.Unlock()
+		if sender := tr.t.Sender(); sender != nil {
+			return tr.pc.outcome(sender.ReplaceTrack(nil), rtcerr.ErrOperation)
+		}
 
-		return tr.pc.outcome(sender.ReplaceTrack(nil), rtcerr.ErrOperation)
+		return nil
 	}
 	if track.closed.Load() {
 		return rtcerr.Wrap(rtcerr.ErrInvalidState, errTrackClosed)
@@ -338,8 +337,14 @@ func (tr *Transceiver) ReplaceTrack(track *LocalTrack) error {
 	}
 	layer := track.forSender()[0]
 	layer.sender.Store(tr)
-	if err := sender.ReplaceTrack(layer); err != nil {
-		return tr.pc.outcome(err, rtcerr.ErrOperation)
+	sender, made, err := tr.senderFor(layer)
+	if err != nil {
+		return err
+	}
+	if !made {
+		if err := sender.ReplaceTrack(layer); err != nil {
+			return tr.pc.outcome(err, rtcerr.ErrOperation)
+		}
 	}
 	tr.sending(sender, track)
 

@@ -1299,7 +1299,9 @@ omnirtc_status_t omnirtc_peer_remove_track(omnirtc_peer_t peer, omnirtc_transcei
 
 /*
  * omnirtc_transceiver_replace_track — RTCRtpSender.replaceTrack, without
- * renegotiation.  track = 0 stops sending.
+ * renegotiation.  track = 0 stops sending.  On a transceiver a remote offer
+ * created, before the answer, it is how that answer sends a track (a
+ * "recvonly" transceiver becomes "sendrecv", as with omnirtc_peer_add_track).
  * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (track of the other kind),
  * OMNIRTC_ERR_NOT_SUPPORTED (a simulcast track), OMNIRTC_ERR_INVALID_HANDLE,
  * OMNIRTC_ERR_INVALID_STATE (stopped transceiver, closed peer).
