@@ -90,6 +90,9 @@ final class PeerSink: Sendable {
         /// calls waiting for a number of them (SignalingBarrier.swift).
         var signalingStreamed: UInt64 = 0
         var signalingWaiters: [(event: UInt64, waiter: CheckedContinuation<Void, Never>)] = []
+        /// The same for TRACK events: a remote description's are streamed before it returns.
+        var tracksStreamed: UInt64 = 0
+        var trackWaiters: [(event: UInt64, waiter: CheckedContinuation<Void, Never>)] = []
     }
 
     let state = Locked(State())
