@@ -5,19 +5,6 @@ import (
 	"time"
 )
 
-// renegotiate makes a offer to b again and applies b's answer.
-func renegotiate(t *testing.T, a, b *PeerConnection) {
-	t.Helper()
-	offer, err := a.CreateOffer(OfferOptions{})
-	must(t, err)
-	must(t, a.SetLocalDescription("offer", offer))
-	must(t, b.SetRemoteDescription("offer", offer))
-	answer, err := b.CreateAnswer()
-	must(t, err)
-	must(t, b.SetLocalDescription("answer", answer))
-	must(t, a.SetRemoteDescription("answer", answer))
-}
-
 // sendFrames writes VP8 frames on track until the test ends.
 func sendFrames(t *testing.T, track *LocalTrack) {
 	t.Helper()
@@ -74,13 +61,13 @@ func TestRemoteTrackMutedUntilMediaAndAcrossDirections(t *testing.T) {
 	}
 
 	must(t, tr.SetDirection("recvonly"))
-	renegotiate(t, a, b)
+	negotiate(t, a, b)
 	if e := rb.waitFor(t, 10*time.Second, ofType(EventTrackMute)); e.RemoteTrack != remote || !remote.Muted() {
 		t.Fatalf("mute of %p, want %p (muted %v)", e.RemoteTrack, remote, remote.Muted())
 	}
 
 	must(t, tr.SetDirection("sendrecv"))
-	renegotiate(t, a, b)
+	negotiate(t, a, b)
 	if again := rb.waitN(t, 10*time.Second, ofType(EventTrack), 2); again[1].RemoteTrack != remote {
 		t.Fatal("the second track event is of another track")
 	}
@@ -92,31 +79,6 @@ func TestRemoteTrackMutedUntilMediaAndAcrossDirections(t *testing.T) {
 	must(t, got.Transceiver.Stop())
 	if e := rb.waitFor(t, 10*time.Second, ofType(EventTrackEnded)); e.RemoteTrack != remote {
 		t.Fatal("another track ended")
-	}
-}
-
-// waitN returns the first n events matching match, failing the test after timeout.
-func (r *recorder) waitN(t testing.TB, timeout time.Duration, match func(*Event) bool, n int) []*Event {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	timer := time.AfterFunc(timeout, func() { r.mu.Lock(); r.cond.Broadcast(); r.mu.Unlock() })
-	defer timer.Stop()
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for {
-		var found []*Event
-		for _, e := range r.events {
-			if match(e) {
-				found = append(found, e)
-			}
-		}
-		if len(found) >= n {
-			return found[:n]
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %d events, %d came", timeout, n, len(found))
-		}
-		r.cond.Wait()
 	}
 }
 

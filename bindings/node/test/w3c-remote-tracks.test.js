@@ -31,7 +31,15 @@ async function pair() {
   return { a, b, track, sender };
 }
 
-/** a offers, b answers; b's track events are recorded as setRemoteDescription runs. */
+/** A pair negotiated, and b's track event (fired during the negotiation). */
+async function negotiated() {
+  const { a, b, track } = await pair();
+  const trackEvent = once(b, 'track');
+  await offerAnswer(a, b);
+  return { a, b, track, trackEvent: await trackEvent };
+}
+
+/** a offers, b answers. */
 async function offerAnswer(a, b) {
   await a.setLocalDescription(await a.createOffer());
   await b.setRemoteDescription(a.localDescription);
@@ -75,10 +83,7 @@ test('4.4.1.6: a track listener added after setRemoteDescription misses the even
 });
 
 test('4.4.1.6: the first packet unmutes the track, then frames arrive', async () => {
-  const { a, b, track } = await pair();
-  const trackEvent = once(b, 'track');
-  await offerAnswer(a, b);
-  const { track: remote } = await trackEvent;
+  const { a, b, track, trackEvent: { track: remote } } = await negotiated();
   const order = [];
   remote.addEventListener('unmute', () => order.push(`unmute:${remote.muted}`));
   remote.addEventListener('frame', () => order.push('frame'));
@@ -132,10 +137,7 @@ test('4.4.1.6: a description that stops the remote sending mutes the track and t
 });
 
 test('4.4.1.6: the track ends when its transceiver stops, not before', async () => {
-  const { a, b, track } = await pair();
-  const trackEvent = once(b, 'track');
-  await offerAnswer(a, b);
-  const { track: remote, transceiver } = await trackEvent;
+  const { a, b, track, trackEvent: { track: remote, transceiver } } = await negotiated();
   const ended = once(remote, 'ended');
   let mutes = 0;
   remote.addEventListener('mute', () => mutes++);

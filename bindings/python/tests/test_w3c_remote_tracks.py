@@ -29,6 +29,14 @@ def pair() -> tuple[RTCPeerConnection, RTCPeerConnection, LocalTrack, Any]:
     return a, b, track, a.addTrack(track)
 
 
+async def negotiated() -> tuple[RTCPeerConnection, RTCPeerConnection, LocalTrack, Any]:
+    """A pair negotiated, and b's remote track (its track event came during the negotiation)."""
+    a, b, track, _ = pair()
+    remote_future = event_future(b, "track")
+    await connect(a, b)
+    return a, b, track, await asyncio.wait_for(remote_future, TIMEOUT)
+
+
 async def close(a: RTCPeerConnection, b: RTCPeerConnection, track: LocalTrack) -> None:
     await a.close()
     await b.close()
@@ -70,10 +78,7 @@ def test_a_track_listener_added_after_set_remote_description_misses_it(counters_
 
 def test_the_first_packet_unmutes_the_track_and_names_its_codec(counters_back):
     async def main():
-        a, b, track, _ = pair()
-        remote_future = event_future(b, "track")
-        await connect(a, b)
-        remote = await asyncio.wait_for(remote_future, TIMEOUT)
+        a, b, track, remote = await negotiated()
         order: list[str] = []
         remote.on("unmute", lambda: order.append(f"unmute muted={remote.muted}"))
         feeding = asyncio.ensure_future(feed(track))
@@ -118,10 +123,7 @@ def test_a_description_that_stops_the_sending_mutes_and_sending_again_emits_trac
 
 def test_the_track_ends_when_its_transceiver_stops(counters_back):
     async def main():
-        a, b, track, _ = pair()
-        remote_future = event_future(b, "track")
-        await connect(a, b)
-        remote = await asyncio.wait_for(remote_future, TIMEOUT)
+        a, b, track, remote = await negotiated()
         mutes: list[Any] = []
         remote.on("mute", lambda: mutes.append(1))
         ended = event_future(remote, "ended")
