@@ -99,7 +99,6 @@ type RemoteTrack struct {
 	jitter      *jitterbuffer.Buffer // with the "jitterBuffer" interceptor
 	ready       chan struct{}        // closed once the first EventTrack was delivered
 	announced   sync.Once
-	reader      uint64        // goroutine id of run, which delivers the track's media
 	frames      atomic.Uint64 // delivered in frames mode, for framesReceived
 
 	// Under transceiver.mu:
@@ -109,9 +108,6 @@ type RemoteTrack struct {
 	ending    bool // its transceiver stopped: the end of its reading ends it
 	reading   bool // a TrackRemote is read
 	ended     bool // EventTrackEnded was posted
-
-	keyed   bool      // a keyframe was delivered (run's goroutine only)
-	askedAt time.Time // the last keyframe request awaitKeyframe sent
 }
 
 // RemoteInfo describes a remote track, as in the track event.
@@ -307,15 +303,6 @@ func (r *RemoteTrack) Muted() bool {
 	return r.muted
 }
 
-// codec is the codec of the TrackRemote read now.
-func (r *RemoteTrack) codec() webrtc.RTPCodecParameters {
-	if t := r.t.Load(); t != nil {
-		return t.Codec()
-	}
-
-	return webrtc.RTPCodecParameters{}
-}
-
 // remote is the TrackRemote read now, or an error while there is none.
 func (r *RemoteTrack) remote() (*webrtc.TrackRemote, error) {
 	if t := r.t.Load(); t != nil {
@@ -333,7 +320,6 @@ func (r *RemoteTrack) run(t *webrtc.TrackRemote) {
 	case <-r.pc.done:
 		return
 	}
-	r.reader = goroutine.ID()
 	defer r.pc.remoteTracks.Delete(t)
 	if r.read(t) {
 		r.stopped(t)
@@ -358,7 +344,7 @@ func (r *RemoteTrack) stopped(t *webrtc.TrackRemote) {
 
 // read delivers t's media until t ends (true) or the peer closes (false).
 func (r *RemoteTrack) read(t *webrtc.TrackRemote) bool {
-	d := &delivery{r: r, t: t, e: &Event{}, defaultDelay: int64(r.defaultMaxDelay(t))}
+	d := &delivery{r: r, t: t, reader: goroutine.ID(), e: &Event{}, defaultDelay: int64(r.defaultMaxDelay(t))}
 	read := r.readDirect
 	if r.jitter != nil {
 		read = r.readBuffered
@@ -368,7 +354,7 @@ func (r *RemoteTrack) read(t *webrtc.TrackRemote) bool {
 	}
 	if d.builder != nil {
 		d.builder.Flush()
-		r.popFrames(d.builder, d.e)
+		d.popFrames()
 	}
 
 	return true
@@ -461,7 +447,10 @@ func (r *RemoteTrack) readPacket(t *webrtc.TrackRemote, buf []byte) (int, error)
 type delivery struct {
 	r            *RemoteTrack
 	t            *webrtc.TrackRemote
-	e            *Event // reused: media events are valid only during the handler
+	reader       uint64    // goroutine id of run, which delivers t's media
+	keyed        bool      // a keyframe was delivered
+	askedAt      time.Time // the last keyframe request awaitKeyframe sent
+	e            *Event    // reused: media events are valid only during the handler
 	builder      *samplebuilder.SampleBuilder
 	built        [2]int64 // the maxLate and maxDelay it was built with
 	defaultDelay int64    // the maxDelay unless set: defaultMaxDelay of t
@@ -488,14 +477,14 @@ func (d *delivery) deliver(packet []byte) bool {
 		}
 		*d.e = Event{Type: EventTrackRTP, RemoteTrack: r, Data: packet, Timestamp: ts}
 
-		return r.pc.events.deliver(r.reader, d.e)
+		return r.pc.events.deliver(d.reader, d.e)
 	case receiveFrames:
 		maxDelay := r.maxDelay.Load()
 		if maxDelay == 0 {
 			maxDelay = d.defaultDelay
 		}
 		if want := [2]int64{int64(r.maxLate.Load()), maxDelay}; d.builder == nil || want != d.built {
-			d.builder, d.built = r.newBuilder(uint16(want[0]), time.Duration(want[1])), want //nolint:gosec // G115: maxLate holds a uint16 (RemoteTrackOptions.MaxLate)
+			d.builder, d.built = d.newBuilder(uint16(want[0]), time.Duration(want[1])), want //nolint:gosec // G115: maxLate holds a uint16 (RemoteTrackOptions.MaxLate)
 		}
 		p := &rtp.Packet{}
 		if p.Unmarshal(append([]byte(nil), packet...)) != nil {
@@ -504,15 +493,15 @@ func (d *delivery) deliver(packet []byte) bool {
 		p.SequenceNumber -= d.skipped
 		if gap := p.SequenceNumber - d.lastSeq; gap > jitterbuffer.SeqJump && gap < 65536-jitterbuffer.SeqJump {
 			d.builder.Flush()
-			if !r.popFrames(d.builder, d.e) {
+			if !d.popFrames() {
 				return false
 			}
-			d.builder = r.newBuilder(uint16(d.built[0]), time.Duration(d.built[1])) //nolint:gosec // G115: maxLate holds a uint16 (RemoteTrackOptions.MaxLate)
+			d.builder = d.newBuilder(uint16(d.built[0]), time.Duration(d.built[1])) //nolint:gosec // G115: maxLate holds a uint16 (RemoteTrackOptions.MaxLate)
 		}
 		d.lastSeq = p.SequenceNumber
 		d.builder.Push(p)
 
-		return r.popFrames(d.builder, d.e)
+		return d.popFrames()
 	}
 
 	return true
@@ -536,12 +525,13 @@ func (d *delivery) telephoneEvent(packet []byte) bool {
 	return true
 }
 
-// popFrames delivers every frame the builder completed, in e; false once
+// popFrames delivers every frame the builder completed, in d.e; false once
 // the peer connection is closed.
-func (r *RemoteTrack) popFrames(b *samplebuilder.SampleBuilder, e *Event) bool {
-	mime := r.codec().MimeType
+func (d *delivery) popFrames() bool {
+	r, e := d.r, d.e
+	mime := d.t.Codec().MimeType
 	av1 := strings.EqualFold(mime, webrtc.MimeTypeAV1)
-	for s := b.Pop(); s != nil; s = b.Pop() {
+	for s := d.builder.Pop(); s != nil; s = d.builder.Pop() {
 		if av1 {
 			s.Data = withTemporalDelimiter(s.Data)
 		}
@@ -549,9 +539,9 @@ func (r *RemoteTrack) popFrames(b *samplebuilder.SampleBuilder, e *Event) bool {
 			Type: EventTrackFrame, RemoteTrack: r, Data: s.Data, Timestamp: s.PacketTimestamp,
 			Keyframe: codec.IsKeyframe(mime, s.Data), PacketsDropped: int64(s.PrevDroppedPackets),
 		}
-		r.awaitKeyframe(e.Keyframe)
+		d.awaitKeyframe(e.Keyframe)
 		r.frames.Add(1)
-		if !r.pc.events.deliver(r.reader, e) {
+		if !r.pc.events.deliver(d.reader, e) {
 			return false
 		}
 	}
@@ -564,18 +554,18 @@ func (r *RemoteTrack) popFrames(b *samplebuilder.SampleBuilder, e *Event) bool {
 // nothing before one can be decoded, and a lost first keyframe is otherwise
 // never replaced, as senders need not send keyframes unasked (a simulcast
 // layer of Firefox's, started under load, lost its first one that way).
-func (r *RemoteTrack) awaitKeyframe(keyframe bool) {
-	if r.keyed || r.kind != webrtc.RTPCodecTypeVideo {
+func (d *delivery) awaitKeyframe(keyframe bool) {
+	if d.keyed || d.r.kind != webrtc.RTPCodecTypeVideo {
 		return
 	}
 	if keyframe {
-		r.keyed = true
+		d.keyed = true
 
 		return
 	}
-	if now := time.Now(); now.Sub(r.askedAt) >= keyframeRetry {
-		r.askedAt = now
-		_ = r.RequestKeyframe(false) // fails only once the peer connection is closed
+	if now := time.Now(); now.Sub(d.askedAt) >= keyframeRetry {
+		d.askedAt = now
+		_ = d.r.RequestKeyframe(false) // fails only once the peer connection is closed
 	}
 }
 
@@ -594,8 +584,8 @@ func (r *RemoteTrack) defaultMaxDelay(t *webrtc.TrackRemote) time.Duration {
 	return reorderDelay
 }
 
-func (r *RemoteTrack) newBuilder(maxLate uint16, maxDelay time.Duration) *samplebuilder.SampleBuilder {
-	c := r.codec()
+func (d *delivery) newBuilder(maxLate uint16, maxDelay time.Duration) *samplebuilder.SampleBuilder {
+	c := d.t.Codec()
 
 	return samplebuilder.New(maxLate, depacketizer(c.MimeType), c.ClockRate,
 		samplebuilder.WithMaxTimeDelay(maxDelay))

@@ -17,32 +17,32 @@
 import COmniRTC
 import Foundation
 
-/// A count of streamed events that description calls wait for.
-typealias StreamedCount = (
-    streamed: WritableKeyPath<PeerSink.State, UInt64>,
-    waiters: WritableKeyPath<PeerSink.State, [(event: UInt64, waiter: CheckedContinuation<Void, Never>)]>
-)
+/// The events description calls wait for, counted as they are streamed.
+enum StreamedCount: Sendable {
+    case signaling
+    case tracks
+}
 
 extension PeerSink {
-    static let signalingCount: StreamedCount = (\.signalingStreamed, \.signalingWaiters)
-    static let trackCount: StreamedCount = (\.tracksStreamed, \.trackWaiters)
-
     /// A SIGNALING_STATE event: remembered for the getter, streamed, counted,
     /// then the description calls waiting for that many go on.
     func signaled(_ value: Int32) {
         update(value, \.signaling, PeerConnectionEvent.signalingState)
-        counted(Self.signalingCount)
+        counted(.signaling)
     }
 
     /// A TRACK event was streamed: the description calls waiting for that many go on.
-    func trackStreamed() { counted(Self.trackCount) }
+    func trackStreamed() { counted(.tracks) }
 
     private func counted(_ count: StreamedCount) {
         let ready = state.withLock { s in
-            s[keyPath: count.streamed] += 1
-            let n = s[keyPath: count.streamed]
-            defer { s[keyPath: count.waiters].removeAll { $0.event <= n } }
-            return s[keyPath: count.waiters].filter { $0.event <= n }.map { $0.waiter }
+            s.streamed[count, default: 0] += 1
+            let n = s.streamed[count, default: 0]
+            let isReady = { (w: (count: StreamedCount, event: UInt64, waiter: CheckedContinuation<Void, Never>)) in
+                w.count == count && w.event <= n
+            }
+            defer { s.streamWaiters.removeAll(where: isReady) }
+            return s.streamWaiters.filter(isReady).map { $0.waiter }
         }
         for waiter in ready { waiter.resume() }
     }
@@ -51,8 +51,8 @@ extension PeerSink {
     func streamed(_ count: StreamedCount, _ event: UInt64) async {
         await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
             let done = state.withLock { s in
-                if s.closed || s[keyPath: count.streamed] >= event { return true }
-                s[keyPath: count.waiters].append((event, waiter))
+                if s.closed || s.streamed[count, default: 0] >= event { return true }
+                s.streamWaiters.append((count, event, waiter))
                 return false
             }
             if done { waiter.resume() }
@@ -62,8 +62,8 @@ extension PeerSink {
     /// The peer closed: no state or track event will come.
     func releaseSignalingWaiters() {
         let waiters = state.withLock { s in
-            defer { s.signalingWaiters = []; s.trackWaiters = [] }
-            return (s.signalingWaiters + s.trackWaiters).map { $0.waiter }
+            defer { s.streamWaiters = [] }
+            return s.streamWaiters.map { $0.waiter }
         }
         for waiter in waiters { waiter.resume() }
     }
@@ -78,8 +78,8 @@ extension PeerConnection {
         var changes = omnirtc_signaling_changes_t()
         let status = omnirtc_peer_set_description(handle, local ? 1 : 0, type, sdp, &changes)
         let error = status == Int32(OMNIRTC_OK) ? nil : OmniRTCError(status: status, message: text(omnirtc_last_error()))
-        await sink.streamed(PeerSink.signalingCount, changes.last_event)
-        await sink.streamed(PeerSink.trackCount, UInt64(changes.track_events))
+        await sink.streamed(.signaling, changes.last_event)
+        await sink.streamed(.tracks, UInt64(changes.track_events))
         if let error { throw error }
     }
 }
