@@ -14,8 +14,8 @@ import (
 // aiortc's examples do). Setting it makes a recvonly transceiver sendrecv,
 // as pion's addTrack does when it takes one.
 func (tr *Transceiver) senderFor(layer *sendTrack) (sender *webrtc.RTPSender, made bool, err error) {
-	if sender := tr.t.Sender(); sender != nil {
-		return sender, false, nil
+	if existing := tr.t.Sender(); existing != nil {
+		return existing, false, nil
 	}
 	if tr.stopped.Load() {
 		return nil, false, rtcerr.Wrap(rtcerr.ErrInvalidState, errors.New("the transceiver is stopped"))
