@@ -76,6 +76,8 @@ func fill(c *C.omnirtc_event_t, d delivered, peerID uint64, mem cMemory) {
 		}
 	case core.EventTrackEnded:
 		member[C.struct_omnirtc_event_track_ended](c).track = track
+	case core.EventTrackMute, core.EventTrackUnmute:
+		member[C.struct_omnirtc_event_track_mute](c).track = track
 	case core.EventKeyframeRequest:
 		*member[C.struct_omnirtc_event_keyframe_request](c) = C.struct_omnirtc_event_keyframe_request{
 			transceiver: C.omnirtc_transceiver_t(d.ids.transceiver), rid: mem.str(e.RID), kind: C.int32_t(e.KeyframeKind),

@@ -317,7 +317,7 @@ func ortc_go_peer_set_description(h C.omnirtc_peer_t, local C.int32_t, typ, sdp 
 }
 
 func writeSignalingChanges(out *C.omnirtc_signaling_changes_t, c core.SignalingChanges) {
-	*out = C.omnirtc_signaling_changes_t{last_event: C.uint64_t(c.Last)}
+	*out = C.omnirtc_signaling_changes_t{last_event: C.uint64_t(c.Last), track_events: C.uint32_t(c.Tracks)}
 	for _, s := range c.States[:min(len(c.States), len(out.states))] {
 		out.states[out.count] = C.int32_t(s)
 		out.count++

@@ -30,7 +30,7 @@ func (d *dtmfReceiver) telephoneEventClock(r *RemoteTrack, pt uint8) uint32 {
 	if clock, ok := d.clocks[pt]; ok {
 		return clock
 	}
-	if r.t.Kind() != webrtc.RTPCodecTypeAudio || r.transceiver == nil {
+	if r.kind != webrtc.RTPCodecTypeAudio {
 		return 0
 	}
 	if d.clocks == nil {

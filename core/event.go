@@ -37,6 +37,8 @@ const (
 	EventTargetBitrate   EventType = 45 // a new send bitrate target
 	EventDTMFToneChange  EventType = 46 // an RTCDTMFSender started a tone, or ran out of them (dtmf.go)
 	EventDTMFTone        EventType = 47 // a remote audio track received a DTMF tone (RFC 4733)
+	EventTrackMute       EventType = 48 // a remote track was muted: its remote stopped sending it
+	EventTrackUnmute     EventType = 49 // a remote track was unmuted: its first packet arrived
 )
 
 // KeyframeRequest kinds: how the remote asked for a keyframe.
@@ -74,7 +76,7 @@ type Event struct {
 	LocalCandidate  string // EventSelectedCandidatePair: the local candidate's line
 	RemoteCandidate string // EventSelectedCandidatePair: the remote candidate's line
 
-	RemoteTrack    *RemoteTrack // EventTrack, EventTrackRTP, EventTrackFrame, EventTrackEnded
+	RemoteTrack    *RemoteTrack // EventTrack, EventTrackRTP, EventTrackFrame, EventTrackEnded, EventTrackMute, EventTrackUnmute
 	Transceiver    *Transceiver // EventTrack, EventKeyframeRequest
 	RID            string       // EventTrack, EventKeyframeRequest: the simulcast layer
 	TrackInfo      string       // EventTrack: the track's info JSON

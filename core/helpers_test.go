@@ -44,19 +44,30 @@ func (r *recorder) handle(e *Event) {
 // waitFor returns the first event matching match, failing the test after timeout.
 func (r *recorder) waitFor(t testing.TB, timeout time.Duration, match func(*Event) bool) *Event {
 	t.Helper()
+
+	return r.waitN(t, timeout, match, 1)[0]
+}
+
+// waitN returns the first n events matching match, failing the test after timeout.
+func (r *recorder) waitN(t testing.TB, timeout time.Duration, match func(*Event) bool, n int) []*Event {
+	t.Helper()
 	deadline := time.Now().Add(timeout)
 	timer := time.AfterFunc(timeout, func() { r.mu.Lock(); r.cond.Broadcast(); r.mu.Unlock() })
 	defer timer.Stop()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for {
+		var found []*Event
 		for _, e := range r.events {
 			if match(e) {
-				return e
+				found = append(found, e)
 			}
 		}
+		if len(found) >= n {
+			return found[:n]
+		}
 		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for an event", timeout)
+			t.Fatalf("timed out after %v waiting for %d events, %d came", timeout, n, len(found))
 		}
 		r.cond.Wait()
 	}
@@ -97,9 +108,9 @@ func newPeer(t testing.TB, config string, r *recorder) *PeerConnection {
 	return pc
 }
 
-// connect negotiates a with b, trickling candidates through the recorders' hooks.
-func connect(t testing.TB, a, b *PeerConnection, ra, rb *recorder) {
-	t.Helper()
+// trickleBetween hands each peer's candidates to the other through the
+// recorders' hooks, once its description was answered.
+func trickleBetween(a, b *PeerConnection, ra, rb *recorder) {
 	trickle := func(to *PeerConnection) func(*Event) {
 		var mu sync.Mutex
 		var ready bool
@@ -131,6 +142,21 @@ func connect(t testing.TB, a, b *PeerConnection, ra, rb *recorder) {
 	}
 	ra.setHook(trickle(b))
 	rb.setHook(trickle(a))
+}
+
+// connect negotiates a with b, trickling candidates through the recorders' hooks.
+func connect(t testing.TB, a, b *PeerConnection, ra, rb *recorder) {
+	t.Helper()
+	trickleBetween(a, b, ra, rb)
+	negotiate(t, a, b)
+	connected := func(e *Event) bool { return e.Type == EventConnectionState && e.StateName == "connected" }
+	ra.waitFor(t, 10*time.Second, connected)
+	rb.waitFor(t, 10*time.Second, connected)
+}
+
+// negotiate makes a offer to b and applies b's answer.
+func negotiate(t testing.TB, a, b *PeerConnection) {
+	t.Helper()
 	offer, err := a.CreateOffer(OfferOptions{})
 	must(t, err)
 	must(t, a.SetLocalDescription("offer", offer))
@@ -139,9 +165,6 @@ func connect(t testing.TB, a, b *PeerConnection, ra, rb *recorder) {
 	must(t, err)
 	must(t, b.SetLocalDescription("answer", answer))
 	must(t, a.SetRemoteDescription("answer", answer))
-	connected := func(e *Event) bool { return e.Type == EventConnectionState && e.StateName == "connected" }
-	ra.waitFor(t, 10*time.Second, connected)
-	rb.waitFor(t, 10*time.Second, connected)
 }
 
 func must(t testing.TB, err error) {

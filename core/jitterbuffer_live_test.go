@@ -27,11 +27,8 @@ func openRTPPair(t *testing.T, config, mode string) *rtpPair {
 	_, err = a.AddTrack(track)
 	must(t, err)
 	connect(t, a, b, ra, rb)
-	rb.setHook(func(e *Event) {
-		if e.Type == EventTrack {
-			e.RemoteTrack.SetReceiveOptions(ReceiveOptions{Mode: mode})
-		}
-	})
+	// announced by the offer, before any packet
+	rb.waitFor(t, 10*time.Second, ofType(EventTrack)).RemoteTrack.SetReceiveOptions(ReceiveOptions{Mode: mode})
 
 	return &rtpPair{a: a, b: b, rb: rb, track: track, seq0: 65500, closer: func() { must(t, a.Close()); must(t, b.Close()) }}
 }

@@ -57,6 +57,7 @@ type PeerConnection struct {
 	firSeq              atomic.Uint32 // FIR command sequence numbers
 	addTrackMu          sync.Mutex    // makes AddTrack's "already sent" check and the add one step
 	remoteTracks        sync.Map      // *webrtc.TrackRemote → *RemoteTrack, while it is read (for stats)
+	trackEvents         atomic.Uint64 // EventTrack events posted (SignalingChanges.Tracks)
 	rembIn              rembReceiver  // the last REMB received, so only changes are events
 	remoteCandidates    remoteCandidates
 	addedCandidates     addedCandidates                // addIceCandidate's lines in the remote descriptions
@@ -338,6 +339,7 @@ func (p *PeerConnection) SetRemoteDescription(typ, text string) error {
 	if err := p.remoteCandidates.addDescription(parsed, t == webrtc.SDPTypeOffer, apply); err != nil {
 		return err
 	}
+	p.announceRemoteTracks(parsed)
 	if p.remoteCandidates.any() {
 		p.remoteCandidateArrived()
 	}
@@ -691,8 +693,9 @@ func (p *PeerConnection) StopNotifying() { p.events.stopNotifying() }
 // channels' readers may queue as much again.
 func (p *PeerConnection) ReleaseEvents() { p.events.release() }
 
-// SetTrackReceive sets the receive options of the remote tracks that arrive
-// from now on, applied before their first packet; nil restores the default.
+// SetTrackReceive sets the receive options of the remote tracks from their
+// next first packet on, except those given options of their own
+// (RemoteTrack.SetReceiveOptions); nil restores the default.
 func (p *PeerConnection) SetTrackReceive(o *ReceiveOptions) { p.trackReceive.Store(o) }
 
 // InHandler reports whether the caller is running inside this peer's handler.

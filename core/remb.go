@@ -138,14 +138,18 @@ func (r *RemoteTrack) RequestBitrate(bitrate int64) error {
 	if bitrate <= 0 {
 		return rtcerr.Wrap(rtcerr.ErrInvalidArgument, fmt.Errorf("bitrate %d: it must be positive (bits per second)", bitrate))
 	}
-	if r.t.Kind() != webrtc.RTPCodecTypeVideo {
+	if r.kind != webrtc.RTPCodecTypeVideo {
 		return rtcerr.Wrap(rtcerr.ErrInvalidState, errors.New("REMB is sent for video tracks only"))
 	}
-	if !slices.Contains(r.t.Codec().RTCPFeedback, rembFeedback) {
+	t, err := r.remote()
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(t.Codec().RTCPFeedback, rembFeedback) {
 		return rtcerr.Wrap(rtcerr.ErrInvalidState, errors.New(
 			`REMB (goog-remb) was not negotiated for this track: add "remb" to "omnirtc.interceptors" (the remote must offer it too)`))
 	}
-	pkt := &rtcp.ReceiverEstimatedMaximumBitrate{Bitrate: float32(bitrate), SSRCs: []uint32{uint32(r.t.SSRC())}}
+	pkt := &rtcp.ReceiverEstimatedMaximumBitrate{Bitrate: float32(bitrate), SSRCs: []uint32{uint32(t.SSRC())}}
 
 	return r.pc.outcome(r.pc.pc.WriteRTCP([]rtcp.Packet{pkt}), rtcerr.ErrOperation)
 }

@@ -63,6 +63,7 @@ func newREMBPair(t *testing.T, interceptors string) *rembPair {
 		})
 		m.received[e.RemoteTrack.Info().ID] = e.RemoteTrack
 	}
+	m.rb.waitN(t, 10*time.Second, ofType(EventTrackUnmute), len(tracks)) // REMB needs the received SSRC
 
 	return m
 }

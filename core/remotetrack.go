@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -72,27 +73,41 @@ func ParseReceiveOptions(text []byte) (ReceiveOptions, error) {
 	return o, nil
 }
 
-// RemoteTrack is a track the remote peer sends: one per SSRC (per rid with
-// simulcast). It is read on its own goroutine from the moment its
-// EventTrack was delivered (taken, on a polled peer connection), so the
-// receive mode set inside that event's handler applies from the first
-// packet, as does the peer connection's SetTrackReceive. That goroutine runs the handler for
-// the track's EventTrackRTP and EventTrackFrame itself, serialized with the
-// peer connection's other events, in an Event valid only during the call.
+// RemoteTrack is a track the remote peer sends: one per media section it
+// sends on (per rid with simulcast). It arrives in EventTrack while the
+// remote description that announces it is applied, muted (W3C webrtc-pc
+// 4.4.1.6), and is unmuted (EventTrackUnmute) by its first packet, when pion
+// hands over the TrackRemote it reads. A later description in which the
+// remote no longer sends mutes it (EventTrackMute); one in which it sends
+// again announces it again (EventTrack). It ends (EventTrackEnded) when its
+// transceiver stops. Each TrackRemote is read on a goroutine of its own,
+// which starts once the track's first EventTrack was delivered (taken, on a
+// polled peer connection), so the receive mode set inside that event's
+// handler applies from the first packet, as does the peer connection's
+// SetTrackReceive. That goroutine runs the handler for the track's
+// EventTrackRTP and EventTrackFrame itself, serialized with the peer
+// connection's other events, in an Event valid only during the call.
 type RemoteTrack struct {
 	pc          *PeerConnection
-	t           *webrtc.TrackRemote
+	t           atomic.Pointer[webrtc.TrackRemote] // the one read now; nil while none is
+	kind        webrtc.RTPCodecType
 	transceiver *Transceiver
 	mode        atomic.Int32
+	ownOptions  atomic.Bool // SetReceiveOptions was called
 	maxLate     atomic.Uint32
-	maxDelay    atomic.Int64         // time.Duration
+	maxDelay    atomic.Int64         // time.Duration; 0: defaultMaxDelay
 	jitter      *jitterbuffer.Buffer // with the "jitterBuffer" interceptor
-	ready       chan struct{}
-	reader      uint64        // goroutine id of run, which delivers the track's media
+	ready       chan struct{}        // closed once the first EventTrack was delivered
+	announced   sync.Once
 	frames      atomic.Uint64 // delivered in frames mode, for framesReceived
 
-	keyed   bool      // a keyframe was delivered (run's goroutine only)
-	askedAt time.Time // the last keyframe request awaitKeyframe sent
+	// Under transceiver.mu:
+	described RemoteInfo // what the remote description said of it
+	sending   bool       // the last remote description sends it (its EventTrack was posted)
+	muted     bool
+	ending    bool // its transceiver stopped: the end of its reading ends it
+	reading   bool // a TrackRemote is read
+	ended     bool // EventTrackEnded was posted
 }
 
 // RemoteInfo describes a remote track, as in the track event.
@@ -118,34 +133,99 @@ func remoteInfo(t *webrtc.TrackRemote) RemoteInfo {
 	}
 }
 
+// newRemoteTrack makes the remote track described by info, muted; the
+// caller holds tr.mu.
+func (tr *Transceiver) newRemoteTrack(info RemoteInfo) *RemoteTrack {
+	p := tr.pc
+	r := &RemoteTrack{pc: p, kind: tr.t.Kind(), transceiver: tr, ready: make(chan struct{}), described: info, muted: true}
+	if cfg := p.engine.jitter; cfg != nil {
+		r.jitter = jitterbuffer.New(*cfg)
+	}
+	r.maxLate.Store(defaultMaxLate)
+	if tr.remotes == nil {
+		tr.remotes = map[string]*RemoteTrack{}
+	}
+	tr.remotes[info.RID] = r
+
+	return r
+}
+
+// announce posts the track's EventTrack; the caller holds
+// r.transceiver.mu.
+func (r *RemoteTrack) announce() {
+	r.sending = true
+	text, _ := json.Marshal(r.infoLocked())
+	r.pc.trackEvents.Add(1)
+	r.pc.events.post(&Event{
+		Type: EventTrack, RemoteTrack: r, Transceiver: r.transceiver, RID: r.described.RID,
+		TrackInfo: string(text), delivered: func() { r.announced.Do(func() { close(r.ready) }) },
+	})
+}
+
+// setMuted posts EventTrackMute or EventTrackUnmute when the track's muted
+// changes; the caller holds r.transceiver.mu.
+func (r *RemoteTrack) setMuted(muted bool) {
+	if r.muted == muted || r.ended {
+		return
+	}
+	r.muted = muted
+	e := &Event{Type: EventTrackUnmute, RemoteTrack: r}
+	if muted {
+		e.Type = EventTrackMute
+	}
+	r.pc.events.post(e)
+}
+
+// end ends the track as its transceiver stops: at once when nothing is
+// read, else when that reading ends; the caller holds r.transceiver.mu.
+func (r *RemoteTrack) end() {
+	r.ending = true
+	if !r.reading {
+		r.finish()
+	}
+}
+
+// finish posts EventTrackEnded, once; the caller holds r.transceiver.mu.
+func (r *RemoteTrack) finish() {
+	if r.ended {
+		return
+	}
+	r.ended = true
+	delete(r.transceiver.remotes, r.described.RID)
+	r.pc.events.post(&Event{Type: EventTrackEnded, RemoteTrack: r})
+}
+
+// onTrack takes the TrackRemote pion hands over at its first packet: the
+// remote track the description announced for its transceiver and rid is
+// unmuted and read. A track no description announced (pion's undeclared
+// SSRCs) is announced now.
 func (p *PeerConnection) onTrack(t *webrtc.TrackRemote, receiver *webrtc.RTPReceiver) {
 	if p.closed.Load() {
 		return
 	}
-	r := &RemoteTrack{pc: p, t: t, ready: make(chan struct{})}
-	if tr := receiver.RTPTransceiver(); tr != nil {
-		r.transceiver = p.transceiverFor(tr)
+	pt := receiver.RTPTransceiver()
+	if pt == nil {
+		return
 	}
-	if cfg := p.engine.jitter; cfg != nil {
-		r.jitter = jitterbuffer.New(*cfg)
+	tr := p.transceiverFor(pt)
+	tr.mu.Lock()
+	r := tr.remotes[t.RID()]
+	if r == nil {
+		info := remoteInfo(t)
+		info.Mid = pt.Mid()
+		r = tr.newRemoteTrack(info)
+		r.announce()
 	}
+	r.reading = true
+	r.t.Store(t)
+	if o := p.trackReceive.Load(); o != nil && !r.ownOptions.Load() {
+		r.setReceiveOptions(*o)
+	}
+	r.setMuted(false)
+	tr.mu.Unlock()
 	p.remoteTracks.Store(t, r)
-	r.maxLate.Store(defaultMaxLate)
-	r.maxDelay.Store(int64(r.defaultMaxDelay()))
-	if o := p.trackReceive.Load(); o != nil {
-		r.SetReceiveOptions(*o)
-	}
-	info := remoteInfo(t)
-	if r.transceiver != nil {
-		info.Mid = r.transceiver.t.Mid()
-	}
-	text, _ := json.Marshal(info)
-	p.events.post(&Event{
-		Type: EventTrack, RemoteTrack: r, Transceiver: r.transceiver, RID: t.RID(),
-		TrackInfo: string(text), delivered: func() { close(r.ready) },
-	})
-	go r.run()
-	go r.readRTCP(receiver)
+	go r.run(t)
+	go r.readRTCP(t, receiver)
 }
 
 // readRTCP reads the RTCP that arrives for the track (the sender's
@@ -153,11 +233,11 @@ func (p *PeerConnection) onTrack(t *webrtc.TrackRemote, receiver *webrtc.RTPRece
 // interceptors only when read: unread, the sender reports reached neither
 // the stats (remote-outbound-rtp) nor the receiver reports, whose LSR and
 // DLSR give the sender its round-trip time.
-func (r *RemoteTrack) readRTCP(receiver *webrtc.RTPReceiver) {
+func (r *RemoteTrack) readRTCP(t *webrtc.TrackRemote, receiver *webrtc.RTPReceiver) {
 	buf := make([]byte, maxPacket)
 	for {
 		var err error
-		if rid := r.t.RID(); rid == "" {
+		if rid := t.RID(); rid == "" {
 			_, _, err = receiver.Read(buf)
 		} else {
 			_, _, err = receiver.ReadSimulcast(buf, rid)
@@ -168,8 +248,14 @@ func (r *RemoteTrack) readRTCP(receiver *webrtc.RTPReceiver) {
 	}
 }
 
-// SetReceiveOptions sets how packets are delivered from now on.
+// SetReceiveOptions sets how packets are delivered from now on; the peer
+// connection's SetTrackReceive no longer applies to the track.
 func (r *RemoteTrack) SetReceiveOptions(o ReceiveOptions) {
+	r.ownOptions.Store(true)
+	r.setReceiveOptions(o)
+}
+
+func (r *RemoteTrack) setReceiveOptions(o ReceiveOptions) {
 	mode := receiveFrames
 	switch o.Mode {
 	case "rtp":
@@ -186,30 +272,92 @@ func (r *RemoteTrack) SetReceiveOptions(o ReceiveOptions) {
 	r.mode.Store(mode)
 }
 
-// Info describes the track.
-func (r *RemoteTrack) Info() RemoteInfo { return remoteInfo(r.t) }
+// Info describes the track: what its remote description said until its
+// first packet, then what it receives.
+func (r *RemoteTrack) Info() RemoteInfo {
+	r.transceiver.mu.Lock()
+	defer r.transceiver.mu.Unlock()
 
-func (r *RemoteTrack) run() {
+	return r.infoLocked()
+}
+
+func (r *RemoteTrack) infoLocked() RemoteInfo {
+	t := r.t.Load()
+	if t == nil {
+		return r.described
+	}
+	info := remoteInfo(t)
+	info.Mid = r.described.Mid
+	if info.ID == "" {
+		info.ID, info.StreamIDs = r.described.ID, r.described.StreamIDs
+	}
+
+	return info
+}
+
+// Muted is the W3C MediaStreamTrack.muted of the track.
+func (r *RemoteTrack) Muted() bool {
+	r.transceiver.mu.Lock()
+	defer r.transceiver.mu.Unlock()
+
+	return r.muted
+}
+
+// remote is the TrackRemote read now, or an error while there is none.
+func (r *RemoteTrack) remote() (*webrtc.TrackRemote, error) {
+	if t := r.t.Load(); t != nil {
+		return t, nil
+	}
+
+	return nil, rtcerr.Wrap(rtcerr.ErrInvalidState, errors.New("the track is muted: nothing is received"))
+}
+
+// run reads t until it ends, which mutes the track, or ends it when its
+// transceiver stopped.
+func (r *RemoteTrack) run(t *webrtc.TrackRemote) {
 	select {
 	case <-r.ready:
 	case <-r.pc.done:
 		return
 	}
-	r.reader = goroutine.ID()
-	defer r.pc.remoteTracks.Delete(r.t)
-	d := &delivery{r: r, e: &Event{}}
+	defer r.pc.remoteTracks.Delete(t)
+	if r.read(t) {
+		r.stopped(t)
+	}
+}
+
+// stopped marks the end of reading t: the track ends if its transceiver
+// stopped, else it is muted until pion hands over a TrackRemote again.
+func (r *RemoteTrack) stopped(t *webrtc.TrackRemote) {
+	r.transceiver.mu.Lock()
+	defer r.transceiver.mu.Unlock()
+	if !r.t.CompareAndSwap(t, nil) {
+		return // a TrackRemote that replaced t is read already
+	}
+	r.reading = false
+	if r.ending {
+		r.finish()
+	} else {
+		r.setMuted(true)
+	}
+}
+
+// read delivers t's media until t ends (true) or the peer closes (false).
+func (r *RemoteTrack) read(t *webrtc.TrackRemote) bool {
+	d := &delivery{r: r, t: t, reader: goroutine.ID(), e: &Event{}, defaultDelay: int64(r.defaultMaxDelay(t))}
 	read := r.readDirect
 	if r.jitter != nil {
 		read = r.readBuffered
 	}
 	if !read(d) {
-		return
+		return false
 	}
 	if d.builder != nil {
 		d.builder.Flush()
-		r.popFrames(d.builder, d.e)
+		d.popFrames()
 	}
-	r.pc.events.post(&Event{Type: EventTrackEnded, RemoteTrack: r})
+
+	return true
 }
 
 // readDirect delivers packets as they are read until the track ends (true)
@@ -217,7 +365,7 @@ func (r *RemoteTrack) run() {
 func (r *RemoteTrack) readDirect(d *delivery) bool {
 	buf := make([]byte, maxPacket)
 	for {
-		n, err := r.read(buf)
+		n, err := r.readPacket(d.t, buf)
 		if err != nil {
 			return true
 		}
@@ -240,7 +388,7 @@ func (r *RemoteTrack) readBuffered(d *delivery) bool {
 		defer close(packets)
 		buf := make([]byte, maxPacket)
 		for {
-			n, err := r.read(buf)
+			n, err := r.readPacket(d.t, buf)
 			if err != nil {
 				return
 			}
@@ -282,13 +430,13 @@ func (r *RemoteTrack) readBuffered(d *delivery) bool {
 	}
 }
 
-// read reads the next packet, telling the NACK generator of one repaired
+// readPacket reads t's next packet, telling the NACK generator of one repaired
 // through RTX (see nack.Generator).
-func (r *RemoteTrack) read(buf []byte) (int, error) {
-	n, attrs, err := r.t.Read(buf)
+func (r *RemoteTrack) readPacket(t *webrtc.TrackRemote, buf []byte) (int, error) {
+	n, attrs, err := t.Read(buf)
 	if err == nil && n >= rtpHeaderSize && r.pc.engine.nackGenerator != nil &&
 		attrs.Get(webrtc.AttributeRtxSequenceNumber) != nil {
-		r.pc.engine.nackGenerator.Repaired(uint32(r.t.SSRC()), binary.BigEndian.Uint16(buf[2:]))
+		r.pc.engine.nackGenerator.Repaired(uint32(t.SSRC()), binary.BigEndian.Uint16(buf[2:]))
 	}
 
 	return n, err
@@ -297,13 +445,18 @@ func (r *RemoteTrack) read(buf []byte) (int, error) {
 // delivery hands read packets to the application in the track's receive
 // mode, on run's goroutine.
 type delivery struct {
-	r       *RemoteTrack
-	e       *Event // reused: media events are valid only during the handler
-	builder *samplebuilder.SampleBuilder
-	built   [2]int64 // the maxLate and maxDelay it was built with
-	lastSeq uint16
-	dtmf    dtmfReceiver
-	skipped uint16 // telephone-event packets kept from the frame assembler, whose numbers its packets close up
+	r            *RemoteTrack
+	t            *webrtc.TrackRemote
+	reader       uint64    // goroutine id of run, which delivers t's media
+	keyed        bool      // a keyframe was delivered
+	askedAt      time.Time // the last keyframe request awaitKeyframe sent
+	e            *Event    // reused: media events are valid only during the handler
+	builder      *samplebuilder.SampleBuilder
+	built        [2]int64 // the maxLate and maxDelay it was built with
+	defaultDelay int64    // the maxDelay unless set: defaultMaxDelay of t
+	lastSeq      uint16
+	dtmf         dtmfReceiver
+	skipped      uint16 // telephone-event packets kept from the frame assembler, whose numbers its packets close up
 }
 
 // deliver hands over one packet, copying what it keeps; false once the peer
@@ -324,10 +477,14 @@ func (d *delivery) deliver(packet []byte) bool {
 		}
 		*d.e = Event{Type: EventTrackRTP, RemoteTrack: r, Data: packet, Timestamp: ts}
 
-		return r.pc.events.deliver(r.reader, d.e)
+		return r.pc.events.deliver(d.reader, d.e)
 	case receiveFrames:
-		if want := [2]int64{int64(r.maxLate.Load()), r.maxDelay.Load()}; d.builder == nil || want != d.built {
-			d.builder, d.built = r.newBuilder(uint16(want[0]), time.Duration(want[1])), want //nolint:gosec // G115: maxLate holds a uint16 (RemoteTrackOptions.MaxLate)
+		maxDelay := r.maxDelay.Load()
+		if maxDelay == 0 {
+			maxDelay = d.defaultDelay
+		}
+		if want := [2]int64{int64(r.maxLate.Load()), maxDelay}; d.builder == nil || want != d.built {
+			d.builder, d.built = d.newBuilder(uint16(want[0]), time.Duration(want[1])), want //nolint:gosec // G115: maxLate holds a uint16 (RemoteTrackOptions.MaxLate)
 		}
 		p := &rtp.Packet{}
 		if p.Unmarshal(append([]byte(nil), packet...)) != nil {
@@ -336,15 +493,15 @@ func (d *delivery) deliver(packet []byte) bool {
 		p.SequenceNumber -= d.skipped
 		if gap := p.SequenceNumber - d.lastSeq; gap > jitterbuffer.SeqJump && gap < 65536-jitterbuffer.SeqJump {
 			d.builder.Flush()
-			if !r.popFrames(d.builder, d.e) {
+			if !d.popFrames() {
 				return false
 			}
-			d.builder = r.newBuilder(uint16(d.built[0]), time.Duration(d.built[1])) //nolint:gosec // G115: maxLate holds a uint16 (RemoteTrackOptions.MaxLate)
+			d.builder = d.newBuilder(uint16(d.built[0]), time.Duration(d.built[1])) //nolint:gosec // G115: maxLate holds a uint16 (RemoteTrackOptions.MaxLate)
 		}
 		d.lastSeq = p.SequenceNumber
 		d.builder.Push(p)
 
-		return r.popFrames(d.builder, d.e)
+		return d.popFrames()
 	}
 
 	return true
@@ -368,21 +525,23 @@ func (d *delivery) telephoneEvent(packet []byte) bool {
 	return true
 }
 
-// popFrames delivers every frame the builder completed, in e; false once
+// popFrames delivers every frame the builder completed, in d.e; false once
 // the peer connection is closed.
-func (r *RemoteTrack) popFrames(b *samplebuilder.SampleBuilder, e *Event) bool {
-	av1 := strings.EqualFold(r.t.Codec().MimeType, webrtc.MimeTypeAV1)
-	for s := b.Pop(); s != nil; s = b.Pop() {
+func (d *delivery) popFrames() bool {
+	r, e := d.r, d.e
+	mime := d.t.Codec().MimeType
+	av1 := strings.EqualFold(mime, webrtc.MimeTypeAV1)
+	for s := d.builder.Pop(); s != nil; s = d.builder.Pop() {
 		if av1 {
 			s.Data = withTemporalDelimiter(s.Data)
 		}
 		*e = Event{
 			Type: EventTrackFrame, RemoteTrack: r, Data: s.Data, Timestamp: s.PacketTimestamp,
-			Keyframe: codec.IsKeyframe(r.t.Codec().MimeType, s.Data), PacketsDropped: int64(s.PrevDroppedPackets),
+			Keyframe: codec.IsKeyframe(mime, s.Data), PacketsDropped: int64(s.PrevDroppedPackets),
 		}
-		r.awaitKeyframe(e.Keyframe)
+		d.awaitKeyframe(e.Keyframe)
 		r.frames.Add(1)
-		if !r.pc.events.deliver(r.reader, e) {
+		if !r.pc.events.deliver(d.reader, e) {
 			return false
 		}
 	}
@@ -395,28 +554,28 @@ func (r *RemoteTrack) popFrames(b *samplebuilder.SampleBuilder, e *Event) bool {
 // nothing before one can be decoded, and a lost first keyframe is otherwise
 // never replaced, as senders need not send keyframes unasked (a simulcast
 // layer of Firefox's, started under load, lost its first one that way).
-func (r *RemoteTrack) awaitKeyframe(keyframe bool) {
-	if r.keyed || r.t.Kind() != webrtc.RTPCodecTypeVideo {
+func (d *delivery) awaitKeyframe(keyframe bool) {
+	if d.keyed || d.r.kind != webrtc.RTPCodecTypeVideo {
 		return
 	}
 	if keyframe {
-		r.keyed = true
+		d.keyed = true
 
 		return
 	}
-	if now := time.Now(); now.Sub(r.askedAt) >= keyframeRetry {
-		r.askedAt = now
-		_ = r.RequestKeyframe(false) // fails only once the peer connection is closed
+	if now := time.Now(); now.Sub(d.askedAt) >= keyframeRetry {
+		d.askedAt = now
+		_ = d.r.RequestKeyframe(false) // fails only once the peer connection is closed
 	}
 }
 
 // defaultMaxDelay is defaultMaxDelay when the track's lost packets are
 // NACKed, reorderDelay when they never come back.
-func (r *RemoteTrack) defaultMaxDelay() time.Duration {
+func (r *RemoteTrack) defaultMaxDelay(t *webrtc.TrackRemote) time.Duration {
 	if r.pc.engine.nackGenerator == nil {
 		return reorderDelay
 	}
-	for _, fb := range r.t.Codec().RTCPFeedback {
+	for _, fb := range t.Codec().RTCPFeedback {
 		if fb.Type == "nack" && fb.Parameter == "" {
 			return defaultMaxDelay
 		}
@@ -425,8 +584,8 @@ func (r *RemoteTrack) defaultMaxDelay() time.Duration {
 	return reorderDelay
 }
 
-func (r *RemoteTrack) newBuilder(maxLate uint16, maxDelay time.Duration) *samplebuilder.SampleBuilder {
-	c := r.t.Codec()
+func (d *delivery) newBuilder(maxLate uint16, maxDelay time.Duration) *samplebuilder.SampleBuilder {
+	c := d.t.Codec()
 
 	return samplebuilder.New(maxLate, depacketizer(c.MimeType), c.ClockRate,
 		samplebuilder.WithMaxTimeDelay(maxDelay))
@@ -482,10 +641,14 @@ func (r *RemoteTrack) RequestKeyframe(fir bool) error {
 	if err := r.pc.checkOpen(); err != nil {
 		return err
 	}
-	if r.t.Kind() != webrtc.RTPCodecTypeVideo {
+	if r.kind != webrtc.RTPCodecTypeVideo {
 		return rtcerr.Wrap(rtcerr.ErrInvalidState, errors.New("keyframes are requested from video tracks only"))
 	}
-	ssrc := uint32(r.t.SSRC())
+	t, err := r.remote()
+	if err != nil {
+		return err
+	}
+	ssrc := uint32(t.SSRC())
 	var pkt rtcp.Packet = &rtcp.PictureLossIndication{MediaSSRC: ssrc}
 	if fir {
 		seq := uint8(r.pc.firSeq.Add(1)) //nolint:gosec // G115: the FIR sequence number wraps at 8 bits (RFC 5104 4.3.1)

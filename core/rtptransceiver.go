@@ -59,10 +59,11 @@ type Transceiver struct {
 	mu        sync.Mutex
 	track     *LocalTrack
 	encodings []Encoding
-	rtcpRead  bool                  // the sender's RTCP readers run
-	numbers   map[uint32]*numbering // per SSRC, across replaced tracks
-	dtmf      *DTMFSender           // made by DTMF, audio only
-	stopped   atomic.Bool           // Stop was called: the direction is final
+	rtcpRead  bool                    // the sender's RTCP readers run
+	numbers   map[uint32]*numbering   // per SSRC, across replaced tracks
+	dtmf      *DTMFSender             // made by DTMF, audio only
+	stopped   atomic.Bool             // Stop was called: the direction is final
+	remotes   map[string]*RemoteTrack // the remote tracks not ended, by rid (remotetracks.go)
 }
 
 // transceiverFor returns the wrapper of a pion transceiver, making it the
@@ -315,16 +316,15 @@ func (tr *Transceiver) ReplaceTrack(track *LocalTrack) error {
 	if err := tr.pc.checkOpen(); err != nil {
 		return err
 	}
-	sender := tr.t.Sender()
-	if sender == nil {
-		return rtcerr.Wrap(rtcerr.ErrInvalidState, errors.New("the transceiver is stopped"))
-	}
 	if track == nil {
 		tr.mu.Lock()
 		tr.track = nil
 		tr.mu.Unlock()
+		if sender := tr.t.Sender(); sender != nil {
+			return tr.pc.outcome(sender.ReplaceTrack(nil), rtcerr.ErrOperation)
+		}
 
-		return tr.pc.outcome(sender.ReplaceTrack(nil), rtcerr.ErrOperation)
+		return nil
 	}
 	if track.closed.Load() {
 		return rtcerr.Wrap(rtcerr.ErrInvalidState, errTrackClosed)
@@ -337,8 +337,14 @@ func (tr *Transceiver) ReplaceTrack(track *LocalTrack) error {
 	}
 	layer := track.forSender()[0]
 	layer.sender.Store(tr)
-	if err := sender.ReplaceTrack(layer); err != nil {
-		return tr.pc.outcome(err, rtcerr.ErrOperation)
+	sender, made, err := tr.senderFor(layer)
+	if err != nil {
+		return err
+	}
+	if !made {
+		if err := sender.ReplaceTrack(layer); err != nil {
+			return tr.pc.outcome(err, rtcerr.ErrOperation)
+		}
 	}
 	tr.sending(sender, track)
 
@@ -410,6 +416,7 @@ func (tr *Transceiver) Stop() error {
 	}
 
 	tr.stopped.Store(true)
+	tr.endRemoteTracks()
 
 	return tr.pc.outcome(tr.t.Stop(), rtcerr.ErrOperation)
 }

@@ -52,6 +52,12 @@ type SignalingChanges struct {
 	// of the call: a binding that drains the queue has delivered the call's
 	// events once it delivered that many signaling events.
 	Last uint64
+	// Tracks is the number of EventTrack events queued up to the end of the
+	// call: the remote tracks a remote description announces are queued
+	// before it returns (W3C fires track before the call resolves), so a
+	// binding that drains the queue has delivered them once it delivered
+	// that many track events.
+	Tracks uint64
 }
 
 // SignalingEventsPosted is the number of signaling state events queued so
@@ -70,7 +76,7 @@ func (p *PeerConnection) SignalingChangesSince(before uint64) SignalingChanges {
 	defer p.signalingMu.Unlock()
 	l := &p.signalingLog
 	from := max(before, l.posted-min(l.posted, uint64(len(l.recent))))
-	c := SignalingChanges{Last: l.posted}
+	c := SignalingChanges{Last: l.posted, Tracks: p.trackEvents.Load()}
 	for n := from; n < l.posted; n++ {
 		c.States = append(c.States, l.recent[n%uint64(len(l.recent))])
 	}

@@ -292,7 +292,9 @@ typedef enum omnirtc_event_type {
 	OMNIRTC_EVENT_KEYFRAME_REQUEST = 44,
 	OMNIRTC_EVENT_TARGET_BITRATE = 45,
 	OMNIRTC_EVENT_DTMF_TONE_CHANGE = 46,
-	OMNIRTC_EVENT_DTMF_TONE = 47
+	OMNIRTC_EVENT_DTMF_TONE = 47,
+	OMNIRTC_EVENT_TRACK_MUTE = 48,
+	OMNIRTC_EVENT_TRACK_UNMUTE = 49
 } omnirtc_event_type_t;
 
 /* OMNIRTC_EVENT_KEYFRAME_REQUEST: how the remote asked (keyframe_request.kind) */
@@ -350,11 +352,17 @@ enum {
  * CHANNEL_CLOSING              channel           channel: the remote started closing it
  * CHANNEL_CLOSE                channel           channel: final event, its handle is already
  *                                                released
- * TRACK                        track             track: a new handle for a remote track;
+ * TRACK                        track             track: a remote track, muted (W3C webrtc-pc
+ *                                                4.4.1.6): a new handle, or the same one when a
+ *                                                description announces again a track whose
+ *                                                remote had stopped sending it (TRACK_MUTE);
  *                                                transceiver; rid: its simulcast layer, "" for
  *                                                none; info_json: {"id","streamIds":[],"kind",
  *                                                "rid","ssrc","mid","codec":{"payloadType",
  *                                                "mimeType","clockRate","channels","sdpFmtpLine"}}
+ *                                                as the remote description tells it (ssrc and
+ *                                                codec: its first; omnirtc_track_get_info tells
+ *                                                the received ones after TRACK_UNMUTE)
  * TRACK_RTP                    rtp               track; data, size: one RTP packet (receive mode
  *                                                "rtp"); rtp_timestamp
  * TRACK_FRAME                  frame             track; data, size: one frame (receive mode
@@ -363,8 +371,13 @@ enum {
  *                                                packets_dropped: received RTP packets the frame
  *                                                assembler discarded since the previous frame
  *                                                because their frame could not be completed
- * TRACK_ENDED                  track_ended       track: final event of the remote track, its handle
- *                                                is already released
+ * TRACK_ENDED                  track_ended       track: final event of the remote track (its
+ *                                                transceiver stopped), its handle is already
+ *                                                released
+ * TRACK_MUTE                   track_mute        track: a description stopped its remote
+ *                                                sending it, or its stream stopped (W3C muted)
+ * TRACK_UNMUTE                 track_mute        track: its first packet arrived (after each
+ *                                                TRACK); media events follow
  * KEYFRAME_REQUEST             keyframe_request  transceiver: the sender the remote asked for a
  *                                                keyframe; rid: its layer, "" for none;
  *                                                kind: OMNIRTC_KEYFRAME_PLI / _FIR
@@ -447,6 +460,9 @@ typedef struct omnirtc_event {
 		struct omnirtc_event_track_ended {
 			omnirtc_track_t track;
 		} track_ended;
+		struct omnirtc_event_track_mute {
+			omnirtc_track_t track;
+		} track_mute;
 		struct omnirtc_event_keyframe_request {
 			omnirtc_transceiver_t transceiver;
 			const char *rid;
@@ -657,9 +673,10 @@ omnirtc_status_t omnirtc_peer_poll_events(omnirtc_peer_t peer, omnirtc_event_t *
 
 /*
  * omnirtc_peer_set_track_receive — the receive options (the JSON of
- * omnirtc_track_set_receive) of every remote track of this peer that arrives
- * after the call, applied from its first packet.  NULL restores the default
- * ("frames").  Borrowed for the call; any thread.
+ * omnirtc_track_set_receive) of every remote track of this peer whose first
+ * packet (OMNIRTC_EVENT_TRACK_UNMUTE) arrives after the call, applied from
+ * that packet, except tracks given their own with omnirtc_track_set_receive.
+ * NULL restores the default ("frames").  Borrowed for the call; any thread.
  * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (bad options, the message names the
  * key), OMNIRTC_ERR_INVALID_HANDLE.
  */
@@ -761,6 +778,12 @@ typedef struct omnirtc_signaling_changes {
 	uint64_t last_event;
 	uint32_t count;    /* states[0..count): 0 when the state did not change, 2 for an implicit rollback */
 	int32_t states[4]; /* OMNIRTC_SIGNALING_*, the states of the events the call queued, in order */
+	/* The number of OMNIRTC_EVENT_TRACK events queued on the peer up to the
+	 * end of the call: a remote description queues the track events of the
+	 * tracks it announces before it returns, so a host that drains the queue
+	 * until it has taken that many track events has delivered them (W3C
+	 * fires track before setRemoteDescription resolves). */
+	uint32_t track_events;
 } omnirtc_signaling_changes_t;
 
 /*
@@ -1090,7 +1113,14 @@ omnirtc_status_t omnirtc_channel_close(omnirtc_channel_t channel);
  * Local tracks (omnirtc_track_create) belong to no peer: one may be sent on
  * several peers, and lives until omnirtc_track_close.  Remote tracks arrive
  * in OMNIRTC_EVENT_TRACK with a new handle that lives until
- * OMNIRTC_EVENT_TRACK_ENDED or until its peer closes.  Transceiver handles
+ * OMNIRTC_EVENT_TRACK_ENDED or until its peer closes, as W3C webrtc-pc
+ * 4.4.1.6 has them: the remote description that announces a track (one per
+ * media section the remote sends on, one per rid with simulcast) queues its
+ * TRACK before omnirtc_peer_set_remote_description returns, the track muted;
+ * its first packet unmutes it (OMNIRTC_EVENT_TRACK_UNMUTE).  A description in
+ * which the remote no longer sends it mutes it (OMNIRTC_EVENT_TRACK_MUTE; it
+ * does not end), one in which it sends again queues TRACK again with the same
+ * handle.  It ends when its transceiver stops.  Transceiver handles
  * live as long as their peer.  Each remote track has a reader of its own
  * in the library, which runs the callback for that track's TRACK_RTP and
  * TRACK_FRAME events itself (on a library thread, still one callback at a
@@ -1203,7 +1233,8 @@ omnirtc_status_t omnirtc_track_set_receive(omnirtc_track_t track, const char *op
  * OMNIRTC_EVENT_KEYFRAME_REQUEST.  A video track received as frames asks by
  * itself (a PLI at most every 250 ms) while it has delivered frames but no
  * keyframe, as when its first keyframe was lost.
- * Errors: OMNIRTC_ERR_INVALID_STATE (audio track, peer closed), OMNIRTC_ERR_INVALID_HANDLE.
+ * Errors: OMNIRTC_ERR_INVALID_STATE (audio track, peer closed, nothing
+ * received: before TRACK_UNMUTE), OMNIRTC_ERR_INVALID_HANDLE.
  */
 omnirtc_status_t omnirtc_track_request_keyframe(omnirtc_track_t track, int32_t fir);
 
@@ -1219,7 +1250,7 @@ omnirtc_status_t omnirtc_track_request_keyframe(omnirtc_track_t track, int32_t f
  * Any thread.
  * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (bitrate <= 0), OMNIRTC_ERR_INVALID_STATE
  * (audio track, goog-remb not negotiated: both peers need it, see "remb"
- * above; peer closing), OMNIRTC_ERR_INVALID_HANDLE (a local track, a track
+ * above; peer closing; nothing received: before TRACK_UNMUTE), OMNIRTC_ERR_INVALID_HANDLE (a local track, a track
  * that ended or whose peer closed).
  */
 omnirtc_status_t omnirtc_track_request_bitrate(omnirtc_track_t track, int64_t bitrate);
@@ -1276,7 +1307,9 @@ omnirtc_status_t omnirtc_peer_remove_track(omnirtc_peer_t peer, omnirtc_transcei
 
 /*
  * omnirtc_transceiver_replace_track — RTCRtpSender.replaceTrack, without
- * renegotiation.  track = 0 stops sending.
+ * renegotiation.  track = 0 stops sending.  On a transceiver a remote offer
+ * created, before the answer, it is how that answer sends a track (a
+ * "recvonly" transceiver becomes "sendrecv", as with omnirtc_peer_add_track).
  * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (track of the other kind),
  * OMNIRTC_ERR_NOT_SUPPORTED (a simulcast track), OMNIRTC_ERR_INVALID_HANDLE,
  * OMNIRTC_ERR_INVALID_STATE (stopped transceiver, closed peer).

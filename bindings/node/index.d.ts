@@ -582,8 +582,18 @@ export class RemoteTrack extends EventTarget {
   readonly ssrc: number;
   /** OmniRTC: the negotiated codec. */
   readonly codec: RtpCodec;
-  /** W3C `MediaStreamTrack.readyState`: 'ended' once its ended event fired (the library ended it, or the peer closed). */
+  /** W3C `MediaStreamTrack.readyState`: 'ended' once its ended event fired (its transceiver stopped, or the peer closed). */
   readonly readyState: 'live' | 'ended';
+  /**
+   * W3C `MediaStreamTrack.muted`: true from the track event (fired during setRemoteDescription) until the first
+   * packet, and again while the remote does not send it (a later description); ssrc and codec are the received
+   * ones once unmuted.
+   */
+  readonly muted: boolean;
+  /** W3C `MediaStreamTrack.onmute`: the remote stopped sending the track (it does not end). */
+  onmute: ((event: Event) => void) | null;
+  /** W3C `MediaStreamTrack.onunmute`: the track's first packet arrived. */
+  onunmute: ((event: Event) => void) | null;
   /** OmniRTC: each frame, in 'frames' receive mode (the default). */
   onframe: ((event: EncodedFrameEvent) => void) | null;
   /** OmniRTC: each RTP packet after NACK/RTX repair, in 'rtp' receive mode; timestamp is the RTP timestamp. */
@@ -809,8 +819,43 @@ export class RTCTrackEvent extends Event {
   readonly receiver: RTCRtpReceiver;
   /** W3C `RTCTrackEvent.transceiver`. */
   readonly transceiver: RTCRtpTransceiver;
-  /** W3C `RTCTrackEvent.streams`: always [] (no MediaStream here). */
-  readonly streams: unknown[];
+  /** W3C `RTCTrackEvent.streams`: the remote's streams of the track (its a=msid). */
+  readonly streams: MediaStream[];
+}
+
+/** W3C `MediaStreamTrackEvent`: addtrack and removetrack of a MediaStream. */
+export class MediaStreamTrackEvent extends Event {
+  /** W3C `MediaStreamTrackEvent.track`. */
+  readonly track: RemoteTrack;
+}
+
+/**
+ * W3C `MediaStream`: a remote stream (RTCTrackEvent.streams), whose tracks follow the remote descriptions: a track
+ * the remote stops sending leaves it (removetrack), one it sends again comes back (addtrack).
+ */
+export class MediaStream extends EventTarget {
+  /** W3C `MediaStream()`: an empty stream, its id a new UUID unless given. */
+  constructor(id?: string);
+  /** W3C `MediaStream.id`. */
+  readonly id: string;
+  /** W3C `MediaStream.active`: a track of it is live. */
+  readonly active: boolean;
+  /** W3C `MediaStream.getTracks()`. */
+  getTracks(): RemoteTrack[];
+  /** W3C `MediaStream.getAudioTracks()`. */
+  getAudioTracks(): RemoteTrack[];
+  /** W3C `MediaStream.getVideoTracks()`. */
+  getVideoTracks(): RemoteTrack[];
+  /** W3C `MediaStream.getTrackById()`. */
+  getTrackById(id: string): RemoteTrack | null;
+  /** W3C `MediaStream.addTrack()` (no event, as in W3C). */
+  addTrack(track: RemoteTrack): void;
+  /** W3C `MediaStream.removeTrack()` (no event, as in W3C). */
+  removeTrack(track: RemoteTrack): void;
+  /** W3C `MediaStream.onaddtrack`: the remote added a track to the stream. */
+  onaddtrack: ((event: MediaStreamTrackEvent) => void) | null;
+  /** W3C `MediaStream.onremovetrack`: the remote removed a track from it. */
+  onremovetrack: ((event: MediaStreamTrackEvent) => void) | null;
 }
 
 /** W3C `RTCPeerConnection`'s media members (lib/media.js). */
@@ -836,7 +881,10 @@ export interface RTCPeerConnection {
   getReceivers(): RTCRtpReceiver[];
   /** How remote tracks arriving from now on deliver (applied from their first packet). */
   setTrackReceive(options: { mode: 'frames' | 'rtp' | 'none'; maxLate?: number; maxDelayMs?: number }): void;
-  /** W3C `RTCPeerConnection.ontrack`. */
+  /**
+   * W3C `RTCPeerConnection.ontrack`: fired while setRemoteDescription runs, before its promise resolves, for each
+   * track the description announces (muted until its first packet): a listener added later misses it, as in browsers.
+   */
   ontrack: ((event: RTCTrackEvent) => void) | null;
   /** With the "gcc" or "remb" interceptor: a new send bitrate target. */
   ontargetbitrate: ((event: TargetBitrateEvent) => void) | null;

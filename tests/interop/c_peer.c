@@ -541,6 +541,20 @@ static void on_event(void *user_data, const omnirtc_event_t *e) {
 		pthread_mutex_unlock(&mu);
 		break;
 	case OMNIRTC_EVENT_DTMF_TONE_CHANGE: on_tone_change(e->dtmf_tone_change.tone); break;
+	case OMNIRTC_EVENT_TRACK_UNMUTE: { /* its first packet: the received codec (the track event's is the description's first) */
+		char *info = NULL;
+		if (omnirtc_track_get_info(e->track_mute.track, &info) != OMNIRTC_OK)
+			break;
+		char *codec = json_object(info, "codec");
+		pthread_mutex_lock(&mu);
+		rtrack_t *t = track_by_handle(e->track_mute.track);
+		if (t)
+			copy_field(t->mime, sizeof t->mime, codec, "mimeType");
+		pthread_mutex_unlock(&mu);
+		free(codec);
+		omnirtc_free(info);
+		break;
+	}
 	case OMNIRTC_EVENT_TRACK_ENDED: {
 		pthread_mutex_lock(&mu);
 		rtrack_t *t = track_by_handle(e->track_ended.track);

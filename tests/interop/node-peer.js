@@ -23,9 +23,12 @@ class TrackTally {
       kind: track.kind, rid: track.rid || '', mimeType: track.codec?.mimeType || '', frames: 0, keyframes: 0,
       bytes: 0, lost: 0, valid: 0, idrKeyframes: 0, width: 0, height: 0, ended: false,
     });
+    Object.defineProperty(this, 'track', { value: track }); // not a result field
   }
 
   add(p, keyframe, lost) {
+    // the received codec: the track event's is the description's first
+    if (this.frames === 0) this.mimeType = this.track.codec?.mimeType || this.mimeType;
     this.frames++;
     this.bytes += p.length;
     this.lost += Math.max(lost || 0, 0);

@@ -65,12 +65,15 @@ class TrackTally:
     Annex-B NAL units (a keyframe with an SPS and an IDR slice), Opus's TOC byte."""
 
     def __init__(self, track: RemoteStreamTrack) -> None:
+        self.track = track
         self.kind, self.rid, self.mime = track.kind, track.rid, track.codec.get("mimeType", "")
         self.frames = self.keyframes = self.bytes = self.lost = self.valid = self.idr = 0
         self.width = self.height = 0
         self.ended = False
 
     def add(self, p: bytes, keyframe: bool, lost: int) -> None:
+        if not self.frames:  # the received codec: the track event's is the description's first
+            self.mime = self.track.codec.get("mimeType", self.mime)
         self.frames += 1
         self.bytes += len(p)
         self.lost += max(lost, 0)

@@ -9,7 +9,7 @@ const { RTCPeerConnectionIceEvent, RTCDataChannelEvent } = require('./events');
 const { RTCError, RTCErrorEvent } = require('./rtcerror');
 const { RTCCertificate } = require('./rtccertificate');
 const { MediaReader, MediaWriter } = require('./mediafile');
-const { EncodedTrack, RemoteTrack, RTCTrackEvent, RTCRtpSender, RTCRtpReceiver, RTCRtpTransceiver } = require('./media');
+const { EncodedTrack, RemoteTrack, MediaStream, MediaStreamTrackEvent, RTCTrackEvent, RTCRtpSender, RTCRtpReceiver, RTCRtpTransceiver } = require('./media');
 const { RTCDTMFSender, RTCDTMFToneChangeEvent } = require('./rtcdtmfsender');
 const { TurnServer, TurnAllocationEvent } = require('./turnserver');
 const { RTCIceTransport, RTCDtlsTransport, RTCSctpTransport } = require('./rtctransports');
@@ -40,6 +40,8 @@ module.exports = {
   RTCCertificate,
   EncodedTrack,
   RemoteTrack,
+  MediaStream,
+  MediaStreamTrackEvent,
   RTCTrackEvent,
   RTCRtpSender,
   RTCRtpReceiver,

@@ -13,6 +13,7 @@ const { RTCDTMFSender, RTCDTMFToneChangeEvent } = require('./rtcdtmfsender');
 const { C } = require('./constants');
 
 const EVENT = { track: C.EVENT_TRACK, rtp: C.EVENT_TRACK_RTP, frame: C.EVENT_TRACK_FRAME, ended: C.EVENT_TRACK_ENDED,
+  mute: C.EVENT_TRACK_MUTE, unmute: C.EVENT_TRACK_UNMUTE,
   keyframeRequest: C.EVENT_KEYFRAME_REQUEST, targetBitrate: C.EVENT_TARGET_BITRATE,
   toneChange: C.EVENT_DTMF_TONE_CHANGE, tone: C.EVENT_DTMF_TONE };
 const KEYFRAME_KINDS = { [C.KEYFRAME_PLI]: 'pli', [C.KEYFRAME_FIR]: 'fir' };
@@ -54,7 +55,12 @@ class EncodedTrack extends EventTarget {
   }
 }
 
-/** A track the remote peer sends (one per simulcast layer: see rid). */
+/**
+ * A track the remote peer sends (one per simulcast layer: see rid). It comes
+ * muted, with the remote description that announces it, and its first packet
+ * unmutes it (W3C webrtc-pc 4.4.1.6); ssrc and codec are then the received
+ * ones.
+ */
 class RemoteTrack extends EventTarget {
   constructor(handle, info) {
     super();
@@ -65,7 +71,18 @@ class RemoteTrack extends EventTarget {
     this.ssrc = info.ssrc;
     this.codec = info.codec;
     this.readyState = 'live';
-    this.muted = false;
+    this.muted = true;
+  }
+
+  _setMuted(muted) {
+    if (this.muted === muted || this.readyState === 'ended') return;
+    this.muted = muted;
+    if (!muted) {
+      try {
+        ({ ssrc: this.ssrc, codec: this.codec } = JSON.parse(native.trackInfo(this._handle)));
+      } catch { /* its peer closed meanwhile */ }
+    }
+    this.dispatchEvent(new Event(muted ? 'mute' : 'unmute'));
   }
 
   /** 'frames' (default), 'rtp' or 'none', from the next packet on. */
@@ -94,7 +111,52 @@ class RemoteTrack extends EventTarget {
     this.dispatchEvent(new Event('ended'));
   }
 }
-defineEventHandlers(RemoteTrack, ['frame', 'rtp', 'ended', 'dtmf']);
+defineEventHandlers(RemoteTrack, ['frame', 'rtp', 'ended', 'dtmf', 'mute', 'unmute']);
+
+class MediaStreamTrackEvent extends Event {
+  constructor(type, init) {
+    super(type, init);
+    this.track = init.track;
+  }
+}
+
+/** W3C `MediaStream`, as a remote track's streams: its tracks, with addtrack and removetrack. */
+class MediaStream extends EventTarget {
+  #tracks = new Set();
+
+  constructor(id = randomUUID()) {
+    super();
+    this.id = id;
+  }
+
+  get active() { return [...this.#tracks].some((t) => t.readyState === 'live'); }
+
+  getTracks() { return [...this.#tracks]; }
+
+  getAudioTracks() { return this.getTracks().filter((t) => t.kind === 'audio'); }
+
+  getVideoTracks() { return this.getTracks().filter((t) => t.kind === 'video'); }
+
+  getTrackById(id) { return this.getTracks().find((t) => t.id === id) ?? null; }
+
+  addTrack(track) { this.#tracks.add(track); }
+
+  removeTrack(track) { this.#tracks.delete(track); }
+
+  /** The remote added track to the stream (webrtc-pc 4.4.1.6 "set the associated remote streams"). */
+  _remoteAdd(track) {
+    if (this.#tracks.has(track)) return;
+    this.#tracks.add(track);
+    this.dispatchEvent(new MediaStreamTrackEvent('addtrack', { track }));
+  }
+
+  /** The remote removed track from the stream. */
+  _remoteRemove(track) {
+    if (!this.#tracks.delete(track)) return;
+    this.dispatchEvent(new MediaStreamTrackEvent('removetrack', { track }));
+  }
+}
+defineEventHandlers(MediaStream, ['addtrack', 'removetrack']);
 
 class MediaDataEvent extends Event {
   constructor(type, init) {
@@ -229,6 +291,8 @@ class PeerMedia {
   #pc;
   #transceivers = new Map();
   #tracks = new Map();
+  #streams = new Map(); // the remote's MediaStreams by id
+  #trackStreams = new Map(); // a track's streams while its remote sends it
   #transports;
 
   constructor(pc, transports) {
@@ -267,13 +331,28 @@ class PeerMedia {
 
   setTrackReceive(peer, options) { w3c(() => native.peerSetTrackReceive(peer, JSON.stringify(options))); }
 
+  /** The remote's streams of a track announced with these stream ids, made the first time seen. */
+  #streamsOf(track, streamIds) {
+    const streams = streamIds.map((id) => {
+      let stream = this.#streams.get(id);
+      if (!stream) this.#streams.set(id, stream = new MediaStream(id));
+      return stream;
+    });
+    for (const stream of streams) stream._remoteAdd(track);
+    this.#trackStreams.set(track, streams);
+    return streams;
+  }
+
   onEvent(type, data, fields) {
     if (type === EVENT.track) {
-      const track = new RemoteTrack(fields.track, JSON.parse(fields.infoJson));
+      // a track announced again (its remote sends again) keeps its object
+      const info = JSON.parse(fields.infoJson);
+      const track = this.#tracks.get(fields.track) ?? new RemoteTrack(fields.track, info);
       this.#tracks.set(fields.track, track);
+      const streams = this.#streamsOf(track, info.streamIds ?? []);
       const transceiver = this.#transceiver(fields.transceiver);
       transceiver.receiver.track ??= track;
-      this.#pc.dispatchEvent(new RTCTrackEvent('track', { track, receiver: transceiver.receiver, transceiver }));
+      this.#pc.dispatchEvent(new RTCTrackEvent('track', { track, receiver: transceiver.receiver, transceiver, streams }));
     } else if (type === EVENT.keyframeRequest) {
       const sender = this.#transceivers.get(fields.transceiver)?.sender;
       const request = KEYFRAME_KINDS[fields.kind];
@@ -297,6 +376,13 @@ class PeerMedia {
         track.dispatchEvent(new MediaDataEvent('rtp', { data: new Uint8Array(data), timestamp: fields.rtpTimestamp }));
       } else if (type === EVENT.tone) {
         track.dispatchEvent(new MediaDataEvent('dtmf', { tone: fields.tone, duration: fields.durationMs }));
+      } else if (type === EVENT.unmute) {
+        track._setMuted(false);
+      } else if (type === EVENT.mute) {
+        // the remote stopped sending it: it leaves its streams (webrtc-pc 4.4.1.6 "process the removal of a remote track")
+        for (const stream of this.#trackStreams.get(track) ?? []) stream._remoteRemove(track);
+        this.#trackStreams.delete(track);
+        track._setMuted(true);
       } else if (type === EVENT.ended) {
         this.#tracks.delete(fields.track);
         track._ended();
@@ -310,4 +396,4 @@ class PeerMedia {
   }
 }
 
-module.exports = { EncodedTrack, RemoteTrack, RTCTrackEvent, RTCRtpSender, RTCRtpReceiver, RTCRtpTransceiver, PeerMedia };
+module.exports = { EncodedTrack, RemoteTrack, MediaStream, MediaStreamTrackEvent, RTCTrackEvent, RTCRtpSender, RTCRtpReceiver, RTCRtpTransceiver, PeerMedia };

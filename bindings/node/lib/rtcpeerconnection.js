@@ -24,7 +24,8 @@ const STATE_EVENTS = new Map([
 const CHANNEL_EVENTS = new Set([C.EVENT_CHANNEL_OPEN, C.EVENT_CHANNEL_MESSAGE, C.EVENT_CHANNEL_BUFFERED_AMOUNT_LOW,
   C.EVENT_CHANNEL_ERROR, C.EVENT_CHANNEL_CLOSING, C.EVENT_CHANNEL_CLOSE]);
 const MEDIA_EVENTS = new Set([C.EVENT_TRACK, C.EVENT_TRACK_RTP, C.EVENT_TRACK_FRAME, C.EVENT_TRACK_ENDED,
-  C.EVENT_KEYFRAME_REQUEST, C.EVENT_TARGET_BITRATE, C.EVENT_DTMF_TONE_CHANGE, C.EVENT_DTMF_TONE]);
+  C.EVENT_TRACK_MUTE, C.EVENT_TRACK_UNMUTE, C.EVENT_KEYFRAME_REQUEST, C.EVENT_TARGET_BITRATE,
+  C.EVENT_DTMF_TONE_CHANGE, C.EVENT_DTMF_TONE]);
 const CONFIG_KEYS = ['iceServers', 'iceTransportPolicy', 'bundlePolicy', 'rtcpMuxPolicy', 'certificates',
   'iceCandidatePoolSize', 'omnirtc'];
 
@@ -82,6 +83,12 @@ class RTCPeerConnection extends EventTarget {
   // those when it takes them.
   #signalingTaken = 0;
   #signaledThrough = 0;
+  // Track events taken, and the description calls waiting for theirs: a
+  // remote description queues the track events of the tracks it announces
+  // before it returns, and W3C fires them before its promise resolves
+  // (webrtc-pc 4.4.1.6).
+  #tracksTaken = 0;
+  #trackWaits = [];
 
   constructor(configuration = {}) {
     super();
@@ -180,9 +187,21 @@ class RTCPeerConnection extends EventTarget {
       if (!description || typeof description !== 'object') throw new TypeError('setRemoteDescription needs a description');
       if (!TYPES.includes(description.type)) throw new TypeError(`invalid description type '${description.type}'`);
       if (description.type !== 'rollback' && typeof description.sdp !== 'string') throw new TypeError('sdp must be a string');
-      this.#describe(native.setRemoteDescription, description.type, description.sdp ?? null);
-      return undefined;
+      const tracks = this.#describe(native.setRemoteDescription, description.type, description.sdp ?? null);
+      return this.#trackEventsDispatched(tracks);
     });
+  }
+
+  /** Resolves once the track events up to the `tracks`th are dispatched (at once after close()). */
+  #trackEventsDispatched(tracks) {
+    if (this.#tracksTaken >= tracks || this.#closed) return undefined;
+    return new Promise((resolve) => this.#trackWaits.push({ tracks, resolve }));
+  }
+
+  #releaseTrackWaits() {
+    const ready = this.#trackWaits.filter((w) => this.#closed || w.tracks <= this.#tracksTaken);
+    this.#trackWaits = this.#trackWaits.filter((w) => !ready.includes(w));
+    for (const w of ready) w.resolve(undefined);
   }
 
   /**
@@ -191,9 +210,10 @@ class RTCPeerConnection extends EventTarget {
    * reports them (an implicit rollback's stable included).
    */
   #describe(call, type, sdp) {
-    const { states, last } = call(this.#live(), type, sdp);
+    const { states, last, tracks } = call(this.#live(), type, sdp);
     this.#signaledThrough = last;
     for (const state of states) this.#dispatchState('signaling', SIGNALING[state], 'signalingstatechange');
+    return tracks;
   }
 
   addIceCandidate(candidate) {
@@ -277,6 +297,7 @@ class RTCPeerConnection extends EventTarget {
     for (const channel of this.#channels.values()) channel._closed();
     this.#channels.clear();
     this.#media.closed();
+    this.#releaseTrackWaits();
   }
 
   /** One batch of library events (src/events.c); a listener's exception does not stop the rest. */
@@ -295,6 +316,10 @@ class RTCPeerConnection extends EventTarget {
     if (type === C.EVENT_SIGNALING_STATE) this.#signalingTaken++;
     if (MEDIA_EVENTS.has(type)) {
       if (!this.#closed) this.#media.onEvent(type, data, fields);
+      if (type === C.EVENT_TRACK) {
+        this.#tracksTaken++;
+        this.#releaseTrackWaits();
+      }
       return;
     }
     if (CHANNEL_EVENTS.has(type)) {

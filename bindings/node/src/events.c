@@ -117,6 +117,8 @@ static void set_fields(napi_env env, napi_value batch, uint32_t at, const omnirt
 		put(env, f, "rtpTimestamp", number(env, e->rtp.rtp_timestamp));
 		break;
 	case OMNIRTC_EVENT_TRACK_ENDED: put(env, f, "track", from_handle(env, e->track_ended.track)); break;
+	case OMNIRTC_EVENT_TRACK_MUTE:
+	case OMNIRTC_EVENT_TRACK_UNMUTE: put(env, f, "track", from_handle(env, e->track_mute.track)); break;
 	case OMNIRTC_EVENT_KEYFRAME_REQUEST:
 		put(env, f, "transceiver", from_handle(env, e->keyframe_request.transceiver));
 		put(env, f, "rid", from_string(env, e->keyframe_request.rid));

@@ -35,9 +35,9 @@ static napi_value create_description(napi_env env, napi_callback_info info, int 
 static napi_value create_offer(napi_env env, napi_callback_info info) { return create_description(env, info, 1); }
 static napi_value create_answer(napi_env env, napi_callback_info info) { return create_description(env, info, 0); }
 
-/* setLocalDescription / setRemoteDescription(peer, type, sdp) -> {states, last}:
- * the signaling states the call queued and the number of its last such event
- * (omnirtc_peer_set_description). */
+/* setLocalDescription / setRemoteDescription(peer, type, sdp) -> {states, last, tracks}:
+ * the signaling states the call queued, the number of its last such event and
+ * the number of track events queued up to its end (omnirtc_peer_set_description). */
 static napi_value set_description(napi_env env, napi_callback_info info, int local) {
 	napi_value argv[3];
 	args(env, info, 3, argv);
@@ -57,6 +57,8 @@ static napi_value set_description(napi_env env, napi_callback_info info, int loc
 	napi_set_named_property(env, result, "states", states);
 	napi_create_double(env, (double)changes.last_event, &value);
 	napi_set_named_property(env, result, "last", value);
+	napi_create_double(env, (double)changes.track_events, &value);
+	napi_set_named_property(env, result, "tracks", value);
 	return result;
 }
 

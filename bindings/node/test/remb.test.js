@@ -21,7 +21,8 @@ async function mediaPair(interceptors) {
   await negotiate(a, b);
   const frame = new Uint8Array(300).fill(1);
   const writer = setInterval(() => { for (const track of tracks) track.writeSample(frame, 0.02); }, 20);
-  await waitFor(() => remote.video && remote.audio);
+  // unmuted: their first packets came, so the video's SSRC is known (the tracks come at setRemoteDescription)
+  await waitFor(() => remote.video && remote.audio && !remote.video.muted && !remote.audio.muted);
   const stop = () => {
     clearInterval(writer);
     a.close();

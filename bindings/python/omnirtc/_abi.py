@@ -73,6 +73,8 @@ OMNIRTC_EVENT_KEYFRAME_REQUEST = 44
 OMNIRTC_EVENT_TARGET_BITRATE = 45
 OMNIRTC_EVENT_DTMF_TONE_CHANGE = 46
 OMNIRTC_EVENT_DTMF_TONE = 47
+OMNIRTC_EVENT_TRACK_MUTE = 48
+OMNIRTC_EVENT_TRACK_UNMUTE = 49
 omnirtc_event_type_t = ctypes.c_int
 
 OMNIRTC_KEYFRAME_PLI = 0
@@ -171,6 +173,12 @@ class omnirtc_event_track_ended(ctypes.Structure):
     ]
 
 
+class omnirtc_event_track_mute(ctypes.Structure):
+    _fields_ = [
+        ("track", omnirtc_track_t),
+    ]
+
+
 class omnirtc_event_keyframe_request(ctypes.Structure):
     _fields_ = [
         ("transceiver", omnirtc_transceiver_t),
@@ -215,6 +223,7 @@ class omnirtc_event_t_union0(ctypes.Union):
         ("rtp", omnirtc_event_rtp),
         ("frame", omnirtc_event_frame),
         ("track_ended", omnirtc_event_track_ended),
+        ("track_mute", omnirtc_event_track_mute),
         ("keyframe_request", omnirtc_event_keyframe_request),
         ("target_bitrate", omnirtc_event_target_bitrate),
         ("dtmf_tone_change", omnirtc_event_dtmf_tone_change),
@@ -287,6 +296,7 @@ class omnirtc_signaling_changes_t(ctypes.Structure):
         ("last_event", ctypes.c_uint64),
         ("count", ctypes.c_uint32),
         ("states", ctypes.c_int32 * 4),
+        ("track_events", ctypes.c_uint32),
     ]
 
 

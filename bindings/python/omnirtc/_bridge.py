@@ -80,6 +80,7 @@ class Inbox:
         self.token = 0
         self.batch = (_abi.omnirtc_event_t * BATCH)()
         self.signaling_taken = 0  # SIGNALING_STATE events taken from the queue
+        self.tracks_taken = 0  # TRACK events taken from the queue
 
     def wake(self) -> None:  # on a library thread
         with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is left to deliver to
@@ -101,11 +102,13 @@ class Inbox:
         """A description call (omnirtc_peer_set_description), then the queued
         events up to the last signaling state event the call queued, which
         the library reports: the W3C fires signalingstatechange before the
-        call resolves (webrtc-pc 4.4.1.5), an implicit rollback's stable too."""
+        call resolves (webrtc-pc 4.4.1.5), an implicit rollback's stable too,
+        and up to the last track event it queued: a remote description's
+        track events fire before the call resolves too (webrtc-pc 4.4.1.6)."""
         changes = _abi.omnirtc_signaling_changes_t()
         _native.check(_native.lib.omnirtc_peer_set_description(handle, local, kind, sdp, ctypes.byref(changes)))
         count = ctypes.c_size_t()
-        while self.signaling_taken < changes.last_event:
+        while self.signaling_taken < changes.last_event or self.tracks_taken < changes.track_events:
             if _native.lib.omnirtc_peer_poll_events(self.handle, self.batch, 1, ctypes.byref(count)) or not count.value:
                 return
             self._deliver(_copy(self.batch[0]))
@@ -113,6 +116,8 @@ class Inbox:
     def _deliver(self, event: Event) -> None:
         if event.type == _abi.OMNIRTC_EVENT_SIGNALING_STATE:
             self.signaling_taken += 1
+        if event.type == _abi.OMNIRTC_EVENT_TRACK:
+            self.tracks_taken += 1
         if event.type == _abi.OMNIRTC_EVENT_PEER_CLOSED:
             _inboxes.pop(self.token, None)
         owner = self.owner()
@@ -171,6 +176,8 @@ def _copy(e: Any) -> Event:
         )
     if t == _abi.OMNIRTC_EVENT_TRACK_ENDED:
         return Event(t, track=e.track_ended.track)
+    if t in (_abi.OMNIRTC_EVENT_TRACK_MUTE, _abi.OMNIRTC_EVENT_TRACK_UNMUTE):
+        return Event(t, track=e.track_mute.track)
     if t == _abi.OMNIRTC_EVENT_KEYFRAME_REQUEST:
         k = e.keyframe_request
         return Event(t, transceiver=k.transceiver, rid=_decode(k.rid), keyframe_kind=k.kind)

@@ -16,6 +16,7 @@ the like).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ctypes
 import json
 import uuid
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _abi, _native
 from .events import EventEmitter
+from .exceptions import InvalidHandleError
 
 if TYPE_CHECKING:
     from .framedecoder import FrameDecoder
@@ -54,7 +56,8 @@ class MediaStreamTrack(EventEmitter):
     """A track of audio or video (W3C ``MediaStreamTrack``, aiortc's); emits ``ended``.
 
     As in aiortc, a subclass sets the class attribute ``kind`` and implements ``async recv()``; ``id`` defaults to a
-    new UUID, ``readyState`` is "live" until :meth:`stop` makes it "ended"."""
+    new UUID, ``readyState`` is "live" until :meth:`stop` makes it "ended"; ``muted`` (W3C) is False but for a
+    :class:`RemoteStreamTrack` that receives nothing."""
 
     kind: str = ""
 
@@ -64,6 +67,7 @@ class MediaStreamTrack(EventEmitter):
         self.kind = kind if kind is not None else type(self).kind
         self.id = id if id is not None else str(uuid.uuid4())
         self.readyState = "live"
+        self.muted = False
 
     async def recv(self) -> Any:
         """The next frame; subclasses implement it."""
@@ -137,8 +141,13 @@ class LocalTrack(MediaStreamTrack):
 
 
 class RemoteStreamTrack(MediaStreamTrack):
-    """A track the remote peer sends (one per simulcast layer, see :attr:`rid`); emits ``ended`` and, on audio,
-    ``dtmf`` with each RFC 4733 tone received and its duration in ms."""
+    """A track the remote peer sends (one per simulcast layer, see :attr:`rid`); emits ``ended``, ``mute``,
+    ``unmute`` and, on audio, ``dtmf`` with each RFC 4733 tone received and its duration in ms.
+
+    It comes in the ``track`` event that ``setRemoteDescription`` emits before it returns, muted (W3C webrtc-pc
+    4.4.1.6): its first packet unmutes it (``unmute``; :attr:`ssrc` and :attr:`codec` are then the received ones). A
+    later description in which the remote no longer sends it mutes it (``mute``); it ends only when its transceiver
+    stops or the peer closes, and a description that sends it again emits ``track`` again with this track."""
 
     def __init__(self, handle: int, info: dict[str, Any], receive: str = "decoded") -> None:
         """The remote track of a library handle; made by RTCPeerConnection, not by user code."""
@@ -147,9 +156,10 @@ class RemoteStreamTrack(MediaStreamTrack):
         self.rid: str = info.get("rid", "")
         self.ssrc: int = info.get("ssrc", 0)
         self.streamIds: list[str] = info.get("streamIds", [])
-        # The codec of the packets received: the library names it at the track
-        # event from the first packet's payload type.
+        # The description's first codec until the first packet, then the
+        # received one (_set_muted).
         self.codec: dict[str, Any] = info.get("codec", {})
+        self.muted = True
         self._queue: deque[EncodedFrame | bytes] = deque(maxlen=MAX_QUEUED)
         self._arrived = asyncio.Event()
         self._decodes = receive == "decoded"  # RTCPeerConnection.setTrackReceive's mode
@@ -165,10 +175,26 @@ class RemoteStreamTrack(MediaStreamTrack):
         if not self._decodes:
             return await self.recvEncoded()
         if self._decoder is None:
+            # opened for the received codec, which the unmute names (the first packet's)
+            while self.muted and not self._queue and self.readyState != "ended":
+                self._arrived.clear()
+                await self._arrived.wait()
             if self.readyState == "ended" and not self._queue:
                 raise MediaStreamError("the track has ended")
             self._decoder = self._open_decoder()
         return await self._decoder.next()
+
+    def _set_muted(self, muted: bool) -> None:
+        """The library muted or unmuted it: emits ``mute`` / ``unmute``."""
+        if self.muted == muted or self.readyState == "ended":
+            return
+        self.muted = muted
+        if not muted:
+            with contextlib.suppress(InvalidHandleError):  # its peer closed meanwhile
+                info = json.loads(_native.call_string(_native.lib.omnirtc_track_get_info, self._handle) or "{}")
+                self.ssrc, self.codec = info.get("ssrc", self.ssrc), info.get("codec", self.codec)
+            self._arrived.set()  # a recv() waiting to open its decoder
+        self.emit("mute" if muted else "unmute")
 
     def _open_decoder(self) -> FrameDecoder:
         try:

@@ -490,11 +490,14 @@ class RTCPeerConnection(EventEmitter):
     def _on_media_event(self, event: _bridge.Event) -> None:
         t = event.type
         if t == _abi.OMNIRTC_EVENT_TRACK:
-            track = RemoteStreamTrack(event.track, json.loads(event.info_json), self._receive)
-            self._remote_tracks[event.track] = track
-            receiver = self._transceiver(event.transceiver).receiver
-            receiver.tracks.append(track)
-            receiver.track = receiver.track or track
+            # muted until its first packet; announced again (the same track) when its remote sends it again
+            track = self._remote_tracks.get(event.track)
+            if track is None:
+                track = RemoteStreamTrack(event.track, json.loads(event.info_json), self._receive)
+                self._remote_tracks[event.track] = track
+                receiver = self._transceiver(event.transceiver).receiver
+                receiver.tracks.append(track)
+                receiver.track = receiver.track or track
             self.emit("track", track)
             return
         if t == _abi.OMNIRTC_EVENT_KEYFRAME_REQUEST:
@@ -520,6 +523,10 @@ class RTCPeerConnection(EventEmitter):
             remote._push(event.data)
         elif t == _abi.OMNIRTC_EVENT_DTMF_TONE:
             remote.emit("dtmf", event.tone, event.duration_ms)
+        elif t == _abi.OMNIRTC_EVENT_TRACK_UNMUTE:
+            remote._set_muted(False)
+        elif t == _abi.OMNIRTC_EVENT_TRACK_MUTE:
+            remote._set_muted(True)
         elif t == _abi.OMNIRTC_EVENT_TRACK_ENDED:
             del self._remote_tracks[event.track]
             remote.stop()

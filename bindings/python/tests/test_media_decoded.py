@@ -167,8 +167,9 @@ def first_audio_codec(sdp: str) -> str:
 
 
 def test_pcmu_is_decoded_as_pcmu_while_the_descriptions_list_opus_first(counters_back):
-    """The decoder opens for the codec of the track event, the one the packets
-    carry (the first packet's payload type names it), not the description's first."""
+    """The decoder opens for the codec the packets carry, which the track's
+    unmute names (the first packet's payload type), not the description's
+    first, which the track event (at setRemoteDescription) has."""
 
     async def main():
         a, b = await pair()
@@ -186,8 +187,8 @@ def test_pcmu_is_decoded_as_pcmu_while_the_descriptions_list_opus_first(counters
 
         sending = asyncio.ensure_future(send_all())
         remote = await asyncio.wait_for(remote_future, TIMEOUT)
-        assert remote.codec["mimeType"] == "audio/PCMU"
         frames = [await asyncio.wait_for(remote.recv(), TIMEOUT) for _ in range(40)]
+        assert remote.codec["mimeType"] == "audio/PCMU"
         await sending
         assert all(isinstance(f, av.AudioFrame) for f in frames)
         assert {(f.sample_rate, f.format.name, f.layout.name) for f in frames} == {(8000, "s16", "mono")}

@@ -43,7 +43,8 @@ async def media_pair(interceptors: list[str]):
             await asyncio.sleep(0.02)
 
     sending = asyncio.ensure_future(send())
-    await wait_for(lambda: len(remote) == 2)
+    # unmuted: their first packets came, so the video's SSRC is known (the tracks come at setRemoteDescription)
+    await wait_for(lambda: len(remote) == 2 and not any(t.muted for t in remote.values()))
     return a, b, targets, remote, sending, tracks
 
 

@@ -86,10 +86,10 @@ final class PeerSink: Sendable {
         var trackReceive: TrackReceive?
         /// Set by close: the drain no longer waits for a consumer (the peer's pending events are dropped).
         var closing = false
-        /// The SIGNALING_STATE events streamed so far, and the description
-        /// calls waiting for a number of them (SignalingBarrier.swift).
-        var signalingStreamed: UInt64 = 0
-        var signalingWaiters: [(event: UInt64, waiter: CheckedContinuation<Void, Never>)] = []
+        /// The SIGNALING_STATE and TRACK events streamed so far, and the
+        /// description calls waiting for a number of them (SignalingBarrier.swift).
+        var streamed: [StreamedCount: UInt64] = [:]
+        var streamWaiters: [(count: StreamedCount, event: UInt64, waiter: CheckedContinuation<Void, Never>)] = []
     }
 
     let state = Locked(State())

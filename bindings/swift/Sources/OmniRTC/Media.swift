@@ -206,20 +206,36 @@ public final class LocalTrack: Sendable, Hashable {
 
 /// A track the remote sends (one per simulcast layer: see ``rid``), from
 /// ``PeerConnection/tracks``. Its streams end when it ends or its peer closes.
+///
+/// As W3C webrtc-pc 4.4.1.6 has it, it comes while the remote description
+/// that announces it is set (on ``PeerConnection/tracks`` before
+/// ``PeerConnection/setRemoteDescription(_:)`` returns), muted until its first
+/// packet; a later description in which the remote no longer sends it mutes it
+/// (it does not end: only its transceiver's stop or its peer's close ends it),
+/// and one in which the remote sends it again delivers it on
+/// ``PeerConnection/tracks`` again.
 public final class RemoteTrack: Sendable {
     let sink: TrackSink
 
     init(_ sink: TrackSink) { self.sink = sink }
 
-    public var id: String { sink.info.id }
-    public var kind: MediaKind { MediaKind(rawValue: sink.info.kind) ?? .video }
-    public var streamIds: [String] { sink.info.streamIds }
+    private var info: RemoteTrackInfo { sink.info.withLock { $0 } }
+
+    public var id: String { info.id }
+    public var kind: MediaKind { MediaKind(rawValue: info.kind) ?? .video }
+    public var streamIds: [String] { info.streamIds }
     /// The simulcast layer, nil for none.
-    public var rid: String? { sink.info.rid.isEmpty ? nil : sink.info.rid }
-    public var ssrc: UInt32 { sink.info.ssrc }
-    public var mid: String? { sink.info.mid }
-    /// The codec it arrives in.
-    public var codec: RtpCodec { sink.info.codec }
+    public var rid: String? { info.rid.isEmpty ? nil : info.rid }
+    /// The received SSRC once unmuted (before: the description's first, or 0).
+    public var ssrc: UInt32 { info.ssrc }
+    public var mid: String? { info.mid }
+    /// The codec it arrives in, once unmuted (before: the description's first).
+    public var codec: RtpCodec { info.codec }
+    /// W3C `muted`: true until its first packet, and while its remote does not send it.
+    public var isMuted: Bool { sink.muted.withLock { $0 } }
+    /// Each change of ``isMuted`` (W3C `mute` / `unmute`): false at the first
+    /// packet, true when a description stops the remote sending it.
+    public var muteChanges: AsyncStream<Bool> { sink.muteChanges.stream }
     /// The transceiver receiving it.
     public var transceiver: RtpTransceiver { RtpTransceiver(sink.transceiver) }
     public var isEnded: Bool { sink.ended.withLock { $0 } }

@@ -37,17 +37,35 @@ final class TransceiverSink: Sendable {
 /// A remote track's events.
 final class TrackSink: Sendable {
     let handle: omnirtc_track_t
-    let info: RemoteTrackInfo
+    /// The track event's (the remote description's), then, from its unmute, the received ssrc and codec.
+    let info: Locked<RemoteTrackInfo>
     let transceiver: TransceiverSink
     let frames = Pipe<EncodedFrame>(bufferingPolicy: .bufferingNewest(mediaBufferLimit))
     let rtpPackets = Pipe<Data>(bufferingPolicy: .bufferingNewest(mediaBufferLimit))
     let dtmfTones = Pipe<DTMFTone>(bufferingPolicy: .bufferingNewest(mediaBufferLimit))
+    let muteChanges = Pipe<Bool>(bufferingPolicy: .bufferingNewest(mediaBufferLimit))
+    let muted = Locked(true)
     let ended = Locked(false)
 
     init(handle: omnirtc_track_t, info: RemoteTrackInfo, transceiver: TransceiverSink) {
         self.handle = handle
-        self.info = info
+        self.info = Locked(info)
         self.transceiver = transceiver
+    }
+
+    /// TRACK_MUTE or TRACK_UNMUTE: the new muted, streamed when it changed.
+    func setMuted(_ value: Bool) {
+        let changed = muted.withLock { m in
+            defer { m = value }
+            return m != value
+        }
+        guard changed else { return }
+        if !value, let json = try? callString({ omnirtc_track_get_info(handle, $0) }),
+            let received = try? JSONDecoder().decode(RemoteTrackInfo.self, from: Data(json.utf8))
+        {
+            info.withLock { $0 = received }
+        }
+        muteChanges.continuation.yield(value)
     }
 
     func end() {
@@ -59,6 +77,7 @@ final class TrackSink: Sendable {
         frames.continuation.finish()
         rtpPackets.continuation.finish()
         dtmfTones.continuation.finish()
+        muteChanges.continuation.finish()
     }
 }
 
@@ -107,15 +126,21 @@ extension PeerSink {
     func handleMedia(_ e: omnirtc_event_t) {
         switch e.type {
         case code(OMNIRTC_EVENT_TRACK):
+            // muted until its first packet; announced again (the same sink) when its remote sends it again
             let t = e.track
             let info = (try? JSONDecoder().decode(RemoteTrackInfo.self, from: Data(text(t.info_json).utf8))) ?? RemoteTrackInfo()
-            let track = TrackSink(handle: t.track, info: info, transceiver: transceiver(t.transceiver))
-            let closed = state.withLock { s in
+            let made = TrackSink(handle: t.track, info: info, transceiver: transceiver(t.transceiver))
+            let (track, closed) = state.withLock { s in
+                let track = s.tracks[t.track] ?? made
                 if !s.closed { s.tracks[t.track] = track }
-                return s.closed
+                return (track, s.closed)
             }
             if closed { track.end() }
             events.deliver(.track(RemoteTrack(track)))
+            trackStreamed()
+        case code(OMNIRTC_EVENT_TRACK_MUTE), code(OMNIRTC_EVENT_TRACK_UNMUTE):
+            let muted = e.type == code(OMNIRTC_EVENT_TRACK_MUTE)
+            state.withLock { $0.tracks[e.track_mute.track] }?.setMuted(muted)
         case code(OMNIRTC_EVENT_TRACK_FRAME):
             let f = e.frame
             guard let track = state.withLock({ $0.tracks[f.track] }) else { return }

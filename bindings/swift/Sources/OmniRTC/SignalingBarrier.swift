@@ -1,5 +1,6 @@
 // W3C webrtc-pc 4.4.1.5: setLocalDescription / setRemoteDescription fire
-// `signalingstatechange` before their promise resolves. Here the events are
+// `signalingstatechange` before their promise resolves (and 4.4.1.6: a remote
+// description's `track` events too, counted the same way). Here the events are
 // a stream the drain task feeds, so the rule reads: when the async call
 // returns, the signaling-state event it caused is in the events stream (on
 // ``PeerConnection/events`` or ``PeerConnection/signalingStates``), and the
@@ -16,37 +17,53 @@
 import COmniRTC
 import Foundation
 
+/// The events description calls wait for, counted as they are streamed.
+enum StreamedCount: Sendable {
+    case signaling
+    case tracks
+}
+
 extension PeerSink {
     /// A SIGNALING_STATE event: remembered for the getter, streamed, counted,
     /// then the description calls waiting for that many go on.
     func signaled(_ value: Int32) {
         update(value, \.signaling, PeerConnectionEvent.signalingState)
+        counted(.signaling)
+    }
+
+    /// A TRACK event was streamed: the description calls waiting for that many go on.
+    func trackStreamed() { counted(.tracks) }
+
+    private func counted(_ count: StreamedCount) {
         let ready = state.withLock { s in
-            s.signalingStreamed += 1
-            let count = s.signalingStreamed
-            defer { s.signalingWaiters.removeAll { $0.event <= count } }
-            return s.signalingWaiters.filter { $0.event <= count }.map { $0.waiter }
+            s.streamed[count, default: 0] += 1
+            let n = s.streamed[count, default: 0]
+            let isReady = { (w: (count: StreamedCount, event: UInt64, waiter: CheckedContinuation<Void, Never>)) in
+                w.count == count && w.event <= n
+            }
+            defer { s.streamWaiters.removeAll(where: isReady) }
+            return s.streamWaiters.filter(isReady).map { $0.waiter }
         }
         for waiter in ready { waiter.resume() }
     }
 
-    /// Returns once `event` SIGNALING_STATE events are streamed, or the peer closed.
-    func streamed(signalingEvents event: UInt64) async {
+    /// Returns once `event` events of `count` are streamed, or the peer closed.
+    func streamed(_ count: StreamedCount, _ event: UInt64) async {
         await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
             let done = state.withLock { s in
-                if s.closed || s.signalingStreamed >= event { return true }
-                s.signalingWaiters.append((event, waiter))
+                if s.closed || s.streamed[count, default: 0] >= event { return true }
+                s.streamWaiters.append((count, event, waiter))
                 return false
             }
             if done { waiter.resume() }
         }
     }
 
-    /// The peer closed: no state event will come.
+    /// The peer closed: no state or track event will come.
     func releaseSignalingWaiters() {
         let waiters = state.withLock { s in
-            defer { s.signalingWaiters = [] }
-            return s.signalingWaiters.map { $0.waiter }
+            defer { s.streamWaiters = [] }
+            return s.streamWaiters.map { $0.waiter }
         }
         for waiter in waiters { waiter.resume() }
     }
@@ -55,12 +72,14 @@ extension PeerSink {
 extension PeerConnection {
     /// omnirtc_peer_set_description, then the wait for the signaling-state
     /// events it queued (also when it failed: a refused remote offer may have
-    /// rolled the local one back).
+    /// rolled the local one back), and for the track events of the tracks a
+    /// remote description announces (webrtc-pc 4.4.1.6: before it resolves).
     func describe(local: Bool, _ type: String?, _ sdp: String?) async throws(OmniRTCError) {
         var changes = omnirtc_signaling_changes_t()
         let status = omnirtc_peer_set_description(handle, local ? 1 : 0, type, sdp, &changes)
         let error = status == Int32(OMNIRTC_OK) ? nil : OmniRTCError(status: status, message: text(omnirtc_last_error()))
-        await sink.streamed(signalingEvents: changes.last_event)
+        await sink.streamed(.signaling, changes.last_event)
+        await sink.streamed(.tracks, UInt64(changes.track_events))
         if let error { throw error }
     }
 }

@@ -373,7 +373,7 @@ final class MediaTests: XCTestCase {
         track.close()
     }
 
-    func testReplaceTrackSwitchesTheMediaAndRemoveTrackEndsTheRemoteTrack() async throws {
+    func testReplaceTrackSwitchesTheMediaAndRemoveTrackMutesTheRemoteTrack() async throws {
         let a = try PeerConnection(configuration: loopback)
         let b = try PeerConnection(configuration: loopback)
         let first = try LocalTrack(codec: "vp8")
@@ -413,8 +413,10 @@ final class MediaTests: XCTestCase {
         try await b.setRemoteDescription(XCTUnwrap(a.localDescription))
         try await b.setLocalDescription(try await b.createAnswer())
         try await a.setRemoteDescription(XCTUnwrap(b.localDescription))
-        let ended = await eventually(10) { video.isEnded }
-        XCTAssertTrue(ended, "the remote track did not end")
+        // webrtc-pc 4.4.1.6: muted, not ended (only its transceiver's stop ends it)
+        let muted = await eventually(10) { video.isMuted }
+        XCTAssertTrue(muted, "the remote track was not muted")
+        XCTAssertFalse(video.isEnded)
         receiving.cancel()
         try await a.close()
         try await b.close()
