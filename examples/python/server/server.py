@@ -1,7 +1,8 @@
 """aiortc's server example on OmniRTC: a browser sends its camera to this
 server, which transforms each frame and sends it back. The program is aiortc's
 examples/server with its imports changed; its transforms use numpy where
-aiortc's use OpenCV, so that it needs nothing beyond ``omnirtc[media]`` and aiohttp.
+aiortc's use OpenCV, so that it needs nothing beyond ``omnirtc[media]`` and aiohttp;
+``--record-to`` writes the received camera and microphone into a file.
 
     pip install omnirtc[media] aiohttp
     python server.py            # then open http://127.0.0.1:8080
@@ -19,7 +20,7 @@ from aiohttp import web
 from av import VideoFrame
 
 from omnirtc import MediaStreamTrack, RTCPeerConnection, RTCSessionDescription
-from omnirtc.contrib.media import MediaBlackhole, MediaRelay
+from omnirtc.contrib.media import MediaBlackhole, MediaRecorder, MediaRelay
 
 ROOT = os.path.dirname(__file__)
 PAINT = (255, 0, 255)  # what "paint" fills the middle of each frame with
@@ -77,7 +78,10 @@ async def offer(request):
     pcs.add(pc)
     logger.info("%s created for %s", pc_id, request.remote)
 
-    recorder = MediaBlackhole()
+    if args.record_to:
+        recorder = MediaRecorder(args.record_to)
+    else:
+        recorder = MediaBlackhole()
 
     @pc.on("datachannel")
     def on_datachannel(channel):
@@ -100,11 +104,14 @@ async def offer(request):
             recorder.addTrack(track)
         elif track.kind == "video":
             pc.addTrack(VideoTransformTrack(relay.subscribe(track), transform=params["video_transform"]))
+            if args.record_to:
+                recorder.addTrack(relay.subscribe(track))
 
         @track.on("ended")
         async def on_ended():
             logger.info("%s track %s ended", pc_id, track.kind)
             await recorder.stop()
+            logger.info("%s recorder stopped", pc_id)
 
     await pc.setRemoteDescription(offer)
     await recorder.start()
@@ -127,6 +134,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description="WebRTC audio / video / data-channels demo")
     parser.add_argument("--host", default="0.0.0.0", help="Host for HTTP server (default: 0.0.0.0)")
     parser.add_argument("--port", type=int, default=8080, help="Port for HTTP server (default: 8080)")
+    parser.add_argument("--record-to", help="Write received media to a file.")
     parser.add_argument("--verbose", "-v", action="count")
     args = parser.parse_args()
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO)
