@@ -19,6 +19,7 @@ if [ -n "$missing" ]; then
 fi
 (cd tests/interop && { [ -d node_modules/playwright-core ] && [ -d node_modules/ws ] || npm install --no-audit --no-fund --loglevel=error; }) || exit 1
 scripts/build-node-addon.sh || exit 1
+scripts/python-venv.sh || exit 1 # the server example's Python: PyAV, aiohttp
 mkdir -p build/bin
 # shellcheck disable=SC2046
 cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 $(pkg-config --cflags omnirtc) -o build/bin/interop_c_peer \
@@ -34,7 +35,7 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
 NETNS_LAN=1 timeout 900 scripts/netns-run.sh tests/interop/with-route.sh node --test --test-reporter=spec --test-concurrency=1 --test-force-exit \
-	"$@" tests/interop/interop.test.js | tee "$log" || status=$?
+	"$@" tests/interop/interop.test.js tests/interop/server-example.test.js | tee "$log" || status=$?
 passed=$(sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' "$log")
 failed=$(sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' "$log")
 echo "interop: ${passed:-0} passed, ${failed:-0} failed"
