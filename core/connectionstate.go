@@ -20,6 +20,9 @@ func (p *PeerConnection) watchConnectionState() {
 			return // pion's own "failed", then its close
 		}
 		p.postState(EventConnectionState, int32(s)-1, s.String()) //nolint:gosec // G115: a pion state enum, 0..7
+		if pion == webrtc.PeerConnectionStateClosed && !p.closed.Load() {
+			p.endAllRemoteTracks() // pion closed itself: nothing revives them
+		}
 	})
 }
 
