@@ -205,3 +205,34 @@ def test_a_packet_without_a_duration_lasts_until_the_next_packets_pts():
     assert [data for data, _ in samples] == [bytes([0]), bytes([40]), bytes([100])]
     # 40 ms, 60 ms, then the packet's own 33 ms (as 90 kHz ticks, in whole microseconds rounded up)
     assert [round(d * 90000) for _, d in samples] == [3600, 5400, 2970]
+
+
+@pytest.mark.parametrize("suffix", ["mp4", "webm"])
+def test_media_recorder_writes_video_and_audio_whichever_comes_first(tmp_path, suffix):
+    """The file's header holds each stream's size: nothing is written before the video's first frame came, though the
+    audio's come earlier."""
+
+    async def main():
+        a, b = RTCPeerConnection(loopback_config()), RTCPeerConnection(loopback_config())
+        a.addTrack(ColourTrack(count=60))
+        a.addTrack(ToneTrack())
+        remotes: list = []
+        b.on("track", remotes.append)
+        await connect(a, b)
+        path = str(tmp_path / f"received.{suffix}")
+        recorder = MediaRecorder(path)
+        for remote in remotes:
+            recorder.addTrack(Take(remote, 30 if remote.kind == "video" else 50))
+        await recorder.start()
+        await asyncio.wait_for(remote_ended(recorder), TIMEOUT)
+        await recorder.stop()
+        await a.close()
+        await b.close()
+        frames = decoded_video(path)
+        assert len(frames) == 30
+        assert {(f.width, f.height) for f in frames} == {(WIDTH, HEIGHT)}
+        with av.open(path) as container:
+            samples = sum(f.samples for f in container.decode(audio=0))
+        assert samples >= 40 * 960  # most of the second of tone (the encoder keeps a little back)
+
+    run(main())

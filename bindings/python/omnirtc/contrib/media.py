@@ -27,6 +27,7 @@ REAL_TIME_FORMATS = {
 }  # fmt: skip
 QUEUED_FRAMES = 32  # decoded frames a player track holds before its reader waits
 AUDIO_RATE = 48000  # a player's audio: packed s16 stereo at this rate, as aiortc's
+HELD_PACKETS = 500  # a recorder holds at most these (10 s of audio) until each video track's first frame
 # What MediaPlayer(decode=False) passes on, by FFmpeg codec name: the MIME type its packets are sent as (aiortc's set).
 PACKET_CODECS = {
     "opus": "audio/opus", "pcm_alaw": "audio/PCMA", "pcm_mulaw": "audio/PCMU", "h264": "video/H264", "vp8": "video/VP8",
@@ -275,6 +276,8 @@ class MediaRecorder:
         self.__container: Any = av.open(file=file, format=format, mode="w", options=options)
         self.__streams: dict[MediaStreamTrack, Any] = {}
         self.__tasks: dict[MediaStreamTrack, asyncio.Future[None]] = {}
+        self.__unsized: set[Any] = set()  # video streams whose first frame has not come
+        self.__held: list[Any] = []  # packets waiting for the file's header
         self.__pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="omnirtc-media-recorder")
 
     def addTrack(self, track: MediaStreamTrack) -> None:
@@ -287,6 +290,7 @@ class MediaRecorder:
             stream = self.__container.add_stream("libvpx" if name == "webm" else "libx264", rate=30)
             stream.pix_fmt = "yuv420p"
             stream.codec_context.time_base = fractions.Fraction(1, 90000)
+            self.__unsized.add(stream)
         self.__streams[track] = stream
 
     async def start(self) -> None:
@@ -308,6 +312,8 @@ class MediaRecorder:
         self.__tasks, self.__streams = {}, {}
 
     def __finish(self) -> None:
+        self.__unsized.clear()
+        self.__mux([])
         for stream in self.__streams.values():
             if stream.codec_context.is_open:
                 for packet in stream.encode(None):
@@ -335,9 +341,23 @@ class MediaRecorder:
             if frame.pts - start <= state.get("last", -1):
                 return
             frame.pts = state["last"] = frame.pts - start
-        if isinstance(frame, av.VideoFrame) and "size" not in state:
-            stream.width, stream.height = state["size"] = (frame.width, frame.height)
-        for packet in stream.encode(frame):
+        if isinstance(frame, av.VideoFrame):
+            if stream in self.__unsized:
+                stream.width, stream.height = frame.width, frame.height
+                self.__unsized.discard(stream)
+            elif (frame.width, frame.height) != (stream.width, stream.height):
+                frame = frame.reformat(width=stream.width, height=stream.height)  # the file has one size
+        self.__mux(stream.encode(frame))
+
+    def __mux(self, packets: list[Any]) -> None:
+        """Write ``packets``, or hold them while a video stream has no size yet: the first packet written fixes the
+        file's header, each stream's size in it. Held no longer than HELD_PACKETS, for a track that sends nothing."""
+        if self.__unsized and len(self.__held) < HELD_PACKETS:
+            self.__held.extend(packets)
+            return
+        self.__unsized.clear()
+        held, self.__held = self.__held, []
+        for packet in held + packets:
             self.__container.mux(packet)
 
 
