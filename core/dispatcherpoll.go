@@ -73,7 +73,7 @@ func (d *dispatcher) take(dst []*Event, maxEvents int) ([]*Event, error) {
 	for _, e := range dst[start:] {
 		d.polled.held += e.cost
 	}
-	if n < maxEvents {
+	if n < maxEvents { // cut short before a CLOSE, events are left: notify at once
 		d.polled.notifier.Rearm(d.polled.owed() || len(d.queue) > 0)
 	}
 	d.mu.Unlock()
