@@ -76,6 +76,7 @@ type DataChannel struct {
 	dc *webrtc.DataChannel
 
 	state atomic.Int32
+	ended atomic.Bool // finish ran
 	// unannounced: a remote's channel not yet announced (announcer.go), so
 	// none of its events may reach the host.
 	unannounced atomic.Bool
@@ -186,17 +187,26 @@ func (c *DataChannel) readLoop(raw datachannel.ReadWriteCloser) {
 	c.finish()
 }
 
-// finish marks the channel closed and posts its final event once.
+// finish ends the channel once and posts its final event. W3C webrtc-pc 6.2:
+// readyState becomes closed in the task that fires close, so the channel
+// reads closing until the host takes EventChannelClose (its taken hook), in
+// every language alike.
 func (c *DataChannel) finish() {
-	if ChannelState(c.state.Swap(int32(ChannelClosed))) == ChannelClosed {
+	if c.ended.Swap(true) {
 		return
+	}
+	announced := !c.unannounced.Load()
+	if announced {
+		c.state.Store(int32(ChannelClosing))
+	} else {
+		c.state.Store(int32(ChannelClosed)) // no close event: nobody saw it
 	}
 	c.mu.Lock()
 	c.resume.Broadcast()
 	c.mu.Unlock()
 	c.pc.forgetChannel(c)
-	if !c.unannounced.Load() {
-		c.pc.events.post(&Event{Type: EventChannelClose, Channel: c})
+	if announced {
+		c.pc.events.post(&Event{Type: EventChannelClose, Channel: c, taken: func() { c.state.Store(int32(ChannelClosed)) }})
 	}
 }
 

@@ -64,7 +64,7 @@ func (d *dispatcher) take(dst []*Event, maxEvents int) ([]*Event, error) {
 
 		return dst, nil
 	}
-	n := min(maxEvents, len(d.queue))
+	n := batchEnd(d.queue, maxEvents)
 	start := len(dst)
 	dst = append(dst, d.queue[:n]...)
 	clear(d.queue[:n])
@@ -73,8 +73,8 @@ func (d *dispatcher) take(dst []*Event, maxEvents int) ([]*Event, error) {
 	for _, e := range dst[start:] {
 		d.polled.held += e.cost
 	}
-	if n < maxEvents {
-		d.polled.notifier.Rearm(d.polled.owed())
+	if n < maxEvents { // cut short before a CLOSE, events are left: notify at once
+		d.polled.notifier.Rearm(d.polled.owed() || len(d.queue) > 0)
 	}
 	d.mu.Unlock()
 	for _, e := range dst[start:] {
@@ -87,6 +87,21 @@ func (d *dispatcher) take(dst []*Event, maxEvents int) ([]*Event, error) {
 	}
 
 	return dst, nil
+}
+
+// batchEnd is how many of queue a take of up to maxEvents hands over: a
+// channel's EventChannelClose starts a batch, so a host that handles a batch
+// in order has handled the channel's earlier events before the take that
+// makes the channel read closed (and releases its handle in capi).
+func batchEnd(queue []*Event, maxEvents int) int {
+	n := min(maxEvents, len(queue))
+	for i := 1; i < n; i++ {
+		if queue[i].Type == EventChannelClose {
+			return i
+		}
+	}
+
+	return n
 }
 
 // release returns the budget of the events taken so far.

@@ -24,6 +24,33 @@ func quiet(d *dispatcher) bool {
 	return !d.polled.notifier.Due()
 }
 
+// A channel reads closed from the take of its EventChannelClose on: that
+// take starts with it, so a host handling the batch before in order never
+// sees the channel closed before its close event; the host that stopped at
+// the short take is notified of the rest.
+func TestPolledDispatcherStartsABatchWithAChannelClose(t *testing.T) {
+	notify, notified := notifies()
+	d := newPolledDispatcher(notify)
+	closes := 0
+	d.post(&Event{Type: EventChannelMessage})
+	d.post(&Event{Type: EventChannelClose, taken: func() { closes++ }})
+	d.post(&Event{Type: EventChannelMessage})
+	<-notified
+	batch, err := d.take(nil, 8)
+	must(t, err)
+	if len(batch) != 1 || closes != 0 {
+		t.Fatalf("first take: %d events, close taken %d times", len(batch), closes)
+	}
+	<-notified
+	batch, err = d.take(nil, 8)
+	must(t, err)
+	if len(batch) != 2 || batch[0].Type != EventChannelClose || closes != 1 {
+		t.Fatalf("second take: %d events, close taken %d times", len(batch), closes)
+	}
+	d.release()
+	closePolled(t, d)
+}
+
 func TestPolledDispatcherKeepsOrderInBatches(t *testing.T) {
 	notify, _ := notifies()
 	d := newPolledDispatcher(notify)

@@ -351,7 +351,11 @@ enum {
  * CHANNEL_ERROR                channel_error     channel; message: what failed
  * CHANNEL_CLOSING              channel           channel: the remote started closing it
  * CHANNEL_CLOSE                channel           channel: final event, its handle is already
- *                                                released
+ *                                                released; until the host is given it (its
+ *                                                callback starts, or the poll that returns it,
+ *                                                whose batch it starts) the channel reads
+ *                                                OMNIRTC_CHANNEL_CLOSING, never CLOSED (W3C
+ *                                                webrtc-pc 6.2: closed with the close event)
  * TRACK                        track             track: a remote track, muted (W3C webrtc-pc
  *                                                4.4.1.6): a new handle, or the same one when a
  *                                                description announces again a track whose
@@ -658,6 +662,9 @@ omnirtc_status_t omnirtc_peer_create_polled(const char *config_json, omnirtc_not
  * events returns their bytes to the queue's budget at that next poll.
  * Polls of one peer are serialised by the library; any thread, also inside
  * notify.
+ * A channel's OMNIRTC_EVENT_CHANNEL_CLOSE starts a batch (the poll before it
+ * returns fewer than capacity and notify fires again; see
+ * omnirtc_channel_get_ready_state).
  * OMNIRTC_EVENT_PEER_CLOSED is the last event: it comes alone in its batch
  * and points to nothing; the poll that returns it frees every earlier batch
  * and, called outside notify, returns once no notify of this peer runs.
@@ -1063,9 +1070,15 @@ omnirtc_status_t omnirtc_channel_get_info(omnirtc_channel_t channel, char **json
 
 /*
  * omnirtc_channel_get_ready_state — the current OMNIRTC_CHANNEL_* (a binding's
- * readyState reads it; the events report the changes later).
- * Errors: OMNIRTC_ERR_INVALID_HANDLE once the channel is closed and released
- * (its OMNIRTC_EVENT_CHANNEL_CLOSE is then on the way, or its peer was closed).
+ * readyState reads it as it is; the events report the changes later).  W3C
+ * webrtc-pc 6.2 makes readyState "closed" only in the task that fires close,
+ * so a channel the library has closed reads OMNIRTC_CHANNEL_CLOSING, its
+ * handle valid, until its OMNIRTC_EVENT_CHANNEL_CLOSE is given to the host:
+ * the event callback is called with it, or omnirtc_peer_poll_events returns
+ * it (always first in its batch, so a host that handles a batch in order has
+ * handled the channel's earlier events).  That releases the handle.
+ * Errors: OMNIRTC_ERR_INVALID_HANDLE once CHANNEL_CLOSE was given to the host
+ * (the channel is closed), or its peer was closed.
  */
 omnirtc_status_t omnirtc_channel_get_ready_state(omnirtc_channel_t channel, int32_t *state_out);
 

@@ -212,6 +212,68 @@ TEST(no_notify_after_shutdown_returns) {
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_peer_poll_events(id, e, 8, &n));
 }
 
+/* Holds b's pump inside its batch at the channel's BUFFERED_AMOUNT_LOW (an
+ * event that points to no batch memory), so the test thread polls instead. */
+static pthread_mutex_t gate_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t gate_cv = PTHREAD_COND_INITIALIZER;
+static int gate_held, gate_open;
+static void hold_pump(peer_t *p, const omnirtc_event_t *e) {
+	(void)p;
+	if (e->type != OMNIRTC_EVENT_CHANNEL_BUFFERED_AMOUNT_LOW)
+		return;
+	bump(&gate_mu, &gate_cv, &gate_held);
+	CHECK(wait_flag(&gate_mu, &gate_cv, &gate_open, 1, 30000));
+}
+
+/* W3C webrtc-pc 6.2: readyState becomes closed in the task that fires close.
+ * A channel the library closed reads CLOSING until the poll that returns its
+ * CHANNEL_CLOSE, which starts that batch and releases the handle. */
+TEST(polled_channel_reads_closing_until_its_close_is_polled) {
+	counters_t base = read_counters();
+	peer_t a, b;
+	peer_open(&a, "a", NULL);
+	peer_open_polled(&b, "b", NULL);
+	pthread_mutex_lock(&b.mu);
+	b.hook = hold_pump;
+	pthread_mutex_unlock(&b.mu);
+	omnirtc_channel_t cb;
+	OK(omnirtc_channel_create(b.id, "x", NULL, &cb));
+	connect_pair(&b, &a);
+	wait_events(&b, OMNIRTC_EVENT_CHANNEL_OPEN, cb, 1, 10000);
+	OK(omnirtc_channel_set_buffered_amount_low_threshold(cb, 1));
+	static uint8_t payload[65536];
+	OK(omnirtc_channel_send(cb, payload, sizeof payload, 1));
+	CHECK(wait_flag(&gate_mu, &gate_cv, &gate_held, 1, 10000));
+	OK(omnirtc_channel_close(cb));
+	omnirtc_event_t e[8];
+	size_t n = 0;
+	int32_t state = -1;
+	for (;;) {
+		OK(omnirtc_channel_get_ready_state(cb, &state));
+		if (state != OMNIRTC_CHANNEL_CLOSING) {
+			fprintf(stderr, "channel state %d before its CHANNEL_CLOSE was polled\n", state);
+			exit(1);
+		}
+		OK(omnirtc_peer_poll_events(b.id, e, 8, &n));
+		if (n > 0 && e[0].type == OMNIRTC_EVENT_CHANNEL_CLOSE && e[0].channel.channel == cb)
+			break;
+		for (size_t i = 0; i < n; i++)
+			CHECK(e[i].type != OMNIRTC_EVENT_CHANNEL_CLOSE || e[i].channel.channel != cb);
+		if (n < 8) { /* armed: wait for the next notify */
+			CHECK(wait_flag(&b.mu, &b.cv, &b.wake, 1, 10000));
+			pthread_mutex_lock(&b.mu);
+			b.wake = 0;
+			pthread_mutex_unlock(&b.mu);
+		}
+	}
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_channel_get_ready_state(cb, &state));
+	/* the pump goes on: one poll from it finds the queue as this left it */
+	bump(&b.mu, &b.cv, &b.wake);
+	bump(&gate_mu, &gate_cv, &gate_open);
+	close_pair(&a, &b);
+	wait_counters_back(base, 10, 10000);
+}
+
 static void ignore_event(void *user_data, const omnirtc_event_t *e) {
 	(void)user_data;
 	(void)e;

@@ -22,15 +22,15 @@ const BATCHED = 16 * 1024;
 const FLUSH_AT = 256 * 1024;
 
 const STATES = stateNames('CHANNEL_');
-const ORDER = ['connecting', 'open', 'closing'];
+const ORDER = ['connecting', 'open', 'closing', 'closed'];
 
 class RTCDataChannel extends EventTarget {
   #handle;
   // readyState is the library's state (asked once per task, like
-  // bufferedAmount), except while an event is dispatched, whose listeners see
+  // bufferedAmount; 'closing' until it hands over the close event:
+  // webrtc-pc 6.2), except while an event is dispatched, whose listeners see
   // the state it reports (#shown), and never behind #state, the state the
-  // events and close() have reported: 'closed' only once the close event came
-  // (webrtc-pc 6.2).
+  // events and close() have reported.
   #state = 'connecting';
   #shown = null;
   #live = null;
@@ -73,7 +73,6 @@ class RTCDataChannel extends EventTarget {
     if (this.#state === 'closed') return 'closed';
     if (this.#shown) return this.#shown;
     const live = this.#liveState();
-    if (live === 'closed') return 'closing'; // until the close event
     return ORDER.indexOf(live) < ORDER.indexOf(this.#state) ? this.#state : live;
   }
 
@@ -82,7 +81,7 @@ class RTCDataChannel extends EventTarget {
       try {
         this.#live = STATES[native.channelReadyState(this.#handle)];
       } catch {
-        this.#live = 'closed'; // the library has released it: its close event is on the way
+        this.#live = 'closed'; // released with its close event
       }
       this.#forgetLater();
     }

@@ -16,7 +16,7 @@ STATES = {
     _abi.OMNIRTC_CHANNEL_CLOSING: "closing",
     _abi.OMNIRTC_CHANNEL_CLOSED: "closed",
 }
-_ORDER = ("connecting", "open", "closing")
+_ORDER = ("connecting", "open", "closing", "closed")
 
 
 class RTCDataChannel(EventEmitter):
@@ -29,10 +29,10 @@ class RTCDataChannel(EventEmitter):
         """The channel of a library handle; made by RTCPeerConnection, not by user code."""
         super().__init__()
         self._handle = handle
-        # readyState is the library's state, except while an event is emitted,
-        # whose handlers see the state it reports (_shown), and never behind
-        # _state, the state the events and close() have reported: "closed"
-        # only once the close event came (webrtc-pc 6.2).
+        # readyState is the library's state (closing until it hands over the
+        # close event: webrtc-pc 6.2), except while an event is emitted, whose
+        # handlers see the state it reports (_shown), and never behind _state,
+        # the state the events and close() have reported.
         self._state = "connecting"
         self._shown: str | None = None
         self._info: dict[str, Any] = {}
@@ -95,9 +95,7 @@ class RTCDataChannel(EventEmitter):
             getter = _native.lib.omnirtc_channel_get_ready_state
             live = STATES[int(_native.call_value(getter, self._handle))]
         except InvalidHandleError:
-            live = "closed"  # released by the library: its close event is on the way
-        if live == "closed":
-            return "closing"  # until the close event
+            live = "closed"  # released with its close event
         return max(live, self._state, key=_ORDER.index)
 
     def _showing(self, state: str, emit: Callable[[], None]) -> None:

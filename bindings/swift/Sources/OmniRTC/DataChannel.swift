@@ -52,16 +52,16 @@ public final class DataChannel: Sendable {
 
     /// The library's state now, so it is current when the call that changed it
     /// returns; ``states`` reports the changes later. `closed` only once the
-    /// channel's close was delivered (W3C: with the close event), so a
-    /// `close()` reads `closing` however fast the remote answers it.
+    /// channel's close was taken from the library (W3C: with the close event):
+    /// the library reads `closing` until then, so a `close()` reads `closing`
+    /// however fast the remote answers it.
     public var readyState: DataChannelState {
         let delivered = sink.state.withLock { $0.readyState }
         if delivered == .closed { return .closed }
         var value: Int32 = 0
-        // a released handle: its close is on its way to ``states``
-        guard omnirtc_channel_get_ready_state(sink.handle, &value) == 0 else { return .closing }
-        let state = DataChannelState(library: value) ?? .closing
-        return state == .closed ? .closing : state
+        // the library releases the handle with the close it hands over
+        guard omnirtc_channel_get_ready_state(sink.handle, &value) == 0 else { return .closed }
+        return DataChannelState(library: value) ?? delivered
     }
 
     // Read the events either all on ``events``, in the order they happened,

@@ -79,7 +79,7 @@ final class PeerSink: Sendable {
         var closed = false
         var channels: [omnirtc_channel_t: ChannelSink] = [:]
         /// Events of a local channel that came before createDataChannel registered it.
-        var early: [omnirtc_channel_t: [DataChannelEvent]] = [:]
+        var early: [omnirtc_channel_t: [(event: DataChannelEvent, info: ChannelInfo?)]] = [:]
         var tracks: [omnirtc_track_t: TrackSink] = [:]
         var transceivers: [omnirtc_transceiver_t: TransceiverSink] = [:]
         /// How remote tracks arriving from now on are delivered (omnirtc_peer_set_track_receive).
@@ -163,7 +163,7 @@ final class PeerSink: Sendable {
         case code(OMNIRTC_EVENT_NEGOTIATION_NEEDED):
             events.deliver(.negotiationNeeded)
         case code(OMNIRTC_EVENT_DATA_CHANNEL):
-            let channel = ChannelSink(handle: e.channel.channel)
+            let channel = ChannelSink(handle: e.channel.channel, info: ChannelInfo(json: text(e.channel.info_json)))
             register(channel)
             events.deliver(.dataChannel(DataChannel(channel)))
         case code(OMNIRTC_EVENT_TRANSPORT_STATE), code(OMNIRTC_EVENT_SELECTED_CANDIDATE_PAIR):
@@ -173,12 +173,14 @@ final class PeerSink: Sendable {
         default:
             guard let event = DataChannelEvent(e) else { return }
             let handle = withUnsafePointer(to: e) { omnirtc_event_channel_of($0) }
+            // OPEN carries the channel's info: the handle may be released by the time it is taken
+            let info = e.type == code(OMNIRTC_EVENT_CHANNEL_OPEN) ? ChannelInfo(json: text(e.channel.info_json)) : nil
             state.withLock { s in
                 if let channel = s.channels[handle] {
-                    channel.deliver(event)
+                    channel.deliver(event, info: info)
                     if case .close = event { s.channels[handle] = nil }
                 } else if !s.closed {
-                    s.early[handle, default: []].append(event)
+                    s.early[handle, default: []].append((event, info))
                 }
             }
         }
@@ -197,10 +199,10 @@ final class PeerSink: Sendable {
     func register(_ channel: ChannelSink) {
         state.withLock { s in
             let early = s.early.removeValue(forKey: channel.handle) ?? []
-            for event in early { channel.deliver(event) }
+            for (event, info) in early { channel.deliver(event, info: info) }
             if s.closed {
                 channel.deliver(.close)
-            } else if !early.contains(where: { if case .close = $0 { true } else { false } }) {
+            } else if !early.contains(where: { if case .close = $0.event { true } else { false } }) {
                 s.channels[channel.handle] = channel
             }
         }
@@ -236,8 +238,18 @@ struct ChannelInfo: Sendable, Decodable {
 
     static func fetch(_ handle: omnirtc_channel_t) -> ChannelInfo? {
         guard let json = try? callString({ omnirtc_channel_get_info(handle, $0) }) else { return nil }
-        return try? JSONDecoder().decode(ChannelInfo.self, from: Data(json.utf8))
+        return ChannelInfo(json: json)
     }
+
+    /// The info in `json`; nil for "" (an event that carries none) or JSON that does not decode.
+    init?(json: String) {
+        guard !json.isEmpty, let info = try? JSONDecoder().decode(ChannelInfo.self, from: Data(json.utf8)) else {
+            return nil
+        }
+        self = info
+    }
+
+    init() {}
 }
 
 /// A data channel's events and state. Its streams hold at most `window`
@@ -271,18 +283,19 @@ final class ChannelSink: Sendable {
 
     let state: Locked<State>
 
-    init(handle: omnirtc_channel_t) {
+    /// A channel whose info is `info` (a remote's, from its DATA_CHANNEL event), else the library's now.
+    init(handle: omnirtc_channel_t, info: ChannelInfo? = nil) {
         self.handle = handle
         var s = State()
-        s.info = ChannelInfo.fetch(handle) ?? ChannelInfo()
+        s.info = info ?? ChannelInfo.fetch(handle) ?? ChannelInfo()
         state = Locked(s)
     }
 
-    /// One event, in the library's order (called with the peer's lock held).
-    func deliver(_ event: DataChannelEvent) {
+    /// One event, in the library's order (called with the peer's lock held);
+    /// `info` is what an `open` carries (the id is known then).
+    func deliver(_ event: DataChannelEvent, info: ChannelInfo? = nil) {
         switch event {
         case .open:
-            let info = ChannelInfo.fetch(handle) // the id is known now
             let waiters = state.withLock { s in
                 s.readyState = .open
                 if let info { s.info = info }

@@ -1,3 +1,4 @@
+import COmniRTC
 import Foundation
 import XCTest
 
@@ -85,6 +86,33 @@ final class DataChannelTests: XCTestCase {
         XCTAssertEqual(got, [.text("from arrival")])
         try await a.close()
         try await b.close()
+    }
+
+    /// DATA_CHANNEL and CHANNEL_OPEN carry the channel's info (info_json): a
+    /// drain that takes them after the library released the channel, whose
+    /// handle then answers nothing, still gives it its label and id, as
+    /// Python and Node do.
+    func testChannelInfoComesWithItsEventsAfterTheHandleIsReleased() throws {
+        let sink = PeerSink()
+        let released: omnirtc_channel_t = 0xFFFF_FFFF_FFFF_FFFE // never a handle
+        func take(_ type: omnirtc_event_type_t, _ info: String) {
+            info.withCString { json in
+                var e = omnirtc_event_t()
+                e.type = code(type)
+                e.channel.channel = released
+                e.channel.info_json = json
+                sink.handle(e)
+            }
+        }
+        let fields = #""label":"late","protocol":"p/1","ordered":false,"maxPacketLifeTime":null,"maxRetransmits":null,"negotiated":false"#
+        take(OMNIRTC_EVENT_DATA_CHANNEL, "{\(fields),\"id\":null}")
+        let channel = DataChannel(try XCTUnwrap(sink.state.withLock { $0.channels[released] }))
+        XCTAssertEqual(channel.label, "late")
+        XCTAssertEqual(channel.protocol, "p/1")
+        XCTAssertFalse(channel.ordered)
+        take(OMNIRTC_EVENT_CHANNEL_OPEN, "{\(fields),\"id\":7}")
+        XCTAssertEqual(channel.id, 7)
+        XCTAssertEqual(channel.label, "late")
     }
 
     func testFourMebibytesArriveByteIdentical() async throws {
