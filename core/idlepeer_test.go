@@ -74,10 +74,10 @@ func goroutineDump() string {
 	buf := make([]byte, 4<<20)
 	buf = buf[:runtime.Stack(buf, true)]
 	counts := map[string]int{}
-	for _, g := range strings.Split(string(buf), "\n\n") {
+	for g := range strings.SplitSeq(string(buf), "\n\n") {
 		creator := "main"
-		if i := strings.Index(g, "created by "); i >= 0 {
-			creator, _, _ = strings.Cut(g[i+len("created by "):], "\n")
+		if _, after, found := strings.Cut(g, "created by "); found {
+			creator, _, _ = strings.Cut(after, "\n")
 			creator, _, _ = strings.Cut(creator, " in goroutine")
 		}
 		counts[creator]++

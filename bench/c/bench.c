@@ -205,8 +205,10 @@ static void idle(int peers, int mux) {
 	peers = 2 * pairs;
 	printf("idle_peers %d\nidle_connect_s %.1f\nidle_rss_kib_per_peer %.1f\nidle_goroutines_per_peer %.2f\n"
 	       "idle_heap_kib_per_peer %.1f\nidle_stack_kib_per_peer %.1f\n",
-	       peers, connect_s, (double)(rss_kib() - base_rss) / peers, (double)(counter("goroutines") - base_goroutines) / peers,
-	       (double)(counter("heapBytes") - base_heap) / 1024 / peers, (double)(counter("stackBytes") - base_stack) / 1024 / peers);
+	       peers, connect_s, (double)(rss_kib() - base_rss) / peers,
+	       (double)(counter("goroutines") - base_goroutines) / peers,
+	       (double)(counter("heapBytes") - base_heap) / 1024 / peers,
+	       (double)(counter("stackBytes") - base_stack) / 1024 / peers);
 	fflush(stdout);
 	_exit(0); /* tearing down thousands of peers is not what is measured */
 }
