@@ -94,3 +94,12 @@ func gcPauses() [][2]float64 {
 
 	return out
 }
+
+// memoryBytes returns the heap bytes live at the last collection and the
+// bytes reserved for goroutine stacks, for omnirtc_debug_counters.
+func memoryBytes() (heap, stack uint64) {
+	samples := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/memory/classes/heap/stacks:bytes"}}
+	metrics.Read(samples)
+
+	return samples[0].Value.Uint64(), samples[1].Value.Uint64()
+}

@@ -70,6 +70,7 @@ func ortc_go_debug_counters(jsonOut **C.char) C.omnirtc_status_t {
 		if err := needOut(jsonOut, "json_out"); err != nil {
 			return err
 		}
+		heap, stack := memoryBytes()
 		b, err := json.Marshal(map[string]any{
 			"handles":       handles.counts(),
 			"goroutines":    runtime.NumGoroutine(),
@@ -80,6 +81,8 @@ func ortc_go_debug_counters(jsonOut **C.char) C.omnirtc_status_t {
 			"logsDropped":   logs.Dropped(),
 			"channelPauses": core.ChannelPauses(),
 			"gcPauses":      gcPauses(),
+			"heapBytes":     heap,
+			"stackBytes":    stack,
 			// host threads holding a last-error message (bridge.c)
 			"errorMessages": int64(C.ortc_bridge_live_error_messages()),
 		})

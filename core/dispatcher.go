@@ -19,16 +19,19 @@ const messageOverhead = 64
 // queuedEvents counts events waiting in every dispatcher, for leak checks.
 var queuedEvents atomic.Int64
 
-// running holds every dispatcher whose goroutine has not ended, so that a
-// close can tell whether its caller runs inside any peer's handler.
+// running holds every dispatcher that may still run its handler or notify,
+// so that a close can tell whether its caller runs inside any peer's
+// handler.
 var running = struct {
 	sync.Mutex
 	set map[*dispatcher]struct{}
 }{set: map[*dispatcher]struct{}{}}
 
 // dispatcher is one peer connection's event queue. A push dispatcher
-// delivers the events to its handler on a single goroutine, so pion's
-// goroutines never wait on host code, and lets the goroutines that read media
+// delivers the events to its handler on one goroutine at a time, started
+// when an event is queued to an empty queue and ended once the queue is
+// empty again (an idle peer holds none, issue 24), so pion's goroutines
+// never wait on host code; it lets the goroutines that read media
 // deliver their own (see deliver); either way the handler never runs
 // concurrently with itself. A polled one (dispatcherpoll.go) queues media
 // too, and the host takes the events in batches (take) when notified.
@@ -42,44 +45,40 @@ type dispatcher struct {
 	slot sync.Mutex
 	busy atomic.Uint64 // goroutine id of the one in the handler, 0 if none
 
-	mu      sync.Mutex
-	wake    *sync.Cond // new event, or stop
-	credit  *sync.Cond // message budget freed, or stop
-	queue   []*Event
-	budget  int
-	stopped atomic.Bool // accepts only the final event; set under mu
-	final   *Event      // delivered after the queue is dropped
-	runner  uint64      // goroutine id of the dispatcher's own goroutine
-	done    chan struct{}
-	closed  chan struct{} // closed once final is set
+	mu       sync.Mutex
+	credit   *sync.Cond // message budget freed, or stop
+	queue    []*Event
+	budget   int
+	stopped  atomic.Bool   // accepts only the final event; set under mu
+	final    *Event        // delivered after the queue is dropped
+	draining bool          // push: a drain goroutine runs
+	done     chan struct{} // closed by retire
+	closed   chan struct{} // closed once final is set
 }
 
 func newDispatcher(handler Handler) *dispatcher {
 	d := &dispatcher{handler: handler}
-	d.start(d.run)
+	d.register()
 
 	return d
 }
 
-// start registers d and starts its goroutine, body.
-func (d *dispatcher) start(body func(ready chan struct{})) {
+// register makes d and adds it to running.
+func (d *dispatcher) register() {
 	d.done, d.closed = make(chan struct{}), make(chan struct{})
-	d.wake = sync.NewCond(&d.mu)
 	d.credit = sync.NewCond(&d.mu)
 	running.Lock()
 	running.set[d] = struct{}{}
 	running.Unlock()
-	ready := make(chan struct{})
-	go func() {
-		defer close(d.done)
-		defer func() {
-			running.Lock()
-			delete(running.set, d)
-			running.Unlock()
-		}()
-		body(ready)
-	}()
-	<-ready
+}
+
+// retire removes d from running and closes done once its handler and
+// notify never run again.
+func (d *dispatcher) retire() {
+	running.Lock()
+	delete(running.set, d)
+	running.Unlock()
+	close(d.done)
 }
 
 // post queues a control event; it never blocks. Events after stop are dropped.
@@ -92,14 +91,22 @@ func (d *dispatcher) post(e *Event) {
 	d.enqueue(e)
 }
 
-// enqueue appends e and wakes the dispatcher's goroutine; d.mu is held.
+// enqueue appends e and starts the delivery; d.mu is held.
 func (d *dispatcher) enqueue(e *Event) {
 	d.queue = append(d.queue, e)
 	queuedEvents.Add(1)
-	if d.polled.notifier == nil {
-		d.wake.Signal()
-	} else {
+	d.queued()
+}
+
+// queued starts a drain goroutine unless one runs, or tells the notifier;
+// d.mu is held.
+func (d *dispatcher) queued() {
+	switch {
+	case d.polled.notifier != nil:
 		d.polled.notifier.Queued()
+	case !d.draining:
+		d.draining = true
+		go d.drain()
 	}
 }
 
@@ -177,11 +184,7 @@ func (d *dispatcher) finish(final *Event) {
 	if d.final == nil {
 		d.final = final
 		close(d.closed)
-		if d.polled.notifier == nil {
-			d.wake.Signal()
-		} else {
-			d.polled.notifier.Queued()
-		}
+		d.queued()
 	}
 	d.mu.Unlock()
 	d.wait()
@@ -225,20 +228,25 @@ func inAnyHandler() bool {
 	return false
 }
 
-func (d *dispatcher) run(ready chan struct{}) {
+// drain delivers the queued events in order, then the final one, which ends
+// the dispatcher; it returns as soon as the queue is empty.
+func (d *dispatcher) drain() {
+	runner := goroutine.ID()
 	d.mu.Lock()
-	d.runner = goroutine.ID()
-	close(ready)
 	for {
-		for len(d.queue) == 0 && d.final == nil {
-			d.wake.Wait()
+		if len(d.queue) == 0 && d.final == nil {
+			d.draining = false
+			d.mu.Unlock()
+
+			return
 		}
 		if len(d.queue) == 0 {
 			final := d.final
 			d.mu.Unlock()
 			d.slot.Lock()
-			d.handle(d.runner, final)
+			d.handle(runner, final)
 			d.slot.Unlock()
+			d.retire()
 
 			return
 		}
@@ -255,7 +263,7 @@ func (d *dispatcher) run(ready chan struct{}) {
 		// A close from another peer's handler does not wait for this one:
 		// an event taken before its stop must not start after it returned.
 		if !d.stopped.Load() {
-			d.handle(d.runner, e)
+			d.handle(runner, e)
 		}
 		d.slot.Unlock()
 		if e.delivered != nil {

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -315,4 +316,22 @@ func TestFinishFromInsideADeliveryReturnsAtOnce(t *testing.T) {
 	if len(order) != 3 || order[1] != EventTrackEnded || order[2] != EventPeerClosed {
 		t.Fatalf("events in order %v, want the final one after the delivery returned", order)
 	}
+}
+
+func TestIdleDispatcherHoldsNoGoroutine(t *testing.T) {
+	before := runtime.NumGoroutine()
+	delivered := make(chan struct{})
+	d := newDispatcher(func(e *Event) { delivered <- struct{}{} })
+	d.post(&Event{Type: EventSignalingState})
+	<-delivered
+	if n := settledGoroutines(func(n int) bool { return n <= before }); n > before {
+		t.Fatalf("an idle dispatcher holds %d goroutines", n-before)
+	}
+	finished := make(chan struct{})
+	go func() {
+		d.finish(&Event{Type: EventPeerClosed})
+		close(finished)
+	}()
+	<-delivered
+	<-finished
 }

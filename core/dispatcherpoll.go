@@ -9,28 +9,25 @@ import (
 )
 
 // polling is the state of a polled dispatcher, guarded by the dispatcher's
-// mu: its notifier, which tells the host on the dispatcher's goroutine that
-// events wait, and the budget the host holds.
+// mu: its notifier, which tells the host that events wait, and the budget
+// the host holds.
 type polling struct {
 	notifier *notifier.Notifier // nil on a push dispatcher
 	held     int                // budget bytes of the events the host holds (taken, not released)
 	waiting  int                // postMessage calls waiting for budget
 }
 
-// newPolledDispatcher returns a dispatcher whose goroutine calls notify. It
+// newPolledDispatcher returns a dispatcher whose notifier calls notify. It
 // counts as a handler (busy): a close or take inside notify never waits for
 // a dispatcher.
 func newPolledDispatcher(notify func()) *dispatcher {
 	d := &dispatcher{}
+	d.register()
 	d.polled.notifier = notifier.New(&d.mu, func() {
-		d.busy.Store(d.runner)
+		d.busy.Store(goroutine.ID())
 		notify()
 		d.busy.Store(0)
-	})
-	d.start(func(ready chan struct{}) {
-		d.runner = goroutine.ID()
-		d.polled.notifier.Run(ready)
-	})
+	}, d.retire)
 
 	return d
 }
@@ -115,7 +112,7 @@ func (d *dispatcher) release() {
 	d.polled.held = 0
 }
 
-// stopNotifying ends the notify goroutine, so no notify starts after it
+// stopNotifying ends notifying, so no notify starts after it
 // returns (unless called from inside a handler or notify, which never wait);
 // the queued events, the final one included, stay to be taken.
 func (d *dispatcher) stopNotifying() {
@@ -128,8 +125,8 @@ func (d *dispatcher) stopNotifying() {
 	d.waitNotifier()
 }
 
-// waitNotifier returns once the notify goroutine ended, after the final event
-// was taken, so no notify runs after; at once from inside a handler or
+// waitNotifier returns once no notify runs, so after the final event was
+// taken none runs again; at once from inside a handler or
 // notify, which never wait for a dispatcher.
 func (d *dispatcher) waitNotifier() {
 	if !inAnyHandler() {

@@ -8,6 +8,7 @@ import (
 	"github.com/pion/interceptor/pkg/cc"
 	"github.com/pion/interceptor/pkg/gcc"
 	pionnack "github.com/pion/interceptor/pkg/nack"
+	"github.com/pion/interceptor/pkg/report"
 	"github.com/pion/interceptor/pkg/stats"
 	"github.com/pion/sdp/v3"
 	"github.com/pion/webrtc/v4"
@@ -36,9 +37,7 @@ var interceptorNames = map[string]interceptorSetup{
 	"nackResponder": configureNack(false, true),
 	"rtx":           notAnInterceptor,
 	"jitterBuffer":  notAnInterceptor,
-	"rtcpReports": func(_ *engine, _ *webrtc.MediaEngine, r *interceptor.Registry) error {
-		return webrtc.ConfigureRTCPReports(r)
-	},
+	"rtcpReports":   configureRTCPReports,
 	"twcc":          configureTWCCFeedback,
 	"gcc":           configureGCC,
 	"flexfec":       configureFlexFEC,
@@ -74,13 +73,30 @@ func configureNack(generator, responder bool) interceptorSetup {
 			if err != nil {
 				return err
 			}
-			r.Add(f)
+			r.Add(lazyRTCPFactory{f})
 		}
 		m.RegisterFeedback(webrtc.RTCPFeedback{Type: "nack"}, webrtc.RTPCodecTypeVideo)
 		m.RegisterFeedback(webrtc.RTCPFeedback{Type: "nack", Parameter: "pli"}, webrtc.RTPCodecTypeVideo)
 
 		return nil
 	}
+}
+
+// configureRTCPReports sends sender and receiver reports, as
+// webrtc.ConfigureRTCPReports does, from the first media stream on.
+func configureRTCPReports(_ *engine, _ *webrtc.MediaEngine, r *interceptor.Registry) error {
+	receiver, err := report.NewReceiverInterceptor()
+	if err != nil {
+		return err
+	}
+	sender, err := report.NewSenderInterceptor()
+	if err != nil {
+		return err
+	}
+	r.Add(lazyRTCPFactory{receiver})
+	r.Add(lazyRTCPFactory{sender})
+
+	return nil
 }
 
 // configureGCC adds send-side bandwidth estimation (Google Congestion
@@ -111,7 +127,7 @@ func configureTWCCFeedback(_ *engine, m *webrtc.MediaEngine, r *interceptor.Regi
 			return err
 		}
 	}
-	r.Add(twcc.NewFeedbackFactory())
+	r.Add(lazyRTCPFactory{twcc.NewFeedbackFactory()})
 
 	return nil
 }

@@ -150,7 +150,8 @@ omnirtc_status_t omnirtc_set_log_callback(int32_t level, omnirtc_log_cb cb, void
  * omnirtc_debug_counters — a JSON object for leak checks:
  *   {"handles":{"peer":N,"channel":N}, "goroutines":N, "sockets":N,
  *    "peers":N, "queuedEvents":N, "heldBatches":N, "logsDropped":N,
- *    "channelPauses":N, "errorMessages":N, "gcPauses":[[S,N],...]}
+ *    "channelPauses":N, "errorMessages":N, "gcPauses":[[S,N],...],
+ *    "heapBytes":N, "stackBytes":N}
  * `heldBatches` counts the event batches of polled peers whose memory the
  * library keeps for the host until its next omnirtc_peer_poll_events;
  * `sockets` counts the process's open socket descriptors; `channelPauses`
@@ -160,7 +161,9 @@ omnirtc_status_t omnirtc_set_log_callback(int32_t level, omnirtc_log_cb cb, void
  * collector's stop-the-world pauses since the library loaded (runtime/metrics
  * /sched/pauses/total/gc:seconds) as [upper bound in seconds, count] per
  * non-empty bucket, shortest first: subtract two readings for a window's
- * percentiles.  *json_out is
+ * percentiles; `heapBytes` the Go heap live at the last collection and
+ * `stackBytes` the memory reserved for goroutine stacks (runtime/metrics
+ * /gc/heap/live:bytes and /memory/classes/heap/stacks:bytes).  *json_out is
  * released with omnirtc_free().
  */
 omnirtc_status_t omnirtc_debug_counters(char **json_out);

@@ -10,7 +10,8 @@
 #   latency: one-way delivery latency of N pairs in one process, C ABI vs
 #   native pion (data channel, and with an RTP stream) and Node vs
 #   node-datachannel (data channel: its polyfill has no media)
-# Usage: scripts/bench.sh [c] [media] [python] [node] [interop] [nat] [latency]   (default: all seven)
+# Usage: scripts/bench.sh [c] [media] [python] [node] [interop] [nat] [latency] [idle]
+#   (default: all but idle, which c covers at 1,000 and 10,000 peers)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=build/bench.md
@@ -219,6 +220,22 @@ bench_latency() {
 			"node bench/node/bench.js node-datachannel latency" "$n"
 	done | table "Latency: Node omnirtc vs node-datachannel $(node -p 'require("./bindings/node/node_modules/node-datachannel/package.json").version')" \
 		"omnirtc" "node-datachannel"
+}
+
+# bench_idle: the idle workload alone, C ABI vs native pion, at each N of
+# BENCH_IDLE_PEERS (default 200 2000), with and without the UDP mux: RSS,
+# goroutines, live heap and stacks per connected idle peer (issue 24). One
+# after the other, so the two processes' memory does not compete.
+bench_idle() {
+	local cflags libs n
+	cflags=$(pkg-config --cflags omnirtc)
+	libs=$(pkg-config --libs omnirtc)
+	# shellcheck disable=SC2086
+	cc -std=c11 -O2 -Wall -Wextra -Werror $cflags -o build/bin/bench-c bench/c/bench.c $libs -lpthread
+	build_upstream build/bin/bench-pion ./bench/pion
+	for n in ${BENCH_IDLE_PEERS:-200 2000}; do
+		BENCH_SEQUENTIAL=1 compare build/bin/bench-c build/bin/bench-pion "idle $n" "idle $n mux"
+	done | table "Idle peers: C ABI vs native pion ($(go list -m -f '{{.Version}}' github.com/pion/webrtc/v4))" "C ABI" "pion"
 }
 
 printf '## %s, %s cores, `./build.sh bench`\n' "$(date -u +%Y-%m-%d)" "$(nproc)" | tee -a "$out"

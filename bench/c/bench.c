@@ -4,7 +4,7 @@
  *   bench setup PAIRS          createOffer to both channels open, per pair
  *   bench throughput MIB       one reliable channel, 64 KiB messages
  *   bench rate MESSAGES        100-byte messages on one reliable channel
- *   bench idle PEERS [mux]     RSS and goroutines per idle connected peer
+ *   bench idle PEERS [mux]     RSS, goroutines, heap and stacks per idle connected peer
  *
  * Output: one "name value" line per result. */
 #define _GNU_SOURCE
@@ -160,11 +160,13 @@ static double send_all(size_t size, long count) {
 	return seconds;
 }
 
-static long goroutines(void) {
-	char *json;
+/* counter reads one number of omnirtc_debug_counters, -1 if absent. */
+static long counter(const char *name) {
+	char *json, key[64];
 	OK(omnirtc_debug_counters(&json));
-	const char *g = strstr(json, "\"goroutines\":");
-	long n = g ? atol(g + strlen("\"goroutines\":")) : -1;
+	snprintf(key, sizeof key, "\"%s\":", name);
+	const char *g = strstr(json, key);
+	long n = g ? atol(g + strlen(key)) : -1;
 	omnirtc_free(json);
 	return n;
 }
@@ -183,7 +185,8 @@ static void idle(int peers, int mux) {
 	setrlimit(RLIMIT_NOFILE, &nofile);
 	const char *ca = config(mux ? ",\"udpMuxPort\":50000" : "");
 	const char *cb = config("");
-	long base_rss = rss_kib(), base_goroutines = goroutines();
+	long base_rss = rss_kib(), base_goroutines = counter("goroutines");
+	long base_heap = counter("heapBytes"), base_stack = counter("stackBytes");
 	double t0 = now();
 	for (int i = 0; i < pairs; i++) {
 		while (i - atomic_load(&pairs_open) >= WINDOW)
@@ -200,8 +203,12 @@ static void idle(int peers, int mux) {
 	double connect_s = now() - t0;
 	sleep(5); /* let start-up garbage be collected */
 	peers = 2 * pairs;
-	printf("idle_peers %d\nidle_connect_s %.1f\nidle_rss_kib_per_peer %.1f\nidle_goroutines_per_peer %.2f\n", peers,
-	       connect_s, (double)(rss_kib() - base_rss) / peers, (double)(goroutines() - base_goroutines) / peers);
+	printf("idle_peers %d\nidle_connect_s %.1f\nidle_rss_kib_per_peer %.1f\nidle_goroutines_per_peer %.2f\n"
+	       "idle_heap_kib_per_peer %.1f\nidle_stack_kib_per_peer %.1f\n",
+	       peers, connect_s, (double)(rss_kib() - base_rss) / peers,
+	       (double)(counter("goroutines") - base_goroutines) / peers,
+	       (double)(counter("heapBytes") - base_heap) / 1024 / peers,
+	       (double)(counter("stackBytes") - base_stack) / 1024 / peers);
 	fflush(stdout);
 	_exit(0); /* tearing down thousands of peers is not what is measured */
 }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/metrics"
 	"slices"
 	"strconv"
 	"strings"
@@ -193,6 +194,15 @@ func rssKiB() float64 {
 	return 0
 }
 
+// memoryKiB returns the heap live at the last collection and the stacks'
+// memory, as omnirtc_debug_counters' heapBytes and stackBytes.
+func memoryKiB() (heap, stack float64) {
+	samples := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/memory/classes/heap/stacks:bytes"}}
+	metrics.Read(samples)
+
+	return float64(samples[0].Value.Uint64()) / 1024, float64(samples[1].Value.Uint64()) / 1024
+}
+
 // idle connects peers/2 pairs as bench/c/bench.c does: with mux, side A's
 // peers share a UDP port, side B's keep their own.
 func idle(peers int, mux bool) {
@@ -206,6 +216,7 @@ func idle(peers int, mux bool) {
 		apiA = newAPI(50000)
 	}
 	baseRSS, baseGoroutines := rssKiB(), runtime.NumGoroutine()
+	baseHeap, baseStack := memoryKiB()
 	started := time.Now()
 	keep := make([]*pair, 0, pairs)
 	for i := range pairs {
@@ -224,9 +235,11 @@ func idle(peers int, mux bool) {
 	connect := time.Since(started)
 	time.Sleep(5 * time.Second) // let start-up garbage be collected
 	n := float64(2 * len(keep))
-	fmt.Printf("idle_peers %d\nidle_connect_s %.1f\nidle_rss_kib_per_peer %.1f\nidle_goroutines_per_peer %.2f\n",
+	heap, stack := memoryKiB()
+	fmt.Printf("idle_peers %d\nidle_connect_s %.1f\nidle_rss_kib_per_peer %.1f\nidle_goroutines_per_peer %.2f\n"+
+		"idle_heap_kib_per_peer %.1f\nidle_stack_kib_per_peer %.1f\n",
 		2*len(keep), connect.Seconds(), (rssKiB()-baseRSS)/n,
-		float64(runtime.NumGoroutine()-baseGoroutines)/n)
+		float64(runtime.NumGoroutine()-baseGoroutines)/n, (heap-baseHeap)/n, (stack-baseStack)/n)
 	os.Exit(0) // tearing down thousands of peers is not what is measured
 }
 

@@ -53,21 +53,16 @@ func newEventQueue(handler func(*Event)) *eventQueue {
 	q := &eventQueue{handler: handler, done: make(chan struct{})}
 	q.wake = sync.NewCond(&q.mu)
 
-	return startEventQueue(q, q.run)
+	ready := make(chan struct{})
+	go q.run(ready)
+	<-ready
+
+	return q
 }
 
 func newPolledEventQueue(notify func()) *eventQueue {
 	q := &eventQueue{}
-	q.notifier = notifier.New(&q.mu, notify)
-
-	return startEventQueue(q, q.notifier.Run)
-}
-
-// startEventQueue starts q's goroutine, body, and returns q once it runs.
-func startEventQueue(q *eventQueue, body func(ready chan<- struct{})) *eventQueue {
-	ready := make(chan struct{})
-	go body(ready)
-	<-ready
+	q.notifier = notifier.New(&q.mu, notify, nil)
 
 	return q
 }

@@ -9,50 +9,57 @@ import (
 	"github.com/omnirtc/omnirtc/core/internal/goroutine"
 )
 
-// Notifier calls notify on a goroutine of its own (Run) once when its owner's
-// queue goes from empty to non-empty while it is armed; a take that leaves
-// the queue empty arms it again. So a host that takes until it gets fewer
-// events than it asked for after each notify misses none and gets one
-// wake-up per burst. Taking the final event, or Stop, ends the goroutine.
+// Notifier calls notify once when its owner's queue goes from empty to
+// non-empty while it is armed; a take that leaves the queue empty arms it
+// again. So a host that takes until it gets fewer events than it asked for
+// after each notify misses none and gets one wake-up per burst. notify runs
+// on a goroutine started for the burst, which ends once no notify is owed:
+// an idle owner holds none (issue 24). Taking the final event, or Stop,
+// ends notifying.
 //
-// The owner's mutex guards it: every method but Run and Wait is called with
-// it held, and notify runs without it.
+// The owner's mutex guards it: every method but Wait is called with it
+// held, and notify runs without it.
 type Notifier struct {
 	notify     func()
-	wake       *sync.Cond // on the owner's mutex
+	ended      func()     // called once, with the mutex held, when notifying is over
+	idle       *sync.Cond // on the owner's mutex: the goroutine returned
 	armed      bool
 	due        bool // notify is owed: the goroutine calls it
+	running    bool // a notify goroutine runs
 	finalTaken bool
 	quiet      bool   // Stop was called: the host is told nothing more
-	runner     uint64 // goroutine id of Run
-	done       chan struct{}
+	runner     uint64 // goroutine id of the running notify goroutine
 }
 
-// New returns an armed Notifier guarded by mu; its owner starts Run.
-func New(mu *sync.Mutex, notify func()) *Notifier {
-	return &Notifier{notify: notify, wake: sync.NewCond(mu), armed: true, done: make(chan struct{})}
+// New returns an armed Notifier guarded by mu. ended, if not nil, is called
+// once, with mu held, when no notify runs or will start again (after
+// TookFinal or Stop).
+func New(mu *sync.Mutex, notify, ended func()) *Notifier {
+	return &Notifier{notify: notify, ended: ended, idle: sync.NewCond(mu), armed: true}
 }
 
-// Run is the notify goroutine: it closes ready once it runs, then calls
-// notify whenever one is due, until the final event was taken or Stop.
-func (n *Notifier) Run(ready chan<- struct{}) {
-	defer close(n.done)
-	n.wake.L.Lock()
+// run calls notify while one is owed, then returns.
+func (n *Notifier) run() {
+	n.idle.L.Lock()
 	n.runner = goroutine.ID()
-	close(ready)
-	for {
-		for !n.due && !n.finalTaken && !n.quiet {
-			n.wake.Wait()
-		}
-		if n.finalTaken || n.quiet {
-			n.wake.L.Unlock()
-
-			return
-		}
+	for n.due && !n.finalTaken && !n.quiet {
 		n.due = false
-		n.wake.L.Unlock()
+		n.idle.L.Unlock()
 		n.notify()
-		n.wake.L.Lock()
+		n.idle.L.Lock()
+	}
+	n.running, n.runner = false, 0
+	n.idle.Broadcast()
+	n.over()
+	n.idle.L.Unlock()
+}
+
+// over calls ended once notifying is over and no goroutine runs.
+func (n *Notifier) over() {
+	if (n.finalTaken || n.quiet) && !n.running && n.ended != nil {
+		ended := n.ended
+		n.ended = nil
+		ended()
 	}
 }
 
@@ -62,7 +69,10 @@ func (n *Notifier) Queued() {
 	if n.armed {
 		n.armed = false
 		n.due = true
-		n.wake.Signal()
+		if !n.running && !n.finalTaken && !n.quiet {
+			n.running = true
+			go n.run()
+		}
 	}
 }
 
@@ -80,27 +90,31 @@ func (n *Notifier) Rearm(owed bool) {
 func (n *Notifier) Due() bool { return n.due }
 
 // TookFinal notes that the host took the final event (or, for an owner that
-// tells its host nothing, that there is none to take): the goroutine ends.
+// tells its host nothing, that there is none to take): notifying ends.
 func (n *Notifier) TookFinal() {
 	n.finalTaken = true
-	n.wake.Signal()
+	n.over()
 }
 
 // FinalTaken reports whether TookFinal was called.
 func (n *Notifier) FinalTaken() bool { return n.finalTaken }
 
-// Stop ends the goroutine without a final event, so no notify starts once
+// Stop ends notifying without a final event, so no notify starts once
 // the running one (if any) returned; Wait waits for that.
 func (n *Notifier) Stop() {
 	n.quiet = true
-	n.wake.Signal()
+	n.over()
 }
 
-// Wait returns once the goroutine ended, after TookFinal or Stop, so no
-// notify runs after; at once when called from inside notify. Run must have
-// closed ready.
+// Wait returns once no notify runs, so after TookFinal or Stop none runs
+// again; at once when called from inside notify.
 func (n *Notifier) Wait() {
-	if n.runner != goroutine.ID() {
-		<-n.done
+	n.idle.L.Lock()
+	defer n.idle.L.Unlock()
+	if n.runner == goroutine.ID() {
+		return
+	}
+	for n.running {
+		n.idle.Wait()
 	}
 }

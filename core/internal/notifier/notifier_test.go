@@ -1,6 +1,7 @@
 package notifier
 
 import (
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -21,10 +22,7 @@ func start(t *testing.T, notify func(o *owner)) *owner {
 			notify(o)
 		}
 		o.notified <- struct{}{}
-	})
-	ready := make(chan struct{})
-	go o.n.Run(ready)
-	<-ready
+	}, nil)
 
 	return o
 }
@@ -142,4 +140,33 @@ func TestNotifierWaitFromInsideNotifyReturnsAtOnce(t *testing.T) {
 	o.locked(o.n.Queued)
 	<-o.notified
 	o.n.Wait()
+}
+
+func TestNotifierHoldsAGoroutineOnlyWhileNotifying(t *testing.T) {
+	before := runtime.NumGoroutine()
+	entered, leave := make(chan struct{}), make(chan struct{})
+	ended := 0
+	o := &owner{notified: make(chan struct{}, 16)}
+	o.n = New(&o.mu, func() {
+		entered <- struct{}{}
+		<-leave
+	}, func() { ended++ })
+	if n := runtime.NumGoroutine(); n != before {
+		t.Fatalf("an idle Notifier holds %d goroutines", n-before)
+	}
+	o.locked(o.n.Queued)
+	<-entered
+	if n := runtime.NumGoroutine(); n != before+1 {
+		t.Fatalf("a notifying Notifier holds %d goroutines, want 1", n-before)
+	}
+	close(leave)
+	o.n.Wait()
+	for runtime.NumGoroutine() != before { // the goroutine returns after Wait's wake-up
+		runtime.Gosched()
+	}
+	o.locked(o.n.TookFinal)
+	o.locked(o.n.Stop)
+	if ended != 1 {
+		t.Fatalf("ended was called %d times, want 1", ended)
+	}
 }

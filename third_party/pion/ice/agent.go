@@ -60,7 +60,8 @@ type Agent struct {
 	onConnectedOnce sync.Once
 
 	// Force candidate to be contacted immediately (instead of waiting for task ticker)
-	forceCandidateContact chan bool
+	checksMu    sync.Mutex
+	checksTimer *time.Timer // runs the connectivity checks; nil before they start
 
 	tieBreaker uint64
 	lite       bool
@@ -362,7 +363,6 @@ func createAgentBase(config *AgentConfig) (*Agent, error) {
 		mDNSMode:                        mDNSMode,
 		mDNSName:                        mDNSName,
 		gatherCandidateCancel:           func() {},
-		forceCandidateContact:           make(chan bool, 1),
 		interfaceFilter:                 config.InterfaceFilter,
 		ipFilter:                        config.IPFilter,
 		remoteIPFilter:                  config.RemoteIPFilter,
@@ -655,20 +655,27 @@ func (a *Agent) startConnectivityChecks(isControlling bool, remoteUfrag, remoteP
 
 		a.updateConnectionState(ConnectionStateChecking)
 
-		a.requestConnectivityCheck()
-		go a.connectivityChecks() //nolint:contextcheck
+		a.startConnectivityCheckTimer() //nolint:contextcheck
 	})
 }
 
-func (a *Agent) connectivityChecks() { //nolint:cyclop
+// startConnectivityCheckTimer contacts the candidates at once, then at the
+// interval the connection state calls for, on a timer's goroutine
+// (time.AfterFunc) rather than on a goroutine of the agent's own, which an
+// idle agent kept waiting.
+func (a *Agent) startConnectivityCheckTimer() {
 	lastConnectionState := ConnectionState(0)
 	checkingDuration := time.Time{}
 	checkingTimeout := a.initialCheckingTimeout()
 
-	contact := func() {
+	// contact runs in the task loop, so the state it keeps is the loop's, and
+	// returns the interval to the next check.
+	contact := func() time.Duration {
+		interval := defaultKeepaliveInterval
 		if err := a.loop.Run(a.loop, func(_ context.Context) {
 			defer func() {
 				lastConnectionState = a.connectionState
+				interval = a.checkPeriod(lastConnectionState)
 			}()
 
 			switch a.connectionState {
@@ -695,47 +702,50 @@ func (a *Agent) connectivityChecks() { //nolint:cyclop
 		}); err != nil {
 			a.log.Warnf("Failed to start connectivity checks: %v", err)
 		}
+
+		return interval
 	}
 
-	timer := time.NewTimer(math.MaxInt64)
-	timer.Stop()
-
-	for {
-		interval := defaultKeepaliveInterval
-
-		updateInterval := func(x time.Duration) {
-			if x != 0 && (interval == 0 || interval > x) {
-				interval = x
-			}
-		}
-
-		switch lastConnectionState {
-		case ConnectionStateNew, ConnectionStateChecking: // While connecting, check candidates more frequently
-			updateInterval(a.checkInterval)
-		case ConnectionStateConnected, ConnectionStateDisconnected:
-			updateInterval(a.keepaliveInterval)
-		default:
-		}
-		// Ensure we run our task loop as quickly as the minimum of our various configured timeouts
-		updateInterval(a.disconnectedTimeout)
-		updateInterval(a.failedTimeout)
-
-		timer.Reset(interval)
-
-		select {
-		case <-a.forceCandidateContact:
-			if !timer.Stop() {
-				<-timer.C
-			}
-			contact()
-		case <-timer.C:
-			contact()
-		case <-a.loop.Done():
-			timer.Stop()
-
+	a.checksMu.Lock()
+	defer a.checksMu.Unlock()
+	// The first check runs at once, as requested by starting them.
+	a.checksTimer = time.AfterFunc(0, func() {
+		if a.loop.Err() != nil {
 			return
 		}
+		interval := contact()
+		if a.loop.Err() != nil {
+			return
+		}
+		a.checksMu.Lock()
+		a.checksTimer.Reset(interval)
+		a.checksMu.Unlock()
+	})
+}
+
+// checkPeriod is the time between connectivity checks in state, at most
+// the smallest configured timeout.
+func (a *Agent) checkPeriod(state ConnectionState) time.Duration {
+	interval := defaultKeepaliveInterval
+
+	updateInterval := func(x time.Duration) {
+		if x != 0 && (interval == 0 || interval > x) {
+			interval = x
+		}
 	}
+
+	switch state {
+	case ConnectionStateNew, ConnectionStateChecking: // While connecting, check candidates more frequently
+		updateInterval(a.checkInterval)
+	case ConnectionStateConnected, ConnectionStateDisconnected:
+		updateInterval(a.keepaliveInterval)
+	default:
+	}
+	// Ensure we run our task loop as quickly as the minimum of our various configured timeouts
+	updateInterval(a.disconnectedTimeout)
+	updateInterval(a.failedTimeout)
+
+	return interval
 }
 
 func (a *Agent) initialCheckingTimeout() time.Duration {
@@ -1076,9 +1086,10 @@ func (a *Agent) mDNSQueryTimeout() time.Duration {
 }
 
 func (a *Agent) requestConnectivityCheck() {
-	select {
-	case a.forceCandidateContact <- true:
-	default:
+	a.checksMu.Lock()
+	defer a.checksMu.Unlock()
+	if a.checksTimer != nil {
+		a.checksTimer.Reset(0)
 	}
 }
 
@@ -1596,6 +1607,11 @@ func (a *Agent) GracefulClose() error {
 func (a *Agent) close(graceful bool) error {
 	// the loop is safe to wait on no matter what
 	a.loop.CloseWithPreStop(a.abortStartedCandidateIO)
+	a.checksMu.Lock()
+	if a.checksTimer != nil {
+		a.checksTimer.Stop()
+	}
+	a.checksMu.Unlock()
 
 	// but we are in less control of the notifiers, so we will
 	// pass through `graceful`.

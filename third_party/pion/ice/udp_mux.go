@@ -215,11 +215,7 @@ func (m *UDPMuxDefault) GetConn(ufrag string, addr net.Addr) (net.PacketConn, er
 
 	muxedConn, ok := m.getConn(ufrag, isIPv6)
 	if !ok {
-		muxedConn = m.createMuxedConn(ufrag)
-		go func() {
-			<-muxedConn.CloseChannel()
-			m.RemoveConnByUfrag(ufrag)
-		}()
+		muxedConn = m.createMuxedConn(ufrag) // removes itself on close (removeConn)
 
 		if isIPv6 {
 			m.connsIPv6[ufrag] = muxedConn
@@ -269,6 +265,35 @@ func (m *UDPMuxDefault) RemoveConnByUfrag(ufrag string) {
 	}
 }
 
+// removeConn forgets c and its addresses once it closed, unless another
+// connection took its ufrag meanwhile. The connection calls it from Close,
+// rather than a goroutine per connection waiting for the close.
+func (m *UDPMuxDefault) removeConn(c *udpMuxedConn) {
+	ufrag := c.params.Key
+	found := false
+	m.mu.Lock()
+	if m.connsIPv4[ufrag] == c {
+		delete(m.connsIPv4, ufrag)
+		found = true
+	}
+	if m.connsIPv6[ufrag] == c {
+		delete(m.connsIPv6, ufrag)
+		found = true
+	}
+	m.mu.Unlock()
+	if !found {
+		return
+	}
+
+	m.addressMapMu.Lock()
+	defer m.addressMapMu.Unlock()
+	for _, addr := range c.getAddresses() {
+		if m.addressMap[addr] == c {
+			delete(m.addressMap, addr)
+		}
+	}
+}
+
 // IsClosed returns true if the mux had been closed.
 func (m *UDPMuxDefault) IsClosed() bool {
 	select {
@@ -284,13 +309,12 @@ func (m *UDPMuxDefault) Close() error {
 	var err error
 	m.closeOnce.Do(func() {
 		m.mu.Lock()
-		defer m.mu.Unlock()
-
+		conns := make([]*udpMuxedConn, 0, len(m.connsIPv4)+len(m.connsIPv6))
 		for _, c := range m.connsIPv4 {
-			_ = c.Close()
+			conns = append(conns, c)
 		}
 		for _, c := range m.connsIPv6 {
-			_ = c.Close()
+			conns = append(conns, c)
 		}
 
 		m.connsIPv4 = make(map[string]*udpMuxedConn)
@@ -301,6 +325,12 @@ func (m *UDPMuxDefault) Close() error {
 			m.writeAbortTimer.Stop()
 		}
 		clear(m.writeAborts)
+		m.mu.Unlock()
+
+		// Without m.mu: a closing connection removes itself (removeConn).
+		for _, c := range conns {
+			_ = c.Close()
+		}
 
 		_ = m.params.UDPConn.Close()
 	})

@@ -211,6 +211,15 @@ func (c *udpMuxedConn) CloseChannel() <-chan struct{} {
 }
 
 func (c *udpMuxedConn) Close() error {
+	if c.markClosed() && c.params.Mux != nil { // pion's tests make connections without a mux
+		c.params.Mux.removeConn(c)
+	}
+
+	return nil
+}
+
+// markClosed closes c and reports whether it was open.
+func (c *udpMuxedConn) markClosed() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.closed {
@@ -227,9 +236,11 @@ func (c *udpMuxedConn) Close() error {
 
 		c.closed = true
 		close(c.closedChan)
+
+		return true
 	}
 
-	return nil
+	return false
 }
 
 func (c *udpMuxedConn) isClosed() bool {

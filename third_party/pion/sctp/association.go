@@ -347,10 +347,13 @@ type Association struct {
 
 	// Unified timer for RACK and PTO driven by a single goroutine.
 	// Deadlines are protected with timerMu.
-	timerMu       sync.Mutex
-	timerUpdateCh chan struct{}
-	rackDeadline  time.Time
-	ptoDeadline   time.Time
+	// The timers call back on time.AfterFunc's goroutine rather than on a
+	// timer goroutine per association, which an idle association kept.
+	timerMu      sync.Mutex
+	rackTimer    *time.Timer
+	ptoTimer     *time.Timer
+	rackDeadline time.Time
+	ptoDeadline  time.Time
 
 	// Chunks stored for retransmission
 	storedInit       *chunkInit
@@ -882,9 +885,6 @@ func createAssociationFromConfigWithTsn(cfg *Config, tsn uint32) *Association {
 	if assoc.rack.rackMinRTTWnd == nil {
 		assoc.rack.rackMinRTTWnd = newWindowedMin(30 * time.Second)
 	}
-
-	assoc.timerUpdateCh = make(chan struct{}, 1)
-	go assoc.timerLoop()
 
 	assoc.rack.rackReoWndFloor = cfg.rack.rackReoWndFloor // optional floor; usually 0
 	assoc.rackKeepInflatedRecoveries = 0
@@ -4812,159 +4812,76 @@ func (a *Association) completeHandshake(handshakeErr error) bool {
 	return false
 }
 
-func (a *Association) pokeTimerLoop() {
-	// enqueue a single wake-up without blocking.
-	select {
-	case a.timerUpdateCh <- struct{}{}:
-	default:
-	}
-}
-
 func (a *Association) startRackTimer(dur time.Duration) {
 	a.timerMu.Lock()
-
-	if dur <= 0 {
-		a.rackDeadline = time.Time{}
-	} else {
-		a.rackDeadline = time.Now().Add(dur)
-	}
-
+	a.rackDeadline = armTimer(&a.rackTimer, dur, a.onRackDeadline)
 	a.timerMu.Unlock()
-
-	a.pokeTimerLoop()
 }
 
 func (a *Association) stopRackTimer() {
-	a.timerMu.Lock()
-	a.rackDeadline = time.Time{}
-	a.timerMu.Unlock()
-
-	a.pokeTimerLoop()
+	a.startRackTimer(0)
 }
 
 func (a *Association) startPTOTimer(dur time.Duration) {
 	a.timerMu.Lock()
-
-	if dur <= 0 {
-		a.ptoDeadline = time.Time{}
-	} else {
-		a.ptoDeadline = time.Now().Add(dur)
-	}
-
+	a.ptoDeadline = armTimer(&a.ptoTimer, dur, a.onPTODeadline)
 	a.timerMu.Unlock()
-
-	a.pokeTimerLoop()
 }
 
 func (a *Association) stopPTOTimer() {
+	a.startPTOTimer(0)
+}
+
+// armTimer (re)starts *timer to call fire after dur, or stops it when dur <= 0,
+// and returns the deadline (zero when stopped). timerMu is held.
+func armTimer(timer **time.Timer, dur time.Duration, fire func()) time.Time {
+	if dur <= 0 {
+		if *timer != nil {
+			(*timer).Stop()
+		}
+
+		return time.Time{}
+	}
+	// Taken before arming, so the timer never fires before the deadline.
+	deadline := time.Now().Add(dur)
+	if *timer == nil {
+		*timer = time.AfterFunc(dur, fire)
+	} else {
+		(*timer).Reset(dur)
+	}
+
+	return deadline
+}
+
+func (a *Association) onRackDeadline() {
+	if a.timerDue(&a.rackDeadline) {
+		a.onRackTimeout()
+	}
+}
+
+func (a *Association) onPTODeadline() {
+	if a.timerDue(&a.ptoDeadline) {
+		a.onPTOTimer()
+	}
+}
+
+// timerDue reports whether deadline passed, and clears it, unless the
+// association closed. A callback already running when its timer was re-armed
+// or stopped finds its deadline moved or cleared.
+func (a *Association) timerDue(deadline *time.Time) bool {
+	select {
+	case <-a.closeWriteLoopCh:
+		return false
+	default:
+	}
 	a.timerMu.Lock()
-	a.ptoDeadline = time.Time{}
-	a.timerMu.Unlock()
-
-	a.pokeTimerLoop()
-}
-
-// drainTimer safely stops a timer and drains its channel if needed.
-func drainTimer(t *time.Timer) {
-	if !t.Stop() {
-		select {
-		case <-t.C:
-		default:
-		}
+	defer a.timerMu.Unlock()
+	if deadline.IsZero() || time.Now().Before(*deadline) {
+		return false
 	}
-}
+	*deadline = time.Time{}
 
-// timerLoop runs one goroutine per association for RACK and PTO deadlines.
-// this only runs if RACK is enabled.
-func (a *Association) timerLoop() { //nolint:gocognit,cyclop
-	// begin with a disarmed timer.
-	timer := time.NewTimer(time.Hour)
-	drainTimer(timer)
-	armed := false
-
-	for {
-		// compute the earliest non-zero deadline.
-		a.timerMu.Lock()
-		rackDeadline := a.rackDeadline
-		ptoDeadline := a.ptoDeadline
-		a.timerMu.Unlock()
-
-		var next time.Time
-		switch {
-		case rackDeadline.IsZero():
-			next = ptoDeadline
-		case ptoDeadline.IsZero():
-			next = rackDeadline
-		default:
-			if rackDeadline.Before(ptoDeadline) {
-				next = rackDeadline
-			} else {
-				next = ptoDeadline
-			}
-		}
-
-		if next.IsZero() {
-			if armed {
-				drainTimer(timer)
-				armed = false
-			}
-		} else {
-			d := time.Until(next)
-
-			if d <= 0 {
-				d = time.Nanosecond
-			}
-
-			if armed {
-				drainTimer(timer)
-			}
-
-			timer.Reset(d)
-			armed = true
-		}
-
-		select {
-		case <-a.closeWriteLoopCh:
-			if armed {
-				drainTimer(timer)
-			}
-
-			return
-
-		case <-a.timerUpdateCh:
-			// re-compute deadlines and (re)arm in next loop iteration.
-
-		case <-timer.C:
-			armed = false
-
-			// snapshot & clear due deadlines before firing to avoid races with re-arms.
-			currTime := time.Now()
-			var fireRack, firePTO bool
-
-			a.timerMu.Lock()
-
-			if !a.rackDeadline.IsZero() && !currTime.Before(a.rackDeadline) {
-				fireRack = true
-				a.rackDeadline = time.Time{}
-			}
-
-			if !a.ptoDeadline.IsZero() && !currTime.Before(a.ptoDeadline) {
-				firePTO = true
-				a.ptoDeadline = time.Time{}
-			}
-
-			a.timerMu.Unlock()
-
-			// fire callbacks without holding timerMu.
-			if fireRack {
-				a.onRackTimeout()
-			}
-
-			if firePTO {
-				a.onPTOTimer()
-			}
-		}
-	}
+	return true
 }
 
 // onRackAfterSACK implements the RACK logic (RACK for SCTP section 2A/B, section 3) and TLP scheduling (section 2C).

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: MIT
 
 // Package taskloop implements a task loop to run
-// tasks sequentially in a separate Goroutine.
+// tasks sequentially, each on the goroutine that submits it.
 package taskloop
 
 import (
@@ -10,57 +10,37 @@ import (
 	"errors"
 	"sync"
 	"time"
-
-	atomicx "github.com/pion/ice/v4/internal/atomic"
 )
 
 // ErrClosed indicates that the loop has been stopped.
 var ErrClosed = errors.New("the agent is closed")
 
-type task struct {
-	fn   func(context.Context)
-	done chan struct{}
-}
-
-// Loop runs submitted task serially in a dedicated Goroutine.
+// Loop runs submitted tasks serially, each on its caller's goroutine, one at
+// a time: a goroutine per agent waiting for tasks cost an idle agent its
+// stack.
 type Loop struct {
-	tasks chan task
+	slot chan struct{} // holds one token while a task (or the close) runs
 
 	// State for closing
 	done         chan struct{}
 	taskLoopDone chan struct{}
 	closeOnce    sync.Once
-	err          atomicx.Error
+	onClose      func()
+
+	afterMu sync.Mutex
+	after   map[*afterFunc]struct{} // nil once closed
 }
 
-// New creates and starts a new task loop.
+type afterFunc struct{ f func() }
+
+// New creates a new task loop.
 func New(onClose func()) *Loop {
-	l := &Loop{
-		tasks:        make(chan task),
+	return &Loop{
+		slot:         make(chan struct{}, 1),
 		done:         make(chan struct{}),
 		taskLoopDone: make(chan struct{}),
-	}
-
-	go l.runLoop(onClose)
-
-	return l
-}
-
-// runLoop handles registered tasks and agent close.
-func (l *Loop) runLoop(onClose func()) {
-	defer func() {
-		onClose()
-		close(l.taskLoopDone)
-	}()
-
-	for {
-		select {
-		case <-l.done:
-			return
-		case t := <-l.tasks:
-			t.fn(l)
-			close(t.done)
-		}
+		onClose:      onClose,
+		after:        map[*afterFunc]struct{}{},
 	}
 }
 
@@ -75,12 +55,20 @@ func (l *Loop) Close() {
 // current task to return.
 func (l *Loop) CloseWithPreStop(preStop func()) {
 	l.closeOnce.Do(func() {
-		l.err.Store(ErrClosed)
-
 		close(l.done)
+		l.afterMu.Lock()
+		after := l.after
+		l.after = nil
+		l.afterMu.Unlock()
+		for a := range after {
+			go a.f()
+		}
 		if preStop != nil {
 			preStop()
 		}
+		l.slot <- struct{}{} // held for good: no task runs after
+		l.onClose()
+		close(l.taskLoopDone)
 	})
 	<-l.taskLoopDone
 }
@@ -91,17 +79,21 @@ func (l *Loop) Run(ctx context.Context, t func(context.Context)) error {
 	if err := l.Err(); err != nil {
 		return err
 	}
-	done := make(chan struct{})
 	select {
 	case <-ctx.Done():
 		return ctx.Err()
 	case <-l.done:
 		return ErrClosed
-	case l.tasks <- task{t, done}:
-		<-done
-
-		return nil
+	case l.slot <- struct{}{}:
 	}
+	defer func() { <-l.slot }()
+	// The slot and a close may have been ready at once.
+	if err := l.Err(); err != nil {
+		return err
+	}
+	t(l)
+
+	return nil
 }
 
 // The following methods implement context.Context for TaskLoop
@@ -119,6 +111,31 @@ func (l *Loop) Err() error {
 		return ErrClosed
 	default:
 		return nil
+	}
+}
+
+// AfterFunc calls f on its own goroutine once the loop is stopped, as
+// context.AfterFunc does; stop reports whether it kept f from being called.
+// A context derived from the loop (context.WithCancel) uses it instead of a
+// goroutine that waits for the loop to stop.
+func (l *Loop) AfterFunc(f func()) (stop func() bool) {
+	l.afterMu.Lock()
+	defer l.afterMu.Unlock()
+	if l.after == nil {
+		go f()
+
+		return func() bool { return false }
+	}
+	a := &afterFunc{f}
+	l.after[a] = struct{}{}
+
+	return func() bool {
+		l.afterMu.Lock()
+		defer l.afterMu.Unlock()
+		_, ok := l.after[a]
+		delete(l.after, a)
+
+		return ok
 	}
 }
 
