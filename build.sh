@@ -13,7 +13,7 @@
 #                        build/windows-x86_64 (mingw-w64)
 #   ./build.sh dist      into dist/, for x86_64, aarch64, armv7l and riscv64: the
 #                        manylinux wheels, the npm packages, the C archives; and
-#                        the C SDK zip of windows-x86_64 (omnirtc.dll)
+#                        the wheel and C SDK zip of windows-x86_64 (omnirtc.dll)
 #   ./build.sh wheel     the Python wheel          ./build.sh npm   the npm packages
 #   ./build.sh docs      the Python reference (pdoc) into build/docs/python
 #   ./build.sh xcframework   Apple platforms (macOS with Xcode only)
@@ -132,8 +132,8 @@ lib_arches() {
 
 # dist puts what we publish into dist/: for this machine's architecture and
 # each of CROSS_ARCHES, the wheel, the npm platform package and the C archive
-# (which adds the static library); the main npm package; and the C archive of
-# windows-x86_64.
+# (which adds the static library); the main npm package; and the wheel and
+# the C archive of windows-x86_64.
 dist() {
 	lib
 	lib_arches
@@ -153,6 +153,7 @@ dist() {
 		scripts/npm-pack.sh "$arch"
 		scripts/c-archive.sh "$arch"
 	done
+	scripts/wheel.sh windows-x86_64
 	scripts/c-archive.sh windows-x86_64
 }
 

@@ -5,7 +5,8 @@
 # and used through pkg-config and CMake; the npm packages installed into an
 # empty project, where the Node suite runs against them; the Windows C archive
 # (omnirtc.dll) inspected, its examples cross-compiled, one program run under
-# wine. (The wheel is installed and tested by the Python suite's test_wheel.py.)
+# wine; the win_amd64 wheel's contents. (The manylinux wheel is installed and
+# tested by the Python suite's test_wheel.py.)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out=$(./build.sh dist 2>&1) || { echo "$out"; echo "dist: 0 passed, 1 failed"; exit 1; }
@@ -73,6 +74,15 @@ same_licences_everywhere() {
 	cmp "$lib" "$tmp/wheel/omnirtc/libomnirtc.so" && cmp "$lib" "$tmp/npm-platform/package/libomnirtc.so.0"
 }
 check "LICENSE, THIRD_PARTY_NOTICES and the same library in the archive, the wheel and the npm packages" same_licences_everywhere
+
+# Each manylinux wheel as an installer reads it (tests/dist/check_wheel.py).
+linux_wheels() {
+	local a
+	for a in x86_64 aarch64 armv7l riscv64; do
+		python3 tests/dist/check_wheel.py "$(dist_file wheel "$a")" "py3-none-$(. scripts/arch.sh "$a" && echo "$WHEEL_PLATFORM")" libomnirtc.so || return 1
+	done
+}
+check "each manylinux wheel: its one tag, platlib, RECORD true, libomnirtc.so and no other library" linux_wheels
 
 check "the C archive in a temporary prefix: examples/c/datachannel.c through pkg-config, shared and static" archive_example "$arch"
 
@@ -147,6 +157,20 @@ windows_examples() {
 	done
 }
 check "examples/c/*.c cross-compile with mingw-w64 against the unpacked zip, through libomnirtc.dll.a and omnirtc.lib" windows_examples
+
+# The win_amd64 wheel: the same package with omnirtc.dll, the zip's, in it.
+# (Its loader's choice of omnirtc.dll is tested on Linux by the Python
+# suite's test_loader.py; no Windows Python runs here, so it is only built.)
+windows_wheel() {
+	local whl=dist/omnirtc-$version-py3-none-win_amd64.whl
+	python3 tests/dist/check_wheel.py "$whl" py3-none-win_amd64 omnirtc.dll || return 1
+	mkdir -p "$tmp/win-wheel" && python3 -m zipfile -e "$whl" "$tmp/win-wheel" &&
+		cmp "$dll" "$tmp/win-wheel/omnirtc/omnirtc.dll" &&
+		cmp "$win/THIRD_PARTY_NOTICES" "$tmp/win-wheel/omnirtc-$version.dist-info/licenses/THIRD_PARTY_NOTICES" &&
+		diff <(cd bindings/python && find omnirtc -name '*.py' -o -name py.typed | sort) \
+			<(cd "$tmp/win-wheel" && find omnirtc -name '*.py' -o -name py.typed | sort)
+}
+check "the win_amd64 wheel in dist/: tag py3-none-win_amd64, platlib, RECORD true, the package's files and the zip's omnirtc.dll, with its notices" windows_wheel
 
 # wine 8.0 (Debian 12) lacks bcryptprimitives.dll, which Go's runtime
 # needs: tests/dist/bcryptprimitives.c stands in for it in the test's prefix.
