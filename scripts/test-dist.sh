@@ -5,7 +5,7 @@
 # and used through pkg-config and CMake; the npm packages installed into an
 # empty project, where the Node suite runs against them; the Windows C archive
 # (omnirtc.dll) inspected, its examples cross-compiled, one program run under
-# wine; the win_amd64 wheel's contents. (The manylinux wheel is installed and
+# wine; the win_amd64 wheel's contents; the macOS xcframework inspected. (The manylinux wheel is installed and
 # tested by the Python suite's test_wheel.py.)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -184,6 +184,80 @@ windows_under_wine() {
 	grep -x "OmniRTC $version" "$tmp/wine.log" && grep -x 'windows smoke ok' "$tmp/wine.log"
 }
 check "under wine: tests/dist/windows_smoke.c against omnirtc.dll (Go starts, a peer makes an offer, a stale handle is refused)" windows_under_wine
+
+# macOS: the xcframework zip (scripts/xcframework.sh), unpacked; its slice's
+# archive inspected by LLVM's tools (nothing of it runs here: no Mac).
+xcf_zip=dist/OmniRTC-$version.xcframework.zip
+xcf=$tmp/OmniRTC.xcframework
+slice=$xcf/macos-arm64_x86_64
+python3 -m zipfile -e "$xcf_zip" "$tmp" 2>/dev/null
+
+apple_xcframework() {
+	local want
+	want=$(printf '%s\n' Info.plist LICENSE THIRD_PARTY_NOTICES macos-arm64_x86_64/libomnirtc.a macos-arm64_x86_64/PrivacyInfo.xcprivacy \
+		macos-arm64_x86_64/Headers/omnirtc.h macos-arm64_x86_64/Headers/module.modulemap)
+	diff <(echo "$want" | sort) <(cd "$xcf" && find . -type f | sed 's|^\./||' | sort) &&
+		cmp include/omnirtc.h "$slice/Headers/omnirtc.h" && cmp LICENSE "$xcf/LICENSE" &&
+		python3 -c '
+import plistlib, sys
+info = plistlib.load(open(sys.argv[1], "rb"))
+assert info["CFBundlePackageType"] == "XFWK", info
+[lib] = info["AvailableLibraries"]
+assert (lib["LibraryIdentifier"], lib["LibraryPath"], lib["HeadersPath"], lib["SupportedPlatform"], sorted(lib["SupportedArchitectures"])) == \
+	("macos-arm64_x86_64", "libomnirtc.a", "Headers", "macos", ["arm64", "x86_64"]), lib
+' "$xcf/Info.plist"
+}
+check "the xcframework zip in dist/: Info.plist (one macOS slice, arm64 + x86_64), the archive, headers and module map, the privacy manifest, the licences" apple_xcframework
+
+# Each architecture of the universal archive: every member a Mach-O object of
+# that CPU, and the header's functions defined (T), no more omnirtc_* and no fewer.
+apple_slices() {
+	[ "$(/usr/lib/llvm-14/bin/llvm-lipo -archs "$slice/libomnirtc.a" | tr ' ' '\n' | sort | xargs)" = "arm64 x86_64" ] || { echo "architectures: $(/usr/lib/llvm-14/bin/llvm-lipo -archs "$slice/libomnirtc.a")"; return 1; }
+	local arch cpu
+	for arch in arm64 x86_64; do
+		cpu=$( [ $arch = arm64 ] && echo ARM64 || echo X86_64)
+		llvm-objdump --macho --private-header --arch=$arch "$slice/libomnirtc.a" | awk '$1 == "MH_MAGIC_64" { n++; if ($2 != cpu || $5 != "OBJECT") bad++ } END { print n " objects, " bad+0 " not " cpu; exit !(n > 0 && bad == 0) }' cpu="$cpu" || return 1
+		diff <(header_functions) <(llvm-nm --arch=$arch --defined-only "$slice/libomnirtc.a" 2>/dev/null | awk '$2 == "T" && $3 ~ /^_omnirtc_/ { print substr($3, 2) }' | sort) || { echo "in the $arch slice"; return 1; }
+	done
+}
+check "the xcframework's archive: arm64 and x86_64 Mach-O objects, each defining exactly the functions of include/omnirtc.h" apple_slices
+
+# Apple's required-reason APIs (its list, for the categories a C library can
+# reach; the 64 and $INODE64 names are the same functions): those the archive imports are declared in PrivacyInfo.xcprivacy
+# with a reason, and only those.
+apple_privacy() {
+	local imported declared
+	imported=$(llvm-nm --undefined-only "$slice/libomnirtc.a" 2>/dev/null | awk '{ print $NF }' | sort -u | awk '
+		/^_(mach_absolute_time)$/ { print "NSPrivacyAccessedAPICategorySystemBootTime" }
+		/^_(stat|fstat|fstatat|lstat)(64)?(\$INODE64)?$|^_(getattrlist|getattrlistbulk|fgetattrlist|getattrlistat)$/ { print "NSPrivacyAccessedAPICategoryFileTimestamp" }
+		/^_(statfs|fstatfs)(64)?(\$INODE64)?$|^_(statvfs|fstatvfs)$/ { print "NSPrivacyAccessedAPICategoryDiskSpace" }' | sort -u)
+	declared=$(python3 -c '
+import plistlib, sys
+for api in plistlib.load(open(sys.argv[1], "rb"))["NSPrivacyAccessedAPITypes"]:
+    assert api["NSPrivacyAccessedAPITypeReasons"], api
+    print(api["NSPrivacyAccessedAPIType"])' "$slice/PrivacyInfo.xcprivacy" | sort) || return 1
+	echo "imported: $imported"
+	[ -n "$imported" ] && [ "$imported" = "$declared" ]
+}
+check "the xcframework's PrivacyInfo.xcprivacy declares, with a reason, each required-reason API category the archive imports, and only those" apple_privacy
+
+# The notices are the Linux library's: the modules Go compiles in for darwin are the same.
+apple_notices() {
+	cmp "$prefix/THIRD_PARTY_NOTICES" "$xcf/THIRD_PARTY_NOTICES" &&
+		diff <(go list -deps -f '{{with .Module}}{{if not .Main}}{{.Path}} {{.Version}}{{end}}{{end}}' ./capi | sort -u) \
+			<(CGO_ENABLED=1 GOOS=darwin GOARCH=arm64 go list -deps -f '{{with .Module}}{{if not .Main}}{{.Path}} {{.Version}}{{end}}{{end}}' ./capi | sort -u)
+}
+check "the xcframework's THIRD_PARTY_NOTICES are the library's, and darwin compiles in the same modules as linux" apple_notices
+
+# Built again from the Go build cache: the same bytes.
+apple_reproducible() {
+	local first
+	first=$(sha256sum "$xcf_zip" | cut -d' ' -f1)
+	scripts/xcframework.sh >/dev/null 2>&1 || return 1
+	echo "sha256 $first"
+	[ "$(sha256sum "$xcf_zip" | cut -d' ' -f1)" = "$first" ]
+}
+check "the xcframework zip built twice has the same SHA-256" apple_reproducible
 
 # The Node suite's own summary line stays in the check's output (shown on a
 # failure), with how long the install and the run took; printed after it.
