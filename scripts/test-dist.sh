@@ -259,6 +259,27 @@ apple_reproducible() {
 }
 check "the xcframework zip built twice has the same SHA-256" apple_reproducible
 
+# The root Package.swift's binaryTarget names this version's zip; its checksum
+# is either that zip's SHA-256 or, before a release, the all-zero placeholder,
+# and the check's output says which. scripts/swiftpm-checksum.sh, which a
+# release runs, writes the zip's SHA-256 into a copy.
+swiftpm_binary_target() {
+	local placeholder sum
+	placeholder=$(printf '0%.0s' {1..64}) sum=$(sha256sum "$xcf_zip" | cut -d' ' -f1)
+	grep -F 'url: "https://github.com/omnirtc/omnirtc/releases/download/v\(version)/OmniRTC-\(version).xcframework.zip"' Package.swift &&
+		grep -x "let version = \"$version\"" Package.swift || return 1
+	cp Package.swift "$tmp/Package.swift"
+	[ "$(scripts/swiftpm-checksum.sh "$tmp/Package.swift")" = "$sum" ] && grep -q "checksum: \"$sum\"" "$tmp/Package.swift" || return 1
+	if grep -q "checksum: \"$placeholder\"" Package.swift; then
+		echo "Package.swift: the checksum is the placeholder (a release sets it: scripts/swiftpm-checksum.sh)"
+	else
+		grep -q "checksum: \"$sum\"" Package.swift || { echo "Package.swift's checksum is neither $sum nor the placeholder"; return 1; }
+		echo "Package.swift: the checksum is the zip's, $sum"
+	fi
+}
+check "Package.swift's binaryTarget: this version's zip by url; checksum the zip's SHA-256 or the placeholder (said below); scripts/swiftpm-checksum.sh sets it" swiftpm_binary_target
+swiftpm_binary_target 2>&1 | tail -n 1 | sed 's/^/     /'
+
 # The Node suite's own summary line stays in the check's output (shown on a
 # failure), with how long the install and the run took; printed after it.
 node_installed() {
