@@ -13,10 +13,11 @@
 #                        build/windows-x86_64 (mingw-w64)
 #   ./build.sh dist      into dist/, for x86_64, aarch64, armv7l and riscv64: the
 #                        manylinux wheels, the npm packages, the C archives; and
-#                        the C SDK zip of windows-x86_64 (omnirtc.dll)
+#                        the wheel and C SDK zip of windows-x86_64 (omnirtc.dll);
+#                        the macOS xcframework zip (arm64 + x86_64, by zig)
 #   ./build.sh wheel     the Python wheel          ./build.sh npm   the npm packages
 #   ./build.sh docs      the Python reference (pdoc) into build/docs/python
-#   ./build.sh xcframework   Apple platforms (macOS with Xcode only)
+#   ./build.sh xcframework   the macOS xcframework (zig; no iOS: needs Xcode's SDK)
 #   ./build.sh soak      the long reliability soak
 #
 # On a fresh machine it installs what it needs (apt packages, Go modules, zig
@@ -132,8 +133,8 @@ lib_arches() {
 
 # dist puts what we publish into dist/: for this machine's architecture and
 # each of CROSS_ARCHES, the wheel, the npm platform package and the C archive
-# (which adds the static library); the main npm package; and the C archive of
-# windows-x86_64.
+# (which adds the static library); the main npm package; the wheel and the
+# C archive of windows-x86_64; and the macOS xcframework, zipped.
 dist() {
 	lib
 	lib_arches
@@ -153,7 +154,9 @@ dist() {
 		scripts/npm-pack.sh "$arch"
 		scripts/c-archive.sh "$arch"
 	done
+	scripts/wheel.sh windows-x86_64
 	scripts/c-archive.sh windows-x86_64
+	scripts/xcframework.sh
 }
 
 version() { scripts/version.sh; }
@@ -255,6 +258,6 @@ case "${1:-}" in
 	wheel) lib; with_lib scripts/wheel.sh ;;
 	npm) lib; with_lib scripts/npm-pack.sh ;;
 	docs) lib; with_lib scripts/docs.sh ;;
-	xcframework) scripts/xcframework.sh ;;
+	xcframework) lib; scripts/xcframework.sh ;;
 	*) sed -n '2,20p' "$0"; exit 2 ;;
 esac

@@ -5,7 +5,8 @@
 # and used through pkg-config and CMake; the npm packages installed into an
 # empty project, where the Node suite runs against them; the Windows C archive
 # (omnirtc.dll) inspected, its examples cross-compiled, one program run under
-# wine. (The wheel is installed and tested by the Python suite's test_wheel.py.)
+# wine; the win_amd64 wheel's contents; the macOS xcframework inspected. (The manylinux wheel is installed and
+# tested by the Python suite's test_wheel.py.)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out=$(./build.sh dist 2>&1) || { echo "$out"; echo "dist: 0 passed, 1 failed"; exit 1; }
@@ -73,6 +74,15 @@ same_licences_everywhere() {
 	cmp "$lib" "$tmp/wheel/omnirtc/libomnirtc.so" && cmp "$lib" "$tmp/npm-platform/package/libomnirtc.so.0"
 }
 check "LICENSE, THIRD_PARTY_NOTICES and the same library in the archive, the wheel and the npm packages" same_licences_everywhere
+
+# Each manylinux wheel as an installer reads it (tests/dist/check_wheel.py).
+linux_wheels() {
+	local a
+	for a in x86_64 aarch64 armv7l riscv64; do
+		python3 tests/dist/check_wheel.py "$(dist_file wheel "$a")" "py3-none-$(. scripts/arch.sh "$a" && echo "$WHEEL_PLATFORM")" libomnirtc.so || return 1
+	done
+}
+check "each manylinux wheel: its one tag, platlib, RECORD true, libomnirtc.so and no other library" linux_wheels
 
 check "the C archive in a temporary prefix: examples/c/datachannel.c through pkg-config, shared and static" archive_example "$arch"
 
@@ -148,6 +158,20 @@ windows_examples() {
 }
 check "examples/c/*.c cross-compile with mingw-w64 against the unpacked zip, through libomnirtc.dll.a and omnirtc.lib" windows_examples
 
+# The win_amd64 wheel: the same package with omnirtc.dll, the zip's, in it.
+# (Its loader's choice of omnirtc.dll is tested on Linux by the Python
+# suite's test_loader.py; no Windows Python runs here, so it is only built.)
+windows_wheel() {
+	local whl=dist/omnirtc-$version-py3-none-win_amd64.whl
+	python3 tests/dist/check_wheel.py "$whl" py3-none-win_amd64 omnirtc.dll || return 1
+	mkdir -p "$tmp/win-wheel" && python3 -m zipfile -e "$whl" "$tmp/win-wheel" &&
+		cmp "$dll" "$tmp/win-wheel/omnirtc/omnirtc.dll" &&
+		cmp "$win/THIRD_PARTY_NOTICES" "$tmp/win-wheel/omnirtc-$version.dist-info/licenses/THIRD_PARTY_NOTICES" &&
+		diff <(cd bindings/python && find omnirtc -name '*.py' -o -name py.typed | sort) \
+			<(cd "$tmp/win-wheel" && find omnirtc -name '*.py' -o -name py.typed | sort)
+}
+check "the win_amd64 wheel in dist/: tag py3-none-win_amd64, platlib, RECORD true, the package's files and the zip's omnirtc.dll, with its notices" windows_wheel
+
 # wine 8.0 (Debian 12) lacks bcryptprimitives.dll, which Go's runtime
 # needs: tests/dist/bcryptprimitives.c stands in for it in the test's prefix.
 windows_under_wine() {
@@ -160,6 +184,101 @@ windows_under_wine() {
 	grep -x "OmniRTC $version" "$tmp/wine.log" && grep -x 'windows smoke ok' "$tmp/wine.log"
 }
 check "under wine: tests/dist/windows_smoke.c against omnirtc.dll (Go starts, a peer makes an offer, a stale handle is refused)" windows_under_wine
+
+# macOS: the xcframework zip (scripts/xcframework.sh), unpacked; its slice's
+# archive inspected by LLVM's tools (nothing of it runs here: no Mac).
+xcf_zip=dist/OmniRTC-$version.xcframework.zip
+xcf=$tmp/OmniRTC.xcframework
+slice=$xcf/macos-arm64_x86_64
+python3 -m zipfile -e "$xcf_zip" "$tmp" 2>/dev/null
+
+apple_xcframework() {
+	local want
+	want=$(printf '%s\n' Info.plist LICENSE THIRD_PARTY_NOTICES macos-arm64_x86_64/libomnirtc.a macos-arm64_x86_64/PrivacyInfo.xcprivacy \
+		macos-arm64_x86_64/Headers/omnirtc.h macos-arm64_x86_64/Headers/module.modulemap)
+	diff <(echo "$want" | sort) <(cd "$xcf" && find . -type f | sed 's|^\./||' | sort) &&
+		cmp include/omnirtc.h "$slice/Headers/omnirtc.h" && cmp LICENSE "$xcf/LICENSE" &&
+		python3 -c '
+import plistlib, sys
+info = plistlib.load(open(sys.argv[1], "rb"))
+assert info["CFBundlePackageType"] == "XFWK", info
+[lib] = info["AvailableLibraries"]
+assert (lib["LibraryIdentifier"], lib["LibraryPath"], lib["HeadersPath"], lib["SupportedPlatform"], sorted(lib["SupportedArchitectures"])) == \
+	("macos-arm64_x86_64", "libomnirtc.a", "Headers", "macos", ["arm64", "x86_64"]), lib
+' "$xcf/Info.plist"
+}
+check "the xcframework zip in dist/: Info.plist (one macOS slice, arm64 + x86_64), the archive, headers and module map, the privacy manifest, the licences" apple_xcframework
+
+# Each architecture of the universal archive: every member a Mach-O object of
+# that CPU, and the header's functions defined (T), no more omnirtc_* and no fewer.
+apple_slices() {
+	[ "$(/usr/lib/llvm-14/bin/llvm-lipo -archs "$slice/libomnirtc.a" | tr ' ' '\n' | sort | xargs)" = "arm64 x86_64" ] || { echo "architectures: $(/usr/lib/llvm-14/bin/llvm-lipo -archs "$slice/libomnirtc.a")"; return 1; }
+	local arch cpu
+	for arch in arm64 x86_64; do
+		cpu=$( [ $arch = arm64 ] && echo ARM64 || echo X86_64)
+		llvm-objdump --macho --private-header --arch=$arch "$slice/libomnirtc.a" | awk '$1 == "MH_MAGIC_64" { n++; if ($2 != cpu || $5 != "OBJECT") bad++ } END { print n " objects, " bad+0 " not " cpu; exit !(n > 0 && bad == 0) }' cpu="$cpu" || return 1
+		diff <(header_functions) <(llvm-nm --arch=$arch --defined-only "$slice/libomnirtc.a" 2>/dev/null | awk '$2 == "T" && $3 ~ /^_omnirtc_/ { print substr($3, 2) }' | sort) || { echo "in the $arch slice"; return 1; }
+	done
+}
+check "the xcframework's archive: arm64 and x86_64 Mach-O objects, each defining exactly the functions of include/omnirtc.h" apple_slices
+
+# Apple's required-reason APIs (its list, for the categories a C library can
+# reach; the 64 and $INODE64 names are the same functions): those the archive imports are declared in PrivacyInfo.xcprivacy
+# with a reason, and only those.
+apple_privacy() {
+	local imported declared
+	imported=$(llvm-nm --undefined-only "$slice/libomnirtc.a" 2>/dev/null | awk '{ print $NF }' | sort -u | awk '
+		/^_(mach_absolute_time)$/ { print "NSPrivacyAccessedAPICategorySystemBootTime" }
+		/^_(stat|fstat|fstatat|lstat)(64)?(\$INODE64)?$|^_(getattrlist|getattrlistbulk|fgetattrlist|getattrlistat)$/ { print "NSPrivacyAccessedAPICategoryFileTimestamp" }
+		/^_(statfs|fstatfs)(64)?(\$INODE64)?$|^_(statvfs|fstatvfs)$/ { print "NSPrivacyAccessedAPICategoryDiskSpace" }' | sort -u)
+	declared=$(python3 -c '
+import plistlib, sys
+for api in plistlib.load(open(sys.argv[1], "rb"))["NSPrivacyAccessedAPITypes"]:
+    assert api["NSPrivacyAccessedAPITypeReasons"], api
+    print(api["NSPrivacyAccessedAPIType"])' "$slice/PrivacyInfo.xcprivacy" | sort) || return 1
+	echo "imported: $imported"
+	[ -n "$imported" ] && [ "$imported" = "$declared" ]
+}
+check "the xcframework's PrivacyInfo.xcprivacy declares, with a reason, each required-reason API category the archive imports, and only those" apple_privacy
+
+# The notices are the Linux library's: the modules Go compiles in for darwin are the same.
+apple_notices() {
+	cmp "$prefix/THIRD_PARTY_NOTICES" "$xcf/THIRD_PARTY_NOTICES" &&
+		diff <(go list -deps -f '{{with .Module}}{{if not .Main}}{{.Path}} {{.Version}}{{end}}{{end}}' ./capi | sort -u) \
+			<(CGO_ENABLED=1 GOOS=darwin GOARCH=arm64 go list -deps -f '{{with .Module}}{{if not .Main}}{{.Path}} {{.Version}}{{end}}{{end}}' ./capi | sort -u)
+}
+check "the xcframework's THIRD_PARTY_NOTICES are the library's, and darwin compiles in the same modules as linux" apple_notices
+
+# Built again from the Go build cache: the same bytes.
+apple_reproducible() {
+	local first
+	first=$(sha256sum "$xcf_zip" | cut -d' ' -f1)
+	scripts/xcframework.sh >/dev/null 2>&1 || return 1
+	echo "sha256 $first"
+	[ "$(sha256sum "$xcf_zip" | cut -d' ' -f1)" = "$first" ]
+}
+check "the xcframework zip built twice has the same SHA-256" apple_reproducible
+
+# The root Package.swift's binaryTarget names this version's zip; its checksum
+# is either that zip's SHA-256 or, before a release, the all-zero placeholder,
+# and the check's output says which. scripts/swiftpm-checksum.sh, which a
+# release runs, writes the zip's SHA-256 into a copy.
+swiftpm_binary_target() {
+	local placeholder sum
+	placeholder=$(printf '0%.0s' {1..64}) sum=$(sha256sum "$xcf_zip" | cut -d' ' -f1)
+	grep -F 'url: "https://github.com/omnirtc/omnirtc/releases/download/v\(version)/OmniRTC-\(version).xcframework.zip"' Package.swift &&
+		grep -x "let version = \"$version\"" Package.swift || return 1
+	cp Package.swift "$tmp/Package.swift"
+	[ "$(scripts/swiftpm-checksum.sh "$tmp/Package.swift")" = "$sum" ] && grep -q "checksum: \"$sum\"" "$tmp/Package.swift" || return 1
+	if grep -q "checksum: \"$placeholder\"" Package.swift; then
+		echo "Package.swift: the checksum is the placeholder (a release sets it: scripts/swiftpm-checksum.sh)"
+	else
+		grep -q "checksum: \"$sum\"" Package.swift || { echo "Package.swift's checksum is neither $sum nor the placeholder"; return 1; }
+		echo "Package.swift: the checksum is the zip's, $sum"
+	fi
+}
+check "Package.swift's binaryTarget: this version's zip by url; checksum the zip's SHA-256 or the placeholder (said below); scripts/swiftpm-checksum.sh sets it" swiftpm_binary_target
+swiftpm_binary_target 2>&1 | tail -n 1 | sed 's/^/     /'
 
 # The Node suite's own summary line stays in the check's output (shown on a
 # failure), with how long the install and the run took; printed after it.

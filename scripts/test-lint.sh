@@ -6,7 +6,8 @@
 # reference (scripts/docs.sh), the Python binding's ctypes declarations checked
 # against the header, and eslint (recommended rules) and tsc --noEmit (checkJs) over the Node package,
 # a JSDoc comment on every public name of its index.d.ts (scripts/check-dts-docs.js) with a probe,
-# and clang-format (.clang-format) over the C. Reformat the C with:
+# clang-format (.clang-format) over the C, and actionlint (with shellcheck on
+# the run: scripts) over .github/workflows, with a probe. Reformat the C with:
 #   find include capi tests/c tests/dist examples/c bench/c bindings/node/src -name '*.[ch]' -exec clang-format -i {} +
 # Each linter is one test. golangci-lint is built once, pinned, into a cache
 # directory shared by every clone; ruff, mypy and pdoc are pinned in the test venv.
@@ -15,6 +16,8 @@ cd "$(dirname "$0")/.."
 golangci_version=v2.15.0
 tools=${OMNIRTC_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/omnirtc/tools}/golangci-lint-$golangci_version
 golangci=$tools/golangci-lint
+actionlint_version=v1.7.12
+actionlint=${OMNIRTC_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/omnirtc/tools}/actionlint-$actionlint_version/actionlint
 venv=build/venv-python
 # shellcheck source=scripts/checks.sh
 . scripts/checks.sh
@@ -24,6 +27,10 @@ venv=build/venv-python
 if [ ! -x "$golangci" ]; then
 	echo "==> building golangci-lint $golangci_version into $tools" >&2
 	GOBIN=$tools go install "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$golangci_version" >&2
+fi
+if [ ! -x "$actionlint" ]; then
+	echo "==> building actionlint $actionlint_version into $(dirname "$actionlint")" >&2
+	GOBIN=$(dirname "$actionlint") go install "github.com/rhysd/actionlint/cmd/actionlint@$actionlint_version" >&2
 fi
 scripts/python-venv.sh || exit 1
 apt_need clang-format || exit 1
@@ -81,9 +88,22 @@ dts_docs_probe() {
 	return "$status"
 }
 
+# actionlint_probe fails unless actionlint rejects a copy of the workflow
+# whose job names an unknown runner key: a linter that passes everything
+# would pass the actionlint check silently.
+actionlint_probe() {
+	local copy report
+	copy=$(mktemp --suffix=.yml)
+	sed '0,/^    runs-on: windows-2022$/s//    runs_on: windows-2022/' .github/workflows/windows-macos.yml >"$copy"
+	report=$("$actionlint" "$copy" 2>&1)
+	local status=$?
+	rm -f "$copy"
+	[ "$status" -ne 0 ] && grep -q 'runs_on' <<<"$report" || { echo "actionlint accepts a job without runs-on: $report"; return 1; }
+}
+
 # serialized: two clones linting at once (helpers, a second checkout) share its cache and lock
 check golangci-lint "$golangci" run --allow-serial-runners ./core/... ./capi/...
-check ruff "$venv/bin/ruff" check --no-cache --config bindings/python/pyproject.toml bindings/python/omnirtc scripts/gen-python-abi.py scripts/gen-def.py
+check ruff "$venv/bin/ruff" check --no-cache --config bindings/python/pyproject.toml bindings/python/omnirtc scripts/gen-python-abi.py scripts/gen-def.py tests/dist/check_wheel.py
 check ruff-docstrings ruff_docstrings
 check pdoc python_docs
 check python-abi python_abi
@@ -94,4 +114,6 @@ check dts-docs node scripts/check-dts-docs.js
 check dts-docs-probe dts_docs_probe
 mapfile -t c_sources < <(find include capi tests/c tests/dist examples/c bench/c bindings/node/src -name '*.[ch]' | sort)
 check clang-format clang-format --dry-run --Werror "${c_sources[@]}"
+check actionlint "$actionlint" .github/workflows/windows-macos.yml
+check actionlint-probe actionlint_probe
 checks_summary lint

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Swift binding's suite. Debian bookworm has no Swift, so this runs
 # `swift build` and `swift test` (bindings/swift, then the examples/swift
-# package the tests run) in a Debian trixie root made by scripts/swift-chroot.sh
+# package the tests run, and the root Package.swift an app adds by URL, whose
+# Linux branch builds the same sources) in a Debian trixie root made by scripts/swift-chroot.sh
 # outside the repo, against the freshly built build/lib/libomnirtc.so.
 #
 # The repo is bind-mounted into the root at its own path, so omnirtc.pc and
@@ -71,6 +72,7 @@ inside() {
 			swift build --build-tests
 			swift build --disable-build-manifest-caching --package-path ../../examples/swift/datachannel
 			swift build --disable-build-manifest-caching --package-path ../../examples/swift/media
+			swift build --disable-build-manifest-caching --package-path ../..
 			swift test --skip-build "$@"
 			[ "$TSAN" = 1 ] || exit 0
 			echo "== the same tests under the thread sanitizer"

@@ -1,44 +1,43 @@
 #!/usr/bin/env bash
-# ./build.sh xcframework: OmniRTC for Apple platforms, as an xcframework of
-# static libraries (iOS allows no shared Go library: -buildmode=c-archive).
-# Needs macOS with Xcode and Go. UNTESTED: the project's machines run Linux,
-# where this script refuses; the Linux .so is the tested path.
-#
-# Slices: macOS (arm64 + x86_64), iOS devices (arm64), iOS simulator
-# (arm64 + x86_64). Output: build/OmniRTC.xcframework, also copied to
-# bindings/swift/OmniRTC.xcframework, which bindings/swift/Package.swift then
-# uses as its COmniRTC binary target instead of the system library.
+# ./build.sh xcframework: OmniRTC for macOS as an xcframework of one static
+# library (iOS allows no shared Go library, so Apple gets -buildmode=c-archive
+# everywhere), cross-built on Linux by zig (scripts/zig-cc.sh's, targets
+# aarch64-macos.11.0 and x86_64-macos.11.0), the two slices joined by
+# llvm-lipo; with the header and module map, the privacy manifest
+# (capi/apple/PrivacyInfo.xcprivacy), LICENSE and THIRD_PARTY_NOTICES.
+# Output: build/xcframework/OmniRTC.xcframework and, zipped with fixed times
+# and sorted names (the same bytes every build), dist/OmniRTC-<version>.xcframework.zip,
+# the archive a SwiftPM binaryTarget names (Package.swift at the root).
+# iOS (device and simulator) is not built: it needs the iPhoneOS SDK of Xcode,
+# which zig does not carry.
+# Usage: scripts/xcframework.sh   (after ./build.sh lib, for the notices)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ "$(uname -s)" != Darwin ] || ! command -v xcrun >/dev/null || ! xcrun --find xcodebuild >/dev/null 2>&1; then
-	echo "xcframework: needs macOS with Xcode (xcrun, xcodebuild); this is $(uname -s). Nothing was built." >&2
-	echo "On Linux use ./build.sh lib (libomnirtc.so + pkg-config) with bindings/swift." >&2
-	exit 2
-fi
-OUT=build/xcframework
-rm -rf "$OUT" build/OmniRTC.xcframework
-mkdir -p "$OUT/headers"
+# shellcheck source=scripts/apt-need.sh
+. scripts/apt-need.sh && apt_need llvm-14 zip
+version=$(scripts/version.sh)
+out=build/xcframework
+framework=$out/OmniRTC.xcframework
+slice=macos-arm64_x86_64
+rm -rf "$out" && mkdir -p "$framework/$slice/Headers" dist
+zig=$(scripts/zig-cc.sh)
+zig=${zig%% -target *}
+# Go's c-archive calls `ar`; Apple's linker wants the BSD (darwin) format.
+printf '#!/bin/sh\nexec /usr/lib/llvm-14/bin/llvm-ar --format=darwin "$@"\n' >"$out/ar" && chmod +x "$out/ar"
 
-# archive SLICE GOOS GOARCH SDK CLANG_TARGET: one static library.
+# archive GOARCH ZIG_ARCH: the static library for macOS 11 on GOARCH.
 archive() {
-	local dir=$OUT/$1/$3
-	mkdir -p "$dir"
-	echo "==> $1 $3"
-	CGO_ENABLED=1 GOOS=$2 GOARCH=$3 \
-		CC="$(xcrun --sdk "$4" --find clang) -isysroot $(xcrun --sdk "$4" --show-sdk-path) -target $5" \
-		CGO_CFLAGS="-target $5" CGO_LDFLAGS="-target $5" \
-		go build -buildmode=c-archive -trimpath -ldflags "-s -w" -o "$dir/libomnirtc.a" ./capi
-	rm -f "$dir"/*.h
+	echo "==> macOS $1" >&2
+	CGO_ENABLED=1 GOOS=darwin GOARCH=$1 CC="$zig -target $2-macos.11.0" \
+		go build -buildmode=c-archive -trimpath -ldflags "-s -w -extar=$PWD/$out/ar" -o "$out/$1/libomnirtc.a" ./capi
 }
-archive macos darwin arm64 macosx arm64-apple-macos11
-archive macos darwin amd64 macosx x86_64-apple-macos11
-archive ios ios arm64 iphoneos arm64-apple-ios14
-archive ios-simulator ios arm64 iphonesimulator arm64-apple-ios14-simulator
-archive ios-simulator ios amd64 iphonesimulator x86_64-apple-ios14-simulator
+archive arm64 aarch64
+archive amd64 x86_64
+/usr/lib/llvm-14/bin/llvm-lipo -create "$out/arm64/libomnirtc.a" "$out/amd64/libomnirtc.a" -output "$framework/$slice/libomnirtc.a"
 
+cp include/omnirtc.h "$framework/$slice/Headers/"
 # The module the Swift layer imports; Go's runtime needs these system libraries.
-cp include/omnirtc.h "$OUT/headers/"
-cat >"$OUT/headers/module.modulemap" <<'MAP'
+cat >"$framework/$slice/Headers/module.modulemap" <<'MAP'
 module COmniRTC {
     header "omnirtc.h"
     link "resolv"
@@ -47,14 +46,43 @@ module COmniRTC {
     export *
 }
 MAP
+cp capi/apple/PrivacyInfo.xcprivacy "$framework/$slice/"
+cp LICENSE build/THIRD_PARTY_NOTICES "$framework/"
+cat >"$framework/Info.plist" <<PLIST
+<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+<plist version="1.0">
+<dict>
+	<key>AvailableLibraries</key>
+	<array>
+		<dict>
+			<key>BinaryPath</key>
+			<string>libomnirtc.a</string>
+			<key>HeadersPath</key>
+			<string>Headers</string>
+			<key>LibraryIdentifier</key>
+			<string>$slice</string>
+			<key>LibraryPath</key>
+			<string>libomnirtc.a</string>
+			<key>SupportedArchitectures</key>
+			<array>
+				<string>arm64</string>
+				<string>x86_64</string>
+			</array>
+			<key>SupportedPlatform</key>
+			<string>macos</string>
+		</dict>
+	</array>
+	<key>CFBundlePackageType</key>
+	<string>XFWK</string>
+	<key>XCFrameworkFormatVersion</key>
+	<string>1.0</string>
+</dict>
+</plist>
+PLIST
 
-args=()
-for slice in macos ios ios-simulator; do
-	libs=("$OUT/$slice"/*/libomnirtc.a)
-	lipo -create "${libs[@]}" -output "$OUT/$slice/libomnirtc.a"
-	args+=(-library "$OUT/$slice/libomnirtc.a" -headers "$OUT/headers")
-done
-xcodebuild -create-xcframework "${args[@]}" -output build/OmniRTC.xcframework
-rm -rf bindings/swift/OmniRTC.xcframework
-cp -R build/OmniRTC.xcframework bindings/swift/
-echo "built build/OmniRTC.xcframework (and bindings/swift/OmniRTC.xcframework for Package.swift)"
+zip=dist/OmniRTC-$version.xcframework.zip
+find "$framework" -exec touch -h -d @315576000 {} +
+rm -f "$zip"
+(cd "$out" && find OmniRTC.xcframework | LC_ALL=C sort | zip -qX -@ "../../$zip")
+echo "$zip"

@@ -2,7 +2,8 @@
 under platlib; the library does not use Python's ABI, so one wheel serves
 every Python 3, and it is linked against glibc 2.17 (build.sh), so the tag is
 py3-none-manylinux_2_17_<arch>. scripts/wheel.sh sets OMNIRTC_WHEEL_PLATFORM
-for a library cross-built for another architecture (and glibc floor)."""
+for a library cross-built for another architecture (and glibc floor), and to
+win_amd64 for the wheel bundling omnirtc.dll instead."""
 
 import os
 import platform
@@ -12,7 +13,7 @@ from setuptools.command.bdist_wheel import bdist_wheel
 
 
 class BinaryDistribution(Distribution):
-    """A distribution with a platform part: the bundled libomnirtc.so."""
+    """A distribution with a platform part: the bundled libomnirtc.so or omnirtc.dll."""
 
     def has_ext_modules(self) -> bool:
         """True: the package installs into platlib."""

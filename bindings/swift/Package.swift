@@ -3,8 +3,8 @@
 //
 // Linux: COmniRTC is the system's libomnirtc, found through pkg-config
 // (`./build.sh lib` writes build/lib/pkgconfig/omnirtc.pc). Apple platforms:
-// `./build.sh xcframework` (macOS with Xcode) puts OmniRTC.xcframework beside
-// this file, and COmniRTC becomes that binary target (untested: no Mac here).
+// OmniRTC.xcframework (./build.sh xcframework) copied beside this file, and
+// COmniRTC becomes that binary target (untested: no Mac here).
 import Foundation
 import PackageDescription
 

@@ -8,29 +8,18 @@ matching :class:`omnirtc.Error`.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
-from . import _abi
+from . import _abi, _loader
 from .exceptions import BY_STATUS, Error
 
-
-def _find_library() -> str:
-    explicit = os.environ.get("OMNIRTC_LIBRARY")
-    if explicit:
-        return explicit
-    bundled = sorted(Path(__file__).parent.glob("libomnirtc.so*"))
-    if bundled:
-        return str(bundled[0])
-    found = ctypes.util.find_library("omnirtc")
-    if found:
-        return found
-    raise ImportError("libomnirtc.so not found: set OMNIRTC_LIBRARY or install the omnirtc wheel")
-
-
-lib = ctypes.CDLL(_find_library())
+_library = _loader.find_library(sys.platform, Path(__file__).parent, os.environ)
+if sys.platform == "win32" and _library.dll_directory:
+    os.add_dll_directory(_library.dll_directory)
+lib = ctypes.CDLL(_library.path)
 
 for _name, (_restype, _argtypes) in _abi.PROTOTYPES.items():
     _fn = getattr(lib, _name)
