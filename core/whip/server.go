@@ -17,6 +17,7 @@ import (
 
 	"github.com/omnirtc/omnirtc/core"
 	"github.com/omnirtc/omnirtc/core/internal/eventqueue"
+	"github.com/omnirtc/omnirtc/core/internal/strictjson"
 	"github.com/omnirtc/omnirtc/core/rtcerr"
 	"github.com/pion/sdp/v3"
 )
@@ -24,8 +25,12 @@ import (
 // resourcePrefix is the path under which the server keeps its resources.
 const resourcePrefix = "/whip-resource/"
 
-// defaultAnswerTimeout is how long an offer waits for its host by default.
-const defaultAnswerTimeout = 10 * time.Second
+// defaultAnswerTimeout is how long an offer waits for its host by default;
+// maxAnswerTimeout bounds the configured wait.
+const (
+	defaultAnswerTimeout = 10 * time.Second
+	maxAnswerTimeout     = 5 * time.Minute
+)
 
 var (
 	errServerClosed = errors.New("WHIP server closed")
@@ -41,6 +46,31 @@ type ServerConfig struct {
 	// AnswerTimeout bounds the wait for the host's answer (0: 10 s); past
 	// it the client gets 503 Service Unavailable.
 	AnswerTimeout time.Duration
+	// Address is where Listen serves when given "" ("127.0.0.1:0" if empty).
+	Address string
+}
+
+// ParseServerConfig reads a server configuration from JSON:
+// {"address":"127.0.0.1:0","token":"…","iceServers":[…],"answerTimeoutMs":10000}.
+func ParseServerConfig(text []byte) (ServerConfig, error) {
+	var j struct {
+		Address         string           `json:"address"`
+		Token           string           `json:"token"`
+		ICEServers      []core.ICEServer `json:"iceServers"`
+		AnswerTimeoutMs int64            `json:"answerTimeoutMs"`
+	}
+	err := strictjson.DecodeConfig("WHIP server configuration", text, &j, func() error {
+		if j.AnswerTimeoutMs < 0 || j.AnswerTimeoutMs > maxAnswerTimeout.Milliseconds() {
+			return fmt.Errorf("answerTimeoutMs %d is outside 0..%d", j.AnswerTimeoutMs, maxAnswerTimeout.Milliseconds())
+		}
+
+		return nil
+	})
+
+	return ServerConfig{
+		Token: j.Token, ICEServers: j.ICEServers, Address: j.Address,
+		AnswerTimeout: time.Duration(j.AnswerTimeoutMs) * time.Millisecond,
+	}, err
 }
 
 // Server is a WHIP and WHEP endpoint, an http.Handler: a POST to any path
@@ -94,6 +124,29 @@ func NewPolledServer(config ServerConfig, notify func()) *Server {
 	return newServer(config, eventqueue.NewPolled[*Event](notify))
 }
 
+// Serve returns a push server (NewServer) listening at the configured
+// address, and its base URL. A server that cannot listen reports nothing.
+func Serve(config ServerConfig, handler func(*Event)) (*Server, string, error) {
+	return serve(NewServer(config, handler))
+}
+
+// ServePolled is Serve for a polled server (NewPolledServer).
+func ServePolled(config ServerConfig, notify func()) (*Server, string, error) {
+	return serve(NewPolledServer(config, notify))
+}
+
+func serve(s *Server) (*Server, string, error) {
+	base, err := s.Listen("")
+	if err != nil {
+		s.events.Silence()
+		_ = s.Close()
+
+		return nil, "", err
+	}
+
+	return s, base, nil
+}
+
 func newServer(config ServerConfig, events *eventQueue) *Server {
 	if config.AnswerTimeout <= 0 {
 		config.AnswerTimeout = defaultAnswerTimeout
@@ -116,12 +169,11 @@ func (s *Server) WaitNotifier() { s.events.WaitNotifier() }
 // StopNotifying ends the notifies of a polled server; its events stay.
 func (s *Server) StopNotifying() { s.events.StopNotifying() }
 
-// Listen serves on address (a loopback "127.0.0.1:0" when empty) until
-// Close and returns the base URL, "http://host:port".
+// Listen serves on address (the configured Address, else a loopback
+// "127.0.0.1:0", when empty) until Close and returns the base URL,
+// "http://host:port".
 func (s *Server) Listen(address string) (string, error) {
-	if address == "" {
-		address = "127.0.0.1:0"
-	}
+	address = firstOf(firstOf(address, s.config.Address), "127.0.0.1:0")
 	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", address)
 	if err != nil {
 		return "", rtcerr.Wrap(rtcerr.ErrOperation, err)

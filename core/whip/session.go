@@ -24,6 +24,7 @@ type Session struct {
 	restarts chan struct{}      // RestartICE requests, at most one waiting
 	stop     chan struct{}      // closed by Close
 	stopOnce sync.Once
+	done     chan struct{} // closed when run returned, EventClosed queued
 }
 
 // Start connects peer to endpoint (Connect) in the background; the
@@ -40,7 +41,10 @@ func StartPolled(peer *core.PeerConnection, endpoint string, options ClientOptio
 }
 
 func startSession(peer *core.PeerConnection, endpoint string, options ClientOptions, events *eventQueue) *Session {
-	s := &Session{peer: peer, events: events, restarts: make(chan struct{}, 1), stop: make(chan struct{})}
+	s := &Session{
+		peer: peer, events: events, restarts: make(chan struct{}, 1),
+		stop: make(chan struct{}), done: make(chan struct{}),
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
 	go s.run(ctx, endpoint, options)
@@ -49,6 +53,7 @@ func startSession(peer *core.PeerConnection, endpoint string, options ClientOpti
 }
 
 func (s *Session) run(ctx context.Context, endpoint string, options ClientOptions) {
+	defer close(s.done)
 	c, err := Connect(ctx, s.peer, endpoint, options)
 	if err != nil {
 		s.failed(ctx, err)
@@ -89,15 +94,19 @@ func (s *Session) failed(ctx context.Context, err error) {
 	s.events.Post(e)
 }
 
-// end deletes the resource, if any, closes the peer and queues EventClosed.
-// ctx is canceled by then: the DELETE has a deadline of its own.
+// end closes the peer, queues EventClosed and deletes the resource, if
+// any, in the background: the host waits for no request, and the server
+// forgets an unreachable session on its own. ctx is canceled by then: the
+// DELETE has a deadline of its own.
 func (s *Session) end(ctx context.Context, c *Client, reason string) {
-	if c != nil {
-		deleteCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), deleteTimeout)
-		_ = c.Close(deleteCtx) // the server forgets an unreachable session on its own
-		cancel()
-	}
 	_ = s.peer.Close()
+	if c != nil {
+		go func() {
+			deleteCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), deleteTimeout)
+			defer cancel()
+			_ = c.Close(deleteCtx)
+		}()
+	}
 	s.events.Finish(&Event{Type: EventClosed, Reason: reason})
 }
 
@@ -110,13 +119,18 @@ func (s *Session) RestartICE() {
 	}
 }
 
-// Close ends the session: an unfinished Connect stops, the resource is
-// deleted, the peer closes, and EventClosed comes last. It does not wait.
+// Close ends the session: a request under way stops, the peer closes,
+// EventClosed comes last, and the resource is deleted in the background.
+// Unless called from the session's own handler, it returns once EventClosed
+// was delivered (push) or queued (polled), so no event follows it.
 func (s *Session) Close() {
 	s.stopOnce.Do(func() {
 		s.cancel()
 		close(s.stop)
 	})
+	if !s.events.InHandler() {
+		<-s.done
+	}
 }
 
 // TakeEvents appends up to maxEvents events of a polled session to dst.

@@ -144,6 +144,14 @@ func (q *Queue[E]) run(ready chan<- struct{}) {
 	}
 }
 
+// InHandler reports whether the caller is a push queue's handler.
+func (q *Queue[E]) InHandler() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+
+	return q.notifier == nil && q.runner == goroutine.ID()
+}
+
 // Take appends up to maxEvents queued events to dst, in order. The final
 // event comes alone once the queue is empty, and taking it ends the queue;
 // afterwards, and on a push queue, Take returns dst unchanged.
