@@ -28,6 +28,16 @@ class WhipError extends Error {
   }
 }
 
+/** Closes a live handle (0: none); one the library closed already (a session that ended by itself, shutdown) is no error. */
+function closeHandle(handle) {
+  if (!handle) return;
+  try {
+    native.whipClose(handle);
+  } catch (error) {
+    if (error.code !== 'OMNIRTC_ERR_INVALID_HANDLE') throw error;
+  }
+}
+
 /** A client session of whipPublish or whepPlay. */
 class WhipSession extends EventTarget {
   #handle;
@@ -85,15 +95,8 @@ class WhipSession extends EventTarget {
 
   /** Ends the session (DELETE); resolves once its 'close' event was dispatched. Idempotent. */
   close() {
-    if (this.#handle) {
-      const handle = this.#handle;
-      this.#handle = 0;
-      try {
-        native.whipClose(handle);
-      } catch (error) {
-        if (error.code !== 'OMNIRTC_ERR_INVALID_HANDLE') throw error; // else ended by itself, or by shutdown
-      }
-    }
+    closeHandle(this.#handle);
+    this.#handle = 0;
     return this.#closed;
   }
 }
@@ -190,15 +193,8 @@ class WhipServer extends EventTarget {
 
   /** Stops the server, ending its sessions; resolves once its 'close' event was dispatched. Idempotent. */
   close() {
-    if (this.#handle) {
-      const handle = this.#handle;
-      this.#handle = 0;
-      try {
-        native.whipClose(handle);
-      } catch (error) {
-        if (error.code !== 'OMNIRTC_ERR_INVALID_HANDLE') throw error; // else closed by shutdown
-      }
-    }
+    closeHandle(this.#handle);
+    this.#handle = 0;
     return this.#closed;
   }
 }
