@@ -122,6 +122,9 @@ func ortc_go_shutdown() C.omnirtc_status_t {
 		for _, t := range liveTURNServers() {
 			_ = t.close()
 		}
+		for _, w := range liveWhipObjects() {
+			w.close()
+		}
 		// A host about to exit gets no notify after this returns, not even for
 		// the final events just queued: it may be tearing down what notify
 		// calls into (Python's interpreter). The events stay to be polled.
@@ -132,6 +135,9 @@ func ortc_go_shutdown() C.omnirtc_status_t {
 		}
 		for _, t := range polledTURNServers() {
 			t.server.StopNotifying()
+		}
+		for _, w := range polledWhipObjects() {
+			w.stopNotifying()
 		}
 
 		return logs.SetHandler(core.LogNone, nil, inLogCallback())

@@ -9,8 +9,6 @@ import "C"
 
 import (
 	"fmt"
-	"math"
-	"sync"
 	"unsafe"
 
 	"github.com/omnirtc/omnirtc/core/rtcerr"
@@ -19,12 +17,7 @@ import (
 
 // turnPolled is the poll state of a server started with
 // omnirtc_turn_server_start_polled.
-type turnPolled struct {
-	mu       sync.Mutex // serializes polls
-	taken    []*turnserver.Event
-	arena    batchArena // the last batch's strings
-	finished bool       // CLOSED was polled
-}
+type turnPolled = objectPoll[*turnserver.Event, C.omnirtc_turn_event_t]
 
 // polledTURN holds polled servers by handle until their CLOSED was polled,
 // also after close released the handle.
@@ -51,7 +44,18 @@ func ortc_go_turn_server_start_polled(configJSON *C.omnirtc_cchar_t, notify C.om
 		if notify == nil {
 			return fmt.Errorf("%w: notify", errNullArg)
 		}
-		t := &turnServer{poll: &turnPolled{}}
+		t := &turnServer{}
+		t.poll = &turnPolled{
+			take:  func(dst []*turnserver.Event, n int) []*turnserver.Event { return t.server.TakeEvents(dst, n) },
+			fill:  func(c *C.omnirtc_turn_event_t, e *turnserver.Event, mem cMemory) { fillTurn(c, e, t.id, mem) },
+			final: func(e *turnserver.Event) bool { return e.Type == turnserver.EventClosed },
+			wait:  func() { t.server.WaitNotifier() },
+			done: func() {
+				turnServersMu.Lock()
+				delete(polledTURN, t.id)
+				turnServersMu.Unlock()
+			},
+		}
 
 		return t.open(configJSON, serverOut, func(cfg turnserver.Config, ready <-chan struct{}) (*turnserver.Server, error) {
 			return turnserver.NewPolled(cfg, turnAuth(authCB, ud), func() {
@@ -67,12 +71,12 @@ func polledTURNServers() []*turnServer { return lockedValues(&turnServersMu, pol
 
 // polledTURNServer finds a polled server by handle, also one being closed
 // whose CLOSED was not polled yet.
-func polledTURNServer(h C.omnirtc_turn_server_t) (*turnServer, error) {
+func polledTURNServer(h C.omnirtc_turn_server_t) (*turnPolled, error) {
 	turnServersMu.Lock()
 	t := polledTURN[uint64(h)]
 	turnServersMu.Unlock()
 	if t != nil {
-		return t, nil
+		return t.poll, nil
 	}
 	if _, err := lookup[*turnServer](uint64(h)); err != nil {
 		return nil, err
@@ -86,63 +90,5 @@ func polledTURNServer(h C.omnirtc_turn_server_t) (*turnServer, error) {
 func ortc_go_turn_server_poll_events(h C.omnirtc_turn_server_t, events *C.omnirtc_turn_event_t,
 	capacity C.size_t, countOut *C.size_t,
 ) C.omnirtc_status_t {
-	var finished *turnServer
-	status := call(func() error {
-		if events == nil || countOut == nil {
-			return errNullArgf("events and count_out must not be NULL")
-		}
-		if capacity == 0 {
-			return fmt.Errorf("%w: capacity is 0", rtcerr.ErrInvalidArgument)
-		}
-		t, err := polledTURNServer(h)
-		if err != nil {
-			return err
-		}
-		n, err := t.pollInto(events, int(min(uint64(capacity), math.MaxInt32)))
-		if err != nil {
-			return err
-		}
-		if t.poll.finished {
-			finished = t
-		}
-		*countOut = C.size_t(n)
-
-		return nil
-	})
-	if finished != nil {
-		finished.server.WaitNotifier() // no notify, so no use of user_data, after this returns
-	}
-
-	return status
-}
-
-// pollInto frees the previous batch and writes up to capacity events into
-// events, their strings in one C allocation the next poll frees.
-func (t *turnServer) pollInto(events *C.omnirtc_turn_event_t, capacity int) (int, error) {
-	s := t.poll
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.finished {
-		return 0, fmt.Errorf("%w: the server's CLOSED was polled", errInvalidHandle)
-	}
-	s.arena.free()
-	s.taken = t.server.TakeEvents(s.taken[:0], capacity)
-	var size arenaSize
-	var scratch C.omnirtc_turn_event_t
-	for _, e := range s.taken {
-		fillTurn(&scratch, e, t.id, &size)
-		if e.Type == turnserver.EventClosed {
-			s.finished = true
-			turnServersMu.Lock()
-			delete(polledTURN, t.id)
-			turnServersMu.Unlock()
-		}
-	}
-	mem := s.arena.alloc(size.n)
-	for i, e := range s.taken {
-		fillTurn((*C.omnirtc_turn_event_t)(unsafe.Add(unsafe.Pointer(events), uintptr(i)*C.sizeof_omnirtc_turn_event_t)),
-			e, t.id, &mem)
-	}
-
-	return len(s.taken), nil
+	return pollObject(func() (*turnPolled, error) { return polledTURNServer(h) }, events, capacity, countOut)
 }

@@ -213,12 +213,13 @@ omnirtc_status_t omnirtc_certificate_generate(const char *keygen_json, char **pe
 omnirtc_status_t omnirtc_certificate_info(const char *pem, char **json_out);
 
 /*
- * omnirtc_shutdown — close every open peer connection (as omnirtc_peer_close)
- * and TURN server (as omnirtc_turn_server_close) and stop logging.  Safe to call more than once; the library stays usable.
+ * omnirtc_shutdown — close every open peer connection (as omnirtc_peer_close),
+ * TURN server (as omnirtc_turn_server_close) and WHIP handle (as
+ * omnirtc_whip_close) and stop logging.  Safe to call more than once; the library stays usable.
  * Call it before the process exits while callbacks may be in flight: from a
  * thread that is not running a callback it returns once every PEER_CLOSED,
  * also of closes already under way, was delivered, and no notify of a polled
- * peer or TURN server runs or will start (their final events stay queued, to
+ * peer, TURN server or WHIP handle runs or will start (their final events stay queued, to
  * be polled or left); called from inside a callback it does not wait, as
  * omnirtc_peer_close.  So once it returns no callback of the library reaches
  * a host that tears itself down.
@@ -1666,6 +1667,181 @@ omnirtc_status_t omnirtc_turn_server_close(omnirtc_turn_server_t server);
  */
 omnirtc_status_t omnirtc_turn_rest_credential(const char *secret, const char *user, int64_t ttl_seconds,
                                               char **username_out, char **password_out);
+
+/* ===================================================================== */
+/* WHIP and WHEP                                                          */
+/* ===================================================================== */
+
+/*
+ * WHIP (RFC 9725, ingest) and WHEP (egress) signaling over HTTP: a client
+ * session offers a peer's description to an endpoint (POST application/sdp,
+ * 201 Created with the answer, Location, ETag and Link ice-server headers),
+ * restarts ICE with PATCH application/trickle-ice-sdpfrag and If-Match, and
+ * ends with DELETE; a server hands each offer to the host, which answers it
+ * with a peer of its own or refuses it.  Whether a session publishes or
+ * plays is what its peer's transceivers say.  One handle type serves client
+ * sessions and servers; their events come one at a time, in order, pushed to
+ * a callback or taken with omnirtc_whip_poll_events, from the same queue
+ * (bounded at 4096 events, as a TURN server's).
+ */
+typedef uint64_t omnirtc_whip_t;
+
+typedef enum omnirtc_whip_event_type {
+	OMNIRTC_WHIP_EVENT_SESSION = 1,       /* server: session, path, sdp (the offer); answer or reject it */
+	OMNIRTC_WHIP_EVENT_SESSION_ENDED = 2, /* server: session, reason ("deleted", "refused", "timeout",
+	                                         "failed", "closed"); its peer, if any, was closed */
+	OMNIRTC_WHIP_EVENT_CLOSED = 3,        /* final event: reason; the handle is already released */
+	OMNIRTC_WHIP_EVENT_CONNECTED = 4,     /* client: resource (the session's URL); the answer is applied */
+	OMNIRTC_WHIP_EVENT_ICE_RESTARTED = 5, /* client: an omnirtc_whip_client_restart_ice was negotiated */
+	OMNIRTC_WHIP_EVENT_ERROR = 6          /* client: status (HTTP, 0 if none came), reason; a failed
+	                                         start is followed by CLOSED */
+} omnirtc_whip_event_type_t;
+
+/*
+ * One WHIP event.  The struct and its strings are valid only during the
+ * callback (or, polled, until the next omnirtc_whip_poll_events of the
+ * handle).  Fields not listed for an event type are 0 or "".  New fields are
+ * only ever appended.
+ */
+typedef struct omnirtc_whip_event {
+	int32_t type;         /* omnirtc_whip_event_type_t */
+	omnirtc_whip_t whip;  /* always set */
+	uint64_t session;     /* server events: the session's id, from 1 */
+	int32_t status;       /* ERROR: the HTTP status */
+	const char *path;     /* SESSION: the request path, which names the endpoint ("/whip", "/whep/room") */
+	const char *sdp;      /* SESSION: the offer */
+	const char *resource; /* CONNECTED: the resource URL */
+	const char *reason;   /* SESSION_ENDED, CLOSED: why; ERROR: the message */
+} omnirtc_whip_event_t;
+
+/*
+ * WHIP event callback.  Events of one handle are delivered one at a time, in
+ * order, on a library thread; the callback rules at the top of this file
+ * apply.
+ */
+typedef void (*omnirtc_whip_event_cb)(void *user_data, const omnirtc_whip_event_t *event);
+
+/*
+ * Notify callback of a polled WHIP handle, as omnirtc_turn_notify_cb: events
+ * wait while the handle was armed.  Runs on a library thread; must return
+ * quickly; may call any function, including omnirtc_whip_poll_events and
+ * omnirtc_whip_close.
+ */
+typedef void (*omnirtc_whip_notify_cb)(void *user_data, omnirtc_whip_t whip);
+
+/*
+ * omnirtc_whip_client_start — offer peer's description to the endpoint url
+ * once ICE gathering is complete, in the background: CONNECTED (the answer
+ * applied, and the ICE servers of the response's Link headers added to the
+ * peer's configuration for later gatherings) or ERROR then CLOSED follows.
+ * The session takes the peer: when it ends (refused, failed, or closed) the
+ * peer connection is closed (PEER_CLOSED is delivered as usual; the peer
+ * handle stays the caller's to release with omnirtc_peer_close), so a
+ * refused publish leaves nothing open.
+ *
+ * url: the endpoint, http or https.  token: a bearer token, or NULL / "" for
+ * none.  Both borrowed for the call.
+ * Exactly one of cb (events pushed) and notify (events polled with
+ * omnirtc_whip_poll_events) is non-NULL; user_data goes to it, never
+ * dereferenced, and must stay valid until CLOSED was delivered.
+ * whip_out: receives the session's handle.  Never blocks; any thread.
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (NULL url or whip_out, both or
+ * neither of cb and notify), OMNIRTC_ERR_INVALID_HANDLE (peer).
+ */
+omnirtc_status_t omnirtc_whip_client_start(omnirtc_peer_t peer, const char *url, const char *token,
+                                           omnirtc_whip_event_cb cb, omnirtc_whip_notify_cb notify, void *user_data,
+                                           omnirtc_whip_t *whip_out);
+
+/*
+ * omnirtc_whip_client_restart_ice — restart ICE through a PATCH of the
+ * resource (a new offer's credentials and candidates, If-Match the ETag);
+ * ICE_RESTARTED or ERROR follows.  A request while one waits is the same
+ * request.  Never blocks; any thread.
+ * Errors: OMNIRTC_ERR_INVALID_HANDLE (unknown or closed, or a server).
+ */
+omnirtc_status_t omnirtc_whip_client_restart_ice(omnirtc_whip_t session);
+
+/*
+ * omnirtc_whip_server_start — serve WHIP and WHEP over HTTP.  A POST to any
+ * path is an offer (SESSION event); resources answer PATCH (204 for trickle,
+ * 200 with the answer's fragment and a new ETag for an ICE restart) and
+ * DELETE (the session's peer is closed, SESSION_ENDED follows).  Errors to
+ * clients: 401 with WWW-Authenticate (token missing or wrong), 415 (media
+ * type), 400 (malformed SDP or fragment), 404 (no such resource), 405
+ * (method), 412 (If-Match not the ETag), 503 (the host did not answer in
+ * time, or the server closed).  CORS preflights are answered.
+ *
+ * config_json: {"address":"127.0.0.1:0",   where to listen (this default; port 0 picks one)
+ *               "token":"…",               bearer token every request must carry (none if absent)
+ *               "iceServers":[…],          as RTCConfiguration's, announced in Link headers
+ *               "answerTimeoutMs":10000}   how long an offer waits for the host (this
+ *                                          default; 0..300000)
+ * cb, notify, user_data: as for omnirtc_whip_client_start.
+ * whip_out: receives the server's handle; url_out: its base URL,
+ * "http://ip:port", released with omnirtc_free().  Any thread.
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (NULL whip_out or url_out, both or
+ * neither of cb and notify), OMNIRTC_ERR_INVALID_CONFIG (message names the
+ * key), OMNIRTC_ERR_OPERATION (the address could not be listened on; no
+ * callback is made then).
+ */
+omnirtc_status_t omnirtc_whip_server_start(const char *config_json, omnirtc_whip_event_cb cb,
+                                           omnirtc_whip_notify_cb notify, void *user_data, omnirtc_whip_t *whip_out,
+                                           char **url_out);
+
+/*
+ * omnirtc_whip_server_answer — answer a SESSION with peer: the offer is set
+ * as peer's remote description unless the host already set it (to add the
+ * tracks a WHEP viewer is to receive to the transceivers it made), an answer
+ * is created and set, and the client gets it once ICE gathering is
+ * complete.  The server takes the peer: it closes it when the session ends
+ * (the handle stays the caller's to release).  Local work only; any thread,
+ * also inside the SESSION callback.
+ * Errors: OMNIRTC_ERR_INVALID_HANDLE (server or peer),
+ * OMNIRTC_ERR_INVALID_STATE (no such session waits: answered, rejected or
+ * timed out), the errors of omnirtc_peer_set_remote_description and
+ * omnirtc_peer_create_answer (the session still waits then).
+ */
+omnirtc_status_t omnirtc_whip_server_answer(omnirtc_whip_t server, uint64_t session, omnirtc_peer_t peer);
+
+/*
+ * omnirtc_whip_server_reject — refuse a SESSION with an HTTP status (400 to
+ * 599; 0 means 403) and a reason sent as the body (NULL / "" for none;
+ * borrowed for the call).  SESSION_ENDED follows.  Any thread.
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (status), OMNIRTC_ERR_INVALID_HANDLE,
+ * OMNIRTC_ERR_INVALID_STATE (no such session waits).
+ */
+omnirtc_status_t omnirtc_whip_server_reject(omnirtc_whip_t server, uint64_t session, int32_t status,
+                                            const char *reason);
+
+/*
+ * omnirtc_whip_poll_events — take up to capacity queued events of a polled
+ * client session or server, as omnirtc_turn_server_poll_events does: the
+ * events and their strings stay valid until the next poll of the handle;
+ * CLOSED comes alone and last, and the poll that returns it frees every
+ * earlier batch and, outside notify, returns once no notify runs.  Any thread.
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (events or count_out NULL, capacity
+ * 0), OMNIRTC_ERR_INVALID_STATE (a handle with an event callback),
+ * OMNIRTC_ERR_INVALID_HANDLE (unknown, or CLOSED was polled).
+ */
+omnirtc_status_t omnirtc_whip_poll_events(omnirtc_whip_t whip, omnirtc_whip_event_t *events, size_t capacity,
+                                          size_t *count_out);
+
+/*
+ * omnirtc_whip_close — end a client session or a server, then deliver
+ * CLOSED; the handle is invalid afterwards to every function but
+ * omnirtc_whip_poll_events.  A session stops a request under way, closes its
+ * peer and DELETEs its resource in the background, after CLOSED (its outcome
+ * is not reported: a server forgets an unreachable session on its own).  A
+ * server stops listening, ends every session (closing their peers;
+ * SESSION_ENDED each) and refuses waiting offers with 503.  Called from
+ * another thread than the handle's own callback, close returns once CLOSED
+ * was delivered (pushed) or queued (polled), so no callback of the handle
+ * starts after it; from inside that callback it returns at once and CLOSED
+ * follows.  Never waits on the network.  omnirtc_shutdown() closes every
+ * WHIP handle too.
+ * Errors: OMNIRTC_ERR_INVALID_HANDLE (unknown or already closed).
+ */
+omnirtc_status_t omnirtc_whip_close(omnirtc_whip_t whip);
 
 #ifdef __cplusplus
 }

@@ -998,3 +998,76 @@ export class TurnServer extends EventTarget {
   /** A coturn-style time-limited credential for sharedSecret. */
   static restCredential(secret: string, user: string, ttlSeconds?: number): { username: string; credential: string };
 }
+
+/** The configuration of a WhipServer (see omnirtc.h, omnirtc_whip_server_start). */
+export interface WhipServerConfig {
+  /** Where to listen (default '127.0.0.1:0'; port 0 picks one, see WhipServer.url). */
+  address?: string;
+  /** The bearer token every request must carry (none if absent: no authentication). */
+  token?: string;
+  /** ICE servers announced to clients in Link headers. */
+  iceServers?: RTCIceServer[];
+  /** How long an offer waits for answer() or reject() before the client gets 503, in ms, 0..300000 (default 10000). */
+  answerTimeoutMs?: number;
+}
+
+/** OmniRTC: a failed WHIP or WHEP request. */
+export class WhipError extends Error {
+  /** The HTTP status (401, 403, 404, 503...), 0 when no response came. */
+  readonly status: number;
+}
+
+/** OmniRTC: a WHIP or WHEP client session, from whipPublish or whepPlay; it closes its peer connection when it ends. */
+export class WhipSession extends EventTarget {
+  /** The peer connection the session runs on. */
+  readonly pc: RTCPeerConnection;
+  /** The session's resource URL on the server. */
+  readonly resource: string;
+  /** Resolves once the answer is applied; rejects with a WhipError. */
+  readonly connected: Promise<void>;
+  /** OmniRTC: a later request (an ICE restart nobody awaits) failed: the event's error is a WhipError. */
+  onerror: ((this: WhipSession, ev: Event & { error: WhipError }) => any) | null;
+  /** OmniRTC: the session has ended; the last event. */
+  onclose: ((this: WhipSession, ev: Event) => any) | null;
+  /** OmniRTC: restarts ICE through a PATCH of the resource; resolves once negotiated, rejects with a WhipError. */
+  restartIce(): Promise<void>;
+  /** OmniRTC: ends the session (DELETE) and closes its peer connection; resolves at its close event. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** OmniRTC: publishes pc's tracks to a WHIP endpoint; a refusal rejects with a WhipError and closes pc. */
+export function whipPublish(url: string, pc: RTCPeerConnection, options?: { token?: string }): Promise<WhipSession>;
+/** OmniRTC: plays a WHEP endpoint into pc (receive-only audio and video added when pc has no transceiver). */
+export function whepPlay(url: string, pc: RTCPeerConnection, options?: { token?: string }): Promise<WhipSession>;
+
+/** OmniRTC: a WhipServer's session (an offer waiting) and sessionended events. */
+export class WhipSessionEvent extends Event {
+  /** The session's id, from 1. */
+  readonly session: number;
+  /** session: the request path, which names the endpoint ('/whip', '/whep/room'). */
+  readonly path: string;
+  /** session: the offer's SDP. */
+  readonly sdp: string;
+  /** sessionended: 'deleted', 'refused', 'timeout', 'failed' or 'closed'. */
+  readonly reason: string;
+}
+
+/** OmniRTC: a WHIP and WHEP server; it keeps the process alive until closed. */
+export class WhipServer extends EventTarget {
+  /** Throws TypeError for a bad config (the message names the key), OperationError when the address cannot be listened on. */
+  constructor(config?: WhipServerConfig | string);
+  /** The base URL, 'http://ip:port'. */
+  readonly url: string;
+  /** OmniRTC: an offer waits for answer() or reject(). */
+  onsession: ((this: WhipServer, ev: WhipSessionEvent) => any) | null;
+  /** OmniRTC: a session ended; its peer connection was closed. */
+  onsessionended: ((this: WhipServer, ev: WhipSessionEvent) => any) | null;
+  /** OmniRTC: the server has stopped; the last event. */
+  onclose: ((this: WhipServer, ev: Event) => any) | null;
+  /** OmniRTC: answers a session with pc (its remote description is the offer unless already set); the server closes pc when the session ends. */
+  answer(session: number, pc: RTCPeerConnection): void;
+  /** OmniRTC: refuses a session with an HTTP status (400 to 599, default 403) and a reason. */
+  reject(session: number, status?: number, reason?: string): void;
+  /** OmniRTC: stops the server, ending its sessions; resolves once its close event was dispatched. Idempotent. */
+  close(): Promise<void>;
+}

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/omnirtc/omnirtc/core/internal/eventqueue"
 	"github.com/omnirtc/omnirtc/core/internal/sockbuf"
 	"github.com/omnirtc/omnirtc/core/rtcerr"
 	"github.com/pion/logging"
@@ -61,7 +62,7 @@ type ListenerAddress struct {
 func New(cfg Config, auth AuthFunc, handler func(*Event),
 	logs logging.LoggerFactory,
 ) (*Server, error) {
-	return start(cfg, auth, func() *eventQueue { return newEventQueue(handler) }, logs)
+	return start(cfg, auth, func() *eventQueue { return eventqueue.New(handler) }, logs)
 }
 
 // NewPolled is New for a host that takes the events with TakeEvents: notify
@@ -69,24 +70,24 @@ func New(cfg Config, auth AuthFunc, handler func(*Event),
 // host was armed (see eventQueue). A server that fails to start notifies
 // nothing.
 func NewPolled(cfg Config, auth AuthFunc, notify func(), logs logging.LoggerFactory) (*Server, error) {
-	return start(cfg, auth, func() *eventQueue { return newPolledEventQueue(notify) }, logs)
+	return start(cfg, auth, func() *eventQueue { return eventqueue.NewPolled[*Event](notify) }, logs)
 }
 
 // TakeEvents appends up to maxEvents queued events of a polled server to
 // dst, in order; EventClosed comes alone and last, after which nothing more
 // comes.
 func (s *Server) TakeEvents(dst []*Event, maxEvents int) []*Event {
-	return s.events.take(dst, maxEvents)
+	return s.events.Take(dst, maxEvents)
 }
 
 // WaitNotifier returns once no notify of a polled server runs or will run:
 // call it after taking EventClosed (at once from inside notify).
-func (s *Server) WaitNotifier() { s.events.waitNotifier() }
+func (s *Server) WaitNotifier() { s.events.WaitNotifier() }
 
 // StopNotifying tells a polled server's host nothing more: no notify starts
 // after it returns (from inside notify: none after the running one). Queued
 // events stay to be polled.
-func (s *Server) StopNotifying() { s.events.stopNotifying() }
+func (s *Server) StopNotifying() { s.events.StopNotifying() }
 
 func start(cfg Config, auth AuthFunc, queue func() *eventQueue, logs logging.LoggerFactory) (*Server, error) {
 	s := &Server{cfg: cfg, auth: auth, perUser: map[string]int{}, live: map[string]*Event{}}
@@ -167,8 +168,8 @@ func start(cfg Config, auth AuthFunc, queue func() *eventQueue, logs logging.Log
 	})
 	if err != nil {
 		closeAll()
-		s.events.silence()
-		s.events.finish(&Event{Type: EventClosed})
+		s.events.Silence()
+		s.events.Finish(&Event{Type: EventClosed})
 
 		return nil, rtcerr.Wrap(rtcerr.ErrOperation, fmt.Errorf("TURN server: %w", err))
 	}
@@ -259,7 +260,7 @@ func (s *Server) allocationCreated(src, dst net.Addr, _, userID, realm string, r
 	defer s.mu.Unlock()
 	s.perUser[userID]++
 	s.live[protocol+" "+e.ClientAddress] = e
-	s.events.post(e) // under mu: before its deletion's, which forget queues under mu
+	s.events.Post(e) // under mu: before its deletion's, which forget queues under mu
 }
 
 func (s *Server) allocationDeleted(src, dst net.Addr, _, _, _ string) {
@@ -281,7 +282,7 @@ func (s *Server) forget(key string) {
 	if s.perUser[created.Username]--; s.perUser[created.Username] <= 0 {
 		delete(s.perUser, created.Username)
 	}
-	s.events.post(&Event{
+	s.events.Post(&Event{
 		Type: EventAllocationDeleted, Username: created.Username, Realm: created.Realm,
 		ClientAddress: created.ClientAddress, Protocol: created.Protocol,
 	})
@@ -322,7 +323,7 @@ func (s *Server) Stats() ([]byte, error) {
 		BytesFromPeers:     from,
 		AuthFailures:       s.authFailures.Load(),
 		QuotaRejections:    s.quotaRejections.Load(),
-		EventsDropped:      s.events.droppedCount(),
+		EventsDropped:      s.events.Dropped(),
 		Listeners:          s.listeners,
 	})
 }
@@ -347,7 +348,7 @@ func (s *Server) Close() error {
 		for _, key := range keys {
 			s.forget(key)
 		}
-		s.events.finish(&Event{Type: EventClosed})
+		s.events.Finish(&Event{Type: EventClosed})
 	})
 
 	return s.closeErr

@@ -12,6 +12,7 @@ const { MediaReader, MediaWriter } = require('./mediafile');
 const { EncodedTrack, RemoteTrack, MediaStream, MediaStreamTrackEvent, RTCTrackEvent, RTCRtpSender, RTCRtpReceiver, RTCRtpTransceiver } = require('./media');
 const { RTCDTMFSender, RTCDTMFToneChangeEvent } = require('./rtcdtmfsender');
 const { TurnServer, TurnAllocationEvent } = require('./turnserver');
+const { WhipError, WhipServer, WhipSession, WhipSessionEvent, whipPublish, whepPlay } = require('./whip');
 const { RTCIceTransport, RTCDtlsTransport, RTCSctpTransport } = require('./rtctransports');
 const { setGC, getGC } = require('./gc');
 const { setLogger } = require('./logs');
@@ -55,6 +56,12 @@ module.exports = {
   MediaWriter,
   TurnServer,
   TurnAllocationEvent,
+  WhipError,
+  WhipServer,
+  WhipSession,
+  WhipSessionEvent,
+  whipPublish,
+  whepPlay,
   libraryVersion,
   debugCounters,
   setGC,

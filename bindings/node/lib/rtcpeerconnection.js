@@ -59,7 +59,13 @@ function channelInitJSON(init) {
   return JSON.stringify(body);
 }
 
+// handleOf(pc): the library handle of an open peer connection, for the
+// modules that hand one to the library (whip.js); not part of the W3C API.
+let handleOf;
+
 class RTCPeerConnection extends EventTarget {
+  static { handleOf = (pc) => pc.#live(); }
+
   #handle;
   #closed = false;
   // The states the getters give: the library's, read when asked, so each is
@@ -354,4 +360,4 @@ class RTCPeerConnection extends EventTarget {
 defineEventHandlers(RTCPeerConnection, ['icecandidate', 'icegatheringstatechange', 'iceconnectionstatechange',
   'connectionstatechange', 'signalingstatechange', 'negotiationneeded', 'datachannel', 'track', 'targetbitrate']);
 
-module.exports = { RTCPeerConnection };
+module.exports = { RTCPeerConnection, handleOf };

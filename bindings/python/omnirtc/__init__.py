@@ -54,6 +54,7 @@ from .rtcsessiondescription import RTCSessionDescription
 from .rtctransports import RTCDtlsTransport, RTCIceCandidatePair, RTCIceTransport, RTCSctpTransport
 from .streamtracks import AudioStreamTrack, VideoStreamTrack
 from .turnserver import TurnAllocation, TurnServer, rest_credential
+from .whip import WhipError, WhipOffer, WhipServer, WhipSession, whep_play, whip_publish
 
 
 def library_version() -> str:
@@ -136,6 +137,10 @@ __all__ = [
     "TurnAllocation",
     "TurnServer",
     "VideoStreamTrack",
+    "WhipError",
+    "WhipOffer",
+    "WhipServer",
+    "WhipSession",
     "__version__",
     "candidate_from_sdp",
     "candidate_to_sdp",
@@ -146,4 +151,6 @@ __all__ = [
     "rest_credential",
     "set_gc",
     "sync_log_level",
+    "whep_play",
+    "whip_publish",
 ]

@@ -349,6 +349,33 @@ omnirtc_turn_auth_cb = ctypes.CFUNCTYPE(
     ctypes.POINTER(ctypes.c_char),
     ctypes.c_size_t,
 )
+omnirtc_whip_t = ctypes.c_uint64
+
+OMNIRTC_WHIP_EVENT_SESSION = 1
+OMNIRTC_WHIP_EVENT_SESSION_ENDED = 2
+OMNIRTC_WHIP_EVENT_CLOSED = 3
+OMNIRTC_WHIP_EVENT_CONNECTED = 4
+OMNIRTC_WHIP_EVENT_ICE_RESTARTED = 5
+OMNIRTC_WHIP_EVENT_ERROR = 6
+omnirtc_whip_event_type_t = ctypes.c_int
+
+
+class omnirtc_whip_event_t(ctypes.Structure):
+    _fields_ = [
+        ("type", ctypes.c_int32),
+        ("whip", omnirtc_whip_t),
+        ("session", ctypes.c_uint64),
+        ("status", ctypes.c_int32),
+        ("path", ctypes.c_char_p),
+        ("sdp", ctypes.c_char_p),
+        ("resource", ctypes.c_char_p),
+        ("reason", ctypes.c_char_p),
+    ]
+
+
+omnirtc_whip_event_cb = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.POINTER(omnirtc_whip_event_t))
+
+omnirtc_whip_notify_cb = ctypes.CFUNCTYPE(None, ctypes.c_void_p, omnirtc_whip_t)
 
 # name: (restype, argtypes)
 PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
@@ -521,4 +548,38 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
             ctypes.POINTER(ctypes.c_void_p),
         ],
     ),
+    "omnirtc_whip_client_start": (
+        omnirtc_status_t,
+        [
+            omnirtc_peer_t,
+            ctypes.c_char_p,
+            ctypes.c_char_p,
+            omnirtc_whip_event_cb,
+            omnirtc_whip_notify_cb,
+            ctypes.c_void_p,
+            ctypes.POINTER(omnirtc_whip_t),
+        ],
+    ),
+    "omnirtc_whip_client_restart_ice": (omnirtc_status_t, [omnirtc_whip_t]),
+    "omnirtc_whip_server_start": (
+        omnirtc_status_t,
+        [
+            ctypes.c_char_p,
+            omnirtc_whip_event_cb,
+            omnirtc_whip_notify_cb,
+            ctypes.c_void_p,
+            ctypes.POINTER(omnirtc_whip_t),
+            ctypes.POINTER(ctypes.c_void_p),
+        ],
+    ),
+    "omnirtc_whip_server_answer": (omnirtc_status_t, [omnirtc_whip_t, ctypes.c_uint64, omnirtc_peer_t]),
+    "omnirtc_whip_server_reject": (
+        omnirtc_status_t,
+        [omnirtc_whip_t, ctypes.c_uint64, ctypes.c_int32, ctypes.c_char_p],
+    ),
+    "omnirtc_whip_poll_events": (
+        omnirtc_status_t,
+        [omnirtc_whip_t, ctypes.POINTER(omnirtc_whip_event_t), ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)],
+    ),
+    "omnirtc_whip_close": (omnirtc_status_t, [omnirtc_whip_t]),
 }

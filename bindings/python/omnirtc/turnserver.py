@@ -13,7 +13,7 @@
 
 Events are delivered on the event loop that was running when the server
 started (or the one passed in), drained from the library's queue as a peer
-connection's are (omnirtc_turn_server_start_polled, see _bridge.py): the
+connection's are (omnirtc_turn_server_start_polled, see _bridge.py and _polled.py): the
 library's notify only schedules a drain, and nothing is queued here. The
 optional ``auth`` callable is the exception: the server needs the password to
 answer the request, so it asks synchronously, on a library thread; it must be
@@ -23,16 +23,12 @@ quick and must not touch the loop; it returns the user's password or ``None``.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import ctypes
-import itertools
 import json
-import threading
 from typing import Any, Callable, NamedTuple, Optional
 
-from . import _abi, _native, logs
-from .events import EventEmitter
-from .exceptions import InvalidHandleError
+from . import _abi, _native, _polled
+from ._polled import text as _text
 
 _EVENT_NAMES = {
     _abi.OMNIRTC_TURN_EVENT_ALLOCATION_CREATED: "allocationcreated",
@@ -52,35 +48,15 @@ class TurnAllocation(NamedTuple):
 
 AuthFunction = Callable[[str, str, str], Optional[str]]
 
-_servers: dict[int, TurnServer] = {}  # by user_data key, until the final event
-_keys = itertools.count(1)
-_lock = threading.Lock()
-
-
-def _text(value: bytes | None) -> str:
-    return (value or b"").decode("utf-8", "replace")
-
-
-_BATCH = 64  # events taken per poll
-
-
 @_abi.omnirtc_turn_notify_cb
 def _on_notify(user_data: int | None, _handle: int) -> None:  # on a library thread
-    try:
-        with _lock:
-            server = _servers.get(user_data or 0)
-        if server is not None:
-            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is left to deliver to
-                server._loop.call_soon_threadsafe(server._drain)
-    except BaseException:  # noqa: BLE001 - a Go thread must never see a Python exception
-        pass
+    _polled.notify(user_data)
 
 
 @_abi.omnirtc_turn_auth_cb
 def _on_auth(user_data: int | None, username: bytes, realm: bytes, client: bytes, out: Any, capacity: int) -> int:
-    with _lock:
-        server = _servers.get(user_data or 0)
-    if server is None or server._auth is None:
+    server = _polled.registered(user_data)
+    if not isinstance(server, TurnServer) or server._auth is None:
         return 0
     try:
         password = server._auth(_text(username), _text(realm), _text(client))
@@ -95,13 +71,18 @@ def _on_auth(user_data: int | None, username: bytes, realm: bytes, client: bytes
     return 1
 
 
-class TurnServer(EventEmitter):
+class TurnServer(_polled.PolledObject):
     """A running TURN/STUN server; see the ``omnirtc_turn_server_start``
     documentation in omnirtc.h for the configuration keys.
 
     Events: ``allocationcreated`` and ``allocationdeleted`` (a
     :class:`TurnAllocation`), then ``close`` once the server is gone.
     """
+
+    _event_t = _abi.omnirtc_turn_event_t
+    _poll = _native.lib.omnirtc_turn_server_poll_events
+    _close_fn = _native.lib.omnirtc_turn_server_close
+    _final = _abi.OMNIRTC_TURN_EVENT_CLOSED
 
     def __init__(self, config: dict[str, Any] | str, *, auth: AuthFunction | None = None,
                  loop: asyncio.AbstractEventLoop | None = None) -> None:
@@ -111,47 +92,17 @@ class TurnServer(EventEmitter):
 
         Raises InvalidConfigError (a ValueError; the message names the key), TooLargeError (config over 1 MiB),
         OperationError (a listener could not be opened, as an address in use)."""
-        super().__init__()
         text = config if isinstance(config, str) else json.dumps(config)
-        self._loop = loop or asyncio.get_event_loop()
         self._auth = auth
-        self._closed = self._loop.create_future()
-        self._key = next(_keys)
-        self._batch = (_abi.omnirtc_turn_event_t * _BATCH)()
-        with _lock:
-            _servers[self._key] = self
-        handle = _abi.omnirtc_turn_server_t()
-        logs.sync_log_level()
-        try:
-            _native.check(_native.lib.omnirtc_turn_server_start_polled(
-                _native.encode(text, "config"), _on_notify, _on_auth if auth else _abi.omnirtc_turn_auth_cb(),
-                ctypes.c_void_p(self._key), ctypes.byref(handle)))
-        except BaseException:
-            with _lock:
-                _servers.pop(self._key, None)
-            raise
-        self._handle = handle.value
-
-    def _drain(self) -> None:  # on the loop, after a notify
-        count = ctypes.c_size_t()
-        while not self._closed.done():
-            if _native.lib.omnirtc_turn_server_poll_events(self._handle, self._batch, _BATCH, ctypes.byref(count)):
-                return  # CLOSED was taken by an earlier drain
-            for event in self._batch[: count.value]:
-                self._deliver(event)
-            if count.value < _BATCH:  # the queue is empty: the library notifies again
-                return
+        super().__init__(loop)
+        self._start(lambda user_data, out: _native.lib.omnirtc_turn_server_start_polled(
+            _native.encode(text, "config"), _on_notify, _on_auth if auth else _abi.omnirtc_turn_auth_cb(),
+            user_data, out), _abi.omnirtc_turn_server_t())
 
     def _deliver(self, event: Any) -> None:
-        if event.type == _abi.OMNIRTC_TURN_EVENT_CLOSED:  # alone, and last
-            with _lock:
-                _servers.pop(self._key, None)
-            self._closed.set_result(None)
-            self.emit("close")
-        else:
-            self.emit(_EVENT_NAMES[event.type], TurnAllocation(
-                _text(event.username), _text(event.realm), _text(event.client_address),
-                _text(event.relay_address), _text(event.protocol)))
+        self.emit(_EVENT_NAMES[event.type], TurnAllocation(
+            _text(event.username), _text(event.realm), _text(event.client_address),
+            _text(event.relay_address), _text(event.protocol)))
 
     def stats(self) -> dict[str, Any]:
         """Allocations (now and since start), bytes relayed (to and from peers), auth failures, quota rejections, events
@@ -165,10 +116,7 @@ class TurnServer(EventEmitter):
 
     async def close(self) -> None:
         """Stop the server; returns once its ``close`` event was emitted. Idempotent."""
-        if not self._closed.done():
-            with contextlib.suppress(InvalidHandleError):  # already closed (by omnirtc_shutdown)
-                _native.check(_native.lib.omnirtc_turn_server_close(self._handle))
-        await self._closed
+        await super().close()
 
     async def __aenter__(self) -> TurnServer:
         """The server itself."""
