@@ -456,11 +456,19 @@ export function debugCounters(): {
   sockets: number;
   peers: number;
   queuedEvents: number;
+  /** Event batches of polled peers the library keeps until their next poll. */
+  heldBatches: number;
   logsDropped: number;
   /** Times a channel went from reading to paused (omnirtc_channel_set_paused). */
   channelPauses: number;
+  /** Threads holding an omnirtc_last_error message. */
+  errorMessages: number;
   /** The Go collector's pauses since load: [upper bound in seconds, count] per non-empty bucket. */
   gcPauses: [number, number][];
+  /** The Go heap live at the last collection, in bytes. */
+  heapBytes: number;
+  /** The memory reserved for goroutine stacks, in bytes. */
+  stackBytes: number;
 };
 
 /** The library's garbage collector (omnirtc_set_gc): Go's GOGC and GOMEMLIMIT. */

@@ -33,3 +33,16 @@ test('debugCounters carries the collector pause histogram', () => {
   assert.ok(gcPauses.length > 0);
   for (const [upper, count] of gcPauses) assert.ok(upper > 0 && count > 0);
 });
+
+test('debugCounters has every counter the header lists, no other, each declared in index.d.ts', () => {
+  const fs = require('node:fs');
+  const path = require('node:path');
+  const root = path.resolve(__dirname, '../../..');
+  const header = fs.readFileSync(path.join(root, 'include/omnirtc.h'), 'utf8');
+  const doc = header.slice(header.indexOf(' * omnirtc_debug_counters'), header.indexOf('omnirtc_status_t omnirtc_debug_counters'));
+  const listed = [...doc.slice(0, doc.indexOf('}\n')).matchAll(/"(\w+)":/g)].map((m) => m[1]).filter((k) => k !== 'peer' && k !== 'channel');
+  assert.deepEqual(Object.keys(debugCounters()).sort(), [...new Set(listed)].sort());
+  const dts = fs.readFileSync(path.join(root, 'bindings/node/index.d.ts'), 'utf8');
+  const declared = dts.slice(dts.indexOf('export function debugCounters'), dts.indexOf('\n};', dts.indexOf('export function debugCounters')));
+  for (const key of listed) assert.match(declared, new RegExp(`\\b${key}:`), `${key} in index.d.ts`);
+});
