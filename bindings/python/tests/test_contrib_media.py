@@ -40,19 +40,8 @@ def decoded_video(path: str) -> list[av.VideoFrame]:
 @pytest.mark.parametrize("suffix", ["mp4", "webm"])
 def test_media_recorder_writes_received_frames_a_file_pyav_reads(tmp_path, suffix, counters_back):
     async def main():
-        a, b = RTCPeerConnection(loopback_config()), RTCPeerConnection(loopback_config())
-        a.addTrack(ColourTrack(count=60))
-        remote_future = event_future(b, "track")
-        await connect(a, b)
-        remote = await asyncio.wait_for(remote_future, TIMEOUT)
         path = str(tmp_path / f"received.{suffix}")
-        recorder = MediaRecorder(path)
-        recorder.addTrack(Take(remote, 30))
-        await recorder.start()
-        await asyncio.wait_for(remote_ended(recorder), TIMEOUT)
-        await recorder.stop()
-        await a.close()
-        await b.close()
+        await record_received(path, ColourTrack(count=60))
         frames = decoded_video(path)
         assert len(frames) == 30
         assert {(f.width, f.height) for f in frames} == {(WIDTH, HEIGHT)}
@@ -62,6 +51,25 @@ def test_media_recorder_writes_received_frames_a_file_pyav_reads(tmp_path, suffi
             assert abs(container.duration / av.time_base - 1.0) <= 1 / 30 + 1e-6
 
     run(main())
+
+
+async def record_received(path: str, *sources: MediaStreamTrack) -> None:
+    """One peer sends ``sources`` to another, whose MediaRecorder writes the first second received of each (30 video
+    frames, 50 audio frames) into ``path``."""
+    a, b = RTCPeerConnection(loopback_config()), RTCPeerConnection(loopback_config())
+    for source in sources:
+        a.addTrack(source)
+    remotes: list = []
+    b.on("track", remotes.append)
+    await connect(a, b)
+    recorder = MediaRecorder(path)
+    for remote in remotes:
+        recorder.addTrack(Take(remote, 30 if remote.kind == "video" else 50))
+    await recorder.start()
+    await asyncio.wait_for(remote_ended(recorder), TIMEOUT)
+    await recorder.stop()
+    await a.close()
+    await b.close()
 
 
 async def remote_ended(recorder: MediaRecorder) -> None:
@@ -213,21 +221,8 @@ def test_media_recorder_writes_video_and_audio_whichever_comes_first(tmp_path, s
     audio's come earlier."""
 
     async def main():
-        a, b = RTCPeerConnection(loopback_config()), RTCPeerConnection(loopback_config())
-        a.addTrack(ColourTrack(count=60))
-        a.addTrack(ToneTrack())
-        remotes: list = []
-        b.on("track", remotes.append)
-        await connect(a, b)
         path = str(tmp_path / f"received.{suffix}")
-        recorder = MediaRecorder(path)
-        for remote in remotes:
-            recorder.addTrack(Take(remote, 30 if remote.kind == "video" else 50))
-        await recorder.start()
-        await asyncio.wait_for(remote_ended(recorder), TIMEOUT)
-        await recorder.stop()
-        await a.close()
-        await b.close()
+        await record_received(path, ColourTrack(count=60), ToneTrack())
         frames = decoded_video(path)
         assert len(frames) == 30
         assert {(f.width, f.height) for f in frames} == {(WIDTH, HEIGHT)}

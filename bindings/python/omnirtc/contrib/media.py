@@ -196,36 +196,40 @@ class MediaPlayer:
             return False
         return not self.__quit.is_set()
 
-    def __work(self, loop: asyncio.AbstractEventLoop) -> None:
+    def __passes(self, read: Any) -> Any:
+        """What ``read`` (the container's decode or demux) gives of the player's streams, pass after pass over the
+        file while looping (None between two passes), until stopped."""
         streams = list(self.__streams.values())
+        while not self.__quit.is_set():
+            with contextlib.suppress(av.FFmpegError):  # a damaged tail ends the file
+                yield from read(*streams)
+            if not self._loop_playback:
+                return
+            self.__container.seek(0)
+            yield None
+
+    def __work(self, loop: asyncio.AbstractEventLoop) -> None:
         resampler = av.AudioResampler(format="s16", layout="stereo", rate=AUDIO_RATE)
         audio_pts = 0
         video_first: float | None = None
         offset = 0.0  # seconds added to video times by earlier loops
         last_video = 0.0
-        while not self.__quit.is_set():
-            try:
-                for frame in self.__container.decode(*streams):
-                    if isinstance(frame, av.AudioFrame):
-                        for out in resampler.resample(frame):
-                            out.pts, out.time_base = audio_pts, fractions.Fraction(1, AUDIO_RATE)
-                            audio_pts += out.samples
-                            if not self.__hand(loop, self.__tracks["audio"], out):
-                                return
-                    elif isinstance(frame, av.VideoFrame) and frame.time is not None:
-                        if video_first is None:
-                            video_first = frame.time
-                        last_video = offset + frame.time - video_first
-                        frame.pts, frame.time_base = int(last_video * 90000), fractions.Fraction(1, 90000)
-                        if not self.__hand(loop, self.__tracks["video"], frame):
-                            return
-            except av.FFmpegError:
-                pass  # a damaged tail ends the file
-            if not self._loop_playback:
-                break
-            self.__container.seek(0)
-            offset = last_video + 1 / 30
-            video_first = None
+        for frame in self.__passes(self.__container.decode):
+            if frame is None:
+                offset, video_first = last_video + 1 / 30, None
+            elif isinstance(frame, av.AudioFrame):
+                for out in resampler.resample(frame):
+                    out.pts, out.time_base = audio_pts, fractions.Fraction(1, AUDIO_RATE)
+                    audio_pts += out.samples
+                    if not self.__hand(loop, self.__tracks["audio"], out):
+                        return
+            elif isinstance(frame, av.VideoFrame) and frame.time is not None:
+                if video_first is None:
+                    video_first = frame.time
+                last_video = offset + frame.time - video_first
+                frame.pts, frame.time_base = int(last_video * 90000), fractions.Fraction(1, 90000)
+                if not self.__hand(loop, self.__tracks["video"], frame):
+                    return
         self.__end(loop)
 
     def __end(self, loop: asyncio.AbstractEventLoop) -> None:
@@ -244,25 +248,20 @@ class MediaPlayer:
         first: dict[Any, int] = {}
         offset: dict[Any, int] = dict.fromkeys(streams, 0)  # ticks added by earlier loops
         end: dict[Any, int] = dict.fromkeys(streams, 0)  # where the stream's last packet ended
-        while not self.__quit.is_set():
-            try:
-                for packet in self.__container.demux(*streams):
-                    stream = packet.stream
-                    if packet.pts is None or not packet.size:
-                        continue
-                    pts = packet.pts - first.setdefault(stream, packet.pts) + offset[stream]
-                    end[stream] = max(end[stream], pts + (packet.duration or 0))
-                    for out in annexb[stream].filter(packet) if stream in annexb else [packet]:
-                        out.pts, out.time_base = pts, stream.time_base
-                        if not self.__hand(loop, self.__tracks[stream.type], out):
-                            return
-            except av.FFmpegError:
-                pass  # a damaged tail ends the file
-            if not self._loop_playback:
-                break
-            self.__container.seek(0)
-            first.clear()
-            offset = dict(end)
+        for packet in self.__passes(self.__container.demux):
+            if packet is None:
+                first.clear()
+                offset = dict(end)
+                continue
+            stream = packet.stream
+            if packet.pts is None or not packet.size:
+                continue
+            pts = packet.pts - first.setdefault(stream, packet.pts) + offset[stream]
+            end[stream] = max(end[stream], pts + (packet.duration or 0))
+            for out in annexb[stream].filter(packet) if stream in annexb else [packet]:
+                out.pts, out.time_base = pts, stream.time_base
+                if not self.__hand(loop, self.__tracks[stream.type], out):
+                    return
         self.__end(loop)
 
 
