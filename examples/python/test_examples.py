@@ -67,3 +67,12 @@ def test_record_file_example(tmp_path):
     fake_vp8_ivf(source)
     out = run(str(HERE / "record_file.py"), str(source), str(target))
     assert f"sent 30 frames; {target} holds 30 frames" in out
+
+
+def test_whip_broadcast_example():
+    out = run(str(HERE / "whip_broadcast.py"))
+    for viewer in ("viewer 1", "viewer 2"):
+        line = next(line for line in out.splitlines() if line.startswith(viewer + ":"))
+        assert "30 frames 320x240" in line, out
+        colour = [int(c) for c in line.split("colour (")[1].rstrip(")").split(",")]
+        assert all(abs(a - b) <= 24 for a, b in zip(colour, (40, 90, 220))), line
