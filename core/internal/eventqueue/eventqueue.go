@@ -1,8 +1,9 @@
 // Package eventqueue holds the event queue of an object that is not a peer
 // connection (a TURN server, a WHIP client or server): its events reach the
-// host in order, pushed to a handler on a goroutine of the queue's own or
-// taken in batches by a polling host told by a notifier, so the library's
-// goroutines never wait on host code and no binding keeps a queue.
+// host in order, pushed to a handler on a goroutine the queue starts for each
+// burst or taken in batches by a polling host told by a notifier, so the
+// library's goroutines never wait on host code, no binding keeps a queue and
+// an idle object holds no goroutine.
 package eventqueue
 
 import (
@@ -17,33 +18,27 @@ import (
 const limit = 4096
 
 // Queue holds an object's events for its host, in order, and a final event
-// that comes last. A push queue delivers them to handler on one goroutine of
-// its own; a polled one lets the host take them in batches (Take), told by
-// its notifier, as a polled peer connection's dispatcher does, when they wait.
+// that comes last. A push queue delivers them to handler on one goroutine at
+// a time, started when events wait and ending when none is left; a polled
+// one lets the host take them in batches (Take), told by its notifier, as a
+// polled peer connection's dispatcher does, when they wait.
 type Queue[E any] struct {
 	handler  func(E)            // push
 	notifier *notifier.Notifier // polled
 
 	mu       sync.Mutex
-	wake     *sync.Cond // push: a new event
 	queue    []E
 	final    E
 	finished bool // final is set
 	dropped  uint64
-	runner   uint64        // push: goroutine id of run
-	done     chan struct{} // push: closed when run returns
+	running  bool          // push: a goroutine delivers (for good once it delivered the final event)
+	runner   uint64        // push: its goroutine id
+	done     chan struct{} // push: closed once the final event was delivered
 }
 
 // New returns a push queue that delivers each event to handler.
 func New[E any](handler func(E)) *Queue[E] {
-	q := &Queue[E]{handler: handler, done: make(chan struct{})}
-	q.wake = sync.NewCond(&q.mu)
-
-	ready := make(chan struct{})
-	go q.run(ready)
-	<-ready
-
-	return q
+	return &Queue[E]{handler: handler, done: make(chan struct{})}
 }
 
 // NewPolled returns a polled queue; notify runs on a goroutine started for
@@ -70,12 +65,14 @@ func (q *Queue[E]) Post(e E) {
 	}
 }
 
-// queued wakes the goroutine for a new event (or the final one); q.mu is held.
+// queued starts delivering a new event (or the final one); q.mu is held.
 func (q *Queue[E]) queued() {
-	if q.notifier == nil {
-		q.wake.Signal()
-	} else {
+	switch {
+	case q.notifier != nil:
 		q.notifier.Queued()
+	case !q.running:
+		q.running = true
+		go q.run()
 	}
 }
 
@@ -86,8 +83,6 @@ func (q *Queue[E]) Silence() {
 	q.handler = nil
 	if q.notifier != nil {
 		q.notifier.TookFinal() // a polled host is never told
-	} else {
-		q.wake.Signal()
 	}
 }
 
@@ -115,15 +110,12 @@ func (q *Queue[E]) Finish(final E) {
 	}
 }
 
-func (q *Queue[E]) run(ready chan<- struct{}) {
-	defer close(q.done)
+// run delivers the queued events, the final one last, and returns once none
+// is left.
+func (q *Queue[E]) run() {
 	q.mu.Lock()
 	q.runner = goroutine.ID()
-	close(ready)
-	for {
-		for len(q.queue) == 0 && !q.finished {
-			q.wake.Wait()
-		}
+	for len(q.queue) > 0 || q.finished {
 		e, last := q.final, len(q.queue) == 0
 		if !last {
 			e, q.queue = q.queue[0], q.queue[1:]
@@ -134,10 +126,14 @@ func (q *Queue[E]) run(ready chan<- struct{}) {
 			handler(e)
 		}
 		if last {
+			close(q.done) // running stays set: nothing is delivered after the final event
+
 			return
 		}
 		q.mu.Lock()
 	}
+	q.running, q.runner = false, 0
+	q.mu.Unlock()
 }
 
 // InHandler reports whether the caller is a push queue's handler.

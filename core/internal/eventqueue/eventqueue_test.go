@@ -1,6 +1,8 @@
 package eventqueue
 
 import (
+	"runtime"
+	"slices"
 	"sync/atomic"
 	"testing"
 )
@@ -52,5 +54,43 @@ func TestPolledEventQueueNotifiesOncePerBurstAndEndsWithClosed(t *testing.T) {
 	q.WaitNotifier()
 	if n := notifies.Load(); n != 2 {
 		t.Fatalf("%d notifies, want 2 (one per burst)", n)
+	}
+}
+
+// A push queue delivers on a goroutine started for each burst of events, so
+// an idle TURN server or WHIP object holds none (issue 21, as a peer
+// connection's dispatcher since issue 24); the final event still comes last
+// and Finish waits for it.
+func TestPushEventQueueHoldsAGoroutineOnlyWhileDelivering(t *testing.T) {
+	before := runtime.NumGoroutine()
+	entered, leave := make(chan struct{}), make(chan struct{})
+	var got []int
+	q := New(func(e int) {
+		got = append(got, e)
+		if e == 1 {
+			entered <- struct{}{}
+			<-leave
+		}
+	})
+	if n := runtime.NumGoroutine(); n != before {
+		t.Fatalf("an idle push queue holds %d goroutines", n-before)
+	}
+	q.Post(1)
+	<-entered
+	q.Post(2) // delivered by the same goroutine, after 1
+	if n := runtime.NumGoroutine(); n != before+1 {
+		t.Fatalf("a delivering push queue holds %d goroutines, want 1", n-before)
+	}
+	close(leave)
+	for runtime.NumGoroutine() != before {
+		runtime.Gosched()
+	}
+	q.Post(3)
+	q.Finish(9)
+	if want := []int{1, 2, 3, 9}; !slices.Equal(got, want) {
+		t.Fatalf("delivered %v, want %v", got, want)
+	}
+	for runtime.NumGoroutine() != before {
+		runtime.Gosched()
 	}
 }
