@@ -47,7 +47,8 @@ test('a publisher forwarded to a WHEP viewer, an ICE restart, and DELETE', async
   assert.ok(published.resource.startsWith(`${server.url}/`));
 
   const viewer = new RTCPeerConnection(LOOPBACK);
-  const arrived = once(viewer, 'track');
+  // the video track (whepPlay offers audio and video; each fires track at the answer)
+  const arrived = new Promise((resolve) => viewer.addEventListener('track', (e) => e.track.kind === 'video' && resolve(e)));
   const played = await whepPlay(`${server.url}/whep`, viewer, { token: 'secret' });
   let i = 0;
   const writer = setInterval(() => source.writeSample(vp8Frame(i++), 1 / 30), 33);

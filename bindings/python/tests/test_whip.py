@@ -61,7 +61,9 @@ def test_publisher_forwarded_to_a_whep_viewer_with_ice_restart_and_delete() -> N
 
         viewer = RTCPeerConnection(loopback_config())
         viewer.setTrackReceive("rtp")
-        arrived = event_future(viewer, "track")
+        # the video track (whep_play offers audio and video; each fires track at the answer)
+        arrived = asyncio.get_running_loop().create_future()
+        viewer.on("track", lambda track: track.kind != "video" or arrived.done() or arrived.set_result(track))
         played = await whep_play(server.url + "/whep", viewer, token="secret")
         stop = asyncio.Event()
 
