@@ -287,6 +287,9 @@ final class MediaTests: XCTestCase {
         }
         defer { feeding.cancel() }
         let video = try await next(b.tracks)
+        // the track comes muted at the description; a keyframe request needs its first packet (its SSRC)
+        let unmuted = await eventually(10) { !video.isMuted }
+        XCTAssertTrue(unmuted)
         try video.requestKeyframe()
         let pli = try await next(sender.keyframeRequests)
         XCTAssertEqual(pli, KeyframeRequest(method: .pli, rid: ""))
