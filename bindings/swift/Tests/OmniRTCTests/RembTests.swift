@@ -27,6 +27,9 @@ final class RembTests: XCTestCase {
         var remote: [MediaKind: RemoteTrack] = [:]
         for track in await collect(b.tracks, 2, seconds: 10) { remote[track.kind] = track }
         XCTAssertEqual(remote.count, 2)
+        // each comes muted at the description; REMB names its SSRC, known from its first packet
+        let unmuted = await eventually(10) { remote.values.allSatisfy { !$0.isMuted } }
+        XCTAssertTrue(unmuted)
         return (a, b, remote, feeding, tracks)
     }
 
