@@ -55,13 +55,7 @@ func (p *PeerConnection) announceRemoteTracks(d *sdp.SessionDescription) {
 // endAllRemoteTracks ends every remote track of the peer connection, as pion
 // closes it on the remote's DTLS close_notify.
 func (p *PeerConnection) endAllRemoteTracks() {
-	p.mu.Lock()
-	transceivers := make([]*Transceiver, 0, len(p.transceivers))
-	for _, tr := range p.transceivers {
-		transceivers = append(transceivers, tr)
-	}
-	p.mu.Unlock()
-	for _, tr := range transceivers {
+	for _, tr := range p.transceiverList() {
 		tr.endRemoteTracks()
 	}
 }

@@ -118,16 +118,22 @@ func (p *PeerConnection) AddTrack(track *LocalTrack) (*Transceiver, error) {
 	return nil, rtcerr.Wrap(rtcerr.ErrOperation, errors.New("the sender's transceiver was not found"))
 }
 
-// sends reports whether a sender of this peer already carries track (W3C
-// addTrack throws InvalidAccessError then; pion does not check).
-func (p *PeerConnection) sends(track *LocalTrack) bool {
+// transceiverList is a snapshot of the peer's transceivers, in no order.
+func (p *PeerConnection) transceiverList() []*Transceiver {
 	p.mu.Lock()
+	defer p.mu.Unlock()
 	trs := make([]*Transceiver, 0, len(p.transceivers))
 	for _, tr := range p.transceivers {
 		trs = append(trs, tr)
 	}
-	p.mu.Unlock()
-	for _, tr := range trs {
+
+	return trs
+}
+
+// sends reports whether a sender of this peer already carries track (W3C
+// addTrack throws InvalidAccessError then; pion does not check).
+func (p *PeerConnection) sends(track *LocalTrack) bool {
+	for _, tr := range p.transceiverList() {
 		tr.mu.Lock()
 		same := tr.track == track
 		tr.mu.Unlock()
