@@ -276,7 +276,7 @@ class MediaRecorder:
         self.__streams: dict[MediaStreamTrack, Any] = {}
         self.__tasks: dict[MediaStreamTrack, asyncio.Future[None]] = {}
         self.__unsized: set[Any] = set()  # video streams whose first frame has not come
-        self.__held: list[Any] = []  # packets waiting for the file's header
+        self.__held: list[Any] | None = []  # packets waiting for the file's header; None once it is written
         self.__pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="omnirtc-media-recorder")
 
     def addTrack(self, track: MediaStreamTrack) -> None:
@@ -312,7 +312,7 @@ class MediaRecorder:
 
     def __finish(self) -> None:
         self.__unsized.clear()
-        self.__mux([])
+        self.__mux([])  # what is still held
         for stream in self.__streams.values():
             if stream.codec_context.is_open:
                 for packet in stream.encode(None):
@@ -351,12 +351,13 @@ class MediaRecorder:
     def __mux(self, packets: list[Any]) -> None:
         """Write ``packets``, or hold them while a video stream has no size yet: the first packet written fixes the
         file's header, each stream's size in it. Held no longer than HELD_PACKETS, for a track that sends nothing."""
-        if self.__unsized and len(self.__held) < HELD_PACKETS:
-            self.__held.extend(packets)
-            return
-        self.__unsized.clear()
-        held, self.__held = self.__held, []
-        for packet in held + packets:
+        if self.__held is not None:
+            if self.__unsized and len(self.__held) < HELD_PACKETS:
+                self.__held.extend(packets)
+                return
+            packets, self.__held = self.__held + packets, None  # the header is written: nothing is held again
+            self.__unsized.clear()  # a late video track's frames are scaled to the size the header has
+        for packet in packets:
             self.__container.mux(packet)
 
 
