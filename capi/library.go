@@ -137,7 +137,7 @@ func ortc_go_shutdown() C.omnirtc_status_t {
 			t.server.StopNotifying()
 		}
 		for _, w := range polledWhipObjects() {
-			w.stopNotifying()
+			w.events().StopNotifying()
 		}
 
 		return logs.SetHandler(core.LogNone, nil, inLogCallback())

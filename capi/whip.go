@@ -79,10 +79,10 @@ func newWhipObject(cb C.omnirtc_whip_event_cb, notify C.omnirtc_whip_notify_cb, 
 		}}, nil
 	}
 	w.poll = &whipPolled{
-		take:  w.takeEvents,
+		take:  func(dst []*whip.Event, n int) []*whip.Event { return w.events().TakeEvents(dst, n) },
 		fill:  func(c *C.omnirtc_whip_event_t, e *whip.Event, mem cMemory) { fillWhip(c, e, w.id, mem) },
 		final: func(e *whip.Event) bool { return e.Type == whip.EventClosed },
-		wait:  w.waitNotifier,
+		wait:  func() { w.events().WaitNotifier() },
 		done:  w.forget,
 	}
 
@@ -92,28 +92,20 @@ func newWhipObject(cb C.omnirtc_whip_event_cb, notify C.omnirtc_whip_notify_cb, 
 	}}, nil
 }
 
-func (w *whipObject) takeEvents(dst []*whip.Event, maxEvents int) []*whip.Event {
-	if w.server != nil {
-		return w.server.TakeEvents(dst, maxEvents)
-	}
-
-	return w.session.TakeEvents(dst, maxEvents)
+// whipQueue is the event queue a client session and a server both hold.
+type whipQueue interface {
+	TakeEvents(dst []*whip.Event, maxEvents int) []*whip.Event
+	WaitNotifier()
+	StopNotifying()
 }
 
-func (w *whipObject) waitNotifier() {
+// events is the queue of w's session or server.
+func (w *whipObject) events() whipQueue {
 	if w.server != nil {
-		w.server.WaitNotifier()
-	} else {
-		w.session.WaitNotifier()
+		return w.server
 	}
-}
 
-func (w *whipObject) stopNotifying() {
-	if w.server != nil {
-		w.server.StopNotifying()
-	} else {
-		w.session.StopNotifying()
-	}
+	return w.session
 }
 
 // register gives the entry its handle once its object runs.

@@ -145,4 +145,35 @@ void events_abandon(peer_events *events);
 /* Exports eventStride, the values per event in a batch given to onEvents. */
 void events_register(napi_env env, napi_value exports);
 
+/* --- polled.c: objects with few events (TURN server, WHIP), drained on the main thread -- */
+
+#define POLLED_MAX_ARGS 8
+
+/* What differs between the kinds of polled object; one static instance per kind. */
+typedef struct {
+	const char *name;  /* of the thread-safe function */
+	size_t event_size; /* sizeof the kind's event struct */
+	/* The kind's poll_events and close, its events written into a void batch. */
+	omnirtc_status_t (*poll)(uint64_t handle, void *events, size_t capacity, size_t *n);
+	omnirtc_status_t (*close)(uint64_t handle);
+	/* Whether event is the object's last (CLOSED), after which nothing is notified. */
+	bool (*final)(const void *event);
+	/* Sets onEvent's arguments for event (at most POLLED_MAX_ARGS); returns their number. */
+	size_t (*to_args)(napi_env env, const void *event, napi_value *argv);
+} polled_kind;
+
+typedef struct polled polled;
+
+/* The event delivery of a new object to the JS function onEvent, or NULL (an error thrown). */
+polled *polled_open(napi_env env, const polled_kind *kind, napi_value on_event);
+/* The notify callback of the kind's start functions, user_data the polled. */
+void polled_notify(void *user_data, uint64_t handle);
+/* Another thread-safe function, released with the event function (the TURN auth function). */
+void polled_also_release(polled *p, napi_threadsafe_function fn);
+napi_threadsafe_function polled_also(const polled *p);
+/* Gives up the delivery of an object that was never made. */
+void polled_abandon(polled *p);
+/* Ends a start: the handle as a JS value, or the start's error thrown (nothing is notified after it). */
+napi_value polled_started(napi_env env, polled *p, omnirtc_status_t status, uint64_t handle);
+
 #endif
