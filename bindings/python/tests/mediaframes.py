@@ -72,11 +72,13 @@ def dominant_hz(frames: list[av.AudioFrame]) -> float:
     return float(numpy.argmax(spectrum) * rate / len(samples))
 
 
-def write_clip(path: str, frames: int, with_audio: bool = False) -> None:
-    """A clip of ``frames`` green 320x240 frames at 30 fps (and a tone)."""
+def write_clip(path: str, frames: int, with_audio: bool = False, b_frames: bool = True) -> None:
+    """A clip of ``frames`` green 320x240 frames at 30 fps (and a tone); an mp4's H264 with B-frames, or without."""
     with av.open(path, "w") as container:
         video = container.add_stream("libvpx" if path.endswith(".webm") else "libx264", rate=30)
         video.width, video.height, video.pix_fmt = WIDTH, HEIGHT, "yuv420p"
+        if not b_frames:
+            video.options = {"bf": "0"}
         audio = container.add_stream("libopus" if path.endswith(".webm") else "aac", rate=48000) if with_audio else None
         image = numpy.empty((HEIGHT, WIDTH, 3), numpy.uint8)
         image[:, :] = GREEN

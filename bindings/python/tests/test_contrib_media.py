@@ -153,7 +153,7 @@ def file_packets(path: str, kind: str) -> list[bytes]:
 def test_media_player_without_decoding_sends_the_files_packets_as_they_are(tmp_path, suffix):
     async def main():
         path = str(tmp_path / f"clip.{suffix}")
-        write_clip(path, 20, with_audio=True)
+        write_clip(path, 20, with_audio=True, b_frames=False)
         player = MediaPlayer(path, decode=False)
         # webm: VP8 and Opus both pass; mp4: H264 passes, AAC has no track (as in aiortc)
         assert player.video.codec == ("video/VP8" if suffix == "webm" else "video/H264")
@@ -183,6 +183,14 @@ def test_media_player_without_decoding_sends_the_files_packets_as_they_are(tmp_p
             assert near(centre_colour(frames[-1]), GREEN)
 
     run(main())
+
+
+def test_media_player_refuses_h264_with_b_frames_without_decoding(tmp_path):
+    path = str(tmp_path / "clip.mp4")
+    write_clip(path, 10)
+    with pytest.raises(ValueError, match="B-frames"):
+        MediaPlayer(path, decode=False)
+    assert MediaPlayer(path).video is not None  # decoded, the frames come in the order they are shown
 
 
 def test_media_player_without_decoding_paces_and_loops_packets(tmp_path):

@@ -122,7 +122,8 @@ class MediaPlayer:
     into Annex B), Opus, PCMU or PCMA get a track, whose ``codec`` names the MIME type a peer sends them as, with no
     encoder (so keyframe requests and bitrate targets go unanswered).
 
-    Raises ValueError for ``loop`` on a file that cannot seek, PyAV's errors for a file it cannot open."""
+    Raises ValueError for ``loop`` on a file that cannot seek and, with ``decode=False``, for H264 with B-frames
+    (WebRTC receivers need frames in the order they are shown); PyAV's errors for a file it cannot open."""
 
     def __init__(
         self,
@@ -141,6 +142,11 @@ class MediaPlayer:
             if stream.type not in ("audio", "video") or stream.type in self.__streams:
                 continue
             codec = None if decode else PACKET_CODECS.get(stream.codec_context.name)
+            if codec == "video/H264" and stream.codec_context.has_b_frames:
+                # WebRTC receivers (libwebrtc's among them) decode frames in the order they arrive and show each at
+                # once: frames sent out of presentation order play garbled or not at all.
+                self.__container.close()
+                raise ValueError("H264 with B-frames cannot be sent without decoding: play it with decode=True")
             if decode or codec is not None:
                 self.__streams[stream.type] = stream
                 self.__tracks[stream.type] = PlayerStreamTrack(self, stream.type, codec)
