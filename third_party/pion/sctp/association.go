@@ -378,6 +378,7 @@ type Association struct {
 	stats               *associationStats
 	retransmittedChunks uint64 // DATA chunks sent again (fast retransmission, T3, RACK or a tail-loss probe); under lock
 	retransmittedBytes  uint64 // their user data bytes; under lock
+	rackLostChunks      uint64 // DATA chunks RACK marked lost (RFC 8985 6.2); under lock
 
 	// per inbound packet context
 	delayedAckTriggered   bool
@@ -2004,6 +2005,7 @@ type CongestionStats struct {
 	RetransmittedBytes  uint64  // their user data bytes
 	FastRetransmissions uint64  // DATA chunks sent again by fast retransmission (usrsctp sctps_sendfastretrans)
 	T3Timeouts          uint64  // T3-rtx timer expirations (usrsctp sctps_timodata)
+	RACKLostChunks      uint64  // DATA chunks RACK marked lost (RFC 8985 6.2), to be sent again
 
 	// Metadata is what Metadata returns, taken under the same lock; ok false
 	// until the handshake has completed.
@@ -2029,6 +2031,7 @@ func (a *Association) CongestionStats() CongestionStats {
 		RetransmittedBytes:  a.retransmittedBytes,
 		FastRetransmissions: a.stats.getNumFastRetrans(),
 		T3Timeouts:          a.stats.getNumT3Timeouts(),
+		RACKLostChunks:      a.rackLostChunks,
 	}
 	for i := 0; i < a.inflightQueue.size(); i++ {
 		if !a.inflightQueue.chunks.At(i).acked {
@@ -5002,6 +5005,7 @@ func (a *Association) onRackAfterSACK( // nolint:gocognit,cyclop,gocyclo
 
 			// Mark as lost by RACK.
 			chunk.retransmit = true
+			a.rackLostChunks++
 			marked = true
 
 			// Remove from xmit-time list: we no longer need RACK for this TSN.
@@ -5119,6 +5123,7 @@ func (a *Association) onRackTimeoutLocked() { //nolint:cyclop
 		}
 
 		chunk.retransmit = true
+		a.rackLostChunks++
 		marked = true
 		a.rackRemove(chunk)
 

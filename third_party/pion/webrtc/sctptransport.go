@@ -539,6 +539,7 @@ func (r *SCTPTransport) Stats() SCTPTransportStats {
 		stats.RetransmittedBytes = congestion.RetransmittedBytes
 		stats.FastRetransmissions = congestion.FastRetransmissions
 		stats.RetransmissionTimeouts = congestion.T3Timeouts
+		stats.RackLostChunks = congestion.RACKLostChunks
 		stats.LocalReceiverWindow = congestion.LocalRWND
 		if congestion.MetadataOK {
 			transportMetadata := newSCTPTransportMetadata(congestion.Metadata)

@@ -2480,6 +2480,10 @@ type SCTPTransportStats struct {
 	// sctps_timodata); not in webrtc-stats.
 	RetransmissionTimeouts uint64 `json:"retransmissionTimeouts"`
 
+	// RackLostChunks is the number of DATA chunks RACK (RFC 8985 6.2) marked lost, to be
+	// sent again; not in webrtc-stats.
+	RackLostChunks uint64 `json:"rackLostChunks"`
+
 	// LocalReceiverWindow is our own receiver window, the a_rwnd our SACKs advertise
 	// (usrsctp's my_rwnd); not in webrtc-stats, whose receiverWindow is the peer's.
 	LocalReceiverWindow uint32 `json:"localReceiverWindow"`
