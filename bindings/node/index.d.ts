@@ -348,8 +348,48 @@ export interface RTCOfferOptions {
   iceRestart?: boolean;
 }
 
+/** W3C `RTCStats`: the members of every stats dictionary. */
+export interface RTCStats {
+  id: string;
+  type: string;
+  /** Milliseconds since the epoch. */
+  timestamp: number;
+  [key: string]: unknown;
+}
+
+/**
+ * W3C `RTCSctpTransportStats`, the 'sctp-transport' entry (`report.get(id) as RTCSctpTransportStats` once its
+ * `type` is known): the sending side of the data channels' SCTP association, one snapshot. Members without a W3C
+ * name are ours; omnirtc_peer_get_stats in omnirtc.h says what each counts. Sizes in bytes, counters since the
+ * association started.
+ */
+export interface RTCSctpTransportStats extends RTCStats {
+  type: 'sctp-transport';
+  transportId: string;
+  /** Seconds; 0 before a measurement. */
+  smoothedRoundTripTime: number;
+  congestionWindow: number;
+  /** The peer's receiver window. */
+  receiverWindow: number;
+  mtu: number;
+  /** DATA chunks sent and not yet acknowledged. */
+  unackData: number;
+  slowStartThreshold: number;
+  bytesInFlight: number;
+  /** Our own receiver window, as our SACKs advertise it. */
+  localReceiverWindow: number;
+  retransmittedChunks: number;
+  retransmittedBytes: number;
+  /** DATA chunks sent again by fast retransmission. */
+  fastRetransmissions: number;
+  /** T3-rtx timer expirations. */
+  retransmissionTimeouts: number;
+  /** DATA chunks RACK (RFC 8985) declared lost. */
+  rackLostChunks: number;
+}
+
 /** W3C `RTCStatsReport`: stats dictionaries by id ('peer-connection', 'transport', 'candidate-pair', 'inbound-rtp'…). */
-export type RTCStatsReport = Map<string, { id: string; type: string; timestamp: number; [key: string]: unknown }>;
+export type RTCStatsReport = Map<string, RTCStats>;
 
 /**
  * W3C `RTCPeerConnection`. After close(), createOffer, createAnswer, setLocalDescription,
