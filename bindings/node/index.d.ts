@@ -350,10 +350,13 @@ export interface RTCOfferOptions {
 
 /** W3C `RTCStats`: the members of every stats dictionary. */
 export interface RTCStats {
+  /** W3C `RTCStats.id`: the key of this dictionary in the report. */
   id: string;
+  /** W3C `RTCStats.type`: 'peer-connection', 'transport', 'sctp-transport'… */
   type: string;
-  /** Milliseconds since the epoch. */
+  /** W3C `RTCStats.timestamp`: milliseconds since the epoch. */
   timestamp: number;
+  /** The members of the dictionary's type (W3C webrtc-stats). */
   [key: string]: unknown;
 }
 
@@ -364,21 +367,29 @@ export interface RTCStats {
  * association started.
  */
 export interface RTCSctpTransportStats extends RTCStats {
+  /** Always 'sctp-transport'. */
   type: 'sctp-transport';
+  /** W3C: the id of the 'transport' entry the association runs over. */
   transportId: string;
-  /** Seconds; 0 before a measurement. */
+  /** W3C, in seconds; 0 before a measurement. */
   smoothedRoundTripTime: number;
+  /** W3C: the congestion window. */
   congestionWindow: number;
-  /** The peer's receiver window. */
+  /** W3C: the peer's receiver window. */
   receiverWindow: number;
+  /** W3C: the path MTU. */
   mtu: number;
-  /** DATA chunks sent and not yet acknowledged. */
+  /** W3C: DATA chunks sent and not yet acknowledged. */
   unackData: number;
+  /** The slow start threshold: the peer's window until a loss is detected. */
   slowStartThreshold: number;
+  /** User data bytes sent and not yet acknowledged. */
   bytesInFlight: number;
   /** Our own receiver window, as our SACKs advertise it. */
   localReceiverWindow: number;
+  /** DATA chunks sent again, for any reason (tail-loss probes too). */
   retransmittedChunks: number;
+  /** The user data bytes of those chunks. */
   retransmittedBytes: number;
   /** DATA chunks sent again by fast retransmission. */
   fastRetransmissions: number;
