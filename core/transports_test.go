@@ -150,12 +150,17 @@ func TestSCTPTransportStatsCarryCongestionFigures(t *testing.T) {
 	if sctp["transportId"] != transport["id"] {
 		t.Errorf("transportId %v, the transport entry's id %v", sctp["transportId"], transport["id"])
 	}
-	for _, name := range []string{"congestionWindow", "receiverWindow", "mtu", "smoothedRoundTripTime", "slowStartThreshold"} {
+	for _, name := range []string{
+		"congestionWindow", "receiverWindow", "localReceiverWindow", "mtu", "smoothedRoundTripTime", "slowStartThreshold",
+	} {
 		if v, ok := sctp[name].(float64); !ok || v <= 0 {
 			t.Errorf("%s = %v, want > 0", name, sctp[name])
 		}
 	}
-	for _, name := range []string{"unackData", "bytesInFlight", "retransmittedChunks"} {
+	for _, name := range []string{
+		"unackData", "bytesInFlight", "retransmittedChunks", "retransmittedBytes", "fastRetransmissions", "retransmissionTimeouts",
+		"rackLostChunks",
+	} {
 		if _, ok := sctp[name].(float64); !ok {
 			t.Errorf("%s missing: %v", name, sctp)
 		}

@@ -866,12 +866,19 @@ omnirtc_status_t omnirtc_peer_restart_ice(omnirtc_peer_t peer);
  * id), "congestionWindow", "receiverWindow" (the peer's advertised window
  * less what is in flight), "mtu" (bytes), "smoothedRoundTripTime" (seconds,
  * 0 before a measurement), "unackData" (DATA chunks sent and not yet
- * acknowledged), and, with no W3C name, "slowStartThreshold" (bytes; it
+ * acknowledged), and, with no W3C name: "slowStartThreshold" (bytes; it
  * starts at the peer's window and only a detected loss lowers it),
- * "bytesInFlight" (user data bytes sent and not yet acknowledged) and
- * "retransmittedChunks" (DATA chunks sent again since the association
- * started: fast retransmission, timeouts, RACK, and tail-loss probes, which
- * may resend a chunk on a clean path when a SACK is late).
+ * "bytesInFlight" (user data bytes sent and not yet acknowledged),
+ * "localReceiverWindow" (bytes: our own window, the a_rwnd our SACKs
+ * advertise; usrsctp's my_rwnd), and counters since the association
+ * started: "retransmittedChunks" (DATA chunks sent again: fast
+ * retransmission, timeouts, RACK, and tail-loss probes, which may resend a
+ * chunk on a clean path when a SACK is late), "retransmittedBytes" (their
+ * user data; libwebrtc's rtx_bytes), "fastRetransmissions" (chunks sent
+ * again by fast retransmission; usrsctp's sctps_sendfastretrans),
+ * "retransmissionTimeouts" (T3-rtx timer expirations; usrsctp's
+ * sctps_timodata) and "rackLostChunks" (chunks RACK, RFC 8985, declared
+ * lost).  The figures are one snapshot, taken under the association's lock.
  */
 omnirtc_status_t omnirtc_peer_get_stats(omnirtc_peer_t peer, char **json_out);
 

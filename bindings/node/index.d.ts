@@ -348,8 +348,59 @@ export interface RTCOfferOptions {
   iceRestart?: boolean;
 }
 
+/** W3C `RTCStats`: the members of every stats dictionary. */
+export interface RTCStats {
+  /** W3C `RTCStats.id`: the key of this dictionary in the report. */
+  id: string;
+  /** W3C `RTCStats.type`: 'peer-connection', 'transport', 'sctp-transport'… */
+  type: string;
+  /** W3C `RTCStats.timestamp`: milliseconds since the epoch. */
+  timestamp: number;
+  /** The members of the dictionary's type (W3C webrtc-stats). */
+  [key: string]: unknown;
+}
+
+/**
+ * W3C `RTCSctpTransportStats`, the 'sctp-transport' entry (`report.get(id) as RTCSctpTransportStats` once its
+ * `type` is known): the sending side of the data channels' SCTP association, one snapshot. Members without a W3C
+ * name are ours; omnirtc_peer_get_stats in omnirtc.h says what each counts. Sizes in bytes, counters since the
+ * association started.
+ */
+export interface RTCSctpTransportStats extends RTCStats {
+  /** Always 'sctp-transport'. */
+  type: 'sctp-transport';
+  /** W3C: the id of the 'transport' entry the association runs over. */
+  transportId: string;
+  /** W3C, in seconds; 0 before a measurement. */
+  smoothedRoundTripTime: number;
+  /** W3C: the congestion window. */
+  congestionWindow: number;
+  /** W3C: the peer's receiver window. */
+  receiverWindow: number;
+  /** W3C: the path MTU. */
+  mtu: number;
+  /** W3C: DATA chunks sent and not yet acknowledged. */
+  unackData: number;
+  /** The slow start threshold: the peer's window until a loss is detected. */
+  slowStartThreshold: number;
+  /** User data bytes sent and not yet acknowledged. */
+  bytesInFlight: number;
+  /** Our own receiver window, as our SACKs advertise it. */
+  localReceiverWindow: number;
+  /** DATA chunks sent again, for any reason (tail-loss probes too). */
+  retransmittedChunks: number;
+  /** The user data bytes of those chunks. */
+  retransmittedBytes: number;
+  /** DATA chunks sent again by fast retransmission. */
+  fastRetransmissions: number;
+  /** T3-rtx timer expirations. */
+  retransmissionTimeouts: number;
+  /** DATA chunks RACK (RFC 8985) declared lost. */
+  rackLostChunks: number;
+}
+
 /** W3C `RTCStatsReport`: stats dictionaries by id ('peer-connection', 'transport', 'candidate-pair', 'inbound-rtp'…). */
-export type RTCStatsReport = Map<string, { id: string; type: string; timestamp: number; [key: string]: unknown }>;
+export type RTCStatsReport = Map<string, RTCStats>;
 
 /**
  * W3C `RTCPeerConnection`. After close(), createOffer, createAnswer, setLocalDescription,

@@ -273,14 +273,35 @@ TEST(all_at_once) {
 
 /* The sender's sctp-transport figures (W3C RTCSctpTransportStats and ours). */
 typedef struct {
-	double cwnd, ssthresh, rwnd, mtu, srtt, retransmitted, unacked, in_flight;
+	double cwnd, ssthresh, rwnd, local_rwnd, mtu, srtt, retransmitted, retransmitted_bytes, fast, timeouts, rack_lost,
+	    unacked, in_flight;
 } sctp_figures_t;
+
+static sctp_figures_t sctp_figures(const char *stats) {
+	return (sctp_figures_t){
+	    .cwnd = stat_number(stats, "sctp-transport", "congestionWindow"),
+	    .ssthresh = stat_number(stats, "sctp-transport", "slowStartThreshold"),
+	    .rwnd = stat_number(stats, "sctp-transport", "receiverWindow"),
+	    .local_rwnd = stat_number(stats, "sctp-transport", "localReceiverWindow"),
+	    .mtu = stat_number(stats, "sctp-transport", "mtu"),
+	    .srtt = stat_number(stats, "sctp-transport", "smoothedRoundTripTime"),
+	    .retransmitted = stat_number(stats, "sctp-transport", "retransmittedChunks"),
+	    .retransmitted_bytes = stat_number(stats, "sctp-transport", "retransmittedBytes"),
+	    .fast = stat_number(stats, "sctp-transport", "fastRetransmissions"),
+	    .timeouts = stat_number(stats, "sctp-transport", "retransmissionTimeouts"),
+	    .rack_lost = stat_number(stats, "sctp-transport", "rackLostChunks"),
+	    .unacked = stat_number(stats, "sctp-transport", "unackData"),
+	    .in_flight = stat_number(stats, "sctp-transport", "bytesInFlight"),
+	};
+}
 
 /* Opens a link on a clean path, sends 150 messages of 1000 bytes on the
  * ordered channel through imp and returns a's sctp-transport figures once b
- * has them all. The handshakes go clean so that the figures are the
- * transfer's alone (and loss cannot hold up the connection). */
-static sctp_figures_t bulk_transfer_figures(impairment_t imp, relay_stats_t *path) {
+ * has them all; *min_cwnd gets the smallest congestion window seen on the
+ * way (getStats every 100 ms, and at the end). The handshakes go clean so
+ * that the figures are the transfer's alone (and loss cannot hold up the
+ * connection). */
+static sctp_figures_t bulk_transfer_figures(impairment_t imp, relay_stats_t *path, double *min_cwnd) {
 	enum { MESSAGES = 150, SIZE = 1000 };
 	link_t l = {0};
 	open_link(&l, (impairment_t){0});
@@ -289,73 +310,78 @@ static sctp_figures_t bulk_transfer_figures(impairment_t imp, relay_stats_t *pat
 	for (int i = 0; i < MESSAGES; i++)
 		OK(omnirtc_channel_send(l.tx[ORDERED], buf, sizeof buf, 1));
 	char *stats = NULL;
-	for (int waited = 0; count_events(&l.b, OMNIRTC_EVENT_CHANNEL_MESSAGE, l.rx[ORDERED]) < MESSAGES;
-	     waited += 100) {
+	*min_cwnd = -1;
+	for (int waited = 0;; waited += 100) {
+		int done = count_events(&l.b, OMNIRTC_EVENT_CHANNEL_MESSAGE, l.rx[ORDERED]) >= MESSAGES;
+		OK(omnirtc_peer_get_stats(l.a.id, &stats));
+		double cwnd = stat_number(stats, "sctp-transport", "congestionWindow");
+		if (*min_cwnd < 0 || cwnd < *min_cwnd)
+			*min_cwnd = cwnd;
+		if (done)
+			break;
 		if (waited >= 90000) { /* what the sender's SCTP was doing */
-			OK(omnirtc_peer_get_stats(l.a.id, &stats));
 			fprintf(stderr, "%zu of %d delivered after 90 s; a's stats: %s\n",
 			        count_events(&l.b, OMNIRTC_EVENT_CHANNEL_MESSAGE, l.rx[ORDERED]), MESSAGES, stats);
 			exit(1);
 		}
+		omnirtc_free(stats);
 		sleep_ms(100);
 	}
-	OK(omnirtc_peer_get_stats(l.a.id, &stats));
-	sctp_figures_t f = {
-	    .cwnd = stat_number(stats, "sctp-transport", "congestionWindow"),
-	    .ssthresh = stat_number(stats, "sctp-transport", "slowStartThreshold"),
-	    .rwnd = stat_number(stats, "sctp-transport", "receiverWindow"),
-	    .mtu = stat_number(stats, "sctp-transport", "mtu"),
-	    .srtt = stat_number(stats, "sctp-transport", "smoothedRoundTripTime"),
-	    .retransmitted = stat_number(stats, "sctp-transport", "retransmittedChunks"),
-	    .unacked = stat_number(stats, "sctp-transport", "unackData"),
-	    .in_flight = stat_number(stats, "sctp-transport", "bytesInFlight"),
-	};
+	sctp_figures_t f = sctp_figures(stats);
 	omnirtc_free(stats);
 	*path = relay_stats(l.relay);
 	close_link(&l);
 	return f;
 }
 
-static void print_figures(const char *path, sctp_figures_t f, relay_stats_t s) {
-	printf("  %s: cwnd %.0f, ssthresh %.0f, rwnd %.0f, mtu %.0f, srtt %.4f s, retransmitted %.0f, unacked %.0f, "
-	       "in flight %.0f (relay: %llu forwarded, %llu dropped)\n",
-	       path, f.cwnd, f.ssthresh, f.rwnd, f.mtu, f.srtt, f.retransmitted, f.unacked, f.in_flight,
-	       (unsigned long long)s.forwarded, (unsigned long long)s.dropped);
+static void print_figures(const char *path, sctp_figures_t f, double min_cwnd, relay_stats_t s) {
+	printf("  %s: cwnd %.0f (least seen %.0f), ssthresh %.0f, rwnd %.0f, local rwnd %.0f, mtu %.0f, srtt %.4f s, "
+	       "retransmitted %.0f chunks / %.0f bytes (fast %.0f, T3 timeouts %.0f, RACK lost %.0f), unacked %.0f, in flight %.0f "
+	       "(relay: %llu forwarded, %llu dropped)\n",
+	       path, f.cwnd, min_cwnd, f.ssthresh, f.rwnd, f.local_rwnd, f.mtu, f.srtt, f.retransmitted,
+	       f.retransmitted_bytes, f.fast, f.timeouts, f.rack_lost, f.unacked, f.in_flight, (unsigned long long)s.forwarded,
+	       (unsigned long long)s.dropped);
 }
 
 /* getStats' sctp-transport entry shows what loss does to SCTP (issue 26): on
- * a clean path no loss is detected (the slow start threshold keeps its
- * initial value) and the congestion window grows in slow start; at 10% loss
- * chunks are retransmitted, and the slow start threshold and congestion
- * window fall. A clean path may still show a chunk or two sent again: the
- * tail-loss probe (RFC 8985 7, after 2 SRTT + 2 ms without a SACK, a few ms
- * here) resends the latest chunk when the receiver, on a loaded machine, is
- * late with its SACK (1 run in 5 here); that is a retransmission on the
- * wire, so it is counted. */
+ * a clean path no loss is detected (no fast retransmission, no T3 timeout,
+ * no chunk RACK marks lost, the slow start threshold keeps its initial value) and the congestion
+ * window grows in slow start; at 10% loss chunks are retransmitted, and the
+ * slow start threshold and congestion window fall. A clean path may still
+ * show a chunk or two sent again: the tail-loss probe (RFC 8985 7, after
+ * 2 SRTT + 2 ms without a SACK, a few ms here) resends the latest chunk when
+ * the receiver, on a loaded machine, is late with its SACK (1 run in 5
+ * here); that is a retransmission on the wire, so it is counted, but not
+ * as a loss (fastRetransmissions, retransmissionTimeouts, rackLostChunks). */
 TEST(sctp_stats_show_loss_as_retransmissions_and_a_smaller_window) {
 	relay_stats_t clean_path, lossy_path;
-	sctp_figures_t clean = bulk_transfer_figures((impairment_t){0}, &clean_path);
-	sctp_figures_t lossy = bulk_transfer_figures((impairment_t){.loss = 0.10}, &lossy_path);
-	print_figures("clean", clean, clean_path);
-	print_figures("10% loss", lossy, lossy_path);
+	double clean_min_cwnd, lossy_min_cwnd;
+	sctp_figures_t clean = bulk_transfer_figures((impairment_t){0}, &clean_path, &clean_min_cwnd);
+	sctp_figures_t lossy = bulk_transfer_figures((impairment_t){.loss = 0.10}, &lossy_path, &lossy_min_cwnd);
+	print_figures("clean", clean, clean_min_cwnd, clean_path);
+	print_figures("10% loss", lossy, lossy_min_cwnd, lossy_path);
 	CHECK(clean_path.dropped == 0);
 	/* ssthresh starts at the peer's advertised window, which bounds rwnd;
 	 * only a detected loss lowers it (RFC 9260 7.2.3, 7.2.4). */
 	CHECK(clean.ssthresh >= clean.rwnd);
+	CHECK(clean.fast == 0 && clean.timeouts == 0 && clean.rack_lost == 0);
 	CHECK(clean.retransmitted <= 2 && lossy.retransmitted > 5);
-	CHECK(clean.mtu > 0 && clean.rwnd > 0 && clean.srtt > 0 && lossy.srtt > 0);
+	/* Each retransmitted chunk carries user data (at most a message's 1000 bytes). */
+	CHECK(lossy.retransmitted_bytes >= lossy.retransmitted && lossy.retransmitted_bytes <= 1000 * lossy.retransmitted);
+	CHECK(lossy.fast + lossy.timeouts + lossy.rack_lost > 0 && lossy.fast <= lossy.retransmitted);
+	CHECK(clean.mtu > 0 && clean.rwnd > 0 && clean.local_rwnd > 0 && clean.srtt > 0 && lossy.srtt > 0);
 	/* The path's RTT is a few ms: an SRTT near the RTO means RTT samples that
 	 * waited out a T3 timeout (pion sampled chunks a timeout had marked for
 	 * resending: 20-350 ms here, 3.8 s in a run that stalled). */
 	CHECK(lossy.srtt < 0.1);
 	CHECK(lossy.ssthresh > 0 && lossy.ssthresh < clean.ssthresh);
-	CHECK(lossy.cwnd > 0 && lossy.cwnd < clean.cwnd);
+	CHECK(lossy_min_cwnd > 0 && lossy_min_cwnd < clean.cwnd);
 	coverage("faults | sctp-transport stats, 150 x 1000-byte messages | clean: cwnd %.0f, ssthresh %.0f, %.0f "
-	         "retransmitted | 10%% loss (%llu of %llu datagrams dropped): cwnd %.0f, ssthresh %.0f, %.0f "
-	         "retransmitted",
+	         "retransmitted | 10%% loss (%llu of %llu datagrams dropped): least cwnd %.0f, ssthresh %.0f, %.0f "
+	         "retransmitted (%.0f bytes; fast %.0f, T3 timeouts %.0f, RACK lost %.0f)",
 	         clean.cwnd, clean.ssthresh, clean.retransmitted, (unsigned long long)lossy_path.dropped,
-	         (unsigned long long)(lossy_path.dropped + lossy_path.forwarded), lossy.cwnd, lossy.ssthresh,
-	         lossy.retransmitted);
+	         (unsigned long long)(lossy_path.dropped + lossy_path.forwarded), lossy_min_cwnd, lossy.ssthresh,
+	         lossy.retransmitted, lossy.retransmitted_bytes, lossy.fast, lossy.timeouts, lossy.rack_lost);
 }
 
 /* The first message from seq on whose size is in [lo, hi]. */

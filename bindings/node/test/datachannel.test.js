@@ -2,6 +2,8 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
 const { RTCPeerConnection, RTCSessionDescription, debugCounters } = require('./package-under-test').omnirtc;
 const { LOOPBACK, once, trickle, negotiate, openPair, selectedPair, waitFor } = require('./helpers');
 
@@ -384,9 +386,13 @@ test('getStats returns an RTCStatsReport map; descriptions and states are W3C', 
   const sctp = [...report.values()].find((s) => s.type === 'sctp-transport');
   const transport = [...report.values()].find((s) => s.type === 'transport');
   assert.equal(sctp.transportId, transport.id);
-  for (const name of ['congestionWindow', 'receiverWindow', 'mtu', 'slowStartThreshold']) assert.ok(sctp[name] > 0, name);
-  // 0 until a SACK has been timed: one message may not have been acknowledged yet
-  for (const name of ['smoothedRoundTripTime', 'unackData', 'bytesInFlight', 'retransmittedChunks']) assert.equal(typeof sctp[name], 'number', name);
+  // Every member index.d.ts declares for RTCSctpTransportStats is in the entry with its type.
+  const dts = fs.readFileSync(path.join(__dirname, '..', 'index.d.ts'), 'utf8');
+  const declared = dts.match(/interface RTCSctpTransportStats extends RTCStats \{([^}]*)\}/)[1];
+  const members = [...declared.matchAll(/^\s*(\w+): (number|string);$/gm)];
+  assert.ok(members.length >= 14, declared);
+  for (const [, name, type] of members) assert.equal(typeof sctp[name], type, name);
+  for (const name of ['congestionWindow', 'receiverWindow', 'localReceiverWindow', 'mtu', 'slowStartThreshold']) assert.ok(sctp[name] > 0, name);
   assert.ok(a.localDescription instanceof RTCSessionDescription);
   assert.equal(a.currentRemoteDescription.type, 'answer');
   assert.equal(a.pendingLocalDescription, null);

@@ -40,7 +40,7 @@ from .rtcconfiguration import RTCConfiguration, RTCIceServer
 from .rtcdatachannel import RTCDataChannel
 from .rtcdtmfsender import RTCDTMFSender
 from .rtcicecandidate import RTCIceCandidate, candidate_from_sdp, candidate_to_sdp
-from .rtcpeerconnection import RTCPeerConnection, RTCStatsReport
+from .rtcpeerconnection import RTCPeerConnection, RTCSctpTransportStats, RTCStatsReport
 from .rtcrtpparameters import RTCRtpEncodingParameters, RTCRtpSendParameters
 from .rtcrtptransceiver import (
     RTCRtpCapabilities,
@@ -130,6 +130,7 @@ __all__ = [
     "RTCRtpSender",
     "RTCRtpTransceiver",
     "RTCSctpTransport",
+    "RTCSctpTransportStats",
     "RTCSessionDescription",
     "RTCStatsReport",
     "RemoteStreamTrack",

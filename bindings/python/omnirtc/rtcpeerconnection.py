@@ -74,6 +74,31 @@ class RTCStats(dict[str, Any]):
             raise AttributeError(name) from None
 
 
+class RTCSctpTransportStats(RTCStats):
+    """The ``sctp-transport`` entry (W3C ``RTCSctpTransportStats``): the sending side of the data channels' SCTP
+    association, one snapshot. Names without a W3C one are ours; ``omnirtc_peer_get_stats`` in omnirtc.h says what
+    each counts. Sizes in bytes, counters since the association started."""
+
+    transportId: str
+    smoothedRoundTripTime: float  # seconds; 0 before a measurement
+    congestionWindow: int
+    receiverWindow: int  # the peer's
+    mtu: int
+    unackData: int  # DATA chunks
+    slowStartThreshold: int
+    bytesInFlight: int
+    localReceiverWindow: int  # ours, as our SACKs advertise it
+    retransmittedChunks: int
+    retransmittedBytes: int
+    fastRetransmissions: int  # chunks
+    retransmissionTimeouts: int  # T3-rtx expirations
+    rackLostChunks: int
+
+
+# The stats types that have a class of their own (the rest are RTCStats).
+_STATS_CLASSES: dict[str, type[RTCStats]] = {"sctp-transport": RTCSctpTransportStats}
+
+
 class RTCStatsReport(dict[str, RTCStats]):
     """Stats by id, as returned by :meth:`RTCPeerConnection.getStats` (W3C ``RTCStatsReport``, aiortc's): each value is
     an RTCStats dictionary with ``type``, ``id`` and ``timestamp`` (ms)."""
@@ -353,7 +378,9 @@ class RTCPeerConnection(EventEmitter):
         data channels and certificates, by id; see "type" in each. Raises InvalidStateError once the peer connection
         is closed."""
         text = _native.call_string(_native.lib.omnirtc_peer_get_stats, self._live())
-        return RTCStatsReport({k: RTCStats(v) for k, v in json.loads(text or "{}").items()})
+        return RTCStatsReport(
+            {k: _STATS_CLASSES.get(v.get("type"), RTCStats)(v) for k, v in json.loads(text or "{}").items()}
+        )
 
     def createDataChannel(
         self,

@@ -377,6 +377,8 @@ type Association struct {
 	// stats
 	stats               *associationStats
 	retransmittedChunks uint64 // DATA chunks sent again (fast retransmission, T3, RACK or a tail-loss probe); under lock
+	retransmittedBytes  uint64 // their user data bytes; under lock
+	rackLostChunks      uint64 // DATA chunks RACK marked lost (RFC 8985 6.2); under lock
 
 	// per inbound packet context
 	delayedAckTriggered   bool
@@ -1612,6 +1614,7 @@ func (a *Association) gatherOutboundFastRetransmissionPackets( //nolint:gocognit
 		// Update for retransmission
 		chunkPayload.nSent++
 		a.retransmittedChunks++
+		a.retransmittedBytes += uint64(len(chunkPayload.userData))
 		chunkPayload.since = now
 		a.rackRemove(chunkPayload)
 		a.rackInsert(chunkPayload)
@@ -1992,12 +1995,22 @@ func (a *Association) SRTT() float64 {
 type CongestionStats struct {
 	CWND                uint32  // congestion window, bytes (spinfo_cwnd)
 	RWND                uint32  // peer's receiver window, bytes (sstat_rwnd)
+	LocalRWND           uint32  // our receiver window, the a_rwnd we advertise, bytes (usrsctp my_rwnd)
 	SSThresh            uint32  // slow start threshold, bytes
 	MTU                 uint32  // path MTU, bytes (spinfo_mtu)
 	SRTT                float64 // smoothed round-trip time, ms (spinfo_srtt); 0 before a measurement
 	BytesInFlight       uint32  // user data bytes sent and not yet acknowledged
 	UnackedChunks       uint32  // DATA chunks sent and not yet acknowledged (sstat_unackdata)
 	RetransmittedChunks uint64  // DATA chunks sent again (fast retransmission, T3, RACK or a tail-loss probe)
+	RetransmittedBytes  uint64  // their user data bytes
+	FastRetransmissions uint64  // DATA chunks sent again by fast retransmission (usrsctp sctps_sendfastretrans)
+	T3Timeouts          uint64  // T3-rtx timer expirations (usrsctp sctps_timodata)
+	RACKLostChunks      uint64  // DATA chunks RACK marked lost (RFC 8985 6.2), to be sent again
+
+	// Metadata is what Metadata returns, taken under the same lock; ok false
+	// until the handshake has completed.
+	Metadata   AssociationMetadata
+	MetadataOK bool
 }
 
 // CongestionStats returns the association's congestion control state, read
@@ -2009,17 +2022,23 @@ func (a *Association) CongestionStats() CongestionStats {
 	stats := CongestionStats{
 		CWND:                a.CWND(),
 		RWND:                a.RWND(),
+		LocalRWND:           a.getMyReceiverWindowCredit(),
 		SSThresh:            a.ssthresh,
 		MTU:                 a.MTU(),
 		SRTT:                a.SRTT(),
 		BytesInFlight:       uint32(a.inflightQueue.getNumBytes()), //nolint:gosec // G115: bounded by rwnd
 		RetransmittedChunks: a.retransmittedChunks,
+		RetransmittedBytes:  a.retransmittedBytes,
+		FastRetransmissions: a.stats.getNumFastRetrans(),
+		T3Timeouts:          a.stats.getNumT3Timeouts(),
+		RACKLostChunks:      a.rackLostChunks,
 	}
 	for i := 0; i < a.inflightQueue.size(); i++ {
 		if !a.inflightQueue.chunks.At(i).acked {
 			stats.UnackedChunks++
 		}
 	}
+	stats.Metadata, stats.MetadataOK = a.metadataLocked()
 
 	return stats
 }
@@ -2030,6 +2049,11 @@ func (a *Association) Metadata() (AssociationMetadata, bool) {
 	a.lock.RLock()
 	defer a.lock.RUnlock()
 
+	return a.metadataLocked()
+}
+
+// The caller should hold the lock.
+func (a *Association) metadataLocked() (AssociationMetadata, bool) {
 	if a.getState() != established {
 		return AssociationMetadata{}, false
 	}
@@ -4405,6 +4429,7 @@ func (a *Association) getDataPacketsToRetransmit(budgetScaled *int64, consumed *
 		// Update for retransmission
 		chunkPayload.nSent++
 		a.retransmittedChunks++
+		a.retransmittedBytes += uint64(len(chunkPayload.userData))
 		chunkPayload.since = currRtxTimestamp
 		a.rackRemove(chunkPayload)
 		a.rackInsert(chunkPayload)
@@ -4980,6 +5005,7 @@ func (a *Association) onRackAfterSACK( // nolint:gocognit,cyclop,gocyclo
 
 			// Mark as lost by RACK.
 			chunk.retransmit = true
+			a.rackLostChunks++
 			marked = true
 
 			// Remove from xmit-time list: we no longer need RACK for this TSN.
@@ -5097,6 +5123,7 @@ func (a *Association) onRackTimeoutLocked() { //nolint:cyclop
 		}
 
 		chunk.retransmit = true
+		a.rackLostChunks++
 		marked = true
 		a.rackRemove(chunk)
 

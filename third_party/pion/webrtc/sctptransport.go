@@ -536,8 +536,13 @@ func (r *SCTPTransport) Stats() SCTPTransportStats {
 		stats.SlowStartThreshold = congestion.SSThresh
 		stats.BytesInFlight = congestion.BytesInFlight
 		stats.RetransmittedChunks = congestion.RetransmittedChunks
-		if metadata, ok := association.Metadata(); ok {
-			transportMetadata := newSCTPTransportMetadata(metadata)
+		stats.RetransmittedBytes = congestion.RetransmittedBytes
+		stats.FastRetransmissions = congestion.FastRetransmissions
+		stats.RetransmissionTimeouts = congestion.T3Timeouts
+		stats.RackLostChunks = congestion.RACKLostChunks
+		stats.LocalReceiverWindow = congestion.LocalRWND
+		if congestion.MetadataOK {
+			transportMetadata := newSCTPTransportMetadata(congestion.Metadata)
 			stats.Metadata = &transportMetadata
 		}
 	}

@@ -2468,6 +2468,26 @@ type SCTPTransportStats struct {
 	// after a retransmission timeout or a RACK loss, or as a tail-loss probe; not in webrtc-stats.
 	RetransmittedChunks uint64 `json:"retransmittedChunks"`
 
+	// RetransmittedBytes is the number of bytes of user data in those chunks (libwebrtc's
+	// dcsctp rtx_bytes_count); not in webrtc-stats.
+	RetransmittedBytes uint64 `json:"retransmittedBytes"`
+
+	// FastRetransmissions is the number of DATA chunks sent again by fast retransmission
+	// (usrsctp's sctps_sendfastretrans); not in webrtc-stats.
+	FastRetransmissions uint64 `json:"fastRetransmissions"`
+
+	// RetransmissionTimeouts is the number of T3-rtx timer expirations (usrsctp's
+	// sctps_timodata); not in webrtc-stats.
+	RetransmissionTimeouts uint64 `json:"retransmissionTimeouts"`
+
+	// RackLostChunks is the number of DATA chunks RACK (RFC 8985 6.2) marked lost, to be
+	// sent again; not in webrtc-stats.
+	RackLostChunks uint64 `json:"rackLostChunks"`
+
+	// LocalReceiverWindow is our own receiver window, the a_rwnd our SACKs advertise
+	// (usrsctp's my_rwnd); not in webrtc-stats, whose receiverWindow is the peer's.
+	LocalReceiverWindow uint32 `json:"localReceiverWindow"`
+
 	// Metadata contains negotiated SCTP association metadata.
 	Metadata *SCTPTransportMetadata `json:"metadata,omitempty"`
 

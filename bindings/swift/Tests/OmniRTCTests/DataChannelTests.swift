@@ -153,6 +153,25 @@ final class DataChannelTests: XCTestCase {
         try await b.close()
     }
 
+    /// The "sctp-transport" entry (issue 26) comes typed, with every figure the header names.
+    func testSctpTransportStatsAreTyped() async throws {
+        let (a, b, sender, receiver) = try await connectedChannel(label: "figures")
+        for _ in 0..<20 { try sender.send(Data(count: 1000)) }
+        _ = try await receive(20, from: receiver)
+        let report = try await a.stats()
+        let sctp = try XCTUnwrap(report.sctpTransport, "\(report.stats(ofType: "sctp-transport"))")
+        XCTAssertEqual(.string(sctp.transportId), report.stats(ofType: "transport").first?["id"])
+        for (name, value) in [
+            ("congestionWindow", sctp.congestionWindow), ("receiverWindow", sctp.receiverWindow), ("mtu", sctp.mtu),
+            ("slowStartThreshold", sctp.slowStartThreshold), ("localReceiverWindow", sctp.localReceiverWindow),
+        ] {
+            XCTAssertGreaterThan(value, 0, name)
+        }
+        XCTAssertGreaterThanOrEqual(sctp.smoothedRoundTripTime, 0)
+        try await a.close()
+        try await b.close()
+    }
+
     /// W3C send(): OperationError when the data cannot be queued; what was queued before still arrives.
     func testSendPastTheBufferedAmountLimitThrowsAndLosesNothing() async throws {
         let (a, b, sender, receiver) = try await connectedChannel(label: "full")
