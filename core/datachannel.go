@@ -34,7 +34,7 @@ func (s ChannelState) String() string { return channelStateNames[s] }
 
 // initialReadBuffer is a reader's first buffer; it grows to the largest
 // message seen, so idle channels stay small.
-const initialReadBuffer = 8 << 10
+const initialReadBuffer = 1 << 10
 
 // DataChannelInit mirrors W3C RTCDataChannelInit.
 type DataChannelInit struct {

@@ -66,14 +66,14 @@ func configureNack(generator, responder bool) interceptorSetup {
 			if err != nil {
 				return err
 			}
-			r.Add(f)
+			r.Add(lazyFactory{f})
 		}
 		if generator {
-			f, err := nack.NewGeneratorFactory(func(g *nack.Generator) { e.nackGenerator = g })
+			f, err := nack.NewGeneratorFactory(func(g *nack.Generator) { e.nackGenerator.Store(g) })
 			if err != nil {
 				return err
 			}
-			r.Add(lazyRTCPFactory{f})
+			r.Add(lazyFactory{f})
 		}
 		m.RegisterFeedback(webrtc.RTCPFeedback{Type: "nack"}, webrtc.RTPCodecTypeVideo)
 		m.RegisterFeedback(webrtc.RTCPFeedback{Type: "nack", Parameter: "pli"}, webrtc.RTPCodecTypeVideo)
@@ -93,8 +93,8 @@ func configureRTCPReports(_ *engine, _ *webrtc.MediaEngine, r *interceptor.Regis
 	if err != nil {
 		return err
 	}
-	r.Add(lazyRTCPFactory{receiver})
-	r.Add(lazyRTCPFactory{sender})
+	r.Add(lazyFactory{receiver})
+	r.Add(lazyFactory{sender})
 
 	return nil
 }
@@ -127,7 +127,7 @@ func configureTWCCFeedback(_ *engine, m *webrtc.MediaEngine, r *interceptor.Regi
 			return err
 		}
 	}
-	r.Add(lazyRTCPFactory{twcc.NewFeedbackFactory()})
+	r.Add(lazyFactory{twcc.NewFeedbackFactory()})
 
 	return nil
 }

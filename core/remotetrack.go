@@ -434,9 +434,9 @@ func (r *RemoteTrack) readBuffered(d *delivery) bool {
 // through RTX (see nack.Generator).
 func (r *RemoteTrack) readPacket(t *webrtc.TrackRemote, buf []byte) (int, error) {
 	n, attrs, err := t.Read(buf)
-	if err == nil && n >= rtpHeaderSize && r.pc.engine.nackGenerator != nil &&
+	if g := r.pc.engine.nackGenerator.Load(); err == nil && n >= rtpHeaderSize && g != nil &&
 		attrs.Get(webrtc.AttributeRtxSequenceNumber) != nil {
-		r.pc.engine.nackGenerator.Repaired(uint32(t.SSRC()), binary.BigEndian.Uint16(buf[2:]))
+		g.Repaired(uint32(t.SSRC()), binary.BigEndian.Uint16(buf[2:]))
 	}
 
 	return n, err
@@ -572,7 +572,7 @@ func (d *delivery) awaitKeyframe(keyframe bool) {
 // defaultMaxDelay is defaultMaxDelay when the track's lost packets are
 // NACKed, reorderDelay when they never come back.
 func (r *RemoteTrack) defaultMaxDelay(t *webrtc.TrackRemote) time.Duration {
-	if r.pc.engine.nackGenerator == nil {
+	if r.pc.engine.nackGenerator.Load() == nil { // created when the track's stream was bound
 		return reorderDelay
 	}
 	for _, fb := range t.Codec().RTCPFeedback {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/omnirtc/omnirtc/core/fec"
@@ -45,12 +46,15 @@ type engine struct {
 	jitter   *jitterbuffer.Config // with the "jitterBuffer" interceptor
 
 	// Set while pion builds the peer connection's interceptors.
-	stats         stats.Getter          // with the "stats" interceptor
-	estimator     cc.BandwidthEstimator // with "gcc"
-	nackGenerator *nack.Generator       // with "nack" or "nackGenerator"
-	fecDecoder    *fec.Interceptor      // with "flexfec"
-	rtx           bool                  // RTX codecs offered
-	remb          bool                  // goog-remb offered
+	stats      stats.Getter          // with the "stats" interceptor
+	estimator  cc.BandwidthEstimator // with "gcc"
+	fecDecoder *fec.Interceptor      // with "flexfec"
+	rtx        bool                  // RTX codecs offered
+	remb       bool                  // goog-remb offered
+
+	// With "nack" or "nackGenerator", set when the first media stream binds
+	// (lazyFactory), which may be on any goroutine.
+	nackGenerator atomic.Pointer[nack.Generator]
 }
 
 // configureMedia offers the codecs and registers the named interceptors
