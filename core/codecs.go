@@ -6,6 +6,9 @@ import (
 	"github.com/pion/webrtc/v4"
 )
 
+// opusPayloadType is the payload type Opus is offered with.
+const opusPayloadType = 111
+
 // videoCodec is one offered video codec and the payload type of its RTX
 // stream.
 type videoCodec struct {
@@ -21,7 +24,7 @@ var (
 		{RTPCodecCapability: webrtc.RTPCodecCapability{
 			MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2,
 			SDPFmtpLine: "minptime=10;useinbandfec=1",
-		}, PayloadType: 111},
+		}, PayloadType: opusPayloadType},
 		{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeG722, ClockRate: 8000}, PayloadType: 9},
 		{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypePCMU, ClockRate: 8000}, PayloadType: 0},
 		{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypePCMA, ClockRate: 8000}, PayloadType: 8},

@@ -1,6 +1,8 @@
 package core
 
 import (
+	"fmt"
+
 	"github.com/omnirtc/omnirtc/core/fec"
 	"github.com/omnirtc/omnirtc/core/nack"
 	"github.com/omnirtc/omnirtc/core/twcc"
@@ -17,6 +19,9 @@ import (
 // flexFECPayloadType is the payload type FlexFEC-03 is offered with; the
 // default codecs leave it free.
 const flexFECPayloadType = 118
+
+// redPayloadType is the payload type audio RED is offered with, Chromium's.
+const redPayloadType = 63
 
 // gccInitialBitrate is where GCC's estimate starts, in bits per second.
 const gccInitialBitrate = 1_000_000
@@ -41,6 +46,7 @@ var interceptorNames = map[string]interceptorSetup{
 	"twcc":          configureTWCCFeedback,
 	"gcc":           configureGCC,
 	"flexfec":       configureFlexFEC,
+	"red":           configureRED,
 	"stats":         configureStats,
 	"remb":          configureREMB,
 	"rembEstimator": configureREMBEstimator,
@@ -54,7 +60,7 @@ var defaultInterceptors = []string{"nack", "rtx", "rtcpReports", "twcc", "stats"
 // write (NACK, PLI, reports) passes through it and is counted; FlexFEC must
 // see packets before anything rewrites them (pion's ConfigureFlexFEC03).
 var interceptorOrder = []string{
-	"stats", "flexfec", "nack", "nackGenerator", "nackResponder", "rtx", "rtcpReports", "twcc", "gcc", "remb", "rembEstimator",
+	"stats", "flexfec", "red", "nack", "nackGenerator", "nackResponder", "rtx", "rtcpReports", "twcc", "gcc", "remb", "rembEstimator",
 }
 
 func notAnInterceptor(*engine, *webrtc.MediaEngine, *interceptor.Registry) error { return nil }
@@ -139,6 +145,22 @@ func configureFlexFEC(e *engine, m *webrtc.MediaEngine, r *interceptor.Registry)
 	r.Add(fec.NewInterceptorFactory(func(d *fec.Interceptor) { e.fecDecoder = d }))
 
 	return webrtc.ConfigureFlexFEC03(flexFECPayloadType, m, r)
+}
+
+// configureRED offers audio RED (RFC 2198) carrying Opus, as Chromium
+// does ("red/48000/2", fmtp "111/111"), and registers core/fec's RED codec:
+// received RED is unwrapped and lost packets rebuilt from its redundancy
+// before the NACK generator and the jitter buffer see the stream; sent Opus
+// is wrapped with the packet before it when the remote accepted RED.
+func configureRED(e *engine, m *webrtc.MediaEngine, r *interceptor.Registry) error {
+	r.Add(fec.NewREDInterceptorFactory(func(d *fec.REDInterceptor) { e.red = d }))
+
+	return m.RegisterCodec(webrtc.RTPCodecParameters{
+		RTPCodecCapability: webrtc.RTPCodecCapability{
+			MimeType: mimeRED, ClockRate: 48000, Channels: 2, SDPFmtpLine: fmt.Sprintf("%d/%d", opusPayloadType, opusPayloadType),
+		},
+		PayloadType: redPayloadType,
+	}, webrtc.RTPCodecTypeAudio)
 }
 
 // configureStats records per-stream RTP statistics for getStats.

@@ -49,6 +49,7 @@ type engine struct {
 	estimator     cc.BandwidthEstimator // with "gcc"
 	nackGenerator *nack.Generator       // with "nack" or "nackGenerator"
 	fecDecoder    *fec.Interceptor      // with "flexfec"
+	red           *fec.REDInterceptor   // with "red"
 	rtx           bool                  // RTX codecs offered
 	remb          bool                  // goog-remb offered
 }
