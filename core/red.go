@@ -15,10 +15,10 @@ const mimeRED = "audio/red"
 // for core/fec's RED codec (one bundle, so one payload type per codec).
 func (p *PeerConnection) redPayloadTypes() (red, primary uint8, ok bool) {
 	for _, t := range p.pc.GetTransceivers() {
-		if t.Kind() != webrtc.RTPCodecTypeAudio || t.Receiver() == nil {
+		if t.Kind() != webrtc.RTPCodecTypeAudio {
 			continue
 		}
-		for _, c := range t.Receiver().GetParameters().Codecs {
+		for _, c := range transceiverCodecs(t) {
 			if !strings.EqualFold(c.MimeType, mimeRED) {
 				continue
 			}
@@ -30,4 +30,18 @@ func (p *PeerConnection) redPayloadTypes() (red, primary uint8, ok bool) {
 	}
 
 	return 0, 0, false
+}
+
+// transceiverCodecs are the codecs negotiated on t: its sender's, else its
+// receiver's (the receiver of a sendonly transceiver listed no RED, and its
+// sender sent Opus unwrapped).
+func transceiverCodecs(t *webrtc.RTPTransceiver) []webrtc.RTPCodecParameters {
+	if s := t.Sender(); s != nil {
+		return s.GetParameters().Codecs
+	}
+	if r := t.Receiver(); r != nil {
+		return r.GetParameters().Codecs
+	}
+
+	return nil
 }
