@@ -9,6 +9,9 @@ import (
 // opusPayloadType is the payload type Opus is offered with.
 const opusPayloadType = 111
 
+// redPayloadType is the payload type audio RED is offered with, Chromium's.
+const redPayloadType = 63
+
 // videoCodec is one offered video codec and the payload type of its RTX
 // stream.
 type videoCodec struct {
@@ -54,9 +57,24 @@ var (
 	videoFeedback = []webrtc.RTCPFeedback{{Type: "ccm", Parameter: "fir"}} // goog-remb with "remb"
 )
 
-// registerCodecs offers the default codecs, with RTX when rtx is set.
-func registerCodecs(m *webrtc.MediaEngine, rtx bool) error {
-	for _, c := range audioCodecs {
+// redCodec is audio RED (RFC 2198) carrying Opus, as Chromium offers it.
+var redCodec = webrtc.RTPCodecParameters{
+	RTPCodecCapability: webrtc.RTPCodecCapability{
+		MimeType: mimeRED, ClockRate: 48000, Channels: 2, SDPFmtpLine: fmt.Sprintf("%d/%d", opusPayloadType, opusPayloadType),
+	},
+	PayloadType: redPayloadType,
+}
+
+// registerCodecs offers the default codecs, with RTX when rtx is set and
+// audio RED first when red is: libwebrtc sends RED only to a remote that
+// lists it before the codec it carries (Chromium offers it after Opus, so
+// it sends it only when the answer prefers it).
+func registerCodecs(m *webrtc.MediaEngine, rtx, red bool) error {
+	audio := audioCodecs
+	if red {
+		audio = append([]webrtc.RTPCodecParameters{redCodec}, audioCodecs...)
+	}
+	for _, c := range audio {
 		if err := m.RegisterCodec(c, webrtc.RTPCodecTypeAudio); err != nil {
 			return err
 		}

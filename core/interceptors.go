@@ -1,8 +1,6 @@
 package core
 
 import (
-	"fmt"
-
 	"github.com/omnirtc/omnirtc/core/fec"
 	"github.com/omnirtc/omnirtc/core/nack"
 	"github.com/omnirtc/omnirtc/core/twcc"
@@ -19,9 +17,6 @@ import (
 // flexFECPayloadType is the payload type FlexFEC-03 is offered with; the
 // default codecs leave it free.
 const flexFECPayloadType = 118
-
-// redPayloadType is the payload type audio RED is offered with, Chromium's.
-const redPayloadType = 63
 
 // gccInitialBitrate is where GCC's estimate starts, in bits per second.
 const gccInitialBitrate = 1_000_000
@@ -147,20 +142,15 @@ func configureFlexFEC(e *engine, m *webrtc.MediaEngine, r *interceptor.Registry)
 	return webrtc.ConfigureFlexFEC03(flexFECPayloadType, m, r)
 }
 
-// configureRED offers audio RED (RFC 2198) carrying Opus, as Chromium
-// does ("red/48000/2", fmtp "111/111"), and registers core/fec's RED codec:
-// received RED is unwrapped and lost packets rebuilt from its redundancy
-// before the NACK generator and the jitter buffer see the stream; sent Opus
-// is wrapped with the packet before it when the remote accepted RED.
-func configureRED(e *engine, m *webrtc.MediaEngine, r *interceptor.Registry) error {
+// configureRED registers core/fec's RED codec (registerCodecs offers audio
+// RED): received RED is unwrapped and lost packets rebuilt from its
+// redundancy before the NACK generator and the jitter buffer see the
+// stream; sent Opus is wrapped with the packet before it when the remote
+// accepted RED.
+func configureRED(e *engine, _ *webrtc.MediaEngine, r *interceptor.Registry) error {
 	r.Add(fec.NewREDInterceptorFactory(func(d *fec.REDInterceptor) { e.red = d }))
 
-	return m.RegisterCodec(webrtc.RTPCodecParameters{
-		RTPCodecCapability: webrtc.RTPCodecCapability{
-			MimeType: mimeRED, ClockRate: 48000, Channels: 2, SDPFmtpLine: fmt.Sprintf("%d/%d", opusPayloadType, opusPayloadType),
-		},
-		PayloadType: redPayloadType,
-	}, webrtc.RTPCodecTypeAudio)
+	return nil
 }
 
 // configureStats records per-stream RTP statistics for getStats.

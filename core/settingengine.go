@@ -62,7 +62,7 @@ func (e *engine) configureMedia(m *webrtc.MediaEngine, r *interceptor.Registry, 
 		selected = *names
 	}
 	e.rtx = contains(selected, "rtx")
-	if err := registerCodecs(m, e.rtx); err != nil {
+	if err := registerCodecs(m, e.rtx, contains(selected, "red")); err != nil {
 		return err
 	}
 	for _, name := range interceptorOrder {

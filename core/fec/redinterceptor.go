@@ -172,7 +172,8 @@ func (i *REDInterceptor) BindRemoteStream(info *interceptor.StreamInfo, reader i
 	})
 }
 
-// unwrap queues what the RED packet pkt brings; false when pkt is not RED.
+// unwrap queues what the RED packet pkt brings; false when pkt is to be
+// handed on as it is (not RED, and not rebuilt before).
 func (i *REDInterceptor) unwrap(s *redReceiver, pkt []byte, attr interceptor.Attributes) bool {
 	i.mu.Lock()
 	defer i.mu.Unlock()
@@ -183,8 +184,11 @@ func (i *REDInterceptor) unwrap(s *redReceiver, pkt []byte, attr interceptor.Att
 			s.red = 0
 		}
 	}
-	if s.red == 0 || pkt[1]&0x7f != s.red {
+	if s.red == 0 {
 		return false
+	}
+	if pkt[1]&0x7f != s.red {
+		return !s.window.AddPlain(pkt)
 	}
 	out := s.window.AddRED(pkt)
 	for k, p := range out {

@@ -199,3 +199,79 @@ func TestREDReceiverPassesOtherPackets(t *testing.T) {
 		t.Fatal("stats without RED")
 	}
 }
+
+// A sender may send some packets of a RED stream plain (Chromium does): such
+// a packet is not rebuilt again from the next packet's redundancy, and a
+// plain packet that was rebuilt already is not handed on twice.
+func TestREDReceiverKnowsPlainPackets(t *testing.T) {
+	sent := sendRED(t, redCodec(t), 5)
+	plain := func(i int) []byte {
+		p := rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: testOpus, SequenceNumber: 65534 + uint16(i), Timestamp: uint32(960 * i), SSRC: mediaSSRC}, Payload: opusPayload(i)} //nolint:gosec // small
+		b, err := p.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		return b
+	}
+	// 1 comes plain before 2, which repeats it; 3, lost, is rebuilt from 4
+	// and comes plain after it; then 5.
+	arriving := [][]byte{sent[0], plain(1), sent[2], sent[4], plain(3), plain(5)}
+	r := redCodec(t)
+	reader := r.BindRemoteStream(&interceptor.StreamInfo{SSRC: mediaSSRC, MimeType: "audio/opus"}, &queueReader{packets: arriving})
+	buf := make([]byte, 1500)
+	var seqs []uint16
+	for range 6 {
+		if _, _, err := reader.Read(buf, nil); err != nil {
+			t.Fatal(err)
+		}
+		seqs = append(seqs, uint16(buf[2])<<8|uint16(buf[3]))
+	}
+	if want := []uint16{65534, 65535, 0, 1, 2, 3}; !equalSeqs(seqs, want) {
+		t.Fatalf("read %v, want %v", seqs, want)
+	}
+	if s, _ := r.Stats(mediaSSRC); s.PacketsRecovered != 1 {
+		t.Fatalf("stats %+v: want only 3 (sequence number 1) rebuilt", s)
+	}
+}
+
+// A padding-only packet between two RED packets (Chromium probes bandwidth
+// with them) takes the number the next packet's redundancy would give the
+// encoding before it: that encoding is not handed on again.
+func TestREDReceiverSkipsPaddingPackets(t *testing.T) {
+	sent := sendRED(t, redCodec(t), 2) // numbered 65534, 65535: renumber the second past the padding
+	var second rtp.Packet
+	if err := second.Unmarshal(sent[1]); err != nil {
+		t.Fatal(err)
+	}
+	second.SequenceNumber = 0
+	renumbered, err := second.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	padding, err := (&rtp.Packet{
+		Header:      rtp.Header{Version: 2, Padding: true, PayloadType: testRED, SequenceNumber: 65535, SSRC: mediaSSRC},
+		PaddingSize: 40,
+	}).Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	end, err := (&rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: testOpus, SequenceNumber: 1, SSRC: mediaSSRC}, Payload: []byte{1}}).Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := redCodec(t)
+	reader := r.BindRemoteStream(&interceptor.StreamInfo{SSRC: mediaSSRC, MimeType: "audio/opus"},
+		&queueReader{packets: [][]byte{sent[0], padding, renumbered, end}})
+	buf := make([]byte, 1500)
+	var seqs []uint16
+	for range 3 {
+		if _, _, err := reader.Read(buf, nil); err != nil {
+			t.Fatal(err)
+		}
+		seqs = append(seqs, uint16(buf[2])<<8|uint16(buf[3]))
+	}
+	if want := []uint16{65534, 0, 1}; !equalSeqs(seqs, want) {
+		t.Fatalf("read %v, want %v", seqs, want)
+	}
+}
