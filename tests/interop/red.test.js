@@ -51,49 +51,33 @@ async function audioInbound(pc) {
   return found;
 }
 
-test('Chromium sends Opus in RED; the library unwraps it and counts the redundancy', { timeout: 60000 }, async (t) => {
+/** Waits until the library has counted RED from Chromium, then checks it:
+ * nothing rebuilt on this clean path, and the track reads Opus. */
+async function receivesRED(t, pc) {
+  const deadline = Date.now() + TIMEOUT;
+  let inbound;
+  for (;;) {
+    inbound = await audioInbound(pc);
+    if (inbound?.fecPacketsReceived > 50) break;
+    if (Date.now() > deadline) throw new Error(`no RED counted: ${JSON.stringify(inbound)}`);
+    await sleep(200);
+  }
+  t.diagnostic(JSON.stringify(inbound));
+  assert.equal(inbound.fecPacketsRecovered, 0, 'every redundant block repeats a packet that came');
+  assert.ok(inbound.fecBytesReceived > 0);
+  assert.ok(inbound.packetsReceived >= inbound.fecPacketsReceived);
+  const codec = (await pc.getStats()).get(inbound.codecId);
+  assert.equal(codec?.mimeType?.toLowerCase(), 'audio/opus', 'the stream the track reads is Opus');
+}
+
+/** Runs body(page, pc) with a fresh page and library peer; the page's log
+ * goes with a failure. */
+async function withPeers(body) {
   const log = [];
   const page = await chromium.open(url, (line) => log.push(line));
   const pc = new RTCPeerConnection(CONFIG);
   try {
-    const offer = await page.evaluate(async () => {
-      window.pc = new RTCPeerConnection();
-      const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
-      for (const track of stream.getTracks()) pc.addTrack(track, stream);
-      const { codecs } = RTCRtpReceiver.getCapabilities('audio');
-      const red = codecs.filter((c) => c.mimeType.toLowerCase() === 'audio/red');
-      pc.getTransceivers()[0].setCodecPreferences([...red, ...codecs.filter((c) => !red.includes(c))]);
-      await pc.setLocalDescription();
-      while (pc.iceGatheringState !== 'complete') await new Promise((resolve) => setTimeout(resolve, 20));
-      return pc.localDescription.sdp;
-    });
-    const red = /a=rtpmap:(\d+) red\/48000\/2/.exec(offer);
-    assert.ok(red, `Chromium offers audio RED:\n${offer}`);
-    const fmtp = new RegExp(`a=fmtp:${red[1]} (\\S+)`).exec(offer);
-    t.diagnostic(`Chromium offers red/48000/2 as payload type ${red[1]}, fmtp ${fmtp?.[1]}`);
-
-    await pc.setRemoteDescription({ type: 'offer', sdp: offer });
-    await pc.setLocalDescription(await pc.createAnswer());
-    await gathered(pc);
-    const answer = pc.localDescription.sdp;
-    assert.match(answer, /a=rtpmap:\d+ red\/48000\/2/, 'the library accepts RED');
-    await page.evaluate(async (sdp) => { await pc.setRemoteDescription({ type: 'answer', sdp }); }, answer);
-
-    const deadline = Date.now() + TIMEOUT;
-    let inbound;
-    for (;;) {
-      inbound = await audioInbound(pc);
-      if (inbound?.fecPacketsReceived > 50) break;
-      if (Date.now() > deadline) throw new Error(`no RED counted: ${JSON.stringify(inbound)}`);
-      await sleep(200);
-    }
-    t.diagnostic(JSON.stringify(inbound));
-    // On this loss-free path every redundant block repeats a packet that came.
-    assert.equal(inbound.fecPacketsRecovered, 0);
-    assert.ok(inbound.fecBytesReceived > 0);
-    assert.ok(inbound.packetsReceived >= inbound.fecPacketsReceived);
-    const codec = (await pc.getStats()).get(inbound.codecId);
-    assert.equal(codec?.mimeType?.toLowerCase(), 'audio/opus', 'the stream the track reads is Opus');
+    await body(page, pc);
   } catch (error) {
     error.message += `\n--- page:\n${log.join('\n').slice(-2000)}`;
     throw error;
@@ -101,4 +85,48 @@ test('Chromium sends Opus in RED; the library unwraps it and counts the redundan
     pc.close();
     await page.close();
   }
-});
+}
+
+test('Chromium offers and prefers RED; the library unwraps its Opus and counts the redundancy', { timeout: 60000 }, (t) => withPeers(async (page, pc) => {
+  const offer = await page.evaluate(async () => {
+    window.pc = new RTCPeerConnection();
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+    for (const track of stream.getTracks()) pc.addTrack(track, stream);
+    const { codecs } = RTCRtpReceiver.getCapabilities('audio');
+    const red = codecs.filter((c) => c.mimeType.toLowerCase() === 'audio/red');
+    pc.getTransceivers()[0].setCodecPreferences([...red, ...codecs.filter((c) => !red.includes(c))]);
+    await pc.setLocalDescription();
+    while (pc.iceGatheringState !== 'complete') await new Promise((resolve) => setTimeout(resolve, 20));
+    return pc.localDescription.sdp;
+  });
+  const red = /a=rtpmap:(\d+) red\/48000\/2/.exec(offer);
+  assert.ok(red, `Chromium offers audio RED:\n${offer}`);
+  const fmtp = new RegExp(`a=fmtp:${red[1]} (\\S+)`).exec(offer);
+  t.diagnostic(`Chromium offers red/48000/2 as payload type ${red[1]}, fmtp ${fmtp?.[1]}`);
+  await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+  await pc.setLocalDescription(await pc.createAnswer());
+  await gathered(pc);
+  const answer = pc.localDescription.sdp;
+  assert.match(answer, /a=rtpmap:\d+ red\/48000\/2/, 'the library accepts RED');
+  await page.evaluate(async (sdp) => { await pc.setRemoteDescription({ type: 'answer', sdp }); }, answer);
+  await receivesRED(t, pc);
+}));
+
+test('the library offers RED first; Chromium, answering with its defaults, sends its Opus in RED', { timeout: 60000 }, (t) => withPeers(async (page, pc) => {
+  pc.addTransceiver('audio', { direction: 'recvonly' });
+  await pc.setLocalDescription(await pc.createOffer());
+  await gathered(pc);
+  const offer = pc.localDescription.sdp;
+  assert.match(offer, /m=audio \d+ \S+ 63 111 /, 'red listed before Opus');
+  const answer = await page.evaluate(async (sdp) => {
+    window.pc = new RTCPeerConnection();
+    await pc.setRemoteDescription({ type: 'offer', sdp });
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+    for (const track of stream.getTracks()) pc.addTrack(track, stream);
+    await pc.setLocalDescription();
+    while (pc.iceGatheringState !== 'complete') await new Promise((resolve) => setTimeout(resolve, 20));
+    return pc.localDescription.sdp;
+  }, offer);
+  await pc.setRemoteDescription({ type: 'answer', sdp: answer });
+  await receivesRED(t, pc);
+}));
