@@ -146,7 +146,7 @@ func configureFlexFEC(e *engine, m *webrtc.MediaEngine, r *interceptor.Registry)
 // RED): received RED is unwrapped and lost packets rebuilt from its
 // redundancy before the NACK generator and the jitter buffer see the
 // stream; sent Opus is wrapped with the packet before it when the remote
-// accepted RED.
+// accepted RED, while its receiver reports show loss.
 func configureRED(e *engine, _ *webrtc.MediaEngine, r *interceptor.Registry) error {
 	r.Add(fec.NewREDInterceptorFactory(func(d *fec.REDInterceptor) { e.red = d }))
 

@@ -1176,9 +1176,11 @@ omnirtc_status_t omnirtc_channel_close(omnirtc_channel_t channel);
  *   and fecPacketsRecovered), "red" (audio RED, RFC 2198, as Chromium sends
  *   Opus: offers "red/48000/2" with fmtp "111/111" (payload type 63) after
  *   the audio codecs; when the remote accepted it, each Opus packet sent is
- *   wrapped with the one before it as redundancy (always, whatever the loss;
- *   a packet after a sequence gap, of over 1023 bytes or 2^14 timestamp
- *   units before, or making the payload over 1200 bytes is left out); a
+ *   wrapped with the one before it as redundancy (a packet after a sequence
+ *   gap, of over 1023 bytes or 2^14 timestamp units before, or making the
+ *   payload over 1200 bytes is left out) until the remote's first receiver
+ *   report on the stream, then for 10 s after each report that shows loss
+ *   (fraction lost above 0): on a clean path RED goes without redundancy; a
  *   received RED packet is handed on as its Opus packet, and a packet that
  *   did not arrive is rebuilt from the redundancy of the next ones (sequence
  *   number primary - distance, timestamp less the block's offset) and passes

@@ -4,14 +4,20 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/pion/interceptor"
+	"github.com/pion/rtcp"
 	"github.com/pion/rtp"
 )
 
 // REDDistance is how many earlier packets each sent RED packet repeats:
 // one, as Chromium sends Opus.
 const REDDistance = 1
+
+// REDLossHold is how long a sender keeps sending redundancy after the
+// remote's last receiver report that showed loss.
+const REDLossHold = 10 * time.Second
 
 // maxREDPayload bounds a sent RED payload: redundancy that would make it
 // longer is left out, so a packet never grows past a path's MTU for it.
@@ -49,7 +55,8 @@ func (f *REDInterceptorFactory) NewInterceptor(string) (interceptor.Interceptor,
 // packets that did not arrive, handed on as the stream's next reads (marked
 // as Recovered) before the interceptors after it and the track's jitter
 // buffer. On audio streams sent in the encoding RED carries, it wraps each
-// packet in RED with the REDDistance packets before it as redundancy.
+// packet in RED with the REDDistance packets before it as redundancy,
+// while the remote's receiver reports show loss (see protecting).
 // Which payload types those are it learns from SetPayloadTypes, at each
 // stream's first packet.
 type REDInterceptor struct {
@@ -78,6 +85,16 @@ type redSender struct {
 	red, primary uint8
 	history      []sentPacket // the last REDDistance packets sent, oldest first
 	stats        SentStats
+	reported     bool      // a receiver report on the stream came
+	lossAt       time.Time // the last one that showed loss
+}
+
+// protecting reports whether the stream's packets carry redundancy now: until
+// the remote's first receiver report on it, then for REDLossHold after each
+// report that showed loss (fraction lost above 0); on a clean path RED goes
+// on without redundancy, one byte more than the packet.
+func (s *redSender) protecting(now time.Time) bool {
+	return !s.reported || now.Sub(s.lossAt) < REDLossHold
 }
 
 type sentPacket struct {
@@ -251,7 +268,7 @@ func (i *REDInterceptor) BindLocalStream(info *interceptor.StreamInfo, writer in
 
 			return writer.Write(header, payload, a)
 		}
-		buf := s.wrap(nil, header, payload)
+		buf := s.wrap(nil, header, payload, s.protecting(time.Now()))
 		i.mu.Unlock()
 		h := *header
 		h.PayloadType = s.red
@@ -260,13 +277,14 @@ func (i *REDInterceptor) BindLocalStream(info *interceptor.StreamInfo, writer in
 	})
 }
 
-// wrap appends the RED payload of a packet to dst: the packets just before
-// it that fit as redundancy (a run back from it, so the receiver's
-// numbering holds), then the packet. It remembers the packet for the next.
-func (s *redSender) wrap(dst []byte, header *rtp.Header, payload []byte) []byte {
+// wrap appends the RED payload of a packet to dst: when protect, the
+// packets just before it that fit as redundancy (a run back from it, so the
+// receiver's numbering holds), then the packet. It remembers the packet for
+// the next.
+func (s *redSender) wrap(dst []byte, header *rtp.Header, payload []byte, protect bool) []byte {
 	var redundant []Block
 	size := 1 + len(payload)
-	for d := 1; d <= len(s.history); d++ {
+	for d := 1; protect && d <= len(s.history); d++ {
 		prev := s.history[len(s.history)-d]
 		b := Block{PayloadType: s.primary, TimestampOffset: header.Timestamp - prev.timestamp, Payload: prev.payload}
 		if prev.seq != header.SequenceNumber-uint16(d) || !REDFits(b) || size+4+len(b.Payload) > maxREDPayload { //nolint:gosec // d <= REDDistance
@@ -292,6 +310,46 @@ func (s *redSender) wrap(dst []byte, header *rtp.Header, payload []byte) []byte 
 	})
 
 	return dst
+}
+
+// BindRTCPReader watches the remote's receiver reports on the streams sent
+// in RED, for the loss that turns their redundancy on.
+func (i *REDInterceptor) BindRTCPReader(reader interceptor.RTCPReader) interceptor.RTCPReader {
+	return interceptor.RTCPReaderFunc(func(b []byte, a interceptor.Attributes) (int, interceptor.Attributes, error) {
+		n, attr, err := reader.Read(b, a)
+		if err != nil {
+			return n, attr, err
+		}
+		if attr == nil {
+			attr = interceptor.Attributes{}
+		}
+		packets, perr := attr.GetRTCPPackets(b[:n])
+		if perr != nil {
+			return n, attr, nil //nolint:nilerr // not this interceptor's to refuse
+		}
+		now := time.Now()
+		i.mu.Lock()
+		for _, p := range packets {
+			var reports []rtcp.ReceptionReport
+			switch r := p.(type) {
+			case *rtcp.ReceiverReport:
+				reports = r.Reports
+			case *rtcp.SenderReport:
+				reports = r.Reports
+			}
+			for _, rr := range reports {
+				if s, ok := i.sent[rr.SSRC]; ok {
+					s.reported = true
+					if rr.FractionLost > 0 {
+						s.lossAt = now
+					}
+				}
+			}
+		}
+		i.mu.Unlock()
+
+		return n, attr, nil
+	})
 }
 
 // UnbindLocalStream forgets a sent stream.

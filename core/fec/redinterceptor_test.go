@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/pion/interceptor"
+	"github.com/pion/rtcp"
 	"github.com/pion/rtp"
 )
 
@@ -273,5 +274,65 @@ func TestREDReceiverSkipsPaddingPackets(t *testing.T) {
 	}
 	if want := []uint16{65534, 0, 1}; !equalSeqs(seqs, want) {
 		t.Fatalf("read %v, want %v", seqs, want)
+	}
+}
+
+// rtcpQueue reads the RTCP packets of a slice, one per read.
+type rtcpQueue struct{ packets [][]byte }
+
+func (q *rtcpQueue) Read(b []byte, a interceptor.Attributes) (int, interceptor.Attributes, error) {
+	p := q.packets[0]
+	q.packets = q.packets[1:]
+
+	return copy(b, p), a, nil
+}
+
+// Redundancy follows the remote's receiver reports: sent until the first,
+// not while they show no loss, sent again once one shows loss.
+func TestREDSenderFollowsReportedLoss(t *testing.T) {
+	report := func(fractionLost uint8) []byte {
+		b, err := (&rtcp.ReceiverReport{SSRC: 1, Reports: []rtcp.ReceptionReport{{SSRC: mediaSSRC, FractionLost: fractionLost}}}).Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		return b
+	}
+	r := redCodec(t)
+	c := &capture{}
+	w := r.BindLocalStream(&interceptor.StreamInfo{SSRC: mediaSSRC, MimeType: "audio/opus"}, c)
+	reports := r.BindRTCPReader(&rtcpQueue{packets: [][]byte{report(0), report(26)}})
+	seq := uint16(0)
+	redundantBlocks := func() int {
+		t.Helper()
+		for range 2 { // the first of a run has nothing before it
+			seq++
+			h := rtp.Header{Version: 2, PayloadType: testOpus, SequenceNumber: seq, Timestamp: 960 * uint32(seq)}
+			if _, err := w.Write(&h, []byte{byte(seq)}, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		red, _, err := ParseRED(c.packets[len(c.packets)-1].Payload)
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		return len(red)
+	}
+	buf := make([]byte, 1500)
+	if redundantBlocks() != 1 {
+		t.Fatal("no redundancy before any report")
+	}
+	if _, _, err := reports.Read(buf, nil); err != nil {
+		t.Fatal(err)
+	}
+	if redundantBlocks() != 0 {
+		t.Fatal("redundancy while the reports show no loss")
+	}
+	if _, _, err := reports.Read(buf, nil); err != nil {
+		t.Fatal(err)
+	}
+	if redundantBlocks() != 1 {
+		t.Fatal("no redundancy after a report of 10% loss")
 	}
 }
