@@ -277,16 +277,6 @@ func TestREDReceiverSkipsPaddingPackets(t *testing.T) {
 	}
 }
 
-// rtcpQueue reads the RTCP packets of a slice, one per read.
-type rtcpQueue struct{ packets [][]byte }
-
-func (q *rtcpQueue) Read(b []byte, a interceptor.Attributes) (int, interceptor.Attributes, error) {
-	p := q.packets[0]
-	q.packets = q.packets[1:]
-
-	return copy(b, p), a, nil
-}
-
 // Redundancy follows the remote's receiver reports: sent until the first,
 // not while they show no loss, sent again once one shows loss.
 func TestREDSenderFollowsReportedLoss(t *testing.T) {
@@ -301,7 +291,7 @@ func TestREDSenderFollowsReportedLoss(t *testing.T) {
 	r := redCodec(t)
 	c := &capture{}
 	w := r.BindLocalStream(&interceptor.StreamInfo{SSRC: mediaSSRC, MimeType: "audio/opus"}, c)
-	reports := r.BindRTCPReader(&rtcpQueue{packets: [][]byte{report(0), report(26)}})
+	reports := r.BindRTCPReader(&queueReader{packets: [][]byte{report(0), report(26)}})
 	seq := uint16(0)
 	redundantBlocks := func() int {
 		t.Helper()
