@@ -6,6 +6,12 @@ import (
 	"github.com/pion/webrtc/v4"
 )
 
+// opusPayloadType is the payload type Opus is offered with.
+const opusPayloadType = 111
+
+// redPayloadType is the payload type audio RED is offered with, Chromium's.
+const redPayloadType = 63
+
 // videoCodec is one offered video codec and the payload type of its RTX
 // stream.
 type videoCodec struct {
@@ -21,7 +27,7 @@ var (
 		{RTPCodecCapability: webrtc.RTPCodecCapability{
 			MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2,
 			SDPFmtpLine: "minptime=10;useinbandfec=1",
-		}, PayloadType: 111},
+		}, PayloadType: opusPayloadType},
 		{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeG722, ClockRate: 8000}, PayloadType: 9},
 		{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypePCMU, ClockRate: 8000}, PayloadType: 0},
 		{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypePCMA, ClockRate: 8000}, PayloadType: 8},
@@ -51,9 +57,24 @@ var (
 	videoFeedback = []webrtc.RTCPFeedback{{Type: "ccm", Parameter: "fir"}} // goog-remb with "remb"
 )
 
-// registerCodecs offers the default codecs, with RTX when rtx is set.
-func registerCodecs(m *webrtc.MediaEngine, rtx bool) error {
-	for _, c := range audioCodecs {
+// redCodec is audio RED (RFC 2198) carrying Opus, as Chromium offers it.
+var redCodec = webrtc.RTPCodecParameters{
+	RTPCodecCapability: webrtc.RTPCodecCapability{
+		MimeType: mimeRED, ClockRate: 48000, Channels: 2, SDPFmtpLine: fmt.Sprintf("%d/%d", opusPayloadType, opusPayloadType),
+	},
+	PayloadType: redPayloadType,
+}
+
+// registerCodecs offers the default codecs, with RTX when rtx is set and
+// audio RED first when red is: libwebrtc sends RED only to a remote that
+// lists it before the codec it carries (Chromium offers it after Opus, so
+// it sends it only when the answer prefers it).
+func registerCodecs(m *webrtc.MediaEngine, rtx, red bool) error {
+	audio := audioCodecs
+	if red {
+		audio = append([]webrtc.RTPCodecParameters{redCodec}, audioCodecs...)
+	}
+	for _, c := range audio {
 		if err := m.RegisterCodec(c, webrtc.RTPCodecTypeAudio); err != nil {
 			return err
 		}

@@ -41,6 +41,7 @@ var interceptorNames = map[string]interceptorSetup{
 	"twcc":          configureTWCCFeedback,
 	"gcc":           configureGCC,
 	"flexfec":       configureFlexFEC,
+	"red":           configureRED,
 	"stats":         configureStats,
 	"remb":          configureREMB,
 	"rembEstimator": configureREMBEstimator,
@@ -54,7 +55,7 @@ var defaultInterceptors = []string{"nack", "rtx", "rtcpReports", "twcc", "stats"
 // write (NACK, PLI, reports) passes through it and is counted; FlexFEC must
 // see packets before anything rewrites them (pion's ConfigureFlexFEC03).
 var interceptorOrder = []string{
-	"stats", "flexfec", "nack", "nackGenerator", "nackResponder", "rtx", "rtcpReports", "twcc", "gcc", "remb", "rembEstimator",
+	"stats", "flexfec", "red", "nack", "nackGenerator", "nackResponder", "rtx", "rtcpReports", "twcc", "gcc", "remb", "rembEstimator",
 }
 
 func notAnInterceptor(*engine, *webrtc.MediaEngine, *interceptor.Registry) error { return nil }
@@ -139,6 +140,17 @@ func configureFlexFEC(e *engine, m *webrtc.MediaEngine, r *interceptor.Registry)
 	r.Add(fec.NewInterceptorFactory(func(d *fec.Interceptor) { e.fecDecoder = d }))
 
 	return webrtc.ConfigureFlexFEC03(flexFECPayloadType, m, r)
+}
+
+// configureRED registers core/fec's RED codec (registerCodecs offers audio
+// RED): received RED is unwrapped and lost packets rebuilt from its
+// redundancy before the NACK generator and the jitter buffer see the
+// stream; sent Opus is wrapped with the packet before it when the remote
+// accepted RED, while its receiver reports show loss.
+func configureRED(e *engine, _ *webrtc.MediaEngine, r *interceptor.Registry) error {
+	r.Add(fec.NewREDInterceptorFactory(func(d *fec.REDInterceptor) { e.red = d }))
+
+	return nil
 }
 
 // configureStats records per-stream RTP statistics for getStats.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/omnirtc/omnirtc/core/fec"
 	"github.com/pion/interceptor/pkg/stats"
 	"github.com/pion/webrtc/v4"
 )
@@ -111,6 +112,7 @@ func (p *PeerConnection) outboundStats(out map[string]any, codecs codecIDs, gett
 			"packetsSent": sent.PacketsSent, "bytesSent": sent.BytesSent, "headerBytesSent": sent.HeaderBytesSent,
 			"nackCount": sent.NACKCount, "firCount": sent.FIRCount, "pliCount": sent.PLICount, "active": true,
 		}
+		p.fecSentStats(entry, uint32(enc.SSRC))
 		if in := st.RemoteInboundRTPStreamStats; in.PacketsReceived > 0 || in.RoundTripTimeMeasurements > 0 {
 			entry["remoteId"] = remoteID
 			out[remoteID] = map[string]any{
@@ -161,14 +163,32 @@ func statsTime(t time.Time) any {
 	return float64(t.UnixNano()) / 1e6
 }
 
-// fecStats adds the FlexFEC repair counts of the media stream ssrc, when the
-// "flexfec" interceptor decodes one.
+// fecStats adds the repair counts of the media stream ssrc: FlexFEC's when
+// the "flexfec" interceptor decodes one, RED's when the "red" one received
+// RED on it (each RED packet with redundancy counts as an FEC packet).
 func (p *PeerConnection) fecStats(entry map[string]any, ssrc uint32) {
-	if p.engine.fecDecoder == nil {
-		return
+	var s fec.Stats
+	ok := false
+	if p.engine.fecDecoder != nil {
+		s, ok = p.engine.fecDecoder.Stats(ssrc)
 	}
-	if s, ok := p.engine.fecDecoder.Stats(ssrc); ok {
+	if !ok && p.engine.red != nil {
+		s, ok = p.engine.red.Stats(ssrc)
+	}
+	if ok {
 		entry["fecPacketsReceived"], entry["fecPacketsDiscarded"] = s.PacketsReceived, s.PacketsDiscarded
 		entry["fecBytesReceived"], entry["fecPacketsRecovered"] = s.BytesReceived, s.PacketsRecovered
+	}
+}
+
+// fecSentStats adds the redundancy sent on the stream ssrc when the "red"
+// interceptor wraps it in RED: fecPacketsSent and fecBytesSent (not W3C,
+// which has no FEC counts for a sender; named as the inbound ones).
+func (p *PeerConnection) fecSentStats(entry map[string]any, ssrc uint32) {
+	if p.engine.red == nil {
+		return
+	}
+	if s, ok := p.engine.red.SentStats(ssrc); ok {
+		entry["fecPacketsSent"], entry["fecBytesSent"] = s.PacketsSent, s.BytesSent
 	}
 }

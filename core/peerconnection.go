@@ -101,6 +101,9 @@ func newPeerConnection(cfg Configuration, logs *LogSink, events func() *dispatch
 		lastSignaling: webrtc.SignalingStateStable, config: cfg,
 	}
 	p.events = events()
+	if eng.red != nil {
+		eng.red.SetPayloadTypes(p.redPayloadTypes)
+	}
 	p.wireEvents()
 	p.watchBandwidth()
 	livePeers.Add(1)

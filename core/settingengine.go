@@ -49,6 +49,7 @@ type engine struct {
 	stats      stats.Getter          // with the "stats" interceptor
 	estimator  cc.BandwidthEstimator // with "gcc"
 	fecDecoder *fec.Interceptor      // with "flexfec"
+	red        *fec.REDInterceptor   // with "red"
 	rtx        bool                  // RTX codecs offered
 	remb       bool                  // goog-remb offered
 
@@ -65,7 +66,7 @@ func (e *engine) configureMedia(m *webrtc.MediaEngine, r *interceptor.Registry, 
 		selected = *names
 	}
 	e.rtx = contains(selected, "rtx")
-	if err := registerCodecs(m, e.rtx); err != nil {
+	if err := registerCodecs(m, e.rtx, contains(selected, "red")); err != nil {
 		return err
 	}
 	for _, name := range interceptorOrder {

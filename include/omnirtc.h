@@ -1180,7 +1180,23 @@ omnirtc_status_t omnirtc_channel_close(omnirtc_channel_t channel);
  *   the jitter buffer as if received, and are not reported received in TWCC
  *   feedback; inbound-rtp then has fecPacketsReceived, fecPacketsDiscarded
  *   (malformed, or all its packets already there or gone), fecBytesReceived
- *   and fecPacketsRecovered), "stats"
+ *   and fecPacketsRecovered), "red" (audio RED, RFC 2198, as Chromium sends
+ *   Opus: offers "red/48000/2" with fmtp "111/111" (payload type 63) after
+ *   the audio codecs; when the remote accepted it, each Opus packet sent is
+ *   wrapped with the one before it as redundancy (a packet after a sequence
+ *   gap, of over 1023 bytes or 2^14 timestamp units before, or making the
+ *   payload over 1200 bytes is left out) until the remote's first receiver
+ *   report on the stream, then for 10 s after each report that shows loss
+ *   (fraction lost above 0): on a clean path RED goes without redundancy; a
+ *   received RED packet is handed on as its Opus packet, and a packet that
+ *   did not arrive is rebuilt from the redundancy of the next ones (sequence
+ *   number primary - distance, timestamp less the block's offset) and passes
+ *   the jitter buffer and "frames"/"rtp" delivery as if received, once: an
+ *   original that arrives after is dropped; inbound-rtp has the four fec*
+ *   counts above, a RED packet with redundancy counting as one FEC packet,
+ *   discarded when none of its blocks was needed; outbound-rtp has
+ *   fecPacketsSent (RED packets with redundancy) and fecBytesSent (their
+ *   redundant bytes), not W3C names), "stats"
  *   (the RTP statistics of omnirtc_peer_get_stats: inbound-rtp, outbound-rtp,
  *   remote-inbound-rtp, remote-outbound-rtp (once a sender report came),
  *   media-source; codec is always there).

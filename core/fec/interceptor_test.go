@@ -7,7 +7,7 @@ import (
 	"github.com/pion/interceptor"
 )
 
-// queueReader reads the packets of a slice, one per read.
+// queueReader reads the packets of a slice, one per read (RTP or RTCP).
 type queueReader struct{ packets [][]byte }
 
 func (q *queueReader) Read(b []byte, a interceptor.Attributes) (int, interceptor.Attributes, error) {

@@ -10,8 +10,10 @@
  * new path.
  * SRTP: packets duplicated on the path and captured packets replayed later
  * are each delivered once (srtp_replayed_packets_are_dropped).
- * FlexFEC, with NACK off: at 5% and 10% loss more frames arrive whole with
- * it than without, none damaged (flexfec_recovers_frames_lost_without_it).
+ * FlexFEC (VP8) and RED (Opus), with NACK off: at 5% and 10% loss more
+ * frames arrive whole with them than without, none damaged or duplicated
+ * (flexfec_recovers_frames_lost_without_it,
+ * red_recovers_opus_frames_lost_without_it).
  * getStats' sctp-transport entry shows loss as retransmitted chunks and a
  * smaller slow start threshold and congestion window than a clean path's
  * (sctp_stats_show_loss_as_retransmissions_and_a_smaller_window).
@@ -797,24 +799,37 @@ TEST(srtp_replayed_packets_are_dropped) {
 	pthread_mutex_destroy(&sink.mu);
 }
 
-/* ---- FlexFEC: frames lost without it arrive whole with it ---- */
+/* ---- FlexFEC and RED: frames lost without them arrive whole with them ---- */
 
 enum { FEC_FRAMES = 120, FEC_TAIL = 10, FEC_LAST = 1000, FEC_FRAME_BYTES = 2000 };
 
-/* Frame i: a VP8 keyframe header (each decodes on its own), i, then bytes
- * that depend on i and their place, so a damaged frame shows. */
-static void fec_frame(uint32_t i, uint8_t *f) {
+/* A protected media kind: the track's codec, the interceptor that protects
+ * it, and the size of its frames (a VP8 frame of 2000 bytes spans two
+ * packets; an Opus frame is one packet). */
+typedef struct {
+	const char *name, *codec, *interceptor;
+	size_t frame_bytes;
+} fec_kind_t;
+
+static const fec_kind_t flexfec_vp8 = {"FlexFEC", "vp8", "flexfec", FEC_FRAME_BYTES};
+static const fec_kind_t red_opus = {"RED", "opus", "red", 120};
+
+/* Frame i: a VP8 keyframe header (each decodes on its own; to Opus, bytes
+ * like any other), i, then bytes that depend on i and their place, so a
+ * damaged frame shows. */
+static void fec_frame(uint32_t i, uint8_t *f, size_t size) {
 	static const uint8_t header[10] = {0x10, 0, 0, 0x9d, 0x01, 0x2a, 160, 0, 120, 0};
 	memcpy(f, header, sizeof header);
 	put32(f + 10, i);
-	for (size_t k = 14; k < FEC_FRAME_BYTES; k++)
+	for (size_t k = 14; k < size; k++)
 		f[k] = (uint8_t)(i * 31 + k * 7);
 }
 
 typedef struct {
 	pthread_mutex_t mu;
+	size_t frame_bytes;
 	uint8_t whole[FEC_FRAMES];
-	uint32_t damaged;
+	uint32_t damaged, duplicated;
 	int last; /* FEC_LAST arrived */
 } frame_sink_t;
 
@@ -824,10 +839,12 @@ static void on_fec_frame(peer_t *p, const omnirtc_event_t *e) {
 		return;
 	uint8_t want[FEC_FRAME_BYTES];
 	uint32_t i = e->frame.size >= 14 ? get32(e->frame.data + 10) : 0;
-	fec_frame(i, want);
+	fec_frame(i, want, s->frame_bytes);
 	pthread_mutex_lock(&s->mu);
-	if (e->frame.size != FEC_FRAME_BYTES || memcmp(e->frame.data, want, FEC_FRAME_BYTES) != 0)
+	if (e->frame.size != s->frame_bytes || memcmp(e->frame.data, want, s->frame_bytes) != 0)
 		s->damaged++;
+	else if (i < FEC_FRAMES && s->whole[i])
+		s->duplicated++;
 	else if (i < FEC_FRAMES)
 		s->whole[i] = 1;
 	else if (i == FEC_LAST)
@@ -843,29 +860,31 @@ static int fec_last_arrived(frame_sink_t *s) {
 }
 
 typedef struct {
-	uint32_t whole, damaged;
+	uint32_t whole, damaged, duplicated;
 	double fec_received, fec_recovered;
 	uint64_t dropped;
 } fec_run_t;
 
 /* FEC_FRAMES frames (one every 20 ms) through a path that loses `loss` of
- * its packets, NACK off, with or without "flexfec"; then, loss off, one last
- * frame that every earlier one has had time to overtake. */
-static fec_run_t fec_run(double loss, int fec) {
-	const char *config = fec ? "{\"omnirtc\":{" FAULT_OPTIONS
-	                           ",\"interceptors\":[\"rtcpReports\",\"stats\",\"flexfec\"]}}"
-	                         : "{\"omnirtc\":{" FAULT_OPTIONS ",\"interceptors\":[\"rtcpReports\",\"stats\"]}}";
+ * its packets, NACK off, with or without the kind's interceptor; then, loss
+ * off, one last frame that every earlier one has had time to overtake. */
+static fec_run_t fec_run(const fec_kind_t *kind, double loss, int fec) {
+	char config[512], track_init[64];
+	snprintf(config, sizeof config, "{\"omnirtc\":{" FAULT_OPTIONS ",\"interceptors\":[\"rtcpReports\",\"stats\"%s%s%s]}}",
+	         fec ? ",\"" : "", fec ? kind->interceptor : "", fec ? "\"" : "");
+	snprintf(track_init, sizeof track_init, "{\"codec\":\"%s\"}", kind->codec);
 	relay_t *relay = relay_start();
 	static frame_sink_t sink;
 	memset(&sink, 0, sizeof sink);
 	pthread_mutex_init(&sink.mu, NULL);
+	sink.frame_bytes = kind->frame_bytes;
 	peer_t a, b;
 	peer_open(&a, "a", config);
 	peer_open(&b, "b", config);
 	b.hook = on_fec_frame;
 	b.test_data = &sink;
 	omnirtc_track_t track;
-	OK(omnirtc_track_create("{\"codec\":\"vp8\"}", &track));
+	OK(omnirtc_track_create(track_init, &track));
 	omnirtc_transceiver_t tr;
 	OK(omnirtc_peer_add_transceiver(a.id, NULL, track, "{\"direction\":\"sendonly\"}", &tr));
 	negotiate_via(relay, &a, &b, 0);
@@ -873,16 +892,16 @@ static fec_run_t fec_run(double loss, int fec) {
 	relay_set(relay, (impairment_t){.loss = loss});
 	uint8_t frame[FEC_FRAME_BYTES];
 	for (uint32_t i = 0; i < FEC_FRAMES + FEC_TAIL; i++) {
-		fec_frame(i, frame);
-		OK(omnirtc_track_write_sample(track, NULL, frame, sizeof frame, 20000));
+		fec_frame(i, frame, kind->frame_bytes);
+		OK(omnirtc_track_write_sample(track, NULL, frame, kind->frame_bytes, 20000));
 		sleep_ms(20);
 	}
 	relay_stats_t rs = relay_stats(relay);
 	relay_set(relay, (impairment_t){0});
 	for (int waited = 0; !fec_last_arrived(&sink); waited += 100) {
 		CHECK(waited < 15000);
-		fec_frame(FEC_LAST, frame);
-		OK(omnirtc_track_write_sample(track, NULL, frame, sizeof frame, 20000));
+		fec_frame(FEC_LAST, frame, kind->frame_bytes);
+		OK(omnirtc_track_write_sample(track, NULL, frame, kind->frame_bytes, 20000));
 		sleep_ms(100);
 	}
 	char *report = NULL;
@@ -895,6 +914,7 @@ static fec_run_t fec_run(double loss, int fec) {
 	for (int i = 0; i < FEC_FRAMES; i++)
 		r.whole += sink.whole[i];
 	r.damaged = sink.damaged;
+	r.duplicated = sink.duplicated;
 	pthread_mutex_unlock(&sink.mu);
 	OK(omnirtc_track_close(track));
 	close_pair(&a, &b);
@@ -903,28 +923,36 @@ static fec_run_t fec_run(double loss, int fec) {
 	return r;
 }
 
-/* With NACK off, a lost packet costs its frame unless FlexFEC rebuilds it:
- * at 5% and 10% loss more frames arrive whole with "flexfec" than without,
- * the receiver counts the packets it rebuilt (no more than the relay
- * dropped), and no frame arrives damaged. */
-TEST(flexfec_recovers_frames_lost_without_it) {
+/* With NACK off, a lost packet costs its frame unless FEC rebuilds it: at
+ * 5% and 10% loss more frames arrive whole with the kind's FEC than
+ * without, the receiver counts the packets it rebuilt (no more than the
+ * relay dropped), and no frame arrives damaged or twice. */
+static void fec_recovers_frames_lost_without_it(const fec_kind_t *kind) {
 	const double losses[] = {0.05, 0.10};
 	for (size_t k = 0; k < sizeof losses / sizeof losses[0]; k++) {
-		fec_run_t with = fec_run(losses[k], 1), without = fec_run(losses[k], 0);
-		printf("  %.0f%% loss: %u/%d frames whole with FlexFEC (%.0f repair packets received, %.0f packets "
-		       "rebuilt, relay dropped %llu), %u/%d without; damaged %u and %u\n",
-		       losses[k] * 100, with.whole, FEC_FRAMES, with.fec_received, with.fec_recovered,
-		       (unsigned long long)with.dropped, without.whole, FEC_FRAMES, with.damaged, without.damaged);
-		coverage(
-		    "faults | FlexFEC, NACK off, %.0f%% loss | %d frames of %d bytes | whole: %u with FlexFEC (%.0f "
-		    "packets rebuilt), %u without | damaged 0",
-		    losses[k] * 100, FEC_FRAMES, FEC_FRAME_BYTES, with.whole, with.fec_recovered, without.whole);
+		fec_run_t with = fec_run(kind, losses[k], 1), without = fec_run(kind, losses[k], 0);
+		printf("  %s %s, %.0f%% loss: %u/%d frames whole with it (%.0f FEC packets received, %.0f packets "
+		       "rebuilt, relay dropped %llu), %u/%d without; damaged %u and %u, duplicated %u and %u\n",
+		       kind->name, kind->codec, losses[k] * 100, with.whole, FEC_FRAMES, with.fec_received,
+		       with.fec_recovered, (unsigned long long)with.dropped, without.whole, FEC_FRAMES, with.damaged,
+		       without.damaged, with.duplicated, without.duplicated);
+		coverage("faults | %s, %s, NACK off, %.0f%% loss | %d frames of %zu bytes | whole: %u with %s (%.0f "
+		         "packets rebuilt), %u without | damaged 0, duplicated 0",
+		         kind->name, kind->codec, losses[k] * 100, FEC_FRAMES, kind->frame_bytes, with.whole, kind->name,
+		         with.fec_recovered, without.whole);
 		CHECK(with.damaged == 0 && without.damaged == 0);
+		CHECK(with.duplicated == 0 && without.duplicated == 0);
 		CHECK(with.fec_received > 0 && with.fec_recovered > 0);
 		CHECK(with.fec_recovered <= (double)with.dropped);
-		CHECK(without.fec_received == -1); /* no repair stream, no FEC stats */
+		CHECK(without.fec_received == -1); /* no FEC, no FEC stats */
 		CHECK(with.whole > without.whole);
 	}
 }
+
+TEST(flexfec_recovers_frames_lost_without_it) { fec_recovers_frames_lost_without_it(&flexfec_vp8); }
+
+/* Audio RED (RFC 2198) repeats each Opus packet in the next: a single loss
+ * is rebuilt from the packet after it. */
+TEST(red_recovers_opus_frames_lost_without_it) { fec_recovers_frames_lost_without_it(&red_opus); }
 
 int main(int argc, char **argv) { return run_tests(argc, argv); }

@@ -123,7 +123,7 @@ public struct EngineSettings: Sendable, Equatable {
     /// UDP socket buffer size to ask for (0: the OS default).
     public var udpBufferSize: Int?
     /// Interceptor names: "nack", "nackGenerator", "nackResponder", "rtx",
-    /// "rtcpReports", "twcc", "gcc", "remb", "rembEstimator", "flexfec", "stats",
+    /// "rtcpReports", "twcc", "gcc", "remb", "rembEstimator", "flexfec", "red", "stats",
     /// "jitterBuffer" (see the header).
     public var interceptors: [String]?
     /// Options of the "jitterBuffer" interceptor.
