@@ -1,0 +1,27 @@
+package svc
+
+// Layer is what one RTP packet tells of its place in a scalable stream.
+// SpatialID and TemporalID are -1 when the packet does not say (a VP9
+// descriptor without layer indices, a non-scalable stream).
+type Layer struct {
+	SpatialID  int
+	TemporalID int
+	// FrameNumber identifies the frame: VP9's picture id (7 or 15 bits),
+	// AV1's 16-bit frame_number; -1 when the packet carries none.
+	FrameNumber int
+	// StartOfFrame and EndOfFrame mark the packet that begins and the one
+	// that ends the frame of this layer.
+	StartOfFrame bool
+	EndOfFrame   bool
+	// Keyframe: the frame refers to no earlier frame, so a decoder may start
+	// here (for every layer above it once they arrive).
+	Keyframe bool
+	// SwitchPoint: a decoder that had only lower layers may switch up to
+	// this frame's layer here. Every keyframe is one.
+	SwitchPoint bool
+}
+
+// unknownLayer is a Layer of a packet that says nothing of its layers.
+func unknownLayer() Layer {
+	return Layer{SpatialID: -1, TemporalID: -1, FrameNumber: -1}
+}
