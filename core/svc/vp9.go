@@ -25,11 +25,11 @@ type VP9Descriptor struct {
 
 	PictureID     int // 7 or 15 bits (M), -1 if absent
 	PictureID15   bool
-	TemporalID    int  // TID, -1 if absent
-	SwitchingUp   bool // U: temporal up-switch point
-	SpatialID     int  // SID, -1 if absent
-	InterLayer    bool // D: the frame refers to the lower spatial layer of this picture
-	TL0PicIdx     int  // non-flexible mode, -1 if absent
+	TemporalID    int   // TID, -1 if absent
+	SwitchingUp   bool  // U: temporal up-switch point
+	SpatialID     int   // SID, -1 if absent
+	InterLayer    bool  // D: the frame refers to the lower spatial layer of this picture
+	TL0PicIdx     int   // non-flexible mode, -1 if absent
 	ReferenceDiff []int // flexible mode P_DIFFs
 
 	Structure *VP9Structure // V
