@@ -372,7 +372,17 @@ enum {
  *                                                codec: its first; omnirtc_track_get_info tells
  *                                                the received ones after TRACK_UNMUTE)
  * TRACK_RTP                    rtp               track; data, size: one RTP packet (receive mode
- *                                                "rtp"); rtp_timestamp
+ *                                                "rtp"); rtp_timestamp; spatial_id, temporal_id:
+ *                                                its SVC layer as its VP9 payload descriptor or
+ *                                                AV1 Dependency Descriptor extension says, -1
+ *                                                when it says none (another codec, AV1 without
+ *                                                the extension, no layer indices); keyframe: 1
+ *                                                if its frame refers to no earlier one;
+ *                                                switch_point: 1 if a receiver of only the
+ *                                                lower layers can switch up to its layer at
+ *                                                its frame; both -1 when the packet has no
+ *                                                descriptor (these four fill bytes the union
+ *                                                had spare: omnirtc_event_t kept its size)
  * TRACK_FRAME                  frame             track; data, size: one frame (receive mode
  *                                                "frames"); rtp_timestamp; keyframe: 1 if it
  *                                                decodes on its own (audio: always);
@@ -456,6 +466,10 @@ typedef struct omnirtc_event {
 			const uint8_t *data;
 			size_t size;
 			uint32_t rtp_timestamp;
+			int16_t spatial_id;
+			int16_t temporal_id;
+			int32_t keyframe;
+			int32_t switch_point;
 		} rtp;
 		struct omnirtc_event_frame {
 			omnirtc_track_t track;
