@@ -45,8 +45,8 @@ func (l *layerReader) read(mime string, packet []byte) (svc.Layer, bool) {
 		return unknown, false
 	}
 	if vp9 {
-		d, _, err := svc.ParseVP9(packet[n:])
-		if err != nil {
+		d, _, vp9Err := svc.ParseVP9(packet[n:])
+		if vp9Err != nil {
 			return unknown, false
 		}
 

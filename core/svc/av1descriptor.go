@@ -149,7 +149,7 @@ func readDTIs(r *bitReader, n int) ([]DTI, error) {
 		if err != nil {
 			return nil, err
 		}
-		dtis = append(dtis, DTI(v))
+		dtis = append(dtis, DTI(v)) //nolint:gosec // G115: v has 2 bits
 	}
 
 	return dtis, nil

@@ -14,7 +14,7 @@ func readDependencyStructure(r *bitReader) (*DependencyStructure, error) {
 		return nil, err
 	}
 	s := &DependencyStructure{TemplateIDOffset: int(head >> 5), DecodeTargets: int(head&0x1f) + 1}
-	if err := s.readTemplateLayers(r); err != nil {
+	if err = s.readTemplateLayers(r); err != nil {
 		return nil, err
 	}
 	for i := range s.Templates {
@@ -22,10 +22,10 @@ func readDependencyStructure(r *bitReader) (*DependencyStructure, error) {
 			return nil, err
 		}
 	}
-	if err := s.readTemplateFrameDiffs(r); err != nil {
+	if err = s.readTemplateFrameDiffs(r); err != nil {
 		return nil, err
 	}
-	if err := s.readChains(r); err != nil {
+	if err = s.readChains(r); err != nil {
 		return nil, err
 	}
 	s.deriveDecodeTargetLayers()
@@ -98,7 +98,7 @@ func (s *DependencyStructure) readTemplateFrameDiffs(r *bitReader) error {
 // decode target, and each template's distance to the previous frame of
 // each chain.
 func (s *DependencyStructure) readChains(r *bitReader) error {
-	chains, err := r.nonSymmetric(uint32(s.DecodeTargets) + 1)
+	chains, err := r.nonSymmetric(uint32(s.DecodeTargets) + 1) //nolint:gosec // G115: at most 32 decode targets
 	if err != nil || chains == 0 {
 		return err
 	}

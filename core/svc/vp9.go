@@ -162,8 +162,8 @@ func readVP9Structure(r *bitReader) (*VP9Structure, error) {
 	if head&0x10 != 0 { // Y
 		for range s.SpatialLayers {
 			w, _ := r.bits(16)
-			h, err := r.bits(16)
-			if err != nil {
+			var h uint32
+			if h, err = r.bits(16); err != nil {
 				return nil, err
 			}
 			s.Resolutions = append(s.Resolutions, VP9Resolution{Width: int(w), Height: int(h)})

@@ -64,7 +64,8 @@ TEST(received_vp9_packets_carry_their_layers) {
 	omnirtc_track_t track;
 	omnirtc_transceiver_t tr;
 	OK(omnirtc_track_create("{\"codec\":\"vp9\",\"mode\":\"rtp\"}", &track));
-	OK(omnirtc_peer_add_transceiver(a.id, NULL, track, "{\"sendEncodings\":[{\"scalabilityMode\":\"L3T3\"}]}", &tr));
+	OK(omnirtc_peer_add_transceiver(a.id, NULL, track, "{\"sendEncodings\":[{\"scalabilityMode\":\"L3T3\"}]}",
+	                                &tr));
 	connect_pair(&a, &b);
 	static const int temporal[PICTURES] = {0, 2, 1, 2};
 	int seq = 1;
@@ -99,8 +100,9 @@ TEST(scalability_mode_is_kept_and_checked_against_the_codec) {
 	omnirtc_track_t vp8 = 0;
 	omnirtc_transceiver_t t = 0;
 	OK(omnirtc_track_create("{\"codec\":\"vp8\"}", &vp8));
-	EXPECT_STATUS(OMNIRTC_ERR_OPERATION, omnirtc_peer_add_transceiver(
-	                                         a.id, NULL, vp8, "{\"sendEncodings\":[{\"scalabilityMode\":\"L3T3_KEY\"}]}", &t));
+	EXPECT_STATUS(OMNIRTC_ERR_OPERATION,
+	              omnirtc_peer_add_transceiver(a.id, NULL, vp8,
+	                                           "{\"sendEncodings\":[{\"scalabilityMode\":\"L3T3_KEY\"}]}", &t));
 	CHECK(strstr(omnirtc_last_error(), "L3T3_KEY") != NULL);
 	OK(omnirtc_peer_add_transceiver(a.id, NULL, vp8, "{\"sendEncodings\":[{\"scalabilityMode\":\"L1T3\"}]}", &t));
 	char info[4096];
@@ -115,7 +117,8 @@ TEST(scalability_mode_is_kept_and_checked_against_the_codec) {
 	OK(omnirtc_rtp_capabilities("video", &caps));
 	const char *vp9 = strstr(caps, "\"mimeType\":\"video/VP9\"");
 	CHECK(vp9 != NULL && strstr(vp9, "\"L3T3_KEY\"") != NULL);
-	CHECK(strstr(caps, "https://aomediacodec.github.io/av1-rtp-spec/#dependency-descriptor-rtp-header-extension") != NULL);
+	CHECK(strstr(caps, "https://aomediacodec.github.io/av1-rtp-spec/#dependency-descriptor-rtp-header-extension") !=
+	      NULL);
 	omnirtc_free(caps);
 	OK(omnirtc_track_close(vp8));
 	OK(omnirtc_peer_close(a.id));

@@ -39,7 +39,9 @@ def test_received_vp9_packets_carry_their_layers(counters_back):
         remote = await asyncio.wait_for(remote_future, TIMEOUT)
         packets = [await asyncio.wait_for(remote.recv(), TIMEOUT) for _ in sent]
         assert all(isinstance(p, RTPPacket) for p in packets)
-        got = {struct.unpack("!H", p[2:4])[0]: (p.spatial_id, p.temporal_id, p.keyframe, p.switch_point) for p in packets}
+        got = {
+            struct.unpack("!H", p[2:4])[0]: (p.spatial_id, p.temporal_id, p.keyframe, p.switch_point) for p in packets
+        }
         assert got == {
             seq: (spatial, TEMPORAL[picture], seq == 1, picture == 0)
             for seq, (picture, spatial) in enumerate(sent, 1)
