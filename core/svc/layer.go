@@ -16,9 +16,16 @@ type Layer struct {
 	// Keyframe: the frame refers to no earlier frame, so a decoder may start
 	// here (for every layer above it once they arrive).
 	Keyframe bool
-	// SwitchPoint: a decoder that had only lower layers may switch up to
-	// this frame's layer here. Every keyframe is one.
+	// SwitchPoint: a decoder that had only lower layers may take this
+	// frame's layer from here on: a keyframe, a VP9 frame without
+	// inter-picture prediction (P=0), an AV1 frame that is a Switch
+	// indication for the decode target of its layers.
 	SwitchPoint bool
+	// TemporalUpSwitch is VP9's U bit (RFC 9628): no later frame of a
+	// higher temporal layer refers to one before this frame, so a decoder of
+	// this frame's temporal layer may take the higher ones from their next
+	// frame on. AV1 says so through SwitchPoint of those frames instead.
+	TemporalUpSwitch bool
 }
 
 // unknownLayer is a Layer of a packet that says nothing of its layers.

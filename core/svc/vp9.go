@@ -199,18 +199,17 @@ func readVP9Structure(r *bitReader) (*VP9Structure, error) {
 }
 
 // Layer is the packet's place in the stream. A frame without inter-picture
-// prediction (P=0) is where a decoder can move up to its spatial layer; one
-// without inter-layer prediction (D=0) as well is a keyframe of its layer.
+// prediction (P=0) is where a decoder can move up to its layer; one without
+// inter-layer prediction (D=0) as well is a keyframe of its layer.
 func (d VP9Descriptor) Layer() Layer {
-	l := Layer{
-		SpatialID:    d.SpatialID,
-		TemporalID:   d.TemporalID,
-		FrameNumber:  d.PictureID,
-		StartOfFrame: d.StartOfLayerFrame,
-		EndOfFrame:   d.EndOfLayerFrame,
-		Keyframe:     !d.InterPicture && !d.InterLayer,
+	return Layer{
+		SpatialID:        d.SpatialID,
+		TemporalID:       d.TemporalID,
+		FrameNumber:      d.PictureID,
+		StartOfFrame:     d.StartOfLayerFrame,
+		EndOfFrame:       d.EndOfLayerFrame,
+		Keyframe:         !d.InterPicture && !d.InterLayer,
+		SwitchPoint:      !d.InterPicture,
+		TemporalUpSwitch: d.SwitchingUp,
 	}
-	l.SwitchPoint = !d.InterPicture || d.SwitchingUp
-
-	return l
 }

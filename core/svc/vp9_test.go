@@ -55,7 +55,7 @@ func TestParseVP9(t *testing.T) {
 			layer:  Layer{SpatialID: 1, TemporalID: 0, FrameNumber: 5, StartOfFrame: true, EndOfFrame: true, SwitchPoint: true},
 		},
 		{
-			name:   "flexible mode, two references, temporal switch-up point",
+			name:   "flexible mode, two references, temporal up-switch",
 			packet: []byte{0xf5, 0xff, 0xff, 0x54, 0x03, 0x06, 0x00},
 			want: VP9Descriptor{
 				PictureIDPresent: true, InterPicture: true, LayerIndices: true, FlexibleMode: true,
@@ -64,7 +64,7 @@ func TestParseVP9(t *testing.T) {
 				TL0PicIdx: -1, ReferenceDiff: []int{1, 3},
 			},
 			length: 6,
-			layer:  Layer{SpatialID: 2, TemporalID: 2, FrameNumber: 0x7fff, EndOfFrame: true, SwitchPoint: true},
+			layer:  Layer{SpatialID: 2, TemporalID: 2, FrameNumber: 0x7fff, EndOfFrame: true, TemporalUpSwitch: true},
 		},
 		{
 			name:   "inter frame, no layer indices",
