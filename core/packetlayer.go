@@ -34,7 +34,7 @@ func newLayerReader(receiver *webrtc.RTPReceiver) *layerReader {
 // read returns packet's layer, false when it describes none (another codec,
 // AV1 without the extension, a malformed descriptor).
 func (l *layerReader) read(mime string, packet []byte) (svc.Layer, bool) {
-	unknown := svc.Layer{SpatialID: -1, TemporalID: -1, FrameNumber: -1}
+	unknown := svc.NoLayer()
 	vp9 := strings.EqualFold(mime, webrtc.MimeTypeVP9)
 	if !vp9 && (l.ddID == 0 || !strings.EqualFold(mime, webrtc.MimeTypeAV1)) {
 		return unknown, false

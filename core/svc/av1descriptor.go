@@ -180,7 +180,7 @@ func readFrameDiffs(r *bitReader) ([]int, error) {
 // Switch indication for a decode target whose top layers are its own.
 func (d DependencyDescriptor) Layer() Layer {
 	if d.inForce == nil {
-		return unknownLayer()
+		return NoLayer()
 	}
 	s := d.inForce
 	l := Layer{

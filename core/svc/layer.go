@@ -28,7 +28,7 @@ type Layer struct {
 	TemporalUpSwitch bool
 }
 
-// unknownLayer is a Layer of a packet that says nothing of its layers.
-func unknownLayer() Layer {
+// NoLayer is the Layer of a packet that says nothing of its layers.
+func NoLayer() Layer {
 	return Layer{SpatialID: -1, TemporalID: -1, FrameNumber: -1}
 }
