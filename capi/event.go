@@ -68,6 +68,8 @@ func fill(c *C.omnirtc_event_t, d delivered, peerID uint64, mem cMemory) {
 	case core.EventTrackRTP:
 		*member[C.struct_omnirtc_event_rtp](c) = C.struct_omnirtc_event_rtp{
 			track: track, data: mem.payload(e.Data), size: C.size_t(len(e.Data)), rtp_timestamp: C.uint32_t(e.Timestamp),
+			spatial_id: C.int16_t(e.Layer.SpatialID), temporal_id: C.int16_t(e.Layer.TemporalID), //nolint:gosec // G115: layer ids are at most 7
+			keyframe: layerFlag(e.LayerDescribed, e.Layer.Keyframe), switch_point: layerFlag(e.LayerDescribed, e.Layer.SwitchPoint),
 		}
 	case core.EventTrackFrame:
 		*member[C.struct_omnirtc_event_frame](c) = C.struct_omnirtc_event_frame{
@@ -182,6 +184,16 @@ func cBool(b bool) C.int32_t {
 	}
 
 	return 0
+}
+
+// layerFlag is a flag of a packet's layer: -1 when the packet describes no
+// layer.
+func layerFlag(described, b bool) C.int32_t {
+	if !described {
+		return -1
+	}
+
+	return cBool(b)
 }
 
 // emptyString is the "" of empty event fields (strOrEmpty): static C

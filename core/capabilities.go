@@ -17,12 +17,14 @@ type Capabilities struct {
 	HeaderExtensions []HeaderExtensionCapability `json:"headerExtensions"`
 }
 
-// CodecCapability mirrors W3C RTCRtpCodec.
+// CodecCapability mirrors W3C RTCRtpCodec, with webrtc-svc's
+// scalabilityModes: the modes the codec can send, absent for none.
 type CodecCapability struct {
-	MimeType    string `json:"mimeType"`
-	ClockRate   uint32 `json:"clockRate"`
-	Channels    uint16 `json:"channels,omitempty"`
-	SDPFmtpLine string `json:"sdpFmtpLine,omitempty"`
+	MimeType         string   `json:"mimeType"`
+	ClockRate        uint32   `json:"clockRate"`
+	Channels         uint16   `json:"channels,omitempty"`
+	SDPFmtpLine      string   `json:"sdpFmtpLine,omitempty"`
+	ScalabilityModes []string `json:"scalabilityModes,omitempty"`
 }
 
 // HeaderExtensionCapability mirrors W3C RTCRtpHeaderExtensionCapability.
@@ -93,6 +95,7 @@ func capabilitiesOf(m *sdp.MediaDescription) Capabilities {
 			pt, encoding, _ := strings.Cut(a.Value, " ")
 			parts := strings.Split(encoding, "/")
 			codec := CodecCapability{MimeType: m.MediaName.Media + "/" + parts[0], SDPFmtpLine: fmtp[pt]}
+			codec.ScalabilityModes = codecScalabilityModes(codec.MimeType)
 			if len(parts) > 1 {
 				rate, _ := strconv.ParseUint(parts[1], 10, 32)
 				codec.ClockRate = uint32(rate)

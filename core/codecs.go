@@ -3,6 +3,7 @@ package core
 import (
 	"fmt"
 
+	"github.com/omnirtc/omnirtc/core/svc"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -105,5 +106,11 @@ func registerCodecs(m *webrtc.MediaEngine, rtx, red bool) error {
 		}
 	}
 
-	return webrtc.ConfigureSimulcastExtensionHeaders(m)
+	if err := webrtc.ConfigureSimulcastExtensionHeaders(m); err != nil {
+		return err
+	}
+	// AV1 carries its layers in this extension only; offered with every
+	// video section, as browsers do, so an answer with AV1 or an SVC mode
+	// can accept it.
+	return m.RegisterHeaderExtension(webrtc.RTPHeaderExtensionCapability{URI: svc.DependencyDescriptorURI}, webrtc.RTPCodecTypeVideo)
 }

@@ -1,5 +1,7 @@
 package core
 
+import "github.com/omnirtc/omnirtc/core/svc"
+
 // EventType names an event; the values are the C API's OMNIRTC_EVENT_*.
 type EventType int32
 
@@ -82,6 +84,8 @@ type Event struct {
 	TrackInfo      string       // EventTrack: the track's info JSON
 	Timestamp      uint32       // EventTrackRTP, EventTrackFrame: the RTP timestamp
 	Keyframe       bool         // EventTrackFrame
+	Layer          svc.Layer    // EventTrackRTP: the packet's layer (VP9, AV1 with the dependency descriptor; else SpatialID, TemporalID -1)
+	LayerDescribed bool         // EventTrackRTP: the packet describes its layer (Layer's Keyframe and SwitchPoint mean something)
 	PacketsDropped int64        // EventTrackFrame: received packets the sample builder discarded since the previous frame
 	KeyframeKind   int32        // EventKeyframeRequest: KeyframePLI or KeyframeFIR
 

@@ -344,7 +344,10 @@ func (r *RemoteTrack) stopped(t *webrtc.TrackRemote) {
 
 // read delivers t's media until t ends (true) or the peer closes (false).
 func (r *RemoteTrack) read(t *webrtc.TrackRemote) bool {
-	d := &delivery{r: r, t: t, reader: goroutine.ID(), e: &Event{}, defaultDelay: int64(r.defaultMaxDelay(t))}
+	d := &delivery{
+		r: r, t: t, reader: goroutine.ID(), e: &Event{}, defaultDelay: int64(r.defaultMaxDelay(t)),
+		layers: newLayerReader(r.transceiver.t.Receiver()),
+	}
 	read := r.readDirect
 	if r.jitter != nil {
 		read = r.readBuffered
@@ -457,6 +460,7 @@ type delivery struct {
 	lastSeq      uint16
 	dtmf         dtmfReceiver
 	skipped      uint16 // telephone-event packets kept from the frame assembler, whose numbers its packets close up
+	layers       *layerReader
 }
 
 // deliver hands over one packet, copying what it keeps; false once the peer
@@ -475,7 +479,8 @@ func (d *delivery) deliver(packet []byte) bool {
 		if len(packet) >= 8 {
 			ts = binary.BigEndian.Uint32(packet[4:])
 		}
-		*d.e = Event{Type: EventTrackRTP, RemoteTrack: r, Data: packet, Timestamp: ts}
+		layer, described := d.layers.read(d.t.Codec().MimeType, packet)
+		*d.e = Event{Type: EventTrackRTP, RemoteTrack: r, Data: packet, Timestamp: ts, Layer: layer, LayerDescribed: described}
 
 		return r.pc.events.deliver(d.reader, d.e)
 	case receiveFrames:

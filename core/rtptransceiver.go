@@ -23,6 +23,10 @@ type Encoding struct {
 	Active                *bool    `json:"active,omitempty"`
 	MaxBitrate            *uint64  `json:"maxBitrate,omitempty"`
 	ScaleResolutionDownBy *float64 `json:"scaleResolutionDownBy,omitempty"`
+	// ScalabilityMode is W3C webrtc-svc's: the layers the application's
+	// encoder is to make ("L3T3_KEY"); kept for it and reported, checked
+	// against the codecs that can send it.
+	ScalabilityMode string `json:"scalabilityMode,omitempty"`
 }
 
 // TransceiverInit mirrors W3C RTCRtpTransceiverInit.
@@ -148,6 +152,9 @@ func (p *PeerConnection) sends(track *LocalTrack) bool {
 // AddTransceiver is addTransceiver with a kind (track nil) or a track.
 func (p *PeerConnection) AddTransceiver(kind string, track *LocalTrack, init TransceiverInit) (*Transceiver, error) {
 	if err := p.checkOpen(); err != nil {
+		return nil, err
+	}
+	if err := checkScalabilityModes(init.SendEncodings, sendableMimeTypes(kind, track)); err != nil {
 		return nil, err
 	}
 	opts := webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionSendrecv}
@@ -390,6 +397,23 @@ func (tr *Transceiver) SetCodecPreferences(prefs []CodecPreference) error {
 	}
 
 	return tr.pc.outcome(tr.t.SetCodecPreferences(codecs), rtcerr.ErrInvalidArgument)
+}
+
+// sendableMimeTypes lists the MIME types a sender of track (nil: none
+// yet) for kind may send: the track's codec, fixed when it was made, else
+// every codec offered for the kind.
+func sendableMimeTypes(kind string, track *LocalTrack) []string {
+	if track != nil {
+		return []string{track.codec.MimeType}
+	}
+	var mimes []string
+	for _, c := range offeredCodecs(false) {
+		if codec.Kind(c.MimeType).String() == kind {
+			mimes = append(mimes, c.MimeType)
+		}
+	}
+
+	return mimes
 }
 
 // offeredCodecs lists the registered codecs, each video codec followed by

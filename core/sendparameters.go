@@ -11,8 +11,8 @@ import (
 
 // SendParameters is the part of W3C RTCRtpSendParameters that setParameters
 // may change: each encoding's active, maxBitrate and scaleResolutionDownBy
-// (webrtc-pc 5.2). The transaction rules (transactionId) are the binding's:
-// they are about its language's tasks.
+// (webrtc-pc 5.2) and scalabilityMode (webrtc-svc). The transaction rules
+// (transactionId) are the binding's: they are about its language's tasks.
 type SendParameters struct {
 	Encodings []Encoding `json:"encodings"`
 }
@@ -33,8 +33,9 @@ func ParseSendParameters(text []byte) (SendParameters, error) {
 }
 
 // SetParameters applies params to the sender's encodings, which it may not
-// add, remove or rename: active:false stops a layer at once, maxBitrate and
-// scaleResolutionDownBy are kept for the application's encoder (Info).
+// add, remove or rename: active:false stops a layer at once, maxBitrate,
+// scaleResolutionDownBy and scalabilityMode are kept for the application's
+// encoder (Info).
 func (tr *Transceiver) SetParameters(params SendParameters) error {
 	if err := tr.pc.checkOpen(); err != nil {
 		return err
@@ -52,6 +53,9 @@ func (tr *Transceiver) SetParameters(params SendParameters) error {
 			return rtcerr.Wrap(rtcerr.ErrInvalidModification, fmt.Errorf(
 				"send parameters: encoding %d has rid %s, not %s; rids cannot change", i, rtcerr.Quote(e.RID), rtcerr.Quote(current[i].RID)))
 		}
+	}
+	if err := checkScalabilityModes(params.Encodings, sendableMimeTypes(tr.t.Kind().String(), tr.localTrack())); err != nil {
+		return err
 	}
 	tr.mu.Lock()
 	track := tr.track

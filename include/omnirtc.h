@@ -372,7 +372,17 @@ enum {
  *                                                codec: its first; omnirtc_track_get_info tells
  *                                                the received ones after TRACK_UNMUTE)
  * TRACK_RTP                    rtp               track; data, size: one RTP packet (receive mode
- *                                                "rtp"); rtp_timestamp
+ *                                                "rtp"); rtp_timestamp; spatial_id, temporal_id:
+ *                                                its SVC layer as its VP9 payload descriptor or
+ *                                                AV1 Dependency Descriptor extension says, -1
+ *                                                when it says none (another codec, AV1 without
+ *                                                the extension, no layer indices); keyframe: 1
+ *                                                if its frame refers to no earlier one;
+ *                                                switch_point: 1 if a receiver of only the
+ *                                                lower layers can switch up to its layer at
+ *                                                its frame; both -1 when the packet has no
+ *                                                descriptor (these four fill bytes the union
+ *                                                had spare: omnirtc_event_t kept its size)
  * TRACK_FRAME                  frame             track; data, size: one frame (receive mode
  *                                                "frames"); rtp_timestamp; keyframe: 1 if it
  *                                                decodes on its own (audio: always);
@@ -456,6 +466,10 @@ typedef struct omnirtc_event {
 			const uint8_t *data;
 			size_t size;
 			uint32_t rtp_timestamp;
+			int16_t spatial_id;
+			int16_t temporal_id;
+			int32_t keyframe;
+			int32_t switch_point;
 		} rtp;
 		struct omnirtc_event_frame {
 			omnirtc_track_t track;
@@ -1328,13 +1342,18 @@ omnirtc_status_t omnirtc_peer_add_track(omnirtc_peer_t peer, omnirtc_track_t tra
  * init_json: NULL or RTCRtpTransceiverInit:
  *   {"direction":"sendrecv"|"sendonly"|"recvonly"|"inactive",
  *    "sendEncodings":[{"rid":"f","active":true,"maxBitrate":2500000,
- *                      "scaleResolutionDownBy":1.0},…]}
+ *                      "scaleResolutionDownBy":1.0,"scalabilityMode":"L3T3_KEY"},…]}
  * Several sendEncodings send simulcast; their rids must be the track's
- * "rids", in order.  maxBitrate and scaleResolutionDownBy are reported in
- * omnirtc_transceiver_get_info for the application's encoder; active:false
- * drops what is written to that layer.
+ * "rids", in order.  maxBitrate, scaleResolutionDownBy and scalabilityMode
+ * (W3C webrtc-svc) are reported in omnirtc_transceiver_get_info for the
+ * application's encoder; active:false drops what is written to that layer.
+ * A scalabilityMode must be one of webrtc-svc's that the track's codec can
+ * send (without a track: a codec of the kind): VP9 and AV1 every one, VP8
+ * and H.264 L1T1-L1T3 (omnirtc_rtp_capabilities lists them per codec).
  * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (bad kind, kind/track mismatch, bad
- * option), OMNIRTC_ERR_INVALID_HANDLE, OMNIRTC_ERR_INVALID_STATE.
+ * option), OMNIRTC_ERR_OPERATION (a scalabilityMode unknown or not the
+ * codec's, W3C OperationError), OMNIRTC_ERR_INVALID_HANDLE,
+ * OMNIRTC_ERR_INVALID_STATE.
  */
 omnirtc_status_t omnirtc_peer_add_transceiver(omnirtc_peer_t peer, const char *kind, omnirtc_track_t track,
                                               const char *init_json, omnirtc_transceiver_t *transceiver_out);
@@ -1370,7 +1389,8 @@ omnirtc_status_t omnirtc_transceiver_set_codec_preferences(omnirtc_transceiver_t
  * omnirtc_transceiver_get_info — the transceiver as JSON:
  *   {"mid":"0"|null, "kind":"video", "direction":"sendrecv",
  *    "currentDirection":"sendonly"|null, "senderTrackId":"…"|null,
- *    "sendEncodings":[{"rid","active","maxBitrate","scaleResolutionDownBy"}],
+ *    "sendEncodings":[{"rid","active","maxBitrate","scaleResolutionDownBy",
+ *                      "scalabilityMode"}],
  *    "codecs":[{"payloadType","mimeType","clockRate","channels","sdpFmtpLine"}],
  *    "receiverTracks":[…as OMNIRTC_EVENT_TRACK…]}
  * currentDirection is the direction negotiated by the last completed
@@ -1394,18 +1414,19 @@ omnirtc_status_t omnirtc_transceiver_set_direction(omnirtc_transceiver_t transce
 
 /*
  * omnirtc_transceiver_set_parameters — RTCRtpSender.setParameters.  params_json
- * is {"encodings":[{"rid","active","maxBitrate","scaleResolutionDownBy"},…]}
+ * is {"encodings":[{"rid","active","maxBitrate","scaleResolutionDownBy","scalabilityMode"},…]}
  * with one entry per encoding of omnirtc_transceiver_get_info's
  * "sendEncodings", in that order and with the same rids.  active:false stops
  * sending that layer at once (its writes are dropped), true resumes it;
- * maxBitrate and scaleResolutionDownBy are kept and reported by
- * omnirtc_transceiver_get_info for the application's encoder.  The W3C
+ * maxBitrate, scaleResolutionDownBy and scalabilityMode are kept and
+ * reported by omnirtc_transceiver_get_info for the application's encoder.  The W3C
  * transaction rules (getParameters' transactionId) belong to the binding: they
  * are about the host language's tasks.  params_json is borrowed for the call.
  * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (malformed JSON, unknown key,
  * scaleResolutionDownBy below 1), OMNIRTC_ERR_INVALID_MODIFICATION (an
- * encoding added, removed or given another rid), OMNIRTC_ERR_INVALID_STATE
- * (stopped transceiver, closed peer).  Any thread.
+ * encoding added, removed or given another rid), OMNIRTC_ERR_OPERATION (a
+ * scalabilityMode as omnirtc_peer_add_transceiver refuses),
+ * OMNIRTC_ERR_INVALID_STATE (stopped transceiver, closed peer).  Any thread.
  */
 omnirtc_status_t omnirtc_transceiver_set_parameters(omnirtc_transceiver_t transceiver, const char *params_json);
 
@@ -1413,9 +1434,12 @@ omnirtc_status_t omnirtc_transceiver_set_parameters(omnirtc_transceiver_t transc
  * omnirtc_rtp_capabilities — RTCRtpSender / RTCRtpReceiver.getCapabilities:
  * what a peer connection with the default configuration offers for kind
  * ("audio" or "video"), read from such a peer's offer, as
- *   {"codecs":[{"mimeType","clockRate","channels","sdpFmtpLine"}],
+ *   {"codecs":[{"mimeType","clockRate","channels","sdpFmtpLine","scalabilityModes"}],
  *    "headerExtensions":[{"uri"}]}
- * in preference order, with "video/rtx" once.  Senders and receivers have the
+ * in preference order, with "video/rtx" once; scalabilityModes (W3C
+ * webrtc-svc) only for a codec that has some.  Video offers the AV1
+ * Dependency Descriptor extension, which carries AV1's layers
+ * (OMNIRTC_EVENT_TRACK_RTP's spatial_id, temporal_id).  Senders and receivers have the
  * same.  Release *json_out with omnirtc_free().  Local work only; any thread.
  * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (NULL, or another kind).
  */

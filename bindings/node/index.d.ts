@@ -655,8 +655,13 @@ export class RemoteTrack extends EventTarget {
   onunmute: ((event: Event) => void) | null;
   /** OmniRTC: each frame, in 'frames' receive mode (the default). */
   onframe: ((event: EncodedFrameEvent) => void) | null;
-  /** OmniRTC: each RTP packet after NACK/RTX repair, in 'rtp' receive mode; timestamp is the RTP timestamp. */
-  onrtp: ((event: Event & { data: Uint8Array; timestamp: number }) => void) | null;
+  /**
+   * OmniRTC: each RTP packet after NACK/RTX repair, in 'rtp' receive mode; timestamp is the RTP timestamp;
+   * spatialId, temporalId: its SVC layer as its VP9 payload descriptor or AV1 Dependency Descriptor says, null
+   * when it says none; keyframe (its frame refers to no earlier one), switchPoint (a receiver of the lower layers
+   * can switch up to its layer here): null when the packet has no descriptor.
+   */
+  onrtp: ((event: RtpPacketEvent) => void) | null;
   /** W3C `MediaStreamTrack.onended`. */
   onended: ((event: Event) => void) | null;
   /**
@@ -680,6 +685,16 @@ export class RemoteTrack extends EventTarget {
   requestBitrate(bitrate: number): void;
 }
 
+/** OmniRTC: a RemoteTrack's 'rtp' event: one received RTP packet and its SVC layer. */
+export type RtpPacketEvent = Event & {
+  data: Uint8Array;
+  timestamp: number;
+  spatialId: number | null;
+  temporalId: number | null;
+  keyframe: boolean | null;
+  switchPoint: boolean | null;
+};
+
 /** W3C `RTCRtpEncodingParameters`: one simulcast layer. */
 export interface RTCRtpEncodingParameters {
   /** W3C `RTCRtpCodingParameters.rid`: one of the track's rids, in order. */
@@ -690,12 +705,24 @@ export interface RTCRtpEncodingParameters {
   maxBitrate?: number;
   /** W3C `RTCRtpEncodingParameters.scaleResolutionDownBy`, at least 1: kept for the application's encoder. */
   scaleResolutionDownBy?: number;
+  /**
+   * W3C webrtc-svc `scalabilityMode` ('L1T3', 'L3T3_KEY'…): kept for the application's encoder; one the codec
+   * cannot send is an OperationError (VP9 and AV1 send every mode, VP8 and H.264 L1T1-L1T3).
+   */
+  scalabilityMode?: string;
 }
 
 /** webrtc-pc 5.2 RTCRtpCapabilities: what a peer with the default configuration offers. */
 export interface RTCRtpCapabilities {
   /** W3C `RTCRtpCapabilities.codecs`, in preference order, 'video/rtx' once. */
-  codecs: { mimeType: string; clockRate: number; channels?: number; sdpFmtpLine?: string }[];
+  codecs: {
+    mimeType: string;
+    clockRate: number;
+    channels?: number;
+    sdpFmtpLine?: string;
+    /** W3C webrtc-svc: the scalability modes the codec can send, absent for none. */
+    scalabilityModes?: string[];
+  }[];
   /** W3C `RTCRtpCapabilities.headerExtensions`. */
   headerExtensions: { uri: string }[];
 }
@@ -827,9 +854,10 @@ export class RTCRtpSender extends EventTarget {
   /** W3C `RTCRtpSender.getParameters()`. */
   getParameters(): RTCRtpSendParameters;
   /**
-   * Changes each encoding's active, maxBitrate and scaleResolutionDownBy; encodings cannot be added, removed or renamed.
-   * Rejects with InvalidStateError without a getParameters() in the same task, InvalidModificationError for
-   * another transactionId, changed codecs or encodings, RangeError for scaleResolutionDownBy below 1.
+   * Changes each encoding's active, maxBitrate, scaleResolutionDownBy and scalabilityMode; encodings cannot be
+   * added, removed or renamed. Rejects with InvalidStateError without a getParameters() in the same task,
+   * InvalidModificationError for another transactionId, changed codecs or encodings, RangeError for
+   * scaleResolutionDownBy below 1, OperationError for a scalabilityMode the codec cannot send.
    */
   setParameters(parameters: RTCRtpSendParameters): Promise<void>;
   /** 'keyframerequest' events carry request ('pli' | 'fir') and rid. */

@@ -3,7 +3,8 @@
 // RTCTrackEvent and a receiving MediaStreamTrack. OmniRTC moves encoded media:
 // an EncodedTrack is fed frames (writeSample) or RTP packets (writeRtp), and a
 // remote track dispatches 'frame' events ({data, timestamp, keyframe}) or,
-// after setReceiveMode('rtp'), 'rtp' events ({data}).
+// after setReceiveMode('rtp'), 'rtp' events ({data, timestamp, spatialId,
+// temporalId, keyframe, switchPoint}: the packet's SVC layer, null if unknown).
 const { randomUUID } = require('node:crypto');
 const native = require('./native');
 const { w3c } = require('./errors');
@@ -181,7 +182,15 @@ function getCapabilities(kind) {
   return JSON.parse(w3c(() => native.rtpCapabilities(kind)));
 }
 
-const ENCODING_KEYS = ['rid', 'active', 'maxBitrate', 'scaleResolutionDownBy'];
+const ENCODING_KEYS = ['rid', 'active', 'maxBitrate', 'scaleResolutionDownBy', 'scalabilityMode'];
+
+/** An RTP packet's SVC layer as its event tells it (-1: the packet says none), with null for unknown. */
+function rtpLayer({ spatialId, temporalId, layerKeyframe, switchPoint }) {
+  const known = (v) => (v < 0 ? null : v);
+  const flag = (v) => (v < 0 ? null : v === 1);
+  return { spatialId: known(spatialId), temporalId: known(temporalId), keyframe: flag(layerKeyframe),
+    switchPoint: flag(switchPoint) };
+}
 
 class RTCRtpSender extends EventTarget {
   // webrtc-pc 5.2 [[LastReturnedParameters]]: what getParameters returned, until its task ends
@@ -373,7 +382,8 @@ class PeerMedia {
           lost: fields.packetsDropped,
         }));
       } else if (type === EVENT.rtp) {
-        track.dispatchEvent(new MediaDataEvent('rtp', { data: new Uint8Array(data), timestamp: fields.rtpTimestamp }));
+        track.dispatchEvent(new MediaDataEvent('rtp', { data: new Uint8Array(data), timestamp: fields.rtpTimestamp,
+          ...rtpLayer(fields) }));
       } else if (type === EVENT.tone) {
         track.dispatchEvent(new MediaDataEvent('dtmf', { tone: fields.tone, duration: fields.durationMs }));
       } else if (type === EVENT.unmute) {

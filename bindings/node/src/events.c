@@ -115,6 +115,12 @@ static void set_fields(napi_env env, napi_value batch, uint32_t at, const omnirt
 		napi_set_element(env, batch, at + 2, from_bytes(env, e->rtp.data, e->rtp.size));
 		put(env, f, "track", from_handle(env, e->rtp.track));
 		put(env, f, "rtpTimestamp", number(env, e->rtp.rtp_timestamp));
+		if (e->type == OMNIRTC_EVENT_TRACK_RTP) { /* a frame's bytes there are its own members */
+			put(env, f, "spatialId", int32(env, e->rtp.spatial_id));
+			put(env, f, "temporalId", int32(env, e->rtp.temporal_id));
+			put(env, f, "layerKeyframe", int32(env, e->rtp.keyframe));
+			put(env, f, "switchPoint", int32(env, e->rtp.switch_point));
+		}
 		break;
 	case OMNIRTC_EVENT_TRACK_ENDED: put(env, f, "track", from_handle(env, e->track_ended.track)); break;
 	case OMNIRTC_EVENT_TRACK_MUTE:

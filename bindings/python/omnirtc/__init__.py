@@ -34,7 +34,7 @@ from .exceptions import (
 from .gcsettings import GCSettings, get_gc, set_gc
 from .logs import sync_log_level
 from .mediafile import MediaReader, MediaWriter
-from .mediastreams import EncodedFrame, LocalTrack, MediaStreamError, MediaStreamTrack, RemoteStreamTrack
+from .mediastreams import EncodedFrame, LocalTrack, MediaStreamError, MediaStreamTrack, RemoteStreamTrack, RTPPacket
 from .rtccertificate import RTCCertificate, RTCDtlsFingerprint
 from .rtcconfiguration import RTCConfiguration, RTCIceServer
 from .rtcdatachannel import RTCDataChannel
@@ -133,6 +133,7 @@ __all__ = [
     "RTCSctpTransportStats",
     "RTCSessionDescription",
     "RTCStatsReport",
+    "RTPPacket",
     "RemoteStreamTrack",
     "TooLargeError",
     "TurnAllocation",

@@ -153,6 +153,10 @@ class omnirtc_event_rtp(ctypes.Structure):
         ("data", ctypes.POINTER(ctypes.c_uint8)),
         ("size", ctypes.c_size_t),
         ("rtp_timestamp", ctypes.c_uint32),
+        ("spatial_id", ctypes.c_int16),
+        ("temporal_id", ctypes.c_int16),
+        ("keyframe", ctypes.c_int32),
+        ("switch_point", ctypes.c_int32),
     ]
 
 

@@ -59,6 +59,7 @@ class Event(NamedTuple):
     info_json: str = "{}"  # TRACK; DATA_CHANNEL, CHANNEL_OPEN: the channel's, as it opened
     rtp_timestamp: int = 0  # TRACK_RTP, TRACK_FRAME
     keyframe: bool = False  # TRACK_FRAME
+    layer: tuple[int, int, int, int] = (-1, -1, -1, -1)  # TRACK_RTP: spatial_id, temporal_id, keyframe, switch_point
     packets_dropped: int = 0  # TRACK_FRAME
     keyframe_kind: int = 0  # KEYFRAME_REQUEST: OMNIRTC_KEYFRAME_*
     bits_per_second: int = 0  # TARGET_BITRATE
@@ -163,7 +164,13 @@ def _copy(e: Any) -> Event:
         return Event(t, track=r.track, transceiver=r.transceiver, rid=_decode(r.rid), info_json=_decode(r.info_json))
     if t == _abi.OMNIRTC_EVENT_TRACK_RTP:
         p = e.rtp
-        return Event(t, track=p.track, data=ctypes.string_at(p.data, p.size), rtp_timestamp=p.rtp_timestamp)
+        return Event(
+            t,
+            track=p.track,
+            data=ctypes.string_at(p.data, p.size),
+            rtp_timestamp=p.rtp_timestamp,
+            layer=(p.spatial_id, p.temporal_id, p.keyframe, p.switch_point),
+        )
     if t == _abi.OMNIRTC_EVENT_TRACK_FRAME:
         f = e.frame
         return Event(

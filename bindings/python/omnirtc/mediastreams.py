@@ -52,6 +52,29 @@ class EncodedFrame:
     lost: int = 0  # received packets dropped just before it, their frame incomplete
 
 
+class RTPPacket(bytes):
+    """One received RTP packet ("rtp" receive mode): the packet's bytes, with the SVC layer its VP9 payload descriptor
+    or AV1 Dependency Descriptor says. ``spatial_id`` / ``temporal_id``: None when it says none; ``keyframe`` (its
+    frame refers to no earlier one) and ``switch_point`` (a receiver of the lower layers can switch up to its layer
+    here): None when the packet has no descriptor."""
+
+    spatial_id: int | None
+    temporal_id: int | None
+    keyframe: bool | None
+    switch_point: bool | None
+
+    def __new__(
+        cls, data: bytes, spatial_id: int = -1, temporal_id: int = -1, keyframe: int = -1, switch_point: int = -1
+    ) -> RTPPacket:
+        """The packet ``data`` with the layer fields of its event (-1: unknown)."""
+        packet = super().__new__(cls, data)
+        packet.spatial_id = None if spatial_id < 0 else spatial_id
+        packet.temporal_id = None if temporal_id < 0 else temporal_id
+        packet.keyframe = None if keyframe < 0 else bool(keyframe)
+        packet.switch_point = None if switch_point < 0 else bool(switch_point)
+        return packet
+
+
 class MediaStreamTrack(EventEmitter):
     """A track of audio or video (W3C ``MediaStreamTrack``, aiortc's); emits ``ended``.
 
@@ -160,7 +183,7 @@ class RemoteStreamTrack(MediaStreamTrack):
         # received one (_set_muted).
         self.codec: dict[str, Any] = info.get("codec", {})
         self.muted = True
-        self._queue: deque[EncodedFrame | bytes] = deque(maxlen=MAX_QUEUED)
+        self._queue: deque[EncodedFrame | RTPPacket] = deque(maxlen=MAX_QUEUED)
         self._arrived = asyncio.Event()
         self._decodes = receive == "decoded"  # RTCPeerConnection.setTrackReceive's mode
         self._decoder: FrameDecoder | None = None  # opened by the first recv() that decodes
@@ -168,8 +191,8 @@ class RemoteStreamTrack(MediaStreamTrack):
     async def recv(self) -> Any:
         """The next frame, as aiortc's: an ``av.VideoFrame`` / ``av.AudioFrame``
         (needs PyAV, ``pip install omnirtc[media]``; ImportError without it).
-        In "frames" receive mode an :class:`EncodedFrame`, in "rtp" mode an RTP
-        packet (:meth:`RTCPeerConnection.setTrackReceive`). Raises
+        In "frames" receive mode an :class:`EncodedFrame`, in "rtp" mode an
+        :class:`RTPPacket` (:meth:`RTCPeerConnection.setTrackReceive`). Raises
         :class:`MediaStreamError` once the track has ended and nothing
         received is left, with PyAV or without."""
         if not self._decodes:
@@ -207,9 +230,9 @@ class RemoteStreamTrack(MediaStreamTrack):
             ) from e
         return FrameDecoder(self)
 
-    async def recvEncoded(self) -> EncodedFrame | bytes:
+    async def recvEncoded(self) -> EncodedFrame | RTPPacket:
         """The next frame as received, before any decoding: an
-        :class:`EncodedFrame` (an RTP packet in "rtp" receive mode); no PyAV
+        :class:`EncodedFrame` (an :class:`RTPPacket` in "rtp" receive mode); no PyAV
         needed. Raises :class:`MediaStreamError` once the track has ended and
         every frame received was read."""
         while not self._queue:
@@ -238,7 +261,7 @@ class RemoteStreamTrack(MediaStreamTrack):
             raise ValueError("bitrate must be below 2**63 bits per second")
         _native.check(_native.lib.omnirtc_track_request_bitrate(self._handle, bitrate))
 
-    def _push(self, item: EncodedFrame | bytes) -> None:
+    def _push(self, item: EncodedFrame | RTPPacket) -> None:
         if self.readyState == "ended":  # stopped by the application: no more media
             return
         self._queue.append(item)

@@ -21,7 +21,7 @@ from .bitratetarget import BitrateTarget
 from .events import EventEmitter
 from .exceptions import InvalidHandleError, InvalidStateError
 from .framesender import FrameSender
-from .mediastreams import EncodedFrame, LocalTrack, RemoteStreamTrack
+from .mediastreams import EncodedFrame, LocalTrack, RemoteStreamTrack, RTPPacket
 from .rtcconfiguration import RTCConfiguration
 from .rtcdatachannel import RTCDataChannel
 from .rtcicecandidate import RTCIceCandidate, candidate_from_sdp, candidate_to_sdp
@@ -473,10 +473,12 @@ class RTCPeerConnection(EventEmitter):
     ) -> RTCRtpTransceiver:
         """Add a transceiver (W3C ``addTransceiver``) for a kind ("audio"/"video"), a :class:`LocalTrack` or a track of
         av frames (as :meth:`addTrack`); ``direction`` is W3C's; ``sendEncodings`` (dicts with rid, active,
-        maxBitrate in bits/s, scaleResolutionDownBy) sends a track created with those rids as simulcast.
+        maxBitrate in bits/s, scaleResolutionDownBy, scalabilityMode) sends a track created with those rids as
+        simulcast; a scalabilityMode (W3C webrtc-svc, "L3T3_KEY") is kept for the application's encoder.
 
-        Raises InvalidArgumentError (a bad kind, direction or encoding, a kind/track mismatch), InvalidHandleError (a
-        stopped LocalTrack), InvalidStateError once the peer connection is closed."""
+        Raises InvalidArgumentError (a bad kind, direction or encoding, a kind/track mismatch), OperationError (a
+        scalabilityMode the codec cannot send), InvalidHandleError (a stopped LocalTrack), InvalidStateError once the
+        peer connection is closed."""
         init: dict[str, Any] = {"direction": direction}
         if sendEncodings:
             init["sendEncodings"] = sendEncodings
@@ -547,7 +549,7 @@ class RTCPeerConnection(EventEmitter):
         if t == _abi.OMNIRTC_EVENT_TRACK_FRAME:
             remote._push(EncodedFrame(event.data, event.rtp_timestamp, event.keyframe, event.packets_dropped))
         elif t == _abi.OMNIRTC_EVENT_TRACK_RTP:
-            remote._push(event.data)
+            remote._push(RTPPacket(event.data, *event.layer))
         elif t == _abi.OMNIRTC_EVENT_DTMF_TONE:
             remote.emit("dtmf", event.tone, event.duration_ms)
         elif t == _abi.OMNIRTC_EVENT_TRACK_UNMUTE:

@@ -1,7 +1,8 @@
 """RTCRtpSender.getParameters() / setParameters() (webrtc-pc 5.2).
 
-The library keeps each encoding's ``active``, ``maxBitrate`` and
-``scaleResolutionDownBy`` (``omnirtc_transceiver_set_parameters``); the
+The library keeps each encoding's ``active``, ``maxBitrate``,
+``scaleResolutionDownBy`` and ``scalabilityMode`` (W3C webrtc-svc;
+``omnirtc_transceiver_set_parameters``); the
 transaction rules are the binding's, as the header says, with an asyncio
 task for the spec's task: what ``getParameters()`` returned last may be given
 to ``setParameters()`` until the event loop's next turn.
@@ -19,18 +20,20 @@ from typing import Any
 from . import _native
 from .exceptions import InvalidModificationError, InvalidStateError
 
-ENCODING_KEYS = ("rid", "active", "maxBitrate", "scaleResolutionDownBy")
+ENCODING_KEYS = ("rid", "active", "maxBitrate", "scaleResolutionDownBy", "scalabilityMode")
 
 
 @dataclass
 class RTCRtpEncodingParameters:
     """One encoding (simulcast layer) of a sender (W3C ``RTCRtpEncodingParameters``): ``rid``, ``active``,
-    ``maxBitrate`` in bits/s, ``scaleResolutionDownBy`` (1 or more)."""
+    ``maxBitrate`` in bits/s, ``scaleResolutionDownBy`` (1 or more), ``scalabilityMode`` (W3C webrtc-svc, as
+    "L3T3_KEY"; one the codec cannot send raises OperationError)."""
 
     rid: str | None = None
     active: bool = True
     maxBitrate: int | None = None
     scaleResolutionDownBy: float | None = None
+    scalabilityMode: str | None = None
 
 
 @dataclass

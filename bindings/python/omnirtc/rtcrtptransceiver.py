@@ -20,12 +20,13 @@ if TYPE_CHECKING:
 @dataclass
 class RTCRtpCodecCapability:
     """A codec a peer connection offers (aiortc's ``RTCRtpCodecCapability``; W3C ``RTCRtpCodec``): ``clockRate`` in Hz,
-    ``parameters`` the fmtp line as a dict."""
+    ``parameters`` the fmtp line as a dict, ``scalabilityModes`` the W3C webrtc-svc modes it can send (none: empty)."""
 
     mimeType: str
     clockRate: int
     channels: int | None = None
     parameters: dict[str, str | None] = field(default_factory=dict)
+    scalabilityModes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -54,6 +55,7 @@ def _capabilities(kind: str) -> RTCRtpCapabilities:
                 clockRate=c["clockRate"],
                 channels=c.get("channels"),
                 parameters=_fmtp(c.get("sdpFmtpLine", "")),
+                scalabilityModes=c.get("scalabilityModes", []),
             )
             for c in raw["codecs"]
         ],
@@ -112,11 +114,12 @@ class RTCRtpSender(_RtpEnd, EventEmitter):
 
     async def setParameters(self, parameters: RTCRtpSendParameters) -> None:
         """webrtc-pc 5.2: each encoding's ``active`` (``False`` stops that layer
-        at once), ``maxBitrate`` and ``scaleResolutionDownBy``. Raises
-        InvalidStateError without a current getParameters(),
+        at once), ``maxBitrate``, ``scaleResolutionDownBy`` and ``scalabilityMode``.
+        Raises InvalidStateError without a current getParameters(),
         InvalidModificationError for another transactionId, other codecs or
         encodings added, removed or renamed, ValueError (W3C RangeError) for a
-        scaleResolutionDownBy below 1."""
+        scaleResolutionDownBy below 1, OperationError for a scalabilityMode the
+        codec cannot send."""
         self._parameters.set(parameters)
 
     async def replaceTrack(self, track: LocalTrack | None) -> None:

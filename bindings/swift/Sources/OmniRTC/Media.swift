@@ -59,10 +59,30 @@ public struct SendEncoding: Sendable, Equatable, Codable {
     /// For the application's encoder: reported back, not enforced.
     public var maxBitrate: Int?
     public var scaleResolutionDownBy: Double?
+    /// W3C webrtc-svc: the layers the application's encoder is to make ("L3T3_KEY"); one the track's codec
+    /// cannot send is an ``OmniRTCError/operation(_:)`` (VP9 and AV1 send every mode, VP8 and H.264 L1T1-L1T3).
+    public var scalabilityMode: String?
 
-    public init(rid: String? = nil, active: Bool? = nil, maxBitrate: Int? = nil, scaleResolutionDownBy: Double? = nil) {
+    public init(
+        rid: String? = nil, active: Bool? = nil, maxBitrate: Int? = nil, scaleResolutionDownBy: Double? = nil,
+        scalabilityMode: String? = nil
+    ) {
         (self.rid, self.active, self.maxBitrate, self.scaleResolutionDownBy) = (rid, active, maxBitrate, scaleResolutionDownBy)
+        self.scalabilityMode = scalabilityMode
     }
+}
+
+/// One received RTP packet (receive mode ``TrackReceive/Mode/rtp``) with the SVC layer its VP9 payload
+/// descriptor or AV1 Dependency Descriptor says.
+public struct RTPPacket: Sendable, Equatable {
+    public var data: Data
+    /// Its spatial and temporal layer; nil when the packet says none (another codec, AV1 without the extension).
+    public var spatialID: Int?
+    public var temporalID: Int?
+    /// Its frame refers to no earlier one; nil when the packet has no descriptor.
+    public var keyframe: Bool?
+    /// A receiver of only the lower layers can switch up to this one here; nil when the packet has no descriptor.
+    public var switchPoint: Bool?
 }
 
 /// One received frame (one packet for audio), reassembled by the jitter buffer.
@@ -243,7 +263,7 @@ public final class RemoteTrack: Sendable {
     /// Whole frames, when the track is received as frames (the default).
     public var frames: AsyncStream<EncodedFrame> { sink.frames.stream }
     /// RTP packets, when the track is received as RTP (``TrackReceive/rtp``).
-    public var rtpPackets: AsyncStream<Data> { sink.rtpPackets.stream }
+    public var rtpPackets: AsyncStream<RTPPacket> { sink.rtpPackets.stream }
 
     /// Changes how the track is delivered, from the next packet on. To apply
     /// from the first one, set ``PeerConnection/trackReceive`` before negotiating.

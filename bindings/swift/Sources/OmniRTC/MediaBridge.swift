@@ -41,7 +41,7 @@ final class TrackSink: Sendable {
     let info: Locked<RemoteTrackInfo>
     let transceiver: TransceiverSink
     let frames = Pipe<EncodedFrame>(bufferingPolicy: .bufferingNewest(mediaBufferLimit))
-    let rtpPackets = Pipe<Data>(bufferingPolicy: .bufferingNewest(mediaBufferLimit))
+    let rtpPackets = Pipe<RTPPacket>(bufferingPolicy: .bufferingNewest(mediaBufferLimit))
     let dtmfTones = Pipe<DTMFTone>(bufferingPolicy: .bufferingNewest(mediaBufferLimit))
     let muteChanges = Pipe<Bool>(bufferingPolicy: .bufferingNewest(mediaBufferLimit))
     let muted = Locked(true)
@@ -150,7 +150,12 @@ extension PeerSink {
         case code(OMNIRTC_EVENT_TRACK_RTP):
             let p = e.rtp
             guard let track = state.withLock({ $0.tracks[p.track] }) else { return }
-            track.rtpPackets.continuation.yield(Data(UnsafeBufferPointer(start: p.data, count: p.data == nil ? 0 : p.size)))
+            let known = { (v: Int32) -> Int? in v < 0 ? nil : Int(v) }
+            track.rtpPackets.continuation.yield(
+                RTPPacket(
+                    data: Data(UnsafeBufferPointer(start: p.data, count: p.data == nil ? 0 : p.size)),
+                    spatialID: known(Int32(p.spatial_id)), temporalID: known(Int32(p.temporal_id)),
+                    keyframe: known(p.keyframe).map { $0 == 1 }, switchPoint: known(p.switch_point).map { $0 == 1 }))
         case code(OMNIRTC_EVENT_TRACK_ENDED):
             state.withLock { $0.tracks.removeValue(forKey: e.track_ended.track) }?.end()
         case code(OMNIRTC_EVENT_KEYFRAME_REQUEST):

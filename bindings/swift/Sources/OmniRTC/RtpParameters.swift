@@ -10,6 +10,8 @@ public struct RtpCodecCapability: Sendable, Equatable, Decodable {
     public var channels: UInt16?
     /// "" for none.
     public var sdpFmtpLine: String
+    /// W3C webrtc-svc: the scalability modes it can send ("L1T3", "L3T3_KEY"…), empty for none.
+    public var scalabilityModes: [String]
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -17,9 +19,10 @@ public struct RtpCodecCapability: Sendable, Equatable, Decodable {
         clockRate = try c.decode(UInt32.self, forKey: .clockRate)
         channels = try c.decodeIfPresent(UInt16.self, forKey: .channels)
         sdpFmtpLine = try c.decodeIfPresent(String.self, forKey: .sdpFmtpLine) ?? ""
+        scalabilityModes = try c.decodeIfPresent([String].self, forKey: .scalabilityModes) ?? []
     }
 
-    private enum CodingKeys: String, CodingKey { case mimeType, clockRate, channels, sdpFmtpLine }
+    private enum CodingKeys: String, CodingKey { case mimeType, clockRate, channels, sdpFmtpLine, scalabilityModes }
 }
 
 /// W3C `RTCRtpCapabilities`.
@@ -42,7 +45,7 @@ func rtpCapabilities(_ kind: MediaKind) throws(OmniRTCError) -> RtpCapabilities 
 }
 
 /// W3C `RTCRtpSendParameters`, as ``RtpSender/parameters`` gives them.
-/// Only the encodings' `active`, `maxBitrate` and `scaleResolutionDownBy` may change.
+/// Only the encodings' `active`, `maxBitrate`, `scaleResolutionDownBy` and `scalabilityMode` may change.
 public struct RtpSendParameters: Sendable, Equatable {
     public var transactionId: String
     public var encodings: [SendEncoding]
@@ -84,12 +87,13 @@ extension RtpSender {
     }
 
     /// W3C `setParameters()`: each encoding's `active` (false stops that
-    /// layer at once, true resumes it), `maxBitrate` and `scaleResolutionDownBy`.
+    /// layer at once, true resumes it), `maxBitrate`, `scaleResolutionDownBy` and `scalabilityMode`.
     /// Throws ``OmniRTCError/invalidState(_:)`` without ``parameters`` read
     /// in this task since the last set; ``OmniRTCError/invalidModification(_:)``
     /// for another `transactionId`, other codecs, or an encoding added,
     /// removed or given another rid; ``OmniRTCError/invalidArgument(_:)``
-    /// (W3C RangeError) for a `scaleResolutionDownBy` below 1.
+    /// (W3C RangeError) for a `scaleResolutionDownBy` below 1; ``OmniRTCError/operation(_:)``
+    /// for a `scalabilityMode` the codec cannot send.
     public func setParameters(_ parameters: RtpSendParameters) async throws(OmniRTCError) {
         guard let last = sink.lastParameters.withLock({ $0 }), last.task == currentTask() else {
             throw .invalidState("read parameters first, in the same task")

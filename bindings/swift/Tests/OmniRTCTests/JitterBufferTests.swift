@@ -37,7 +37,7 @@ final class JitterBufferTests: XCTestCase {
         let receiving = Task { () -> [Int] in
             var tracks = b.tracks.makeAsyncIterator()
             guard let remote = await tracks.next() else { return [] }
-            return await collect(remote.rtpPackets, count).map { Int($0[2]) << 8 | Int($0[3]) }
+            return await collect(remote.rtpPackets, count).map { Int($0.data[2]) << 8 | Int($0.data[3]) }
         }
         // 0, 1, then pairs swapped: 3 2 5 4 … (a buffer starts at the first packet it receives).
         let order = [0, 1] + stride(from: 2, to: Self.packets, by: 2).flatMap { [$0 + 1, $0] }

@@ -155,7 +155,7 @@ final class MediaTests: XCTestCase {
             guard let remote = await tracks.next() else { return (nil, 0) }
             var packets = 0
             for await packet in remote.rtpPackets {
-                try writer.write(rtp: packet)
+                try writer.write(rtp: packet.data)
                 packets += 1
             }
             return (remote, packets)

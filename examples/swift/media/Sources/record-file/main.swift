@@ -38,7 +38,7 @@ func run(_ source: String, _ target: String) async throws -> Bool {
 
     let recording = Task {
         for await track in recorder.tracks {
-            for await packet in track.rtpPackets { try? writer.write(rtp: packet) }
+            for await packet in track.rtpPackets { try? writer.write(rtp: packet.data) }
             break
         }
     }
