@@ -62,7 +62,8 @@ type Transceiver struct {
 	rtcpRead  bool                    // the sender's RTCP readers run
 	numbers   map[uint32]*numbering   // per SSRC, across replaced tracks
 	dtmf      *DTMFSender             // made by DTMF, audio only
-	stopped   atomic.Bool             // Stop was called: the direction is final
+	stopped   atomic.Bool             // Stop was called, or rejected: the direction is final
+	rejected  atomic.Bool             // W3C [[Stopped]]: a description rejected its section (remotetracks.go)
 	remotes   map[string]*RemoteTrack // the remote tracks not ended, by rid (remotetracks.go)
 }
 
@@ -456,6 +457,7 @@ type TransceiverInfo struct {
 	Encodings        []Encoding   `json:"sendEncodings"`
 	Codecs           []CodecInfo  `json:"codecs"`
 	ReceiverTracks   []RemoteInfo `json:"receiverTracks"`
+	Stopped          bool         `json:"stopped"`
 }
 
 // CodecInfo mirrors W3C RTCRtpCodecParameters: an RTCRtpCodec with its
@@ -489,6 +491,15 @@ func (tr *Transceiver) Info() TransceiverInfo {
 	if mid := tr.t.Mid(); mid != "" {
 		info.Mid = &mid
 		info.CurrentDirection = tr.pc.currentDirection(mid)
+	}
+	// webrtc-pc 5.4: direction reads "stopped" once stop() was called,
+	// currentDirection once the transceiver is [[Stopped]].
+	if tr.stopped.Load() {
+		info.Direction = "stopped"
+	}
+	if info.Stopped = tr.rejected.Load(); info.Stopped {
+		stopped := "stopped"
+		info.CurrentDirection = &stopped
 	}
 	tr.mu.Lock()
 	if tr.track != nil {
