@@ -125,7 +125,7 @@ func TestRollbackOfARemoteOfferRestoresTheRemoteTracks(t *testing.T) {
 	if e := rb.waitN(t, 5*time.Second, ofType(EventTrackUnmute), 2)[1]; e.RemoteTrack != remote || remote.Muted() {
 		t.Fatalf("unmute of %p, want %p (muted %v)", e.RemoteTrack, remote, remote.Muted())
 	}
-	if n := len(b.transceiverList()); n != 1 {
-		t.Fatalf("%d transceivers after the rollback, want 1", n)
+	if n := len(b.transceiverList()); n != 1 || !added.Transceiver.Info().Removed || remote.transceiver.Info().Removed {
+		t.Fatalf("%d transceivers after the rollback, want 1 (the one the offer made removed)", n)
 	}
 }

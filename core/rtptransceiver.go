@@ -458,6 +458,7 @@ type TransceiverInfo struct {
 	Codecs           []CodecInfo  `json:"codecs"`
 	ReceiverTracks   []RemoteInfo `json:"receiverTracks"`
 	Stopped          bool         `json:"stopped"`
+	Removed          bool         `json:"removed"` // no longer the peer's: a rollback removed it
 }
 
 // CodecInfo mirrors W3C RTCRtpCodecParameters: an RTCRtpCodec with its
@@ -497,6 +498,9 @@ func (tr *Transceiver) Info() TransceiverInfo {
 	if tr.stopped.Load() {
 		info.Direction = "stopped"
 	}
+	tr.pc.mu.Lock()
+	info.Removed = tr.pc.transceivers[tr.t] != tr
+	tr.pc.mu.Unlock()
 	if info.Stopped = tr.rejected.Load(); info.Stopped {
 		stopped := "stopped"
 		info.CurrentDirection = &stopped

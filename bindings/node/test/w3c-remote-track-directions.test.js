@@ -102,6 +102,7 @@ test('4.4.1.6 step 9: a rollback of a remote offer ends the tracks of its transc
   await unmuted;
   assert.equal(remote.muted, false);
   assert.equal(added.readyState, 'ended');
+  assert.equal(b.getTransceivers().length, 1, 'the transceiver the offer created is removed');
   await waitFor(() => b.signalingState === 'stable');
   audio.stop();
   close();
