@@ -8,9 +8,10 @@ import (
 
 // sendingPair is a sending video to b over a negotiated connection, with
 // b's remote track unmuted by the first packets.
-func sendingPair(t *testing.T) (a, b *PeerConnection, ra, rb *recorder, remote *RemoteTrack) {
+func sendingPair(t *testing.T) (a, b *PeerConnection, rb *recorder, remote *RemoteTrack) {
 	t.Helper()
-	ra, rb = newRecorder(), newRecorder()
+	ra := newRecorder()
+	rb = newRecorder()
 	a, b = newPeer(t, loopbackConfig, ra), newPeer(t, loopbackConfig, rb)
 	t.Cleanup(func() { must(t, a.Close()); must(t, b.Close()) })
 	track, err := NewLocalTrack(TrackInit{Codec: "video/VP8", ID: "cam", StreamID: "s"})
@@ -22,7 +23,7 @@ func sendingPair(t *testing.T) (a, b *PeerConnection, ra, rb *recorder, remote *
 	sendFrames(t, track)
 	remote = rb.waitFor(t, 10*time.Second, ofType(EventTrackUnmute)).RemoteTrack
 
-	return a, b, ra, rb, remote
+	return a, b, rb, remote
 }
 
 // W3C webrtc-pc 4.4.1.6, a local answer (step 7.1.6.1): a direction without
@@ -30,7 +31,7 @@ func sendingPair(t *testing.T) (a, b *PeerConnection, ra, rb *recorder, remote *
 // remote track, which mutes it; the next remote description that sends
 // with recv again processes its addition (step 8.1.7): track again.
 func TestOwnAnswerThatStopsReceivingMutesTheRemoteTrack(t *testing.T) {
-	a, b, _, rb, remote := sendingPair(t)
+	a, b, rb, remote := sendingPair(t)
 	tr := remote.transceiver
 
 	must(t, tr.SetDirection("inactive"))
@@ -98,7 +99,7 @@ func TestRejectedSectionStopsTheTransceiver(t *testing.T) {
 // remote tracks of the others get back the state they had before it (the
 // offer had muted one).
 func TestRollbackOfARemoteOfferRestoresTheRemoteTracks(t *testing.T) {
-	a, b, _, rb, remote := sendingPair(t)
+	a, b, rb, remote := sendingPair(t)
 	audio, err := NewLocalTrack(TrackInit{Codec: "audio/opus", ID: "mic"})
 	must(t, err)
 	_, err = a.AddTrack(audio)
