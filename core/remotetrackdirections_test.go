@@ -32,19 +32,8 @@ func sendingPair(t *testing.T) (a, b *PeerConnection, rb *recorder, remote *Remo
 // with recv again processes its addition (step 8.1.7): track again.
 func TestOwnAnswerThatStopsReceivingMutesTheRemoteTrack(t *testing.T) {
 	a, b, rb, remote := sendingPair(t)
-	tr := remote.transceiver
-
-	must(t, tr.SetDirection("inactive"))
-	negotiate(t, a, b) // a offers sendrecv as before; b's answer is inactive
-	if e := rb.waitFor(t, 10*time.Second, ofType(EventTrackMute)); e.RemoteTrack != remote || !remote.Muted() {
-		t.Fatalf("mute of %p, want %p (muted %v)", e.RemoteTrack, remote, remote.Muted())
-	}
-
-	must(t, tr.SetDirection("recvonly"))
-	negotiate(t, a, b)
-	if again := rb.waitN(t, 10*time.Second, ofType(EventTrack), 2); again[1].RemoteTrack != remote {
-		t.Fatal("the second track event is of another track")
-	}
+	// a offers sendrecv each time; b answers inactive, then recvonly
+	muteAndResume(t, a, b, rb, remote, remote.transceiver, "inactive", "recvonly")
 	if rb.count(ofType(EventTrackEnded)) != 0 {
 		t.Fatal("the track ended while its transceiver runs")
 	}

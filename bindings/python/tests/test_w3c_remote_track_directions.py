@@ -5,26 +5,16 @@ rejected media section stops its transceiver and ends its track (step 8.1.12).""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from conftest import TIMEOUT, connect, event_future, loopback_config, run
 from omnirtc import LocalTrack, RTCPeerConnection, RTCSessionDescription
-from test_w3c_remote_tracks import close, feed
+from test_w3c_remote_tracks import close, sending
 
 
 def test_our_answer_that_no_longer_receives_mutes_the_remote_track(counters_back):
     async def main():
-        a, b = RTCPeerConnection(loopback_config()), RTCPeerConnection(loopback_config())
-        track = LocalTrack("vp8", id="cam")
-        a.addTrack(track)
-        tracks: list[Any] = []
-        b.on("track", tracks.append)
-        await connect(a, b)
+        a, b, track, _, tracks, feeding = await sending()
         remote = tracks[0]
-        unmuted = event_future(remote, "unmute")
-        feeding = asyncio.ensure_future(feed(track))
-        await asyncio.wait_for(unmuted, TIMEOUT)
-
         transceiver = b.getTransceivers()[0]
         transceiver.direction = "inactive"
         muted = event_future(remote, "mute")
