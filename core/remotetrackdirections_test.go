@@ -13,7 +13,7 @@ func sendingPair(t *testing.T) (a, b *PeerConnection, rb *recorder, remote *Remo
 	ra := newRecorder()
 	rb = newRecorder()
 	a, b = newPeer(t, loopbackConfig, ra), newPeer(t, loopbackConfig, rb)
-	t.Cleanup(func() { must(t, a.Close()); must(t, b.Close()) })
+	t.Cleanup(func() { must(t, a.Close()); must(t, b.Close()) }) // a second Close returns nil
 	track, err := NewLocalTrack(TrackInit{Codec: "video/VP8", ID: "cam", StreamID: "s"})
 	must(t, err)
 	_, err = a.AddTrack(track)

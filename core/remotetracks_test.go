@@ -125,17 +125,7 @@ func TestReplaceTrackOnATransceiverOfARemoteOffer(t *testing.T) {
 // aiortc's do when their DTLS transport closes (its server example stops its
 // recorder on that "ended").
 func TestRemoteTracksEndWhenTheRemoteClosesThePeer(t *testing.T) {
-	ra, rb := newRecorder(), newRecorder()
-	a, b := newPeer(t, loopbackConfig, ra), newPeer(t, loopbackConfig, rb)
-	t.Cleanup(func() { must(t, b.Close()) })
-	track, err := NewLocalTrack(TrackInit{Codec: "video/VP8", ID: "cam"})
-	must(t, err)
-	_, err = a.AddTrack(track)
-	must(t, err)
-	trickleBetween(a, b, ra, rb)
-	negotiate(t, a, b)
-	sendFrames(t, track)
-	remote := rb.waitFor(t, 10*time.Second, ofType(EventTrackUnmute)).RemoteTrack
+	a, _, rb, remote := sendingPair(t)
 
 	must(t, a.Close())
 	if e := rb.waitFor(t, 10*time.Second, ofType(EventTrackEnded)); e.RemoteTrack != remote {
