@@ -58,6 +58,7 @@ type PeerConnection struct {
 	addTrackMu          sync.Mutex    // makes AddTrack's "already sent" check and the add one step
 	remoteTracks        sync.Map      // *webrtc.TrackRemote → *RemoteTrack, while it is read (for stats)
 	trackEvents         atomic.Uint64 // EventTrack events posted (SignalingChanges.Tracks)
+	offerTracks         offerTracks   // the remote tracks' state before a pending remote offer (remotetracks.go)
 	rembIn              rembReceiver  // the last REMB received, so only changes are events
 	remoteCandidates    remoteCandidates
 	addedCandidates     addedCandidates                // addIceCandidate's lines in the remote descriptions
@@ -289,8 +290,16 @@ func (p *PeerConnection) SetLocalDescription(typ, text string) error {
 	}
 
 	err = p.describe(func() error { return p.pc.SetLocalDescription(webrtc.SessionDescription{Type: t, SDP: text}) })
+	if err != nil {
+		return p.outcome(err, rtcerr.ErrInvalidSDP)
+	}
+	if t == webrtc.SDPTypeRollback {
+		p.rolledBack()
+	} else {
+		p.localDescriptionApplied(t)
+	}
 
-	return p.outcome(err, rtcerr.ErrInvalidSDP)
+	return nil
 }
 
 // SetRemoteDescription applies the remote peer's description.
@@ -328,7 +337,12 @@ func (p *PeerConnection) SetRemoteDescription(typ, text string) error {
 		return p.outcome(err, rtcerr.ErrInvalidSDP)
 	}
 	if parsed == nil { // rollback
-		return apply()
+		if err := apply(); err != nil {
+			return err
+		}
+		p.rolledBack()
+
+		return nil
 	}
 	if t == webrtc.SDPTypeOffer && p.pc.SignalingState() == webrtc.SignalingStateHaveLocalOffer {
 		// The implicit rollback pion would do inside the call, made here so
@@ -339,10 +353,13 @@ func (p *PeerConnection) SetRemoteDescription(typ, text string) error {
 		}
 	}
 
+	if t == webrtc.SDPTypeAnswer || t == webrtc.SDPTypePranswer {
+		p.stopRejectedSenders(parsed)
+	}
 	if err := p.remoteCandidates.addDescription(parsed, t == webrtc.SDPTypeOffer, apply); err != nil {
 		return err
 	}
-	p.announceRemoteTracks(parsed)
+	p.announceRemoteTracks(parsed, t == webrtc.SDPTypeOffer)
 	if p.remoteCandidates.any() {
 		p.remoteCandidateArrived()
 	}

@@ -60,17 +60,7 @@ func TestRemoteTrackMutedUntilMediaAndAcrossDirections(t *testing.T) {
 		t.Fatal("the track is muted after its first packet")
 	}
 
-	must(t, tr.SetDirection("recvonly"))
-	negotiate(t, a, b)
-	if e := rb.waitFor(t, 10*time.Second, ofType(EventTrackMute)); e.RemoteTrack != remote || !remote.Muted() {
-		t.Fatalf("mute of %p, want %p (muted %v)", e.RemoteTrack, remote, remote.Muted())
-	}
-
-	must(t, tr.SetDirection("sendrecv"))
-	negotiate(t, a, b)
-	if again := rb.waitN(t, 10*time.Second, ofType(EventTrack), 2); again[1].RemoteTrack != remote {
-		t.Fatal("the second track event is of another track")
-	}
+	muteAndResume(t, a, b, rb, remote, tr, "recvonly", "sendrecv")
 	rb.waitN(t, 10*time.Second, ofType(EventTrackUnmute), 2)
 	if rb.count(ofType(EventTrackEnded)) != 0 {
 		t.Fatal("the track ended while its transceiver runs")
@@ -79,6 +69,22 @@ func TestRemoteTrackMutedUntilMediaAndAcrossDirections(t *testing.T) {
 	must(t, got.Transceiver.Stop())
 	if e := rb.waitFor(t, 10*time.Second, ofType(EventTrackEnded)); e.RemoteTrack != remote {
 		t.Fatal("another track ended")
+	}
+}
+
+// muteAndResume sets tr's direction to off and negotiates (a offers), which
+// mutes b's remote track; then to on, which announces it again (EventTrack).
+func muteAndResume(t *testing.T, a, b *PeerConnection, rb *recorder, remote *RemoteTrack, tr *Transceiver, off, on string) {
+	t.Helper()
+	must(t, tr.SetDirection(off))
+	negotiate(t, a, b)
+	if e := rb.waitFor(t, 10*time.Second, ofType(EventTrackMute)); e.RemoteTrack != remote || !remote.Muted() {
+		t.Fatalf("mute of %p, want %p (muted %v)", e.RemoteTrack, remote, remote.Muted())
+	}
+	must(t, tr.SetDirection(on))
+	negotiate(t, a, b)
+	if again := rb.waitN(t, 10*time.Second, ofType(EventTrack), 2); again[1].RemoteTrack != remote {
+		t.Fatal("the second track event is of another track")
 	}
 }
 
@@ -119,17 +125,7 @@ func TestReplaceTrackOnATransceiverOfARemoteOffer(t *testing.T) {
 // aiortc's do when their DTLS transport closes (its server example stops its
 // recorder on that "ended").
 func TestRemoteTracksEndWhenTheRemoteClosesThePeer(t *testing.T) {
-	ra, rb := newRecorder(), newRecorder()
-	a, b := newPeer(t, loopbackConfig, ra), newPeer(t, loopbackConfig, rb)
-	t.Cleanup(func() { must(t, b.Close()) })
-	track, err := NewLocalTrack(TrackInit{Codec: "video/VP8", ID: "cam"})
-	must(t, err)
-	_, err = a.AddTrack(track)
-	must(t, err)
-	trickleBetween(a, b, ra, rb)
-	negotiate(t, a, b)
-	sendFrames(t, track)
-	remote := rb.waitFor(t, 10*time.Second, ofType(EventTrackUnmute)).RemoteTrack
+	a, _, rb, remote := sendingPair(t)
 
 	must(t, a.Close())
 	if e := rb.waitFor(t, 10*time.Second, ofType(EventTrackEnded)); e.RemoteTrack != remote {

@@ -66,7 +66,8 @@ type Transceiver struct {
 	rtcpRead  bool                    // the sender's RTCP readers run
 	numbers   map[uint32]*numbering   // per SSRC, across replaced tracks
 	dtmf      *DTMFSender             // made by DTMF, audio only
-	stopped   atomic.Bool             // Stop was called: the direction is final
+	stopped   atomic.Bool             // Stop was called, or rejected: the direction is final
+	rejected  atomic.Bool             // W3C [[Stopped]]: a description rejected its section (remotetracks.go)
 	remotes   map[string]*RemoteTrack // the remote tracks not ended, by rid (remotetracks.go)
 }
 
@@ -480,6 +481,8 @@ type TransceiverInfo struct {
 	Encodings        []Encoding   `json:"sendEncodings"`
 	Codecs           []CodecInfo  `json:"codecs"`
 	ReceiverTracks   []RemoteInfo `json:"receiverTracks"`
+	Stopped          bool         `json:"stopped"`
+	Removed          bool         `json:"removed"` // no longer the peer's: a rollback removed it
 }
 
 // CodecInfo mirrors W3C RTCRtpCodecParameters: an RTCRtpCodec with its
@@ -513,6 +516,18 @@ func (tr *Transceiver) Info() TransceiverInfo {
 	if mid := tr.t.Mid(); mid != "" {
 		info.Mid = &mid
 		info.CurrentDirection = tr.pc.currentDirection(mid)
+	}
+	// webrtc-pc 5.4: direction reads "stopped" once stop() was called,
+	// currentDirection once the transceiver is [[Stopped]].
+	if tr.stopped.Load() {
+		info.Direction = "stopped"
+	}
+	tr.pc.mu.Lock()
+	info.Removed = tr.pc.transceivers[tr.t] != tr
+	tr.pc.mu.Unlock()
+	if info.Stopped = tr.rejected.Load(); info.Stopped {
+		stopped := "stopped"
+		info.CurrentDirection = &stopped
 	}
 	tr.mu.Lock()
 	if tr.track != nil {

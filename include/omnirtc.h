@@ -1392,11 +1392,18 @@ omnirtc_status_t omnirtc_transceiver_set_codec_preferences(omnirtc_transceiver_t
  *    "sendEncodings":[{"rid","active","maxBitrate","scaleResolutionDownBy",
  *                      "scalabilityMode"}],
  *    "codecs":[{"payloadType","mimeType","clockRate","channels","sdpFmtpLine"}],
- *    "receiverTracks":[…as OMNIRTC_EVENT_TRACK…]}
+ *    "receiverTracks":[…as OMNIRTC_EVENT_TRACK…], "stopped":false,
+ *    "removed":false}
  * currentDirection is the direction negotiated by the last completed
  * offer/answer, seen from this peer: the answer's direction at the answerer,
  * reversed at the offerer (answered "recvonly", a "sendrecv" offer is
- * "sendonly"); null before then.
+ * "sendonly"); null before then.  direction is "stopped" once
+ * omnirtc_transceiver_stop was called or a description rejected its media
+ * section (port 0); "stopped" is true, and currentDirection "stopped", once a
+ * description rejected it (W3C [[Stopped]]: its remote tracks have ended).
+ * "removed" is true once the transceiver is no longer one of its peer's: a
+ * rollback of the remote offer that created it removed it (its remote
+ * tracks have ended); getTransceivers leaves it out.  Its handle stays valid.
  * Release with omnirtc_free().
  */
 omnirtc_status_t omnirtc_transceiver_get_info(omnirtc_transceiver_t transceiver, char **json_out);

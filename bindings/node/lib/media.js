@@ -336,7 +336,8 @@ class PeerMedia {
     sender.track = null;
   }
 
-  getTransceivers() { return [...this.#transceivers.values()]; }
+  // a rollback may have removed some (the library says which)
+  getTransceivers() { return [...this.#transceivers.values()].filter((t) => !t._info().removed); }
 
   setTrackReceive(peer, options) { w3c(() => native.peerSetTrackReceive(peer, JSON.stringify(options))); }
 

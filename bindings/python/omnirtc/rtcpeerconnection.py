@@ -505,16 +505,16 @@ class RTCPeerConnection(EventEmitter):
         sender.track = None
 
     def getTransceivers(self) -> list[RTCRtpTransceiver]:
-        """W3C ``getTransceivers``: every transceiver, in creation order."""
-        return list(self._transceivers.values())
+        """W3C ``getTransceivers``: every transceiver, in creation order (without those a rollback removed)."""
+        return [t for t in self._transceivers.values() if not t._info()["removed"]]
 
     def getSenders(self) -> list[RTCRtpSender]:
         """W3C ``getSenders``: the sender of each transceiver."""
-        return [t.sender for t in self._transceivers.values()]
+        return [t.sender for t in self.getTransceivers()]
 
     def getReceivers(self) -> list[RTCRtpReceiver]:
         """W3C ``getReceivers``: the receiver of each transceiver."""
-        return [t.receiver for t in self._transceivers.values()]
+        return [t.receiver for t in self.getTransceivers()]
 
     def _on_media_event(self, event: _bridge.Event) -> None:
         t = event.type

@@ -189,6 +189,12 @@ class RTCRtpTransceiver:
         return self._info()["currentDirection"]
 
     @property
+    def stopped(self) -> bool:
+        """aiortc's ``stopped``: True once a description rejected the transceiver's media section (W3C [[Stopped]];
+        ``currentDirection`` then reads "stopped" and the receiver's track has ended)."""
+        return bool(self._info()["stopped"])
+
+    @property
     def codecs(self) -> list[dict[str, Any]]:
         """The negotiated codecs (RTCRtpCodecParameters as dicts)."""
         return self._info()["codecs"]

@@ -37,6 +37,19 @@ async def negotiated() -> tuple[RTCPeerConnection, RTCPeerConnection, LocalTrack
     return a, b, track, await asyncio.wait_for(remote_future, TIMEOUT)
 
 
+async def sending() -> tuple[RTCPeerConnection, RTCPeerConnection, LocalTrack, Any, list[Any], asyncio.Task[None]]:
+    """A pair negotiated, a feeding its track: the sender, b's track events and the feeding, once the first (b's
+    remote track) is unmuted."""
+    a, b, track, sender = pair()
+    tracks: list[Any] = []
+    b.on("track", tracks.append)
+    await connect(a, b)
+    unmuted = event_future(tracks[0], "unmute")
+    feeding = asyncio.ensure_future(feed(track))
+    await asyncio.wait_for(unmuted, TIMEOUT)
+    return a, b, track, sender, tracks, feeding
+
+
 async def close(a: RTCPeerConnection, b: RTCPeerConnection, track: LocalTrack) -> None:
     await a.close()
     await b.close()
@@ -93,14 +106,8 @@ def test_the_first_packet_unmutes_the_track_and_names_its_codec(counters_back):
 
 def test_a_description_that_stops_the_sending_mutes_and_sending_again_emits_track_again(counters_back):
     async def main():
-        a, b, track, sender = pair()
-        tracks: list[Any] = []
-        b.on("track", tracks.append)
-        await connect(a, b)
+        a, b, track, sender, tracks, feeding = await sending()
         remote = tracks[0]
-        unmuted = event_future(remote, "unmute")
-        feeding = asyncio.ensure_future(feed(track))
-        await asyncio.wait_for(unmuted, TIMEOUT)
         transceiver = next(t for t in a.getTransceivers() if t.sender is sender)
 
         transceiver.direction = "recvonly"

@@ -1374,6 +1374,8 @@ func (pc *PeerConnection) SetRemoteDescription(desc SessionDescription) error {
 				pc.mu.Unlock()
 				pc.recordRemoteOffer(transceiver, true)
 
+			case transceiver.appDirection.Load() != 0:
+				transceiver.setDirection(answerDirection(RTPTransceiverDirection(transceiver.appDirection.Load()), direction))
 			case direction == RTPTransceiverDirectionRecvonly:
 				if transceiver.Direction() == RTPTransceiverDirectionSendrecv {
 					transceiver.setDirection(RTPTransceiverDirectionSendonly)
@@ -1963,7 +1965,8 @@ func (pc *PeerConnection) startRTPReceivers(remoteDesc *SessionDescription, curr
 // startRTPSenders starts all outbound RTP streams.
 func (pc *PeerConnection) startRTPSenders(currentTransceivers []*RTPTransceiver) error {
 	for _, transceiver := range currentTransceivers {
-		if sender := transceiver.Sender(); sender != nil && sender.isNegotiated() && !sender.hasSent() {
+		// a stopped sender (its section rejected) sends nothing
+		if sender := transceiver.Sender(); sender != nil && sender.isNegotiated() && !sender.hasSent() && !sender.hasStopped() {
 			err := sender.Send(sender.GetParameters())
 			if err != nil {
 				return err

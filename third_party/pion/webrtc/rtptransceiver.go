@@ -37,6 +37,11 @@ type RTPTransceiver struct {
 	// updates the PeerConnection's negotiation-needed flag, for SetDirection
 	negotiationNeeded func()
 
+	// the direction SetDirection set, 0 if never: a remote offer narrows
+	// this one (JSEP 5.3.1: the answer's direction is its intersection with
+	// the offer's), instead of widening the current one
+	appDirection atomic.Int32
+
 	api *API
 	mu  sync.RWMutex
 }
@@ -327,6 +332,7 @@ func (t *RTPTransceiver) SetDirection(direction RTPTransceiverDirection) error {
 	default:
 		return &rtcerr.TypeError{Err: fmt.Errorf("%w: %s", errRTPTransceiverDirectionInvalid, direction)}
 	}
+	t.appDirection.Store(int32(direction)) //nolint:gosec // G115: the enum, 1..4
 	if t.Direction() == direction {
 		return nil
 	}
@@ -364,6 +370,26 @@ func (t *RTPTransceiver) Stop() error {
 	t.setCurrentDirection(RTPTransceiverDirectionInactive)
 
 	return nil
+}
+
+// answerDirection is the direction of an answer to a remote offer of
+// direction offered (the remote's point of view) from a transceiver that
+// the application set to local: it sends what both allow, and receives.
+func answerDirection(local, offered RTPTransceiverDirection) RTPTransceiverDirection {
+	send := (local == RTPTransceiverDirectionSendrecv || local == RTPTransceiverDirectionSendonly) &&
+		(offered == RTPTransceiverDirectionSendrecv || offered == RTPTransceiverDirectionRecvonly)
+	recv := (local == RTPTransceiverDirectionSendrecv || local == RTPTransceiverDirectionRecvonly) &&
+		(offered == RTPTransceiverDirectionSendrecv || offered == RTPTransceiverDirectionSendonly)
+	switch {
+	case send && recv:
+		return RTPTransceiverDirectionSendrecv
+	case send:
+		return RTPTransceiverDirectionSendonly
+	case recv:
+		return RTPTransceiverDirectionRecvonly
+	}
+
+	return RTPTransceiverDirectionInactive
 }
 
 func (t *RTPTransceiver) setReceiver(r *RTPReceiver) {
