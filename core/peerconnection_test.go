@@ -53,6 +53,9 @@ func TestCloseInsideHandlerDoesNotDeadlock(t *testing.T) {
 			must(t, b.Close())
 		}
 	})
+	// "c" may have been announced before the hook was set; "d" comes after it.
+	_, err = a.CreateDataChannel("d", DataChannelInit{})
+	must(t, err)
 	rb.waitFor(t, 10*time.Second, ofType(EventPeerClosed))
 	if b.InHandler() {
 		t.Error("InHandler is true outside the handler")
