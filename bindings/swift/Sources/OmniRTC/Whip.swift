@@ -222,7 +222,7 @@ public final class WhipSession: Sendable {
             // under the lock, so the drain cannot take ICE_RESTARTED before the continuation waits
             let refused: OmniRTCError? = state.withLock { s in
                 if s.closed { return .invalidHandle("the WHIP session is closed") }
-                do {
+                do throws(OmniRTCError) {
                     try check(omnirtc_whip_client_restart_ice(handle))
                 } catch {
                     return error

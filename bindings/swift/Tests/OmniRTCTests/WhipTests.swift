@@ -9,8 +9,8 @@ import XCTest
 final class WhipTests: XCTestCase {
     /// Answers every session with a loopback peer connection (or refuses it
     /// with `refuse`) and returns the server's events, in order, as they come.
-    func host(_ server: WhipServer, refuse: Int? = nil) -> Pipe<WhipServerEvent> {
-        let seen = Pipe<WhipServerEvent>()
+    func host(_ server: WhipServer, refuse: Int? = nil) -> AsyncStream<WhipServerEvent> {
+        let (stream, seen) = AsyncStream<WhipServerEvent>.makeStream()
         Task {
             for await event in server.events {
                 if case .session(let id, _, _) = event {
@@ -18,11 +18,11 @@ final class WhipTests: XCTestCase {
                         try server.answer(id, with: PeerConnection(configuration: loopback))
                     }
                 }
-                seen.continuation.yield(event)
+                seen.yield(event)
             }
-            seen.continuation.finish()
+            seen.finish()
         }
-        return seen
+        return stream
     }
 
     func testPublishRestartIceAndDelete() async throws {
@@ -32,7 +32,7 @@ final class WhipTests: XCTestCase {
         _ = try pc.createDataChannel(label: "whip")
         let session = try await WhipSession.publish(to: "\(server.url)/whip", peerConnection: pc, token: "secret")
         XCTAssertTrue(session.resource.hasPrefix("\(server.url)/"), session.resource)
-        guard case .session(let id, let path, let sdp) = try await next(events.stream) else {
+        guard case .session(let id, let path, let sdp) = try await next(events) else {
             return XCTFail("no session event first")
         }
         XCTAssertEqual(path, "/whip")
@@ -44,10 +44,13 @@ final class WhipTests: XCTestCase {
         try await within { try await session.restartIce() }
 
         try await session.close() // DELETE
-        XCTAssertEqual(try await next(events.stream), .sessionEnded(id: id, reason: "deleted"))
-        XCTAssertTrue(try await eventually { pc.connectionState == .closed })
+        let ended = try await next(events)
+        XCTAssertEqual(ended, .sessionEnded(id: id, reason: "deleted"))
+        let closed = await eventually { pc.connectionState == .closed }
+        XCTAssertTrue(closed, "the session closed its peer connection")
         try await server.close()
-        XCTAssertNil(try await within { await events.stream.first { _ in true } }, "the events end with the server")
+        let after = try await within { await events.first { _ in true } }
+        XCTAssertNil(after, "the events end with the server")
     }
 
     func testPlayOffersToReceiveAudioAndVideo() async throws {
@@ -55,7 +58,7 @@ final class WhipTests: XCTestCase {
         let events = host(server)
         let viewer = try PeerConnection(configuration: loopback)
         let session = try await WhipSession.play(from: "\(server.url)/whep/room", peerConnection: viewer)
-        guard case .session(_, let path, let sdp) = try await next(events.stream) else {
+        guard case .session(_, let path, let sdp) = try await next(events) else {
             return XCTFail("no session event")
         }
         XCTAssertEqual(path, "/whep/room")
@@ -77,7 +80,8 @@ final class WhipTests: XCTestCase {
             } catch let error as WhipError {
                 XCTAssertEqual(error.status, status)
             }
-            XCTAssertTrue(try await eventually { pc.connectionState == .closed })
+            let closed = await eventually { pc.connectionState == .closed }
+            XCTAssertTrue(closed, "the refused session closed its peer connection")
             try await server.close()
         }
     }
@@ -95,6 +99,7 @@ final class WhipTests: XCTestCase {
             guard case OmniRTCError.invalidState = error else { return XCTFail("\(error)") }
         }
         try await server.close()
-        XCTAssertTrue(try await eventually { WhipSink.live.withLock { $0 } == 0 }, "every sink released at its CLOSED")
+        let released = await eventually { WhipSink.live.withLock { $0 } == 0 }
+        XCTAssertTrue(released, "every sink released at its CLOSED")
     }
 }
