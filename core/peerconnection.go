@@ -65,6 +65,7 @@ type PeerConnection struct {
 	trackReceive        atomic.Pointer[ReceiveOptions] // applied to new remote tracks (SetTrackReceive)
 	announcer           announcer                      // the remote's channels, announced in arrival order once open
 	gatherings          atomic.Int64                   // ICE gatherings started (Gatherings)
+	gathered            candidateSignal                // CandidateGathered
 	transports          transportStates                // DTLS and SCTP states (transports.go)
 	configMu            sync.Mutex                     // orders SetConfiguration calls (peerconfiguration.go)
 	config              Configuration                  // as given, under configMu
@@ -125,6 +126,7 @@ func (p *PeerConnection) wireEvents() {
 				e.SDPMLineIndex = int32(*init.SDPMLineIndex)
 			}
 		}
+		p.gathered.fire()
 		p.postICE(e)
 	})
 	// Runs inside the SetLocalDescription that starts a gathering, so

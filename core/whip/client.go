@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 
@@ -44,6 +45,12 @@ func (e *StatusError) Error() string {
 type ClientOptions struct {
 	Token string       // a bearer token, sent when not empty
 	HTTP  *http.Client // nil: http.DefaultClient
+	// Trickle posts the offer at once, with the candidates gathered so far,
+	// and sends the later ones to the resource in PATCH requests (RFC 9725
+	// section 4.3) if the server's answer carries an ETag, which says the
+	// resource takes them; without one, the server learns the remaining
+	// addresses from the connectivity checks (peer-reflexive candidates).
+	Trickle bool
 }
 
 // Client is one WHIP or WHEP session: the peer connection's description
@@ -56,6 +63,9 @@ type Client struct {
 	resource   *url.URL
 	etag       string
 	iceServers []core.ICEServer
+
+	stopTrickle context.CancelFunc
+	trickled    chan struct{} // closed when the late candidates are sent or given up
 }
 
 // Connect offers peer's description to endpoint once ICE gathering is
@@ -71,7 +81,7 @@ func Connect(ctx context.Context, peer *core.PeerConnection, endpoint string, op
 	if options.HTTP == nil {
 		options.HTTP = http.DefaultClient
 	}
-	offer, err := localDescription(ctx, peer, core.OfferOptions{})
+	offer, err := localDescription(ctx, peer, core.OfferOptions{}, !options.Trickle)
 	if err != nil {
 		return nil, err
 	}
@@ -88,22 +98,32 @@ func Connect(ctx context.Context, peer *core.PeerConnection, endpoint string, op
 	c := &Client{
 		peer: peer, options: options, resource: res.location,
 		etag: res.header.Get("ETag"), iceServers: parseICEServers(res.header.Values("Link")),
+		stopTrickle: func() {}, trickled: make(chan struct{}),
 	}
 	if err = peer.SetRemoteDescription("answer", res.body); err == nil {
 		err = c.addICEServers()
 	}
 	if err != nil {
+		close(c.trickled)
 		_ = c.Close(context.WithoutCancel(ctx))
 
 		return nil, err
+	}
+	if options.Trickle && c.etag != "" {
+		sent, _ := ParseFragment(offer) // our own description: well formed
+		var trickleCtx context.Context
+		trickleCtx, c.stopTrickle = context.WithCancel(context.WithoutCancel(ctx))
+		go c.trickle(trickleCtx, sent.Bundled())
+	} else {
+		close(c.trickled)
 	}
 
 	return c, nil
 }
 
 // localDescription creates and sets an offer and returns the local
-// description once gathering is complete, with every candidate in it.
-func localDescription(ctx context.Context, peer *core.PeerConnection, options core.OfferOptions) (string, error) {
+// description, once gathering is complete if complete says so.
+func localDescription(ctx context.Context, peer *core.PeerConnection, options core.OfferOptions, complete bool) (string, error) {
 	offer, err := peer.CreateOffer(options)
 	if err == nil {
 		err = peer.SetLocalDescription("offer", offer)
@@ -111,14 +131,68 @@ func localDescription(ctx context.Context, peer *core.PeerConnection, options co
 	if err != nil {
 		return "", err
 	}
-	select {
-	case <-peer.GatheringComplete():
-	case <-ctx.Done():
-		return "", fmt.Errorf("ICE gathering: %w", ctx.Err())
+	if complete {
+		select {
+		case <-peer.GatheringComplete():
+		case <-ctx.Done():
+			return "", fmt.Errorf("ICE gathering: %w", ctx.Err())
+		}
 	}
 	_, text, _ := peer.SessionDescription(core.DescriptionLocal)
 
 	return text, nil
+}
+
+// trickle sends the candidates gathered after the offer, sent, in PATCH
+// requests until gathering is complete, the last with end-of-candidates.
+// A refusal stops it: 405 or 501 say the resource takes no trickle, and the
+// connectivity checks still show the server our addresses.
+func (c *Client) trickle(ctx context.Context, sent Fragment) {
+	defer close(c.trickled)
+	known := map[string]bool{}
+	for _, m := range sent.Media {
+		for _, candidate := range m.Candidates {
+			known[candidate] = true
+		}
+	}
+	complete := c.peer.GatheringComplete()
+	for {
+		next := c.peer.CandidateGathered() // before reading, so no candidate falls between
+		_, text, _ := c.peer.SessionDescription(core.DescriptionLocal)
+		local, err := ParseFragment(text)
+		if err != nil || len(local.Media) == 0 {
+			return
+		}
+		late := local.Bundled()
+		m := &late.Media[0]
+		m.Candidates = slices.DeleteFunc(m.Candidates, func(candidate string) bool { return known[candidate] })
+		if len(m.Candidates) > 0 || m.Complete {
+			if !c.patchCandidates(ctx, late) {
+				return
+			}
+			for _, candidate := range m.Candidates {
+				known[candidate] = true
+			}
+		}
+		if m.Complete {
+			return
+		}
+		select {
+		case <-next:
+		case <-complete:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// patchCandidates sends one trickle PATCH; false if it was not taken.
+func (c *Client) patchCandidates(ctx context.Context, f Fragment) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	res, err := exchange(ctx, &c.options, http.MethodPatch, c.resource.String(), contentFragment, f.String(), c.etag)
+
+	return err == nil && res.status/100 == 2
 }
 
 // reply is a response, its body read.
@@ -197,9 +271,14 @@ func (c *Client) ICEServers() []core.ICEServer { return c.iceServers }
 // offer's credentials and candidates go to the resource, and the answer's
 // replace the remote ones.
 func (c *Client) RestartICE(ctx context.Context) error {
+	select { // the first gathering's candidates go first
+	case <-c.trickled:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	offer, err := localDescription(ctx, c.peer, core.OfferOptions{ICERestart: true})
+	offer, err := localDescription(ctx, c.peer, core.OfferOptions{ICERestart: true}, true)
 	if err != nil {
 		return err
 	}
@@ -228,6 +307,8 @@ func (c *Client) RestartICE(ctx context.Context) error {
 // Close ends the session on the server with a DELETE. The peer connection
 // stays the caller's to close.
 func (c *Client) Close(ctx context.Context) error {
+	c.stopTrickle()
+	<-c.trickled
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	res, err := exchange(ctx, &c.options, http.MethodDelete, c.resource.String(), "", "", "")

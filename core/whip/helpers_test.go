@@ -20,7 +20,14 @@ type peer struct {
 
 func newPeer(t *testing.T) *peer {
 	t.Helper()
-	cfg, err := core.ParseConfiguration([]byte(loopbackConfig))
+
+	return newPeerConfig(t, loopbackConfig)
+}
+
+// newPeerConfig is newPeer with a configuration of its own.
+func newPeerConfig(t *testing.T, config string) *peer {
+	t.Helper()
+	cfg, err := core.ParseConfiguration([]byte(config))
 	if err != nil {
 		t.Fatal(err)
 	}
