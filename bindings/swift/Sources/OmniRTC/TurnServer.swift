@@ -226,8 +226,6 @@ final class TurnSink: Sendable {
     let auth: (@Sendable (TurnAuthRequest) async -> String?)?
     /// The library's notify: the server's queue has events (one pending wake-up is enough).
     let wakes = Pipe<omnirtc_turn_server_t>(bufferingPolicy: .bufferingNewest(1))
-    /// Events taken per omnirtc_turn_server_poll_events.
-    static let batch = 64
 
     init(auth: (@Sendable (TurnAuthRequest) async -> String?)?) {
         let (stream, continuation) = AsyncStream<TurnServerEvent>.makeStream(
@@ -241,32 +239,23 @@ final class TurnSink: Sendable {
 
     /// Takes the server's events each time notify wakes it, until CLOSED.
     func drain() async {
-        let batch = UnsafeMutablePointer<omnirtc_turn_event_t>.allocate(capacity: Self.batch)
-        defer { batch.deallocate() }
-        for await server in wakes.stream {
-            var count = Self.batch
-            while count == Self.batch { // until a poll leaves the queue empty: only that one re-arms notify
-                guard omnirtc_turn_server_poll_events(server, batch, Self.batch, &count) == Int32(OMNIRTC_OK) else {
-                    return finish() // the handle is gone: no CLOSED will come
-                }
-                for i in 0..<count {
-                    let e = batch[i] // valid until the next poll
-                    let allocation = TurnAllocation(
-                        username: text(e.username), realm: text(e.realm), clientAddress: text(e.client_address),
-                        relayAddress: text(e.relay_address), protocol: text(e.protocol))
-                    switch e.type {
-                    case Int32(OMNIRTC_TURN_EVENT_ALLOCATION_CREATED.rawValue):
-                        events.continuation.yield(.allocationCreated(allocation))
-                    case Int32(OMNIRTC_TURN_EVENT_ALLOCATION_DELETED.rawValue):
-                        events.continuation.yield(.allocationDeleted(allocation))
-                    case Int32(OMNIRTC_TURN_EVENT_CLOSED.rawValue):
-                        return finish() // alone, and last
-                    default:
-                        break
-                    }
-                }
+        _ = await drainPolled(
+            wakes.stream, poll: { omnirtc_turn_server_poll_events($0, $1, $2, $3) },
+            isFinal: { $0.type == Int32(OMNIRTC_TURN_EVENT_CLOSED.rawValue) }
+        ) { e in
+            let allocation = TurnAllocation(
+                username: text(e.username), realm: text(e.realm), clientAddress: text(e.client_address),
+                relayAddress: text(e.relay_address), protocol: text(e.protocol))
+            switch e.type {
+            case Int32(OMNIRTC_TURN_EVENT_ALLOCATION_CREATED.rawValue):
+                events.continuation.yield(.allocationCreated(allocation))
+            case Int32(OMNIRTC_TURN_EVENT_ALLOCATION_DELETED.rawValue):
+                events.continuation.yield(.allocationDeleted(allocation))
+            default:
+                break
             }
         }
+        finish()
     }
 
     /// The final event: the stream ends and the library drops user_data.

@@ -53,8 +53,6 @@ final class WhipSink: Sendable {
     static let live = Locked(0)
     /// The library's notify: the handle's queue has events (one pending wake-up is enough).
     let wakes = Pipe<omnirtc_whip_t>(bufferingPolicy: .bufferingNewest(1))
-    /// Events taken per omnirtc_whip_poll_events.
-    static let batch = 64
     let deliver: @Sendable (WhipEvent) -> Void
 
     init(deliver: @escaping @Sendable (WhipEvent) -> Void) {
@@ -81,21 +79,10 @@ final class WhipSink: Sendable {
 
     /// Takes the handle's events each time notify wakes it, until CLOSED.
     private func drain() async {
-        let batch = UnsafeMutablePointer<omnirtc_whip_event_t>.allocate(capacity: Self.batch)
-        defer { batch.deallocate() }
-        for await whip in wakes.stream {
-            var count = Self.batch
-            while count == Self.batch { // until a poll leaves the queue empty: only that one re-arms notify
-                guard omnirtc_whip_poll_events(whip, batch, Self.batch, &count) == Int32(OMNIRTC_OK) else {
-                    return finish(nil) // the handle is gone: no CLOSED will come
-                }
-                for i in 0..<count {
-                    let event = WhipEvent(batch[i]) // valid until the next poll
-                    if event.is(OMNIRTC_WHIP_EVENT_CLOSED) { return finish(event) } // alone, and last
-                    deliver(event)
-                }
-            }
-        }
+        let closed = await drainPolled(
+            wakes.stream, poll: { omnirtc_whip_poll_events($0, $1, $2, $3) },
+            isFinal: { $0.type == Int32(OMNIRTC_WHIP_EVENT_CLOSED.rawValue) }, deliver: { deliver(WhipEvent($0)) })
+        finish(closed.map(WhipEvent.init))
     }
 
     /// The final event: the owner hears of it and the library drops user_data.
