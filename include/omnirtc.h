@@ -1881,7 +1881,7 @@ omnirtc_status_t omnirtc_whip_close(omnirtc_whip_t whip);
 typedef uint64_t omnirtc_forwarder_t;
 
 /* The temporal argument that selects every temporal layer. */
-#define OMNIRTC_TEMPORAL_ALL (-1)
+#define OMNIRTC_TEMPORAL_ALL -1
 
 /*
  * omnirtc_forwarder_create — forward one remote track (a handle from
