@@ -6,13 +6,12 @@ omnirtc_status_t omnirtc_forwarder_create(omnirtc_track_t remote_track, omnirtc_
 	FORWARD(ortc_go_forwarder_create(remote_track, forwarder_out));
 }
 
-omnirtc_status_t omnirtc_forwarder_create_group(omnirtc_transceiver_t transceiver,
-                                                omnirtc_forwarder_t *forwarder_out) {
+omnirtc_status_t omnirtc_forwarder_create_group(omnirtc_transceiver_t transceiver, omnirtc_forwarder_t *forwarder_out) {
 	FORWARD(ortc_go_forwarder_create_group(transceiver, forwarder_out));
 }
 
-omnirtc_status_t omnirtc_forwarder_add_subscriber(omnirtc_forwarder_t forwarder, omnirtc_track_t track,
-                                                  const char *rid, int32_t temporal) {
+omnirtc_status_t omnirtc_forwarder_add_subscriber(omnirtc_forwarder_t forwarder, omnirtc_track_t track, const char *rid,
+                                                  int32_t temporal) {
 	FORWARD(ortc_go_forwarder_add_subscriber(forwarder, track, rid, temporal));
 }
 

@@ -92,7 +92,7 @@ func (fw *Forwarder) checkLayer(l forward.Layer) error {
 	if l.RID == "" {
 		return nil
 	}
-	known := false
+	var known bool
 	if fw.track != nil {
 		known = l.RID == fw.track.Info().RID
 	} else {

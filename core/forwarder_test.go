@@ -117,6 +117,7 @@ func TestForwarderLiveSimulcastToTwoSubscribers(t *testing.T) {
 	must(t, fw.SetLayer(one.track, forward.Layer{RID: "h", Temporal: forward.AllTemporal}))
 	one.r.waitFor(t, 10*time.Second, func(e *Event) bool {
 		p := &rtp.Packet{}
+
 		return e.Type == EventTrackRTP && p.Unmarshal(e.Data) == nil && layerOf(p) == 1
 	})
 	one.r.waitN(t, 10*time.Second, ofType(EventTrackRTP), 60)

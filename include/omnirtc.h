@@ -1902,8 +1902,7 @@ omnirtc_status_t omnirtc_forwarder_create(omnirtc_track_t remote_track, omnirtc_
  * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (forwarder_out NULL),
  * OMNIRTC_ERR_INVALID_STATE (forwarded already), OMNIRTC_ERR_INVALID_HANDLE.
  */
-omnirtc_status_t omnirtc_forwarder_create_group(omnirtc_transceiver_t transceiver,
-                                                omnirtc_forwarder_t *forwarder_out);
+omnirtc_status_t omnirtc_forwarder_create_group(omnirtc_transceiver_t transceiver, omnirtc_forwarder_t *forwarder_out);
 
 /*
  * omnirtc_forwarder_add_subscriber — forward to a local track of mode "rtp",
@@ -1916,8 +1915,8 @@ omnirtc_status_t omnirtc_forwarder_create_group(omnirtc_transceiver_t transceive
  * range), OMNIRTC_ERR_INVALID_STATE (the track is a subscriber already or
  * closed), OMNIRTC_ERR_INVALID_HANDLE (forwarder or local track).
  */
-omnirtc_status_t omnirtc_forwarder_add_subscriber(omnirtc_forwarder_t forwarder, omnirtc_track_t track,
-                                                  const char *rid, int32_t temporal);
+omnirtc_status_t omnirtc_forwarder_add_subscriber(omnirtc_forwarder_t forwarder, omnirtc_track_t track, const char *rid,
+                                                  int32_t temporal);
 
 /*
  * omnirtc_forwarder_remove_subscriber — stop forwarding to the track; a

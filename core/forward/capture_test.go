@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"flag"
 	"os"
+	"slices"
 	"testing"
 
 	"github.com/pion/rtp"
@@ -42,20 +43,20 @@ var temporalPattern = [4]int{0, 2, 1, 2}
 // layers as a browser sends them: each layer with its own SSRC, sequence
 // numbers, timestamps, picture ids and TL0PICIDX, frames interleaved in
 // the order of capture. Each payload's body says its layer and frame.
-func makeCapture() []captured {
+func makeCapture(t *testing.T) []captured {
+	t.Helper()
 	var out []captured
 	type state struct {
-		seq     uint16
-		ts      uint32
-		pic     uint16
-		tl0     uint8
-		keyNext int
+		seq uint16
+		ts  uint32
+		pic uint16
+		tl0 uint8
 	}
 	states := []*state{{seq: 65500, ts: 4294960000, pic: 32700, tl0: 250}, {seq: 100, ts: 5000, pic: 7}, {seq: 30000, ts: 1 << 31, pic: 20000, tl0: 9}}
 	for frame := range captureFrames {
 		for li, l := range captureLayers {
 			st := states[li]
-			key := contains(l.keyframes, frame)
+			key := slices.Contains(l.keyframes, frame)
 			tid := temporalPattern[frame%4]
 			if key {
 				tid = 0
@@ -77,14 +78,14 @@ func makeCapture() []captured {
 				if key {
 					vp8 = 0x00
 				}
-				body := append(d, vp8, byte(li), byte(frame), byte(i))
+				d = append(d, vp8, byte(li), byte(frame), byte(i))
 				p := rtp.Packet{Header: rtp.Header{
 					Version: 2, PayloadType: 96, SequenceNumber: st.seq, Timestamp: st.ts, SSRC: l.ssrc,
 					Marker: i == l.packets-1,
-				}, Payload: body}
+				}, Payload: d}
 				raw, err := p.Marshal()
 				if err != nil {
-					panic(err)
+					t.Fatal(err)
 				}
 				out = append(out, captured{rid: l.rid, packet: raw})
 				st.seq++
@@ -95,16 +96,6 @@ func makeCapture() []captured {
 	}
 
 	return out
-}
-
-func contains(list []int, v int) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-
-	return false
 }
 
 func encodeCapture(c []captured) []byte {
@@ -137,7 +128,7 @@ func decodeCapture(t *testing.T, data []byte) []captured {
 // makeCapture records (go test -update rewrites it).
 func loadCapture(t *testing.T) []captured {
 	t.Helper()
-	want := encodeCapture(makeCapture())
+	want := encodeCapture(makeCapture(t))
 	if *update {
 		if err := os.WriteFile(capturePath, want, 0o600); err != nil {
 			t.Fatal(err)

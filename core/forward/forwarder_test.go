@@ -69,6 +69,32 @@ func TestForwardCaptureThroughLayerSwitches(t *testing.T) {
 		sinks[name] = &sinkLog{}
 		subs[name] = f.AddSubscriber(sinks[name], script[0].layer)
 	}
+	replay(t, f, capture, func(frame int) {
+		clock.now = clock.now.Add(33 * time.Millisecond)
+		for name, script := range scripts {
+			for _, s := range script[1:] {
+				if s.frame == frame {
+					subs[name].SetLayer(s.layer)
+				}
+			}
+		}
+	})
+	for name, sink := range sinks {
+		frames := checkContinuous(t, name, sink.packets)
+		checkLayers(t, name, frames, wantLayers[name])
+		checkTemporal(t, name, frames, scripts[name])
+	}
+	for _, rid := range []string{"f", "h", "q"} {
+		if !slices.Contains(up.rids, rid) {
+			t.Errorf("no keyframe asked upstream for layer %s: %v", rid, up.rids)
+		}
+	}
+}
+
+// replay pushes the capture's packets into f, calling atFrame before the
+// first packet of each frame.
+func replay(t *testing.T, f *Forwarder, capture []captured, atFrame func(frame int)) {
+	t.Helper()
 	frame := -1
 	for _, c := range capture {
 		var p rtp.Packet
@@ -77,37 +103,28 @@ func TestForwardCaptureThroughLayerSwitches(t *testing.T) {
 		}
 		if n := int(p.Payload[8]); n != frame {
 			frame = n
-			clock.now = clock.now.Add(33 * time.Millisecond)
-			for name, script := range scripts {
-				for _, s := range script[1:] {
-					if s.frame == frame {
-						subs[name].SetLayer(s.layer)
-					}
-				}
-			}
+			atFrame(frame)
 		}
 		f.Push(c.rid, "video/VP8", c.packet)
 	}
-	for name, sink := range sinks {
-		frames := checkContinuous(t, name, sink.packets)
-		var layers [][2]int
-		for i, fr := range frames {
-			if i == 0 || fr.layer != frames[i-1].layer {
-				if !fr.key {
-					t.Errorf("%s: switched to layer %d at frame %d, not a keyframe", name, fr.layer, fr.frame)
-				}
-				layers = append(layers, [2]int{fr.layer, fr.frame})
+}
+
+// checkLayers checks that each layer a subscriber received started at a
+// keyframe, and that the layers came in the order want gives (layer, first
+// frame).
+func checkLayers(t *testing.T, name string, frames []outFrame, want [][2]int) {
+	t.Helper()
+	var layers [][2]int
+	for i, fr := range frames {
+		if i == 0 || fr.layer != frames[i-1].layer {
+			if !fr.key {
+				t.Errorf("%s: switched to layer %d at frame %d, not a keyframe", name, fr.layer, fr.frame)
 			}
+			layers = append(layers, [2]int{fr.layer, fr.frame})
 		}
-		if !slices.Equal(layers, wantLayers[name]) {
-			t.Errorf("%s: layers (layer, first frame) %v, want %v", name, layers, wantLayers[name])
-		}
-		checkTemporal(t, name, frames, scripts[name])
 	}
-	for _, rid := range []string{"f", "h", "q"} {
-		if !slices.Contains(up.rids, rid) {
-			t.Errorf("no keyframe asked upstream for layer %s: %v", rid, up.rids)
-		}
+	if !slices.Equal(layers, want) {
+		t.Errorf("%s: layers (layer, first frame) %v, want %v", name, layers, want)
 	}
 }
 
@@ -224,9 +241,7 @@ func TestRemovedSubscriberGetsNothing(t *testing.T) {
 	kept, removed := &sinkLog{}, &sinkLog{}
 	f.AddSubscriber(kept, Layer{"q", AllTemporal})
 	f.RemoveSubscriber(f.AddSubscriber(removed, Layer{"q", AllTemporal}))
-	for _, c := range capture {
-		f.Push(c.rid, "video/VP8", c.packet)
-	}
+	replay(t, f, capture, func(int) {})
 	if len(kept.packets) == 0 || len(removed.packets) != 0 || f.Subscribers() != 1 {
 		t.Fatalf("kept %d packets, removed %d, subscribers %d", len(kept.packets), len(removed.packets), f.Subscribers())
 	}

@@ -39,14 +39,14 @@ func (vp8Parser) Renumber(payload []byte, d *Descriptor, pictureID, tl0PicIdx in
 	}
 	if f.pictureID >= 0 && d.PictureID >= 0 {
 		if payload[f.pictureID]&0x80 != 0 {
-			payload[f.pictureID] = 0x80 | byte(pictureID>>8)&0x7f
-			payload[f.pictureID+1] = byte(pictureID)
+			payload[f.pictureID] = 0x80 | byte(pictureID>>8)&0x7f //nolint:gosec // G115: the field keeps the low 15 bits
+			payload[f.pictureID+1] = byte(pictureID)              //nolint:gosec // G115: as above
 		} else {
-			payload[f.pictureID] = byte(pictureID) & 0x7f
+			payload[f.pictureID] = byte(pictureID) & 0x7f //nolint:gosec // G115: the field keeps the low 7 bits
 		}
 	}
 	if f.tl0 >= 0 && d.TL0PicIdx >= 0 {
-		payload[f.tl0] = byte(tl0PicIdx)
+		payload[f.tl0] = byte(tl0PicIdx) //nolint:gosec // G115: TL0PICIDX wraps at 8 bits
 	}
 }
 
@@ -61,35 +61,31 @@ func vp8Fields(payload []byte) (vp8Offsets, bool) {
 	if len(payload) < 1 {
 		return f, false
 	}
-	i := 1
-	if payload[0]&0x80 != 0 { // X: extended control bits
-		if len(payload) < 2 {
-			return f, false
-		}
-		x := payload[1]
-		i = 2
-		if x&0x80 != 0 { // I: picture id
-			if len(payload) <= i {
-				return f, false
-			}
-			f.pictureID = i
-			i++
-			if payload[f.pictureID]&0x80 != 0 { // M: 15 bits
-				i++
-			}
-		}
-		if x&0x40 != 0 { // L: TL0PICIDX
-			f.tl0 = i
-			i++
-		}
-		if x&0x30 != 0 { // T or K: TID, Y and KEYIDX
-			if x&0x20 != 0 {
-				f.tid = i
-			}
-			i++
-		}
+	if payload[0]&0x80 == 0 { // no X: no extended control bits
+		f.header = 1
+
+		return f, true
+	}
+	if len(payload) < 3 {
+		return f, false
+	}
+	x := payload[1]
+	i := 2
+	if x&0x80 != 0 { // I: picture id, M: in 15 bits
+		f.pictureID = i
+		i += 1 + int(payload[i]>>7)
+	}
+	if x&0x40 != 0 { // L: TL0PICIDX
+		f.tl0 = i
+		i++
+	}
+	if x&0x20 != 0 { // T: TID and Y
+		f.tid = i
+	}
+	if x&0x30 != 0 { // T or K: the byte of TID, Y and KEYIDX
+		i++
 	}
 	f.header = i
 
-	return f, len(payload) >= i
+	return f, len(payload) > i
 }

@@ -41,12 +41,12 @@ static void send_frame(omnirtc_track_t t, uint16_t i) {
 	for (int b = 0; b < 4; b++)
 		pkt[4 + b] = (uint8_t)(ts >> (24 - 8 * b));
 	uint8_t *d = pkt + 12;
-	d[0] = 0x90;                                                  /* X, S, partition 0 */
-	d[1] = 0xa0;                                                  /* I, T */
-	d[2] = (uint8_t)(0x80 | (i >> 8 & 0x7f));                     /* 15-bit picture id */
+	d[0] = 0x90;                              /* X, S, partition 0 */
+	d[1] = 0xa0;                              /* I, T */
+	d[2] = (uint8_t)(0x80 | (i >> 8 & 0x7f)); /* 15-bit picture id */
 	d[3] = (uint8_t)i;
-	d[4] = (uint8_t)((i % 30 == 0 ? 0 : (i & 1) << 6) | 0x20);     /* TID, Y */
-	d[5] = i % 30 == 0 ? 0x00 : 0x01;                             /* P: 0 on keyframes */
+	d[4] = (uint8_t)((i % 30 == 0 ? 0 : (i & 1) << 6) | 0x20); /* TID, Y */
+	d[5] = i % 30 == 0 ? 0x00 : 0x01;                          /* P: 0 on keyframes */
 	OK(omnirtc_track_write_rtp(t, NULL, pkt, sizeof pkt));
 }
 

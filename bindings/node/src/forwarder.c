@@ -43,10 +43,8 @@ HANDLE_CALL(forwarder_free, omnirtc_forwarder_free)
 
 void forwarder_register(napi_env env, napi_value exports) {
 	static const function_entry functions[] = {
-	    {"forwarderCreate", forwarder_create},
-	    {"forwarderSetLayer", forwarder_set_layer},
-	    {"forwarderGetLayer", forwarder_get_layer},
-	    {"forwarderRemoveSubscriber", forwarder_remove_subscriber},
+	    {"forwarderCreate", forwarder_create},      {"forwarderSetLayer", forwarder_set_layer},
+	    {"forwarderGetLayer", forwarder_get_layer}, {"forwarderRemoveSubscriber", forwarder_remove_subscriber},
 	    {"forwarderFree", forwarder_free},
 	};
 	EXPORT_FUNCTIONS(env, exports, functions);

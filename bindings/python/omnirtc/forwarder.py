@@ -65,9 +65,11 @@ class Forwarder:
             self._handle = 0
 
     def __enter__(self) -> Forwarder:
+        """The forwarder itself."""
         return self
 
     def __exit__(self, *exc: object) -> None:
+        """Close the forwarder."""
         self.close()
 
 
