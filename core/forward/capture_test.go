@@ -98,6 +98,9 @@ func makeCapture(t *testing.T) []captured {
 	return out
 }
 
+// seq is the packet's sequence number.
+func (c captured) seq() uint16 { return binary.BigEndian.Uint16(c.packet[2:]) }
+
 func encodeCapture(c []captured) []byte {
 	var b bytes.Buffer
 	for _, p := range c {

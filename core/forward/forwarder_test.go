@@ -246,3 +246,45 @@ func TestRemovedSubscriberGetsNothing(t *testing.T) {
 		t.Fatalf("kept %d packets, removed %d, subscribers %d", len(kept.packets), len(removed.packets), f.Subscribers())
 	}
 }
+
+func TestReorderedPacketKeepsItsNumberAndALossStaysAGap(t *testing.T) {
+	var layer []captured // layer f: three packets a frame
+	for _, c := range loadCapture(t) {
+		if c.rid == "f" {
+			layer = append(layer, c)
+		}
+	}
+	// Frames 4 and 8 are on temporal layer 0: swap the last two packets of
+	// frame 4, lose the middle one of frame 8.
+	layer[13], layer[14] = layer[14], layer[13]
+	lost := layer[25]
+	layer = slices.Delete(layer, 25, 26)
+	f := newForwarder(&upstreamLog{}, time.Now)
+	sink := &sinkLog{}
+	f.AddSubscriber(sink, Layer{"f", AllTemporal})
+	replay(t, f, layer, func(int) {})
+	var seqs []int
+	for _, p := range sink.packets {
+		seqs = append(seqs, int(p.SequenceNumber))
+	}
+	if len(seqs) != len(layer) {
+		t.Fatalf("forwarded %d of %d packets", len(seqs), len(layer))
+	}
+	if seqs[13] != seqs[14]+1 {
+		t.Errorf("the reordered packets were numbered %d and %d", seqs[13], seqs[14])
+	}
+	slices.Sort(seqs)
+	var gaps []int
+	for i := 1; i < len(seqs); i++ {
+		if seqs[i] != seqs[i-1]+1 {
+			gaps = append(gaps, seqs[i-1]+1)
+		}
+	}
+	var p rtp.Packet
+	if err := p.Unmarshal(lost.packet); err != nil {
+		t.Fatal(err)
+	}
+	if want := []int{int(p.SequenceNumber - layer[0].seq())}; len(gaps) != 1 || gaps[0]-seqs[0] != want[0] {
+		t.Fatalf("gaps at %v (from %d), want one at offset %v", gaps, seqs[0], want)
+	}
+}
