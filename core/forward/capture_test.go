@@ -43,7 +43,7 @@ var temporalPattern = [4]int{0, 2, 1, 2}
 // layers as a browser sends them: each layer with its own SSRC, sequence
 // numbers, timestamps, picture ids and TL0PICIDX, frames interleaved in
 // the order of capture. Each payload's body says its layer and frame.
-func makeCapture(t *testing.T) []captured {
+func makeCapture(t testing.TB) []captured {
 	t.Helper()
 	var out []captured
 	type state struct {
