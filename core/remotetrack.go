@@ -99,7 +99,8 @@ type RemoteTrack struct {
 	jitter      *jitterbuffer.Buffer // with the "jitterBuffer" interceptor
 	ready       chan struct{}        // closed once the first EventTrack was delivered
 	announced   sync.Once
-	frames      atomic.Uint64 // delivered in frames mode, for framesReceived
+	frames      atomic.Uint64             // delivered in frames mode, for framesReceived
+	forwarder   atomic.Pointer[Forwarder] // forwards the track's packets (or its transceiver's does)
 
 	// Under transceiver.mu:
 	described RemoteInfo // what the remote description said of it
@@ -467,6 +468,9 @@ type delivery struct {
 // connection is closed.
 func (d *delivery) deliver(packet []byte) bool {
 	r := d.r
+	if f := r.forwarderOf(); f != nil {
+		f.f.Push(d.t.RID(), d.t.Codec().MimeType, packet)
+	}
 	mode := r.mode.Load()
 	if d.telephoneEvent(packet) && mode == receiveFrames {
 		d.skipped++

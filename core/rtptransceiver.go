@@ -63,12 +63,13 @@ type Transceiver struct {
 	mu        sync.Mutex
 	track     *LocalTrack
 	encodings []Encoding
-	rtcpRead  bool                    // the sender's RTCP readers run
-	numbers   map[uint32]*numbering   // per SSRC, across replaced tracks
-	dtmf      *DTMFSender             // made by DTMF, audio only
-	stopped   atomic.Bool             // Stop was called, or rejected: the direction is final
-	rejected  atomic.Bool             // W3C [[Stopped]]: a description rejected its section (remotetracks.go)
-	remotes   map[string]*RemoteTrack // the remote tracks not ended, by rid (remotetracks.go)
+	rtcpRead  bool                      // the sender's RTCP readers run
+	numbers   map[uint32]*numbering     // per SSRC, across replaced tracks
+	dtmf      *DTMFSender               // made by DTMF, audio only
+	stopped   atomic.Bool               // Stop was called, or rejected: the direction is final
+	rejected  atomic.Bool               // W3C [[Stopped]]: a description rejected its section (remotetracks.go)
+	remotes   map[string]*RemoteTrack   // the remote tracks not ended, by rid (remotetracks.go)
+	forwarder atomic.Pointer[Forwarder] // forwards every remote track's packets
 }
 
 // transceiverFor returns the wrapper of a pion transceiver, making it the
@@ -300,13 +301,29 @@ func (tr *Transceiver) readRTCP(sender *webrtc.RTPSender, rid string) {
 		for _, pkt := range packets {
 			switch pkt := pkt.(type) {
 			case *rtcp.PictureLossIndication:
+				tr.keyframeRequested()
 				tr.pc.events.post(&Event{Type: EventKeyframeRequest, Transceiver: tr, RID: rid, KeyframeKind: KeyframePLI})
 			case *rtcp.FullIntraRequest:
+				tr.keyframeRequested()
 				tr.pc.events.post(&Event{Type: EventKeyframeRequest, Transceiver: tr, RID: rid, KeyframeKind: KeyframeFIR})
 			case *rtcp.ReceiverEstimatedMaximumBitrate:
 				tr.pc.onREMB(pkt, sender, rid)
 			}
 		}
+	}
+}
+
+// keyframeRequested passes a PLI or FIR for the track sent upstream when
+// a forwarder feeds it.
+func (tr *Transceiver) keyframeRequested() {
+	tr.mu.Lock()
+	t := tr.track
+	tr.mu.Unlock()
+	if t == nil {
+		return
+	}
+	if fw := t.forwarded.Load(); fw != nil {
+		fw.keyframeRequested(t)
 	}
 }
 

@@ -61,6 +61,8 @@ type LocalTrack struct {
 	layers []*layer
 	closed atomic.Bool
 	source sourceStats
+
+	forwarded atomic.Pointer[Forwarder] // the forwarder feeding the track, if any
 }
 
 // sourceStats count what the application fed the track's first layer
@@ -227,6 +229,23 @@ func (t *LocalTrack) WriteRTP(rid string, packet []byte) error {
 	if p.Version != 2 {
 		return rtcerr.Wrap(rtcerr.ErrInvalidArgument, fmt.Errorf("malformed RTP packet: version %d, not 2", p.Version))
 	}
+
+	return l.write(p)
+}
+
+// writePacket sends a parsed RTP packet on the layer rid of a track of
+// mode "rtp" (a forwarder's subscriber).
+func (t *LocalTrack) writePacket(rid string, p *rtp.Packet) error {
+	l, err := t.layer(rid)
+	if err != nil || !l.active.Load() {
+		return err
+	}
+
+	return l.write(p)
+}
+
+// write sends p on a layer of a track of mode "rtp".
+func (l *layer) write(p *rtp.Packet) error {
 	s, _ := l.track.(*webrtc.TrackLocalStaticRTP)
 
 	return rtcerr.Wrap(rtcerr.ErrOperation, s.WriteRTP(p))

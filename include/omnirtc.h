@@ -1897,6 +1897,118 @@ omnirtc_status_t omnirtc_whip_poll_events(omnirtc_whip_t whip, omnirtc_whip_even
  */
 omnirtc_status_t omnirtc_whip_close(omnirtc_whip_t whip);
 
+/* ===================================================================== */
+/* Forwarder                                                              */
+/* ===================================================================== */
+
+/*
+ * A forwarder sends what one remote track, or every simulcast layer of a
+ * transceiver (its remote tracks, told apart by rid), receives to any number
+ * of subscribers: local tracks of mode "rtp" (omnirtc_track_create with
+ * {"mode":"rtp"}) of the source's codec, each sent on another peer.  Each
+ * subscriber receives one layer of its own (a rid, and with VP8 a highest
+ * temporal layer from the payload descriptor's TID) and sees one continuous
+ * stream: sequence numbers without gaps across switches and dropped packets,
+ * timestamps rising (a new layer continues one frame after the last packet
+ * sent), VP8 picture ids and TL0PICIDX continuous, header extensions of the
+ * upstream hop removed (the sender adds its own).  Switches happen only where
+ * the subscriber can decode: a new rid at that layer's next keyframe (the
+ * forwarder sends its sender a PLI, and again while none came), a lower
+ * temporal layer at the next frame, a higher one at the next frame with the
+ * layer sync bit or at a keyframe.  Only VP8's layers are known: packets of
+ * other codecs are forwarded whole, any packet a switch point.
+ *
+ * RTCP stays on its hop: a subscriber's PLI or FIR becomes a PLI to the
+ * sender of the layer it receives (or is switching to), at most one per
+ * layer every 500 ms for all subscribers together (it still raises
+ * OMNIRTC_EVENT_KEYFRAME_REQUEST on the subscriber's peer); its NACKs are
+ * answered by its own sender from the packets it sent (the "nack"
+ * interceptor); receiver reports are never forwarded upstream.
+ *
+ * The source's packets are forwarded as the remote tracks read them, in any
+ * receive mode; "none" (omnirtc_track_set_receive or the peer's default)
+ * spares the work of the other modes.  A forwarder runs no thread of its
+ * own and lives until omnirtc_forwarder_free, also after its source ended
+ * or its peers closed (it then forwards nothing).  Every function may be
+ * called from any thread, also from inside a callback.
+ */
+typedef uint64_t omnirtc_forwarder_t;
+
+/* The temporal argument that selects every temporal layer. */
+#define OMNIRTC_TEMPORAL_ALL -1
+
+/*
+ * omnirtc_forwarder_create — forward one remote track (a handle from
+ * OMNIRTC_EVENT_TRACK).  *forwarder_out: the new forwarder, owned by the
+ * caller (omnirtc_forwarder_free).  A remote track feeds one forwarder at a
+ * time.
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (forwarder_out NULL),
+ * OMNIRTC_ERR_INVALID_STATE (the track is forwarded already),
+ * OMNIRTC_ERR_INVALID_HANDLE (not a remote track).
+ */
+omnirtc_status_t omnirtc_forwarder_create(omnirtc_track_t remote_track, omnirtc_forwarder_t *forwarder_out);
+
+/*
+ * omnirtc_forwarder_create_group — forward every remote track of a
+ * transceiver, now and to come: the layers of a simulcast group.
+ * *forwarder_out as above.  A transceiver feeds one group forwarder at a
+ * time.
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (forwarder_out NULL),
+ * OMNIRTC_ERR_INVALID_STATE (forwarded already), OMNIRTC_ERR_INVALID_HANDLE.
+ */
+omnirtc_status_t omnirtc_forwarder_create_group(omnirtc_transceiver_t transceiver, omnirtc_forwarder_t *forwarder_out);
+
+/*
+ * omnirtc_forwarder_add_subscriber — forward to a local track of mode "rtp",
+ * from the next keyframe of the layer rid (borrowed; NULL or "": for a group,
+ * the first layer whose keyframe comes, kept until set otherwise) with
+ * temporal layers up to temporal (0..7, or OMNIRTC_TEMPORAL_ALL).  The track
+ * is fed by one forwarder at a time and should be written by nothing else.
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (a track of mode "sample", another
+ * codec than the source's, a rid the source does not have, temporal out of
+ * range), OMNIRTC_ERR_INVALID_STATE (the track is a subscriber already or
+ * closed), OMNIRTC_ERR_INVALID_HANDLE (forwarder or local track).
+ */
+omnirtc_status_t omnirtc_forwarder_add_subscriber(omnirtc_forwarder_t forwarder, omnirtc_track_t track, const char *rid,
+                                                  int32_t temporal);
+
+/*
+ * omnirtc_forwarder_remove_subscriber — stop forwarding to the track; a
+ * packet being forwarded may still reach it.  The track may then join
+ * another forwarder.
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (not a subscriber of this
+ * forwarder), OMNIRTC_ERR_INVALID_HANDLE.
+ */
+omnirtc_status_t omnirtc_forwarder_remove_subscriber(omnirtc_forwarder_t forwarder, omnirtc_track_t track);
+
+/*
+ * omnirtc_forwarder_set_layer — choose the layer a subscriber receives, as
+ * in omnirtc_forwarder_add_subscriber; the switch happens at the next point
+ * that allows it (see above).
+ * Errors: as omnirtc_forwarder_add_subscriber, and
+ * OMNIRTC_ERR_INVALID_ARGUMENT (not a subscriber of this forwarder).
+ */
+omnirtc_status_t omnirtc_forwarder_set_layer(omnirtc_forwarder_t forwarder, omnirtc_track_t track, const char *rid,
+                                             int32_t temporal);
+
+/*
+ * omnirtc_forwarder_get_layer — the layer a subscriber receives now:
+ * {"rid","temporal","started"}; temporal -1 is every layer; until started
+ * (its first packet forwarded) they are the layer asked for.  Release
+ * *json_out with omnirtc_free().
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (json_out NULL, not a subscriber),
+ * OMNIRTC_ERR_INVALID_HANDLE.
+ */
+omnirtc_status_t omnirtc_forwarder_get_layer(omnirtc_forwarder_t forwarder, omnirtc_track_t track, char **json_out);
+
+/*
+ * omnirtc_forwarder_free — stop forwarding and release the forwarder; its
+ * subscriber tracks stay open and may join another forwarder, its source
+ * may feed another.
+ * Errors: OMNIRTC_ERR_INVALID_HANDLE (unknown or already freed).
+ */
+omnirtc_status_t omnirtc_forwarder_free(omnirtc_forwarder_t forwarder);
+
 #ifdef __cplusplus
 }
 #endif

@@ -12,6 +12,7 @@ const { MediaReader, MediaWriter } = require('./mediafile');
 const { EncodedTrack, RemoteTrack, MediaStream, MediaStreamTrackEvent, RTCTrackEvent, RTCRtpSender, RTCRtpReceiver, RTCRtpTransceiver } = require('./media');
 const { RTCDTMFSender, RTCDTMFToneChangeEvent } = require('./rtcdtmfsender');
 const { TurnServer, TurnAllocationEvent } = require('./turnserver');
+const { Forwarder } = require('./forwarder');
 const { WhipError, WhipServer, WhipSession, WhipSessionEvent, whipPublish, whepPlay } = require('./whip');
 const { RTCIceTransport, RTCDtlsTransport, RTCSctpTransport } = require('./rtctransports');
 const { setGC, getGC } = require('./gc');
@@ -62,6 +63,7 @@ module.exports = {
   WhipSessionEvent,
   whipPublish,
   whepPlay,
+  Forwarder,
   libraryVersion,
   debugCounters,
   setGC,

@@ -127,6 +127,7 @@ void dtmf_register(napi_env env, napi_value exports);
 void mediafile_register(napi_env env, napi_value exports);
 void turnserver_register(napi_env env, napi_value exports);
 void whip_register(napi_env env, napi_value exports);
+void forwarder_register(napi_env env, napi_value exports);
 void certificate_register(napi_env env, napi_value exports);
 void logs_register(napi_env env, napi_value exports);
 

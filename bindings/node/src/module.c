@@ -82,6 +82,7 @@ static napi_value init(napi_env env, napi_value exports) {
 	mediafile_register(env, exports);
 	turnserver_register(env, exports);
 	whip_register(env, exports);
+	forwarder_register(env, exports);
 	certificate_register(env, exports);
 	logs_register(env, exports);
 	napi_set_named_property(env, exports, "constants", constants(env));

@@ -31,6 +31,7 @@ from .exceptions import (
     RTCError,
     TooLargeError,
 )
+from .forwarder import ALL_TEMPORAL, Forwarder
 from .gcsettings import GCSettings, get_gc, set_gc
 from .logs import sync_log_level
 from .mediafile import MediaReader, MediaWriter
@@ -85,11 +86,13 @@ def _shutdown() -> None:
 atexit.register(_shutdown)
 
 __all__ = [
+    "ALL_TEMPORAL",
     "AudioStreamTrack",
     "BitrateTarget",
     "EncodedFrame",
     "Error",
     "ForkedError",
+    "Forwarder",
     "GCSettings",
     "InternalError",
     "InvalidAccessError",

@@ -14,6 +14,7 @@ OMNIRTC_VERSION_MINOR = 3
 OMNIRTC_VERSION_PATCH = 0
 OMNIRTC_VERSION = "0.3.0"
 OMNIRTC_MAX_REMOTE_CANDIDATES = 100
+OMNIRTC_TEMPORAL_ALL = -1
 
 omnirtc_status_t = ctypes.c_int32
 omnirtc_peer_t = ctypes.c_uint64
@@ -380,6 +381,7 @@ class omnirtc_whip_event_t(ctypes.Structure):
 omnirtc_whip_event_cb = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.POINTER(omnirtc_whip_event_t))
 
 omnirtc_whip_notify_cb = ctypes.CFUNCTYPE(None, ctypes.c_void_p, omnirtc_whip_t)
+omnirtc_forwarder_t = ctypes.c_uint64
 
 # name: (restype, argtypes)
 PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
@@ -586,4 +588,20 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
         [omnirtc_whip_t, ctypes.POINTER(omnirtc_whip_event_t), ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)],
     ),
     "omnirtc_whip_close": (omnirtc_status_t, [omnirtc_whip_t]),
+    "omnirtc_forwarder_create": (omnirtc_status_t, [omnirtc_track_t, ctypes.POINTER(omnirtc_forwarder_t)]),
+    "omnirtc_forwarder_create_group": (omnirtc_status_t, [omnirtc_transceiver_t, ctypes.POINTER(omnirtc_forwarder_t)]),
+    "omnirtc_forwarder_add_subscriber": (
+        omnirtc_status_t,
+        [omnirtc_forwarder_t, omnirtc_track_t, ctypes.c_char_p, ctypes.c_int32],
+    ),
+    "omnirtc_forwarder_remove_subscriber": (omnirtc_status_t, [omnirtc_forwarder_t, omnirtc_track_t]),
+    "omnirtc_forwarder_set_layer": (
+        omnirtc_status_t,
+        [omnirtc_forwarder_t, omnirtc_track_t, ctypes.c_char_p, ctypes.c_int32],
+    ),
+    "omnirtc_forwarder_get_layer": (
+        omnirtc_status_t,
+        [omnirtc_forwarder_t, omnirtc_track_t, ctypes.POINTER(ctypes.c_void_p)],
+    ),
+    "omnirtc_forwarder_free": (omnirtc_status_t, [omnirtc_forwarder_t]),
 }

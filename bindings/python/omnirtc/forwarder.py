@@ -1,0 +1,77 @@
+"""Selective forwarding: :class:`Forwarder` sends a received track, or the simulcast layers of a transceiver, on to
+local tracks of other peers, each with its own layer (``omnirtc_forwarder_*``)."""
+
+from __future__ import annotations
+
+import ctypes
+import json
+from typing import Any
+
+from . import _abi, _native
+from .mediastreams import LocalTrack, RemoteStreamTrack
+from .rtcrtptransceiver import RTCRtpTransceiver
+
+#: The ``temporal`` that selects every temporal layer.
+ALL_TEMPORAL = _abi.OMNIRTC_TEMPORAL_ALL
+
+
+class Forwarder:
+    """Forwards what ``source`` receives (a :class:`RemoteStreamTrack`, or a :class:`RTCRtpTransceiver` for all its
+    simulcast layers) to subscribers: :class:`LocalTrack` objects of ``mode="rtp"`` sent on other peers.
+
+    Each subscriber sees one continuous stream (sequence numbers, timestamps, VP8 picture ids) and switches layers
+    only where it can decode: a new rid at that layer's next keyframe (asked for with a PLI), a VP8 temporal layer
+    down at once, up at a layer sync frame. A subscriber's keyframe request goes upstream for its layer. Nothing runs
+    on the event loop: the methods return at once, from any thread. Use it as a context manager or call
+    :meth:`close`."""
+
+    def __init__(self, source: RemoteStreamTrack | RTCRtpTransceiver) -> None:
+        """Start forwarding ``source``. Raises InvalidStateError if it is forwarded already."""
+        handle = _abi.omnirtc_forwarder_t()
+        if isinstance(source, RTCRtpTransceiver):
+            _native.check(_native.lib.omnirtc_forwarder_create_group(source._handle, ctypes.byref(handle)))
+        else:
+            _native.check(_native.lib.omnirtc_forwarder_create(source._handle, ctypes.byref(handle)))
+        self._handle = handle.value
+
+    def addSubscriber(self, track: LocalTrack, rid: str | None = None, temporal: int = ALL_TEMPORAL) -> None:
+        """Forward to ``track`` the layer ``rid`` (None: the first layer to start, for a group) with temporal layers
+        up to ``temporal``, from that layer's next keyframe. Raises InvalidArgumentError (a ValueError) for a track
+        of mode "sample" or another codec, an unknown rid or a temporal layer outside -1..7, InvalidStateError if the
+        track is a subscriber already."""
+        _native.check(
+            _native.lib.omnirtc_forwarder_add_subscriber(self._handle, track._handle, _rid(rid), temporal)
+        )
+
+    def removeSubscriber(self, track: LocalTrack) -> None:
+        """Stop forwarding to ``track``. Raises InvalidArgumentError if it is no subscriber."""
+        _native.check(_native.lib.omnirtc_forwarder_remove_subscriber(self._handle, track._handle))
+
+    def setLayer(self, track: LocalTrack, rid: str | None = None, temporal: int = ALL_TEMPORAL) -> None:
+        """Choose the layer ``track`` receives, as in :meth:`addSubscriber`; it switches at the next point that
+        allows it."""
+        _native.check(_native.lib.omnirtc_forwarder_set_layer(self._handle, track._handle, _rid(rid), temporal))
+
+    def getLayer(self, track: LocalTrack) -> dict[str, Any]:
+        """The layer ``track`` receives now: ``{"rid", "temporal", "started"}`` (temporal -1: all; until started, the
+        layer asked for)."""
+        text = _native.call_string(_native.lib.omnirtc_forwarder_get_layer, self._handle, track._handle)
+        return json.loads(text or "{}")
+
+    def close(self) -> None:
+        """Stop forwarding; the subscriber tracks stay open. Closing twice does nothing."""
+        if self._handle:
+            _native.lib.omnirtc_forwarder_free(self._handle)
+            self._handle = 0
+
+    def __enter__(self) -> Forwarder:
+        """The forwarder itself."""
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Close the forwarder."""
+        self.close()
+
+
+def _rid(rid: str | None) -> bytes | None:
+    return _native.encode(rid, "rid") if rid else None

@@ -1,0 +1,91 @@
+import COmniRTC
+import Foundation
+
+/// The layer a ``Forwarder`` subscriber receives.
+public struct ForwarderLayer: Sendable, Equatable, Decodable {
+    /// The `temporal` that selects every temporal layer.
+    public static let allTemporal = Int(OMNIRTC_TEMPORAL_ALL)
+
+    /// The simulcast layer; nil: for a transceiver's layers, the first whose
+    /// keyframe comes, kept until set otherwise.
+    public var rid: String?
+    /// The highest temporal layer (VP8's TID), 0 to 7, or ``allTemporal``.
+    public var temporal: Int
+    /// In ``Forwarder/layer(of:)``: whether a packet was forwarded; until then
+    /// the layer is the one asked for.
+    public var started: Bool
+
+    public init(rid: String? = nil, temporal: Int = ForwarderLayer.allTemporal) {
+        (self.rid, self.temporal, self.started) = (rid, temporal, false)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let rid = try c.decode(String.self, forKey: .rid)
+        (self.rid, self.temporal, self.started) =
+            (rid.isEmpty ? nil : rid, try c.decode(Int.self, forKey: .temporal), try c.decode(Bool.self, forKey: .started))
+    }
+
+    private enum CodingKeys: String, CodingKey { case rid, temporal, started }
+}
+
+/// Forwards what a ``RemoteTrack``, or every simulcast layer of an
+/// ``RtpTransceiver``, receives to subscribers: ``LocalTrack``s of mode
+/// ``LocalTrack/Mode/rtp`` sent on other peers, each with a layer of its own.
+/// Each subscriber sees one continuous stream (sequence numbers, timestamps,
+/// VP8 picture ids) and switches only where it can decode: a new rid at that
+/// layer's next keyframe (asked for with a PLI), a temporal layer down at
+/// once, up at a layer sync frame. A subscriber's keyframe request goes
+/// upstream for its layer. It runs nothing of its own and lives until
+/// ``close()`` or its last reference goes; every method returns at once.
+public final class Forwarder: Sendable {
+    let handle: omnirtc_forwarder_t
+
+    /// Forwards one remote track. Throws ``OmniRTCError/invalidState(_:)`` if
+    /// it is forwarded already.
+    public init(_ track: RemoteTrack) throws(OmniRTCError) {
+        var handle: omnirtc_forwarder_t = 0
+        try check(omnirtc_forwarder_create(track.sink.handle, &handle))
+        self.handle = handle
+    }
+
+    /// Forwards every remote track of a transceiver: the layers of a
+    /// simulcast group. Throws ``OmniRTCError/invalidState(_:)`` if it is
+    /// forwarded already.
+    public init(_ transceiver: RtpTransceiver) throws(OmniRTCError) {
+        var handle: omnirtc_forwarder_t = 0
+        try check(omnirtc_forwarder_create_group(transceiver.sink.handle, &handle))
+        self.handle = handle
+    }
+
+    deinit { _ = omnirtc_forwarder_free(handle) } // already closed: INVALID_HANDLE, nothing to do
+
+    /// Forwards `layer` to `track` from that layer's next keyframe. Throws
+    /// ``OmniRTCError/invalidArgument(_:)`` for a sample track, another codec,
+    /// an unknown rid or a temporal layer out of range,
+    /// ``OmniRTCError/invalidState(_:)`` if the track is a subscriber already.
+    public func addSubscriber(_ track: LocalTrack, layer: ForwarderLayer = ForwarderLayer()) throws(OmniRTCError) {
+        try check(omnirtc_forwarder_add_subscriber(handle, track.handle, layer.rid, Int32(layer.temporal)))
+    }
+
+    /// Chooses the layer `track` receives; it switches at the next point that allows it.
+    public func setLayer(_ layer: ForwarderLayer, of track: LocalTrack) throws(OmniRTCError) {
+        try check(omnirtc_forwarder_set_layer(handle, track.handle, layer.rid, Int32(layer.temporal)))
+    }
+
+    /// The layer `track` receives now.
+    public func layer(of track: LocalTrack) throws(OmniRTCError) -> ForwarderLayer {
+        let json = try callString { omnirtc_forwarder_get_layer(handle, track.handle, $0) } ?? "{}"
+        do { return try JSONDecoder().decode(ForwarderLayer.self, from: Data(json.utf8)) } catch {
+            throw .internal("forwarder layer: \(error)")
+        }
+    }
+
+    /// Stops forwarding to `track`. Throws ``OmniRTCError/invalidArgument(_:)`` if it is no subscriber.
+    public func removeSubscriber(_ track: LocalTrack) throws(OmniRTCError) {
+        try check(omnirtc_forwarder_remove_subscriber(handle, track.handle))
+    }
+
+    /// Stops forwarding; the subscriber tracks stay open. Closing again does nothing.
+    public func close() { _ = omnirtc_forwarder_free(handle) }
+}
