@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import fractions
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import av
 
-from .exceptions import NotSupportedError
+from .exceptions import InvalidHandleError, InvalidStateError, NotSupportedError
 from .mediastreams import EncodedFrame, MediaStreamError
 
 if TYPE_CHECKING:
@@ -87,7 +88,9 @@ class FrameDecoder:
             frames = await loop.run_in_executor(self._pool, self._decode, encoded)
             if self._waiting_keyframe and time.monotonic() - self._last_request >= KEYFRAME_REQUEST_INTERVAL:
                 self._last_request = time.monotonic()
-                self._track.requestKeyframe()
+                # best effort: a track that ended (or whose peer closed) still hands over what it queued
+                with contextlib.suppress(InvalidHandleError, InvalidStateError):
+                    self._track.requestKeyframe()
             self._ready.extend(frames)
         return self._ready.popleft()
 

@@ -19,6 +19,7 @@ from mediaframes import HEIGHT, RED, TONE_HZ, WIDTH, ColourTrack, ToneTrack, cen
 from omnirtc import (
     EncodedFrame,
     InvalidArgumentError,
+    InvalidHandleError,
     LocalTrack,
     MediaStreamError,
     RTCPeerConnection,
@@ -326,5 +327,37 @@ def test_vp9_is_encoded_and_decoded_when_the_transceiver_prefers_it(counters_bac
         assert near(centre_colour(frames[-1]), RED), centre_colour(frames[-1])
         await a.close()
         await b.close()
+
+    run(main())
+
+
+class EndedVideoTrack:
+    """A video track that ended with one undecodable frame still queued: its keyframe requests fail as an ended
+    track's do."""
+
+    kind = "video"
+    codec = {"mimeType": "video/VP8", "clockRate": 90000}
+
+    def __init__(self) -> None:
+        self.left = [EncodedFrame(data=b"\x01not a keyframe", timestamp=3000, keyframe=False)]
+
+    async def recvEncoded(self) -> EncodedFrame:
+        if not self.left:
+            raise MediaStreamError("the track has ended")
+        return self.left.pop()
+
+    def requestKeyframe(self, fir: bool = False) -> None:
+        raise InvalidHandleError("the track has ended")
+
+
+def test_decoding_what_is_left_of_an_ended_track_ends_with_media_stream_error():
+    """The decoder's own keyframe request is best effort: on a track that ended (or whose peer closed) recv() still
+    reads what is queued and then ends, as in every receive mode."""
+    from omnirtc.framedecoder import FrameDecoder
+
+    async def main():
+        decoder = FrameDecoder(EndedVideoTrack())  # type: ignore[arg-type]
+        with pytest.raises(MediaStreamError):
+            await decoder.next()
 
     run(main())
