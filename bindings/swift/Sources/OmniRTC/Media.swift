@@ -306,6 +306,8 @@ public final class RtpTransceiver: Sendable, Hashable {
         var senderTrackId: String?
         var sendEncodings: [SendEncoding]?
         var codecs: [RtpCodec]?
+        var stopped: Bool?
+        var removed: Bool?
     }
 
     var info: Info? {
@@ -322,6 +324,8 @@ public final class RtpTransceiver: Sendable, Hashable {
     public var sendEncodings: [SendEncoding] { info?.sendEncodings ?? [] }
     /// The codecs negotiated (or offered), in preference order.
     public var codecs: [RtpCodec] { info?.codecs ?? [] }
+    /// W3C `stopped`: stop was called, or a description rejected its media section.
+    public var stopped: Bool { info?.stopped ?? false }
     public var sender: RtpSender { RtpSender(sink) }
 
     /// W3C `setCodecPreferences`: the codecs to offer, in order ([] restores
@@ -444,8 +448,10 @@ extension PeerConnection {
         sender.sink.senderTrack.withLock { $0 = nil }
     }
 
-    /// The transceivers this side made, and those of the remote's tracks, oldest first.
+    /// The transceivers this side made, and those of the remote's tracks, oldest first, without those a
+    /// rollback of the remote offer that made them removed (webrtc-pc 4.4.1.6 step 9; the library says which).
     public var transceivers: [RtpTransceiver] {
         sink.state.withLock { s in s.transceivers.sorted { $0.key < $1.key }.map { RtpTransceiver($0.value) } }
+            .filter { !($0.info?.removed ?? false) }
     }
 }

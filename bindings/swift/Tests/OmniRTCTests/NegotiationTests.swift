@@ -93,6 +93,48 @@ final class NegotiationTests: XCTestCase {
         try await b.close()
     }
 
+    /// W3C webrtc-pc 4.4.1.6 step 9: a rollback of a remote offer removes the
+    /// transceivers it made.
+    func testRollbackRemovesTheTransceiversOfTheRemoteOffer() async throws {
+        let a = try PeerConnection(configuration: loopback)
+        let b = try PeerConnection(configuration: loopback)
+        _ = try a.createDataChannel(label: "transport")
+        try a.addTransceiver(kind: .audio, direction: .sendonly)
+        let offer = try await a.createOffer()
+        try await b.setRemoteDescription(offer)
+        XCTAssertEqual(b.transceivers.count, 1, "the offer made a transceiver")
+        try await b.setLocalDescription(SessionDescription(type: .rollback, sdp: ""))
+        XCTAssertEqual(b.transceivers.count, 0, "the rollback removed it")
+
+        try await a.close()
+        try await b.close()
+    }
+
+    /// W3C webrtc-pc 4.4.1.6 step 8.1.12: a section the answer rejects stops
+    /// the transceiver on both sides (`stopped`, direction "stopped").
+    func testARejectedSectionStopsTheTransceiver() async throws {
+        let a = try PeerConnection(configuration: loopback)
+        let b = try PeerConnection(configuration: loopback)
+        _ = try a.createDataChannel(label: "transport") // the section that carries ICE
+        let offerer = try a.addTransceiver(kind: .video, direction: .sendonly)
+        try offerer.setCodecPreferences([CodecPreference(mimeType: "video/VP8")])
+        let offer = try await a.createOffer()
+        try await a.setLocalDescription(offer)
+        // b knows no codec of the section, so its answer rejects it.
+        try await b.setRemoteDescription(SessionDescription(
+            type: .offer, sdp: offer.sdp.replacingOccurrences(of: "VP8/90000", with: "XV8/90000")))
+        let answer = try await b.createAnswer()
+        XCTAssertTrue(answer.sdp.contains("m=video 0 "), answer.sdp)
+        XCTAssertFalse(offerer.stopped)
+        try await b.setLocalDescription(answer)
+        try await a.setRemoteDescription(answer)
+        XCTAssertTrue(try XCTUnwrap(b.transceivers.first).stopped, "the answerer's transceiver")
+        XCTAssertTrue(offerer.stopped, "the offerer's transceiver")
+        XCTAssertEqual(offerer.direction, .stopped)
+        try await a.close()
+        try await b.close()
+    }
+
     /// W3C webrtc-pc 4.4.1.6: a rollback without a pending offer is an
     /// InvalidStateError; with one, either method returns to stable and drops
     /// the pending description; a remote offer in have-local-offer rolls the
