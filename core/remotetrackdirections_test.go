@@ -119,3 +119,29 @@ func TestRollbackOfARemoteOfferRestoresTheRemoteTracks(t *testing.T) {
 		t.Fatalf("%d transceivers after the rollback, want 1 (the one the offer made removed)", n)
 	}
 }
+
+// TestRollbackOfARemoteOfferForgetsItsCodecs: after a rollback (webrtc-pc
+// 4.4.1.6 step 9) the next offer is answered as if the rolled-back one had
+// never come, so a section whose only codec the answerer does not know is
+// rejected, as it is on a fresh peer.
+func TestRollbackOfARemoteOfferForgetsItsCodecs(t *testing.T) {
+	ra, rb := newRecorder(), newRecorder()
+	a, b := newPeer(t, loopbackConfig, ra), newPeer(t, loopbackConfig, rb)
+	t.Cleanup(func() { must(t, a.Close()); must(t, b.Close()) })
+	_, err := a.CreateDataChannel("transport", DataChannelInit{}) // the section that carries ICE
+	must(t, err)
+	tr, err := a.AddTransceiver("audio", nil, TransceiverInit{Direction: "sendonly"})
+	must(t, err)
+	must(t, tr.SetCodecPreferences([]CodecPreference{{MimeType: "audio/opus"}}))
+	offer, err := a.CreateOffer(OfferOptions{})
+	must(t, err)
+	must(t, b.SetRemoteDescription("offer", offer))
+	must(t, b.SetLocalDescription("rollback", ""))
+
+	must(t, b.SetRemoteDescription("offer", strings.ReplaceAll(offer, "opus/48000", "xpus/48000")))
+	answer, err := b.CreateAnswer()
+	must(t, err)
+	if !strings.Contains(answer, "m=audio 0 ") {
+		t.Fatalf("the answer takes a codec the offer does not have:\n%s", answer)
+	}
+}

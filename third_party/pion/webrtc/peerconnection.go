@@ -1290,6 +1290,9 @@ func (pc *PeerConnection) SetRemoteDescription(desc SessionDescription) error {
 		pc.assignDataChannelIDs(&desc, false)
 	}
 
+	if desc.Type == SDPTypeOffer {
+		pc.recordRemoteNegotiation()
+	}
 	if err := pc.api.mediaEngine.updateFromRemoteDescription(*desc.parsed); err != nil {
 		return err
 	}
