@@ -95,12 +95,19 @@ func (p *PeerConnection) postTransportState(transport, pion int32, name string) 
 	p.postICE(&Event{Type: EventTransportState, Transport: transport, State: pion - 1, StateName: name})
 }
 
+// pairCandidateLine is a selected pair's candidate as a candidate line of
+// component 1. RTCP is muxed, and pion lists each candidate also for
+// component 2 in its description (see descriptionCandidates): the agent may
+// have taken the remote's component 2 line, the same transport address,
+// which getRemoteCandidates() leaves out.
 func pairCandidateLine(c *webrtc.ICECandidate) string {
 	if c == nil {
 		return ""
 	}
+	rtp := *c
+	rtp.Component = uint16(webrtc.ICEComponentRTP)
 
-	return c.ToJSON().Candidate
+	return rtp.ToJSON().Candidate
 }
 
 // TransportsInfo is the state of a peer connection's transports, as

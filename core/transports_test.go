@@ -3,8 +3,11 @@ package core
 import (
 	"encoding/json"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/pion/webrtc/v4"
 )
 
 func transportEvent(transport int32, name string) func(*Event) bool {
@@ -164,5 +167,19 @@ func TestSCTPTransportStatsCarryCongestionFigures(t *testing.T) {
 		if _, ok := sctp[name].(float64); !ok {
 			t.Errorf("%s missing: %v", name, sctp)
 		}
+	}
+}
+
+// A selected pair's candidate is reported as component 1, the line
+// getRemoteCandidates() lists, even when the agent took the component 2 line
+// of the same transport address.
+func TestPairCandidateLineIsComponentOne(t *testing.T) {
+	c := &webrtc.ICECandidate{
+		Foundation: "2878742611", Priority: 2130706431, Address: "127.0.0.1", Protocol: webrtc.ICEProtocolUDP,
+		Port: 41015, Typ: webrtc.ICECandidateTypeHost, Component: 2,
+	}
+	line := pairCandidateLine(c)
+	if fields := strings.Fields(line); len(fields) < 2 || fields[1] != "1" {
+		t.Fatalf("pair candidate %q: want component 1", line)
 	}
 }
