@@ -315,10 +315,12 @@ def test_renegotiation_adds_a_channel():
     async def main():
         a, b, local, remote = await open_pair()
         late = a.createDataChannel("late")
-        datachannel = event_future(b, "datachannel")
+        datachannel, opened = event_future(b, "datachannel"), event_future(late, "open")
         await connect(a, b)  # a second offer/answer round on a connected pair
         added = await asyncio.wait_for(datachannel, TIMEOUT)
         assert added.label == "late"
+        # b announces the channel at the remote's open request; a's opens at b's acknowledgement, after
+        await asyncio.wait_for(opened, TIMEOUT)
         got = event_future(added, "message")
         late.send("after renegotiation")
         assert await asyncio.wait_for(got, TIMEOUT) == "after renegotiation"
