@@ -347,7 +347,7 @@ func (r *RemoteTrack) stopped(t *webrtc.TrackRemote) {
 func (r *RemoteTrack) read(t *webrtc.TrackRemote) bool {
 	d := &delivery{
 		r: r, t: t, reader: goroutine.ID(), e: &Event{}, defaultDelay: int64(r.defaultMaxDelay(t)),
-		layers: newLayerReader(r.transceiver.t.Receiver()),
+		layers: newLayerReader(r.transceiver.t.Receiver()), mimePT: -1,
 	}
 	read := r.readDirect
 	if r.jitter != nil {
@@ -462,6 +462,18 @@ type delivery struct {
 	dtmf         dtmfReceiver
 	skipped      uint16 // telephone-event packets kept from the frame assembler, whose numbers its packets close up
 	layers       *layerReader
+	mimePT       int    // the payload type mime is of, -1 before the first packet
+	mime         string // t's codec for packets of mimePT: Codec() locks and copies, so not per packet
+}
+
+// mimeType is the MIME type of packet's codec, asked of pion when the
+// payload type changes (pion switches the track's codec on the same one).
+func (d *delivery) mimeType(packet []byte) string {
+	if len(packet) > 1 && int(packet[1]&0x7f) != d.mimePT {
+		d.mimePT, d.mime = int(packet[1]&0x7f), d.t.Codec().MimeType
+	}
+
+	return d.mime
 }
 
 // deliver hands over one packet, copying what it keeps; false once the peer
@@ -469,7 +481,7 @@ type delivery struct {
 func (d *delivery) deliver(packet []byte) bool {
 	r := d.r
 	if f := r.forwarderOf(); f != nil {
-		f.f.Push(d.t.RID(), d.t.Codec().MimeType, packet)
+		f.f.Push(d.t.RID(), d.mimeType(packet), packet)
 	}
 	mode := r.mode.Load()
 	if d.telephoneEvent(packet) && mode == receiveFrames {
@@ -483,7 +495,7 @@ func (d *delivery) deliver(packet []byte) bool {
 		if len(packet) >= 8 {
 			ts = binary.BigEndian.Uint32(packet[4:])
 		}
-		layer, described := d.layers.read(d.t.Codec().MimeType, packet)
+		layer, described := d.layers.read(d.mimeType(packet), packet)
 		*d.e = Event{Type: EventTrackRTP, RemoteTrack: r, Data: packet, Timestamp: ts, Layer: layer, LayerDescribed: described}
 
 		return r.pc.events.deliver(d.reader, d.e)
