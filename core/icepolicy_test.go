@@ -3,6 +3,7 @@ package core
 import (
 	"encoding/json"
 	"fmt"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -84,4 +85,27 @@ func TestICETransportPolicyChangeAppliesAtRestart(t *testing.T) {
 	if !strings.Contains(string(text), `"allocationsCreated":`) || strings.Contains(string(text), `"allocationsCreated":0`) {
 		t.Fatalf("no allocation on the TURN server: %s", text)
 	}
+}
+
+// A remote ICE restart that comes while the answerer is still gathering
+// server-reflexive candidates (its STUN server never answers) applies the
+// configuration's servers to the agent while the canceled gatherers still
+// run: they must not read the agent's URLs or candidate types then (go test
+// -race caught it in TestRemoteCandidatesAreCappedPerICEGeneration on CI).
+func TestRemoteICERestartWhileGathering(t *testing.T) {
+	silent, err := (&net.ListenConfig{}).ListenPacket(t.Context(), "udp4", "127.0.0.1:0")
+	must(t, err)
+	t.Cleanup(func() { _ = silent.Close() })
+	config := fmt.Sprintf(`{"iceServers":[{"urls":"stun:%s"}],"omnirtc":{"includeLoopback":true,"mdns":"disabled"}}`,
+		silent.LocalAddr())
+	rb := newRecorder()
+	b := newPeer(t, config, rb)
+	defer func() { _ = b.Close() }()
+	offer := offerWithCandidates(t, 1, 0)
+	must(t, b.SetRemoteDescription("offer", offer))
+	must(t, b.SetLocalDescription("", "")) // gathering starts, srflx waits for the silent server
+	rb.waitFor(t, 5*time.Second, ofType(EventICECandidate))
+	restart := strings.NewReplacer("a=ice-ufrag:", "a=ice-ufrag:R", "a=ice-pwd:", "a=ice-pwd:R").Replace(offer)
+	must(t, b.SetRemoteDescription("offer", restart))
+	must(t, b.SetLocalDescription("", ""))
 }

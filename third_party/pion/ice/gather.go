@@ -151,8 +151,10 @@ func (a *Agent) GatherCandidates() error {
 		generation := a.gatherGeneration
 		localUfrag := a.localUfrag
 		a.gatheringState = GatheringStateGathering
-
-		go a.gatherCandidates(ctx, done, generation, localUfrag)
+		// omnirtc: the gatherers work from the types and URLs of their start:
+		// UpdateOptions may replace the agent's after a Restart cancelled them,
+		// while they still run.
+		go a.gatherCandidates(ctx, done, generation, localUfrag, a.gatherSources())
 	}); runErr != nil {
 		return runErr
 	}
@@ -160,18 +162,30 @@ func (a *Agent) GatherCandidates() error {
 	return gatherErr
 }
 
+// gatherSources are the candidate types and STUN/TURN URLs one gathering uses.
+type gatherSources struct {
+	candidateTypes []CandidateType
+	urls           []*stun.URI
+}
+
+// gatherSources takes the agent's current ones; run on the loop.
+func (a *Agent) gatherSources() gatherSources {
+	return gatherSources{candidateTypes: a.candidateTypes, urls: a.urls}
+}
+
 func (a *Agent) gatherCandidates(
 	ctx context.Context,
 	done chan struct{},
 	generation uint64,
 	localUfrag string,
+	sources gatherSources,
 ) { //nolint:cyclop
 	defer close(done)
 	if ctx.Err() != nil {
 		return
 	}
 
-	a.gatherCandidatesInternal(ctx, generation, localUfrag)
+	a.gatherCandidatesInternal(ctx, generation, localUfrag, sources)
 
 	switch a.continualGatheringPolicy {
 	case GatherOnce:
@@ -291,9 +305,11 @@ func (a *Agent) applyHostRewriteForUDPMux(candidateIPs []net.IP, udpAddr *net.UD
 }
 
 // gatherCandidatesInternal performs the actual candidate gathering for all configured types.
-func (a *Agent) gatherCandidatesInternal(ctx context.Context, generation uint64, localUfrag string) {
+func (a *Agent) gatherCandidatesInternal(
+	ctx context.Context, generation uint64, localUfrag string, sources gatherSources,
+) {
 	var wg sync.WaitGroup
-	for _, t := range a.candidateTypes {
+	for _, t := range sources.candidateTypes {
 		switch t {
 		case CandidateTypeHost:
 			wg.Add(1)
@@ -302,11 +318,11 @@ func (a *Agent) gatherCandidatesInternal(ctx context.Context, generation uint64,
 				wg.Done()
 			}()
 		case CandidateTypeServerReflexive:
-			a.gatherServerReflexiveCandidates(ctx, &wg, generation, localUfrag)
+			a.gatherServerReflexiveCandidates(ctx, &wg, generation, localUfrag, sources.urls)
 		case CandidateTypeRelay:
 			wg.Add(1)
 			go func() {
-				a.gatherCandidatesRelay(ctx, a.urls, generation)
+				a.gatherCandidatesRelay(ctx, sources.urls, generation)
 				wg.Done()
 			}()
 		case CandidateTypePeerReflexive, CandidateTypeUnspecified:
@@ -322,15 +338,16 @@ func (a *Agent) gatherServerReflexiveCandidates(
 	wg *sync.WaitGroup,
 	generation uint64,
 	localUfrag string,
+	urls []*stun.URI,
 ) {
 	replaceSrflx := a.addressRewriteMapper != nil && a.addressRewriteMapper.shouldReplace(CandidateTypeServerReflexive)
 	if !replaceSrflx {
 		wg.Add(1)
 		go func() {
 			if a.udpMuxSrflx != nil {
-				a.gatherCandidatesSrflxUDPMux(ctx, a.urls, a.networkTypes, generation, localUfrag)
+				a.gatherCandidatesSrflxUDPMux(ctx, urls, a.networkTypes, generation, localUfrag)
 			} else {
-				a.gatherCandidatesSrflx(ctx, a.urls, a.networkTypes, generation)
+				a.gatherCandidatesSrflx(ctx, urls, a.networkTypes, generation)
 			}
 			wg.Done()
 		}()
@@ -1504,7 +1521,11 @@ func (a *Agent) startNetworkMonitoring(ctx context.Context, generation uint64, l
 			return
 		case <-ticker.C:
 			if a.detectNetworkChanges() {
-				a.gatherCandidatesInternal(ctx, generation, localUfrag)
+				var sources gatherSources
+				if a.loop.Run(a.loop, func(context.Context) { sources = a.gatherSources() }) != nil {
+					return
+				}
+				a.gatherCandidatesInternal(ctx, generation, localUfrag, sources)
 			}
 		}
 	}
