@@ -460,7 +460,7 @@ type delivery struct {
 	defaultDelay int64    // the maxDelay unless set: defaultMaxDelay of t
 	lastSeq      uint16
 	dtmf         dtmfReceiver
-	skipped      uint16 // telephone-event packets kept from the frame assembler, whose numbers its packets close up
+	seqs         seqCloser // numbers audio packets as if no telephone-event had been sent
 	layers       *layerReader
 	mimePT       int    // the payload type mime is of, -1 before the first packet
 	mime         string // t's codec for packets of mimePT: Codec() locks and copies, so not per packet
@@ -485,7 +485,7 @@ func (d *delivery) deliver(packet []byte) bool {
 	}
 	mode := r.mode.Load()
 	if d.telephoneEvent(packet) && mode == receiveFrames {
-		d.skipped++
+		d.seqs.event(binary.BigEndian.Uint16(packet[2:]))
 
 		return true // not audio
 	}
@@ -511,7 +511,7 @@ func (d *delivery) deliver(packet []byte) bool {
 		if p.Unmarshal(append([]byte(nil), packet...)) != nil {
 			return true
 		}
-		p.SequenceNumber -= d.skipped
+		p.SequenceNumber = d.seqs.audio(p.SequenceNumber)
 		if gap := p.SequenceNumber - d.lastSeq; gap > jitterbuffer.SeqJump && gap < 65536-jitterbuffer.SeqJump {
 			d.builder.Flush()
 			if !d.popFrames() {
