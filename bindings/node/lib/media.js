@@ -301,7 +301,7 @@ class PeerMedia {
   #transceivers = new Map();
   #tracks = new Map();
   #streams = new Map(); // the remote's MediaStreams by id
-  #trackStreams = new Map(); // a track's streams while its remote sends it
+  #trackStreams = new Map(); // a track's streams, as its last track event announced them
   #transports;
 
   constructor(pc, transports) {
@@ -388,14 +388,16 @@ class PeerMedia {
       } else if (type === EVENT.tone) {
         track.dispatchEvent(new MediaDataEvent('dtmf', { tone: fields.tone, duration: fields.durationMs }));
       } else if (type === EVENT.unmute) {
+        // back in them when received again without a new track event (a rollback restoring the direction, 4.4.1.6 step 9)
+        for (const stream of this.#trackStreams.get(track) ?? []) stream._remoteAdd(track);
         track._setMuted(false);
       } else if (type === EVENT.mute) {
         // the remote stopped sending it: it leaves its streams (webrtc-pc 4.4.1.6 "process the removal of a remote track")
         for (const stream of this.#trackStreams.get(track) ?? []) stream._remoteRemove(track);
-        this.#trackStreams.delete(track);
         track._setMuted(true);
       } else if (type === EVENT.ended) {
         this.#tracks.delete(fields.track);
+        this.#trackStreams.delete(track);
         track._ended();
       }
     }

@@ -32,12 +32,12 @@ async function sending() {
   a.addTrack(track);
   const trackEvent = once(b, 'track');
   await offerAnswer(a, b);
-  const { track: remote, transceiver } = await trackEvent;
+  const { track: remote, transceiver, streams: [stream] } = await trackEvent;
   let i = 0;
   const timer = setInterval(() => track.writeSample(frame(i++), 1 / 30), 10);
   await once(remote, 'unmute');
   const close = () => { clearInterval(timer); a.close(); b.close(); track.stop(); };
-  return { a, b, remote, transceiver, close };
+  return { a, b, remote, transceiver, stream, close };
 }
 
 test('4.4.1.6 step 7.1.6.1: our own answer that no longer receives mutes the remote track', async () => {
@@ -81,7 +81,7 @@ test('4.4.1.6 step 8.1.12: a rejected media section stops the transceiver and en
 });
 
 test('4.4.1.6 step 9: a rollback of a remote offer ends the tracks of its transceivers and restores the others', async () => {
-  const { a, b, remote, close } = await sending();
+  const { a, b, remote, stream, close } = await sending();
   const [video] = a.getTransceivers();
   video.direction = 'recvonly';
   const audio = new EncodedTrack({ codec: 'opus', id: 'mic' });
@@ -91,16 +91,20 @@ test('4.4.1.6 step 9: a rollback of a remote offer ends the tracks of its transc
   await a.setLocalDescription(await a.createOffer());
   await b.setRemoteDescription(a.localDescription);
   assert.equal(remote.muted, true, 'the offer stopped the remote sending');
+  assert.deepEqual(stream.getTracks(), [], 'and took the track out of its stream');
   assert.equal(tracks.length, 1);
   const added = tracks[0];
   assert.equal(added.kind, 'audio');
   const ended = once(added, 'ended');
   const unmuted = once(remote, 'unmute');
+  const readded = once(stream, 'addtrack');
 
   await b.setLocalDescription({ type: 'rollback' });
   await ended;
   await unmuted;
   assert.equal(remote.muted, false);
+  assert.equal((await readded).track, remote, 'the rollback puts it back in its stream');
+  assert.deepEqual(stream.getTracks(), [remote]);
   assert.equal(added.readyState, 'ended');
   assert.equal(b.getTransceivers().length, 1, 'the transceiver the offer created is removed');
   await waitFor(() => b.signalingState === 'stable');
