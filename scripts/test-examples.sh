@@ -17,6 +17,7 @@ expect() { # NAME PATTERN CMD...
 	fi
 }
 expect examples/c/datachannel "checksum ok" "$bin/datachannel"
+expect examples/c/forward "small viewer, moved to h, receives: hhhhhhhhhh" "$bin/forward"
 expect examples/c/two-process "offerer: done" examples/c/two-process.sh "$bin/signaling_peer"
 echo "examples: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

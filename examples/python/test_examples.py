@@ -76,3 +76,11 @@ def test_whip_broadcast_example():
         assert "30 frames 320x240" in line, out
         colour = [int(c) for c in line.split("colour (")[1].rstrip(")").split(",")]
         assert all(abs(a - b) <= 24 for a, b in zip(colour, (40, 90, 220))), line
+
+
+def test_forward_example():
+    out = run(str(HERE / "forward.py"))
+    assert "small viewer receives: qqqqqqqqqq" in out, out
+    assert "large viewer receives: ffffffffff" in out, out
+    assert "small viewer, moved to h, receives: hhhhhhhhhh" in out, out
+    assert "'rid': 'h'" in out and "'started': True" in out, out

@@ -41,3 +41,12 @@ test('two-process example with WebSocket signaling', async () => {
   assert.match(offerer.out, /offerer: done/);
   assert.match(answered.out, /answerer: done/);
 });
+
+test('forward example', async () => {
+  const { code, out } = await run([path.join(EXAMPLES, 'forward.js')]);
+  assert.equal(code, 0, out);
+  assert.match(out, /small viewer receives: q{10}\n/);
+  assert.match(out, /large viewer receives: f{10}\n/);
+  assert.match(out, /small viewer, moved to h, receives: h{10}\n/);
+  assert.match(out, /"rid":"h".*"started":true/);
+});
