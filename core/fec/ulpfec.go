@@ -87,15 +87,14 @@ func AppendULPFEC(dst []byte, packets [][]byte) ([]byte, error) {
 	if long {
 		bits = ulpfecLongMask
 	}
-	mask >>= ulpfecLongMask - bits
 	dst = append(dst, rec[0]&0x3f, rec[1])
 	dst = binary.BigEndian.AppendUint16(dst, base)
 	dst = append(dst, rec[4:8]...)
 	dst = append(dst, rec[2:4]...)
 	dst = binary.BigEndian.AppendUint16(dst, uint16(len(payload))) //nolint:gosec // an RTP packet's length fits 16 bits
-	for i := bits/8 - 1; i >= 0; i-- {
-		dst = append(dst, byte(mask>>(8*i)))
-	}
+	var m [8]byte
+	binary.BigEndian.PutUint64(m[:], mask<<(64-ulpfecLongMask))
+	dst = append(dst, m[:bits/8]...)
 	if long {
 		dst[at] |= 0x40
 	}

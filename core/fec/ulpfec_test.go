@@ -18,7 +18,9 @@ const (
 
 var videoInfo = &interceptor.StreamInfo{SSRC: mediaSSRC, MimeType: "video/VP8", PayloadType: testVP8, SSRCRetransmission: 0x5678}
 
-func ulpfecCodec(t *testing.T, group int) *REDInterceptor {
+// ulpfecCodec is a RED codec with video RED, sending a ULPFEC packet per 3
+// video packets.
+func ulpfecCodec(t *testing.T) *REDInterceptor {
 	t.Helper()
 	i, err := NewREDInterceptorFactory(nil).NewInterceptor("")
 	if err != nil {
@@ -26,7 +28,7 @@ func ulpfecCodec(t *testing.T, group int) *REDInterceptor {
 	}
 	r, _ := i.(*REDInterceptor)
 	r.SetVideoPayloadTypes(func() (uint8, uint8, bool) { return testVideoRED, testULPFEC, true })
-	r.SetULPFECGroup(group)
+	r.SetULPFECGroup(3)
 
 	return r
 }
@@ -130,13 +132,13 @@ func readAll(t *testing.T, reader interceptor.RTPReader, n int) (packets [][]byt
 // as recovered before the packets that follow; the ULPFEC packet's own
 // number is handed on as an empty packet, and the stats count it.
 func TestULPFECRecoversALostPacket(t *testing.T) {
-	wire, media := sendVideo(t, ulpfecCodec(t, 3), 6)
+	wire, media := sendVideo(t, ulpfecCodec(t), 6)
 	// Frames of 3, group 3: media 0 1 2, FEC, media 3 4 5, FEC.
 	if len(wire) != 8 || len(media) != 6 {
 		t.Fatalf("sent %d packets, %d media", len(wire), len(media))
 	}
 	arriving := [][]byte{wire[0], wire[1], wire[3], wire[4], wire[5], wire[6], wire[7]} // media 2 lost
-	r := ulpfecCodec(t, 3)
+	r := ulpfecCodec(t)
 	reader := r.BindRemoteStream(videoInfo, &queueReader{packets: arriving})
 	got, recovered := readAll(t, reader, 8)
 	if !bytes.Equal(got[2], media[2]) || !recovered[2] {
@@ -163,7 +165,7 @@ func TestULPFECRecoversALostPacket(t *testing.T) {
 // Two packets lost in one group cannot be rebuilt: nothing is made up, and
 // the ULPFEC packet counts as discarded once its packets leave the window.
 func TestULPFECTwoLossesInAGroupAreNotRecovered(t *testing.T) {
-	wire, _ := sendVideo(t, ulpfecCodec(t, 3), 3)
+	wire, _ := sendVideo(t, ulpfecCodec(t), 3)
 	w := NewWindow(mediaSSRC)
 	w.ulpfec = testULPFEC
 	var out [][]byte
@@ -189,7 +191,7 @@ func TestULPFECTwoLossesInAGroupAreNotRecovered(t *testing.T) {
 // NACKs and RTX retransmissions are mapped between the application's numbers
 // and those on the wire, where each ULPFEC packet took one.
 func TestULPFECSenderFollowsLossAndMapsNumbers(t *testing.T) {
-	r := ulpfecCodec(t, 3)
+	r := ulpfecCodec(t)
 	c := &capture{}
 	w := r.BindLocalStream(videoInfo, c)
 	report := func(fractionLost uint8) []byte {
