@@ -14,13 +14,21 @@ const (
 	testOpus = 111
 )
 
-func redCodec(t *testing.T) *REDInterceptor {
+// newREDCodec is a RED codec that knows no payload types yet.
+func newREDCodec(t *testing.T) *REDInterceptor {
 	t.Helper()
 	i, err := NewREDInterceptorFactory(nil).NewInterceptor("")
 	if err != nil {
 		t.Fatal(err)
 	}
 	r, _ := i.(*REDInterceptor)
+
+	return r
+}
+
+func redCodec(t *testing.T) *REDInterceptor {
+	t.Helper()
+	r := newREDCodec(t)
 	r.SetPayloadTypes(func() (uint8, uint8, bool) { return testRED, testOpus, true })
 
 	return r

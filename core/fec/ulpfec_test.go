@@ -22,11 +22,7 @@ var videoInfo = &interceptor.StreamInfo{SSRC: mediaSSRC, MimeType: "video/VP8", 
 // video packets.
 func ulpfecCodec(t *testing.T) *REDInterceptor {
 	t.Helper()
-	i, err := NewREDInterceptorFactory(nil).NewInterceptor("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, _ := i.(*REDInterceptor)
+	r := newREDCodec(t)
 	r.SetVideoPayloadTypes(func() (uint8, uint8, bool) { return testVideoRED, testULPFEC, true })
 	r.SetULPFECGroup(3)
 

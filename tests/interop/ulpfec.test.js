@@ -10,31 +10,15 @@
 'use strict';
 const assert = require('node:assert/strict');
 const dgram = require('node:dgram');
-const http = require('node:http');
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const { RTCPeerConnection } = require('../../bindings/node');
-const { launchChromium } = require('./harness');
+const { useChromiumPage } = require('./harness');
 
 const TIMEOUT = 30000;
 const LOSS = 0.1;
 const CONFIG = { omnirtc: { mdns: 'disabled', interceptors: ['rtcpReports', 'twcc', 'stats', 'ulpfec'] } };
 
-let chromium;
-let server;
-let url;
-
-before(async () => {
-  // getUserMedia needs a secure context: a page of this loopback server.
-  server = http.createServer((_, res) => res.end('<!doctype html><title>ulpfec</title>'));
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${server.address().port}/`;
-  chromium = await launchChromium({ exposeIps: true });
-});
-
-after(async () => {
-  await chromium?.close();
-  server?.close();
-});
+const chromiumPage = useChromiumPage('ulpfec');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -90,7 +74,7 @@ async function videoInbound(pc) {
 
 test('Chromium sends VP8 in RED with ULPFEC through 10% loss; the library rebuilds lost packets', { timeout: 90000 }, async (t) => {
   const log = [];
-  const page = await chromium.open(url, (line) => log.push(line));
+  const page = await chromiumPage.chromium.open(chromiumPage.url, (line) => log.push(line));
   const pc = new RTCPeerConnection(CONFIG);
   let relay;
   try {
