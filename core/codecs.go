@@ -66,11 +66,20 @@ var redCodec = webrtc.RTPCodecParameters{
 	PayloadType: redPayloadType,
 }
 
-// registerCodecs offers the default codecs, with RTX when rtx is set and
-// audio RED first when red is: libwebrtc sends RED only to a remote that
-// lists it before the codec it carries (Chromium offers it after Opus, so
-// it sends it only when the answer prefers it).
-func registerCodecs(m *webrtc.MediaEngine, rtx, red bool) error {
+// videoREDPayloadType and ulpfecPayloadType are those Chromium offers
+// video RED and ULPFEC with (its RED's RTX: 123).
+const (
+	videoREDPayloadType    = 121
+	videoREDRTXPayloadType = 123
+	ulpfecPayloadType      = 122
+)
+
+// registerCodecs offers the default codecs, with RTX when rtx is set,
+// audio RED first when red is (libwebrtc sends RED only to a remote that
+// lists it before the codec it carries: Chromium offers it after Opus, so
+// it sends it only when the answer prefers it), and video RED and ULPFEC
+// after the video codecs when ulpfec is, as Chromium offers them.
+func registerCodecs(m *webrtc.MediaEngine, rtx, red, ulpfec bool) error {
 	audio := audioCodecs
 	if red {
 		audio = append([]webrtc.RTPCodecParameters{redCodec}, audioCodecs...)
@@ -80,7 +89,12 @@ func registerCodecs(m *webrtc.MediaEngine, rtx, red bool) error {
 			return err
 		}
 	}
-	for _, c := range videoCodecs {
+	video := videoCodecs
+	if ulpfec {
+		video = append(append([]videoCodec(nil), videoCodecs...),
+			videoCodec{mimeVideoRED, "", videoREDPayloadType, videoREDRTXPayloadType}, videoCodec{mimeULPFEC, "", ulpfecPayloadType, 0})
+	}
+	for _, c := range video {
 		codec := webrtc.RTPCodecParameters{
 			RTPCodecCapability: webrtc.RTPCodecCapability{
 				MimeType: c.mime, ClockRate: 90000, SDPFmtpLine: c.fmtp,
@@ -91,7 +105,7 @@ func registerCodecs(m *webrtc.MediaEngine, rtx, red bool) error {
 		if err := m.RegisterCodec(codec, webrtc.RTPCodecTypeVideo); err != nil {
 			return err
 		}
-		if !rtx {
+		if !rtx || c.rtx == 0 {
 			continue
 		}
 		repair := webrtc.RTPCodecParameters{

@@ -87,6 +87,8 @@ type EngineSettings struct {
 
 	// JitterBuffer sets the "jitterBuffer" interceptor's options.
 	JitterBuffer *JitterBufferSettings `json:"jitterBuffer"`
+	// ULPFEC sets the "ulpfec" interceptor's options.
+	ULPFEC *ULPFECSettings `json:"ulpfec"`
 }
 
 // ParseConfiguration decodes configuration JSON strictly: unknown keys, wrong
@@ -170,6 +172,9 @@ func (c *Configuration) validate() error {
 		return err
 	}
 	if err := c.Engine.validateJitterBuffer(); err != nil {
+		return err
+	}
+	if err := c.Engine.validateULPFEC(); err != nil {
 		return err
 	}
 	if r := c.Engine.PortRange; r != nil && (r.Min == 0 || r.Max < r.Min) {

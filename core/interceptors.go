@@ -42,6 +42,7 @@ var interceptorNames = map[string]interceptorSetup{
 	"gcc":           configureGCC,
 	"flexfec":       configureFlexFEC,
 	"red":           configureRED,
+	"ulpfec":        configureRED,
 	"stats":         configureStats,
 	"remb":          configureREMB,
 	"rembEstimator": configureREMBEstimator,
@@ -55,7 +56,7 @@ var defaultInterceptors = []string{"nack", "rtx", "rtcpReports", "twcc", "stats"
 // write (NACK, PLI, reports) passes through it and is counted; FlexFEC must
 // see packets before anything rewrites them (pion's ConfigureFlexFEC03).
 var interceptorOrder = []string{
-	"stats", "flexfec", "red", "nack", "nackGenerator", "nackResponder", "rtx", "rtcpReports", "twcc", "gcc", "remb", "rembEstimator",
+	"stats", "flexfec", "red", "ulpfec", "nack", "nackGenerator", "nackResponder", "rtx", "rtcpReports", "twcc", "gcc", "remb", "rembEstimator",
 }
 
 func notAnInterceptor(*engine, *webrtc.MediaEngine, *interceptor.Registry) error { return nil }
@@ -142,13 +143,22 @@ func configureFlexFEC(e *engine, m *webrtc.MediaEngine, r *interceptor.Registry)
 	return webrtc.ConfigureFlexFEC03(flexFECPayloadType, m, r)
 }
 
-// configureRED registers core/fec's RED codec (registerCodecs offers audio
-// RED): received RED is unwrapped and lost packets rebuilt from its
-// redundancy before the NACK generator and the jitter buffer see the
-// stream; sent Opus is wrapped with the packet before it when the remote
-// accepted RED, while its receiver reports show loss.
+// configureRED registers core/fec's RED codec, once for "red" and
+// "ulpfec" (registerCodecs offers audio RED for one, video RED and ULPFEC
+// for the other): received RED is unwrapped and lost packets rebuilt from
+// its redundancy or ULPFEC before the NACK generator and the jitter buffer
+// see the stream; sent Opus is wrapped with the packet before it, sent
+// video with ULPFEC packets, when the remote accepted RED, while its
+// receiver reports show loss.
 func configureRED(e *engine, _ *webrtc.MediaEngine, r *interceptor.Registry) error {
-	r.Add(fec.NewREDInterceptorFactory(func(d *fec.REDInterceptor) { e.red = d }))
+	if e.redRegistered {
+		return nil
+	}
+	e.redRegistered = true
+	r.Add(fec.NewREDInterceptorFactory(func(d *fec.REDInterceptor) {
+		d.SetULPFECGroup(e.ulpfecGroup)
+		e.red = d
+	}))
 
 	return nil
 }

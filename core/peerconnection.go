@@ -105,6 +105,7 @@ func newPeerConnection(cfg Configuration, logs *LogSink, events func() *dispatch
 	p.events = events()
 	if eng.red != nil {
 		eng.red.SetPayloadTypes(p.redPayloadTypes)
+		eng.red.SetVideoPayloadTypes(p.videoREDPayloadTypes)
 	}
 	p.wireEvents()
 	p.watchBandwidth()

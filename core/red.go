@@ -7,8 +7,13 @@ import (
 	"github.com/pion/webrtc/v4"
 )
 
-// mimeRED is RFC 2198 redundant audio.
-const mimeRED = "audio/red"
+// mimeRED is RFC 2198 redundant audio; mimeVideoRED the same for video,
+// carrying the video codec and ULPFEC (RFC 5109).
+const (
+	mimeRED      = "audio/red"
+	mimeVideoRED = "video/red"
+	mimeULPFEC   = "video/ulpfec"
+)
 
 // redPayloadTypes finds the audio RED codec negotiated on any audio
 // transceiver and the payload type its fmtp names first ("111/111": Opus),
@@ -44,4 +49,28 @@ func transceiverCodecs(t *webrtc.RTPTransceiver) []webrtc.RTPCodecParameters {
 	}
 
 	return nil
+}
+
+// videoREDPayloadTypes finds the video RED and ULPFEC codecs negotiated on
+// any video transceiver, for core/fec's RED codec.
+func (p *PeerConnection) videoREDPayloadTypes() (red, ulpfec uint8, ok bool) {
+	for _, t := range p.pc.GetTransceivers() {
+		if t.Kind() != webrtc.RTPCodecTypeVideo {
+			continue
+		}
+		var haveRED, haveULPFEC bool
+		for _, c := range transceiverCodecs(t) {
+			switch {
+			case strings.EqualFold(c.MimeType, mimeVideoRED):
+				red, haveRED = uint8(c.PayloadType), true
+			case strings.EqualFold(c.MimeType, mimeULPFEC):
+				ulpfec, haveULPFEC = uint8(c.PayloadType), true
+			}
+		}
+		if haveRED && haveULPFEC {
+			return red, ulpfec, true
+		}
+	}
+
+	return 0, 0, false
 }

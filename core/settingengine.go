@@ -44,12 +44,15 @@ type engine struct {
 	maxMsg   uint32
 	releases []func()
 	jitter   *jitterbuffer.Config // with the "jitterBuffer" interceptor
+	// ulpfecGroup is how many video packets one ULPFEC packet protects.
+	ulpfecGroup   int
+	redRegistered bool // "red" or "ulpfec" registered core/fec's RED codec
 
 	// Set while pion builds the peer connection's interceptors.
 	stats      stats.Getter          // with the "stats" interceptor
 	estimator  cc.BandwidthEstimator // with "gcc"
 	fecDecoder *fec.Interceptor      // with "flexfec"
-	red        *fec.REDInterceptor   // with "red"
+	red        *fec.REDInterceptor   // with "red" or "ulpfec"
 	rtx        bool                  // RTX codecs offered
 	remb       bool                  // goog-remb offered
 
@@ -66,7 +69,7 @@ func (e *engine) configureMedia(m *webrtc.MediaEngine, r *interceptor.Registry, 
 		selected = *names
 	}
 	e.rtx = contains(selected, "rtx")
-	if err := registerCodecs(m, e.rtx, contains(selected, "red")); err != nil {
+	if err := registerCodecs(m, e.rtx, contains(selected, "red"), contains(selected, "ulpfec")); err != nil {
 		return err
 	}
 	for _, name := range interceptorOrder {
@@ -91,7 +94,7 @@ func (e *engine) release() {
 // newEngine turns a parsed Configuration into pion's configuration, setting
 // engine and API.
 func newEngine(cfg Configuration, logs *LogSink) (*engine, error) {
-	eng := &engine{maxMsg: defaultMaxMessageSize, jitter: cfg.Engine.jitterBuffer()}
+	eng := &engine{maxMsg: defaultMaxMessageSize, jitter: cfg.Engine.jitterBuffer(), ulpfecGroup: cfg.Engine.ulpfecGroup()}
 	pcConfig, err := cfg.webrtcConfiguration()
 	if err != nil {
 		return nil, err

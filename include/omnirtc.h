@@ -627,6 +627,8 @@ enum {
  *      "interceptors":["nack","rtx","rtcpReports","twcc","stats"]  the default; see "Track"
  *      "jitterBuffer":{"targetDelayMs":200,"maxPackets":512}  options of the "jitterBuffer"
  *                                interceptor (defaults shown); an error without it
+ *      "ulpfec":{"groupSize":4}  sent video packets per ULPFEC packet (1..24), the
+ *                                "ulpfec" interceptor's; an error without it
  *    }}
  * cb, user_data: the event callback for this peer and, unless a channel has
  *   its own (omnirtc_channel_set_callback), for its channels.  cb may be NULL.
@@ -1210,7 +1212,23 @@ omnirtc_status_t omnirtc_channel_close(omnirtc_channel_t channel);
  *   counts above, a RED packet with redundancy counting as one FEC packet,
  *   discarded when none of its blocks was needed; outbound-rtp has
  *   fecPacketsSent (RED packets with redundancy) and fecBytesSent (their
- *   redundant bytes), not W3C names), "stats"
+ *   redundant bytes), not W3C names), "ulpfec" (video RED, RFC 2198, with
+ *   ULPFEC, RFC 5109, as Chromium sends them: offers "red/90000" (payload
+ *   type 121, its RTX 123 with "rtx") and "ulpfec/90000" (122) after the
+ *   video codecs; a received RED packet is handed on as its video packet,
+ *   and one carrying ULPFEC (level 0, 16- or 48-bit mask) rebuilds the one
+ *   packet it protects that did not arrive, handed on as the "flexfec"
+ *   interceptor's are, while its own sequence number is handed on as an
+ *   empty packet (no gap to NACK; "frames" drops it); inbound-rtp has the
+ *   four fec* counts above, a ULPFEC packet discarded when malformed or all
+ *   its packets were there or gone; when the remote accepted it, sent video
+ *   goes in RED and, until the remote's first receiver report on the stream,
+ *   then for 10 s after each that shows loss (as "red"), at each frame's end
+ *   one ULPFEC packet per "omnirtc.ulpfec.groupSize" packets since the last:
+ *   ULPFEC packets take sequence numbers of the stream, so packets go out
+ *   numbered after the application's plus the ULPFEC packets sent before
+ *   them, and NACKs and RTX retransmissions are mapped back; outbound-rtp
+ *   has fecPacketsSent (ULPFEC packets) and fecBytesSent), "stats"
  *   (the RTP statistics of omnirtc_peer_get_stats: inbound-rtp, outbound-rtp,
  *   remote-inbound-rtp, remote-outbound-rtp (once a sender report came),
  *   media-source; codec is always there).

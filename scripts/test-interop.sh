@@ -35,7 +35,7 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
 NETNS_LAN=1 timeout 900 scripts/netns-run.sh tests/interop/with-route.sh node --test --test-reporter=spec --test-concurrency=1 --test-force-exit \
-	"$@" tests/interop/interop.test.js tests/interop/server-example.test.js tests/interop/webcam-example.test.js tests/interop/red.test.js tests/interop/svc.test.js tests/interop/whip-chromium.test.js | tee "$log" || status=$?
+	"$@" tests/interop/interop.test.js tests/interop/server-example.test.js tests/interop/webcam-example.test.js tests/interop/red.test.js tests/interop/ulpfec.test.js tests/interop/svc.test.js tests/interop/whip-chromium.test.js | tee "$log" || status=$?
 passed=$(sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' "$log")
 failed=$(sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' "$log")
 echo "interop: ${passed:-0} passed, ${failed:-0} failed"

@@ -81,6 +81,8 @@ export interface OmniRTCEngineSettings {
   interceptors?: string[];
   /** Options of the 'jitterBuffer' interceptor (see omnirtc.h): targetDelayMs in ms (default 200), maxPackets (default 512); an error without that interceptor. */
   jitterBuffer?: { targetDelayMs?: number; maxPackets?: number };
+  /** Options of the 'ulpfec' interceptor (see omnirtc.h): groupSize, sent video packets per ULPFEC packet (1..24, default 4); an error without that interceptor. */
+  ulpfec?: { groupSize?: number };
 }
 
 /**

@@ -42,7 +42,7 @@ func NewREDInterceptorFactory(onNew func(*REDInterceptor)) *REDInterceptorFactor
 
 // NewInterceptor makes the RED codec of one peer connection.
 func (f *REDInterceptorFactory) NewInterceptor(string) (interceptor.Interceptor, error) {
-	i := &REDInterceptor{received: map[uint32]*redReceiver{}, sent: map[uint32]*redSender{}}
+	i := &REDInterceptor{received: map[uint32]*redReceiver{}, sent: map[uint32]*redSender{}, ulpfecGroup: DefaultULPFECGroup}
 	if f.onNew != nil {
 		f.onNew(i)
 	}
@@ -50,9 +50,9 @@ func (f *REDInterceptorFactory) NewInterceptor(string) (interceptor.Interceptor,
 	return i, nil
 }
 
-// REDInterceptor unwraps the RED packets of received audio streams into
-// their primary packets, and rebuilds from their redundant blocks the
-// packets that did not arrive, handed on as the stream's next reads (marked
+// REDInterceptor unwraps the RED packets of received streams into their
+// primary packets, and rebuilds from their redundant blocks, and on video
+// from their ULPFEC (RFC 5109) blocks, the packets that did not arrive, handed on as the stream's next reads (marked
 // as Recovered) before the interceptors after it and the track's jitter
 // buffer. On audio streams sent in the encoding RED carries, it wraps each
 // packet in RED with the REDDistance packets before it as redundancy,
@@ -63,11 +63,14 @@ type REDInterceptor struct {
 	interceptor.NoOp
 	mu           sync.Mutex
 	payloadTypes REDPayloadTypes
+	videoTypes   REDPayloadTypes
 	received     map[uint32]*redReceiver
 	sent         map[uint32]*redSender
+	ulpfecGroup  int
 }
 
 type redReceiver struct {
+	video    bool
 	resolved bool
 	red      uint8
 	window   *Window
@@ -87,6 +90,7 @@ type redSender struct {
 	stats        SentStats
 	reported     bool      // a receiver report on the stream came
 	lossAt       time.Time // the last one that showed loss
+	video        *videoSender
 }
 
 // protecting reports whether the stream's packets carry redundancy now: until
@@ -117,13 +121,34 @@ func (i *REDInterceptor) SetPayloadTypes(f REDPayloadTypes) {
 	i.payloadTypes = f
 }
 
-// resolve reads the payload types once; the caller holds i.mu.
-func (i *REDInterceptor) resolve() (red, primary uint8, ok bool) {
-	if i.payloadTypes == nil {
+// SetULPFECGroup sets how many video packets one ULPFEC packet protects,
+// 1 to MaxULPFECGroup.
+func (i *REDInterceptor) SetULPFECGroup(n int) {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	i.ulpfecGroup = n
+}
+
+// SetVideoPayloadTypes tells the codec where to find the negotiated video
+// RED payload type and ULPFEC's (as primary).
+func (i *REDInterceptor) SetVideoPayloadTypes(f REDPayloadTypes) {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	i.videoTypes = f
+}
+
+// resolve reads the payload types of audio or video once; the caller holds
+// i.mu.
+func (i *REDInterceptor) resolve(video bool) (red, primary uint8, ok bool) {
+	f := i.payloadTypes
+	if video {
+		f = i.videoTypes
+	}
+	if f == nil {
 		return 0, 0, false
 	}
 
-	return i.payloadTypes()
+	return f()
 }
 
 // Stats returns the RED counts of the received stream ssrc; false when none
@@ -156,12 +181,9 @@ func isAudio(info *interceptor.StreamInfo) bool {
 	return strings.HasPrefix(strings.ToLower(info.MimeType), "audio/")
 }
 
-// BindRemoteStream unwraps an audio stream's RED packets.
+// BindRemoteStream unwraps a stream's RED packets.
 func (i *REDInterceptor) BindRemoteStream(info *interceptor.StreamInfo, reader interceptor.RTPReader) interceptor.RTPReader {
-	if !isAudio(info) {
-		return reader
-	}
-	s := &redReceiver{window: NewWindow(info.SSRC)}
+	s := &redReceiver{video: !isAudio(info), window: NewWindow(info.SSRC)}
 	i.mu.Lock()
 	i.received[info.SSRC] = s
 	i.mu.Unlock()
@@ -195,10 +217,12 @@ func (i *REDInterceptor) unwrap(s *redReceiver, pkt []byte, attr interceptor.Att
 	i.mu.Lock()
 	defer i.mu.Unlock()
 	if !s.resolved {
-		red, _, ok := i.resolve()
+		red, ulpfec, ok := i.resolve(s.video)
 		s.resolved, s.red = true, red
 		if !ok {
 			s.red = 0
+		} else if s.video {
+			s.window.ulpfec = ulpfec
 		}
 	}
 	if s.red == 0 {
@@ -244,11 +268,10 @@ func (i *REDInterceptor) UnbindRemoteStream(info *interceptor.StreamInfo) {
 }
 
 // BindLocalStream wraps an audio stream's packets in RED when RED is
-// negotiated for their payload type.
+// negotiated for their payload type, and a video stream's when video RED
+// is (see wrapVideo).
 func (i *REDInterceptor) BindLocalStream(info *interceptor.StreamInfo, writer interceptor.RTPWriter) interceptor.RTPWriter {
-	if !isAudio(info) {
-		return writer
-	}
+	video := !isAudio(info)
 	s := &redSender{}
 	i.mu.Lock()
 	i.sent[info.SSRC] = s
@@ -257,11 +280,27 @@ func (i *REDInterceptor) BindLocalStream(info *interceptor.StreamInfo, writer in
 	return interceptor.RTPWriterFunc(func(header *rtp.Header, payload []byte, a interceptor.Attributes) (int, error) {
 		i.mu.Lock()
 		if !s.resolved {
-			red, primary, ok := i.resolve()
+			red, primary, ok := i.resolve(video)
 			s.resolved, s.red, s.primary = true, red, primary
 			if !ok {
 				s.red = 0
+			} else if video {
+				s.video, s.primary = &videoSender{ulpfec: primary}, info.PayloadType
 			}
+		}
+		if s.video != nil {
+			out := s.wrapVideo(info, header, payload, s.protecting(time.Now()), i.ulpfecGroup)
+			i.mu.Unlock()
+			n := 0
+			for k := range out {
+				m, err := writer.Write(&out[k].Header, out[k].Payload, a)
+				if err != nil {
+					return n, err
+				}
+				n += m
+			}
+
+			return n, nil
 		}
 		if s.red == 0 || header.PayloadType != s.primary {
 			i.mu.Unlock()
@@ -329,6 +368,7 @@ func (i *REDInterceptor) BindRTCPReader(reader interceptor.RTCPReader) intercept
 		}
 		now := time.Now()
 		i.mu.Lock()
+		n = i.mapNACKs(packets, b, n)
 		for _, p := range packets {
 			var reports []rtcp.ReceptionReport
 			switch r := p.(type) {

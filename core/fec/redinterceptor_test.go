@@ -14,13 +14,21 @@ const (
 	testOpus = 111
 )
 
-func redCodec(t *testing.T) *REDInterceptor {
+// newREDCodec is a RED codec that knows no payload types yet.
+func newREDCodec(t *testing.T) *REDInterceptor {
 	t.Helper()
 	i, err := NewREDInterceptorFactory(nil).NewInterceptor("")
 	if err != nil {
 		t.Fatal(err)
 	}
 	r, _ := i.(*REDInterceptor)
+
+	return r
+}
+
+func redCodec(t *testing.T) *REDInterceptor {
+	t.Helper()
+	r := newREDCodec(t)
 	r.SetPayloadTypes(func() (uint8, uint8, bool) { return testRED, testOpus, true })
 
 	return r
@@ -119,7 +127,8 @@ func TestREDSenderLeavesOutWhatDoesNotFit(t *testing.T) {
 	}
 }
 
-// Other payload types (telephone-event) and video pass unwrapped.
+// Other payload types (telephone-event) and video (with no video RED
+// negotiated) pass unwrapped.
 func TestREDSenderWrapsOnlyItsEncoding(t *testing.T) {
 	r := redCodec(t)
 	c := &capture{}
@@ -128,8 +137,10 @@ func TestREDSenderWrapsOnlyItsEncoding(t *testing.T) {
 	if _, err := w.Write(&h, []byte{1, 2, 3, 4}, nil); err != nil || c.packets[0].PayloadType != 110 {
 		t.Fatalf("%v %+v", err, c.packets)
 	}
-	if v := r.BindLocalStream(&interceptor.StreamInfo{SSRC: 2, MimeType: "video/VP8"}, c); v != interceptor.RTPWriter(c) {
-		t.Fatal("video stream wrapped")
+	v := r.BindLocalStream(&interceptor.StreamInfo{SSRC: 2, MimeType: "video/VP8", PayloadType: 96}, c)
+	h = rtp.Header{Version: 2, PayloadType: 96, SequenceNumber: 1, SSRC: 2, Marker: true}
+	if _, err := v.Write(&h, []byte{1, 2, 3, 4}, nil); err != nil || len(c.packets) != 2 || c.packets[1].PayloadType != 96 {
+		t.Fatalf("video stream wrapped: %v %+v", err, c.packets)
 	}
 }
 

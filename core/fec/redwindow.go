@@ -64,10 +64,46 @@ func (w *Window) AddRED(pkt []byte) [][]byte {
 	if w.packet(p.SequenceNumber) != nil {
 		return out
 	}
+	if w.ulpfec != 0 && primary.PayloadType == w.ulpfec {
+		return append(out, w.addULPFEC(&p, primary.Payload)...)
+	}
+	w.mediaPT = primary.PayloadType
 	p.PayloadType, p.Payload, p.Padding, p.PaddingSize = primary.PayloadType, primary.Payload, false, 0
 	if b, err := p.Marshal(); err == nil {
 		w.store(p.SequenceNumber, b)
 		out = append(out, b)
+	}
+	if len(w.repairs) > 0 { // a ULPFEC packet came before this one
+		out = append(out, w.recover()...)
+	}
+
+	return out
+}
+
+// addULPFEC takes the ULPFEC block fec of the RED packet p and returns the
+// packets it rebuilds, now or with those held before, then p as an empty
+// packet of the stream's media payload type: its number is no gap to the
+// NACK generator or the jitter buffer (libwebrtc tells its own so), and the
+// sample builder drops it as padding.
+func (w *Window) addULPFEC(p *rtp.Packet, fec []byte) [][]byte {
+	w.stats.PacketsReceived++
+	w.stats.BytesReceived += uint64(len(fec))
+	p.PayloadType, p.Payload, p.Marker, p.Padding, p.PaddingSize = w.mediaPT, nil, false, false, 0
+	empty, err := p.Marshal()
+	if err != nil {
+		w.stats.PacketsDiscarded++
+
+		return nil
+	}
+	w.store(p.SequenceNumber, empty)
+	var out [][]byte
+	if r, err := ParseULPFEC(fec, p.SSRC); err == nil {
+		out = w.hold(r)
+	} else {
+		w.stats.PacketsDiscarded++
+	}
+	if w.mediaPT != 0 {
+		out = append(out, empty)
 	}
 
 	return out

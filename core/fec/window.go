@@ -40,6 +40,8 @@ type Window struct {
 	started bool
 	repairs []*Repair
 	stats   Stats
+	ulpfec  uint8 // the payload type of RED's ULPFEC blocks, 0 for none
+	mediaPT uint8 // of the last media block RED brought
 }
 
 // NewWindow returns an empty window for the media SSRC ssrc.
@@ -79,6 +81,13 @@ func (w *Window) AddRepair(pkt []byte) [][]byte {
 		return nil
 	}
 	w.stats.BytesReceived += uint64(len(r.payload))
+
+	return w.hold(r)
+}
+
+// hold keeps the repair r and returns what it rebuilds, now or with those
+// held before; the oldest repair is discarded to make room.
+func (w *Window) hold(r *Repair) [][]byte {
 	if len(w.repairs) == maxRepairs {
 		w.stats.PacketsDiscarded++
 		w.repairs = append(w.repairs[:0], w.repairs[1:]...)
@@ -171,6 +180,23 @@ func (w *Window) missing(r *Repair) (seq uint16, count int, stale bool) {
 	return seq, count, false
 }
 
+// xorPacket XORs the RTP packet p into a recovery header (its bytes 0-1,
+// its length past the fixed header, bytes 4-7) and a payload at least as
+// long as p past its fixed header: the parity FlexFEC and ULPFEC share.
+func xorPacket(rec *[8]byte, payload, p []byte) {
+	body := p[rtpHeaderSize:]
+	rec[0] ^= p[0]
+	rec[1] ^= p[1]
+	rec[2] ^= byte(len(body) >> 8) //nolint:gosec // an RTP packet's length fits 16 bits
+	rec[3] ^= byte(len(body))      //nolint:gosec // the low byte
+	for i := 4; i < 8; i++ {
+		rec[i] ^= p[i]
+	}
+	for i, c := range body {
+		payload[i] ^= c
+	}
+}
+
 // rebuild XORs the repair with every protected packet but seq, which it
 // returns rebuilt byte for byte.
 func (r *Repair) rebuild(w *Window, seq uint16) ([]byte, error) {
@@ -181,20 +207,10 @@ func (r *Repair) rebuild(w *Window, seq uint16) ([]byte, error) {
 			continue
 		}
 		p := w.packet(s)
-		body := p[rtpHeaderSize:]
-		if len(body) > len(payload) {
+		if len(p)-rtpHeaderSize > len(payload) {
 			return nil, errInconsistent
 		}
-		rec[0] ^= p[0]
-		rec[1] ^= p[1]
-		rec[2] ^= byte(len(body) >> 8) //nolint:gosec // an RTP packet's length fits 16 bits
-		rec[3] ^= byte(len(body))      //nolint:gosec // the low byte
-		for i := 4; i < 8; i++ {
-			rec[i] ^= p[i]
-		}
-		for i, c := range body {
-			payload[i] ^= c
-		}
+		xorPacket(&rec, payload, p)
 	}
 	length := int(binary.BigEndian.Uint16(rec[2:4]))
 	if length > len(payload) {

@@ -401,4 +401,24 @@ class Session {
   }
 }
 
-module.exports = { Server, Session, launchChromium, launchFirefox, libraryPeer };
+/** Registers a test file's before and after hooks (node:test) that launch
+ * Chromium with its fake devices and serve an empty page titled title on
+ * loopback (getUserMedia needs a secure context); the object returned has
+ * chromium and url once before has run. */
+function useChromiumPage(title) {
+  const { before, after } = require('node:test');
+  const state = { chromium: null, url: null, server: null };
+  before(async () => {
+    state.server = http.createServer((_, res) => res.end(`<!doctype html><title>${title}</title>`));
+    await new Promise((resolve) => state.server.listen(0, '127.0.0.1', resolve));
+    state.url = `http://127.0.0.1:${state.server.address().port}/`;
+    state.chromium = await launchChromium({ exposeIps: true });
+  });
+  after(async () => {
+    await state.chromium?.close();
+    state.server?.close();
+  });
+  return state;
+}
+
+module.exports = { Server, Session, launchChromium, launchFirefox, libraryPeer, useChromiumPage };

@@ -10,32 +10,16 @@
 // Run by scripts/test-interop.sh in a private network namespace.
 'use strict';
 const assert = require('node:assert/strict');
-const http = require('node:http');
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const { RTCPeerConnection } = require('../../bindings/node');
-const { launchChromium } = require('./harness');
+const { useChromiumPage } = require('./harness');
 
 const TIMEOUT = 20000;
 const CONFIG = {
   omnirtc: { mdns: 'disabled', interceptors: ['nack', 'rtx', 'rtcpReports', 'twcc', 'stats', 'red'] },
 };
 
-let chromium;
-let server;
-let url;
-
-before(async () => {
-  // getUserMedia needs a secure context: a page of this loopback server.
-  server = http.createServer((_, res) => res.end('<!doctype html><title>red</title>'));
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${server.address().port}/`;
-  chromium = await launchChromium({ exposeIps: true });
-});
-
-after(async () => {
-  await chromium?.close();
-  server?.close();
-});
+const chromiumPage = useChromiumPage('red');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -74,7 +58,7 @@ async function receivesRED(t, pc) {
  * goes with a failure. */
 async function withPeers(body) {
   const log = [];
-  const page = await chromium.open(url, (line) => log.push(line));
+  const page = await chromiumPage.chromium.open(chromiumPage.url, (line) => log.push(line));
   const pc = new RTCPeerConnection(CONFIG);
   try {
     await body(page, pc);

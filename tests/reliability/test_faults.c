@@ -10,10 +10,11 @@
  * new path.
  * SRTP: packets duplicated on the path and captured packets replayed later
  * are each delivered once (srtp_replayed_packets_are_dropped).
- * FlexFEC (VP8) and RED (Opus), with NACK off: at 5% and 10% loss more
- * frames arrive whole with them than without, none damaged or duplicated
- * (flexfec_recovers_frames_lost_without_it,
- * red_recovers_opus_frames_lost_without_it).
+ * FlexFEC (VP8), RED (Opus) and ULPFEC in RED (VP8), with NACK off: at 5%
+ * and 10% loss more frames arrive whole with them than without, none
+ * damaged or duplicated (flexfec_recovers_frames_lost_without_it,
+ * red_recovers_opus_frames_lost_without_it,
+ * ulpfec_recovers_vp8_frames_lost_without_it).
  * getStats' sctp-transport entry shows loss as retransmitted chunks and a
  * smaller slow start threshold and congestion window than a clean path's
  * (sctp_stats_show_loss_as_retransmissions_and_a_smaller_window).
@@ -813,6 +814,7 @@ typedef struct {
 
 static const fec_kind_t flexfec_vp8 = {"FlexFEC", "vp8", "flexfec", FEC_FRAME_BYTES};
 static const fec_kind_t red_opus = {"RED", "opus", "red", 120};
+static const fec_kind_t ulpfec_vp8 = {"ULPFEC", "vp8", "ulpfec", FEC_FRAME_BYTES};
 
 /* Frame i: a VP8 keyframe header (each decodes on its own; to Opus, bytes
  * like any other), i, then bytes that depend on i and their place, so a
@@ -954,5 +956,9 @@ TEST(flexfec_recovers_frames_lost_without_it) { fec_recovers_frames_lost_without
 /* Audio RED (RFC 2198) repeats each Opus packet in the next: a single loss
  * is rebuilt from the packet after it. */
 TEST(red_recovers_opus_frames_lost_without_it) { fec_recovers_frames_lost_without_it(&red_opus); }
+
+/* ULPFEC (RFC 5109) in video RED (RFC 2198), as Chromium sends it: one
+ * ULPFEC packet per 4 VP8 packets, sent at a frame's end. */
+TEST(ulpfec_recovers_vp8_frames_lost_without_it) { fec_recovers_frames_lost_without_it(&ulpfec_vp8); }
 
 int main(int argc, char **argv) { return run_tests(argc, argv); }

@@ -123,8 +123,8 @@ public struct EngineSettings: Sendable, Equatable {
     /// UDP socket buffer size to ask for (0: the OS default).
     public var udpBufferSize: Int?
     /// Interceptor names: "nack", "nackGenerator", "nackResponder", "rtx",
-    /// "rtcpReports", "twcc", "gcc", "remb", "rembEstimator", "flexfec", "red", "stats",
-    /// "jitterBuffer" (see the header).
+    /// "rtcpReports", "twcc", "gcc", "remb", "rembEstimator", "flexfec", "red", "ulpfec",
+    /// "stats", "jitterBuffer" (see the header; "omnirtc.ulpfec" goes in ``additional``).
     public var interceptors: [String]?
     /// Options of the "jitterBuffer" interceptor.
     public var jitterBuffer: JitterBufferSettings?
