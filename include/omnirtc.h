@@ -1827,10 +1827,9 @@ omnirtc_status_t omnirtc_whip_client_start(omnirtc_peer_t peer, const char *url,
  * malformed, an unknown key or a wrong type; the message names the key),
  * OMNIRTC_ERR_INVALID_HANDLE (peer).  No event is delivered after an error.
  */
-omnirtc_status_t omnirtc_whip_client_start_with_options(omnirtc_peer_t peer, const char *url,
-                                                        const char *options_json, omnirtc_whip_event_cb cb,
-                                                        omnirtc_whip_notify_cb notify, void *user_data,
-                                                        omnirtc_whip_t *whip_out);
+omnirtc_status_t omnirtc_whip_client_start_with_options(omnirtc_peer_t peer, const char *url, const char *options_json,
+                                                        omnirtc_whip_event_cb cb, omnirtc_whip_notify_cb notify,
+                                                        void *user_data, omnirtc_whip_t *whip_out);
 
 /*
  * omnirtc_whip_client_restart_ice — restart ICE through a PATCH of the

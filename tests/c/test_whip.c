@@ -238,8 +238,18 @@ static void *answer_stun(void *arg) {
 		memcpy(res + 4, req + 4, 16);
 		uint16_t port = ntohs(from.sin_port) ^ 0x2112;
 		uint32_t ip = ntohl(from.sin_addr.s_addr) ^ 0x2112A442u;
-		unsigned char attr[12] = {0x00, 0x20, 0x00, 8, 0x00, 0x01, port >> 8, port & 0xff,
-		                          ip >> 24, (ip >> 16) & 0xff, (ip >> 8) & 0xff, ip & 0xff};
+		unsigned char attr[12] = {0x00,
+		                          0x20,
+		                          0x00,
+		                          8,
+		                          0x00,
+		                          0x01,
+		                          port >> 8,
+		                          port & 0xff,
+		                          ip >> 24,
+		                          (ip >> 16) & 0xff,
+		                          (ip >> 8) & 0xff,
+		                          ip & 0xff};
 		memcpy(res + 20, attr, sizeof attr);
 		sendto(g->fd, res, sizeof res, 0, (struct sockaddr *)&from, len);
 	}
@@ -302,15 +312,18 @@ TEST(trickle_patches_late_candidates) {
 	omnirtc_channel_t ch;
 	OK(omnirtc_channel_create(pub.id, "whip", NULL, &ch));
 
-	EXPECT_STATUS(OMNIRTC_ERR_INVALID_CONFIG, omnirtc_whip_client_start_with_options(
-	                                              pub.id, url, "{\"trickle\":tru", on_whip_event, NULL, NULL, &client));
-	EXPECT_STATUS(OMNIRTC_ERR_INVALID_CONFIG, omnirtc_whip_client_start_with_options(
-	                                              pub.id, url, "{\"trikle\":true}", on_whip_event, NULL, NULL, &client));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_CONFIG,
+	              omnirtc_whip_client_start_with_options(pub.id, url, "{\"trickle\":tru", on_whip_event, NULL, NULL,
+	                                                     &client));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_CONFIG,
+	              omnirtc_whip_client_start_with_options(pub.id, url, "{\"trikle\":true}", on_whip_event, NULL,
+	                                                     NULL, &client));
 	CHECK(strstr(omnirtc_last_error(), "trikle") != NULL);
-	EXPECT_STATUS(OMNIRTC_ERR_INVALID_CONFIG, omnirtc_whip_client_start_with_options(
-	                                              pub.id, url, "{\"trickle\":1}", on_whip_event, NULL, NULL, &client));
-	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_whip_client_start_with_options(
-	                                                pub.id, NULL, "{}", on_whip_event, NULL, NULL, &client));
+	EXPECT_STATUS(
+	    OMNIRTC_ERR_INVALID_CONFIG,
+	    omnirtc_whip_client_start_with_options(pub.id, url, "{\"trickle\":1}", on_whip_event, NULL, NULL, &client));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT,
+	              omnirtc_whip_client_start_with_options(pub.id, NULL, "{}", on_whip_event, NULL, NULL, &client));
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT,
 	              omnirtc_whip_client_start_with_options(pub.id, url, "{}", on_whip_event, NULL, NULL, NULL));
 
