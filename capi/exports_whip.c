@@ -14,7 +14,13 @@ void ortc_bridge_whip_notify(omnirtc_whip_notify_cb cb, uintptr_t user_data, omn
 omnirtc_status_t omnirtc_whip_client_start(omnirtc_peer_t peer, const char *url, const char *token,
                                            omnirtc_whip_event_cb cb, omnirtc_whip_notify_cb notify, void *user_data,
                                            omnirtc_whip_t *whip_out) {
-	FORWARD(ortc_go_whip_client_start(peer, url, token, cb, notify, user_data, whip_out));
+	FORWARD(ortc_go_whip_client_start(peer, url, token, NULL, cb, notify, user_data, whip_out));
+}
+
+omnirtc_status_t omnirtc_whip_client_start_with_options(omnirtc_peer_t peer, const char *url, const char *options_json,
+                                                        omnirtc_whip_event_cb cb, omnirtc_whip_notify_cb notify,
+                                                        void *user_data, omnirtc_whip_t *whip_out) {
+	FORWARD(ortc_go_whip_client_start(peer, url, NULL, options_json, cb, notify, user_data, whip_out));
 }
 
 omnirtc_status_t omnirtc_whip_client_restart_ice(omnirtc_whip_t session) {

@@ -148,9 +148,12 @@ func (w *whipObject) close() {
 	}
 }
 
+// ortc_go_whip_client_start serves omnirtc_whip_client_start (token, and
+// NULL optionsJSON) and omnirtc_whip_client_start_with_options (NULL token).
+//
 //export ortc_go_whip_client_start
-func ortc_go_whip_client_start(h C.omnirtc_peer_t, url, token *C.omnirtc_cchar_t, cb C.omnirtc_whip_event_cb,
-	notify C.omnirtc_whip_notify_cb, userData unsafe.Pointer, whipOut *C.omnirtc_whip_t,
+func ortc_go_whip_client_start(h C.omnirtc_peer_t, url, token, optionsJSON *C.omnirtc_cchar_t,
+	cb C.omnirtc_whip_event_cb, notify C.omnirtc_whip_notify_cb, userData unsafe.Pointer, whipOut *C.omnirtc_whip_t,
 ) C.omnirtc_status_t {
 	ud := C.uintptr_t(uintptr(userData))
 
@@ -162,6 +165,13 @@ func ortc_go_whip_client_start(h C.omnirtc_peer_t, url, token *C.omnirtc_cchar_t
 		if err != nil {
 			return err
 		}
+		options, err := whip.ParseClientOptions([]byte(optString(optionsJSON)))
+		if err != nil {
+			return err
+		}
+		if token != nil {
+			options.Token = C.GoString(token)
+		}
 		pc, err := lookupPeer(h)
 		if err != nil {
 			return err
@@ -172,7 +182,6 @@ func ortc_go_whip_client_start(h C.omnirtc_peer_t, url, token *C.omnirtc_cchar_t
 		if err != nil {
 			return err
 		}
-		options := whip.ClientOptions{Token: optString(token)}
 		if d.handler != nil {
 			w.session = whip.Start(pc, endpoint, options, d.handler)
 		} else {

@@ -1825,6 +1825,31 @@ omnirtc_status_t omnirtc_whip_client_start(omnirtc_peer_t peer, const char *url,
                                            omnirtc_whip_t *whip_out);
 
 /*
+ * omnirtc_whip_client_start_with_options — omnirtc_whip_client_start with
+ * its options as JSON, the one that can trickle: the offer goes to the
+ * endpoint at once, with the candidates gathered so far, and the later ones
+ * follow in PATCH requests (application/trickle-ice-sdpfrag, If-Match the
+ * ETag; the last one with end-of-candidates) if the 201 carried an ETag,
+ * which says the resource takes them; without one the server learns the
+ * remaining addresses from the connectivity checks.  A PATCH the server
+ * refuses ends the trickle, not the session.  omnirtc_whip_client_start is
+ * this function with {"token":token}.
+ *
+ * options_json: NULL, "" or {"token":"…",    a bearer token ("" or absent: none)
+ *                            "trickle":true}  send the offer before gathering
+ *                                             is complete (default false)
+ * borrowed for the call.  peer, url, cb, notify, user_data, whip_out: as
+ * for omnirtc_whip_client_start.  Never blocks; any thread.
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (NULL url or whip_out, both or
+ * neither of cb and notify), OMNIRTC_ERR_INVALID_CONFIG (options_json
+ * malformed, an unknown key or a wrong type; the message names the key),
+ * OMNIRTC_ERR_INVALID_HANDLE (peer).  No event is delivered after an error.
+ */
+omnirtc_status_t omnirtc_whip_client_start_with_options(omnirtc_peer_t peer, const char *url, const char *options_json,
+                                                        omnirtc_whip_event_cb cb, omnirtc_whip_notify_cb notify,
+                                                        void *user_data, omnirtc_whip_t *whip_out);
+
+/*
  * omnirtc_whip_client_restart_ice — restart ICE through a PATCH of the
  * resource (a new offer's credentials and candidates, If-Match the ETag);
  * ICE_RESTARTED or ERROR follows.  A request while one waits is the same

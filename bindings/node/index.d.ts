@@ -1124,10 +1124,21 @@ export class WhipSession extends EventTarget {
   close(): Promise<void>;
 }
 
+/** The options of whipPublish and whepPlay (see omnirtc.h, omnirtc_whip_client_start_with_options). */
+export interface WhipClientOptions {
+  /** The bearer token sent with every request (none if absent or ''). */
+  token?: string;
+  /**
+   * Send the offer before ICE gathering is complete, the later candidates following in PATCH requests
+   * (application/trickle-ice-sdpfrag) when the server's answer carries an ETag (default false: wait for gathering).
+   */
+  trickle?: boolean;
+}
+
 /** OmniRTC: publishes pc's tracks to a WHIP endpoint; a refusal rejects with a WhipError and closes pc. */
-export function whipPublish(url: string, pc: RTCPeerConnection, options?: { token?: string }): Promise<WhipSession>;
+export function whipPublish(url: string, pc: RTCPeerConnection, options?: WhipClientOptions): Promise<WhipSession>;
 /** OmniRTC: plays a WHEP endpoint into pc (receive-only audio and video added when pc has no transceiver). */
-export function whepPlay(url: string, pc: RTCPeerConnection, options?: { token?: string }): Promise<WhipSession>;
+export function whepPlay(url: string, pc: RTCPeerConnection, options?: WhipClientOptions): Promise<WhipSession>;
 
 /** OmniRTC: a WhipServer's session (an offer waiting) and sessionended events. */
 export class WhipSessionEvent extends Event {

@@ -17,6 +17,7 @@ import (
 	"sync"
 
 	"github.com/omnirtc/omnirtc/core"
+	"github.com/omnirtc/omnirtc/core/internal/strictjson"
 )
 
 // Media types of WHIP bodies.
@@ -51,6 +52,18 @@ type ClientOptions struct {
 	// resource takes them; without one, the server learns the remaining
 	// addresses from the connectivity checks (peer-reflexive candidates).
 	Trickle bool
+}
+
+// ParseClientOptions reads the options of a client from JSON:
+// {"token":"…","trickle":true}. HTTP stays nil: the default client.
+func ParseClientOptions(text []byte) (ClientOptions, error) {
+	var j struct {
+		Token   string `json:"token"`
+		Trickle bool   `json:"trickle"`
+	}
+	err := strictjson.DecodeConfig("WHIP client options", text, &j, func() error { return nil })
+
+	return ClientOptions{Token: j.Token, Trickle: j.Trickle}, err
 }
 
 // Client is one WHIP or WHEP session: the peer connection's description

@@ -248,3 +248,21 @@ func TestPolledServer(t *testing.T) {
 	}
 	s.WaitNotifier()
 }
+
+// Client options: the known keys, none (the defaults), an unknown key
+// refused by name, a wrong type.
+func TestParseClientOptions(t *testing.T) {
+	o, err := ParseClientOptions([]byte(`{"token":"t","trickle":true}`))
+	if err != nil || o.Token != "t" || !o.Trickle || o.HTTP != nil {
+		t.Fatalf("%+v %v", o, err)
+	}
+	if o, err = ParseClientOptions(nil); err != nil || o != (ClientOptions{}) {
+		t.Fatalf("no options: %+v %v", o, err)
+	}
+	if _, err = ParseClientOptions([]byte(`{"trikle":true}`)); err == nil || !strings.Contains(err.Error(), "trikle") {
+		t.Fatalf("unknown key: %v", err)
+	}
+	if _, err = ParseClientOptions([]byte(`{"trickle":"yes"}`)); err == nil || !strings.Contains(err.Error(), "trickle") {
+		t.Fatalf("wrong type: %v", err)
+	}
+}

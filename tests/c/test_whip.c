@@ -1,7 +1,10 @@
 /* The WHIP section of the C ABI: a client session publishing to our server
- * on loopback (pushed and polled events), refusals and misuse, and DELETE
- * with an ICE restart. */
+ * on loopback (pushed and polled events), trickle, refusals and misuse, and
+ * DELETE with an ICE restart. */
+#include <arpa/inet.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -9,7 +12,7 @@
 typedef struct {
 	int32_t type, status;
 	uint64_t session;
-	char reason[256], path[64], resource[256];
+	char reason[256], path[64], resource[256], sdp[8192];
 } whip_record_t;
 
 /* Records a handle's events; a server's answers each SESSION with a new
@@ -55,6 +58,7 @@ static void record(whip_events_t *r, const omnirtc_whip_event_t *e) {
 	snprintf(w->reason, sizeof w->reason, "%s", e->reason);
 	snprintf(w->path, sizeof w->path, "%s", e->path);
 	snprintf(w->resource, sizeof w->resource, "%s", e->resource);
+	snprintf(w->sdp, sizeof w->sdp, "%s", e->sdp);
 	pthread_cond_broadcast(&r->cv);
 	pthread_mutex_unlock(&r->mu);
 }
@@ -201,6 +205,144 @@ TEST(refusal_and_misuse) {
 	omnirtc_whip_event_t e[2];
 	size_t count;
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_HANDLE, omnirtc_whip_poll_events(server, e, 2, &count));
+	omnirtc_free(url);
+	free_events(server_events);
+	free(client_events);
+}
+
+/* A STUN server on loopback that answers binding requests only once opened,
+ * so a peer using it gathers its server-reflexive candidate when the test
+ * says. */
+typedef struct {
+	int fd, opened;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t thread;
+} gated_stun_t;
+
+static void *answer_stun(void *arg) {
+	gated_stun_t *g = arg;
+	unsigned char req[1500];
+	struct sockaddr_in from;
+	for (;;) {
+		socklen_t len = sizeof from;
+		ssize_t n = recvfrom(g->fd, req, sizeof req, 0, (struct sockaddr *)&from, &len);
+		if (n <= 0)
+			return NULL; /* shut down */
+		if (n < 20 || req[0] != 0x00 || req[1] != 0x01)
+			continue; /* not a binding request */
+		wait_flag(&g->mu, &g->cv, &g->opened, 1, 20000);
+		/* Binding success: the request's cookie and transaction id, and
+		 * XOR-MAPPED-ADDRESS (RFC 8489 section 14.2) of the sender. */
+		unsigned char res[32] = {0x01, 0x01, 0x00, 12};
+		memcpy(res + 4, req + 4, 16);
+		uint16_t port = ntohs(from.sin_port) ^ 0x2112;
+		uint32_t ip = ntohl(from.sin_addr.s_addr) ^ 0x2112A442u;
+		unsigned char attr[12] = {0x00,
+		                          0x20,
+		                          0x00,
+		                          8,
+		                          0x00,
+		                          0x01,
+		                          port >> 8,
+		                          port & 0xff,
+		                          ip >> 24,
+		                          (ip >> 16) & 0xff,
+		                          (ip >> 8) & 0xff,
+		                          ip & 0xff};
+		memcpy(res + 20, attr, sizeof attr);
+		sendto(g->fd, res, sizeof res, 0, (struct sockaddr *)&from, len);
+	}
+}
+
+/* Starts g and writes a peer configuration using it into config. */
+static void gated_stun_start(gated_stun_t *g, char *config, size_t cap) {
+	memset(g, 0, sizeof *g);
+	pthread_mutex_init(&g->mu, NULL);
+	pthread_cond_init(&g->cv, NULL);
+	g->fd = socket(AF_INET, SOCK_DGRAM, 0);
+	CHECK(g->fd >= 0);
+	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof addr;
+	CHECK(bind(g->fd, (struct sockaddr *)&addr, len) == 0);
+	CHECK(getsockname(g->fd, (struct sockaddr *)&addr, &len) == 0);
+	snprintf(config, cap,
+	         "{\"iceServers\":[{\"urls\":\"stun:127.0.0.1:%d\"}],"
+	         "\"omnirtc\":{\"includeLoopback\":true,\"mdns\":\"disabled\"}}",
+	         ntohs(addr.sin_port));
+	CHECK(pthread_create(&g->thread, NULL, answer_stun, g) == 0);
+}
+
+static void gated_stun_stop(gated_stun_t *g) {
+	bump(&g->mu, &g->cv, &g->opened); /* a request still waiting is answered */
+	shutdown(g->fd, SHUT_RDWR);
+	pthread_join(g->thread, NULL);
+	close(g->fd);
+}
+
+/* Waits until peer's remote description contains text. */
+static void wait_remote_description(peer_t *p, const char *text) {
+	for (int tries = 0; tries < 1000; tries++) {
+		char *sdp = NULL;
+		OK(omnirtc_peer_get_description(p->id, OMNIRTC_DESCRIPTION_REMOTE, NULL, &sdp));
+		int found = sdp != NULL && strstr(sdp, text) != NULL;
+		omnirtc_free(sdp);
+		if (found)
+			return;
+		sleep_ms(20);
+	}
+	fprintf(stderr, "%s's remote description never contained %s\n", p->name, text);
+	exit(1);
+}
+
+/* With "trickle", the offer reaches the server before gathering is complete
+ * (no end-of-candidates, no server-reflexive candidate: its STUN server
+ * answers only after the SESSION), and the late candidate follows in a
+ * PATCH that adds it to the served peer's remote description; both peers
+ * connect.  Misuse of the options is refused with a message naming the key. */
+TEST(trickle_patches_late_candidates) {
+	whip_events_t *server_events = new_events(), *client_events = new_events();
+	omnirtc_whip_t server, client;
+	char *url, config[256];
+	OK(omnirtc_whip_server_start("{\"token\":\"secret\"}", on_whip_event, NULL, server_events, &server, &url));
+	gated_stun_t stun;
+	gated_stun_start(&stun, config, sizeof config);
+	peer_t pub;
+	peer_open(&pub, "publisher", config);
+	omnirtc_channel_t ch;
+	OK(omnirtc_channel_create(pub.id, "whip", NULL, &ch));
+
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_CONFIG,
+	              omnirtc_whip_client_start_with_options(pub.id, url, "{\"trickle\":tru", on_whip_event, NULL, NULL,
+	                                                     &client));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_CONFIG,
+	              omnirtc_whip_client_start_with_options(pub.id, url, "{\"trikle\":true}", on_whip_event, NULL,
+	                                                     NULL, &client));
+	CHECK(strstr(omnirtc_last_error(), "trikle") != NULL);
+	EXPECT_STATUS(
+	    OMNIRTC_ERR_INVALID_CONFIG,
+	    omnirtc_whip_client_start_with_options(pub.id, url, "{\"trickle\":1}", on_whip_event, NULL, NULL, &client));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT,
+	              omnirtc_whip_client_start_with_options(pub.id, NULL, "{}", on_whip_event, NULL, NULL, &client));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT,
+	              omnirtc_whip_client_start_with_options(pub.id, url, "{}", on_whip_event, NULL, NULL, NULL));
+
+	OK(omnirtc_whip_client_start_with_options(pub.id, url, "{\"token\":\"secret\",\"trickle\":true}", on_whip_event,
+	                                          NULL, client_events, &client));
+	whip_record_t *offer = wait_whip(server_events, OMNIRTC_WHIP_EVENT_SESSION, 1);
+	CHECK(strstr(offer->sdp, "a=end-of-candidates") == NULL && strstr(offer->sdp, "typ srflx") == NULL);
+	bump(&stun.mu, &stun.cv, &stun.opened);
+	wait_whip(client_events, OMNIRTC_WHIP_EVENT_CONNECTED, 1);
+	wait_remote_description(&server_events->peers[0], "typ srflx");
+	wait_connection_state(&pub, OMNIRTC_PEER_CONNECTED, 20000);
+	wait_connection_state(&server_events->peers[0], OMNIRTC_PEER_CONNECTED, 20000);
+	CHECK(count_whip(client_events, OMNIRTC_WHIP_EVENT_ERROR) == 0);
+
+	OK(omnirtc_whip_close(client));
+	OK(omnirtc_whip_close(server));
+	gated_stun_stop(&stun);
+	OK(omnirtc_peer_close(pub.id));
+	peer_free(&pub);
 	omnirtc_free(url);
 	free_events(server_events);
 	free(client_events);

@@ -46,16 +46,16 @@ class WhipSession extends EventTarget {
   #connect = {};
   #restarts = [];
 
-  /** Starts a session on pc; use whipPublish or whepPlay. */
-  constructor(pc, url, token = null) {
+  /** Starts a session on pc with options ({token, trickle}); use whipPublish or whepPlay. */
+  constructor(pc, url, options = {}) {
     super();
     this.pc = pc;
     this.resource = '';
     this.#closed = new Promise((resolve) => { this.#resolveClosed = resolve; });
     this.connected = new Promise((resolve, reject) => { this.#connect = { resolve, reject }; });
     this.connected.catch(() => {}); // awaited by whipPublish; unobserved otherwise
-    this.#handle = w3c(() => native.whipClientStart(handleOf(pc), String(url), token === null ? null : String(token),
-      this.#onEvent.bind(this)));
+    const json = JSON.stringify({ token: String(options.token ?? ''), trickle: Boolean(options.trickle) });
+    this.#handle = w3c(() => native.whipClientStart(handleOf(pc), String(url), json, this.#onEvent.bind(this)));
   }
 
   #onEvent(type, _session, status, _path, _sdp, resource, reason) {
@@ -101,8 +101,8 @@ class WhipSession extends EventTarget {
   }
 }
 
-async function connect(url, pc, token) {
-  const session = new WhipSession(pc, url, token ?? null);
+async function connect(url, pc, options) {
+  const session = new WhipSession(pc, url, options);
   try {
     await session.connected;
   } catch (error) {
@@ -115,13 +115,15 @@ async function connect(url, pc, token) {
 
 /**
  * Publishes pc's tracks to a WHIP endpoint; resolves once the answer is applied.
- * A refusal rejects with a WhipError carrying the HTTP status, and pc is closed.
+ * With trickle, the offer goes before ICE gathering is complete and the later
+ * candidates follow in PATCH requests. A refusal rejects with a WhipError
+ * carrying the HTTP status, and pc is closed.
  * @param {string} url
  * @param {import('./rtcpeerconnection').RTCPeerConnection} pc
- * @param {{token?: string}} [options]
+ * @param {{token?: string, trickle?: boolean}} [options]
  */
-function whipPublish(url, pc, { token } = {}) {
-  return connect(url, pc, token);
+function whipPublish(url, pc, options = {}) {
+  return connect(url, pc, options);
 }
 
 /**
@@ -129,14 +131,14 @@ function whipPublish(url, pc, { token } = {}) {
  * receive-only audio and video one; its 'track' events bring the media.
  * @param {string} url
  * @param {import('./rtcpeerconnection').RTCPeerConnection} pc
- * @param {{token?: string}} [options]
+ * @param {{token?: string, trickle?: boolean}} [options]
  */
-function whepPlay(url, pc, { token } = {}) {
+function whepPlay(url, pc, options = {}) {
   if (pc.getTransceivers().length === 0) {
     pc.addTransceiver('audio', { direction: 'recvonly' });
     pc.addTransceiver('video', { direction: 'recvonly' });
   }
-  return connect(url, pc, token);
+  return connect(url, pc, options);
 }
 
 /** A WhipServer's 'session' (an offer to answer or reject) and 'sessionended' events. */

@@ -34,19 +34,19 @@ static const polled_kind whip_kind = {
     .to_args = whip_args,
 };
 
-/* whipClientStart(peer, url, token | null, onEvent) -> handle */
+/* whipClientStart(peer, url, optionsJson, onEvent) -> handle */
 static napi_value whip_client_start(napi_env env, napi_callback_info info) {
 	napi_value argv[4];
 	args(env, info, 4, argv);
 	polled *events = polled_open(env, &whip_kind, argv[3]);
 	if (events == NULL)
 		return NULL;
-	char *url = to_string(env, argv[1]), *token = to_string(env, argv[2]);
+	char *url = to_string(env, argv[1]), *options = to_string(env, argv[2]);
 	omnirtc_whip_t whip = 0;
-	omnirtc_status_t s =
-	    omnirtc_whip_client_start(to_handle(env, argv[0]), url, token, NULL, polled_notify, events, &whip);
+	omnirtc_status_t s = omnirtc_whip_client_start_with_options(to_handle(env, argv[0]), url, options, NULL,
+	                                                            polled_notify, events, &whip);
 	free(url);
-	free(token);
+	free(options);
 	return polled_started(env, events, s, whip);
 }
 

@@ -1,9 +1,11 @@
 'use strict';
 // WHIP and WHEP: a publisher forwarded to a WHEP viewer through our server,
-// an ICE restart, DELETE, and refusals that leave nothing open; loopback only.
+// an ICE restart, DELETE, trickle, and refusals that leave nothing open;
+// loopback only.
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { spawn } = require('node:child_process');
+const dgram = require('node:dgram');
 const events = require('node:events');
 const path = require('node:path');
 const { RTCPeerConnection, RTCSessionDescription, EncodedTrack, WhipError, WhipServer, whipPublish, whepPlay } =
@@ -75,6 +77,29 @@ test('a publisher forwarded to a WHEP viewer, an ICE restart, and DELETE', async
   source.stop();
   viewer.close();
   publisher.close();
+});
+
+test('a trickle publish offers before gathering is complete and connects', async () => {
+  // A STUN server that never answers: gathering cannot complete while the session starts.
+  const silent = dgram.createSocket('udp4');
+  await new Promise((resolve) => silent.bind(0, '127.0.0.1', resolve));
+  const server = new WhipServer({ token: 'secret' });
+  const served = new RTCPeerConnection(LOOPBACK);
+  const offers = [];
+  server.onsession = (e) => {
+    offers.push(e.sdp);
+    server.answer(e.session, served);
+  };
+  const pc = new RTCPeerConnection({ ...LOOPBACK, iceServers: [{ urls: `stun:127.0.0.1:${silent.address().port}` }] });
+  pc.createDataChannel('x');
+  const session = await whipPublish(`${server.url}/whip`, pc, { token: 'secret', trickle: true });
+  assert.ok(!offers[0].includes('a=end-of-candidates'));
+  await waitFor(() => pc.connectionState === 'connected' && served.connectionState === 'connected');
+  await session.close();
+  await server.close();
+  served.close();
+  pc.close();
+  silent.close();
 });
 
 for (const [token, status] of [['wrong', 401], ['secret', 403]]) {

@@ -566,6 +566,18 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
             ctypes.POINTER(omnirtc_whip_t),
         ],
     ),
+    "omnirtc_whip_client_start_with_options": (
+        omnirtc_status_t,
+        [
+            omnirtc_peer_t,
+            ctypes.c_char_p,
+            ctypes.c_char_p,
+            omnirtc_whip_event_cb,
+            omnirtc_whip_notify_cb,
+            ctypes.c_void_p,
+            ctypes.POINTER(omnirtc_whip_t),
+        ],
+    ),
     "omnirtc_whip_client_restart_ice": (omnirtc_status_t, [omnirtc_whip_t]),
     "omnirtc_whip_server_start": (
         omnirtc_status_t,

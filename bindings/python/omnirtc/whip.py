@@ -72,7 +72,7 @@ class _Polled(_polled.PolledObject):
 
 
 class WhipSession(_Polled):
-    """A WHIP or WHEP client session (``omnirtc_whip_client_start``), made by :func:`whip_publish` or
+    """A WHIP or WHEP client session (``omnirtc_whip_client_start_with_options``), made by :func:`whip_publish` or
     :func:`whep_play`. Events: ``error`` (a :class:`WhipError` of a failed ICE restart), ``close``."""
 
     def __init__(self, pc: RTCPeerConnection, loop: asyncio.AbstractEventLoop | None = None) -> None:
@@ -115,10 +115,11 @@ class WhipSession(_Polled):
         await waiter
 
 
-async def _connect(url: str, pc: RTCPeerConnection, token: str | None) -> WhipSession:
+async def _connect(url: str, pc: RTCPeerConnection, token: str | None, trickle: bool) -> WhipSession:
+    options = json.dumps({"token": token or "", "trickle": trickle})
     session = WhipSession(pc)
-    session._begin(lambda notify, user_data, out: _native.lib.omnirtc_whip_client_start(
-        pc._live(), _native.encode(url, "url"), _native.encode(token, "token") if token else None,
+    session._begin(lambda notify, user_data, out: _native.lib.omnirtc_whip_client_start_with_options(
+        pc._live(), _native.encode(url, "url"), _native.encode(options, "options"),
         _abi.omnirtc_whip_event_cb(), notify, user_data, out))
     try:
         await session._connected
@@ -129,19 +130,24 @@ async def _connect(url: str, pc: RTCPeerConnection, token: str | None) -> WhipSe
     return session
 
 
-async def whip_publish(url: str, pc: RTCPeerConnection, *, token: str | None = None) -> WhipSession:
+async def whip_publish(url: str, pc: RTCPeerConnection, *, token: str | None = None,
+                       trickle: bool = False) -> WhipSession:
     """Publish ``pc``'s tracks to the WHIP endpoint ``url`` (with a bearer ``token``); returns once the answer is
-    applied. A refusal raises :class:`WhipError` with its HTTP status, and ``pc`` is closed."""
-    return await _connect(url, pc, token)
+    applied. With ``trickle`` the offer goes before ICE gathering is complete and the later candidates follow in
+    PATCH requests (``omnirtc_whip_client_start_with_options``). A refusal raises :class:`WhipError` with its HTTP
+    status, and ``pc`` is closed."""
+    return await _connect(url, pc, token, trickle)
 
 
-async def whep_play(url: str, pc: RTCPeerConnection, *, token: str | None = None) -> WhipSession:
+async def whep_play(url: str, pc: RTCPeerConnection, *, token: str | None = None,
+                    trickle: bool = False) -> WhipSession:
     """Play the WHEP endpoint ``url`` into ``pc``: a peer connection without transceivers gets a receive-only audio
-    and video one; its ``track`` events bring the media. Raises :class:`WhipError` as :func:`whip_publish`."""
+    and video one; its ``track`` events bring the media. ``token`` and ``trickle`` as for :func:`whip_publish`.
+    Raises :class:`WhipError` as :func:`whip_publish`."""
     if not pc.getTransceivers():
         pc.addTransceiver("audio", direction="recvonly")
         pc.addTransceiver("video", direction="recvonly")
-    return await _connect(url, pc, token)
+    return await _connect(url, pc, token, trickle)
 
 
 class WhipServer(_Polled):

@@ -1,15 +1,18 @@
 """WHIP and WHEP (omnirtc.whip): a publisher forwarded to a WHEP viewer
-through our server, an ICE restart, DELETE, and refusals; loopback only."""
+through our server, an ICE restart, DELETE, trickle, and refusals; loopback only."""
 
 from __future__ import annotations
 
 import asyncio
+import socket
 from typing import Any
 
 import pytest
-from conftest import TIMEOUT, event_future, loopback_config, run
+from conftest import TIMEOUT, event_future, loopback_config, run, wait_for
 from omnirtc import (
     LocalTrack,
+    RTCConfiguration,
+    RTCIceServer,
     RTCPeerConnection,
     RTCSessionDescription,
     WhipError,
@@ -100,6 +103,33 @@ def test_publisher_forwarded_to_a_whep_viewer_with_ice_restart_and_delete() -> N
         source.stop()
         await viewer.close()
         await publisher.close()
+
+    run(main())
+
+
+def test_trickle_publish_offers_before_gathering_completes_and_connects() -> None:
+    async def main() -> None:
+        # A STUN server that never answers: gathering cannot complete while the session starts.
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as silent:
+            silent.bind(("127.0.0.1", 0))
+            stun = RTCIceServer(f"stun:127.0.0.1:{silent.getsockname()[1]}")
+            async with WhipServer({"token": "secret"}) as server:
+                offers: list[WhipOffer] = []
+                served = RTCPeerConnection(loopback_config())
+
+                async def answer(offer: WhipOffer) -> None:
+                    offers.append(offer)
+                    await server.answer(offer, served)
+
+                server.on("session", answer)
+                pc = RTCPeerConnection(RTCConfiguration(iceServers=[stun], omnirtc=loopback_config().omnirtc))
+                pc.createDataChannel("x")
+                session = await whip_publish(server.url + "/whip", pc, token="secret", trickle=True)
+                assert "a=end-of-candidates" not in offers[0].sdp
+                await wait_for(lambda: served.connectionState == "connected" and pc.connectionState == "connected")
+                await session.close()
+                await pc.close()
+                await served.close()
 
     run(main())
 

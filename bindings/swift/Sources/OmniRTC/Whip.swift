@@ -133,29 +133,41 @@ public final class WhipSession: Sendable {
         _ = omnirtc_whip_close(handle) // already closed: INVALID_HANDLE, nothing to do
     }
 
-    /// Publishes the peer connection's tracks to a WHIP endpoint; returns once
-    /// the answer is applied. A refusal throws a ``WhipError`` carrying the
+    /// Publishes the peer connection's tracks to a WHIP endpoint, with a
+    /// bearer `token`; returns once the answer is applied. With `trickle` the
+    /// offer goes before ICE gathering is complete and the later candidates
+    /// follow in PATCH requests. A refusal throws a ``WhipError`` carrying the
     /// HTTP status, and the peer connection is closed.
-    public static func publish(to url: String, peerConnection: PeerConnection, token: String? = nil) async throws
-        -> WhipSession
-    {
-        try await connect(url, peerConnection, token)
+    public static func publish(
+        to url: String, peerConnection: PeerConnection, token: String? = nil, trickle: Bool = false
+    ) async throws -> WhipSession {
+        try await connect(url, peerConnection, token, trickle)
     }
 
     /// Plays a WHEP endpoint into the peer connection: one without
     /// transceivers gets a receive-only audio and video one; its tracks bring
-    /// the media. Throws as ``publish(to:peerConnection:token:)``.
-    public static func play(from url: String, peerConnection: PeerConnection, token: String? = nil) async throws
-        -> WhipSession
-    {
+    /// the media. `token` and `trickle` as for
+    /// ``publish(to:peerConnection:token:trickle:)``, and throws as it does.
+    public static func play(
+        from url: String, peerConnection: PeerConnection, token: String? = nil, trickle: Bool = false
+    ) async throws -> WhipSession {
         if peerConnection.transceivers.isEmpty {
             _ = try peerConnection.addTransceiver(kind: .audio, direction: .recvonly)
             _ = try peerConnection.addTransceiver(kind: .video, direction: .recvonly)
         }
-        return try await connect(url, peerConnection, token)
+        return try await connect(url, peerConnection, token, trickle)
     }
 
-    private static func connect(_ url: String, _ pc: PeerConnection, _ token: String?) async throws -> WhipSession {
+    /// The options_json of omnirtc_whip_client_start_with_options.
+    private struct ClientOptions: Encodable {
+        var token: String
+        var trickle: Bool
+    }
+
+    private static func connect(_ url: String, _ pc: PeerConnection, _ token: String?, _ trickle: Bool) async throws
+        -> WhipSession
+    {
+        let options = try encodeJSON(ClientOptions(token: token ?? "", trickle: trickle))
         let state = Locked(State())
         let sink = WhipSink { event in deliver(event, to: state) }
         // The continuation is in place before the start, so CONNECTED cannot come first.
@@ -165,7 +177,7 @@ public final class WhipSession: Sendable {
             state.withLock { $0.connect = continuation }
             do {
                 drained = try sink.start { notify, userData in
-                    omnirtc_whip_client_start(pc.handle, url, token, nil, notify, userData, &handle)
+                    omnirtc_whip_client_start_with_options(pc.handle, url, options, nil, notify, userData, &handle)
                 }
             } catch {
                 state.withLock { $0.connect = nil }

@@ -4,8 +4,8 @@ import XCTest
 @testable import OmniRTC
 
 /// WHIP and WHEP through the library's server on loopback: a publish
-/// answered by the host's peer connection, an ICE restart, DELETE, a WHEP
-/// viewer's offer, and refusals that leave the peer connection closed.
+/// answered by the host's peer connection, an ICE restart, DELETE, trickle,
+/// a WHEP viewer's offer, and refusals that leave the peer connection closed.
 final class WhipTests: XCTestCase {
     /// Answers every session with a loopback peer connection (or refuses it
     /// with `refuse`) and returns the server's events, in order, as they come.
@@ -51,6 +51,27 @@ final class WhipTests: XCTestCase {
         try await server.close()
         let after = try await within { await events.first { _ in true } }
         XCTAssertNil(after, "the events end with the server")
+    }
+
+    func testTricklePublishOffersBeforeGatheringCompletes() async throws {
+        let server = try WhipServer(configuration: WhipServerConfiguration(token: "secret"))
+        let events = host(server)
+        // A STUN server that never answers (the discard port): gathering cannot complete while the session starts.
+        var configuration = loopback
+        configuration.iceServers = [IceServer(urls: ["stun:127.0.0.1:9"])]
+        let pc = try PeerConnection(configuration: configuration)
+        _ = try pc.createDataChannel(label: "whip")
+        let session = try await WhipSession.publish(
+            to: "\(server.url)/whip", peerConnection: pc, token: "secret", trickle: true)
+        guard case .session(_, _, let sdp) = try await next(events) else {
+            return XCTFail("no session event first")
+        }
+        XCTAssertFalse(sdp.contains("a=end-of-candidates"), sdp)
+        try await within {
+            for await state in pc.connectionStates where state == .connected { return }
+        }
+        try await session.close()
+        try await server.close()
     }
 
     func testPlayOffersToReceiveAudioAndVideo() async throws {
