@@ -13,7 +13,7 @@
 #                        build/windows-x86_64 (mingw-w64)
 #   ./build.sh dist      into dist/, for x86_64, aarch64, armv7l and riscv64: the
 #                        manylinux wheels, the npm packages, the C archives; and
-#                        the wheel and C SDK zip of windows-x86_64 (omnirtc.dll);
+#                        the wheel, npm package and C SDK zip of windows-x86_64 (omnirtc.dll);
 #                        the macOS xcframework zip (arm64 + x86_64, by zig)
 #   ./build.sh wheel     the Python wheel          ./build.sh npm   the npm packages
 #   ./build.sh docs      the Python reference (pdoc) into build/docs/python
@@ -133,8 +133,8 @@ lib_arches() {
 
 # dist puts what we publish into dist/: for this machine's architecture and
 # each of CROSS_ARCHES, the wheel, the npm platform package and the C archive
-# (which adds the static library); the main npm package; the wheel and the
-# C archive of windows-x86_64; and the macOS xcframework, zipped.
+# (which adds the static library); the main npm package; the wheel, the npm
+# platform package and the C archive of windows-x86_64; and the macOS xcframework, zipped.
 dist() {
 	lib
 	lib_arches
@@ -155,6 +155,7 @@ dist() {
 		scripts/c-archive.sh "$arch"
 	done
 	scripts/wheel.sh windows-x86_64
+	scripts/npm-pack.sh windows-x86_64
 	scripts/c-archive.sh windows-x86_64
 	scripts/xcframework.sh
 }

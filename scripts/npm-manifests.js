@@ -5,32 +5,31 @@
 //   STAGE/platform  @omnirtc/<platform> for this machine: the addon and
 //                   libomnirtc.so, installed by npm only where os, cpu and libc match.
 //   With NODE_ARCH (process.arch of another machine: scripts/arch.sh), only
-//   STAGE/platform, for linux NODE_ARCH glibc.
-// Usage: node scripts/npm-manifests.js STAGE [NODE_ARCH]
+//   STAGE/platform, for linux NODE_ARCH glibc, or with NODE_PLATFORM win32 for
+//   Windows (the addon and omnirtc.dll).
+// Usage: node scripts/npm-manifests.js STAGE [NODE_ARCH [NODE_PLATFORM]]
 const fs = require('node:fs');
 const path = require('node:path');
-const { platformPackage } = require('../bindings/node/lib/platform');
+const { PLATFORM_PACKAGES, platformPackage } = require('../bindings/node/lib/platform');
 
-// The platform packages that dist/ builds (one per architecture).
-const PLATFORMS = ['@omnirtc/linux-x64-gnu', '@omnirtc/linux-arm64-gnu', '@omnirtc/linux-arm-gnu', '@omnirtc/linux-riscv64-gnu'];
-
-const [stage, cross] = process.argv.slice(2);
+const [stage, cross, crossPlatform = 'linux'] = process.argv.slice(2);
 const source = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'bindings', 'node', 'package.json'), 'utf8'));
 const { devDependencies, scripts, ...main } = source;
-main.optionalDependencies = Object.fromEntries(PLATFORMS.map((name) => [name, source.version]));
+main.optionalDependencies = Object.fromEntries(PLATFORM_PACKAGES.map((name) => [name, source.version]));
 
-const os = cross ? 'linux' : process.platform;
+const os = cross ? crossPlatform : process.platform;
 const cpu = cross || process.arch;
-const name = cross ? `@omnirtc/linux-${cross}-gnu` : platformPackage();
-if (!PLATFORMS.includes(name)) throw new Error(`npm-manifests: ${name} is not in PLATFORMS`);
+const name = cross ? platformPackage(os, cpu, 'gnu') : platformPackage();
+if (!PLATFORM_PACKAGES.includes(name)) throw new Error(`npm-manifests: ${name} is not in PLATFORM_PACKAGES`);
 const libc = name.endsWith('-musl') ? 'musl' : 'glibc';
+const library = os === 'win32' ? 'omnirtc.dll' : 'libomnirtc.so.0';
 const platform = {
   name,
   version: source.version,
-  description: `omnirtc's native addon and libomnirtc.so for ${os} ${cpu} (${libc})`,
+  description: `omnirtc's native addon and ${library} for ${os} ${cpu}${os === 'linux' ? ` (${libc})` : ''}`,
   license: source.license,
   main: 'omnirtc.node',
-  files: ['omnirtc.node', 'libomnirtc.so.0', 'THIRD_PARTY_NOTICES'],
+  files: ['omnirtc.node', library, 'THIRD_PARTY_NOTICES'],
   os: [os],
   cpu: [cpu],
   ...(os === 'linux' ? { libc: [libc] } : {}),

@@ -2,24 +2,36 @@
 # Packs the npm packages into dist/ (manifests: scripts/npm-manifests.js):
 #   omnirtc-<version>.tgz                  omnirtc, JavaScript and types
 #   omnirtc-<platform>-<version>.tgz       @omnirtc/<platform>: the addon and
-#                                          libomnirtc.so (glibc 2.17), an optional
-#                                          dependency of omnirtc
+#                                          libomnirtc.so (glibc 2.17), or omnirtc.dll
+#                                          for win32-x64, an optional dependency of omnirtc
 # both with the licences; installing them needs no Go and no compiler. The
 # last line printed is the main package.
-# Usage: scripts/npm-pack.sh [ARCH]   ARCH another than this machine's
-# (scripts/arch.sh): only its platform package, from ./build.sh lib-arches.
+# Usage: scripts/npm-pack.sh [ARCH|windows-x86_64]   ARCH another than this machine's
+# (scripts/arch.sh): only its platform package, from ./build.sh lib-arches;
+# windows-x86_64: only @omnirtc/win32-x64, the addon (mingw-w64) and
+# omnirtc.dll, from build.sh's build_windows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 arch=${1:-$(uname -m)}
-if [ "$arch" != "$(uname -m)" ]; then
+# pack_platform NODE_ARCH NODE_PLATFORM NOTICES LIBRARY: the platform package of
+# another machine, its addon built here, packed into dist/.
+pack_platform() {
+	scripts/build-node-addon.sh "$arch"
+	local stage=build/npm-stage-$arch
+	rm -rf "$stage" && mkdir -p "$stage/platform" dist
+	cp "bindings/node/build/$arch/omnirtc.node" LICENSE "$3" "$4" "$stage/platform/"
+	node scripts/npm-manifests.js "$stage" "$1" "$2"
+	(cd "$stage/platform" && npm pack --silent --pack-destination ../../../dist) | tail -n 1 | sed 's|^|dist/|'
+}
+if [ "$arch" = windows-x86_64 ]; then
+	# omnirtc.dll beside the addon: Node loads an addon with LoadLibraryEx's
+	# LOAD_WITH_ALTERED_SEARCH_PATH (libuv's uv_dlopen), which finds its imports there first.
+	pack_platform x64 win32 "build/$arch/THIRD_PARTY_NOTICES" "build/$arch/bin/omnirtc.dll"
+	exit 0
+elif [ "$arch" != "$(uname -m)" ]; then
 	# shellcheck source=scripts/arch.sh
 	. scripts/arch.sh "$arch"
-	scripts/build-node-addon.sh "$arch"
-	stage=build/npm-stage-$arch
-	rm -rf "$stage" && mkdir -p "$stage/platform" dist
-	cp "bindings/node/build/$arch/omnirtc.node" LICENSE "build/arch/$arch/THIRD_PARTY_NOTICES" "build/arch/$arch/lib/libomnirtc.so.0" "$stage/platform/"
-	node scripts/npm-manifests.js "$stage" "$NODE_ARCH"
-	(cd "$stage/platform" && npm pack --silent --pack-destination ../../../dist) | tail -n 1 | sed 's|^|dist/|'
+	pack_platform "$NODE_ARCH" linux "build/arch/$arch/THIRD_PARTY_NOTICES" "build/arch/$arch/lib/libomnirtc.so.0"
 	exit 0
 fi
 scripts/build-node-addon.sh

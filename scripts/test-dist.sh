@@ -5,7 +5,7 @@
 # and used through pkg-config and CMake; the npm packages installed into an
 # empty project, where the Node suite runs against them; the Windows C archive
 # (omnirtc.dll) inspected, its examples cross-compiled, one program run under
-# wine; the win_amd64 wheel's contents; the macOS xcframework inspected. (The manylinux wheel is installed and
+# wine; the win_amd64 wheel's contents; the win32-x64 npm package and its addon inspected; the macOS xcframework inspected. (The manylinux wheel is installed and
 # tested by the Python suite's test_wheel.py.)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -171,6 +171,37 @@ windows_wheel() {
 			<(cd "$tmp/win-wheel" && find omnirtc -name '*.py' -o -name py.typed | sort)
 }
 check "the win_amd64 wheel in dist/: tag py3-none-win_amd64, platlib, RECORD true, the package's files and the zip's omnirtc.dll, with its notices" windows_wheel
+
+# The win32-x64 npm package: the addon, built by mingw-w64 against node.exe's
+# N-API (node-api-headers' node_api.def), beside the zip's omnirtc.dll. No
+# Windows Node runs here (the CI definition runs it); its loader's choice of
+# this package is tested by the Node suite's platform.test.js.
+win_npm=$tmp/win-npm/package
+mkdir -p "$tmp/win-npm" && tar -C "$tmp/win-npm" -xzf "dist/omnirtc-win32-x64-$version.tgz"
+windows_npm_package() {
+	diff <(printf '%s\n' LICENSE THIRD_PARTY_NOTICES omnirtc.dll omnirtc.node package.json) <(cd "$win_npm" && find . -type f | sed 's|^\./||' | sort) &&
+		cmp "$dll" "$win_npm/omnirtc.dll" && cmp LICENSE "$win_npm/LICENSE" && cmp "$win/THIRD_PARTY_NOTICES" "$win_npm/THIRD_PARTY_NOTICES" &&
+		tar -xzOf "${tarballs[0]}" package/package.json | node -e '
+const assert = require("node:assert/strict");
+const main = JSON.parse(require("node:fs").readFileSync(0, "utf8"));
+const platform = require(process.argv[1]);
+assert.deepEqual([platform.name, platform.version, platform.main, platform.os, platform.cpu, platform.libc],
+  ["@omnirtc/win32-x64", main.version, "omnirtc.node", ["win32"], ["x64"], undefined]);
+assert.equal(main.optionalDependencies["@omnirtc/win32-x64"], main.version);
+' "$win_npm/package.json"
+}
+check "the win32-x64 npm package in dist/: omnirtc.node and the zip's omnirtc.dll, the licences, os win32, cpu x64, an optional dependency of omnirtc" windows_npm_package
+
+# A DLL (PE32+), statically linked: no winpthreads or libgcc DLL, only Windows'
+# own, omnirtc.dll and node.exe (N-API); it exports the module's entry points.
+windows_addon() {
+	local addon=$win_npm/omnirtc.node
+	x86_64-w64-mingw32-objdump -p "$addon" | grep -E '^Magic[[:space:]]+020b[[:space:]]+\(PE32\+\)$' &&
+		x86_64-w64-mingw32-objdump -p "$addon" | sed -n '/^Characteristics/,/^$/p' | grep -x $'\tDLL' &&
+		diff <(printf '%s\n' KERNEL32.dll msvcrt.dll NODE.EXE omnirtc.dll | sort) <(dll_imports "$addon") &&
+		diff <(printf '%s\n' napi_register_module_v1 node_api_module_get_api_version_v1) <(dll_exports "$addon")
+}
+check "the win32-x64 addon: a PE32+ DLL importing KERNEL32.dll, msvcrt.dll, omnirtc.dll and NODE.EXE only, exporting napi_register_module_v1 and node_api_module_get_api_version_v1" windows_addon
 
 # wine 8.0 (Debian 12) lacks bcryptprimitives.dll, which Go's runtime
 # needs: tests/dist/bcryptprimitives.c stands in for it in the test's prefix.

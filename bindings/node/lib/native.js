@@ -1,30 +1,13 @@
 'use strict';
 // Loads the N-API addon: the path in OMNIRTC_NODE_ADDON, else this machine's
-// platform package (installed as an optional dependency, with libomnirtc.so
-// next to the addon), else the development build.
-const path = require('node:path');
-const fs = require('node:fs');
+// platform package (installed as an optional dependency, with libomnirtc.so,
+// or omnirtc.dll on Windows, next to the addon), else the development build
+// (lib/platform.js chooses).
 const os = require('node:os');
-const { platformPackage } = require('./platform');
+const { addonFile, platformPackage } = require('./platform');
 
 const wanted = platformPackage();
-
-/** The addon of the platform package, if it is installed. */
-function installed() {
-  try {
-    return require.resolve(wanted);
-  } catch {
-    return null;
-  }
-}
-
-const candidates = [
-  process.env.OMNIRTC_NODE_ADDON,
-  installed(),
-  path.join(__dirname, '..', 'build', 'omnirtc.node'),
-].filter(Boolean);
-
-const found = candidates.find((file) => fs.existsSync(file));
+const found = addonFile(wanted);
 if (!found) {
   const manifest = /** @type {{optionalDependencies?: object}} */ (require('../package.json')); // set when published
   const builds = Object.keys(manifest.optionalDependencies || {});

@@ -177,4 +177,21 @@ void polled_abandon(polled *p);
 /* Ends a start: the handle as a JS value, or the start's error thrown (nothing is notified after it). */
 napi_value polled_started(napi_env env, polled *p, omnirtc_status_t status, uint64_t handle);
 
+/* --- waiter.c: a lock and a condition (Windows' or pthreads') --------------------------- */
+
+typedef struct waiter waiter;
+
+/* A new waiter, or NULL when out of memory. */
+waiter *waiter_new(void);
+void waiter_free(waiter *w);
+void waiter_lock(waiter *w);
+void waiter_unlock(waiter *w);
+/* Wakes a thread in waiter_wait; call with the lock held. */
+void waiter_signal(waiter *w);
+/* The time ms milliseconds from now, for waiter_wait. */
+uint64_t waiter_deadline(uint32_t ms);
+/* With the lock held: sleeps until signalled (or woken spuriously: true) or
+ * until deadline (false). */
+bool waiter_wait(waiter *w, uint64_t deadline);
+
 #endif

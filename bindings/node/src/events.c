@@ -110,7 +110,7 @@ static void set_fields(napi_env env, napi_value batch, uint32_t at, const omnirt
 	case OMNIRTC_EVENT_TRACK_FRAME:
 		put(env, f, "keyframe", boolean(env, e->frame.keyframe));
 		put(env, f, "packetsDropped", number(env, (double)e->frame.packets_dropped));
-		/* fall through: frame begins with rtp's members (a common initial sequence, C11 6.5.2.3) */
+		/* fall through - frame begins with rtp's members (a common initial sequence, C11 6.5.2.3) */
 	case OMNIRTC_EVENT_TRACK_RTP:
 		napi_set_element(env, batch, at + 2, from_bytes(env, e->rtp.data, e->rtp.size));
 		put(env, f, "track", from_handle(env, e->rtp.track));

@@ -8,9 +8,7 @@
  * answer the request, so the library asks it synchronously and it cannot come
  * through the queue.
  */
-#include <pthread.h>
 #include <string.h>
-#include <time.h>
 
 #include "addon.h"
 
@@ -20,16 +18,15 @@ typedef struct {
 	char *username, *realm, *client;
 	char password[1024];
 	int answered, accepted, abandoned;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	waiter *w;
 } auth_request;
 
 static void free_auth_request(auth_request *r) {
 	free(r->username);
 	free(r->realm);
 	free(r->client);
-	pthread_mutex_destroy(&r->mu);
-	pthread_cond_destroy(&r->cv);
+	if (r->w != NULL)
+		waiter_free(r->w);
 	free(r);
 }
 
@@ -69,25 +66,22 @@ static int32_t on_turn_auth(void *user_data, const char *username, const char *r
 	r->username = strdup(username);
 	r->realm = strdup(realm);
 	r->client = strdup(client);
-	pthread_mutex_init(&r->mu, NULL);
-	pthread_cond_init(&r->cv, NULL);
-	if (napi_call_threadsafe_function(auth, r, napi_tsfn_nonblocking) != napi_ok) {
+	r->w = waiter_new();
+	if (r->w == NULL || napi_call_threadsafe_function(auth, r, napi_tsfn_nonblocking) != napi_ok) {
 		free_auth_request(r);
 		return 0;
 	}
-	struct timespec deadline;
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += AUTH_TIMEOUT_MS / 1000;
+	uint64_t deadline = waiter_deadline(AUTH_TIMEOUT_MS);
 	int32_t accepted = 0;
-	pthread_mutex_lock(&r->mu);
-	while (!r->answered && pthread_cond_timedwait(&r->cv, &r->mu, &deadline) == 0) {}
+	waiter_lock(r->w);
+	while (!r->answered && waiter_wait(r->w, deadline)) {}
 	if (r->answered && r->accepted && strlen(r->password) < capacity) {
 		memcpy(password_out, r->password, strlen(r->password) + 1);
 		accepted = 1;
 	}
 	int last = r->answered;
 	r->abandoned = 1;
-	pthread_mutex_unlock(&r->mu);
+	waiter_unlock(r->w);
 	if (last)
 		free_auth_request(r);
 	return accepted;
@@ -113,13 +107,13 @@ static void call_js_auth(napi_env env, napi_value js_cb, void *context, void *da
 		    n < sizeof password - 1)
 			accepted = 1;
 	}
-	pthread_mutex_lock(&r->mu);
+	waiter_lock(r->w);
 	r->answered = 1;
 	r->accepted = accepted;
 	memcpy(r->password, password, sizeof password);
 	int last = r->abandoned;
-	pthread_cond_signal(&r->cv);
-	pthread_mutex_unlock(&r->mu);
+	waiter_signal(r->w);
+	waiter_unlock(r->w);
 	if (last)
 		free_auth_request(r);
 }
