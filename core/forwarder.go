@@ -34,6 +34,7 @@ var (
 	errNotSubscriber   = errors.New("the track is not a subscriber of this forwarder")
 	errForwarderClosed = errors.New("the forwarder is closed")
 	errTemporalLayer   = errors.New("temporal layer must be -1 (all) or 0 to 7")
+	errSpatialLayer    = errors.New("spatial layer must be -1 (all) or 0 to 7")
 )
 
 // NewTrackForwarder forwards one remote track.
@@ -83,11 +84,14 @@ func (fw *Forwarder) RequestKeyframe(rid string) error {
 	return r.RequestKeyframe(false)
 }
 
-// checkLayer refuses a rid the forwarder cannot receive and a temporal
-// layer out of range.
+// checkLayer refuses a rid the forwarder cannot receive and a temporal or
+// spatial layer out of range (the descriptors carry 3 bits of each).
 func (fw *Forwarder) checkLayer(l forward.Layer) error {
 	if l.Temporal < forward.AllTemporal || l.Temporal > 7 {
 		return rtcerr.Wrap(rtcerr.ErrInvalidArgument, errTemporalLayer)
+	}
+	if l.Spatial < forward.AllSpatial || l.Spatial > 7 {
+		return rtcerr.Wrap(rtcerr.ErrInvalidArgument, errSpatialLayer)
 	}
 	if l.RID == "" {
 		return nil
@@ -201,7 +205,8 @@ func (fw *Forwarder) SetLayer(t *LocalTrack, l forward.Layer) error {
 type SubscriberLayer struct {
 	RID      string `json:"rid"`
 	Temporal int    `json:"temporal"` // -1: all
-	Started  bool   `json:"started"`  // a packet was forwarded; until then RID and Temporal are the layer asked for
+	Spatial  int    `json:"spatial"`  // -1: all
+	Started  bool   `json:"started"`  // a packet was forwarded; until then the fields are the layer asked for
 }
 
 // Layer returns the layer t receives now.
@@ -212,7 +217,7 @@ func (fw *Forwarder) Layer(t *LocalTrack) (SubscriberLayer, error) {
 	}
 	l, started := s.Layer()
 
-	return SubscriberLayer{RID: l.RID, Temporal: l.Temporal, Started: started}, nil
+	return SubscriberLayer{RID: l.RID, Temporal: l.Temporal, Spatial: l.Spatial, Started: started}, nil
 }
 
 // Close stops forwarding: the source's packets and the subscribers are
@@ -242,3 +247,8 @@ func (fw *Forwarder) keyframeRequested(t *LocalTrack) {
 type trackSink struct{ t *LocalTrack }
 
 func (s trackSink) WriteRTP(p *rtp.Packet) error { return s.t.writePacket("", p) }
+
+// DependencyDescriptorID carries the forwarded AV1 Dependency Descriptor to
+// each sender of the track, which moves it to the id its peer negotiated
+// (sendWriter): one track may be sent to peers with different ids.
+func (trackSink) DependencyDescriptorID() uint8 { return forwardedDDID }
