@@ -70,7 +70,7 @@ func withSubscriber(h C.omnirtc_forwarder_t, track C.omnirtc_track_t, body func(
 }
 
 func layerOf(rid *C.omnirtc_cchar_t, temporal C.int32_t) forward.Layer {
-	return forward.Layer{RID: optString(rid), Temporal: int(temporal)}
+	return forward.Layer{RID: optString(rid), Temporal: int(temporal), Spatial: forward.AllSpatial}
 }
 
 //export ortc_go_forwarder_add_subscriber
@@ -79,6 +79,40 @@ func ortc_go_forwarder_add_subscriber(h C.omnirtc_forwarder_t, track C.omnirtc_t
 ) C.omnirtc_status_t {
 	return withSubscriber(h, track, func(f *core.Forwarder, t *core.LocalTrack) error {
 		return f.AddSubscriber(t, layerOf(rid, temporal))
+	})
+}
+
+// layerJSON reads a layer asked for as JSON (core.ParseSubscriberLayer).
+func layerJSON(layer *C.omnirtc_cchar_t) (forward.Layer, error) {
+	text, err := goString(layer, "layer_json")
+	if err != nil {
+		return forward.Layer{}, err
+	}
+
+	return core.ParseSubscriberLayer([]byte(text))
+}
+
+//export ortc_go_forwarder_add_subscriber_json
+func ortc_go_forwarder_add_subscriber_json(h C.omnirtc_forwarder_t, track C.omnirtc_track_t, layer *C.omnirtc_cchar_t) C.omnirtc_status_t {
+	return withSubscriber(h, track, func(f *core.Forwarder, t *core.LocalTrack) error {
+		l, err := layerJSON(layer)
+		if err != nil {
+			return err
+		}
+
+		return f.AddSubscriber(t, l)
+	})
+}
+
+//export ortc_go_forwarder_set_layer_json
+func ortc_go_forwarder_set_layer_json(h C.omnirtc_forwarder_t, track C.omnirtc_track_t, layer *C.omnirtc_cchar_t) C.omnirtc_status_t {
+	return withSubscriber(h, track, func(f *core.Forwarder, t *core.LocalTrack) error {
+		l, err := layerJSON(layer)
+		if err != nil {
+			return err
+		}
+
+		return f.SetLayer(t, l)
 	})
 }
 

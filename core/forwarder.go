@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/omnirtc/omnirtc/core/forward"
+	"github.com/omnirtc/omnirtc/core/internal/strictjson"
 	"github.com/omnirtc/omnirtc/core/rtcerr"
 	"github.com/pion/rtp"
 )
@@ -207,6 +208,29 @@ type SubscriberLayer struct {
 	Temporal int    `json:"temporal"` // -1: all
 	Spatial  int    `json:"spatial"`  // -1: all
 	Started  bool   `json:"started"`  // a packet was forwarded; until then the fields are the layer asked for
+}
+
+// ParseSubscriberLayer reads a layer asked for in JSON,
+// {"rid","temporal","spatial"}: an absent rid is "" (for a group, the first
+// layer to start), an absent temporal or spatial layer all of them.
+func ParseSubscriberLayer(text []byte) (forward.Layer, error) {
+	in := struct {
+		RID      string `json:"rid"`
+		Temporal *int   `json:"temporal"`
+		Spatial  *int   `json:"spatial"`
+	}{}
+	if err := strictjson.Decode(text, &in); err != nil {
+		return forward.Layer{}, rtcerr.Wrap(rtcerr.ErrInvalidArgument, fmt.Errorf("layer: %w", err))
+	}
+	l := forward.Layer{RID: in.RID, Temporal: forward.AllTemporal, Spatial: forward.AllSpatial}
+	if in.Temporal != nil {
+		l.Temporal = *in.Temporal
+	}
+	if in.Spatial != nil {
+		l.Spatial = *in.Spatial
+	}
+
+	return l, nil
 }
 
 // Layer returns the layer t receives now.
