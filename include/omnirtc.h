@@ -1947,6 +1947,9 @@ typedef uint64_t omnirtc_forwarder_t;
 /* The temporal argument that selects every temporal layer. */
 #define OMNIRTC_TEMPORAL_ALL -1
 
+/* The spatial layer (in the JSON of a layer) that selects every one. */
+#define OMNIRTC_SPATIAL_ALL -1
+
 /*
  * omnirtc_forwarder_create — forward one remote track (a handle from
  * OMNIRTC_EVENT_TRACK).  *forwarder_out: the new forwarder, owned by the
