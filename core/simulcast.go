@@ -117,6 +117,9 @@ func (w *sendWriter) WriteRTP(header *rtp.Header, payload []byte) (int, error) {
 	if dd := header.GetExtension(forwardedDDID); dd != nil && w.ddID != forwardedDDID {
 		_ = header.DelExtension(forwardedDDID)
 		if w.ddID != 0 {
+			if !header.Extension { // it was the only one
+				header.Extension, header.ExtensionProfile = true, rtp.ExtensionProfileOneByte
+			}
 			profile := header.ExtensionProfile
 			if w.ddID > 14 || len(dd) > 16 { // beyond the one-byte form (RFC 8285)
 				profile = rtp.ExtensionProfileTwoByte
