@@ -114,20 +114,8 @@ type sendWriter struct {
 const forwardedDDID = 14
 
 func (w *sendWriter) WriteRTP(header *rtp.Header, payload []byte) (int, error) {
-	if dd := header.GetExtension(forwardedDDID); dd != nil && w.ddID != forwardedDDID {
-		_ = header.DelExtension(forwardedDDID)
-		if w.ddID != 0 {
-			if !header.Extension { // it was the only one
-				header.Extension, header.ExtensionProfile = true, rtp.ExtensionProfileOneByte
-			}
-			profile := header.ExtensionProfile
-			if w.ddID > 14 || len(dd) > 16 { // beyond the one-byte form (RFC 8285)
-				profile = rtp.ExtensionProfileTwoByte
-			}
-			if err := header.SetExtensionWithProfile(w.ddID, dd, profile); err != nil {
-				return 0, err
-			}
-		}
+	if err := w.moveDependencyDescriptor(header); err != nil {
+		return 0, err
 	}
 	if w.midID != 0 && len(w.mid) > 0 {
 		if err := header.SetExtension(w.midID, w.mid); err != nil {
@@ -160,4 +148,27 @@ func (w *sendWriter) WriteRTP(header *rtp.Header, payload []byte) (int, error) {
 	}
 
 	return w.TrackLocalWriter.WriteRTP(header, payload)
+}
+
+// moveDependencyDescriptor moves a forwarded AV1 Dependency Descriptor to
+// the id this sender's peer negotiated, in the profile the id and length
+// need (RFC 8285), or drops it when the peer negotiated none.
+func (w *sendWriter) moveDependencyDescriptor(header *rtp.Header) error {
+	dd := header.GetExtension(forwardedDDID)
+	if dd == nil || w.ddID == forwardedDDID {
+		return nil
+	}
+	_ = header.DelExtension(forwardedDDID)
+	if w.ddID == 0 {
+		return nil
+	}
+	if !header.Extension { // it was the only one
+		header.Extension, header.ExtensionProfile = true, rtp.ExtensionProfileOneByte
+	}
+	profile := header.ExtensionProfile
+	if w.ddID > 14 || len(dd) > 16 {
+		profile = rtp.ExtensionProfileTwoByte
+	}
+
+	return header.SetExtensionWithProfile(w.ddID, dd, profile)
 }

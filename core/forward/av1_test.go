@@ -111,8 +111,10 @@ func TestForwardAV1DependencyDescriptorThroughDecodeTargets(t *testing.T) {
 		units := map[int]bool{}
 		for _, p := range sink.packets {
 			b := p.Payload
-			got = append(got, svcPacket{p: p, spatial: int(b[0]), picture: int(b[1]), temporal: int(b[1]) % 2,
-				key: slices.Contains(av1Keyframes, int(b[1])), end: b[0] == 0 || b[2] == 1})
+			got = append(got, svcPacket{
+				p: p, spatial: int(b[0]), picture: int(b[1]), temporal: int(b[1]) % 2,
+				key: slices.Contains(av1Keyframes, int(b[1])), end: b[0] == 0 || b[2] == 1,
+			})
 			units[int(b[1])] = true
 			if want := sent[[3]byte(b)]; !bytes.Equal(p.GetExtension(sink.id), want) || len(p.GetExtensionIDs()) != 1 {
 				t.Fatalf("%s: unit %d S%d: extensions %v, descriptor %x, want %x under id %d",

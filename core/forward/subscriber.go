@@ -121,6 +121,7 @@ func (s *Subscriber) Layer() (Layer, bool) {
 	if !s.started {
 		return s.target, false
 	}
+
 	return Layer{RID: s.rid, Temporal: shown(s.temporal), Spatial: shown(s.spatial)}, true
 }
 

@@ -77,16 +77,7 @@ func checkSVC(t *testing.T, name string, got []svcPacket, script svcScript) [][2
 	for i, g := range got {
 		newPicture := i == 0 || g.picture != got[i-1].picture
 		if i > 0 {
-			prev := got[i-1]
-			if g.p.SSRC != prev.p.SSRC || g.p.SequenceNumber != prev.p.SequenceNumber+1 {
-				t.Fatalf("%s: packet %d: SSRC %x seq %d after SSRC %x seq %d", name, i, g.p.SSRC, g.p.SequenceNumber, prev.p.SSRC, prev.p.SequenceNumber)
-			}
-			if newPicture == (g.p.Timestamp == prev.p.Timestamp) || newPicture && int32(g.p.Timestamp-prev.p.Timestamp) <= 0 { //nolint:gosec // G115: serial-number distance
-				t.Fatalf("%s: picture %d: timestamp %d after %d (picture %d)", name, g.picture, g.p.Timestamp, prev.p.Timestamp, prev.picture)
-			}
-			if newPicture && !prev.end {
-				t.Fatalf("%s: picture %d ended within its layer S%d", name, prev.picture, prev.spatial)
-			}
+			checkSVCOrder(t, name, got[i-1], g, newPicture)
 		}
 		if newPicture {
 			expect = 0
@@ -116,4 +107,20 @@ func checkSVC(t *testing.T, name string, got []svcPacket, script svcScript) [][2
 	}
 
 	return tops
+}
+
+// checkSVCOrder checks g after prev: the same SSRC, the next sequence
+// number, the same timestamp within a picture and a later one for the next,
+// which starts only after the end of a layer frame.
+func checkSVCOrder(t *testing.T, name string, prev, g svcPacket, newPicture bool) {
+	t.Helper()
+	if g.p.SSRC != prev.p.SSRC || g.p.SequenceNumber != prev.p.SequenceNumber+1 {
+		t.Fatalf("%s: picture %d: SSRC %x seq %d after SSRC %x seq %d", name, g.picture, g.p.SSRC, g.p.SequenceNumber, prev.p.SSRC, prev.p.SequenceNumber)
+	}
+	if newPicture == (g.p.Timestamp == prev.p.Timestamp) || newPicture && int32(g.p.Timestamp-prev.p.Timestamp) <= 0 { //nolint:gosec // G115: serial-number distance
+		t.Fatalf("%s: picture %d: timestamp %d after %d (picture %d)", name, g.picture, g.p.Timestamp, prev.p.Timestamp, prev.picture)
+	}
+	if newPicture && !prev.end {
+		t.Fatalf("%s: picture %d ended within its layer S%d", name, prev.picture, prev.spatial)
+	}
 }

@@ -42,31 +42,7 @@ func makeVP9(t testing.TB) []*rtp.Packet {
 		pic := (vp9FirstPicture + n) & 0x7fff
 		for sid, count := range vp9LayerPackets {
 			for i := range count {
-				flags := byte(0x80 | 0x20) // I, L
-				if !key {
-					flags |= 0x40 // P
-				}
-				if i == 0 {
-					flags |= 0x08 // B
-				}
-				if i == count-1 {
-					flags |= 0x04 // E
-				}
-				ss := key && sid == 0 && i == 0
-				if ss {
-					flags |= 0x02 // V
-				}
-				layer := byte(tid<<5 | sid<<1) //nolint:gosec // G115: 3 bits each
-				if vp9UpSwitch(n) {
-					layer |= 0x10
-				}
-				if sid > 0 {
-					layer |= 0x01 // D: inter-layer prediction
-				}
-				d := []byte{flags, 0x80 | byte(pic>>8), byte(pic), layer, byte(tl0)}
-				if ss {
-					d = append(d, 2<<5) // N_S 2, no resolutions, no group
-				}
+				d := vp9Descriptor(n, pic, tid, tl0, sid, i, count, key)
 				d = append(d, byte(sid), byte(n), byte(i)) //nolint:gosec // G115: small numbers
 				out = append(out, &rtp.Packet{Header: rtp.Header{
 					Version: 2, PayloadType: 98, SequenceNumber: seq, Timestamp: ts, SSRC: 0x9999,
@@ -81,9 +57,42 @@ func makeVP9(t testing.TB) []*rtp.Packet {
 	return out
 }
 
+// vp9Descriptor is the payload descriptor of packet i of count of the
+// spatial layer sid of picture n (picture id pic, temporal layer tid).
+func vp9Descriptor(n, pic, tid, tl0, sid, i, count int, key bool) []byte {
+	flags := byte(0x80 | 0x20) // I, L
+	if !key {
+		flags |= 0x40 // P
+	}
+	if i == 0 {
+		flags |= 0x08 // B
+	}
+	if i == count-1 {
+		flags |= 0x04 // E
+	}
+	ss := key && sid == 0 && i == 0
+	if ss {
+		flags |= 0x02 // V
+	}
+	layer := byte(tid<<5 | sid<<1) //nolint:gosec // G115: 3 bits each
+	if vp9UpSwitch(n) {
+		layer |= 0x10
+	}
+	if sid > 0 {
+		layer |= 0x01 // D: inter-layer prediction
+	}
+	d := []byte{flags, 0x80 | byte(pic>>8), byte(pic), layer, byte(tl0)} //nolint:gosec // G115: 15 and 8 bits
+	if ss {
+		d = append(d, 2<<5) // N_S 2, no resolutions, no group
+	}
+
+	return d
+}
+
 // readVP9 reads back a forwarded packet of makeVP9's stream.
 func readVP9(p *rtp.Packet) svcPacket {
 	b := p.Payload
+
 	return svcPacket{
 		p: p, spatial: int(b[len(b)-3]), picture: int(b[len(b)-2]), temporal: int(b[3] >> 5),
 		key: b[0]&0x40 == 0, end: b[0]&0x04 != 0, upSwitch: b[3]&0x10 != 0,
@@ -93,8 +102,14 @@ func readVP9(p *rtp.Packet) svcPacket {
 func TestForwardVP9SVCThroughLayerSwitches(t *testing.T) {
 	all := Layer{Temporal: AllTemporal, Spatial: AllSpatial}
 	scripts := []svcScript{
-		{{0, all}, {10, Layer{Temporal: AllTemporal}}, {20, Layer{Temporal: AllTemporal, Spatial: 1}}, {50, Layer{Spatial: 1}},
-			{58, Layer{Temporal: AllTemporal, Spatial: 1}}, {75, all}},
+		{
+			{0, all},
+			{10, Layer{Temporal: AllTemporal}},
+			{20, Layer{Temporal: AllTemporal, Spatial: 1}},
+			{50, Layer{Spatial: 1}},
+			{58, Layer{Temporal: AllTemporal, Spatial: 1}},
+			{75, all},
+		},
 		{{0, Layer{Temporal: 1, Spatial: 1}}, {30, Layer{}}, {45, Layer{Temporal: 2, Spatial: 2}}},
 		{{0, Layer{Temporal: AllTemporal}}},
 	}

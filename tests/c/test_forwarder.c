@@ -84,14 +84,19 @@ TEST(forwarder_sends_a_remote_track_on_as_one_stream) {
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_forwarder_add_subscriber(fw, forwarded, "nope", 0));
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_forwarder_add_subscriber(fw, forwarded, NULL, 9));
 	/* The layer as JSON: spatial 0..7 or -1, known keys only. */
-	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_forwarder_add_subscriber_json(fw, forwarded, "{\"spatial\":8}"));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT,
+	              omnirtc_forwarder_add_subscriber_json(fw, forwarded, "{\"spatial\":8}"));
 	CHECK(strstr(omnirtc_last_error(), "spatial layer must be -1 (all) or 0 to 7") != NULL);
-	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_forwarder_add_subscriber_json(fw, forwarded, "{\"spatial\":-2}"));
-	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_forwarder_add_subscriber_json(fw, forwarded, "{\"spatail\":1}"));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT,
+	              omnirtc_forwarder_add_subscriber_json(fw, forwarded, "{\"spatial\":-2}"));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT,
+	              omnirtc_forwarder_add_subscriber_json(fw, forwarded, "{\"spatail\":1}"));
 	CHECK(strstr(omnirtc_last_error(), "spatail") != NULL);
-	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_forwarder_add_subscriber_json(fw, forwarded, "{\"spatial\":\"1\"}"));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT,
+	              omnirtc_forwarder_add_subscriber_json(fw, forwarded, "{\"spatial\":\"1\"}"));
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_forwarder_add_subscriber_json(fw, forwarded, NULL));
-	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_forwarder_set_layer_json(fw, forwarded, "{}")); /* no subscriber */
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT,
+	              omnirtc_forwarder_set_layer_json(fw, forwarded, "{}")); /* no subscriber */
 	OK(omnirtc_forwarder_add_subscriber_json(fw, forwarded, "{\"rid\":\"\"}"));
 	char *layer = NULL;
 	OK(omnirtc_forwarder_get_layer(fw, forwarded, &layer));
