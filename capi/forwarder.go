@@ -82,38 +82,33 @@ func ortc_go_forwarder_add_subscriber(h C.omnirtc_forwarder_t, track C.omnirtc_t
 	})
 }
 
-// layerJSON reads a layer asked for as JSON (core.ParseSubscriberLayer).
-func layerJSON(layer *C.omnirtc_cchar_t) (forward.Layer, error) {
-	text, err := goString(layer, "layer_json")
-	if err != nil {
-		return forward.Layer{}, err
-	}
+// withLayerJSON runs apply on a forwarder, one of its subscriber tracks and
+// a layer asked for as JSON (core.ParseSubscriberLayer).
+func withLayerJSON(h C.omnirtc_forwarder_t, track C.omnirtc_track_t, layer *C.omnirtc_cchar_t,
+	apply func(*core.Forwarder, *core.LocalTrack, forward.Layer) error,
+) C.omnirtc_status_t {
+	return withSubscriber(h, track, func(f *core.Forwarder, t *core.LocalTrack) error {
+		text, err := goString(layer, "layer_json")
+		if err != nil {
+			return err
+		}
+		l, err := core.ParseSubscriberLayer([]byte(text))
+		if err != nil {
+			return err
+		}
 
-	return core.ParseSubscriberLayer([]byte(text))
+		return apply(f, t, l)
+	})
 }
 
 //export ortc_go_forwarder_add_subscriber_json
 func ortc_go_forwarder_add_subscriber_json(h C.omnirtc_forwarder_t, track C.omnirtc_track_t, layer *C.omnirtc_cchar_t) C.omnirtc_status_t {
-	return withSubscriber(h, track, func(f *core.Forwarder, t *core.LocalTrack) error {
-		l, err := layerJSON(layer)
-		if err != nil {
-			return err
-		}
-
-		return f.AddSubscriber(t, l)
-	})
+	return withLayerJSON(h, track, layer, (*core.Forwarder).AddSubscriber)
 }
 
 //export ortc_go_forwarder_set_layer_json
 func ortc_go_forwarder_set_layer_json(h C.omnirtc_forwarder_t, track C.omnirtc_track_t, layer *C.omnirtc_cchar_t) C.omnirtc_status_t {
-	return withSubscriber(h, track, func(f *core.Forwarder, t *core.LocalTrack) error {
-		l, err := layerJSON(layer)
-		if err != nil {
-			return err
-		}
-
-		return f.SetLayer(t, l)
-	})
+	return withLayerJSON(h, track, layer, (*core.Forwarder).SetLayer)
 }
 
 //export ortc_go_forwarder_remove_subscriber
