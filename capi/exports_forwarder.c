@@ -15,6 +15,16 @@ omnirtc_status_t omnirtc_forwarder_add_subscriber(omnirtc_forwarder_t forwarder,
 	FORWARD(ortc_go_forwarder_add_subscriber(forwarder, track, rid, temporal));
 }
 
+omnirtc_status_t omnirtc_forwarder_add_subscriber_json(omnirtc_forwarder_t forwarder, omnirtc_track_t track,
+                                                       const char *layer_json) {
+	FORWARD(ortc_go_forwarder_add_subscriber_json(forwarder, track, layer_json));
+}
+
+omnirtc_status_t omnirtc_forwarder_set_layer_json(omnirtc_forwarder_t forwarder, omnirtc_track_t track,
+                                                  const char *layer_json) {
+	FORWARD(ortc_go_forwarder_set_layer_json(forwarder, track, layer_json));
+}
+
 omnirtc_status_t omnirtc_forwarder_remove_subscriber(omnirtc_forwarder_t forwarder, omnirtc_track_t track) {
 	FORWARD(ortc_go_forwarder_remove_subscriber(forwarder, track));
 }

@@ -70,7 +70,7 @@ func withSubscriber(h C.omnirtc_forwarder_t, track C.omnirtc_track_t, body func(
 }
 
 func layerOf(rid *C.omnirtc_cchar_t, temporal C.int32_t) forward.Layer {
-	return forward.Layer{RID: optString(rid), Temporal: int(temporal)}
+	return forward.Layer{RID: optString(rid), Temporal: int(temporal), Spatial: forward.AllSpatial}
 }
 
 //export ortc_go_forwarder_add_subscriber
@@ -80,6 +80,35 @@ func ortc_go_forwarder_add_subscriber(h C.omnirtc_forwarder_t, track C.omnirtc_t
 	return withSubscriber(h, track, func(f *core.Forwarder, t *core.LocalTrack) error {
 		return f.AddSubscriber(t, layerOf(rid, temporal))
 	})
+}
+
+// withLayerJSON runs apply on a forwarder, one of its subscriber tracks and
+// a layer asked for as JSON (core.ParseSubscriberLayer).
+func withLayerJSON(h C.omnirtc_forwarder_t, track C.omnirtc_track_t, layer *C.omnirtc_cchar_t,
+	apply func(*core.Forwarder, *core.LocalTrack, forward.Layer) error,
+) C.omnirtc_status_t {
+	return withSubscriber(h, track, func(f *core.Forwarder, t *core.LocalTrack) error {
+		text, err := goString(layer, "layer_json")
+		if err != nil {
+			return err
+		}
+		l, err := core.ParseSubscriberLayer([]byte(text))
+		if err != nil {
+			return err
+		}
+
+		return apply(f, t, l)
+	})
+}
+
+//export ortc_go_forwarder_add_subscriber_json
+func ortc_go_forwarder_add_subscriber_json(h C.omnirtc_forwarder_t, track C.omnirtc_track_t, layer *C.omnirtc_cchar_t) C.omnirtc_status_t {
+	return withLayerJSON(h, track, layer, (*core.Forwarder).AddSubscriber)
+}
+
+//export ortc_go_forwarder_set_layer_json
+func ortc_go_forwarder_set_layer_json(h C.omnirtc_forwarder_t, track C.omnirtc_track_t, layer *C.omnirtc_cchar_t) C.omnirtc_status_t {
+	return withLayerJSON(h, track, layer, (*core.Forwarder).SetLayer)
 }
 
 //export ortc_go_forwarder_remove_subscriber

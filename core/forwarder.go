@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/omnirtc/omnirtc/core/forward"
+	"github.com/omnirtc/omnirtc/core/internal/strictjson"
 	"github.com/omnirtc/omnirtc/core/rtcerr"
 	"github.com/pion/rtp"
 )
@@ -34,6 +35,7 @@ var (
 	errNotSubscriber   = errors.New("the track is not a subscriber of this forwarder")
 	errForwarderClosed = errors.New("the forwarder is closed")
 	errTemporalLayer   = errors.New("temporal layer must be -1 (all) or 0 to 7")
+	errSpatialLayer    = errors.New("spatial layer must be -1 (all) or 0 to 7")
 )
 
 // NewTrackForwarder forwards one remote track.
@@ -83,11 +85,14 @@ func (fw *Forwarder) RequestKeyframe(rid string) error {
 	return r.RequestKeyframe(false)
 }
 
-// checkLayer refuses a rid the forwarder cannot receive and a temporal
-// layer out of range.
+// checkLayer refuses a rid the forwarder cannot receive and a temporal or
+// spatial layer out of range (the descriptors carry 3 bits of each).
 func (fw *Forwarder) checkLayer(l forward.Layer) error {
 	if l.Temporal < forward.AllTemporal || l.Temporal > 7 {
 		return rtcerr.Wrap(rtcerr.ErrInvalidArgument, errTemporalLayer)
+	}
+	if l.Spatial < forward.AllSpatial || l.Spatial > 7 {
+		return rtcerr.Wrap(rtcerr.ErrInvalidArgument, errSpatialLayer)
 	}
 	if l.RID == "" {
 		return nil
@@ -201,7 +206,31 @@ func (fw *Forwarder) SetLayer(t *LocalTrack, l forward.Layer) error {
 type SubscriberLayer struct {
 	RID      string `json:"rid"`
 	Temporal int    `json:"temporal"` // -1: all
-	Started  bool   `json:"started"`  // a packet was forwarded; until then RID and Temporal are the layer asked for
+	Spatial  int    `json:"spatial"`  // -1: all
+	Started  bool   `json:"started"`  // a packet was forwarded; until then the fields are the layer asked for
+}
+
+// ParseSubscriberLayer reads a layer asked for in JSON,
+// {"rid","temporal","spatial"}: an absent rid is "" (for a group, the first
+// layer to start), an absent temporal or spatial layer all of them.
+func ParseSubscriberLayer(text []byte) (forward.Layer, error) {
+	in := struct {
+		RID      string `json:"rid"`
+		Temporal *int   `json:"temporal"`
+		Spatial  *int   `json:"spatial"`
+	}{}
+	if err := strictjson.Decode(text, &in); err != nil {
+		return forward.Layer{}, rtcerr.Wrap(rtcerr.ErrInvalidArgument, fmt.Errorf("layer: %w", err))
+	}
+	l := forward.Layer{RID: in.RID, Temporal: forward.AllTemporal, Spatial: forward.AllSpatial}
+	if in.Temporal != nil {
+		l.Temporal = *in.Temporal
+	}
+	if in.Spatial != nil {
+		l.Spatial = *in.Spatial
+	}
+
+	return l, nil
 }
 
 // Layer returns the layer t receives now.
@@ -212,7 +241,7 @@ func (fw *Forwarder) Layer(t *LocalTrack) (SubscriberLayer, error) {
 	}
 	l, started := s.Layer()
 
-	return SubscriberLayer{RID: l.RID, Temporal: l.Temporal, Started: started}, nil
+	return SubscriberLayer{RID: l.RID, Temporal: l.Temporal, Spatial: l.Spatial, Started: started}, nil
 }
 
 // Close stops forwarding: the source's packets and the subscribers are
@@ -242,3 +271,8 @@ func (fw *Forwarder) keyframeRequested(t *LocalTrack) {
 type trackSink struct{ t *LocalTrack }
 
 func (s trackSink) WriteRTP(p *rtp.Packet) error { return s.t.writePacket("", p) }
+
+// DependencyDescriptorID carries the forwarded AV1 Dependency Descriptor to
+// each sender of the track, which moves it to the id its peer negotiated
+// (sendWriter): one track may be sent to peers with different ids.
+func (trackSink) DependencyDescriptorID() uint8 { return forwardedDDID }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/omnirtc/omnirtc/core/codec"
+	"github.com/omnirtc/omnirtc/core/forward"
 	"github.com/omnirtc/omnirtc/core/internal/goroutine"
 	"github.com/omnirtc/omnirtc/core/internal/strictjson"
 	"github.com/omnirtc/omnirtc/core/jitterbuffer"
@@ -481,7 +482,7 @@ func (d *delivery) mimeType(packet []byte) string {
 func (d *delivery) deliver(packet []byte) bool {
 	r := d.r
 	if f := r.forwarderOf(); f != nil {
-		f.f.Push(d.t.RID(), d.mimeType(packet), packet)
+		f.f.Push(forward.Source{RID: d.t.RID(), MimeType: d.mimeType(packet), DependencyDescriptorID: d.layers.ddID}, packet)
 	}
 	mode := r.mode.Load()
 	if d.telephoneEvent(packet) && mode == receiveFrames {

@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/omnirtc/omnirtc/core/svc"
 	"github.com/pion/rtp"
 	"github.com/pion/sdp/v3"
 	"github.com/pion/webrtc/v4"
@@ -56,6 +57,8 @@ func (c *sendContext) WriteStream() webrtc.TrackLocalWriter {
 			w.midID = uint8(e.ID) //nolint:gosec // G115: header extension ids are 1..255 (RFC 8285)
 		case sdp.SDESRTPStreamIDURI:
 			w.ridID = uint8(e.ID) //nolint:gosec // G115: header extension ids are 1..255 (RFC 8285)
+		case svc.DependencyDescriptorURI:
+			w.ddID = uint8(e.ID) //nolint:gosec // G115: as above
 		}
 	}
 
@@ -99,13 +102,21 @@ type sendWriter struct {
 	numbers      *numbering
 	mid, rid     []byte
 	midID, ridID uint8
+	ddID         uint8 // the AV1 Dependency Descriptor's negotiated id, 0 if none
 
 	offsetSet bool // the offsets below are fixed at this writer's first packet
 	seqOffset uint16
 	tsOffset  uint32
 }
 
+// forwardedDDID is the id a forwarder writes the AV1 Dependency Descriptor
+// under; each sender moves it to its own negotiated id or drops it.
+const forwardedDDID = 14
+
 func (w *sendWriter) WriteRTP(header *rtp.Header, payload []byte) (int, error) {
+	if err := w.moveDependencyDescriptor(header); err != nil {
+		return 0, err
+	}
 	if w.midID != 0 && len(w.mid) > 0 {
 		if err := header.SetExtension(w.midID, w.mid); err != nil {
 			return 0, err
@@ -137,4 +148,27 @@ func (w *sendWriter) WriteRTP(header *rtp.Header, payload []byte) (int, error) {
 	}
 
 	return w.TrackLocalWriter.WriteRTP(header, payload)
+}
+
+// moveDependencyDescriptor moves a forwarded AV1 Dependency Descriptor to
+// the id this sender's peer negotiated, in the profile the id and length
+// need (RFC 8285), or drops it when the peer negotiated none.
+func (w *sendWriter) moveDependencyDescriptor(header *rtp.Header) error {
+	dd := header.GetExtension(forwardedDDID)
+	if dd == nil || w.ddID == forwardedDDID {
+		return nil
+	}
+	_ = header.DelExtension(forwardedDDID)
+	if w.ddID == 0 {
+		return nil
+	}
+	if !header.Extension { // it was the only one
+		header.Extension, header.ExtensionProfile = true, rtp.ExtensionProfileOneByte
+	}
+	profile := header.ExtensionProfile
+	if w.ddID > 14 || len(dd) > 16 {
+		profile = rtp.ExtensionProfileTwoByte
+	}
+
+	return header.SetExtensionWithProfile(w.ddID, dd, profile)
 }

@@ -1,8 +1,12 @@
 package core
 
 import (
+	"bytes"
+	"slices"
 	"testing"
 	"time"
+
+	"github.com/pion/rtp"
 )
 
 func TestSimulcastLayersArriveAsTracks(t *testing.T) {
@@ -39,5 +43,60 @@ func TestSimulcastLayersArriveAsTracks(t *testing.T) {
 	rb.mu.Unlock()
 	if len(rids) != 3 || !rids["q"] || !rids["h"] || !rids["f"] {
 		t.Fatalf("layers received: %v", rids)
+	}
+}
+
+// headerLog is a bound writer that keeps the headers written to it.
+type headerLog struct{ headers []rtp.Header }
+
+func (h *headerLog) WriteRTP(header *rtp.Header, _ []byte) (int, error) {
+	h.headers = append(h.headers, header.Clone())
+
+	return 0, nil
+}
+
+func (*headerLog) Write([]byte) (int, error) { return 0, nil }
+
+func TestSenderMovesAForwardedDependencyDescriptorToItsNegotiatedID(t *testing.T) {
+	short, long := []byte{0x80, 0x00, 0x01}, make([]byte, 33)
+	for _, tt := range []struct {
+		name    string
+		ddID    uint8
+		payload []byte
+		profile uint16
+	}{
+		{"one-byte id", 7, short, rtp.ExtensionProfileOneByte},
+		{"two-byte id", 200, short, rtp.ExtensionProfileTwoByte},
+		{"structure longer than one-byte form", 7, long, rtp.ExtensionProfileTwoByte},
+		{"not negotiated", 0, short, 0},
+		{"negotiated under the forwarder's id", forwardedDDID, short, rtp.ExtensionProfileOneByte},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			out := &headerLog{}
+			w := &sendWriter{TrackLocalWriter: out, ddID: tt.ddID}
+			h := rtp.Header{Version: 2}
+			if tt.profile != 0 || tt.ddID == 0 {
+				h.ExtensionProfile = rtp.ExtensionProfileOneByte
+				if len(tt.payload) > 16 {
+					h.ExtensionProfile = rtp.ExtensionProfileTwoByte
+				}
+				h.Extension = true
+			}
+			must(t, h.SetExtension(forwardedDDID, tt.payload))
+			if _, err := w.WriteRTP(&h, nil); err != nil {
+				t.Fatal(err)
+			}
+			got := out.headers[0]
+			want := []uint8{}
+			if tt.ddID != 0 {
+				want = []uint8{tt.ddID}
+			}
+			if ids := got.GetExtensionIDs(); !slices.Equal(append([]uint8{}, ids...), want) {
+				t.Fatalf("extension ids %v, want %v", ids, want)
+			}
+			if tt.ddID != 0 && (!bytes.Equal(got.GetExtension(tt.ddID), tt.payload) || got.ExtensionProfile != tt.profile) {
+				t.Fatalf("descriptor %x in profile %x, want %x in %x", got.GetExtension(tt.ddID), got.ExtensionProfile, tt.payload, tt.profile)
+			}
+		})
 	}
 }

@@ -1949,17 +1949,27 @@ omnirtc_status_t omnirtc_whip_close(omnirtc_whip_t whip);
  * transceiver (its remote tracks, told apart by rid), receives to any number
  * of subscribers: local tracks of mode "rtp" (omnirtc_track_create with
  * {"mode":"rtp"}) of the source's codec, each sent on another peer.  Each
- * subscriber receives one layer of its own (a rid, and with VP8 a highest
- * temporal layer from the payload descriptor's TID) and sees one continuous
+ * subscriber receives one layer of its own (a rid, a highest temporal layer
+ * and, of an SVC stream, a highest spatial layer) and sees one continuous
  * stream: sequence numbers without gaps across switches and dropped packets,
  * timestamps rising (a new layer continues one frame after the last packet
- * sent), VP8 picture ids and TL0PICIDX continuous, header extensions of the
- * upstream hop removed (the sender adds its own).  Switches happen only where
- * the subscriber can decode: a new rid at that layer's next keyframe (the
- * forwarder sends its sender a PLI, and again while none came), a lower
- * temporal layer at the next frame, a higher one at the next frame with the
- * layer sync bit or at a keyframe.  Only VP8's layers are known: packets of
- * other codecs are forwarded whole, any packet a switch point.
+ * sent), VP8 and VP9 picture ids and TL0PICIDX continuous, header extensions
+ * of the upstream hop removed (the sender adds its own) but AV1's Dependency
+ * Descriptor, which each subscriber's sender carries under the id its peer
+ * negotiated.  Switches happen only where the subscriber can decode: a new
+ * rid at that layer's next keyframe (the forwarder sends its sender a PLI,
+ * and again while none came), a lower temporal or spatial layer at the next
+ * frame, a higher temporal layer at the next frame with VP8's layer sync bit,
+ * after a VP9 frame with the switching up bit (U) or at a keyframe.  VP9 SVC
+ * (one SSRC, spatial layers from the payload descriptor): spatial layers
+ * above the subscriber's are dropped, the marker bit set on the last packet
+ * of the highest one kept, and a higher spatial layer starts at a keyframe
+ * (a PLI is sent).  AV1 with the Dependency Descriptor negotiated: packets
+ * are picked by the decode target of the subscriber's layers (the one with
+ * the most layers not above them) from the descriptor's decode target
+ * indications, and a higher target starts at a keyframe or a switch
+ * indication for it.  Packets of other codecs are forwarded whole, any
+ * packet a switch point.
  *
  * RTCP stays on its hop: a subscriber's PLI or FIR becomes a PLI to the
  * sender of the layer it receives (or is switching to), at most one per
@@ -1979,6 +1989,9 @@ typedef uint64_t omnirtc_forwarder_t;
 
 /* The temporal argument that selects every temporal layer. */
 #define OMNIRTC_TEMPORAL_ALL -1
+
+/* The spatial layer (in the JSON of a layer) that selects every one. */
+#define OMNIRTC_SPATIAL_ALL -1
 
 /*
  * omnirtc_forwarder_create — forward one remote track (a handle from
@@ -2016,6 +2029,19 @@ omnirtc_status_t omnirtc_forwarder_add_subscriber(omnirtc_forwarder_t forwarder,
                                                   int32_t temporal);
 
 /*
+ * omnirtc_forwarder_add_subscriber_json — omnirtc_forwarder_add_subscriber
+ * with the layer as JSON (layer_json, borrowed): {"rid","temporal",
+ * "spatial"}, each optional: rid absent as NULL above, temporal and spatial
+ * (0..7) absent or -1 for every layer (omnirtc_forwarder_add_subscriber
+ * takes every spatial layer).
+ * Errors: as omnirtc_forwarder_add_subscriber, and
+ * OMNIRTC_ERR_INVALID_ARGUMENT (layer_json NULL, not a JSON object of those
+ * keys, spatial out of range).
+ */
+omnirtc_status_t omnirtc_forwarder_add_subscriber_json(omnirtc_forwarder_t forwarder, omnirtc_track_t track,
+                                                       const char *layer_json);
+
+/*
  * omnirtc_forwarder_remove_subscriber — stop forwarding to the track; a
  * packet being forwarded may still reach it.  The track may then join
  * another forwarder.
@@ -2035,8 +2061,19 @@ omnirtc_status_t omnirtc_forwarder_set_layer(omnirtc_forwarder_t forwarder, omni
                                              int32_t temporal);
 
 /*
+ * omnirtc_forwarder_set_layer_json — omnirtc_forwarder_set_layer with the
+ * layer as JSON, as in omnirtc_forwarder_add_subscriber_json
+ * (omnirtc_forwarder_set_layer selects every spatial layer).
+ * Errors: as omnirtc_forwarder_add_subscriber_json, and
+ * OMNIRTC_ERR_INVALID_ARGUMENT (not a subscriber of this forwarder).
+ */
+omnirtc_status_t omnirtc_forwarder_set_layer_json(omnirtc_forwarder_t forwarder, omnirtc_track_t track,
+                                                  const char *layer_json);
+
+/*
  * omnirtc_forwarder_get_layer — the layer a subscriber receives now:
- * {"rid","temporal","started"}; temporal -1 is every layer; until started
+ * {"rid","temporal","spatial","started"}; temporal or spatial -1 is every
+ * layer (spatial of a stream without spatial layers: 0 or -1); until started
  * (its first packet forwarded) they are the layer asked for.  Release
  * *json_out with omnirtc_free().
  * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (json_out NULL, not a subscriber),

@@ -1176,8 +1176,10 @@ export class WhipServer extends EventTarget {
 export interface ForwarderLayer {
   /** The simulcast layer; null (or absent): for a transceiver, the first layer whose keyframe comes, kept until set otherwise. */
   rid?: string | null;
-  /** The highest VP8 temporal layer, 0 to 7, or Forwarder.ALL_TEMPORAL (the default). */
+  /** The highest temporal layer, 0 to 7, or Forwarder.ALL_TEMPORAL (the default). */
   temporal?: number;
+  /** The highest spatial layer of an SVC stream (VP9, AV1 with the dependency descriptor), 0 to 7, or Forwarder.ALL_SPATIAL (the default). */
+  spatial?: number;
 }
 
 /** OmniRTC: the layer a subscriber receives now (Forwarder.getLayer). */
@@ -1186,23 +1188,28 @@ export interface ForwarderLayerState {
   rid: string;
   /** The highest temporal layer forwarded, -1 for all. */
   temporal: number;
-  /** Whether a packet was forwarded; until then rid and temporal are the layer asked for. */
+  /** The highest spatial layer forwarded, -1 for all. */
+  spatial: number;
+  /** Whether a packet was forwarded; until then the fields are the layer asked for. */
   started: boolean;
 }
 
 /**
  * OmniRTC: forwards what a RemoteTrack, or every simulcast layer of an RTCRtpTransceiver, receives to subscribers:
  * EncodedTracks of mode 'rtp' sent on other peers. Each subscriber sees one continuous stream (sequence numbers,
- * timestamps, VP8 picture ids) and switches layers only where it can decode: a new rid at that layer's next
- * keyframe (asked for with a PLI), a temporal layer down at once, up at a layer sync frame. A subscriber's keyframe
- * request goes upstream for its layer. Call close() when done.
+ * timestamps, VP8 and VP9 picture ids) and switches layers only where it can decode: a new rid or a higher spatial
+ * layer (VP9 SVC, AV1 with the dependency descriptor) at the next keyframe (asked for with a PLI), a temporal or
+ * spatial layer down at once, a temporal layer up at a switch point. A subscriber's keyframe request goes upstream
+ * for its layer. Call close() when done.
  */
 export class Forwarder {
   /** Selects every temporal layer. */
   static readonly ALL_TEMPORAL: number;
+  /** Selects every spatial layer. */
+  static readonly ALL_SPATIAL: number;
   /** Starts forwarding source; InvalidStateError if it is forwarded already. */
   constructor(source: RemoteTrack | RTCRtpTransceiver);
-  /** Forwards to track (an EncodedTrack of mode 'rtp' and the source's codec) the layer, from its next keyframe; TypeError for a 'sample' track, another codec, an unknown rid or a temporal layer out of range, InvalidStateError if it is a subscriber already. */
+  /** Forwards to track (an EncodedTrack of mode 'rtp' and the source's codec) the layer, from its next keyframe; TypeError for a 'sample' track, another codec, an unknown rid or a layer out of range, InvalidStateError if it is a subscriber already. */
   addSubscriber(track: EncodedTrack, layer?: ForwarderLayer): void;
   /** Chooses the layer track receives; it switches at the next point that allows it. */
   setLayer(track: EncodedTrack, layer?: ForwarderLayer): void;

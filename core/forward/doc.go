@@ -4,6 +4,13 @@
 // stream: sequence numbers without gaps, monotonic timestamps and
 // continuous picture ids across layer switches and dropped packets.
 //
+// A layer is a simulcast rid, a highest temporal layer and, of an SVC
+// stream, a highest spatial layer. Each codec's Parser (VP8, VP9, AV1 with
+// the Dependency Descriptor extension) tells a packet's layers and switch
+// points in one Descriptor; the subscriber's rules do not depend on the
+// codec beyond it. The SVC paths are proven on synthetic streams only: pion
+// has no SVC encoder to send a live one.
+//
 // It knows nothing of peer connections: packets come in through
 // Forwarder.Push, go out through each subscriber's Sink, and keyframes are
 // asked for through the Upstream the forwarder was made with.

@@ -24,6 +24,14 @@ type Sink interface {
 	WriteRTP(p *rtp.Packet) error
 }
 
+// DependencyDescriptorSink is a Sink whose hop negotiated the AV1
+// Dependency Descriptor extension: forwarded AV1 packets carry it under
+// that id (0: not negotiated, left out).
+type DependencyDescriptorSink interface {
+	Sink
+	DependencyDescriptorID() uint8
+}
+
 // Forwarder forwards one stream's layers to its subscribers.
 type Forwarder struct {
 	upstream Upstream
@@ -34,6 +42,14 @@ type Forwarder struct {
 
 	askedMu sync.Mutex
 	asked   map[string]time.Time // the last keyframe request, by rid
+
+	streams sync.Map // rid → *stream: each layer's parser, used by its pushing goroutine only
+}
+
+// stream is one received layer's source and the parser of its packets.
+type stream struct {
+	source Source
+	parser Parser
 }
 
 // New makes a forwarder whose keyframe requests go to upstream.
@@ -48,11 +64,11 @@ func newForwarder(upstream Upstream, now func() time.Time) *Forwarder {
 	return f
 }
 
-// Push forwards one received packet of the layer rid, whose codec is
-// mimeType, to every subscriber that takes it. packet is not kept.
-// Packets of one layer are pushed in the order received; layers may be
+// Push forwards one received packet of the layer src.RID to every
+// subscriber that takes it. packet is not kept. Packets of one layer are
+// pushed in the order received, from one goroutine at a time; layers may be
 // pushed from different goroutines.
-func (f *Forwarder) Push(rid, mimeType string, packet []byte) {
+func (f *Forwarder) Push(src Source, packet []byte) {
 	subscribers := *f.subscribers.Load()
 	if len(subscribers) == 0 {
 		return
@@ -61,12 +77,26 @@ func (f *Forwarder) Push(rid, mimeType string, packet []byte) {
 	if p.Unmarshal(packet) != nil {
 		return
 	}
-	parser := ParserFor(mimeType)
+	parser := f.parser(src)
 	var d Descriptor
-	usable := parser.Parse(p.Payload, &d)
+	usable := parser.Parse(&p, &d)
 	for _, s := range subscribers {
-		s.push(rid, &p, usable, &d, parser)
+		s.push(src.RID, &p, usable, &d, parser)
 	}
+}
+
+// parser returns the parser of src's layer, a new one when its codec or
+// extension id changed.
+func (f *Forwarder) parser(src Source) Parser {
+	if v, ok := f.streams.Load(src.RID); ok {
+		if st, _ := v.(*stream); st.source == src {
+			return st.parser
+		}
+	}
+	st := &stream{source: src, parser: newParser(src)}
+	f.streams.Store(src.RID, st)
+
+	return st.parser
 }
 
 // AddSubscriber adds a subscriber whose packets go to sink, starting with

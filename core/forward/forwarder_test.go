@@ -50,9 +50,9 @@ type outFrame struct {
 func TestForwardCaptureThroughLayerSwitches(t *testing.T) {
 	capture := loadCapture(t)
 	scripts := map[string][]step{
-		"a": {{0, Layer{"q", AllTemporal}}, {10, Layer{"f", AllTemporal}}, {50, Layer{"q", 0}}, {77, Layer{"q", AllTemporal}}},
-		"b": {{0, Layer{"h", 1}}, {30, Layer{"h", 0}}, {37, Layer{"h", AllTemporal}}, {55, Layer{"f", 1}}},
-		"c": {{0, Layer{"f", AllTemporal}}, {25, Layer{"h", AllTemporal}}, {65, Layer{"q", AllTemporal}}},
+		"a": {{0, Layer{RID: "q", Temporal: AllTemporal}}, {10, Layer{RID: "f", Temporal: AllTemporal}}, {50, Layer{RID: "q", Temporal: 0}}, {77, Layer{RID: "q", Temporal: AllTemporal}}},
+		"b": {{0, Layer{RID: "h", Temporal: 1}}, {30, Layer{RID: "h", Temporal: 0}}, {37, Layer{RID: "h", Temporal: AllTemporal}}, {55, Layer{RID: "f", Temporal: 1}}},
+		"c": {{0, Layer{RID: "f", Temporal: AllTemporal}}, {25, Layer{RID: "h", Temporal: AllTemporal}}, {65, Layer{RID: "q", Temporal: AllTemporal}}},
 	}
 	// The layers each subscriber must see, in order, and the frame each
 	// starts at (a keyframe of that layer).
@@ -105,7 +105,7 @@ func replay(t *testing.T, f *Forwarder, capture []captured, atFrame func(frame i
 			frame = n
 			atFrame(frame)
 		}
-		f.Push(c.rid, "video/VP8", c.packet)
+		f.Push(Source{RID: c.rid, MimeType: "video/VP8"}, c.packet)
 	}
 }
 
@@ -222,8 +222,8 @@ func TestSubscriberKeyframeRequestsAreRateLimited(t *testing.T) {
 	up := &upstreamLog{}
 	clock := &fakeClock{now: time.Unix(1000, 0)}
 	f := newForwarder(up, clock.Now)
-	a := f.AddSubscriber(&sinkLog{}, Layer{"h", AllTemporal})
-	b := f.AddSubscriber(&sinkLog{}, Layer{"h", AllTemporal})
+	a := f.AddSubscriber(&sinkLog{}, Layer{RID: "h", Temporal: AllTemporal})
+	b := f.AddSubscriber(&sinkLog{}, Layer{RID: "h", Temporal: AllTemporal})
 	clock.now = clock.now.Add(KeyframeInterval)
 	a.RequestKeyframe()
 	b.RequestKeyframe()
@@ -239,8 +239,8 @@ func TestRemovedSubscriberGetsNothing(t *testing.T) {
 	capture := loadCapture(t)
 	f := newForwarder(&upstreamLog{}, time.Now)
 	kept, removed := &sinkLog{}, &sinkLog{}
-	f.AddSubscriber(kept, Layer{"q", AllTemporal})
-	f.RemoveSubscriber(f.AddSubscriber(removed, Layer{"q", AllTemporal}))
+	f.AddSubscriber(kept, Layer{RID: "q", Temporal: AllTemporal})
+	f.RemoveSubscriber(f.AddSubscriber(removed, Layer{RID: "q", Temporal: AllTemporal}))
 	replay(t, f, capture, func(int) {})
 	if len(kept.packets) == 0 || len(removed.packets) != 0 || f.Subscribers() != 1 {
 		t.Fatalf("kept %d packets, removed %d, subscribers %d", len(kept.packets), len(removed.packets), f.Subscribers())
@@ -261,7 +261,7 @@ func TestReorderedPacketKeepsItsNumberAndALossStaysAGap(t *testing.T) {
 	layer = slices.Delete(layer, 25, 26)
 	f := newForwarder(&upstreamLog{}, time.Now)
 	sink := &sinkLog{}
-	f.AddSubscriber(sink, Layer{"f", AllTemporal})
+	f.AddSubscriber(sink, Layer{RID: "f", Temporal: AllTemporal})
 	replay(t, f, layer, func(int) {})
 	var seqs []int
 	for _, p := range sink.packets {

@@ -4,11 +4,18 @@ import (
 	"math/rand/v2"
 	"sync"
 
+	"github.com/omnirtc/omnirtc/core/svc"
 	"github.com/pion/rtp"
 )
 
-// AllTemporal selects every temporal layer.
-const AllTemporal = -1
+// AllTemporal selects every temporal layer, AllSpatial every spatial one.
+const (
+	AllTemporal = -1
+	AllSpatial  = -1
+)
+
+// allLayers stands for every layer above a limit.
+const allLayers = 1 << 8
 
 // defaultFrameTicks is the timestamp step assumed between a layer's frames
 // until two of them were seen (90 kHz at 30 frames per second).
@@ -18,15 +25,30 @@ const defaultFrameTicks = 3000
 type Layer struct {
 	RID      string // simulcast layer; "" takes the first layer that starts a frame decodably, and keeps it
 	Temporal int    // highest temporal layer, or AllTemporal
+	Spatial  int    // highest spatial layer of an SVC stream (VP9, AV1), or AllSpatial
 }
 
 // maxTemporal is the highest temporal layer id l selects.
-func (l Layer) maxTemporal() int {
-	if l.Temporal < 0 {
-		return 1 << 8
+func (l Layer) maxTemporal() int { return limit(l.Temporal) }
+
+// maxSpatial is the highest spatial layer id l selects.
+func (l Layer) maxSpatial() int { return limit(l.Spatial) }
+
+func limit(layer int) int {
+	if layer < 0 {
+		return allLayers
 	}
 
-	return l.Temporal
+	return layer
+}
+
+// shown is a limit as Layer has it: -1 for all.
+func shown(limit int) int {
+	if limit >= allLayers {
+		return -1
+	}
+
+	return limit
 }
 
 // Subscriber is one receiver of a forwarder's stream, with its own layer
@@ -36,11 +58,14 @@ type Subscriber struct {
 	sink Sink
 	ssrc uint32
 
-	mu       sync.Mutex
-	target   Layer
-	started  bool
-	rid      string // the simulcast layer forwarded now
-	temporal int    // the highest temporal layer forwarded now
+	mu           sync.Mutex
+	target       Layer
+	started      bool
+	rid          string // the simulcast layer forwarded now
+	temporal     int    // the highest temporal layer forwarded now
+	spatial      int    // the highest spatial layer forwarded now
+	decodeTarget int    // the AV1 decode target forwarded now, -1 before one was chosen
+	upSwitch     bool   // the last frame forwarded lets the next one add temporal layers (VP9's U)
 
 	// The input layer's numbers mapped to the output's: out = in + offset.
 	seqOffset, picOffset, tl0Offset int32
@@ -52,31 +77,39 @@ type Subscriber struct {
 	frameTicks                      uint32 // the layer's timestamp step between frames
 
 	// What was sent last.
-	seq      uint16
-	ts       uint32
-	pic, tl0 int32
-	sentAny  bool
-	payload  []byte
-	header   rtp.Header
-	outgoing rtp.Packet
+	seq        uint16
+	ts         uint32
+	pic, tl0   int32
+	sentAny    bool
+	payload    []byte
+	extensions []rtp.Extension // the header's, reused
+	header     rtp.Header
+	outgoing   rtp.Packet
 }
 
 func newSubscriber(f *Forwarder, sink Sink, l Layer) *Subscriber {
 	ssrc := rand.Uint32() //nolint:gosec // G404: an SSRC tells streams apart, it guards nothing
 
-	return &Subscriber{f: f, sink: sink, ssrc: ssrc, target: l, frameTicks: defaultFrameTicks, droppedPic: -1}
+	return &Subscriber{f: f, sink: sink, ssrc: ssrc, target: l, frameTicks: defaultFrameTicks, droppedPic: -1, decodeTarget: -1}
 }
 
-// SetLayer selects the layer to receive: a temporal layer down at the next
-// frame, up at the next frame that allows it (layer sync or keyframe), a
-// simulcast layer at its next keyframe, which is asked for upstream.
+// SetLayer selects the layer to receive: a temporal or spatial layer down
+// at the next frame (picture), a temporal layer up at the next frame that
+// allows it (layer sync, VP9's switching up point, an AV1 switch
+// indication or keyframe), a spatial layer up at the next keyframe or
+// switch indication, a simulcast layer at its next keyframe; keyframes are
+// asked for upstream.
 func (s *Subscriber) SetLayer(l Layer) {
 	s.mu.Lock()
 	s.target = l
-	ask := l.RID != "" && (!s.started || l.RID != s.rid)
+	ask := l.RID != "" && (!s.started || l.RID != s.rid) || s.started && l.maxSpatial() > s.spatial
+	rid := l.RID
+	if rid == "" {
+		rid = s.rid
+	}
 	s.mu.Unlock()
 	if ask {
-		s.f.askKeyframe(l.RID)
+		s.f.askKeyframe(rid)
 	}
 }
 
@@ -88,12 +121,8 @@ func (s *Subscriber) Layer() (Layer, bool) {
 	if !s.started {
 		return s.target, false
 	}
-	t := s.temporal
-	if t >= 1<<8 {
-		t = AllTemporal
-	}
 
-	return Layer{RID: s.rid, Temporal: t}, true
+	return Layer{RID: s.rid, Temporal: shown(s.temporal), Spatial: shown(s.spatial)}, true
 }
 
 // RequestKeyframe passes the subscriber's PLI or FIR upstream, for the
@@ -126,15 +155,18 @@ func (s *Subscriber) push(rid string, p *rtp.Packet, usable bool, d *Descriptor,
 	seq := p.SequenceNumber
 	if newer := int16(seq - s.newestSeq); newer > 0 { //nolint:gosec // G115: the serial-number distance (RFC 1982)
 		s.newestSeq = seq
-		if usable && d.FrameStart {
+		switch {
+		case usable && d.FrameStart:
 			s.frameStarts(p.Timestamp, d)
+		case usable && d.LayerFrameStart && d.DTIs != nil:
+			s.chooseTarget(d, false)
 		}
-		if !usable || d.Temporal > s.temporal {
-			s.drop(seq, d)
+		if !usable || !s.takes(d) {
+			s.drop(seq, d, !usable || d.Temporal > s.temporal)
 
 			return
 		}
-	} else if int16(seq-s.offsetFrom) < 0 || !usable || d.Temporal > s.temporal { //nolint:gosec // G115: as above
+	} else if int16(seq-s.offsetFrom) < 0 || !usable || !s.takes(d) { //nolint:gosec // G115: as above
 		return // late, from before a renumbering or not forwarded
 	}
 	s.send(p, d, parser)
@@ -161,6 +193,16 @@ func (s *Subscriber) switchTo(rid string, p *rtp.Packet, d *Descriptor) {
 	s.newestSeq, s.offsetFrom = p.SequenceNumber-1, p.SequenceNumber
 	s.lastTS = p.Timestamp - s.frameTicks
 	s.droppedPic = -1
+	s.decodeTarget = -1
+}
+
+// takes reports whether the layers forwarded now include d's frame.
+func (s *Subscriber) takes(d *Descriptor) bool {
+	if d.DTIs != nil {
+		return s.decodeTarget >= 0 && s.decodeTarget < len(d.DTIs) && d.DTIs[s.decodeTarget] != svc.DTINotPresent
+	}
+
+	return d.Spatial <= s.spatial && d.Temporal <= s.temporal
 }
 
 // frameStarts applies a temporal layer change at the start of a frame of
@@ -170,20 +212,61 @@ func (s *Subscriber) frameStarts(ts uint32, d *Descriptor) {
 		s.frameTicks = step
 	}
 	s.lastTS = ts
+	if d.DTIs != nil {
+		s.chooseTarget(d, true)
+
+		return
+	}
 	limit := s.target.maxTemporal()
 	switch {
 	case d.Keyframe || limit < s.temporal:
 		s.temporal = limit
 	case d.Switch && d.Temporal > s.temporal && d.Temporal <= limit:
 		s.temporal = d.Temporal
+	case s.upSwitch && limit > s.temporal:
+		s.temporal = limit
+	}
+	s.upSwitch = d.SwitchAfter && d.Temporal <= s.temporal
+	spatial := s.target.maxSpatial()
+	switch {
+	case d.Keyframe || spatial < s.spatial:
+		s.spatial = spatial
+	case spatial > s.spatial:
+		s.f.askKeyframe(s.rid)
 	}
 }
 
-// drop leaves out the layer's packet seq, closing the numbers it leaves.
-func (s *Subscriber) drop(seq uint16, d *Descriptor) {
+// chooseTarget moves to the AV1 decode target of the layers asked for, or
+// failing that the nearest one below them: down at once, up where the frame
+// is a switch indication for it or a keyframe. Within a temporal unit (at a
+// frame of a higher spatial layer) only the temporal layers may change, as
+// the marker of the unit's top layer may be out already.
+func (s *Subscriber) chooseTarget(d *Descriptor, unitStart bool) {
+	spatial, temporal := s.target.maxSpatial(), s.target.maxTemporal()
+	want := decodeTarget(d, spatial, temporal)
+	for _, dt := range []int{want, decodeTarget(d, min(spatial, s.spatial), temporal), decodeTarget(d, min(spatial, s.spatial), min(temporal, s.temporal))} {
+		if dt < 0 || dt == s.decodeTarget {
+			break
+		}
+		down := s.decodeTarget >= 0 && d.TargetSpatial[dt] <= s.spatial && d.TargetTemporal[dt] <= s.temporal
+		if (unitStart || d.TargetSpatial[dt] == s.spatial) && (d.Keyframe || down || d.DTIs[dt] == svc.DTISwitch) {
+			s.decodeTarget, s.spatial, s.temporal = dt, d.TargetSpatial[dt], d.TargetTemporal[dt]
+
+			break
+		}
+	}
+	if unitStart && want >= 0 && d.TargetSpatial[want] > s.spatial {
+		s.f.askKeyframe(s.rid)
+	}
+}
+
+// drop leaves out the layer's packet seq, closing the numbers it leaves;
+// the picture id too when the whole picture goes (not only spatial layers
+// of it).
+func (s *Subscriber) drop(seq uint16, d *Descriptor, wholePicture bool) {
 	s.seqOffset--
 	s.offsetFrom = seq + 1
-	if d.PictureID >= 0 && d.PictureID != s.droppedPic {
+	if wholePicture && d.PictureID >= 0 && d.PictureID != s.droppedPic {
 		s.droppedPic = d.PictureID
 		s.picOffset--
 	}
@@ -197,8 +280,16 @@ func (s *Subscriber) send(p *rtp.Packet, d *Descriptor, parser Parser) {
 	h.SequenceNumber = uint16(int32(p.SequenceNumber) + s.seqOffset) //nolint:gosec // G115: wraps like the sequence number
 	h.Timestamp = p.Timestamp + s.tsOffset
 	// The upstream hop's header extensions (ids, transport-wide numbers)
-	// mean nothing on this one; the sender adds its own.
+	// mean nothing on this one; the sender adds its own. The dependency
+	// descriptor is the receiver's only view of AV1's layers: it goes on,
+	// under the id the subscriber's hop negotiated.
 	h.Extension, h.Extensions, h.ExtensionProfile = false, nil, 0
+	if dd, ok := s.sink.(DependencyDescriptorSink); ok && d.DependencyDescriptor != nil && dd.DependencyDescriptorID() != 0 {
+		s.keepExtension(dd.DependencyDescriptorID(), d.DependencyDescriptor)
+	}
+	// With spatial layers dropped, the picture ends for this subscriber
+	// with the highest layer it keeps.
+	h.Marker = p.Marker || d.EndOfFrame && d.Spatial == s.spatial
 	s.payload = append(s.payload[:0], p.Payload...)
 	pic, tl0 := d.PictureID+s.picOffset, d.TL0PicIdx+s.tl0Offset
 	parser.Renumber(s.payload, d, pic, tl0)
@@ -207,4 +298,18 @@ func (s *Subscriber) send(p *rtp.Packet, d *Descriptor, parser Parser) {
 	}
 	s.outgoing = rtp.Packet{Header: *h, Payload: s.payload}
 	_ = s.sink.WriteRTP(&s.outgoing) // a closed track: its peer's end removes the subscriber
+}
+
+// keepExtension puts one header extension on the packet being sent, in the
+// profile it fits (RFC 8285: one byte for ids up to 14 and up to 16 bytes).
+func (s *Subscriber) keepExtension(id uint8, payload []byte) {
+	h := &s.header
+	h.Extension, h.Extensions, h.ExtensionProfile = true, s.extensions[:0], rtp.ExtensionProfileOneByte
+	if id > 14 || len(payload) > 16 {
+		h.ExtensionProfile = rtp.ExtensionProfileTwoByte
+	}
+	if h.SetExtension(id, payload) != nil { // longer than a header extension can be: not forwarded
+		h.Extension, h.Extensions, h.ExtensionProfile = false, nil, 0
+	}
+	s.extensions = h.Extensions
 }

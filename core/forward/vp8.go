@@ -1,11 +1,14 @@
 package forward
 
+import "github.com/pion/rtp"
+
 // vp8Parser reads the VP8 payload descriptor (RFC 7741 section 4.2) and the
 // keyframe bit of the VP8 payload header (section 4.3).
 type vp8Parser struct{}
 
 // Field offsets are recomputed by Renumber from the same bytes Parse read.
-func (vp8Parser) Parse(payload []byte, d *Descriptor) bool {
+func (vp8Parser) Parse(p *rtp.Packet, d *Descriptor) bool {
+	payload := p.Payload
 	*d = Descriptor{PictureID: -1, TL0PicIdx: -1}
 	f, ok := vp8Fields(payload)
 	if !ok || f.header >= len(payload) {

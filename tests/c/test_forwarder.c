@@ -83,6 +83,27 @@ TEST(forwarder_sends_a_remote_track_on_as_one_stream) {
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_forwarder_add_subscriber(fw, sample_track, NULL, 0));
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_forwarder_add_subscriber(fw, forwarded, "nope", 0));
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_forwarder_add_subscriber(fw, forwarded, NULL, 9));
+	/* The layer as JSON: spatial 0..7 or -1, known keys only. */
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT,
+	              omnirtc_forwarder_add_subscriber_json(fw, forwarded, "{\"spatial\":8}"));
+	CHECK(strstr(omnirtc_last_error(), "spatial layer must be -1 (all) or 0 to 7") != NULL);
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT,
+	              omnirtc_forwarder_add_subscriber_json(fw, forwarded, "{\"spatial\":-2}"));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT,
+	              omnirtc_forwarder_add_subscriber_json(fw, forwarded, "{\"spatail\":1}"));
+	CHECK(strstr(omnirtc_last_error(), "spatail") != NULL);
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT,
+	              omnirtc_forwarder_add_subscriber_json(fw, forwarded, "{\"spatial\":\"1\"}"));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_forwarder_add_subscriber_json(fw, forwarded, NULL));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT,
+	              omnirtc_forwarder_set_layer_json(fw, forwarded, "{}")); /* no subscriber */
+	OK(omnirtc_forwarder_add_subscriber_json(fw, forwarded, "{\"rid\":\"\"}"));
+	char *layer = NULL;
+	OK(omnirtc_forwarder_get_layer(fw, forwarded, &layer));
+	CHECK(strcmp(layer, "{\"rid\":\"\",\"temporal\":-1,\"spatial\":-1,\"started\":false}") == 0);
+	omnirtc_free(layer);
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_forwarder_set_layer_json(fw, forwarded, "{\"spatial\":8}"));
+	OK(omnirtc_forwarder_remove_subscriber(fw, forwarded));
 	OK(omnirtc_forwarder_add_subscriber(fw, forwarded, NULL, OMNIRTC_TEMPORAL_ALL));
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_STATE, omnirtc_forwarder_add_subscriber(fw, forwarded, NULL, 0));
 
@@ -90,16 +111,15 @@ TEST(forwarder_sends_a_remote_track_on_as_one_stream) {
 	 * the numbers close up behind them. */
 	for (uint16_t i = 0; i < FRAMES; i++) {
 		if (i == FRAMES / 2)
-			OK(omnirtc_forwarder_set_layer(fw, forwarded, NULL, 0));
+			OK(omnirtc_forwarder_set_layer_json(fw, forwarded, "{\"temporal\":0,\"spatial\":0}"));
 		send_frame(source, i);
 		sleep_ms(5);
 	}
 	/* one more than checked: events come one at a time, so the hook of the
 	 * one before has returned */
 	wait_events(&sub, OMNIRTC_EVENT_TRACK_RTP, 0, WANT + 1, 10000);
-	char *layer = NULL;
 	OK(omnirtc_forwarder_get_layer(fw, forwarded, &layer));
-	CHECK(strcmp(layer, "{\"rid\":\"\",\"temporal\":0,\"started\":true}") == 0);
+	CHECK(strcmp(layer, "{\"rid\":\"\",\"temporal\":0,\"spatial\":0,\"started\":true}") == 0);
 	omnirtc_free(layer);
 
 	pthread_mutex_lock(&got.mu);

@@ -30,11 +30,13 @@ class Forwarder {
     this.#layer(track, layer, false);
   }
 
-  #layer(track, { rid = null, temporal = Forwarder.ALL_TEMPORAL } = {}, add) {
+  #layer(track, { rid = null, temporal = Forwarder.ALL_TEMPORAL, spatial = Forwarder.ALL_SPATIAL } = {}, add) {
     if (rid !== null && typeof rid !== 'string') throw new TypeError('rid must be a string or null');
     if (!Number.isInteger(temporal)) throw new TypeError('temporal must be an integer');
+    if (!Number.isInteger(spatial)) throw new TypeError('spatial must be an integer');
     const handle = this.#live();
-    w3c(() => native.forwarderSetLayer(handle, track._handle, rid, temporal, add));
+    const layer = JSON.stringify({ rid: rid ?? '', temporal, spatial });
+    w3c(() => native.forwarderSetLayer(handle, track._handle, layer, add));
   }
 
   removeSubscriber(track) {
@@ -55,5 +57,6 @@ class Forwarder {
 }
 
 Forwarder.ALL_TEMPORAL = C.TEMPORAL_ALL;
+Forwarder.ALL_SPATIAL = C.SPATIAL_ALL;
 
 module.exports = { Forwarder };

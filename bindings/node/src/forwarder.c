@@ -12,19 +12,17 @@ static napi_value forwarder_create(napi_env env, napi_callback_info info) {
 	return from_handle(env, forwarder);
 }
 
-/* forwarderSetLayer(forwarder, track, rid | null, temporal, add): add a subscriber, or set its layer */
+/* forwarderSetLayer(forwarder, track, layer JSON, add): add a subscriber, or set its layer */
 static napi_value forwarder_set_layer(napi_env env, napi_callback_info info) {
-	napi_value argv[5];
-	args(env, info, 5, argv);
-	int32_t temporal = OMNIRTC_TEMPORAL_ALL;
-	napi_get_value_int32(env, argv[3], &temporal);
+	napi_value argv[4];
+	args(env, info, 4, argv);
 	bool add = false;
-	napi_get_value_bool(env, argv[4], &add);
-	char *rid = to_string(env, argv[2]);
+	napi_get_value_bool(env, argv[3], &add);
+	char *layer = to_string(env, argv[2]);
 	uint64_t forwarder = to_handle(env, argv[0]), track = to_handle(env, argv[1]);
-	omnirtc_status_t s = add ? omnirtc_forwarder_add_subscriber(forwarder, track, rid, temporal)
-	                         : omnirtc_forwarder_set_layer(forwarder, track, rid, temporal);
-	free(rid);
+	omnirtc_status_t s = add ? omnirtc_forwarder_add_subscriber_json(forwarder, track, layer)
+	                         : omnirtc_forwarder_set_layer_json(forwarder, track, layer);
+	free(layer);
 	CALL(s);
 	return NULL;
 }

@@ -38,7 +38,12 @@ test('a forwarder switches a subscriber between simulcast layers', async () => {
   const forwarder = new Forwarder(transceiver);
   assert.throws(() => new Forwarder(transceiver), { name: 'InvalidStateError' });
   assert.throws(() => forwarder.addSubscriber(forwarded, { rid: 'x' }), TypeError);
-  forwarder.addSubscriber(forwarded, { rid: 'q' });
+  assert.throws(() => forwarder.addSubscriber(forwarded, { rid: 'q', spatial: 8 }), {
+    name: 'TypeError',
+    message: /spatial layer must be/,
+  });
+  forwarder.addSubscriber(forwarded, { rid: 'q', spatial: 0 });
+  assert.deepEqual(forwarder.getLayer(forwarded), { rid: 'q', temporal: Forwarder.ALL_TEMPORAL, spatial: 0, started: false });
   const { track: remote } = await subscriberTrack;
   const tags = [];
   remote.addEventListener('frame', (e) => tags.push(String.fromCharCode(new Uint8Array(e.data).at(-1))));
@@ -47,7 +52,12 @@ test('a forwarder switches a subscriber between simulcast layers', async () => {
   await waitFor(() => tags.slice(tags.indexOf('f')).length >= 5 && tags.includes('f'));
   const after = tags.slice(tags.indexOf('f'));
   assert.deepEqual(after, after.map(() => 'f'));
-  assert.deepEqual(forwarder.getLayer(forwarded), { rid: 'f', temporal: Forwarder.ALL_TEMPORAL, started: true });
+  assert.deepEqual(forwarder.getLayer(forwarded), {
+    rid: 'f',
+    temporal: Forwarder.ALL_TEMPORAL,
+    spatial: Forwarder.ALL_SPATIAL,
+    started: true,
+  });
   forwarder.removeSubscriber(forwarded);
   forwarder.close();
   forwarder.close();

@@ -31,7 +31,7 @@ from .exceptions import (
     RTCError,
     TooLargeError,
 )
-from .forwarder import ALL_TEMPORAL, Forwarder
+from .forwarder import ALL_SPATIAL, ALL_TEMPORAL, Forwarder
 from .gcsettings import GCSettings, get_gc, set_gc
 from .logs import sync_log_level
 from .mediafile import MediaReader, MediaWriter
@@ -86,6 +86,7 @@ def _shutdown() -> None:
 atexit.register(_shutdown)
 
 __all__ = [
+    "ALL_SPATIAL",
     "ALL_TEMPORAL",
     "AudioStreamTrack",
     "BitrateTarget",

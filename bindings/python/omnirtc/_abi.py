@@ -15,6 +15,7 @@ OMNIRTC_VERSION_PATCH = 0
 OMNIRTC_VERSION = "0.3.0"
 OMNIRTC_MAX_REMOTE_CANDIDATES = 100
 OMNIRTC_TEMPORAL_ALL = -1
+OMNIRTC_SPATIAL_ALL = -1
 
 omnirtc_status_t = ctypes.c_int32
 omnirtc_peer_t = ctypes.c_uint64
@@ -606,11 +607,16 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
         omnirtc_status_t,
         [omnirtc_forwarder_t, omnirtc_track_t, ctypes.c_char_p, ctypes.c_int32],
     ),
+    "omnirtc_forwarder_add_subscriber_json": (
+        omnirtc_status_t,
+        [omnirtc_forwarder_t, omnirtc_track_t, ctypes.c_char_p],
+    ),
     "omnirtc_forwarder_remove_subscriber": (omnirtc_status_t, [omnirtc_forwarder_t, omnirtc_track_t]),
     "omnirtc_forwarder_set_layer": (
         omnirtc_status_t,
         [omnirtc_forwarder_t, omnirtc_track_t, ctypes.c_char_p, ctypes.c_int32],
     ),
+    "omnirtc_forwarder_set_layer_json": (omnirtc_status_t, [omnirtc_forwarder_t, omnirtc_track_t, ctypes.c_char_p]),
     "omnirtc_forwarder_get_layer": (
         omnirtc_status_t,
         [omnirtc_forwarder_t, omnirtc_track_t, ctypes.POINTER(ctypes.c_void_p)],

@@ -13,15 +13,18 @@ from .rtcrtptransceiver import RTCRtpTransceiver
 
 #: The ``temporal`` that selects every temporal layer.
 ALL_TEMPORAL = _abi.OMNIRTC_TEMPORAL_ALL
+#: The ``spatial`` that selects every spatial layer.
+ALL_SPATIAL = _abi.OMNIRTC_SPATIAL_ALL
 
 
 class Forwarder:
     """Forwards what ``source`` receives (a :class:`RemoteStreamTrack`, or a :class:`RTCRtpTransceiver` for all its
     simulcast layers) to subscribers: :class:`LocalTrack` objects of ``mode="rtp"`` sent on other peers.
 
-    Each subscriber sees one continuous stream (sequence numbers, timestamps, VP8 picture ids) and switches layers
-    only where it can decode: a new rid at that layer's next keyframe (asked for with a PLI), a VP8 temporal layer
-    down at once, up at a layer sync frame. A subscriber's keyframe request goes upstream for its layer. Nothing runs
+    Each subscriber sees one continuous stream (sequence numbers, timestamps, VP8 and VP9 picture ids) and switches
+    layers only where it can decode: a new rid or a higher spatial layer (VP9 SVC, AV1 with the dependency
+    descriptor) at the next keyframe (asked for with a PLI), a temporal or spatial layer down at once, a temporal
+    layer up at a switch point. A subscriber's keyframe request goes upstream for its layer. Nothing runs
     on the event loop: the methods return at once, from any thread. Use it as a context manager or call
     :meth:`close`."""
 
@@ -34,27 +37,35 @@ class Forwarder:
             _native.check(_native.lib.omnirtc_forwarder_create(source._handle, ctypes.byref(handle)))
         self._handle = handle.value
 
-    def addSubscriber(self, track: LocalTrack, rid: str | None = None, temporal: int = ALL_TEMPORAL) -> None:
+    def addSubscriber(
+        self, track: LocalTrack, rid: str | None = None, temporal: int = ALL_TEMPORAL, spatial: int = ALL_SPATIAL
+    ) -> None:
         """Forward to ``track`` the layer ``rid`` (None: the first layer to start, for a group) with temporal layers
-        up to ``temporal``, from that layer's next keyframe. Raises InvalidArgumentError (a ValueError) for a track
-        of mode "sample" or another codec, an unknown rid or a temporal layer outside -1..7, InvalidStateError if the
-        track is a subscriber already."""
+        up to ``temporal`` and spatial layers up to ``spatial``, from that layer's next keyframe. Raises
+        InvalidArgumentError (a ValueError) for a track of mode "sample" or another codec, an unknown rid or a layer
+        outside -1..7, InvalidStateError if the track is a subscriber already."""
         _native.check(
-            _native.lib.omnirtc_forwarder_add_subscriber(self._handle, track._handle, _rid(rid), temporal)
+            _native.lib.omnirtc_forwarder_add_subscriber_json(
+                self._handle, track._handle, _layer(rid, temporal, spatial)
+            )
         )
 
     def removeSubscriber(self, track: LocalTrack) -> None:
         """Stop forwarding to ``track``. Raises InvalidArgumentError if it is no subscriber."""
         _native.check(_native.lib.omnirtc_forwarder_remove_subscriber(self._handle, track._handle))
 
-    def setLayer(self, track: LocalTrack, rid: str | None = None, temporal: int = ALL_TEMPORAL) -> None:
+    def setLayer(
+        self, track: LocalTrack, rid: str | None = None, temporal: int = ALL_TEMPORAL, spatial: int = ALL_SPATIAL
+    ) -> None:
         """Choose the layer ``track`` receives, as in :meth:`addSubscriber`; it switches at the next point that
         allows it."""
-        _native.check(_native.lib.omnirtc_forwarder_set_layer(self._handle, track._handle, _rid(rid), temporal))
+        _native.check(
+            _native.lib.omnirtc_forwarder_set_layer_json(self._handle, track._handle, _layer(rid, temporal, spatial))
+        )
 
     def getLayer(self, track: LocalTrack) -> dict[str, Any]:
-        """The layer ``track`` receives now: ``{"rid", "temporal", "started"}`` (temporal -1: all; until started, the
-        layer asked for)."""
+        """The layer ``track`` receives now: ``{"rid", "temporal", "spatial", "started"}`` (-1: all; until started,
+        the layer asked for)."""
         text = _native.call_string(_native.lib.omnirtc_forwarder_get_layer, self._handle, track._handle)
         return json.loads(text or "{}")
 
@@ -73,5 +84,5 @@ class Forwarder:
         self.close()
 
 
-def _rid(rid: str | None) -> bytes | None:
-    return _native.encode(rid, "rid") if rid else None
+def _layer(rid: str | None, temporal: int, spatial: int) -> bytes:
+    return json.dumps({"rid": rid or "", "temporal": temporal, "spatial": spatial}).encode()

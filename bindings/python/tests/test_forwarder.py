@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from conftest import TIMEOUT, connect, loopback_config, run, wait_for
 
-from omnirtc import ALL_TEMPORAL, Forwarder, InvalidArgumentError, LocalTrack, RTCPeerConnection
+from omnirtc import ALL_SPATIAL, ALL_TEMPORAL, Forwarder, InvalidArgumentError, LocalTrack, RTCPeerConnection
 
 
 async def publish(track: LocalTrack, rids: list[str]) -> None:
@@ -40,7 +40,10 @@ def test_forwarder_switches_a_subscriber_between_simulcast_layers(counters_back)
         with Forwarder(server.getTransceivers()[0]) as forwarder:
             with pytest.raises(InvalidArgumentError):
                 forwarder.addSubscriber(forwarded, rid="x")
-            forwarder.addSubscriber(forwarded, rid="q")
+            with pytest.raises(InvalidArgumentError, match="spatial layer must be"):
+                forwarder.addSubscriber(forwarded, rid="q", spatial=8)
+            forwarder.addSubscriber(forwarded, rid="q", spatial=0)
+            assert forwarder.getLayer(forwarded) == {"rid": "q", "temporal": ALL_TEMPORAL, "spatial": 0, "started": False}
             await wait_for(lambda: len(tracks) == 1)
             remote = tracks[0]
 
@@ -49,11 +52,18 @@ def test_forwarder_switches_a_subscriber_between_simulcast_layers(counters_back)
 
             while await next_tag() != b"q":
                 pass
+            with pytest.raises(InvalidArgumentError, match="spatial layer must be"):
+                forwarder.setLayer(forwarded, rid="f", spatial=-2)
             forwarder.setLayer(forwarded, rid="f")
             while await next_tag() != b"f":
                 pass
             assert [await next_tag() for _ in range(5)] == [b"f"] * 5
-            assert forwarder.getLayer(forwarded) == {"rid": "f", "temporal": ALL_TEMPORAL, "started": True}
+            assert forwarder.getLayer(forwarded) == {
+                "rid": "f",
+                "temporal": ALL_TEMPORAL,
+                "spatial": ALL_SPATIAL,
+                "started": True,
+            }
             forwarder.removeSubscriber(forwarded)
         feeding.cancel()
         for pc in (publisher, server, out, subscriber):

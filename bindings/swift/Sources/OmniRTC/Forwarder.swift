@@ -5,37 +5,52 @@ import Foundation
 public struct ForwarderLayer: Sendable, Equatable, Decodable {
     /// The `temporal` that selects every temporal layer.
     public static let allTemporal = Int(OMNIRTC_TEMPORAL_ALL)
+    /// The `spatial` that selects every spatial layer.
+    public static let allSpatial = Int(OMNIRTC_SPATIAL_ALL)
 
     /// The simulcast layer; nil: for a transceiver's layers, the first whose
     /// keyframe comes, kept until set otherwise.
     public var rid: String?
-    /// The highest temporal layer (VP8's TID), 0 to 7, or ``allTemporal``.
+    /// The highest temporal layer, 0 to 7, or ``allTemporal``.
     public var temporal: Int
+    /// The highest spatial layer of an SVC stream (VP9, AV1 with the
+    /// dependency descriptor), 0 to 7, or ``allSpatial``.
+    public var spatial: Int
     /// In ``Forwarder/layer(of:)``: whether a packet was forwarded; until then
     /// the layer is the one asked for.
     public var started: Bool
 
-    public init(rid: String? = nil, temporal: Int = ForwarderLayer.allTemporal) {
-        (self.rid, self.temporal, self.started) = (rid, temporal, false)
+    public init(rid: String? = nil, temporal: Int = ForwarderLayer.allTemporal, spatial: Int = ForwarderLayer.allSpatial) {
+        (self.rid, self.temporal, self.spatial, self.started) = (rid, temporal, spatial, false)
     }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let rid = try c.decode(String.self, forKey: .rid)
-        (self.rid, self.temporal, self.started) =
-            (rid.isEmpty ? nil : rid, try c.decode(Int.self, forKey: .temporal), try c.decode(Bool.self, forKey: .started))
+        (self.rid, self.temporal, self.spatial, self.started) = (
+            rid.isEmpty ? nil : rid, try c.decode(Int.self, forKey: .temporal), try c.decode(Int.self, forKey: .spatial),
+            try c.decode(Bool.self, forKey: .started)
+        )
     }
 
-    private enum CodingKeys: String, CodingKey { case rid, temporal, started }
+    private enum CodingKeys: String, CodingKey { case rid, temporal, spatial, started }
+
+    /// The layer as omnirtc_forwarder_set_layer_json takes it.
+    var json: String {
+        struct Asked: Encodable { let rid: String, temporal: Int, spatial: Int }
+        let data = try? JSONEncoder().encode(Asked(rid: rid ?? "", temporal: temporal, spatial: spatial))
+        return String(decoding: data ?? Data(), as: UTF8.self) // a string and two numbers always encode
+    }
 }
 
 /// Forwards what a ``RemoteTrack``, or every simulcast layer of an
 /// ``RtpTransceiver``, receives to subscribers: ``LocalTrack``s of mode
 /// ``LocalTrack/Mode/rtp`` sent on other peers, each with a layer of its own.
 /// Each subscriber sees one continuous stream (sequence numbers, timestamps,
-/// VP8 picture ids) and switches only where it can decode: a new rid at that
-/// layer's next keyframe (asked for with a PLI), a temporal layer down at
-/// once, up at a layer sync frame. A subscriber's keyframe request goes
+/// VP8 and VP9 picture ids) and switches only where it can decode: a new rid
+/// or a higher spatial layer (VP9 SVC, AV1 with the dependency descriptor) at
+/// the next keyframe (asked for with a PLI), a temporal or spatial layer down
+/// at once, a temporal layer up at a switch point. A subscriber's keyframe request goes
 /// upstream for its layer. It runs nothing of its own and lives until
 /// ``close()`` or its last reference goes; every method returns at once.
 public final class Forwarder: Sendable {
@@ -62,15 +77,15 @@ public final class Forwarder: Sendable {
 
     /// Forwards `layer` to `track` from that layer's next keyframe. Throws
     /// ``OmniRTCError/invalidArgument(_:)`` for a sample track, another codec,
-    /// an unknown rid or a temporal layer out of range,
+    /// an unknown rid or a layer out of range,
     /// ``OmniRTCError/invalidState(_:)`` if the track is a subscriber already.
     public func addSubscriber(_ track: LocalTrack, layer: ForwarderLayer = ForwarderLayer()) throws(OmniRTCError) {
-        try check(omnirtc_forwarder_add_subscriber(handle, track.handle, layer.rid, Int32(layer.temporal)))
+        try check(omnirtc_forwarder_add_subscriber_json(handle, track.handle, layer.json))
     }
 
     /// Chooses the layer `track` receives; it switches at the next point that allows it.
     public func setLayer(_ layer: ForwarderLayer, of track: LocalTrack) throws(OmniRTCError) {
-        try check(omnirtc_forwarder_set_layer(handle, track.handle, layer.rid, Int32(layer.temporal)))
+        try check(omnirtc_forwarder_set_layer_json(handle, track.handle, layer.json))
     }
 
     /// The layer `track` receives now.

@@ -29,7 +29,9 @@ final class ForwarderTests: XCTestCase {
         let forwarder = try Forwarder(layer.transceiver)
         XCTAssertThrowsError(try Forwarder(layer.transceiver))
         XCTAssertThrowsError(try forwarder.addSubscriber(forwarded, layer: ForwarderLayer(rid: "x")))
-        try forwarder.addSubscriber(forwarded, layer: ForwarderLayer(rid: "q"))
+        XCTAssertThrowsError(try forwarder.addSubscriber(forwarded, layer: ForwarderLayer(rid: "q", spatial: 8)))
+        try forwarder.addSubscriber(forwarded, layer: ForwarderLayer(rid: "q", spatial: 0))
+        XCTAssertEqual(try forwarder.layer(of: forwarded).spatial, 0)
         let remote = try await next(subscriber.tracks)
         let afterSwitch = try await within { () -> [String] in
             var frames = remote.frames.makeAsyncIterator()
@@ -46,6 +48,7 @@ final class ForwarderTests: XCTestCase {
         let now = try forwarder.layer(of: forwarded)
         XCTAssertEqual(now.rid, "f")
         XCTAssertEqual(now.temporal, ForwarderLayer.allTemporal)
+        XCTAssertEqual(now.spatial, ForwarderLayer.allSpatial)
         XCTAssertTrue(now.started)
         try forwarder.removeSubscriber(forwarded)
         forwarder.close()
