@@ -34,6 +34,9 @@ type Forwarder struct {
 
 	askedMu sync.Mutex
 	asked   map[string]time.Time // the last keyframe request, by rid
+
+	rates    layerRates   // what each layer receives, for the subscribers' policies
+	policyAt atomic.Int64 // when the policies choose next (autolayer.go), in Unix nanoseconds
 }
 
 // New makes a forwarder whose keyframe requests go to upstream.
@@ -64,6 +67,11 @@ func (f *Forwarder) Push(rid, mimeType string, packet []byte) {
 	parser := ParserFor(mimeType)
 	var d Descriptor
 	usable := parser.Parse(p.Payload, &d)
+	now := f.now()
+	if usable {
+		f.rates.add(rid, d.Temporal, len(packet), now)
+	}
+	f.applyPolicies(now, subscribers)
 	for _, s := range subscribers {
 		s.push(rid, &p, usable, &d, parser)
 	}

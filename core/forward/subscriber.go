@@ -59,18 +59,29 @@ type Subscriber struct {
 	payload  []byte
 	header   rtp.Header
 	outgoing rtp.Packet
+
+	auto autoLayer // the layer chosen from the bandwidth (autolayer.go)
 }
 
 func newSubscriber(f *Forwarder, sink Sink, l Layer) *Subscriber {
 	ssrc := rand.Uint32() //nolint:gosec // G404: an SSRC tells streams apart, it guards nothing
 
-	return &Subscriber{f: f, sink: sink, ssrc: ssrc, target: l, frameTicks: defaultFrameTicks, droppedPic: -1}
+	return &Subscriber{
+		f: f, sink: sink, ssrc: ssrc, target: l, frameTicks: defaultFrameTicks, droppedPic: -1,
+		auto: autoLayer{policy: NewPolicy()},
+	}
 }
 
 // SetLayer selects the layer to receive: a temporal layer down at the next
 // frame, up at the next frame that allows it (layer sync or keyframe), a
 // simulcast layer at its next keyframe, which is asked for upstream.
+// With SetAuto on, l is the highest layer chosen.
 func (s *Subscriber) SetLayer(l Layer) {
+	s.setTarget(s.limitTo(l))
+}
+
+// setTarget switches to l.
+func (s *Subscriber) setTarget(l Layer) {
 	s.mu.Lock()
 	s.target = l
 	ask := l.RID != "" && (!s.started || l.RID != s.rid)
