@@ -49,14 +49,15 @@ func (s *Subscriber) SetEstimate(bps int64) {
 	a.policy.Estimate(s.f.now(), bps)
 }
 
-// Auto reports whether the policy chooses the layer, and the layer the
-// subscriber is switching to or receives (the policy's or the one set).
-func (s *Subscriber) Auto() (on bool, target Layer) {
+// Auto reports whether the policy chooses the layer, the layer the
+// subscriber is switching to or receives (the policy's or the one set), and
+// the latest estimate (0 before the first).
+func (s *Subscriber) Auto() (on bool, target Layer, estimate int64) {
 	s.auto.mu.Lock()
-	on = s.auto.on
+	on, estimate = s.auto.on, s.auto.policy.Latest()
 	s.auto.mu.Unlock()
 
-	return on, s.targetLayer()
+	return on, s.targetLayer(), estimate
 }
 
 // limitTo makes l the limit of the policy when it is on, and returns the

@@ -42,7 +42,7 @@ func (s *simulcastSource) RequestKeyframe(rid string) error {
 }
 
 // frame returns the packets of every layer's frame n.
-func (s *simulcastSource) frame(t *testing.T, n int) []captured {
+func (s *simulcastSource) frame(t testing.TB, n int) []captured {
 	t.Helper()
 	var out []captured
 	for li := range s.layers {
@@ -131,8 +131,8 @@ func TestAutoLayerFollowsTheEstimate(t *testing.T) {
 	if at(1) > 10 || at(2) < 120 || at(2) > 130 || at(3) < 180 || at(3) > 185 || at(4) < 300 || at(4) > 310 {
 		t.Errorf("switched at frames %v: want f within 10, h at 120 plus a keyframe, h/0 at 180, f at 300", changes)
 	}
-	if on, target := sub.Auto(); !on || target != (Layer{"f", AllTemporal}) {
-		t.Errorf("Auto() = %v, %v", on, target)
+	if on, target, bps := sub.Auto(); !on || target != (Layer{"f", AllTemporal}) || bps != 3_000_000 {
+		t.Errorf("Auto() = %v, %v, %d", on, target, bps)
 	}
 	frames := checkContinuous(t, "auto", sink.packets)
 	checkLayers(t, "auto", frames, [][2]int{{0, 0}, {2, at(1)}, {1, at(2)}, {2, at(4) % 256}}) // payloads keep a frame's low byte
@@ -155,12 +155,12 @@ func TestAutoLayerStaysUnderTheApplicationsLayer(t *testing.T) {
 		t.Fatalf("under h/0 with 10 Mb/s: %v", l)
 	}
 	sub.SetLayer(Layer{"q", AllTemporal}) // a lower limit applies at once
-	if _, target := sub.Auto(); target != (Layer{"q", AllTemporal}) {
+	if _, target, _ := sub.Auto(); target != (Layer{"q", AllTemporal}) {
 		t.Fatalf("target under q: %v", target)
 	}
 	sub.SetAuto(false)
 	sub.SetLayer(Layer{"f", AllTemporal})
-	if on, target := sub.Auto(); on || target != (Layer{"f", AllTemporal}) {
+	if on, target, _ := sub.Auto(); on || target != (Layer{"f", AllTemporal}) {
 		t.Fatalf("with the policy off: %v, %v", on, target)
 	}
 }

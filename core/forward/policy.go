@@ -51,6 +51,15 @@ func (p *Policy) Estimate(now time.Time, bps int64) {
 	p.trim(now)
 }
 
+// Latest is the latest estimate, 0 before the first.
+func (p *Policy) Latest() int64 {
+	if len(p.estimates) == 0 {
+		return 0
+	}
+
+	return p.estimates[len(p.estimates)-1].bps
+}
+
 // trim lets go of the estimates superseded before now-Hold.
 func (p *Policy) trim(now time.Time) {
 	from := now.Add(-p.Hold)
@@ -69,7 +78,7 @@ func (p *Policy) Choose(now time.Time, ladder []LayerRate) (Layer, bool) {
 		return Layer{}, false
 	}
 	p.trim(now)
-	latest := p.estimates[len(p.estimates)-1].bps
+	latest := p.Latest()
 	current := -1
 	for i, l := range ladder {
 		if p.chose && l.Layer == p.chosen {

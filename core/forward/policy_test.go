@@ -134,3 +134,20 @@ func TestLadderKeepsUnderTheLimit(t *testing.T) {
 		t.Fatalf("under h/0 chose %v", l)
 	}
 }
+
+func TestPolicyWaitsTheHoldForALayerThatAppears(t *testing.T) {
+	// f is not received yet when the estimate comes: it is taken only
+	// once the estimate held for the hold time.
+	p := NewPolicy()
+	start := time.Unix(1000, 0)
+	p.Estimate(start, 2_000_000)
+	for _, s := range []struct {
+		ms     int
+		layers int
+		want   Layer
+	}{{0, 4, Layer{"h", AllTemporal}}, {100, 6, Layer{"h", AllTemporal}}, {1999, 6, Layer{"h", AllTemporal}}, {2000, 6, Layer{"f", AllTemporal}}} {
+		if got, _ := p.Choose(start.Add(time.Duration(s.ms)*time.Millisecond), testLadder[:s.layers]); got != s.want {
+			t.Fatalf("at %d ms: %v, want %v", s.ms, got, s.want)
+		}
+	}
+}

@@ -99,8 +99,18 @@ TEST(forwarder_sends_a_remote_track_on_as_one_stream) {
 	wait_events(&sub, OMNIRTC_EVENT_TRACK_RTP, 0, WANT + 1, 10000);
 	char *layer = NULL;
 	OK(omnirtc_forwarder_get_layer(fw, forwarded, &layer));
-	CHECK(strcmp(layer, "{\"rid\":\"\",\"temporal\":0,\"started\":true}") == 0);
+	CHECK(strcmp(layer, "{\"rid\":\"\",\"temporal\":0,\"started\":true,\"auto\":false,"
+	                    "\"target\":{\"rid\":\"\",\"temporal\":0},\"estimate\":0}") == 0);
 	omnirtc_free(layer);
+	/* Chosen from the bandwidth, never above the layer set: without an
+	 * estimate (no "gcc" or "remb" interceptor), that layer. */
+	OK(omnirtc_forwarder_set_auto(fw, forwarded, 1));
+	OK(omnirtc_forwarder_get_layer(fw, forwarded, &layer));
+	CHECK(strcmp(layer, "{\"rid\":\"\",\"temporal\":0,\"started\":true,\"auto\":true,"
+	                    "\"target\":{\"rid\":\"\",\"temporal\":0},\"estimate\":0}") == 0);
+	omnirtc_free(layer);
+	OK(omnirtc_forwarder_set_auto(fw, forwarded, 0));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_forwarder_set_auto(fw, sample_track, 1));
 
 	pthread_mutex_lock(&got.mu);
 	CHECK(got.n >= WANT);

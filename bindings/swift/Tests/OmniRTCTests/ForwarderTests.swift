@@ -47,6 +47,13 @@ final class ForwarderTests: XCTestCase {
         XCTAssertEqual(now.rid, "f")
         XCTAssertEqual(now.temporal, ForwarderLayer.allTemporal)
         XCTAssertTrue(now.started)
+        XCTAssertFalse(now.auto)
+        try forwarder.setAuto(true, of: forwarded) // no estimate without "gcc": the layer set
+        let auto = try forwarder.layer(of: forwarded)
+        XCTAssertTrue(auto.auto)
+        XCTAssertEqual(auto.targetRID, "f")
+        XCTAssertEqual(auto.targetTemporal, ForwarderLayer.allTemporal)
+        XCTAssertEqual(auto.estimate, 0)
         try forwarder.removeSubscriber(forwarded)
         forwarder.close()
         feeding.cancel()
