@@ -65,12 +65,12 @@ func (s *simulcastSource) frame(t testing.TB, n int) []captured {
 			if key {
 				vp8 = 0
 			}
-			payload := append(d, vp8, byte(li), byte(n), byte(i))
-			payload = append(payload, make([]byte, l.size-len(payload))...)
+			d = append(d, vp8, byte(li), byte(n), byte(i))
+			d = append(d, make([]byte, l.size-len(d))...)
 			p := rtp.Packet{Header: rtp.Header{
 				Version: 2, PayloadType: 96, SequenceNumber: l.seq, Timestamp: l.ts, SSRC: uint32(li + 1),
 				Marker: i == l.packets-1,
-			}, Payload: payload}
+			}, Payload: d}
 			raw, err := p.Marshal()
 			if err != nil {
 				t.Fatal(err)

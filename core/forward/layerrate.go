@@ -25,7 +25,7 @@ type layerRates struct {
 
 // ridRate is one simulcast layer's bytes per bucket and temporal layer.
 type ridRate struct {
-	first  int64              // the bucket of the first packet
+	first  int64                  // the bucket of the first packet
 	bucket [rateBuckets + 1]int64 // which bucket (time / rateBucket) each slot counts, one being filled
 	bytes  [rateBuckets + 1][temporalIDs]int64
 }

@@ -8,9 +8,12 @@ import (
 
 // testLadder is three simulcast layers of two temporal layers each.
 var testLadder = []LayerRate{
-	{Layer{"q", 0}, 100_000}, {Layer{"q", AllTemporal}, 150_000},
-	{Layer{"h", 0}, 300_000}, {Layer{"h", AllTemporal}, 500_000},
-	{Layer{"f", 0}, 900_000}, {Layer{"f", AllTemporal}, 1_500_000},
+	{Layer{"q", 0}, 100_000},
+	{Layer{"q", AllTemporal}, 150_000},
+	{Layer{"h", 0}, 300_000},
+	{Layer{"h", AllTemporal}, 500_000},
+	{Layer{"f", 0}, 900_000},
+	{Layer{"f", AllTemporal}, 1_500_000},
 }
 
 // policyStep gives the policy an estimate (unless 0) at ms milliseconds,
@@ -36,8 +39,13 @@ func TestPolicyFollowsScriptedEstimates(t *testing.T) {
 			{0, 400_000, h0}, {1000, 2_000_000, h0}, {2900, 0, h0}, {3000, 0, f},
 		},
 		"a dip during the hold starts it again": {
-			{0, 400_000, h0}, {500, 2_000_000, h0}, {1500, 700_000, h0}, {1600, 2_000_000, h0},
-			{2600, 0, h}, {3599, 0, h}, {3600, 0, f},
+			{0, 400_000, h0},
+			{500, 2_000_000, h0},
+			{1500, 700_000, h0},
+			{1600, 2_000_000, h0},
+			{2600, 0, h},
+			{3599, 0, h},
+			{3600, 0, f},
 		},
 		"up needs the margin": {
 			// f0 needs 900k·1.1/0.9 = 1.1M held; 1.05M is not enough.
