@@ -4,8 +4,6 @@ import (
 	"slices"
 	"testing"
 	"time"
-
-	"github.com/pion/rtp"
 )
 
 // simulcastSource sends three VP8 simulcast layers of two temporal layers
@@ -57,25 +55,12 @@ func (s *simulcastSource) frame(t testing.TB, n int) []captured {
 			l.tl0++
 		}
 		for i := range l.packets {
-			d := []byte{0x80, 0xe0, 0x80 | byte(l.pic>>8), byte(l.pic), l.tl0, byte(tid)<<6 | 0x20}
-			if i == 0 {
-				d[0] |= 0x10
+			f := vp8Packet{
+				seq: l.seq, ts: l.ts, ssrc: uint32(li + 1), marker: i == l.packets-1, //nolint:gosec // G115: three layers
+				pic: l.pic, tl0: l.tl0, tid: tid, sync: true, start: i == 0, key: key,
+				body: []byte{byte(li), byte(n), byte(i)},
 			}
-			vp8 := byte(0x01)
-			if key {
-				vp8 = 0
-			}
-			d = append(d, vp8, byte(li), byte(n), byte(i))
-			d = append(d, make([]byte, l.size-len(d))...)
-			p := rtp.Packet{Header: rtp.Header{
-				Version: 2, PayloadType: 96, SequenceNumber: l.seq, Timestamp: l.ts, SSRC: uint32(li + 1),
-				Marker: i == l.packets-1,
-			}, Payload: d}
-			raw, err := p.Marshal()
-			if err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, captured{rid: l.rid, packet: raw})
+			out = append(out, captured{rid: l.rid, packet: f.marshal(t, l.size)})
 			l.seq++
 		}
 		l.ts += 3000
