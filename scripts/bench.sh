@@ -88,7 +88,8 @@ bench_media() {
 	# subscriber, layer set by the application or chosen by the policy.
 	echo "### Selective forwarder: ns per packet per subscriber (core/forward BenchmarkForwardPush)"
 	go test -run '^$' -bench ForwardPush -count 3 ./core/forward |
-		awk '/ns\/packet\/subscriber/ { print "| " $1 " | " $5 " |" }'
+		awk 'BEGIN { print "| benchmark | ns/packet/subscriber |"; print "|---|---|" }
+			/ns\/packet\/subscriber/ { print "| " $1 " | " $5 " |" }'
 }
 
 bench_python() {
