@@ -28,11 +28,9 @@ func (s *Subscriber) SetAuto(on bool) {
 	if on == a.on {
 		return
 	}
-	s.mu.Lock()
-	a.limit = s.target
-	s.mu.Unlock()
 	a.on = on
 	if on {
+		a.limit = s.targetLayer() // the application's while the policy was off
 		now := s.f.now()
 		s.setTarget(a.choose(s.f.rates.rates(now), now))
 	} else {

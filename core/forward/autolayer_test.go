@@ -143,7 +143,15 @@ func TestAutoLayerStaysUnderTheApplicationsLayer(t *testing.T) {
 	if _, target, _ := sub.Auto(); target != (Layer{"q", AllTemporal}) {
 		t.Fatalf("target under q: %v", target)
 	}
-	sub.SetAuto(false)
+	sub.SetEstimate(50_000) // nothing fits: the lowest layer
+	sub.SetLayer(Layer{"h", AllTemporal})
+	if _, target, _ := sub.Auto(); target != (Layer{"q", 0}) {
+		t.Fatalf("target at 50 kb/s: %v", target)
+	}
+	sub.SetAuto(false) // back to the layer set
+	if on, target, _ := sub.Auto(); on || target != (Layer{"h", AllTemporal}) {
+		t.Fatalf("with the policy turned off: %v, %v", on, target)
+	}
 	sub.SetLayer(Layer{"f", AllTemporal})
 	if on, target, _ := sub.Auto(); on || target != (Layer{"f", AllTemporal}) {
 		t.Fatalf("with the policy off: %v, %v", on, target)
