@@ -38,4 +38,8 @@ omnirtc_status_t omnirtc_forwarder_get_layer(omnirtc_forwarder_t forwarder, omni
 	FORWARD(ortc_go_forwarder_get_layer(forwarder, track, json_out));
 }
 
+omnirtc_status_t omnirtc_forwarder_set_auto(omnirtc_forwarder_t forwarder, omnirtc_track_t track, int32_t enabled) {
+	FORWARD(ortc_go_forwarder_set_auto(forwarder, track, enabled));
+}
+
 omnirtc_status_t omnirtc_forwarder_free(omnirtc_forwarder_t forwarder) { FORWARD(ortc_go_forwarder_free(forwarder)); }

@@ -140,6 +140,13 @@ func ortc_go_forwarder_get_layer(h C.omnirtc_forwarder_t, track C.omnirtc_track_
 	})
 }
 
+//export ortc_go_forwarder_set_auto
+func ortc_go_forwarder_set_auto(h C.omnirtc_forwarder_t, track C.omnirtc_track_t, enabled C.int32_t) C.omnirtc_status_t {
+	return withSubscriber(h, track, func(f *core.Forwarder, t *core.LocalTrack) error {
+		return f.SetAuto(t, enabled != 0)
+	})
+}
+
 //export ortc_go_forwarder_free
 func ortc_go_forwarder_free(h C.omnirtc_forwarder_t) C.omnirtc_status_t {
 	return with(uint64(h), func(f *forwarder) error {

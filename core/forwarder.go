@@ -204,10 +204,20 @@ func (fw *Forwarder) SetLayer(t *LocalTrack, l forward.Layer) error {
 
 // SubscriberLayer describes the layer a subscriber receives.
 type SubscriberLayer struct {
+	RID      string      `json:"rid"`
+	Temporal int         `json:"temporal"` // -1: all
+	Spatial  int         `json:"spatial"`  // -1: all
+	Started  bool        `json:"started"`  // a packet was forwarded; until then the fields are the layer asked for
+	Auto     bool        `json:"auto"`     // the layer is chosen from the subscriber's bandwidth (SetAuto)
+	Target   TargetLayer `json:"target"`   // the layer it switches to, or receives
+	Estimate int64       `json:"estimate"` // the latest estimated available bitrate of its peer, b/s; 0: none yet
+}
+
+// TargetLayer is a layer a subscriber is switching to.
+type TargetLayer struct {
 	RID      string `json:"rid"`
 	Temporal int    `json:"temporal"` // -1: all
 	Spatial  int    `json:"spatial"`  // -1: all
-	Started  bool   `json:"started"`  // a packet was forwarded; until then the fields are the layer asked for
 }
 
 // ParseSubscriberLayer reads a layer asked for in JSON,
@@ -240,8 +250,33 @@ func (fw *Forwarder) Layer(t *LocalTrack) (SubscriberLayer, error) {
 		return SubscriberLayer{}, err
 	}
 	l, started := s.Layer()
+	auto, target, estimate := s.Auto()
 
-	return SubscriberLayer{RID: l.RID, Temporal: l.Temporal, Spatial: l.Spatial, Started: started}, nil
+	return SubscriberLayer{
+		RID: l.RID, Temporal: l.Temporal, Spatial: l.Spatial, Started: started, Auto: auto,
+		Target: TargetLayer{RID: target.RID, Temporal: target.Temporal, Spatial: target.Spatial}, Estimate: estimate,
+	}, nil
+}
+
+// SetAuto turns on or off the choice of t's layer from the bandwidth
+// estimate of the peer sending it (see forward.Subscriber.SetAuto): the
+// layer set becomes the highest chosen.
+func (fw *Forwarder) SetAuto(t *LocalTrack, on bool) error {
+	s, err := fw.subscriber(t)
+	if err != nil {
+		return err
+	}
+	s.SetAuto(on)
+
+	return nil
+}
+
+// estimate passes the estimated available bitrate of the peer sending t
+// to t's subscriber.
+func (fw *Forwarder) estimate(t *LocalTrack, bps int64) {
+	if s, err := fw.subscriber(t); err == nil {
+		s.SetEstimate(bps)
+	}
 }
 
 // Close stops forwarding: the source's packets and the subscribers are

@@ -90,6 +90,7 @@ func (p *PeerConnection) onREMB(r *rtcp.ReceiverEstimatedMaximumBitrate, sender 
 	if !same {
 		p.events.post(BitrateTarget{Source: "remb", SSRCs: r.SSRCs, Mids: mids}.event(BitrateSourceREMB, bitrate))
 	}
+	p.estimateForwarded(bitrate, media)
 }
 
 // sendersOf returns which of ssrcs this peer sends media on, and the mids

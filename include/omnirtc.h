@@ -2072,14 +2072,39 @@ omnirtc_status_t omnirtc_forwarder_set_layer_json(omnirtc_forwarder_t forwarder,
 
 /*
  * omnirtc_forwarder_get_layer — the layer a subscriber receives now:
- * {"rid","temporal","spatial","started"}; temporal or spatial -1 is every
- * layer (spatial of a stream without spatial layers: 0 or -1); until started
- * (its first packet forwarded) they are the layer asked for.  Release
- * *json_out with omnirtc_free().
+ * {"rid","temporal","spatial","started","auto","target":{"rid","temporal","spatial"},
+ * "estimate"}; temporal or spatial -1 is every layer (spatial of a stream
+ * without spatial layers: 0 or -1); until started (its first packet
+ * forwarded) rid, temporal and spatial are the layer asked for.  auto: the
+ * layer is chosen from the subscriber's bandwidth (omnirtc_forwarder_set_auto,
+ * among simulcast and temporal layers; the spatial layer stays the one set);
+ * target: the layer it switches to or receives, the one chosen or set;
+ * estimate: the latest estimated available bitrate of the peer sending it, in
+ * bits per second (0 before the first).  Release *json_out with omnirtc_free().
  * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (json_out NULL, not a subscriber),
  * OMNIRTC_ERR_INVALID_HANDLE.
  */
 omnirtc_status_t omnirtc_forwarder_get_layer(omnirtc_forwarder_t forwarder, omnirtc_track_t track, char **json_out);
+
+/*
+ * omnirtc_forwarder_set_auto — with enabled non-zero, choose the subscriber's
+ * layer from the estimated available bitrate of the peer sending the track:
+ * GCC's target with the "gcc" interceptor, or the REMB its receiver sends
+ * for the track with "remb" (the latest of either; each subscriber of a peer
+ * is measured against the peer's whole estimate).  The forwarder measures
+ * each layer's bitrate (per rid and temporal layer, over the last second)
+ * and chooses the highest whose bitrate is at most 90% of the estimate; it
+ * goes down as soon as the estimate falls below the chosen layer's bitrate,
+ * and up only when the higher layer's bitrate plus 10% fits every estimate
+ * of the last 2 s, so an estimate wavering around one layer does not make
+ * it flap.  The layer set (omnirtc_forwarder_add_subscriber or _set_layer)
+ * is the highest chosen, in rid (by bitrate) and temporal layer; until an
+ * estimate comes the subscriber receives that layer.  With enabled 0 it
+ * returns to the layer set.  Off for a new subscriber.
+ * Errors: OMNIRTC_ERR_INVALID_ARGUMENT (not a subscriber of this
+ * forwarder), OMNIRTC_ERR_INVALID_HANDLE.
+ */
+omnirtc_status_t omnirtc_forwarder_set_auto(omnirtc_forwarder_t forwarder, omnirtc_track_t track, int32_t enabled);
 
 /*
  * omnirtc_forwarder_free — stop forwarding and release the forwarder; its

@@ -84,6 +84,12 @@ bench_media() {
 	build_upstream build/bin/bench-media-pion ./bench/pion-media
 	compare build/bin/bench-media-c build/bin/bench-media-pion "rtp 200000" "forward 10 5" "forward 100 5" |
 		table "Media: C ABI vs native pion ($(go list -m -f '{{.Version}}' github.com/pion/webrtc/v4))" "C ABI" "pion"
+	# The selective forwarder alone (core/forward): CPU per packet and
+	# subscriber, layer set by the application or chosen by the policy.
+	echo "### Selective forwarder: ns per packet per subscriber (core/forward BenchmarkForwardPush)"
+	go test -run '^$' -bench ForwardPush -count 3 ./core/forward |
+		awk 'BEGIN { print "| benchmark | ns/packet/subscriber |"; print "|---|---|" }
+			/ns\/packet\/subscriber/ { print "| " $1 " | " $5 " |" }'
 }
 
 bench_python() {

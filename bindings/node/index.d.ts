@@ -1192,6 +1192,12 @@ export interface ForwarderLayerState {
   spatial: number;
   /** Whether a packet was forwarded; until then the fields are the layer asked for. */
   started: boolean;
+  /** Whether the layer is chosen from the subscriber's bandwidth (Forwarder.setAuto). */
+  auto: boolean;
+  /** The layer the subscriber switches to, or receives: the one chosen, or the one set. */
+  target: { rid: string; temporal: number; spatial: number };
+  /** The latest estimated available bitrate of the peer sending the track, in bits per second; 0 before the first. */
+  estimate: number;
 }
 
 /**
@@ -1215,6 +1221,11 @@ export class Forwarder {
   setLayer(track: EncodedTrack, layer?: ForwarderLayer): void;
   /** Stops forwarding to track; TypeError if it is no subscriber. */
   removeSubscriber(track: EncodedTrack): void;
+  /**
+   * Chooses track's layer from the bandwidth estimate of the peer sending it (the 'gcc' interceptor's, or its
+   * receiver's REMB), never above the layer set, with hysteresis; false: back to the layer set.
+   */
+  setAuto(track: EncodedTrack, enabled: boolean): void;
   /** The layer track receives now. */
   getLayer(track: EncodedTrack): ForwarderLayerState;
   /** Stops forwarding; the subscriber tracks stay open. Idempotent. */

@@ -66,28 +66,12 @@ func makeCapture(t testing.TB) []captured {
 			}
 			sync := tid > 0 && frame%8 < 4 // the first TID 1 and 2 frames after every other TL0 frame
 			for i := range l.packets {
-				x := byte(0x80 | 0x40 | 0x20) // I, L, T
-				d := []byte{0x80, x, 0x80 | byte(st.pic>>8), byte(st.pic), st.tl0, byte(tid) << 6}
-				if sync {
-					d[5] |= 0x20
+				f := vp8Packet{
+					seq: st.seq, ts: st.ts, ssrc: l.ssrc, marker: i == l.packets-1,
+					pic: st.pic, tl0: st.tl0, tid: tid, sync: sync, start: i == 0, key: key,
+					body: []byte{byte(li), byte(frame), byte(i)},
 				}
-				if i == 0 {
-					d[0] |= 0x10 // S, partition 0
-				}
-				vp8 := byte(0x01) // P: interframe
-				if key {
-					vp8 = 0x00
-				}
-				d = append(d, vp8, byte(li), byte(frame), byte(i))
-				p := rtp.Packet{Header: rtp.Header{
-					Version: 2, PayloadType: 96, SequenceNumber: st.seq, Timestamp: st.ts, SSRC: l.ssrc,
-					Marker: i == l.packets-1,
-				}, Payload: d}
-				raw, err := p.Marshal()
-				if err != nil {
-					t.Fatal(err)
-				}
-				out = append(out, captured{rid: l.rid, packet: raw})
+				out = append(out, captured{rid: l.rid, packet: f.marshal(t, 0)})
 				st.seq++
 			}
 			st.ts += 3000
@@ -96,6 +80,47 @@ func makeCapture(t testing.TB) []captured {
 	}
 
 	return out
+}
+
+// vp8Packet is one packet of a VP8 layer with picture ids and temporal
+// layers, body after the VP8 payload header.
+type vp8Packet struct {
+	seq              uint16
+	ts, ssrc         uint32
+	marker           bool
+	pic              uint16
+	tl0              uint8
+	tid              int
+	sync, start, key bool
+	body             []byte
+}
+
+// marshal makes the RTP packet, its payload padded to size bytes.
+func (v vp8Packet) marshal(t testing.TB, size int) []byte {
+	t.Helper()
+	x := byte(0x80 | 0x40 | 0x20) // I, L, T
+	d := []byte{0x80, x, 0x80 | byte(v.pic>>8), byte(v.pic), v.tl0, byte(v.tid) << 6}
+	if v.sync {
+		d[5] |= 0x20
+	}
+	if v.start {
+		d[0] |= 0x10 // S, partition 0
+	}
+	vp8 := byte(0x01) // P: interframe
+	if v.key {
+		vp8 = 0x00
+	}
+	d = append(append(d, vp8), v.body...)
+	d = append(d, make([]byte, max(size-len(d), 0))...)
+	p := rtp.Packet{Header: rtp.Header{
+		Version: 2, PayloadType: 96, SequenceNumber: v.seq, Timestamp: v.ts, SSRC: v.ssrc, Marker: v.marker,
+	}, Payload: d}
+	raw, err := p.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	return raw
 }
 
 // seq is the packet's sequence number.

@@ -23,4 +23,9 @@
 // this package's rewriting and the sender's own renumbering, so a second
 // cache here would hold the same packets under numbers that are not yet
 // final), and the upstream hop repairs its losses with its own NACKs.
+//
+// A subscriber's layer may also be chosen from its bandwidth
+// (Subscriber.SetAuto, SetEstimate): the forwarder measures each layer's
+// bitrate from the packets it sees and a Policy picks, under the layer the
+// application set, the highest that fits the estimate, with hysteresis.
 package forward

@@ -43,7 +43,9 @@ type Forwarder struct {
 	askedMu sync.Mutex
 	asked   map[string]time.Time // the last keyframe request, by rid
 
-	streams sync.Map // rid → *stream: each layer's parser, used by its pushing goroutine only
+	streams  sync.Map     // rid → *stream: each layer's parser, used by its pushing goroutine only
+	rates    layerRates   // what each layer receives, for the subscribers' policies
+	policyAt atomic.Int64 // when the policies choose next (autolayer.go), in Unix nanoseconds
 }
 
 // stream is one received layer's source and the parser of its packets.
@@ -80,6 +82,11 @@ func (f *Forwarder) Push(src Source, packet []byte) {
 	parser := f.parser(src)
 	var d Descriptor
 	usable := parser.Parse(&p, &d)
+	now := f.now()
+	if usable {
+		f.rates.add(src.RID, d.Temporal, len(packet), now)
+	}
+	f.applyPolicies(now, subscribers)
 	for _, s := range subscribers {
 		s.push(src.RID, &p, usable, &d, parser)
 	}

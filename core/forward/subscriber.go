@@ -85,12 +85,17 @@ type Subscriber struct {
 	extensions []rtp.Extension // the header's, reused
 	header     rtp.Header
 	outgoing   rtp.Packet
+
+	auto autoLayer // the layer chosen from the bandwidth (autolayer.go)
 }
 
 func newSubscriber(f *Forwarder, sink Sink, l Layer) *Subscriber {
 	ssrc := rand.Uint32() //nolint:gosec // G404: an SSRC tells streams apart, it guards nothing
 
-	return &Subscriber{f: f, sink: sink, ssrc: ssrc, target: l, frameTicks: defaultFrameTicks, droppedPic: -1, decodeTarget: -1}
+	return &Subscriber{
+		f: f, sink: sink, ssrc: ssrc, target: l, frameTicks: defaultFrameTicks, droppedPic: -1, decodeTarget: -1,
+		auto: autoLayer{policy: NewPolicy()},
+	}
 }
 
 // SetLayer selects the layer to receive: a temporal or spatial layer down
@@ -98,8 +103,13 @@ func newSubscriber(f *Forwarder, sink Sink, l Layer) *Subscriber {
 // allows it (layer sync, VP9's switching up point, an AV1 switch
 // indication or keyframe), a spatial layer up at the next keyframe or
 // switch indication, a simulcast layer at its next keyframe; keyframes are
-// asked for upstream.
+// asked for upstream. With SetAuto on, l is the highest layer chosen.
 func (s *Subscriber) SetLayer(l Layer) {
+	s.setTarget(s.limitTo(l))
+}
+
+// setTarget switches to l.
+func (s *Subscriber) setTarget(l Layer) {
 	s.mu.Lock()
 	s.target = l
 	ask := l.RID != "" && (!s.started || l.RID != s.rid) || s.started && l.maxSpatial() > s.spatial

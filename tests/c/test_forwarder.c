@@ -100,7 +100,8 @@ TEST(forwarder_sends_a_remote_track_on_as_one_stream) {
 	OK(omnirtc_forwarder_add_subscriber_json(fw, forwarded, "{\"rid\":\"\"}"));
 	char *layer = NULL;
 	OK(omnirtc_forwarder_get_layer(fw, forwarded, &layer));
-	CHECK(strcmp(layer, "{\"rid\":\"\",\"temporal\":-1,\"spatial\":-1,\"started\":false}") == 0);
+	CHECK(strcmp(layer, "{\"rid\":\"\",\"temporal\":-1,\"spatial\":-1,\"started\":false,\"auto\":false,"
+	                    "\"target\":{\"rid\":\"\",\"temporal\":-1,\"spatial\":-1},\"estimate\":0}") == 0);
 	omnirtc_free(layer);
 	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_forwarder_set_layer_json(fw, forwarded, "{\"spatial\":8}"));
 	OK(omnirtc_forwarder_remove_subscriber(fw, forwarded));
@@ -119,8 +120,18 @@ TEST(forwarder_sends_a_remote_track_on_as_one_stream) {
 	 * one before has returned */
 	wait_events(&sub, OMNIRTC_EVENT_TRACK_RTP, 0, WANT + 1, 10000);
 	OK(omnirtc_forwarder_get_layer(fw, forwarded, &layer));
-	CHECK(strcmp(layer, "{\"rid\":\"\",\"temporal\":0,\"spatial\":0,\"started\":true}") == 0);
+	CHECK(strcmp(layer, "{\"rid\":\"\",\"temporal\":0,\"spatial\":0,\"started\":true,\"auto\":false,"
+	                    "\"target\":{\"rid\":\"\",\"temporal\":0,\"spatial\":0},\"estimate\":0}") == 0);
 	omnirtc_free(layer);
+	/* Chosen from the bandwidth, never above the layer set: without an
+	 * estimate (no "gcc" or "remb" interceptor), that layer. */
+	OK(omnirtc_forwarder_set_auto(fw, forwarded, 1));
+	OK(omnirtc_forwarder_get_layer(fw, forwarded, &layer));
+	CHECK(strcmp(layer, "{\"rid\":\"\",\"temporal\":0,\"spatial\":0,\"started\":true,\"auto\":true,"
+	                    "\"target\":{\"rid\":\"\",\"temporal\":0,\"spatial\":0},\"estimate\":0}") == 0);
+	omnirtc_free(layer);
+	OK(omnirtc_forwarder_set_auto(fw, forwarded, 0));
+	EXPECT_STATUS(OMNIRTC_ERR_INVALID_ARGUMENT, omnirtc_forwarder_set_auto(fw, sample_track, 1));
 
 	pthread_mutex_lock(&got.mu);
 	CHECK(got.n >= WANT);

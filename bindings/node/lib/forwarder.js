@@ -44,6 +44,12 @@ class Forwarder {
     w3c(() => native.forwarderRemoveSubscriber(handle, track._handle));
   }
 
+  setAuto(track, enabled) {
+    if (typeof enabled !== 'boolean') throw new TypeError('enabled must be a boolean');
+    const handle = this.#live();
+    w3c(() => native.forwarderSetAuto(handle, track._handle, enabled));
+  }
+
   getLayer(track) {
     const handle = this.#live();
     return JSON.parse(w3c(() => native.forwarderGetLayer(handle, track._handle)));

@@ -36,6 +36,16 @@ static napi_value forwarder_get_layer(napi_env env, napi_callback_info info) {
 	return take_string(env, json);
 }
 
+/* forwarderSetAuto(forwarder, track, enabled) */
+static napi_value forwarder_set_auto(napi_env env, napi_callback_info info) {
+	napi_value argv[3];
+	args(env, info, 3, argv);
+	bool enabled = false;
+	napi_get_value_bool(env, argv[2], &enabled);
+	CALL(omnirtc_forwarder_set_auto(to_handle(env, argv[0]), to_handle(env, argv[1]), enabled ? 1 : 0));
+	return NULL;
+}
+
 TWO_HANDLE_CALL(forwarder_remove_subscriber, omnirtc_forwarder_remove_subscriber)
 HANDLE_CALL(forwarder_free, omnirtc_forwarder_free)
 
@@ -43,7 +53,7 @@ void forwarder_register(napi_env env, napi_value exports) {
 	static const function_entry functions[] = {
 	    {"forwarderCreate", forwarder_create},      {"forwarderSetLayer", forwarder_set_layer},
 	    {"forwarderGetLayer", forwarder_get_layer}, {"forwarderRemoveSubscriber", forwarder_remove_subscriber},
-	    {"forwarderFree", forwarder_free},
+	    {"forwarderSetAuto", forwarder_set_auto},   {"forwarderFree", forwarder_free},
 	};
 	EXPORT_FUNCTIONS(env, exports, functions);
 }

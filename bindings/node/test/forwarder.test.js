@@ -52,12 +52,11 @@ test('a forwarder switches a subscriber between simulcast layers', async () => {
   await waitFor(() => tags.slice(tags.indexOf('f')).length >= 5 && tags.includes('f'));
   const after = tags.slice(tags.indexOf('f'));
   assert.deepEqual(after, after.map(() => 'f'));
-  assert.deepEqual(forwarder.getLayer(forwarded), {
-    rid: 'f',
-    temporal: Forwarder.ALL_TEMPORAL,
-    spatial: Forwarder.ALL_SPATIAL,
-    started: true,
-  });
+  const layer = { rid: 'f', temporal: Forwarder.ALL_TEMPORAL, spatial: Forwarder.ALL_SPATIAL };
+  assert.deepEqual(forwarder.getLayer(forwarded), { ...layer, started: true, auto: false, target: layer, estimate: 0 });
+  forwarder.setAuto(forwarded, true); // no estimate without 'gcc': the layer set
+  assert.deepEqual(forwarder.getLayer(forwarded), { ...layer, started: true, auto: true, target: layer, estimate: 0 });
+  assert.throws(() => forwarder.setAuto(forwarded, 1), TypeError);
   forwarder.removeSubscriber(forwarded);
   forwarder.close();
   forwarder.close();

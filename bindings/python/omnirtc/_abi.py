@@ -621,5 +621,6 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
         omnirtc_status_t,
         [omnirtc_forwarder_t, omnirtc_track_t, ctypes.POINTER(ctypes.c_void_p)],
     ),
+    "omnirtc_forwarder_set_auto": (omnirtc_status_t, [omnirtc_forwarder_t, omnirtc_track_t, ctypes.c_int32]),
     "omnirtc_forwarder_free": (omnirtc_status_t, [omnirtc_forwarder_t]),
 }

@@ -63,9 +63,17 @@ class Forwarder:
             _native.lib.omnirtc_forwarder_set_layer_json(self._handle, track._handle, _layer(rid, temporal, spatial))
         )
 
+    def setAuto(self, track: LocalTrack, enabled: bool) -> None:
+        """Choose the layer ``track`` receives from the bandwidth estimate of the peer sending it (the "gcc"
+        interceptor's, or its receiver's REMB), never above the layer set, with hysteresis; off: back to the layer
+        set. Raises InvalidArgumentError if it is no subscriber."""
+        _native.check(_native.lib.omnirtc_forwarder_set_auto(self._handle, track._handle, 1 if enabled else 0))
+
     def getLayer(self, track: LocalTrack) -> dict[str, Any]:
-        """The layer ``track`` receives now: ``{"rid", "temporal", "spatial", "started"}`` (-1: all; until started,
-        the layer asked for)."""
+        """The layer ``track`` receives now: ``{"rid", "temporal", "spatial", "started", "auto", "target": {"rid",
+        "temporal", "spatial"}, "estimate"}`` (-1: all; until started, the layer asked for; target: the layer it
+        switches to, chosen or set; estimate: the latest estimated bitrate of the peer sending it, b/s, 0 before the
+        first)."""
         text = _native.call_string(_native.lib.omnirtc_forwarder_get_layer, self._handle, track._handle)
         return json.loads(text or "{}")
 

@@ -58,12 +58,10 @@ def test_forwarder_switches_a_subscriber_between_simulcast_layers(counters_back)
             while await next_tag() != b"f":
                 pass
             assert [await next_tag() for _ in range(5)] == [b"f"] * 5
-            assert forwarder.getLayer(forwarded) == {
-                "rid": "f",
-                "temporal": ALL_TEMPORAL,
-                "spatial": ALL_SPATIAL,
-                "started": True,
-            }
+            layer = {"rid": "f", "temporal": ALL_TEMPORAL, "spatial": ALL_SPATIAL}
+            assert forwarder.getLayer(forwarded) == {**layer, "started": True, "auto": False, "target": layer, "estimate": 0}
+            forwarder.setAuto(forwarded, True)  # no estimate without "gcc": the layer set
+            assert forwarder.getLayer(forwarded) == {**layer, "started": True, "auto": True, "target": layer, "estimate": 0}
             forwarder.removeSubscriber(forwarded)
         feeding.cancel()
         for pc in (publisher, server, out, subscriber):

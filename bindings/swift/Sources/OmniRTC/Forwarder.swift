@@ -19,9 +19,24 @@ public struct ForwarderLayer: Sendable, Equatable, Decodable {
     /// In ``Forwarder/layer(of:)``: whether a packet was forwarded; until then
     /// the layer is the one asked for.
     public var started: Bool
+    /// In ``Forwarder/layer(of:)``: whether the layer is chosen from the
+    /// subscriber's bandwidth (``Forwarder/setAuto(_:of:)``).
+    public var auto: Bool
+    /// In ``Forwarder/layer(of:)``: the layer the subscriber switches to, or
+    /// receives: the one chosen, or the one set.
+    public var targetRID: String?
+    /// The highest temporal layer of the target, or ``allTemporal``.
+    public var targetTemporal: Int
+    /// The highest spatial layer of the target, or ``allSpatial``.
+    public var targetSpatial: Int
+    /// In ``Forwarder/layer(of:)``: the latest estimated available bitrate
+    /// of the peer sending the track, in bits per second; 0 before the first.
+    public var estimate: Int64
 
     public init(rid: String? = nil, temporal: Int = ForwarderLayer.allTemporal, spatial: Int = ForwarderLayer.allSpatial) {
         (self.rid, self.temporal, self.spatial, self.started) = (rid, temporal, spatial, false)
+        (self.auto, self.targetRID, self.targetTemporal, self.targetSpatial, self.estimate) =
+            (false, rid, temporal, spatial, 0)
     }
 
     public init(from decoder: Decoder) throws {
@@ -31,9 +46,16 @@ public struct ForwarderLayer: Sendable, Equatable, Decodable {
             rid.isEmpty ? nil : rid, try c.decode(Int.self, forKey: .temporal), try c.decode(Int.self, forKey: .spatial),
             try c.decode(Bool.self, forKey: .started)
         )
+        (self.auto, self.estimate) = (try c.decode(Bool.self, forKey: .auto), try c.decode(Int64.self, forKey: .estimate))
+        let target = try c.nestedContainer(keyedBy: CodingKeys.self, forKey: .target)
+        let targetRID = try target.decode(String.self, forKey: .rid)
+        (self.targetRID, self.targetTemporal, self.targetSpatial) = (
+            targetRID.isEmpty ? nil : targetRID, try target.decode(Int.self, forKey: .temporal),
+            try target.decode(Int.self, forKey: .spatial)
+        )
     }
 
-    private enum CodingKeys: String, CodingKey { case rid, temporal, spatial, started }
+    private enum CodingKeys: String, CodingKey { case rid, temporal, spatial, started, auto, target, estimate }
 
     /// The layer as omnirtc_forwarder_set_layer_json takes it.
     var json: String {
@@ -86,6 +108,13 @@ public final class Forwarder: Sendable {
     /// Chooses the layer `track` receives; it switches at the next point that allows it.
     public func setLayer(_ layer: ForwarderLayer, of track: LocalTrack) throws(OmniRTCError) {
         try check(omnirtc_forwarder_set_layer_json(handle, track.handle, layer.json))
+    }
+
+    /// Chooses the layer `track` receives from the bandwidth estimate of the
+    /// peer sending it (the "gcc" interceptor's, or its receiver's REMB),
+    /// never above the layer set, with hysteresis; false: back to the layer set.
+    public func setAuto(_ enabled: Bool, of track: LocalTrack) throws(OmniRTCError) {
+        try check(omnirtc_forwarder_set_auto(handle, track.handle, enabled ? 1 : 0))
     }
 
     /// The layer `track` receives now.
