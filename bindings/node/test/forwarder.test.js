@@ -43,7 +43,8 @@ test('a forwarder switches a subscriber between simulcast layers', async () => {
     message: /spatial layer must be/,
   });
   forwarder.addSubscriber(forwarded, { rid: 'q', spatial: 0 });
-  assert.deepEqual(forwarder.getLayer(forwarded), { rid: 'q', temporal: Forwarder.ALL_TEMPORAL, spatial: 0, started: false });
+  const asked = { rid: 'q', temporal: Forwarder.ALL_TEMPORAL, spatial: 0 };
+  assert.deepEqual(forwarder.getLayer(forwarded), { ...asked, started: false, auto: false, target: asked, estimate: 0 });
   const { track: remote } = await subscriberTrack;
   const tags = [];
   remote.addEventListener('frame', (e) => tags.push(String.fromCharCode(new Uint8Array(e.data).at(-1))));

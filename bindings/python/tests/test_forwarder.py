@@ -43,7 +43,8 @@ def test_forwarder_switches_a_subscriber_between_simulcast_layers(counters_back)
             with pytest.raises(InvalidArgumentError, match="spatial layer must be"):
                 forwarder.addSubscriber(forwarded, rid="q", spatial=8)
             forwarder.addSubscriber(forwarded, rid="q", spatial=0)
-            assert forwarder.getLayer(forwarded) == {"rid": "q", "temporal": ALL_TEMPORAL, "spatial": 0, "started": False}
+            asked = {"rid": "q", "temporal": ALL_TEMPORAL, "spatial": 0}
+            assert forwarder.getLayer(forwarded) == {**asked, "started": False, "auto": False, "target": asked, "estimate": 0}
             await wait_for(lambda: len(tracks) == 1)
             remote = tracks[0]
 
