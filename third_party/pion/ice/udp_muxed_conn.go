@@ -110,27 +110,9 @@ func (c *udpMuxedConn) readPacket(
 			return n, addrPort, udpAddr, err
 		}
 
-		if c.closed {
-			c.mu.Unlock()
-
-			return 0, netip.AddrPort{}, nil, io.EOF
-		}
-
-		c.readWaiting.Add(1)
 		c.mu.Unlock()
 
-		select {
-		case <-c.notify:
-		case <-c.closedChan:
-			err = io.EOF
-
-		case <-ctx.Done():
-			err = ctx.Err()
-		}
-
-		c.readWaiting.Add(-1)
-
-		if err != nil {
+		if err = c.waitReadableContext(ctx); err != nil {
 			return 0, netip.AddrPort{}, nil, err
 		}
 	}

@@ -1,0 +1,90 @@
+package core
+
+import (
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// blockedReaders are the loops an idle peer keeps blocked in a read for all
+// its idle time: pion/ice's per-candidate receive loop, pion/webrtc's mux
+// over the ICE connection and pion/dtls's record read.
+var blockedReaders = []string{
+	"github.com/pion/ice/v4.(*candidateBase).recvLoop",
+	"github.com/pion/webrtc/v4/internal/mux.(*Mux).readLoop",
+	"github.com/pion/dtls/v3.(*Conn).readAndBuffer",
+}
+
+// readBufferSize is the size of those loops' read buffers (pion's receive
+// MTU and dtls's inbound buffer).
+const readBufferSize = 8192
+
+// TestIdlePeerReadsHoldNoBuffer connects idle pairs and counts the read
+// buffers the blocked reads allocated that are still live: a read that waits
+// for a packet before it takes its buffer holds none while idle (issue 24),
+// where each blocked read held one (three or more per peer).
+func TestIdlePeerReadsHoldNoBuffer(t *testing.T) {
+	defer func(rate int) { runtime.MemProfileRate = rate }(runtime.MemProfileRate)
+	runtime.MemProfileRate = 1 // every allocation, so that every buffer is counted
+	for name, c := range idleConfigs {
+		t.Run(name, func(t *testing.T) {
+			peers := connectIdlePairs(t, c.config, 4)
+			// A buffer a read takes for a packet (a connectivity check or
+			// keepalive) stays live in its pool for two collections after;
+			// one held by a blocked read stays in every count.
+			held := liveReadBuffers()
+			for range 4 {
+				held = min(held, liveReadBuffers())
+			}
+			t.Logf("%d idle peers' blocked reads hold %d read buffers", len(peers), held)
+			for _, pc := range peers {
+				must(t, pc.Close())
+			}
+			if limit := len(peers) / 2; held > limit {
+				t.Errorf("%d idle peers' blocked reads hold %d read buffers, more than %d", len(peers), held, limit)
+			}
+		})
+	}
+}
+
+// liveReadBuffers counts the live objects of readBufferSize or more bytes
+// allocated under blockedReaders, by the heap profile. The profile is as of
+// the last completed collection and a sync.Pool frees what it holds in its
+// second, so it collects a few times first.
+func liveReadBuffers() int {
+	for range 4 {
+		runtime.GC()
+	}
+	records := make([]runtime.MemProfileRecord, 1024)
+	n, ok := runtime.MemProfile(records, false)
+	for !ok {
+		records = make([]runtime.MemProfileRecord, n+1024)
+		n, ok = runtime.MemProfile(records, false)
+	}
+	held := 0
+	for _, r := range records[:n] {
+		if r.AllocObjects == 0 || r.AllocBytes/r.AllocObjects < readBufferSize || r.InUseObjects() == 0 {
+			continue
+		}
+		if allocatedUnder(r.Stack(), blockedReaders) {
+			held += int(r.InUseObjects())
+		}
+	}
+
+	return held
+}
+
+func allocatedUnder(stack []uintptr, functions []string) bool {
+	frames := runtime.CallersFrames(stack)
+	for {
+		frame, more := frames.Next()
+		for _, f := range functions {
+			if strings.HasPrefix(frame.Function, f) {
+				return true
+			}
+		}
+		if !more {
+			return false
+		}
+	}
+}
