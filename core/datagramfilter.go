@@ -2,10 +2,8 @@ package core
 
 import (
 	"encoding/binary"
-	"errors"
 	"net"
 	"net/netip"
-	"syscall"
 
 	"github.com/omnirtc/omnirtc/core/twcc"
 	"github.com/pion/transport/v5"
@@ -116,20 +114,6 @@ func (c *filteredConn) WriteToAddrPort(b []byte, addr netip.AddrPort) (int, erro
 
 	return c.raw.WriteToUDPAddrPort(b, addr)
 }
-
-// SyscallConn names the socket, so that pion/ice's receive loop waits until
-// it is readable before it takes a read buffer (third_party/pion/README.md,
-// ice 4); the datagram is still read, and filtered, by the methods above.
-func (c *filteredConn) SyscallConn() (syscall.RawConn, error) {
-	if c.raw == nil {
-		return nil, errNoSocket
-	}
-
-	return c.raw.SyscallConn()
-}
-
-// errNoSocket: the conn is not a kernel socket (a virtual network's).
-var errNoSocket = errors.New("not a socket")
 
 // filteredPacketConn is filteredConn for a plain net.PacketConn.
 type filteredPacketConn struct{ net.PacketConn }

@@ -282,6 +282,13 @@ func (c *candidateBase) recvLoop(initializedCh <-chan struct{}) {
 		return
 	}
 
+	bufPtr, ok := bufferPool.Get().(*[]byte)
+	if !ok {
+		return
+	}
+	defer bufferPool.Put(bufPtr)
+	buf := *bufPtr
+
 	readPacket, err := newECNPacketReader(c.conn)
 	if err != nil {
 		agent.log.Debugf("Failed to enable ECN on candidate %s: %v", c, err)
@@ -289,40 +296,19 @@ func (c *candidateBase) recvLoop(initializedCh <-chan struct{}) {
 	if readPacket == nil {
 		readPacket = c.readPacket
 	}
-	// Where the conn can wait for a packet without a buffer, the loop holds
-	// one only while it reads and handles a packet (OmniRTC patch).
-	waitReadable := newReadableWaiter(c.conn)
 	var attrs packetio.Attributes
 	for {
-		if waitReadable != nil {
-			if err := waitReadable(); err != nil {
-				c.logReadError(err)
-
-				return
-			}
-		}
-		bufPtr, ok := bufferPool.Get().(*[]byte)
-		if !ok {
-			return
-		}
-		buf := *bufPtr
 		n, srcAddr, packetAttrs, err := readPacket(buf, attrs[:0])
 		attrs = packetAttrs
 		if err != nil {
-			bufferPool.Put(bufPtr)
-			c.logReadError(err)
+			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
+				agent.log.Warnf("Failed to read from candidate %s: %v", c, err)
+			}
 
 			return
 		}
 
 		c.handleInboundPacket(buf[:n], attrs, srcAddr)
-		bufferPool.Put(bufPtr)
-	}
-}
-
-func (c *candidateBase) logReadError(err error) {
-	if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
-		c.agent().log.Warnf("Failed to read from candidate %s: %v", c, err)
 	}
 }
 

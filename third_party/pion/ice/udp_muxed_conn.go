@@ -110,9 +110,27 @@ func (c *udpMuxedConn) readPacket(
 			return n, addrPort, udpAddr, err
 		}
 
+		if c.closed {
+			c.mu.Unlock()
+
+			return 0, netip.AddrPort{}, nil, io.EOF
+		}
+
+		c.readWaiting.Add(1)
 		c.mu.Unlock()
 
-		if err = c.waitReadableContext(ctx); err != nil {
+		select {
+		case <-c.notify:
+		case <-c.closedChan:
+			err = io.EOF
+
+		case <-ctx.Done():
+			err = ctx.Err()
+		}
+
+		c.readWaiting.Add(-1)
+
+		if err != nil {
 			return 0, netip.AddrPort{}, nil, err
 		}
 	}
