@@ -13,34 +13,45 @@ import (
 // one open data channel.
 const idleGoroutinesPerPeer = 8
 
+// idleConfigs are the two ways an idle peer holds its socket. A mux tells
+// connections apart by remote address, so only one side of each pair shares
+// it; its read loop (one, on loopback, the namespace's only interface)
+// belongs to no peer.
+var idleConfigs = map[string]struct {
+	config string
+	shared int
+}{
+	"own sockets": {loopbackConfig, 0},
+	"udp mux":     {`{"omnirtc":{"includeLoopback":true,"mdns":"disabled","udpMuxPort":47024}}`, 1},
+}
+
+// connectIdlePairs connects pairs of peers, the first of each on config,
+// with one open channel each.
+func connectIdlePairs(t *testing.T, config string, pairs int) []*PeerConnection {
+	t.Helper()
+	peers := make([]*PeerConnection, 0, 2*pairs)
+	for range pairs {
+		ra, rb := newRecorder(), newRecorder()
+		a, b := newPeer(t, config, ra), newPeer(t, loopbackConfig, rb)
+		peers = append(peers, a, b)
+		ch, err := a.CreateDataChannel("idle", DataChannelInit{})
+		must(t, err)
+		connect(t, a, b, ra, rb)
+		ra.waitFor(t, 10*time.Second, func(e *Event) bool { return e.Type == EventChannelOpen && e.Channel == ch })
+		rb.waitFor(t, 10*time.Second, ofType(EventChannelOpen))
+	}
+
+	return peers
+}
+
 // TestIdlePeerGoroutines connects pairs of peers with one open channel each,
 // lets them idle, and counts the goroutines they hold, on sockets of their
 // own and on a shared UDP mux; after close the count comes back.
 func TestIdlePeerGoroutines(t *testing.T) {
-	// A mux tells connections apart by remote address, so only one side of
-	// each pair shares it; its read loop (one, on loopback, the namespace's
-	// only interface) belongs to no peer.
-	for name, c := range map[string]struct {
-		config string
-		shared int
-	}{
-		"own sockets": {loopbackConfig, 0},
-		"udp mux":     {`{"omnirtc":{"includeLoopback":true,"mdns":"disabled","udpMuxPort":47024}}`, 1},
-	} {
+	for name, c := range idleConfigs {
 		t.Run(name, func(t *testing.T) {
-			const pairs = 4
 			before := settledGoroutines(func(n int) bool { return true })
-			peers := make([]*PeerConnection, 0, 2*pairs)
-			for range pairs {
-				ra, rb := newRecorder(), newRecorder()
-				a, b := newPeer(t, c.config, ra), newPeer(t, loopbackConfig, rb)
-				peers = append(peers, a, b)
-				ch, err := a.CreateDataChannel("idle", DataChannelInit{})
-				must(t, err)
-				connect(t, a, b, ra, rb)
-				ra.waitFor(t, 10*time.Second, func(e *Event) bool { return e.Type == EventChannelOpen && e.Channel == ch })
-				rb.waitFor(t, 10*time.Second, ofType(EventChannelOpen))
-			}
+			peers := connectIdlePairs(t, c.config, 4)
 			limit := before + c.shared + idleGoroutinesPerPeer*len(peers)
 			idle := settledGoroutines(func(n int) bool { return n <= limit })
 			if idle > limit {

@@ -900,6 +900,15 @@ var poolReadBuffer = sync.Pool{ //nolint:gochecknoglobals
 }
 
 func (c *Conn) readAndBuffer(ctx context.Context) error { //nolint:cyclop
+	// An established connection waits here for all its idle time: take the
+	// read buffer only once there is a packet to read (OmniRTC patch).
+	if waiter, ok := c.nextConn.(interface {
+		WaitReadableContext(ctx context.Context) error
+	}); ok {
+		if err := waiter.WaitReadableContext(ctx); err != nil {
+			return netError(err)
+		}
+	}
 	bufptr, ok := poolReadBuffer.Get().(*[]byte)
 	if !ok {
 		return errFailedToAccessPoolReadBuffer

@@ -143,6 +143,17 @@ func (c *Conn) ReadWithAttributes(p []byte, attrs packetio.Attributes) (int, pac
 	return n, attrs, err
 }
 
+// WaitReadable blocks until Read has a packet or would fail, without taking
+// the packet, so that pion/webrtc's mux takes its read buffer only then
+// (OmniRTC patch).
+func (c *Conn) WaitReadable() error {
+	if err := c.agent.loop.Err(); err != nil {
+		return err
+	}
+
+	return c.agent.buf.WaitReadable()
+}
+
 // Write implements the Conn Write method.
 func (c *Conn) Write(packet []byte) (int, error) {
 	err := c.agent.loop.Err()

@@ -84,6 +84,43 @@ func (p *packetConn) ReadFromContext(ctx context.Context, b []byte) (int, net.Ad
 	return n, raddr, err
 }
 
+// ReadableWaiter is a connection that can wait for a packet without taking it
+// (OmniRTC patch): packetio.Buffer and the connections that read from one.
+type ReadableWaiter interface {
+	WaitReadable() error
+}
+
+// WaitReadableContext waits, under ctx as ReadFromContext would read, until
+// the wrapped connection has a packet to read, so that the caller takes its
+// read buffer only then (OmniRTC patch). Over a connection that is not a
+// ReadableWaiter it returns nil at once, and the read itself waits.
+func (p *packetConn) WaitReadableContext(ctx context.Context) error {
+	waiter, ok := p.nextConn.(ReadableWaiter)
+	if !ok {
+		return nil
+	}
+	p.readMu.Lock()
+	defer p.readMu.Unlock()
+
+	select {
+	case <-p.closed:
+		return net.ErrClosed
+	default:
+	}
+
+	p.readWatch.begin(ctx)
+	err := waiter.WaitReadable()
+	errSetDeadline := p.readWatch.end()
+	if e := ctx.Err(); e != nil {
+		err = e
+	}
+	if err == nil && errSetDeadline != nil {
+		err = errSetDeadline
+	}
+
+	return err
+}
+
 // WriteToContext writes a packet with payload p to addr.
 // Unlike net.PacketConn.WriteTo(), the provided context
 // is used to control timeout.

@@ -244,6 +244,37 @@ func (b *Buffer) Read(payloadBuf []byte, attributes Attributes) (int, Attributes
 	}
 }
 
+// WaitReadable blocks until a packet is buffered, returning nil, or until Read
+// would fail, returning its error, without taking the packet (OmniRTC patch):
+// a reader that blocks for long can take its read buffer only once there is
+// something to read into it. Like Read's wake-up, it serves one waiting
+// reader at a time.
+func (b *Buffer) WaitReadable() error {
+	select {
+	case <-b.readDeadline.Done():
+		return &netError{ErrTimeout, true, true}
+	default:
+	}
+
+	for {
+		b.mutex.Lock()
+		readable, closed := b.head != b.tail, b.closed
+		b.mutex.Unlock()
+		switch {
+		case readable:
+			return nil
+		case closed:
+			return io.EOF
+		}
+
+		select {
+		case <-b.readDeadline.Done():
+			return &netError{ErrTimeout, true, true}
+		case <-b.notify:
+		}
+	}
+}
+
 // consumePacket requires the mutex and a nonempty buffer.
 func (b *Buffer) consumePacket(payloadBuf []byte, attributes Attributes) (int, Attributes, error) {
 	var header [headerSize]byte

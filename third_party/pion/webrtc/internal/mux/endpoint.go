@@ -47,6 +47,12 @@ func (e *Endpoint) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// WaitReadable blocks until Read has a packet or would fail, without taking
+// the packet, so that pion/dtls takes its read buffer only then (OmniRTC patch).
+func (e *Endpoint) WaitReadable() error {
+	return e.buffer.WaitReadable()
+}
+
 // ReadFrom reads a packet of len(p) bytes from the underlying conn
 // that are matched by the associated MuxFunc.
 func (e *Endpoint) ReadFrom(p []byte) (int, net.Addr, error) {

@@ -117,9 +117,8 @@ func (m *Mux) readLoop() {
 		close(m.closedCh)
 	}()
 
-	buf := make([]byte, m.bufferSize)
 	for {
-		n, err := m.nextConn.Read(buf)
+		bufPtr, n, err := m.readPacket()
 		switch {
 		case errors.Is(err, io.EOF), errors.Is(err, ice.ErrClosed):
 			return
@@ -133,7 +132,9 @@ func (m *Mux) readLoop() {
 			return
 		}
 
-		if err = m.dispatch(buf[:n]); err != nil {
+		err = m.dispatch((*bufPtr)[:n])
+		readBufferPool.Put(bufPtr)
+		if err != nil {
 			if errors.Is(err, io.ErrClosedPipe) {
 				// if the buffer was closed, that's not an error we care to report
 				return
