@@ -6,6 +6,7 @@
 # reference (scripts/docs.sh), the Python binding's ctypes declarations checked
 # against the header, and eslint (recommended rules) and tsc --noEmit (checkJs) over the Node package,
 # a JSDoc comment on every public name of its index.d.ts (scripts/check-dts-docs.js) with a probe,
+# the Node reference built by TypeDoc without a warning (scripts/docs-node.sh) with a probe,
 # clang-format (.clang-format) over the C, and actionlint (with shellcheck on
 # the run: scripts) over .github/workflows, with a probe. Reformat the C with:
 #   find include capi tests/c tests/dist examples/c bench/c bindings/node/src -name '*.[ch]' -exec clang-format -i {} +
@@ -35,7 +36,7 @@ fi
 scripts/python-venv.sh || exit 1
 apt_need clang-format || exit 1
 node_bin=bindings/node/node_modules/.bin
-[ -x "$node_bin/eslint" ] && [ -x "$node_bin/tsc" ] ||
+[ -x "$node_bin/eslint" ] && [ -x "$node_bin/tsc" ] && [ -x "$node_bin/typedoc" ] ||
 	(cd bindings/node && npm install --no-audit --no-fund --loglevel=error >&2) || exit 1
 
 # python_abi fails when bindings/python/omnirtc/_abi.py is not what
@@ -61,6 +62,34 @@ ruff_docstrings() {
 		"$venv/bin/ruff" check --no-cache --config bindings/python/pyproject.toml --output-format concise --stdin-filename "$module" -)
 	grep -Eq "^$module:[0-9]+:[0-9]+: D10[0-7] " <<<"$report" ||
 		{ echo "ruff reports no D10x for $module without a method's docstring: $report"; return 1; }
+}
+
+# node_docs builds the Node reference into a temporary directory:
+# scripts/docs-node.sh fails on any TypeDoc warning.
+node_docs() {
+	local out status
+	out=$(mktemp -d)
+	scripts/docs-node.sh "$out/node"
+	status=$?
+	rm -rf "$out"
+	return "$status"
+}
+
+# node_docs_probe fails unless scripts/docs-node.sh fails on a copy of
+# index.d.ts with a {@link} to nothing: a TypeDoc that no longer treats its
+# warnings as errors would pass node_docs silently.
+node_docs_probe() {
+	local probe=bindings/node/build/docs-probe out status=0
+	out=$(mktemp -d)
+	mkdir -p "$probe" && cp bindings/node/index.d.ts "$probe/index.d.ts" &&
+		printf '{"extends":"../../tsconfig.json","include":["index.d.ts"]}\n' >"$probe/tsconfig.json" &&
+		sed -i '0,/^export interface/s//\/** See {@link NoSuchThing}. *\/\nexport interface/' "$probe/index.d.ts" || status=1
+	if [ "$status" -eq 0 ] && scripts/docs-node.sh "$out/node" "$probe/index.d.ts" >/dev/null 2>&1; then
+		echo "scripts/docs-node.sh accepts a {@link} to nothing"
+		status=1
+	fi
+	rm -rf "$out" "$probe"
+	return "$status"
 }
 
 # python_docs builds the reference into a temporary directory: scripts/docs.sh
@@ -112,6 +141,8 @@ check eslint bash -c "cd bindings/node && node_modules/.bin/eslint ."
 check tsc bash -c "cd bindings/node && node_modules/.bin/tsc -p ."
 check dts-docs node scripts/check-dts-docs.js
 check dts-docs-probe dts_docs_probe
+check typedoc node_docs
+check typedoc-probe node_docs_probe
 mapfile -t c_sources < <(find include capi tests/c tests/dist examples/c bench/c bindings/node/src -name '*.[ch]' | sort)
 check clang-format clang-format --dry-run --Werror "${c_sources[@]}"
 check actionlint "$actionlint" .github/workflows/windows-macos.yml
