@@ -16,7 +16,7 @@
 #                        the wheel, npm package and C SDK zip of windows-x86_64 (omnirtc.dll);
 #                        the macOS xcframework zip (arm64 + x86_64, by zig)
 #   ./build.sh wheel     the Python wheel          ./build.sh npm   the npm packages
-#   ./build.sh docs      the Python (pdoc) and Node (TypeDoc) references into build/docs/python and node
+#   ./build.sh docs      the Python (pdoc), Node (TypeDoc) and C (from the header) references into build/docs/
 #   ./build.sh xcframework   the macOS xcframework (zig; no iOS: needs Xcode's SDK)
 #   ./build.sh soak      the long reliability soak
 #
@@ -258,7 +258,7 @@ case "${1:-}" in
 	dist) dist ;;
 	wheel) lib; with_lib scripts/wheel.sh ;;
 	npm) lib; with_lib scripts/npm-pack.sh ;;
-	docs) lib; with_lib scripts/docs.sh && scripts/docs-node.sh ;;
+	docs) lib; with_lib scripts/docs.sh && scripts/docs-node.sh && python3 scripts/docs-c.py ;;
 	xcframework) lib; scripts/xcframework.sh ;;
 	*) sed -n '2,20p' "$0"; exit 2 ;;
 esac

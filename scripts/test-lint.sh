@@ -7,6 +7,7 @@
 # against the header, and eslint (recommended rules) and tsc --noEmit (checkJs) over the Node package,
 # a JSDoc comment on every public name of its index.d.ts (scripts/check-dts-docs.js) with a probe,
 # the Node reference built by TypeDoc without a warning (scripts/docs-node.sh) with a probe,
+# the C reference made from the header, every function with its comment (scripts/docs-c.py) with a probe,
 # clang-format (.clang-format) over the C, and actionlint (with shellcheck on
 # the run: scripts) over .github/workflows, with a probe. Reformat the C with:
 #   find include capi tests/c tests/dist examples/c bench/c bindings/node/src -name '*.[ch]' -exec clang-format -i {} +
@@ -62,6 +63,21 @@ ruff_docstrings() {
 		"$venv/bin/ruff" check --no-cache --config bindings/python/pyproject.toml --output-format concise --stdin-filename "$module" -)
 	grep -Eq "^$module:[0-9]+:[0-9]+: D10[0-7] " <<<"$report" ||
 		{ echo "ruff reports no D10x for $module without a method's docstring: $report"; return 1; }
+}
+
+# c_docs_probe fails unless scripts/docs-c.py fails on a copy of the header
+# whose omnirtc_free lost its comment.
+c_docs_probe() {
+	local copy out status=0
+	copy=$(mktemp) out=$(mktemp -d)
+	awk '/^\/\*$/ { held = $0; next } held != "" { held = held "\n" $0; if ($0 ~ /\*\/$/) { block = held; held = ""; next } next }
+		block != "" { if ($0 !~ /^void omnirtc_free\(/) printf "%s\n", block; block = "" } { print }' include/omnirtc.h >"$copy"
+	if grep -q '^void omnirtc_free(' "$copy" && python3 scripts/docs-c.py "$out/c.md" "$copy" >/dev/null 2>&1; then
+		echo "scripts/docs-c.py accepts omnirtc_free without its comment"
+		status=1
+	fi
+	rm -rf "$copy" "$out"
+	return "$status"
 }
 
 # node_docs builds the Node reference into a temporary directory:
@@ -132,15 +148,17 @@ actionlint_probe() {
 
 # serialized: two clones linting at once (helpers, a second checkout) share its cache and lock
 check golangci-lint "$golangci" run --allow-serial-runners ./core/... ./capi/...
-check ruff "$venv/bin/ruff" check --no-cache --config bindings/python/pyproject.toml bindings/python/omnirtc scripts/gen-python-abi.py scripts/gen-def.py tests/dist/check_wheel.py
+check ruff "$venv/bin/ruff" check --no-cache --config bindings/python/pyproject.toml bindings/python/omnirtc scripts/gen-python-abi.py scripts/gen-def.py scripts/docs-c.py tests/dist/check_wheel.py
 check ruff-docstrings ruff_docstrings
 check pdoc python_docs
 check python-abi python_abi
-check mypy "$venv/bin/mypy" --config-file bindings/python/pyproject.toml --cache-dir=/dev/null bindings/python/omnirtc scripts/gen-python-abi.py scripts/gen-def.py
+check mypy "$venv/bin/mypy" --config-file bindings/python/pyproject.toml --cache-dir=/dev/null bindings/python/omnirtc scripts/gen-python-abi.py scripts/gen-def.py scripts/docs-c.py
 check eslint bash -c "cd bindings/node && node_modules/.bin/eslint ."
 check tsc bash -c "cd bindings/node && node_modules/.bin/tsc -p ."
 check dts-docs node scripts/check-dts-docs.js
 check dts-docs-probe dts_docs_probe
+check c-docs bash -c 'out=$(mktemp -d) && python3 scripts/docs-c.py "$out/c/omnirtc.md"; status=$?; rm -rf "$out"; exit $status'
+check c-docs-probe c_docs_probe
 check typedoc node_docs
 check typedoc-probe node_docs_probe
 mapfile -t c_sources < <(find include capi tests/c tests/dist examples/c bench/c bindings/node/src -name '*.[ch]' | sort)
