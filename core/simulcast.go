@@ -20,6 +20,7 @@ import (
 // numbers went backwards.
 type sendTrack struct {
 	webrtc.TrackLocal
+	local  *LocalTrack
 	sender atomic.Pointer[Transceiver] // set when attached, before pion binds it
 }
 
@@ -44,7 +45,7 @@ type sendContext struct {
 }
 
 func (c *sendContext) WriteStream() webrtc.TrackLocalWriter {
-	w := &sendWriter{TrackLocalWriter: c.TrackLocalContext.WriteStream()}
+	w := &sendWriter{TrackLocalWriter: c.TrackLocalContext.WriteStream(), local: c.track.local}
 	if tr := c.track.sender.Load(); tr != nil {
 		w.numbers = tr.numbering(uint32(c.SSRC()))
 		if rid := c.track.RID(); rid != "" {
@@ -102,7 +103,8 @@ type sendWriter struct {
 	numbers      *numbering
 	mid, rid     []byte
 	midID, ridID uint8
-	ddID         uint8 // the AV1 Dependency Descriptor's negotiated id, 0 if none
+	ddID         uint8       // the AV1 Dependency Descriptor's negotiated id, 0 if none
+	local        *LocalTrack // the track sent, whose forwarder (if any) writes the descriptor under forwardedDDID
 
 	offsetSet bool // the offsets below are fixed at this writer's first packet
 	seqOffset uint16
@@ -110,12 +112,15 @@ type sendWriter struct {
 }
 
 // forwardedDDID is the id a forwarder writes the AV1 Dependency Descriptor
-// under; each sender moves it to its own negotiated id or drops it.
+// under; each sender of a forwarded track moves it to its own negotiated id
+// or drops it. Packets an application writes keep their extensions.
 const forwardedDDID = 14
 
 func (w *sendWriter) WriteRTP(header *rtp.Header, payload []byte) (int, error) {
-	if err := w.moveDependencyDescriptor(header); err != nil {
-		return 0, err
+	if w.local != nil && w.local.forwarded.Load() != nil {
+		if err := w.moveDependencyDescriptor(header); err != nil {
+			return 0, err
+		}
 	}
 	if w.midID != 0 && len(w.mid) > 0 {
 		if err := header.SetExtension(w.midID, w.mid); err != nil {

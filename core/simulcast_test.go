@@ -60,20 +60,28 @@ func (*headerLog) Write([]byte) (int, error) { return 0, nil }
 func TestSenderMovesAForwardedDependencyDescriptorToItsNegotiatedID(t *testing.T) {
 	short, long := []byte{0x80, 0x00, 0x01}, make([]byte, 33)
 	for _, tt := range []struct {
-		name    string
-		ddID    uint8
-		payload []byte
-		profile uint16
+		name      string
+		ddID      uint8
+		payload   []byte
+		profile   uint16
+		forwarded bool // the track is a forwarder's subscriber; else the application wrote the packet
 	}{
-		{"one-byte id", 7, short, rtp.ExtensionProfileOneByte},
-		{"two-byte id", 200, short, rtp.ExtensionProfileTwoByte},
-		{"structure longer than one-byte form", 7, long, rtp.ExtensionProfileTwoByte},
-		{"not negotiated", 0, short, 0},
-		{"negotiated under the forwarder's id", forwardedDDID, short, rtp.ExtensionProfileOneByte},
+		{"one-byte id", 7, short, rtp.ExtensionProfileOneByte, true},
+		{"two-byte id", 200, short, rtp.ExtensionProfileTwoByte, true},
+		{"structure longer than one-byte form", 7, long, rtp.ExtensionProfileTwoByte, true},
+		{"not negotiated", 0, short, 0, true},
+		{"negotiated under the forwarder's id", forwardedDDID, short, rtp.ExtensionProfileOneByte, true},
+		// An application relaying a browser's packets keeps the browser's
+		// id 14 (whatever it means there): it is not a descriptor.
+		{"an application's own extension", 7, short, rtp.ExtensionProfileOneByte, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			out := &headerLog{}
-			w := &sendWriter{TrackLocalWriter: out, ddID: tt.ddID}
+			local := &LocalTrack{}
+			if tt.forwarded {
+				local.forwarded.Store(&Forwarder{})
+			}
+			w := &sendWriter{TrackLocalWriter: out, ddID: tt.ddID, local: local}
 			h := rtp.Header{Version: 2}
 			if tt.profile != 0 || tt.ddID == 0 {
 				h.ExtensionProfile = rtp.ExtensionProfileOneByte
@@ -87,15 +95,20 @@ func TestSenderMovesAForwardedDependencyDescriptorToItsNegotiatedID(t *testing.T
 				t.Fatal(err)
 			}
 			got := out.headers[0]
-			want := []uint8{}
-			if tt.ddID != 0 {
-				want = []uint8{tt.ddID}
+			id := uint8(forwardedDDID)
+			want := []uint8{id}
+			switch {
+			case !tt.forwarded:
+			case tt.ddID == 0:
+				want, id = []uint8{}, 0
+			default:
+				want, id = []uint8{tt.ddID}, tt.ddID
 			}
 			if ids := got.GetExtensionIDs(); !slices.Equal(append([]uint8{}, ids...), want) {
 				t.Fatalf("extension ids %v, want %v", ids, want)
 			}
-			if tt.ddID != 0 && (!bytes.Equal(got.GetExtension(tt.ddID), tt.payload) || got.ExtensionProfile != tt.profile) {
-				t.Fatalf("descriptor %x in profile %x, want %x in %x", got.GetExtension(tt.ddID), got.ExtensionProfile, tt.payload, tt.profile)
+			if id != 0 && (!bytes.Equal(got.GetExtension(id), tt.payload) || got.ExtensionProfile != tt.profile) {
+				t.Fatalf("descriptor %x in profile %x, want %x in %x", got.GetExtension(id), got.ExtensionProfile, tt.payload, tt.profile)
 			}
 		})
 	}

@@ -156,7 +156,7 @@ func (t *LocalTrack) newLayer(rid string) (*layer, error) {
 func (t *LocalTrack) forSender() []*sendTrack {
 	out := make([]*sendTrack, len(t.layers))
 	for i, l := range t.layers {
-		out[i] = &sendTrack{TrackLocal: l.track}
+		out[i] = &sendTrack{TrackLocal: l.track, local: t}
 	}
 
 	return out
