@@ -6,7 +6,7 @@
 # reference (scripts/docs.sh), the Python binding's ctypes declarations checked
 # against the header, and eslint (recommended rules) and tsc --noEmit (checkJs) over the Node package,
 # a JSDoc comment on every public name of its index.d.ts (scripts/check-dts-docs.js) with a probe,
-# the Node reference built by TypeDoc without a warning (scripts/docs-node.sh) with a probe,
+# the Node reference built by TypeDoc without a warning, an undocumented name included (scripts/docs-node.sh) with a probe,
 # the C reference made from the header, every function with its comment (scripts/docs-c.py) with a probe,
 # clang-format (.clang-format) over the C, and actionlint (with shellcheck on
 # the run: scripts) over .github/workflows, with a probe. Reformat the C with:
@@ -81,7 +81,8 @@ c_docs_probe() {
 }
 
 # node_docs builds the Node reference into a temporary directory:
-# scripts/docs-node.sh fails on any TypeDoc warning.
+# scripts/docs-node.sh fails on any TypeDoc warning, an undocumented name
+# (a property of an inline object type too) included.
 node_docs() {
 	local out status
 	out=$(mktemp -d)

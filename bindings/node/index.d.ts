@@ -48,7 +48,12 @@ export interface RTCIceServer {
  */
 export interface OmniRTCEngineSettings {
   /** OmniRTC: the UDP ports for host candidates, `min`..`max` inclusive. */
-  portRange?: { min: number; max: number };
+  portRange?: {
+    /** The lowest port, 1..65535. */
+    min: number;
+    /** The highest port, at least min. */
+    max: number;
+  };
   /** OmniRTC: one UDP port shared by every peer that sets it (ICE UDP mux). */
   udpMuxPort?: number;
   /** OmniRTC: accept ICE-TCP on this shared TCP port (passive candidates). */
@@ -80,9 +85,17 @@ export interface OmniRTCEngineSettings {
   /** OmniRTC: the RTP interceptors, by name (default ['nack', 'rtx', 'rtcpReports', 'twcc', 'stats']). */
   interceptors?: string[];
   /** Options of the 'jitterBuffer' interceptor (see omnirtc.h): targetDelayMs in ms (default 200), maxPackets (default 512); an error without that interceptor. */
-  jitterBuffer?: { targetDelayMs?: number; maxPackets?: number };
+  jitterBuffer?: {
+    /** How long a packet that follows a gap waits for the missing ones, in ms, 1..10000 (default 200). */
+    targetDelayMs?: number;
+    /** The sequence numbers a buffer spans, 1..2048 (default 512); a packet further ahead releases the oldest. */
+    maxPackets?: number;
+  };
   /** Options of the 'ulpfec' interceptor (see omnirtc.h): groupSize, sent video packets per ULPFEC packet (1..24, default 4); an error without that interceptor. */
-  ulpfec?: { groupSize?: number };
+  ulpfec?: {
+    /** Sent video packets per ULPFEC packet, 1..24 (default 4): the repair rate is 1/groupSize. */
+    groupSize?: number;
+  };
 }
 
 /**
@@ -274,11 +287,20 @@ export interface RTCDtlsFingerprint {
 
 /** WebCrypto's ECDSA P-256 or RSASSA-PKCS1-v1_5 parameters, with the lifetime in ms (default 30 days, at most 365). */
 export type RTCKeygenAlgorithm = string | {
+  /** WebCrypto `Algorithm.name`: 'ECDSA' or 'RSASSA-PKCS1-v1_5' (matched case-insensitively). */
   name: string;
+  /** WebCrypto `EcKeyGenParams.namedCurve` (ECDSA): only 'P-256'. */
   namedCurve?: string;
+  /** WebCrypto `RsaKeyGenParams.modulusLength` (RSA), in bits: 1024..4096. */
   modulusLength?: number;
+  /** WebCrypto `RsaKeyGenParams.publicExponent` (RSA), big-endian: only 65537 ([1, 0, 1]). */
   publicExponent?: Uint8Array;
-  hash?: string | { name: string };
+  /** WebCrypto `RsaHashedKeyGenParams.hash` (RSA), a name or {name}: only 'SHA-256'. */
+  hash?: string | {
+    /** The hash function's name: only 'SHA-256'. */
+    name: string;
+  };
+  /** W3C `RTCCertificateExpiration.expires`: the lifetime in ms from now (default 30 days, at most 365; 0: expired already). */
   expires?: number;
 };
 
@@ -504,13 +526,24 @@ export class RTCPeerConnection extends EventTarget {
 export function libraryVersion(): string;
 /** Live handles, goroutines and sockets of the library, for leak checks. */
 export function debugCounters(): {
-  handles: { peer: number; channel: number };
+  /** Live handles of the library by kind; peer and channel are always there. */
+  handles: {
+    /** Peer connection handles. */
+    peer: number;
+    /** Data channel handles. */
+    channel: number;
+  };
+  /** The library's Go goroutines. */
   goroutines: number;
+  /** The process's open socket descriptors (Linux; -1 elsewhere). */
   sockets: number;
+  /** Peer connections not yet closed. */
   peers: number;
+  /** Peer connection events queued in the library, not yet delivered or polled. */
   queuedEvents: number;
   /** Event batches of polled peers the library keeps until their next poll. */
   heldBatches: number;
+  /** Log messages dropped because the log callback fell behind, since load. */
   logsDropped: number;
   /** Times a channel went from reading to paused (omnirtc_channel_set_paused). */
   channelPauses: number;
@@ -629,7 +662,16 @@ export interface EncodedFrameEvent extends Event {
  * from the remote receiver: ssrcs are the streams it covers together, mids
  * the transceivers sending them).
  */
-export type TargetBitrateEvent = Event & { bitrate: number; source: 'gcc' | 'remb'; ssrcs: number[]; mids: string[] };
+export type TargetBitrateEvent = Event & {
+  /** The target, in bits per second. */
+  bitrate: number;
+  /** 'gcc' (the peer's own estimate) or 'remb' (the remote receiver's REMB). */
+  source: 'gcc' | 'remb';
+  /** 'remb': the SSRCs of the streams the bitrate covers together; [] for 'gcc'. */
+  ssrcs: number[];
+  /** 'remb': the mids of the transceivers sending those streams; [] for 'gcc'. */
+  mids: string[];
+};
 
 /** A track the remote peer sends; dispatches 'frame' (or 'rtp') and 'ended'. */
 export class RemoteTrack extends EventTarget {
@@ -689,11 +731,17 @@ export class RemoteTrack extends EventTarget {
 
 /** OmniRTC: a RemoteTrack's 'rtp' event: one received RTP packet and its SVC layer. */
 export type RtpPacketEvent = Event & {
+  /** The RTP packet, header included. */
   data: Uint8Array;
+  /** Its RTP timestamp. */
   timestamp: number;
+  /** Its spatial layer, as its VP9 payload descriptor or AV1 Dependency Descriptor says; null when it says none. */
   spatialId: number | null;
+  /** Its temporal layer, as spatialId; null when the descriptor says none. */
   temporalId: number | null;
+  /** Whether its frame refers to no earlier one; null when the packet has no descriptor. */
   keyframe: boolean | null;
+  /** Whether a receiver of the lower layers can switch up to its layer at its frame; null when the packet has no descriptor. */
   switchPoint: boolean | null;
 };
 
@@ -718,15 +766,22 @@ export interface RTCRtpEncodingParameters {
 export interface RTCRtpCapabilities {
   /** W3C `RTCRtpCapabilities.codecs`, in preference order, 'video/rtx' once. */
   codecs: {
+    /** W3C `RTCRtpCodec.mimeType`: 'video/VP8'… */
     mimeType: string;
+    /** W3C `RTCRtpCodec.clockRate`, in Hz. */
     clockRate: number;
+    /** W3C `RTCRtpCodec.channels`: absent unless the codec's a=rtpmap gives it (audio). */
     channels?: number;
+    /** W3C `RTCRtpCodec.sdpFmtpLine`: the a=fmtp parameters, absent for none. */
     sdpFmtpLine?: string;
     /** W3C webrtc-svc: the scalability modes the codec can send, absent for none. */
     scalabilityModes?: string[];
   }[];
   /** W3C `RTCRtpCapabilities.headerExtensions`. */
-  headerExtensions: { uri: string }[];
+  headerExtensions: {
+    /** W3C `RTCRtpHeaderExtensionCapability.uri`: the extension's URI, as a=extmap gives it. */
+    uri: string;
+  }[];
 }
 
 /** W3C `RTCRtpSendParameters`, from getParameters(). */
@@ -738,7 +793,12 @@ export interface RTCRtpSendParameters {
   /** W3C `RTCRtpParameters.codecs`: the negotiated codecs; setParameters cannot change them. */
   codecs: RtpCodec[];
   /** W3C `RTCRtpParameters.headerExtensions`: always [] here. */
-  headerExtensions: { uri: string; id: number }[];
+  headerExtensions: {
+    /** W3C `RTCRtpHeaderExtensionParameters.uri`. */
+    uri: string;
+    /** W3C `RTCRtpHeaderExtensionParameters.id`. */
+    id: number;
+  }[];
 }
 
 /** W3C `RTCIceRole`: 'unknown' until ICE starts. */
@@ -980,19 +1040,54 @@ export interface RTCPeerConnection {
 }
 
 /** Reads an IVF (VP8/VP9/AV1), Ogg/Opus or H264 Annex-B file frame by frame. */
-export class MediaReader implements Iterable<{ data: Uint8Array; duration: number; keyframe: boolean }> {
+export class MediaReader implements Iterable<{
+  /** The frame (H264: an Annex-B access unit with 4-byte start codes; Ogg: one Opus packet). */
+  data: Uint8Array;
+  /** Its duration (until the next frame), in seconds. */
+  duration: number;
+  /** Whether it decodes on its own (Ogg: always). */
+  keyframe: boolean;
+}> {
   /**
    * OmniRTC: opens the file; format by default from the extension, fps (H264) the frame rate. Throws
    * OperationError when it cannot be opened, TypeError when it is not such a file, NotSupportedError for the format.
    */
   constructor(path: string, options?: { format?: 'ivf' | 'ogg' | 'h264'; fps?: number });
   /** OmniRTC: format, codec (a MIME type for EncodedTrack), width, height, frameCount, channels, sampleRate (Hz). */
-  readonly info: { format: string; codec: string; width?: number; height?: number; frameCount?: number;
-    channels?: number; sampleRate?: number };
+  readonly info: {
+    /** The file's format: 'ivf', 'ogg' or 'h264'. */
+    format: string;
+    /** Its codec, a MIME type for EncodedTrack: 'video/VP8', 'video/VP9', 'video/AV1', 'video/H264' or 'audio/opus'. */
+    codec: string;
+    /** IVF: the frame width in pixels, from the header; absent when 0. */
+    width?: number;
+    /** IVF: the frame height in pixels, from the header; absent when 0. */
+    height?: number;
+    /** IVF: the number of frames its header gives; absent when 0. */
+    frameCount?: number;
+    /** Ogg: the channel count, from OpusHead. */
+    channels?: number;
+    /** Ogg: the input sample rate from OpusHead, in Hz. */
+    sampleRate?: number;
+  };
   /** OmniRTC: the next frame, duration in seconds, or null at the end; TypeError for a corrupt file. */
-  read(): { data: Uint8Array; duration: number; keyframe: boolean } | null;
+  read(): {
+    /** The frame (H264: an Annex-B access unit with 4-byte start codes; Ogg: one Opus packet). */
+    data: Uint8Array;
+    /** Its duration (until the next frame), in seconds. */
+    duration: number;
+    /** Whether it decodes on its own (Ogg: always). */
+    keyframe: boolean;
+  } | null;
   /** The frames from here to the end, as read() gives them. */
-  [Symbol.iterator](): Iterator<{ data: Uint8Array; duration: number; keyframe: boolean }>;
+  [Symbol.iterator](): Iterator<{
+    /** The frame (H264: an Annex-B access unit with 4-byte start codes; Ogg: one Opus packet). */
+    data: Uint8Array;
+    /** Its duration (until the next frame), in seconds. */
+    duration: number;
+    /** Whether it decodes on its own (Ogg: always). */
+    keyframe: boolean;
+  }>;
   /** OmniRTC: closes the file; idempotent. */
   close(): void;
 }
@@ -1014,11 +1109,29 @@ export class MediaWriter {
 /** The configuration of a built-in TURN/STUN server (see omnirtc.h, omnirtc_turn_server_start). */
 export interface TurnServerConfig {
   /** At least one; port 0 picks a free port (stats().listeners has it); 'tls' needs certificate and privateKey (PEM). */
-  listeners: { transport: 'udp' | 'tcp' | 'tls'; address: string; certificate?: string; privateKey?: string }[];
+  listeners: {
+    /** The transport clients use: 'udp', 'tcp' or 'tls' (TLS over TCP). */
+    transport: 'udp' | 'tcp' | 'tls';
+    /** Where to listen, 'ip:port'; port 0 picks a free port. */
+    address: string;
+    /** 'tls' only: the certificate chain, PEM. */
+    certificate?: string;
+    /** 'tls' only: the certificate's private key, PEM. */
+    privateKey?: string;
+  }[];
   /** The long-term credential realm (default 'omnirtc'). */
   realm?: string;
   /** address: the relay IP peers reach; bindAddress the local IP (default address); ports default 49152..65535. */
-  relay: { address: string; bindAddress?: string; minPort?: number; maxPort?: number };
+  relay: {
+    /** Required: the IP put in relayed addresses, the server's address as peers reach it. */
+    address: string;
+    /** The local IP relay sockets bind to (default address). */
+    bindAddress?: string;
+    /** The lowest relay port (default 49152; 0 is an error). */
+    minPort?: number;
+    /** The highest relay port (default 65535; 0 is an error). */
+    maxPort?: number;
+  };
   /** Static long-term credentials: password by username. */
   users?: Record<string, string>;
   /** The secret of coturn-style time-limited REST credentials (see TurnServer.restCredential). */
@@ -1048,7 +1161,12 @@ export interface TurnServerStats {
   /** Events lost because the main thread fell more than 4096 behind. */
   eventsDropped: number;
   /** The listeners' actual addresses (a port 0 resolved). */
-  listeners: { transport: 'udp' | 'tcp' | 'tls'; address: string }[];
+  listeners: {
+    /** The listener's transport, as configured. */
+    transport: 'udp' | 'tcp' | 'tls';
+    /** The address it listens on, 'ip:port', the port picked when 0 was asked. */
+    address: string;
+  }[];
 }
 
 /** OmniRTC: a TurnServer's allocationcreated and allocationdeleted events. */
@@ -1085,7 +1203,12 @@ export class TurnServer extends EventTarget {
   /** OmniRTC: stops the server; resolves once its close event was dispatched. Idempotent. */
   close(): Promise<void>;
   /** A coturn-style time-limited credential for sharedSecret. */
-  static restCredential(secret: string, user: string, ttlSeconds?: number): { username: string; credential: string };
+  static restCredential(secret: string, user: string, ttlSeconds?: number): {
+    /** '<expiry>:<user>', the expiry in Unix seconds: now + ttlSeconds (default 86400). */
+    username: string;
+    /** The password: base64(HMAC-SHA1(secret, username)). */
+    credential: string;
+  };
 }
 
 /** The configuration of a WhipServer (see omnirtc.h, omnirtc_whip_server_start). */
@@ -1195,7 +1318,14 @@ export interface ForwarderLayerState {
   /** Whether the layer is chosen from the subscriber's bandwidth (Forwarder.setAuto). */
   auto: boolean;
   /** The layer the subscriber switches to, or receives: the one chosen, or the one set. */
-  target: { rid: string; temporal: number; spatial: number };
+  target: {
+    /** The simulcast layer ('' for a single track). */
+    rid: string;
+    /** The highest temporal layer, -1 for all. */
+    temporal: number;
+    /** The highest spatial layer, -1 for all. */
+    spatial: number;
+  };
   /** The latest estimated available bitrate of the peer sending the track, in bits per second; 0 before the first. */
   estimate: number;
 }
