@@ -30,11 +30,28 @@ func (s *Subscriber) SetAuto(on bool) {
 	}
 	a.on = on
 	if on {
+		s.f.autos.Add(1)
+	} else {
+		s.f.autos.Add(-1)
+	}
+	if on {
 		a.limit = s.targetLayer() // the application's while the policy was off
 		now := s.f.now()
 		s.setTarget(a.choose(s.f.rates.rates(now), now))
 	} else {
 		s.setTarget(a.limit)
+	}
+}
+
+// stopAuto turns the policy off for a subscriber removed, without
+// switching its layer: its layers need measuring no more.
+func (s *Subscriber) stopAuto() {
+	a := &s.auto
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.on {
+		a.on = false
+		s.f.autos.Add(-1)
 	}
 }
 

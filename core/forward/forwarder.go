@@ -46,6 +46,7 @@ type Forwarder struct {
 	streams  sync.Map     // rid → *stream: each layer's parser, used by its pushing goroutine only
 	rates    layerRates   // what each layer receives, for the subscribers' policies
 	policyAt atomic.Int64 // when the policies choose next (autolayer.go), in Unix nanoseconds
+	autos    atomic.Int32 // subscribers with SetAuto on: the layers are measured only for them
 }
 
 // stream is one received layer's source and the parser of its packets.
@@ -82,11 +83,13 @@ func (f *Forwarder) Push(src Source, packet []byte) {
 	parser := f.parser(src)
 	var d Descriptor
 	usable := parser.Parse(&p, &d)
-	now := f.now()
-	if usable {
-		f.rates.add(src.RID, d.Temporal, len(packet), now)
+	if f.autos.Load() > 0 {
+		now := f.now()
+		if usable {
+			f.rates.add(src.RID, d.Temporal, len(packet), now)
+		}
+		f.applyPolicies(now, subscribers)
 	}
-	f.applyPolicies(now, subscribers)
 	for _, s := range subscribers {
 		s.push(src.RID, &p, usable, &d, parser)
 	}
@@ -122,6 +125,7 @@ func (f *Forwarder) AddSubscriber(sink Sink, l Layer) *Subscriber {
 // RemoveSubscriber stops forwarding to s; a packet being forwarded to it
 // may still reach its sink.
 func (f *Forwarder) RemoveSubscriber(s *Subscriber) {
+	s.stopAuto()
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	old := *f.subscribers.Load()
